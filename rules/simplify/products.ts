@@ -1,0 +1,167 @@
+/**
+ * Products: powers of the same base merge (X X⁻¹ = I), 1×1 sub-products
+ * become scalar factors, and scalar factors take a canonical order and
+ * orientation (xᵀa and aᵀx are the same number).
+ */
+import * as E from "../../src/core/expr.js";
+import type { Expr } from "../../src/core/expr.js";
+import * as Q from "../../src/core/rational.js";
+import type { RewriteRule, RewriteContext } from "../../src/calculus/rule.js";
+import { isScalarShape } from "../../src/core/shape.js";
+import { sortKey } from "../../src/simplify/order.js";
+
+/** X^k as (X, k): X⁻¹ is (X, −1), (X⁻¹)^k is (X, −k). */
+function basePower(f: Expr): [Expr, Q.Rational] {
+  if (f.kind === "power") {
+    const [b, k] = basePower(f.arg);
+    return [b, Q.mul(k, f.exp)];
+  }
+  if (f.kind === "inverse") return [f.arg, Q.MINUS_ONE];
+  // X⁻ᵀ is (Xᵀ)⁻¹, so it cancels against Xᵀ
+  if (f.kind === "transpose" && f.arg.kind === "inverse") return [E.transpose(f.arg.arg), Q.MINUS_ONE];
+  return [f, Q.ONE];
+}
+
+/** Merges neighbours with the same base; returns null when nothing merged. */
+function mergeRun(factors: readonly Expr[], scalar: boolean): Expr[] | null {
+  const out: [Expr, Q.Rational][] = [];
+  let merged = false;
+  for (const f of factors) {
+    const [b, k] = basePower(f);
+    const last = out[out.length - 1];
+    // scalars commute, so any earlier equal base may absorb this one
+    const j = scalar ? out.findIndex(([ob]) => ob === b) : last && last[0] === b ? out.length - 1 : -1;
+    // fractional scalar powers only merge with care: s^a s^b = s^(a+b) holds for s > 0, which
+    // is the only domain where fractional powers are defined here
+    if (j >= 0) { out[j] = [b, Q.add(out[j]![1], k)]; merged = true; }
+    else out.push([b, k]);
+  }
+  if (!merged) return null;
+  return out.filter(([, k]) => k.n !== 0).map(([b, k]) => E.power(b, k));
+}
+
+/** Splits a chain into 1×1 sub-chains (scalars) and the rest. */
+function extractScalarRuns(chain: readonly Expr[]): { scalars: Expr[]; rest: Expr[] } | null {
+  for (let i = 0; i < chain.length; i++) {
+    if (chain[i]!.shape.rows !== 1) continue;
+    for (let j = i + 1; j < chain.length; j++) {
+      if (chain[j]!.shape.cols !== 1) continue;
+      if (i === 0 && j === chain.length - 1) return null;
+      const inner = E.mul(...chain.slice(i, j + 1));
+      const rest = [...chain.slice(0, i), ...chain.slice(j + 1)];
+      const deeper = extractScalarRuns(rest);
+      return deeper ? { scalars: [inner, ...deeper.scalars], rest: deeper.rest } : { scalars: [inner], rest };
+    }
+  }
+  return null;
+}
+
+/** Key of a 1×1 chain read backwards with every factor transposed, without building it. */
+function flippedKey(chain: readonly Expr[]): string {
+  return chain.slice().reverse().map((f) => {
+    if (f.kind === "transpose") return sortKey(f.arg);
+    const t = E.transpose(f);
+    return t === f ? sortKey(f) : `${sortKey(f)}'`;
+  }).join(" ");
+}
+
+const transposeCount = (chain: readonly Expr[]) => chain.filter((f) => f.kind === "transpose" && !isScalarShape(f.arg.shape) && f.arg.shape.cols !== 1 && f.arg.shape.rows !== 1).length;
+
+/** A scalar (1×1) chain in canonical orientation: fewer transposed matrices, then the smaller key. */
+export function orientScalarChain(e: Expr): Expr | null {
+  if (e.kind !== "mul" || !isScalarShape(e.shape)) return null;
+  const { coeff, scalars, chain } = E.splitMul(e);
+  if (chain.length < 2) return null;
+  const flipped = chain.slice().reverse().map(E.transpose);
+  const tNow = transposeCount(chain);
+  const tFlip = transposeCount(flipped);
+  const better = tFlip < tNow || (tFlip === tNow && flippedKey(chain) < chain.map(sortKey).join(" "));
+  if (!better) return null;
+  return E.mul(E.num(coeff), ...scalars, E.mul(...flipped));
+}
+
+/** Scalars read best as α det(X) exp(α) (aᵀx): symbols, then functions, then 1×1 products. */
+function scalarRank(e: Expr): number {
+  const base = e.kind === "power" ? e.arg : e;
+  if (base.kind === "sym") return 0;
+  if (base.kind === "mul") return 2;
+  return 1;
+}
+
+function sortScalars(e: Expr, ctx: RewriteContext): Expr | null {
+  if (e.kind !== "mul") return null;
+  const { coeff, scalars, chain } = E.splitMul(e);
+  if (scalars.length < 2) return null;
+  const sorted = scalars.slice().sort((a, b) => scalarRank(a) - scalarRank(b) || ctx.compare(a, b));
+  if (sorted.every((s, i) => s === scalars[i])) return null;
+  return E.mul(E.num(coeff), ...sorted, ...chain);
+}
+
+export const PRODUCT_RULES: readonly RewriteRule[] = [
+  {
+    id: "merge-powers", source: "derived: Xᵃ Xᵇ = Xᵃ⁺ᵇ, X X⁻¹ = I", formula: "X^{a} X^{b} = X^{a+b}, \\quad X X^{-1} = I",
+    witness: "A A^{-1} B A A", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const s = mergeRun(scalars, true);
+      const c = mergeRun(chain, false);
+      if (!s && !c) return null;
+      const rest = c ?? chain;
+      // all matrix factors cancelled: the product is I of the chain's size
+      const body = rest.length === 0 && chain.length > 0 ? [E.identity(e.shape.rows)] : rest;
+      return E.mul(E.num(coeff), ...(s ?? scalars), ...body);
+    },
+  },
+  {
+    id: "scalar-subproduct", source: "derived: a 1×1 product is a scalar and commutes", formula: "x \\, (a^{\\top} y) = (a^{\\top} y) \\, x",
+    witness: "x a^T y", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const split = extractScalarRuns(chain);
+      if (!split) return null;
+      return E.mul(E.num(coeff), ...scalars, ...split.scalars, ...split.rest);
+    },
+  },
+  {
+    id: "order-scalar-factors", source: "derived: scalars commute", formula: "\\beta \\alpha A = \\alpha \\beta A",
+    witness: "beta alpha A", on: ["mul"],
+    apply: sortScalars,
+  },
+  {
+    id: "sign-out-of-sum", source: "derived: distributivity", formula: "A (-B - C) = -A (B + C)",
+    witness: "A (-B - C)", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const i = chain.findIndex((f) => f.kind === "add" && f.terms.every((t) => E.splitMul(t).coeff.n < 0));
+      if (i < 0) return null;
+      const flipped = chain.map((f, j) => (j === i ? E.add(...(f as E.Add).terms.map(E.neg)) : f));
+      return E.mul(E.num(Q.neg(coeff)), ...scalars, ...flipped);
+    },
+  },
+  {
+    id: "sign-times-value", source: "derived: sign(t) t = |t|", formula: "\\operatorname{sign}(s)\\, s = \\lvert s \\rvert",
+    witness: "sign(alpha) alpha", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const i = scalars.findIndex((f) => f.kind === "fn" && f.name === "sign" && scalars.includes(f.arg));
+      if (i < 0) return null;
+      const arg = (scalars[i] as E.Fn).arg;
+      const rest = scalars.filter((f, j) => j !== i && f !== arg);
+      return E.mul(E.num(coeff), ...rest, E.fn("abs", arg), ...chain);
+    },
+  },
+  {
+    id: "inverse-of-product", source: "Matrix Cookbook (2012-11-15) eq. (2), all factors square",
+    formula: "(A B C)^{-1} = C^{-1} B^{-1} A^{-1}", witness: "(A X B)^{-1}", witnessLet: ["A: square", "B: square"], on: ["inverse"],
+    apply: (e) => {
+      if (e.kind !== "inverse" || e.arg.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      if (chain.length < 2 || !chain.every((f) => f.shape.rows === f.shape.cols)) return null;
+      return E.mul(E.num(Q.div(Q.ONE, coeff)), ...scalars.map((x) => E.power(x, -1)), ...chain.slice().reverse().map(E.inverse));
+    },
+  },
+];

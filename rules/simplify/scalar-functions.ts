@@ -1,0 +1,105 @@
+/**
+ * Traces, determinants and log-determinants.
+ * Cookbook (2012-11-15) §1.1: trace eqs. (11)–(17), determinant eqs. (18)–(23).
+ */
+import * as E from "../../src/core/expr.js";
+import type { Expr } from "../../src/core/expr.js";
+import * as Q from "../../src/core/rational.js";
+import type { RewriteRule } from "../../src/calculus/rule.js";
+import { sortKey } from "../../src/simplify/order.js";
+
+const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
+
+/** The canonical rotation of a chain under a trace; a rotation that is 1×1 drops the trace. */
+function canonicalTrace(chain: readonly Expr[]): Expr[] | null {
+  const n = chain.length;
+  const rotations: Expr[][] = [];
+  for (let i = 0; i < n; i++) rotations.push([...chain.slice(i), ...chain.slice(0, i)]);
+  // tr(a bᵀ) = bᵀa: a rotation that starts with a row is a scalar (eq. 17)
+  const scalarRotation = rotations.find((r) => r[0]!.shape.rows === 1);
+  if (scalarRotation) return scalarRotation;
+  let best = rotations[0]!;
+  let bestKey = best.map(sortKey).join(" ");
+  for (const r of rotations.slice(1)) {
+    const k = r.map(sortKey).join(" ");
+    if (k < bestKey) { best = r; bestKey = k; }
+  }
+  return best === rotations[0] ? null : best;
+}
+
+export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
+  {
+    id: "trace-transpose", source: CB("13"), formula: "\\operatorname{tr}(A^{\\top}) = \\operatorname{tr}(A)",
+    witness: "tr(A^T)", on: ["trace"],
+    apply: (e) => (e.kind === "trace" && e.arg.kind === "transpose" ? E.trace(e.arg.arg) : null),
+  },
+  {
+    id: "trace-linear", source: CB("15") + " and linearity", formula: "\\operatorname{tr}(c A + B) = c \\operatorname{tr}(A) + \\operatorname{tr}(B)",
+    witness: "tr(2 A + B)", on: ["trace"],
+    apply: (e) => {
+      if (e.kind !== "trace") return null;
+      if (e.arg.kind === "add") return E.add(...e.arg.terms.map(E.trace));
+      if (e.arg.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      if (Q.eq(coeff, Q.ONE) && scalars.length === 0) return null;
+      return E.mul(E.num(coeff), ...scalars, E.trace(E.mul(...chain)));
+    },
+  },
+  {
+    id: "trace-cyclic", source: CB("16") + " and (17)", formula: "\\operatorname{tr}(A B C) = \\operatorname{tr}(B C A), \\quad \\operatorname{tr}(a b^{\\top}) = b^{\\top} a",
+    witness: "tr(B A)", on: ["trace"],
+    apply: (e) => {
+      if (e.kind !== "trace" || e.arg.kind !== "mul") return null;
+      const { chain } = E.splitMul(e.arg);
+      const r = canonicalTrace(chain);
+      return r ? E.trace(E.mul(...r)) : null;
+    },
+  },
+  {
+    id: "trace-kronecker", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "\\operatorname{tr}(A \\otimes B) = \\operatorname{tr}(A) \\operatorname{tr}(B)",
+    witness: "tr(A \\otimes B)", on: ["trace"],
+    apply: (e) => (e.kind === "trace" && e.arg.kind === "kron" && e.arg.factors.every((f) => f.shape.rows === f.shape.cols)
+      ? E.mul(...e.arg.factors.map(E.trace)) : null),
+  },
+  {
+    id: "kron-mixed-product", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)(C \\otimes D) = A C \\otimes B D",
+    witness: "(A \\otimes B) (C \\otimes D)", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      for (let i = 0; i + 1 < chain.length; i++) {
+        const l = chain[i]!;
+        const r = chain[i + 1]!;
+        if (l.kind !== "kron" || r.kind !== "kron" || l.factors.length !== r.factors.length) continue;
+        if (!l.factors.every((f, k) => f.shape.cols === r.factors[k]!.shape.rows)) continue;
+        const merged = E.kron(...l.factors.map((f, k) => E.mul(f, r.factors[k]!)));
+        return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), merged, ...chain.slice(i + 2));
+      }
+      return null;
+    },
+  },
+  {
+    id: "det-transpose", source: CB("20"), formula: "\\det(A^{\\top}) = \\det(A)", witness: "det(A^T)", on: ["det"],
+    apply: (e) => (e.kind === "det" && e.arg.kind === "transpose" ? E.det(e.arg.arg) : null),
+  },
+  {
+    id: "det-inverse", source: CB("22"), formula: "\\det(A^{-1}) = \\det(A)^{-1}", witness: "det(A^{-1})", on: ["det"],
+    apply: (e) => (e.kind === "det" && e.arg.kind === "inverse" ? E.power(E.det(e.arg.arg), -1) : null),
+  },
+  {
+    id: "det-power", source: "derived: eq. (21) with equal factors", formula: "\\det(A^{k}) = \\det(A)^{k}", witness: "det(A^3)", on: ["det"],
+    apply: (e) => (e.kind === "det" && e.arg.kind === "power" ? E.power(E.det(e.arg.arg), e.arg.exp) : null),
+  },
+  {
+    id: "logdet-transpose", source: CB("20"), formula: "\\log\\det(A^{\\top}) = \\log\\det(A)", witness: "logdet(A^T)", on: ["logdet"],
+    apply: (e) => (e.kind === "logdet" && e.arg.kind === "transpose" ? E.logdet(e.arg.arg) : null),
+  },
+  {
+    id: "logdet-inverse", source: CB("22"), formula: "\\log\\det(A^{-1}) = -\\log\\det(A)", witness: "logdet(A^{-1})", on: ["logdet"],
+    apply: (e) => (e.kind === "logdet" && e.arg.kind === "inverse" ? E.neg(E.logdet(e.arg.arg)) : null),
+  },
+  {
+    id: "logdet-power", source: "derived: eq. (21) with equal factors", formula: "\\log\\det(A^{k}) = k \\log\\det(A)", witness: "logdet(A^2)", on: ["logdet"],
+    apply: (e) => (e.kind === "logdet" && e.arg.kind === "power" ? E.scale(e.arg.exp, E.logdet(e.arg.arg)) : null),
+  },
+];

@@ -1,0 +1,214 @@
+/**
+ * Sums: like terms combine, terms take a canonical order, and a factor
+ * common to every term comes out (A x + B x = (A + B) x).
+ */
+import * as E from "../../src/core/expr.js";
+import type { Expr } from "../../src/core/expr.js";
+import * as Q from "../../src/core/rational.js";
+import type { RewriteRule } from "../../src/calculus/rule.js";
+import { orientScalarChain } from "./products.js";
+import { transposed } from "../../src/simplify/symmetry.js";
+
+/** A term as coefficient × body, the body carrying no numeric factor. */
+function coefficientOf(t: Expr): [Q.Rational, Expr] {
+  const { coeff, scalars, chain } = E.splitMul(t);
+  if (coeff.n === 1 && coeff.d === 1) return [coeff, t];
+  return [coeff, E.mul(...scalars, ...chain)];
+}
+
+function gcdInt(a: number, b: number): number {
+  a = Math.abs(a); b = Math.abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+function transposedMatrices(e: Expr): number {
+  let n = 0;
+  const visit = (x: Expr): void => {
+    if (x.kind === "transpose" && x.shape.rows !== 1 && x.shape.cols !== 1) n++;
+    E.children(x).forEach(visit);
+  };
+  visit(e);
+  return n;
+}
+
+/** A term's body with its 1×1 factors in canonical orientation, as the key for like terms. */
+function likeKey(body: Expr): Expr {
+  const { coeff, scalars, chain } = E.splitMul(body);
+  if (scalars.length === 0) return orientScalarChain(body) ?? body;
+  return E.mul(E.num(coeff), ...scalars.map((s) => orientScalarChain(s) ?? s), ...chain);
+}
+
+/**
+ * The largest group (at least two terms) sharing a first (or last) matrix
+ * factor, with the rest of each term. Terms outside the group stay as they are:
+ * xᵀAx + bᵀx gives (A + Aᵀ)x + b.
+ */
+function commonEdge(terms: readonly Expr[], side: "left" | "right"): { factor: Expr; members: number[]; rests: Expr[] } | null {
+  const groups = new Map<number, { factor: Expr; members: number[]; rests: Expr[] }>();
+  terms.forEach((t, i) => {
+    const { coeff, scalars, chain } = E.splitMul(t);
+    if (chain.length < 2) return;
+    const f = side === "left" ? chain[0]! : chain[chain.length - 1]!;
+    const rest = side === "left" ? chain.slice(1) : chain.slice(0, -1);
+    const g = groups.get(f.id) ?? { factor: f, members: [], rests: [] };
+    g.members.push(i);
+    g.rests.push(E.mul(E.num(coeff), ...scalars, ...rest));
+    groups.set(f.id, g);
+  });
+  // only terms with the same scalar factors: (B + Bᵀ)x, but not (AᵀA/s − t BᵀB/s²)x
+  const scalarsOf = (i: number) => E.splitMul(terms[i]!).scalars.map((x) => x.id).join(",");
+  let best: { factor: Expr; members: number[]; rests: Expr[] } | null = null;
+  for (const g of groups.values()) {
+    if (g.members.length < 2 || !g.members.every((i) => scalarsOf(i) === scalarsOf(g.members[0]!))) continue;
+    if (!best || g.members.length > best.members.length) best = g;
+  }
+  return best;
+}
+
+/** Replaces the group's terms by one factored term, where the first of them stood. */
+function regroup(terms: readonly Expr[], members: readonly number[], factored: Expr): Expr {
+  const out: Expr[] = [];
+  terms.forEach((t, i) => {
+    if (i === members[0]) out.push(factored);
+    else if (!members.includes(i)) out.push(t);
+  });
+  return E.add(...out);
+}
+
+/** A scalar factor shared by every term (det(X) A + det(X) B = det(X)(A + B)). */
+function commonScalar(terms: readonly Expr[]): { factor: Expr; rests: Expr[] } | null {
+  const first = E.splitMul(terms[0]!).scalars;
+  for (const s of first) {
+    if (terms.every((t) => E.splitMul(t).scalars.includes(s))) {
+      const rests = terms.map((t) => {
+        const { coeff, scalars, chain } = E.splitMul(t);
+        const i = scalars.indexOf(s);
+        return E.mul(E.num(coeff), ...scalars.filter((_, j) => j !== i), ...chain);
+      });
+      return { factor: s, rests };
+    }
+  }
+  return null;
+}
+
+export const SUM_RULES: readonly RewriteRule[] = [
+  {
+    id: "collect-like-terms", source: "derived: distributivity", formula: "a X + b X = (a + b) X",
+    witness: "A x + 2 A x", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      // xᵀa and aᵀx are one number: terms meet up to the orientation of 1×1 factors,
+      // and the first term's way of writing it is kept
+      const groups = new Map<number, { body: Expr; coeff: Q.Rational }>();
+      for (const t of e.terms) {
+        const [c, body] = coefficientOf(t);
+        const key = likeKey(body);
+        const g = groups.get(key.id);
+        if (g) g.coeff = Q.add(g.coeff, c);
+        else groups.set(key.id, { body, coeff: c });
+      }
+      if (groups.size === e.terms.length) return null;
+      const terms = [...groups.values()].filter((g) => g.coeff.n !== 0).map((g) => E.mul(E.num(g.coeff), g.body));
+      return terms.length ? E.add(...terms) : E.zero(e.shape);
+    },
+  },
+  {
+    // Only the signs move (x − As, not −As + x); otherwise the order the user
+    // wrote, or the product rule produced, is the order a reader expects.
+    id: "order-terms", source: "derived: addition commutes", formula: "-B + A = A - B",
+    witness: "-A s + x", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      const negative = (t: Expr) => E.splitMul(t).coeff.n < 0;
+      const sorted = [...e.terms.filter((t) => !negative(t)), ...e.terms.filter(negative)];
+      // and a pair M, Mᵀ reads M + Mᵀ (A + Aᵀ, not Aᵀ + A)
+      for (let i = 0; i < sorted.length; i++) {
+        for (let j = i + 1; j < sorted.length; j++) {
+          if (transposed(sorted[i]!) === sorted[j] && transposedMatrices(sorted[i]!) > transposedMatrices(sorted[j]!)) {
+            [sorted[i], sorted[j]] = [sorted[j]!, sorted[i]!];
+          }
+        }
+      }
+      return sorted.every((t, i) => t === e.terms[i]) ? null : E.add(...sorted);
+    },
+  },
+  {
+    id: "factor-common-coefficient", source: "derived: distributivity", formula: "c A + c B = c (A + B)",
+    witness: "2 A + 2 B", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      const cs = e.terms.map((t) => coefficientOf(t)[0]);
+      let g = cs.reduce((acc, c) => gcdInt(acc, c.n), 0);
+      const l = cs.reduce((acc, c) => (acc * c.d) / gcdInt(acc, c.d), 1);
+      if (cs.every((c) => c.n < 0)) g = -g;
+      const common = Q.rat(g, l);
+      if (common.n === 0 || (Math.abs(common.n) === 1 && common.d === 1)) return null;
+      // 2Ax + 2Bx = 2(A + B)x and (A + Aᵀ)/2, but −2Φᵀe + 2λθ stays as written
+      const sameSign = cs.every((c) => c.n > 0) || cs.every((c) => c.n < 0);
+      if (!sameSign && common.d === 1) return null;
+      return E.mul(E.num(common), E.add(...e.terms.map((t) => E.mul(E.num(Q.div(Q.ONE, common)), t))));
+    },
+  },
+  {
+    id: "factor-common-scalar", source: "derived: distributivity", formula: "s A + s B = s (A + B)",
+    witness: "det(X) A + det(X) B", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      const c = commonScalar(e.terms);
+      return c ? E.mul(c.factor, E.add(...c.rests)) : null;
+    },
+  },
+  {
+    id: "factor-common-right", source: "derived: distributivity", formula: "A X + B X = (A + B) X",
+    witness: "A x + B x + y", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      const c = commonEdge(e.terms, "right");
+      return c ? regroup(e.terms, c.members, E.mul(E.add(...c.rests), c.factor)) : null;
+    },
+  },
+  {
+    id: "factor-common-left", source: "derived: distributivity", formula: "X A + X B = X (A + B)",
+    witness: "A B + A C", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      const c = commonEdge(e.terms, "left");
+      return c ? regroup(e.terms, c.members, E.mul(c.factor, E.add(...c.rests))) : null;
+    },
+  },
+  {
+    id: "coefficient-out-of-sum-factor", source: "derived: distributivity", formula: "A (2B - 2C) = 2 A (B - C)",
+    witness: "(2 B - 2 C) A", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const all = [...scalars, ...chain];
+      const i = all.findIndex((f) => f.kind === "add" && commonInteger(f.terms) > 1);
+      if (i < 0) return null;
+      const g = commonInteger((all[i] as E.Add).terms);
+      const inner = E.add(...(all[i] as E.Add).terms.map((t) => E.scale(Q.rat(1, g), t)));
+      return E.mul(E.num(Q.mul(coeff, Q.rat(g))), ...all.map((f, j) => (j === i ? inner : f)));
+    },
+  },
+  {
+    id: "distribute-fraction", source: "derived: distributivity", formula: "\\tfrac{1}{2}(2A - 2B - C) = A - B - \\tfrac{1}{2} C",
+    witness: "(2 A - 2 B - C)/2", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      if (coeff.d === 1 || scalars.length !== 0 || chain.length !== 1 || chain[0]!.kind !== "add") return null;
+      const terms = chain[0].terms;
+      const integral = terms.filter((t) => Q.mul(coefficientOf(t)[0], coeff).d === 1).length;
+      if (integral * 2 <= terms.length) return null;
+      return E.add(...terms.map((t) => E.mul(E.num(coeff), t)));
+    },
+  },
+];
+
+/** The largest integer dividing every term's coefficient (1 for fractions). */
+function commonInteger(terms: readonly Expr[]): number {
+  const cs = terms.map((t) => coefficientOf(t)[0]);
+  if (cs.some((c) => c.d !== 1)) return 1;
+  return cs.reduce((acc, c) => gcdInt(acc, c.n), 0);
+}

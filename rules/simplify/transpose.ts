@@ -1,0 +1,78 @@
+/**
+ * Transpose algebra: push transposes to the leaves, where symmetric
+ * declarations absorb them (Sᵀ = S is done by the constructor).
+ * Cookbook (2012-11-15) §1.1 eqs. (3)–(6) and §10.2.1.
+ */
+import * as E from "../../src/core/expr.js";
+import type { RewriteRule } from "../../src/calculus/rule.js";
+import { isSymmetric } from "../../src/simplify/symmetry.js";
+
+const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
+
+export const TRANSPOSE_RULES: readonly RewriteRule[] = [
+  {
+    id: "transpose-symmetric", source: "derived: Mᵀ = M when transposing M's parts gives M back (declared-symmetric leaves, AᵀA, I + XXᵀ, ...)",
+    formula: "M^{\\top} = M \\quad (M = M^{\\top})", witness: "(I + X X^T)^{-T}", on: ["transpose"],
+    apply: (e) => (e.kind === "transpose" && e.arg.kind !== "sym" && isSymmetric(e.arg) ? e.arg : null),
+  },
+  {
+    id: "transpose-product", source: CB("6"), formula: "(A B \\cdots Z)^{\\top} = Z^{\\top} \\cdots B^{\\top} A^{\\top}",
+    witness: "(A B)^T", on: ["transpose"],
+    apply: (e) => {
+      if (e.kind !== "transpose" || e.arg.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      return E.mul(E.num(coeff), ...scalars, ...chain.reverse().map(E.transpose));
+    },
+  },
+  {
+    id: "transpose-power", source: "derived: eq. (6) with equal factors", formula: "(A^{k})^{\\top} = (A^{\\top})^{k}",
+    witness: "(A^2)^T", on: ["transpose"],
+    apply: (e) => (e.kind === "transpose" && e.arg.kind === "power" ? E.power(E.transpose(e.arg.arg), e.arg.exp) : null),
+  },
+  {
+    id: "transpose-hadamard", source: "derived: entrywise", formula: "(A \\odot B)^{\\top} = A^{\\top} \\odot B^{\\top}",
+    witness: "(A .* B)^T", on: ["transpose"],
+    apply: (e) => (e.kind === "transpose" && e.arg.kind === "hadamard" ? E.hadamard(...e.arg.factors.map(E.transpose)) : null),
+  },
+  {
+    id: "transpose-kronecker", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)^{\\top} = A^{\\top} \\otimes B^{\\top}",
+    witness: "(A \\otimes B)^T", on: ["transpose"],
+    apply: (e) => (e.kind === "transpose" && e.arg.kind === "kron" ? E.kron(...e.arg.factors.map(E.transpose)) : null),
+  },
+  {
+    id: "transpose-elementwise", source: "derived: entrywise", formula: "f(A)^{\\top} = f(A^{\\top})",
+    witness: "exp(A)^T", on: ["transpose"],
+    apply: (e) => {
+      if (e.kind !== "transpose") return null;
+      if (e.arg.kind === "fn") return E.fn(e.arg.name, E.transpose(e.arg.arg));
+      if (e.arg.kind === "hpower") return E.hpower(E.transpose(e.arg.arg), e.arg.exp);
+      return null;
+    },
+  },
+  {
+    // Kept inside products, where (x − As)ᵀ W (x − As) reads as a textbook
+    // prints it; distributed where the terms can meet like terms.
+    id: "transpose-sum", source: CB("4"), formula: "(A + B)^{\\top} = A^{\\top} + B^{\\top}",
+    witness: "A + (A + B)^T", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      const i = e.terms.findIndex((t) => E.splitMul(t).chain.length === 1 && E.splitMul(t).chain[0]!.kind === "transpose"
+        && (E.splitMul(t).chain[0] as E.Transpose).arg.kind === "add");
+      if (i < 0) return null;
+      const t = e.terms[i]!;
+      const { coeff, scalars, chain } = E.splitMul(t);
+      const inner = (chain[0] as E.Transpose).arg as E.Add;
+      const spread = E.mul(E.num(coeff), ...scalars, E.add(...inner.terms.map(E.transpose)));
+      return E.add(...e.terms.slice(0, i), spread, ...e.terms.slice(i + 1));
+    },
+  },
+];
+
+/** At the root, a transposed sum is spread out so its terms can combine. */
+export function spreadRootTranspose(e: E.Expr): E.Expr {
+  const { coeff, scalars, chain } = E.splitMul(e);
+  if (chain.length === 1 && chain[0]!.kind === "transpose" && chain[0]!.arg.kind === "add") {
+    return E.mul(E.num(coeff), ...scalars, E.add(...chain[0]!.arg.terms.map(E.transpose)));
+  }
+  return e;
+}

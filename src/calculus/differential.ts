@@ -1,0 +1,64 @@
+/**
+ * The differential d f: applies the rule for each node kind from
+ * rules/differentials.ts. It never simplifies (STYLE habit 4); it only relies
+ * on the constructors' structural normalisation, so `0` terms vanish.
+ */
+import * as E from "../core/expr.js";
+import type { Expr, Sym, Kind, ExprOf } from "../core/expr.js";
+import { DIFFERENTIALS } from "../../rules/differentials.js";
+import type { DifferentialRule } from "./rule.js";
+
+export interface DifferentialContext {
+  /** The variables, each with its differential dX (tag 0 unless a second direction is needed). */
+  readonly wrt: ReadonlyMap<string, E.Diff>;
+  /** --where definitions: d(e) = d(definition of e). */
+  readonly definitions: ReadonlyMap<string, Expr>;
+}
+
+export interface DifferentialResult {
+  readonly df: Expr;
+  /** Rule ids used, in first-use order, for the derivation trace. */
+  readonly rules: readonly string[];
+}
+
+export function ruleFor<K extends Kind>(e: ExprOf<K>): DifferentialRule<K> | undefined {
+  const rules = DIFFERENTIALS[e.kind as K] as readonly DifferentialRule<K>[];
+  return rules.find((r) => !r.when || r.when(e));
+}
+
+export function differential(f: Expr, ctx: DifferentialContext): DifferentialResult {
+  const memo = new Map<number, Expr>();
+  const depends = new Map<number, boolean>();
+  const used = new Set<string>();
+
+  const dependsOn = (e: Expr): boolean =>
+    E.contains(e, (x) => (x.kind === "sym" && (ctx.wrt.has(x.name) || (ctx.definitions.has(x.name) && dependsOn(ctx.definitions.get(x.name)!)))), depends);
+
+  const d = (e: Expr): Expr => {
+    const hit = memo.get(e.id);
+    if (hit) return hit;
+    let out: Expr;
+    if (!dependsOn(e)) out = E.zero(e.shape);
+    else if (e.kind === "sym") {
+      const dx = ctx.wrt.get(e.name);
+      out = dx ?? d(ctx.definitions.get(e.name)!);
+    } else {
+      const rule = ruleFor(e);
+      if (!rule) throw new E.InternalError(`no differential rule for ${e.kind}`);
+      used.add(rule.id);
+      out = (rule.d as (e: Expr, d: (x: Expr) => Expr) => Expr)(e, d);
+    }
+    memo.set(e.id, out);
+    return out;
+  };
+
+  return { df: d(f), rules: [...used] };
+}
+
+/** Replaces --where names by their definitions (for numeric evaluation and checks). */
+export function expandDefinitions(e: Expr, definitions: ReadonlyMap<string, Expr>): Expr {
+  if (definitions.size === 0) return e;
+  return E.mapBottomUp(e, (x) => (x.kind === "sym" && definitions.has(x.name) ? expandDefinitions(definitions.get(x.name)!, definitions) : x));
+}
+
+export type { Sym };

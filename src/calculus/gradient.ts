@@ -1,0 +1,94 @@
+/**
+ * Frobenius extraction: from a differential df that is linear in dX, the
+ * gradient G with df = ⟨G, dX⟩ = tr(Gᵀ dX).
+ *
+ * We propagate a weight W through the linear form ⟨W, E⟩ (E contains dX):
+ *   ⟨W, L E R⟩ = ⟨Lᵀ W Rᵀ, E⟩          trace cyclicity, Cookbook eq. (16)
+ *   ⟨W, Eᵀ⟩    = ⟨Wᵀ, E⟩               tr(Aᵀ) = tr(A), eq. (13)
+ *   ⟨w, tr E⟩  = ⟨w I, E⟩
+ *   ⟨W, B ⊙ E⟩ = ⟨W ⊙ B, E⟩            entrywise
+ *   ⟨W, s M⟩   = ⟨⟨W, M⟩, s⟩            s a scalar containing dX
+ * until E is dX itself; W is then one term of G. This is the textbook
+ * "rotate dX to the end of the trace" argument, done once per term.
+ */
+import * as E from "../core/expr.js";
+import type { Expr, Diff } from "../core/expr.js";
+import { isScalarShape } from "../core/shape.js";
+import { innerProduct } from "../core/inner.js";
+import { MatdiffError } from "../errors.js";
+import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
+import { makeRuleIndex, rewrite } from "../simplify/engine.js";
+
+/**
+ * Kronecker products reach dX only through identities: tr(A ⊗ B) = tr A tr B and
+ * (A ⊗ B)(C ⊗ D) = AC ⊗ BD. This small, bounded rule set (not the general
+ * simplifier) brings them into that form before the extraction.
+ */
+const KRONECKER = makeRuleIndex(SIMPLIFY_RULES.filter((r) =>
+  ["transpose-kronecker", "trace-kronecker", "trace-linear", "kron-mixed-product", "transpose-product"].includes(r.id)));
+
+function kroneckerNormalForm(df: Expr): Expr {
+  return E.contains(df, (x) => x.kind === "kron") ? rewrite(df, KRONECKER, { maxSteps: 1000 }).expr : df;
+}
+
+export function frobeniusGradient(df: Expr, dx: Diff): Expr {
+  const memo = new Map<number, boolean>();
+  const has = (e: Expr) => E.contains(e, (x) => x === dx, memo);
+  const terms: Expr[] = [];
+
+  const visit = (w: Expr, e: Expr): void => {
+    if (!has(e)) return;
+    if (e === dx) { terms.push(w); return; }
+    switch (e.kind) {
+      case "add":
+        for (const t of e.terms) visit(w, t);
+        return;
+      case "mul": {
+        const { coeff, scalars, chain } = E.splitMul(e);
+        const si = scalars.findIndex(has);
+        if (si >= 0) {
+          const rest = E.mul(E.num(coeff), ...scalars.filter((_, i) => i !== si), ...chain);
+          visit(innerProduct(w, rest), scalars[si]!);
+          return;
+        }
+        const ci = chain.findIndex(has);
+        const left = E.mul(...chain.slice(0, ci));
+        const right = E.mul(...chain.slice(ci + 1));
+        visit(E.mul(E.num(coeff), ...scalars, E.transpose(left), w, E.transpose(right)), chain[ci]!);
+        return;
+      }
+      case "transpose":
+        visit(E.transpose(w), e.arg);
+        return;
+      case "trace":
+        visit(E.mul(w, E.identity(e.arg.shape.rows)), e.arg);
+        return;
+      case "hadamard": {
+        const i = e.factors.findIndex(has);
+        visit(E.hadamard(w, ...e.factors.filter((_, j) => j !== i)), e.factors[i]!);
+        return;
+      }
+      case "diagm":
+        visit(E.diagVec(w), e.arg);
+        return;
+      case "diag":
+        visit(E.diagMat(w), e.arg);
+        return;
+      case "sum":
+        visit(E.mul(w, E.ones(e.arg.shape)), e.arg);
+        return;
+      case "vec":
+        // ⟨vec(M), vec(E)⟩ = ⟨M, E⟩
+        if (w.kind === "vec" && w.arg.shape.rows === e.arg.shape.rows && w.arg.shape.cols === e.arg.shape.cols) { visit(w.arg, e.arg); return; }
+        throw new MatdiffError("unsupported", "this gradient through vec(·) needs the inverse reshaping, which is not supported yet");
+      case "kron":
+        throw new MatdiffError("unsupported", "this gradient through a Kronecker product is not supported yet (traces and products of Kronecker products are)");
+      default:
+        throw new E.InternalError(`the differential is not linear in d${dx.of.name} at a ${e.kind} node`);
+    }
+  };
+
+  if (!isScalarShape(df.shape)) throw new E.InternalError("frobeniusGradient needs a scalar differential");
+  visit(E.ONE_NUM, kroneckerNormalForm(df));
+  return terms.length ? E.add(...terms) : E.zero(dx.shape);
+}

@@ -1,0 +1,23 @@
+/**
+ * Gradients with respect to a symmetric matrix S (DESIGN.md §1).
+ *  - "sym" (default): sym(G) = (G + Gᵀ)/2, the gradient that satisfies
+ *    df = ⟨∇f, dS⟩ for every symmetric dS (Srinivasan & Panda, 2019/2023).
+ *  - "cookbook": G + Gᵀ − G ∘ I, the partials with respect to the independent
+ *    entries S_ij, i ≤ j (Matrix Cookbook (2012-11-15) eq. (138)).
+ */
+import * as E from "../core/expr.js";
+import type { Expr } from "../core/expr.js";
+import * as Q from "../core/rational.js";
+
+export type SymmetricConvention = "sym" | "cookbook";
+
+export const CONVENTION_TEXT: Record<SymmetricConvention, string> = {
+  sym: "symmetric gradient sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, dS⟩ for every symmetric dS",
+  cookbook: "Matrix Cookbook §2.8.2 convention G + Gᵀ − G ∘ I (partial derivatives in the independent entries S_ij, i ≤ j)",
+};
+
+export function symmetricGradient(g: Expr, convention: SymmetricConvention): Expr {
+  const both = E.add(g, E.transpose(g));
+  if (convention === "sym") return E.scale(Q.rat(1, 2), both);
+  return E.sub(both, E.hadamard(g, E.identity(g.shape.rows)));
+}

@@ -1,0 +1,192 @@
+/**
+ * The command line: argument parsing and formatting only. Everything else is
+ * the library's. I/O is injected so tests drive `main` without spawning.
+ */
+import { parseArgs } from "node:util";
+import { differentiate, type DifferentiateResult } from "../api.js";
+import { MatdiffError, caretDisplay } from "../errors.js";
+import { InternalError } from "../core/expr.js";
+import { VERSION } from "../version.js";
+
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The whole of standard input when it is piped, else null. */
+  readonly readStdin: () => Promise<string | null>;
+  readonly color: boolean;
+}
+
+export const EXIT = { ok: 0, input: 1, usage: 2, checkFailed: 3, bug: 4 } as const;
+
+const FORMATS = ["text", "latex", "json", "numpy"] as const;
+type Format = (typeof FORMATS)[number];
+
+export const HELP = `matdiff ${VERSION} — matrix derivatives in closed form, checked numerically
+
+Usage:
+  matdiff EXPR --wrt X [options]
+  echo EXPR | matdiff --wrt X [options]       (EXPR absent or "-": read standard input)
+
+Options:
+  --wrt X               the variable (a symbol of EXPR: A, x, theta, \\Sigma, ...)
+  --let "NAME: SPEC"    declare a shape: scalar, vector, matrix, symmetric, posdef,
+                        diagonal, or sizes "m x n" (repeatable)
+  --where "NAME = EXPR" name a subexpression, e.g. --where "e = y - Phi theta" (repeatable)
+  --format FORMAT       text (default), latex, json or numpy
+  --symmetric CONV      gradient convention for a symmetric variable:
+                        sym (default, (G + Gᵀ)/2) or cookbook (G + Gᵀ − G∘I)
+  --check               compare the result with central finite differences
+  --seed N              random seed for --check
+  -h, --help            this help
+  -v, --version         the version
+
+Input: LaTeX or ASCII, mixed freely: det(A), u^T A v, A^3, tr(A^<-1>B),
+\\operatorname{tr}(A^{-1}B), x'*A*x, \\|Ax-y\\|^2, sigmoid(W x + b), A .* B, kron(A, B).
+Uppercase letters are matrices, lowercase vectors, lowercase Greek scalars.
+
+Exit codes: 0 success, 1 bad input, 2 bad command line, 3 check failed, 4 internal error (a bug).
+`;
+
+function usageError(io: CliIO, message: string): number {
+  io.stderr(`matdiff: ${message}\nTry 'matdiff --help'.\n`);
+  return EXIT.usage;
+}
+
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        wrt: { type: "string" },
+        let: { type: "string", multiple: true },
+        where: { type: "string", multiple: true },
+        format: { type: "string", short: "f" },
+        symmetric: { type: "string" },
+        check: { type: "boolean" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+      },
+    });
+  } catch (err) {
+    return usageError(io, (err as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { io.stdout(HELP); return EXIT.ok; }
+  if (values.version) { io.stdout(`${VERSION}\n`); return EXIT.ok; }
+
+  const format = (values.format ?? "text") as Format;
+  if (!FORMATS.includes(format)) return usageError(io, `unknown --format '${values.format}': use ${FORMATS.join(", ")}`);
+  if (values.symmetric !== undefined && values.symmetric !== "sym" && values.symmetric !== "cookbook") {
+    return usageError(io, `unknown --symmetric '${values.symmetric}': use sym or cookbook`);
+  }
+  if (positionals.length > 1) {
+    return usageError(io, `expected one expression, got ${positionals.length}: ${positionals.map((p) => `'${p}'`).join(" ")} (quote the expression)`);
+  }
+  let seed: number | undefined;
+  if (values.seed !== undefined) {
+    seed = Number(values.seed);
+    if (!Number.isSafeInteger(seed)) return usageError(io, `--seed must be an integer, not '${values.seed}'`);
+  }
+
+  let expr = positionals[0];
+  if (expr === undefined || expr === "-") {
+    const piped = await io.readStdin();
+    if (piped === null) return usageError(io, "no expression: give EXPR or pipe it on standard input");
+    expr = piped.replace(/\s+$/, "");
+  }
+
+  try {
+    const result = differentiate(expr, {
+      wrt: values.wrt ?? "",
+      let: values.let ?? [],
+      where: values.where ?? [],
+      ...(values.symmetric ? { symmetric: values.symmetric as "sym" | "cookbook" } : {}),
+      ...(values.check ? { check: seed !== undefined ? { seed } : true } : {}),
+    });
+    io.stdout(formatResult(result, format, io.color));
+    if (result.check && !result.check.ok) {
+      io.stderr(`matdiff: check FAILED: relative error ${result.check.relError.toExponential(2)} against central finite differences\n`);
+      return EXIT.checkFailed;
+    }
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof MatdiffError) {
+      io[format === "json" ? "stdout" : "stderr"](formatError(err, expr, format, io.color));
+      return err.code === "declaration" || err.code === "wrt" ? EXIT.usage : EXIT.input;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    const message = e instanceof InternalError ? e.message : `internal error (this is a bug in matdiff): ${e.message}`;
+    if (format === "json") io.stdout(`${JSON.stringify({ ok: false, error: { code: "internal", message } })}\n`);
+    io.stderr(`matdiff: ${message}\n${e.stack ?? ""}\nPlease report it with the command line that caused it.\n`);
+    return EXIT.bug;
+  }
+}
+
+const style = (on: boolean) => ({
+  bold: (s: string) => (on ? `\x1b[1m${s}\x1b[22m` : s),
+  dim: (s: string) => (on ? `\x1b[2m${s}\x1b[22m` : s),
+  red: (s: string) => (on ? `\x1b[31m${s}\x1b[39m` : s),
+  green: (s: string) => (on ? `\x1b[32m${s}\x1b[39m` : s),
+});
+
+function groupShapes(shapes: Readonly<Record<string, string>>): string {
+  const byShape = new Map<string, string[]>();
+  for (const [name, s] of Object.entries(shapes)) byShape.set(s, [...(byShape.get(s) ?? []), name]);
+  return [...byShape].map(([s, names]) => `${names.join(", ")}: ${s}`).join("; ");
+}
+
+export function formatResult(r: DifferentiateResult, format: Format, color: boolean): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(r, null, 2)}\n`;
+    case "numpy":
+      return `${r.derivative.numpy}\n`;
+    case "latex": {
+      const op = r.kind === "derivative" ? `\\frac{\\mathrm{d}}{\\mathrm{d}${r.wrt.latex}}` : `\\nabla_{${r.wrt.latex}}`;
+      return `${op} \\left(${r.function.latex}\\right) = ${r.derivative.latex}\n`;
+    }
+    case "text": {
+      const s = style(color);
+      const lhs = r.kind === "derivative" ? `d/d${r.wrt.text} f` : `∇_${r.wrt.text} f`;
+      const lines = [
+        `${s.dim("f =")} ${r.function.text}`,
+        ...Object.entries(r.definitions ?? {}).map(([name, d]) => `${s.dim(`  where ${name} =`)} ${d.text}`),
+        `${s.dim("df =")} ${r.differential.text}`,
+        `${s.bold(`${lhs} =`)} ${s.bold(r.derivative.text)}`,
+        s.dim(`shapes: ${groupShapes(r.shapes)}`),
+      ];
+      if (r.convention) lines.push(s.dim(`convention: ${r.convention.text}`));
+      for (const note of r.notes) lines.push(s.dim(`note: ${note}`));
+      if (r.check) {
+        const verdict = r.check.ok ? s.green("passed") : s.red("FAILED");
+        lines.push(`check: ${verdict} (relative error ${r.check.relError.toExponential(1)} against ${r.check.method}, ${r.check.trials} points)`);
+      }
+      return `${lines.join("\n")}\n`;
+    }
+  }
+}
+
+export function formatError(err: MatdiffError, expr: string, format: Format, color: boolean): string {
+  if (format === "json") {
+    return `${JSON.stringify({
+      ok: false,
+      error: {
+        code: err.code, message: err.message,
+        ...(err.start !== undefined ? { start: err.start, end: err.end } : {}),
+        ...(err.hint ? { hint: err.hint } : {}),
+        ...(err.source !== undefined ? { source: err.source } : {}),
+      },
+    })}\n`;
+  }
+  const s = style(color);
+  const lines = [`${s.red("matdiff: error:")} ${err.message}`];
+  if (err.start !== undefined) {
+    const text = err.source ?? expr;
+    lines.push(...caretDisplay(text, err.start, err.end ?? err.start + 1).split("\n").map((l) => `  ${l}`));
+  }
+  if (err.hint) lines.push(`  ${s.dim("hint:")} ${err.hint}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,524 @@
+/**
+ * Core expressions: shaped, immutable and hash-consed, so structural equality
+ * is identity (`a === b`) and shared subterms are stored once.
+ *
+ * The constructors below normalise *structure only* (flattening, dropping
+ * `I`, `0` and `1`, folding numeric coefficients, double transposes). They
+ * never apply an identity of matrix calculus: that is the simplifier's job,
+ * which records every step it takes.
+ */
+import * as Q from "./rational.js";
+import type { Rational } from "./rational.js";
+import {
+  type Dim, type Shape, SCALAR, shape, isScalarShape, sameShape, transposeShape, formatShape, mulDim,
+} from "./shape.js";
+
+export type ElemFn = "exp" | "log" | "sin" | "cos" | "tanh" | "sigmoid" | "sqrt" | "abs" | "sign";
+export const ELEM_FNS: readonly ElemFn[] = ["exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"];
+
+export interface SymbolProps {
+  readonly symmetric?: boolean;
+  /** Declared positive definite (implies symmetric); numeric checks sample such matrices. */
+  readonly posdef?: boolean;
+  readonly diagonal?: boolean;
+}
+
+interface Base {
+  readonly id: number;
+  readonly shape: Shape;
+}
+
+export interface Num extends Base { readonly kind: "num"; readonly value: Rational }
+export interface Sym extends Base { readonly kind: "sym"; readonly name: string; readonly props: SymbolProps }
+/** The differential `dX` of a symbol; `tag` distinguishes independent directions (d²f[dX, d'X]). */
+export interface Diff extends Base { readonly kind: "d"; readonly of: Sym; readonly tag: number }
+export interface Identity extends Base { readonly kind: "identity" }
+export interface Zero extends Base { readonly kind: "zero" }
+/** The all-ones matrix or vector (written 𝟏); appears in derivatives such as σ' = σ ⊙ (𝟏 − σ). */
+export interface Ones extends Base { readonly kind: "ones" }
+export interface Add extends Base { readonly kind: "add"; readonly terms: readonly Expr[] }
+/**
+ * Product. Canonical layout: an optional numeric coefficient first, then
+ * scalar (1×1) factors, which commute, then the non-commutative matrix chain.
+ * A 1×1 sub-product such as `xᵀa` stays grouped as one scalar factor.
+ */
+export interface Mul extends Base { readonly kind: "mul"; readonly factors: readonly Expr[] }
+export interface Transpose extends Base { readonly kind: "transpose"; readonly arg: Expr }
+export interface Inverse extends Base { readonly kind: "inverse"; readonly arg: Expr }
+/** Matrix power (integer ≥ 2) or scalar power (any rational). */
+export interface Power extends Base { readonly kind: "power"; readonly arg: Expr; readonly exp: Rational }
+export interface Hadamard extends Base { readonly kind: "hadamard"; readonly factors: readonly Expr[] }
+/** Elementwise power `A.^p` of a non-scalar. */
+export interface HPower extends Base { readonly kind: "hpower"; readonly arg: Expr; readonly exp: Rational }
+export interface Kron extends Base { readonly kind: "kron"; readonly factors: readonly Expr[] }
+export interface Trace extends Base { readonly kind: "trace"; readonly arg: Expr }
+export interface Det extends Base { readonly kind: "det"; readonly arg: Expr }
+export interface LogDet extends Base { readonly kind: "logdet"; readonly arg: Expr }
+/** Elementwise function; on a scalar it is the ordinary function. */
+export interface Fn extends Base { readonly kind: "fn"; readonly name: ElemFn; readonly arg: Expr }
+/** Sum of all entries. */
+export interface SumAll extends Base { readonly kind: "sum"; readonly arg: Expr }
+/** diag(X): the vector of X's diagonal. */
+export interface DiagVec extends Base { readonly kind: "diag"; readonly arg: Expr }
+/** Diag(x): the diagonal matrix with x on its diagonal. */
+export interface DiagMat extends Base { readonly kind: "diagm"; readonly arg: Expr }
+/** Column-major vectorisation. */
+export interface Vec extends Base { readonly kind: "vec"; readonly arg: Expr }
+/** ‖x‖₂ of a vector or ‖A‖_F of a matrix. */
+export interface Norm extends Base { readonly kind: "norm"; readonly arg: Expr; readonly p: "2" | "F" }
+
+export type Expr =
+  | Num | Sym | Diff | Identity | Zero | Ones | Add | Mul | Transpose | Inverse | Power
+  | Hadamard | HPower | Kron | Trace | Det | LogDet | Fn | SumAll | DiagVec | DiagMat | Vec | Norm;
+
+export type Kind = Expr["kind"];
+export type ExprOf<K extends Kind> = Extract<Expr, { kind: K }>;
+
+/** A broken invariant inside the engine: always a bug, never the user's fault. */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(`internal error (this is a bug in matdiff): ${message}`);
+    this.name = "InternalError";
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Hash-consing
+
+const table = new Map<string, Expr>();
+let nextId = 1;
+
+/** Bound on the intern table; clearing it only costs sharing, never correctness. */
+const TABLE_LIMIT = 500_000;
+
+function intern<E extends Expr>(key: string, make: (id: number) => E): E {
+  const found = table.get(key);
+  if (found) return found as E;
+  if (table.size >= TABLE_LIMIT) table.clear();
+  const e = make(nextId++);
+  table.set(key, e);
+  return e;
+}
+
+const dimKey = (s: Shape) => `${s.rows},${s.cols}`;
+const ids = (xs: readonly Expr[]) => xs.map((x) => x.id).join(",");
+const ratKey = (r: Rational) => `${r.n}/${r.d}`;
+
+function assertShape(ok: boolean, what: string, ...args: Expr[]): void {
+  if (!ok) throw new InternalError(`${what} of shapes ${args.map((a) => formatShape(a.shape)).join(", ")}`);
+}
+
+// ---------------------------------------------------------------------------
+// Leaves
+
+export function num(value: Rational | number): Num {
+  const v = typeof value === "number" ? Q.rat(value) : value;
+  return intern(`num|${ratKey(v)}`, (id) => ({ kind: "num", id, shape: SCALAR, value: v }));
+}
+
+export const ZERO_NUM = num(0);
+export const ONE_NUM = num(1);
+
+export function sym(name: string, s: Shape, props: SymbolProps = {}): Sym {
+  const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}`;
+  return intern(`sym|${name}|${dimKey(s)}|${p}`, (id) => ({ kind: "sym", id, shape: s, name, props }));
+}
+
+export function diff(of: Sym, tag = 0): Diff {
+  return intern(`d|${of.id}|${tag}`, (id) => ({ kind: "d", id, shape: of.shape, of, tag }));
+}
+
+export function identity(n: Dim): Expr {
+  if (n === 1) return ONE_NUM;
+  return intern(`I|${n}`, (id) => ({ kind: "identity", id, shape: shape(n, n) }));
+}
+
+export function zero(s: Shape): Expr {
+  if (isScalarShape(s)) return ZERO_NUM;
+  return intern(`0|${dimKey(s)}`, (id) => ({ kind: "zero", id, shape: s }));
+}
+
+export function ones(s: Shape): Expr {
+  if (isScalarShape(s)) return ONE_NUM;
+  return intern(`1|${dimKey(s)}`, (id) => ({ kind: "ones", id, shape: s }));
+}
+
+export const isZero = (e: Expr) => e.kind === "zero" || (e.kind === "num" && e.value.n === 0);
+export const isOne = (e: Expr) => e.kind === "num" && e.value.n === 1 && e.value.d === 1;
+
+// ---------------------------------------------------------------------------
+// Sums
+
+export function add(...terms: Expr[]): Expr {
+  if (terms.length === 0) throw new InternalError("empty sum");
+  const s = terms[0]!.shape;
+  const flat: Expr[] = [];
+  let constant = Q.ZERO;
+  const visit = (t: Expr) => {
+    assertShape(sameShape(t.shape, s), "sum", terms[0]!, t);
+    if (t.kind === "add") t.terms.forEach(visit);
+    else if (t.kind === "num") constant = Q.add(constant, t.value);
+    else if (t.kind !== "zero") flat.push(t);
+  };
+  terms.forEach(visit);
+  if (constant.n !== 0) flat.push(num(constant));
+  if (flat.length === 0) return zero(s);
+  if (flat.length === 1) return flat[0]!;
+  return intern(`+|${ids(flat)}`, (id) => ({ kind: "add", id, shape: s, terms: flat }));
+}
+
+export const sub = (a: Expr, b: Expr) => add(a, neg(b));
+export const neg = (a: Expr) => mul(num(-1), a);
+
+// ---------------------------------------------------------------------------
+// Products
+
+/** Splits a product into coefficient, scalar factors and matrix chain. */
+export function splitMul(e: Expr): { coeff: Rational; scalars: Expr[]; chain: Expr[] } {
+  if (e.kind === "num") return { coeff: e.value, scalars: [], chain: [] };
+  if (e.kind !== "mul") return isScalarShape(e.shape) ? { coeff: Q.ONE, scalars: [e], chain: [] } : { coeff: Q.ONE, scalars: [], chain: [e] };
+  let coeff = Q.ONE;
+  const scalars: Expr[] = [];
+  const chain: Expr[] = [];
+  for (const f of e.factors) {
+    if (f.kind === "num") coeff = Q.mul(coeff, f.value);
+    else if (isScalarShape(f.shape)) scalars.push(f);
+    else chain.push(f);
+  }
+  return { coeff, scalars, chain };
+}
+
+/**
+ * Product of factors, matrix-multiplied in order; 1×1 factors act as
+ * scalars wherever they stand (for 1×1 operands scalar and matrix
+ * multiplication agree, so this is no extra assumption).
+ */
+export function mul(...factors: Expr[]): Expr {
+  let coeff = Q.ONE;
+  const scalars: Expr[] = [];
+  const chain: Expr[] = [];
+  let identityDim: Dim | null = null;
+  let zeroResult = false;
+  const visit = (f: Expr) => {
+    switch (f.kind) {
+      case "num":
+        coeff = Q.mul(coeff, f.value);
+        return;
+      case "mul": {
+        const part = splitMul(f);
+        coeff = Q.mul(coeff, part.coeff);
+        if (isScalarShape(f.shape) && part.chain.length > 0) {
+          // keep the 1×1 chain (e.g. xᵀAy) together as one scalar factor
+          scalars.push(...part.scalars, part.chain.length === 1 ? part.chain[0]! : mulNode(part.chain, SCALAR));
+        } else {
+          scalars.push(...part.scalars);
+          part.chain.forEach(visit); // so an inner I or 0 is handled like any other
+        }
+        return;
+      }
+      case "identity":
+        identityDim = f.shape.rows;
+        return;
+      case "zero":
+        zeroResult = true;
+        chain.push(f);
+        return;
+      default:
+        if (isScalarShape(f.shape)) scalars.push(f);
+        else chain.push(f);
+    }
+  };
+  factors.forEach(visit);
+  for (let i = 0; i + 1 < chain.length; i++) {
+    assertShape(chain[i]!.shape.cols === chain[i + 1]!.shape.rows, "product", chain[i]!, chain[i + 1]!);
+  }
+  const resultShape: Shape = chain.length > 0
+    ? shape(chain[0]!.shape.rows, chain[chain.length - 1]!.shape.cols)
+    : identityDim !== null ? shape(identityDim, identityDim) : SCALAR;
+  if (zeroResult || coeff.n === 0) return zero(resultShape);
+  if (chain.length === 0 && identityDim !== null) chain.push(identity(identityDim));
+  // A 1×1 chain beside other scalars is itself one scalar factor, so
+  // 2·(xᵀAx) has one form however it was built.
+  if (chain.length > 1 && isScalarShape(resultShape) && (!Q.eq(coeff, Q.ONE) || scalars.length > 0)) {
+    scalars.push(mulNode(chain.splice(0), SCALAR));
+  }
+  const all: Expr[] = [];
+  if (!(coeff.n === 1 && coeff.d === 1)) all.push(num(coeff));
+  all.push(...scalars, ...chain);
+  if (all.length === 0) return ONE_NUM;
+  if (all.length === 1) return all[0]!;
+  return mulNode(all, resultShape);
+}
+
+function mulNode(factors: Expr[], s: Shape): Mul {
+  return intern(`*|${ids(factors)}`, (id) => ({ kind: "mul", id, shape: s, factors }));
+}
+
+export const scale = (c: Rational | number, e: Expr) => mul(num(c), e);
+
+// ---------------------------------------------------------------------------
+// Unary matrix operations
+
+export function transpose(a: Expr): Expr {
+  switch (a.kind) {
+    case "transpose": return a.arg;
+    case "identity": case "diagm": return a;
+    case "zero": return zero(transposeShape(a.shape));
+    case "ones": return ones(transposeShape(a.shape));
+    case "sym": if (a.props.symmetric || a.props.posdef || a.props.diagonal) return a; break;
+    case "d": if (a.of.props.symmetric || a.of.props.posdef || a.of.props.diagonal) return a; break;
+  }
+  if (isScalarShape(a.shape)) return a;
+  return intern(`T|${a.id}`, (id) => ({ kind: "transpose", id, shape: transposeShape(a.shape), arg: a }));
+}
+
+export function inverse(a: Expr): Expr {
+  assertShape(a.shape.rows === a.shape.cols, "inverse", a);
+  switch (a.kind) {
+    case "inverse": return a.arg;
+    case "identity": return a;
+    // (Aᵀ)⁻¹ and (A⁻¹)ᵀ are one matrix with one notation, A⁻ᵀ (Cookbook eq. (3)), so one
+    // node: the transpose outside, which keeps (AXB)⁻ᵀ whole instead of (BᵀXᵀAᵀ)⁻¹
+    case "transpose": return transpose(inverse(a.arg));
+    // (Aᵏ)⁻¹ = (A⁻¹)ᵏ, written A⁻ᵏ
+    case "power": if (!isScalarShape(a.shape)) return power(inverse(a.arg), a.exp); break;
+    case "num":
+      if (a.value.n === 0) throw new InternalError("inverse of the number 0");
+      return num(Q.div(Q.ONE, a.value));
+  }
+  if (isScalarShape(a.shape)) return power(a, Q.MINUS_ONE);
+  return intern(`inv|${a.id}`, (id) => ({ kind: "inverse", id, shape: a.shape, arg: a }));
+}
+
+export function power(a: Expr, p: Rational | number): Expr {
+  const r = typeof p === "number" ? Q.rat(p) : p;
+  const scalar = isScalarShape(a.shape);
+  if (r.n === 1 && r.d === 1) return a;
+  if (!scalar) {
+    assertShape(a.shape.rows === a.shape.cols && Q.isInt(r), "matrix power", a);
+    if (r.n < 0) return power(inverse(a), -r.n);
+  }
+  if (r.n === 0) return scalar ? ONE_NUM : identity(a.shape.rows);
+  if (r.n === 1 && r.d === 1) return a;
+  if (a.kind === "num" && Q.isInt(r) && Math.abs(r.n) <= 64) {
+    if (a.value.n === 0 && r.n < 0) throw new InternalError("0 to a negative power");
+    const base = r.n < 0 ? Q.div(Q.ONE, a.value) : a.value;
+    let acc = Q.ONE;
+    for (let i = 0; i < Math.abs(r.n); i++) acc = Q.mul(acc, base);
+    return num(acc);
+  }
+  if (a.kind === "identity") return a;
+  // (a^p)^q = a^(pq) holds for integer q (for scalars with real p it also needs a ≥ 0 unless q is an integer)
+  if (a.kind === "power" && Q.isInt(r)) return power(a.arg, Q.mul(a.exp, r));
+  return intern(`^|${a.id}|${ratKey(r)}`, (id) => ({ kind: "power", id, shape: a.shape, arg: a, exp: r }));
+}
+
+// ---------------------------------------------------------------------------
+// Elementwise and Kronecker products
+
+export function hadamard(...factors: Expr[]): Expr {
+  const flat: Expr[] = [];
+  const scalars: Expr[] = [];
+  let s: Shape | null = null;
+  const visit = (f: Expr) => {
+    if (f.kind === "hadamard") return f.factors.forEach(visit);
+    if (isScalarShape(f.shape)) { scalars.push(f); return; }
+    // scalars factor out of an entrywise product: (cA) ⊙ B = c (A ⊙ B)
+    if (f.kind === "mul") {
+      const part = splitMul(f);
+      if (!Q.eq(part.coeff, Q.ONE) || part.scalars.length) {
+        scalars.push(num(part.coeff), ...part.scalars);
+        visit(mul(...part.chain));
+        return;
+      }
+    }
+    if (s) assertShape(sameShape(s, f.shape), "Hadamard product", flat[0] ?? f, f);
+    s = f.shape;
+    if (f.kind !== "ones") flat.push(f);
+  };
+  factors.forEach(visit);
+  if (s === null) return mul(...scalars); // all scalars: ordinary product
+  const finalShape: Shape = s;
+  if (flat.some((f) => f.kind === "zero")) return zero(finalShape);
+  const body = flat.length === 0 ? ones(finalShape)
+    : flat.length === 1 ? flat[0]!
+    : intern(`o|${ids(flat)}`, (id): Hadamard => ({ kind: "hadamard", id, shape: finalShape, factors: flat }));
+  return scalars.length ? mul(...scalars, body) : body;
+}
+
+export function hpower(a: Expr, p: Rational | number): Expr {
+  const r = typeof p === "number" ? Q.rat(p) : p;
+  if (isScalarShape(a.shape)) return power(a, r);
+  if (r.n === 1 && r.d === 1) return a;
+  if (r.n === 0) return ones(a.shape);
+  if (a.kind === "ones") return a;
+  // (t^a)^b = t^(ab) entrywise only for integer b (else (t²)^½ = |t|, not t)
+  if (a.kind === "hpower" && Q.isInt(r)) return hpower(a.arg, Q.mul(a.exp, r));
+  return intern(`.^|${a.id}|${ratKey(r)}`, (id) => ({ kind: "hpower", id, shape: a.shape, arg: a, exp: r }));
+}
+
+export function kron(...factors: Expr[]): Expr {
+  const flat: Expr[] = [];
+  const scalars: Expr[] = [];
+  const visit = (f: Expr) => {
+    if (f.kind === "kron") return f.factors.forEach(visit);
+    if (isScalarShape(f.shape)) scalars.push(f);
+    else flat.push(f);
+  };
+  factors.forEach(visit);
+  if (flat.length === 0) return mul(...scalars);
+  if (flat.some((f) => f.kind === "zero")) {
+    return zero(shape(flat.map((f) => f.shape.rows).reduce(mulDim), flat.map((f) => f.shape.cols).reduce(mulDim)));
+  }
+  const body = flat.length === 1 ? flat[0]! : intern(`⊗|${ids(flat)}`, (id): Kron => ({
+    kind: "kron", id, factors: flat,
+    shape: shape(flat.map((f) => f.shape.rows).reduce(mulDim), flat.map((f) => f.shape.cols).reduce(mulDim)),
+  }));
+  return scalars.length ? mul(...scalars, body) : body;
+}
+
+// ---------------------------------------------------------------------------
+// Scalar-valued matrix functions
+
+export function trace(a: Expr): Expr {
+  assertShape(a.shape.rows === a.shape.cols, "trace", a);
+  if (isScalarShape(a.shape)) return a;
+  if (a.kind === "zero") return ZERO_NUM;
+  return intern(`tr|${a.id}`, (id) => ({ kind: "trace", id, shape: SCALAR, arg: a }));
+}
+
+export function det(a: Expr): Expr {
+  assertShape(a.shape.rows === a.shape.cols, "det", a);
+  if (isScalarShape(a.shape)) return a;
+  if (a.kind === "identity") return ONE_NUM;
+  return intern(`det|${a.id}`, (id) => ({ kind: "det", id, shape: SCALAR, arg: a }));
+}
+
+export function logdet(a: Expr): Expr {
+  assertShape(a.shape.rows === a.shape.cols, "logdet", a);
+  if (isScalarShape(a.shape)) return fn("log", a);
+  if (a.kind === "identity") return ZERO_NUM;
+  return intern(`logdet|${a.id}`, (id) => ({ kind: "logdet", id, shape: SCALAR, arg: a }));
+}
+
+export function fn(name: ElemFn, a: Expr): Expr {
+  if (a.kind === "num") {
+    if (a.value.n === 0 && (name === "sin" || name === "tanh" || name === "sqrt" || name === "abs" || name === "sign")) return ZERO_NUM;
+    if (a.value.n === 0 && (name === "exp" || name === "cos")) return ONE_NUM;
+    if (isOne(a) && name === "log") return ZERO_NUM;
+  }
+  if (name === "log" && a.kind === "det") return logdet(a.arg);
+  if (a.kind === "zero" && (name === "sin" || name === "tanh" || name === "sqrt" || name === "abs" || name === "sign")) return a;
+  return intern(`fn|${name}|${a.id}`, (id) => ({ kind: "fn", id, shape: a.shape, name, arg: a }));
+}
+
+export function sumAll(a: Expr): Expr {
+  if (isScalarShape(a.shape)) return a;
+  if (a.kind === "zero") return ZERO_NUM;
+  return intern(`sum|${a.id}`, (id) => ({ kind: "sum", id, shape: SCALAR, arg: a }));
+}
+
+export function diagVec(a: Expr): Expr {
+  assertShape(a.shape.rows === a.shape.cols, "diag", a);
+  if (isScalarShape(a.shape)) return a;
+  if (a.kind === "diagm") return a.arg;
+  if (a.kind === "zero") return zero(shape(a.shape.rows, 1));
+  return intern(`diag|${a.id}`, (id) => ({ kind: "diag", id, shape: shape(a.shape.rows, 1), arg: a }));
+}
+
+export function diagMat(a: Expr): Expr {
+  assertShape(a.shape.cols === 1, "Diag", a);
+  if (isScalarShape(a.shape)) return a;
+  if (a.kind === "ones") return identity(a.shape.rows);
+  if (a.kind === "zero") return zero(shape(a.shape.rows, a.shape.rows));
+  return intern(`diagm|${a.id}`, (id) => ({ kind: "diagm", id, shape: shape(a.shape.rows, a.shape.rows), arg: a }));
+}
+
+export function vec(a: Expr): Expr {
+  if (a.shape.cols === 1) return a;
+  const s = shape(mulDim(a.shape.rows, a.shape.cols), 1);
+  if (a.kind === "zero") return zero(s);
+  return intern(`vec|${a.id}`, (id) => ({ kind: "vec", id, shape: s, arg: a }));
+}
+
+export function norm(a: Expr, p: "2" | "F"): Expr {
+  if (a.kind === "zero") return ZERO_NUM;
+  if (isScalarShape(a.shape)) return fn("abs", a);
+  return intern(`norm|${p}|${a.id}`, (id) => ({ kind: "norm", id, shape: SCALAR, arg: a, p }));
+}
+
+// ---------------------------------------------------------------------------
+// Traversal helpers
+
+/** Children in order; the single place that knows every node's operands. */
+export function children(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case "num": case "sym": case "d": case "identity": case "zero": case "ones": return [];
+    case "add": return e.terms;
+    case "mul": case "hadamard": case "kron": return e.factors;
+    default: return [e.arg];
+  }
+}
+
+/** Rebuilds `e` with new children through the normalising constructors. */
+export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
+  const same = kids.length === children(e).length && kids.every((k, i) => k === children(e)[i]);
+  if (same) return e;
+  const k0 = kids[0]!;
+  switch (e.kind) {
+    case "num": case "sym": case "d": case "identity": case "zero": case "ones": return e;
+    case "add": return add(...kids);
+    case "mul": return mul(...kids);
+    case "hadamard": return hadamard(...kids);
+    case "kron": return kron(...kids);
+    case "transpose": return transpose(k0);
+    case "inverse": return inverse(k0);
+    case "power": return power(k0, e.exp);
+    case "hpower": return hpower(k0, e.exp);
+    case "trace": return trace(k0);
+    case "det": return det(k0);
+    case "logdet": return logdet(k0);
+    case "fn": return fn(e.name, k0);
+    case "sum": return sumAll(k0);
+    case "diag": return diagVec(k0);
+    case "diagm": return diagMat(k0);
+    case "vec": return vec(k0);
+    case "norm": return norm(k0, e.p);
+  }
+}
+
+/** Bottom-up map with memoisation on shared subterms. */
+export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo = new Map<number, Expr>()): Expr {
+  const hit = memo.get(e.id);
+  if (hit) return hit;
+  const kids = children(e);
+  const rebuilt = kids.length ? rebuild(e, kids.map((k) => mapBottomUp(k, f, memo))) : e;
+  const out = f(rebuilt);
+  memo.set(e.id, out);
+  return out;
+}
+
+/** Does `e` contain the node `target` (by identity)? Memoised per target. */
+export function contains(e: Expr, pred: (x: Expr) => boolean, memo = new Map<number, boolean>()): boolean {
+  const hit = memo.get(e.id);
+  if (hit !== undefined) return hit;
+  const r = pred(e) || children(e).some((c) => contains(c, pred, memo));
+  memo.set(e.id, r);
+  return r;
+}
+
+export function symbolsOf(e: Expr, out = new Map<string, Sym>()): Map<string, Sym> {
+  if (e.kind === "sym") out.set(e.name, e);
+  else if (e.kind === "d") out.set(e.of.name, e.of);
+  for (const c of children(e)) symbolsOf(c, out);
+  return out;
+}
+
+/** Number of distinct nodes (shared subterms count once). */
+export function size(e: Expr, seen = new Set<number>()): number {
+  if (seen.has(e.id)) return 0;
+  seen.add(e.id);
+  let n = 1;
+  for (const c of children(e)) n += size(c, seen);
+  return n;
+}

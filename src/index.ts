@@ -1,0 +1,10 @@
+/** matdiff: symbolic matrix calculus. */
+export { differentiate, DEFAULT_LIMITS } from "./api.js";
+export type { DifferentiateOptions, DifferentiateResult, Limits, Rendered, CheckReport } from "./api.js";
+export { MatdiffError, type ErrorCode } from "./errors.js";
+export { parse } from "./syntax/parse.js";
+export type { Node, Span } from "./syntax/ast.js";
+export { toLatex } from "./print/latex.js";
+export { toText } from "./print/text.js";
+export { toNumpy } from "./print/numpy.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,194 @@
+/**
+ * Numeric evaluation of core expressions on concrete matrices. Scalars are
+ * 1×1 matrices. Results may share storage with the environment and with each
+ * other: treat them as read-only.
+ */
+import type { ElemFn, Expr } from "../core/expr.js";
+import type { Rational } from "../core/rational.js";
+import { type Dim, formatShape } from "../core/shape.js";
+import { Matrix, NumericError } from "./matrix.js";
+
+export interface Env {
+  /** Symbol values by name. */
+  readonly values: ReadonlyMap<string, Matrix>;
+  /** Directions of `d` nodes, keyed by `diffKey(name, tag)`. */
+  readonly diffs: ReadonlyMap<string, Matrix>;
+  /** Sizes of symbolic dimensions. */
+  readonly dims: ReadonlyMap<string, number>;
+}
+
+export const diffKey = (name: string, tag: number) => `${name}#${tag}`;
+
+/**
+ * Size of a dimension. Besides literal numbers and names in `dims`, accepts
+ * the products `mulDim` spells by concatenation ("mn" for vec of an m×n
+ * matrix, "2n" for I₂ ⊗ X), read as a product of known names and integers.
+ */
+export function resolveDim(d: Dim, dims: ReadonlyMap<string, number>): number | undefined {
+  if (typeof d === "number") return d;
+  const known = dims.get(d);
+  if (known !== undefined) return known;
+  const split = splitDim(d, [...dims.keys()]);
+  return split?.reduce<number>((p, f) => p * (typeof f === "number" ? f : dims.get(f)!), 1);
+}
+
+/** Splits `text` into a product of the given names and integer literals, or null; longer names are tried first. */
+export function splitDim(text: string, names: readonly string[]): (string | number)[] | null {
+  const byLength = [...names].filter((n) => n.length > 0).sort((a, b) => b.length - a.length);
+  const go = (at: number): (string | number)[] | null => {
+    if (at === text.length) return [];
+    const digits = /^\d+/.exec(text.slice(at));
+    if (digits) {
+      const rest = go(at + digits[0].length);
+      if (rest) return [Number(digits[0]), ...rest];
+    }
+    for (const name of byLength) {
+      if (!text.startsWith(name, at)) continue;
+      const rest = go(at + name.length);
+      if (rest) return [name, ...rest];
+    }
+    return null;
+  };
+  return go(0);
+}
+
+export function evaluate(root: Expr, env: Env): Matrix {
+  const memo = new Map<number, Matrix>();
+  const dimCache = new Map<Dim, number | undefined>();
+  const size = (d: Dim): number | undefined => {
+    if (!dimCache.has(d)) dimCache.set(d, resolveDim(d, env.dims));
+    return dimCache.get(d);
+  };
+  const required = (d: Dim, e: Expr): number => {
+    const n = size(d);
+    if (n === undefined) throw new NumericError("unbound", `no size for dimension ${d} (needed by a ${e.kind} node)`);
+    return n;
+  };
+  const ev = (e: Expr): Matrix => {
+    const hit = memo.get(e.id);
+    if (hit) return hit;
+    const m = node(e, ev, env, required);
+    // a cheap cross-check of the core's shape bookkeeping: catches wrong values in env and shape bugs alike
+    const rows = size(e.shape.rows), cols = size(e.shape.cols);
+    if ((rows !== undefined && rows !== m.rows) || (cols !== undefined && cols !== m.cols)) {
+      throw new NumericError("shape", `${e.kind} node of shape ${formatShape(e.shape)} evaluated to ${m.rows}×${m.cols}`);
+    }
+    memo.set(e.id, m);
+    return m;
+  };
+  return ev(root);
+}
+
+function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr) => number): Matrix {
+  switch (e.kind) {
+    case "num": return Matrix.scalar(e.value.n / e.value.d);
+    case "sym": {
+      const v = env.values.get(e.name);
+      if (!v) throw new NumericError("unbound", `no value for symbol ${e.name}`);
+      return v;
+    }
+    case "d": {
+      const v = env.diffs.get(diffKey(e.of.name, e.tag));
+      if (!v) throw new NumericError("unbound", `no direction for d${e.of.name} (tag ${e.tag})`);
+      return v;
+    }
+    case "identity": return Matrix.identity(size(e.shape.rows, e));
+    case "zero": return Matrix.zeros(size(e.shape.rows, e), size(e.shape.cols, e));
+    case "ones": return Matrix.ones(size(e.shape.rows, e), size(e.shape.cols, e));
+    case "add": return e.terms.map(ev).reduce((a, b) => a.add(b));
+    case "mul": {
+      // 1×1 factors act as scalars wherever they stand (Mul's doc comment)
+      let s = 1;
+      let chain: Matrix | null = null;
+      for (const f of e.factors) {
+        const m = ev(f);
+        if (m.isScalar) s *= m.data[0]!;
+        else chain = chain ? chain.matmul(m) : m;
+      }
+      if (!chain) return Matrix.scalar(s);
+      return s === 1 ? chain : chain.scale(s);
+    }
+    case "hadamard": {
+      let s = 1;
+      let acc: Matrix | null = null;
+      for (const f of e.factors) {
+        const m = ev(f);
+        if (m.isScalar) s *= m.data[0]!;
+        else acc = acc ? acc.hadamard(m) : m;
+      }
+      if (!acc) return Matrix.scalar(s);
+      return s === 1 ? acc : acc.scale(s);
+    }
+    case "kron": return e.factors.map(ev).reduce((a, b) => a.kron(b));
+    case "transpose": return ev(e.arg).transpose();
+    case "inverse": return ev(e.arg).inverse();
+    case "power": {
+      const a = ev(e.arg);
+      if (a.isScalar) return Matrix.scalar(realPow(a.data[0]!, e.exp));
+      if (e.exp.d !== 1) throw new NumericError("unsupported", `non-integer power ${e.exp.n}/${e.exp.d} of a ${a.rows}×${a.cols} matrix`);
+      return matrixPower(a, e.exp.n);
+    }
+    case "hpower": return ev(e.arg).map((x) => realPow(x, e.exp));
+    case "trace": return Matrix.scalar(ev(e.arg).trace());
+    case "det": return Matrix.scalar(ev(e.arg).det());
+    case "logdet": {
+      const { sign, logAbs } = ev(e.arg).logAbsDet();
+      return Matrix.scalar(sign > 0 ? logAbs : NaN);
+    }
+    case "fn": return ev(e.arg).map(ELEM[e.name]);
+    case "sum": return Matrix.scalar(ev(e.arg).sum());
+    case "diag": return ev(e.arg).diag();
+    case "diagm": return Matrix.diagm(ev(e.arg));
+    case "vec": return ev(e.arg).vec();
+    case "norm": {
+      const a = ev(e.arg);
+      // for a vector (and a row vector: its only singular value) the 2-norm is the Euclidean = Frobenius norm
+      if (e.p === "2" && a.rows !== 1 && a.cols !== 1) {
+        throw new NumericError("unsupported", `spectral norm of a ${a.rows}×${a.cols} matrix`);
+      }
+      return Matrix.scalar(a.norm());
+    }
+    default: {
+      const unhandled: never = e;
+      throw new NumericError("unsupported", `unknown expression kind ${(unhandled as Expr).kind}`);
+    }
+  }
+}
+
+const ELEM: Record<ElemFn, (x: number) => number> = {
+  exp: Math.exp,
+  log: Math.log,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  // two branches so that neither overflows: e^{-x} for x ≥ 0, e^{x} for x < 0
+  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  sign: Math.sign,
+};
+
+/**
+ * Real power x^(n/d). For a negative base and odd d the real root exists
+ * ((-8)^(1/3) = -2) and Math.pow would say NaN; for even d there is none.
+ */
+export function realPow(x: number, r: Rational): number {
+  if (r.d === 1 || x >= 0) return Math.pow(x, r.n / r.d);
+  if (r.d % 2 === 0) return NaN;
+  const m = Math.pow(-x, r.n / r.d);
+  return r.n % 2 === 0 ? m : -m;
+}
+
+/** A^k by repeated squaring; negative k inverts first. */
+export function matrixPower(a: Matrix, k: number): Matrix {
+  if (!a.isSquare) throw new NumericError("shape", `power of a non-square ${a.rows}×${a.cols} matrix`);
+  let base = k < 0 ? a.inverse() : a;
+  let n = Math.abs(k);
+  let acc: Matrix | null = null;
+  while (n > 0) {
+    if (n & 1) acc = acc ? acc.matmul(base) : base;
+    n = Math.floor(n / 2);
+    if (n > 0) base = base.matmul(base);
+  }
+  return acc ?? Matrix.identity(a.rows);
+}

@@ -1,0 +1,238 @@
+/**
+ * Seeded random environments for numeric checks. Everything is a function of
+ * the seed: each symbol draws from its own stream (seeded by the seed and its
+ * name), so adding a symbol to a problem does not change the others' values
+ * and the order of expressions does not matter.
+ */
+import { children, type Diff, type Expr, type Sym, symbolsOf } from "../core/expr.js";
+import type { Dim } from "../core/shape.js";
+import { diffKey, type Env, resolveDim, splitDim } from "./evaluate.js";
+import { Matrix } from "./matrix.js";
+
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  uniform(lo: number, hi: number): number;
+  /** Standard normal. */
+  normal(): number;
+}
+
+/** mulberry32: 32 bits of state, fast, and plenty for drawing test matrices. */
+export function makeRng(seed: number): Rng {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    uniform: (lo, hi) => lo + (hi - lo) * next(),
+    normal: () => {
+      // Box–Muller; 1 − u lies in (0, 1], so the log is finite
+      const u = 1 - next();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+    },
+  };
+}
+
+/** Derives a 32-bit seed from several numbers (a murmur3-style finaliser per part), for per-trial and per-symbol streams. */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x9e3779b9;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p >>> 0), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Sizes given to symbolic dimensions in order of first appearance. Distinct,
+ * so that an m×n slipped for an n×m fails to multiply instead of passing; 1 is
+ * never used because it would turn vectors into scalars.
+ */
+const AUTO_SIZES = [3, 4, 2, 5];
+/**
+ * Other orders to fall back on when every draw is undefined for the first:
+ * XᵀX is singular whenever X is wider than tall, so some expressions need
+ * the sizes the other way round.
+ */
+const SIZE_ORDERS: readonly (readonly number[])[] = [AUTO_SIZES, [4, 3, 5, 2], [5, 4, 3, 2], [2, 3, 4, 5], [4, 2, 3, 5], [5, 2, 4, 3]];
+
+export interface SampleOptions {
+  seed: number;
+  /** Fixed sizes for some symbolic dimensions; the rest are chosen. */
+  dims?: Record<string, number>;
+  /** Which order of automatic sizes to use (see SIZE_ORDERS); 0 is the default. */
+  sizeOrder?: number;
+}
+
+export function sampleEnv(exprs: readonly Expr[], opts: SampleOptions): Env {
+  const dims = sampleDims(exprs, opts.dims, opts.sizeOrder ?? 0);
+  const positive = positiveSymbols(exprs);
+  const symbols = new Map<string, Sym>();
+  exprs.forEach((e) => symbolsOf(e, symbols));
+  const values = new Map<string, Matrix>();
+  for (const name of [...symbols.keys()].sort()) {
+    const rng = makeRng(mixSeed(opts.seed, hashString(name)));
+    values.set(name, sampleValue(symbols.get(name)!, rng, dims, positive.has(name)));
+  }
+  const diffs = new Map<string, Matrix>();
+  for (const d of diffNodes(exprs)) {
+    const rng = makeRng(mixSeed(opts.seed, hashString(d.of.name), d.tag + 1));
+    diffs.set(diffKey(d.of.name, d.tag), sampleDirection(d.of, rng, dims));
+  }
+  return { values, diffs, dims };
+}
+
+/**
+ * Concrete sizes for every dimension on a leaf. A dimension spelled as a
+ * product of other dimensions ("mn", see resolveDim) gets no size of its own.
+ */
+export function sampleDims(exprs: readonly Expr[], given: Record<string, number> = {}, sizeOrder = 0): Map<string, number> {
+  const sizes = SIZE_ORDERS[sizeOrder % SIZE_ORDERS.length]!;
+  const names: string[] = [];
+  const seen = new Set<number>();
+  const visit = (e: Expr) => {
+    if (seen.has(e.id)) return;
+    seen.add(e.id);
+    const s = e.kind === "d" ? e.of.shape : e.shape;
+    if (e.kind === "sym" || e.kind === "d" || e.kind === "identity" || e.kind === "zero" || e.kind === "ones") {
+      for (const d of [s.rows, s.cols]) if (typeof d === "string" && !names.includes(d)) names.push(d);
+    }
+    children(e).forEach(visit);
+  };
+  exprs.forEach(visit);
+  const dims = new Map(Object.entries(given));
+  const used = new Set(dims.values());
+  let next = 0;
+  const fresh = () => {
+    for (;; next++) {
+      const n = next < sizes.length ? sizes[next]! : next + 2;
+      if (!used.has(n)) { used.add(n); next++; return n; }
+    }
+  };
+  const all = [...names, ...dims.keys()];
+  for (const d of names) {
+    if (dims.has(d)) continue;
+    const isProduct = (splitDim(d, all.filter((x) => x !== d))?.length ?? 0) > 1;
+    if (!isProduct) dims.set(d, fresh());
+  }
+  return dims;
+}
+
+/** Symbols that occur under log, sqrt or a fractional power (scalar or elementwise): they get positive entries. */
+export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (e: Expr, under: boolean) => {
+    const key = `${e.id}|${under}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (under && e.kind === "sym") out.add(e.name);
+    const needs = (e.kind === "fn" && (e.name === "log" || e.name === "sqrt"))
+      || ((e.kind === "power" || e.kind === "hpower") && e.exp.d !== 1);
+    for (const c of children(e)) visit(c, under || needs);
+  };
+  exprs.forEach((e) => visit(e, false));
+  return out;
+}
+
+export function diffNodes(exprs: readonly Expr[]): Diff[] {
+  const out = new Map<number, Diff>();
+  const seen = new Set<number>();
+  const visit = (e: Expr) => {
+    if (seen.has(e.id)) return;
+    seen.add(e.id);
+    if (e.kind === "d") out.set(e.id, e);
+    children(e).forEach(visit);
+  };
+  exprs.forEach(visit);
+  return [...out.values()];
+}
+
+const isSymmetric = (s: Sym) => Boolean(s.props.symmetric || s.props.posdef || s.props.diagonal);
+
+function concreteShape(s: Sym, dims: ReadonlyMap<string, number>): [number, number] {
+  const size = (d: Dim) => {
+    const n = resolveDim(d, dims);
+    if (n === undefined) throw new RangeError(`no size for dimension ${d} of ${s.name}`);
+    return n;
+  };
+  return [size(s.shape.rows), size(s.shape.cols)];
+}
+
+/** Entries of magnitude in [0.2, 1.2] with a random sign: O(1), and far from 0 where abs, sign and x.^-1 misbehave. */
+const signed = (rng: Rng) => (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.2, 1.2);
+const positiveEntry = (rng: Rng) => rng.uniform(0.5, 2);
+
+/**
+ * A random value respecting the symbol's declared properties. Square
+ * matrices always have det > 0 and a 1-norm condition number below
+ * maxSampleCondition(n), so inverse, det and logdet are defined and accurate.
+ */
+export function sampleValue(s: Sym, rng: Rng, dims: ReadonlyMap<string, number>, positive = false): Matrix {
+  const [r, c] = concreteShape(s, dims);
+  const entry = positive ? positiveEntry : signed;
+  if (r === 1 && c === 1) return Matrix.scalar(positiveEntry(rng));
+  if (r !== c) return new Matrix(r, c).map(() => entry(rng));
+  if (s.props.diagonal) {
+    const d = Matrix.zeros(r, 1).map(() => (s.props.posdef ? positiveEntry(rng) : entry(rng)));
+    // an even number of negative entries keeps det > 0
+    if (d.data.filter((x) => x < 0).length % 2 === 1) d.data[d.data.findIndex((x) => x < 0)]! *= -1;
+    return Matrix.diagm(d);
+  }
+  if (s.props.posdef) {
+    // M Mᵀ + nI has eigenvalues in [n, n + ‖M‖²]; dividing by n keeps the entries O(1)
+    const m = new Matrix(r, r).map(() => entry(rng));
+    return m.matmul(m.transpose()).add(Matrix.identity(r).scale(r)).scale(1 / r);
+  }
+  return sampleSquare(r, rng, entry, Boolean(s.props.symmetric));
+}
+
+/**
+ * Bound on κ₁ of sampled square matrices: loose enough to accept most draws
+ * (κ of a random n×n matrix grows like n), tight enough that inverses keep
+ * about 13 digits.
+ */
+export const maxSampleCondition = (n: number) => Math.max(200, 50 * n);
+
+/**
+ * Rejection sampling keeps the entries generic: a shift by c·I would make
+ * the matrix look like the identity and hide transposition mistakes.
+ */
+function sampleSquare(n: number, rng: Rng, entry: (rng: Rng) => number, symmetric: boolean): Matrix {
+  let m = Matrix.zeros(n, n);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    m = new Matrix(n, n).map(() => entry(rng));
+    if (symmetric) m = m.add(m.transpose()).scale(0.5);
+    let det = m.det();
+    if (det < 0 && !symmetric) {
+      // swapping two rows flips the sign of det and keeps the conditioning and the entries' law
+      m = m.map((_, i, j) => m.get(i === 0 ? 1 : i === 1 ? 0 : i, j));
+      det = -det;
+    }
+    if (det > 0 && m.cond1() <= maxSampleCondition(n)) return m;
+  }
+  // practically unreachable; a diagonal shift always works
+  return m.add(Matrix.identity(n).scale(m.norm1() + 1));
+}
+
+/** A random direction dX of the symbol's shape, tangent to its constraints: symmetric or diagonal when the symbol is. */
+export function sampleDirection(s: Sym, rng: Rng, dims: ReadonlyMap<string, number>): Matrix {
+  const [r, c] = concreteShape(s, dims);
+  const e = new Matrix(r, c).map(() => rng.normal());
+  if (s.props.diagonal && r === c) return e.map((x, i, j) => (i === j ? x : 0));
+  if (isSymmetric(s) && r === c) return e.add(e.transpose()).scale(0.5);
+  return e;
+}

@@ -1,0 +1,185 @@
+/**
+ * The precedence-driven printer behind both human notations, LaTeX and
+ * Unicode text. Where parentheses go is decided here, once, from the binding
+ * ladder the parser implements (syntax/precedence.ts), so that printed output
+ * parses back to what was printed; a `Notation` only spells names, operators
+ * and where juxtaposed factors need a separator.
+ */
+import { match, P } from "ts-pattern";
+import { splitMul, power, type ElemFn, type Expr, type Inverse, type Power, type Transpose } from "../core/expr.js";
+import { isScalarShape } from "../core/shape.js";
+import * as Q from "../core/rational.js";
+import type { Rational } from "../core/rational.js";
+import { Prec } from "../syntax/precedence.js";
+
+/** A printed subexpression and the ladder level of its outermost operator. */
+export interface Printed {
+  readonly s: string;
+  readonly prec: Prec;
+}
+
+/** Operations printed as a function of one argument, in the notation's own delimiters. */
+export type Applied = ElemFn | "trace" | "det" | "logdet" | "sum" | "diag" | "diagm" | "vec";
+
+export type Postfix =
+  | { readonly op: "T" | "inv" | "invT" }
+  | { readonly op: "pow" | "hpow"; readonly exp: Rational };
+
+export interface Notation {
+  /** A symbol from its canonical name split as `base_sub` (`W_1` → "W", "1"; `theta` → "theta", null). */
+  symbol(base: string, sub: string | null): string;
+  /** `dX`; `tag` > 0 marks an independent second direction (d²f[dX, d′X]). */
+  differential(symbol: string, tag: number): string;
+  readonly identity: string;
+  readonly zero: string;
+  readonly ones: string;
+  /** A positive rational standing alone; its level says whether a fraction is an atom (`\frac`) or a division. */
+  number(r: Rational): Printed;
+  /** "prefix": `\frac{1}{2} A`; "divide": `A/2`, `3Ax/2` (left-associative, so the divisor applies to the whole product). */
+  readonly coefficients: "prefix" | "divide";
+  readonly neg: string;
+  readonly plus: string;
+  readonly minus: string;
+  readonly hadamard: string;
+  readonly kron: string;
+  postfix(p: Postfix): string;
+  /** Each entry returns ATOM for call forms `f(…)`, PREFIX for operator forms such as `\log\det(X)`. */
+  readonly apply: { readonly [K in Applied]: (arg: string) => Printed };
+  norm(arg: string, p: "2" | "F"): string;
+  /** A quotient of two printed products: `\frac{a}{b}`, or `a/b` with b parenthesised unless atomic. */
+  fraction(num: Printed, den: Printed): Printed;
+  /**
+   * Appends factor `next` (printing `cur`) to the product printed so far;
+   * `prev` is the factor before it, null when `acc` is the coefficient.
+   */
+  juxtapose(acc: string, next: string, prev: Expr | null, cur: Expr): string;
+}
+
+const paren = (s: string) => `(${s})`;
+
+/** A scalar factor s⁻ᵖ, printed in a denominator. */
+const isReciprocal = (f: Expr): boolean => f.kind === "power" && isScalarShape(f.shape) && f.exp.n < 0;
+
+/** `p` as an operand that must bind at least as tightly as `min`. */
+const wrap = (p: Printed, min: Prec): string => (p.prec >= min ? p.s : paren(p.s));
+
+/** A product (or number) split into sign, magnitude of its coefficient and the other factors in order. */
+function signed(e: Expr): { negative: boolean; coeff: Rational; factors: readonly Expr[] } {
+  const { coeff, scalars, chain } = splitMul(e);
+  return { negative: coeff.n < 0, coeff: Q.rat(Math.abs(coeff.n), coeff.d), factors: [...scalars, ...chain] };
+}
+
+/** `transpose(inverse(X))` and `inverse(transpose(X))` are both the one postfix `X^{-T}`. */
+function postfixOf(e: Transpose | Inverse): { base: Expr; op: "T" | "inv" | "invT" } {
+  const other = e.kind === "transpose" ? "inverse" : "transpose";
+  if (e.arg.kind === other) return { base: e.arg.arg, op: "invT" };
+  return { base: e.arg, op: e.kind === "transpose" ? "T" : "inv" };
+}
+
+/** Canonical names are `base` or `base_sub` (syntax/ast.ts). */
+export function splitName(name: string): { base: string; sub: string | null } {
+  const i = name.indexOf("_");
+  return i < 0 ? { base: name, sub: null } : { base: name.slice(0, i), sub: name.slice(i + 1).replace(/^\{(.*)\}$/, "$1") };
+}
+
+export function makePrinter(n: Notation): (e: Expr) => string {
+  const atom = (s: string): Printed => ({ s, prec: Prec.ATOM });
+  const symbol = (name: string) => {
+    const { base, sub } = splitName(name);
+    return n.symbol(base, sub);
+  };
+  const withSign = (negative: boolean, p: Printed): Printed =>
+    // −a b = −(a b): the minus takes a whole product (precedence.ts, NEG)
+    negative ? { s: n.neg + wrap(p, Prec.PRODUCT), prec: Prec.NEG } : p;
+
+  const print = (e: Expr): Printed =>
+    match(e)
+      .with({ kind: P.union("num", "mul") }, (t) => {
+        const { negative, coeff, factors } = signed(t);
+        return withSign(negative, product(coeff, factors));
+      })
+      .with({ kind: "sym" }, (s) => atom(symbol(s.name)))
+      // A decorated atom like `A^T`: juxtaposes freely, parenthesised under a postfix, `(dX)^T`.
+      .with({ kind: "d" }, (d) => ({ s: n.differential(symbol(d.of.name), d.tag), prec: Prec.POSTFIX }))
+      .with({ kind: "identity" }, () => atom(n.identity))
+      .with({ kind: "zero" }, () => atom(n.zero))
+      .with({ kind: "ones" }, () => atom(n.ones))
+      .with({ kind: "add" }, (s) => sum(s.terms))
+      .with({ kind: P.union("transpose", "inverse") }, (t) => {
+        const { base, op } = postfixOf(t);
+        return postfix(base, { op });
+      })
+      // (A⁻¹)ᵏ is written A⁻ᵏ, which also reads back as (A⁻¹)ᵏ
+      .with({ kind: "power" }, (p) => (p.arg.kind === "inverse" && Q.isInt(p.exp)
+        ? postfix(p.arg.arg, { op: "pow", exp: Q.neg(p.exp) })
+        : postfix(p.arg, { op: "pow", exp: p.exp })))
+      .with({ kind: "hpower" }, (p) => postfix(p.arg, { op: "hpow", exp: p.exp }))
+      .with({ kind: "hadamard" }, (h) => elementwise(h.factors, n.hadamard))
+      .with({ kind: "kron" }, (k) => elementwise(k.factors, n.kron))
+      .with({ kind: P.union("trace", "det", "logdet", "sum", "diag", "diagm", "vec") }, (f) => n.apply[f.kind](print(f.arg).s))
+      .with({ kind: "fn" }, (f) => n.apply[f.name](print(f.arg).s))
+      .with({ kind: "norm" }, (m) => atom(n.norm(print(m.arg).s, m.p)))
+      .exhaustive();
+
+  // A postfix applies to the atom on its left (A B^T = A (B^T)), and a second
+  // postfix on a postfix is written with parentheses: (A^T)^2.
+  const postfix = (base: Expr, p: Postfix): Printed => ({ s: wrap(print(base), Prec.ATOM) + n.postfix(p), prec: Prec.POSTFIX });
+
+  // ⊙ and ⊗ share one left-associative level; operands are always products or
+  // tighter, which also keeps a mixed `(A ⊗ B) ⊙ C` readable.
+  const elementwise = (factors: readonly Expr[], op: string): Printed =>
+    ({ s: factors.map((f) => wrap(print(f), Prec.PRODUCT)).join(op), prec: Prec.ELEMWISE });
+
+  function sum(terms: readonly Expr[]): Printed {
+    const s = terms.map((t, i) => {
+      if (i === 0) return print(t).s; // a leading −a binds tighter than +
+      const { negative, coeff, factors } = signed(t);
+      return (negative ? n.minus : n.plus) + wrap(product(coeff, factors), Prec.NEG);
+    });
+    return { s: s.join(""), prec: Prec.SUM };
+  }
+
+  /**
+   * `coeff` ≥ 0 followed by factors in the canonical order (scalars, then the
+   * matrix chain). Scalar factors with negative exponents form a denominator:
+   * x/‖x‖, not ‖x‖⁻¹x.
+   */
+  function product(coeff: Rational, factors: readonly Expr[]): Printed {
+    const den = factors.filter(isReciprocal);
+    if (den.length === 0) return plainProduct(coeff, factors);
+    const num = factors.filter((f) => !isReciprocal(f));
+    const top = plainProduct(Q.rat(coeff.n), num);
+    const bottom = plainProduct(Q.rat(coeff.d), den.map((f) => power((f as Power).arg, Q.neg((f as Power).exp))));
+    return n.fraction(top, bottom);
+  }
+
+  function plainProduct(coeff: Rational, factors: readonly Expr[]): Printed {
+    const only = factors[0];
+    if (only === undefined) return n.number(coeff);
+    const divide = n.coefficients === "divide" && coeff.d !== 1;
+    const lead = divide ? Q.rat(coeff.n) : coeff;
+    if (factors.length === 1 && Q.eq(lead, Q.ONE) && !divide) return print(only);
+    let acc = Q.eq(lead, Q.ONE) ? "" : wrap(n.number(lead), Prec.PRODUCT);
+    let prev: Expr | null = null;
+    factors.forEach((f, i) => {
+      const next = factor(f, i < factors.length - 1, i < factors.length - 1 || divide);
+      acc = acc === "" ? next : n.juxtapose(acc, next, prev, f);
+      prev = f;
+    });
+    return { s: divide ? `${acc}/${coeff.d}` : acc, prec: Prec.PRODUCT };
+  }
+
+  function factor(f: Expr, followedByFactor: boolean, followed: boolean): string {
+    const p = print(f);
+    // The constructors flatten products, so a product among the factors is a
+    // 1×1 chain kept as one scalar (`xᵀa`). A factor after it would read as
+    // part of the chain: (xᵀa) b.
+    if (f.kind === "mul") return followedByFactor ? paren(p.s) : p.s;
+    // An operator form (`\log\det X`) takes the rest of the implicit product,
+    // so it may only stand last.
+    const greedy = p.prec === Prec.PREFIX && followed;
+    return p.prec <= Prec.PRODUCT || greedy ? paren(p.s) : p.s;
+  }
+
+  return (e) => print(e).s;
+}

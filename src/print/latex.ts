@@ -1,0 +1,72 @@
+/**
+ * LaTeX in textbook style, rendered by KaTeX in strict mode and read back by
+ * matdiff's own parser: `-A^{-\top} B^{\top} A^{-\top}`,
+ * `\operatorname{tr}(A^{-1} B)`, `\frac{1}{2} \log\det(X)`.
+ * Parentheses are decided in infix.ts; this file only spells.
+ */
+import type { Expr } from "../core/expr.js";
+import type { Rational } from "../core/rational.js";
+import { formatRational } from "../core/rational.js";
+import { GREEK } from "../syntax/greek.js";
+import { Prec } from "../syntax/precedence.js";
+import { makePrinter, type Notation, type Printed } from "./infix.js";
+
+const call = (head: string) => (arg: string): Printed => ({ s: `${head}(${arg})`, prec: Prec.ATOM });
+const operator = (name: string) => call(`\\operatorname{${name}}`);
+const exponent = (r: Rational) => formatRational(r); // 3, -1, 1/2: the parser's exponent text
+
+/** Juxtaposition that would read as something else gets an explicit `\cdot`. */
+function needsDot(acc: string, next: string, prev: Expr | null): boolean {
+  if (/\d$/.test(acc) && /^\d/.test(next)) return true; // 2 \cdot 3^{1/2}, not the number 23
+  if (prev?.kind !== "sym") return false;
+  // `\sigma(…)` is the sigmoid and `d X` a differential; the symbols σ and d are not.
+  return (prev.name === "sigma" && next.startsWith("(")) || prev.name === "d";
+}
+
+const latex: Notation = {
+  symbol: (base, sub) => (GREEK.get(base)?.latex ?? base) + (sub === null ? "" : `_{${sub}}`),
+  differential: (symbol, tag) => `\\mathrm{d}${"'".repeat(tag)}${symbol}`,
+  identity: "I",
+  zero: "0",
+  ones: "\\mathbf{1}",
+  number: (r) => ({ s: r.d === 1 ? String(r.n) : `\\frac{${r.n}}{${r.d}}`, prec: Prec.ATOM }),
+  coefficients: "prefix",
+  fraction: (num, den) => ({ s: `\\frac{${num.s}}{${den.s}}`, prec: Prec.ATOM }),
+  neg: "-",
+  plus: " + ",
+  minus: " - ",
+  hadamard: " \\odot ",
+  kron: " \\otimes ",
+  postfix: (p) => {
+    switch (p.op) {
+      case "T": return "^{\\top}";
+      case "inv": return "^{-1}";
+      case "invT": return "^{-\\top}";
+      case "pow": return `^{${exponent(p.exp)}}`;
+      case "hpow": return `^{\\circ ${exponent(p.exp)}}`; // Hadamard power
+    }
+  },
+  apply: {
+    exp: call("\\exp"),
+    log: call("\\log"),
+    sin: call("\\sin"),
+    cos: call("\\cos"),
+    tanh: call("\\tanh"),
+    sigmoid: call("\\sigma"),
+    sqrt: (arg) => ({ s: `\\sqrt{${arg}}`, prec: Prec.ATOM }),
+    abs: operator("abs"),
+    sign: operator("sign"),
+    trace: operator("tr"),
+    det: call("\\det"),
+    // operator form: `\log` applies to the implicit product that follows it
+    logdet: (arg) => ({ s: `\\log\\det(${arg})`, prec: Prec.PREFIX }),
+    sum: operator("sum"),
+    diag: operator("diag"), // diag(X) and Diag(x) share a name; shapes tell them apart
+    diagm: operator("diag"),
+    vec: operator("vec"),
+  },
+  norm: (arg, p) => `\\lVert ${arg} \\rVert${p === "F" ? "_F" : ""}`,
+  juxtapose: (acc, next, prev) => `${acc}${needsDot(acc, next, prev) ? " \\cdot " : " "}${next}`,
+};
+
+export const toLatex: (e: Expr) => string = makePrinter(latex);

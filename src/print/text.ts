@@ -1,0 +1,104 @@
+/**
+ * Readable Unicode for terminals: `−A⁻ᵀBᵀA⁻ᵀ`, `tr(A⁻¹B)`, `(A + Aᵀ)/2`,
+ * `−2Φᵀ(y − Φθ)`. Factors are juxtaposed without space unless the result
+ * would read differently (see `separator`). Parentheses are decided in
+ * infix.ts; this file only spells.
+ */
+import type { Expr } from "../core/expr.js";
+import type { Rational } from "../core/rational.js";
+import { GREEK } from "../syntax/greek.js";
+import { Prec } from "../syntax/precedence.js";
+import { makePrinter, type Notation, type Printed } from "./infix.js";
+
+const MINUS = "\u2212";
+const SUPERSCRIPT: Readonly<Record<string, string>> = {
+  "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻",
+};
+const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
+
+const call = (name: string) => (arg: string): Printed => ({ s: `${name}(${arg})`, prec: Prec.ATOM });
+const rational = (r: Rational) => (r.d === 1 ? String(r.n) : `${r.n}/${r.d}`).replace("-", MINUS);
+
+function subscript(sub: string | null): string {
+  if (sub === null) return "";
+  if (/^\d+$/.test(sub)) return [...sub].map((c) => SUBSCRIPT_DIGITS[Number(c)]).join("");
+  return sub.length === 1 ? `_${sub}` : `_{${sub}}`;
+}
+
+/** Integer exponents as superscripts (A², x⁻²); others braced as the parser reads them: `t^{1/2}`. */
+const power = (r: Rational) =>
+  r.d === 1 ? [...String(r.n)].map((c) => SUPERSCRIPT[c] ?? c).join("") : `^{${rational(r)}}`;
+
+/**
+ * Words the parser reads as one token: function names, and Greek letters by
+ * name (`p i` must not become `pi`).
+ */
+const WORDS = [
+  "tr", "Tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign",
+  "sum", "diag", "vec", "norm", "inv", "kron", ...GREEK.keys(),
+];
+
+/** What goes between two juxtaposed factors: "" when plain juxtaposition reads back the same. */
+function separator(acc: string, next: string, prev: Expr | null, cur: Expr): string {
+  if (/\d$/.test(acc) && /^\d/.test(next)) return "·"; // 2·3^{1/2}, not 23
+  // `σ(…)` is the sigmoid and `dX` a differential; the symbols σ and d are not.
+  if (prev?.kind === "sym" && ((prev.name === "sigma" && next.startsWith("(")) || prev.name === "d")) return "·";
+  const letters = (acc.match(/[A-Za-z]+$/)?.[0] ?? "") + (next.match(/^[A-Za-z]+/)?.[0] ?? "");
+  const spaced =
+    prev?.kind === "d" || cur.kind === "d" // A dX B: a differential stands apart
+    || /(?:[₀-₉]|_\w|_\{[^{}]*\})$/.test(acc) // W₁ x, x_i y, ‖A‖_F x: a subscript would swallow the next name
+    || /^[A-Za-z]{2}/.test(next) // A tr(B), 2 log det(X): a word after a factor
+    || (prev !== null && /\d$/.test(acc)) // A.^2 B
+    || (acc.endsWith("‖") && next.startsWith("‖"))
+    || WORDS.some((w) => letters.includes(w));
+  return spaced ? " " : "";
+}
+
+const text: Notation = {
+  symbol: (base, sub) => (GREEK.get(base)?.unicode ?? base) + subscript(sub),
+  differential: (symbol, tag) => `d${"′".repeat(tag)}${symbol}`,
+  identity: "I",
+  zero: "0",
+  ones: "𝟏",
+  number: (r) => ({ s: rational(r), prec: r.d === 1 ? Prec.ATOM : Prec.PRODUCT }),
+  coefficients: "divide",
+  // a/b/c would not read back as a/(bc): the divisor is one atom
+  fraction: (num, den) => ({ s: `${num.prec >= Prec.PRODUCT ? num.s : `(${num.s})`}/${den.prec >= Prec.POSTFIX ? den.s : `(${den.s})`}`, prec: Prec.PRODUCT }),
+  neg: MINUS,
+  plus: " + ",
+  minus: ` ${MINUS} `,
+  hadamard: " ⊙ ",
+  kron: " ⊗ ",
+  postfix: (p) => {
+    switch (p.op) {
+      case "T": return "ᵀ";
+      case "inv": return "⁻¹";
+      case "invT": return "⁻ᵀ";
+      case "pow": return power(p.exp);
+      case "hpow": return p.exp.d === 1 && p.exp.n >= 0 ? `.^${p.exp.n}` : `.^{${rational(p.exp)}}`;
+    }
+  },
+  apply: {
+    exp: call("exp"),
+    log: call("log"),
+    sin: call("sin"),
+    cos: call("cos"),
+    tanh: call("tanh"),
+    sigmoid: call("σ"),
+    sqrt: call("sqrt"),
+    abs: call("abs"),
+    sign: call("sign"),
+    trace: call("tr"),
+    det: call("det"),
+    // operator form: `log` applies to the implicit product that follows it
+    logdet: (arg) => ({ s: `log det(${arg})`, prec: Prec.PREFIX }),
+    sum: call("sum"),
+    diag: call("diag"), // diag(X) and Diag(x) share a name; shapes tell them apart
+    diagm: call("diag"),
+    vec: call("vec"),
+  },
+  norm: (arg, p) => `‖${arg}‖${p === "F" ? "_F" : ""}`,
+  juxtapose: (acc, next, prev, cur) => acc + separator(acc, next, prev, cur) + next,
+};
+
+export const toText: (e: Expr) => string = makePrinter(text);

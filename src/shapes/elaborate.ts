@@ -1,0 +1,432 @@
+/**
+ * Elaboration: the surface tree becomes shaped core expressions.
+ *
+ * Pass 1 infers shapes by unification over symbolic dimensions and reports
+ * mismatches with both shapes and the place; pass 2 builds core expressions
+ * once every dimension has its final name.
+ */
+import type { Node, Span } from "../syntax/ast.js";
+import { GREEK } from "../syntax/greek.js";
+import * as E from "../core/expr.js";
+import type { Expr, Sym, ElemFn } from "../core/expr.js";
+import { shape as mkShape, type Shape } from "../core/shape.js";
+import * as Q from "../core/rational.js";
+import { MatdiffError, lineCol } from "../errors.js";
+import { DimContext, type DimT, type ShapeT, SCALAR_T, ONE_T } from "./dims.js";
+import type { Declaration } from "./declarations.js";
+import { isSymmetric } from "../simplify/symmetry.js";
+
+/** One text the user wrote: the expression, or the body of a --where definition. */
+export interface SourceText {
+  readonly text: string;
+  /** Offset of the parsed part inside `text` (a --where body starts after "e ="). */
+  readonly offset: number;
+  /** How to name this text in messages; undefined for the main expression. */
+  readonly label?: string;
+}
+
+export interface Definition {
+  readonly name: string;
+  readonly node: Node;
+  readonly source: SourceText;
+  readonly nameSpan: Span;
+}
+
+export interface ElaborateOptions {
+  readonly declarations?: readonly Declaration[];
+  readonly definitions?: readonly Definition[];
+  /** Names that must get a symbol even if the expression does not use them (e.g. --wrt). */
+  readonly extraSymbols?: readonly string[];
+  readonly maxPower?: number;
+  /** The shape the whole expression must have (sizes `I` and `0` in "2 tr(X) I"). */
+  readonly expectShape?: Shape;
+  /**
+   * Undeclared symbols read against convention: a lowercase Greek letter as a
+   * vector (θ in ‖y − Φθ‖²), a lowercase Latin letter as a scalar (t in A + tB).
+   */
+  readonly flipped?: ReadonlySet<string>;
+}
+
+/** The shape convention of DESIGN.md §2, optionally flipped for one symbol. */
+export function conventionalRank(name: string, flipped = false): "scalar" | "vector" | "matrix" {
+  if (isUpperName(name)) return "matrix";
+  if (isGreekLower(name)) return flipped ? "vector" : "scalar";
+  return flipped ? "scalar" : "vector";
+}
+
+/** Undeclared, undefined symbols whose convention could be flipped, in order of appearance. */
+export function flippableSymbols(root: Node, opts: ElaborateOptions): string[] {
+  const declared = new Set((opts.declarations ?? []).map((d) => d.name));
+  const defined = new Set((opts.definitions ?? []).map((d) => d.name));
+  const out: string[] = [];
+  const visit = (n: Node): void => {
+    switch (n.type) {
+      case "ident":
+        if (n.name !== "I" && !declared.has(n.name) && !defined.has(n.name) && !isUpperName(n.name) && !out.includes(n.name)) out.push(n.name);
+        return;
+      case "number": case "ones": return;
+      case "binary": case "inner": visit(n.left); visit(n.right); return;
+      case "neg": case "postfix": case "norm": visit(n.arg); return;
+      case "call": n.args.forEach(visit); return;
+    }
+  };
+  visit(root);
+  for (const d of opts.definitions ?? []) visit(d.node);
+  return out;
+}
+
+export interface Elaborated {
+  readonly expr: Expr;
+  /** Every symbol by name, including names defined with --where. */
+  readonly symbols: ReadonlyMap<string, Sym>;
+  /** --where definitions: symbol name → its body. */
+  readonly definitions: ReadonlyMap<string, Expr>;
+}
+
+export const DEFAULT_MAX_POWER = 64;
+
+type Info = { readonly shape: ShapeT; readonly src: SourceText };
+
+interface SymbolInfo {
+  readonly shape: ShapeT;
+  readonly decl?: Declaration;
+  readonly definition?: Node;
+}
+
+const isUpperName = (name: string) => {
+  const base = name.split("_")[0]!;
+  const g = GREEK.get(base);
+  return g ? g.upper : /^[A-Z]$/.test(base);
+};
+const isGreekLower = (name: string) => {
+  const g = GREEK.get(name.split("_")[0]!);
+  return g !== undefined && !g.upper;
+};
+
+const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs"]);
+
+export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}): Elaborated {
+  const dims = new DimContext();
+  const infos = new Map<Node, Info>();
+  const symbols = new Map<string, SymbolInfo>();
+  const decls = new Map((opts.declarations ?? []).map((d) => [d.name, d]));
+  const defs = new Map((opts.definitions ?? []).map((d) => [d.name, d]));
+  const maxPower = opts.maxPower ?? DEFAULT_MAX_POWER;
+  const inProgress = new Set<string>();
+  const diagIsMatrix = new Set<Node>();
+
+  const where = (src: SourceText, offset: number) => {
+    const { line, col } = lineCol(src.text, offset + src.offset);
+    return src.label ? `${line}:${col} of ${src.label}` : `${line}:${col}`;
+  };
+  const fail = (src: SourceText, code: "shape" | "number" | "unsupported" | "limit", message: string, span: Span, hint?: string): never => {
+    throw new MatdiffError(code, message, { start: span.start + src.offset, end: span.end + src.offset }, {
+      ...(hint ? { hint } : {}), ...(src.label ? { source: src.text } : {}),
+    });
+  };
+  const show = (s: ShapeT) => {
+    const name = dims.namer();
+    return `${name(s.rows)}×${name(s.cols)}`;
+  };
+  const snippet = (src: SourceText, span: Span) => src.text.slice(span.start + src.offset, span.end + src.offset).replace(/\s+/g, " ");
+  /** Position of the operator between two operands, for "at 1:5". */
+  const opPos = (src: SourceText, left: Node, right: Node) => {
+    const text = src.text;
+    let i = left.span.end + src.offset;
+    while (i < right.span.start + src.offset && /\s/.test(text[i]!)) i++;
+    return i - src.offset;
+  };
+
+  function symbolInfo(name: string, span: Span, src: SourceText): SymbolInfo {
+    const found = symbols.get(name);
+    if (found) return found;
+    const def = defs.get(name);
+    if (def) {
+      if (inProgress.has(name)) fail(src, "shape", `the definition of ${name} refers to itself`, span);
+      inProgress.add(name);
+      const body = infer(def.node, def.source);
+      inProgress.delete(name);
+      const info = { shape: body.shape, definition: def.node };
+      symbols.set(name, info);
+      return info;
+    }
+    const decl = decls.get(name);
+    let s: ShapeT;
+    if (decl) {
+      if (decl.rank === "scalar") s = SCALAR_T;
+      else if (decl.rank === "vector") s = { rows: decl.rows !== undefined ? dims.namedDim(decl.rows) : dims.fresh(), cols: ONE_T };
+      else {
+        const rows = decl.rows !== undefined ? dims.namedDim(decl.rows) : dims.fresh();
+        const cols = decl.cols !== undefined ? dims.namedDim(decl.cols) : decl.square ? rows : dims.fresh();
+        s = { rows, cols };
+      }
+    } else {
+      const rank = conventionalRank(name, opts.flipped?.has(name) ?? false);
+      s = rank === "scalar" ? SCALAR_T : rank === "vector" ? { rows: dims.fresh(), cols: ONE_T } : { rows: dims.fresh(), cols: dims.fresh() };
+    }
+    const info = { shape: s, ...(decl ? { decl } : {}) };
+    symbols.set(name, info);
+    return info;
+  }
+
+  const requireSquare = (n: Node, s: ShapeT, src: SourceText, what: string, span: Span) => {
+    if (!dims.unify(s.rows, s.cols)) {
+      fail(src, "shape", `${what} needs a square matrix, but ${snippet(src, n.span)} is ${show(s)} at ${where(src, n.span.start)}`, span);
+    }
+  };
+
+  const isIdentityName = (name: string) => name === "I" && !decls.has("I") && !defs.has("I");
+
+  function infer(n: Node, src: SourceText): Info {
+    const done = infos.get(n);
+    if (done) return done;
+    const s = inferShape(n, src);
+    const info = { shape: s, src };
+    infos.set(n, info);
+    return info;
+  }
+
+  function inferShape(n: Node, src: SourceText): ShapeT {
+    switch (n.type) {
+      case "number": {
+        const v = Q.parseRational(n.text);
+        if (v === null) fail(src, "number", `the number ${n.text} is out of range (at most 15 significant digits, finite)`, n.span);
+        if (v!.n === 0) return { rows: dims.fresh({ flexible: true }), cols: dims.fresh({ flexible: true }) };
+        return SCALAR_T;
+      }
+      case "ident": {
+        if (isIdentityName(n.name)) {
+          const d = dims.fresh({ flexible: true });
+          return { rows: d, cols: d };
+        }
+        return symbolInfo(n.name, n.span, src).shape;
+      }
+      case "ones":
+        return { rows: dims.fresh({ flexible: true }), cols: dims.fresh({ flexible: true }) };
+      case "neg":
+        return infer(n.arg, src).shape;
+      case "binary": {
+        const l = infer(n.left, src).shape;
+        const r = infer(n.right, src).shape;
+        const at = opPos(src, n.left, n.right);
+        const mismatch = (sym: string, hint?: string): never =>
+          fail(src, "shape", `dimension mismatch in ${snippet(src, n.span)} at ${where(src, at)}: ${show(l)} ${sym} ${show(r)}`, n.span, hint);
+        switch (n.op) {
+          case "+": case "-":
+            if (!dims.unifyShapes(l, r)) mismatch(n.op === "+" ? "+" : "−", dims.isScalar(l) !== dims.isScalar(r) ? "a scalar and a matrix or vector can't be added; write c·𝟏 or c·I explicitly" : undefined);
+            return l;
+          case "*": {
+            if (dims.isScalar(l)) return r;
+            if (dims.isScalar(r)) return l;
+            if (!dims.unify(l.cols, r.rows)) {
+              const bothColumns = dims.isOne(l.cols) && dims.isOne(r.cols);
+              mismatch("·", bothColumns ? `did you mean ${snippet(src, n.left.span)}^T ${snippet(src, n.right.span)}?` : undefined);
+            }
+            return { rows: l.rows, cols: r.cols };
+          }
+          case "/":
+            if (!dims.isScalar(r)) {
+              fail(src, "shape", `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar, at ${where(src, at)}`, n.right.span, "multiply by an inverse instead, e.g. A B^{-1}");
+            }
+            if (n.right.type === "number" && Q.parseRational(n.right.text)?.n === 0) fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
+            return l;
+          case "hadamard":
+            if (dims.isScalar(l)) return r;
+            if (dims.isScalar(r)) return l;
+            if (!dims.unifyShapes(l, r)) mismatch("⊙");
+            return l;
+          case "kron":
+            return { rows: { k: "prod", parts: [l.rows, r.rows] }, cols: { k: "prod", parts: [l.cols, r.cols] } };
+        }
+        break;
+      }
+      case "postfix": {
+        const a = infer(n.arg, src).shape;
+        switch (n.op) {
+          case "T": return { rows: a.cols, cols: a.rows };
+          case "inv": case "invT": {
+            if (dims.isScalar(a)) {
+              if (n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 0) fail(src, "number", `0 has no inverse (at ${where(src, n.span.start)})`, n.span);
+              return a;
+            }
+            requireSquare(n.arg, a, src, "the inverse", n.span);
+            return n.op === "inv" ? a : { rows: a.cols, cols: a.rows };
+          }
+          case "pow": case "epow": {
+            const p = Q.parseRational(n.exponent ?? "");
+            if (p === null) fail(src, "number", `the exponent ${n.exponent} is out of range`, n.span);
+            if (n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 0 && p!.n < 0) fail(src, "number", `0 to a negative power is undefined (at ${where(src, n.span.start)})`, n.span);
+            if (n.op === "epow" || dims.isScalar(a)) return a;
+            if (dims.isOne(a.cols) || dims.isOne(a.rows)) {
+              const v = snippet(src, n.arg.span);
+              fail(src, "shape", `${v}^${n.exponent} of the ${show(a)} vector ${v} is not defined at ${where(src, n.span.start)}`, n.span,
+                `did you mean ${v}^T ${v} (the squared norm) or ${v}.^${n.exponent} (elementwise)?`);
+            }
+            if (!Q.isInt(p!)) fail(src, "unsupported", `fractional powers of matrices (${snippet(src, n.span)}) are not supported`, n.span);
+            if (Math.abs(p!.n) > maxPower) {
+              fail(src, "limit", `the matrix power ${p!.n} is above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
+            }
+            requireSquare(n.arg, a, src, "a matrix power", n.span);
+            return a;
+          }
+        }
+        break;
+      }
+      case "call": {
+        const expectArgs = (k: number) => {
+          if (n.args.length !== k) fail(src, "shape", `${n.fn} takes ${k} argument${k === 1 ? "" : "s"}, not ${n.args.length}`, n.span);
+        };
+        expectArgs(1);
+        const arg = n.args[0]!;
+        const a = infer(arg, src).shape;
+        switch (n.fn) {
+          case "tr": case "det": case "logdet":
+            if (!dims.isScalar(a)) requireSquare(arg, a, src, n.fn === "tr" ? "the trace" : n.fn === "det" ? "det" : "log det", n.span);
+            return SCALAR_T;
+          case "sum":
+            return SCALAR_T;
+          case "diag":
+            if (dims.isScalar(a)) return a;
+            if (dims.isOne(a.cols)) { diagIsMatrix.add(n); return { rows: a.rows, cols: a.rows }; }
+            if (dims.isOne(a.rows)) fail(src, "shape", `diag of the row vector ${snippet(src, arg.span)} (${show(a)}) at ${where(src, n.span.start)}`, n.span, "transpose it to a column first");
+            requireSquare(arg, a, src, "diag of a matrix", n.span);
+            return { rows: a.rows, cols: ONE_T };
+          case "vec":
+            return { rows: { k: "prod", parts: [a.rows, a.cols] }, cols: ONE_T };
+          default:
+            if (ELEMENTWISE.has(n.fn)) return a;
+        }
+        break;
+      }
+      case "norm": {
+        const a = infer(n.arg, src).shape;
+        const vectorLike = dims.isOne(a.cols) || dims.isOne(a.rows);
+        if (n.kind === "2" && !vectorLike && !dims.isScalar(a)) {
+          fail(src, "unsupported", `the spectral norm ‖·‖₂ of the ${show(a)} matrix ${snippet(src, n.arg.span)} is not supported`, n.span, "did you mean the Frobenius norm ‖A‖_F?");
+        }
+        return SCALAR_T;
+      }
+      case "inner": {
+        const l = infer(n.left, src).shape;
+        const r = infer(n.right, src).shape;
+        if (!dims.unifyShapes(l, r)) {
+          fail(src, "shape", `dimension mismatch in ${snippet(src, n.span)} at ${where(src, n.span.start)}: ⟨${show(l)}, ${show(r)}⟩`, n.span);
+        }
+        return SCALAR_T;
+      }
+    }
+    throw new E.InternalError(`no shape rule for ${JSON.stringify(n)}`);
+  }
+
+  const rootInfo = infer(root, source);
+  if (opts.expectShape) {
+    const want = { rows: dims.namedDim(opts.expectShape.rows), cols: dims.namedDim(opts.expectShape.cols) };
+    if (!dims.unifyShapes(rootInfo.shape, want)) {
+      fail(source, "shape", `the expression is ${show(rootInfo.shape)}, not ${opts.expectShape.rows}×${opts.expectShape.cols}`, root.span);
+    }
+  }
+  for (const name of opts.extraSymbols ?? []) if (!isIdentityName(name)) symbolInfo(name, { start: 0, end: 0 }, source);
+
+  // ---- pass 2: build core expressions with final dimension names
+  const dimName = dims.namer();
+  const toShape = (s: ShapeT): Shape => mkShape(dimName(s.rows), dimName(s.cols));
+  const syms = new Map<string, Sym>();
+  const definitions = new Map<string, Expr>();
+  const built = new Map<Node, Expr>();
+
+  const symFor = (name: string): Sym => {
+    let s = syms.get(name);
+    if (!s) {
+      const info = symbols.get(name)!;
+      const d = info.decl;
+      // a --where name is symmetric when its definition is (M = XᵀX), so M⁻ᵀ reads M⁻¹
+      const body = info.definition ? build(info.definition) : null;
+      const symmetric = d?.symmetric || (body !== null && isSymmetric(body));
+      s = E.sym(name, toShape(info.shape), {
+        ...(symmetric ? { symmetric: true } : {}), ...(d?.posdef ? { posdef: true } : {}), ...(d?.diagonal ? { diagonal: true } : {}),
+      });
+      syms.set(name, s);
+      if (body) definitions.set(name, body);
+    }
+    return s;
+  };
+
+  function build(n: Node): Expr {
+    const hit = built.get(n);
+    if (hit) return hit;
+    const e = buildNode(n);
+    built.set(n, e);
+    return e;
+  }
+
+  function buildNode(n: Node): Expr {
+    const info = infos.get(n);
+    const shapeHere = () => toShape(info!.shape);
+    switch (n.type) {
+      case "number": {
+        const v = Q.parseRational(n.text)!;
+        return v.n === 0 ? E.zero(shapeHere()) : E.num(v);
+      }
+      case "ident":
+        return isIdentityName(n.name) ? E.identity(shapeHere().rows) : symFor(n.name);
+      case "ones":
+        return E.ones(shapeHere());
+      case "neg":
+        return E.neg(build(n.arg));
+      case "binary": {
+        const l = build(n.left);
+        const r = build(n.right);
+        switch (n.op) {
+          case "+": return E.add(l, r);
+          case "-": return E.sub(l, r);
+          case "*": return E.mul(l, r);
+          case "/": return E.mul(l, r.kind === "num" ? E.num(Q.div(Q.ONE, r.value)) : E.power(r, -1));
+          case "hadamard": return E.hadamard(l, r);
+          case "kron": return E.kron(l, r);
+        }
+        break;
+      }
+      case "postfix": {
+        const a = build(n.arg);
+        switch (n.op) {
+          case "T": return E.transpose(a);
+          case "inv": return E.inverse(a);
+          case "invT": return E.inverse(E.transpose(a));
+          case "pow": return E.power(a, Q.parseRational(n.exponent!)!);
+          case "epow": return E.hpower(a, Q.parseRational(n.exponent!)!);
+        }
+        break;
+      }
+      case "call": {
+        const a = build(n.args[0]!);
+        switch (n.fn) {
+          case "tr": return E.trace(a);
+          case "det": return E.det(a);
+          case "logdet": return E.logdet(a);
+          case "sum": return E.sumAll(a);
+          case "diag": return diagIsMatrix.has(n) ? E.diagMat(a) : E.diagVec(a);
+          case "vec": return E.vec(a);
+          default: return E.fn(n.fn as ElemFn, a);
+        }
+      }
+      case "norm": {
+        const a = build(n.arg);
+        const vectorLike = a.shape.cols === 1 || a.shape.rows === 1;
+        return E.norm(a, vectorLike ? "2" : "F");
+      }
+      case "inner": {
+        const l = build(n.left);
+        const r = build(n.right);
+        // ⟨a, b⟩ = tr(aᵀb): aᵀb for columns, a bᵀ for rows
+        if (l.shape.cols === 1) return E.mul(E.transpose(l), r);
+        if (l.shape.rows === 1) return E.mul(l, E.transpose(r));
+        return E.trace(E.mul(E.transpose(l), r));
+      }
+    }
+    throw new E.InternalError(`cannot build ${(n as Node).type}`);
+  }
+
+  const expr = build(root);
+  for (const name of symbols.keys()) symFor(name);
+  return { expr, symbols: syms, definitions };
+}

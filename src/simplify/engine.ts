@@ -1,0 +1,95 @@
+/**
+ * The bounded rewrite engine. Children first, then the rules registered for
+ * the node's kind, until none applies; every firing is recorded as a step
+ * (rule id, before, after). A run stops at a fixpoint or when a limit is hit
+ * and says which: a stopped run still returns a correct expression, because
+ * every rule preserves value.
+ */
+import * as E from "../core/expr.js";
+import type { Expr, Kind } from "../core/expr.js";
+import type { RewriteRule, RewriteContext } from "../calculus/rule.js";
+import { compareExpr } from "./order.js";
+
+export interface Step {
+  readonly rule: string;
+  readonly before: Expr;
+  readonly after: Expr;
+}
+
+export type StopReason = "fixpoint" | "step-limit" | "size-limit" | "time-limit";
+
+export interface SimplifyResult {
+  readonly expr: Expr;
+  readonly steps: readonly Step[];
+  readonly stopped: StopReason;
+}
+
+export interface SimplifyLimits {
+  readonly maxSteps?: number;
+  readonly maxSize?: number;
+  readonly deadline?: number; // Date.now() value
+}
+
+export const DEFAULT_SIMPLIFY_LIMITS = { maxSteps: 5000, maxSize: 50_000 } as const;
+
+export function makeRuleIndex(rules: readonly RewriteRule[]): ReadonlyMap<Kind, readonly RewriteRule[]> {
+  const ids = new Set<string>();
+  const index = new Map<Kind, RewriteRule[]>();
+  for (const r of rules) {
+    if (ids.has(r.id)) throw new E.InternalError(`duplicate rule id ${r.id}`);
+    ids.add(r.id);
+    for (const k of r.on) {
+      const list = index.get(k) ?? [];
+      list.push(r);
+      index.set(k, list);
+    }
+  }
+  return index;
+}
+
+export function rewrite(root: Expr, index: ReadonlyMap<Kind, readonly RewriteRule[]>, limits: SimplifyLimits = {}): SimplifyResult {
+  const maxSteps = limits.maxSteps ?? DEFAULT_SIMPLIFY_LIMITS.maxSteps;
+  const maxSize = limits.maxSize ?? DEFAULT_SIMPLIFY_LIMITS.maxSize;
+  const steps: Step[] = [];
+  const done = new Map<number, Expr>();
+  const active = new Set<number>();
+  let stopped: StopReason = "fixpoint";
+  const ctx: RewriteContext = { compare: compareExpr };
+
+  const budgetLeft = (): boolean => {
+    if (stopped !== "fixpoint") return false;
+    if (steps.length >= maxSteps) stopped = "step-limit";
+    else if (limits.deadline !== undefined && (steps.length & 63) === 0 && Date.now() > limits.deadline) stopped = "time-limit";
+    return stopped === "fixpoint";
+  };
+
+  const simp = (e: Expr): Expr => {
+    const hit = done.get(e.id);
+    if (hit) return hit;
+    // a rule whose result leads back to e: keep e as it is rather than loop
+    if (active.has(e.id)) return e;
+    active.add(e.id);
+    const kids = E.children(e);
+    let cur = kids.length ? E.rebuild(e, kids.map(simp)) : e;
+    if (cur !== e && done.has(cur.id)) cur = done.get(cur.id)!;
+    else {
+      const rules = index.get(cur.kind) ?? [];
+      for (const rule of rules) {
+        if (!budgetLeft()) break;
+        const out = rule.apply(cur, ctx);
+        if (out === null || out === cur) continue;
+        if (E.size(out) > maxSize) { stopped = "size-limit"; break; }
+        steps.push({ rule: rule.id, before: cur, after: out });
+        cur = simp(out);
+        break; // simp(out) already ran every rule on the new node
+      }
+    }
+    active.delete(e.id);
+    done.set(e.id, cur);
+    done.set(cur.id, cur);
+    return cur;
+  };
+
+  const expr = simp(root);
+  return { expr, steps, stopped };
+}

@@ -1,0 +1,65 @@
+/**
+ * A canonical total order on expressions. It decides the order of terms in
+ * a sum, of scalar factors in a product and of Hadamard factors, and which
+ * rotation of a trace or orientation of a scalar xᵀa vs aᵀx is canonical —
+ * so equal things print equally and like terms meet. It is chosen to read
+ * naturally: symbols before compound terms, A before Aᵀ, sums last.
+ */
+import type { Expr } from "../core/expr.js";
+import { formatRational } from "../core/rational.js";
+
+const keys = new Map<number, string>();
+
+export function sortKey(e: Expr): string {
+  let k = keys.get(e.id);
+  if (k === undefined) {
+    k = computeKey(e);
+    if (keys.size > 200_000) keys.clear();
+    keys.set(e.id, k);
+  }
+  return k;
+}
+
+function computeKey(e: Expr): string {
+  switch (e.kind) {
+    case "num": return `~~${formatRational(e.value)}`;
+    case "sym": return e.name;
+    case "d": return `d${e.of.name}`;
+    case "identity": return "~I"; // constants last: A + I, S⁻¹ ⊙ I
+    case "zero": return "0";
+    case "ones": return "1";
+    case "add": return `~(${e.terms.map(sortKey).join("+")})`;
+    case "mul": return e.factors.filter((f) => f.kind !== "num").map(sortKey).join(" ");
+    case "transpose": return `${sortKey(e.arg)}'`;
+    case "inverse": return `${sortKey(e.arg)}^-1`;
+    case "power": return `${sortKey(e.arg)}^${formatRational(e.exp)}`;
+    case "hpower": return `${sortKey(e.arg)}.^${formatRational(e.exp)}`;
+    case "hadamard": return `{${e.factors.map(sortKey).join(".*")}}`;
+    case "kron": return `{${e.factors.map(sortKey).join("(x)")}}`;
+    case "fn": return `${e.name}(${sortKey(e.arg)})`;
+    case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec":
+      return `${e.kind}(${sortKey(e.arg)})`;
+    case "norm": return `|${sortKey(e.arg)}|`;
+  }
+}
+
+/** Negative coefficient of a term, for "positive terms first" in sums. */
+function isNegative(e: Expr): boolean {
+  if (e.kind === "num") return e.value.n < 0;
+  return e.kind === "mul" && e.factors[0]!.kind === "num" && e.factors[0]!.value.n < 0;
+}
+
+export function compareExpr(a: Expr, b: Expr): number {
+  if (a === b) return 0;
+  const ka = sortKey(a);
+  const kb = sortKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : a.id - b.id;
+}
+
+/** Order of terms in a sum: positive terms first (x − As, not −As + x), then canonical. */
+export function compareTerms(a: Expr, b: Expr): number {
+  const na = isNegative(a);
+  const nb = isNegative(b);
+  if (na !== nb) return na ? 1 : -1;
+  return compareExpr(a, b);
+}

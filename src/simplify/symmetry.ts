@@ -1,0 +1,50 @@
+/**
+ * Structural symmetry: Mᵀ computed by pushing the transpose to the leaves,
+ * where symmetric declarations absorb it. M is symmetric when that gives M
+ * back (sums compared as sets of terms), so (I + XXᵀ)⁻ᵀ = (I + XXᵀ)⁻¹ and
+ * (A + XᵀCX)ᵀ = A + XᵀCX when A and C are declared symmetric.
+ */
+import * as E from "../core/expr.js";
+import type { Expr } from "../core/expr.js";
+
+export function transposed(e: Expr): Expr {
+  switch (e.kind) {
+    case "mul": {
+      const { coeff, scalars, chain } = E.splitMul(e);
+      return E.mul(E.num(coeff), ...scalars, ...chain.slice().reverse().map(transposed));
+    }
+    case "add": return E.add(...e.terms.map(transposed));
+    case "transpose": return e.arg;
+    case "inverse": return E.inverse(transposed(e.arg));
+    case "power": return E.power(transposed(e.arg), e.exp);
+    case "hadamard": return E.hadamard(...e.factors.map(transposed));
+    case "kron": return E.kron(...e.factors.map(transposed));
+    case "fn": return E.fn(e.name, transposed(e.arg));
+    case "hpower": return E.hpower(transposed(e.arg), e.exp);
+    default: return E.transpose(e);
+  }
+}
+
+/** Equal up to the order of terms in sums and of Hadamard factors. */
+function sameUpToOrder(a: Expr, b: Expr): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind) return false;
+  const ka = E.children(a);
+  const kb = E.children(b);
+  if (ka.length !== kb.length || ka.length === 0) return false;
+  if (a.kind === "add" || a.kind === "hadamard") {
+    const rest = [...kb];
+    return ka.every((x) => {
+      const i = rest.findIndex((y) => sameUpToOrder(x, y));
+      if (i < 0) return false;
+      rest.splice(i, 1);
+      return true;
+    });
+  }
+  return E.rebuild(a, kb) === b && ka.every((x, i) => sameUpToOrder(x, kb[i]!));
+}
+
+export function isSymmetric(e: Expr): boolean {
+  if (e.shape.rows !== e.shape.cols) return false;
+  return sameUpToOrder(transposed(e), e);
+}

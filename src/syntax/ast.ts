@@ -1,0 +1,64 @@
+/**
+ * The surface syntax tree produced by the parser. It mirrors what the user
+ * wrote (every spelling of an operator collapses to one node type) and keeps
+ * source spans so later stages can point at the offending text. Shapes are
+ * not known here; `elaborate` turns this tree into core expressions.
+ */
+
+/** Half-open character range [start, end) into the input string. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Functions applied with parentheses or, LaTeX style, to the following product.
+ * `inv(A)`, `kron(A, B)`, `norm(x)` and `\frac{a}{b}` are not calls: they parse to
+ * the same nodes as `A^{-1}`, `A ⊗ B`, `‖x‖` and `a / b`, so every spelling
+ * gives one tree. `diag` is both directions; shapes decide which.
+ */
+export type FunctionName =
+  | "tr" | "det" | "logdet"
+  | "log" | "exp" | "sin" | "cos" | "tanh" | "sigmoid" | "sqrt" | "abs"
+  | "sum" | "diag" | "vec";
+
+export type BinaryOp =
+  | "+" | "-"
+  | "*"        // matrix product: juxtaposition, `*`, `\cdot`
+  | "/"        // division by a scalar: `/`, `\frac`
+  | "hadamard" // `.*`, `\odot`, `∘`, `\circ`
+  | "kron";    // `\otimes`, `⊗`
+
+export type PostfixOp =
+  | "T"        // `^T`, `^\top`, `^{T}`, `'`
+  | "inv"      // `^{-1}`, `^-1`, `^<-1>`
+  | "invT"     // `^{-T}`
+  | "pow"      // `^n`, `^{n}`: exponent in `exponent`
+  | "epow";    // `.^n`: elementwise power
+
+export type NormKind = "2" | "F" | null;
+
+export type Node =
+  | { readonly type: "number"; readonly text: string; readonly span: Span }
+  /** `name` is canonical: `A`, `W_1`, `x_i`, `theta`, `Sigma` (Greek by name whatever the spelling). */
+  | { readonly type: "ident"; readonly name: string; readonly span: Span }
+  | {
+      readonly type: "binary"; readonly op: BinaryOp;
+      readonly left: Node; readonly right: Node; readonly span: Span;
+      /** Product written by juxtaposition (`AB`, `u^T A v`). */
+      readonly implicit?: boolean;
+    }
+  | { readonly type: "neg"; readonly arg: Node; readonly span: Span }
+  | {
+      readonly type: "postfix"; readonly op: PostfixOp; readonly arg: Node; readonly span: Span;
+      /** Decimal text of the exponent for `pow`/`epow`, e.g. "3", "-2", "1/2", "0.5". */
+      readonly exponent?: string;
+    }
+  | {
+      readonly type: "call"; readonly fn: FunctionName; readonly args: readonly Node[];
+      readonly span: Span; readonly nameSpan: Span;
+    }
+  | { readonly type: "norm"; readonly arg: Node; readonly kind: NormKind; readonly span: Span }
+  | { readonly type: "inner"; readonly left: Node; readonly right: Node; readonly span: Span }
+  /** The all-ones vector or matrix: `𝟏`, `\mathbf{1}`, `\mathbb{1}`. */
+  | { readonly type: "ones"; readonly span: Span };

@@ -1,0 +1,32 @@
+/**
+ * Greek letters: canonical name (what `--let`, JSON and NumPy use), LaTeX
+ * command and Unicode letter. Lowercase Greek are scalars by convention,
+ * uppercase Greek are matrices (DESIGN.md §2).
+ */
+export interface GreekLetter {
+  readonly name: string;
+  readonly latex: string;
+  readonly unicode: string;
+  readonly upper: boolean;
+}
+
+const LOWER: ReadonlyArray<[string, string]> = [
+  ["alpha", "α"], ["beta", "β"], ["gamma", "γ"], ["delta", "δ"], ["epsilon", "ε"], ["varepsilon", "ε"],
+  ["zeta", "ζ"], ["eta", "η"], ["theta", "θ"], ["vartheta", "ϑ"], ["iota", "ι"], ["kappa", "κ"],
+  ["lambda", "λ"], ["mu", "μ"], ["nu", "ν"], ["xi", "ξ"], ["pi", "π"], ["rho", "ρ"], ["sigma", "σ"],
+  ["tau", "τ"], ["upsilon", "υ"], ["phi", "φ"], ["varphi", "ϕ"], ["chi", "χ"], ["psi", "ψ"], ["omega", "ω"],
+];
+const UPPER: ReadonlyArray<[string, string]> = [
+  ["Gamma", "Γ"], ["Delta", "Δ"], ["Theta", "Θ"], ["Lambda", "Λ"], ["Xi", "Ξ"], ["Pi", "Π"],
+  ["Sigma", "Σ"], ["Upsilon", "Υ"], ["Phi", "Φ"], ["Psi", "Ψ"], ["Omega", "Ω"],
+];
+
+export const GREEK: ReadonlyMap<string, GreekLetter> = new Map(
+  [...LOWER.map(([n, u]) => [n, u, false] as const), ...UPPER.map(([n, u]) => [n, u, true] as const)]
+    .map(([name, unicode, upper]) => [name, { name, latex: `\\${name}`, unicode, upper }]),
+);
+
+/** Unicode letter → canonical name; `varepsilon` shares ε with `epsilon`, which wins. */
+export const GREEK_BY_UNICODE: ReadonlyMap<string, string> = new Map(
+  [...GREEK.values()].filter((g) => g.name !== "varepsilon").map((g) => [g.unicode, g.name]),
+);

@@ -1,0 +1,397 @@
+/**
+ * The lexer: moo cuts the input into raw pieces, then `tokenize` turns them
+ * into the tokens the grammar sees. All spelling variants are settled here
+ * (`\operatorname{tr}` and `trace` are one `fn` token, `\left(` is one
+ * `lparen`, `\mathbf{W}_1` is one `ident`), so the grammar only has to get
+ * precedence right. Letter runs are split into symbols here too, which keeps
+ * the grammar free of the ambiguity that splitting words inside it would cause.
+ */
+import moo from "moo";
+import type { FunctionName } from "./ast.js";
+import { GREEK, GREEK_BY_UNICODE } from "./greek.js";
+import { MatdiffError, lineCol } from "../errors.js";
+
+export type TokenType =
+  | "num" | "ident" | "ones"
+  | "fncall" | "fnop"           // a function name followed / not followed by `(`
+  | "invfn" | "kronfn" | "normfn" | "frac" | "sqrtcmd"
+  | "lparen" | "rparen" | "lbrack" | "rbrack" | "lbrace" | "rbrace"
+  | "bar" | "lnorm" | "rnorm" | "langle" | "rangle" | "comma"
+  | "plus" | "minus" | "times" | "slash" | "hadamard" | "kronop"
+  | "caret" | "dotcaret" | "prime" | "sup" | "lt" | "gt"
+  | "tee"                      // transpose after `^`: `T`, `\top`, `\intercal` (T elsewhere is a name)
+  | "sub" | "normsub"          // a subscript not attached to a name; `_2` and `_F` can follow a norm
+  | "stray";                    // `|`, `.`, `\lvert`: readable, but never valid
+
+export interface Token {
+  readonly type: TokenType;
+  /** Canonical value: identifier or function name, number text, sub/superscript text. */
+  readonly value: string;
+  /** Exactly the source text, input.slice(offset, end). */
+  readonly text: string;
+  readonly offset: number;
+  readonly end: number;
+}
+
+export const spanOf = (t: { readonly offset: number; readonly end: number }) => ({ start: t.offset, end: t.end });
+
+export const OPENERS: Partial<Record<TokenType, TokenType>> = {
+  lparen: "rparen", lbrack: "rbrack", lbrace: "rbrace", lnorm: "rnorm", langle: "rangle",
+};
+export const CLOSERS: ReadonlySet<TokenType> = new Set(Object.values(OPENERS));
+
+/** Words that name functions, in any of their ASCII or `\operatorname{}` spellings. */
+export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = {
+  tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet", log: "log", ln: "log",
+  exp: "exp", sin: "sin", cos: "cos", tanh: "tanh", sigmoid: "sigmoid", sqrt: "sqrt",
+  abs: "abs", sum: "sum", diag: "diag", vec: "vec",
+};
+/** Function spellings that parse to other nodes (ast.ts): always written with parentheses. */
+const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron: "kronfn", norm: "normfn" };
+/** `\tr` and `\Tr` are not LaTeX, but are the usual macro names. */
+const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
+  det: "det", log: "log", ln: "log", exp: "exp", sin: "sin", cos: "cos", tanh: "tanh", tr: "tr", Tr: "tr",
+};
+const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
+  cdot: "times", odot: "hadamard", circ: "hadamard", otimes: "kronop", top: "tee", intercal: "tee",
+  langle: "langle", rangle: "rangle", lVert: "lnorm", rVert: "rnorm", Vert: "bar",
+  frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "stray", rvert: "stray", vert: "stray",
+};
+/** Decorations that do not change which symbol is meant: `\mathbf{x}` is `x`. `\vec` is LaTeX's arrow accent. */
+const DECORATIONS: ReadonlySet<string> = new Set([
+  "mathbf", "boldsymbol", "bm", "pmb", "mathbb", "mathit", "mathsf", "mathrm", "vec",
+]);
+/** `\operatorname{tr}`; `\mathrm{tr}` too, but `\mathrm{T}` is a decorated letter. */
+const NAME_COMMANDS: ReadonlySet<string> = new Set(["operatorname", "mathrm"]);
+const IGNORED_COMMANDS: ReadonlySet<string> = new Set(["quad", "qquad", "displaystyle", "textstyle"]);
+const SIZING = /^\\(?:left|right|[bB]igg?[lrm]?)$/;
+
+const KNOWN_COMMANDS: readonly string[] = [
+  ...[...GREEK.values()].map((g) => g.name), ...Object.keys(FUNCTION_COMMANDS), ...Object.keys(SYMBOL_COMMANDS),
+  ...DECORATIONS, ...NAME_COMMANDS, ...IGNORED_COMMANDS, "left", "right", "bigl", "bigr", "Bigl", "Bigr",
+].map((c) => `\\${c}`);
+export const KNOWN_FUNCTIONS: readonly string[] = [...Object.keys(FUNCTION_WORDS), ...Object.keys(SPECIAL_WORDS)];
+
+/** Keywords a letter run is split into; everything else is one letter per symbol. */
+const WORD_KEYWORDS: readonly string[] = [...KNOWN_FUNCTIONS, ...GREEK.keys()].sort((a, b) => b.length - a.length);
+
+const SUPERSCRIPT: Readonly<Record<string, string>> = {
+  "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "ᵀ": "T",
+};
+const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
+
+const raw = moo.compile({
+  ws: { match: /\s+/, lineBreaks: true },
+  num: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
+  word: /[A-Za-z]+/,
+  cmd: /\\[A-Za-z]+/,
+  cmdsym: /\\[^A-Za-z]/,
+  greek: new RegExp(`[${[...GREEK_BY_UNICODE.keys()].join("")}]`),
+  sup: /⁻?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|ᵀ)/,
+  subdigits: /[₀₁₂₃₄₅₆₇₈₉]+/,
+  ones: "𝟏",
+  dotstar: ".*",
+  dotcaret: ".^",
+  dot: ".",
+  dbar: ["||", "‖"],
+  bar1: "|",
+  lparen: "(", rparen: ")", lbrack: "[", rbrack: "]", lbrace: "{", rbrace: "}",
+  plus: "+", minus: ["-", "−"], times: ["*", "·"], slash: "/",
+  hadamard: ["⊙", "∘"], kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
+  lt: "<", gt: ">", comma: ",", tilde: "~", langle: "⟨", rangle: "⟩",
+  error: moo.error,
+});
+
+interface Raw { readonly type: string; readonly text: string; readonly offset: number; readonly end: number }
+
+function rawTokens(input: string): Raw[] {
+  raw.reset(input);
+  const out: Raw[] = [];
+  for (let t = raw.next(); t; t = raw.next()) {
+    if (t.type === "error") {
+      const ch = String.fromCodePoint(input.codePointAt(t.offset) ?? 0);
+      throw syntaxError(input, `unexpected character '${ch}'`, t.offset, t.offset + ch.length);
+    }
+    if (t.type !== "ws" && t.type !== "tilde") {
+      out.push({ type: t.type ?? "", text: t.text, offset: t.offset, end: t.offset + t.text.length });
+    }
+  }
+  return out;
+}
+
+function syntaxError(input: string, what: string, start: number, end: number): MatdiffError {
+  const { line, col } = lineCol(input, start);
+  return new MatdiffError("syntax", `${what} at ${line}:${col}`, { start, end });
+}
+
+/** Optimal string alignment distance: `tarce` is one transposition from `trace`. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The closest candidate, if it is close enough to be what the user meant. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  const caseless = candidates.find((c) => c.toLowerCase() === word.toLowerCase());
+  if (caseless !== undefined) return caseless;
+  const allowed = word.length <= 4 ? 1 : 2;
+  let best: string | undefined;
+  let bestDistance = allowed + 1;
+  for (const c of candidates) {
+    const dist = editDistance(word, c);
+    if (dist < bestDistance) { best = c; bestDistance = dist; }
+  }
+  return best;
+}
+
+function unknownFunction(name: string, start: number, end: number): MatdiffError {
+  const guess = didYouMean(name, KNOWN_FUNCTIONS);
+  const hint = guess ? `did you mean ${guess}?` : `known functions: ${KNOWN_FUNCTIONS.join(", ")}`;
+  return new MatdiffError("unknown-function", `unknown function '${name}'`, { start, end }, { hint });
+}
+
+/** Split a letter run, at each position taking the longest keyword, else one letter. */
+function splitWord(word: string): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < word.length;) {
+    const piece = WORD_KEYWORDS.find((k) => word.startsWith(k, i)) ?? word[i]!;
+    pieces.push(piece);
+    i += piece.length;
+  }
+  return pieces;
+}
+
+/** Own keys only: `\\toString` must not find Object.prototype.toString. */
+const lookup = <V>(table: Readonly<Record<string, V>>, key: string): V | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
+/** Words that look like a function name: `foo`, `tarce`, `Trace`; not `AB` or `Ax`, which are products. */
+const FUNCTION_LIKE = /^(?:[a-z]{2,}|[A-Z][a-z]{2,})$/;
+
+/**
+ * Turns the input into grammar tokens, or throws a MatdiffError for
+ * characters, commands and function names that cannot be read.
+ */
+export function tokenize(input: string): Token[] {
+  const r = rawTokens(input);
+  const out: Token[] = [];
+  /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol. */
+  let decor: number | undefined;
+  /** `{` tokens opened right after a decoration, with the decoration's start. */
+  const decorated = new Map<Token, number>();
+
+  const make = (type: TokenType, value: string, offset: number, end: number): Token =>
+    ({ type, value, text: input.slice(offset, end), offset, end });
+
+  const push = (t: Token): void => {
+    const top = out[out.length - 1];
+    if (t.type === "sub" && top?.type === "ident" && !top.value.includes("_")) {
+      out[out.length - 1] = make("ident", `${top.value}_${t.value}`, top.offset, t.end);
+      return;
+    }
+    if (t.type === "lbrace" && decor !== undefined) decorated.set(t, decor);
+    decor = undefined;
+    const open = out[out.length - 2];
+    const decorStart = open && decorated.get(open);
+    const one = top?.type === "ones" || (top?.type === "num" && top.value === "1");
+    if (t.type === "rbrace" && decorStart !== undefined && top && (top.type === "ident" || one)) {
+      // `\mathbf{W_1}`, `\mathbb{1}`: the whole decorated group is the one symbol.
+      out.splice(-2, 2, make(one ? "ones" : "ident", one ? "" : top.value, decorStart, t.end));
+      return;
+    }
+    out.push(t);
+  };
+
+  /** Is r[j] an opening round parenthesis (`(`, `\left(`, `\bigl(`…)? With `glued`, touching the token before. */
+  const opensParen = (j: number, glued: boolean): boolean => {
+    const t = r[j];
+    if (!t || (glued && t.offset !== r[j - 1]?.end)) return false;
+    return t.type === "lparen" || (t.type === "cmd" && SIZING.test(t.text) && r[j + 1]?.type === "lparen");
+  };
+
+  /** A Greek letter; σ glued to `(` is the logistic function (DESIGN.md §2). */
+  const greek = (name: string, offset: number, end: number, next: number): Token =>
+    name === "sigma" && opensParen(next, true) ? make("fncall", "sigmoid", offset, end) : make("ident", name, offset, end);
+
+  const word = (t: Raw, next: number): void => {
+    const pieces = splitWord(t.text);
+    // `foo(x)` and `Trace(A)` (Tr·a·c·e) are misspelt calls; `xtr(A)` and `thetax(y)` split cleanly.
+    const isFunction = (p: string) => lookup(FUNCTION_WORDS, p) !== undefined || lookup(SPECIAL_WORDS, p) !== undefined;
+    const misspelt = pieces.every((p) => p.length === 1) || (pieces.some(isFunction) && !isFunction(pieces[pieces.length - 1]!));
+    if (misspelt && FUNCTION_LIKE.test(t.text) && opensParen(next, true)) throw unknownFunction(t.text, t.offset, t.end);
+    let at = t.offset;
+    pieces.forEach((p, k) => {
+      const end = at + p.length;
+      const last = k === pieces.length - 1;
+      const special = lookup(SPECIAL_WORDS, p);
+      const fn = lookup(FUNCTION_WORDS, p);
+      if (special) push(make(special, p, at, end));
+      else if (fn) push(make("fnop", fn, at, end));
+      else if (GREEK.has(p)) push(greek(p, at, end, last ? next : -1));
+      else push(make("ident", p, at, end));
+      at = end;
+    });
+  };
+
+  for (let i = 0; i < r.length; i++) {
+    const t = r[i]!;
+    switch (t.type) {
+      case "num": push(make("num", t.text, t.offset, t.end)); break;
+      case "word": word(t, i + 1); break;
+      case "greek": push(greek(GREEK_BY_UNICODE.get(t.text)!, t.offset, t.end, i + 1)); break;
+      case "ones": push(make("ones", "", t.offset, t.end)); break;
+      case "sup": push(make("sup", [...t.text].map((c) => SUPERSCRIPT[c]).join(""), t.offset, t.end)); break;
+      case "subdigits":
+        push(make("sub", [...t.text].map((c) => SUBSCRIPT_DIGITS.indexOf(c)).join(""), t.offset, t.end));
+        break;
+      case "underscore": i = subscript(i); break;
+      case "cmd": i = command(i); break;
+      case "cmdsym": {
+        const sym = t.text[1]!;
+        if (sym === "|") push(make("bar", "", t.offset, t.end));
+        else if (sym === "{" || sym === "}") push(make(sym === "{" ? "lbrace" : "rbrace", "", t.offset, t.end));
+        else if (!",;:! >".includes(sym)) throw unknownCommand(t);
+        break;
+      }
+      case "dbar": push(make("bar", "", t.offset, t.end)); break;
+      case "bar1": case "dot": push(make("stray", "", t.offset, t.end)); break;
+      case "dotstar": push(make("hadamard", "", t.offset, t.end)); break;
+      default: push(make(t.type as TokenType, "", t.offset, t.end));
+    }
+  }
+
+  /** `_2`, `_{12}`, `_i`, `_{ij}`: the subscript attaches to the symbol before it (or reads as a norm's `_F`). */
+  function subscript(i: number): number {
+    const u = r[i]!;
+    const a = r[i + 1];
+    if (a?.type === "num" && /^\d+$/.test(a.text)) {
+      push(make("sub", a.text, u.offset, a.end));
+      return i + 1;
+    }
+    if (a?.type === "word") {
+      // One letter, as in LaTeX: `x_ij` is x_i times j.
+      push(make("sub", a.text[0]!, u.offset, a.offset + 1));
+      if (a.text.length === 1) return i + 1;
+      r[i + 1] = { type: "word", text: a.text.slice(1), offset: a.offset + 1, end: a.end };
+      return i;
+    }
+    if (a?.type === "lbrace") {
+      let j = i + 2;
+      let text = "";
+      while (r[j]?.type === "num" || r[j]?.type === "word") text += r[j++]!.text;
+      const close = r[j];
+      if (text !== "" && /^[A-Za-z0-9]+$/.test(text) && close?.type === "rbrace") {
+        push(make("sub", text, u.offset, close.end));
+        return j;
+      }
+    }
+    throw syntaxError(input, "expected a subscript after '_'", u.offset, u.end);
+  }
+
+  function unknownCommand(t: Raw): MatdiffError {
+    const guess = didYouMean(t.text, KNOWN_COMMANDS);
+    return new MatdiffError("unknown-command", `unknown LaTeX command '${t.text}'`, spanOf(t), guess ? { hint: `did you mean ${guess}?` } : {});
+  }
+
+  function command(i: number): number {
+    const t = r[i]!;
+    const name = t.text.slice(1);
+    if (IGNORED_COMMANDS.has(name)) return i;
+    if (SIZING.test(t.text)) return delimiter(i);
+    if (GREEK.has(name)) { push(greek(name, t.offset, t.end, i + 1)); return i; }
+    const fn = lookup(FUNCTION_COMMANDS, name);
+    if (fn) { push(make("fnop", fn, t.offset, t.end)); return i; }
+    const symbol = lookup(SYMBOL_COMMANDS, name);
+    if (symbol) { push(make(symbol, "", t.offset, t.end)); return i; }
+    if (NAME_COMMANDS.has(name)) {
+      const [open, w, close] = [r[i + 1], r[i + 2], r[i + 3]];
+      const braced = open?.type === "lbrace" && w?.type === "word" && close?.type === "rbrace";
+      if (braced && !(name === "mathrm" && w.text.length === 1)) {
+        const special = lookup(SPECIAL_WORDS, w.text);
+        const known = lookup(FUNCTION_WORDS, w.text);
+        if (special) push(make(special, w.text, t.offset, close.end));
+        else if (known) push(make("fnop", known, t.offset, close.end));
+        else throw unknownFunction(w.text, w.offset, w.end);
+        return i + 3;
+      }
+      if (name === "operatorname") throw syntaxError(input, "expected a function name in braces after '\\operatorname'", t.offset, t.end);
+    }
+    if (DECORATIONS.has(name)) { decor = t.offset; return i; }
+    throw unknownCommand(t);
+  }
+
+  /** `\left(`, `\bigr]`, `\left\|`: one delimiter token spanning both; `\left.` is nothing. */
+  function delimiter(i: number): number {
+    const size = r[i]!;
+    const d = r[i + 1];
+    const side = /^\\left|l$/.test(size.text) ? "l" : /^\\right|r$/.test(size.text) ? "r" : "";
+    const type = d && delimiterType(d, side);
+    if (!d || type === undefined) throw syntaxError(input, `expected a delimiter after '${size.text}'`, size.offset, size.end);
+    if (type !== null) push(make(type, "", size.offset, d.end));
+    return i + 1;
+  }
+
+  return out.map((t, k): Token => {
+    // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
+    if (t.type === "fnop" && out[k + 1]?.type === "lparen") return { ...t, type: "fncall" };
+    if (t.type === "ident" && t.value === "T" && afterCaret(out, k)) return { ...t, type: "tee" };
+    if (t.type === "sub" && (t.value === "2" || t.value === "F")) return { ...t, type: "normsub" };
+    return t;
+  });
+}
+
+/** Is out[k] the start of an exponent: `^_`, `^{_`, `^-_`, `^{-_`? */
+function afterCaret(out: readonly Token[], k: number): boolean {
+  let j = k - 1;
+  if (out[j]?.type === "minus") j--;
+  if (out[j]?.type === "lbrace") j--;
+  return out[j]?.type === "caret";
+}
+
+function delimiterType(d: Raw, side: string): TokenType | null | undefined {
+  const bar = side === "l" ? "lnorm" : side === "r" ? "rnorm" : "bar";
+  switch (d.type) {
+    case "lparen": case "rparen": case "lbrack": case "rbrack": case "langle": case "rangle": return d.type;
+    case "dot": return null;
+    case "dbar": case "bar1": return d.type === "dbar" ? bar : "stray";
+    case "cmdsym": return lookup<TokenType>({ "\\{": "lbrace", "\\}": "rbrace", "\\|": bar }, d.text);
+    case "cmd": return lookup<TokenType>({ "\\lVert": "lnorm", "\\rVert": "rnorm", "\\Vert": bar, "\\langle": "langle", "\\rangle": "rangle" }, d.text);
+    default: return undefined;
+  }
+}
+
+/** Feeds a ready token array to nearley, which asks for tokens through this interface. */
+export class TokenLexer {
+  private pos = 0;
+
+  constructor(private readonly tokens: readonly Token[]) {}
+
+  reset(_chunk: string, state?: { pos: number }): void { this.pos = state?.pos ?? 0; }
+
+  next(): Token | undefined { return this.tokens[this.pos++]; }
+
+  save(): { pos: number } { return { pos: this.pos }; }
+
+  formatError(token: Token): string { return `unexpected '${token.text}'`; }
+
+  has(type: string): boolean { return TOKEN_TYPES.has(type); }
+}
+
+const TOKEN_TYPES: ReadonlySet<string> = new Set<TokenType>([
+  "num", "ident", "ones", "fncall", "fnop", "invfn", "kronfn", "normfn", "frac", "sqrtcmd",
+  "lparen", "rparen", "lbrack", "rbrack", "lbrace", "rbrace", "bar", "lnorm", "rnorm", "langle", "rangle", "comma",
+  "plus", "minus", "times", "slash", "hadamard", "kronop", "caret", "dotcaret", "prime", "sup", "lt", "gt",
+  "tee", "sub", "normsub", "stray",
+]);
+
+/** The grammar's lexer (nearley asks it which token types exist); each parse feeds its own TokenLexer. */
+export const lexer = new TokenLexer([]);

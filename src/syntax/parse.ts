@@ -1,0 +1,195 @@
+/**
+ * Text → syntax tree. The grammar (grammar/matdiff.ne) is run by nearley over
+ * the tokens of lexer.ts; this file adds what a grammar cannot say: limits,
+ * friendly syntax errors, and the rule that an input must have exactly one
+ * reading (STYLE.md habit 5).
+ */
+import nearley from "nearley";
+import type { Node } from "./ast.js";
+import grammar from "./grammar.generated.js";
+import { CLOSERS, OPENERS, TokenLexer, spanOf, tokenize, type Token, type TokenType } from "./lexer.js";
+import { MatdiffError, lineCol } from "../errors.js";
+
+export interface Limits {
+  readonly maxLength?: number;
+  readonly maxDepth?: number;
+  /** Bounds parse time and tree depth; real expressions have a few dozen tokens. */
+  readonly maxTokens?: number;
+}
+
+export const DEFAULT_LIMITS = { maxLength: 10_000, maxDepth: 200, maxTokens: 3_000 } as const;
+
+/**
+ * Completed Earley items the parser may build, per token, before giving up.
+ * Unambiguous input needs about 10; inputs whose readings multiply (long runs
+ * of `‖a‖ b ‖c‖`) would need exponentially many, so they stop here, well
+ * under a second. Counted in the postprocessors because a single token can
+ * make one Earley column explode.
+ */
+const WORK_PER_TOKEN = 50;
+const MIN_WORK = 10_000;
+let work = 0;
+const OUT_OF_WORK = Symbol("out of work");
+
+const compiled = nearley.Grammar.fromCompiled({
+  ...grammar,
+  ParserRules: grammar.ParserRules.map((rule) => ({
+    ...rule,
+    postprocess: (d: unknown[], ref?: number, reject?: {}) => {
+      if (--work < 0) throw OUT_OF_WORK;
+      return rule.postprocess ? rule.postprocess(d, ref, reject) : d;
+    },
+  })),
+});
+
+export function parse(input: string, limits: Limits = {}): Node {
+  try {
+    return parseOrThrow(input, limits);
+  } catch (e) {
+    if (e instanceof MatdiffError) throw e;
+    // Not the user's fault: say so instead of leaking a raw exception.
+    const message = e instanceof Error ? e.message : String(e);
+    throw new MatdiffError("syntax", `internal error in the parser (this is a bug): ${message}`);
+  }
+}
+
+function parseOrThrow(input: string, limits: Limits): Node {
+  const maxLength = limits.maxLength ?? DEFAULT_LIMITS.maxLength;
+  const maxDepth = limits.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  const maxTokens = limits.maxTokens ?? DEFAULT_LIMITS.maxTokens;
+  if (input.length > maxLength) {
+    throw new MatdiffError("limit", `input is ${input.length} characters long; the limit is ${maxLength}`,
+      { start: maxLength, end: input.length });
+  }
+  const tokens = tokenize(input);
+  if (tokens.length === 0) throw new MatdiffError("empty", "empty expression", { start: 0, end: input.length });
+  checkDepth(input, tokens, maxDepth);
+  const extra = tokens[maxTokens];
+  if (extra) {
+    throw new MatdiffError("limit", `expression has ${tokens.length} tokens; the limit is ${maxTokens}`,
+      { start: extra.offset, end: input.length });
+  }
+  const results = run(input, tokens);
+  const [first, second] = results;
+  if (!first) throw unexpectedEnd(input, tokens, results.expected);
+  if (second) {
+    throw new MatdiffError("ambiguous", `ambiguous expression: it reads as ${describe(first)} or as ${describe(second)}`,
+      { start: 0, end: input.length }, { hint: "add parentheses to say which you mean" });
+  }
+  return first;
+}
+
+/** Bracket depth, checked on tokens so absurd nesting never reaches the parser. */
+function checkDepth(input: string, tokens: readonly Token[], maxDepth: number): void {
+  let depth = 0;
+  for (const t of tokens) {
+    if (OPENERS[t.type]) {
+      if (++depth > maxDepth) {
+        throw new MatdiffError("limit", `nesting is deeper than ${maxDepth} levels at ${at(input, t.offset)}`, spanOf(t));
+      }
+    } else if (CLOSERS.has(t.type)) depth = Math.max(0, depth - 1);
+  }
+}
+
+type Results = Node[] & { expected: ReadonlySet<string> };
+
+interface Column { states: { rule: { symbols: unknown[] }; dot: number }[] }
+
+function run(input: string, tokens: readonly Token[]): Results {
+  const parser = new nearley.Parser(compiled, { lexer: new TokenLexer(tokens) });
+  work = Math.max(MIN_WORK, WORK_PER_TOKEN * tokens.length);
+  try {
+    parser.feed(input);
+  } catch (e) {
+    if (e === OUT_OF_WORK) {
+      const bars = tokens.some((t) => t.type === "bar");
+      throw new MatdiffError("limit", "expression is too complex to parse; add parentheses or split it with --where",
+        { start: 0, end: input.length }, bars ? { hint: "‖ opens and closes alike; \\lVert … \\rVert say which is which" } : {});
+    }
+    const token = (e as { token?: Token }).token;
+    if (token?.offset === undefined) throw e;
+    throw new MatdiffError("syntax", `unexpected '${token.text}' at ${at(input, token.offset)}`, spanOf(token));
+  }
+  const table = (parser as unknown as { table: Column[] }).table;
+  return Object.assign([...parser.results] as Node[], { expected: expectedTypes(table[parser.current]) });
+}
+
+/** Token types the parser could have taken next, read from the last Earley column. */
+function expectedTypes(column: Column | undefined): Set<string> {
+  const types = new Set<string>();
+  for (const s of column?.states ?? []) {
+    const symbol = s.rule.symbols[s.dot] as { type?: string } | string | undefined;
+    if (typeof symbol === "object" && symbol.type) types.add(symbol.type);
+  }
+  return types;
+}
+
+const SHOW: Partial<Record<TokenType, string>> = {
+  rparen: "')'", rbrack: "']'", rbrace: "'}'", lbrace: "'{'", lparen: "'('", rnorm: "'\\rVert'", rangle: "'\\rangle'",
+  comma: "','", bar: "'‖'", gt: "'>'", num: "a number",
+};
+
+function unexpectedEnd(input: string, tokens: readonly Token[], expected: ReadonlySet<string>): MatdiffError {
+  // An unclosed bracket explains a premature end better than a list of expected tokens.
+  const open: Token[] = [];
+  for (const t of tokens) {
+    const closer = OPENERS[t.type];
+    if (closer) open.push(t);
+    else if (CLOSERS.has(t.type) && open.length > 0 && OPENERS[open[open.length - 1]!.type] === t.type) open.pop();
+  }
+  const bars = tokens.filter((t) => t.type === "bar");
+  const unclosed = open[open.length - 1] ?? (bars.length % 2 === 1 ? bars[bars.length - 1] : undefined);
+  if (unclosed) return new MatdiffError("syntax", `unclosed '${unclosed.text}' opened at ${at(input, unclosed.offset)}`, spanOf(unclosed));
+  const last = tokens[tokens.length - 1];
+  const what = last?.type === "caret" || last?.type === "dotcaret" ? "an exponent"
+    : expected.has("ident") || expected.size === 0 ? "an expression"
+    : [...expected].map((t) => SHOW[t as TokenType] ?? t).join(" or ");
+  return new MatdiffError("syntax", `unexpected end of input at ${at(input, input.length)}: expected ${what}`,
+    { start: input.length, end: input.length });
+}
+
+const at = (input: string, offset: number): string => {
+  const { line, col } = lineCol(input, offset);
+  return `${line}:${col}`;
+};
+
+const SYMBOL: Readonly<Record<string, string>> = { hadamard: "⊙", kron: "⊗" };
+
+/** The tree as an S-expression without spans: `(* A (T B))`. Implicit and explicit products print alike. */
+export function formatTree(n: Node): string {
+  switch (n.type) {
+    case "number": return n.text;
+    case "ident": return n.name;
+    case "ones": return "ones";
+    case "binary": return `(${SYMBOL[n.op] ?? n.op} ${formatTree(n.left)} ${formatTree(n.right)})`;
+    case "neg": return `(neg ${formatTree(n.arg)})`;
+    case "postfix":
+      return `(${n.op} ${formatTree(n.arg)}${n.exponent === undefined ? "" : ` ${n.exponent}`})`;
+    case "call": return `(${n.fn} ${n.args.map(formatTree).join(" ")})`;
+    case "norm": return `(norm${n.kind === null ? "" : `_${n.kind}`} ${formatTree(n.arg)})`;
+    case "inner": return `(inner ${formatTree(n.left)} ${formatTree(n.right)})`;
+  }
+}
+
+/** Math-like rendering for messages, parenthesising every compound operand so two readings differ visibly. */
+export function describe(n: Node): string {
+  const wrap = (m: Node) => (m.type === "binary" || m.type === "neg" ? `(${describe(m)})` : describe(m));
+  switch (n.type) {
+    case "number": return n.text;
+    case "ident": return n.name;
+    case "ones": return "𝟏";
+    case "binary": {
+      const op = n.implicit ? " " : ` ${SYMBOL[n.op] ?? n.op} `;
+      return `${wrap(n.left)}${op}${wrap(n.right)}`;
+    }
+    case "neg": return `-${wrap(n.arg)}`;
+    case "postfix": {
+      const sup = n.op === "T" ? "T" : n.op === "inv" ? "-1" : n.op === "invT" ? "-T" : n.exponent ?? "";
+      const arg = n.arg.type === "postfix" ? `(${describe(n.arg)})` : wrap(n.arg);
+      return `${arg}${n.op === "epow" ? ".^" : "^"}${sup.length > 1 ? `{${sup}}` : sup}`;
+    }
+    case "call": return `${n.fn}(${n.args.map(describe).join(", ")})`;
+    case "norm": return `‖${describe(n.arg)}‖${n.kind === null ? "" : `_${n.kind}`}`;
+    case "inner": return `⟨${describe(n.left)}, ${describe(n.right)}⟩`;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The one test helper that runs a case through every stage and can show
+ * them all (STYLE habit 9): parse tree, shapes, differential, raw and
+ * simplified gradient, LaTeX. A failing assertion prints this report.
+ */
+import katex from "katex";
+import { analyze, type Analysis, type DifferentiateOptions } from "../../src/api.js";
+import { parse, formatTree } from "../../src/syntax/parse.js";
+import { elaborate } from "../../src/shapes/elaborate.js";
+import type { Declaration } from "../../src/shapes/declarations.js";
+import type { Expr } from "../../src/core/expr.js";
+import { formatShape } from "../../src/core/shape.js";
+import { expandDefinitions } from "../../src/calculus/differential.js";
+import { toText } from "../../src/print/text.js";
+import { toLatex } from "../../src/print/latex.js";
+import { checkGradient, numericallyEqual, type CheckResult } from "../../src/numeric/check.js";
+
+export interface Case {
+  readonly expr: string;
+  readonly wrt: string;
+  readonly let?: readonly string[];
+  readonly where?: readonly string[];
+  readonly symmetric?: "sym" | "cookbook";
+}
+
+export const optionsOf = (c: Case): DifferentiateOptions => ({
+  wrt: c.wrt, let: c.let ?? [], where: c.where ?? [], ...(c.symmetric ? { symmetric: c.symmetric } : {}),
+});
+
+/** Elaborates `text` with every symbol pinned to the shape and properties it has in the analysis. */
+export function elaborateLike(a: Analysis, text: string): Expr {
+  const declarations: Declaration[] = [...a.symbols.values()].map((s) => {
+    const { rows, cols } = s.shape;
+    const rank = rows === 1 && cols === 1 ? "scalar" : cols === 1 ? "vector" : "matrix";
+    return {
+      name: s.name, rank,
+      ...(rank !== "scalar" ? { rows } : {}), ...(rank === "matrix" ? { cols } : {}),
+      symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal),
+    };
+  });
+  return elaborate(parse(text), { text, offset: 0 }, { declarations, expectShape: a.X.shape }).expr;
+}
+
+export interface Run {
+  readonly analysis: Analysis;
+  readonly text: string;
+  readonly latex: string;
+  /** The gradient against central finite differences. */
+  readonly check: CheckResult;
+  report(extra?: string): string;
+}
+
+export function run(c: Case): Run {
+  const a = analyze(c.expr, optionsOf(c));
+  const f = expandDefinitions(a.f, a.definitions);
+  const g = expandDefinitions(a.gradient, a.definitions);
+  const check = checkGradient({ f, wrt: a.X, gradient: g, ...(a.convention ? { symmetric: a.convention } : {}) });
+  const text = toText(a.gradient);
+  const latex = toLatex(a.gradient);
+  return {
+    analysis: a, text, latex, check,
+    report: (extra = "") => [
+      `input      ${c.expr}   wrt ${c.wrt}${c.let?.length ? `   let ${c.let.join("; ")}` : ""}${c.where?.length ? `   where ${c.where.join("; ")}` : ""}`,
+      `tree       ${formatTree(parse(c.expr))}`,
+      `shapes     ${[...a.symbols.values()].map((s) => `${s.name}: ${formatShape(s.shape)}`).join(", ")}`,
+      `df         ${toText(a.df)}`,
+      `raw ∇      ${toText(a.raw)}`,
+      `∇          ${text}   (${a.simplification.steps.length} steps, ${a.simplification.stopped})`,
+      `latex      ${latex}`,
+      `check      ok=${check.ok} relError=${check.relError.toExponential(2)}`,
+      extra,
+    ].join("\n"),
+  };
+}
+
+/** KaTeX must accept every LaTeX string matdiff prints (strict, no trust). */
+export function renderKatex(latex: string): string {
+  return katex.renderToString(latex, { throwOnError: true, strict: "error", trust: false });
+}
+
+export function sameValue(a: Analysis, x: Expr, y: Expr): CheckResult {
+  return numericallyEqual(expandDefinitions(x, a.definitions), expandDefinitions(y, a.definitions));
+}
