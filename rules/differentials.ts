@@ -13,7 +13,7 @@ import { innerProduct } from "../src/core/inner.js";
 const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
 
 const constant = (id: string, witness: string): readonly DifferentialRule<any>[] => [{
-  id, source: CB("33"), formula: "\\mathrm{d}A = 0 \\quad (A \\text{ constant})", witness,
+  id, title: "constant", source: CB("33"), formula: "\\mathrm{d}A = 0 \\quad (A \\text{ constant})", witness,
   d: (e: Expr) => E.zero(e.shape),
 }];
 
@@ -52,38 +52,40 @@ const ELEMENTWISE: Record<ElemFn, { formula: string; source: string; deriv: (x: 
 
 const WITNESS_ARG: Record<ElemFn, string> = {
   exp: "sum(exp(x))", log: "sum(log(x))", sin: "sum(sin(x))", cos: "sum(cos(x))", tanh: "sum(tanh(x))",
-  sigmoid: "sum(sigmoid(x))", sqrt: "sum(sqrt(x))", abs: "sum(abs(x))", sign: "a^T x",
+  sigmoid: "sum(sigmoid(x))", sqrt: "sum(sqrt(x))", abs: "sum(abs(x))", sign: "sum(sign(x))",
 };
 
 export const DIFFERENTIALS: DifferentialTable = {
   num: constant("d-number", "2"),
   identity: constant("d-identity", "tr(I)"),
   zero: constant("d-zero", "0"),
-  ones: constant("d-ones", "sum(x)"),
+  ones: constant("d-ones", "a^T (x + \\mathbf{1})"),
+  commutation: constant("d-commutation", "tr(A)"),
   sym: [], // symbols are handled by the engine: dX for the variable, 0 for constants, the definition's differential for --where names
   d: [{
-    id: "d-differential", source: "derived: dX does not depend on X", formula: "\\mathrm{d}(\\mathrm{d}X) = 0", witness: "tr(A)",
+    id: "d-differential", title: "dX is constant", source: "derived: dX does not depend on X", formula: "\\mathrm{d}(\\mathrm{d}X) = 0", witness: "tr(A)",
     d: (e) => E.zero(e.shape),
   }],
+  dop: [], // an unexpanded d(u) exists only inside derivations, which expand it (src/calculus/steps.ts)
   add: [{
-    id: "d-sum", source: CB("35"), formula: "\\mathrm{d}(X + Y) = \\mathrm{d}X + \\mathrm{d}Y", witness: "A + B",
+    id: "d-sum", title: "linearity", source: CB("35"), formula: "\\mathrm{d}(X + Y) = \\mathrm{d}X + \\mathrm{d}Y", witness: "A + B",
     d: (e, d) => E.add(...e.terms.map(d)),
   }],
   mul: [{
-    id: "d-product", source: CB("34, 37"), formula: "\\mathrm{d}(XY) = (\\mathrm{d}X) Y + X \\, \\mathrm{d}Y", witness: "A B C",
+    id: "d-product", title: "product rule", source: CB("34, 37"), formula: "\\mathrm{d}(XY) = (\\mathrm{d}X) Y + X \\, \\mathrm{d}Y", witness: "A B C",
     d: (e, d) => productRule(e.factors, d, E.mul),
   }],
   transpose: [{
-    id: "d-transpose", source: CB("44"), formula: "\\mathrm{d}(X^{\\top}) = (\\mathrm{d}X)^{\\top}", witness: "A^T B",
+    id: "d-transpose", title: "transpose commutes with d", source: CB("44"), formula: "\\mathrm{d}(X^{\\top}) = (\\mathrm{d}X)^{\\top}", witness: "A^T B",
     d: (e, d) => E.transpose(d(e.arg)),
   }],
   inverse: [{
-    id: "d-inverse", source: CB("40"), formula: "\\mathrm{d}(X^{-1}) = -X^{-1} (\\mathrm{d}X) X^{-1}", witness: "tr(A^{-1} B)",
+    id: "d-inverse", title: "differential of the inverse", source: CB("40"), formula: "\\mathrm{d}(X^{-1}) = -X^{-1} (\\mathrm{d}X) X^{-1}", witness: "tr(A^{-1} B)",
     d: (e, d) => E.neg(E.mul(e, d(e.arg), e)),
   }],
   power: [
     {
-      id: "d-norm-power", source: "derived: d‖X‖² = 2 tr(Xᵀ dX), so d‖X‖ᵖ = p ‖X‖ᵖ⁻² tr(Xᵀ dX)",
+      id: "d-norm-power", title: "differential of a power of the norm", source: "derived: d‖X‖² = 2 tr(Xᵀ dX), so d‖X‖ᵖ = p ‖X‖ᵖ⁻² tr(Xᵀ dX)",
       formula: "\\mathrm{d}\\lVert X \\rVert^{p} = p \\lVert X \\rVert^{p-2} \\operatorname{tr}(X^{\\top} \\mathrm{d}X)", witness: "\\|x\\|^2",
       when: (e) => e.arg.kind === "norm",
       d: (e, d) => {
@@ -92,12 +94,12 @@ export const DIFFERENTIALS: DifferentialTable = {
       },
     },
     {
-      id: "d-scalar-power", source: "derived: (tᵖ)′ = p tᵖ⁻¹", formula: "\\mathrm{d}(s^{p}) = p \\, s^{p-1} \\mathrm{d}s", witness: "(x^T x)^3",
+      id: "d-scalar-power", title: "power rule", source: "derived: (tᵖ)′ = p tᵖ⁻¹", formula: "\\mathrm{d}(s^{p}) = p \\, s^{p-1} \\mathrm{d}s", witness: "(x^T x)^3",
       when: (e) => e.shape.rows === 1 && e.shape.cols === 1,
       d: (e, d) => E.mul(E.num(e.exp), E.power(e.arg, Q.sub(e.exp, Q.ONE)), d(e.arg)),
     },
     {
-      id: "d-matrix-power", source: "derived: product rule on X·X⋯X (n factors)",
+      id: "d-matrix-power", title: "product rule on the matrix power", source: "derived: product rule on X·X⋯X (n factors)",
       formula: "\\mathrm{d}(X^{n}) = \\sum_{k=0}^{n-1} X^{k} (\\mathrm{d}X) X^{n-1-k}", witness: "tr(A^3)",
       d: (e, d) => {
         const n = e.exp.n;
@@ -109,54 +111,54 @@ export const DIFFERENTIALS: DifferentialTable = {
     },
   ],
   hadamard: [{
-    id: "d-hadamard", source: CB("38"), formula: "\\mathrm{d}(X \\odot Y) = \\mathrm{d}X \\odot Y + X \\odot \\mathrm{d}Y", witness: "a^T (x .* x)",
+    id: "d-hadamard", title: "product rule for ⊙", source: CB("38"), formula: "\\mathrm{d}(X \\odot Y) = \\mathrm{d}X \\odot Y + X \\odot \\mathrm{d}Y", witness: "a^T (x .* x)",
     d: (e, d) => productRule(e.factors, d, E.hadamard),
   }],
   hpower: [{
-    id: "d-hadamard-power", source: "derived: (tᵖ)′ = p tᵖ⁻¹ entrywise",
+    id: "d-hadamard-power", title: "entrywise power rule", source: "derived: (tᵖ)′ = p tᵖ⁻¹ entrywise",
     formula: "\\mathrm{d}(X^{\\circ p}) = p \\, X^{\\circ (p-1)} \\odot \\mathrm{d}X", witness: "sum(x .^ 3)",
     d: (e, d) => E.hadamard(E.scale(e.exp, E.hpower(e.arg, Q.sub(e.exp, Q.ONE))), d(e.arg)),
   }],
   kron: [{
-    id: "d-kronecker", source: CB("39"), formula: "\\mathrm{d}(X \\otimes Y) = \\mathrm{d}X \\otimes Y + X \\otimes \\mathrm{d}Y", witness: "tr(A \\otimes B)",
+    id: "d-kronecker", title: "product rule for ⊗", source: CB("39"), formula: "\\mathrm{d}(X \\otimes Y) = \\mathrm{d}X \\otimes Y + X \\otimes \\mathrm{d}Y", witness: "tr(A \\otimes B)",
     d: (e, d) => productRule(e.factors, d, E.kron),
   }],
   trace: [{
-    id: "d-trace", source: CB("36"), formula: "\\mathrm{d}\\operatorname{tr}(X) = \\operatorname{tr}(\\mathrm{d}X)", witness: "tr(A B)",
+    id: "d-trace", title: "linearity of the trace", source: CB("36"), formula: "\\mathrm{d}\\operatorname{tr}(X) = \\operatorname{tr}(\\mathrm{d}X)", witness: "tr(A B)",
     d: (e, d) => E.trace(d(e.arg)),
   }],
   det: [{
-    id: "d-det", source: CB("42") + " (Jacobi's formula)",
+    id: "d-det", title: "Jacobi's formula", source: CB("42") + " (Jacobi's formula)",
     formula: "\\mathrm{d}\\det(X) = \\det(X) \\operatorname{tr}(X^{-1} \\mathrm{d}X)", witness: "det(A)",
     d: (e, d) => E.mul(e, E.trace(E.mul(E.inverse(e.arg), d(e.arg)))),
   }],
   logdet: [{
-    id: "d-logdet", source: CB("43"), formula: "\\mathrm{d}\\log\\det(X) = \\operatorname{tr}(X^{-1} \\mathrm{d}X)", witness: "logdet(A)",
+    id: "d-logdet", title: "differential of log det", source: CB("43"), formula: "\\mathrm{d}\\log\\det(X) = \\operatorname{tr}(X^{-1} \\mathrm{d}X)", witness: "logdet(A)",
     d: (e, d) => E.trace(E.mul(E.inverse(e.arg), d(e.arg))),
   }],
   fn: (Object.keys(ELEMENTWISE) as ElemFn[]).map((name) => ({
-    id: `d-${name}`, source: ELEMENTWISE[name].source, formula: ELEMENTWISE[name].formula, witness: WITNESS_ARG[name],
+    id: `d-${name}`, title: `chain rule, entrywise (${name}′)`, source: ELEMENTWISE[name].source, formula: ELEMENTWISE[name].formula, witness: WITNESS_ARG[name],
     when: (e: E.Fn) => e.name === name,
     d: (e: E.Fn, d: (x: Expr) => Expr) => E.hadamard(ELEMENTWISE[name].deriv(e.arg), d(e.arg)),
   })),
   sum: [{
-    id: "d-sum-entries", source: "derived: sum is linear", formula: "\\mathrm{d}\\operatorname{sum}(X) = \\operatorname{sum}(\\mathrm{d}X)", witness: "sum(A x)",
+    id: "d-sum-entries", title: "linearity of sum", source: "derived: sum is linear", formula: "\\mathrm{d}\\operatorname{sum}(X) = \\operatorname{sum}(\\mathrm{d}X)", witness: "sum(A x)",
     d: (e, d) => E.sumAll(d(e.arg)),
   }],
   diag: [{
-    id: "d-diag", source: "derived: diag is linear", formula: "\\mathrm{d}\\operatorname{diag}(X) = \\operatorname{diag}(\\mathrm{d}X)", witness: "a^T diag(A)",
+    id: "d-diag", title: "linearity of diag", source: "derived: diag is linear", formula: "\\mathrm{d}\\operatorname{diag}(X) = \\operatorname{diag}(\\mathrm{d}X)", witness: "a^T diag(A)",
     d: (e, d) => E.diagVec(d(e.arg)),
   }],
   diagm: [{
-    id: "d-diag-matrix", source: "derived: Diag is linear", formula: "\\mathrm{d}\\operatorname{Diag}(x) = \\operatorname{Diag}(\\mathrm{d}x)", witness: "tr(A diag(x))",
+    id: "d-diag-matrix", title: "linearity of diag", source: "derived: Diag is linear", formula: "\\mathrm{d}\\operatorname{Diag}(x) = \\operatorname{Diag}(\\mathrm{d}x)", witness: "tr(A diag(x))",
     d: (e, d) => E.diagMat(d(e.arg)),
   }],
   vec: [{
-    id: "d-vec", source: "derived: vec is linear", formula: "\\mathrm{d}\\operatorname{vec}(X) = \\operatorname{vec}(\\mathrm{d}X)", witness: "a^T vec(A)",
+    id: "d-vec", title: "linearity of vec", source: "derived: vec is linear", formula: "\\mathrm{d}\\operatorname{vec}(X) = \\operatorname{vec}(\\mathrm{d}X)", witness: "a^T vec(A)",
     d: (e, d) => E.vec(d(e.arg)),
   }],
   norm: [{
-    id: "d-norm", source: "derived: ‖X‖ = √tr(XᵀX) and the chain rule",
+    id: "d-norm", title: "differential of the norm", source: "derived: ‖X‖ = √tr(XᵀX) and the chain rule",
     formula: "\\mathrm{d}\\lVert X \\rVert = \\lVert X \\rVert^{-1} \\operatorname{tr}(X^{\\top} \\mathrm{d}X)", witness: "\\|x\\|",
     d: (e, d) => E.mul(E.power(e, -1), innerProduct(e.arg, d(e.arg))),
   }],

@@ -18,7 +18,11 @@ import { simplify, type StopReason, type Step } from "./simplify/index.js";
 import { toLatex } from "./print/latex.js";
 import { toText } from "./print/text.js";
 import { toNumpy } from "./print/numpy.js";
-import { checkGradient } from "./numeric/check.js";
+import { checkGradient, checkJacobian, type CheckResult } from "./numeric/check.js";
+import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
+import { derive, type DerivationStep } from "./calculus/steps.js";
+import { DIFFERENTIALS } from "../rules/differentials.js";
+import { SIMPLIFY_RULES } from "../rules/simplify/index.js";
 
 export interface Limits {
   /** Characters of input (default 10,000). */
@@ -52,6 +56,10 @@ export interface DifferentiateOptions {
   readonly symmetric?: SymmetricConvention;
   /** Check the result against central finite differences. */
   readonly check?: boolean | { readonly seed?: number; readonly trials?: number };
+  /** Second derivatives of a scalar function: the Hessian. */
+  readonly hessian?: boolean;
+  /** The derivation, step by step, with the rule behind each step. */
+  readonly steps?: boolean;
   readonly limits?: Partial<Limits>;
 }
 
@@ -66,15 +74,28 @@ export interface CheckReport {
   readonly relError: number;
   readonly trials: number;
   readonly method: string;
+  readonly detail?: string;
 }
 
 export interface DifferentiateResult {
   readonly ok: true;
-  readonly kind: "gradient" | "derivative";
+  /**
+   * gradient: scalar f of a vector or matrix; derivative: anything by a scalar;
+   * jacobian: vector or matrix f of a vector or matrix (∂vec F/∂vec X);
+   * hessian: second derivatives of a scalar f (with `hessian: true`).
+   */
+  readonly kind: ResultKind;
   readonly wrt: { readonly name: string; readonly shape: string; readonly latex: string; readonly text: string };
-  readonly function: Rendered;
+  readonly function: Rendered & { readonly shape: string };
+  /** df, simplified: the differential form dF = Σ Lᵢ dX Rᵢ for matrix functions. */
   readonly differential: Rendered;
-  readonly derivative: Rendered & { readonly numpy: string };
+  /** d²f[dX, dX], for the Hessian of a function of a matrix. */
+  readonly secondDifferential?: Rendered;
+  /** For a Hessian: the gradient it differentiates. */
+  readonly gradient?: Rendered;
+  readonly derivative: Rendered & { readonly numpy: string; readonly shape: string };
+  /** How the result is laid out, in words. */
+  readonly layout: string;
   /** Every symbol's shape, e.g. { A: "n×n", x: "n×1", alpha: "1×1" }. */
   readonly shapes: Readonly<Record<string, string>>;
   readonly definitions?: Readonly<Record<string, Rendered>>;
@@ -82,6 +103,23 @@ export interface DifferentiateResult {
   readonly notes: readonly string[];
   readonly simplification: { readonly steps: number; readonly stopped: StopReason; readonly rules: readonly string[] };
   readonly check?: CheckReport;
+  /** With `steps: true`: the derivation, one equality per step. */
+  readonly steps?: readonly RenderedStep[];
+  /** With `steps: true`: the derivation as one LaTeX `aligned` block. */
+  readonly derivation?: { readonly latex: string; readonly text: string };
+}
+
+export interface RenderedStep {
+  /** The left-hand side when it is not the previous line's (df, vec(dF)). */
+  readonly lhs?: Rendered;
+  readonly latex: string;
+  readonly text: string;
+  /** Why this step holds, for a reader ("" for the first line). */
+  readonly reason: string;
+  /** The rule ids applied. */
+  readonly rule: string;
+  /** Their sources (Matrix Cookbook equations or derivations). */
+  readonly source: string;
 }
 
 /** Reads a lone symbol in any spelling; null when the text is not one symbol. */
@@ -137,15 +175,23 @@ const numpyName = (name: string) => name;
 
 const render = (e: Expr): Rendered => ({ latex: toLatex(e), text: toText(e) });
 
+export type ResultKind = "gradient" | "derivative" | "jacobian" | "hessian";
+
 /** Everything the pipeline computed, as expressions (for tests and richer front ends). */
 export interface Analysis {
   readonly input: string;
+  readonly kind: ResultKind;
   readonly f: Expr;
   readonly X: Sym;
   readonly df: Expr;
-  /** The gradient before simplification (after the symmetric convention, if any). */
+  /** The result before simplification (after the symmetric convention, if any). */
   readonly raw: Expr;
+  /** The result: gradient, derivative, Jacobian (of vec F by vec X) or Hessian. */
+  readonly result: Expr;
+  /** The gradient (or, for a scalar variable, the first derivative); for a Hessian, the one it differentiates. */
   readonly gradient: Expr;
+  /** d²f[dX, dX] for the Hessian of a function of a matrix. */
+  readonly secondDifferential?: Expr;
   readonly symbols: ReadonlyMap<string, Sym>;
   readonly definitions: ReadonlyMap<string, Expr>;
   readonly convention: SymmetricConvention | undefined;
@@ -183,29 +229,141 @@ export function analyze(input: string, options: DifferentiateOptions): Analysis 
   const el = elaborateWithConventions(root, input, { declarations, definitions, extraSymbols: [wrtName], maxPower: limits.maxPower }, notes);
   const f = el.expr;
   const X = el.symbols.get(wrtName)!;
-  if (!isScalarShape(f.shape)) {
-    throw new MatdiffError("unsupported", `the expression is ${formatShape(f.shape)}, not a scalar: Jacobians of vector- and matrix-valued functions are not supported yet`, { start: 0, end: input.length });
-  }
-  const usesX = E.contains(expandDefinitions(f, el.definitions), (e) => e === X);
-  if (!usesX) notes.push(`${wrtName} does not occur in the expression, so the gradient is 0`);
+  const usesX = E.contains(expandDefinitions(f, el.definitions), (e) => e === X || (e.kind === "sym" && e.props.dependsOn === X.name));
+  if (!usesX) notes.push(`${wrtName} does not occur in the expression, so the derivative is 0`);
 
   const dX = E.diff(X);
-  const { df, rules } = differential(f, { wrt: new Map([[wrtName, dX]]), definitions: el.definitions });
-  let raw = frobeniusGradient(df, dX);
-  const convention = X.props.symmetric || X.props.posdef ? options.symmetric ?? "sym" : undefined;
-  if (convention) raw = symmetricGradient(raw, convention);
-  raw = foldDefinitions(raw, el.definitions, el.symbols);
-  const simplified = simplify(raw, { maxSteps: limits.maxSteps, deadline });
+  const ctx = { wrt: new Map([[wrtName, dX]]), definitions: el.definitions };
+  const { df, rules } = differential(f, ctx);
+  const scalarF = isScalarShape(f.shape);
+  const scalarX = isScalarShape(X.shape);
+  const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
+  const simplifyAll = (e: Expr) => simplify(foldDefinitions(e, el.definitions, el.symbols), { maxSteps: limits.maxSteps, deadline });
+  const convention = symmetricX && scalarF ? options.symmetric ?? "sym" : undefined;
+
+  /** First derivative of a scalar f: the gradient (with the symmetric convention) or f′. */
+  const firstDerivative = (): Expr => {
+    let g = scalarX ? scalarDerivative(df, dX) : frobeniusGradient(df, dX);
+    if (convention) g = symmetricGradient(g, convention);
+    return g;
+  };
+
+  let kind: ResultKind;
+  let raw: Expr;
+  let gradient: Expr | undefined;
+  let secondDifferential: Expr | undefined;
+  if (options.hessian) {
+    if (!scalarF) {
+      throw new MatdiffError("unsupported", `the Hessian is defined for a scalar function, but this one is ${formatShape(f.shape)}`, { start: 0, end: input.length });
+    }
+    if (symmetricX) {
+      throw new MatdiffError("unsupported", `Hessians with respect to a symmetric matrix (${wrtName}) are not supported yet`, undefined, {
+        hint: `drop the symmetric declaration to get the Hessian over all ${formatShape(X.shape)} matrices`,
+      });
+    }
+    kind = "hessian";
+    gradient = simplifyAll(firstDerivative()).expr;
+    const { df: dG } = differential(gradient, ctx);
+    raw = scalarX ? scalarDerivative(dG, dX) : vecJacobian(dG, dX);
+    if (!scalarX && X.shape.cols !== 1) secondDifferential = simplifyAll(differential(df, ctx).df).expr;
+  } else if (scalarF && !scalarX) {
+    kind = "gradient";
+    raw = firstDerivative();
+  } else if (scalarX) {
+    kind = "derivative";
+    raw = scalarDerivative(df, dX);
+  } else {
+    kind = "jacobian";
+    raw = vecJacobian(df, dX);
+    // vec(L dX R) = (Rᵀ ⊗ L) vec(dX) reads the product rule from the right, so its terms come
+    // out last-first: reversed, X² gives I ⊗ X + Xᵀ ⊗ I as textbooks print it
+    if (raw.kind === "add" && X.shape.cols !== 1) raw = E.add(...raw.terms.slice().reverse());
+  }
+  const simplified = simplifyAll(raw);
   if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
   return {
-    input, f, X, df, raw, gradient: simplified.expr, symbols: el.symbols, definitions: el.definitions, convention,
+    input, kind, f, X, df, raw, result: simplified.expr, gradient: gradient ?? simplified.expr,
+    ...(secondDifferential ? { secondDifferential } : {}),
+    symbols: el.symbols, definitions: el.definitions, convention,
     differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline,
   };
 }
 
+/** The numeric check of an analysis against central finite differences, for every kind. */
+export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; readonly trials?: number } = {}): CheckReport {
+  const expand = (e: Expr) => asPolynomialsInT(expandDefinitions(e, a.definitions), a.X);
+  const common = { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}) };
+  const scalarX = isScalarShape(a.X.shape);
+  // a first derivative by a scalar is a Jacobian with one column: vec(f′)
+  const first = (f: Expr, g: Expr): CheckResult => (scalarX
+    ? checkJacobian({ f: expand(f), wrt: a.X, jacobian: E.vec(expand(g)), ...common })
+    : checkGradient({ f: expand(f), wrt: a.X, gradient: expand(g), ...(a.convention ? { symmetric: a.convention } : {}), ...common }));
+  const results: CheckResult[] = [];
+  switch (a.kind) {
+    case "gradient":
+    case "derivative":
+      results.push(isScalarShape(a.f.shape) || a.kind === "gradient" ? first(a.f, a.result)
+        : checkJacobian({ f: expand(a.f), wrt: a.X, jacobian: E.vec(expand(a.result)), ...common }));
+      break;
+    case "jacobian":
+      results.push(checkJacobian({ f: expand(a.f), wrt: a.X, jacobian: expand(a.result), ...common }));
+      break;
+    case "hessian":
+      results.push(first(a.f, a.gradient));
+      results.push(checkJacobian({ f: expand(a.gradient), wrt: a.X, jacobian: scalarX ? E.vec(expand(a.result)) : expand(a.result), ...common }));
+      break;
+  }
+  const ok = results.every((r) => r.ok);
+  const relError = Math.max(...results.map((r) => (Number.isNaN(r.relError) ? Infinity : r.relError)));
+  const detail = results.map((r) => r.detail).filter(Boolean).join("; ");
+  return {
+    ok, relError, trials: Math.min(...results.map((r) => r.trials)),
+    method: a.kind === "hessian" ? "central finite differences of f and of its gradient on random inputs" : "central finite differences on random inputs",
+    ...(ok || !detail ? {} : { detail }),
+  };
+}
+
+/**
+ * For the check only: every X(t) of the variable t becomes the cubic
+ * X₀ + tX₁ + t²X₂ + t³X₃ in fresh random symbols, and Ẋ, Ẍ, … its
+ * derivatives, so finite differences in t see how X moves.
+ */
+function asPolynomialsInT(e: Expr, t: Sym): Expr {
+  if (!E.contains(e, (x) => x.kind === "sym" && x.props.dependsOn === t.name)) return e;
+  const coefficient = (x: Sym, k: number) => {
+    const { symmetric, posdef, diagonal } = x.props;
+    return E.sym(`${x.name}#${k}`, x.shape, { ...(symmetric || posdef ? { symmetric: true } : {}), ...(diagonal ? { diagonal: true } : {}) });
+  };
+  // Ẋ is named X followed by one combining dot per derivative
+  const order = (x: Sym): [Sym, number] => {
+    const k = (/\u0307*$/.exec(x.name)?.[0] ?? "").length;
+    return [E.sym(x.name.slice(0, x.name.length - k), x.shape, x.props), k];
+  };
+  // the k-th derivative of Σⱼ tʲXⱼ is Σⱼ j!/(j−k)! tʲ⁻ᵏ Xⱼ
+  const falling = (j: number, k: number) => { let p = 1; for (let i = 0; i < k; i++) p *= j - i; return p; };
+  return E.mapBottomUp(e, (x) => {
+    if (x.kind !== "sym" || x.props.dependsOn !== t.name) return x;
+    const [base, k] = order(x);
+    const terms: Expr[] = [];
+    for (let j = k; j <= 3; j++) terms.push(E.mul(E.num(falling(j, k)), E.power(t, j - k), coefficient(base, j)));
+    return terms.length ? E.add(...terms) : E.zero(x.shape);
+  });
+}
+
+const LAYOUT: Record<ResultKind, (a: Analysis) => string> = {
+  gradient: (a) => `∇f has the shape of ${a.X.name} (${formatShape(a.X.shape)}): df = tr(∇fᵀ d${a.X.name})`,
+  derivative: (a) => `entrywise derivative, the shape of f (${formatShape(a.f.shape)})`,
+  jacobian: (a) => (a.X.shape.cols === 1 && a.f.shape.cols === 1
+    ? `numerator layout: J is ${formatShape(a.result.shape)} with df = J d${a.X.name}`
+    : `J = ∂vec(F)/∂vec(${a.X.name}) is ${formatShape(a.result.shape)} with vec(dF) = J vec(d${a.X.name}); vec stacks columns; K is the commutation matrix, K vec(A) = vec(Aᵀ)`),
+  hessian: (a) => (isScalarShape(a.X.shape) ? "second derivative"
+    : a.X.shape.cols === 1 ? `H is ${formatShape(a.result.shape)} with d²f = d${a.X.name}ᵀ H d${a.X.name}`
+    : `H is ${formatShape(a.result.shape)} with d²f = vec(d${a.X.name})ᵀ H vec(d${a.X.name}); vec stacks columns; K is the commutation matrix`),
+};
+
 export function differentiate(input: string, options: DifferentiateOptions): DifferentiateResult {
   const a = analyze(input, options);
-  const { f, X, gradient: G, convention } = a;
+  const { f, X, result, convention } = a;
   const dfShown = simplify(a.df, { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
 
   const shapes: Record<string, string> = {};
@@ -213,24 +371,22 @@ export function differentiate(input: string, options: DifferentiateOptions): Dif
   const defsOut: Record<string, Rendered> = {};
   for (const [name, body] of a.definitions) defsOut[name] = render(body);
 
-  let check: CheckReport | undefined;
-  if (options.check) {
-    const opts = typeof options.check === "object" ? options.check : {};
-    const r = checkGradient({
-      f: expandDefinitions(f, a.definitions), wrt: X, gradient: expandDefinitions(G, a.definitions),
-      ...(convention ? { symmetric: convention } : {}),
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}),
-    });
-    check = { ok: r.ok, relError: r.relError, trials: r.trials, method: "central finite differences on random inputs" };
-  }
+  const check = options.check ? checkAnalysis(a, typeof options.check === "object" ? options.check : {}) : undefined;
+  const steps = options.steps ? renderSteps(a) : undefined;
 
   return {
     ok: true,
-    kind: isScalarShape(X.shape) ? "derivative" : "gradient",
+    kind: a.kind,
     wrt: { name: X.name, shape: formatShape(X.shape), latex: toLatex(X), text: toText(X) },
-    function: render(f),
+    function: { ...render(f), shape: formatShape(f.shape) },
     differential: render(dfShown),
-    derivative: { ...render(G), numpy: toNumpy(expandDefinitions(G, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }) },
+    ...(a.secondDifferential ? { secondDifferential: render(a.secondDifferential) } : {}),
+    ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
+    derivative: {
+      ...render(result), shape: formatShape(result.shape),
+      numpy: toNumpy(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
+    },
+    layout: LAYOUT[a.kind](a),
     shapes,
     ...(a.definitions.size ? { definitions: defsOut } : {}),
     ...(convention ? { convention: { symmetric: convention, text: CONVENTION_TEXT[convention] } } : {}),
@@ -240,7 +396,97 @@ export function differentiate(input: string, options: DifferentiateOptions): Dif
       rules: [...new Set(a.simplification.steps.map((s) => s.rule))],
     },
     ...(check ? { check } : {}),
+    ...(steps ? { steps, derivation: renderDerivation(a, steps) } : {}),
   };
+}
+
+/** The derivation of an analysis, as expressions (for tests: each step is checked numerically). */
+export function derivationOf(a: Analysis): DerivationStep[] {
+  return derive({
+    f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.kind === "hessian" ? a.gradient : a.result,
+    ...(a.convention ? { convention: a.convention } : {}),
+  });
+}
+
+function renderSteps(a: Analysis): RenderedStep[] {
+  const dX = render(E.diff(a.X));
+  return derivationOf(a).map((s, i) => {
+    const sources = [...new Set(s.rules.map((id) => ruleSource(id)).filter(Boolean))].join("; ");
+    const base = { reason: s.reason, rule: s.rules.join(", "), source: sources };
+    if (s.display === "frobenius") {
+      const g = render(s.gradient!);
+      return { ...base, latex: `\\left\\langle ${g.latex},\\, ${dX.latex} \\right\\rangle`, text: `⟨${g.text}, ${dX.text}⟩` };
+    }
+    if (s.display === "vec") {
+      // (I ⊗ X + Xᵀ ⊗ I) vec(dX): a sum (or a lone ⊗) multiplied on the right needs parentheses
+      const j = render(s.gradient!);
+      const wrap = s.gradient!.kind === "add" || s.gradient!.kind === "kron" || E.splitMul(s.gradient!).coeff.n < 0;
+      return {
+        ...base, lhs: { latex: "\\operatorname{vec}(\\mathrm{d}F)", text: "vec(dF)" },
+        latex: `${wrap ? `\\left(${j.latex}\\right)` : j.latex} \\operatorname{vec}(${dX.latex})`,
+        text: `${wrap ? `(${j.text})` : j.text} vec(${dX.text})`,
+      };
+    }
+    const r = render(s.expr);
+    return i === 0 ? { ...base, lhs: { latex: "\\mathrm{d}f", text: "df" }, ...r } : { ...base, ...r };
+  });
+}
+
+function ruleSource(id: string): string {
+  return RULE_SOURCES.get(id) ?? "";
+}
+
+const RULE_SOURCES = new Map<string, string>([
+  ...Object.values(DIFFERENTIALS).flatMap((rules) => (rules as readonly { id: string; source: string }[]).map((r) => [r.id, r.source] as [string, string])),
+  ...SIMPLIFY_RULES.map((r) => [r.id, r.source] as [string, string]),
+  ["trace-cyclic", "Matrix Cookbook (2012-11-15) eq. (16)"],
+  ["frobenius", "derived: df = tr(Gᵀ dX) = ⟨G, dX⟩ defines the gradient G"],
+  ["symmetric-gradient", "Srinivasan & Panda (2023); Matrix Cookbook (2012-11-15) §2.8.2"],
+  ["vec", "Matrix Cookbook (2012-11-15) §10.2.2"],
+]);
+
+/** The name of the result, as the derivation's conclusion writes it. */
+function conclusionName(a: Analysis): Rendered {
+  const x = render(a.X);
+  switch (a.kind) {
+    case "gradient": return isScalarShape(a.X.shape) ? { latex: `\\frac{\\mathrm{d}f}{\\mathrm{d}${x.latex}}`, text: `df/d${x.text}` } : { latex: `\\nabla_{${x.latex}} f`, text: `∇_${x.text} f` };
+    case "derivative": return { latex: `\\frac{\\mathrm{d}F}{\\mathrm{d}${x.latex}}`, text: `dF/d${x.text}` };
+    case "jacobian": return { latex: `\\frac{\\partial \\operatorname{vec} F}{\\partial \\operatorname{vec} ${x.latex}}`, text: `∂vec(F)/∂vec(${x.text})` };
+    case "hessian": return isScalarShape(a.X.shape) ? { latex: `\\frac{\\mathrm{d}f}{\\mathrm{d}${x.latex}}`, text: `df/d${x.text}` } : { latex: `\\nabla_{${x.latex}} f`, text: `∇_${x.text} f` };
+  }
+}
+
+/** The reason of a step inside LaTeX \\text{…}: specials escaped, symbols as inline math. */
+function latexReason(reason: string): string {
+  const map: Record<string, string> = {
+    "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "#": "\\#", "$": "\\$", "%": "\\%", "&": "\\&", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
+    "ᵀ": "$^{\\top}$", "′": "$'$", "⊙": "$\\odot$", "⊗": "$\\otimes$", "∘": "$\\circ$", "⟨": "$\\langle$", "⟩": "$\\rangle$",
+    "−": "$-$", "‖": "$\\|$", "⁻¹": "$^{-1}$", "Ẏ": "$\\dot{Y}$", "σ": "$\\sigma$", "§": "\\S{}",
+  };
+  let out = "";
+  for (let i = 0; i < reason.length; i++) {
+    const two = reason.slice(i, i + 2);
+    if (map[two]) { out += map[two]; i++; continue; }
+    const c = reason[i]!;
+    out += map[c] ?? (c.charCodeAt(0) < 128 ? c : "");
+  }
+  return out;
+}
+
+function renderDerivation(a: Analysis, steps: readonly RenderedStep[]): { latex: string; text: string } {
+  const name = conclusionName(a);
+  const result = render(a.kind === "hessian" ? a.gradient : a.result);
+  const lhsWidth = Math.max(...steps.map((s) => [...(s.lhs?.text ?? "")].length));
+  const exprWidth = Math.min(60, Math.max(...steps.map((s) => [...s.text].length)));
+  const textLines = steps.map((s) => {
+    const lhs = (s.lhs?.text ?? "").padStart(lhsWidth);
+    const body = `${lhs} = ${s.text}`;
+    return s.reason ? `${body}${" ".repeat(Math.max(2, lhsWidth + 3 + exprWidth - [...body].length + 2))}${s.reason}` : body;
+  });
+  textLines.push(`⇒ ${name.text} = ${result.text}`);
+  const latexLines = steps.map((s) => `${s.lhs?.latex ?? ""} &= ${s.latex}${s.reason ? ` && \\text{${latexReason(s.reason)}}` : ""}`);
+  latexLines.push(`\\Rightarrow\\; ${name.latex} &= ${result.latex}`);
+  return { latex: `\\begin{aligned}\n${latexLines.join(" \\\\\n")}\n\\end{aligned}`, text: textLines.join("\n") };
 }
 
 /**
@@ -258,15 +504,13 @@ function foldDefinitions(e: Expr, definitions: ReadonlyMap<string, Expr>, symbol
  * Elaborates with DESIGN.md's conventions; if the expression does not fit
  * them, tries reading a few undeclared symbols against convention (θ as a
  * vector in ‖y − Φθ‖², t as a scalar in A + tB) and says so in a note.
- * The reading with the fewest changes that gives a scalar function wins.
+ * The reading with the fewest changes wins; none is tried unless the conventions fail.
  */
 function elaborateWithConventions(root: Node, input: string, opts: ElaborateOptions, notes: string[]): Elaborated {
   const source = { text: input, offset: 0 };
   let firstError: unknown;
   try {
-    const el = elaborate(root, source, opts);
-    if (isScalarShape(el.expr.shape)) return el;
-    firstError = null;
+    return elaborate(root, source, opts);
   } catch (err) {
     if (!(err instanceof MatdiffError) || err.code !== "shape") throw err;
     firstError = err;
@@ -283,7 +527,6 @@ function elaborateWithConventions(root: Node, input: string, opts: ElaborateOpti
   for (const flipped of subsets) {
     try {
       const el = elaborate(root, source, { ...opts, flipped: new Set(flipped) });
-      if (!isScalarShape(el.expr.shape)) continue;
       for (const name of flipped) {
         const rank = conventionalRank(name, true);
         notes.push(`${name} is read as a ${rank} (the convention would make it a ${rank === "vector" ? "scalar" : "vector"}); declare it with --let "${name}: ${rank}" to be explicit`);
@@ -293,8 +536,7 @@ function elaborateWithConventions(root: Node, input: string, opts: ElaborateOpti
       if (!(err instanceof MatdiffError) || err.code !== "shape") throw err;
     }
   }
-  if (firstError) throw firstError;
-  return elaborate(root, source, opts);
+  throw firstError;
 }
 
 function collectNames(n: Node): string[] {

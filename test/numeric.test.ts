@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  commutation, diffOf,
   add, det, diagMat, diagVec, diff, fn, hadamard, hpower, identity, inverse, kron, logdet, mul, neg, norm, num,
   ones, power, scale, sub, sumAll, sym, trace, transpose, vec, zero,
   type ElemFn, type Expr, type Kind, type Mul,
@@ -123,6 +124,14 @@ describe("evaluate", () => {
       throwsNumeric(() => ev(diff(B)), "unbound");
     },
     identity: () => close(ev(identity("n")), [[1, 0], [0, 1]]),
+    // an unexpanded d(u) exists only in derivations; it has no value of its own
+    dop: () => throwsNumeric(() => ev(diffOf(mul(A, A))), "unsupported"),
+    // K vec(X) = vec(Xᵀ) for the 2×3 X (Magnus & Neudecker §3.7)
+    commutation: () => {
+      const k = ev(commutation("n", "m"));
+      const x = env.values.get("X")!;
+      close(k.matmul(x.vec()), x.transpose().vec().toRows());
+    },
     zero: () => close(ev(zero(shape("n", "m"))), [[0, 0, 0], [0, 0, 0]]),
     ones: () => close(ev(ones(shape("n", 1))), [[1], [1]]),
     add: () => close(ev(add(A, B, identity("n"))), [[2, 3], [4, 6]]),

@@ -14,7 +14,7 @@ import {
   num, ones, power, scale, sub, sumAll, sym, trace, transpose, vec, zero,
 } from "../src/core/expr.js";
 import { rat } from "../src/core/rational.js";
-import { SCALAR, shape } from "../src/core/shape.js";
+import { SCALAR, shape, mulDim } from "../src/core/shape.js";
 import { toLatex } from "../src/print/latex.js";
 import { toNumpy } from "../src/print/numpy.js";
 import { toText } from "../src/print/text.js";
@@ -22,7 +22,8 @@ import { toText } from "../src/print/text.js";
 const M = shape("n", "n");
 const V = shape("n", 1);
 const A = sym("A", M), B = sym("B", M), X = sym("X", M), W = sym("W", M), Sigma = sym("Sigma", M);
-const C = sym("C", shape("nn", "nn"));
+// n²×n², the shape of a Kronecker product of two n×n matrices (core/shape.ts mulDim)
+const C = sym("C", shape(mulDim("n", "n"), mulDim("n", "n")));
 const x = sym("x", V), y = sym("y", V), a = sym("a", V), b = sym("b", V), s = sym("s", V);
 const t = sym("t", SCALAR), p = sym("p", SCALAR), i = sym("i", SCALAR);
 const Phi = sym("Phi", shape("m", "n")), theta = sym("theta", V), ym = sym("y", shape("m", 1));
@@ -98,8 +99,9 @@ const CASES: readonly Case[] = [
   c("Hadamard product", hadamard(A, B), "A \\odot B", "A ⊙ B", "A * B"),
   c("Hadamard product of sums", hadamard(add(A, B), sub(A, B)), "(A + B) \\odot (A - B)", "(A + B) ⊙ (A − B)", "(A + B) * (A - B)"),
   // scalars, the sign included, leave an entrywise product
-  c("negation inside a Hadamard product", hadamard(neg(A), B), "-(A \\odot B)", "−(A ⊙ B)", "-(A * B)"),
-  c("negated Hadamard product", neg(hadamard(A, B)), "-(A \\odot B)", "−(A ⊙ B)", "-(A * B)"),
+  c("negation inside a Hadamard product", hadamard(neg(A), B), "-A \\odot B", "−A ⊙ B", "-(A * B)"),
+  // the minus binds looser than ⊙ (precedence.ts), so −A ⊙ B is −(A ⊙ B)
+  c("negated Hadamard product", neg(hadamard(A, B)), "-A \\odot B", "−A ⊙ B", "-(A * B)"),
   c("Hadamard product of functions", hadamard(fn("tanh", x), fn("log", x)), "\\tanh(x) \\odot \\log(x)", "tanh(x) ⊙ log(x)",
     "np.tanh(x) * np.log(x)"),
   c("scalars leave a Hadamard product", hadamard(t, A), "t A", "tA", "t * A"),

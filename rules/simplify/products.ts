@@ -84,6 +84,7 @@ export function orientScalarChain(e: Expr): Expr | null {
 function scalarRank(e: Expr): number {
   const base = e.kind === "power" ? e.arg : e;
   if (base.kind === "sym") return 0;
+  if (base.kind === "d") return 3; // det(X) tr(X⁻¹B) dt: the differential last
   if (base.kind === "mul") return 2;
   return 1;
 }

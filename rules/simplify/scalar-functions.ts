@@ -10,21 +10,23 @@ import { sortKey } from "../../src/simplify/order.js";
 
 const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
 
-/** The canonical rotation of a chain under a trace; a rotation that is 1×1 drops the trace. */
-function canonicalTrace(chain: readonly Expr[]): Expr[] | null {
-  const n = chain.length;
-  const rotations: Expr[][] = [];
-  for (let i = 0; i < n; i++) rotations.push([...chain.slice(i), ...chain.slice(0, i)]);
-  // tr(a bᵀ) = bᵀa: a rotation that starts with a row is a scalar (eq. 17)
-  const scalarRotation = rotations.find((r) => r[0]!.shape.rows === 1);
-  if (scalarRotation) return scalarRotation;
-  let best = rotations[0]!;
-  let bestKey = best.map(sortKey).join(" ");
-  for (const r of rotations.slice(1)) {
+const rotationsOf = (chain: readonly Expr[]): Expr[][] => chain.map((_, i) => [...chain.slice(i), ...chain.slice(0, i)]);
+
+/**
+ * The canonical rotation of a trace, tr(ABC) = tr(BCA) = tr(CAB): the
+ * smallest by sortKey. Used to compare traces (like terms), not to print
+ * them: a trace keeps the rotation it was written or derived in.
+ */
+export function canonicalTraceKey(e: Expr): Expr {
+  if (e.kind !== "trace" || e.arg.kind !== "mul") return e;
+  const { chain } = E.splitMul(e.arg);
+  let best = chain;
+  let bestKey = chain.map(sortKey).join(" ");
+  for (const r of rotationsOf(chain).slice(1)) {
     const k = r.map(sortKey).join(" ");
     if (k < bestKey) { best = r; bestKey = k; }
   }
-  return best === rotations[0] ? null : best;
+  return best === chain ? e : E.trace(E.mul(...best));
 }
 
 export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
@@ -46,12 +48,12 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
     },
   },
   {
-    id: "trace-cyclic", source: CB("16") + " and (17)", formula: "\\operatorname{tr}(A B C) = \\operatorname{tr}(B C A), \\quad \\operatorname{tr}(a b^{\\top}) = b^{\\top} a",
-    witness: "tr(B A)", on: ["trace"],
+    // tr(a bᵀ) = bᵀa: a rotation that starts with a row is a scalar and needs no trace
+    id: "trace-of-outer-product", source: CB("16") + " and (17)", formula: "\\operatorname{tr}(a b^{\\top} C) = b^{\\top} C a",
+    witness: "tr(x y^T A)", on: ["trace"],
     apply: (e) => {
       if (e.kind !== "trace" || e.arg.kind !== "mul") return null;
-      const { chain } = E.splitMul(e.arg);
-      const r = canonicalTrace(chain);
+      const r = rotationsOf(E.splitMul(e.arg).chain).find((c) => c[0]!.shape.rows === 1);
       return r ? E.trace(E.mul(...r)) : null;
     },
   },
@@ -77,6 +79,22 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
       }
       return null;
     },
+  },
+  {
+    id: "vec-linear", source: "derived: vec is linear", formula: "\\operatorname{vec}(s A) = s \\operatorname{vec}(A)",
+    witness: "vec(det(X) X^{-T})", on: ["vec"],
+    apply: (e) => {
+      if (e.kind !== "vec" || e.arg.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      if (Q.eq(coeff, Q.ONE) && scalars.length === 0) return null;
+      return E.mul(E.num(coeff), ...scalars, E.vec(E.mul(...chain)));
+    },
+  },
+  {
+    id: "kron-identities", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "I_{m} \\otimes I_{n} = I_{mn}",
+    witness: "vec(X)^T (I \\otimes I) vec(X)", on: ["kron"],
+    apply: (e) => (e.kind === "kron" && e.factors.every((f) => f.kind === "identity")
+      ? E.identity(e.shape.rows) : null),
   },
   {
     id: "det-transpose", source: CB("20"), formula: "\\det(A^{\\top}) = \\det(A)", witness: "det(A^T)", on: ["det"],

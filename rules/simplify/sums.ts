@@ -7,6 +7,7 @@ import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
 import type { RewriteRule } from "../../src/calculus/rule.js";
 import { orientScalarChain } from "./products.js";
+import { canonicalTraceKey } from "./scalar-functions.js";
 import { transposed } from "../../src/simplify/symmetry.js";
 
 /** A term as coefficient × body, the body carrying no numeric factor. */
@@ -34,9 +35,10 @@ function transposedMatrices(e: Expr): number {
 
 /** A term's body with its 1×1 factors in canonical orientation, as the key for like terms. */
 function likeKey(body: Expr): Expr {
+  const canonical = (s: Expr) => canonicalTraceKey(orientScalarChain(s) ?? s);
   const { coeff, scalars, chain } = E.splitMul(body);
-  if (scalars.length === 0) return orientScalarChain(body) ?? body;
-  return E.mul(E.num(coeff), ...scalars.map((s) => orientScalarChain(s) ?? s), ...chain);
+  if (scalars.length === 0) return canonical(body);
+  return E.mul(E.num(coeff), ...scalars.map(canonical).sort((a, b) => a.id - b.id), ...chain);
 }
 
 /**

@@ -31,8 +31,9 @@ export function differential(f: Expr, ctx: DifferentialContext): DifferentialRes
   const depends = new Map<number, boolean>();
   const used = new Set<string>();
 
+  const varies = (x: E.Sym): boolean => ctx.wrt.has(x.name) || (x.props.dependsOn !== undefined && ctx.wrt.has(x.props.dependsOn));
   const dependsOn = (e: Expr): boolean =>
-    E.contains(e, (x) => (x.kind === "sym" && (ctx.wrt.has(x.name) || (ctx.definitions.has(x.name) && dependsOn(ctx.definitions.get(x.name)!)))), depends);
+    E.contains(e, (x) => (x.kind === "sym" && (varies(x) || (ctx.definitions.has(x.name) && dependsOn(ctx.definitions.get(x.name)!)))), depends);
 
   const d = (e: Expr): Expr => {
     const hit = memo.get(e.id);
@@ -41,7 +42,11 @@ export function differential(f: Expr, ctx: DifferentialContext): DifferentialRes
     if (!dependsOn(e)) out = E.zero(e.shape);
     else if (e.kind === "sym") {
       const dx = ctx.wrt.get(e.name);
-      out = dx ?? d(ctx.definitions.get(e.name)!);
+      // X(t): dX = Ẋ dt
+      const dt = e.props.dependsOn !== undefined ? ctx.wrt.get(e.props.dependsOn) : undefined;
+      if (dx) out = dx;
+      else if (dt) { used.add("d-function-of-scalar"); out = E.mul(E.dotted(e), dt); }
+      else out = d(ctx.definitions.get(e.name)!);
     } else {
       const rule = ruleFor(e);
       if (!rule) throw new E.InternalError(`no differential rule for ${e.kind}`);

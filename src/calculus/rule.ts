@@ -8,6 +8,8 @@ import type { Expr, ExprOf, Kind } from "../core/expr.js";
 
 export interface RuleMeta {
   readonly id: string;
+  /** How a derivation names the rule: "product rule", "Jacobi's formula". */
+  readonly title?: string;
   readonly source: string;
   /** The identity in LaTeX, for documentation and step-by-step output. */
   readonly formula: string;

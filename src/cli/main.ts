@@ -35,10 +35,15 @@ Options:
   --format FORMAT       text (default), latex, json or numpy
   --symmetric CONV      gradient convention for a symmetric variable:
                         sym (default, (G + Gᵀ)/2) or cookbook (G + Gᵀ − G∘I)
+  --hessian             second derivatives of a scalar function (the Hessian)
+  --steps               show the derivation, each step with the rule behind it
   --check               compare the result with central finite differences
   --seed N              random seed for --check
   -h, --help            this help
   -v, --version         the version
+
+Results: the gradient of a scalar function (shape of X), the derivative by a
+scalar, the Jacobian ∂f/∂x (m×n) or ∂vec(F)/∂vec(X) (Kronecker form), the Hessian.
 
 Input: LaTeX or ASCII, mixed freely: det(A), u^T A v, A^3, tr(A^<-1>B),
 \\operatorname{tr}(A^{-1}B), x'*A*x, \\|Ax-y\\|^2, sigmoid(W x + b), A .* B, kron(A, B).
@@ -65,6 +70,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         format: { type: "string", short: "f" },
         symmetric: { type: "string" },
         check: { type: "boolean" },
+        hessian: { type: "boolean" },
+        steps: { type: "boolean" },
         seed: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
@@ -105,6 +112,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       where: values.where ?? [],
       ...(values.symmetric ? { symmetric: values.symmetric as "sym" | "cookbook" } : {}),
       ...(values.check ? { check: seed !== undefined ? { seed } : true } : {}),
+      ...(values.hessian ? { hessian: true } : {}),
+      ...(values.steps ? { steps: true } : {}),
     });
     io.stdout(formatResult(result, format, io.color));
     if (result.check && !result.check.ok) {
@@ -138,24 +147,46 @@ function groupShapes(shapes: Readonly<Record<string, string>>): string {
   return [...byShape].map(([s, names]) => `${names.join(", ")}: ${s}`).join("; ");
 }
 
+/** The left-hand side naming the result, for text and LaTeX. */
+function resultName(r: DifferentiateResult): { text: string; latex: string } {
+  const x = r.wrt;
+  const vectorish = (shape: string) => shape.endsWith("×1");
+  switch (r.kind) {
+    case "gradient":
+      return { text: `∇_${x.text} f`, latex: `\\nabla_{${x.latex}}` };
+    case "derivative":
+      return { text: `d/d${x.text} f`, latex: `\\frac{\\mathrm{d}}{\\mathrm{d}${x.latex}}` };
+    case "jacobian":
+      return vectorish(r.function.shape) && vectorish(r.wrt.shape)
+        ? { text: `∂f/∂${x.text}`, latex: `\\frac{\\partial}{\\partial ${x.latex}}` }
+        : { text: `∂vec(F)/∂vec(${x.text})`, latex: `\\frac{\\partial \\operatorname{vec}}{\\partial \\operatorname{vec}(${x.latex})}` };
+    case "hessian":
+      return r.wrt.shape === "1×1"
+        ? { text: `d²/d${x.text}² f`, latex: `\\frac{\\mathrm{d}^{2}}{\\mathrm{d}${x.latex}^{2}}` }
+        : { text: `∇²_${x.text} f`, latex: `\\nabla^{2}_{${x.latex}}` };
+  }
+}
+
 export function formatResult(r: DifferentiateResult, format: Format, color: boolean): string {
+  const name = resultName(r);
   switch (format) {
     case "json":
       return `${JSON.stringify(r, null, 2)}\n`;
     case "numpy":
       return `${r.derivative.numpy}\n`;
-    case "latex": {
-      const op = r.kind === "derivative" ? `\\frac{\\mathrm{d}}{\\mathrm{d}${r.wrt.latex}}` : `\\nabla_{${r.wrt.latex}}`;
-      return `${op} \\left(${r.function.latex}\\right) = ${r.derivative.latex}\n`;
-    }
+    case "latex":
+      if (r.derivation) return `${r.derivation.latex}\n`;
+      return `${name.latex} \\left(${r.function.latex}\\right) = ${r.derivative.latex}\n`;
     case "text": {
       const s = style(color);
-      const lhs = r.kind === "derivative" ? `d/d${r.wrt.text} f` : `∇_${r.wrt.text} f`;
       const lines = [
         `${s.dim("f =")} ${r.function.text}`,
-        ...Object.entries(r.definitions ?? {}).map(([name, d]) => `${s.dim(`  where ${name} =`)} ${d.text}`),
-        `${s.dim("df =")} ${r.differential.text}`,
-        `${s.bold(`${lhs} =`)} ${s.bold(r.derivative.text)}`,
+        ...Object.entries(r.definitions ?? {}).map(([n, d]) => `${s.dim(`  where ${n} =`)} ${d.text}`),
+        ...(r.derivation ? ["", ...r.derivation.text.split("\n").slice(0, -1), s.bold(r.derivation.text.split("\n").at(-1)!), ""] : [`${s.dim(r.function.shape.endsWith("×1") ? "df =" : "dF =")} ${r.differential.text}`]),
+        ...(r.gradient ? [`${s.dim(`${r.wrt.shape === "1×1" ? `d/d${r.wrt.text}` : `∇_${r.wrt.text}`} f =`)} ${r.gradient.text}`] : []),
+        ...(r.secondDifferential ? [`${s.dim("d²f =")} ${r.secondDifferential.text}`] : []),
+        ...(r.derivation ? [] : [`${s.bold(`${name.text} =`)} ${s.bold(r.derivative.text)}`]),
+        s.dim(`layout: ${r.layout}`),
         s.dim(`shapes: ${groupShapes(r.shapes)}`),
       ];
       if (r.convention) lines.push(s.dim(`convention: ${r.convention.text}`));

@@ -21,6 +21,10 @@ export interface SymbolProps {
   /** Declared positive definite (implies symmetric); numeric checks sample such matrices. */
   readonly posdef?: boolean;
   readonly diagonal?: boolean;
+  /** The symbol is a function of this scalar, X(t): dX = Ẋ dt (declared "matrix(t)"). */
+  readonly dependsOn?: string;
+  /** The symbol is the t-derivative Ẋ of the named symbol (and depends on t itself). */
+  readonly derivativeOf?: string;
 }
 
 interface Base {
@@ -32,10 +36,20 @@ export interface Num extends Base { readonly kind: "num"; readonly value: Ration
 export interface Sym extends Base { readonly kind: "sym"; readonly name: string; readonly props: SymbolProps }
 /** The differential `dX` of a symbol; `tag` distinguishes independent directions (d²f[dX, d'X]). */
 export interface Diff extends Base { readonly kind: "d"; readonly of: Sym; readonly tag: number }
+/**
+ * d(u) of a compound u, not yet expanded: only derivations (--steps) build it,
+ * to show the rules of the calculus applied one level at a time.
+ */
+export interface DiffOf extends Base { readonly kind: "dop"; readonly arg: Expr }
 export interface Identity extends Base { readonly kind: "identity" }
 export interface Zero extends Base { readonly kind: "zero" }
 /** The all-ones matrix or vector (written 𝟏); appears in derivatives such as σ' = σ ⊙ (𝟏 − σ). */
 export interface Ones extends Base { readonly kind: "ones" }
+/**
+ * The commutation matrix K (mn×mn) with K vec(A) = vec(Aᵀ) for A of size
+ * m×n (Magnus & Neudecker §3.7); it carries vec(dXᵀ) back to vec(dX).
+ */
+export interface Commutation extends Base { readonly kind: "commutation"; readonly m: Dim; readonly n: Dim }
 export interface Add extends Base { readonly kind: "add"; readonly terms: readonly Expr[] }
 /**
  * Product. Canonical layout: an optional numeric coefficient first, then
@@ -68,7 +82,7 @@ export interface Vec extends Base { readonly kind: "vec"; readonly arg: Expr }
 export interface Norm extends Base { readonly kind: "norm"; readonly arg: Expr; readonly p: "2" | "F" }
 
 export type Expr =
-  | Num | Sym | Diff | Identity | Zero | Ones | Add | Mul | Transpose | Inverse | Power
+  | Num | Sym | Diff | DiffOf | Identity | Zero | Ones | Commutation | Add | Mul | Transpose | Inverse | Power
   | Hadamard | HPower | Kron | Trace | Det | LogDet | Fn | SumAll | DiagVec | DiagMat | Vec | Norm;
 
 export type Kind = Expr["kind"];
@@ -120,12 +134,25 @@ export const ZERO_NUM = num(0);
 export const ONE_NUM = num(1);
 
 export function sym(name: string, s: Shape, props: SymbolProps = {}): Sym {
-  const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}`;
+  const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}|${props.dependsOn ?? ""}|${props.derivativeOf ?? ""}`;
   return intern(`sym|${name}|${dimKey(s)}|${p}`, (id) => ({ kind: "sym", id, shape: s, name, props }));
+}
+
+/** Ẋ, the derivative of a symbol X(t) with respect to the scalar it depends on. */
+export function dotted(x: Sym): Sym {
+  const { symmetric, posdef, diagonal, dependsOn } = x.props;
+  return sym(`${x.name}\u0307`, x.shape, {
+    ...(symmetric || posdef ? { symmetric: true } : {}), ...(diagonal ? { diagonal: true } : {}),
+    ...(dependsOn ? { dependsOn } : {}), derivativeOf: x.name,
+  });
 }
 
 export function diff(of: Sym, tag = 0): Diff {
   return intern(`d|${of.id}|${tag}`, (id) => ({ kind: "d", id, shape: of.shape, of, tag }));
+}
+
+export function diffOf(arg: Expr): DiffOf {
+  return intern(`dop|${arg.id}`, (id) => ({ kind: "dop", id, shape: arg.shape, arg }));
 }
 
 export function identity(n: Dim): Expr {
@@ -141,6 +168,13 @@ export function zero(s: Shape): Expr {
 export function ones(s: Shape): Expr {
   if (isScalarShape(s)) return ONE_NUM;
   return intern(`1|${dimKey(s)}`, (id) => ({ kind: "ones", id, shape: s }));
+}
+
+/** K_{m,n}; for vectors (m or n = 1) vec(aᵀ) = vec(a), so K is the identity. */
+export function commutation(m: Dim, n: Dim): Expr {
+  if (m === 1 || n === 1) return identity(mulDim(m, n));
+  const size = mulDim(m, n);
+  return intern(`K|${m}|${n}`, (id) => ({ kind: "commutation", id, shape: shape(size, size), m, n }));
 }
 
 export const isZero = (e: Expr) => e.kind === "zero" || (e.kind === "num" && e.value.n === 0);
@@ -453,7 +487,7 @@ export function norm(a: Expr, p: "2" | "F"): Expr {
 /** Children in order; the single place that knows every node's operands. */
 export function children(e: Expr): readonly Expr[] {
   switch (e.kind) {
-    case "num": case "sym": case "d": case "identity": case "zero": case "ones": return [];
+    case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return [];
     case "add": return e.terms;
     case "mul": case "hadamard": case "kron": return e.factors;
     default: return [e.arg];
@@ -466,7 +500,7 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
   if (same) return e;
   const k0 = kids[0]!;
   switch (e.kind) {
-    case "num": case "sym": case "d": case "identity": case "zero": case "ones": return e;
+    case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return e;
     case "add": return add(...kids);
     case "mul": return mul(...kids);
     case "hadamard": return hadamard(...kids);
@@ -484,6 +518,7 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
     case "diagm": return diagMat(k0);
     case "vec": return vec(k0);
     case "norm": return norm(k0, e.p);
+    case "dop": return diffOf(k0);
   }
 }
 

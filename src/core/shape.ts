@@ -20,18 +20,36 @@ export const isSquare = (s: Shape) => s.rows === s.cols;
 export const sameShape = (a: Shape, b: Shape) => a.rows === b.rows && a.cols === b.cols;
 export const transposeShape = (s: Shape): Shape => shape(s.cols, s.rows);
 
+/**
+ * A product dimension is stored as "m·n": factors sorted, literal sizes
+ * multiplied into one leading number, so m·n and n·m are one dimension.
+ * It is shown textbook style: "mn", "n²", "2n".
+ */
 export function formatDim(d: Dim): string {
-  return String(d);
+  if (typeof d === "number" || !d.includes("·")) return String(d);
+  const counts = new Map<string, number>();
+  for (const f of d.split("·")) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const sup = (k: number) => (k === 1 ? "" : [...String(k)].map((c) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(c)]).join(""));
+  const parts = [...counts].map(([f, k]) => f + sup(k));
+  return parts.every((p) => /^(\d+|[A-Za-z][⁰¹²³⁴⁵⁶⁷⁸⁹]*)$/.test(p)) ? parts.join("") : parts.join("·");
 }
 
 export function formatShape(s: Shape): string {
   return `${formatDim(s.rows)}×${formatDim(s.cols)}`;
 }
 
-/** Product of two dimensions, for Kronecker products and vec: "mn", "2n". */
+/** Product of two dimensions, for Kronecker products and vec (see formatDim for the spelling). */
 export function mulDim(a: Dim, b: Dim): Dim {
-  if (typeof a === "number" && typeof b === "number") return a * b;
-  if (a === 1) return b;
-  if (b === 1) return a;
-  return `${a}${b}`;
+  let literal = 1;
+  const names: string[] = [];
+  for (const d of [a, b]) {
+    for (const f of typeof d === "number" ? [d] : d.split("·")) {
+      if (typeof f === "number") literal *= f;
+      else if (/^\d+$/.test(f)) literal *= Number(f);
+      else names.push(f);
+    }
+  }
+  if (names.length === 0) return literal;
+  names.sort();
+  return [...(literal === 1 ? [] : [String(literal)]), ...names].join("·");
 }

@@ -172,6 +172,55 @@ export function checkDifferential(opts: DifferentialCheck): CheckResult {
   });
 }
 
+export interface JacobianCheck extends CheckOptions {
+  f: Expr;
+  wrt: Sym;
+  /**
+   * The Jacobian of vec(f) with respect to vec(wrt), column-major vec:
+   * (size of f) × (size of wrt). For a scalar wrt this is vec(f′), for a
+   * vector f of a vector x the ordinary m×n Jacobian.
+   */
+  jacobian: Expr;
+}
+
+/**
+ * Column k of the Jacobian against the central difference of vec(f) along
+ * the k-th entry of wrt (entry (i, j) is k = i + j·rows). A symmetric wrt
+ * moves S_ij and S_ji together, so it is checked along symmetric directions
+ * only: the claim is then J vec(E) = vec(df[E]) for symmetric E.
+ */
+export function checkJacobian(opts: JacobianCheck): CheckResult {
+  const { f, wrt, jacobian } = opts;
+  const symmetric = Boolean(wrt.props.symmetric || wrt.props.posdef);
+  return runTrials(opts, CHECK_TOL, [f, jacobian, wrt], (env) => {
+    const x = env.values.get(wrt.name)!;
+    const j = evalFinite(jacobian, env);
+    const f0 = evalFinite(f, env);
+    const size = f0.rows * f0.cols;
+    if (j.rows !== size || j.cols !== x.rows * x.cols) {
+      return `the Jacobian is ${j.rows}×${j.cols} but vec(f) has ${size} entries and vec(${wrt.name}) ${x.rows * x.cols}`;
+    }
+    const fd = Matrix.zeros(size, x.rows * x.cols);
+    const lin = Matrix.zeros(size, x.rows * x.cols);
+    for (let c = 0; c < x.cols; c++) {
+      for (let r = 0; r < x.rows; r++) {
+        if (symmetric && r < c) continue;
+        const dir = Matrix.zeros(x.rows, x.cols);
+        dir.set(r, c, 1);
+        if (symmetric) dir.set(c, r, 1);
+        const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(dir.scale(t)))).vec();
+        const col = richardson(moved, FD_STEP * Math.max(1, Math.abs(x.get(r, c))));
+        const applied = j.matmul(dir.vec());
+        for (let i = 0; i < size; i++) {
+          fd.set(i, r + c * x.rows, col.data[i]!);
+          lin.set(i, r + c * x.rows, applied.data[i]!);
+        }
+      }
+    }
+    return compare(fd, lin, FLOOR * Math.max(1, f0.norm()));
+  });
+}
+
 // ---------------------------------------------------------------------------
 
 /** A draw on which something is undefined (non-finite, singular): draw again. */

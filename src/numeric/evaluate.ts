@@ -28,6 +28,10 @@ export function resolveDim(d: Dim, dims: ReadonlyMap<string, number>): number | 
   if (typeof d === "number") return d;
   const known = dims.get(d);
   if (known !== undefined) return known;
+  if (d.includes("·")) {
+    const sizes = d.split("·").map((f) => (/^\d+$/.test(f) ? Number(f) : resolveDim(f, dims)));
+    return sizes.some((x) => x === undefined) ? undefined : sizes.reduce<number>((p, x) => p * x!, 1);
+  }
   const split = splitDim(d, [...dims.keys()]);
   return split?.reduce<number>((p, f) => p * (typeof f === "number" ? f : dims.get(f)!), 1);
 }
@@ -95,6 +99,15 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
     case "identity": return Matrix.identity(size(e.shape.rows, e));
     case "zero": return Matrix.zeros(size(e.shape.rows, e), size(e.shape.cols, e));
     case "ones": return Matrix.ones(size(e.shape.rows, e), size(e.shape.cols, e));
+    case "dop": throw new NumericError("unsupported", "an unexpanded differential d(·) has no value; expand it first");
+    case "commutation": {
+      // K vec(A) = vec(Aᵀ): row j + i·n takes entry i + j·m (column-major vec of an m×n A)
+      const m = size(e.m, e);
+      const n = size(e.n, e);
+      const k = Matrix.zeros(m * n, m * n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) k.set(j + i * n, i + j * m, 1);
+      return k;
+    }
     case "add": return e.terms.map(ev).reduce((a, b) => a.add(b));
     case "mul": {
       // 1×1 factors act as scalars wherever they stand (Mul's doc comment)

@@ -107,8 +107,8 @@ export function sampleDims(exprs: readonly Expr[], given: Record<string, number>
     if (seen.has(e.id)) return;
     seen.add(e.id);
     const s = e.kind === "d" ? e.of.shape : e.shape;
-    if (e.kind === "sym" || e.kind === "d" || e.kind === "identity" || e.kind === "zero" || e.kind === "ones") {
-      for (const d of [s.rows, s.cols]) if (typeof d === "string" && !names.includes(d)) names.push(d);
+    if (e.kind === "sym" || e.kind === "d" || e.kind === "identity" || e.kind === "zero" || e.kind === "ones" || e.kind === "commutation") {
+      for (const d of e.kind === "commutation" ? [e.m, e.n] : [s.rows, s.cols]) if (typeof d === "string" && !names.includes(d)) names.push(d);
     }
     children(e).forEach(visit);
   };
@@ -125,7 +125,7 @@ export function sampleDims(exprs: readonly Expr[], given: Record<string, number>
   const all = [...names, ...dims.keys()];
   for (const d of names) {
     if (dims.has(d)) continue;
-    const isProduct = (splitDim(d, all.filter((x) => x !== d))?.length ?? 0) > 1;
+    const isProduct = d.includes("·") || (splitDim(d, all.filter((x) => x !== d))?.length ?? 0) > 1;
     if (!isProduct) dims.set(d, fresh());
   }
   return dims;

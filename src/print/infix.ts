@@ -6,7 +6,7 @@
  * and where juxtaposed factors need a separator.
  */
 import { match, P } from "ts-pattern";
-import { splitMul, power, type ElemFn, type Expr, type Inverse, type Power, type Transpose } from "../core/expr.js";
+import { splitMul, mul, power, type ElemFn, type Expr, type Inverse, type Power, type Transpose } from "../core/expr.js";
 import { isScalarShape } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -33,6 +33,12 @@ export interface Notation {
   readonly identity: string;
   readonly zero: string;
   readonly ones: string;
+  /** d(u) of a compound u, in a derivation. */
+  differentialOf(arg: string): string;
+  /** Ẋ (order 1), Ẍ (2), …: derivatives of X(t) by t. */
+  dot(symbol: string, order: number): string;
+  /** The commutation matrix, K vec(A) = vec(Aᵀ). */
+  readonly commutation: string;
   /** A positive rational standing alone; its level says whether a fraction is an atom (`\frac`) or a division. */
   number(r: Rational): Printed;
   /** "prefix": `\frac{1}{2} A`; "divide": `A/2`, `3Ax/2` (left-associative, so the divisor applies to the whole product). */
@@ -76,6 +82,20 @@ function postfixOf(e: Transpose | Inverse): { base: Expr; op: "T" | "inv" | "inv
   return { base: e.arg, op: e.kind === "transpose" ? "T" : "inv" };
 }
 
+/**
+ * The parser builds a product left to right, and `mul` keeps a 1×1 partial
+ * product as one scalar factor, so the single chain aᵀbcᵀd (its prefix aᵀb
+ * is 1×1) would read back as the product of two scalars (aᵀb)(cᵀd). Written
+ * aᵀ(bcᵀd) it reads back as the one chain: no prefix of bcᵀd is 1×1, as its
+ * first factor has as many rows as aᵀ has columns.
+ */
+function groupChain(factors: readonly Expr[]): readonly Expr[] {
+  const start = factors.findIndex((f) => !isScalarShape(f.shape));
+  const chain = factors.slice(start);
+  const splits = start >= 0 && chain[0]!.shape.rows === 1 && chain.slice(1, -1).some((f) => f.shape.cols === 1);
+  return splits ? [...factors.slice(0, start), chain[0]!, mul(...chain.slice(1))] : factors;
+}
+
 /** Canonical names are `base` or `base_sub` (syntax/ast.ts). */
 export function splitName(name: string): { base: string; sub: string | null } {
   const i = name.indexOf("_");
@@ -90,7 +110,8 @@ export function makePrinter(n: Notation): (e: Expr) => string {
   };
   const withSign = (negative: boolean, p: Printed): Printed =>
     // −a b = −(a b): the minus takes a whole product (precedence.ts, NEG)
-    negative ? { s: n.neg + wrap(p, Prec.PRODUCT), prec: Prec.NEG } : p;
+    // and −a ⊙ b = −(a ⊙ b) on the same ladder, so a lone ⊙ or ⊗ needs no parentheses
+    negative ? { s: n.neg + wrap(p, Prec.ELEMWISE), prec: Prec.NEG } : p;
 
   const print = (e: Expr): Printed =>
     match(e)
@@ -98,12 +119,18 @@ export function makePrinter(n: Notation): (e: Expr) => string {
         const { negative, coeff, factors } = signed(t);
         return withSign(negative, product(coeff, factors));
       })
-      .with({ kind: "sym" }, (s) => atom(symbol(s.name)))
+      .with({ kind: "sym" }, (s) => {
+        // Ẋ, Ẍ: X followed by one combining dot per derivative (core/expr.ts `dotted`)
+        const order = (/\u0307*$/.exec(s.name)?.[0] ?? "").length;
+        return atom(order ? n.dot(symbol(s.name.slice(0, s.name.length - order)), order) : symbol(s.name));
+      })
       // A decorated atom like `A^T`: juxtaposes freely, parenthesised under a postfix, `(dX)^T`.
       .with({ kind: "d" }, (d) => ({ s: n.differential(symbol(d.of.name), d.tag), prec: Prec.POSTFIX }))
       .with({ kind: "identity" }, () => atom(n.identity))
       .with({ kind: "zero" }, () => atom(n.zero))
       .with({ kind: "ones" }, () => atom(n.ones))
+      .with({ kind: "commutation" }, () => atom(n.commutation))
+      .with({ kind: "dop" }, (d) => ({ s: n.differentialOf(print(d.arg).s), prec: Prec.POSTFIX }))
       .with({ kind: "add" }, (s) => sum(s.terms))
       .with({ kind: P.union("transpose", "inverse") }, (t) => {
         const { base, op } = postfixOf(t);
@@ -153,7 +180,8 @@ export function makePrinter(n: Notation): (e: Expr) => string {
     return n.fraction(top, bottom);
   }
 
-  function plainProduct(coeff: Rational, factors: readonly Expr[]): Printed {
+  function plainProduct(coeff: Rational, given: readonly Expr[]): Printed {
+    const factors = groupChain(given);
     const only = factors[0];
     if (only === undefined) return n.number(coeff);
     const divide = n.coefficients === "divide" && coeff.d !== 1;
@@ -172,9 +200,10 @@ export function makePrinter(n: Notation): (e: Expr) => string {
   function factor(f: Expr, followedByFactor: boolean, followed: boolean): string {
     const p = print(f);
     // The constructors flatten products, so a product among the factors is a
-    // 1×1 chain kept as one scalar (`xᵀa`). A factor after it would read as
-    // part of the chain: (xᵀa) b.
-    if (f.kind === "mul") return followedByFactor ? paren(p.s) : p.s;
+    // 1×1 chain kept as one scalar (`xᵀa`), or a group made by groupChain. A
+    // factor after the first would read as part of the chain: (xᵀa) b.
+    // (A product with a sign, `−θ` in a denominator, is an ordinary operand below.)
+    if (f.kind === "mul" && p.prec >= Prec.PRODUCT) return followedByFactor || !isScalarShape(f.shape) ? paren(p.s) : p.s;
     // An operator form (`\log\det X`) takes the rest of the implicit product,
     // so it may only stand last.
     const greedy = p.prec === Prec.PREFIX && followed;

@@ -29,9 +29,14 @@ const latex: Notation = {
   identity: "I",
   zero: "0",
   ones: "\\mathbf{1}",
-  number: (r) => ({ s: r.d === 1 ? String(r.n) : `\\frac{${r.n}}{${r.d}}`, prec: Prec.ATOM }),
+  commutation: "K",
+  differentialOf: (u) => `\\mathrm{d}(${u})`,
+  dot: (x, k) => (k === 1 ? `\\dot{${x}}` : k === 2 ? `\\ddot{${x}}` : `${x}^{(${k})}`),
+  // A \frac juxtaposes like an atom but is bracketed under a postfix, as
+  // (\frac{a}{b})^{2}: `\frac{a}{b}^{2}` would set the exponent by the denominator.
+  number: (r) => ({ s: r.d === 1 ? String(r.n) : `\\frac{${r.n}}{${r.d}}`, prec: r.d === 1 ? Prec.ATOM : Prec.POSTFIX }),
   coefficients: "prefix",
-  fraction: (num, den) => ({ s: `\\frac{${num.s}}{${den.s}}`, prec: Prec.ATOM }),
+  fraction: (num, den) => ({ s: `\\frac{${num.s}}{${den.s}}`, prec: Prec.POSTFIX }),
   neg: "-",
   plus: " + ",
   minus: " - ",

@@ -69,11 +69,17 @@ export function toNumpy(e: Expr, opts: NumpyOptions): string {
         const { coeff, scalars, chain } = splitMul(m);
         return product(coeff, scalars, chain);
       })
-      .with({ kind: "sym" }, (s) => atom(pyName(s.name)))
+      .with({ kind: "sym" }, (s) => {
+        const order = (/\u0307*$/.exec(s.name)?.[0] ?? "").length;
+        return atom(order ? `${pyName(s.name.slice(0, s.name.length - order))}_${"d".repeat(order)}ot` : pyName(s.name));
+      })
       .with({ kind: "d" }, (d) => atom(d.tag === 0 ? `d${pyName(d.of.name)}` : `d${d.tag}_${pyName(d.of.name)}`))
       .with({ kind: "identity" }, (i) => atom(`np.eye(${dim(i.shape.rows)})`))
       .with({ kind: "zero" }, (z) => atom(`np.zeros(${size(z.shape)})`))
       .with({ kind: "ones" }, (o) => atom(`np.ones(${size(o.shape)})`))
+      // K[j + i·n, i + j·m] = 1: the row of vec(Aᵀ) that takes each entry of vec(A)
+      .with({ kind: "dop" }, () => { throw new InternalError("an unexpanded differential has no NumPy form"); })
+      .with({ kind: "commutation" }, (k) => atom(`np.eye(${dim(k.m)} * ${dim(k.n)})[[r // ${dim(k.n)} + (r % ${dim(k.n)}) * ${dim(k.m)} for r in range(${dim(k.m)} * ${dim(k.n)})]]`))
       .with({ kind: "add" }, (a) => sum(a.terms))
       .with({ kind: "transpose" }, (t) => {
         // transposing a 1-D array is a no-op

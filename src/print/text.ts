@@ -7,6 +7,7 @@
 import type { Expr } from "../core/expr.js";
 import type { Rational } from "../core/rational.js";
 import { GREEK } from "../syntax/greek.js";
+import { KNOWN_FUNCTIONS } from "../syntax/lexer.js";
 import { Prec } from "../syntax/precedence.js";
 import { makePrinter, type Notation, type Printed } from "./infix.js";
 
@@ -31,18 +32,20 @@ const power = (r: Rational) =>
 
 /**
  * Words the parser reads as one token: function names, and Greek letters by
- * name (`p i` must not become `pi`).
+ * name (`p i` must not become `pi`). Taken from the lexer so the two cannot drift.
  */
-const WORDS = [
-  "tr", "Tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign",
-  "sum", "diag", "vec", "norm", "inv", "kron", ...GREEK.keys(),
-];
+const WORDS = [...KNOWN_FUNCTIONS, ...GREEK.keys()];
 
 /** What goes between two juxtaposed factors: "" when plain juxtaposition reads back the same. */
 function separator(acc: string, next: string, prev: Expr | null, cur: Expr): string {
   if (/\d$/.test(acc) && /^\d/.test(next)) return "·"; // 2·3^{1/2}, not 23
   // `σ(…)` is the sigmoid and `dX` a differential; the symbols σ and d are not.
   if (prev?.kind === "sym" && ((prev.name === "sigma" && next.startsWith("(")) || prev.name === "d")) return "·";
+  // ‖ opens and closes alike, so once a norm is followed by another factor, a
+  // further norm could pair with its bars: ‖a‖ α‖c‖ also reads ‖a ‖α‖ c‖. A `·`
+  // cannot stand next to a bar inside a norm, so it rules that reading out.
+  const bars = acc.split("‖").length - 1;
+  if (next.startsWith("‖") && bars > 0 && !(bars === 2 && /‖(?:_F)?$/.test(acc))) return "·";
   const letters = (acc.match(/[A-Za-z]+$/)?.[0] ?? "") + (next.match(/^[A-Za-z]+/)?.[0] ?? "");
   const spaced =
     prev?.kind === "d" || cur.kind === "d" // A dX B: a differential stands apart
@@ -50,6 +53,7 @@ function separator(acc: string, next: string, prev: Expr | null, cur: Expr): str
     || /^[A-Za-z]{2}/.test(next) // A tr(B), 2 log det(X): a word after a factor
     || (prev !== null && /\d$/.test(acc)) // A.^2 B
     || (acc.endsWith("‖") && next.startsWith("‖"))
+    || (/[A-Za-z]{2}$/.test(acc) && next.startsWith("(")) // t t(x): `tt(x)` would read as a misspelt function
     || WORDS.some((w) => letters.includes(w));
   return spaced ? " " : "";
 }
@@ -60,6 +64,9 @@ const text: Notation = {
   identity: "I",
   zero: "0",
   ones: "𝟏",
+  commutation: "K",
+  differentialOf: (u) => `d(${u})`,
+  dot: (x, k) => (k === 1 ? `${x}\u0307` : k === 2 ? `${x}\u0308` : `${x}⁽${k}⁾`),
   number: (r) => ({ s: rational(r), prec: r.d === 1 ? Prec.ATOM : Prec.PRODUCT }),
   coefficients: "divide",
   // a/b/c would not read back as a/(bc): the divisor is one atom
@@ -97,7 +104,8 @@ const text: Notation = {
     diagm: call("diag"),
     vec: call("vec"),
   },
-  norm: (arg, p) => `‖${arg}‖${p === "F" ? "_F" : ""}`,
+  // a norm inside a norm is bracketed, ‖(3‖x‖y)‖, or its bars could pair the other way
+  norm: (arg, p) => `‖${arg.includes("‖") ? `(${arg})` : arg}‖${p === "F" ? "_F" : ""}`,
   juxtapose: (acc, next, prev, cur) => acc + separator(acc, next, prev, cur) + next,
 };
 

@@ -2,6 +2,7 @@
  * `--let "NAME: SPEC"` declarations. SPEC is a few words in any order:
  *   scalar | vector | matrix | square | symmetric | posdef | diagonal
  *   and optionally sizes: "m x n" (matrix), "n" (vector length), "n x n".
+ * A word with an argument, "matrix(t)", declares a function of the scalar t.
  * "symmetric", "posdef" and "diagonal" imply a square matrix.
  */
 import { MatdiffError } from "../errors.js";
@@ -17,6 +18,8 @@ export interface Declaration {
   readonly symmetric?: boolean;
   readonly posdef?: boolean;
   readonly diagonal?: boolean;
+  /** "matrix(t)": the symbol is a function of the scalar t, X(t), with derivative Ẋ. */
+  readonly dependsOn?: string;
 }
 
 const WORDS = ["scalar", "vector", "matrix", "square", "symmetric", "posdef", "diagonal"] as const;
@@ -45,7 +48,10 @@ export function parseDeclaration(text: string, canonicalName: (raw: string) => s
   const original = text.slice(colon + 1).trim();
   const flags = new Set<string>();
   const sizes: (string | number)[] = [];
-  const tokens = original.replace(/[×*]/g, " x ").split(/[\s,]+/).filter(Boolean);
+  let dependsOn: string | undefined;
+  const withArgument = /\(\s*([^()\s]+)\s*\)/.exec(original);
+  if (withArgument) dependsOn = canonicalName(withArgument[1]!);
+  const tokens = original.replace(/\([^()]*\)/g, " ").replace(/[×*]/g, " x ").split(/[\s,]+/).filter(Boolean);
   for (let i = 0; i < tokens.length; i++) {
     const raw = tokens[i]!;
     const t = raw.toLowerCase();
@@ -81,5 +87,6 @@ export function parseDeclaration(text: string, canonicalName: (raw: string) => s
   return {
     name, rank, ...(rows !== undefined ? { rows } : {}), ...(cols !== undefined ? { cols } : {}),
     square, symmetric, posdef: flags.has("posdef"), diagonal: flags.has("diagonal"),
+    ...(dependsOn ? { dependsOn } : {}),
   };
 }

@@ -5,7 +5,7 @@
  * literal 1, so a matrix can't silently turn into a vector. Variables of `I`,
  * `0` and `𝟏` are *flexible*: they take whatever shape the context needs.
  */
-import type { Dim } from "../core/shape.js";
+import { mulDim, type Dim } from "../core/shape.js";
 
 export type DimT =
   | { readonly k: "lit"; readonly n: number }
@@ -157,10 +157,7 @@ export class DimContext {
       const r = this.resolve(d);
       if (r.k === "lit") return r.n;
       if (r.k === "var") return nameOf(r.v);
-      const parts = r.parts.map(show).filter((p) => p !== 1);
-      if (parts.length === 0) return 1;
-      if (parts.every((p) => typeof p === "number")) return (parts as number[]).reduce((a, b) => a * b, 1);
-      return parts.join("");
+      return r.parts.map(show).reduce<Dim>((acc, p) => mulDim(acc, p), 1);
     };
     return show;
   }

@@ -103,7 +103,7 @@ const isGreekLower = (name: string) => {
   return g !== undefined && !g.upper;
 };
 
-const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs"]);
+const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"]);
 
 export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}): Elaborated {
   const dims = new DimContext();
@@ -344,6 +344,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       const symmetric = d?.symmetric || (body !== null && isSymmetric(body));
       s = E.sym(name, toShape(info.shape), {
         ...(symmetric ? { symmetric: true } : {}), ...(d?.posdef ? { posdef: true } : {}), ...(d?.diagonal ? { diagonal: true } : {}),
+        ...(d?.dependsOn ? { dependsOn: d.dependsOn } : {}),
       });
       syms.set(name, s);
       if (body) definitions.set(name, body);

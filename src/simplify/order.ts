@@ -28,6 +28,7 @@ function computeKey(e: Expr): string {
     case "identity": return "~I"; // constants last: A + I, S⁻¹ ⊙ I
     case "zero": return "0";
     case "ones": return "1";
+    case "commutation": return "~K";
     case "add": return `~(${e.terms.map(sortKey).join("+")})`;
     case "mul": return e.factors.filter((f) => f.kind !== "num").map(sortKey).join(" ");
     case "transpose": return `${sortKey(e.arg)}'`;
@@ -40,6 +41,7 @@ function computeKey(e: Expr): string {
     case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec":
       return `${e.kind}(${sortKey(e.arg)})`;
     case "norm": return `|${sortKey(e.arg)}|`;
+    case "dop": return `d(${sortKey(e.arg)})`;
   }
 }
 

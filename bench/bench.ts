@@ -1,0 +1,66 @@
+/**
+ * In-process timings over the test identities, and the CLI's wall time
+ * against `node -e 0` measured in the same run (a ratio, so the machine's
+ * speed cancels out). Run with `npm run bench`.
+ */
+import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { analyze } from "../src/api.js";
+import { parse } from "../src/syntax/parse.js";
+import { GRADIENT_CASES } from "../test/cases/gradients.js";
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]!;
+};
+const median = (xs: number[]) => quantile(xs, 0.5);
+const ms = (x: number) => `${x.toFixed(3)} ms`;
+
+function timeIt(f: () => void, runs: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+export function main(cli: string): void {
+  const options = (c: (typeof GRADIENT_CASES)[number]) => ({ wrt: c.wrt, let: c.let ?? [], where: c.where ?? [], ...(c.symmetric ? { symmetric: c.symmetric } : {}) });
+
+  // first call per case: nothing of this expression is interned or cached yet
+  const first = GRADIENT_CASES.map((c) => timeIt(() => analyze(c.expr, options(c)), 1)[0]!);
+  const warm: number[] = [];
+  const parseOnly: number[] = [];
+  let slowest = { id: "", t: 0 };
+  for (const c of GRADIENT_CASES) {
+    const t = median(timeIt(() => analyze(c.expr, options(c)), 15));
+    warm.push(t);
+    parseOnly.push(median(timeIt(() => parse(c.expr), 15)));
+    if (t > slowest.t) slowest = { id: c.id, t };
+  }
+  console.log(`in-process: parse → shapes → differential → gradient → simplify, ${GRADIENT_CASES.length} identities`);
+  console.log(`  per identity, warm:  median ${ms(median(warm))}   p99 ${ms(quantile(warm, 0.99))}   (target: median < 0.2 ms)`);
+  console.log(`  per identity, first: median ${ms(median(first))}   p99 ${ms(quantile(first, 0.99))}`);
+  console.log(`  slowest: ${slowest.id} ${ms(slowest.t)}`);
+  console.log(`  peer: parsing alone takes median ${ms(median(parseOnly))}; the whole pipeline is ${(median(warm) / median(parseOnly)).toFixed(1)}× that`);
+
+  // CLI wall time against a bare node start, interleaved so both see the same machine load
+  const run = (args: string[]) => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+    return performance.now() - t0;
+  };
+  const bare: number[] = [];
+  const tool: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    bare.push(run(["-e", "0"]));
+    tool.push(run([cli, "tr(A^<-1>B)", "--wrt", "A"]));
+  }
+  const ratio = median(tool) / median(bare);
+  console.log(`CLI: matdiff "tr(A^<-1>B)" --wrt A   median ${ms(median(tool))}`);
+  console.log(`peer: node -e 0                       median ${ms(median(bare))}`);
+  console.log(`  ratio ${ratio.toFixed(2)}× (target: under 1.6×)`);
+}

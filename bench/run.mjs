@@ -1,0 +1,15 @@
+// Bundles bench/bench.ts (TypeScript, importing the sources and the test
+// corpus) with esbuild, then runs it against the built CLI.
+import { build } from "esbuild";
+import { mkdirSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+
+const out = resolve("node_modules/.cache/matdiff-bench/bench.mjs");
+mkdirSync(resolve("node_modules/.cache/matdiff-bench"), { recursive: true });
+await build({
+  entryPoints: ["bench/bench.ts"], outfile: out, bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning",
+  banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
+});
+const { main } = await import(pathToFileURL(out).href);
+main(resolve("dist/cli.js"));

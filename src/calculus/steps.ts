@@ -1,0 +1,204 @@
+/**
+ * Derivations for --steps: the equalities a student would write, each with
+ * the rule that justifies it.
+ *
+ *   df = d tr(A⁻¹B)
+ *      = tr(d(A⁻¹) B)          linearity of the trace; product rule, B constant
+ *      = −tr(A⁻¹ dA A⁻¹B)      differential of the inverse (eq. 40)
+ *      = −tr(A⁻¹BA⁻¹ dA)       cyclic property of the trace (eq. 16)
+ *      = ⟨−A⁻ᵀBᵀA⁻ᵀ, dA⟩        Frobenius form
+ *   ⇒ ∇_A f = −A⁻ᵀBᵀA⁻ᵀ
+ *
+ * The differential is expanded one level of d(·) per step by the same rules
+ * as the engine (rules/differentials.ts); steps that only apply linearity are
+ * merged into the next one, and mechanical simplification is one step that
+ * lists its rules. Every step's expression is a value (a linear form in dX)
+ * that tests compare numerically with the step before it.
+ */
+import * as E from "../core/expr.js";
+import type { Expr, Sym, Diff } from "../core/expr.js";
+import { isScalarShape } from "../core/shape.js";
+import { ruleFor } from "./differential.js";
+import { frobeniusGradient } from "./gradient.js";
+import { simplify } from "../simplify/index.js";
+import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
+import { DIFFERENTIALS } from "../../rules/differentials.js";
+
+export interface DerivationStep {
+  /** The value of this line: the differential (with d(·) left unexpanded where the derivation has not reached). */
+  readonly expr: Expr;
+  /** Rule ids applied to reach this line from the previous one. */
+  readonly rules: readonly string[];
+  /** Why this line equals the previous one, for a reader. */
+  readonly reason: string;
+  /** Symbols treated as constants in this step (d of them is 0). */
+  readonly constants?: readonly string[];
+  /** How the line is shown when it is not just `expr`: ⟨G, dX⟩, vec(dF) = J vec(dX). */
+  readonly display?: "frobenius" | "vec";
+  /** For "frobenius" lines: G. */
+  readonly gradient?: Expr;
+}
+
+export interface DerivationInput {
+  readonly f: Expr;
+  readonly X: Sym;
+  readonly df: Expr;
+  readonly definitions: ReadonlyMap<string, Expr>;
+  readonly kind: "gradient" | "derivative" | "jacobian" | "hessian";
+  /** The gradient before the symmetric convention, if one applies. */
+  readonly convention?: "sym" | "cookbook";
+  readonly result: Expr;
+}
+
+/** Linear rules only move d inside; a step made of them alone is merged into the next. */
+const LINEAR = new Set(["d-sum", "d-trace", "d-transpose", "d-sum-entries", "d-diag", "d-diag-matrix", "d-vec", "constant", "definition"]);
+
+const RULE_META = new Map<string, { title: string; source: string }>();
+for (const rules of Object.values(DIFFERENTIALS)) {
+  for (const r of rules as readonly { id: string; title?: string; source: string }[]) RULE_META.set(r.id, { title: r.title ?? r.id, source: r.source });
+}
+for (const r of SIMPLIFY_RULES) RULE_META.set(r.id, { title: r.title ?? r.id.replace(/-/g, " "), source: r.source });
+
+/** " (Cookbook eq. 40)" from a Cookbook source, for a compact reason. */
+function citation(source: string): string {
+  const m = /Matrix Cookbook \(2012-11-15\) (?:eq\. \(([^)]*)\)|(§[\d.]+))/.exec(source);
+  if (!m) return "";
+  return m[1] ? ` (Cookbook eq. ${m[1]})` : ` (Cookbook ${m[2]})`;
+}
+
+/** Simplifications a reader does without noticing: folded into the step they follow. */
+const MECHANICAL = new Set(["trace-linear", "order-terms", "order-scalar-factors", "order-hadamard-factors", "vec-linear", "sign-out-of-sum", "coefficient-out-of-sum-factor"]);
+
+function reasonOf(rules: readonly string[], constants: readonly string[], X: Sym): string {
+  const parts = [...new Set(rules)].map((id) => {
+    if (id === "definition") return "definition";
+    if (id === "d-function-of-scalar") return `dY = Ẏ d${X.name} for Y(${X.name})`;
+    const m = RULE_META.get(id);
+    return m ? m.title + citation(m.source) : id;
+  });
+  const cs = [...new Set(constants)];
+  if (cs.length) parts.push(`${cs.join(", ")} constant`);
+  return [...new Set(parts)].join("; ");
+}
+
+export function derive(input: DerivationInput): DerivationStep[] {
+  const { f, X, definitions } = input;
+  const dX = E.diff(X);
+  const memo = new Map<number, boolean>();
+  const varies = (s: Sym) => s === X || s.props.dependsOn === X.name;
+  const depends = (e: Expr): boolean => E.contains(e, (x) => x.kind === "sym" && (varies(x) || (definitions.has(x.name) && depends(definitions.get(x.name)!))), memo);
+
+  const steps: DerivationStep[] = [];
+  let current: Expr = f.kind === "sym" ? (f === X ? dX : E.zero(f.shape)) : E.diffOf(f);
+  steps.push({ expr: current, rules: [], reason: "" });
+
+  // expand every outermost d(u) by one rule, until none is left
+  for (let guard = 0; guard < 64 && E.contains(current, (x) => x.kind === "dop"); guard++) {
+    const used: string[] = [];
+    const constants: string[] = [];
+    const note = (id: string) => { if (!used.includes(id)) used.push(id); };
+    const child = (x: Expr): Expr => {
+      if (!depends(x)) {
+        if (x.kind === "sym" && !constants.includes(x.name)) constants.push(x.name);
+        return E.zero(x.shape);
+      }
+      if (x.kind === "sym") {
+        if (x === X) return dX;
+        if (x.props.dependsOn === X.name) { note("d-function-of-scalar"); return E.mul(E.dotted(x), dX); }
+        return E.diffOf(x); // a --where name: its definition comes next
+      }
+      return E.diffOf(x);
+    };
+    const expand = (e: Expr): Expr => {
+      if (e.kind !== "dop") {
+        const kids = E.children(e);
+        return kids.length ? E.rebuild(e, kids.map(expand)) : e;
+      }
+      const u = e.arg;
+      if (u.kind === "sym") { note("definition"); return E.diffOf(definitions.get(u.name)!); }
+      const rule = ruleFor(u);
+      if (!rule) throw new E.InternalError(`no differential rule for ${u.kind}`);
+      note(rule.id);
+      return (rule.d as (e: Expr, d: (x: Expr) => Expr) => Expr)(u, child);
+    };
+    current = expand(current);
+    steps.push({ expr: current, rules: used, constants, reason: "" });
+  }
+
+  const merged = mergeLinear(steps).map((s) => ({ ...s, reason: reasonOf(s.rules, s.constants ?? [], X) }));
+
+  // simplification: folded into the last step when it is only bookkeeping, else one step listing its rules
+  const simplified = simplify(current);
+  let last = current;
+  if (simplified.expr !== current) {
+    last = simplified.expr;
+    const ids = [...new Set(simplified.steps.map((s) => s.rule))];
+    const prev = merged[merged.length - 1]!;
+    if (ids.every((id) => MECHANICAL.has(id)) && merged.length > 1) merged[merged.length - 1] = { ...prev, expr: last, rules: [...prev.rules, ...ids] };
+    else merged.push({ expr: last, rules: ids, reason: `simplify: ${ids.map((id) => RULE_META.get(id)?.title ?? id.replace(/-/g, " ")).join(", ")}` });
+  }
+
+  switch (input.kind) {
+    case "gradient":
+    case "hessian": {
+      if (isScalarShape(X.shape)) break;
+      // move dX to the end of each trace (or each xᵀ… dx), term by term
+      const terms = last.kind === "add" ? last.terms : [last];
+      const rotated = E.add(...terms.map((t) => frobeniusTerm(t, dX)));
+      if (rotated !== last) {
+        merged.push({ expr: rotated, rules: ["trace-cyclic"], reason: isVector(X) ? `a scalar equals its transpose: d${X.name} last` : `cyclic property of the trace (Cookbook eq. 16): d${X.name} last` });
+      }
+      const G = simplify(frobeniusGradient(last, dX)).expr;
+      merged.push({
+        expr: rotated, rules: ["frobenius"], reason: isVector(X) ? `gradient form gᵀd${X.name} = ⟨g, d${X.name}⟩` : `Frobenius form tr(Gᵀ d${X.name}) = ⟨G, d${X.name}⟩`,
+        display: "frobenius", gradient: G,
+      });
+      if (input.convention && G !== input.result) {
+        merged.push({
+          expr: rotated, rules: ["symmetric-gradient"],
+          reason: input.convention === "sym" ? "for symmetric dS: ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩" : "Cookbook §2.8.2 convention G + Gᵀ − G ∘ I",
+          display: "frobenius", gradient: input.result,
+        });
+      }
+      break;
+    }
+    case "derivative": {
+      const shown = E.mul(input.result, dX);
+      if (shown !== last) merged.push({ expr: shown, rules: ["derivative"], reason: `collect the factor d${X.name}` });
+      break;
+    }
+    case "jacobian": {
+      merged.push({ expr: last, rules: ["vec"], reason: "vec(L dX R) = (Rᵀ ⊗ L) vec(dX) (Cookbook §10.2.2); vec(dXᵀ) = K vec(dX)", display: "vec", gradient: input.result });
+      break;
+    }
+  }
+  return merged;
+}
+
+const isVector = (X: Sym) => X.shape.cols === 1;
+
+/** One term of df written as tr(Gᵢᵀ dX) (or gᵢᵀ dx), coefficient and scalars in front. */
+function frobeniusTerm(term: Expr, dX: Diff): Expr {
+  if (!E.contains(term, (x) => x === dX)) return term;
+  const g = simplify(frobeniusGradient(term, dX)).expr;
+  const gt = simplify(E.transpose(g)).expr;
+  const { coeff, scalars, chain } = E.splitMul(gt);
+  const body = E.mul(...chain, dX);
+  return E.mul(E.num(coeff), ...scalars, isScalarShape(body.shape) ? body : E.trace(body));
+}
+
+/** Folds steps made only of linear rules into the step after them. */
+function mergeLinear(steps: DerivationStep[]): DerivationStep[] {
+  const out: DerivationStep[] = [steps[0]!];
+  let pending: DerivationStep | null = null;
+  for (const s of steps.slice(1)) {
+    const linear = s.rules.every((id) => LINEAR.has(id));
+    const combined: DerivationStep = pending
+      ? { ...s, rules: [...pending.rules, ...s.rules], constants: [...(pending.constants ?? []), ...(s.constants ?? [])] }
+      : s;
+    if (linear && s !== steps[steps.length - 1]) { pending = combined; continue; }
+    out.push(combined);
+    pending = null;
+  }
+  return out;
+}
