@@ -9,6 +9,7 @@ import type { Expr, ElemFn } from "../src/core/expr.js";
 import type { DifferentialTable, DifferentialRule } from "../src/calculus/rule.js";
 import * as Q from "../src/core/rational.js";
 import { innerProduct } from "../src/core/inner.js";
+import { SCALAR } from "../src/core/shape.js";
 
 const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
 
@@ -58,10 +59,17 @@ const WITNESS_ARG: Record<ElemFn, string> = {
 export const DIFFERENTIALS: DifferentialTable = {
   num: constant("d-number", "2"),
   identity: constant("d-identity", "tr(I)"),
-  zero: constant("d-zero", "0"),
+  zero: constant("d-zero", "0 A"),
   ones: constant("d-ones", "a^T (x + \\mathbf{1})"),
   commutation: constant("d-commutation", "tr(A)"),
-  sym: [], // symbols are handled by the engine: dX for the variable, 0 for constants, the definition's differential for --where names
+  // the variable itself (dX), constants (0) and --where names (the definition's differential) are
+  // the engine's; a declared function of the variable, X(t), has its own rule
+  sym: [{
+    id: "d-function-of-scalar", title: "dY = Ẏ dt for Y(t)", source: "derived: chain rule, Y depends on the scalar t",
+    formula: "\\mathrm{d}X(t) = \\dot{X}\\, \\mathrm{d}t", witness: "tr(X) + t", witnessLet: ["X: matrix(t)", "t: scalar"],
+    when: (e) => e.props.dependsOn !== undefined,
+    d: (e, d) => E.mul(E.dotted(e), d(E.sym(e.props.dependsOn!, SCALAR))),
+  }],
   d: [{
     id: "d-differential", title: "dX is constant", source: "derived: dX does not depend on X", formula: "\\mathrm{d}(\\mathrm{d}X) = 0", witness: "tr(A)",
     d: (e) => E.zero(e.shape),

@@ -18,7 +18,7 @@ import { simplify, type StopReason, type Step } from "./simplify/index.js";
 import { toLatex } from "./print/latex.js";
 import { toText } from "./print/text.js";
 import { toNumpy } from "./print/numpy.js";
-import { checkGradient, checkJacobian, type CheckResult } from "./numeric/check.js";
+import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
 import { derive, type DerivationStep } from "./calculus/steps.js";
 import { DIFFERENTIALS } from "../rules/differentials.js";
@@ -210,6 +210,14 @@ export function analyze(input: string, options: DifferentiateOptions): Analysis 
   const declarations: Declaration[] = entries(options.let, ":").map((t) =>
     parseDeclaration(t, (raw) => symbolName(raw, limits) ?? raw.trim()));
   const definitions = entries(options.where, " =").map((t) => readDefinition(t, limits));
+  const seen = new Set<string>();
+  for (const d of declarations) {
+    if (seen.has(d.name)) throw new MatdiffError("declaration", `${d.name} is declared twice with --let`, undefined, { hint: `give ${d.name} one SPEC, e.g. --let "${d.name}: symmetric"` });
+    seen.add(d.name);
+  }
+  for (const d of definitions) {
+    if (definitions.filter((o) => o.name === d.name).length > 1) throw new MatdiffError("declaration", `${d.name} is defined twice with --where`);
+  }
 
   if (!options.wrt || !options.wrt.trim()) {
     const names = [...new Set(collectNames(root))].sort();
@@ -291,7 +299,7 @@ export function analyze(input: string, options: DifferentiateOptions): Analysis 
 
 /** The numeric check of an analysis against central finite differences, for every kind. */
 export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; readonly trials?: number } = {}): CheckReport {
-  const expand = (e: Expr) => asPolynomialsInT(expandDefinitions(e, a.definitions), a.X);
+  const expand = (e: Expr) => asPolynomialsIn(expandDefinitions(e, a.definitions), a.X);
   const common = { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}) };
   const scalarX = isScalarShape(a.X.shape);
   // a first derivative by a scalar is a Jacobian with one column: vec(f′)
@@ -321,33 +329,6 @@ export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; reado
     method: a.kind === "hessian" ? "central finite differences of f and of its gradient on random inputs" : "central finite differences on random inputs",
     ...(ok || !detail ? {} : { detail }),
   };
-}
-
-/**
- * For the check only: every X(t) of the variable t becomes the cubic
- * X₀ + tX₁ + t²X₂ + t³X₃ in fresh random symbols, and Ẋ, Ẍ, … its
- * derivatives, so finite differences in t see how X moves.
- */
-function asPolynomialsInT(e: Expr, t: Sym): Expr {
-  if (!E.contains(e, (x) => x.kind === "sym" && x.props.dependsOn === t.name)) return e;
-  const coefficient = (x: Sym, k: number) => {
-    const { symmetric, posdef, diagonal } = x.props;
-    return E.sym(`${x.name}#${k}`, x.shape, { ...(symmetric || posdef ? { symmetric: true } : {}), ...(diagonal ? { diagonal: true } : {}) });
-  };
-  // Ẋ is named X followed by one combining dot per derivative
-  const order = (x: Sym): [Sym, number] => {
-    const k = (/\u0307*$/.exec(x.name)?.[0] ?? "").length;
-    return [E.sym(x.name.slice(0, x.name.length - k), x.shape, x.props), k];
-  };
-  // the k-th derivative of Σⱼ tʲXⱼ is Σⱼ j!/(j−k)! tʲ⁻ᵏ Xⱼ
-  const falling = (j: number, k: number) => { let p = 1; for (let i = 0; i < k; i++) p *= j - i; return p; };
-  return E.mapBottomUp(e, (x) => {
-    if (x.kind !== "sym" || x.props.dependsOn !== t.name) return x;
-    const [base, k] = order(x);
-    const terms: Expr[] = [];
-    for (let j = k; j <= 3; j++) terms.push(E.mul(E.num(falling(j, k)), E.power(t, j - k), coefficient(base, j)));
-    return terms.length ? E.add(...terms) : E.zero(x.shape);
-  });
 }
 
 const LAYOUT: Record<ResultKind, (a: Analysis) => string> = {

@@ -42,10 +42,9 @@ export function differential(f: Expr, ctx: DifferentialContext): DifferentialRes
     if (!dependsOn(e)) out = E.zero(e.shape);
     else if (e.kind === "sym") {
       const dx = ctx.wrt.get(e.name);
-      // X(t): dX = Ẋ dt
-      const dt = e.props.dependsOn !== undefined ? ctx.wrt.get(e.props.dependsOn) : undefined;
+      const rule = dx ? undefined : ruleFor(e);
       if (dx) out = dx;
-      else if (dt) { used.add("d-function-of-scalar"); out = E.mul(E.dotted(e), dt); }
+      else if (rule) { used.add(rule.id); out = (rule.d as (e: Expr, d: (x: Expr) => Expr) => Expr)(e, d); }
       else out = d(ctx.definitions.get(e.name)!);
     } else {
       const rule = ruleFor(e);

@@ -72,7 +72,6 @@ const MECHANICAL = new Set(["trace-linear", "order-terms", "order-scalar-factors
 function reasonOf(rules: readonly string[], constants: readonly string[], X: Sym): string {
   const parts = [...new Set(rules)].map((id) => {
     if (id === "definition") return "definition";
-    if (id === "d-function-of-scalar") return `dY = Ẏ d${X.name} for Y(${X.name})`;
     const m = RULE_META.get(id);
     return m ? m.title + citation(m.source) : id;
   });
@@ -104,7 +103,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
       }
       if (x.kind === "sym") {
         if (x === X) return dX;
-        if (x.props.dependsOn === X.name) { note("d-function-of-scalar"); return E.mul(E.dotted(x), dX); }
+        if (x.props.dependsOn === X.name) { note("d-function-of-scalar"); return E.mul(E.dotted(x), dX); } // rules/differentials.ts
         return E.diffOf(x); // a --where name: its definition comes next
       }
       return E.diffOf(x);

@@ -78,7 +78,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       },
     });
   } catch (err) {
-    return usageError(io, (err as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    return usageError(io, message.charAt(0).toLowerCase() + message.slice(1));
   }
   const { values, positionals } = parsed;
   if (values.help) { io.stdout(HELP); return EXIT.ok; }

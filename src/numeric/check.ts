@@ -26,6 +26,7 @@
  * finite-difference checks sits four orders above that noise and five below
  * any real error; numericallyEqual has no truncation error, so 1e-8.
  */
+import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
 import { formatShape, isScalarShape } from "../core/shape.js";
 import { diffKey, type Env, evaluate } from "./evaluate.js";
@@ -169,6 +170,33 @@ export function checkDifferential(opts: DifferentialCheck): CheckResult {
     };
     const fd = richardson(moved, (FD_STEP * xScale) / Math.max(eScale, Number.MIN_VALUE));
     return compare(fd, lin, FLOOR * Math.max(1, f0.norm()));
+  });
+}
+
+/**
+ * For the check only: every X(t) of the variable t becomes the cubic
+ * X₀ + tX₁ + t²X₂ + t³X₃ in fresh random symbols, and Ẋ, Ẍ, … its
+ * derivatives, so finite differences in t see how X moves.
+ */
+export function asPolynomialsIn(e: Expr, t: Sym): Expr {
+  if (!E.contains(e, (x) => x.kind === "sym" && x.props.dependsOn === t.name)) return e;
+  const coefficient = (x: Sym, k: number) => {
+    const { symmetric, posdef, diagonal } = x.props;
+    return E.sym(`${x.name}#${k}`, x.shape, { ...(symmetric || posdef ? { symmetric: true } : {}), ...(diagonal ? { diagonal: true } : {}) });
+  };
+  // Ẋ is named X followed by one combining dot per derivative
+  const order = (x: Sym): [Sym, number] => {
+    const k = (/\u0307*$/.exec(x.name)?.[0] ?? "").length;
+    return [E.sym(x.name.slice(0, x.name.length - k), x.shape, x.props), k];
+  };
+  // the k-th derivative of Σⱼ tʲXⱼ is Σⱼ j!/(j−k)! tʲ⁻ᵏ Xⱼ
+  const falling = (j: number, k: number) => { let p = 1; for (let i = 0; i < k; i++) p *= j - i; return p; };
+  return E.mapBottomUp(e, (x) => {
+    if (x.kind !== "sym" || x.props.dependsOn !== t.name) return x;
+    const [base, k] = order(x);
+    const terms: Expr[] = [];
+    for (let j = k; j <= 3; j++) terms.push(E.mul(E.num(falling(j, k)), E.power(t, j - k), coefficient(base, j)));
+    return terms.length ? E.add(...terms) : E.zero(x.shape);
   });
 }
 

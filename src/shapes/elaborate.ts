@@ -103,6 +103,8 @@ const isGreekLower = (name: string) => {
   return g !== undefined && !g.upper;
 };
 
+const isLiteralZero = (n: Node): boolean => n.type === "number" && Q.parseRational(n.text)?.n === 0;
+
 const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"]);
 
 export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}): Elaborated {
@@ -225,10 +227,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return { rows: l.rows, cols: r.cols };
           }
           case "/":
+            // a literal 0 has the shape it is given, so test for it before the shapes
+            if (isLiteralZero(n.right)) fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
             if (!dims.isScalar(r)) {
               fail(src, "shape", `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar, at ${where(src, at)}`, n.right.span, "multiply by an inverse instead, e.g. A B^{-1}");
             }
-            if (n.right.type === "number" && Q.parseRational(n.right.text)?.n === 0) fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
             return l;
           case "hadamard":
             if (dims.isScalar(l)) return r;
@@ -245,17 +248,15 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         switch (n.op) {
           case "T": return { rows: a.cols, cols: a.rows };
           case "inv": case "invT": {
-            if (dims.isScalar(a)) {
-              if (n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 0) fail(src, "number", `0 has no inverse (at ${where(src, n.span.start)})`, n.span);
-              return a;
-            }
+            if (isLiteralZero(n.arg)) fail(src, "number", `0 has no inverse (at ${where(src, n.span.start)})`, n.span);
+            if (dims.isScalar(a)) return a;
             requireSquare(n.arg, a, src, "the inverse", n.span);
             return n.op === "inv" ? a : { rows: a.cols, cols: a.rows };
           }
           case "pow": case "epow": {
             const p = Q.parseRational(n.exponent ?? "");
             if (p === null) fail(src, "number", `the exponent ${n.exponent} is out of range`, n.span);
-            if (n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 0 && p!.n < 0) fail(src, "number", `0 to a negative power is undefined (at ${where(src, n.span.start)})`, n.span);
+            if (isLiteralZero(n.arg) && p!.n < 0) fail(src, "number", `0 to a negative power is undefined (at ${where(src, n.span.start)})`, n.span);
             if (n.op === "epow" || dims.isScalar(a)) return a;
             if (dims.isOne(a.cols) || dims.isOne(a.rows)) {
               const v = snippet(src, n.arg.span);
@@ -325,6 +326,16 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       fail(source, "shape", `the expression is ${show(rootInfo.shape)}, not ${opts.expectShape.rows}×${opts.expectShape.cols}`, root.span);
     }
   }
+  // A 𝟏 or 0 whose size nothing fixed is as small as it can be: 𝟏ᵀx makes 𝟏 a column, not a matrix
+  for (const [node, info] of infos) {
+    if (node.type === "ones" || (node.type === "number" && isLiteralZero(node))) {
+      for (const d of [info.shape.rows, info.shape.cols]) {
+        const r = dims.resolve(d);
+        if (r.k === "var" && r.v.flexible) dims.unify(r, ONE_T);
+      }
+    }
+  }
+
   for (const name of opts.extraSymbols ?? []) if (!isIdentityName(name)) symbolInfo(name, { start: 0, end: 0 }, source);
 
   // ---- pass 2: build core expressions with final dimension names

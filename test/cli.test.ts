@@ -1,0 +1,295 @@
+/**
+ * The command line, driven in-process through `main(argv, io)` with a fake
+ * IO (STYLE habit 11), plus a few spawns of the built binary for what only
+ * a real process shows: the exit status and the absence of stack traces.
+ */
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { main, EXIT } from "../src/cli/main.js";
+import { renderKatex } from "./support/pipeline.js";
+
+interface Ran {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** How many times main asked for standard input. */
+  readonly stdinReads: number;
+}
+
+/** Runs the CLI in-process; `stdin` is what a pipe would hold (null: a terminal). */
+async function cli(argv: readonly string[], opts: { stdin?: string | null; color?: boolean } = {}): Promise<Ran> {
+  let stdout = "";
+  let stderr = "";
+  let stdinReads = 0;
+  const code = await main(argv, {
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+    readStdin: async () => { stdinReads++; return opts.stdin ?? null; },
+    color: opts.color ?? false,
+  });
+  return { code, stdout, stderr, stdinReads };
+}
+
+const lines = (s: string) => s.replace(/\n$/, "").split("\n");
+const ANSI = /\x1b\[[0-9;]*m/;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const PACKAGE = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8")) as { version: string };
+
+describe("success output", () => {
+  it("text: the gradient of tr(A⁻¹B) (Matrix Cookbook (2012-11-15) eq. (63) with A ↔ X, B = I), line by line", async () => {
+    const r = await cli(["tr(A^<-1>B)", "--wrt", "A"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stderr).toBe("");
+    expect(lines(r.stdout)).toEqual([
+      "f = tr(A⁻¹B)",
+      "df = −tr(A⁻¹ dA A⁻¹B)",
+      "∇_A f = −A⁻ᵀBᵀA⁻ᵀ",
+      "layout: ∇f has the shape of A (n×n): df = tr(∇fᵀ dA)",
+      "shapes: A, B: n×n",
+    ]);
+  });
+
+  it("latex: one equation that KaTeX renders in strict mode", async () => {
+    const r = await cli(["tr(A^<-1>B)", "--wrt", "A", "--format", "latex"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toBe("\\nabla_{A} \\left(\\operatorname{tr}(A^{-1} B)\\right) = -A^{-\\top} B^{\\top} A^{-\\top}\n");
+    expect(() => renderKatex(r.stdout.trim())).not.toThrow();
+  });
+
+  it("latex: a scalar variable gets d/dt, and renders", async () => {
+    const r = await cli(["tr(A + t B)", "--wrt", "t", "--format", "latex"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout.startsWith("\\frac{\\mathrm{d}}{\\mathrm{d}t} ")).toBe(true);
+    expect(() => renderKatex(r.stdout.trim())).not.toThrow();
+  });
+
+  it("json: one object with ok, kind, derivative {latex, text, numpy} and shapes", async () => {
+    const r = await cli(["tr(A^<-1>B)", "--wrt", "A", "--format", "json"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      ok: true,
+      kind: "gradient",
+      derivative: {
+        latex: "-A^{-\\top} B^{\\top} A^{-\\top}",
+        text: "−A⁻ᵀBᵀA⁻ᵀ",
+        numpy: "-np.linalg.inv(A).T @ B.T @ np.linalg.inv(A).T",
+      },
+      shapes: { A: "n×n", B: "n×n" },
+    });
+    expect(() => renderKatex(out.derivative.latex)).not.toThrow();
+    expect(() => renderKatex(out.function.latex)).not.toThrow();
+    expect(() => renderKatex(out.differential.latex)).not.toThrow();
+  });
+
+  it("json: the kind is \"derivative\" for a scalar variable", async () => {
+    const r = await cli(["tr(A + t B)", "--wrt", "t", "--format", "json"]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, kind: "derivative", derivative: { text: "tr(B)" } });
+  });
+
+  it("numpy: one Python expression", async () => {
+    const r = await cli(["tr(A^<-1>B)", "--wrt", "A", "--format", "numpy"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toBe("-np.linalg.inv(A).T @ B.T @ np.linalg.inv(A).T\n");
+  });
+
+  it("--check passes against central finite differences and exits 0", async () => {
+    const r = await cli(["tr(A^<-1>B)", "--wrt", "A", "--check"]);
+    expect(r.code).toBe(EXIT.ok);
+    const check = lines(r.stdout).at(-1)!;
+    expect(check).toMatch(/^check: passed \(relative error \d\.\de-\d+ against central finite differences on random inputs, 3 points\)$/);
+    expect(Number(/error (\S+)/.exec(check)![1])).toBeLessThan(1e-6);
+  });
+
+  it("--check in JSON reports ok, the error and the method; --seed is accepted", async () => {
+    const r = await cli(["x^T A x", "--wrt", "x", "--check", "--seed", "7", "--format", "json"]);
+    expect(r.code).toBe(EXIT.ok);
+    const out = JSON.parse(r.stdout);
+    expect(out.check).toMatchObject({ ok: true, trials: 3, method: "central finite differences on random inputs" });
+    expect(out.check.relError).toBeLessThan(1e-6);
+  });
+
+  it("--help prints the usage and exits 0", async () => {
+    const r = await cli(["--help"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toContain("Usage:\n  matdiff EXPR --wrt X [options]");
+    expect(r.stdout).toContain("Exit codes: 0 success, 1 bad input, 2 bad command line, 3 check failed, 4 internal error (a bug).");
+    expect((await cli(["-h"])).stdout).toBe(r.stdout);
+  });
+
+  it("--version prints package.json's version", async () => {
+    const r = await cli(["--version"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toBe(`${PACKAGE.version}\n`);
+    expect((await cli(["-v"])).stdout).toBe(r.stdout);
+  });
+});
+
+describe("standard input", () => {
+  it("reads EXPR from standard input when it is absent, trimming the trailing newline", async () => {
+    const r = await cli(["--wrt", "A"], { stdin: "tr(A^<-1>B)\n" });
+    expect(r.code).toBe(EXIT.ok);
+    expect(lines(r.stdout)[0]).toBe("f = tr(A⁻¹B)");
+  });
+
+  it("reads EXPR from standard input when it is \"-\"", async () => {
+    const r = await cli(["-", "--wrt", "A", "--format", "numpy"], { stdin: "tr(A^<-1>B)" });
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toBe("-np.linalg.inv(A).T @ B.T @ np.linalg.inv(A).T\n");
+  });
+
+  it("is not read when EXPR is given", async () => {
+    const r = await cli(["tr(A)", "--wrt", "A"], { stdin: "det(A)" });
+    expect(r.stdinReads).toBe(0);
+    expect(lines(r.stdout)[0]).toBe("f = tr(A)");
+  });
+
+  it("without EXPR and without a pipe, is a usage error (exit 2)", async () => {
+    const r = await cli(["--wrt", "A"], { stdin: null });
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("matdiff: no expression: give EXPR or pipe it on standard input\nTry 'matdiff --help'.\n");
+  });
+});
+
+describe("bad command lines exit 2", () => {
+  it("an unknown option", async () => {
+    const r = await cli(["tr(A)", "--wrtx", "A"]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toBe("matdiff: unknown option '--wrtx'\nTry 'matdiff --help'.\n");
+  });
+
+  it("an unknown --format", async () => {
+    const r = await cli(["tr(A)", "--wrt", "A", "--format", "xml"]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toBe("matdiff: unknown --format 'xml': use text, latex, json, numpy\nTry 'matdiff --help'.\n");
+  });
+
+  it("a missing --wrt, with the expression's symbols in the hint", async () => {
+    const r = await cli(["tr(A^<-1>B)"]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(lines(r.stderr)).toEqual([
+      "matdiff: error: missing the variable to differentiate with respect to",
+      "  hint: the expression's symbols are A, B; e.g. --wrt A",
+    ]);
+  });
+
+  it("--wrt naming two symbols", async () => {
+    const r = await cli(["tr(A B)", "--wrt", "A B"]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toBe("matdiff: error: --wrt must name one symbol, e.g. --wrt A; 'A B' is not a symbol\n");
+  });
+
+  it("a malformed --let", async () => {
+    const r = await cli(["tr(A)", "--wrt", "A", "--let", "A symmetric"]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(lines(r.stderr)).toEqual([
+      'matdiff: error: bad --let "A symmetric": expected NAME: SPEC',
+      '  hint: e.g. --let "S: symmetric" or --let "A: m x n"',
+    ]);
+  });
+
+  it("two expressions (an unquoted one)", async () => {
+    const r = await cli(["tr(A)", "B", "--wrt", "A"]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toBe("matdiff: expected one expression, got 2: 'tr(A)' 'B' (quote the expression)\nTry 'matdiff --help'.\n");
+  });
+
+  it("a non-integer --seed and an unknown --symmetric", async () => {
+    expect((await cli(["tr(A)", "--wrt", "A", "--check", "--seed", "x"])).code).toBe(EXIT.usage);
+    expect((await cli(["tr(A)", "--wrt", "A", "--symmetric", "foo"])).code).toBe(EXIT.usage);
+  });
+});
+
+describe("bad input exits 1", () => {
+  it("a syntax error draws a caret under the span on stderr", async () => {
+    const r = await cli(["tr(A B", "--wrt", "A"]);
+    expect(r.code).toBe(EXIT.input);
+    expect(r.stdout).toBe("");
+    expect(lines(r.stderr)).toEqual([
+      "matdiff: error: unclosed '(' opened at 1:3",
+      "  tr(A B",
+      "    ^",
+    ]);
+  });
+
+  it("in JSON, the error is an object on stdout with code, message, start and end", async () => {
+    const r = await cli(["tr(A B", "--wrt", "A", "--format", "json"]);
+    expect(r.code).toBe(EXIT.input);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      error: { code: "syntax", message: "unclosed '(' opened at 1:3", start: 2, end: 3 },
+    });
+  });
+
+  it("in JSON, the hint comes along", async () => {
+    const r = await cli(["trc(A)", "--wrt", "A", "--format", "json"]);
+    expect(r.code).toBe(EXIT.input);
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      error: { code: "unknown-function", message: "unknown function 'trc'", start: 0, end: 3, hint: "did you mean tr?" },
+    });
+  });
+});
+
+describe("colour", () => {
+  it("color: false writes no ANSI escapes, on success or on error", async () => {
+    const ok = await cli(["tr(A^<-1>B)", "--wrt", "A", "--check"], { color: false });
+    const bad = await cli(["tr(A B", "--wrt", "A"], { color: false });
+    expect(ok.stdout).not.toMatch(ANSI);
+    expect(bad.stderr).not.toMatch(ANSI);
+  });
+
+  it("color: true styles the text output and the error, without changing the words", async () => {
+    const ok = await cli(["tr(A^<-1>B)", "--wrt", "A", "--check"], { color: true });
+    const bad = await cli(["tr(A B", "--wrt", "A"], { color: true });
+    expect(ok.stdout).toMatch(ANSI);
+    expect(bad.stderr).toMatch(ANSI);
+    const plain = await cli(["tr(A^<-1>B)", "--wrt", "A", "--check"], { color: false });
+    expect(ok.stdout.replace(new RegExp(ANSI.source, "g"), "")).toBe(plain.stdout);
+  });
+
+  it("machine formats never carry colour", async () => {
+    for (const format of ["json", "latex", "numpy"]) {
+      const r = await cli(["tr(A^<-1>B)", "--wrt", "A", "--format", format], { color: true });
+      expect(r.stdout, format).not.toMatch(ANSI);
+    }
+  });
+});
+
+describe("the built binary (dist/cli.js, built by `npm test`'s pretest)", () => {
+  const bin = `${ROOT}dist/cli.js`;
+  const spawn = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: "utf8", input, env: { ...process.env, NO_COLOR: "1" } });
+
+  it("exists", () => {
+    expect(existsSync(bin), "run `npm run build` first").toBe(true);
+  });
+
+  it("exits 0 on success and prints the gradient", () => {
+    const r = spawn(["tr(A^<-1>B)", "--wrt", "A"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("∇_A f = −A⁻ᵀBᵀA⁻ᵀ\n");
+  });
+
+  it("a user error exits 1 without a stack trace", () => {
+    const r = spawn(["tr(A B", "--wrt", "A"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("matdiff: error: unclosed '(' opened at 1:3\n  tr(A B\n    ^\n");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("reads a piped expression and exits 2 on a bad command line, without a stack trace", () => {
+    const piped = spawn(["--wrt", "A", "--format", "numpy"], "tr(A^<-1>B)\n");
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toBe("-np.linalg.inv(A).T @ B.T @ np.linalg.inv(A).T\n");
+    const usage = spawn(["tr(A)", "--wrt", "A", "--format", "xml"]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).not.toMatch(/\n\s+at /);
+  });
+});
