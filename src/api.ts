@@ -21,6 +21,7 @@ import { toNumpy } from "./print/numpy.js";
 import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
 import { derive, type DerivationStep } from "./calculus/steps.js";
+import { indexForm } from "./print/index-notation.js";
 import { DIFFERENTIALS } from "../rules/differentials.js";
 import { SIMPLIFY_RULES } from "../rules/simplify/index.js";
 
@@ -93,7 +94,14 @@ export interface DifferentiateResult {
   readonly secondDifferential?: Rendered;
   /** For a Hessian: the gradient it differentiates. */
   readonly gradient?: Rendered;
-  readonly derivative: Rendered & { readonly numpy: string; readonly shape: string };
+  readonly derivative: Rendered & {
+    readonly numpy: string;
+    readonly shape: string;
+    /** Entrywise, Einstein summation: ∂f/∂X_{ij} = …, ∂F_{ij}/∂X_{kl} = … (absent if it cannot be written). */
+    readonly index?: Rendered;
+    /** The same as an np.einsum expression, when every factor has a NumPy form. */
+    readonly einsum?: string;
+  };
   /** How the result is laid out, in words. */
   readonly layout: string;
   /** Every symbol's shape, e.g. { A: "n×n", x: "n×1", alpha: "1×1" }. */
@@ -283,9 +291,11 @@ export function analyze(input: string, options: DifferentiateOptions): Analysis 
   } else {
     kind = "jacobian";
     raw = vecJacobian(df, dX);
-    // vec(L dX R) = (Rᵀ ⊗ L) vec(dX) reads the product rule from the right, so its terms come
-    // out last-first: reversed, X² gives I ⊗ X + Xᵀ ⊗ I as textbooks print it
-    if (raw.kind === "add" && X.shape.cols !== 1) raw = E.add(...raw.terms.slice().reverse());
+    // textbooks order Kronecker terms by the degree of their left factor: I ⊗ X² + Xᵀ ⊗ X + (Xᵀ)² ⊗ I
+    if (raw.kind === "add" && X.shape.cols !== 1) {
+      const degree = (t: Expr) => leftKroneckerDegree(t, X);
+      raw = E.add(...raw.terms.map((t, i) => [t, i] as const).sort(([a, i], [b, j]) => degree(a) - degree(b) || i - j).map(([t]) => t));
+    }
   }
   const simplified = simplifyAll(raw);
   if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
@@ -295,6 +305,42 @@ export function analyze(input: string, options: DifferentiateOptions): Analysis 
     symbols: el.symbols, definitions: el.definitions, convention,
     differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline,
   };
+}
+
+/** The left-hand side naming the result, for text and LaTeX. */
+export function resultName(r: DifferentiateResult): Rendered {
+  const x = r.wrt;
+  const vectorish = (shape: string) => shape.endsWith("×1");
+  switch (r.kind) {
+    case "gradient":
+      return { text: `∇_${x.text} f`, latex: `\\nabla_{${x.latex}}` };
+    case "derivative":
+      return { text: `d/d${x.text} f`, latex: `\\frac{\\mathrm{d}}{\\mathrm{d}${x.latex}}` };
+    case "jacobian":
+      return vectorish(r.function.shape) && vectorish(r.wrt.shape)
+        ? { text: `∂f/∂${x.text}`, latex: `\\frac{\\partial}{\\partial ${x.latex}}` }
+        : { text: `∂vec(F)/∂vec(${x.text})`, latex: `\\frac{\\partial \\operatorname{vec}}{\\partial \\operatorname{vec}(${x.latex})}` };
+    case "hessian":
+      return r.wrt.shape === "1×1"
+        ? { text: `d²/d${x.text}² f`, latex: `\\frac{\\mathrm{d}^{2}}{\\mathrm{d}${x.latex}^{2}}` }
+        : { text: `∇²_${x.text} f`, latex: `\\nabla^{2}_{${x.latex}}` };
+  }
+}
+
+/** How much of X the left factor of a Kronecker term carries: I ⊗ X² is 0, Xᵀ ⊗ X is 1, (Xᵀ)² ⊗ I is 2. */
+function leftKroneckerDegree(term: Expr, X: Sym): number {
+  const { chain } = E.splitMul(term);
+  const first = chain[0];
+  if (!first || first.kind === "identity") return 0;
+  if (first.kind !== "kron") return 0.5;
+  let degree = 0;
+  const visit = (e: Expr, k: number): void => {
+    if (e === X) degree += k;
+    else if (e.kind === "power") visit(e.arg, k * e.exp.n);
+    else E.children(e).forEach((c) => visit(c, k));
+  };
+  visit(first.factors[0]!, 1);
+  return degree;
 }
 
 /** The numeric check of an analysis against central finite differences, for every kind. */
@@ -366,6 +412,7 @@ export function differentiate(input: string, options: DifferentiateOptions): Dif
     derivative: {
       ...render(result), shape: formatShape(result.shape),
       numpy: toNumpy(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
+      ...indexFields(a),
     },
     layout: LAYOUT[a.kind](a),
     shapes,
@@ -379,6 +426,17 @@ export function differentiate(input: string, options: DifferentiateOptions): Dif
     ...(check ? { check } : {}),
     ...(steps ? { steps, derivation: renderDerivation(a, steps) } : {}),
   };
+}
+
+/** The index form, or nothing when a result has no entrywise form (it is an extra view, never a reason to fail). */
+function indexFields(a: Analysis): { index?: Rendered; einsum?: string } {
+  try {
+    const ix = indexForm(a, { dimExpr: dimExpressions(a.symbols.values()) });
+    return { index: { latex: ix.latex, text: ix.text }, ...(ix.einsum ? { einsum: ix.einsum } : {}) };
+  } catch (err) {
+    if (err instanceof MatdiffError) return {};
+    throw err;
+  }
 }
 
 /** The derivation of an analysis, as expressions (for tests: each step is checked numerically). */

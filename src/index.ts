@@ -1,6 +1,6 @@
 /** matdiff: symbolic matrix calculus. */
-export { differentiate, DEFAULT_LIMITS } from "./api.js";
-export type { DifferentiateOptions, DifferentiateResult, Limits, Rendered, CheckReport } from "./api.js";
+export { differentiate, resultName, DEFAULT_LIMITS } from "./api.js";
+export type { DifferentiateOptions, DifferentiateResult, Limits, Rendered, CheckReport, RenderedStep, ResultKind } from "./api.js";
 export { MatdiffError, type ErrorCode } from "./errors.js";
 export { parse } from "./syntax/parse.js";
 export type { Node, Span } from "./syntax/ast.js";

@@ -165,7 +165,7 @@ describe("bad command lines exit 2", () => {
   it("an unknown --format", async () => {
     const r = await cli(["tr(A)", "--wrt", "A", "--format", "xml"]);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.stderr).toBe("matdiff: unknown --format 'xml': use text, latex, json, numpy\nTry 'matdiff --help'.\n");
+    expect(r.stderr).toBe("matdiff: unknown --format 'xml': use text, latex, json, numpy, index\nTry 'matdiff --help'.\n");
   });
 
   it("a missing --wrt, with the expression's symbols in the hint", async () => {

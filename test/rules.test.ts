@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { DIFFERENTIALS } from "../rules/differentials.js";
 import { SIMPLIFY_RULES } from "../rules/simplify/index.js";
 import type { DifferentialRule, RuleMeta } from "../src/calculus/rule.js";
+import { vecJacobian } from "../src/calculus/jacobian.js";
 import { differential } from "../src/calculus/differential.js";
 import * as E from "../src/core/expr.js";
 import type { Expr, Kind, Sym } from "../src/core/expr.js";
@@ -21,10 +22,20 @@ import { makeRuleIndex, rewrite } from "../src/simplify/engine.js";
 import { parse } from "../src/syntax/parse.js";
 
 /** The witness as a shaped expression, with its declarations. */
+/**
+ * A witness is an input expression, or "jacobian of EXPR wrt X" for rules that act on
+ * vec-Jacobians, whose commutation matrix K the input language cannot spell.
+ */
 function elaborateWitness(text: string, lets: readonly string[] = []): { expr: Expr; symbols: Sym[] } {
   const declarations = lets.map((spec) => parseDeclaration(spec, (name) => name.trim()));
-  const el = elaborate(parse(text), { text, offset: 0 }, { declarations });
-  return { expr: el.expr, symbols: [...el.symbols.values()] };
+  const jac = /^jacobian of (.+) wrt (\S+)$/.exec(text);
+  const source = jac ? jac[1]! : text;
+  const el = elaborate(parse(source), { text: source, offset: 0 }, { declarations });
+  if (!jac) return { expr: el.expr, symbols: [...el.symbols.values()] };
+  const X = el.symbols.get(jac[2]!)!;
+  const dX = E.diff(X);
+  const { df } = differential(el.expr, { wrt: new Map([[X.name, dX]]), definitions: new Map() });
+  return { expr: vecJacobian(df, dX), symbols: [...el.symbols.values()] };
 }
 
 /** d f with every symbol of f a variable, each with its own dX. */

@@ -49,8 +49,9 @@ export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
       // the entrywise form (vectors) and the scalar form share one shape of argument
       const factors = e.kind === "hadamard" ? e.factors : e.kind === "mul" ? E.splitMul(e).scalars : null;
       if (!factors) return null;
+      const isOne = (t: E.Expr) => t.kind === "ones" || E.isOne(t);
       const isOnePlusExp = (f: E.Expr, z: E.Expr) => f.kind === "add" && f.terms.length === 2
-        && (f.terms[0]!.kind === "ones" || E.isOne(f.terms[0]!)) && f.terms[1] === E.fn("exp", z);
+        && ((isOne(f.terms[0]!) && f.terms[1] === E.fn("exp", z)) || (isOne(f.terms[1]!) && f.terms[0] === E.fn("exp", z)));
       for (const f of factors) {
         if (f.kind !== "fn" || f.name !== "exp") continue;
         const j = factors.findIndex((g) => (g.kind === "hpower" || g.kind === "power") && g.exp.n === -1 && g.exp.d === 1 && isOnePlusExp(g.arg, f.arg));

@@ -91,6 +91,25 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
     },
   },
   {
+    // K_{pm}(A ⊗ B)K_{nq} = B ⊗ A for A m×n, B p×q, so (A ⊗ B)K_{nq} = K_{mp}(B ⊗ A),
+    // and K_{mp} = I when A or B is a single row
+    id: "commutation-through-kron", source: "derived: Magnus & Neudecker (2019) Theorem 3.9",
+    formula: "(a^{\\top} \\otimes B) K = B \\otimes a^{\\top}", witness: "jacobian of X^T a wrt X", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      for (let i = 0; i + 1 < chain.length; i++) {
+        const kr = chain[i]!;
+        const k = chain[i + 1]!;
+        if (kr.kind !== "kron" || kr.factors.length !== 2 || k.kind !== "commutation") continue;
+        const [a, b] = kr.factors as [Expr, Expr];
+        if (k.m !== a.shape.cols || k.n !== b.shape.cols || (a.shape.rows !== 1 && b.shape.rows !== 1)) continue;
+        return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), E.kron(b, a), ...chain.slice(i + 2));
+      }
+      return null;
+    },
+  },
+  {
     id: "kron-identities", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "I_{m} \\otimes I_{n} = I_{mn}",
     witness: "vec(X)^T (I \\otimes I) vec(X)", on: ["kron"],
     apply: (e) => (e.kind === "kron" && e.factors.every((f) => f.kind === "identity")

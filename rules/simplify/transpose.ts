@@ -43,7 +43,8 @@ export const TRANSPOSE_RULES: readonly RewriteRule[] = [
     id: "transpose-elementwise", source: "derived: entrywise", formula: "f(A)^{\\top} = f(A^{\\top})",
     witness: "exp(A)^T", on: ["transpose"],
     apply: (e) => {
-      if (e.kind !== "transpose") return null;
+      // a vector keeps its transpose outside: exp(x)ᵀ reads better than exp(xᵀ)
+      if (e.kind !== "transpose" || e.shape.rows === 1 || e.shape.cols === 1) return null;
       if (e.arg.kind === "fn") return E.fn(e.arg.name, E.transpose(e.arg.arg));
       if (e.arg.kind === "hpower") return E.hpower(E.transpose(e.arg.arg), e.arg.exp);
       return null;

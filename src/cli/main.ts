@@ -3,7 +3,7 @@
  * the library's. I/O is injected so tests drive `main` without spawning.
  */
 import { parseArgs } from "node:util";
-import { differentiate, type DifferentiateResult } from "../api.js";
+import { differentiate, resultName, type DifferentiateResult } from "../api.js";
 import { MatdiffError, caretDisplay } from "../errors.js";
 import { InternalError } from "../core/expr.js";
 import { VERSION } from "../version.js";
@@ -18,7 +18,7 @@ export interface CliIO {
 
 export const EXIT = { ok: 0, input: 1, usage: 2, checkFailed: 3, bug: 4 } as const;
 
-const FORMATS = ["text", "latex", "json", "numpy"] as const;
+const FORMATS = ["text", "latex", "json", "numpy", "index"] as const;
 type Format = (typeof FORMATS)[number];
 
 export const HELP = `matdiff ${VERSION} — matrix derivatives in closed form, checked numerically
@@ -32,7 +32,8 @@ Options:
   --let "NAME: SPEC"    declare a shape: scalar, vector, matrix, symmetric, posdef,
                         diagonal, or sizes "m x n" (repeatable)
   --where "NAME = EXPR" name a subexpression, e.g. --where "e = y - Phi theta" (repeatable)
-  --format FORMAT       text (default), latex, json or numpy
+  --format FORMAT       text (default), latex, json, numpy, or index (Einstein
+                        summation and an np.einsum expression)
   --symmetric CONV      gradient convention for a symmetric variable:
                         sym (default, (G + Gᵀ)/2) or cookbook (G + Gᵀ − G∘I)
   --hessian             second derivatives of a scalar function (the Hessian)
@@ -148,26 +149,6 @@ function groupShapes(shapes: Readonly<Record<string, string>>): string {
   return [...byShape].map(([s, names]) => `${names.join(", ")}: ${s}`).join("; ");
 }
 
-/** The left-hand side naming the result, for text and LaTeX. */
-function resultName(r: DifferentiateResult): { text: string; latex: string } {
-  const x = r.wrt;
-  const vectorish = (shape: string) => shape.endsWith("×1");
-  switch (r.kind) {
-    case "gradient":
-      return { text: `∇_${x.text} f`, latex: `\\nabla_{${x.latex}}` };
-    case "derivative":
-      return { text: `d/d${x.text} f`, latex: `\\frac{\\mathrm{d}}{\\mathrm{d}${x.latex}}` };
-    case "jacobian":
-      return vectorish(r.function.shape) && vectorish(r.wrt.shape)
-        ? { text: `∂f/∂${x.text}`, latex: `\\frac{\\partial}{\\partial ${x.latex}}` }
-        : { text: `∂vec(F)/∂vec(${x.text})`, latex: `\\frac{\\partial \\operatorname{vec}}{\\partial \\operatorname{vec}(${x.latex})}` };
-    case "hessian":
-      return r.wrt.shape === "1×1"
-        ? { text: `d²/d${x.text}² f`, latex: `\\frac{\\mathrm{d}^{2}}{\\mathrm{d}${x.latex}^{2}}` }
-        : { text: `∇²_${x.text} f`, latex: `\\nabla^{2}_{${x.latex}}` };
-  }
-}
-
 export function formatResult(r: DifferentiateResult, format: Format, color: boolean): string {
   const name = resultName(r);
   switch (format) {
@@ -175,6 +156,8 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
       return `${JSON.stringify(r, null, 2)}\n`;
     case "numpy":
       return `${r.derivative.numpy}\n`;
+    case "index":
+      return `${r.derivative.index?.text ?? "(no entrywise form)"}\n${r.derivative.einsum ? `${r.derivative.einsum}\n` : ""}`;
     case "latex":
       if (r.derivation) return `${r.derivation.latex}\n`;
       return `${name.latex} \\left(${r.function.latex}\\right) = ${r.derivative.latex}\n`;

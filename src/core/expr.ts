@@ -188,14 +188,16 @@ export function add(...terms: Expr[]): Expr {
   const s = terms[0]!.shape;
   const flat: Expr[] = [];
   let constant = Q.ZERO;
+  // numbers fold into one, which stands where the first of them stood: 2 − sin(α), x² + 1
+  let constantAt = -1;
   const visit = (t: Expr) => {
     assertShape(sameShape(t.shape, s), "sum", terms[0]!, t);
     if (t.kind === "add") t.terms.forEach(visit);
-    else if (t.kind === "num") constant = Q.add(constant, t.value);
+    else if (t.kind === "num") { if (constantAt < 0) constantAt = flat.length; constant = Q.add(constant, t.value); }
     else if (t.kind !== "zero") flat.push(t);
   };
   terms.forEach(visit);
-  if (constant.n !== 0) flat.push(num(constant));
+  if (constant.n !== 0) flat.splice(constantAt, 0, num(constant));
   if (flat.length === 0) return zero(s);
   if (flat.length === 1) return flat[0]!;
   return intern(`+|${ids(flat)}`, (id) => ({ kind: "add", id, shape: s, terms: flat }));

@@ -61,7 +61,11 @@ export class DimContext {
 
   resolve(d: DimT): DimT {
     if (d.k === "lit") return d;
-    if (d.k === "prod") return { k: "prod", parts: d.parts.map((p) => this.resolve(p)) };
+    if (d.k === "prod") {
+      // 1·n is n: a Kronecker product with a vector or scalar keeps the other size
+      const parts = d.parts.map((p) => this.resolve(p)).filter((p) => !(p.k === "lit" && p.n === 1));
+      return parts.length === 0 ? ONE_T : parts.length === 1 ? parts[0]! : { k: "prod", parts };
+    }
     const r = this.root(d.v);
     return r.value ? this.resolve(r.value) : { k: "var", v: r };
   }

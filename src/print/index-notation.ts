@@ -1,0 +1,595 @@
+/**
+ * Index form: a result written entrywise in Einstein summation, so a user can
+ * check the layout by hand (issue 3, item 5):
+ *
+ *   ∇_A tr(A⁻¹B) = −A⁻ᵀBᵀA⁻ᵀ      ∂f/∂A_{ij} = −(A⁻¹)_{ki} B_{lk} (A⁻¹)_{jl}
+ *   d(X²) = dX X + X dX           ∂(X²)_{ij}/∂X_{kl} = δ_{ik} X_{lj} + X_{ik} δ_{jl}
+ *
+ * Summation convention: the indices on the left-hand side are free; every
+ * other index is summed over its range, however often it occurs. This is
+ * exactly np.einsum's rule, so (a ⊙ b)_i = a_i b_i needs no exception.
+ *
+ * Free indices, in order i, j, k, l:
+ *   gradient            ∂f/∂X_{ij}, ∂f/∂x_i           (the shape of X)
+ *   derivative by t     dF_{ij}/dt, df_i/dt, df/dt    (the shape of F)
+ *   Jacobian            ∂F_{ij}/∂X_{kl}, ∂f_i/∂x_j    (F's indices first, then X's)
+ *   Hessian             ∂²f/∂x_i∂x_j, ∂²f/∂X_{ij}∂X_{kl}, d²f/dt²
+ * Summation indices are the first of i, j, k, l, p, q, r, s, … not already
+ * free: k, l, … under ∂f/∂X_{ij}; j, k, … under ∂f/∂x_i (B_{ij} x_j);
+ * p, q, … under ∂F_{ij}/∂X_{kl}.
+ *
+ * One representation: a sum of terms, each a rational coefficient times a
+ * product of factors, which are indexed atoms (any expression with no simple
+ * index form, e.g. (A⁻¹)_{ki}, σ(Wx + b)_i, det(X)) or Kronecker deltas.
+ * Built in three steps: translate the expression (products become index
+ * chains, transposes swap an atom's indices, sums distribute); replace each
+ * differential dX_{pq} by δ_{pk} δ_{ql} (Jacobians, Hessians); contract the
+ * deltas (δ_{pl} X_{pj} → X_{lj}) and merge equal terms. Then print.
+ */
+import * as E from "../core/expr.js";
+import type { Expr } from "../core/expr.js";
+import * as Q from "../core/rational.js";
+import type { Rational } from "../core/rational.js";
+import type { Dim, Shape } from "../core/shape.js";
+import { isScalarShape } from "../core/shape.js";
+import type { Analysis, ResultKind } from "../api.js";
+import { expandDefinitions } from "../calculus/differential.js";
+import { simplify } from "../simplify/index.js";
+import { toText } from "./text.js";
+import { toLatex } from "./latex.js";
+import { toNumpy } from "./numpy.js";
+
+export type Factor =
+  /** An expression's entry; `idx` holds one index per dimension that is not 1 (rows first). */
+  | { readonly kind: "atom"; readonly expr: Expr; readonly idx: readonly string[] }
+  | { readonly kind: "delta"; readonly a: string; readonly b: string; readonly dim: Dim };
+
+export interface Term {
+  readonly coeff: Rational;
+  readonly factors: readonly Factor[];
+}
+
+export interface FreeIndex {
+  readonly name: string;
+  readonly dim: Dim;
+}
+
+export interface IndexFormula {
+  readonly kind: ResultKind;
+  /**
+   * How an entry sits in `Analysis.result`: its row is the column-major
+   * combination of the `rows` indices (i + j·p for F_{ij}, F p×q), its column
+   * that of `cols`. A gradient's entry (i, j) is rows [i], cols [j]; a
+   * Jacobian ∂F_{ij}/∂X_{kl} is rows [i, j], cols [k, l] of the vec-Jacobian.
+   */
+  readonly rows: readonly FreeIndex[];
+  readonly cols: readonly FreeIndex[];
+  readonly terms: readonly Term[];
+  /**
+   * "expanded": every sum distributed; "sums": sums free of dX kept as atoms
+   * because distributing them made more than MAX_TERMS terms; "vec": the
+   * vec-Jacobian (or vec-Hessian) read entrywise, its rows and columns as
+   * single indices, because dF had no index form; "whole": the result itself
+   * is the one atom (nothing better was possible).
+   */
+  readonly level: "expanded" | "sums" | "vec" | "whole";
+  readonly lhs: { readonly text: string; readonly latex: string };
+}
+
+export interface IndexFormOptions {
+  /** Python for a symbolic dimension, as the API gives toNumpy; by default `A.shape[0]` of a symbol that has it. */
+  readonly dimExpr?: (d: Dim) => string;
+}
+
+/** Beyond this many terms a distributed formula is no longer readable (and its einsum no longer useful). */
+export const MAX_TERMS = 24;
+
+const FREE = ["i", "j", "k", "l"];
+/** Summation indices, after the free letters; not t (a parameter) nor letters that usually name vectors (a, b, x, …) or dX. */
+const SUMMATION = ["i", "j", "k", "l", "p", "q", "r", "s", "u", "v", "w", "m", "n", "o", "g", "h"];
+
+/** A form the index notation cannot take (dX under an inverse, vec, ⊗, …), or one too large to read. */
+class NoIndexForm extends Error {}
+
+const ONE: Term[] = [{ coeff: Q.ONE, factors: [] }];
+
+// ---------------------------------------------------------------------------
+// Expression → terms
+
+interface Translator {
+  fresh(): string;
+  readonly sumsAsAtoms: boolean;
+  hasDiff(e: Expr): boolean;
+}
+
+function translator(sumsAsAtoms: boolean): Translator {
+  let next = 0;
+  const memo = new Map<number, boolean>();
+  // temporary names cannot clash with letters; canonicalTerm renames them
+  return { fresh: () => `#${next++}`, sumsAsAtoms, hasDiff: (e) => E.contains(e, (x) => x.kind === "d" || x.kind === "dop", memo) };
+}
+
+/** Sum over the terms of a × the terms of b (distributivity). */
+function times(a: readonly Term[], b: readonly Term[]): Term[] {
+  if (a.length * b.length > MAX_TERMS) throw new NoIndexForm("too many terms");
+  return a.flatMap((x) => b.map((y) => ({ coeff: Q.mul(x.coeff, y.coeff), factors: [...x.factors, ...y.factors] })));
+}
+
+const atom = (expr: Expr, r: string | null, c: string | null): Term[] =>
+  [{ coeff: Q.ONE, factors: [{ kind: "atom", expr, idx: [r, c].filter((x): x is string => x !== null) }] }];
+
+const delta = (a: string, b: string, dim: Dim): Factor => ({ kind: "delta", a, b, dim });
+
+/** An index for a dimension: none for a dimension of 1. */
+const indexFor = (t: Translator, d: Dim): string | null => (d === 1 ? null : t.fresh());
+
+/**
+ * Entry (r, c) of `e` as a sum of terms; r (c) is null exactly when e has one
+ * row (column). Only what contains a differential must be taken apart: other
+ * non-atomic pieces (traces, determinants, inverses of sums) stay whole.
+ *
+ * A plain switch rather than ts-pattern (STYLE habit 3): this recursion runs
+ * once per node per request, and ts-pattern's matching was most of its time;
+ * the `never` default keeps the compiler's completeness check.
+ */
+function entry(e: Expr, r: string | null, c: string | null, t: Translator): Term[] {
+  // a factor that is a sum free of dX stays whole when distributing it would make too many terms
+  const part = (x: Expr, i: string | null, j: string | null): Term[] => {
+    if (!t.sumsAsAtoms || t.hasDiff(x)) return entry(x, i, j, t);
+    if (x.kind === "add") return atom(x, i, j);
+    return x.kind === "transpose" && x.arg.kind === "add" ? atom(x.arg, j, i) : entry(x, i, j, t);
+  };
+  const whole = () => {
+    if (t.hasDiff(e)) throw new NoIndexForm(`d inside ${e.kind}`);
+    return atom(e, r, c);
+  };
+  /** n copies of an entry, multiplied: tr(A⁻¹dX)², (M.^3)_{rc} = M_{rc} M_{rc} M_{rc}. */
+  const repeat = (x: Expr, n: number, i: string | null, j: string | null) => {
+    let out = ONE;
+    for (let k = 0; k < n; k++) out = times(out, part(x, i, j));
+    return out;
+  };
+  switch (e.kind) {
+    case "num": return [{ coeff: e.value, factors: [] }];
+    case "sym": case "d": case "commutation": return atom(e, r, c);
+    case "identity": return [{ coeff: Q.ONE, factors: [delta(r!, c!, e.shape.rows)] }];
+    case "zero": return [];
+    case "ones": return ONE;
+    case "add": return e.terms.flatMap((x) => entry(x, r, c, t));
+    case "mul": {
+      // (A B C)_{rc} = A_{rp} B_{pq} C_{qc}; a 1×1 scalar factor takes no index
+      const { coeff, scalars, chain } = E.splitMul(e);
+      let out: Term[] = [{ coeff, factors: [] }];
+      for (const s of scalars) out = times(out, part(s, null, null));
+      let left = r;
+      chain.forEach((f, k) => {
+        const right = k === chain.length - 1 ? c : indexFor(t, f.shape.cols);
+        out = times(out, part(f, left, right));
+        left = right;
+      });
+      return out;
+    }
+    // (Mᵀ)_{rc} = M_{cr}: transposes end up as swapped indices on atoms
+    case "transpose": return entry(e.arg, c, r, t);
+    // (A ⊙ B)_{rc} = A_{rc} B_{rc}: one index pair, no sum
+    case "hadamard": return e.factors.map((f) => part(f, r, c)).reduce(times);
+    // tr(M) = M_{pp}, sum(M) = M_{pq}: contracted when they hold the differential, else atoms such as tr(X⁻¹)
+    case "trace": {
+      if (!t.hasDiff(e)) return atom(e, null, null);
+      const p = t.fresh();
+      return entry(e.arg, p, p, t);
+    }
+    case "sum":
+      return t.hasDiff(e) ? entry(e.arg, indexFor(t, e.arg.shape.rows), indexFor(t, e.arg.shape.cols), t) : atom(e, null, null);
+    // diag(M)_r = M_{rr}; Diag(v)_{rc} = v_r δ_{rc}
+    case "diag": return entry(e.arg, r, r, t);
+    case "diagm": return times(part(e.arg, r, null), [{ coeff: Q.ONE, factors: [delta(r!, c!, e.shape.rows)] }]);
+    case "power":
+      // tr(A⁻¹dX)² in a second differential: a product of two contractions
+      if (isScalarShape(e.shape) && Q.isInt(e.exp) && e.exp.n >= 1 && t.hasDiff(e.arg)) return repeat(e.arg, e.exp.n, null, null);
+      // (Mᵀ)ⁿ = (Mⁿ)ᵀ: ((X⁻ᵀ)²)_{rc} is (X⁻²)_{cr}
+      if (e.arg.kind === "transpose" && !isScalarShape(e.shape)) return entry(E.power(e.arg.arg, e.exp), c, r, t);
+      return whole();
+    // (M.^n)_{rc} = (M_{rc})ⁿ, printed as a power; x.^{−1} stays an atom
+    case "hpower": return Q.isInt(e.exp) && e.exp.n >= 1 && e.exp.n <= 4 ? repeat(e.arg, e.exp.n, r, c) : whole();
+    // d(u) unexpanded is only built for --steps derivations, never in a result
+    case "dop": throw new NoIndexForm("unexpanded differential");
+    case "inverse": case "kron": case "det": case "logdet": case "fn": case "vec": case "norm": return whole();
+    default: {
+      const never: never = e;
+      throw new E.InternalError(`index form: unknown node ${(never as Expr).kind}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Differentials → deltas, contraction, canonical form
+
+const isDiff = (f: Factor) => f.kind === "atom" && f.expr.kind === "d";
+
+/** dX_{pq} ↦ δ_{pk} δ_{ql} for X's free indices (k, l): ∂X_{pq}/∂X_{kl}. */
+function replaceDiff(factors: readonly Factor[], at: number, wrt: readonly FreeIndex[]): Factor[] {
+  const d = factors[at]!;
+  if (d.kind !== "atom" || d.idx.length !== wrt.length) throw new E.InternalError("index form: differential with the wrong indices");
+  const deltas = d.idx.map((p, k) => delta(p, wrt[k]!.name, wrt[k]!.dim));
+  return [...factors.slice(0, at), ...deltas, ...factors.slice(at + 1)];
+}
+
+const rename = (f: Factor, from: string, to: string): Factor => {
+  const r = (x: string) => (x === from ? to : x);
+  return f.kind === "atom" ? { ...f, idx: f.idx.map(r) } : { ...f, a: r(f.a), b: r(f.b) };
+};
+
+/** Σ_p δ_{pl} X_{pj} = X_{lj}: each delta with a summation index is used up by renaming it. */
+function contract(term: Term, free: ReadonlySet<string>): Term {
+  let factors = [...term.factors];
+  for (;;) {
+    const at = factors.findIndex((f) => f.kind === "delta" && f.a !== f.b && (!free.has(f.a) || !free.has(f.b)));
+    if (at < 0) return { coeff: term.coeff, factors };
+    const d = factors[at] as Extract<Factor, { kind: "delta" }>;
+    const [from, to] = free.has(d.a) ? [d.b, d.a] : [d.a, d.b];
+    factors = factors.filter((_, k) => k !== at).map((f) => rename(f, from, to));
+  }
+}
+
+const indicesOf = (f: Factor) => (f.kind === "atom" ? f.idx : [f.a, f.b]);
+
+/** Summation indices renamed from SUMMATION (skipping free letters) in order of first appearance. */
+function canonicalTerm(term: Term, free: ReadonlySet<string>): Term {
+  const pool = SUMMATION.filter((x) => !free.has(x));
+  const names = new Map<string, string>();
+  for (const x of term.factors.flatMap(indicesOf)) {
+    if (free.has(x) || names.has(x)) continue;
+    const name = pool[names.size];
+    if (name === undefined) throw new NoIndexForm("out of index letters");
+    names.set(x, name);
+  }
+  const r = (x: string) => names.get(x) ?? x;
+  return {
+    coeff: term.coeff,
+    factors: term.factors.map((f) => (f.kind === "atom" ? { ...f, idx: f.idx.map(r) } : { ...f, a: r(f.a), b: r(f.b) })),
+  };
+}
+
+/**
+ * A key equal for equal terms up to the order of factors and the names of
+ * summation indices (both leave the value unchanged), so like terms merge:
+ * the two halves of a polarised second differential, dX ⊙ X + X ⊙ dX.
+ */
+function termKey(term: Term, free: ReadonlySet<string>): string {
+  const show = (x: string) => (free.has(x) ? x : "*");
+  const keyed = term.factors.map((f) => ({
+    f, k: f.kind === "atom" ? `${f.expr.id}:${f.idx.map(show).join(",")}` : `δ:${[show(f.a), show(f.b)].sort().join(",")}`,
+  }));
+  keyed.sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : 0));
+  const canon = canonicalTerm({ coeff: Q.ONE, factors: keyed.map((x) => x.f) }, free);
+  return canon.factors.map((f) => (f.kind === "atom" ? `${f.expr.id}:${f.idx.join(",")}` : `δ:${[f.a, f.b].sort().join(",")}`)).join(" ");
+}
+
+function tidy(terms: readonly Term[], free: ReadonlySet<string>): Term[] {
+  const byKey = new Map<string, Term>();
+  for (const raw of terms) {
+    const t = canonicalTerm(contract(raw, free), free);
+    const key = termKey(t, free);
+    const seen = byKey.get(key);
+    byKey.set(key, seen ? { coeff: Q.add(seen.coeff, t.coeff), factors: seen.factors } : t);
+  }
+  return [...byKey.values()].filter((t) => t.coeff.n !== 0);
+}
+
+// ---------------------------------------------------------------------------
+// Which expression, which free indices
+
+/** Free indices for a shape, taking letters from `letters` in order. */
+function freeOf(s: Shape, letters: string[]): { rows: FreeIndex[]; cols: FreeIndex[] } {
+  const take = (d: Dim): FreeIndex[] => (d === 1 ? [] : [{ name: letters.shift()!, dim: d }]);
+  return { rows: take(s.rows), cols: take(s.cols) };
+}
+
+/** r, c for `entry` from free indices laid out as in freeOf. */
+const rc = (f: { rows: FreeIndex[]; cols: FreeIndex[] }) => [f.rows[0]?.name ?? null, f.cols[0]?.name ?? null] as const;
+
+interface Built {
+  readonly rows: FreeIndex[];
+  readonly cols: FreeIndex[];
+  readonly terms: Term[];
+}
+
+/** Read off the result matrix itself, in its own layout (for a Jacobian: the vec-Jacobian, ⊗ and K as atoms). */
+function fromResult(a: Analysis, t: Translator): Built {
+  const f = freeOf(a.result.shape, [...FREE]);
+  const [r, c] = rc(f);
+  return { ...f, terms: entry(a.result, r, c, t) };
+}
+
+/** Gradients, derivatives and Hessians of a scalar or a vector are entries of the result; the others come from dF or d²f. */
+const fromResultAlready = (a: Analysis) =>
+  a.kind === "gradient" || a.kind === "derivative" || (a.kind === "hessian" && a.X.shape.cols === 1);
+
+function fromDifferential(a: Analysis, t: Translator): Built {
+  if (fromResultAlready(a)) return fromResult(a, t);
+  const letters = [...FREE];
+  const X = a.X.shape;
+  const nonzero = (terms: Term[]) => terms.filter((x) => x.coeff.n !== 0);
+
+  if (a.kind === "jacobian") {
+    // ∂F_{ij}/∂X_{kl} from dF, which is linear in dX: each term holds one dX_{pq}
+    const fn = freeOf(a.f.shape, letters);
+    const wrt = freeOf(X, letters);
+    const [r, c] = rc(fn);
+    const df = simplify(a.df, { maxSteps: a.limits.maxSteps }).expr;
+    const terms = nonzero(entry(df, r, c, t)).map((term) => {
+      const at = term.factors.findIndex(isDiff);
+      if (at < 0 || term.factors.slice(at + 1).some(isDiff)) throw new NoIndexForm("dF is not linear in dX");
+      return { coeff: term.coeff, factors: replaceDiff(term.factors, at, [...wrt.rows, ...wrt.cols]) };
+    });
+    return { rows: [...fn.rows, ...fn.cols], cols: [...wrt.rows, ...wrt.cols], terms };
+  }
+
+  // Hessian of f(X), X a matrix: d²f[dX, dX] = vec(dX)ᵀ H vec(dX) with H symmetric, so by
+  // polarisation H_{(ij),(kl)} = ½ (q[dX ↦ ij, dX′ ↦ kl] + q[dX ↦ kl, dX′ ↦ ij]) for each
+  // term's two differentials dX, dX′
+  if (!a.secondDifferential) throw new NoIndexForm("no second differential");
+  const first = freeOf(X, letters);
+  const second = freeOf(X, letters);
+  const one = [...first.rows, ...first.cols];
+  const two = [...second.rows, ...second.cols];
+  const terms = nonzero(entry(a.secondDifferential, null, null, t)).flatMap((term) => {
+    const ds = term.factors.flatMap((f, k) => (isDiff(f) ? [k] : []));
+    if (ds.length !== 2) throw new NoIndexForm("d²f is not quadratic in dX");
+    const [u, v] = ds as [number, number];
+    const half = Q.mul(term.coeff, Q.rat(1, 2));
+    // v > u, so replacing v first keeps position u valid
+    return [[one, two], [two, one]].map(([p, q]) => ({ coeff: half, factors: replaceDiff(replaceDiff(term.factors, v, q!), u, p!) }));
+  });
+  return { rows: one, cols: two, terms };
+}
+
+/**
+ * The index form of an analysis. Never fails; tries, in order: every sum
+ * distributed, then sums kept whole (levels "expanded", "sums"); for a
+ * Jacobian or a Hessian of a matrix whose dF has no index form, the
+ * vec-layout result read entrywise (level "vec"); last, the result as one
+ * atom (level "whole").
+ */
+export function indexFormula(a: Analysis): IndexFormula {
+  type Attempt = { level: IndexFormula["level"]; from: (a: Analysis, t: Translator) => Built; sums: boolean };
+  const attempts: Attempt[] = [
+    { level: "expanded", from: fromDifferential, sums: false },
+    { level: "sums", from: fromDifferential, sums: true },
+    ...(fromResultAlready(a) ? [] : [{ level: "vec", from: fromResult, sums: false }, { level: "vec", from: fromResult, sums: true }] as Attempt[]),
+  ];
+  for (const { level, from, sums } of attempts) {
+    try {
+      const b = from(a, translator(sums));
+      const free = new Set([...b.rows, ...b.cols].map((x) => x.name));
+      const terms = tidy(b.terms, free);
+      if (terms.length > MAX_TERMS) continue;
+      return { kind: a.kind, rows: b.rows, cols: b.cols, terms, level, lhs: lhsOf(a, b.rows, b.cols, level === "vec") };
+    } catch (err) {
+      if (!(err instanceof NoIndexForm)) throw err;
+    }
+  }
+  const f = freeOf(a.result.shape, [...FREE]);
+  const [r, c] = rc(f);
+  return { kind: a.kind, ...f, terms: atom(a.result, r, c), level: "whole", lhs: lhsOf(a, f.rows, f.cols, !fromResultAlready(a)) };
+}
+
+// ---------------------------------------------------------------------------
+// Printing
+
+interface Spelling {
+  readonly print: (e: Expr) => string;
+  /** Subscript of indices; `_i` or `_{ij}` in text, always braced in LaTeX. */
+  readonly sub: (idx: readonly string[]) => string;
+  readonly delta: string;
+  readonly power: (n: number) => string;
+  readonly minus: string;
+  readonly fraction: (r: Rational) => string;
+  /** Left-hand sides: ∂num/∂den, d num/d den; `order` 2 for ∂²f/∂…∂…. */
+  readonly partial: (num: string, dens: readonly string[], order: number) => string;
+  readonly total: (num: string, den: string, order: number) => string;
+  readonly vec: (s: string) => string;
+}
+
+/** Printing is the costly part of a short formula, and an atom recurs in many terms: print each once. */
+function cached(print: (e: Expr) => string): (e: Expr) => string {
+  const memo = new WeakMap<Expr, string>();
+  return (e) => {
+    let s = memo.get(e);
+    if (s === undefined) memo.set(e, (s = print(e)));
+    return s;
+  };
+}
+
+const TEXT: Spelling = {
+  print: cached(toText),
+  sub: (idx) => (idx.length === 0 ? "" : idx.length === 1 && idx[0]!.length === 1 ? `_${idx[0]}` : `_{${idx.join("")}}`),
+  delta: "δ",
+  power: (n) => [...String(n)].map((c) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(c)]).join(""),
+  minus: "\u2212",
+  fraction: (r) => `(${r.n}/${r.d})`,
+  partial: (num, dens, order) => `∂${order === 2 ? "²" : ""}${num}/${dens.map((d) => `∂${d}`).join("")}`,
+  total: (num, den, order) => (order === 2 ? `d²${num}/d${den}²` : `d${num}/d${den}`),
+  vec: (s) => `vec(${s})`,
+};
+
+const LATEX: Spelling = {
+  print: cached(toLatex),
+  sub: (idx) => (idx.length === 0 ? "" : `_{${idx.join("")}}`),
+  delta: "\\delta",
+  power: (n) => `^{${n}}`,
+  minus: "-",
+  fraction: (r) => `\\frac{${r.n}}{${r.d}}`,
+  partial: (num, dens, order) => `\\frac{\\partial${order === 2 ? "^2" : ""} ${num}}{${dens.map((d) => `\\partial ${d}`).join(" ")}}`,
+  total: (num, den, order) => (order === 2 ? `\\frac{\\mathrm{d}^2 ${num}}{\\mathrm{d} ${den}^2}` : `\\frac{\\mathrm{d} ${num}}{\\mathrm{d} ${den}}`),
+  vec: (s) => `\\operatorname{vec}(${s})`,
+};
+
+/** Call forms (`σ(…)`, `tr(…)`) and plain symbols take a subscript directly; anything else is parenthesised. */
+function atomBase(e: Expr, indexed: boolean, s: Spelling): string {
+  const p = s.print(e);
+  if (!indexed) return e.kind === "add" || e.kind === "logdet" ? `(${p})` : p;
+  const bare = (e.kind === "sym" && !e.name.includes("_")) || ["fn", "diag", "vec", "commutation"].includes(e.kind);
+  return bare ? p : `(${p})`;
+}
+
+function printFactor(f: Factor, s: Spelling): string {
+  return f.kind === "delta" ? `${s.delta}${s.sub([f.a, f.b])}` : atomBase(f.expr, f.idx.length > 0, s) + s.sub(f.idx);
+}
+
+const sameFactor = (x: Factor, y: Factor): boolean =>
+  x.kind === "atom" && y.kind === "atom" && x.expr === y.expr && x.idx.join() === y.idx.join();
+
+/** Factors in order; a run of one entry with only free indices prints as a power: σ(z)_i σ(z)_i → σ(z)_i². */
+function printProduct(factors: readonly Factor[], free: ReadonlySet<string>, s: Spelling): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < factors.length;) {
+    const f = factors[k]!;
+    let n = 1;
+    // a dummy index repeated is a contraction (x_j x_j = ‖x‖²), not a square
+    const powerable = f.kind === "atom" && f.expr.kind !== "power" && f.idx.every((x) => free.has(x));
+    while (powerable && factors[k + n] && sameFactor(f, factors[k + n]!)) n++;
+    out.push(printFactor(f, s) + (n === 1 ? "" : s.power(n)));
+    k += n;
+  }
+  return out;
+}
+
+function printTerms(terms: readonly Term[], free: ReadonlySet<string>, s: Spelling): string {
+  if (terms.length === 0) return "0";
+  return terms.map((t, k) => {
+    const mag = Q.rat(Math.abs(t.coeff.n), t.coeff.d);
+    const factors = printProduct(t.factors, free, s);
+    const number = mag.d === 1 ? String(mag.n) : s.fraction(mag);
+    const body = factors.length === 0 ? number : [...(Q.eq(mag, Q.ONE) ? [] : [number]), ...factors].join(" ");
+    const negative = t.coeff.n < 0;
+    if (k === 0) return negative ? s.minus + body : body;
+    return `${negative ? ` ${s.minus} ` : " + "}${body}`;
+  }).join("");
+}
+
+/**
+ * The function's name on a left-hand side: the expression itself when it is
+ * short and reads as one entry (`(X²)_{ij}`, `σ(Wx + b)_i`), else f or F.
+ */
+function functionName(f: Expr, idx: readonly string[], s: Spelling): string {
+  const named = ["sym", "fn", "power", "inverse", "transpose", "hpower", "diag"].includes(f.kind) && TEXT.print(f).length <= 16;
+  if (!named) return (f.shape.cols === 1 || f.shape.rows === 1 ? "f" : "F") + s.sub(idx);
+  return atomBase(f, idx.length > 0, s) + s.sub(idx);
+}
+
+function lhsOf(a: Analysis, rows: readonly FreeIndex[], cols: readonly FreeIndex[], vecLayout: boolean): { text: string; latex: string } {
+  const spell = (s: Spelling): string => {
+    const x = (idx: readonly FreeIndex[]) => atomBase(a.X, idx.length > 0, s) + s.sub(idx.map((i) => i.name));
+    const all = [...rows, ...cols];
+    switch (a.kind) {
+      case "gradient":
+        return s.partial("f", [x(all)], 1);
+      case "derivative":
+        return s.total(functionName(a.f, all.map((i) => i.name), s), x([]), 1);
+      case "hessian":
+        if (isScalarShape(a.X.shape)) return s.total("f", x([]), 2);
+        if (vecLayout) {
+          return s.partial("f", [s.vec(s.print(a.X)) + s.sub(rows.map((i) => i.name)), s.vec(s.print(a.X)) + s.sub(cols.map((i) => i.name))], 2);
+        }
+        return s.partial("f", [x(rows), x(cols)], 2);
+      case "jacobian":
+        if (vecLayout) {
+          // vec of a vector is the vector itself
+          const vec = (e: Expr, name: string, idx: readonly FreeIndex[]) => (e.shape.cols === 1 ? name : s.vec(name)) + s.sub(idx.map((i) => i.name));
+          return s.partial(vec(a.f, functionName(a.f, [], s), rows), [vec(a.X, s.print(a.X), cols)], 1);
+        }
+        return s.partial(functionName(a.f, rows.map((i) => i.name), s), [x(cols)], 1);
+    }
+  };
+  return { text: spell(TEXT), latex: spell(LATEX) };
+}
+
+// ---------------------------------------------------------------------------
+// NumPy
+
+/** The API's mapping: a symbolic dimension is the shape of the first symbol that has it. */
+function defaultDimExpr(a: Analysis): (d: Dim) => string {
+  const map = new Map<Dim, string>();
+  for (const s of a.symbols.values()) {
+    if (typeof s.shape.rows === "string" && !map.has(s.shape.rows)) map.set(s.shape.rows, `${s.name}.shape[0]`);
+    if (typeof s.shape.cols === "string" && !map.has(s.shape.cols)) map.set(s.shape.cols, `${s.name}.shape[1]`);
+  }
+  return (d) => map.get(d) ?? String(d);
+}
+
+/** A Python operand that needs no parentheses next to `*`: a name, or one call. */
+function isPyAtom(s: string): boolean {
+  if (/^[\w.]+$/.test(s)) return true;
+  const open = s.indexOf("(");
+  if (open < 0 || !/^[\w.]+$/.test(s.slice(0, open)) || !s.endsWith(")")) return false;
+  let depth = 0;
+  for (let k = open; k < s.length; k++) {
+    depth += s[k] === "(" ? 1 : s[k] === ")" ? -1 : 0;
+    if (depth === 0 && k < s.length - 1) return false;
+  }
+  return true;
+}
+
+/**
+ * np.einsum per term, summed: δ is np.eye(n), scalar atoms multiply the call.
+ * A Jacobian or a Hessian of a matrix is reshaped to the vec layout of
+ * `result` ((pq, mn), column-major), so the string computes what derivative.numpy does.
+ */
+function einsumOf(form: IndexFormula, a: Analysis, dimExpr: (d: Dim) => string): string | null {
+  if (form.level === "whole") return null;
+  const dim = (d: Dim) => (typeof d === "number" ? String(d) : d.split("·").map((x) => (/^\d+$/.test(x) ? x : dimExpr(x))).join(" * "));
+  const py = new Map<number, string>();
+  const numpy = (e: Expr) => {
+    const hit = py.get(e.id);
+    if (hit !== undefined) return hit;
+    const s = toNumpy(expandDefinitions(e, a.definitions), { dimExpr: dim });
+    py.set(e.id, s);
+    return s;
+  };
+  const out = [...form.rows, ...form.cols];
+  const outSubs = out.map((x) => x.name).join("");
+  const pieces = form.terms.map((t) => {
+    const subs: string[] = [];
+    const ops: string[] = [];
+    const scalars: string[] = [];
+    for (const f of t.factors) {
+      if (f.kind === "delta") { subs.push(f.a + f.b); ops.push(`np.eye(${dim(f.dim)})`); continue; }
+      const s = numpy(f.expr);
+      if (f.idx.length === 0) scalars.push(isPyAtom(s) ? s : `(${s})`);
+      else { subs.push(f.idx.join("")); ops.push(s); }
+    }
+    // an output index no operand carries (𝟏_{ij} = 1) ranges over ones
+    for (const x of out) if (!subs.some((s) => s.includes(x.name))) { subs.push(x.name); ops.push(`np.ones(${dim(x.dim)})`); }
+    const mag = Q.rat(Math.abs(t.coeff.n), t.coeff.d);
+    const parts = [
+      ...(Q.eq(mag, Q.ONE) && (scalars.length > 0 || ops.length > 0) ? [] : [mag.d === 1 ? String(mag.n) : `${mag.n} / ${mag.d}`]),
+      ...scalars,
+      ...(ops.length > 0 ? [`np.einsum("${subs.join(",")}->${outSubs}", ${ops.join(", ")})`] : []),
+    ];
+    return { negative: t.coeff.n < 0, s: parts.join(" * ") };
+  });
+  const size = (g: readonly FreeIndex[]) => (g.length === 0 ? "1" : g.map((x) => dim(x.dim)).join(" * "));
+  const vecLayout = form.rows.length > 1 || form.cols.length > 1;
+  if (pieces.length === 0) {
+    if (vecLayout) return `np.zeros((${size(form.rows)}, ${size(form.cols)}))`;
+    return out.length === 0 ? "0" : `np.zeros(${out.length === 1 ? dim(out[0]!.dim) : `(${out.map((x) => dim(x.dim)).join(", ")})`})`;
+  }
+  const sum = pieces.map((p, k) => (k === 0 ? (p.negative ? `-${p.s}` : p.s) : `${p.negative ? " - " : " + "}${p.s}`)).join("");
+  // output axes ijkl reshaped in Fortran order: row i + j·p, column k + l·m, as in the vec-Jacobian
+  return vecLayout ? `(${sum}).reshape(${size(form.rows)}, ${size(form.cols)}, order="F")` : sum;
+}
+
+// ---------------------------------------------------------------------------
+
+/** The result entrywise in Einstein summation: Unicode text, LaTeX (KaTeX strict) and an np.einsum expression (null when there is none). */
+export function indexForm(a: Analysis, opts: IndexFormOptions = {}): { text: string; latex: string; einsum: string | null } {
+  const form = indexFormula(a);
+  const free = new Set([...form.rows, ...form.cols].map((x) => x.name));
+  return {
+    text: `${form.lhs.text} = ${printTerms(form.terms, free, TEXT)}`,
+    latex: `${form.lhs.latex} = ${printTerms(form.terms, free, LATEX)}`,
+    einsum: einsumOf(form, a, opts.dimExpr ?? defaultDimExpr(a)),
+  };
+}
