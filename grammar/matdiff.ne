@@ -113,6 +113,9 @@ Factor -> Postfix                    {% id %}
 Postfix -> Atom                      {% id %}
          | Postfix %caret Exponent   {% (d) => postfix(node(d[0]), d[2] as Exponent) %}
          | Postfix %dotcaret Power   {% (d) => elementwise(node(d[0]), d[2] as Exponent) %}
+         # `A^{\circ 2}`: the Hadamard power as textbooks (and the LaTeX printer) write it.
+         | Postfix %caret %lbrace %hadamard Circled %rbrace
+             {% (d) => elementwise(node(d[0]), { ...(d[4] as Exponent), end: tok(d[5]).end }) %}
          | Postfix %prime            {% (d) => postfix(node(d[0]), { op: "T", end: tok(d[1]).end }) %}
          | Postfix %sup              {% (d) => postfix(node(d[0]), superscript(tok(d[1]))) %}
          # `‖x‖^2_2`: LaTeX allows the subscript after the superscript.
@@ -132,6 +135,9 @@ Power -> Number                      {% id %}
        # Fractions only inside braces: unbraced `A^1/2` is (A^1)/2, as in LaTeX.
        | %lbrace Fraction %rbrace    {% (d) => ({ ...(d[1] as Exponent), end: tok(d[2]).end }) %}
        | %lt %minus %num %gt         {% (d, _, reject) => (tok(d[2]).value === "1" ? { op: "inv", end: tok(d[3]).end } : reject) %}
+
+Circled -> Number                    {% id %}
+         | Fraction                  {% id %}
 
 Number -> %num                       {% (d) => power(false, decimal(tok(d[0]).value), tok(d[0]).end) %}
         | %minus %num                {% (d) => power(true, decimal(tok(d[1]).value), tok(d[1]).end) %}

@@ -10,7 +10,7 @@ import { MatdiffError } from "./errors.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "./syntax/parse.js";
 import type { Node } from "./syntax/ast.js";
 import { parseDeclaration, type Declaration } from "./shapes/declarations.js";
-import { elaborate, conventionalRank, flippableSymbols, DEFAULT_MAX_POWER, type Definition, type ElaborateOptions, type Elaborated } from "./shapes/elaborate.js";
+import { elaborate, conventionalRank, flippableSymbols, nodesInOrder, DEFAULT_MAX_POWER, type Definition, type ElaborateOptions, type Elaborated } from "./shapes/elaborate.js";
 import { differential, expandDefinitions } from "./calculus/differential.js";
 import { frobeniusGradient } from "./calculus/gradient.js";
 import { symmetricGradient, CONVENTION_TEXT, type SymmetricConvention } from "./calculus/symmetric.js";
@@ -18,6 +18,7 @@ import { simplify, type StopReason, type Step } from "./simplify/index.js";
 import { toLatex } from "./print/latex.js";
 import { toText } from "./print/text.js";
 import { toNumpy } from "./print/numpy.js";
+import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
 import { derive, type DerivationStep } from "./calculus/steps.js";
@@ -130,6 +131,34 @@ export interface RenderedStep {
   readonly source: string;
 }
 
+/**
+ * How deeply operands may nest, not counting chains: a + a + … + a and A A … A
+ * are left spines that the stages walk without recursion, but a right operand
+ * or a function argument nests. Past this depth the input is refused cleanly
+ * instead of overflowing the stack.
+ */
+export const MAX_TREE_DEPTH = 1000;
+
+function guardTreeDepth(root: Node): void {
+  const stack: [Node, number][] = [[root, 1]];
+  while (stack.length) {
+    const [n, depth] = stack.pop()!;
+    if (depth > MAX_TREE_DEPTH) {
+      throw new MatdiffError("limit", `the expression is nested more than ${MAX_TREE_DEPTH} levels deep`, { start: n.span.start, end: n.span.end }, {
+        hint: "split it into named parts with --where",
+      });
+    }
+    switch (n.type) {
+      case "binary": stack.push([n.left, depth], [n.right, depth + 1]); break;
+      case "inner": stack.push([n.left, depth + 1], [n.right, depth + 1]); break;
+      case "neg": case "postfix": stack.push([n.arg, depth]); break;
+      case "norm": stack.push([n.arg, depth + 1]); break;
+      case "call": for (const a of n.args) stack.push([a, depth + 1]); break;
+      default: break;
+    }
+  }
+}
+
 /** Reads a lone symbol in any spelling; null when the text is not one symbol. */
 function symbolName(text: string, limits: Limits): string | null {
   let node: Node;
@@ -211,9 +240,22 @@ export interface Analysis {
 }
 
 export function analyze(input: string, options: DifferentiateOptions): Analysis {
+  try {
+    return analyzeUnguarded(input, options);
+  } catch (err) {
+    // the last line of defence behind the depth and size limits: never a raw stack overflow
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new MatdiffError("limit", "the expression is too deeply nested to process", undefined, { hint: "split it into named parts with --where" });
+    }
+    throw err;
+  }
+}
+
+function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysis {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const deadline = Date.now() + limits.timeoutMs;
   const root = parse(input, limits);
+  guardTreeDepth(root);
 
   const declarations: Declaration[] = entries(options.let, ":").map((t) =>
     parseDeclaration(t, (raw) => symbolName(raw, limits) ?? raw.trim()));
@@ -249,7 +291,8 @@ export function analyze(input: string, options: DifferentiateOptions): Analysis 
   if (!usesX) notes.push(`${wrtName} does not occur in the expression, so the derivative is 0`);
 
   const dX = E.diff(X);
-  const ctx = { wrt: new Map([[wrtName, dX]]), definitions: el.definitions };
+  const budget = new Budget(deadline, limits.timeoutMs);
+  const ctx = { wrt: new Map([[wrtName, dX]]), definitions: el.definitions, budget };
   const { df, rules } = differential(f, ctx);
   const scalarF = isScalarShape(f.shape);
   const scalarX = isScalarShape(X.shape);
@@ -259,7 +302,7 @@ export function analyze(input: string, options: DifferentiateOptions): Analysis 
 
   /** First derivative of a scalar f: the gradient (with the symmetric convention) or f′. */
   const firstDerivative = (): Expr => {
-    let g = scalarX ? scalarDerivative(df, dX) : frobeniusGradient(df, dX);
+    let g = scalarX ? scalarDerivative(df, dX) : frobeniusGradient(df, dX, budget);
     if (convention) g = symmetricGradient(g, convention);
     return g;
   };
@@ -280,7 +323,7 @@ export function analyze(input: string, options: DifferentiateOptions): Analysis 
     kind = "hessian";
     gradient = simplifyAll(firstDerivative()).expr;
     const { df: dG } = differential(gradient, ctx);
-    raw = scalarX ? scalarDerivative(dG, dX) : vecJacobian(dG, dX);
+    raw = scalarX ? scalarDerivative(dG, dX) : vecJacobian(dG, dX, budget);
     if (!scalarX && X.shape.cols !== 1) secondDifferential = simplifyAll(differential(df, ctx).df).expr;
   } else if (scalarF && !scalarX) {
     kind = "gradient";
@@ -290,7 +333,7 @@ export function analyze(input: string, options: DifferentiateOptions): Analysis 
     raw = scalarDerivative(df, dX);
   } else {
     kind = "jacobian";
-    raw = vecJacobian(df, dX);
+    raw = vecJacobian(df, dX, budget);
     // textbooks order Kronecker terms by the degree of their left factor: I ⊗ X² + Xᵀ ⊗ X + (Xᵀ)² ⊗ I
     if (raw.kind === "add" && X.shape.cols !== 1) {
       const degree = (t: Expr) => leftKroneckerDegree(t, X);
@@ -578,12 +621,6 @@ function elaborateWithConventions(root: Node, input: string, opts: ElaborateOpti
   throw firstError;
 }
 
-function collectNames(n: Node): string[] {
-  switch (n.type) {
-    case "ident": return n.name === "I" ? [] : [n.name];
-    case "number": case "ones": return [];
-    case "binary": case "inner": return [...collectNames(n.left), ...collectNames(n.right)];
-    case "neg": case "postfix": case "norm": return collectNames(n.arg);
-    case "call": return n.args.flatMap(collectNames);
-  }
+function collectNames(root: Node): string[] {
+  return nodesInOrder(root).flatMap((n) => (n.type === "ident" && n.name !== "I" ? [n.name] : []));
 }

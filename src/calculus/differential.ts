@@ -7,12 +7,14 @@ import * as E from "../core/expr.js";
 import type { Expr, Sym, Kind, ExprOf } from "../core/expr.js";
 import { DIFFERENTIALS } from "../../rules/differentials.js";
 import type { DifferentialRule } from "./rule.js";
+import type { Budget } from "../core/budget.js";
 
 export interface DifferentialContext {
   /** The variables, each with its differential dX (tag 0 unless a second direction is needed). */
   readonly wrt: ReadonlyMap<string, E.Diff>;
   /** --where definitions: d(e) = d(definition of e). */
   readonly definitions: ReadonlyMap<string, Expr>;
+  readonly budget?: Budget;
 }
 
 export interface DifferentialResult {
@@ -36,6 +38,8 @@ export function differential(f: Expr, ctx: DifferentialContext): DifferentialRes
     E.contains(e, (x) => (x.kind === "sym" && (varies(x) || (ctx.definitions.has(x.name) && dependsOn(ctx.definitions.get(x.name)!)))), depends);
 
   const d = (e: Expr): Expr => {
+    // tick before the memo: the product rule asks for d of every factor, even repeated ones
+    ctx.budget?.tick();
     const hit = memo.get(e.id);
     if (hit) return hit;
     let out: Expr;

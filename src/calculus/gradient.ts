@@ -16,6 +16,7 @@ import type { Expr, Diff } from "../core/expr.js";
 import { isScalarShape } from "../core/shape.js";
 import { innerProduct } from "../core/inner.js";
 import { MatdiffError } from "../errors.js";
+import { Budget } from "../core/budget.js";
 import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
 import { makeRuleIndex, rewrite } from "../simplify/engine.js";
 
@@ -31,12 +32,13 @@ function kroneckerNormalForm(df: Expr): Expr {
   return E.contains(df, (x) => x.kind === "kron") ? rewrite(df, KRONECKER, { maxSteps: 1000 }).expr : df;
 }
 
-export function frobeniusGradient(df: Expr, dx: Diff): Expr {
+export function frobeniusGradient(df: Expr, dx: Diff, budget: Budget = Budget.unlimited()): Expr {
   const memo = new Map<number, boolean>();
   const has = (e: Expr) => E.contains(e, (x) => x === dx, memo);
   const terms: Expr[] = [];
 
   const visit = (w: Expr, e: Expr): void => {
+    budget.tick();
     if (!has(e)) return;
     if (e === dx) { terms.push(w); return; }
     switch (e.kind) {

@@ -13,20 +13,22 @@ import * as E from "../core/expr.js";
 import type { Expr, Diff } from "../core/expr.js";
 import { mulDim, shape, isScalarShape, type Shape } from "../core/shape.js";
 import { frobeniusGradient } from "./gradient.js";
+import { Budget } from "../core/budget.js";
 import { MatdiffError } from "../errors.js";
 
 const vecSize = (s: Shape) => mulDim(s.rows, s.cols);
 
-export function vecJacobian(df: Expr, dx: Diff): Expr {
+export function vecJacobian(df: Expr, dx: Diff, budget: Budget = Budget.unlimited()): Expr {
   const memo = new Map<number, boolean>();
   const has = (e: Expr) => E.contains(e, (x) => x === dx, memo);
   const n = vecSize(dx.shape);
 
   const lin = (e: Expr): Expr => {
+    budget.tick();
     if (!has(e)) return E.zero(shape(vecSize(e.shape), n));
     if (e === dx) return E.identity(n);
     // a scalar linear form is ⟨G, dX⟩ = vec(G)ᵀ vec(dX): tr(X⁻¹dX) gives vec(X⁻ᵀ)ᵀ, not vec(I)ᵀ(I ⊗ X⁻¹)
-    if (isScalarShape(e.shape)) return E.transpose(E.vec(frobeniusGradient(e, dx)));
+    if (isScalarShape(e.shape)) return E.transpose(E.vec(frobeniusGradient(e, dx, budget)));
     switch (e.kind) {
       case "add":
         return E.add(...e.terms.filter(has).map(lin));

@@ -303,6 +303,8 @@ export function transpose(a: Expr): Expr {
     case "ones": return ones(transposeShape(a.shape));
     case "sym": if (a.props.symmetric || a.props.posdef || a.props.diagonal) return a; break;
     case "d": if (a.of.props.symmetric || a.of.props.posdef || a.of.props.diagonal) return a; break;
+    // the inverse of a declared-symmetric matrix is symmetric: S⁻ᵀ = S⁻¹
+    case "inverse": if (a.arg.kind === "sym" && (a.arg.props.symmetric || a.arg.props.posdef || a.arg.props.diagonal)) return a; break;
   }
   if (isScalarShape(a.shape)) return a;
   return intern(`T|${a.id}`, (id) => ({ kind: "transpose", id, shape: transposeShape(a.shape), arg: a }));

@@ -102,6 +102,11 @@ export class DimContext {
     if (x.k === "var") return this.bind(x.v, y);
     if (y.k === "var") return this.bind(y.v, x);
     if (x.k === "prod" && y.k === "prod") {
+      // m·n = n·m: products whose factors are all known compare as multisets
+      const ground = (d: DimT): string | null => (d.k === "lit" ? String(d.n) : d.k === "var" && d.v.name ? d.v.name : null);
+      const gx = x.parts.map(ground);
+      const gy = y.parts.map(ground);
+      if (gx.every((g) => g !== null) && gy.every((g) => g !== null)) return gx.sort().join("·") === gy.sort().join("·");
       return x.parts.length === y.parts.length && x.parts.every((p, i) => this.unify(p, y.parts[i]!));
     }
     // a product against a literal: only 1 = 1·1 can be decided symbolically

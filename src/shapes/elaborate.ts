@@ -59,19 +59,11 @@ export function flippableSymbols(root: Node, opts: ElaborateOptions): string[] {
   const declared = new Set((opts.declarations ?? []).map((d) => d.name));
   const defined = new Set((opts.definitions ?? []).map((d) => d.name));
   const out: string[] = [];
-  const visit = (n: Node): void => {
-    switch (n.type) {
-      case "ident":
-        if (n.name !== "I" && !declared.has(n.name) && !defined.has(n.name) && !isUpperName(n.name) && !out.includes(n.name)) out.push(n.name);
-        return;
-      case "number": case "ones": return;
-      case "binary": case "inner": visit(n.left); visit(n.right); return;
-      case "neg": case "postfix": case "norm": visit(n.arg); return;
-      case "call": n.args.forEach(visit); return;
+  for (const top of [root, ...(opts.definitions ?? []).map((d) => d.node)]) {
+    for (const n of nodesInOrder(top)) {
+      if (n.type === "ident" && n.name !== "I" && !declared.has(n.name) && !defined.has(n.name) && !isUpperName(n.name) && !out.includes(n.name)) out.push(n.name);
     }
-  };
-  visit(root);
-  for (const d of opts.definitions ?? []) visit(d.node);
+  }
   return out;
 }
 
@@ -103,7 +95,42 @@ const isGreekLower = (name: string) => {
   return g !== undefined && !g.upper;
 };
 
-const isLiteralZero = (n: Node): boolean => n.type === "number" && Q.parseRational(n.text)?.n === 0;
+/** Every node, in source order, without recursion (chains can be thousands deep). */
+export function nodesInOrder(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    switch (n.type) {
+      case "binary": case "inner": stack.push(n.right, n.left); break;
+      case "neg": case "postfix": case "norm": stack.push(n.arg); break;
+      case "call": for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]!); break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+/** The first-operand chain under n (its left operand, that one's, …), nearest first. */
+export function spineBelow(n: Node): Node[] {
+  const out: Node[] = [];
+  for (let cur = firstOperand(n); cur; cur = firstOperand(cur)) out.push(cur);
+  return out;
+}
+
+function firstOperand(n: Node): Node | undefined {
+  switch (n.type) {
+    case "binary": return n.left;
+    case "neg": case "postfix": return n.arg;
+    default: return undefined;
+  }
+}
+
+/** 0, and 0 to a positive power: their shape is whatever the context needs, their value 0. */
+const isLiteralZero = (n: Node): boolean =>
+  (n.type === "number" && Q.parseRational(n.text)?.n === 0)
+  || (n.type === "postfix" && (n.op === "pow" || n.op === "epow") && (Q.parseRational(n.exponent ?? "")?.n ?? 0) > 0 && isLiteralZero(n.arg));
 
 const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"]);
 
@@ -182,6 +209,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   function infer(n: Node, src: SourceText): Info {
     const done = infos.get(n);
     if (done) return done;
+    // a long chain (a + a + … + a, A A … A, primes, − − t) is a deep left spine: infer it from
+    // the bottom up so each level finds its operand done, instead of recursing once per level
+    const spine = spineBelow(n);
+    for (let i = spine.length - 1; i >= 0; i--) if (!infos.has(spine[i]!)) infer(spine[i]!, src);
     const s = inferShape(n, src);
     const info = { shape: s, src };
     infos.set(n, info);
@@ -257,7 +288,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             const p = Q.parseRational(n.exponent ?? "");
             if (p === null) fail(src, "number", `the exponent ${n.exponent} is out of range`, n.span);
             if (isLiteralZero(n.arg) && p!.n < 0) fail(src, "number", `0 to a negative power is undefined (at ${where(src, n.span.start)})`, n.span);
-            if (n.op === "epow" || dims.isScalar(a)) return a;
+            if (n.op === "epow" || dims.isScalar(a) || isLiteralZero(n.arg)) return a;
             if (dims.isOne(a.cols) || dims.isOne(a.rows)) {
               const v = snippet(src, n.arg.span);
               fail(src, "shape", `${v}^${n.exponent} of the ${show(a)} vector ${v} is not defined at ${where(src, n.span.start)}`, n.span,
@@ -321,7 +352,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
 
   const rootInfo = infer(root, source);
   if (opts.expectShape) {
-    const want = { rows: dims.namedDim(opts.expectShape.rows), cols: dims.namedDim(opts.expectShape.cols) };
+    // a product dimension "n·p" is the product of its named factors, as a Kronecker shape infers it
+    const dimOf = (d: string | number): DimT => (typeof d === "string" && d.includes("·")
+      ? { k: "prod", parts: d.split("·").map((f) => dims.namedDim(/^\d+$/.test(f) ? Number(f) : f)) }
+      : dims.namedDim(d));
+    const want = { rows: dimOf(opts.expectShape.rows), cols: dimOf(opts.expectShape.cols) };
     if (!dims.unifyShapes(rootInfo.shape, want)) {
       fail(source, "shape", `the expression is ${show(rootInfo.shape)}, not ${opts.expectShape.rows}×${opts.expectShape.cols}`, root.span);
     }
@@ -366,6 +401,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   function build(n: Node): Expr {
     const hit = built.get(n);
     if (hit) return hit;
+    const spine = spineBelow(n);
+    for (let i = spine.length - 1; i >= 0; i--) if (!built.has(spine[i]!)) build(spine[i]!);
     const e = buildNode(n);
     built.set(n, e);
     return e;
@@ -392,7 +429,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "+": return E.add(l, r);
           case "-": return E.sub(l, r);
           case "*": return E.mul(l, r);
-          case "/": return E.mul(l, r.kind === "num" ? E.num(Q.div(Q.ONE, r.value)) : E.power(r, -1));
+          case "/":
+            // a divisor that folds to 0, like (1 − 1) or 0², is caught here; literal 0 during inference
+            if (E.isZero(r)) fail(info!.src, "number", `division by zero: ${snippet(info!.src, n.right.span)} is 0`, n.right.span);
+            return E.mul(l, r.kind === "num" ? E.num(Q.div(Q.ONE, r.value)) : E.power(r, -1));
           case "hadamard": return E.hadamard(l, r);
           case "kron": return E.kron(l, r);
         }

@@ -63,9 +63,12 @@ export function rewrite(root: Expr, index: ReadonlyMap<Kind, readonly RewriteRul
     return stopped === "fixpoint";
   };
 
+  let visits = 0;
   const simp = (e: Expr): Expr => {
     const hit = done.get(e.id);
     if (hit) return hit;
+    // out of time: stop rewriting (the result stays correct, only less simple)
+    if ((++visits & 255) === 0 && limits.deadline !== undefined && Date.now() > limits.deadline && stopped === "fixpoint") stopped = "time-limit";
     // a rule whose result leads back to e: keep e as it is rather than loop
     if (active.has(e.id)) return e;
     active.add(e.id);

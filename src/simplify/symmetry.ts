@@ -7,7 +7,19 @@
 import * as E from "../core/expr.js";
 import type { Expr } from "../core/expr.js";
 
+const cache = new Map<number, Expr>();
+
+/** Mᵀ with the transpose pushed to the leaves; memoised, since the symmetry rule asks at every transpose. */
 export function transposed(e: Expr): Expr {
+  const hit = cache.get(e.id);
+  if (hit) return hit;
+  if (cache.size > 100_000) cache.clear();
+  const t = computeTransposed(e);
+  cache.set(e.id, t);
+  return t;
+}
+
+function computeTransposed(e: Expr): Expr {
   switch (e.kind) {
     case "mul": {
       const { coeff, scalars, chain } = E.splitMul(e);

@@ -19,7 +19,7 @@ export interface Span {
  */
 export type FunctionName =
   | "tr" | "det" | "logdet"
-  | "log" | "exp" | "sin" | "cos" | "tanh" | "sigmoid" | "sqrt" | "abs"
+  | "log" | "exp" | "sin" | "cos" | "tanh" | "sigmoid" | "sqrt" | "abs" | "sign"
   | "sum" | "diag" | "vec";
 
 export type BinaryOp =
@@ -34,7 +34,7 @@ export type PostfixOp =
   | "inv"      // `^{-1}`, `^-1`, `^<-1>`
   | "invT"     // `^{-T}`
   | "pow"      // `^n`, `^{n}`: exponent in `exponent`
-  | "epow";    // `.^n`: elementwise power
+  | "epow";    // `.^n`, `^{\circ n}`: elementwise power
 
 export type NormKind = "2" | "F" | null;
 

@@ -44,7 +44,7 @@ export const CLOSERS: ReadonlySet<TokenType> = new Set(Object.values(OPENERS));
 export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = {
   tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet", log: "log", ln: "log",
   exp: "exp", sin: "sin", cos: "cos", tanh: "tanh", sigmoid: "sigmoid", sqrt: "sqrt",
-  abs: "abs", sum: "sum", diag: "diag", vec: "vec",
+  abs: "abs", sign: "sign", sum: "sum", diag: "diag", vec: "vec",
 };
 /** Function spellings that parse to other nodes (ast.ts): always written with parentheses. */
 const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron: "kronfn", norm: "normfn" };
