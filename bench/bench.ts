@@ -5,9 +5,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { analyze } from "../src/api.js";
+import { analyze, type DifferentiateOptions } from "../src/api.js";
 import { parse } from "../src/syntax/parse.js";
 import { GRADIENT_CASES } from "../test/cases/gradients.js";
+import { JACOBIAN_CASES } from "../test/cases/jacobians.js";
+import { HESSIAN_CASES } from "../test/cases/hessians.js";
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -26,25 +28,42 @@ function timeIt(f: () => void, runs: number): number[] {
   return out;
 }
 
-export function main(cli: string): void {
-  const options = (c: (typeof GRADIENT_CASES)[number]) => ({ wrt: c.wrt, let: c.let ?? [], where: c.where ?? [], ...(c.symmetric ? { symmetric: c.symmetric } : {}) });
+interface BenchCase {
+  readonly id: string;
+  readonly expr: string;
+  readonly options: DifferentiateOptions;
+}
 
-  // first call per case: nothing of this expression is interned or cached yet
-  const first = GRADIENT_CASES.map((c) => timeIt(() => analyze(c.expr, options(c)), 1)[0]!);
+const toCase = (c: { id: string; expr: string; wrt: string; let?: readonly string[]; where?: readonly string[]; symmetric?: "sym" | "cookbook" }, extra: Partial<DifferentiateOptions> = {}): BenchCase => ({
+  id: c.id, expr: c.expr,
+  options: { wrt: c.wrt, let: c.let ?? [], where: c.where ?? [], ...(c.symmetric ? { symmetric: c.symmetric } : {}), ...extra },
+});
+
+function timeSuite(name: string, cases: readonly BenchCase[]): void {
+  const runnable = cases.filter((c) => { try { analyze(c.expr, c.options); return true; } catch { return false; } });
   const warm: number[] = [];
   const parseOnly: number[] = [];
   let slowest = { id: "", t: 0 };
-  for (const c of GRADIENT_CASES) {
-    const t = median(timeIt(() => analyze(c.expr, options(c)), 15));
+  for (const c of runnable) {
+    const t = median(timeIt(() => analyze(c.expr, c.options), 15));
     warm.push(t);
     parseOnly.push(median(timeIt(() => parse(c.expr), 15)));
     if (t > slowest.t) slowest = { id: c.id, t };
   }
-  console.log(`in-process: parse → shapes → differential → gradient → simplify, ${GRADIENT_CASES.length} identities`);
-  console.log(`  per identity, warm:  median ${ms(median(warm))}   p99 ${ms(quantile(warm, 0.99))}   (target: median < 0.2 ms)`);
-  console.log(`  per identity, first: median ${ms(median(first))}   p99 ${ms(quantile(first, 0.99))}`);
+  console.log(`${name}: ${runnable.length} cases (parse → shapes → differential → result → simplify)`);
+  console.log(`  per case, warm: median ${ms(median(warm))}   p99 ${ms(quantile(warm, 0.99))}   (target: median < 0.2 ms)`);
   console.log(`  slowest: ${slowest.id} ${ms(slowest.t)}`);
-  console.log(`  peer: parsing alone takes median ${ms(median(parseOnly))}; the whole pipeline is ${(median(warm) / median(parseOnly)).toFixed(1)}× that`);
+  console.log(`  peer: parsing alone, median ${ms(median(parseOnly))}; the pipeline is ${(median(warm) / median(parseOnly)).toFixed(1)}× that`);
+}
+
+export function main(cli: string): void {
+  const gradients = GRADIENT_CASES.map((c) => toCase(c));
+  // first call per case: nothing of this expression is interned or cached yet
+  const first = gradients.map((c) => timeIt(() => analyze(c.expr, c.options), 1)[0]!);
+  timeSuite("gradients", gradients);
+  console.log(`  per case, first call: median ${ms(median(first))}   p99 ${ms(quantile(first, 0.99))}`);
+  timeSuite("Jacobians and derivatives by a scalar", JACOBIAN_CASES.map((c) => toCase(c)));
+  timeSuite("Hessians", HESSIAN_CASES.map((c) => toCase(c, { hessian: true })));
 
   // CLI wall time against a bare node start, interleaved so both see the same machine load
   const run = (args: string[]) => {

@@ -16,7 +16,8 @@ import { frobeniusGradient } from "./calculus/gradient.js";
 import { symmetricGradient, CONVENTION_TEXT, type SymmetricConvention } from "./calculus/symmetric.js";
 import { simplify, type StopReason, type Step } from "./simplify/index.js";
 import { toLatex } from "./print/latex.js";
-import { toText } from "./print/text.js";
+import { toText, nameText } from "./print/text.js";
+import { GREEK_BY_UNICODE } from "./syntax/greek.js";
 import { toNumpy } from "./print/numpy.js";
 import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
@@ -103,6 +104,8 @@ export interface DifferentiateResult {
     /** The same as an np.einsum expression, when every factor has a NumPy form. */
     readonly einsum?: string;
   };
+  /** The result's name as a textbook writes it: ∇_θ f, ∂vec(F)/∂vec(X), ∇²_x f. */
+  readonly label: Rendered;
   /** How the result is laid out, in words. */
   readonly layout: string;
   /** Every symbol's shape, e.g. { A: "n×n", x: "n×1", alpha: "1×1" }. */
@@ -421,14 +424,14 @@ export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; reado
 }
 
 const LAYOUT: Record<ResultKind, (a: Analysis) => string> = {
-  gradient: (a) => `∇f has the shape of ${a.X.name} (${formatShape(a.X.shape)}): df = tr(∇fᵀ d${a.X.name})`,
+  gradient: (a) => `∇f has the shape of ${nameText(a.X.name)} (${formatShape(a.X.shape)}): df = tr(∇fᵀ d${nameText(a.X.name)})`,
   derivative: (a) => `entrywise derivative, the shape of f (${formatShape(a.f.shape)})`,
   jacobian: (a) => (a.X.shape.cols === 1 && a.f.shape.cols === 1
-    ? `numerator layout: J is ${formatShape(a.result.shape)} with df = J d${a.X.name}`
-    : `J = ∂vec(F)/∂vec(${a.X.name}) is ${formatShape(a.result.shape)} with vec(dF) = J vec(d${a.X.name}); vec stacks columns; K is the commutation matrix, K vec(A) = vec(Aᵀ)`),
+    ? `numerator layout: J is ${formatShape(a.result.shape)} with df = J d${nameText(a.X.name)}`
+    : `J = ∂vec(F)/∂vec(${nameText(a.X.name)}) is ${formatShape(a.result.shape)} with vec(dF) = J vec(d${nameText(a.X.name)}); vec stacks columns; K is the commutation matrix, K vec(A) = vec(Aᵀ)`),
   hessian: (a) => (isScalarShape(a.X.shape) ? "second derivative"
-    : a.X.shape.cols === 1 ? `H is ${formatShape(a.result.shape)} with d²f = d${a.X.name}ᵀ H d${a.X.name}`
-    : `H is ${formatShape(a.result.shape)} with d²f = vec(d${a.X.name})ᵀ H vec(d${a.X.name}); vec stacks columns; K is the commutation matrix`),
+    : a.X.shape.cols === 1 ? `H is ${formatShape(a.result.shape)} with d²f = d${nameText(a.X.name)}ᵀ H d${nameText(a.X.name)}`
+    : `H is ${formatShape(a.result.shape)} with d²f = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns; K is the commutation matrix`),
 };
 
 export function differentiate(input: string, options: DifferentiateOptions): DifferentiateResult {
@@ -457,6 +460,7 @@ export function differentiate(input: string, options: DifferentiateOptions): Dif
       numpy: toNumpy(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
       ...indexFields(a),
     },
+    label: conclusionName(a),
     layout: LAYOUT[a.kind](a),
     shapes,
     ...(a.definitions.size ? { definitions: defsOut } : {}),
@@ -550,9 +554,11 @@ function latexReason(reason: string): string {
     const two = reason.slice(i, i + 2);
     if (map[two]) { out += map[two]; i++; continue; }
     const c = reason[i]!;
-    out += map[c] ?? (c.charCodeAt(0) < 128 ? c : "");
+    const greek = GREEK_BY_UNICODE.get(c);
+    out += map[c] ?? (greek ? `$\\${greek}$` : c.charCodeAt(0) < 128 ? c : "");
   }
-  return out;
+  // adjacent inline math merges: "$\theta$$\rangle$" would read as a $$ display delimiter in Markdown
+  return out.replace(/(?<!\\)\$\$/g, "");
 }
 
 function renderDerivation(a: Analysis, steps: readonly RenderedStep[]): { latex: string; text: string } {

@@ -1,7 +1,7 @@
 /** matdiff: symbolic matrix calculus. */
 export { differentiate, resultName, DEFAULT_LIMITS } from "./api.js";
 export type { DifferentiateOptions, DifferentiateResult, Limits, Rendered, CheckReport, RenderedStep, ResultKind } from "./api.js";
-export { MatdiffError, type ErrorCode } from "./errors.js";
+export { MatdiffError, caretDisplay, type ErrorCode } from "./errors.js";
 export { parse } from "./syntax/parse.js";
 export type { Node, Span } from "./syntax/ast.js";
 export { toLatex } from "./print/latex.js";

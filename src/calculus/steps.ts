@@ -23,6 +23,7 @@ import { frobeniusGradient } from "./gradient.js";
 import { simplify } from "../simplify/index.js";
 import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
 import { DIFFERENTIALS } from "../../rules/differentials.js";
+import { nameText } from "../print/text.js";
 
 export interface DerivationStep {
   /** The value of this line: the differential (with d(·) left unexpanded where the derivation has not reached). */
@@ -71,11 +72,11 @@ const MECHANICAL = new Set(["trace-linear", "order-terms", "order-scalar-factors
 
 function reasonOf(rules: readonly string[], constants: readonly string[], X: Sym): string {
   const parts = [...new Set(rules)].map((id) => {
-    if (id === "definition") return "definition";
+    if (id === "definition") return "by its definition (--where)";
     const m = RULE_META.get(id);
     return m ? m.title + citation(m.source) : id;
   });
-  const cs = [...new Set(constants)];
+  const cs = [...new Set(constants)].map(nameText);
   if (cs.length) parts.push(`${cs.join(", ")} constant`);
   return [...new Set(parts)].join("; ");
 }
@@ -145,11 +146,11 @@ export function derive(input: DerivationInput): DerivationStep[] {
       const terms = last.kind === "add" ? last.terms : [last];
       const rotated = E.add(...terms.map((t) => frobeniusTerm(t, dX)));
       if (rotated !== last) {
-        merged.push({ expr: rotated, rules: ["trace-cyclic"], reason: isVector(X) ? `a scalar equals its transpose: d${X.name} last` : `cyclic property of the trace (Cookbook eq. 16): d${X.name} last` });
+        merged.push({ expr: rotated, rules: ["trace-cyclic"], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });
       }
       const G = simplify(frobeniusGradient(last, dX)).expr;
       merged.push({
-        expr: rotated, rules: ["frobenius"], reason: isVector(X) ? `gradient form gᵀd${X.name} = ⟨g, d${X.name}⟩` : `Frobenius form tr(Gᵀ d${X.name}) = ⟨G, d${X.name}⟩`,
+        expr: rotated, rules: ["frobenius"], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
         display: "frobenius", gradient: G,
       });
       if (input.convention && G !== input.result) {

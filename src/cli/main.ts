@@ -7,6 +7,7 @@ import { differentiate, resultName, type DifferentiateResult } from "../api.js";
 import { MatdiffError, caretDisplay } from "../errors.js";
 import { InternalError } from "../core/expr.js";
 import { VERSION } from "../version.js";
+import { nameText } from "../print/text.js";
 
 export interface CliIO {
   readonly stdout: (text: string) => void;
@@ -26,6 +27,7 @@ export const HELP = `matdiff ${VERSION} — matrix derivatives in closed form, c
 Usage:
   matdiff EXPR --wrt X [options]
   echo EXPR | matdiff --wrt X [options]       (EXPR absent or "-": read standard input)
+  matdiff key PROBLEMS [-o OUT] [--format md|html|tex|json]   (an answer key; see matdiff key --help)
 
 Options:
   --wrt X               the variable (a symbol of EXPR: A, x, theta, \\Sigma, ...)
@@ -59,6 +61,8 @@ function usageError(io: CliIO, message: string): number {
 }
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  // a subcommand, loaded on demand so plain differentiation starts fast
+  if (argv[0] === "key") return (await import("./key.js")).keyMain(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -145,7 +149,7 @@ const style = (on: boolean) => ({
 
 function groupShapes(shapes: Readonly<Record<string, string>>): string {
   const byShape = new Map<string, string[]>();
-  for (const [name, s] of Object.entries(shapes)) byShape.set(s, [...(byShape.get(s) ?? []), name]);
+  for (const [name, s] of Object.entries(shapes)) byShape.set(s, [...(byShape.get(s) ?? []), nameText(name)]);
   return [...byShape].map(([s, names]) => `${names.join(", ")}: ${s}`).join("; ");
 }
 

@@ -9,7 +9,7 @@ import type { Rational } from "../core/rational.js";
 import { GREEK } from "../syntax/greek.js";
 import { KNOWN_FUNCTIONS } from "../syntax/lexer.js";
 import { Prec } from "../syntax/precedence.js";
-import { makePrinter, type Notation, type Printed } from "./infix.js";
+import { makePrinter, splitName, type Notation, type Printed } from "./infix.js";
 
 const MINUS = "\u2212";
 const SUPERSCRIPT: Readonly<Record<string, string>> = {
@@ -110,3 +110,9 @@ const text: Notation = {
 };
 
 export const toText: (e: Expr) => string = makePrinter(text);
+
+/** A canonical name as the text printer writes the symbol: theta → θ, W_1 → W₁. */
+export function nameText(name: string): string {
+  const { base, sub } = splitName(name);
+  return text.symbol(base, sub);
+}

@@ -1,0 +1,93 @@
+/**
+ * `matdiff key PROBLEMS [-o OUT] [--format md|html|tex|json]`: an answer key
+ * for a problem set. Loaded only for this subcommand (the CLI's start-up stays
+ * light); the file system is touched here, never in the library.
+ */
+import { parseArgs } from "node:util";
+import { readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join, extname } from "node:path";
+import { readProblemSet } from "../key/problems.js";
+import { solveProblems, failureLines, renderMarkdown, renderHtml, renderTex, renderJson } from "../key/key.js";
+import type { CliIO } from "./main.js";
+
+const FORMATS = ["md", "html", "tex", "json"] as const;
+type KeyFormat = (typeof FORMATS)[number];
+
+export const KEY_HELP = `matdiff key PROBLEMS [-o OUT] [--format md|html|tex|json]
+
+An answer key for a problem set: every problem solved, with its derivation,
+shapes, conventions and a verification stamp from the numeric check.
+
+PROBLEMS is YAML (a list of problems with expr, wrt and optional title, text,
+let, where, hessian, symmetric) or Markdown (one problem per heading, in a
+\`\`\`matdiff block). The format defaults to OUT's extension, else md; without
+-o the key goes to standard output. A problem that fails is reported in the key
+and on standard error with its place in the file, and the exit code is 1.
+`;
+
+/** KaTeX's stylesheet with its woff2 fonts inlined, so the HTML key works offline. */
+export async function inlinedKatexCss(): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const cssPath = require.resolve("katex/dist/katex.min.css");
+  const css = await readFile(cssPath, "utf8");
+  const fonts = new Map<string, string>();
+  for (const m of css.matchAll(/url\((fonts\/[^)]+\.woff2)\)/g)) {
+    if (!fonts.has(m[1]!)) fonts.set(m[1]!, (await readFile(join(dirname(cssPath), m[1]!))).toString("base64"));
+  }
+  // keep only the woff2 source of each @font-face: every browser that renders the key reads it
+  return css.replace(/src:([^;}]*)/g, (_all, srcs: string) => {
+    const woff2 = /url\((fonts\/[^)]+\.woff2)\)\s*format\("woff2"\)/.exec(srcs);
+    return woff2 ? `src:url(data:font/woff2;base64,${fonts.get(woff2[1]!)}) format("woff2")` : `src:${srcs}`;
+  });
+}
+
+export async function keyMain(argv: readonly string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv], allowPositionals: true,
+      options: { output: { type: "string", short: "o" }, format: { type: "string", short: "f" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (err) {
+    const m = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    io.stderr(`matdiff key: ${m.charAt(0).toLowerCase()}${m.slice(1)}\nTry 'matdiff key --help'.\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { io.stdout(KEY_HELP); return 0; }
+  if (positionals.length !== 1) {
+    io.stderr(`matdiff key: expected one problems file, got ${positionals.length}\nTry 'matdiff key --help'.\n`);
+    return 2;
+  }
+  const file = positionals[0]!;
+  const fromExt = values.output ? extname(values.output).slice(1).toLowerCase().replace("markdown", "md").replace("htm", "html") : "";
+  const format = (values.format ?? ((FORMATS as readonly string[]).includes(fromExt) ? fromExt : "md")) as KeyFormat;
+  if (!FORMATS.includes(format)) {
+    io.stderr(`matdiff key: unknown --format '${values.format}': use ${FORMATS.join(", ")}\n`);
+    return 2;
+  }
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) { io.stderr(`matdiff key: --seed must be an integer\n`); return 2; }
+
+  let source: string;
+  try {
+    source = await readFile(file, "utf8");
+  } catch (err) {
+    io.stderr(`matdiff key: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    return 2;
+  }
+  const key = solveProblems(readProblemSet(source, file), file, seed !== undefined ? { seed } : {});
+  const output = format === "md" ? renderMarkdown(key)
+    : format === "tex" ? renderTex(key)
+    : format === "json" ? renderJson(key)
+    : renderHtml(key, { katexCss: await inlinedKatexCss() });
+  if (values.output) await writeFile(values.output, output, "utf8");
+  else io.stdout(output);
+
+  const failures = failureLines(key);
+  for (const line of failures) io.stderr(`${line}\n`);
+  const solved = key.entries.filter((e) => e.ok).length;
+  if (values.output) io.stderr(`matdiff key: ${solved} of ${key.entries.length + key.unreadable.length} problems solved and verified → ${values.output}\n`);
+  return failures.length ? 1 : 0;
+}

@@ -1,0 +1,300 @@
+/**
+ * Answer keys: every problem of a set solved with its derivation and a
+ * verification stamp from the numeric check, then rendered as Markdown,
+ * self-contained HTML, LaTeX or JSON. A problem that fails (input error,
+ * check failure) is in the key as a failure, never dropped.
+ *
+ * Pure: no file system, no console. The CLI reads the problems and KaTeX's
+ * stylesheet and writes the result.
+ */
+import katex from "katex";
+import { differentiate, type DifferentiateResult, type Rendered } from "../api.js";
+import { nameText } from "../print/text.js";
+import { MatdiffError, caretDisplay } from "../errors.js";
+import type { KeyProblem, Location, ProblemSet } from "./problems.js";
+import { VERSION } from "../version.js";
+
+export interface KeyFailure {
+  readonly message: string;
+  readonly location: Location;
+  readonly caret?: string;
+  readonly hint?: string;
+}
+
+export type KeyEntry =
+  | { readonly problem: KeyProblem; readonly ok: true; readonly result: DifferentiateResult }
+  | { readonly problem: KeyProblem; readonly ok: false; readonly failure: KeyFailure; readonly result?: DifferentiateResult };
+
+export interface AnswerKey {
+  readonly title: string;
+  readonly entries: readonly KeyEntry[];
+  /** Problems that could not be read at all, with their place in the file. */
+  readonly unreadable: readonly KeyFailure[];
+  readonly fileName: string;
+}
+
+export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: number } = {}): AnswerKey {
+  const entries: KeyEntry[] = set.problems.map((problem) => {
+    try {
+      const result = differentiate(problem.expr, {
+        wrt: problem.wrt, let: problem.let, where: problem.where, steps: true,
+        check: opts.seed !== undefined ? { seed: opts.seed } : true,
+        ...(problem.hessian ? { hessian: true } : {}), ...(problem.symmetric ? { symmetric: problem.symmetric } : {}),
+      });
+      if (result.check && !result.check.ok) {
+        return { problem, ok: false, result, failure: { message: `the numeric check failed (relative error ${result.check.relError.toExponential(2)}): this is a bug in matdiff, please report it`, location: problem.location } };
+      }
+      return { problem, ok: true, result };
+    } catch (err) {
+      const e = err instanceof MatdiffError ? err : new MatdiffError("unsupported", `internal error (this is a bug in matdiff): ${(err as Error).message}`);
+      // a span inside the expression becomes a column in the file when the expression is on one line
+      const onOneLine = !problem.expr.includes("\n") && e.source === undefined && e.start !== undefined;
+      const location = onOneLine ? { line: problem.exprLocation.line, column: problem.exprLocation.column + e.start! } : problem.location;
+      return {
+        problem, ok: false,
+        failure: {
+          message: e.message, location,
+          ...(e.start !== undefined ? { caret: caretDisplay(e.source ?? problem.expr, e.start, e.end ?? e.start + 1) } : {}),
+          ...(e.hint ? { hint: e.hint } : {}),
+        },
+      };
+    }
+  });
+  return {
+    title: set.title ?? "Answer key", entries, fileName,
+    unreadable: set.errors.map((e) => ({ message: e.message, location: e.location })),
+  };
+}
+
+/** "problems.yaml:12:5: message", the form editors jump to. */
+export function failureLines(key: AnswerKey): string[] {
+  const at = (l: Location) => `${key.fileName}:${l.line}:${l.column}`;
+  return [
+    ...key.unreadable.map((f) => `${at(f.location)}: error: ${f.message}`),
+    ...key.entries.filter((e): e is Extract<KeyEntry, { ok: false }> => !e.ok).map((e) => `${at(e.failure.location)}: error: ${e.failure.message}`),
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// Shared pieces
+
+const verdict = (r: DifferentiateResult) =>
+  r.check ? `verified: relative error ${r.check.relError.toExponential(1)} against ${r.check.method} (${r.check.trials} points)` : "not checked";
+
+function answerLatex(r: DifferentiateResult): string {
+  return `${r.label.latex} = ${r.derivative.latex}`;
+}
+
+function facts(r: DifferentiateResult): { label: string; text: string }[] {
+  const byShape = new Map<string, string[]>();
+  for (const [name, s] of Object.entries(r.shapes)) byShape.set(s, [...(byShape.get(s) ?? []), nameText(name)]);
+  return [
+    { label: "Shapes", text: [...byShape].map(([s, names]) => `${names.join(", ")}: ${s}`).join("; ") },
+    { label: "Layout", text: r.layout },
+    ...(r.convention ? [{ label: "Convention", text: r.convention.text }] : []),
+    ...r.notes.map((n) => ({ label: "Note", text: n })),
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// Markdown: $$…$$ display math, which GitHub, VS Code, Obsidian and Jupyter render
+
+export function renderMarkdown(key: AnswerKey): string {
+  const out: string[] = [`# ${key.title}`, "", `_${summary(key)}_`, ""];
+  for (const f of key.unreadable) out.push(`> **Unreadable problem** at line ${f.location.line}: ${f.message}`, "");
+  key.entries.forEach((e, i) => {
+    out.push(`## ${i + 1}. ${e.problem.title ?? `Problem ${i + 1}`}`, "");
+    if (e.problem.text) out.push(e.problem.text, "");
+    const r = e.result;
+    out.push(`Differentiate with respect to $${r?.wrt.latex ?? e.problem.wrt}$:`, "", `$$${r ? `f = ${r.function.latex}` : "\\text{(see below)}"}$$`, "");
+    for (const l of e.problem.let) out.push(`- let ${l}`);
+    for (const w of e.problem.where) out.push(`- where ${w}`);
+    if (e.problem.let.length || e.problem.where.length) out.push("");
+    if (!e.ok) {
+      out.push(`> **Failed** (line ${e.failure.location.line}): ${e.failure.message}`, "");
+      if (e.failure.caret) out.push("```", e.failure.caret, "```", "");
+      return;
+    }
+    out.push(`**Answer.**`, "", `$$${answerLatex(e.result)}$$`, "");
+    if (e.result.derivation) out.push("**Derivation.**", "", `$$${e.result.derivation.latex.replace(/\n/g, " ")}$$`, "");
+    for (const f of facts(e.result)) out.push(`- *${f.label}:* ${f.text}`);
+    out.push(`- *Check:* ✓ ${verdict(e.result)}`, "");
+  });
+  return `${out.join("\n").trim()}\n`;
+}
+
+function summary(key: AnswerKey): string {
+  const ok = key.entries.filter((e) => e.ok).length;
+  const failed = key.entries.length - ok + key.unreadable.length;
+  return `${key.entries.length + key.unreadable.length} problems, ${ok} solved and verified numerically${failed ? `, ${failed} failed` : ""} — generated by matdiff ${VERSION}`;
+}
+
+// ---------------------------------------------------------------------------
+// LaTeX: compiles with a standard install (amsmath, amssymb)
+
+const TEX_SPECIALS: Record<string, string> = {
+  "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "#": "\\#", "%": "\\%", "&": "\\&", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
+};
+/** User prose for LaTeX: specials escaped outside $…$, math passed through. */
+function texProse(s: string): string {
+  return s.split(/(\$[^$]*\$)/).map((part, i) => (i % 2 ? part : part.replace(/[\\{}#%&_~^$]/g, (c) => TEX_SPECIALS[c] ?? c).replace(/[^\x00-\x7F]/g, ""))).join("");
+}
+
+export function renderTex(key: AnswerKey): string {
+  const out = [
+    "\\documentclass[11pt]{article}",
+    "\\usepackage{amsmath,amssymb}",
+    "\\usepackage[margin=2.5cm]{geometry}",
+    `\\title{${texProse(key.title)}}`,
+    "\\date{}",
+    "\\begin{document}",
+    "\\maketitle",
+    `\\noindent\\emph{${texProse(summary(key))}}`,
+    "",
+  ];
+  key.entries.forEach((e, i) => {
+    out.push(`\\section*{${i + 1}. ${texProse(e.problem.title ?? `Problem ${i + 1}`)}}`);
+    if (e.problem.text) out.push(texProse(e.problem.text), "");
+    const r = e.result;
+    if (r) out.push(`Differentiate with respect to $${r.wrt.latex}$:`, `\\[ f = ${r.function.latex} \\]`);
+    for (const l of [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]) out.push(`\\noindent\\texttt{${texProse(l)}}\\\\`);
+    if (!e.ok) {
+      out.push(`\\noindent\\textbf{Failed} (line ${e.failure.location.line}): ${texProse(e.failure.message)}`, "");
+      return;
+    }
+    out.push("\\paragraph{Answer.}", `\\[ ${answerLatex(e.result)} \\]`);
+    if (e.result.derivation) out.push("\\paragraph{Derivation.}", `\\[ ${e.result.derivation.latex} \\]`);
+    out.push("\\begin{itemize}");
+    for (const f of facts(e.result)) out.push(`\\item \\emph{${f.label}:} ${texProse(f.text)}`);
+    out.push(`\\item \\emph{Check:} ${texProse(verdict(e.result))}`, "\\end{itemize}", "");
+  });
+  out.push("\\end{document}");
+  return `${out.join("\n")}\n`;
+}
+
+// ---------------------------------------------------------------------------
+// JSON
+
+export function renderJson(key: AnswerKey): string {
+  return `${JSON.stringify({
+    title: key.title,
+    problems: key.entries.map((e) => ({
+      title: e.problem.title ?? null, text: e.problem.text ?? null, expr: e.problem.expr, wrt: e.problem.wrt,
+      let: e.problem.let, where: e.problem.where, location: e.problem.location, ok: e.ok,
+      ...(e.result ? { result: e.result } : {}), ...(!e.ok ? { error: e.failure } : {}),
+    })),
+    unreadable: key.unreadable,
+  }, null, 2)}\n`;
+}
+
+// ---------------------------------------------------------------------------
+// HTML: one self-contained, offline file (KaTeX rendered ahead of time, its CSS and fonts inlined)
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+function math(latex: string, display: boolean): string {
+  return katex.renderToString(latex, { displayMode: display, throwOnError: true, strict: "ignore", trust: false, output: "htmlAndMathml" });
+}
+
+/** Prose: escaped, with $…$ rendered as inline math (user math is untrusted: trust false, errors shown as text). */
+function htmlProse(s: string): string {
+  return s.split(/(\$[^$\n]+\$)/).map((part, i) => {
+    if (i % 2 === 0) return esc(part).replace(/\n{2,}/g, "</p><p>");
+    try {
+      return katex.renderToString(part.slice(1, -1), { throwOnError: true, strict: "ignore", trust: false, maxExpand: 1000, maxSize: 10 });
+    } catch {
+      return esc(part);
+    }
+  }).join("");
+}
+
+export const KEY_CSS = `
+:root { --ink: #1d232b; --muted: #5b6673; --line: #e3e7ec; --ok: #1b7f4b; --bad: #b42318; --accent: #3655b3; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 52rem; margin: 0 auto; padding: 2.5rem 1.25rem 4rem; }
+h1 { font-size: 1.9rem; margin: 0 0 .25rem; letter-spacing: -.01em; }
+.summary { color: var(--muted); margin: 0 0 2rem; }
+.problem { border-top: 1px solid var(--line); padding: 1.5rem 0 .5rem; break-inside: avoid; }
+.problem h2 { font-size: 1.25rem; margin: 0 0 .5rem; }
+.problem h2 .n { color: var(--accent); margin-right: .35em; }
+.given { overflow-x: auto; }
+.decl { font: 14px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--muted); margin: .25rem 0; }
+.answer { background: #f6f8fb; border-left: 3px solid var(--accent); padding: .25rem 1rem; margin: .75rem 0; overflow-x: auto; }
+table.derivation { border-collapse: collapse; margin: .5rem 0 .25rem; }
+table.derivation td { padding: .2rem .35rem; vertical-align: baseline; }
+table.derivation td.lhs { text-align: right; white-space: nowrap; }
+table.derivation td.eq { color: var(--muted); }
+table.derivation td.rhs { white-space: nowrap; }
+table.derivation td.why { color: var(--muted); font-size: .86rem; padding-left: 1.25rem; min-width: 14rem; }
+details { overflow-x: auto; }
+details summary { cursor: pointer; color: var(--accent); }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .75rem 0; font-size: .92rem; color: var(--muted); }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+.stamp { font-size: .92rem; margin: .5rem 0 0; }
+.stamp.ok { color: var(--ok); }
+.failure { color: var(--bad); }
+.failure pre { background: #fff5f4; border: 1px solid #f4c7c3; padding: .5rem .75rem; overflow-x: auto; color: var(--ink); }
+.katex-display { margin: .5em 0; }
+@media print {
+  body { font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  details { display: block; }
+  details > summary { display: none; }
+  .answer { background: none; }
+  a { color: inherit; text-decoration: none; }
+}
+`;
+
+/** The derivation as a table: each equality in math, its reason as prose that wraps (and prints). */
+function derivationTable(r: DifferentiateResult): string {
+  const rows = r.steps!.map((s) => `<tr><td class="lhs">${s.lhs ? math(s.lhs.latex, false) : ""}</td><td class="eq">=</td><td class="rhs">${math(s.latex, false)}</td><td class="why">${esc(s.reason)}</td></tr>`);
+  rows.push(`<tr class="conclusion"><td class="lhs">${math(`\\Rightarrow\\; ${r.label.latex}`, false)}</td><td class="eq">=</td><td class="rhs">${math(r.kind === "hessian" && r.gradient ? r.gradient.latex : r.derivative.latex, false)}</td><td class="why"></td></tr>`);
+  return `<table class="derivation">${rows.join("")}</table>`;
+}
+
+export function renderHtml(key: AnswerKey, opts: { katexCss: string }): string {
+  const sections = key.entries.map((e, i) => {
+    const r = e.result;
+    const title = `<h2><span class="n">${i + 1}.</span>${esc(e.problem.title ?? `Problem ${i + 1}`)}</h2>`;
+    const text = e.problem.text ? `<p>${htmlProse(e.problem.text)}</p>` : "";
+    const decls = [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]
+      .map((d) => `<div class="decl">${esc(d)}</div>`).join("");
+    const given = r
+      ? `<p>Differentiate with respect to ${math(r.wrt.latex, false)}:</p><div class="given">${math(`f = ${r.function.latex}`, true)}</div>${decls}`
+      : `<p>Differentiate <code>${esc(e.problem.expr)}</code> with respect to <code>${esc(e.problem.wrt)}</code>.</p>${decls}`;
+    if (!e.ok) {
+      return `<section class="problem" id="p${i + 1}">${title}${text}${given}<div class="failure"><p><strong>Failed</strong> (${esc(key.fileName)}:${e.failure.location.line}:${e.failure.location.column}): ${esc(e.failure.message)}</p>${e.failure.caret ? `<pre>${esc(e.failure.caret)}</pre>` : ""}${e.failure.hint ? `<p>${esc(e.failure.hint)}</p>` : ""}</div></section>`;
+    }
+    const answer = `<div class="answer">${math(answerLatex(e.result), true)}</div>`;
+    const steps = e.result.steps ? `<details open><summary>Derivation</summary>${derivationTable(e.result)}</details>` : "";
+    const dl = `<dl class="facts">${facts(e.result).map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.text)}</dd>`).join("")}</dl>`;
+    const stamp = `<p class="stamp ok">✓ ${esc(verdict(e.result))}</p>`;
+    return `<section class="problem" id="p${i + 1}">${title}${text}${given}${answer}${steps}${dl}${stamp}</section>`;
+  }).join("\n");
+  const unreadable = key.unreadable.map((f) => `<section class="problem failure"><h2>Unreadable problem</h2><p>${esc(key.fileName)}:${f.location.line}:${f.location.column}: ${esc(f.message)}</p></section>`).join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="matdiff ${esc(VERSION)}">
+<title>${esc(key.title)}</title>
+<style>${opts.katexCss}</style>
+<style>${KEY_CSS}</style>
+</head>
+<body>
+<main>
+<h1>${esc(key.title)}</h1>
+<p class="summary">${esc(summary(key))}</p>
+${unreadable}
+${sections}
+</main>
+</body>
+</html>
+`;
+}
+
+export type { Rendered };

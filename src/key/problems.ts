@@ -1,0 +1,169 @@
+/**
+ * Problem sets for answer keys. Two forms:
+ *
+ * YAML, a list of problems (or `{ title, problems: [...] }`):
+ *
+ *     - title: Least squares
+ *       text: Minimise the residual.
+ *       expr: \|y - Phi theta\|^2
+ *       wrt: theta
+ *       let: { theta: vector }
+ *       where: { e: y - Phi theta }
+ *
+ * Markdown, one problem per heading, the problem in a fenced `matdiff` block
+ * (the same block the note-taking plugins read; prose around it is the text):
+ *
+ *     ## Least squares
+ *     Minimise the residual.
+ *     ```matdiff
+ *     \|y - Phi theta\|^2 wrt theta
+ *     let theta: vector
+ *     ```
+ *
+ * Every problem keeps its line and column in the file so errors point there.
+ */
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node as YamlNode } from "yaml";
+import { parseBlock, isMatdiffInfo, metaOf } from "../plugins/block.js";
+
+export interface Location {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface KeyProblem {
+  readonly title?: string;
+  readonly text?: string;
+  readonly expr: string;
+  readonly wrt: string;
+  readonly let: readonly string[];
+  readonly where: readonly string[];
+  readonly hessian?: boolean;
+  readonly symmetric?: "sym" | "cookbook";
+  /** Where the problem starts, and where its expression is (for error positions). */
+  readonly location: Location;
+  readonly exprLocation: Location;
+}
+
+export interface ProblemSetError {
+  readonly message: string;
+  readonly location: Location;
+}
+
+export interface ProblemSet {
+  readonly title?: string;
+  readonly problems: readonly KeyProblem[];
+  /** Problems that could not even be read; they are reported, never dropped silently. */
+  readonly errors: readonly ProblemSetError[];
+}
+
+const KEYS = ["title", "text", "expr", "wrt", "let", "where", "hessian", "symmetric"];
+
+export function readProblemSet(source: string, fileName: string): ProblemSet {
+  const markdown = /\.(md|markdown)$/i.test(fileName) || (!/\.(ya?ml|json)$/i.test(fileName) && /^```\s*\{?matdiff/m.test(source));
+  return markdown ? readMarkdown(source) : readYaml(source);
+}
+
+function readYaml(source: string): ProblemSet {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
+  const at = (offset: number | undefined): Location => {
+    const p = lines.linePos(offset ?? 0);
+    return { line: p.line, column: p.col };
+  };
+  const errors: ProblemSetError[] = doc.errors.map((e) => ({ message: e.message.split("\n")[0]!, location: at(e.pos[0]) }));
+  if (errors.length) return { problems: [], errors };
+  let title: string | undefined;
+  let list: YamlNode | null | undefined = doc.contents;
+  if (isMap(list)) {
+    const t = list.get("title");
+    if (typeof t === "string") title = t;
+    list = list.get("problems", true) as YamlNode | undefined;
+  }
+  if (!isSeq(list)) {
+    return { problems: [], errors: [{ message: "expected a list of problems (each with expr and wrt), or a map with a 'problems' list", location: at(doc.contents?.range?.[0]) }] };
+  }
+  const problems: KeyProblem[] = [];
+  for (const item of list.items as YamlNode[]) {
+    const where = at(item.range?.[0]);
+    if (!isMap(item)) { errors.push({ message: "a problem is a map with at least expr and wrt", location: where }); continue; }
+    const fail = (message: string, node?: YamlNode | null) => errors.push({ message, location: node?.range ? at(node.range[0]) : where });
+    let bad = false;
+    for (const pair of item.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : "";
+      if (!KEYS.includes(key)) { fail(`unknown key '${key}' (known: ${KEYS.join(", ")})`, pair.key as YamlNode); bad = true; }
+    }
+    const exprNode = item.get("expr", true) as YamlNode | undefined;
+    const str = (k: string) => { const v = item.get(k); return v === undefined || v === null ? undefined : String(v); };
+    const expr = str("expr");
+    const wrt = str("wrt");
+    if (!expr) { fail("the problem has no 'expr'"); bad = true; }
+    if (!wrt) { fail("the problem has no 'wrt'"); bad = true; }
+    const list = (k: string, sep: string): string[] => {
+      const v = item.get(k, true) as YamlNode | undefined;
+      if (v === undefined || v === null) return [];
+      if (isMap(v)) return v.items.map((p) => `${String((p.key as { value?: unknown }).value)}${sep} ${String((p.value as { value?: unknown } | null)?.value ?? "")}`);
+      if (isSeq(v)) return v.items.map((x) => String((x as { value?: unknown }).value));
+      if (isScalar(v)) return String(v.value).split(";").map((s) => s.trim()).filter(Boolean);
+      fail(`'${k}' must be a map, a list or a string`, v); bad = true;
+      return [];
+    };
+    const lets = list("let", ":");
+    const wheres = list("where", " =");
+    const symmetric = str("symmetric");
+    if (symmetric !== undefined && symmetric !== "sym" && symmetric !== "cookbook") { fail("'symmetric' is sym or cookbook"); bad = true; }
+    if (bad) continue;
+    const t = str("title");
+    const x = str("text");
+    problems.push({
+      ...(t ? { title: t } : {}), ...(x ? { text: x } : {}),
+      expr: expr!, wrt: wrt!, let: lets, where: wheres,
+      ...(item.get("hessian") === true ? { hessian: true } : {}),
+      ...(symmetric ? { symmetric: symmetric as "sym" | "cookbook" } : {}),
+      location: where, exprLocation: exprNode?.range ? at(exprNode.range[0]) : where,
+    });
+  }
+  return { ...(title ? { title } : {}), problems, errors };
+}
+
+function readMarkdown(source: string): ProblemSet {
+  const lines = source.split(/\r?\n/);
+  const problems: KeyProblem[] = [];
+  const errors: ProblemSetError[] = [];
+  let title: string | undefined;
+  let heading: { text: string; line: number } | null = null;
+  let prose: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const h = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (h) {
+      if (h[1] === "#" && title === undefined && problems.length === 0 && heading === null) title = h[2]!;
+      else heading = { text: h[2]!, line: i + 1 };
+      prose = [];
+      continue;
+    }
+    const fence = /^(\s*)(```+|~~~+)\s*(.*)$/.exec(line);
+    if (fence && isMatdiffInfo(fence[3]!)) {
+      const start = i;
+      const body: string[] = [];
+      for (i++; i < lines.length && !lines[i]!.trim().startsWith(fence[2]!); i++) body.push(lines[i]!);
+      const location = { line: start + 1, column: 1 };
+      try {
+        const p = parseBlock(body.join("\n"), metaOf(fence[3]!));
+        const text = prose.join("\n").trim();
+        problems.push({
+          ...(heading ? { title: heading.text } : {}), ...(text ? { text } : {}),
+          expr: p.expr, wrt: p.wrt, let: p.let, where: p.where,
+          ...(p.flags.has("hessian") ? { hessian: true } : {}), ...(p.flags.has("cookbook") ? { symmetric: "cookbook" as const } : {}),
+          location: heading ? { line: heading.line, column: 1 } : location,
+          exprLocation: { line: start + 2 + body.findIndex((l) => l.trim() !== "" && !l.trim().startsWith("%")), column: 1 },
+        });
+      } catch (err) {
+        errors.push({ message: (err as Error).message, location });
+      }
+      prose = [];
+      continue;
+    }
+    prose.push(line);
+  }
+  return { ...(title ? { title } : {}), problems, errors };
+}

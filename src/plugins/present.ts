@@ -1,0 +1,188 @@
+/**
+ * What a solved block shows, independent of the output format: the
+ * markdown-it plugin turns it into KaTeX HTML, the remark plugin into mdast
+ * `math` nodes, the playground into DOM. All LaTeX here comes from matdiff's
+ * printers or from fixed templates, never from the user's input text, so
+ * nothing the user writes reaches KaTeX verbatim (no `\href`, no `\gdef`).
+ */
+import type { DifferentiateResult } from "../api.js";
+import { GREEK } from "../syntax/greek.js";
+import { blockWording, type Flag } from "./block.js";
+
+/**
+ * A derivation step as the engine reports it (`result.steps` with
+ * `steps: true`): one equality of a chain `lhs = … = …`, with its reason.
+ */
+export interface Step {
+  /** The left-hand side when it is not the previous step's (df, then vec(dF) …). */
+  readonly lhs?: { readonly latex: string; readonly text: string };
+  readonly latex: string;
+  readonly text: string;
+  /** Why this step holds, for a reader ("" for the first line). */
+  readonly reason?: string;
+  /** Rule ids, comma-separated. */
+  readonly rule?: string;
+  /** Where the rules come from (Matrix Cookbook equations, derivations). */
+  readonly source?: string;
+}
+
+/** Inline content: plain text or inline math. */
+export type Inline = { readonly type: "text"; readonly value: string } | { readonly type: "math"; readonly latex: string };
+
+export interface Presentation {
+  readonly kind: string;
+  /** One display equation: f, the `where` definitions, df and the result, aligned at `=`. */
+  readonly equation: string;
+  /** The result on its own, as LaTeX and as plain text (for copying). */
+  readonly derivative: { readonly latex: string; readonly text: string; readonly numpy: string };
+  /** `A, B ∈ ℝ^{n×n}; x ∈ ℝ^{n}` as inline math. */
+  readonly shapes: string;
+  /** The symmetric-gradient convention, when one applies (plain text). */
+  readonly convention?: string;
+  /** How a Jacobian or Hessian is laid out (plain text): conventions differ between books. */
+  readonly layout?: string;
+  readonly notes: readonly string[];
+  /** Present when the numeric check ran. */
+  readonly check?: { readonly ok: boolean; readonly text: string };
+  /** Present when steps were asked for: the engine's steps, possibly none. */
+  readonly steps?: readonly Step[];
+  /** Present when the NumPy code was asked for. */
+  readonly numpy?: string;
+}
+
+/** Fields of the result that newer engines add; read defensively so this file works with either. */
+interface Newer {
+  readonly function: { readonly shape?: string };
+  readonly layout?: string;
+  readonly gradient?: { readonly latex: string };
+  readonly secondDifferential?: { readonly latex: string };
+}
+const newer = (r: DifferentiateResult) => r as unknown as Newer;
+
+/** `n×n` is a matrix; `n×1`, `1×n` and `1×1` are not. */
+const isMatrixShape = (shape: string | undefined) => {
+  const [rows, cols] = (shape ?? "").split("×");
+  return rows !== undefined && cols !== undefined && rows !== "1" && cols !== "1";
+};
+
+/** `f`, or `F` for a matrix-valued function, as textbooks write them. */
+export function functionName(r: DifferentiateResult): string {
+  return isMatrixShape(newer(r).function.shape) ? "F" : "f";
+}
+
+/**
+ * The left-hand side of the result for each kind of derivative. Typed over
+ * the engine's kinds (and the announced ones), so a new kind fails to compile
+ * until it is given a notation here.
+ */
+const RESULT_LHS: Record<DifferentiateResult["kind"] | "jacobian" | "hessian", (x: string, f: string, vec: boolean) => string> = {
+  gradient: (x, f) => `\\nabla_{${x}} ${f}`,
+  derivative: (x, f) => `\\frac{\\mathrm{d}${f}}{\\mathrm{d}${x}}`,
+  // ∂vec F/∂vec X when either side is a matrix (column-major vec), as DESIGN.md §1 defines it
+  jacobian: (x, f, vec) => (vec ? `\\frac{\\partial \\operatorname{vec} ${f}}{\\partial \\operatorname{vec} ${x}}` : `\\frac{\\partial ${f}}{\\partial ${x}}`),
+  hessian: (x, f) => `\\nabla^{2}_{${x}} ${f}`,
+};
+
+export function resultLhs(r: DifferentiateResult): string {
+  const lhs = (RESULT_LHS as Record<string, ((x: string, f: string, vec: boolean) => string) | undefined>)[r.kind];
+  const f = functionName(r);
+  const vec = isMatrixShape(r.wrt.shape) || isMatrixShape(newer(r).function.shape);
+  return lhs ? lhs(r.wrt.latex, f, vec) : `\\mathrm{D}_{${r.wrt.latex}} ${f}`;
+}
+
+/** The steps of a result, if the engine gave them (validated: the field is newer than this file). */
+export function stepsOf(r: DifferentiateResult): Step[] | undefined {
+  const steps: unknown = (r as { steps?: unknown }).steps;
+  if (!Array.isArray(steps)) return undefined;
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const out: Step[] = [];
+  for (const s of steps as Record<string, unknown>[]) {
+    const latex = str(s?.latex), text = str(s?.text);
+    if (latex === undefined || text === undefined) continue;
+    const lhs = s.lhs as Record<string, unknown> | undefined;
+    const lhsLatex = str(lhs?.latex), lhsText = str(lhs?.text);
+    const reason = str(s.reason), rule = str(s.rule), source = str(s.source);
+    out.push({
+      latex, text,
+      ...(lhsLatex !== undefined && lhsText !== undefined ? { lhs: { latex: lhsLatex, text: lhsText } } : {}),
+      ...(reason ? { reason } : {}), ...(rule ? { rule } : {}), ...(source ? { source } : {}),
+    });
+  }
+  return out;
+}
+
+/** LaTeX for a symbol's canonical name as the engine's printer spells it: `Phi` → `\Phi`, `W_1` → `W_{1}`. */
+export function nameLatex(name: string): string {
+  const m = /^([A-Za-z]+)(?:_\{?([A-Za-z0-9]+)\}?)?$/.exec(name);
+  if (!m) return `\\text{${name.replace(/[^A-Za-z0-9 ]/g, "?")}}`;
+  const base = GREEK.get(m[1]!)?.latex ?? (m[1]!.length > 1 ? `\\mathit{${m[1]}}` : m[1]!);
+  return m[2] !== undefined ? `${base}_{${m[2]}}` : base;
+}
+
+/** LaTeX for one dimension of a shape: `n`, `3`, `n_1`, `rows`. */
+function dimLatex(d: string): string {
+  if (/^\d+$/.test(d) || /^[A-Za-z]$/.test(d)) return d;
+  const sub = /^([A-Za-z])_?(\d+)$/.exec(d);
+  if (sub) return `${sub[1]}_{${sub[2]}}`;
+  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(d)) return `\\mathit{${d.replace(/_/g, "\\_")}}`;
+  return `\\text{${d.replace(/[^A-Za-z0-9 ]/g, "?")}}`;
+}
+
+/** `n×n` → `\mathbb{R}^{n \times n}`, `n×1` → `\mathbb{R}^{n}`, `1×1` → `\mathbb{R}`. */
+export function shapeLatex(shape: string): string {
+  const [rows, cols, ...rest] = shape.split("×").map((s) => s.trim());
+  if (rows === undefined || cols === undefined || rest.length) return `\\text{${shape.replace(/[^A-Za-z0-9 ]/g, "?")}}`;
+  if (rows === "1" && cols === "1") return "\\mathbb{R}";
+  if (cols === "1") return `\\mathbb{R}^{${dimLatex(rows)}}`;
+  return `\\mathbb{R}^{${dimLatex(rows)} \\times ${dimLatex(cols)}}`;
+}
+
+/** Every symbol's space, grouped: `A, B \in \mathbb{R}^{n \times n},\quad x \in \mathbb{R}^{n}`. */
+export function shapesLatex(shapes: Readonly<Record<string, string>>): string {
+  const byShape = new Map<string, string[]>();
+  for (const [name, s] of Object.entries(shapes)) byShape.set(s, [...(byShape.get(s) ?? []), name]);
+  return [...byShape].map(([s, names]) => `${names.map(nameLatex).join(", ")} \\in ${shapeLatex(s)}`).join(",\\quad ");
+}
+
+/** The aligned display: f = …, where e = …, df = …, ∇f = …. */
+export function equationLatex(r: DifferentiateResult): string {
+  const f = functionName(r);
+  const { gradient, secondDifferential } = newer(r);
+  const rows = [`${f} &= ${r.function.latex}`];
+  for (const [name, d] of Object.entries(r.definitions ?? {})) rows.push(`\\text{where}\\quad ${nameLatex(name)} &= ${d.latex}`);
+  rows.push(`\\mathrm{d}${f} &= ${r.differential.latex}`);
+  if (gradient) rows.push(`\\nabla_{${r.wrt.latex}} ${f} &= ${gradient.latex}`);
+  if (secondDifferential) rows.push(`\\mathrm{d}^{2} ${f} &= ${secondDifferential.latex}`);
+  rows.push(`${resultLhs(r)} &= ${r.derivative.latex}`);
+  return `\\begin{aligned}\n${rows.join(" \\\\\n")}\n\\end{aligned}`;
+}
+
+export function checkText(c: NonNullable<DifferentiateResult["check"]>): string {
+  const err = c.relError.toExponential(1).replace("-", "−");
+  return c.ok
+    ? `Checked numerically: relative error ${err} against ${c.method} (${c.trials} points).`
+    : `Numeric check FAILED: relative error ${err} against ${c.method}. Please report this problem.`;
+}
+
+export function present(r: DifferentiateResult, flags: ReadonlySet<Flag> = new Set()): Presentation {
+  const steps = stepsOf(r);
+  const layout = newer(r).layout;
+  return {
+    kind: r.kind,
+    equation: equationLatex(r),
+    derivative: { latex: r.derivative.latex, text: r.derivative.text, numpy: r.derivative.numpy },
+    shapes: shapesLatex(r.shapes),
+    ...(r.convention ? { convention: `Convention: ${r.convention.text}.` } : {}),
+    ...(layout && ["jacobian", "hessian"].includes(r.kind) ? { layout: layoutNote(layout) } : {}),
+    notes: r.notes.map((n) => `Note: ${blockWording(n)}.`),
+    ...(r.check ? { check: { ok: r.check.ok, text: checkText(r.check) } } : {}),
+    ...(flags.has("steps") ? { steps: steps ?? [] } : {}),
+    ...(flags.has("numpy") ? { numpy: r.derivative.numpy } : {}),
+  };
+}
+
+/** "numerator layout: J is n×m …" → "Numerator layout: J is n×m …."; "H is n×n …" → "Layout: H is n×n …". */
+function layoutNote(layout: string): string {
+  const sentence = /^\w+ layout\b/i.test(layout) ? layout[0]!.toUpperCase() + layout.slice(1) : `Layout: ${layout}`;
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
