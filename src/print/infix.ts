@@ -182,7 +182,10 @@ export function makePrinter(n: Notation): (e: Expr) => string {
   }
 
   function plainProduct(coeff: Rational, given: readonly Expr[]): Printed {
-    const factors = groupChain(given);
+    // a scalar differential reads last, as in −(A + tB)⁻¹B(A + tB)⁻¹ dt (scalars commute)
+    const scalarD = (f: Expr) => f.kind === "d" && isScalarShape(f.shape);
+    const ordered = [...given.filter((f) => !scalarD(f)), ...given.filter(scalarD)];
+    const factors = groupChain(ordered);
     const only = factors[0];
     if (only === undefined) return n.number(coeff);
     const divide = n.coefficients === "divide" && coeff.d !== 1;

@@ -66,7 +66,8 @@ const text: Notation = {
   ones: "𝟏",
   commutation: "K",
   differentialOf: (u) => `d(${u})`,
-  dot: (x, k) => (k === 1 ? `${x}\u0307` : k === 2 ? `${x}\u0308` : `${x}⁽${k}⁾`),
+  // composed (NFC) where Unicode has the letter: Ẋ is one character, as people type it
+  dot: (x, k) => (k === 1 ? `${x}\u0307` : k === 2 ? `${x}\u0308` : `${x}⁽${k}⁾`).normalize("NFC"),
   number: (r) => ({ s: rational(r), prec: r.d === 1 ? Prec.ATOM : Prec.PRODUCT }),
   coefficients: "divide",
   // a/b/c would not read back as a/(bc): the divisor is one atom
