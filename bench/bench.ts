@@ -4,6 +4,10 @@
  * speed cancels out). Run with `npm run bench`.
  */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import { performance } from "node:perf_hooks";
 import { analyze, type DifferentiateOptions } from "../src/api.js";
 import { parse } from "../src/syntax/parse.js";
@@ -64,6 +68,21 @@ export function main(cli: string): void {
   console.log(`  per case, first call: median ${ms(median(first))}   p99 ${ms(quantile(first, 0.99))}`);
   timeSuite("Jacobians and derivatives by a scalar", JACOBIAN_CASES.map((c) => toCase(c)));
   timeSuite("Hessians", HESSIAN_CASES.map((c) => toCase(c, { hessian: true })));
+
+  // an answer key of 100 problems (steps, checks, KaTeX, inlined fonts), through the real CLI
+  const dir = mkdtempSync(join(tmpdir(), "matdiff-bench-"));
+  const problems = join(dir, "problems.yaml");
+  writeFileSync(problems, stringify(GRADIENT_CASES.slice(0, 100).map((c) => ({
+    title: c.id, expr: c.expr, wrt: c.wrt, ...(c.let ? { let: c.let } : {}), ...(c.where ? { where: c.where } : {}), ...(c.symmetric ? { symmetric: c.symmetric } : {}),
+  }))));
+  const keyTimes: number[] = [];
+  for (const format of ["html", "md", "html"] as const) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [cli, "key", problems, "-o", join(dir, `key.${format}`)], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`matdiff key failed: ${r.stderr}`);
+    if (format === "html") keyTimes.push(performance.now() - t0);
+  }
+  console.log(`answer key of 100 problems to self-contained HTML (steps, numeric checks, KaTeX, fonts): ${ms(Math.min(...keyTimes))} wall (target: under 2 s)`);
 
   // CLI wall time against a bare node start, interleaved so both see the same machine load
   const run = (args: string[]) => {

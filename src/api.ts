@@ -17,7 +17,7 @@ import { symmetricGradient, CONVENTION_TEXT, type SymmetricConvention } from "./
 import { simplify, type StopReason, type Step } from "./simplify/index.js";
 import { toLatex } from "./print/latex.js";
 import { toText, nameText } from "./print/text.js";
-import { GREEK_BY_UNICODE } from "./syntax/greek.js";
+import { GREEK, GREEK_BY_UNICODE } from "./syntax/greek.js";
 import { toNumpy } from "./print/numpy.js";
 import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
@@ -63,6 +63,8 @@ export interface DifferentiateOptions {
   readonly hessian?: boolean;
   /** The derivation, step by step, with the rule behind each step. */
   readonly steps?: boolean;
+  /** Include the index form (derivative.index, derivative.einsum); default true. */
+  readonly index?: boolean;
   readonly limits?: Partial<Limits>;
 }
 
@@ -164,6 +166,10 @@ function guardTreeDepth(root: Node): void {
 
 /** Reads a lone symbol in any spelling; null when the text is not one symbol. */
 function symbolName(text: string, limits: Limits): string | null {
+  // the common spellings (x, W_1, theta) need no parser; the rest (\theta, θ, \mathbf{x}) go through it
+  const plain = /^\s*([A-Za-z])(?:_(\d+|[A-Za-z]|\{([A-Za-z0-9]+)\}))?\s*$/.exec(text);
+  if (plain) return plain[2] === undefined ? plain[1]! : `${plain[1]}_${plain[3] ?? plain[2]}`;
+  if (GREEK.has(text.trim())) return text.trim();
   let node: Node;
   try {
     node = parse(text, limits);
@@ -458,7 +464,7 @@ export function differentiate(input: string, options: DifferentiateOptions): Dif
     derivative: {
       ...render(result), shape: formatShape(result.shape),
       numpy: toNumpy(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
-      ...indexFields(a),
+      ...(options.index === false ? {} : indexFields(a)),
     },
     label: conclusionName(a),
     layout: LAYOUT[a.kind](a),

@@ -25,27 +25,15 @@
  *   numerically against the independent oracle.
  */
 
-export interface GradientCase {
-  /** Stable identifier, e.g. "cookbook-61-aT-Xinv-b". */
-  id: string;
-  /** Where the identity comes from: a Cookbook equation, a course, or "derived: ...". */
-  source: string;
-  /** The function, in matdiff's input language. */
-  expr: string;
-  /** The variable. */
-  wrt: string;
-  /** Declarations, as given to `--let`. */
-  let?: string[];
-  /** Definitions, as given to `--where`, in order. */
-  where?: string[];
+import { MC, type CaseInput } from "./case.js";
+
+export interface GradientCase extends CaseInput {
   /** The gradient, in the closed form a textbook prints. */
   expected: string;
   /** Only for a symmetric `wrt`: which convention `expected` uses (default "sym"). */
   symmetric?: "sym" | "cookbook";
-  note?: string;
 }
 
-const MC = "Matrix Cookbook (2012-11-15)";
 
 export const GRADIENT_CASES: GradientCase[] = [
   // ───────────────────────── Cookbook §2.1 determinants ─────────────────────────

@@ -21,14 +21,9 @@
  * against vec(dX)ᵀ H vec(dX) by the runner.
  */
 import type { Pending } from "./jacobians.js";
+import { MC, MN, type CaseInput } from "./case.js";
 
-export interface HessianCase {
-  id: string;
-  source: string;
-  expr: string;
-  wrt: string;
-  let?: string[];
-  where?: string[];
+export interface HessianCase extends CaseInput {
   /** The Hessian in the input language (`K` = commutation matrix of the variable). */
   expected?: string;
   /** The Hessian as toText prints it, when `expected` is absent or prints differently. */
@@ -36,11 +31,8 @@ export interface HessianCase {
   /** d²f[dX, dX] as printed, for a matrix variable. */
   secondDifferentialText?: string;
   pending?: Pending;
-  note?: string;
 }
 
-const MC = "Matrix Cookbook (2012-11-15)";
-const MN = "Magnus & Neudecker, Matrix Differential Calculus (3rd ed., 2019)";
 
 export const HESSIAN_CASES: HessianCase[] = [
   // ───────────────────────────── vector variable ─────────────────────────────

@@ -39,19 +39,9 @@ export type Pending =
   /** matdiff refuses the input (throws). */
   | { readonly kind: "unsupported"; readonly reason: string };
 
-export interface JacobianCase {
-  /** Stable identifier, e.g. "mm-square". */
-  id: string;
-  /** Where the identity comes from: a book section, or "derived: ...". */
-  source: string;
-  /** The function, in matdiff's input language. */
-  expr: string;
-  /** The variable. */
-  wrt: string;
-  /** Declarations, as given to `--let`. */
-  let?: string[];
-  /** Definitions, as given to `--where`, in order. */
-  where?: string[];
+import { MC, MN, type CaseInput } from "./case.js";
+
+export interface JacobianCase extends CaseInput {
   /** "jacobian": vector or matrix f of a vector or matrix; "derivative": anything by a scalar. */
   kind: "jacobian" | "derivative";
   /** The result in the input language (`K` = commutation matrix of the variable), when expressible. */
@@ -59,11 +49,8 @@ export interface JacobianCase {
   /** The result as toText prints it, when `expected` is absent or prints differently. */
   expectedText?: string;
   pending?: Pending;
-  note?: string;
 }
 
-const MC = "Matrix Cookbook (2012-11-15)";
-const MN = "Magnus & Neudecker, Matrix Differential Calculus (3rd ed., 2019)";
 const VEC = `${MC} §10.2.2, vec(AXB) = (Bᵀ ⊗ A) vec(X)`;
 
 export const JACOBIAN_CASES: JacobianCase[] = [

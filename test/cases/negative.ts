@@ -10,22 +10,15 @@
  * and two misprints of the 2012 Matrix Cookbook.
  */
 
-export interface NegativeCase {
-  id: string;
-  source: string;
-  expr: string;
-  wrt: string;
-  let?: string[];
-  where?: string[];
+import { MC, type CaseInput } from "./case.js";
+
+export interface NegativeCase extends CaseInput {
   /** The plausible but wrong gradient. */
   wrong: string;
   /** Only for a symmetric `wrt`: the convention under which `wrong` is judged (default "sym"). */
   symmetric?: "sym" | "cookbook";
-  /** Why it is wrong, and the right answer. */
-  note?: string;
 }
 
-const MC = "Matrix Cookbook (2012-11-15)";
 
 export const NEGATIVE_CASES: NegativeCase[] = [
   {
