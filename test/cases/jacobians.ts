@@ -21,7 +21,7 @@
  * it after elaboration. Identities take the size the context gives them.
  * `expectedText` is the exact printed form (toText), given where `expected`
  * can't be written (the derivative Ẋ of a matrix X(t) has no input syntax; it
- * prints as X + U+0307 COMBINING DOT ABOVE, spelled "X\u0307" here) or
+ * prints as the composed letter Ẋ, U+1E8A, the NFC form of X + U+0307 COMBINING DOT ABOVE) or
  * prints differently from it. Hadamard and Kronecker products bind looser
  * than the matrix product, so their operands are parenthesised where needed.
  *
@@ -823,7 +823,7 @@ export const JACOBIAN_CASES: JacobianCase[] = [
     wrt: "t",
     let: ["X: matrix(t)", "t: scalar"],
     kind: "derivative",
-    expectedText: "tr(X⁻¹X\u0307)",
+    expectedText: "tr(X⁻¹Ẋ)",
   },
   {
     id: "dt-Xt-inverse",
@@ -832,7 +832,7 @@ export const JACOBIAN_CASES: JacobianCase[] = [
     wrt: "t",
     let: ["X: matrix(t)", "t: scalar"],
     kind: "derivative",
-    expectedText: "−X⁻¹X\u0307X⁻¹",
+    expectedText: "−X⁻¹ẊX⁻¹",
   },
   {
     id: "dt-Xt-det",
@@ -841,7 +841,7 @@ export const JACOBIAN_CASES: JacobianCase[] = [
     wrt: "t",
     let: ["X: matrix(t)", "t: scalar"],
     kind: "derivative",
-    expectedText: "det(X) tr(X⁻¹X\u0307)",
+    expectedText: "det(X) tr(X⁻¹Ẋ)",
   },
   {
     id: "dt-Xt-trace-square",
@@ -850,6 +850,6 @@ export const JACOBIAN_CASES: JacobianCase[] = [
     wrt: "t",
     let: ["X: matrix(t)", "t: scalar"],
     kind: "derivative",
-    expectedText: "2 tr(X\u0307X)",
+    expectedText: "2 tr(ẊX)",
   },
 ];
