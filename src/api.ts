@@ -606,7 +606,8 @@ function elaborateWithConventions(root: Node, input: string, opts: ElaborateOpti
   try {
     return elaborate(root, source, opts);
   } catch (err) {
-    if (!(err instanceof MatdiffError) || err.code !== "shape") throw err;
+    // a square-matrix error is about what a symbol is, not its size: the hint to declare it says more
+    if (!(err instanceof MatdiffError) || err.code !== "shape" || err.hint?.startsWith("declare it")) throw err;
     firstError = err;
   }
   const candidates = flippableSymbols(root, opts).slice(0, 6);

@@ -144,7 +144,6 @@ export function renderTex(key: AnswerKey): string {
   const out = [
     "\\documentclass[11pt]{article}",
     "\\usepackage{amsmath,amssymb}",
-    "\\usepackage[margin=2.5cm]{geometry}",
     `\\title{${texProse(key.title)}}`,
     "\\date{}",
     "\\begin{document}",

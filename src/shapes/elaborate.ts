@@ -132,6 +132,22 @@ const isLiteralZero = (n: Node): boolean =>
   (n.type === "number" && Q.parseRational(n.text)?.n === 0)
   || (n.type === "postfix" && (n.op === "pow" || n.op === "epow") && (Q.parseRational(n.exponent ?? "")?.n ?? 0) > 0 && isLiteralZero(n.arg));
 
+/**
+ * 1/(ab) = a⁻¹b⁻¹ for nonzero scalars: the reciprocal of a product of scalar
+ * factors is the product of their reciprocals. That is the canonical form,
+ * which the printers write over one denominator (`x/(2α)` is ½·α⁻¹·x), so a
+ * printed fraction reads back as the expression it was printed from. A 1×1
+ * matrix chain such as xᵀy is one scalar factor and keeps its reciprocal whole.
+ */
+function reciprocal(r: Expr): Expr {
+  if (r.kind === "num") return E.num(Q.div(Q.ONE, r.value));
+  if (r.kind === "mul") {
+    const { coeff, scalars, chain } = E.splitMul(r);
+    if (chain.length === 0) return E.mul(E.num(Q.div(Q.ONE, coeff)), ...scalars.map(reciprocal));
+  }
+  return E.power(r, -1);
+}
+
 const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"]);
 
 export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}): Elaborated {
@@ -200,7 +216,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
 
   const requireSquare = (n: Node, s: ShapeT, src: SourceText, what: string, span: Span) => {
     if (!dims.unify(s.rows, s.cols)) {
-      fail(src, "shape", `${what} needs a square matrix, but ${snippet(src, n.span)} is ${show(s)} at ${where(src, n.span.start)}`, span);
+      // a lone symbol that is a vector by convention was probably meant as a matrix
+      const hint = n.type === "ident" && !decls.has(n.name) && dims.isOne(s.cols) ? `declare it with --let "${n.name}: matrix"`
+        : n.type === "ident" && !decls.has(n.name) ? `declare it with --let "${n.name}: square"` : undefined;
+      fail(src, "shape", `${what} needs a square matrix, but ${snippet(src, n.span)} is ${show(s)} at ${where(src, n.span.start)}`, span, hint);
     }
   };
 
@@ -432,7 +451,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "/":
             // a divisor that folds to 0, like (1 − 1) or 0², is caught here; literal 0 during inference
             if (E.isZero(r)) fail(info!.src, "number", `division by zero: ${snippet(info!.src, n.right.span)} is 0`, n.right.span);
-            return E.mul(l, r.kind === "num" ? E.num(Q.div(Q.ONE, r.value)) : E.power(r, -1));
+            return E.mul(l, reciprocal(r));
           case "hadamard": return E.hadamard(l, r);
           case "kron": return E.kron(l, r);
         }
