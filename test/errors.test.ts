@@ -101,6 +101,12 @@ const CASES: readonly ErrorCase[] = [
     code: "shape", message: "the trace needs a square matrix, but x is n×1 at 1:4", span: [0, 5], exit: EXIT.input,
   },
   {
+    // issue 5: a vector used as a matrix suggests the declaration, and is not silently read as a scalar
+    name: "trace of an undeclared vector", expr: "tr(x)", wrt: "x",
+    code: "shape", message: "the trace needs a square matrix, but x is n×1 at 1:4", span: [0, 5], exit: EXIT.input,
+    hint: 'declare it with --let "x: matrix"',
+  },
+  {
     name: "inverse of a non-square matrix", expr: "tr(A^{-1})", wrt: "A", let: ["A: m x n"],
     code: "shape", message: "the inverse needs a square matrix, but A is m×n at 1:4", span: [3, 9], exit: EXIT.input,
   },
