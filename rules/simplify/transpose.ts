@@ -21,7 +21,7 @@ export const TRANSPOSE_RULES: readonly RewriteRule[] = [
     apply: (e) => {
       if (e.kind !== "transpose" || e.arg.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e.arg);
-      return E.mul(E.num(coeff), ...scalars, ...chain.reverse().map(E.transpose));
+      return E.mul(E.num(coeff), ...scalars, ...chain.slice().reverse().map(E.transpose));
     },
   },
   {

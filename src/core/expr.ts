@@ -88,6 +88,18 @@ export type Expr =
 export type Kind = Expr["kind"];
 export type ExprOf<K extends Kind> = Extract<Expr, { kind: K }>;
 
+/**
+ * Rebuilding found a divisor (the argument of an inverse or a negative power)
+ * that is identically 0, such as ‖u − u‖ in the derivative of ‖u − u‖: the
+ * value is undefined. The library words it as a user error (api.ts).
+ */
+export class DivisionByZero extends Error {
+  constructor(readonly divisor: Expr) {
+    super("division by an expression that is identically 0");
+    this.name = "DivisionByZero";
+  }
+}
+
 /** A broken invariant inside the engine: always a bug, never the user's fault. */
 export class InternalError extends Error {
   constructor(message: string) {
@@ -209,8 +221,26 @@ export const neg = (a: Expr) => mul(num(-1), a);
 // ---------------------------------------------------------------------------
 // Products
 
+export interface SplitProduct {
+  readonly coeff: Rational;
+  readonly scalars: readonly Expr[];
+  readonly chain: readonly Expr[];
+}
+
+/** Expressions are immutable, so each one's split is computed once (every product rule asks for it). */
+const splits = new WeakMap<Expr, SplitProduct>();
+
 /** Splits a product into coefficient, scalar factors and matrix chain. */
-export function splitMul(e: Expr): { coeff: Rational; scalars: Expr[]; chain: Expr[] } {
+export function splitMul(e: Expr): SplitProduct {
+  let s = splits.get(e);
+  if (!s) {
+    s = computeSplit(e);
+    splits.set(e, s);
+  }
+  return s;
+}
+
+function computeSplit(e: Expr): SplitProduct {
   if (e.kind === "num") return { coeff: e.value, scalars: [], chain: [] };
   if (e.kind !== "mul") return isScalarShape(e.shape) ? { coeff: Q.ONE, scalars: [e], chain: [] } : { coeff: Q.ONE, scalars: [], chain: [e] };
   let coeff = Q.ONE;
@@ -286,7 +316,7 @@ export function mul(...factors: Expr[]): Expr {
   return mulNode(all, resultShape);
 }
 
-function mulNode(factors: Expr[], s: Shape): Mul {
+function mulNode(factors: readonly Expr[], s: Shape): Mul {
   return intern(`*|${ids(factors)}`, (id) => ({ kind: "mul", id, shape: s, factors }));
 }
 
@@ -346,6 +376,8 @@ export function power(a: Expr, p: Rational | number): Expr {
     return num(acc);
   }
   if (a.kind === "identity") return a;
+  // 0ᵏ = 0 for k ≥ 1 (a negative power of 0 stays unevaluated: it is undefined, not 0)
+  if (a.kind === "zero" && r.n > 0) return a;
   // (a^p)^q = a^(pq) holds for integer q (for scalars with real p it also needs a ≥ 0 unless q is an integer)
   if (a.kind === "power" && Q.isInt(r)) return power(a.arg, Q.mul(a.exp, r));
   return intern(`^|${a.id}|${ratKey(r)}`, (id) => ({ kind: "power", id, shape: a.shape, arg: a, exp: r }));
@@ -390,6 +422,7 @@ export function hpower(a: Expr, p: Rational | number): Expr {
   if (r.n === 1 && r.d === 1) return a;
   if (r.n === 0) return ones(a.shape);
   if (a.kind === "ones") return a;
+  if (a.kind === "zero" && r.n > 0) return a;
   // (t^a)^b = t^(ab) entrywise only for integer b (else (t²)^½ = |t|, not t)
   if (a.kind === "hpower" && Q.isInt(r)) return hpower(a.arg, Q.mul(a.exp, r));
   return intern(`.^|${a.id}|${ratKey(r)}`, (id) => ({ kind: "hpower", id, shape: a.shape, arg: a, exp: r }));
@@ -503,6 +536,8 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
   const same = kids.length === children(e).length && kids.every((k, i) => k === children(e)[i]);
   if (same) return e;
   const k0 = kids[0]!;
+  const divides = e.kind === "inverse" || ((e.kind === "power" || e.kind === "hpower") && e.exp.n < 0);
+  if (divides && isZero(k0)) throw new DivisionByZero(children(e)[0]!);
   switch (e.kind) {
     case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return e;
     case "add": return add(...kids);
