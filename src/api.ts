@@ -13,7 +13,7 @@ import { parseDeclaration, type Declaration } from "./shapes/declarations.js";
 import { elaborate, conventionalRank, flippableSymbols, nodesInOrder, DEFAULT_MAX_POWER, type Definition, type ElaborateOptions, type Elaborated } from "./shapes/elaborate.js";
 import { differential, expandDefinitions } from "./calculus/differential.js";
 import { frobeniusGradient } from "./calculus/gradient.js";
-import { symmetricGradient, CONVENTION_TEXT, type SymmetricConvention } from "./calculus/symmetric.js";
+import { symmetricGradient, diagonalGradient, CONVENTION_TEXT, type SymmetricConvention } from "./calculus/symmetric.js";
 import { simplify, type StopReason, type Step } from "./simplify/index.js";
 import { toLatex } from "./print/latex.js";
 import { toText, nameText } from "./print/text.js";
@@ -249,12 +249,23 @@ export interface Analysis {
 }
 
 export function analyze(input: string, options: DifferentiateOptions): Analysis {
+  return asUserErrors(() => analyzeUnguarded(input, options));
+}
+
+/** Engine conditions the user caused, as MatdiffErrors. */
+function asUserErrors<T>(run: () => T): T {
   try {
-    return analyzeUnguarded(input, options);
+    return run();
   } catch (err) {
     // the last line of defence behind the depth and size limits: never a raw stack overflow
     if (err instanceof RangeError && /call stack/i.test(err.message)) {
       throw new MatdiffError("limit", "the expression is too deeply nested to process", undefined, { hint: "split it into named parts with --where" });
+    }
+    // e.g. ‖u − u‖: its derivative xᵀdx/‖x‖ divides by it
+    if (err instanceof E.DivisionByZero) {
+      throw new MatdiffError("number", `division by zero: ${toText(err.divisor)} is identically 0`, undefined, {
+        hint: "the expression (or its derivative) divides by it; simplify that part of the input",
+      });
     }
     throw err;
   }
@@ -267,7 +278,12 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   guardTreeDepth(root);
 
   const declarations: Declaration[] = entries(options.let, ":").map((t) =>
-    parseDeclaration(t, (raw) => symbolName(raw, limits) ?? raw.trim()));
+    parseDeclaration(t, (raw) => {
+      const name = symbolName(raw, limits);
+      // as for --where: a name that is not one symbol (`<img …>`, `x y`) declares nothing the expression could use
+      if (name === null) throw new MatdiffError("declaration", `bad --let "${t}": '${raw.trim()}' is not a single symbol`, undefined, { hint: 'e.g. --let "S: symmetric"' });
+      return name;
+    }));
   const definitions = entries(options.where, " =").map((t) => readDefinition(t, limits));
   const seen = new Set<string>();
   for (const d of declarations) {
@@ -308,11 +324,16 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
   const simplifyAll = (e: Expr) => simplify(foldDefinitions(e, el.definitions, el.symbols), { maxSteps: limits.maxSteps, deadline });
   const convention = symmetricX && scalarF ? options.symmetric ?? "sym" : undefined;
+  // dD ranges over diagonal matrices: the gradient in that space is G's diagonal part G ⊙ I, the
+  // analogue of sym(G) for a symmetric S, and what checkGradient expects (both conventions agree on it)
+  const diagonalX = Boolean(X.props.diagonal) && !scalarX && !symmetricX;
+  if (diagonalX && scalarF) notes.push(`${nameText(wrtName)} is diagonal: the gradient is the diagonal part G ⊙ I of the unconstrained gradient G, so that df = ⟨∇f, d${nameText(wrtName)}⟩ for every diagonal d${nameText(wrtName)}`);
 
-  /** First derivative of a scalar f: the gradient (with the symmetric convention) or f′. */
+  /** First derivative of a scalar f: the gradient (with the symmetric convention or the diagonal part) or f′. */
   const firstDerivative = (): Expr => {
     let g = scalarX ? scalarDerivative(df, dX) : frobeniusGradient(df, dX, budget);
     if (convention) g = symmetricGradient(g, convention);
+    if (diagonalX) g = diagonalGradient(g);
     return g;
   };
 
@@ -324,9 +345,10 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
     if (!scalarF) {
       throw new MatdiffError("unsupported", `the Hessian is defined for a scalar function, but this one is ${formatShape(f.shape)}`, { start: 0, end: input.length });
     }
-    if (symmetricX) {
-      throw new MatdiffError("unsupported", `Hessians with respect to a symmetric matrix (${wrtName}) are not supported yet`, undefined, {
-        hint: `drop the symmetric declaration to get the Hessian over all ${formatShape(X.shape)} matrices`,
+    if (symmetricX || diagonalX) {
+      const what = symmetricX ? "symmetric" : "diagonal";
+      throw new MatdiffError("unsupported", `Hessians with respect to a ${what} matrix (${wrtName}) are not supported yet`, undefined, {
+        hint: `drop the ${what} declaration to get the Hessian over all ${formatShape(X.shape)} matrices`,
       });
     }
     kind = "hessian";
@@ -396,9 +418,12 @@ function leftKroneckerDegree(term: Expr, X: Sym): number {
 }
 
 /** The numeric check of an analysis against central finite differences, for every kind. */
-export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; readonly trials?: number } = {}): CheckReport {
+export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; readonly trials?: number; readonly step?: number } = {}): CheckReport {
   const expand = (e: Expr) => asPolynomialsIn(expandDefinitions(e, a.definitions), a.X);
-  const common = { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}) };
+  const common = {
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}),
+    ...(opts.step !== undefined ? { step: opts.step } : {}),
+  };
   const scalarX = isScalarShape(a.X.shape);
   // a first derivative by a scalar is a Jacobian with one column: vec(f′)
   const first = (f: Expr, g: Expr): CheckResult => (scalarX
@@ -441,6 +466,10 @@ const LAYOUT: Record<ResultKind, (a: Analysis) => string> = {
 };
 
 export function differentiate(input: string, options: DifferentiateOptions): DifferentiateResult {
+  return asUserErrors(() => differentiateUnguarded(input, options));
+}
+
+function differentiateUnguarded(input: string, options: DifferentiateOptions): DifferentiateResult {
   const a = analyze(input, options);
   const { f, X, result, convention } = a;
   const dfShown = simplify(a.df, { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
@@ -509,6 +538,16 @@ function renderSteps(a: Analysis): RenderedStep[] {
       const g = render(s.gradient!);
       return { ...base, latex: `\\left\\langle ${g.latex},\\, ${dX.latex} \\right\\rangle`, text: `⟨${g.text}, ${dX.text}⟩` };
     }
+    if (s.display === "entries") {
+      // Σ_{i≤j} G_ij dS_ij: the partials in the independent entries of a symmetric S
+      const g = render(s.gradient!);
+      const x = render(a.X);
+      return {
+        ...base,
+        latex: `\\sum_{i \\le j} \\left(${g.latex}\\right)_{ij} \\, \\mathrm{d}${braced(x.latex)}_{ij}`,
+        text: `Σ_{i≤j} (${g.text})_{ij} d${x.text}_{ij}`,
+      };
+    }
     if (s.display === "vec") {
       // (I ⊗ X + Xᵀ ⊗ I) vec(dX): a sum (or a lone ⊗) multiplied on the right needs parentheses
       const j = render(s.gradient!);
@@ -524,6 +563,9 @@ function renderSteps(a: Analysis): RenderedStep[] {
   });
 }
 
+/** A LaTeX atom that can take a subscript: `\\Sigma` and `S` as they are, `W_{1}` braced. */
+const braced = (latex: string) => (/^(?:[A-Za-z]|\\[A-Za-z]+)$/.test(latex) ? latex : `{${latex}}`);
+
 function ruleSource(id: string): string {
   return RULE_SOURCES.get(id) ?? "";
 }
@@ -534,6 +576,7 @@ const RULE_SOURCES = new Map<string, string>([
   ["trace-cyclic", "Matrix Cookbook (2012-11-15) eq. (16)"],
   ["frobenius", "derived: df = tr(Gᵀ dX) = ⟨G, dX⟩ defines the gradient G"],
   ["symmetric-gradient", "Srinivasan & Panda (2023); Matrix Cookbook (2012-11-15) §2.8.2"],
+  ["diagonal-gradient", "derived: the orthogonal projection onto diagonal matrices, as sym(G) for symmetric ones"],
   ["vec", "Matrix Cookbook (2012-11-15) §10.2.2"],
 ]);
 
@@ -553,7 +596,7 @@ function latexReason(reason: string): string {
   const map: Record<string, string> = {
     "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "#": "\\#", "$": "\\$", "%": "\\%", "&": "\\&", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
     "ᵀ": "$^{\\top}$", "′": "$'$", "⊙": "$\\odot$", "⊗": "$\\otimes$", "∘": "$\\circ$", "⟨": "$\\langle$", "⟩": "$\\rangle$",
-    "−": "$-$", "‖": "$\\|$", "⁻¹": "$^{-1}$", "Ẏ": "$\\dot{Y}$", "σ": "$\\sigma$", "§": "\\S{}",
+    "−": "$-$", "≤": "$\\le$", "‖": "$\\|$", "⁻¹": "$^{-1}$", "Ẏ": "$\\dot{Y}$", "σ": "$\\sigma$", "§": "\\S{}",
   };
   let out = "";
   for (let i = 0; i < reason.length; i++) {
@@ -561,7 +604,8 @@ function latexReason(reason: string): string {
     if (map[two]) { out += map[two]; i++; continue; }
     const c = reason[i]!;
     const greek = GREEK_BY_UNICODE.get(c);
-    out += map[c] ?? (greek ? `$\\${greek}$` : c.charCodeAt(0) < 128 ? c : "");
+    const sub = "₀₁₂₃₄₅₆₇₈₉".indexOf(c);
+    out += map[c] ?? (greek ? `$\\${greek}$` : sub >= 0 ? `$_{${sub}}$` : c.charCodeAt(0) < 128 ? c : "");
   }
   // adjacent inline math merges: "$\theta$$\rangle$" would read as a $$ display delimiter in Markdown
   return out.replace(/(?<!\\)\$\$/g, "");

@@ -21,6 +21,20 @@ export interface SourceSpan {
   readonly end: number;
 }
 
+/**
+ * Characters that are invisible or act on the terminal or on the text around
+ * them: C0 and C1 controls (ESC starts terminal escape sequences) other than
+ * tab and newline, and the Unicode format characters that reorder or hide
+ * text (bidi overrides and isolates, zero-width characters, BOM), which
+ * could make echoed input read otherwise than it is ("Trojan Source").
+ */
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** User text made safe to echo: each invisible or controlling character becomes a visible `\u{202e}`. */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u{${c.charCodeAt(0).toString(16).padStart(4, "0")}}`);
+}
+
 export class MatdiffError extends Error {
   readonly code: ErrorCode;
   readonly start: number | undefined;
@@ -30,12 +44,13 @@ export class MatdiffError extends Error {
   readonly hint: string | undefined;
 
   constructor(code: ErrorCode, message: string, span?: SourceSpan, opts: { hint?: string; source?: string } = {}) {
-    super(message);
+    // messages quote the user's input: what they show must be what is there
+    super(visible(message));
     this.name = "MatdiffError";
     this.code = code;
     this.start = span?.start;
     this.end = span?.end;
-    this.hint = opts.hint;
+    this.hint = opts.hint === undefined ? undefined : visible(opts.hint);
     this.source = opts.source;
   }
 }
@@ -59,8 +74,10 @@ export function caretDisplay(text: string, start: number, end: number): string {
   const lineStart = text.lastIndexOf("\n", Math.max(0, start - 1)) + 1;
   let lineEnd = text.indexOf("\n", start);
   if (lineEnd < 0) lineEnd = text.length;
-  const line = text.slice(lineStart, lineEnd);
-  const from = [...text.slice(lineStart, start)].length;
-  const width = Math.max(1, [...text.slice(start, Math.min(end, lineEnd))].length);
+  if (text[lineEnd - 1] === "\r" && lineEnd - 1 >= start) lineEnd--; // a Windows line end is not part of the line
+  // measured after visible(): an escaped control character is as wide as it is shown
+  const line = visible(text.slice(lineStart, lineEnd));
+  const from = [...visible(text.slice(lineStart, start))].length;
+  const width = Math.max(1, [...visible(text.slice(start, Math.min(end, lineEnd)))].length);
   return `${line}\n${" ".repeat(from)}${"^".repeat(width)}`;
 }

@@ -1,18 +1,11 @@
 /**
  * Derivations (--steps): every step is numerically equal, as a linear form in
  * the differential on random inputs and random directions, to the step
- * before it, so no step can be wrong. Unexpanded d(u) is evaluated through
- * the differential engine; ⟨G, dX⟩ lines through tr(Gᵀ dX); vec lines as
- * J vec(dX) against vec(df).
+ * before it, so no step can be wrong (see test/support/derivation.ts).
  */
 import { describe, it, expect } from "vitest";
-import { analyze, derivationOf, differentiate } from "../src/api.js";
-import * as E from "../src/core/expr.js";
-import type { Expr } from "../src/core/expr.js";
-import { differential, expandDefinitions } from "../src/calculus/differential.js";
-import { innerProduct } from "../src/core/inner.js";
-import { numericallyEqual } from "../src/numeric/check.js";
-import { toText } from "../src/print/text.js";
+import { analyze, differentiate } from "../src/api.js";
+import { compareDerivation } from "./support/derivation.js";
 import { renderKatex } from "./support/pipeline.js";
 
 interface StepCase { expr: string; wrt: string; let?: string[]; where?: string[]; source: string }
@@ -40,32 +33,14 @@ const CASES: StepCase[] = [
   { expr: "log det(X)", wrt: "t", let: ["X: matrix(t)", "t: scalar"], source: "derived: Jacobi's formula for X(t)" },
 ];
 
-/** The value of a derivation line: d(u) expanded by the engine, ⟨G, dX⟩ as tr(Gᵀ dX). */
-function valueOf(e: Expr, ctx: Parameters<typeof differential>[1]): Expr {
-  return E.mapBottomUp(e, (x) => (x.kind === "dop" ? differential(x.arg, ctx).df : x));
-}
-
 describe("derivations: every step equals the one before it", () => {
   it.each(CASES.map((c) => [c.expr, c] as const))("%s", (_e, c) => {
     const a = analyze(c.expr, { wrt: c.wrt, let: c.let ?? [], where: c.where ?? [] });
-    const steps = derivationOf(a);
-    const dX = E.diff(a.X);
-    const ctx = { wrt: new Map([[a.X.name, dX]]), definitions: a.definitions };
-    const expand = (e: Expr) => expandDefinitions(e, a.definitions);
+    const { steps, comparisons } = compareDerivation(a);
     expect(steps.length, "a derivation has a start and at least one step").toBeGreaterThan(1);
-    let previous = expand(valueOf(steps[0]!.expr, ctx));
-    // the first line is df itself
-    expect(numericallyEqual(previous, expand(a.df)).ok).toBe(true);
-    for (const s of steps.slice(1)) {
-      let value: Expr;
-      let against = previous;
-      if (s.display === "frobenius") value = expand(innerProduct(s.gradient!, dX));
-      else if (s.display === "vec") { value = expand(E.mul(s.gradient!, E.vec(dX))); against = E.vec(previous); }
-      else value = expand(valueOf(s.expr, ctx));
-      const r = numericallyEqual(against, value);
-      expect(r.ok, `step "${s.reason}": ${toText(s.expr)} (rel. error ${r.relError})`).toBe(true);
-      if (s.display !== "vec") previous = value;
-      expect(s.reason.length, "every step says why").toBeGreaterThan(0);
+    for (const { step, result, describe } of comparisons) {
+      expect(result.ok, `${describe} (rel. error ${result.relError})`).toBe(true);
+      expect(step.reason.length > 0 || step === steps[0], "every step says why").toBe(true);
     }
   });
 });

@@ -1,6 +1,21 @@
 /** Hadamard products commute: factors take a canonical order so like terms meet. */
 import * as E from "../../src/core/expr.js";
 import type { RewriteRule } from "../../src/calculus/rule.js";
+import * as Q from "../../src/core/rational.js";
+
+/** Structurally diagonal: a diagonal symbol or diag(x), and what products, inverses, powers and sums keep diagonal. */
+function isDiagonal(e: E.Expr): boolean {
+  switch (e.kind) {
+    case "identity": case "diagm": case "zero": return true;
+    case "sym": return Boolean(e.props.diagonal);
+    case "d": return Boolean(e.of.props.diagonal);
+    case "transpose": case "inverse": case "power": return isDiagonal(e.arg);
+    case "add": return e.terms.every(isDiagonal);
+    case "mul": return E.splitMul(e).chain.every(isDiagonal);
+    case "hadamard": return e.factors.some(isDiagonal);
+    default: return false;
+  }
+}
 
 export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
   {
@@ -15,21 +30,20 @@ export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
     },
   },
   {
+    // t ⊙ t.^{−1/2} = t.^{1/2} too: fractional powers are only defined for t > 0, where tᵃtᵇ = tᵃ⁺ᵇ holds
     id: "hadamard-same-base", source: "derived: entrywise tᵃ tᵇ = tᵃ⁺ᵇ", formula: "A \\odot A = A^{\\circ 2}",
     witness: "x .* x", on: ["hadamard"],
     apply: (e) => {
       if (e.kind !== "hadamard") return null;
-      const seen = new Map<number, number>();
-      for (const f of e.factors) seen.set(f.id, (seen.get(f.id) ?? 0) + 1);
-      if ([...seen.values()].every((c) => c === 1)) return null;
-      const done = new Set<number>();
-      const out = [];
+      const baseOf = (f: E.Expr): [E.Expr, Q.Rational] => (f.kind === "hpower" ? [f.arg, f.exp] : [f, Q.ONE]);
+      const powers = new Map<number, [E.Expr, Q.Rational]>();
       for (const f of e.factors) {
-        if (done.has(f.id)) continue;
-        done.add(f.id);
-        out.push(E.hpower(f, seen.get(f.id)!));
+        const [b, p] = baseOf(f);
+        const seen = powers.get(b.id);
+        powers.set(b.id, [b, seen ? Q.add(seen[1], p) : p]);
       }
-      return E.hadamard(...out);
+      if (powers.size === e.factors.length) return null;
+      return E.hadamard(...[...powers.values()].map(([b, p]) => E.hpower(b, p)));
     },
   },
   {
@@ -40,6 +54,16 @@ export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
       const i = e.factors.findIndex((f) => f.kind === "transpose");
       if (i < 0) return null;
       return E.hadamard(...e.factors.map((f, j) => (j === i ? (f as E.Transpose).arg : f)));
+    },
+  },
+  {
+    // the diagonal part of a diagonal matrix is itself: D ⊙ I = D, (2D⁻¹) ⊙ I = 2D⁻¹
+    id: "diagonal-part-of-diagonal", source: "derived: a diagonal matrix is zero off its diagonal", formula: "D \\odot I = D \\text{ for diagonal } D",
+    witness: "D^{-1} .* I", witnessLet: ["D: diagonal"], on: ["hadamard"],
+    apply: (e) => {
+      if (e.kind !== "hadamard" || !e.factors.some((f) => f.kind === "identity")) return null;
+      if (!e.factors.some((f) => f.kind !== "identity" && isDiagonal(f))) return null;
+      return E.hadamard(...e.factors.filter((f) => f.kind !== "identity"));
     },
   },
   {

@@ -156,6 +156,18 @@ export const PRODUCT_RULES: readonly RewriteRule[] = [
     },
   },
   {
+    // scalars commute, so (ab)ᵏ = aᵏbᵏ for integer k; then t/(αt) meets its t. Fractional
+    // powers stay whole: (ab)^{1/2} = a^{1/2}b^{1/2} needs a, b ≥ 0
+    id: "power-of-scalar-product", source: "derived: scalars commute", formula: "(\\alpha \\beta)^{k} = \\alpha^{k} \\beta^{k}",
+    witness: "beta (alpha beta)^{-1}", on: ["power"],
+    apply: (e) => {
+      if (e.kind !== "power" || e.arg.kind !== "mul" || !isScalarShape(e.shape) || e.exp.d !== 1) return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      if (chain.length > 0) return null; // a 1×1 chain xᵀAy is one scalar
+      return E.mul(E.power(E.num(coeff), e.exp), ...scalars.map((x) => E.power(x, e.exp)));
+    },
+  },
+  {
     id: "inverse-of-product", source: "Matrix Cookbook (2012-11-15) eq. (2), all factors square",
     formula: "(A B C)^{-1} = C^{-1} B^{-1} A^{-1}", witness: "(A X B)^{-1}", witnessLet: ["A: square", "B: square"], on: ["inverse"],
     apply: (e) => {

@@ -91,6 +91,13 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
     },
   },
   {
+    // merge-powers writes (A ⊗ B)(A ⊗ B) as (A ⊗ B)², which the mixed product must still reach
+    id: "kron-power", source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product, repeated)", formula: "(A \\otimes B)^{k} = A^{k} \\otimes B^{k}",
+    witness: "(A \\otimes B)^2", on: ["power"],
+    apply: (e) => (e.kind === "power" && e.arg.kind === "kron" && e.arg.factors.every((f) => f.shape.rows === f.shape.cols)
+      ? E.kron(...e.arg.factors.map((f) => E.power(f, e.exp))) : null),
+  },
+  {
     // K_{pm}(A ⊗ B)K_{nq} = B ⊗ A for A m×n, B p×q, so (A ⊗ B)K_{nq} = K_{mp}(B ⊗ A),
     // and K_{mp} = I when A or B is a single row
     id: "commutation-through-kron", source: "derived: Magnus & Neudecker (2019) Theorem 3.9",

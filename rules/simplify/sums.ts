@@ -149,6 +149,9 @@ export const SUM_RULES: readonly RewriteRule[] = [
       // 2Ax + 2Bx = 2(A + B)x and (A + Aᵀ)/2, but −2Φᵀe + 2λθ stays as written
       const sameSign = cs.every((c) => c.n > 0) || cs.every((c) => c.n < 0);
       if (!sameSign && common.d === 1) return null;
+      // a + b + c/2 stays: ½(2a + 2b + c) is what distribute-fraction undoes (more than half
+      // of the terms would come out integral), and the two rules must not undo each other
+      if (common.d !== 1 && cs.filter((c) => c.d === 1).length * 2 > cs.length) return null;
       return E.mul(E.num(common), E.add(...e.terms.map((t) => E.mul(E.num(Q.div(Q.ONE, common)), t))));
     },
   },

@@ -13,7 +13,8 @@
  */
 import * as E from "../core/expr.js";
 import type { Expr, Diff } from "../core/expr.js";
-import { isScalarShape } from "../core/shape.js";
+import { isScalarShape, shape, type Dim } from "../core/shape.js";
+import { transposed } from "../simplify/symmetry.js";
 import { innerProduct } from "../core/inner.js";
 import { MatdiffError } from "../errors.js";
 import { Budget } from "../core/budget.js";
@@ -26,7 +27,7 @@ import { makeRuleIndex, rewrite } from "../simplify/engine.js";
  * simplifier) brings them into that form before the extraction.
  */
 const KRONECKER = makeRuleIndex(SIMPLIFY_RULES.filter((r) =>
-  ["transpose-kronecker", "trace-kronecker", "trace-linear", "kron-mixed-product", "transpose-product"].includes(r.id)));
+  ["transpose-kronecker", "trace-kronecker", "trace-linear", "kron-mixed-product", "kron-power", "transpose-product"].includes(r.id)));
 
 function kroneckerNormalForm(df: Expr): Expr {
   return E.contains(df, (x) => x.kind === "kron") ? rewrite(df, KRONECKER, { maxSteps: 1000 }).expr : df;
@@ -79,10 +80,12 @@ export function frobeniusGradient(df: Expr, dx: Diff, budget: Budget = Budget.un
       case "sum":
         visit(E.mul(w, E.ones(e.arg.shape)), e.arg);
         return;
-      case "vec":
-        // ⟨vec(M), vec(E)⟩ = ⟨M, E⟩
-        if (w.kind === "vec" && w.arg.shape.rows === e.arg.shape.rows && w.arg.shape.cols === e.arg.shape.cols) { visit(w.arg, e.arg); return; }
+      case "vec": {
+        // ⟨vec(M), vec(E)⟩ = ⟨M, E⟩, and W = Σ cᵢ vec(Mᵢ) is vec(Σ cᵢ Mᵢ)
+        const m = unvec(w, e.arg.shape.rows, e.arg.shape.cols);
+        if (m) { visit(m, e.arg); return; }
         throw new MatdiffError("unsupported", "this gradient through vec(·) needs the inverse reshaping, which is not supported yet");
+      }
       case "kron":
         throw new MatdiffError("unsupported", "this gradient through a Kronecker product is not supported yet (traces and products of Kronecker products are)");
       default:
@@ -93,4 +96,26 @@ export function frobeniusGradient(df: Expr, dx: Diff, budget: Budget = Budget.un
   if (!isScalarShape(df.shape)) throw new E.InternalError("frobeniusGradient needs a scalar differential");
   visit(E.ONE_NUM, kroneckerNormalForm(df));
   return terms.length ? E.add(...terms) : E.zero(dx.shape);
+}
+
+/**
+ * M with vec(M) = w, when w is written as vec(M), a scalar multiple of one or a
+ * sum of such (2 vec(A) after simplification); null otherwise (a general
+ * mn-vector would need an unvec node).
+ */
+function unvec(w: Expr, rows: Dim, cols: Dim): Expr | null {
+  if (w.kind === "vec") return w.arg.shape.rows === rows && w.arg.shape.cols === cols ? w.arg : null;
+  // the weight arrives as (2 vec(A)ᵀ)ᵀ when dX sat in a row: push the transpose through the product
+  if (w.kind === "transpose") return unvec(transposed(w.arg), rows, cols);
+  if (w.kind === "ones") return E.ones(shape(rows, cols)); // 𝟏 = vec(𝟏), as sum(vec(X)) gives
+  if (w.kind === "add") {
+    const terms = w.terms.map((t) => unvec(t, rows, cols));
+    return terms.every((t): t is Expr => t !== null) ? E.add(...terms) : null;
+  }
+  if (w.kind === "mul") {
+    const { coeff, scalars, chain } = E.splitMul(w);
+    const inner = chain.length === 1 ? unvec(chain[0]!, rows, cols) : null;
+    return inner && E.mul(E.num(coeff), ...scalars, inner);
+  }
+  return null;
 }

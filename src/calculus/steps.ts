@@ -34,9 +34,13 @@ export interface DerivationStep {
   readonly reason: string;
   /** Symbols treated as constants in this step (d of them is 0). */
   readonly constants?: readonly string[];
-  /** How the line is shown when it is not just `expr`: ⟨G, dX⟩, vec(dF) = J vec(dX). */
-  readonly display?: "frobenius" | "vec";
-  /** For "frobenius" lines: G. */
+  /**
+   * How the line is shown when it is not just `expr`: ⟨G, dX⟩, vec(dF) = J vec(dX),
+   * or Σ_{i≤j} G_ij dS_ij (the Cookbook's partials in the independent entries of a
+   * symmetric S, which is df for symmetric dS but not ⟨G, dS⟩).
+   */
+  readonly display?: "frobenius" | "vec" | "entries";
+  /** For "frobenius", "vec" and "entries" lines: G. */
   readonly gradient?: Expr;
 }
 
@@ -89,7 +93,10 @@ export function derive(input: DerivationInput): DerivationStep[] {
   const depends = (e: Expr): boolean => E.contains(e, (x) => x.kind === "sym" && (varies(x) || (definitions.has(x.name) && depends(definitions.get(x.name)!))), memo);
 
   const steps: DerivationStep[] = [];
-  let current: Expr = f.kind === "sym" ? (f === X ? dX : E.zero(f.shape)) : E.diffOf(f);
+  // a --where name (f = e) starts as d(e), which its definition expands
+  let current: Expr = f.kind === "sym" && !definitions.has(f.name)
+    ? (f === X ? dX : f.props.dependsOn === X.name ? E.mul(E.dotted(f), dX) : E.zero(f.shape))
+    : E.diffOf(f);
   steps.push({ expr: current, rules: [], reason: "" });
 
   // expand every outermost d(u) by one rule, until none is left
@@ -115,7 +122,13 @@ export function derive(input: DerivationInput): DerivationStep[] {
         return kids.length ? E.rebuild(e, kids.map(expand)) : e;
       }
       const u = e.arg;
-      if (u.kind === "sym") { note("definition"); return E.diffOf(definitions.get(u.name)!); }
+      if (u.kind === "sym") {
+        // d(e) for a --where name: d of its definition; a definition that is itself a symbol (e = x) is d of that symbol
+        const body = definitions.get(u.name);
+        if (!body) throw new E.InternalError(`d(${u.name}) of a symbol that is not a --where name`);
+        note("definition");
+        return body.kind === "sym" ? child(body) : E.diffOf(body);
+      }
       const rule = ruleFor(u);
       if (!rule) throw new E.InternalError(`no differential rule for ${u.kind}`);
       note(rule.id);
@@ -153,12 +166,15 @@ export function derive(input: DerivationInput): DerivationStep[] {
         expr: rotated, rules: ["frobenius"], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
         display: "frobenius", gradient: G,
       });
+      if (X.props.diagonal && !input.convention && G !== input.result) {
+        merged.push({ expr: rotated, rules: ["diagonal-gradient"], reason: "for diagonal dD: ⟨G, dD⟩ = ⟨G ∘ I, dD⟩", display: "frobenius", gradient: input.result });
+      }
       if (input.convention && G !== input.result) {
-        merged.push({
-          expr: rotated, rules: ["symmetric-gradient"],
-          reason: input.convention === "sym" ? "for symmetric dS: ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩" : "Cookbook §2.8.2 convention G + Gᵀ − G ∘ I",
-          display: "frobenius", gradient: input.result,
-        });
+        // for symmetric dS, ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩ = Σ_{i≤j} (G + Gᵀ − G ∘ I)_ij dS_ij; the
+        // Cookbook form is not a Frobenius partner of dS (⟨G + Gᵀ − G ∘ I, dS⟩ ≠ df), so its line sums the entries
+        merged.push(input.convention === "sym"
+          ? { expr: rotated, rules: ["symmetric-gradient"], reason: "for symmetric dS: ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩", display: "frobenius", gradient: input.result }
+          : { expr: rotated, rules: ["symmetric-gradient"], reason: "for symmetric dS: ⟨G, dS⟩ = Σ_{i≤j} (G + Gᵀ − G ∘ I)_ij dS_ij (Cookbook §2.8.2)", display: "entries", gradient: input.result });
       }
       break;
     }

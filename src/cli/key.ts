@@ -10,6 +10,7 @@ import { dirname, join, extname } from "node:path";
 import { readProblemSet } from "../key/problems.js";
 import { solveProblems, failureLines, renderMarkdown, renderHtml, renderTex, renderJson } from "../key/key.js";
 import type { CliIO } from "./main.js";
+import { visible } from "../errors.js";
 
 const FORMATS = ["md", "html", "tex", "json"] as const;
 type KeyFormat = (typeof FORMATS)[number];
@@ -42,7 +43,9 @@ export async function inlinedKatexCss(): Promise<string> {
   });
 }
 
-export async function keyMain(argv: readonly string[], io: CliIO): Promise<number> {
+export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<number> {
+  // messages quote file names, options and problem text: control and bidi characters are shown, not obeyed
+  const io: CliIO = { ...ioRaw, stderr: (text) => ioRaw.stderr(visible(text)) };
   let parsed;
   try {
     parsed = parseArgs({

@@ -4,7 +4,8 @@
  */
 import { parseArgs } from "node:util";
 import { differentiate, resultName, type DifferentiateResult } from "../api.js";
-import { MatdiffError, caretDisplay } from "../errors.js";
+import { MatdiffError, caretDisplay, visible } from "../errors.js";
+import { safeJson } from "../print/json.js";
 import { InternalError } from "../core/expr.js";
 import { VERSION } from "../version.js";
 import { nameText } from "../print/text.js";
@@ -56,7 +57,8 @@ Exit codes: 0 success, 1 bad input, 2 bad command line, 3 check failed, 4 intern
 `;
 
 function usageError(io: CliIO, message: string): number {
-  io.stderr(`matdiff: ${message}\nTry 'matdiff --help'.\n`);
+  // messages quote the command line: control characters and bidi overrides are shown, not obeyed
+  io.stderr(`matdiff: ${visible(message)}\nTry 'matdiff --help'.\n`);
   return EXIT.usage;
 }
 
@@ -135,8 +137,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return err.code === "declaration" || err.code === "wrt" ? EXIT.usage : EXIT.input;
     }
     const e = err instanceof Error ? err : new Error(String(err));
-    const message = e instanceof InternalError ? e.message : `internal error (this is a bug in matdiff): ${e.message}`;
-    if (format === "json") io.stdout(`${JSON.stringify({ ok: false, error: { code: "internal", message } })}\n`);
+    const message = visible(e instanceof InternalError ? e.message : `internal error (this is a bug in matdiff): ${e.message}`);
+    if (format === "json") io.stdout(`${safeJson({ ok: false, error: { code: "internal", message } })}\n`);
     io.stderr(`matdiff: ${message}\n${e.stack ?? ""}\nPlease report it with the command line that caused it.\n`);
     return EXIT.bug;
   }
@@ -159,7 +161,7 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
   const name = resultName(r);
   switch (format) {
     case "json":
-      return `${JSON.stringify(r, null, 2)}\n`;
+      return `${safeJson(r, 2)}\n`;
     case "numpy":
       return `${r.derivative.numpy}\n`;
     case "index":
@@ -192,7 +194,7 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
 
 export function formatError(err: MatdiffError, expr: string, format: Format, color: boolean): string {
   if (format === "json") {
-    return `${JSON.stringify({
+    return `${safeJson({
       ok: false,
       error: {
         code: err.code, message: err.message,

@@ -111,19 +111,42 @@ export class InternalError extends Error {
 // ---------------------------------------------------------------------------
 // Hash-consing
 
+/**
+ * Structural equality is identity (`===`) for as long as the process runs (an
+ * editor's preview, the playground), also past the table's size bound. The
+ * table is a plain map, bounded: when full, its nodes are retired to a map of
+ * weak references and the table starts afresh; a retired node that is still in
+ * use (held by a cache, a constant such as ONE_NUM, or an expression being
+ * worked on) is found there and comes back, instead of getting a twin that is
+ * equal but not identical — clearing the table outright did that, so after
+ * 500,000 nodes num(1) was no longer ONE_NUM and a dX built before the clear
+ * was not the dX after it. Retired nodes nobody uses are collected, and their
+ * entries swept out at the next retirement.
+ */
 const table = new Map<string, Expr>();
+const retired = new Map<string, WeakRef<Expr>>();
 let nextId = 1;
 
-/** Bound on the intern table; clearing it only costs sharing, never correctness. */
+/** Nodes the table holds strongly before it retires them (a pause of a few hundred ms, once per that many new nodes). */
 const TABLE_LIMIT = 500_000;
 
 function intern<E extends Expr>(key: string, make: (id: number) => E): E {
   const found = table.get(key);
   if (found) return found as E;
-  if (table.size >= TABLE_LIMIT) table.clear();
+  if (retired.size) {
+    const back = retired.get(key)?.deref();
+    if (back) { table.set(key, back); return back as E; }
+  }
+  if (table.size >= TABLE_LIMIT) retire();
   const e = make(nextId++);
   table.set(key, e);
   return e;
+}
+
+function retire(): void {
+  for (const [key, ref] of retired) if (ref.deref() === undefined) retired.delete(key);
+  for (const [key, e] of table) retired.set(key, new WeakRef(e));
+  table.clear();
 }
 
 const dimKey = (s: Shape) => `${s.rows},${s.cols}`;

@@ -10,7 +10,8 @@
 import katex from "katex";
 import { differentiate, type DifferentiateResult, type Rendered } from "../api.js";
 import { nameText } from "../print/text.js";
-import { MatdiffError, caretDisplay } from "../errors.js";
+import { MatdiffError, caretDisplay, visible } from "../errors.js";
+import { safeJson } from "../print/json.js";
 import type { KeyProblem, Location, ProblemSet } from "./problems.js";
 import { VERSION } from "../version.js";
 
@@ -76,6 +77,37 @@ export function failureLines(key: AnswerKey): string[] {
 }
 
 // ---------------------------------------------------------------------------
+// User math in problem texts
+
+/**
+ * Commands that reach outside a formula — links and URLs, raw HTML, images,
+ * files and the shell, macro definitions (\def\a{\a}\a never ends) — which
+ * the $…$ math of a problem's text may not use in any key. Anything else must
+ * also be math KaTeX knows (so no TeX primitive such as \input or \write gets
+ * into the .tex key).
+ */
+const UNSAFE_MATH = /\\(?:href|url|includegraphics|html[A-Za-z]*|def|gdef|edef|xdef|let|futurelet|newcommand|renewcommand|providecommand|DeclareMathOperator|newenvironment|renewenvironment|input|include|write|immediate|openin|openout|read|catcode|csname|expandafter|special|verb)(?![A-Za-z])/;
+
+/**
+ * The math of a `$…$` span in user prose if it is safe to pass on, or null to
+ * show the span as text. For HTML and Markdown, `<` and `>` are spelled \lt
+ * and \gt (so no markup can form); LaTeX itself wants them as they are.
+ */
+function userMath(tex: string, html: boolean): string | null {
+  if (UNSAFE_MATH.test(tex)) return null;
+  const out = html ? tex.replace(/</g, "\\lt ").replace(/>/g, "\\gt ") : tex;
+  try {
+    katex.renderToString(out, { throwOnError: true, strict: "ignore", trust: false, maxExpand: 100, maxSize: 10 });
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Prose with inline math: `$…$` spans (on one line) alternate with text. */
+const proseParts = (s: string) => visible(s).split(/(\$[^$\n]+\$)/).map((part, i) => ({ math: i % 2 === 1, part }));
+
+// ---------------------------------------------------------------------------
 // Shared pieces
 
 const verdict = (r: DifferentiateResult) =>
@@ -99,25 +131,62 @@ function facts(r: DifferentiateResult): { label: string; text: string }[] {
 // ---------------------------------------------------------------------------
 // Markdown: $$…$$ display math, which GitHub, VS Code, Obsidian and Jupyter render
 
+/**
+ * User text as Markdown text, never markup: `< > &` as entities and
+ * `\\ [ ] $ \` * _` backslash-escaped, so no raw HTML, link, image, autolink,
+ * math or emphasis can come from it (the HTML key escapes the same text as HTML).
+ */
+function mdText(s: string): string {
+  return visible(s).replace(/[\\[\]<>&$`*_]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`));
+}
+
+/** A problem's prose: text escaped, `$…$` kept when it is safe math (else escaped as text). */
+function mdProse(s: string): string {
+  return proseParts(s).map(({ math, part }) => {
+    const tex = math ? userMath(part.slice(1, -1), true) : null;
+    return tex === null ? mdText(part) : `$${tex}$`;
+  }).join("");
+}
+
+/** A one-line heading: a newline in a title would end the heading. */
+const mdLine = (s: string) => mdText(s.replace(/\s*\n\s*/g, " "));
+
+/** Inline code holding any text: fenced with more backticks than the text has in a row. */
+function mdCode(s: string): string {
+  const text = visible(s).replace(/\n/g, " ");
+  const fence = "`".repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  // CommonMark strips one space each side, which lets the text start or end with a backtick
+  const pad = /^[` ]|[` ]$/.test(text) ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** A fenced code block holding any text (its fence longer than any backtick run inside). */
+function mdBlock(s: string): string[] {
+  const text = visible(s);
+  const fence = "`".repeat(Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  return [fence, text, fence];
+}
+
 export function renderMarkdown(key: AnswerKey): string {
-  const out: string[] = [`# ${key.title}`, "", `_${summary(key)}_`, ""];
-  for (const f of key.unreadable) out.push(`> **Unreadable problem** at line ${f.location.line}: ${f.message}`, "");
+  const out: string[] = [`# ${mdLine(key.title)}`, "", `_${mdText(summary(key))}_`, ""];
+  for (const f of key.unreadable) out.push(`> **Unreadable problem** at line ${f.location.line}: ${mdText(f.message)}`, "");
   key.entries.forEach((e, i) => {
-    out.push(`## ${i + 1}. ${e.problem.title ?? `Problem ${i + 1}`}`, "");
-    if (e.problem.text) out.push(e.problem.text, "");
+    out.push(`## ${i + 1}. ${e.problem.title !== undefined ? mdLine(e.problem.title) : `Problem ${i + 1}`}`, "");
+    if (e.problem.text) out.push(mdProse(e.problem.text), "");
     const r = e.result;
-    out.push(`Differentiate with respect to $${r?.wrt.latex ?? e.problem.wrt}$:`, "", `$$${r ? `f = ${r.function.latex}` : "\\text{(see below)}"}$$`, "");
-    for (const l of e.problem.let) out.push(`- let ${l}`);
-    for (const w of e.problem.where) out.push(`- where ${w}`);
+    out.push(r ? `Differentiate with respect to $${r.wrt.latex}$:` : `Differentiate ${mdCode(e.problem.expr)} with respect to ${mdCode(e.problem.wrt)}:`, "");
+    if (r) out.push(`$$f = ${r.function.latex}$$`, "");
+    for (const l of e.problem.let) out.push(`- let ${mdCode(l)}`);
+    for (const w of e.problem.where) out.push(`- where ${mdCode(w)}`);
     if (e.problem.let.length || e.problem.where.length) out.push("");
     if (!e.ok) {
-      out.push(`> **Failed** (line ${e.failure.location.line}): ${e.failure.message}`, "");
-      if (e.failure.caret) out.push("```", e.failure.caret, "```", "");
+      out.push(`> **Failed** (line ${e.failure.location.line}): ${mdText(e.failure.message)}`, "");
+      if (e.failure.caret) out.push(...mdBlock(e.failure.caret), "");
       return;
     }
     out.push(`**Answer.**`, "", `$$${answerLatex(e.result)}$$`, "");
     if (e.result.derivation) out.push("**Derivation.**", "", `$$${e.result.derivation.latex.replace(/\n/g, " ")}$$`, "");
-    for (const f of facts(e.result)) out.push(`- *${f.label}:* ${f.text}`);
+    for (const f of facts(e.result)) out.push(`- *${f.label}:* ${mdText(f.text)}`);
     out.push(`- *Check:* ✓ ${verdict(e.result)}`, "");
   });
   return `${out.join("\n").trim()}\n`;
@@ -135,37 +204,45 @@ function summary(key: AnswerKey): string {
 const TEX_SPECIALS: Record<string, string> = {
   "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "#": "\\#", "%": "\\%", "&": "\\&", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
 };
-/** User prose for LaTeX: specials escaped outside $…$, math passed through. */
+/** User or engine text for LaTeX, all of it text: specials escaped (`$` too), non-ASCII dropped (the key needs only amsmath). */
+function texText(s: string): string {
+  return visible(s).replace(/[\\{}#%&_~^$]/g, (c) => TEX_SPECIALS[c] ?? `\\${c}`).replace(/[^\x20-\x7E\n]/g, "");
+}
+
+/** A problem's prose for LaTeX: text escaped, `$…$` passed through when it is safe math (else escaped as text). */
 function texProse(s: string): string {
-  return s.split(/(\$[^$]*\$)/).map((part, i) => (i % 2 ? part : part.replace(/[\\{}#%&_~^$]/g, (c) => TEX_SPECIALS[c] ?? c).replace(/[^\x00-\x7F]/g, ""))).join("");
+  return proseParts(s).map(({ math, part }) => {
+    const tex = math ? userMath(part.slice(1, -1), false) : null;
+    return tex === null ? texText(part) : `$${tex}$`;
+  }).join("");
 }
 
 export function renderTex(key: AnswerKey): string {
   const out = [
     "\\documentclass[11pt]{article}",
     "\\usepackage{amsmath,amssymb}",
-    `\\title{${texProse(key.title)}}`,
+    `\\title{${texProse(key.title.replace(/\s*\n\s*/g, " "))}}`,
     "\\date{}",
     "\\begin{document}",
     "\\maketitle",
-    `\\noindent\\emph{${texProse(summary(key))}}`,
+    `\\noindent\\emph{${texText(summary(key))}}`,
     "",
   ];
   key.entries.forEach((e, i) => {
-    out.push(`\\section*{${i + 1}. ${texProse(e.problem.title ?? `Problem ${i + 1}`)}}`);
+    out.push(`\\section*{${i + 1}. ${texProse((e.problem.title ?? `Problem ${i + 1}`).replace(/\s*\n\s*/g, " "))}}`);
     if (e.problem.text) out.push(texProse(e.problem.text), "");
     const r = e.result;
     if (r) out.push(`Differentiate with respect to $${r.wrt.latex}$:`, `\\[ f = ${r.function.latex} \\]`);
-    for (const l of [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]) out.push(`\\noindent\\texttt{${texProse(l)}}\\\\`);
+    for (const l of [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]) out.push(`\\noindent\\texttt{${texText(l)}}\\\\`);
     if (!e.ok) {
-      out.push(`\\noindent\\textbf{Failed} (line ${e.failure.location.line}): ${texProse(e.failure.message)}`, "");
+      out.push(`\\noindent\\textbf{Failed} (line ${e.failure.location.line}): ${texText(e.failure.message)}`, "");
       return;
     }
     out.push("\\paragraph{Answer.}", `\\[ ${answerLatex(e.result)} \\]`);
     if (e.result.derivation) out.push("\\paragraph{Derivation.}", `\\[ ${e.result.derivation.latex} \\]`);
     out.push("\\begin{itemize}");
-    for (const f of facts(e.result)) out.push(`\\item \\emph{${f.label}:} ${texProse(f.text)}`);
-    out.push(`\\item \\emph{Check:} ${texProse(verdict(e.result))}`, "\\end{itemize}", "");
+    for (const f of facts(e.result)) out.push(`\\item \\emph{${f.label}:} ${texText(f.text)}`);
+    out.push(`\\item \\emph{Check:} ${texText(verdict(e.result))}`, "\\end{itemize}", "");
   });
   out.push("\\end{document}");
   return `${out.join("\n")}\n`;
@@ -175,7 +252,7 @@ export function renderTex(key: AnswerKey): string {
 // JSON
 
 export function renderJson(key: AnswerKey): string {
-  return `${JSON.stringify({
+  return `${safeJson({
     title: key.title,
     problems: key.entries.map((e) => ({
       title: e.problem.title ?? null, text: e.problem.text ?? null, expr: e.problem.expr, wrt: e.problem.wrt,
@@ -183,28 +260,25 @@ export function renderJson(key: AnswerKey): string {
       ...(e.result ? { result: e.result } : {}), ...(!e.ok ? { error: e.failure } : {}),
     })),
     unreadable: key.unreadable,
-  }, null, 2)}\n`;
+  }, 2)}\n`;
 }
 
 // ---------------------------------------------------------------------------
 // HTML: one self-contained, offline file (KaTeX rendered ahead of time, its CSS and fonts inlined)
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+const esc = (s: string) => visible(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
 function math(latex: string, display: boolean): string {
   return katex.renderToString(latex, { displayMode: display, throwOnError: true, strict: "ignore", trust: false, output: "htmlAndMathml" });
 }
 
-/** Prose: escaped, with $…$ rendered as inline math (user math is untrusted: trust false, errors shown as text). */
+/** Prose: escaped, with safe $…$ rendered as inline math (user math is untrusted: see userMath; the rest is shown as text). */
 function htmlProse(s: string): string {
-  return s.split(/(\$[^$\n]+\$)/).map((part, i) => {
-    if (i % 2 === 0) return esc(part).replace(/\n{2,}/g, "</p><p>");
-    try {
-      return katex.renderToString(part.slice(1, -1), { throwOnError: true, strict: "ignore", trust: false, maxExpand: 1000, maxSize: 10 });
-    } catch {
-      return esc(part);
-    }
+  return proseParts(s).map(({ math, part }) => {
+    const tex = math ? userMath(part.slice(1, -1), true) : null;
+    if (tex === null) return esc(part).replace(/\n{2,}/g, "</p><p>");
+    return katex.renderToString(tex, { throwOnError: false, strict: "ignore", trust: false, maxExpand: 100, maxSize: 10 });
   }).join("");
 }
 

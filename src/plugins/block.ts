@@ -20,7 +20,7 @@
  * `BlockError`, so one bad block cannot break the rendering of a document.
  */
 import { differentiate, type DifferentiateOptions, type DifferentiateResult, type Limits } from "../api.js";
-import { MatdiffError, caretDisplay } from "../errors.js";
+import { MatdiffError, caretDisplay, visible } from "../errors.js";
 
 export const FLAGS = ["steps", "check", "numpy", "hessian", "cookbook"] as const;
 export type Flag = (typeof FLAGS)[number];
@@ -176,7 +176,8 @@ export function optionsFor(problem: Problem, defaults: BlockOptions = {}): Diffe
 /** Turns anything thrown while solving into what a renderer shows. */
 export function toBlockError(err: unknown, problem?: Problem): BlockError {
   if (err instanceof BlockSyntaxError) {
-    return { code: "block", message: err.message, ...(err.caret ? { caret: err.caret } : {}), ...(err.hint ? { hint: err.hint } : {}) };
+    // the block's own messages quote its text: control and bidi characters are shown, not obeyed (as in MatdiffError)
+    return { code: "block", message: visible(err.message), ...(err.caret ? { caret: err.caret } : {}), ...(err.hint ? { hint: visible(err.hint) } : {}) };
   }
   if (err instanceof MatdiffError) {
     const text = err.source ?? problem?.expr;
@@ -186,7 +187,7 @@ export function toBlockError(err: unknown, problem?: Problem): BlockError {
     const hint = err.hint ? blockWording(err.hint) : undefined;
     return { code: err.code, message, ...(caret ? { caret } : {}), ...(hint ? { hint } : {}) };
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = visible(err instanceof Error ? err.message : String(err));
   return { code: "internal", message: `internal error (this is a bug in matdiff, please report it): ${message}` };
 }
 

@@ -31,6 +31,10 @@ export const lit = (n: number): DimT => ({ k: "lit", n });
 export const ONE_T = lit(1);
 export const SCALAR_T: ShapeT = { rows: ONE_T, cols: ONE_T };
 
+/** Resolved factors that are certainly equal: one literal, or one variable. */
+const sameFactor = (a: DimT, b: DimT) =>
+  (a.k === "lit" && b.k === "lit" && a.n === b.n) || (a.k === "var" && b.k === "var" && a.v === b.v);
+
 export class DimContext {
   private readonly vars: DimVar[] = [];
 
@@ -102,17 +106,36 @@ export class DimContext {
     if (x.k === "var") return this.bind(x.v, y);
     if (y.k === "var") return this.bind(y.v, x);
     if (x.k === "prod" && y.k === "prod") {
-      // m·n = n·m: products whose factors are all known compare as multisets
-      const ground = (d: DimT): string | null => (d.k === "lit" ? String(d.n) : d.k === "var" && d.v.name ? d.v.name : null);
-      const gx = x.parts.map(ground);
-      const gy = y.parts.map(ground);
-      if (gx.every((g) => g !== null) && gy.every((g) => g !== null)) return gx.sort().join("·") === gy.sort().join("·");
-      return x.parts.length === y.parts.length && x.parts.every((p, i) => this.unify(p, y.parts[i]!));
+      // m·n = n·m: products compare as multisets of factors. Factors both sides share (the
+      // same literal, name or variable) cancel first, so n·p = m·n leaves p = m: the size
+      // of I in I ⊗ X read against an mn×mn context.
+      const xs = this.factors(x), ys = this.factors(y);
+      for (let i = xs.length - 1; i >= 0; i--) {
+        const j = ys.findIndex((d) => sameFactor(d, xs[i]!));
+        if (j >= 0) { xs.splice(i, 1); ys.splice(j, 1); }
+      }
+      const ground = (d: DimT) => d.k === "lit" || (d.k === "var" && d.v.name !== null);
+      if (xs.length === 0 && ys.length === 0) return true;
+      if (xs.length === 0 || ys.length === 0) return [...xs, ...ys].every((d) => this.unify(d, ONE_T));
+      if (xs.length === 1 || ys.length === 1) {
+        const single = xs.length === 1 ? xs[0]! : ys[0]!;
+        const rest = xs.length === 1 ? ys : xs;
+        return this.unify(single, rest.length === 1 ? rest[0]! : { k: "prod", parts: rest });
+      }
+      if (xs.every(ground) && ys.every(ground)) return false;
+      return xs.length === ys.length && xs.every((p, i) => this.unify(p, ys[i]!));
     }
     // a product against a literal: only 1 = 1·1 can be decided symbolically
     const prod = x.k === "prod" ? x : (y as Extract<DimT, { k: "prod" }>);
     const other = x.k === "prod" ? y : x;
     return other.k === "lit" && other.n === 1 && prod.parts.every((p) => this.unify(p, ONE_T));
+  }
+
+  /** The factors of a resolved product, nested products flattened and 1s dropped. */
+  private factors(d: DimT): DimT[] {
+    const r = this.resolve(d);
+    if (r.k === "prod") return r.parts.flatMap((p) => this.factors(p));
+    return r.k === "lit" && r.n === 1 ? [] : [r];
   }
 
   private bind(v: DimVar, d: DimT): boolean {

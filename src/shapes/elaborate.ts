@@ -271,6 +271,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             if (dims.isScalar(l)) return r;
             if (dims.isScalar(r)) return l;
             if (!dims.unify(l.cols, r.rows)) {
+              // a product of sizeless constants that nothing has sized yet (𝟏ᵀv, printed by (𝟏ᵀv)x)
+              // can be a scalar, and here only a scalar fits
+              const sizeless = (s: ShapeT) => !dims.isRigid(s.rows) && !dims.isRigid(s.cols);
+              if (sizeless(l) && dims.unifyShapes(l, SCALAR_T)) return r;
+              if (sizeless(r) && dims.unifyShapes(r, SCALAR_T)) return l;
               const bothColumns = dims.isOne(l.cols) && dims.isOne(r.cols);
               mismatch("·", bothColumns ? `did you mean ${snippet(src, n.left.span)}^T ${snippet(src, n.right.span)}?` : undefined);
             }

@@ -75,6 +75,9 @@ export function rewrite(root: Expr, index: ReadonlyMap<Kind, readonly RewriteRul
     const kids = E.children(e);
     let cur = kids.length ? E.rebuild(e, kids.map(simp)) : e;
     if (cur !== e && done.has(cur.id)) cur = done.get(cur.id)!;
+    // the constructors may rebuild into another kind with new inner nodes (hadamard(2D, I) is
+    // 2·(D ⊙ I)): simplify that node as a whole, so the inner ones meet their rules too
+    else if (cur !== e && cur.kind !== e.kind && !active.has(cur.id)) cur = simp(cur);
     else {
       const rules = index.get(cur.kind) ?? [];
       for (const rule of rules) {

@@ -80,6 +80,13 @@ const SUPERSCRIPT: Readonly<Record<string, string>> = {
 };
 const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
 
+/**
+ * Longest subscript of a name (`W_{out}`, `x_{12}`). Names are printed in
+ * every line of a result and of its derivation, so a 9,000-letter one made
+ * rendering take seconds; no textbook name comes near this.
+ */
+export const MAX_SUBSCRIPT = 32;
+
 const raw = moo.compile({
   ws: { match: /\s+/, lineBreaks: true },
   num: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
@@ -147,6 +154,8 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   let best: string | undefined;
   let bestDistance = allowed + 1;
   for (const c of candidates) {
+    // the distance is at least the difference in length: a 9,000-letter \aaa… is compared with nothing
+    if (Math.abs(c.length - word.length) > allowed) continue;
     const dist = editDistance(word, c);
     if (dist < bestDistance) { best = c; bestDistance = dist; }
   }
@@ -193,6 +202,9 @@ export function tokenize(input: string): Token[] {
     ({ type, value, text: input.slice(offset, end), offset, end });
 
   const push = (t: Token): void => {
+    if (t.type === "sub" && t.value.length > MAX_SUBSCRIPT) {
+      throw new MatdiffError("limit", `a subscript has at most ${MAX_SUBSCRIPT} characters, this one has ${t.value.length}`, { start: t.offset, end: t.end }, { hint: "use a shorter name" });
+    }
     const top = out[out.length - 1];
     if (t.type === "sub" && top?.type === "ident" && !top.value.includes("_")) {
       out[out.length - 1] = make("ident", `${top.value}_${t.value}`, top.offset, t.end);
@@ -271,10 +283,11 @@ export function tokenize(input: string): Token[] {
 
   /** `_2`, `_{12}`, `_i`, `_{ij}`: the subscript attaches to the symbol before it (or reads as a norm's `_F`). */
   function subscript(i: number): number {
+    const pushSub = (text: string, start: number, end: number) => push(make("sub", text, start, end));
     const u = r[i]!;
     const a = r[i + 1];
     if (a?.type === "num" && /^\d+$/.test(a.text)) {
-      push(make("sub", a.text, u.offset, a.end));
+      pushSub(a.text, u.offset, a.end);
       return i + 1;
     }
     if (a?.type === "word") {
@@ -290,7 +303,7 @@ export function tokenize(input: string): Token[] {
       while (r[j]?.type === "num" || r[j]?.type === "word") text += r[j++]!.text;
       const close = r[j];
       if (text !== "" && /^[A-Za-z0-9]+$/.test(text) && close?.type === "rbrace") {
-        push(make("sub", text, u.offset, close.end));
+        pushSub(text, u.offset, close.end);
         return j;
       }
     }
