@@ -38,7 +38,7 @@ export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: 
   const entries: KeyEntry[] = set.problems.map((problem) => {
     try {
       const result = differentiate(problem.expr, {
-        wrt: problem.wrt, let: problem.let, where: problem.where, steps: true,
+        wrt: problem.wrt, let: problem.let, where: problem.where, steps: true, index: false,
         check: opts.seed !== undefined ? { seed: opts.seed } : true,
         ...(problem.hessian ? { hessian: true } : {}), ...(problem.symmetric ? { symmetric: problem.symmetric } : {}),
       });
