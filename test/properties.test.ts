@@ -185,6 +185,12 @@ describe("counterexamples found by the properties", () => {
     for (const text of [toText(a.result), toLatex(a.result)]) expect(roundTrip(a.result, text)).toBe("identical");
   });
 
+  it("(c) 2(𝟏ᵀ vec(A))I loses only the sizes of 𝟏 and I when read back (the documented sizeless merge; the check now handles sizes that are products)", () => {
+    const s = newStats();
+    PROPERTIES[3]!.check({ expr: "sum((‖u‖^2) vec(A))", wrt: "u", let: ["A: n x n", "u: m"], where: [], hessian: true, kind: "s" }, s);
+    expect(s.sizeless).toBe(2);
+  });
+
   it("(d) ‖((β − β)x).^2‖: the differential shown divides by 0, a clear error from differentiate()", () => {
     expect(() => differentiate("‖(x (beta - beta)).^2‖", { wrt: "\\beta", let: ["beta: scalar", "x: n"], hessian: true, steps: true }))
       .toThrow(/^division by zero: .* is identically 0$/);

@@ -30,7 +30,9 @@ export interface StepComparison {
 }
 
 /** Each line of the derivation against the one before it (the first against df). */
-export function compareDerivation(a: Analysis, opts: CheckOptions = {}): { steps: DerivationStep[]; comparisons: StepComparison[] } {
+export function compareDerivation(
+  a: Analysis, opts: CheckOptions = {}, equal: (x: Expr, y: Expr, opts: CheckOptions) => CheckResult = numericallyEqual,
+): { steps: DerivationStep[]; comparisons: StepComparison[] } {
   const steps = derivationOf(a);
   const dX = E.diff(a.X);
   const ctx = { wrt: new Map([[a.X.name, dX]]), definitions: a.definitions };
@@ -38,7 +40,7 @@ export function compareDerivation(a: Analysis, opts: CheckOptions = {}): { steps
   const comparisons: StepComparison[] = [];
   if (steps.length === 0) return { steps, comparisons };
   let previous = expand(valueOf(steps[0]!.expr, ctx));
-  comparisons.push({ step: steps[0]!, index: 0, result: numericallyEqual(previous, expand(a.df), opts), describe: `the first line ${toText(steps[0]!.expr)} against df` });
+  comparisons.push({ step: steps[0]!, index: 0, result: equal(previous, expand(a.df), opts), describe: `the first line ${toText(steps[0]!.expr)} against df` });
   steps.slice(1).forEach((s, i) => {
     let value: Expr;
     let against = previous;
@@ -50,7 +52,7 @@ export function compareDerivation(a: Analysis, opts: CheckOptions = {}): { steps
     }
     else if (s.display === "vec") { value = expand(E.mul(s.gradient!, E.vec(dX))); against = E.vec(previous); }
     else value = expand(valueOf(s.expr, ctx));
-    comparisons.push({ step: s, index: i + 1, result: numericallyEqual(against, value, opts), describe: `step "${s.reason}": ${toText(s.gradient ?? s.expr)}` });
+    comparisons.push({ step: s, index: i + 1, result: equal(against, value, opts), describe: `step "${s.reason}": ${toText(s.gradient ?? s.expr)}` });
     if (s.display !== "vec") previous = value;
   });
   return { steps, comparisons };

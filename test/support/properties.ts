@@ -23,11 +23,11 @@ import katex from "katex";
 import { analyze, checkAnalysis, differentiate, type Analysis, type DifferentiateOptions } from "../../src/api.js";
 import * as E from "../../src/core/expr.js";
 import type { Expr, Sym } from "../../src/core/expr.js";
-import type { Shape } from "../../src/core/shape.js";
+import { shape, type Dim, type Shape } from "../../src/core/shape.js";
 import { formatShape } from "../../src/core/shape.js";
 import { expandDefinitions } from "../../src/calculus/differential.js";
 import { MatdiffError } from "../../src/errors.js";
-import { numericallyEqual, type CheckResult } from "../../src/numeric/check.js";
+import { numericallyEqual, type CheckOptions, type CheckResult } from "../../src/numeric/check.js";
 import { sampleDims } from "../../src/numeric/random.js";
 import { toLatex } from "../../src/print/latex.js";
 import { toText } from "../../src/print/text.js";
@@ -108,6 +108,42 @@ function outOfScope(err: unknown, stats: Stats): void {
 
 const isNoSample = (r: CheckResult) => Number.isNaN(r.relError) && /no valid sample/.test(r.detail ?? "");
 
+/**
+ * Below this relative error a failed numeric comparison is retried at other
+ * random points. A wrong identity or formula is off by O(1) at generic points;
+ * a right one evaluated where it is badly conditioned (det(M³) with κ(M)³, a
+ * cancellation of terms of size 1e8) misses by 1e-8 – 1e-4 at some points and
+ * not at others, so agreement at any other point settles it.
+ */
+const NEAR_MISS = 1e-4;
+const RETRY_SEEDS = [2, 3, 4];
+
+/** numericallyEqual, retried at other points after a near miss; counts the retries that passed. */
+export function equalValues(x: Expr, y: Expr, opts: CheckOptions = {}, stats?: Stats): CheckResult {
+  const r = numericallyEqual(x, y, opts);
+  if (r.ok || !(r.relError < NEAR_MISS)) return r;
+  for (const seed of RETRY_SEEDS) {
+    const again = numericallyEqual(x, y, { ...opts, seed });
+    if (again.ok) { if (stats) stats.illConditioned++; return again; }
+  }
+  return r;
+}
+
+/** Sizes for every dimension name, also those that only occur inside a product (I of size n², with no n-sized symbol). */
+function dimsOf(exprs: readonly Expr[]): Record<string, number> {
+  const names = new Set<string>();
+  const seen = new Set<number>();
+  const visit = (e: Expr) => {
+    if (seen.has(e.id)) return;
+    seen.add(e.id);
+    for (const d of [e.shape.rows, e.shape.cols]) if (typeof d === "string") for (const f of d.split("·")) if (!/^\d+$/.test(f)) names.add(f);
+    E.children(e).forEach(visit);
+  };
+  exprs.forEach(visit);
+  const sizes = [3, 4, 2, 5, 6, 7];
+  return Object.fromEntries([...names].sort().map((n, i) => [n, sizes[i % sizes.length]! + 6 * Math.floor(i / sizes.length)]));
+}
+
 /** Every stage of an analysis, for a failure report. */
 export function report(a: Analysis): string {
   return [
@@ -136,11 +172,11 @@ function timed<T>(stats: Stats, property: string, p: Problem, run: () => T): T {
 
 /**
  * Below this relative error a failed check is retried with smaller
- * finite-difference steps (CHECK_TOL is 1e-6): a symbolic error shows as O(1),
- * the truncation error of finite differences on a badly conditioned f as
- * 1e-6 – 1e-4, which a step of 1e-5 or 1e-6 brings down to 1e-9.
+ * finite-difference steps and at other points (CHECK_TOL is 1e-6): a symbolic
+ * error shows as O(1), the truncation error of finite differences on a badly
+ * conditioned f as 1e-6 – 1e-4, which a step of 1e-5 brings down to 1e-9.
  */
-const NEAR_MISS = 1e-3;
+const FD_NEAR_MISS = 1e-3;
 
 export function matchesFiniteDifferences(p: Problem, stats: Stats): void {
   timed(stats, "finite differences", p, () => {
@@ -148,13 +184,13 @@ export function matchesFiniteDifferences(p: Problem, stats: Stats): void {
     const r = checkAnalysis(a);
     // checkAnalysis reports "no valid sample" as relError Infinity with that detail (one per check it ran)
     if (!r.ok && r.detail && r.detail.split("; ").every((d) => /^no valid sample/.test(d))) skip(stats, "noSample", "finite differences: no valid sample");
-    if (!r.ok && r.relError < NEAR_MISS) {
+    if (!r.ok && r.relError < FD_NEAR_MISS) {
       // a wrong formula is off by O(1); a right one can miss by 1e-5 where f is badly conditioned
-      // (exp(W⁻³): the truncation error grows with f's higher derivatives), and then finite
-      // differences with a smaller step, at the same points and to the same tolerance, settle it
-      const again = [1e-5, 1e-6].map((step) => checkAnalysis(a, { step }));
+      // (exp(W⁻³): the truncation error grows with f's higher derivatives): finite differences with
+      // a smaller step at the same points, or the same check at other points, settle it
+      const again = [...[1e-5, 1e-6].map((step) => checkAnalysis(a, { step })), ...RETRY_SEEDS.map((seed) => checkAnalysis(a, { seed }))];
       if (again.some((x) => x.ok)) { stats.illConditioned++; return; }
-      throw new PropertyFailure("(a) finite differences", p, `${report(a)}\n  check      relative error ${r.relError}, and ${again.map((x) => x.relError.toExponential(1)).join(", ")} with steps 1e-5, 1e-6`);
+      throw new PropertyFailure("(a) finite differences", p, `${report(a)}\n  check      relative error ${r.relError}; ${again.map((x) => x.relError.toExponential(1)).join(", ")} with steps 1e-5, 1e-6 and at seeds ${RETRY_SEEDS.join(", ")}`);
     }
     if (!r.ok) throw new PropertyFailure("(a) finite differences", p, `${report(a)}\n  check      relative error ${r.relError} ${r.detail ?? ""}`);
   });
@@ -172,7 +208,7 @@ export function simplificationPreservesValue(p: Problem, stats: Stats): void {
     const failures: string[] = [];
     let valid = 0;
     const compare = (what: string, x: Expr, y: Expr) => {
-      const r = numericallyEqual(expand(x), expand(y), { dims });
+      const r = equalValues(expand(x), expand(y), { dims }, stats);
       if (isNoSample(r)) return;
       valid++;
       if (!r.ok) failures.push(`  ${what}: ${toText(x)}  ≠  ${toText(y)}  (relative error ${r.relError})`);
@@ -189,7 +225,7 @@ export function simplificationPreservesValue(p: Problem, stats: Stats): void {
     }
     compare("df → shown df", a.df, shown);
     // the derivation of --steps, line by line
-    for (const c of compareDerivation(a, { dims }).comparisons) {
+    for (const c of compareDerivation(a, { dims }, (x, y, o) => equalValues(x, y, o, stats)).comparisons) {
       if (isNoSample(c.result)) continue;
       valid++;
       if (!c.result.ok) failures.push(`  derivation ${c.describe} (relative error ${c.result.relError})`);
@@ -209,7 +245,7 @@ export function constructedExpressionsKeepValue(seed: number, stats: Stats): voi
   const start = performance.now();
   let failure: string | null;
   try {
-    failure = simplifyKeepsValue(e);
+    failure = simplifyKeepsValue(e, stats);
   } catch (err) {
     // (A − A)⁻¹ is undefined, and simplify() says so
     if (err instanceof E.DivisionByZero) skip(stats, "divisionByZero", "division by an identically zero expression");
@@ -222,12 +258,13 @@ export function constructedExpressionsKeepValue(seed: number, stats: Stats): voi
   if (failure) throw new Error(`simplification changes the value of a constructed expression (generator seed ${seed}):\n  ${failure}`);
 }
 
-export function simplifyKeepsValue(e: Expr): string | null {
+export function simplifyKeepsValue(e: Expr, stats?: Stats): string | null {
   const s = simplify(e);
-  const r = numericallyEqual(e, s.expr);
+  const dims = dimsOf([e]);
+  const r = equalValues(e, s.expr, { dims }, stats);
   if (r.ok || isNoSample(r)) {
     for (const step of s.steps) {
-      const q = numericallyEqual(step.before, step.after);
+      const q = equalValues(step.before, step.after, { dims }, stats);
       if (!q.ok && !isNoSample(q)) return `step ${step.rule}: ${toText(step.before)} ≠ ${toText(step.after)} (relative error ${q.relError})`;
     }
     return null;
@@ -267,7 +304,7 @@ export function roundTrip(e: Expr, text: string): "identical" | "merged" | strin
     return `${JSON.stringify(text)} does not read back: ${(err as Error).message}`;
   }
   if (back === e) return "identical";
-  const same = numericallyEqual(e, back);
+  const same = equalValues(e, back, { dims: dimsOf([e, back]) });
   if (simplify(back).expr === simplify(e).expr && (same.ok || isNoSample(same))) return "merged";
   return `${JSON.stringify(text)} reads back as ${toText(back)} (numerically ${same.ok ? "equal" : `different, ${same.relError}`})`;
 }
@@ -289,16 +326,31 @@ const unreadable = (e: Expr) => E.contains(e, (x) => x.kind === "commutation" ||
  */
 function withoutSizelessConstants(e: Expr): Expr | null {
   const stand = new Map<number, Expr>();
+  let next = 1;
+  const fresh = (rows: Dim, cols: Dim, props = {}) => E.sym(`Omega_${next++}`, shape(rows, cols), props);
+  const factors = (d: Dim): Dim[] => (typeof d === "number" ? [d] : d.split("·").map((f) => (/^\d+$/.test(f) ? Number(f) : f)));
+  /** A symbol of x's shape; a shape sized by products (n²×1 of vec, mn×pq of ⊗) is built the same way, as a --let cannot declare it. */
+  const placeholder = (x: Expr): Expr | null => {
+    const [r, c] = [factors(x.shape.rows), factors(x.shape.cols)];
+    if (r.length === 1 && c.length === 1) return fresh(x.shape.rows, x.shape.cols, x.kind === "identity" ? { symmetric: true } : {});
+    if (r.length === 2 && x.shape.cols === 1) return E.vec(fresh(r[0]!, r[1]!));
+    if (c.length === 2 && x.shape.rows === 1) return E.transpose(E.vec(fresh(c[0]!, c[1]!)));
+    if (r.length === 2 && c.length === 2) return E.kron(fresh(r[0]!, c[0]!), fresh(r[1]!, c[1]!));
+    return null;
+  };
+  let ok = true;
   const out = E.mapBottomUp(e, (x) => {
     if (x.kind !== "identity" && x.kind !== "ones" && x.kind !== "zero") return x;
     let s = stand.get(x.id);
     if (!s) {
-      s = E.sym(`Omega_${stand.size + 1}`, x.shape, x.kind === "identity" ? { symmetric: true } : {});
+      const p = placeholder(x);
+      if (!p) { ok = false; return x; }
+      s = p;
       stand.set(x.id, s);
     }
     return s;
   });
-  return stand.size ? out : null;
+  return ok && stand.size ? out : null;
 }
 
 export function printedFormsReadBack(p: Problem, stats: Stats): void {
@@ -367,15 +419,17 @@ export function latexRendersInKatex(p: Problem, stats: Stats): void {
 
 /**
  * size(result) ≤ GROWTH_LIMIT · size(raw) + GROWTH_SLACK, counting distinct
- * nodes (E.size; shared subterms once). Simplification may grow an
- * expression a little on purpose — spreading a transpose over a sum
- * ((A + B)ᵀ → Aᵀ + Bᵀ), writing the symmetric convention (G + Gᵀ)/2 out,
- * distributing a scalar — but never by more than a few nodes per node of its
- * input. Measured over 20,000 random problems (npm run fuzz, seeds in the
- * report of issue 5): the largest ratio was below 2; the limit leaves room
- * for the fixed cost of those rewrites on tiny inputs (the slack) while
- * still catching any rewrite that loops or expands (distributing
- * products over sums would square a size, Kronecker expansion multiplies it).
+ * nodes (E.size; shared subterms once). Simplification may grow an expression
+ * a little on purpose — spreading a transpose over a sum ((A + B)ᵀ → Aᵀ + Bᵀ),
+ * writing the symmetric convention (G + Gᵀ)/2 out, distributing a fraction —
+ * but never by more than a few nodes. Measured (issue 5 report): over 5,000
+ * problems size(result) − 2·size(raw) was at most −1 and the ratio at most 1.5
+ * (1.39 for raws of 10 nodes or more); over four `npm run fuzz` campaigns of
+ * 16,667 cases each, the largest ratio was 2.0, for raws of 2 – 3 nodes
+ * (½α − cos α ↦ ½ + sin α). Twice the raw size plus a constant allowance for
+ * tiny inputs leaves that margin, and still catches any rewrite that expands:
+ * distributing products over sums would square a size, expanding a Kronecker
+ * product or a power multiply it.
  */
 export const GROWTH_LIMIT = 2;
 export const GROWTH_SLACK = 8;
