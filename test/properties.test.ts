@@ -161,7 +161,7 @@ describe("counterexamples found by the properties", () => {
     expect(simplify(a.result).steps).toEqual([]);
     for (const text of [toText(a.result), toLatex(a.result)]) expect(["identical", "merged"]).toContain(roundTrip(a.result, text));
     // and entrywise powers of one base merge: y ⊙ y.^{−1/2} = y.^{1/2}
-    expect(toText(a.result)).toBe("(2(yᵀy.^{1/2})y/‖y‖ + 3‖y‖y.^{1/2})/2");
+    expect(toText(a.result)).toBe("(2(yᵀy.^{1/2})y/‖y‖ + 3·‖y‖y.^{1/2})/2");
   });
 
   it("(a) exp(W⁻³): a near miss of finite differences (2e-6, ill-conditioned) passes with a smaller step", () => {
@@ -191,9 +191,29 @@ describe("counterexamples found by the properties", () => {
     expect(s.sizeless).toBe(2);
   });
 
+  it("(c) ‖y‖ − 2‖y‖ is printed ‖y‖ − 2·‖y‖ (was ambiguous: it also reads ‖y ‖−2‖ y‖, ‖−2‖ being a norm)", () => {
+    const p: Problem = { expr: "e.^2 (‖X - X‖_F - ‖y‖)", wrt: "y", let: ["y: vector n", "X: m x n"], where: ["e = sigmoid(\\sigma(y) ∘ y)"], hessian: false, kind: "V" };
+    expect(toText(analyze(p.expr, optionsOf(p)).result)).toBe("−e.^2 yᵀ/‖y‖ − 2·‖y‖ diag(e.^2 ⊙ (𝟏 − e))(diag(y ⊙ σ(y) ⊙ (𝟏 − σ(y))) + diag(σ(y)))");
+    expect(() => PROPERTIES[3]!.check(p, newStats())).not.toThrow();
+  });
+
+  it("(c) simplification is idempotent when the constructors regroup a product (was: 2uᵀ(uxᵀ sin(x.^2))/α, and 2(uᵀu)xᵀ sin(x.^2)/α when simplified again)", () => {
+    const a = run("(2 u)^T \\frac{u x^T}{alpha} sin(x.^2)", "\\alpha", ["alpha: scalar", "x: n", "u: m"], { hessian: true });
+    const f = simplify(a.f).expr;
+    expect(toText(f)).toBe("2(uᵀu)xᵀ sin(x.^2)/α");
+    expect(simplify(f).steps).toEqual([]);
+    for (const text of [toText(a.f), toLatex(a.f)]) expect(["identical", "merged"]).toContain(roundTrip(a.f, text));
+  });
+
   it("(d) ‖((β − β)x).^2‖: the differential shown divides by 0, a clear error from differentiate()", () => {
     expect(() => differentiate("‖(x (beta - beta)).^2‖", { wrt: "\\beta", let: ["beta: scalar", "x: n"], hessian: true, steps: true }))
       .toThrow(/^division by zero: .* is identically 0$/);
+  });
+
+  it("(a) sin((A + eᵗYᵀY).^3): finite differences with the default step are off by 0.4, with a step of 1e-6 they agree to 1e-8", () => {
+    const a = run("a^T sin((A + exp(t) Y^T Y).^3) b", "Y", ["t: scalar", "Y: matrix m x n"], { hessian: true });
+    expect(checkAnalysis(a).relError).toBeGreaterThan(0.1);
+    expect(checkAnalysis(a, { step: 1e-6 }).relError).toBeLessThan(1e-7);
   });
 
   it("(b) det((Xᵀ − Yᵀ)((t − t)X)): Jacobi's formula divides by a matrix that is identically 0, a clear error", () => {

@@ -56,9 +56,11 @@ export interface Notation {
   fraction(num: Printed, den: Printed): Printed;
   /**
    * Appends factor `next` (printing `cur`) to the product printed so far;
-   * `prev` is the factor before it, null when `acc` is the coefficient.
+   * `prev` is the factor before it, null when `acc` is the coefficient;
+   * `before` is what the line holds before this product (earlier terms of a
+   * sum), whose bars a norm in `next` could pair with.
    */
-  juxtapose(acc: string, next: string, prev: Expr | null, cur: Expr): string;
+  juxtapose(acc: string, next: string, prev: Expr | null, cur: Expr, before: string): string;
 }
 
 const paren = (s: string) => `(${s})`;
@@ -159,12 +161,14 @@ export function makePrinter(n: Notation): (e: Expr) => string {
     ({ s: factors.map((f) => wrap(print(f), Prec.PRODUCT)).join(op), prec: Prec.ELEMWISE });
 
   function sum(terms: readonly Expr[]): Printed {
-    const s = terms.map((t, i) => {
-      if (i === 0) return print(t).s; // a leading −a binds tighter than +
+    let s = "";
+    terms.forEach((t, i) => {
+      if (i === 0) { s = print(t).s; return; } // a leading −a binds tighter than +
       const { negative, coeff, factors } = signed(t);
-      return (negative ? n.minus : n.plus) + wrap(product(coeff, factors), Prec.NEG);
+      const op = negative ? n.minus : n.plus;
+      s += op + wrap(product(coeff, factors, s + op), Prec.NEG);
     });
-    return { s: s.join(""), prec: Prec.SUM };
+    return { s, prec: Prec.SUM };
   }
 
   /**
@@ -172,16 +176,16 @@ export function makePrinter(n: Notation): (e: Expr) => string {
    * matrix chain). Scalar factors with negative exponents form a denominator:
    * x/‖x‖, not ‖x‖⁻¹x.
    */
-  function product(coeff: Rational, factors: readonly Expr[]): Printed {
+  function product(coeff: Rational, factors: readonly Expr[], before = ""): Printed {
     const den = factors.filter(isReciprocal);
-    if (den.length === 0) return plainProduct(coeff, factors);
+    if (den.length === 0) return plainProduct(coeff, factors, before);
     const num = factors.filter((f) => !isReciprocal(f));
-    const top = plainProduct(Q.rat(coeff.n), num);
+    const top = plainProduct(Q.rat(coeff.n), num, before);
     const bottom = plainProduct(Q.rat(coeff.d), den.map((f) => power((f as Power).arg, Q.neg((f as Power).exp))));
     return n.fraction(top, bottom);
   }
 
-  function plainProduct(coeff: Rational, given: readonly Expr[]): Printed {
+  function plainProduct(coeff: Rational, given: readonly Expr[], before = ""): Printed {
     // a scalar differential reads last, as in −(A + tB)⁻¹B(A + tB)⁻¹ dt (scalars commute)
     const scalarD = (f: Expr) => f.kind === "d" && isScalarShape(f.shape);
     const ordered = [...given.filter((f) => !scalarD(f)), ...given.filter(scalarD)];
@@ -195,7 +199,7 @@ export function makePrinter(n: Notation): (e: Expr) => string {
     let prev: Expr | null = null;
     factors.forEach((f, i) => {
       const next = factor(f, i < factors.length - 1, i < factors.length - 1 || divide);
-      acc = acc === "" ? next : n.juxtapose(acc, next, prev, f);
+      acc = acc === "" ? next : n.juxtapose(acc, next, prev, f, before);
       prev = f;
     });
     return { s: divide ? `${acc}/${coeff.d}` : acc, prec: Prec.PRODUCT };

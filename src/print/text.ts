@@ -37,15 +37,16 @@ const power = (r: Rational) =>
 const WORDS = [...KNOWN_FUNCTIONS, ...GREEK.keys()];
 
 /** What goes between two juxtaposed factors: "" when plain juxtaposition reads back the same. */
-function separator(acc: string, next: string, prev: Expr | null, cur: Expr): string {
+function separator(acc: string, next: string, prev: Expr | null, cur: Expr, before = ""): string {
   if (/\d$/.test(acc) && /^\d/.test(next)) return "·"; // 2·3^{1/2}, not 23
   // `σ(…)` is the sigmoid and `dX` a differential; the symbols σ and d are not.
   if (prev?.kind === "sym" && ((prev.name === "sigma" && next.startsWith("(")) || prev.name === "d")) return "·";
   // ‖ opens and closes alike, so once a norm is followed by another factor, a
   // further norm could pair with its bars: ‖a‖ α‖c‖ also reads ‖a ‖α‖ c‖. A `·`
   // cannot stand next to a bar inside a norm, so it rules that reading out.
+  // The bars of earlier terms count too: ‖y‖ − 2‖y‖ also reads ‖y ‖−2‖ y‖ (‖−2‖ is a norm), and ‖y‖ − 2·‖y‖ does not.
   const bars = acc.split("‖").length - 1;
-  if (next.startsWith("‖") && bars > 0 && !(bars === 2 && /‖(?:_F)?$/.test(acc))) return "·";
+  if (next.startsWith("‖") && (before.includes("‖") || (bars > 0 && !(bars === 2 && /‖(?:_F)?$/.test(acc))))) return "·";
   const letters = (acc.match(/[A-Za-z]+$/)?.[0] ?? "") + (next.match(/^[A-Za-z]+/)?.[0] ?? "");
   const spaced =
     prev?.kind === "d" || cur.kind === "d" // A dX B: a differential stands apart
@@ -107,7 +108,7 @@ const text: Notation = {
   },
   // a norm inside a norm is bracketed, ‖(3‖x‖y)‖, or its bars could pair the other way
   norm: (arg, p) => `‖${arg.includes("‖") ? `(${arg})` : arg}‖${p === "F" ? "_F" : ""}`,
-  juxtapose: (acc, next, prev, cur) => acc + separator(acc, next, prev, cur) + next,
+  juxtapose: (acc, next, prev, cur, before) => acc + separator(acc, next, prev, cur, before) + next,
 };
 
 export const toText: (e: Expr) => string = makePrinter(text);

@@ -74,10 +74,18 @@ export function rewrite(root: Expr, index: ReadonlyMap<Kind, readonly RewriteRul
     active.add(e.id);
     const kids = E.children(e);
     let cur = kids.length ? E.rebuild(e, kids.map(simp)) : e;
+    // The constructors normalise as they rebuild, and may make inner nodes no rule has seen:
+    // hadamard(2D, I) is 2·(D ⊙ I); pulling the 2 out of a 1×1 chain (2u)ᵀ(uxᵀs) makes the chain
+    // uᵀ(uxᵀs) anew. Those are simplified too, or the result would depend on where a rewrite happened
+    // (and simplifying it again would change it).
+    for (let round = 0; round < 4 && cur !== e && !done.has(cur.id); round++) {
+      const inner = E.children(cur);
+      if (inner.every((k) => done.get(k.id) === k)) break;
+      const next = E.rebuild(cur, inner.map(simp));
+      if (next === cur) break;
+      cur = next;
+    }
     if (cur !== e && done.has(cur.id)) cur = done.get(cur.id)!;
-    // the constructors may rebuild into another kind with new inner nodes (hadamard(2D, I) is
-    // 2·(D ⊙ I)): simplify that node as a whole, so the inner ones meet their rules too
-    else if (cur !== e && cur.kind !== e.kind && !active.has(cur.id)) cur = simp(cur);
     else {
       const rules = index.get(cur.kind) ?? [];
       for (const rule of rules) {

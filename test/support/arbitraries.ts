@@ -290,7 +290,9 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
      * counterexamples.
      */
     const bounded = (k: "s" | "N" | "V" | "M" | "U" | "KV"): fc.Arbitrary<Term> => {
-      const leaf = k === "KV" ? leafOf("N", symbols).map((a) => callOf("vec", a)) : leafOf(k, symbols);
+      // not a --where name: it stands for any expression (H = −ΣA⁻²), which is what exp may not take
+      const plain = symbols.filter((s) => !DEFINABLE.includes(s));
+      const leaf = k === "KV" ? leafOf("N", plain).map((a) => callOf("vec", a)) : leafOf(k, plain);
       return fc.oneof(depth,
         leaf,
         fc.tuple(pickOf(["sin", "cos", "tanh", "sigmoid"] as const), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
