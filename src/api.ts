@@ -80,6 +80,12 @@ export interface CheckReport {
   readonly trials: number;
   readonly method: string;
   readonly detail?: string;
+  /**
+   * Not ok, yet not shown wrong: no sampled point had f defined and finite
+   * differences settled (sin(σ(e).^{−1/2}) where σ(e) ≈ 1e-20 oscillates
+   * faster than any step resolves), so nothing was compared.
+   */
+  readonly inconclusive?: true;
 }
 
 export interface DifferentiateResult {
@@ -445,12 +451,15 @@ export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; reado
       break;
   }
   const ok = results.every((r) => r.ok);
+  // checkResult marks "no valid sample" with relError NaN
+  const inconclusive = !ok && results.every((r) => r.ok || Number.isNaN(r.relError));
   const relError = Math.max(...results.map((r) => (Number.isNaN(r.relError) ? Infinity : r.relError)));
   const detail = results.map((r) => r.detail).filter(Boolean).join("; ");
   return {
     ok, relError, trials: Math.min(...results.map((r) => r.trials)),
     method: a.kind === "hessian" ? "central finite differences of f and of its gradient on random inputs" : "central finite differences on random inputs",
     ...(ok || !detail ? {} : { detail }),
+    ...(inconclusive ? { inconclusive: true as const } : {}),
   };
 }
 

@@ -104,6 +104,22 @@ describe("success output", () => {
     expect(Number(/error (\S+)/.exec(check)![1])).toBeLessThan(1e-6);
   });
 
+  it("--check refines the finite-difference step where f is steep: sin(exp(4α)) passes (was: FAILED, 9e-4, with one fixed step)", async () => {
+    const r = await cli(["sin(exp(4 alpha))", "--wrt", "alpha", "--check"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(Number(/error (\S+)/.exec(lines(r.stdout).at(-1)!)![1])).toBeLessThan(1e-6);
+  });
+
+  it("--check says inconclusive, not FAILED, where finite differences settle at no point drawn, and exits 3", async () => {
+    // exp(30α) ≥ 3e6 for α ≥ 0.5: sin of it oscillates faster than any step resolves
+    const r = await cli(["sin(exp(30 alpha))", "--wrt", "alpha", "--check"]);
+    expect(r.code).toBe(EXIT.checkFailed);
+    expect(lines(r.stdout).at(-1)).toBe("check: inconclusive: no valid sample in 20 draws; at the last, finite differences did not settle at any step down to 1e-7");
+    expect(r.stderr).toBe("matdiff: check inconclusive: no valid sample in 20 draws; at the last, finite differences did not settle at any step down to 1e-7\n");
+    const json = JSON.parse((await cli(["sin(exp(30 alpha))", "--wrt", "alpha", "--check", "--format", "json"])).stdout);
+    expect(json.check).toMatchObject({ ok: false, inconclusive: true });
+  });
+
   it("--check in JSON reports ok, the error and the method; --seed is accepted", async () => {
     const r = await cli(["x^T A x", "--wrt", "x", "--check", "--seed", "7", "--format", "json"]);
     expect(r.code).toBe(EXIT.ok);
@@ -116,7 +132,7 @@ describe("success output", () => {
     const r = await cli(["--help"]);
     expect(r.code).toBe(EXIT.ok);
     expect(r.stdout).toContain("Usage:\n  matdiff EXPR --wrt X [options]");
-    expect(r.stdout).toContain("Exit codes: 0 success, 1 bad input, 2 bad command line, 3 check failed, 4 internal error (a bug).");
+    expect(r.stdout).toContain("Exit codes: 0 success, 1 bad input, 2 bad command line, 3 check failed or inconclusive, 4 internal error (a bug).");
     expect((await cli(["-h"])).stdout).toBe(r.stdout);
   });
 

@@ -285,6 +285,24 @@ describe("checkGradient", () => {
     expect(wrong.detail).toMatch(/relative error/);
   });
 
+  it("refines the step where f is steep, and where no step settles takes no verdict from that point", () => {
+    const s = sym("s", SCALAR);
+    const steep = (k: number) => {
+      const inner = fn("exp", scale(k, s));
+      return { f: fn("sin", inner), gradient: scale(k, mul(fn("cos", inner), inner)) };
+    };
+    // sin(exp(6s)): |f′| up to 1e6 on s ∈ [0.5, 2]; the default step alone is off by O(1)
+    const six = steep(6);
+    expect(checkGradient({ f: six.f, wrt: s, gradient: six.gradient }).relError).toBeLessThan(1e-7);
+    expect(checkGradient({ f: six.f, wrt: s, gradient: scale(2, six.gradient) }).ok).toBe(false);
+    // sin(exp(30s)): exp(30s) ≥ 3e6, sin of it is rounding noise at any step
+    const thirty = steep(30);
+    const r = checkGradient({ f: thirty.f, wrt: s, gradient: thirty.gradient });
+    expect(r.ok).toBe(false);
+    expect(r.relError).toBeNaN();
+    expect(r.detail).toBe("no valid sample in 20 draws; at the last, finite differences did not settle at any step down to 1e-7");
+  });
+
   it("passes ∇_X aᵀXb = abᵀ (Cookbook eq. 70) on a rectangular X", () => {
     const a = sym("a", shape("m", 1)), b = sym("b", shape("n", 1)), Y = sym("Y", shape("m", "n"));
     const f = mul(transpose(a), Y, b);

@@ -53,7 +53,7 @@ Input: LaTeX or ASCII, mixed freely: det(A), u^T A v, A^3, tr(A^<-1>B),
 \\operatorname{tr}(A^{-1}B), x'*A*x, \\|Ax-y\\|^2, sigmoid(W x + b), A .* B, kron(A, B).
 Uppercase letters are matrices, lowercase vectors, lowercase Greek scalars.
 
-Exit codes: 0 success, 1 bad input, 2 bad command line, 3 check failed, 4 internal error (a bug).
+Exit codes: 0 success, 1 bad input, 2 bad command line, 3 check failed or inconclusive, 4 internal error (a bug).
 `;
 
 function usageError(io: CliIO, message: string): number {
@@ -126,6 +126,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       ...(format === "json" || format === "index" ? {} : { index: false }),
     });
     io.stdout(formatResult(result, format, io.color));
+    if (result.check?.inconclusive) {
+      io.stderr(`matdiff: check inconclusive: ${result.check.detail ?? "no valid sample"}\n`);
+      return EXIT.checkFailed;
+    }
     if (result.check && !result.check.ok) {
       io.stderr(`matdiff: check FAILED: relative error ${result.check.relError.toExponential(2)} against central finite differences\n`);
       return EXIT.checkFailed;
@@ -149,6 +153,7 @@ const style = (on: boolean) => ({
   dim: (s: string) => (on ? `\x1b[2m${s}\x1b[22m` : s),
   red: (s: string) => (on ? `\x1b[31m${s}\x1b[39m` : s),
   green: (s: string) => (on ? `\x1b[32m${s}\x1b[39m` : s),
+  yellow: (s: string) => (on ? `\x1b[33m${s}\x1b[39m` : s),
 });
 
 function groupShapes(shapes: Readonly<Record<string, string>>): string {
@@ -183,7 +188,8 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
       ];
       if (r.convention) lines.push(s.dim(`convention: ${r.convention.text}`));
       for (const note of r.notes) lines.push(s.dim(`note: ${note}`));
-      if (r.check) {
+      if (r.check?.inconclusive) lines.push(`check: ${s.yellow("inconclusive")}: ${r.check.detail ?? "no valid sample"}`);
+      else if (r.check) {
         const verdict = r.check.ok ? s.green("passed") : s.red("FAILED");
         lines.push(`check: ${verdict} (relative error ${r.check.relError.toExponential(1)} against ${r.check.method}, ${r.check.trials} points)`);
       }

@@ -17,6 +17,8 @@
  * h = 1e-4 (times the entry's size when that exceeds 1) both are ≈ 1e-12
  * relative for O(1) inputs, against ≈ 1e-10 for the best plain central
  * difference (h ≈ ε^(1/3)), at twice the evaluations.
+ * Where f is steep (sin(exp(4s)), exp(W⁻³)) h is refined tenfold until D(h)
+ * and D(h/2) agree, and a point where none settles is redrawn (richardson).
  *
  * Tolerances. A wrong formula (a missing transpose, a factor 2, a sign, a
  * swapped product) is off by O(1) relative on generic random inputs, while
@@ -125,7 +127,7 @@ export function checkGradient(opts: GradientCheck): CheckResult {
           if (symmetric && i !== j) y.set(j, i, y.get(j, i) + t);
           return evalFinite(f, withValue(env, wrt.name, y));
         };
-        const slope = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x.get(i, j)))).data[0]!;
+        const slope = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x.get(i, j))), FLOOR * Math.max(1, Math.abs(f0))).data[0]!;
         // ⟨G, E_ij + E_ji⟩ = 2 G_ij for the "sym" gradient; the cookbook entry is the slope itself
         const entry = symmetric && i !== j && !cookbook ? slope / 2 : slope;
         fd.set(i, j, entry);
@@ -174,7 +176,7 @@ export function checkDifferential(opts: DifferentialCheck): CheckResult {
       for (const s of wrt) values.set(s.name, env.values.get(s.name)!.add(dirs.get(s.name)!.scale(t)));
       return evalFinite(f, { ...env, values });
     };
-    const fd = richardson(moved, ((opts.step ?? FD_STEP) * xScale) / Math.max(eScale, Number.MIN_VALUE));
+    const fd = richardson(moved, ((opts.step ?? FD_STEP) * xScale) / Math.max(eScale, Number.MIN_VALUE), FLOOR * Math.max(1, f0.norm()));
     return compare(fd, lin, FLOOR * Math.max(1, f0.norm()));
   });
 }
@@ -245,7 +247,7 @@ export function checkJacobian(opts: JacobianCheck): CheckResult {
         dir.set(r, c, 1);
         if (symmetric) dir.set(c, r, 1);
         const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(dir.scale(t)))).vec();
-        const col = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x.get(r, c))));
+        const col = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x.get(r, c))), FLOOR * Math.max(1, f0.norm()));
         const applied = j.matmul(dir.vec());
         for (let i = 0; i < size; i++) {
           fd.set(i, r + c * x.rows, col.data[i]!);
@@ -285,7 +287,7 @@ function runTrials(opts: CheckOptions, defaultTol: number, exprs: Expr[], trial:
       }
     }
     if (outcome === undefined) {
-      return { ok: false, relError: NaN, trials: t, detail: `no valid sample in ${MAX_RESAMPLES} draws (last: ${reason})` };
+      return { ok: false, relError: NaN, trials: t, detail: `no valid sample in ${MAX_RESAMPLES} draws; at the last, ${reason}` };
     }
     if (typeof outcome === "string") return { ok: false, relError: Infinity, trials: t + 1, detail: outcome };
     if (worst === undefined || !(outcome.relError <= relError)) {
@@ -314,11 +316,29 @@ function withValue(env: Env, name: string, value: Matrix): Env {
   return { ...env, values: new Map(env.values).set(name, value) };
 }
 
-/** Richardson-extrapolated central difference of g at 0 (see the file comment). */
-function richardson(g: (t: number) => Matrix, h: number): Matrix {
-  const d1 = g(h).sub(g(-h)).scale(1 / (2 * h));
-  const d2 = g(h / 2).sub(g(-h / 2)).scale(1 / h);
-  return d2.scale(4 / 3).sub(d1.scale(1 / 3));
+/**
+ * Relative spread between D(h) and D(h/2) below which the Richardson estimate is
+ * trusted: in the asymptotic regime D(h) − D(h/2) ≈ (3/4)ch², so R's own error,
+ * O(h⁴), is then about the square of this, far below CHECK_TOL.
+ */
+const FD_SETTLED = 1e-4;
+const FD_REFINEMENTS = 4;
+
+/**
+ * Richardson-extrapolated central difference of g at 0 (see the file comment),
+ * at the first of the steps h, h/10, h/100, … at which D(h) and D(h/2) agree.
+ * Where f varies on a finer scale than h (sin(σ(e).^{−1/2}) with σ(e) ≈ 1e-9
+ * oscillates with a period of 1e-5), the two disagree and R estimates nothing;
+ * a point where no step settles it is no valid sample, so the check draws
+ * another instead of judging a right answer against a wrong reference.
+ */
+function richardson(g: (t: number) => Matrix, h: number, floor: number): Matrix {
+  for (let k = 0; k < FD_REFINEMENTS; k++, h /= 10) {
+    const d1 = g(h).sub(g(-h)).scale(1 / (2 * h));
+    const d2 = g(h / 2).sub(g(-h / 2)).scale(1 / h);
+    if (d1.sub(d2).norm() <= FD_SETTLED * Math.max(d2.norm(), floor)) return d2.scale(4 / 3).sub(d1.scale(1 / 3));
+  }
+  throw new InvalidSample(`finite differences did not settle at any step down to ${(h * 10).toExponential(0)}`);
 }
 
 function compare(expected: Matrix, actual: Matrix, floor: number): Outcome {

@@ -181,16 +181,13 @@ export function matchesFiniteDifferences(p: Problem, stats: Stats): void {
   timed(stats, "finite differences", p, () => {
     const a = analyzeOrSkip(p, stats);
     const r = checkAnalysis(a);
-    // checkAnalysis reports "no valid sample" as relError Infinity with that detail (one per check it ran)
-    if (!r.ok && r.detail && r.detail.split("; ").every((d) => /^no valid sample/.test(d))) skip(stats, "noSample", "finite differences: no valid sample");
-    if (!r.ok && Number.isFinite(r.relError)) {
-      // Finite differences converge to the true derivative as the step shrinks, until rounding takes
-      // over: a wrong formula stays off by O(1) at any step, while a right one on a badly conditioned f
-      // (sin((A + eᵗYᵀY).^3), exp(W⁻³): the truncation error grows with f's higher derivatives) passes
-      // with a smaller step at the same points. A near miss may also pass at other points.
-      const again = [...[1e-5, 1e-6].map((step) => checkAnalysis(a, { step })), ...(r.relError < FD_NEAR_MISS ? RETRY_SEEDS.map((seed) => checkAnalysis(a, { seed })) : [])];
+    if (r.inconclusive) skip(stats, "noSample", "finite differences: no valid sample");
+    if (!r.ok && r.relError < FD_NEAR_MISS) {
+      // the check already refines its step where f is steep (numeric/check.ts); what remains of a
+      // right answer's error is local (a point near a singularity), so other points settle it
+      const again = RETRY_SEEDS.map((seed) => checkAnalysis(a, { seed }));
       if (again.some((x) => x.ok)) { stats.illConditioned++; return; }
-      throw new PropertyFailure("(a) finite differences", p, `${report(a)}\n  check      relative error ${r.relError} ${r.detail ?? ""}; then ${again.map((x) => x.relError.toExponential(1)).join(", ")} with steps 1e-5, 1e-6${r.relError < FD_NEAR_MISS ? ` and at seeds ${RETRY_SEEDS.join(", ")}` : ""}`);
+      throw new PropertyFailure("(a) finite differences", p, `${report(a)}\n  check      relative error ${r.relError}; then ${again.map((x) => x.relError.toExponential(1)).join(", ")} at seeds ${RETRY_SEEDS.join(", ")}`);
     }
     if (!r.ok) throw new PropertyFailure("(a) finite differences", p, `${report(a)}\n  check      relative error ${r.relError} ${r.detail ?? ""}`);
   });
