@@ -468,11 +468,18 @@ const LAYOUT: Record<ResultKind, (a: Analysis) => string> = {
   derivative: (a) => `entrywise derivative, the shape of f (${formatShape(a.f.shape)})`,
   jacobian: (a) => (a.X.shape.cols === 1 && a.f.shape.cols === 1
     ? `numerator layout: J is ${formatShape(a.result.shape)} with df = J d${nameText(a.X.name)}`
-    : `J = ∂vec(F)/∂vec(${nameText(a.X.name)}) is ${formatShape(a.result.shape)} with vec(dF) = J vec(d${nameText(a.X.name)}); vec stacks columns; K is the commutation matrix, K vec(A) = vec(Aᵀ)`),
+    : `J = ∂vec(F)/∂vec(${nameText(a.X.name)}) is ${formatShape(a.result.shape)} with vec(dF) = J vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
   hessian: (a) => (isScalarShape(a.X.shape) ? "second derivative"
     : a.X.shape.cols === 1 ? `H is ${formatShape(a.result.shape)} with d²f = d${nameText(a.X.name)}ᵀ H d${nameText(a.X.name)}`
-    : `H is ${formatShape(a.result.shape)} with d²f = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns; K is the commutation matrix`),
+    : `H is ${formatShape(a.result.shape)} with d²f = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
 };
+
+/** The layout line explains K where the result has one. */
+function commutationNote(result: Expr): string {
+  if (!E.contains(result, (x) => x.kind === "commutation")) return "";
+  const rectangular = E.contains(result, (x) => x.kind === "commutation" && x.m !== x.n);
+  return `; K is the commutation matrix, K vec(A) = vec(Aᵀ)${rectangular ? ", written K_{m,n} for A m×n" : ""}`;
+}
 
 export function differentiate(input: string, options: DifferentiateOptions): DifferentiateResult {
   return asUserErrors(() => differentiateUnguarded(input, options));

@@ -345,7 +345,7 @@ describe("Kronecker layout against 4×4 Jacobians written out by hand", () => {
       [0, 0, 0, 1],
     ];
     const { text, value } = jacobianAt("X^T");
-    expect(text).toBe("K");
+    expect(text).toBe("K_{n,m}"); // X is n×m here: vec(Xᵀ) = K_{n,m} vec(X)
     close(value, hand);
   });
 

@@ -430,7 +430,7 @@ const LATEX: Spelling = {
 function atomBase(e: Expr, indexed: boolean, s: Spelling): string {
   const p = s.print(e);
   if (!indexed) return e.kind === "add" || e.kind === "logdet" ? `(${p})` : p;
-  const bare = (e.kind === "sym" && !e.name.includes("_")) || ["fn", "diag", "vec", "commutation"].includes(e.kind);
+  const bare = (e.kind === "sym" && !e.name.includes("_")) || (e.kind === "commutation" && e.m === e.n) || ["fn", "diag", "vec"].includes(e.kind);
   return bare ? p : `(${p})`;
 }
 

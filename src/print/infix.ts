@@ -7,7 +7,7 @@
  */
 import { match, P } from "ts-pattern";
 import { splitMul, mul, power, type ElemFn, type Expr, type Inverse, type Power, type Transpose } from "../core/expr.js";
-import { isScalarShape } from "../core/shape.js";
+import { isScalarShape, type Dim } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { Prec } from "../syntax/precedence.js";
@@ -104,6 +104,9 @@ export function splitName(name: string): { base: string; sub: string | null } {
   return i < 0 ? { base: name, sub: null } : { base: name.slice(0, i), sub: name.slice(i + 1).replace(/^\{(.*)\}$/, "$1") };
 }
 
+/** A dimension in a subscript: the product m·n as mn. */
+const dimSub = (d: Dim): string => String(d).split("·").join("");
+
 export function makePrinter(n: Notation): (e: Expr) => string {
   const atom = (s: string): Printed => ({ s, prec: Prec.ATOM });
   const symbol = (name: string) => {
@@ -132,7 +135,8 @@ export function makePrinter(n: Notation): (e: Expr) => string {
       .with({ kind: "zero" }, () => atom(n.zero))
       // a row of ones is the transposed column 𝟏ᵀ, as in 𝟏ᵀx = sum(x)
       .with({ kind: "ones" }, (o) => (o.shape.rows === 1 ? { s: n.ones + n.postfix({ op: "T" }), prec: Prec.POSTFIX } : atom(n.ones)))
-      .with({ kind: "commutation" }, () => atom(n.commutation))
+      // K_{m,n} vec(A) = vec(Aᵀ) for A m×n; the square K_{n,n} is plain K, as in the textbooks
+      .with({ kind: "commutation" }, (k) => atom(k.m === k.n ? n.commutation : n.symbol(n.commutation, `${dimSub(k.m)},${dimSub(k.n)}`)))
       .with({ kind: "dop" }, (d) => ({ s: n.differentialOf(print(d.arg).s), prec: Prec.POSTFIX }))
       .with({ kind: "add" }, (s) => sum(s.terms))
       .with({ kind: P.union("transpose", "inverse") }, (t) => {
