@@ -13,17 +13,10 @@ import { MatdiffError, type ErrorCode } from "../src/errors.js";
 import type { Node } from "../src/syntax/ast.js";
 import { describe as render, formatTree, parse } from "../src/syntax/parse.js";
 import { GRADIENT_CASES } from "./cases/gradients.js";
+import { makeRng } from "../src/numeric/random.js";
 
-/** mulberry32: tiny, seedable, good enough to pick fuzz inputs. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The numeric sampler's mulberry32 stream, so a failure is reproducible from its seed. */
+const prng = (seed: number): (() => number) => makeRng(seed).next;
 
 const ASCII = [..."aAbBxXyTtIeFdz0123456789^_{}()[]\\|'*/.+-,<> \n~"];
 const COMMANDS = [

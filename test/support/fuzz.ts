@@ -101,7 +101,7 @@ export async function fuzz(opts: FuzzOptions, entry: string, log: (line: string)
     const s = r.stats;
     const reasons = s.reasons.map(([k, v]) => `${v}× ${k}`).join("; ");
     log(`${r.property}: out of scope ${s.unsupported} unsupported, ${s.divisionByZero} division by zero, ${s.noSample} no valid sample`
-      + (r.property.startsWith("(a)") ? `; ${s.illConditioned} near misses that passed with a smaller step` : "")
+      + (r.property.startsWith("(a)") ? `; ${s.illConditioned} near misses that passed at other points` : "")
       + (r.property.startsWith("(c)") ? `; merges: ${s.merged} reciprocal, ${s.sizeless} sizeless` : "")
       + (r.property.startsWith("(e)") ? `; largest size(result)/size(raw) ${s.worstGrowth.ratio.toFixed(2)}${s.worstGrowth.problem ? ` for ${commandLine(s.worstGrowth.problem)}` : ""}` : "")
       + (reasons ? `\n    (${reasons})` : ""));

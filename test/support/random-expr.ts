@@ -12,17 +12,10 @@ import * as E from "../../src/core/expr.js";
 import type { Expr, Sym } from "../../src/core/expr.js";
 import { rat, type Rational } from "../../src/core/rational.js";
 import { SCALAR, shape } from "../../src/core/shape.js";
+import { makeRng } from "../../src/numeric/random.js";
 
-/** mulberry32 with a fixed seed, so a failure is reproducible. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The numeric sampler's mulberry32 stream, so a failure is reproducible from its seed. */
+export const prng = (seed: number): (() => number) => makeRng(seed).next;
 
 export type Kind = "s" | "N" | "V" | "R" | "M" | "Mt";
 
