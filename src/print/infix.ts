@@ -118,7 +118,17 @@ export function makePrinter(n: Notation): (e: Expr) => string {
     // and −a ⊙ b = −(a ⊙ b) on the same ladder, so a lone ⊙ or ⊗ needs no parentheses
     negative ? { s: n.neg + wrap(p, Prec.ELEMWISE), prec: Prec.NEG } : p;
 
-  const print = (e: Expr): Printed =>
+  // Expressions are hash-consed and immutable, and a node prints the same wherever it stands (only
+  // `product` looks at its context, through `before`): a derivation prints the same subterms line
+  // after line, so each is printed once per printer.
+  const printed = new WeakMap<Expr, Printed>();
+  const print = (e: Expr): Printed => {
+    let p = printed.get(e);
+    if (p === undefined) printed.set(e, (p = printNode(e)));
+    return p;
+  };
+
+  const printNode = (e: Expr): Printed =>
     match(e)
       .with({ kind: P.union("num", "mul") }, (t) => {
         const { negative, coeff, factors } = signed(t);
