@@ -69,6 +69,7 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
  * The offending line with a caret run under the span:
  *   tr(A B C
  *           ^
+ * cut to a window of CARET_WINDOW characters, marked with …, when longer.
  */
 export function caretDisplay(text: string, start: number, end: number): string {
   const lineStart = text.lastIndexOf("\n", Math.max(0, start - 1)) + 1;
@@ -76,8 +77,19 @@ export function caretDisplay(text: string, start: number, end: number): string {
   if (lineEnd < 0) lineEnd = text.length;
   if (text[lineEnd - 1] === "\r" && lineEnd - 1 >= start) lineEnd--; // a Windows line end is not part of the line
   // measured after visible(): an escaped control character is as wide as it is shown
-  const line = visible(text.slice(lineStart, lineEnd));
+  const line = [...visible(text.slice(lineStart, lineEnd))];
   const from = [...visible(text.slice(lineStart, start))].length;
   const width = Math.max(1, [...visible(text.slice(start, Math.min(end, lineEnd)))].length);
-  return `${line}\n${" ".repeat(from)}${"^".repeat(width)}`;
+  if (line.length <= CARET_WINDOW) return `${line.join("")}\n${" ".repeat(from)}${"^".repeat(width)}`;
+  // a long line is shown as a window that opens a little before the span: 20,000 parentheses and a
+  // caret run as long would bury the message
+  const hi = Math.min(line.length, Math.max(0, from - CARET_CONTEXT) + CARET_WINDOW);
+  const lo = Math.max(0, hi - CARET_WINDOW);
+  const head = lo > 0 ? "…" : "";
+  const shown = head + line.slice(lo, hi).join("") + (hi < line.length ? "…" : "");
+  return `${shown}\n${" ".repeat(head.length + from - lo)}${"^".repeat(Math.max(1, Math.min(width, hi - from)))}`;
 }
+
+/** Longest line caretDisplay shows whole, and how much of it comes before the span when it cuts. */
+const CARET_WINDOW = 100;
+const CARET_CONTEXT = 30;

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { differentiate, type DifferentiateOptions, type DifferentiateResult } from "../src/api.js";
-import { MatdiffError } from "../src/errors.js";
+import { MatdiffError, caretDisplay } from "../src/errors.js";
 
 interface Outcome {
   readonly result?: DifferentiateResult;
@@ -76,6 +76,24 @@ describe("nesting depth", () => {
     const unclosed = run("(".repeat(20_000), { wrt: "x", limits: { maxLength: 100_000 } });
     expect(unclosed.error?.code).toBe("limit");
     for (const r of [long, deep, deeper, unclosed]) expect(r.ms).toBeLessThan(1000);
+  });
+});
+
+describe("the caret display of a long line", () => {
+  it("shows a window of 100 characters around the span, with … where it cuts, not 40,000 characters and a caret run as long", () => {
+    const s = "(".repeat(20_000) + "x" + ")".repeat(20_000);
+    const [line, carets] = caretDisplay(s, 10_000, s.length).split("\n") as [string, string];
+    expect(line).toBe(`…${"(".repeat(100)}…`);
+    expect(carets).toBe(`${" ".repeat(31)}${"^".repeat(70)}`);
+    expect(caretDisplay(s, 200, 201)).toBe(`…${"(".repeat(100)}…\n${" ".repeat(31)}^`);
+  });
+
+  it("keeps a short line whole, and opens the window at the start when the span is near it", () => {
+    expect(caretDisplay("tr(A B C", 8, 9)).toBe("tr(A B C\n        ^");
+    const long = `\\operatorname{Trace}(B) + ${"tr(A) + ".repeat(20)}tr(A)`;
+    const [line, carets] = caretDisplay(long, 14, 19).split("\n") as [string, string];
+    expect(line).toBe(`${long.slice(0, 100)}…`);
+    expect(carets).toBe(`${" ".repeat(14)}^^^^^`);
   });
 });
 
