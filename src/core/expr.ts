@@ -530,6 +530,7 @@ export function diagMat(a: Expr): Expr {
 
 export function vec(a: Expr): Expr {
   if (a.shape.cols === 1) return a;
+  if (a.shape.rows === 1) return transpose(a); // a row's entries stacked are its transpose: vec(xᵀA) = Aᵀx
   const s = shape(mulDim(a.shape.rows, a.shape.cols), 1);
   if (a.kind === "zero") return zero(s);
   return intern(`vec|${a.id}`, (id) => ({ kind: "vec", id, shape: s, arg: a }));

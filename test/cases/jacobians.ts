@@ -653,6 +653,14 @@ export const JACOBIAN_CASES: JacobianCase[] = [
     expectedText: "diag(vec(A))(𝟏 ⊗ I)",
   },
   {
+    id: "rv-row-times-norm",
+    source: "derived: F = (xᵀx)xᵀA is a row; vec(dF) = 2 vec(xᵀA)(xᵀdx) + (xᵀx)Aᵀdx, and vec of a row is its transpose",
+    expr: "x^T x x^T A",
+    wrt: "x",
+    kind: "jacobian",
+    expected: "2 A^T x x^T + (x^T x) A^T",
+  },
+  {
     id: "mv-A-diagx",
     source: "derived: A diag(dx) = A ⊙ (𝟏 dxᵀ), vec = diag(vec A)(I ⊗ 𝟏) dx",
     expr: "A diag(x)",
