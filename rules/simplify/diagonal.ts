@@ -4,6 +4,21 @@ import type { RewriteRule } from "../../src/calculus/rule.js";
 
 export const DIAGONAL_RULES: readonly RewriteRule[] = [
   {
+    // a Hessian of Σᵢ f(xᵢ) arrives as one Diag per product-rule term
+    id: "diag-linear", source: "derived: Diag is linear", formula: "\\operatorname{diag}(a) - 2\\operatorname{diag}(b) = \\operatorname{diag}(a - 2b)",
+    witness: "diag(x) - 2 diag(y)", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      const inside = (t: E.Expr): E.Expr | null => {
+        const { coeff, scalars, chain } = E.splitMul(t);
+        return chain.length === 1 && chain[0]!.kind === "diagm" ? E.mul(E.num(coeff), ...scalars, chain[0].arg) : null;
+      };
+      const merged = e.terms.map(inside);
+      if (merged.filter((m) => m !== null).length < 2) return null;
+      return E.add(E.diagMat(E.add(...merged.filter((m): m is E.Expr => m !== null))), ...e.terms.filter((_, i) => merged[i] === null));
+    },
+  },
+  {
     id: "diag-outer-product", source: "derived: (a bᵀ)ᵢᵢ = aᵢbᵢ", formula: "\\operatorname{diag}(a b^{\\top}) = a \\odot b",
     witness: "diag(x y^T)", on: ["diag"],
     apply: (e) => {

@@ -17,7 +17,52 @@ function isDiagonal(e: E.Expr): boolean {
   }
 }
 
+/** An entrywise product as base → exponent: σ ⊙ (𝟏 − σ).^2 is {σ: 1, 𝟏 − σ: 2}. */
+function entrywisePowers(h: E.Expr): Map<number, [E.Expr, Q.Rational]> {
+  const powers = new Map<number, [E.Expr, Q.Rational]>();
+  for (const f of h.kind === "hadamard" ? h.factors : [h]) {
+    const [b, p] = f.kind === "hpower" ? [f.arg, f.exp] : [f, Q.ONE];
+    const seen = powers.get(b.id);
+    powers.set(b.id, [b, seen ? Q.add(seen[1], p) : p]);
+  }
+  return powers;
+}
+
 export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
+  {
+    // σ ⊙ (𝟏 − σ).^2 − σ.^2 ⊙ (𝟏 − σ) = σ ⊙ (𝟏 − σ) ⊙ (𝟏 − 2σ): only entrywise products, and only a
+    // factor every term has, so a plain sum such as x ⊙ a + x stays as written
+    id: "factor-common-hadamard", source: "derived: ⊙ distributes over +", formula: "a \\odot b^{\\circ 2} - a^{\\circ 2} \\odot b = a \\odot b \\odot (b - a)",
+    witness: "x .* y.^2 - x.^2 .* y", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      const parts = e.terms.map((t) => {
+        const { coeff, scalars, chain } = E.splitMul(t);
+        const h = chain.length === 1 ? chain[0]! : null;
+        return h && (h.kind === "hadamard" || h.kind === "hpower") ? { lead: [E.num(coeff), ...scalars], powers: entrywisePowers(h) } : null;
+      });
+      if (parts.some((p) => p === null)) return null;
+      const all = parts as { lead: E.Expr[]; powers: Map<number, [E.Expr, Q.Rational]> }[];
+      const common: [E.Expr, Q.Rational][] = [];
+      for (const [id, [base, p]] of all[0]!.powers) {
+        let least = p;
+        for (const other of all.slice(1)) {
+          const q = other.powers.get(id)?.[1];
+          least = q === undefined || q.n <= 0 || least.n <= 0 ? Q.ZERO : Q.cmp(q, least) < 0 ? q : least;
+        }
+        if (least.n > 0) common.push([base, least]);
+      }
+      if (common.length === 0) return null;
+      const rests = all.map(({ lead, powers }) => {
+        const left = [...powers.values()].map(([b, p]) => {
+          const c = common.find(([cb]) => cb === b);
+          return E.hpower(b, c ? Q.sub(p, c[1]) : p);
+        });
+        return E.mul(...lead, left.length ? E.hadamard(...left) : E.ones(e.shape));
+      });
+      return E.hadamard(...common.map(([b, p]) => E.hpower(b, p)), E.add(...rests));
+    },
+  },
   {
     id: "order-hadamard-factors", source: "derived: the Hadamard product is entrywise, so it commutes",
     formula: "A \\odot B = B \\odot A", witness: "x .* a", on: ["hadamard"],

@@ -198,7 +198,6 @@ export const HESSIAN_CASES: HessianCase[] = [
     expr: "sum(sigmoid(x))",
     wrt: "x",
     expected: "diag(sigmoid(x) .* (\\mathbf{1} - sigmoid(x)) .* (\\mathbf{1} - 2 sigmoid(x)))",
-    pending: { kind: "form", reason: "prints diag(σ(x) ⊙ (𝟏 − σ(x)).^2) − diag(σ(x).^2 ⊙ (𝟏 − σ(x))): the common factor σ ⊙ (𝟏 − σ) is not collected" },
   },
   {
     id: "h-rayleigh",
