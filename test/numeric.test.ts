@@ -114,6 +114,15 @@ describe("evaluate", () => {
     return m.data[0]!;
   };
 
+  it("refuses a power of an inverse whose condition number to that power is above MAX_CONDITION, and takes one inverse of it", () => {
+    const H = sym("H", n);
+    const nearlySingular: Env = { ...env, values: new Map([["H", Matrix.fromRows([[1, 1], [1, 1 + 1e-4]])]]) }; // κ₁ ≈ 4e4
+    expect(() => evaluate(power(H, -1), nearlySingular)).not.toThrow();
+    expect(() => evaluate(power(H, -2), nearlySingular)).not.toThrow(); // κ² ≈ 1.6e9
+    expect(() => evaluate(power(H, -3), nearlySingular)).toThrow(/^ill-conditioned power: κ₁ = 4\.00e\+4 to the 3$/);
+    expect(() => evaluate(power(H, 3), nearlySingular)).not.toThrow(); // no inverse, no loss
+  });
+
   // One entry per node kind: adding a kind to Expr fails to compile until it is tested here.
   const cases: Record<Kind, () => void> = {
     num: () => expect(value(num(rat(3, 4)))).toBe(0.75),

@@ -23,6 +23,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { test, fc } from "@fast-check/vitest";
 import { analyze, checkAnalysis, differentiate } from "../src/api.js";
 import * as E from "../src/core/expr.js";
+import { rat } from "../src/core/rational.js";
 import { MatdiffError } from "../src/errors.js";
 import { toText } from "../src/print/text.js";
 import { toLatex } from "../src/print/latex.js";
@@ -229,6 +230,22 @@ describe("counterexamples found by the properties", () => {
     const stats = newStats();
     expect(() => PROPERTIES[0]!.check(p, stats)).toThrow(fc.PreconditionFailure);
     expect(stats.noSample).toBe(1);
+  });
+
+  it("(c) ‖x − x‖^{1/2} is 0: a positive power of 0 folds (was: −2·0^{1/2}(y ⊙ Xᵀu), which read back as a matrix power)", () => {
+    expect(E.power(E.ZERO_NUM, rat(1, 2))).toBe(E.ZERO_NUM);
+    const r = differentiate("u^T X (-y.^2) (‖x - x‖^{1/2})", { wrt: "y", let: ["x: n", "y: vector n", "X: m x n", "u: m"] });
+    expect(r.derivative.text).toBe("0");
+  });
+
+  it("(b) H⁻³H² = H⁻¹ with H = sqrt(exp(A))³: at κ(H) ≈ 4e4 the comparison loses 23 digits, so such a sample is redrawn (was: merge-powers off by 5e-3)", () => {
+    const p: Problem = { expr: "sin(det(H^3))", wrt: "\\mathbf{A}", let: ["A: n x n"], where: ["H = \\sqrt{exp(\\mathbf{A})}^{3}"], hessian: false, kind: "s" };
+    const stats = newStats();
+    try {
+      PROPERTIES[1]!.check(p, stats);
+    } catch (err) {
+      expect(err).toBeInstanceOf(fc.PreconditionFailure); // out of scope (no valid sample) is the other acceptable outcome
+    }
   });
 
   it("(b) det((Xᵀ − Yᵀ)((t − t)X)): Jacobi's formula divides by a matrix that is identically 0, a clear error", () => {

@@ -71,3 +71,13 @@ describe("rendered derivations", () => {
     expect(r.derivation!.text.split("\n").at(-1)).toBe("⇒ ∇_A f = −A⁻ᵀBᵀA⁻ᵀ");
   });
 });
+
+describe("like traces meet up to rotation", () => {
+  it("collects tr(dX X²) + tr(X dX X) + tr(X² dX) into 3 tr(dX X²): a power counts as its factors when traces are rotated", () => {
+    const r = differentiate("tr(X^3)", { wrt: "X" });
+    expect(r.differential.text).toBe("3 tr(dX X²)");
+    expect(r.derivative.text).toBe("3(Xᵀ)²");
+    expect(differentiate("tr(X^2 A X)", { wrt: "X" }).differential.text).toBe("tr((dX X + X dX)AX) + tr(X²A dX)"); // no two of the three are rotations of each other
+    expect(differentiate("tr(X^4)", { wrt: "X", check: true }).differential.text).toBe("4 tr(dX X³)");
+  });
+});

@@ -18,16 +18,21 @@ const rotationsOf = (chain: readonly Expr[]): Expr[][] => chain.map((_, i) => [.
  * them: a trace keeps the rotation it was written or derived in.
  */
 export function canonicalTraceKey(e: Expr): Expr {
-  if (e.kind !== "trace" || e.arg.kind !== "mul") return e;
-  const { chain } = E.splitMul(e.arg);
+  if (e.kind !== "trace" || (e.arg.kind !== "mul" && e.arg.kind !== "power")) return e;
+  // X² is X X here: tr(dX X²) and tr(X dX X) are one rotation apart only factor by factor
+  const chain = E.splitMul(e.arg).chain.flatMap((f) =>
+    (f.kind === "power" && Q.isInt(f.exp) && f.exp.n > 1 && f.exp.n <= MAX_EXPANDED_POWER ? Array<Expr>(f.exp.n).fill(f.arg) : [f]));
   let best = chain;
   let bestKey = chain.map(sortKey).join(" ");
   for (const r of rotationsOf(chain).slice(1)) {
     const k = r.map(sortKey).join(" ");
     if (k < bestKey) { best = r; bestKey = k; }
   }
-  return best === chain ? e : E.trace(E.mul(...best));
+  return best === chain && e.arg.kind === "mul" && chain.length === E.splitMul(e.arg).chain.length ? e : E.trace(E.mul(...best));
 }
+
+/** Powers up to this are spelled out factor by factor when traces are compared. */
+const MAX_EXPANDED_POWER = 16;
 
 export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
   {

@@ -399,6 +399,8 @@ export function power(a: Expr, p: Rational | number): Expr {
     return num(acc);
   }
   if (a.kind === "identity") return a;
+  // 0^{1/2} = 0 as 0² is: any positive power (‖x − x‖^{1/2} folds to 0^{1/2}, which must not stay)
+  if (a.kind === "num" && a.value.n === 0 && r.n > 0) return a;
   // 0ᵏ = 0 for k ≥ 1 (a negative power of 0 stays unevaluated: it is undefined, not 0)
   if (a.kind === "zero" && r.n > 0) return a;
   // (a^p)^q = a^(pq) holds for integer q (for scalars with real p it also needs a ≥ 0 unless q is an integer)

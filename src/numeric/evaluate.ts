@@ -5,8 +5,9 @@
  */
 import type { ElemFn, Expr } from "../core/expr.js";
 import type { Rational } from "../core/rational.js";
+import * as Q from "../core/rational.js";
 import { type Dim, formatShape } from "../core/shape.js";
-import { Matrix, NumericError } from "./matrix.js";
+import { Matrix, MAX_CONDITION, NumericError } from "./matrix.js";
 
 export interface Env {
   /** Symbol values by name. */
@@ -139,11 +140,33 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
       const a = ev(e.arg);
       if (a.isScalar) return Matrix.scalar(realPow(a.data[0]!, e.exp));
       if (e.exp.d !== 1) throw new NumericError("unsupported", `non-integer power ${e.exp.n}/${e.exp.d} of a ${a.rows}×${a.cols} matrix`);
+      // H⁻ᵏ loses about k·log10 κ(H) digits, and H⁻³H² against H⁻¹ shows all of them: the bound
+      // that MAX_CONDITION puts on one inverse applies to κ(H)ᵏ, through transposes and nested powers
+      let inverted = e.arg;
+      let k = Math.abs(e.exp.n);
+      for (;;) {
+        if (inverted.kind === "transpose") inverted = inverted.arg;
+        else if (inverted.kind === "power" && Q.isInt(inverted.exp)) { k *= Math.abs(inverted.exp.n); inverted = inverted.arg; }
+        else break;
+      }
+      if (inverted.kind === "inverse" && k > 1) {
+        const cond = ev(inverted.arg).cond1();
+        if (!(cond ** k <= MAX_CONDITION)) throw new NumericError("singular", `ill-conditioned power: κ₁ = ${cond.toExponential(2)} to the ${k}`);
+      }
       return matrixPower(a, e.exp.n);
     }
     case "hpower": return ev(e.arg).map((x) => realPow(x, e.exp));
     case "trace": return Matrix.scalar(ev(e.arg).trace());
-    case "det": return Matrix.scalar(ev(e.arg).det());
+    case "det": {
+      // LU gives det to about κ·ε relative: past MAX_CONDITION, det(H³) and det(H)³ differ in the
+      // 7th digit where both are right (H = sqrt(exp(A))³, κ(H³) ≈ 1e13)
+      const m = ev(e.arg);
+      const cond = m.cond1();
+      if (Number.isFinite(cond) && cond > MAX_CONDITION) {
+        throw new NumericError("singular", `ill-conditioned ${m.rows}×${m.rows} matrix under det (1-norm condition ${cond.toExponential(2)})`);
+      }
+      return Matrix.scalar(m.det());
+    }
     case "logdet": {
       const { sign, logAbs } = ev(e.arg).logAbsDet();
       return Matrix.scalar(sign > 0 ? logAbs : NaN);
