@@ -392,7 +392,7 @@ export function power(a: Expr, p: Rational | number): Expr {
   if (r.n === 0) return scalar ? ONE_NUM : identity(a.shape.rows);
   if (r.n === 1 && r.d === 1) return a;
   if (a.kind === "num" && Q.isInt(r) && Math.abs(r.n) <= 64) {
-    if (a.value.n === 0 && r.n < 0) throw new InternalError("0 to a negative power");
+    if (a.value.n === 0 && r.n < 0) throw new DivisionByZero(a);
     const base = r.n < 0 ? Q.div(Q.ONE, a.value) : a.value;
     let acc = Q.ONE;
     for (let i = 0; i < Math.abs(r.n); i++) acc = Q.mul(acc, base);

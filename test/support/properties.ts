@@ -238,10 +238,12 @@ export function simplificationPreservesValue(p: Problem, stats: Stats): void {
  * e, and every step's before equals its after.
  */
 export function constructedExpressionsKeepValue(seed: number, stats: Stats): void {
-  const e = generator(prng(seed))();
   const start = performance.now();
   let failure: string | null;
+  let e: Expr | undefined;
   try {
+    // the constructors fold as they build, so a divisor may turn out to be 0 already here
+    e = generator(prng(seed))();
     failure = simplifyKeepsValue(e, stats);
   } catch (err) {
     // (A − A)⁻¹ is undefined, and simplify() says so
