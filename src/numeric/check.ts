@@ -17,8 +17,9 @@
  * h = 1e-4 (times the entry's size when that exceeds 1) both are ≈ 1e-12
  * relative for O(1) inputs, against ≈ 1e-10 for the best plain central
  * difference (h ≈ ε^(1/3)), at twice the evaluations.
- * Where f is steep (sin(exp(4s)), exp(W⁻³)) h is refined tenfold until D(h)
- * and D(h/2) agree, and a point where none settles is redrawn (richardson).
+ * Where f is steep (sin(exp(4s)), exp(W⁻³)) or rounding swamps a small slope,
+ * other steps are tried until D(h) and D(h/2) agree, and a point where none
+ * settles is redrawn (richardson).
  *
  * Tolerances. A wrong formula (a missing transpose, a factor 2, a sign, a
  * swapped product) is off by O(1) relative on generic random inputs, while
@@ -318,27 +319,32 @@ function withValue(env: Env, name: string, value: Matrix): Env {
 
 /**
  * Relative spread between D(h) and D(h/2) below which the Richardson estimate is
- * trusted: in the asymptotic regime D(h) − D(h/2) ≈ (3/4)ch², so R's own error,
- * O(h⁴), is then about the square of this, far below CHECK_TOL.
+ * trusted. In the truncation regime D(h) − D(h/2) ≈ (3/4)ch² and R's own error,
+ * O(h⁴), is far smaller; where rounding dominates (a gradient of 1e-6 computed
+ * from terms of 1e2, ‖(I + eeᵀ)⁻²‖²) R is as noisy as the spread itself, so the
+ * spread must sit below the check's tolerance: a tenth of CHECK_TOL.
  */
-const FD_SETTLED = 1e-4;
-const FD_REFINEMENTS = 4;
+const FD_SETTLED = CHECK_TOL / 10;
+/** Steps tried, as multiples of the first: smaller ones cut truncation, a larger one rounding. */
+const FD_STEPS = [1, 0.1, 10, 0.01, 0.001];
 
 /**
  * Richardson-extrapolated central difference of g at 0 (see the file comment),
- * at the first of the steps h, h/10, h/100, … at which D(h) and D(h/2) agree.
- * Where f varies on a finer scale than h (sin(σ(e).^{−1/2}) with σ(e) ≈ 1e-9
- * oscillates with a period of 1e-5), the two disagree and R estimates nothing;
- * a point where no step settles it is no valid sample, so the check draws
- * another instead of judging a right answer against a wrong reference.
+ * at the first step of FD_STEPS at which D(h) and D(h/2) agree. Where f varies
+ * on a finer scale than h (sin(σ(e).^{−1/2}) with σ(e) ≈ 1e-9 oscillates with a
+ * period of 1e-5) or rounding swamps the slope, the two disagree and R
+ * estimates nothing; a point where no step settles it is no valid sample, so
+ * the check draws another instead of judging a right answer against a wrong
+ * reference.
  */
-function richardson(g: (t: number) => Matrix, h: number, floor: number): Matrix {
-  for (let k = 0; k < FD_REFINEMENTS; k++, h /= 10) {
+function richardson(g: (t: number) => Matrix, h0: number, floor: number): Matrix {
+  for (const k of FD_STEPS) {
+    const h = h0 * k;
     const d1 = g(h).sub(g(-h)).scale(1 / (2 * h));
     const d2 = g(h / 2).sub(g(-h / 2)).scale(1 / h);
     if (d1.sub(d2).norm() <= FD_SETTLED * Math.max(d2.norm(), floor)) return d2.scale(4 / 3).sub(d1.scale(1 / 3));
   }
-  throw new InvalidSample(`finite differences did not settle at any step down to ${(h * 10).toExponential(0)}`);
+  throw new InvalidSample(`finite differences did not settle at any step from ${(h0 * Math.max(...FD_STEPS)).toExponential(0)} down to ${(h0 * Math.min(...FD_STEPS)).toExponential(0)}`);
 }
 
 function compare(expected: Matrix, actual: Matrix, floor: number): Outcome {
