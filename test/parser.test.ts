@@ -293,13 +293,13 @@ describe("errors", () => {
     ["A^x y", "syntax", "unexpected 'x' at 1:3", [2, 3]],
     ["A.^T", "syntax", "unexpected 'T' at 1:4", [3, 4]],
     ["A \\top", "syntax", "unexpected '\\top' at 1:3", [2, 6]],
-    ["‖x‖_1 + y", "syntax", "unexpected '_1' at 1:4", [3, 5]],
+    ["‖x‖_3 + y", "syntax", "unexpected '_3' at 1:4", [3, 5]],
     ["(a]", "syntax", "unexpected ']' at 1:3", [2, 3]],
     ["inv A", "syntax", "unexpected 'A' at 1:5", [4, 5]],
     ["2.x", "syntax", "unexpected '.' at 1:2", [1, 2]],
     ["A * -B", "syntax", "unexpected '-' at 1:5", [4, 5]],
     ["tr(A, B)", "syntax", "unexpected ',' at 1:5", [4, 5]],
-    ["|x|", "syntax", "unexpected '|' at 1:1", [0, 1]],
+    ["|x", "syntax", "unclosed '|' opened at 1:1", [0, 1]],
     ["A_1_2", "syntax", "unexpected '_2' at 1:4", [3, 5]],
     ["a + ", "syntax", "unexpected end of input at 1:5: expected an expression", [4, 4]],
     ["A^", "syntax", "unexpected end of input at 1:3: expected an exponent", [2, 2]],
@@ -346,8 +346,11 @@ describe("errors", () => {
 
   it("only treat a glued, function-like word as a call", () => {
     expect(tree("AB(x+y)")).toBe("(* (* A B) (+ x y))"); // capitals: a product
-    expect(tree("foo (x)")).toBe("(* (* (* f o) o) x)"); // not glued: letters
-    expect(tree("foo")).toBe("(* (* f o) o)");
+    expect(tree("f o o (x)")).toBe("(* (* (* f o) o) x)"); // spaced: letters
+    // a word that names nothing is an error, not a silent product l·o·s·s (issue 10)
+    expect(failure("foo (x)").code).toBe("unknown-word");
+    expect(failure("loss").hint).toMatch(/write l o s s for a product/);
+    expect(failure("f(x)").code).toBe("unknown-word");
   });
 
   it("never leak a raw exception", () => {
