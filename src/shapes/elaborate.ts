@@ -136,6 +136,12 @@ function reciprocal(r: Expr): Expr {
   return E.power(r, -1);
 }
 
+/** A symbol as a reader writes it in a hint: α for alpha, W_1 as is. */
+const letter = (name: string) => {
+  const [base, ...sub] = name.split("_");
+  return [GREEK.get(base!)?.unicode ?? base, ...sub].join("_");
+};
+
 /** A number written out (`2`, `-1`, `\frac12`, `0.5^2`): the constants NumPy broadcasts. */
 function isNumericLiteral(n: Node): boolean {
   switch (n.type) {
@@ -285,7 +291,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             if (isNumericLiteral(n.right) && dims.isScalar(r) && certainlyNotScalar(l)) { broadcasts.set(n.right, { sum: n, other: n.left, shape: l, src }); return l; }
             if (!dims.unifyShapes(l, r)) {
               const scalarSide = dims.isScalar(l) !== dims.isScalar(r) ? (dims.isScalar(l) ? n.left : n.right) : null;
-              const c = scalarSide && snippet(src, scalarSide.span);
+              const c = scalarSide?.type === "ident" ? letter(scalarSide.name) : scalarSide && snippet(src, scalarSide.span);
               mismatch(n.op === "+" ? "+" : "−", scalarSide === null ? undefined
                 : scalarSide.type === "ident" ? `${c} is a scalar; to add it to every entry write ${c}𝟏 (or ${c}I to add it to the diagonal)`
                 : "a scalar and a matrix or vector can't be added; write c·𝟏 or c·I explicitly");
@@ -562,7 +568,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       const ones = matrix ? "𝟏𝟏ᵀ" : "𝟏";
       const spread = c === "1" ? ones : `${c}${ones}`;
       const square = matrix && s.rows === s.cols ? `; if the identity was meant, write ${c === "1" ? "I" : `${c}I`}` : "";
-      notes.push(`in ${snippet(src, sum.span)}, the number ${c} is added to every entry of the ${s.rows}×${s.cols} ${matrix ? "matrix" : "vector"} ${snippet(src, other.span)}, as NumPy broadcasts: it reads as ${spread}${square}`);
+      notes.push(`in ${snippet(src, sum.span)}, the number ${c} is broadcast to every entry of the ${s.rows}×${s.cols} ${matrix ? "matrix" : "vector"} ${snippet(src, other.span)}, as in NumPy: it reads as ${spread}${square}`);
     }
     for (const { call, shape, src } of entrywiseOfMatrix) {
       const s = toShape(shape);

@@ -6,18 +6,17 @@
  * sizes u and v by M), and its rank — scalar, vector or matrix — is a
  * finite-domain variable. Hard evidence narrows that domain before anything
  * is tried: a transposed symbol is not a scalar, a bold lowercase letter is a
- * vector, an uppercase letter is a matrix. The letter conventions are soft,
- * and not equally strong: a lowercase Latin letter is a vector in nearly every
- * text, while θ, β, μ, φ are vectors in ML and statistics as often as they
- * are scalars. Among the readings the unifier accepts, the best one
- *   1. reads the fewest lowercase Latin letters as scalars (x, w, b),
- *   2. then makes the result a gradient when one can be (f scalar, the variable not),
- *   3. then reads the fewest lowercase Greek letters as vectors.
- * So `w^T x + b` reads b as a scalar only because b + wᵀx needs it, `θᵀφ`
- * reads φ as a vector because f is then a scalar, and `(xᵀa) b` stays the
- * vector it is by the conventions. Two accepted readings of the same cost are
- * a tie that a note names. Every departure is reported with its evidence and
- * the `--let` line that states the reading used.
+ * vector, an uppercase letter is a matrix. The letter conventions are soft.
+ * Among the readings the unifier accepts, the best one
+ *   1. makes the result a gradient when one can be (f scalar, the variable not):
+ *      asked for ∇_w, `c wᵀw` and `−y log σ(wᵀx)` mean c and y scalars;
+ *   2. then departs from the conventions for the fewest symbols;
+ *   3. then, of equally many, reads Greek letters as vectors rather than Latin
+ *      letters as scalars: θ, β, μ, φ are vectors in ML and statistics as often
+ *      as scalars, while x, w, b are nearly always vectors.
+ * Two accepted readings of the same cost are a tie that a note names. Every
+ * departure is reported with its evidence and the `--let` line that states the
+ * reading used.
  */
 import type { Node } from "../syntax/ast.js";
 import { MatdiffError } from "../errors.js";
@@ -82,19 +81,17 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
 
   const nodes = nodesInOrder(root).length + (opts.definitions ?? []).reduce((k, d) => k + nodesInOrder(d.node).length, 0);
   let budget = Math.max(8, Math.min(MAX_READINGS, Math.floor(WORK / Math.max(1, nodes))));
-  type Cost = readonly [latinAsScalar: number, notGradient: number, greekAsVector: number];
+  type Cost = readonly [notGradient: number, departures: number, latinAsScalar: number];
   const costOf = (departed: readonly string[], gradient: boolean): Cost => {
     const greek = departed.filter((name) => free.find((u) => u.name === name)!.conventional === "scalar").length;
-    return [departed.length - greek, gradient ? 0 : 1, greek];
+    return [gradient ? 0 : 1, departed.length, departed.length - greek];
   };
   const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
   let best: { el: Elaborated; departed: string[]; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: [], cost: costOf([], false) } : null;
   const ties: string[][] = [];
-  const greekCount = free.filter((u) => u.conventional === "scalar").length;
   for (let size = 1; size <= free.length && budget > 0; size++) {
-    // every larger reading reads at least size − (Greek letters) Latin letters as scalars: none can beat best
-    if (best && Math.max(0, size - greekCount) > best.cost[0]) break;
-    if (best && best.cost[0] === 0 && best.cost[1] === 0) break;
+    // a larger reading departs more: once a gradient is found, none can beat it
+    if (best && best.cost[0] === 0) break;
     for (const departed of combinations(free.map((u) => u.name), size)) {
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
       const a = attempt(new Set(departed));

@@ -268,7 +268,7 @@ export function tokenize(input: string): Token[] {
     if (/^[a-z]{3,}$/.test(t.text) && pieces.length === t.text.length) {
       // a name such as `loss` or `yhat`, which would otherwise read as the product l·o·s·s
       throw new MatdiffError("unknown-word", `'${t.text}' is not a function or a symbol matdiff knows`, spanOf(t), {
-        hint: `symbols are one letter (with a subscript: ${t.text[0]}_{${t.text.slice(1)}}); write the formula it stands for, define it with --where "${t.text[0]} = …", or write ${[...t.text].join(" ")} for a product`,
+        hint: `symbols are one letter: write the formula it stands for (or name it with --where "${t.text[0]} = …"), or write ${[...t.text].join(" ")} for a product`,
       });
     }
     let at = t.offset;
