@@ -51,7 +51,9 @@ scalar, the Jacobian ∂f/∂x (m×n) or ∂vec(F)/∂vec(X) (Kronecker form), t
 
 Input: LaTeX or ASCII, mixed freely: det(A), u^T A v, A^3, tr(A^<-1>B),
 \\operatorname{tr}(A^{-1}B), x'*A*x, \\|Ax-y\\|^2, sigmoid(W x + b), A .* B, kron(A, B).
-Uppercase letters are matrices, lowercase vectors, lowercase Greek scalars.
+Shapes follow from the expression (μ in (x − μ)ᵀΣ⁻¹(x − μ) is a vector); where it
+leaves a choice, a gradient comes first, then the letters: uppercase matrices,
+lowercase vectors, lowercase Greek scalars. A note names every other reading.
 
 Exit codes: 0 success, 1 bad input, 2 bad command line, 3 check failed or inconclusive, 4 internal error (a bug).
 `;
