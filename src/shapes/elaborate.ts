@@ -269,13 +269,15 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       }
       case "ident": {
         if (isIdentityName(n.name)) {
-          const d = dims.fresh({ flexible: true });
+          // an identity is never the scalar 1: its size is a fresh symbolic dimension until the context fixes it
+          const d = dims.fresh();
           return { rows: d, cols: d };
         }
         return symbolInfo(n.name, n.span, src).shape;
       }
       case "ones":
-        return { rows: dims.fresh({ flexible: true }), cols: dims.fresh({ flexible: true }) };
+        // 𝟏 is never the scalar 1: a column of a symbolic length, or the all-ones matrix where the context needs one (𝟏 + A)
+        return { rows: dims.fresh(), cols: dims.fresh({ flexible: true }) };
       case "neg":
         return infer(n.arg, src).shape;
       case "binary": {
@@ -315,7 +317,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "/":
             // a literal 0 has the shape it is given, so test for it before the shapes
             if (isLiteralZero(n.right)) fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
-            if (!dims.isScalar(r)) {
+            // a divisor whose sizes are still open (𝟏ᵀexp(x)) is the scalar division needs
+            if (!dims.isScalar(r) && (certainlyNotScalar(r) || !dims.unifyShapes(r, SCALAR_T))) {
               fail(src, "shape", `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar, at ${where(src, at)}`, n.right.span, "multiply by an inverse instead, e.g. A B^{-1}");
             }
             return l;
