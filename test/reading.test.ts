@@ -54,7 +54,7 @@ describe("the issue's examples, as shown", () => {
 
   it("names the evidence: a transposed symbol, a bold letter, a term added to a vector, a gradient that needs a scalar f", () => {
     expect(differentiate("\\mu^T \\Sigma^{-1} \\mu", { wrt: "mu" }).notes[0]).toBe(
-      'μ is read as a vector, though its letter suggests a scalar: it is transposed in \\mu^T \\Sigma^{-1} \\mu, so it is not a scalar; --let "mu: vector" states this reading');
+      'μ is read as a vector, though its letter suggests a scalar: it is transposed in \\mu^T \\Sigma^{-1} \\mu; --let "mu: vector" states this reading');
     expect(differentiate("\\boldsymbol{\\mu}^\\top A \\boldsymbol{\\mu}", { wrt: "mu" }).notes[0]).toMatch(/it is written in bold, \\boldsymbol\{\\mu\}/);
     expect(differentiate("w^T x + b", { wrt: "w" }).notes[0]).toBe(
       'b is read as a scalar, though its letter suggests a vector: as a vector it does not fit (dimension mismatch in w^T x + b: 1×1 + m×1); --let "b: scalar" states this reading');
@@ -63,7 +63,7 @@ describe("the issue's examples, as shown", () => {
 
   it("says when two readings fit equally well, with the declaration that picks each", () => {
     const r = differentiate("a b", { wrt: "a" });
-    expect(r.notes.at(-1)).toBe('the input has more than one reading that fits equally well: this one (--let "a: scalar") and another (--let "b: scalar"); declare the shapes you mean');
+    expect(r.notes.at(-1)).toBe('other readings fit equally well: this one is --let "a: scalar", another --let "b: scalar"; declare the shapes you mean');
     expect(differentiate("a b", { wrt: "a", let: ["b: scalar"] }).notes).toEqual([]);
   });
 
@@ -125,5 +125,46 @@ describe("spellings people paste", () => {
 
   it("e^T and e^{2} of a --where name e stay powers of e", () => {
     expect(differentiate("e^T e", { wrt: "x", where: ["e = A x"] }).derivative.text).toBe("2Aᵀe");
+  });
+});
+
+describe("𝟏 and I are sized by unification, never the scalar 1 (issue 17 item 1)", () => {
+  const checked = (expr: string, wrt: string, lets: string[] = []) => {
+    const r = differentiate(expr, { wrt, let: lets, check: true });
+    expect(r.check?.ok, `${expr}: ${r.check?.detail ?? ""}`).toBe(true);
+    return r;
+  };
+
+  it("𝟏𝟏ᵀ is an outer product, on either side", () => {
+    const left = checked("\\mathbf{1}\\mathbf{1}^\\top X", "X");
+    expect([left.function.text, left.derivative.text]).toEqual(["𝟏𝟏ᵀX", "I ⊗ 𝟏𝟏ᵀ"]);
+    const right = checked("X\\mathbf{1}\\mathbf{1}^\\top", "X");
+    expect([right.function.text, right.derivative.text]).toEqual(["X𝟏𝟏ᵀ", "𝟏𝟏ᵀ ⊗ I"]);
+    const vector = checked("\\mathbf{1}\\mathbf{1}^\\top x", "x");
+    expect([vector.kind, vector.derivative.text]).toEqual(["jacobian", "𝟏𝟏ᵀ"]);
+  });
+
+  it("‖𝟏𝟏ᵀX‖² keeps the factor 𝟏ᵀ𝟏, and the softmax divides by the scalar 𝟏ᵀexp(x)", () => {
+    expect(checked("\\|\\mathbf{1}\\mathbf{1}^\\top X\\|_F^2", "X").derivative.text).toBe("2(𝟏ᵀ𝟏)𝟏𝟏ᵀX");
+    expect(checked("\\frac{\\exp(x)}{\\mathbf{1}^\\top \\exp(x)}", "x").kind).toBe("jacobian");
+  });
+
+  it("an I in a Kronecker product is sized by the Kronecker index order: (I ⊗ A)vec(X) = vec(AX)", () => {
+    const declared = checked("(I \\otimes A)\\,\\mathrm{vec}(X)", "X", ["A: 2 x 2", "X: 2 x 3"]);
+    expect([declared.derivative.shape, declared.derivative.numpy]).toEqual(["6×6", "np.kron(np.eye(3), A)"]);
+    expect(checked("(I \\otimes A)\\,\\mathrm{vec}(X)", "X").shapes).toEqual({ A: "m×p", X: "p×n" });
+    expect(checked("(A \\otimes B)\\,\\mathrm{vec}(X)", "X").shapes).toEqual({ A: "n×m", B: "p×q", X: "q×m" });
+  });
+
+  it("sized Kronecker factors are solved: x^T (A ⊗ I) x with x: 6 and A: 2 x 2 makes I 3×3", () => {
+    const r = checked("x^T (A \\otimes I) x", "x", ["x: 6", "A: 2 x 2"]);
+    expect(r.derivative.numpy).toContain("np.eye(3)");
+  });
+
+  it("an I or 𝟏 that would have to be the scalar 1 is an error, not a silent 1", () => {
+    expect(() => differentiate("alpha + I", { wrt: "alpha" })).toThrow(MatdiffError);
+    expect(() => differentiate("alpha + \\mathbf{1}", { wrt: "alpha", let: ["alpha: scalar"] })).toThrow(MatdiffError);
+    // undeclared, α takes the shape of the 𝟏 it is added to, and a note says so
+    expect(differentiate("alpha + \\mathbf{1}", { wrt: "alpha" }).shapes).toEqual({ alpha: "n×1" });
   });
 });

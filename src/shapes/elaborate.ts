@@ -90,14 +90,20 @@ export function nodesInOrder(root: Node): Node[] {
   while (stack.length) {
     const n = stack.pop()!;
     out.push(n);
-    switch (n.type) {
-      case "binary": case "inner": stack.push(n.right, n.left); break;
-      case "neg": case "postfix": case "norm": case "bars": stack.push(n.arg); break;
-      case "call": for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]!); break;
-      default: break;
-    }
+    const children = childrenOf(n);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return out;
+}
+
+/** A node's operands, in source order. */
+export function childrenOf(n: Node): readonly Node[] {
+  switch (n.type) {
+    case "binary": case "inner": return [n.left, n.right];
+    case "neg": case "postfix": case "norm": case "bars": return [n.arg];
+    case "call": return n.args;
+    default: return [];
+  }
 }
 
 /** The first-operand chain under n (its left operand, that one's, …), nearest first. */
@@ -155,15 +161,13 @@ function isNumericLiteral(n: Node): boolean {
 
 /** Functions that have a matrix-function namesake (logm, expm, sqrtm) a reader may have meant instead. */
 const MATRIX_FUNCTION_NAMESAKE: Readonly<Record<string, string>> = {
-  log: "not the matrix logarithm (tr(logm X) = log det X: write logdet(X) if that was meant)",
-  exp: "not the matrix exponential, which matdiff does not support",
-  sqrt: "not the matrix square root, which matdiff does not support",
+  log: "logarithm (tr(logm X) = log det X: write logdet(X) if that was meant)", exp: "exponential", sqrt: "square root",
 };
 
 const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"]);
 
 export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}): Elaborated {
-  const dims = new DimContext();
+  const dims = new DimContext<{ readonly node: Node; readonly src: SourceText }>();
   const infos = new Map<Node, Info>();
   const symbols = new Map<string, SymbolInfo>();
   const decls = new Map((opts.declarations ?? []).map((d) => [d.name, d]));
@@ -253,7 +257,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     // the bottom up so each level finds its operand done, instead of recursing once per level
     const spine = spineBelow(n);
     for (let i = spine.length - 1; i >= 0; i--) if (!infos.has(spine[i]!)) infer(spine[i]!, src);
+    const outer = dims.origin;
+    dims.origin = { node: n, src };
     const s = inferShape(n, src);
+    dims.origin = outer;
     const info = { shape: s, src };
     infos.set(n, info);
     return info;
@@ -382,7 +389,9 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             requireSquare(arg, a, src, "diag of a matrix", n.span);
             return { rows: a.rows, cols: ONE_T };
           case "vec":
-            return { rows: { k: "prod", parts: [a.rows, a.cols] }, cols: ONE_T };
+            // column-major: the column index varies slowest, as the left factor's does in a Kronecker product,
+            // so (B ⊗ A)vec(X) pairs B's columns with X's columns: vec(AXBᵀ) = (B ⊗ A)vec(X)
+            return { rows: { k: "prod", parts: [a.cols, a.rows] }, cols: ONE_T };
           default:
             if (ELEMENTWISE.has(n.fn)) {
               if (n.fn in MATRIX_FUNCTION_NAMESAKE && !dims.isOne(a.rows) && !dims.isOne(a.cols)) entrywiseOfMatrix.push({ call: n, shape: a, src });
@@ -435,6 +444,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       fail(source, "shape", `the expression is ${show(rootInfo.shape)}, not ${opts.expectShape.rows}×${opts.expectShape.cols}`, root.span);
     }
   }
+  settleProducts();
   // A 𝟏 or 0 whose size nothing fixed is as small as it can be: 𝟏ᵀx makes 𝟏 a column, not a matrix
   for (const [node, info] of infos) {
     if (node.type === "ones" || (node.type === "number" && isLiteralZero(node))) {
@@ -444,8 +454,22 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       }
     }
   }
+  settleProducts();
 
   for (const name of opts.extraSymbols ?? []) if (!isIdentityName(name)) symbolInfo(name, { start: 0, end: 0 }, source);
+
+  /**
+   * Kronecker and vec sizes kept for later (d·q = m·k) are decided now that the whole input is read;
+   * what nothing else decides pairs by the Kronecker index order (vec.ts: vec(X) is cols·rows).
+   */
+  function settleProducts(): void {
+    const { failed } = dims.settle();
+    if (failed) {
+      const { node, src } = failed.origin!;
+      const name = dims.namer();
+      fail(src, "shape", `dimension mismatch in ${snippet(src, node.span)} at ${where(src, node.span.start)}: ${String(name(failed.left))} ≠ ${String(name(failed.right))}`, node.span);
+    }
+  }
 
   // ---- pass 2: build core expressions with final dimension names
   const dimName = dims.namer();
@@ -576,10 +600,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     for (const { call, shape, src } of entrywiseOfMatrix) {
       const s = toShape(shape);
       if (s.rows !== s.cols) continue;
-      notes.push(`${snippet(src, call.span)} is taken entrywise (${call.fn} of each entry of the ${s.rows}×${s.cols} matrix), ${MATRIX_FUNCTION_NAMESAKE[call.fn]}`);
+      notes.push(`${snippet(src, call.span)} is taken entrywise, not as the matrix ${MATRIX_FUNCTION_NAMESAKE[call.fn]}`);
     }
     for (const { node, src } of oneNorms) {
-      notes.push(`${snippet(src, node.span)} is the 1-norm sum(|·|): its gradient sign(·) holds where no entry is 0 (at 0 the norm has no gradient, and sign(0) = 0 is one subgradient)`);
+      notes.push(`${snippet(src, node.span)} is the 1-norm sum(|·|): its gradient sign(·) holds where no entry is 0 (there, sign(0) = 0 gives a subgradient)`);
     }
     return notes;
   }

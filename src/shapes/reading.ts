@@ -21,7 +21,7 @@
 import type { Node } from "../syntax/ast.js";
 import { MatdiffError } from "../errors.js";
 import type { Rank } from "./declarations.js";
-import { conventionalRank, elaborate, isUpperName, nodesInOrder, type ElaborateOptions, type Elaborated, type SourceText } from "./elaborate.js";
+import { childrenOf, conventionalRank, elaborate, isUpperName, nodesInOrder, type ElaborateOptions, type Elaborated, type SourceText } from "./elaborate.js";
 
 export interface ReadOptions extends ElaborateOptions {
   /** The variable: readings that make the result its gradient come first. */
@@ -117,7 +117,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     if (tied.length > 0) {
       const pick = (names: readonly string[]) => names.map((n) => `--let "${n}: ${other(free.find((u) => u.name === n)!.conventional)}"`).join(" ");
       const alternatives = tied.map(pick).join(", or ");
-      notes.push(`the input has more than one reading that fits equally well: this one (${pick(departed)}) and ${tied.length === 1 ? "another" : "others"} (${alternatives}); declare the shapes you mean`);
+      notes.push(`other readings fit equally well: this one is ${pick(departed)}, another ${alternatives}; declare the shapes you mean`);
     }
     return { elaborated: el, notes: [...notes, ...el.notes] };
   }
@@ -163,7 +163,7 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
     const conventional = conventionalRank(name);
     if (isUpperName(name)) return { name, conventional };
     if (seen.bold) return { name, conventional, forced: { rank: "vector", because: `it is written in bold, ${seen.bold}` } };
-    if (seen.transposed) return { name, conventional, forced: { rank: "vector", because: `it is transposed in ${seen.transposed}, so it is not a scalar` } };
+    if (seen.transposed) return { name, conventional, forced: { rank: "vector", because: `it is transposed in ${seen.transposed}` } };
     return { name, conventional };
   });
   // a --wrt that does not occur has nothing to read it by: its letter decides, and the derivative is 0
@@ -173,15 +173,6 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
     }
   }
   return unknowns;
-}
-
-function childrenOf(n: Node): readonly Node[] {
-  switch (n.type) {
-    case "binary": case "inner": return [n.left, n.right];
-    case "neg": case "postfix": case "norm": case "bars": return [n.arg];
-    case "call": return n.args;
-    default: return [];
-  }
 }
 
 /** The k-element subsets of items, in lexicographic order of position (earlier symbols depart first). */

@@ -261,14 +261,14 @@ export function tokenize(input: string): Token[] {
     const misspelt = pieces.every((p) => p.length === 1) || (pieces.some(isFunction) && !isFunction(pieces[pieces.length - 1]!));
     if (misspelt && FUNCTION_LIKE.test(t.text) && opensParen(next, true)) throw unknownFunction(t.text, t.offset, t.end);
     if (FUNCTION_NAME_LETTER.test(t.text) && opensParen(next, true)) {
-      throw new MatdiffError("unknown-word", `${t.text}(…) reads as a function call, but ${t.text} is not a function matdiff knows`, spanOf(t), {
-        hint: `write the function's formula in place of ${t.text}(…); for a product write ${t.text} · (…)`,
+      throw new MatdiffError("unknown-word", `${t.text}(…) is not a function matdiff knows`, spanOf(t), {
+        hint: `write its formula; for a product write ${t.text} · (…)`,
       });
     }
     if (/^[a-z]{3,}$/.test(t.text) && pieces.length === t.text.length) {
       // a name such as `loss` or `yhat`, which would otherwise read as the product l·o·s·s
       throw new MatdiffError("unknown-word", `'${t.text}' is not a function or a symbol matdiff knows`, spanOf(t), {
-        hint: `symbols are one letter: write the formula it stands for (or name it with --where "${t.text[0]} = …"), or write ${[...t.text].join(" ")} for a product`,
+        hint: `names are one letter: write the formula it stands for, or ${[...t.text].join(" ")} for a product`,
       });
     }
     let at = t.offset;
@@ -341,8 +341,8 @@ export function tokenize(input: string): Token[] {
     }
     const infinity = a?.type === "cmd" ? a : a?.type === "lbrace" ? r[i + 2] : undefined;
     if (infinity?.type === "cmd" && infinity.text === "\\infty") {
-      throw new MatdiffError("unsupported", "the max-norm ‖·‖_∞ has no gradient in closed form (it is not differentiable where two entries tie for the largest)", { start: u.offset, end: infinity.end }, {
-        hint: "use ‖x‖_1 (gradient sign(x)), ‖x‖_2 or ‖x‖^2, or a smooth maximum such as log(sum(exp(x)))",
+      throw new MatdiffError("unsupported", "the max-norm ‖·‖_∞ has no closed-form gradient", { start: u.offset, end: infinity.end }, {
+        hint: "use ‖x‖_1, ‖x‖^2, or a smooth maximum such as log(sum(exp(x)))",
       });
     }
     throw syntaxError(input, "expected a subscript after '_'", u.offset, u.end);
