@@ -12,6 +12,8 @@ import { join, resolve } from "node:path";
 import katex from "katex";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { differentiate } from "../src/index.js";
+import { blockWording } from "../src/plugins/block.js";
+import { mdText } from "../src/print/markdown.js";
 import { fencedBlocks, matdiffBlockAt, problemOfSelection } from "../obsidian/src/insert.js";
 import { DEFAULT_SETTINGS, readSettings } from "../obsidian/src/settings.js";
 import MatdiffPlugin from "../obsidian/src/main.js";
@@ -157,7 +159,8 @@ describe("Insert derivative", () => {
     expect(note).toContain(`\\nabla_{\\theta} f &= ${r.derivative.latex}`);
     expect(note).toMatch(/^1\. \$\\displaystyle \\mathrm\{d\}f = /m);
     expect(note.match(/^\d+\. /gm)).toHaveLength(r.steps!.length);
-    for (const s of r.steps!.filter((s) => s.reason)) expect(note).toContain(` — ${s.reason!.replace(/[\\[\]<>&$`*_]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`))}`);
+    for (const s of r.steps!.filter((s) => s.reason)) expect(note).toContain(` — ${mdText(blockWording(s.reason!))}`);
+    expect(note).toContain(" — by its definition (where);");
     expect(note).toContain(["```python", r.derivative.numpy, "```"].join("\n"));
     expect(note).not.toContain("```matdiff");
     mathOf(note);
