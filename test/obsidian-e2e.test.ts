@@ -129,7 +129,7 @@ describe("the Obsidian plugin in headless Chromium", () => {
     expect(equations[1]).toContain(`\\nabla_{\\theta} f &= ${differentiate("\\|e\\|^2", { wrt: "theta", let: ["theta: vector"], where: ["e = y - Phi theta"] }).derivative.latex}`);
     expect(equations[3]).toContain(`\\nabla_{S} f &= ${differentiate("log det(S)", { wrt: "S", let: ["S: symmetric"] }).derivative.latex}`);
     // MathJax's fonts came (from the plugin's host, as Obsidian serves them)
-    expect(await page.evaluate(async () => { await document.fonts.ready; return [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family).some((f) => /MJXTEX/.test(f)); })).toBe(true);
+    expect(await page.evaluate(async () => { await document.fonts.ready; const faces: FontFace[] = []; document.fonts.forEach((f) => faces.push(f)); return faces.filter((f) => f.status === "loaded").map((f) => f.family).some((f) => /MJXTEX/.test(f)); })).toBe(true);
   });
 
   it("shows the derivation, the NumPy code, the shapes and the convention where asked", async () => {
@@ -160,7 +160,7 @@ describe("the Obsidian plugin in headless Chromium", () => {
     expect(caret.split("\n")[1]).toMatch(/^ +\^+$/);
     // the input's tags are text: no element came from them, nothing ran
     expect(await page.locator("#note script, #note img, #note iframe, #note object, #note a").count()).toBe(0);
-    expect(await page.evaluate(() => [...document.querySelectorAll("#note *")].flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith("on")))).toEqual([]);
+    expect(await page.evaluate(() => Array.from(document.querySelectorAll("#note *")).flatMap((e) => Array.from(e.attributes).map((a) => a.name)).filter((n) => n.startsWith("on")))).toEqual([]);
     expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
   });
 
