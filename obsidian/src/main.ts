@@ -68,7 +68,8 @@ export default class MatdiffPlugin extends Plugin {
     }
     const outcome = this.solve(problem.content, problem.meta);
     if (!outcome.ok) {
-      new Notice(`matdiff: ${outcome.error.message}${outcome.error.caret ? `\n${outcome.error.caret}` : ""}`);
+      // a notice is proportional text, where a caret line would not line up: the message says where
+      new Notice(`matdiff: ${outcome.error.message}`);
       return;
     }
     replace(outcomeMarkdown(outcome));
