@@ -5,7 +5,9 @@
  * module whose renderMath is MathJax's CHTML output (mathjax-full, as the app
  * bundles it), rendering a note with several blocks and two error blocks in
  * a page with Obsidian's theme variables, light and dark. Screenshots go to
- * test-artifacts/obsidian-light.png and obsidian-dark.png.
+ * test-artifacts/obsidian-light.png and obsidian-dark.png, and the Markdown
+ * that Insert derivative writes as a host without plugins shows it in
+ * obsidian-published.png.
  * Oracle for the results: the library's `differentiate` (checked against the
  * Matrix Cookbook and finite differences by the gradient suites); here we
  * test that the plugin shows them, typeset without a MathJax error.
@@ -189,6 +191,12 @@ describe("the Obsidian plugin in headless Chromium", () => {
     expect(text).toContain(differentiate("tr(A^{-1}B)", { wrt: "A" }).derivative.latex);
     expect(text.match(/^\d+\. \$/gm)!.length).toBeGreaterThan(2);
     expect(await page.evaluate((t) => (window as any).harness.mathErrors(t), text)).toEqual([]);
+    // what Obsidian Publish shows of it (screenshot in test-artifacts/obsidian-published.png)
+    await page.evaluate((t) => { document.body.className = "theme-light"; (window as any).harness.renderPublished(t, document.getElementById("note")); }, text);
+    expect(await page.locator("#note mjx-container").count()).toBe(1 + text.match(/^\d+\. \$/gm)!.length + 1);
+    expect(await page.locator("#note mjx-merror").count()).toBe(0);
+    expect(await page.locator("#note ol > li").count()).toBe(text.match(/^\d+\. \$/gm)!.length);
+    await page.screenshot({ path: join(ARTIFACTS, "obsidian-published.png"), fullPage: true });
   });
 
   it("logged no errors, warnings or failed requests", () => {

@@ -90,4 +90,33 @@ function mathErrors(markdown: string): string[] {
   return [...display, ...inline].filter(([tex, d]) => MathJax.tex2chtml(tex, { display: d }).querySelector("mjx-merror")).map(([tex]) => tex);
 }
 
-Object.assign(window, { harness: { loadPlugin, renderNote, insertDerivative, mathErrors, typeset: obsidian.typeset } });
+/**
+ * A note as a host that runs no plugins shows it (Obsidian Publish): Markdown
+ * with `$$…$$` and `$…$` typeset by MathJax, everything else by markdown-it.
+ */
+function renderPublished(markdown: string, container: HTMLElement): void {
+  const math: [string, boolean][] = [];
+  const hold = (tex: string, display: boolean) => `MATH${math.push([tex, display]) - 1}HTAM`;
+  const text = markdown
+    .replace(/^\$\$\n([\s\S]*?)\n\$\$$/gm, (_, tex: string) => hold(tex, true))
+    .replace(/\$([^$\n]+)\$/g, (_, tex: string) => hold(tex, false));
+  container.innerHTML = new MarkdownIt({ html: false }).render(text);
+  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+  const nodes: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
+  for (const node of nodes) {
+    const parts = node.data.split(/MATH(\d+)HTAM/);
+    if (parts.length === 1) continue;
+    const fragment = document.createDocumentFragment();
+    parts.forEach((part, i) => {
+      if (i % 2 === 0) { if (part) fragment.append(part); return; }
+      const [tex, display] = math[Number(part)]!;
+      fragment.append(MathJax.tex2chtml(tex, { display }));
+    });
+    node.replaceWith(fragment);
+  }
+  MathJax.startup.document.clear();
+  MathJax.startup.document.updateDocument();
+}
+
+Object.assign(window, { harness: { loadPlugin, renderNote, insertDerivative, mathErrors, renderPublished, typeset: obsidian.typeset } });
