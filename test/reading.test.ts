@@ -79,13 +79,13 @@ describe("numbers broadcast like NumPy; declared scalars do not", () => {
   it("1 + exp(Ax) is 𝟏 + exp(Ax), with a note", () => {
     const r = differentiate("1 + exp(A x)", { wrt: "x" });
     expect(r.function.text).toBe("𝟏 + exp(Ax)");
-    expect(r.notes).toEqual(["in 1 + exp(A x), the number 1 is broadcast to every entry of the n×1 vector exp(A x), as in NumPy: it reads as 𝟏"]);
+    expect(r.notes).toEqual(["in 1 + exp(A x), 1 is broadcast to every entry of the n×1 vector exp(A x), as in NumPy: it reads as 𝟏"]);
   });
 
   it("a number added to a square matrix is entrywise, and the note offers cI", () => {
     const r = differentiate("tr(2 + X)", { wrt: "X", let: ["X: square"], check: true });
     expect(r.check?.ok).toBe(true);
-    expect(r.notes).toEqual(["in 2 + X, the number 2 is broadcast to every entry of the n×n matrix X, as in NumPy: it reads as 2𝟏𝟏ᵀ; if the identity was meant, write 2I"]);
+    expect(r.notes).toEqual(["in 2 + X, 2 is broadcast to every entry of the n×n matrix X, as in NumPy: it reads as 2𝟏𝟏ᵀ; if the identity was meant, write 2I"]);
   });
 
   it("a declared scalar added to a vector is an error with a hint", () => {

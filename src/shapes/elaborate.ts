@@ -412,7 +412,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         const vectorLike = dims.isOne(a.cols) || dims.isOne(a.rows);
         if (n.kind === "1") {
           if (!vectorLike) {
-            fail(src, "unsupported", `the matrix 1-norm ‖·‖₁ (the largest column sum) of the ${show(a)} matrix ${snippet(src, n.arg.span)} is not supported`, n.span, `for the sum of absolute entries write sum(abs(${snippet(src, n.arg.span)}))`);
+            fail(src, "unsupported", `the matrix 1-norm of ${snippet(src, n.arg.span)} is not supported`, n.span, "for the sum of absolute entries write sum(abs(·))");
           }
           oneNorms.push({ node: n, src });
         }
@@ -595,7 +595,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       const ones = matrix ? "𝟏𝟏ᵀ" : "𝟏";
       const spread = c === "1" ? ones : `${c}${ones}`;
       const square = matrix && s.rows === s.cols ? `; if the identity was meant, write ${c === "1" ? "I" : `${c}I`}` : "";
-      notes.push(`in ${snippet(src, sum.span)}, the number ${c} is broadcast to every entry of the ${s.rows}×${s.cols} ${matrix ? "matrix" : "vector"} ${snippet(src, other.span)}, as in NumPy: it reads as ${spread}${square}`);
+      notes.push(`in ${snippet(src, sum.span)}, ${c} is broadcast to every entry of the ${s.rows}×${s.cols} ${matrix ? "matrix" : "vector"} ${snippet(src, other.span)}, as in NumPy: it reads as ${spread}${square}`);
     }
     for (const { call, shape, src } of entrywiseOfMatrix) {
       const s = toShape(shape);
