@@ -159,9 +159,11 @@ function isNumericLiteral(n: Node): boolean {
   }
 }
 
+const isTransposedOne = (n: Node) => n.type === "postfix" && n.op === "T" && n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 1 && Q.parseRational(n.arg.text)?.d === 1;
+
 /** Functions that have a matrix-function namesake (logm, expm, sqrtm) a reader may have meant instead. */
 const MATRIX_FUNCTION_NAMESAKE: Readonly<Record<string, string>> = {
-  log: "logarithm (tr(logm X) = log det X: write logdet(X) if that was meant)", exp: "exponential", sqrt: "square root",
+  log: "logarithm (for log det X write logdet(X))", exp: "exponential", sqrt: "square root",
 };
 
 const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"]);
@@ -182,6 +184,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   /** log/exp/sqrt applied to a matrix, for a note when it is square. */
   const entrywiseOfMatrix: { readonly call: Node & { type: "call" }; readonly shape: ShapeT; readonly src: SourceText }[] = [];
   const oneNorms: { readonly node: Node; readonly src: SourceText }[] = [];
+  /** `1^T`, read as the all-ones row 𝟏ᵀ. */
+  const onesRows = new Map<Node, SourceText>();
   /** Certainly a vector or matrix, whatever the still-open sizes become. */
   const certainlyNotScalar = (s: ShapeT) => dims.isRigid(s.rows) || dims.isRigid(s.cols);
 
@@ -340,6 +344,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         break;
       }
       case "postfix": {
+        if (isTransposedOne(n)) {
+          // a number has no transpose: 1^T exp(Xβ) means the all-ones row 𝟏ᵀ
+          onesRows.set(n, src);
+          return { rows: dims.fresh({ flexible: true }), cols: dims.fresh() };
+        }
         const a = infer(n.arg, src).shape;
         switch (n.op) {
           case "T": return { rows: a.cols, cols: a.rows };
@@ -447,7 +456,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   settleProducts();
   // A 𝟏 or 0 whose size nothing fixed is as small as it can be: 𝟏ᵀx makes 𝟏 a column, not a matrix
   for (const [node, info] of infos) {
-    if (node.type === "ones" || (node.type === "number" && isLiteralZero(node))) {
+    if (node.type === "ones" || onesRows.has(node) || (node.type === "number" && isLiteralZero(node))) {
       for (const d of [info.shape.rows, info.shape.cols]) {
         const r = dims.resolve(d);
         if (r.k === "var" && r.v.flexible) dims.unify(r, ONE_T);
@@ -538,6 +547,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         break;
       }
       case "postfix": {
+        if (onesRows.has(n)) {
+          const s = toShape(info!.shape);
+          return E.transpose(E.ones(mkShape(s.cols, s.rows)));
+        }
         const a = build(n.arg);
         switch (n.op) {
           case "T": return E.transpose(a);
@@ -602,6 +615,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       if (s.rows !== s.cols) continue;
       notes.push(`${snippet(src, call.span)} is taken entrywise, not as the matrix ${MATRIX_FUNCTION_NAMESAKE[call.fn]}`);
     }
+    for (const [node, src] of onesRows) notes.push(`${snippet(src, node.span)} is read as 𝟏ᵀ: a number has no transpose`);
     for (const { node, src } of oneNorms) {
       notes.push(`${snippet(src, node.span)} is the 1-norm sum(|·|): its gradient sign(·) holds where no entry is 0 (there, sign(0) = 0 gives a subgradient)`);
     }

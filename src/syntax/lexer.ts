@@ -68,7 +68,7 @@ const DECORATIONS: ReadonlySet<string> = new Set([
 /** Decorations that make a lowercase letter a vector. */
 const BOLD: ReadonlySet<string> = new Set(["mathbf", "boldsymbol", "bm", "pmb"]);
 /** `\operatorname{tr}`, `\text{tr}`; `\mathrm{tr}` too, but `\mathrm{T}` is a decorated letter. */
-const NAME_COMMANDS: ReadonlySet<string> = new Set(["operatorname", "mathrm", "text", "textrm", "mathop"]);
+const NAME_COMMANDS: ReadonlySet<string> = new Set(["operatorname", "mathrm", "text", "textrm"]);
 /** `\frac12` is `\frac{1}{2}`: an unbraced argument of these is one character, as in TeX. */
 const FRACTIONS: ReadonlySet<string> = new Set(["\\frac", "\\dfrac", "\\tfrac"]);
 const IGNORED_COMMANDS: ReadonlySet<string> = new Set(["quad", "qquad", "displaystyle", "textstyle"]);

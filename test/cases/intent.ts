@@ -81,6 +81,10 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "margin-loss", source: "derived: logistic loss with a ±1 label", expr: "-\\log\\sigma(y\\, w^T x)", wrt: "w", meant: ["y: scalar", "w: vector", "x: vector"] },
   { id: "kernel-quadratic", source: "derived: kernel ridge, αᵀKα", expr: "\\alpha^T K \\alpha", wrt: "alpha", meant: ["alpha: vector"] },
   { id: "poisson-nll", source: "derived: Poisson regression, one sample", expr: "\\exp(\\theta^\\top x) - y\\,\\theta^\\top x", wrt: "theta", meant: ["theta: vector", "x: vector", "y: scalar"] },
+  { id: "poisson-glm", source: "McCullagh & Nelder, Generalized Linear Models (2nd ed.), §6.2: Poisson log-likelihood", expr: "y^T X \\beta - 1^T \\exp(X\\beta)", wrt: "beta", meant: ["y: vector", "beta: vector"], printed: "Xᵀ(y − exp(Xβ))" },
+  { id: "ones-row-prime", source: "derived: sum of entries, 1'x", expr: "1' x", wrt: "x", meant: ["x: vector"], printed: "𝟏" },
+  { id: "gaussian-loglik", source: "derived: Gaussian log-likelihood in β", expr: "-\\frac{n}{2}\\log(2\\pi\\sigma^2) - \\frac{1}{2\\sigma^2}\\|y - X\\beta\\|^2", wrt: "beta", meant: ["n: scalar", "y: vector", "beta: vector", "sigma: scalar", "pi: scalar"], printed: "Xᵀ(y − Xβ)/σ²" },
+  { id: "prime-transpose", source: "derived: econometrics' prime", expr: "(y - X\\beta)'(y - X\\beta)", wrt: "beta", meant: ["y: vector", "beta: vector"], printed: "−2Xᵀ(y − Xβ)" },
   { id: "tanh-unit", source: "derived: tanh unit", expr: "\\tanh(w^T x)", wrt: "w", meant: ["w: vector", "x: vector"] },
   { id: "matrix-least-squares", source: "derived: multivariate regression", expr: "\\|W x - y\\|^2", wrt: "W", meant: ["x: vector", "y: vector"], printed: "2(Wx − y)xᵀ" },
 ];
