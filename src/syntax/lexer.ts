@@ -22,8 +22,8 @@ export type TokenType =
   | "tee"                      // transpose after `^`: `T`, `\top`, `\intercal` (T elsewhere is a name)
   | "vbar" | "lvert" | "rvert" // `|x|`, `\lvert X \rvert`: abs of a scalar or vector, det of a matrix
   | "expbase"                  // `e` or `\mathrm{e}` raised to a power that is not a transpose or inverse: exp
-  | "sub" | "normsub"          // a subscript not attached to a name; `_2` and `_F` can follow a norm
-  | "stray";                    // `|`, `.`, `\lvert`: readable, but never valid
+  | "sub" | "normsub"          // a subscript not attached to a name; `_1`, `_2` and `_F` can follow a norm
+  | "stray";                    // `.`: readable, but never valid
 
 export interface Token {
   readonly type: TokenType;
