@@ -123,6 +123,12 @@ describe("spellings people paste", () => {
     expect(differentiate("sum(log(x))", { wrt: "x" }).notes).toEqual([]);
   });
 
+  it("e^{A} of a matrix is the matrix exponential: an error, not a silent entrywise exp", () => {
+    const e = fails("x^T e^{A} x");
+    expect([e.code, e.hint]).toEqual(["unsupported", "for the entrywise exponential write exp(·)"]);
+    expect(differentiate("x^T exp(A) x", { wrt: "x", let: ["A: square"] }).notes).toEqual([expect.stringMatching(/^exp\(A\) is taken entrywise/)]);
+  });
+
   it("e^T and e^{2} of a --where name e stay powers of e", () => {
     expect(differentiate("e^T e", { wrt: "x", where: ["e = A x"] }).derivative.text).toBe("2Aᵀe");
   });

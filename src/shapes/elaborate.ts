@@ -403,7 +403,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return { rows: { k: "prod", parts: [a.cols, a.rows] }, cols: ONE_T };
           default:
             if (ELEMENTWISE.has(n.fn)) {
-              if (n.fn in MATRIX_FUNCTION_NAMESAKE && !dims.isOne(a.rows) && !dims.isOne(a.cols)) entrywiseOfMatrix.push({ call: n, shape: a, src });
+              const matrix = !dims.isOne(a.rows) && !dims.isOne(a.cols);
+              // e^{A} of a matrix is the matrix exponential in every text; exp(A) is NumPy's entrywise one
+              if (matrix && n.fn === "exp" && !snippet(src, n.nameSpan).includes("exp")) {
+                fail(src, "unsupported", `${snippet(src, n.span)} of a matrix is the matrix exponential: not supported`, n.span, "for the entrywise exponential write exp(·)");
+              }
+              if (n.fn in MATRIX_FUNCTION_NAMESAKE && matrix) entrywiseOfMatrix.push({ call: n, shape: a, src });
               return a;
             }
         }

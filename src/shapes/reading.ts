@@ -69,7 +69,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       const gradient = f.rows === 1 && f.cols === 1 && x !== undefined && !(x.rows === 1 && x.cols === 1);
       return { ok: true, el, gradient };
     } catch (err) {
-      if (err instanceof MatdiffError && err.code === "shape") return { ok: false, error: err };
+      // a reading that makes part of the input unsupported (e^{A} of a matrix) is not the one meant either
+      if (err instanceof MatdiffError && (err.code === "shape" || err.code === "unsupported")) return { ok: false, error: err };
       throw err;
     }
   };
@@ -102,7 +103,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       else if (order === 0) ties.push(departed);
     }
   }
-  if (best === null) throw conventional.ok ? new Error("unreachable") : conventional.error;
+  // no reading fits: the conventional one's error says where (best is only null when that one failed too)
+  if (best === null) throw (conventional as Extract<Attempt, { ok: false }>).error;
   return finish(best.el, best.departed, ties);
 
   function finish(el: Elaborated, departed: readonly string[], tied: readonly (readonly string[])[]): Reading {
@@ -127,7 +129,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     const without = new Set(chosen);
     without.delete(u.name);
     const a = attempt(without);
-    if (!a.ok) return `as a ${u.conventional} it does not fit (${a.error.message.replace(/ at \d+:\d+(?= |:|$)/g, "")})`;
+    if (!a.ok) return `as a ${u.conventional} it does not fit (${a.error.message.replace(/ at \d+:\d+/g, "")})`;
     const f = a.el.expr.shape;
     if (!(f.rows === 1 && f.cols === 1)) return `as a ${u.conventional}, f would be ${f.rows}×${f.cols}, not the scalar a gradient needs`;
     return `as a ${u.conventional}, f would have no gradient with respect to ${opts.display(opts.wrt)}`;
