@@ -181,7 +181,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const barsIsDet = new Set<Node>();
   /** Numbers added to a vector or matrix, NumPy style: the literal, the sum it is in, the shape it spreads to. */
   const broadcasts = new Map<Node, { readonly sum: Node; readonly other: Node; readonly shape: ShapeT; readonly src: SourceText }>();
-  /** log/exp/sqrt applied to a matrix, for a note when it is square. */
+  /** log/exp/sqrt calls, for a note where the argument is a square matrix. */
   const entrywiseOfMatrix: { readonly call: Node & { type: "call" }; readonly shape: ShapeT; readonly src: SourceText }[] = [];
   const oneNorms: { readonly node: Node; readonly src: SourceText }[] = [];
   /** `1^T`, read as the all-ones row 𝟏ᵀ. */
@@ -403,12 +403,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return { rows: { k: "prod", parts: [a.cols, a.rows] }, cols: ONE_T };
           default:
             if (ELEMENTWISE.has(n.fn)) {
-              const matrix = !dims.isOne(a.rows) && !dims.isOne(a.cols);
               // e^{A} of a matrix is the matrix exponential in every text; exp(A) is NumPy's entrywise one
-              if (matrix && n.fn === "exp" && !snippet(src, n.nameSpan).includes("exp")) {
+              if (dims.isRigid(a.rows) && dims.isRigid(a.cols) && n.fn === "exp" && !snippet(src, n.nameSpan).includes("exp")) {
                 fail(src, "unsupported", `${snippet(src, n.span)} of a matrix is the matrix exponential: not supported`, n.span, "for the entrywise exponential write exp(·)");
               }
-              if (n.fn in MATRIX_FUNCTION_NAMESAKE && matrix) entrywiseOfMatrix.push({ call: n, shape: a, src });
+              // a note in pass 2 if the argument turns out a square matrix
+              if (n.fn in MATRIX_FUNCTION_NAMESAKE) entrywiseOfMatrix.push({ call: n, shape: a, src });
               return a;
             }
         }
@@ -617,7 +617,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     }
     for (const { call, shape, src } of entrywiseOfMatrix) {
       const s = toShape(shape);
-      if (s.rows !== s.cols) continue;
+      if (s.rows !== s.cols || s.rows === 1) continue;
       notes.push(`${snippet(src, call.span)} is taken entrywise, not as the matrix ${MATRIX_FUNCTION_NAMESAKE[call.fn]}`);
     }
     for (const [node, src] of onesRows) notes.push(`${snippet(src, node.span)} is read as 𝟏ᵀ: a number has no transpose`);
