@@ -116,7 +116,7 @@ const CASES: readonly ErrorCase[] = [
     hint: "did you mean x^T x (the squared norm) or x.^2 (elementwise)?", exit: EXIT.input,
   },
   {
-    name: "division by a matrix", expr: "tr(A / B)", wrt: "A",
+    name: "division by a matrix", expr: "tr(A / B)", wrt: "A", let: ["B: matrix"],
     code: "shape", message: "division by B, which is p×q, not a scalar, at 1:6", span: [7, 8],
     hint: "multiply by an inverse instead, e.g. A B^{-1}", exit: EXIT.input,
     caret: ["tr(A / B)", "       ^"],

@@ -6,7 +6,7 @@
  * sizes u and v by M), and its rank — scalar, vector or matrix — is a
  * finite-domain variable. Hard evidence narrows that domain before anything
  * is tried: a transposed symbol is not a scalar, a bold lowercase letter is a
- * vector, an uppercase letter is a matrix. The letter conventions are soft.
+ * vector, an uppercase letter is a matrix unless it divides (the N of 1/N). The letter conventions are soft.
  * Among the readings the unifier accepts, the best one
  *   1. makes the result a gradient when one can be (f scalar, the variable not):
  *      asked for ∇_w, `c wᵀw` and `−y log σ(wᵀx)` mean c and y scalars;
@@ -140,7 +140,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
 function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOptions): Unknown[] {
   const declared = new Set((opts.declarations ?? []).map((d) => d.name));
   const defined = new Set((opts.definitions ?? []).map((d) => d.name));
-  const found = new Map<string, { bold?: string; transposed?: string }>();
+  const found = new Map<string, { bold?: string; transposed?: string; divisor?: string }>();
   const texts: [Node, SourceText][] = [[root, source], ...(opts.definitions ?? []).map((d): [Node, SourceText] => [d.node, d.source])];
   for (const [top, src] of texts) {
     const snippet = (n: Node) => src.text.slice(n.span.start + src.offset, n.span.end + src.offset).replace(/\s+/g, " ");
@@ -158,12 +158,19 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
       const seen = found.get(ident.name) ?? {};
       if (n.type === "ident" && n.bold) seen.bold ??= snippet(n);
       if (n.type === "postfix") seen.transposed ??= snippet(product(n));
+      // only a scalar divides: the N of 1/N or 1/(2N) is a count, whatever its letter's convention
+      const division = n.type === "ident" ? divisionByFactor(n, parent) : null;
+      if (division) seen.divisor ??= snippet(division);
       found.set(ident.name, seen);
     }
   }
   const unknowns = [...found].map(([name, seen]): Unknown => {
     const conventional = conventionalRank(name);
-    if (isUpperName(name)) return { name, conventional };
+    if (isUpperName(name)) {
+      // a matrix never divides (a vector may, elementwise), so a capital letter there is a count such as N
+      if (seen.divisor && !seen.transposed) return { name, conventional, forced: { rank: "scalar", because: `it is a divisor in ${seen.divisor}` } };
+      return { name, conventional };
+    }
     if (seen.bold) return { name, conventional, forced: { rank: "vector", because: `it is written in bold, ${seen.bold}` } };
     if (seen.transposed) return { name, conventional, forced: { rank: "vector", because: `it is transposed in ${seen.transposed}` } };
     return { name, conventional };
@@ -175,6 +182,16 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
     }
   }
   return unknowns;
+}
+
+/** The division whose divisor has n as a factor (a product of factors and signs), if any. */
+function divisionByFactor(n: Node, parent: ReadonlyMap<Node, Node>): Node | null {
+  let child = n;
+  for (let up = parent.get(child); up; child = up, up = parent.get(child)) {
+    if (up.type === "binary" && up.op === "/" && up.right === child) return up;
+    if (!((up.type === "binary" && up.op === "*") || up.type === "neg")) return null;
+  }
+  return null;
 }
 
 /** The k-element subsets of items, in lexicographic order of position (earlier symbols depart first). */

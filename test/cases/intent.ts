@@ -90,4 +90,7 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "log-partition", source: "derived: log-sum-exp with 𝟏ᵀ and e^{…}", expr: "\\log(\\mathbf{1}^\\top e^{W x})", wrt: "x", meant: ["x: vector"], printed: "Wᵀ exp(Wx)/(𝟏ᵀ exp(Wx))" },
   { id: "tanh-unit", source: "derived: tanh unit", expr: "\\tanh(w^T x)", wrt: "w", meant: ["w: vector", "x: vector"] },
   { id: "matrix-least-squares", source: "derived: multivariate regression", expr: "\\|W x - y\\|^2", wrt: "W", meant: ["x: vector", "y: vector"], printed: "2(Wx − y)xᵀ" },
+  { id: "mean-squared-error", source: "derived: mean squared error over N samples", expr: "\\frac{1}{2N} \\|y - X w\\|^2", wrt: "w", meant: ["N: scalar", "y: vector", "w: vector"], printed: "−Xᵀ(y − Xw)/N" },
+  { id: "column-centring", source: "issue 17: column centring", expr: "\\|X - (1/N) X \\mathbf{1}\\mathbf{1}^\\top\\|_F^2", wrt: "X", meant: ["N: scalar"] },
+  { id: "quadratic-over-count", source: "derived: empirical second moment", expr: "x^T A x / N", wrt: "x", meant: ["x: vector", "N: scalar"], printed: "(A + Aᵀ)x/N" },
 ];
