@@ -579,11 +579,11 @@ function renderSteps(a: Analysis, label: ResultLabel): RenderedStep[] {
       const h = render(s.gradient!);
       const { coeff } = E.splitMul(s.gradient!);
       const wrap = s.gradient!.kind === "add" || s.gradient!.kind === "kron" || coeff.n !== 1 || coeff.d !== 1;
-      const H = wrap ? { latex: `\\left(${h.latex}\\right)`, text: `(${h.text})` } : h;
-      if (isScalarShape(a.X.shape)) return { ...base, latex: `${H.latex} \\, (${dX.latex})^{2}`, text: `${H.text} (${dX.text})²` };
+      const H = wrap ? { latex: `(${h.latex})`, text: `(${h.text})` } : h;
+      if (isScalarShape(a.X.shape)) return { ...base, latex: `${H.latex}\\, (${dX.latex})^{2}`, text: `${H.text} (${dX.text})²` };
       const v = a.X.shape.cols === 1 ? dX : { latex: `\\operatorname{vec}(${dX.latex})`, text: `vec(${dX.text})` };
       const vT = a.X.shape.cols === 1 ? { latex: `${dX.latex}^{\\top}`, text: `${dX.text}ᵀ` } : { latex: `${v.latex}^{\\top}`, text: `${v.text}ᵀ` };
-      return { ...base, latex: `${vT.latex} \\, ${H.latex} \\, ${v.latex}`, text: `${vT.text} ${H.text} ${v.text}` };
+      return { ...base, latex: `${vT.latex}\\, ${H.latex}\\, ${v.latex}`, text: `${vT.text} ${H.text} ${v.text}` };
     }
     const r = render(s.expr);
     if (s.begins === "gradient" && label.gradient) return { ...base, lhs: label.gradient, ...r };
