@@ -113,11 +113,24 @@ describe("Hessian derivations (issue 14)", () => {
 });
 
 describe("like traces meet up to rotation", () => {
-  it("collects tr(dX X²) + tr(X dX X) + tr(X² dX) into 3 tr(dX X²): a power counts as its factors when traces are rotated", () => {
+  it("collects tr(dX X²) + tr(X dX X) + tr(X² dX) into 3 tr(X² dX): a power counts as its factors when traces are rotated", () => {
     const r = differentiate("tr(X^3)", { wrt: "X" });
-    expect(r.differential.text).toBe("3 tr(dX X²)");
+    expect(r.differential.text).toBe("3 tr(X² dX)");
     expect(r.derivative.text).toBe("3(Xᵀ)²");
     expect(differentiate("tr(X^2 A X)", { wrt: "X" }).differential.text).toBe("tr((dX X + X dX)AX) + tr(X²A dX)"); // no two of the three are rotations of each other
-    expect(differentiate("tr(X^4)", { wrt: "X", check: true }).differential.text).toBe("4 tr(dX X³)");
+    expect(differentiate("tr(X^4)", { wrt: "X", check: true }).differential.text).toBe("4 tr(X³ dX)");
+  });
+
+  it("d tr(Xᵏ) = k tr(Xᵏ⁻¹ dX) for every k up to the power limit (issue 14: tr(X⁶⁴) had a 63-term differential)", () => {
+    for (const k of [5, 16, 17, 20, 33, 64]) {
+      const r = differentiate(`tr(X^{${k}})`, { wrt: "X", check: true });
+      expect(r.differential.latex).toBe(`${k} \\operatorname{tr}(X^{${k - 1}}\\, \\mathrm{d}X)`);
+      expect(r.derivative.latex).toBe(`${k} (X^{\\top})^{${k - 1}}`);
+      expect(r.check?.ok, `tr(X^${k}): ${r.check?.relError}`).toBe(true);
+    }
+  });
+
+  it("d² tr(X³) = 6 tr(X (dX)²): a trace of a product with a sum is multiplied out when its terms are one trace up to rotation", () => {
+    expect(differentiate("tr(X^3)", { wrt: "X", hessian: true }).secondDifferential!.text).toBe("6 tr(X(dX)²)");
   });
 });

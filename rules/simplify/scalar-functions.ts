@@ -32,7 +32,7 @@ export function canonicalTraceKey(e: Expr): Expr {
 }
 
 /** Powers up to this are spelled out factor by factor when traces are compared. */
-const MAX_EXPANDED_POWER = 16;
+const MAX_EXPANDED_POWER = 64;
 
 export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
   {
@@ -83,6 +83,46 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
         return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), merged, ...chain.slice(i + 2));
       }
       return null;
+    },
+  },
+  {
+    // (u ⊗ vᵀ)_{(i,1),(1,j)} = u_i v_j and (vᵀ ⊗ u)_{(1,i),(j,1)} = v_j u_i: both are the outer product u vᵀ
+    id: "kron-column-row", source: "derived: entrywise (a ⊗ bᵀ)_{ij} = a_i b_j = (bᵀ ⊗ a)_{ij} = (a bᵀ)_{ij}",
+    formula: "a \\otimes b^{\\top} = b^{\\top} \\otimes a = a b^{\\top}", witness: "x^T \\otimes y + y \\otimes x^T", on: ["kron"],
+    apply: (e) => {
+      if (e.kind !== "kron" || e.factors.length !== 2) return null;
+      const isColumn = (f: Expr) => f.shape.cols === 1 && f.shape.rows !== 1;
+      const isRow = (f: Expr) => f.shape.rows === 1 && f.shape.cols !== 1;
+      const [l, r] = e.factors as [Expr, Expr];
+      if (isColumn(l) && isRow(r)) return E.mul(l, r);
+      if (isRow(l) && isColumn(r)) return E.mul(r, l);
+      return null;
+    },
+  },
+  {
+    // tr(dX (dX X + X dX)) = tr(dX dX X) + tr(dX X dX) = 2 tr((dX)² X): a trace of a product
+    // with a sum is multiplied out only when every term is the same trace up to rotation, so
+    // the result is one term (d² tr(X³) = 6 tr(X (dX)²), not a sum of rotations)
+    id: "trace-distribute-rotations", source: CB("16") + " and linearity",
+    formula: "\\operatorname{tr}(A (A B + B A)) = 2 \\operatorname{tr}(A^{2} B)", witness: "tr(A (A B + B A))", on: ["trace"],
+    apply: (e) => {
+      if (e.kind !== "trace" || e.arg.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      const i = chain.findIndex((f) => f.kind === "add");
+      if (i < 0 || chain.findIndex((f, j) => j > i && f.kind === "add") >= 0) return null;
+      const sum = chain[i] as E.Add;
+      const terms = sum.terms.map((t) => {
+        const split = E.splitMul(t);
+        return { coeff: split.coeff, scalars: split.scalars, trace: E.trace(E.mul(...chain.slice(0, i), ...split.chain, ...chain.slice(i + 1))) };
+      });
+      const key = canonicalTraceKey(terms[0]!.trace);
+      if (terms.some((t) => t.scalars.length > 0 || canonicalTraceKey(t.trace) !== key)) return null;
+      const total = terms.reduce((acc, t) => Q.add(acc, t.coeff), Q.ZERO);
+      // the rotation with the differentials last, as a gradient's tr(G dX) is written: 6 tr(X (dX)²)
+      const first = E.splitMul((terms[0]!.trace as E.Trace).arg).chain;
+      const isD = (f: Expr) => f.kind === "d" || (f.kind === "power" && f.arg.kind === "d");
+      const shown = rotationsOf(first).find((r) => !isD(r[0]!) && isD(r[r.length - 1]!)) ?? first;
+      return E.mul(E.num(Q.mul(coeff, total)), ...scalars, E.trace(E.mul(...shown)));
     },
   },
   {

@@ -272,10 +272,6 @@ export const HESSIAN_CASES: HessianCase[] = [
     wrt: "X",
     expected: "3 (X \\otimes I + I \\otimes X^T) K",
     secondDifferentialText: "6 tr(X(dX)²)",
-    pending: {
-      kind: "form", on: "secondDifferential",
-      reason: "d² prints as 2(tr(dX (dX X + X dX)) + tr((dX)²X)): the three traces equal by cyclicity are not collected into 6 tr(X(dX)²)",
-    },
   },
   {
     id: "h-trace-AXBX",
