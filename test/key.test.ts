@@ -237,6 +237,16 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML key in headless Chromium", () =
     // KaTeX's own fonts are in use (inlined), not a fallback
     expect(await page.evaluate(() => document.fonts.check("16px KaTeX_Main"))).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "answer-key.png"), fullPage: false });
+    // the Hessian problem (§13): its answer is labelled the Hessian, its derivation goes through d²f
+    const hessian = page.locator("#p13");
+    expect(await hessian.locator(".answer-kind").textContent()).toBe("The Hessian");
+    expect(await hessian.locator("summary").textContent()).toBe("Derivation of the Hessian");
+    expect(await hessian.locator(".answer annotation").textContent()).toBe("\\nabla^{2}_{x} f = 2 A^{\\top} A");
+    await hessian.screenshot({ path: join(ARTIFACTS, "answer-key-hessian.png") });
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await hessian.screenshot({ path: join(ARTIFACTS, "answer-key-hessian-375.png") });
+    await page.setViewportSize({ width: 1000, height: 1400 });
     await page.emulateMedia({ media: "print" });
     await page.screenshot({ path: join(ARTIFACTS, "answer-key-print.png"), fullPage: false });
     await page.close();
