@@ -296,7 +296,7 @@ describe("playground in headless Chromium", () => {
       await expect.poll(() => page.locator("#result annotation").textContent()).toContain("\\nabla^{2}_{X} f &=");
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
       // and no control pokes out of its panel (the page's own width hides that): only scrolling boxes may hold wide content
-      const poking = await page.evaluate(() => [...document.querySelectorAll("main *")].filter((e) => {
+      const poking = await page.evaluate(() => Array.from(document.querySelectorAll("main *")).filter((e) => {
         for (let a = e.parentElement; a; a = a.parentElement) if (/auto|scroll|hidden/.test(getComputedStyle(a).overflowX)) return false;
         const panel = e.closest(".problem, .answer")!.getBoundingClientRect();
         return e.getBoundingClientRect().right > panel.right + 0.5;

@@ -7,6 +7,7 @@ import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
 import type { RewriteRule } from "../../src/calculus/rule.js";
 import { sortKey } from "../../src/simplify/order.js";
+import type { Dim } from "../../src/core/shape.js";
 
 const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
 
@@ -81,6 +82,42 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
         if (!l.factors.every((f, k) => f.shape.cols === r.factors[k]!.shape.rows)) continue;
         const merged = E.kron(...l.factors.map((f, k) => E.mul(f, r.factors[k]!)));
         return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), merged, ...chain.slice(i + 2));
+      }
+      return null;
+    },
+  },
+  {
+    // d(X⁻ᵀ) in a Hessian leaves (Σ Aᵢ ⊗ Bᵢ) K (C ⊗ D); for n×n factors (A ⊗ B)K = K(B ⊗ A)
+    // (Magnus & Neudecker Theorem 3.9 with K_{n,n}² = I), and the mixed product then multiplies
+    // through: K Σ BᵢC ⊗ AᵢD. Only between two Kronecker products, so a lone (A ⊗ B)K stays as written.
+    id: "commutation-between-kron-products", source: "derived: Magnus & Neudecker (2019) Theorem 3.9 and Matrix Cookbook (2012-11-15) §10.2.1",
+    formula: "(A \\otimes B) K (C \\otimes D) = K (B C \\otimes A D)", witness: "jacobian of (X^{-T})^2 wrt X", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      /** Σ cᵢ Aᵢ ⊗ Bᵢ with every factor n×n, as its terms; null otherwise. */
+      const kronTerms = (x: Expr, n: Dim): { lead: Expr[]; a: Expr; b: Expr }[] | null => {
+        const terms = x.kind === "add" ? x.terms : [x];
+        const out: { lead: Expr[]; a: Expr; b: Expr }[] = [];
+        for (const t of terms) {
+          const m = E.splitMul(t);
+          const k = m.chain.length === 1 ? m.chain[0]! : null;
+          if (!k || k.kind !== "kron" || k.factors.length !== 2) return null;
+          const [a, b] = k.factors as [Expr, Expr];
+          if ([a, b].some((f) => f.shape.rows !== n || f.shape.cols !== n)) return null;
+          out.push({ lead: [E.num(m.coeff), ...m.scalars], a, b });
+        }
+        return out;
+      };
+      for (let i = 0; i + 2 < chain.length; i++) {
+        const k = chain[i + 1]!;
+        if (k.kind !== "commutation" || k.m !== k.n) continue;
+        const left = kronTerms(chain[i]!, k.n);
+        const right = kronTerms(chain[i + 2]!, k.n);
+        if (!left || !right || right.length !== 1) continue;
+        const { lead, a: c, b: d } = right[0]!;
+        const moved = E.add(...left.map((t) => E.mul(...t.lead, E.kron(E.mul(t.b, c), E.mul(t.a, d)))));
+        return E.mul(E.num(coeff), ...scalars, ...lead, ...chain.slice(0, i), k, moved, ...chain.slice(i + 3));
       }
       return null;
     },

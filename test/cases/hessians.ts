@@ -312,7 +312,6 @@ export const HESSIAN_CASES: HessianCase[] = [
     wrt: "X",
     expected: "K (X^{-T} \\otimes X^{-2} + (X^{-T})^2 \\otimes X^{-1})",
     secondDifferentialText: "2 tr(X⁻¹ dX X⁻¹ dX X⁻¹)",
-    pending: { kind: "form", reason: "prints (X⁻¹ ⊗ I + I ⊗ X⁻ᵀ)K(X⁻ᵀ ⊗ X⁻¹): the chain-rule factor K(X⁻ᵀ ⊗ X⁻¹) of d(X⁻ᵀ) is left unmultiplied; moving K across, (A ⊗ B)K(C ⊗ D) = (AD ⊗ BC)K, and the mixed-product rule give the textbook form" },
   },
   {
     id: "h-bilinear-inverse",
@@ -321,7 +320,6 @@ export const HESSIAN_CASES: HessianCase[] = [
     wrt: "X",
     expected: "K (X^{-T} \\otimes X^{-1} b a^T X^{-1} + X^{-T} a b^T X^{-T} \\otimes X^{-1})",
     secondDifferentialText: "2aᵀX⁻¹ dX X⁻¹ dX X⁻¹b",
-    pending: { kind: "form", reason: "prints (X⁻¹baᵀ ⊗ I + I ⊗ X⁻ᵀabᵀ)K(X⁻ᵀ ⊗ X⁻¹): as h-trace-inverse, K(X⁻ᵀ ⊗ X⁻¹) is not multiplied into the Kronecker products" },
   },
   {
     id: "h-linear-matrix",
