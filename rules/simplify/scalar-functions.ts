@@ -123,6 +123,67 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
     },
   },
   {
+    // log det(XᵀX)'s Hessian leaves (M ⊗ XM)((Xᵀ ⊗ I)K + I ⊗ Xᵀ): multiplied through, each
+    // term is one Kronecker product (MXᵀ ⊗ XM)K + M ⊗ XMXᵀ, which like terms can then meet
+    id: "kron-product-over-sum", source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product) and distributivity",
+    formula: "(A \\otimes B)(C \\otimes D + (E \\otimes F) K) = A C \\otimes B D + (A E \\otimes B F) K", witness: "(A \\otimes B) (C \\otimes D + E \\otimes F)", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      for (let i = 0; i + 1 < chain.length; i++) {
+        const l = chain[i]!;
+        const r = chain[i + 1]!;
+        if (l.kind !== "kron" || l.factors.length !== 2 || r.kind !== "add") continue;
+        const [a, b] = l.factors as [Expr, Expr];
+        const terms: Expr[] = [];
+        for (const t of r.terms) {
+          const m = E.splitMul(t);
+          const k = m.chain[0];
+          const rest = m.chain.slice(1);
+          if (!k || k.kind !== "kron" || k.factors.length !== 2 || !rest.every((f) => f.kind === "commutation")) break;
+          const [c, d] = k.factors as [Expr, Expr];
+          if (a.shape.cols !== c.shape.rows || b.shape.cols !== d.shape.rows) break;
+          terms.push(E.mul(E.num(m.coeff), ...m.scalars, E.kron(E.mul(a, c), E.mul(b, d)), ...rest));
+        }
+        if (terms.length !== r.terms.length) continue;
+        return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), E.add(...terms), ...chain.slice(i + 2));
+      }
+      return null;
+    },
+  },
+  {
+    // a(M ⊗ P) + b(M ⊗ Q) = M ⊗ (aP + bQ), written a(M ⊗ (P + (b/a)Q)): 2(M ⊗ I) − 2(M ⊗ XMXᵀ) = 2(M ⊗ (I − XMXᵀ))
+    id: "factor-common-kron-left", source: "derived: the Kronecker product is bilinear (Matrix Cookbook (2012-11-15) §10.2.1)",
+    formula: "a (M \\otimes P) + b (M \\otimes Q) = a (M \\otimes (P + \\tfrac{b}{a} Q))", witness: "2 (A \\otimes B) - 2 (A \\otimes C)", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      // c(A + B) counts as cA + cB here (−2(P + Q) from factoring a coefficient out), but is only
+      // opened when a pair then shares its left factor: otherwise the sum stays as it was
+      const flat = e.terms.flatMap((t) => {
+        const m = E.splitMul(t);
+        const sum = m.chain.length === 1 && m.scalars.length === 0 ? m.chain[0]! : null;
+        return sum && sum.kind === "add" ? sum.terms.map((u) => E.mul(E.num(m.coeff), u)) : [t];
+      });
+      const parts = flat.map((t) => {
+        const m = E.splitMul(t);
+        const k = m.chain.length === 1 ? m.chain[0]! : null;
+        return k && k.kind === "kron" && k.factors.length === 2 && m.scalars.length === 0 ? { coeff: m.coeff, left: k.factors[0]!, right: k.factors[1]! } : null;
+      });
+      for (let i = 0; i < parts.length; i++) {
+        const p = parts[i];
+        if (!p) continue;
+        const members = parts.map((q, j) => (q && q.left === p.left && q.right.shape.rows === p.right.shape.rows && q.right.shape.cols === p.right.shape.cols ? j : -1)).filter((j) => j >= 0);
+        if (members.length < 2) continue;
+        const inner = E.add(...members.map((j) => E.mul(E.num(Q.div(parts[j]!.coeff, p.coeff)), parts[j]!.right)));
+        const factored = E.mul(E.num(p.coeff), E.kron(p.left, inner));
+        const out: Expr[] = [];
+        flat.forEach((t, j) => { if (j === members[0]) out.push(factored); else if (!members.includes(j)) out.push(t); });
+        return E.add(...out);
+      }
+      return null;
+    },
+  },
+  {
     // (u ⊗ vᵀ)_{(i,1),(1,j)} = u_i v_j and (vᵀ ⊗ u)_{(1,i),(j,1)} = v_j u_i: both are the outer product u vᵀ
     id: "kron-column-row", source: "derived: entrywise (a ⊗ bᵀ)_{ij} = a_i b_j = (bᵀ ⊗ a)_{ij} = (a bᵀ)_{ij}",
     formula: "a \\otimes b^{\\top} = b^{\\top} \\otimes a = a b^{\\top}", witness: "x^T \\otimes y + y \\otimes x^T", on: ["kron"],

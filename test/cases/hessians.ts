@@ -336,7 +336,6 @@ export const HESSIAN_CASES: HessianCase[] = [
     wrt: "X",
     expected: "2 ((X^T X)^{-1} \\otimes (I - X (X^T X)^{-1} X^T)) - 2 ((X^T X)^{-1} X^T \\otimes X (X^T X)^{-1}) K",
     secondDifferentialText: "tr((XᵀX)⁻¹(2(dX)ᵀ dX − ((dX)ᵀX + Xᵀ dX)(XᵀX)⁻¹((dX)ᵀX + Xᵀ dX)))",
-    pending: { kind: "form", reason: "prints 2((XᵀX)⁻¹ ⊗ I) − 2((XᵀX)⁻¹ ⊗ X(XᵀX)⁻¹)((Xᵀ ⊗ I)K + I ⊗ Xᵀ): the mixed products (M ⊗ XM)(I ⊗ Xᵀ) = M ⊗ XMXᵀ and (M ⊗ XM)(Xᵀ ⊗ I) = MXᵀ ⊗ XM (M = (XᵀX)⁻¹) are not multiplied out, so the projector I − XMXᵀ never appears" },
   },
 
   // ───────────────────────────── scalar variable: f″ ─────────────────────────────
