@@ -16,6 +16,7 @@ import { solveProblems, renderMarkdown, renderTex, renderJson, renderHtml } from
 import { inlinedKatexCss } from "../src/cli/key.js";
 import { main, type CliIO } from "../src/cli/main.js";
 import { renderKatex } from "./support/pipeline.js";
+import { latexText } from "../src/print/latex-text.js";
 
 const EXAMPLES = readFileSync("examples/problems.yaml", "utf8");
 const ARTIFACTS = "test-artifacts";
@@ -177,6 +178,20 @@ describe("matdiff key on the command line", () => {
   it("refuses a missing file and a bad format on the command line (exit 2)", async () => {
     expect((await cli(["key", join(dir, "nope.yaml")])).code).toBe(2);
     expect((await cli(["key", "examples/problems.yaml", "--format", "docx"])).code).toBe(2);
+  });
+});
+
+describe("text for LaTeX (print/latex-text.ts): every character kept, as ASCII LaTeX that KaTeX and pdflatex read", () => {
+  it("maps Greek, math symbols, super- and subscripts, accents and TeX's specials; nothing is dropped", () => {
+    const all = "e = y − Φθ; ᵀ ′ ⊙ ⊗ ∘ ⟨a, b⟩ ≤ ≥ ≠ ≈ ‖x‖ × · ∇ ∂ ∑ ∈ → ⇒ ℝ 𝟏 ± ⁻¹ ⋯ ⊤ ✓ ° x₁₂ — – … § • ß æ ø å œ café naïve Ẋ {}#$%&_~^<>|\\ αβγδεθλμπσφψω ΓΔΘΛΠΣΦΨΩ";
+    const tex = latexText(all);
+    expect(tex).toMatch(/^[\x20-\x7E]*$/);
+    expect(tex).not.toContain("[U+");
+    expect(tex.startsWith("e = y $-$ $\\Phi\\theta$;")).toBe(true);
+    for (const piece of ["$\\ne$", "$^{-1}$", "x$_{12}$", "caf\\'{e}", "na\\\"{\\i}ve", "$\\dot{X}$", "\\aa{}", "\\#\\$\\%\\&\\_", "$\\Gamma\\Delta\\Theta"]) expect(tex, piece).toContain(piece);
+    expect(() => renderKatex(`\\text{${tex}}`)).not.toThrow();
+    // a character with no LaTeX spelling is named, never silently dropped
+    expect(latexText("☃")).toBe("[U+2603]");
   });
 });
 

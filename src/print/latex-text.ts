@@ -21,7 +21,7 @@ const MATH: Readonly<Record<string, string>> = {
   "∂": "\\partial", "∑": "\\sum", "√": "\\surd", "∞": "\\infty", "∈": "\\in", "→": "\\to", "⇒": "\\Rightarrow", "↦": "\\mapsto",
   "ℝ": "\\mathbb{R}", "𝟏": "\\mathbf{1}", "±": "\\pm", "∓": "\\mp", "⁺": "^{+}", "⁻": "^{-}", "⁽": "^{(}", "⁾": "^{)}",
   "⋯": "\\cdots", "∀": "\\forall", "∃": "\\exists", "∅": "\\emptyset", "⊂": "\\subset", "⊆": "\\subseteq", "∪": "\\cup", "∩": "\\cap",
-  "⊤": "\\top", "⊥": "\\perp", "ϵ": "\\epsilon", "✓": "\\checkmark", "°": "^{\\circ}",
+  "⊤": "\\top", "⊥": "\\perp", "ϵ": "\\epsilon", "✓": "\\checkmark", "°": "^{\\circ}", "•": "\\bullet",
 };
 const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
@@ -29,7 +29,7 @@ const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
 /** Text-mode characters beyond ASCII. */
 const TEXT: Readonly<Record<string, string>> = {
   "—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": "\\ldots{}", "§": "\\S{}", "¶": "\\P{}",
-  "•": "\\textbullet{}", "\u00a0": "~", "\u2009": "\\,", "ß": "\\ss{}", "æ": "\\ae{}",
+  "\u00a0": "~", "\u2009": "\\,", "ß": "\\ss{}", "æ": "\\ae{}",
   "Æ": "\\AE{}", "ø": "\\o{}", "Ø": "\\O{}", "å": "\\aa{}", "Å": "\\AA{}", "œ": "\\oe{}", "Œ": "\\OE{}", "ł": "\\l{}", "Ł": "\\L{}",
 };
 
@@ -37,7 +37,7 @@ const TEXT: Readonly<Record<string, string>> = {
 const ACCENTS: Readonly<Record<string, (base: string) => string>> = {
   "\u0301": (b) => `\\'{${b}}`, "\u0300": (b) => `\\\`{${b}}`, "\u0302": (b) => `\\^{${b}}`, "\u0308": (b) => `\\"{${b}}`,
   "\u0303": (b) => `\\~{${b}}`, "\u0327": (b) => `\\c{${b}}`, "\u030c": (b) => `\\v{${b}}`, "\u0304": (b) => `\\={${b}}`,
-  "\u0307": (b) => `$\\dot{${b}}$`,
+  "\u030a": (b) => `\\r{${b}}`, "\u0307": (b) => `$\\dot{${b}}$`,
 };
 
 /** The character as inline math, or null when it is not a math symbol. */
@@ -53,32 +53,34 @@ function mathOf(c: string): string | null {
 }
 
 export function latexText(s: string): string {
-  const chars = [...s.normalize("NFD")];
+  // composed characters first (≠ is one symbol, not = and a stroke); only the rest is taken apart into letter and accent
+  const chars = [...s.normalize("NFC")];
   let out = "";
-  let math = ""; // a run of math symbols is one $…$: "⁻¹" is $^{-}^{1}$ would not compile, $^{-1}$ does
+  let math = ""; // a run of math symbols is one $…$: "⁻¹" is $^{-1}$, not $^{-}$$^{1}$
   const flush = () => {
     if (math) out += `$${math}$`;
     math = "";
   };
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
+  for (const c of chars) {
     const m = mathOf(c);
     if (m !== null) {
       // consecutive super- or subscripts join: ⁻¹ → ^{-1}, ₁₂ → _{12}
-      const joined = /\^\{([^{}]*)\}$/.exec(math) && m.startsWith("^{") ? math.replace(/\}$/, "") + m.slice(2)
-        : /_\{([^{}]*)\}$/.exec(math) && m.startsWith("_{") ? math.replace(/\}$/, "") + m.slice(2)
-        : `${math}${math && /^[A-Za-z]/.test(m) && /\\[A-Za-z]+$/.test(math) ? " " : ""}${m}`;
-      math = joined;
+      math = /\^\{[^{}]*\}$/.test(math) && m.startsWith("^{") ? math.replace(/\}$/, "") + m.slice(2)
+        : /_\{[^{}]*\}$/.test(math) && m.startsWith("_{") ? math.replace(/\}$/, "") + m.slice(2)
+        : `${math}${m}`;
       continue;
     }
     flush();
-    const accent = chars[i + 1] !== undefined ? ACCENTS[chars[i + 1]!] : undefined;
-    if (accent && /^[A-Za-z]$/.test(c)) { out += accent(c === "i" ? "\\i" : c); i++; continue; }
     if (SPECIALS[c] !== undefined) out += SPECIALS[c];
     else if (TEXT[c] !== undefined) out += TEXT[c];
     else if (c === "\n" || (c >= " " && c <= "~")) out += c;
-    else if (/\p{M}/u.test(c)) continue; // a mark on something that is not a letter: the base is already out
-    else out += `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`;
+    else {
+      // a letter with an accent (é, ï, Ẋ): the letter and a TeX accent
+      const [base, mark] = [...c.normalize("NFD")];
+      const accent = mark !== undefined ? ACCENTS[mark] : undefined;
+      if (base !== undefined && /^[A-Za-z]$/.test(base) && accent) out += accent(base === "i" ? "\\i" : base);
+      else out += `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`;
+    }
   }
   flush();
   // inline math next to inline math merges: "$\\dot{X}$$^{-1}$" would read as a $$ display delimiter in Markdown
