@@ -250,7 +250,7 @@ describe("playground in headless Chromium", () => {
       };
       const hessian = document.getElementById("hessian") as HTMLInputElement;
       const result = document.getElementById("result")!;
-      const out: { expr: string; hessian: boolean; keys: number; maxKeyMs: number; longestTaskMs: number; resultMs: number }[] = [];
+      const out: { expr: string; hessian: boolean; keys: number; medianKeyMs: number; maxKeyMs: number; longestTaskMs: number; resultMs: number }[] = [];
       for (const [expr, wrt, h] of cases) {
         set("expr", "");
         set("wrt", wrt);
@@ -271,17 +271,23 @@ describe("playground in headless Chromium", () => {
         const resultMs = performance.now() - start - 30 * expr.length;
         await new Promise((r) => setTimeout(r, 50));
         observer.disconnect();
-        out.push({ expr, hessian: h, keys: keys.length, maxKeyMs: Math.max(...keys), longestTaskMs: Math.max(0, ...tasks), resultMs });
+        const sorted = [...keys].sort((a, b) => a - b);
+        out.push({ expr, hessian: h, keys: keys.length, medianKeyMs: sorted[sorted.length >> 1]!, maxKeyMs: sorted[sorted.length - 1]!, longestTaskMs: Math.max(0, ...tasks), resultMs });
         if (result.dataset.input !== expr) throw new Error(`never showed ${expr}`);
       }
       hessian.checked = false;
       hessian.dispatchEvent(new Event("change", { bubbles: true }));
       return out;
     }, cases);
-    console.log(`playground, typing with the engine in a worker (ms):\n${report.map((r) => `  ${r.expr.padEnd(16)} ${r.hessian ? "hessian " : "        "} ${r.keys} keys  slowest keystroke ${r.maxKeyMs.toFixed(1)}  longest main-thread task ${r.longestTaskMs.toFixed(0)}  result after the last key ${r.resultMs.toFixed(0)}`).join("\n")}`);
+    console.log(`playground, typing with the engine in a worker (ms):\n${report.map((r) => `  ${r.expr.padEnd(16)} ${r.hessian ? "hessian " : "        "} ${r.keys} keys  keystroke median ${r.medianKeyMs.toFixed(1)} slowest ${r.maxKeyMs.toFixed(1)}  longest main-thread task ${r.longestTaskMs.toFixed(0)}  result after the last key ${r.resultMs.toFixed(0)}`).join("\n")}`);
     writeFileSync(join(ARTIFACTS, "playground-worker-timings.json"), `${JSON.stringify({ load: loadavg()[0]! / availableParallelism(), report }, null, 2)}\n`);
-    // a keystroke never waits for the engine: its handler only posts a message
-    for (const r of report) expect(r.maxKeyMs, r.expr).toBeLessThan(16);
+    // a keystroke never waits for the engine: its handler only posts a message. The median is the
+    // measure (a shared, loaded machine can deschedule the page for any one key); the slowest must
+    // still be far from the half second the engine spends on the Hessian of tr(X⁶⁴)
+    for (const r of report) {
+      expect(r.medianKeyMs, r.expr).toBeLessThan(16);
+      expect(r.maxKeyMs, r.expr).toBeLessThan(100);
+    }
     await page.screenshot({ path: join(ARTIFACTS, "playground-hessian.png"), fullPage: true });
   }, 60_000);
 
