@@ -116,6 +116,9 @@ Postfix -> Atom                      {% id %}
          # `A^{\circ 2}`: the Hadamard power as textbooks (and the LaTeX printer) write it.
          | Postfix %caret %lbrace %hadamard Circled %rbrace
              {% (d) => elementwise(node(d[0]), { ...(d[4] as Exponent), end: tok(d[5]).end }) %}
+         # `x∘²`, `x∘^{1/2}`: the Hadamard power as the text printer writes it (∘ followed by an exponent, never an operand).
+         | Postfix %hadamard %sup    {% (d, _, reject) => { const e = superscript(tok(d[2])); return e.op === "T" || e.op === "invT" ? reject : elementwise(node(d[0]), e); } %}
+         | Postfix %hadamard %caret Power {% (d) => elementwise(node(d[0]), d[3] as Exponent) %}
          | Postfix %prime            {% (d) => postfix(node(d[0]), { op: "T", end: tok(d[1]).end }) %}
          | Postfix %sup              {% (d) => postfix(node(d[0]), superscript(tok(d[1]))) %}
          # `‖x‖^2_2`: LaTeX allows the subscript after the superscript.

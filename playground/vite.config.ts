@@ -60,5 +60,7 @@ export default defineConfig({
       output: { format: "iife", entryFileNames: "assets/playground-[hash].js", assetFileNames: "assets/[name]-[hash][extname]" },
     },
   },
+  // the engine's worker (src/engine.ts) is inlined as a blob: a classic script, since file: pages refuse module workers
+  worker: { format: "iife" },
   preview: { host: "127.0.0.1" },
 });

@@ -18,13 +18,15 @@ import { symmetricGradient, diagonalGradient, CONVENTION_TEXT, type SymmetricCon
 import { simplify, type StopReason, type Step } from "./simplify/index.js";
 import { toLatex } from "./print/latex.js";
 import { toText, nameText } from "./print/text.js";
-import { GREEK, GREEK_BY_UNICODE } from "./syntax/greek.js";
+import { GREEK } from "./syntax/greek.js";
+import { latexText } from "./print/latex-text.js";
 import { toNumpy } from "./print/numpy.js";
 import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
 import { derive, type DerivationStep } from "./calculus/steps.js";
 import { indexForm } from "./print/index-notation.js";
+import { resultLabel, type ResultKind, type ResultLabel } from "./print/label.js";
 import { DIFFERENTIALS } from "../rules/differentials.js";
 import { SIMPLIFY_RULES } from "../rules/simplify/index.js";
 
@@ -113,8 +115,12 @@ export interface DifferentiateResult {
     /** The same as an np.einsum expression, when every factor has a NumPy form. */
     readonly einsum?: string;
   };
-  /** The result's name as a textbook writes it: ∇_θ f, ∂vec(F)/∂vec(X), ∇²_x f. */
-  readonly label: Rendered;
+  /**
+   * The result's name as a textbook writes it (∇_θ f, ∂vec(F)/∂vec(X), dF/dt, ∇²_x f),
+   * with the names that go with it (f or F, df or dF, d²f) and, in `applied`, the
+   * name as an operator on the expression. Every surface prints these.
+   */
+  readonly label: ResultLabel;
   /** How the result is laid out, in words. */
   readonly layout: string;
   /** Every symbol's shape, e.g. { A: "n×n", x: "n×1", alpha: "1×1" }. */
@@ -228,7 +234,7 @@ const numpyName = (name: string) => name;
 
 const render = (e: Expr): Rendered => ({ latex: toLatex(e), text: toText(e) });
 
-export type ResultKind = "gradient" | "derivative" | "jacobian" | "hessian";
+export type { ResultKind, ResultLabel } from "./print/label.js";
 
 /** Everything the pipeline computed, as expressions (for tests and richer front ends). */
 export interface Analysis {
@@ -392,24 +398,9 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   };
 }
 
-/** The left-hand side naming the result, for text and LaTeX. */
-export function resultName(r: DifferentiateResult): Rendered {
-  const x = r.wrt;
-  const vectorish = (shape: string) => shape.endsWith("×1");
-  switch (r.kind) {
-    case "gradient":
-      return { text: `∇_${x.text} f`, latex: `\\nabla_{${x.latex}}` };
-    case "derivative":
-      return { text: `d/d${x.text} f`, latex: `\\frac{\\mathrm{d}}{\\mathrm{d}${x.latex}}` };
-    case "jacobian":
-      return vectorish(r.function.shape) && vectorish(r.wrt.shape)
-        ? { text: `∂f/∂${x.text}`, latex: `\\frac{\\partial}{\\partial ${x.latex}}` }
-        : { text: `∂vec(F)/∂vec(${x.text})`, latex: `\\frac{\\partial \\operatorname{vec}}{\\partial \\operatorname{vec}(${x.latex})}` };
-    case "hessian":
-      return r.wrt.shape === "1×1"
-        ? { text: `d²/d${x.text}² f`, latex: `\\frac{\\mathrm{d}^{2}}{\\mathrm{d}${x.latex}^{2}}` }
-        : { text: `∇²_${x.text} f`, latex: `\\nabla^{2}_{${x.latex}}` };
-  }
+/** The result's name (kept for callers of the library: it is `r.label`). */
+export function resultName(r: DifferentiateResult): ResultLabel {
+  return r.label;
 }
 
 /** How much of X the left factor of a Kronecker term carries: I ⊗ X² is 0, Xᵀ ⊗ X is 1, (Xᵀ)² ⊗ I is 2. */
@@ -462,18 +453,26 @@ export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; reado
   const detail = results.map((r) => r.detail).filter(Boolean).join("; ");
   return {
     ok, relError, trials: Math.min(...results.map((r) => r.trials)),
-    method: a.kind === "hessian" ? "central finite differences of f and of its gradient on random inputs" : "central finite differences on random inputs",
+    method: a.kind === "hessian" ? "central finite differences of f and of its gradient" : "central finite differences",
     ...(ok || !detail ? {} : { detail }),
     ...(inconclusive ? { inconclusive: true as const } : {}),
   };
 }
 
-const LAYOUT: Record<ResultKind, (a: Analysis) => string> = {
+/**
+ * What a check compared against, for every surface's stamp: "central finite
+ * differences at 3 random points" (a bare "(3 points)" reads like marks).
+ */
+export function checkBasis(c: CheckReport): string {
+  return `${c.method} at ${c.trials} random point${c.trials === 1 ? "" : "s"}`;
+}
+
+const LAYOUT: Record<ResultKind, (a: Analysis, label: ResultLabel) => string> = {
   gradient: (a) => `∇f has the shape of ${nameText(a.X.name)} (${formatShape(a.X.shape)}): df = tr(∇fᵀ d${nameText(a.X.name)})`,
   derivative: (a) => `entrywise derivative, the shape of f (${formatShape(a.f.shape)})`,
-  jacobian: (a) => (a.X.shape.cols === 1 && a.f.shape.cols === 1
+  jacobian: (a, label) => (a.X.shape.cols === 1 && a.f.shape.cols === 1
     ? `numerator layout: J is ${formatShape(a.result.shape)} with df = J d${nameText(a.X.name)}`
-    : `J = ∂vec(F)/∂vec(${nameText(a.X.name)}) is ${formatShape(a.result.shape)} with vec(dF) = J vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
+    : `J = ${label.text} is ${formatShape(a.result.shape)} with vec(${label.differential.text}) = J vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
   hessian: (a) => (isScalarShape(a.X.shape) ? "second derivative"
     : a.X.shape.cols === 1 ? `H is ${formatShape(a.result.shape)} with d²f = d${nameText(a.X.name)}ᵀ H d${nameText(a.X.name)}`
     : `H is ${formatShape(a.result.shape)} with d²f = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
@@ -501,7 +500,8 @@ function differentiateUnguarded(input: string, options: DifferentiateOptions): D
   for (const [name, body] of a.definitions) defsOut[name] = render(body);
 
   const check = options.check ? checkAnalysis(a, typeof options.check === "object" ? options.check : {}) : undefined;
-  const steps = options.steps ? renderSteps(a) : undefined;
+  const label = labelOf(a);
+  const steps = options.steps ? renderSteps(a, label) : undefined;
 
   return {
     ok: true,
@@ -516,8 +516,8 @@ function differentiateUnguarded(input: string, options: DifferentiateOptions): D
       numpy: toNumpy(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
       ...(options.index === false ? {} : indexFields(a)),
     },
-    label: conclusionName(a),
-    layout: LAYOUT[a.kind](a),
+    label,
+    layout: LAYOUT[a.kind](a, label),
     shapes,
     ...(a.definitions.size ? { definitions: defsOut } : {}),
     ...(convention ? { convention: { symmetric: convention, text: CONVENTION_TEXT[convention] } } : {}),
@@ -545,12 +545,12 @@ function indexFields(a: Analysis): { index?: Rendered; einsum?: string } {
 /** The derivation of an analysis, as expressions (for tests: each step is checked numerically). */
 export function derivationOf(a: Analysis): DerivationStep[] {
   return derive({
-    f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.kind === "hessian" ? a.gradient : a.result,
+    f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.result, gradient: a.gradient,
     ...(a.convention ? { convention: a.convention } : {}),
   });
 }
 
-function renderSteps(a: Analysis): RenderedStep[] {
+function renderSteps(a: Analysis, label: ResultLabel): RenderedStep[] {
   const dX = render(E.diff(a.X));
   return derivationOf(a).map((s, i) => {
     const sources = [...new Set(s.rules.map((id) => ruleSource(id)).filter(Boolean))].join("; ");
@@ -574,13 +574,26 @@ function renderSteps(a: Analysis): RenderedStep[] {
       const j = render(s.gradient!);
       const wrap = s.gradient!.kind === "add" || s.gradient!.kind === "kron" || E.splitMul(s.gradient!).coeff.n < 0;
       return {
-        ...base, lhs: { latex: "\\operatorname{vec}(\\mathrm{d}F)", text: "vec(dF)" },
+        ...base, lhs: { latex: `\\operatorname{vec}(${label.differential.latex})`, text: `vec(${label.differential.text})` },
         latex: `${wrap ? `\\left(${j.latex}\\right)` : j.latex} \\operatorname{vec}(${dX.latex})`,
         text: `${wrap ? `(${j.text})` : j.text} vec(${dX.text})`,
       };
     }
+    if (s.display === "quadratic") {
+      // d²f = dxᵀ H dx, vec(dX)ᵀ H vec(dX), or f″ (dt)²: H as one factor between the differentials
+      const h = render(s.gradient!);
+      const { coeff } = E.splitMul(s.gradient!);
+      const wrap = s.gradient!.kind === "add" || s.gradient!.kind === "kron" || coeff.n !== 1 || coeff.d !== 1;
+      const H = wrap ? { latex: `(${h.latex})`, text: `(${h.text})` } : h;
+      if (isScalarShape(a.X.shape)) return { ...base, latex: `${H.latex}\\, (${dX.latex})^{2}`, text: `${H.text} (${dX.text})²` };
+      const v = a.X.shape.cols === 1 ? dX : { latex: `\\operatorname{vec}(${dX.latex})`, text: `vec(${dX.text})` };
+      const vT = a.X.shape.cols === 1 ? { latex: `${dX.latex}^{\\top}`, text: `${dX.text}ᵀ` } : { latex: `${v.latex}^{\\top}`, text: `${v.text}ᵀ` };
+      return { ...base, latex: `${vT.latex}\\, ${H.latex}\\, ${v.latex}`, text: `${vT.text} ${H.text} ${v.text}` };
+    }
     const r = render(s.expr);
-    return i === 0 ? { ...base, lhs: { latex: "\\mathrm{d}f", text: "df" }, ...r } : { ...base, ...r };
+    if (s.begins === "gradient" && label.gradient) return { ...base, lhs: label.gradient, ...r };
+    if (s.begins === "second" && label.secondDifferential) return { ...base, lhs: label.secondDifferential, ...r };
+    return i === 0 ? { ...base, lhs: label.differential, ...r } : { ...base, ...r };
   });
 }
 
@@ -599,42 +612,17 @@ const RULE_SOURCES = new Map<string, string>([
   ["symmetric-gradient", "Srinivasan & Panda (2023); Matrix Cookbook (2012-11-15) §2.8.2"],
   ["diagonal-gradient", "derived: the orthogonal projection onto diagonal matrices, as sym(G) for symmetric ones"],
   ["vec", "Matrix Cookbook (2012-11-15) §10.2.2"],
+  ["hessian-form", "derived: d²f = d(tr(Gᵀ dX)) = vec(dX)ᵀ (∂vec G/∂vec X) vec(dX); Matrix Cookbook (2012-11-15) §10.2.2"],
 ]);
 
-/** The name of the result, as the derivation's conclusion writes it. */
-function conclusionName(a: Analysis): Rendered {
-  const x = render(a.X);
-  switch (a.kind) {
-    case "gradient": return isScalarShape(a.X.shape) ? { latex: `\\frac{\\mathrm{d}f}{\\mathrm{d}${x.latex}}`, text: `df/d${x.text}` } : { latex: `\\nabla_{${x.latex}} f`, text: `∇_${x.text} f` };
-    case "derivative": return { latex: `\\frac{\\mathrm{d}F}{\\mathrm{d}${x.latex}}`, text: `dF/d${x.text}` };
-    case "jacobian": return { latex: `\\frac{\\partial \\operatorname{vec} F}{\\partial \\operatorname{vec} ${x.latex}}`, text: `∂vec(F)/∂vec(${x.text})` };
-    case "hessian": return isScalarShape(a.X.shape) ? { latex: `\\frac{\\mathrm{d}f}{\\mathrm{d}${x.latex}}`, text: `df/d${x.text}` } : { latex: `\\nabla_{${x.latex}} f`, text: `∇_${x.text} f` };
-  }
-}
-
-/** The reason of a step inside LaTeX \\text{…}: specials escaped, symbols as inline math. */
-function latexReason(reason: string): string {
-  const map: Record<string, string> = {
-    "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "#": "\\#", "$": "\\$", "%": "\\%", "&": "\\&", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
-    "ᵀ": "$^{\\top}$", "′": "$'$", "⊙": "$\\odot$", "⊗": "$\\otimes$", "∘": "$\\circ$", "⟨": "$\\langle$", "⟩": "$\\rangle$",
-    "−": "$-$", "≤": "$\\le$", "‖": "$\\|$", "⁻¹": "$^{-1}$", "Ẏ": "$\\dot{Y}$", "σ": "$\\sigma$", "§": "\\S{}",
-  };
-  let out = "";
-  for (let i = 0; i < reason.length; i++) {
-    const two = reason.slice(i, i + 2);
-    if (map[two]) { out += map[two]; i++; continue; }
-    const c = reason[i]!;
-    const greek = GREEK_BY_UNICODE.get(c);
-    const sub = "₀₁₂₃₄₅₆₇₈₉".indexOf(c);
-    out += map[c] ?? (greek ? `$\\${greek}$` : sub >= 0 ? `$_{${sub}}$` : c.charCodeAt(0) < 128 ? c : "");
-  }
-  // adjacent inline math merges: "$\theta$$\rangle$" would read as a $$ display delimiter in Markdown
-  return out.replace(/(?<!\\)\$\$/g, "");
+/** The names of an analysis's result (see print/label.ts): one place for every surface. */
+export function labelOf(a: Analysis): ResultLabel {
+  return resultLabel(a.kind, a.f.shape, { ...render(a.X), shape: a.X.shape }, render(a.f));
 }
 
 function renderDerivation(a: Analysis, steps: readonly RenderedStep[]): { latex: string; text: string } {
-  const name = conclusionName(a);
-  const result = render(a.kind === "hessian" ? a.gradient : a.result);
+  const name = labelOf(a);
+  const result = render(a.result);
   const lhsWidth = Math.max(...steps.map((s) => [...(s.lhs?.text ?? "")].length));
   const exprWidth = Math.min(60, Math.max(...steps.map((s) => [...s.text].length)));
   const textLines = steps.map((s) => {
@@ -643,7 +631,7 @@ function renderDerivation(a: Analysis, steps: readonly RenderedStep[]): { latex:
     return s.reason ? `${body}${" ".repeat(Math.max(2, lhsWidth + 3 + exprWidth - [...body].length + 2))}${s.reason}` : body;
   });
   textLines.push(`⇒ ${name.text} = ${result.text}`);
-  const latexLines = steps.map((s) => `${s.lhs?.latex ?? ""} &= ${s.latex}${s.reason ? ` && \\text{${latexReason(s.reason)}}` : ""}`);
+  const latexLines = steps.map((s) => `${s.lhs?.latex ?? ""} &= ${s.latex}${s.reason ? ` && \\text{${latexText(s.reason)}}` : ""}`);
   latexLines.push(`\\Rightarrow\\; ${name.latex} &= ${result.latex}`);
   return { latex: `\\begin{aligned}\n${latexLines.join(" \\\\\n")}\n\\end{aligned}`, text: textLines.join("\n") };
 }

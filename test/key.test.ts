@@ -6,6 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,6 +16,7 @@ import { solveProblems, renderMarkdown, renderTex, renderJson, renderHtml } from
 import { inlinedKatexCss } from "../src/cli/key.js";
 import { main, type CliIO } from "../src/cli/main.js";
 import { renderKatex } from "./support/pipeline.js";
+import { latexText } from "../src/print/latex-text.js";
 
 const EXAMPLES = readFileSync("examples/problems.yaml", "utf8");
 const ARTIFACTS = "test-artifacts";
@@ -78,6 +80,8 @@ describe("answer keys", () => {
     const md = renderMarkdown(key);
     for (const e of key.entries) expect(md).toContain(e.problem.title!);
     expect(md.match(/✓ verified: relative error/g)?.length).toBe(13);
+    // "(3 points)" read like marks: the stamp says what the points are
+    expect(md.match(/against central finite differences(?: of f and of its gradient)? at 3 random points\n/g)?.length).toBe(13);
     expect(md).toContain("$$\\nabla_{\\theta} f = -2 \\Phi^{\\top} (y - \\Phi \\theta)$$");
     for (const m of displayMath(md)) expect(() => renderKatex(m), m).not.toThrow();
   });
@@ -88,14 +92,53 @@ describe("answer keys", () => {
     expect(tex).toContain("\\usepackage{amsmath,amssymb}");
     expect(tex.trim().endsWith("\\end{document}")).toBe(true);
     for (const m of tex.matchAll(/\\\[([\s\S]+?)\\\]/g)) expect(() => renderKatex(m[1]!), m[1]).not.toThrow();
-    // every non-math line is plain ASCII, so pdflatex needs no extra packages
-    expect(tex.replace(/\\\[[\s\S]+?\\\]/g, "")).toMatch(/^[\x00-\x7F]*$/);
+    // plain ASCII throughout, so pdflatex needs no extra packages; Greek and symbols are commands, not dropped
+    expect(tex).toMatch(/^[\x00-\x7F]*$/);
+    expect(tex).toContain("e = y $-$ $\\Phi\\theta$.");
   });
 
   it("JSON: one object per problem with its result", () => {
     const json = JSON.parse(renderJson(key));
     expect(json.problems).toHaveLength(13);
     expect(json.problems[0].result.derivative.text).toBe("−2Φᵀ(y − Φθ)");
+  });
+
+  it("the committed example key names each result by its kind: §13's answer is the Hessian ∇²_x f = 2AᵀA", () => {
+    const committed = readFileSync("examples/answer-key.md", "utf8");
+    const sections = committed.split(/^## /m).slice(1);
+    const problems = readProblemSet(EXAMPLES, "examples/problems.yaml").problems;
+    expect(sections).toHaveLength(problems.length);
+    sections.forEach((section, i) => {
+      const answer = /\*\*Answer: the (\w+)\.\*\*\n\n\$\$(.+) = (.+)\$\$/.exec(section);
+      expect(answer, section).not.toBeNull();
+      const [, noun, label, value] = answer!;
+      // the derivation ends at the same name and the same value
+      expect(section, `§${i + 1}`).toContain(`\\Rightarrow\\; ${label} &= ${value}`);
+      if (problems[i]!.hessian) {
+        expect(noun).toBe("Hessian");
+        expect(label).toMatch(/^\\nabla\^\{2\}_\{/);
+        expect(section).toContain("**Derivation of the Hessian.**");
+      } else if (noun === "Jacobian") {
+        expect(label).toMatch(/^\\frac\{\\partial /);
+      } else {
+        expect(noun).toBe("gradient");
+        expect(label).toMatch(/^\\nabla_\{/);
+      }
+    });
+    const s13 = sections[12]!;
+    expect(s13).toContain("$$\\nabla^{2}_{x} f = 2 A^{\\top} A$$");
+    expect(s13).toContain("\\nabla_{x} f &= 2 A^{\\top} (A x - b)"); // the gradient, named as one, on the way
+    expect(s13).not.toContain("$$\\nabla_{x} f = 2 A^{\\top} A$$");
+  });
+
+  it("tells a YAML author the YAML spelling, a Markdown author the block's", () => {
+    const yamlKey = solveProblems(readProblemSet("- expr: \\|y - Phi theta\\|^2\n  wrt: theta\n", "p.yaml"), "p.yaml");
+    expect(renderMarkdown(yamlKey)).toContain("declare it with let: { theta: vector } to be explicit");
+    expect(renderMarkdown(yamlKey)).not.toContain("--let");
+    const mdKey = solveProblems(readProblemSet("## A\n```matdiff\n\\|y - Phi theta\\|^2 wrt theta\n```\n", "p.md"), "p.md");
+    expect(renderMarkdown(mdKey)).toContain("declare it with let theta: vector to be explicit");
+    const failing = solveProblems(readProblemSet("- expr: x^T S x\n  wrt: x\n  let: { S: symmetric }\n  hessian: true\n  symmetric: cookbook\n", "p.yaml"), "p.yaml");
+    expect(JSON.stringify(failing.entries)).not.toMatch(/--(let|where|symmetric|hessian)/);
   });
 
   it("the committed example key is what the script generates (so it never goes stale)", () => {
@@ -138,6 +181,45 @@ describe("matdiff key on the command line", () => {
   });
 });
 
+describe("text for LaTeX (print/latex-text.ts): every character kept, as ASCII LaTeX that KaTeX and pdflatex read", () => {
+  it("maps Greek, math symbols, super- and subscripts, accents and TeX's specials; nothing is dropped", () => {
+    const all = "e = y − Φθ; ᵀ ′ ⊙ ⊗ ∘ ⟨a, b⟩ ≤ ≥ ≠ ≈ ‖x‖ × · ∇ ∂ ∑ ∈ → ⇒ ℝ 𝟏 ± ⁻¹ ⋯ ⊤ ✓ ° x₁₂ — – … § • ß æ ø å œ café naïve Ẋ {}#$%&_~^<>|\\ αβγδεθλμπσφψω ΓΔΘΛΠΣΦΨΩ";
+    const tex = latexText(all);
+    expect(tex).toMatch(/^[\x20-\x7E]*$/);
+    expect(tex).not.toContain("[U+");
+    expect(tex.startsWith("e = y $-$ $\\Phi\\theta$;")).toBe(true);
+    for (const piece of ["$\\ne$", "$^{-1}$", "x$_{12}$", "caf\\'{e}", "na\\\"{\\i}ve", "$\\dot{X}$", "\\aa{}", "\\#\\$\\%\\&\\_", "$\\Gamma\\Delta\\Theta"]) expect(tex, piece).toContain(piece);
+    expect(() => renderKatex(`\\text{${tex}}`)).not.toThrow();
+    // a character with no LaTeX spelling is named, never silently dropped
+    expect(latexText("☃")).toBe("[U+2603]");
+  });
+});
+
+describe("the LaTeX key compiled by pdflatex (Debian's texlive-latex-base; .ci/run installs it)", () => {
+  it("compiles, and the PDF keeps every character: Greek letters, minus signs, transposes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-tex-"));
+    const yaml = [EXAMPLES, "  - title: Greek in the text — λ, Σ and ‖·‖", "    text: With Σ ≻ 0 and λ ≥ 0, minimise ½‖x‖² + λ·tr(Σ); see §2.8.2 (Ẋ = dX/dt, café).", "    expr: \\lambda x^T \\Sigma x", "    wrt: x", ""].join("\n");
+    const key = solveProblems(readProblemSet(yaml, "greek.yaml"), "greek.yaml");
+    writeFileSync(join(dir, "key.tex"), renderTex(key));
+    const run = (cmd: string, args: string[]) => {
+      try {
+        return execFileSync(cmd, args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException & { stdout?: string };
+        if (e.code === "ENOENT") throw new Error(`${cmd} is needed (apt-get install texlive-latex-base texlive-latex-recommended texlive-fonts-recommended poppler-utils; .ci/run does)`);
+        throw new Error(`${cmd} failed:\n${(e.stdout ?? "").split("\n").filter((l) => l.startsWith("!") || /error/i.test(l)).slice(0, 10).join("\n")}`);
+      }
+    };
+    run("pdflatex", ["-interaction=nonstopmode", "-halt-on-error", "key.tex"]);
+    const pdf = run("pdftotext", ["-enc", "UTF-8", "key.pdf", "-"]).normalize("NFC");
+    expect(pdf).toContain("e = y − Φθ");
+    for (const ch of ["Φ", "θ", "Σ", "λ", "−", "⊤", "≥", "∇"]) expect(pdf, ch).toContain(ch);
+    expect(pdf).toContain("café");
+    expect(pdf).toContain("§2.8.2");
+    expect(pdf).toMatch(/at 3 random points/);
+  }, 90_000);
+});
+
 describe.skipIf(!existsSync(CHROMIUM))("the HTML key in headless Chromium", () => {
   let browser: Browser;
   let html: string;
@@ -170,6 +252,16 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML key in headless Chromium", () =
     // KaTeX's own fonts are in use (inlined), not a fallback
     expect(await page.evaluate(() => document.fonts.check("16px KaTeX_Main"))).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "answer-key.png"), fullPage: false });
+    // the Hessian problem (§13): its answer is labelled the Hessian, its derivation goes through d²f
+    const hessian = page.locator("#p13");
+    expect(await hessian.locator(".answer-kind").textContent()).toBe("The Hessian");
+    expect(await hessian.locator("summary").textContent()).toBe("Derivation of the Hessian");
+    expect(await hessian.locator(".answer annotation").textContent()).toBe("\\nabla^{2}_{x} f = 2 A^{\\top} A");
+    await hessian.screenshot({ path: join(ARTIFACTS, "answer-key-hessian.png") });
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await hessian.screenshot({ path: join(ARTIFACTS, "answer-key-hessian-375.png") });
+    await page.setViewportSize({ width: 1000, height: 1400 });
     await page.emulateMedia({ media: "print" });
     await page.screenshot({ path: join(ARTIFACTS, "answer-key-print.png"), fullPage: false });
     await page.close();

@@ -160,7 +160,7 @@ describe("Insert derivative", () => {
     expect(note).toMatch(/^1\. \$\\displaystyle \\mathrm\{d\}f = /m);
     expect(note.match(/^\d+\. /gm)).toHaveLength(r.steps!.length);
     for (const s of r.steps!.filter((s) => s.reason)) expect(note).toContain(` — ${mdText(blockWording(s.reason!))}`);
-    expect(note).toContain(" — by its definition (where);");
+    expect(note).toContain(" — by definition;");
     expect(note).toContain(["```python", r.derivative.numpy, "```"].join("\n"));
     expect(note).not.toContain("```matdiff");
     mathOf(note);

@@ -33,8 +33,10 @@ describe("every spelling gives one tree", () => {
     ["negative power", "(pow A -2)", ["A^{-2}", "A^-2", "A⁻²"]],
     ["square root power", "(pow A 1/2)", ["A^{1/2}"]],
     ["decimal power", "(pow A 0.5)", ["A^{0.5}", "A^{.5}", "A^0.5"]],
-    ["elementwise power", "(epow A 2)", ["A.^2", "A.^{2}"]],
-    ["elementwise root", "(epow A 1/2)", ["A.^{1/2}"]],
+    // A∘² is how the text printer writes it (issue 14: one Unicode spelling, no MATLAB .^ in Unicode math)
+    ["elementwise power", "(epow A 2)", ["A.^2", "A.^{2}", "A∘²", "A∘^2", "A∘^{2}", "A^{\\circ 2}", "A^{∘2}"]],
+    ["elementwise reciprocal", "(epow A -1)", ["A.^{-1}", "A∘⁻¹", "A∘^{−1}"]],
+    ["elementwise root", "(epow A 1/2)", ["A.^{1/2}", "A∘^{1/2}"]],
     ["trace", "(tr A)", ["tr(A)", "Tr(A)", "trace(A)", "\\operatorname{tr}(A)", "\\operatorname{Tr}(A)", "\\mathrm{tr}(A)",
       "\\operatorname{trace}(A)", "\\tr(A)", "\\operatorname{tr} A", "tr A", "\\mathrm{tr}\\left(A\\right)", "tr\\bigl(A\\bigr)",
       "tr (A)", "\\operatorname { tr } ( A )", "trA"]],

@@ -96,9 +96,9 @@ describe("printed forms the parser reads", () => {
   const A = E.sym("A", n), X = E.sym("X", n), x = E.sym("x", v), t = E.sym("t", SCALAR);
   const cases: ReadonlyArray<[string, Expr, string, string]> = [
     // [what, expression, text, LaTeX]
-    ["Hadamard square", E.hpower(A, 2), "A.^2", "A^{\\circ 2}"],
-    ["elementwise reciprocal", E.hpower(x, -1), "x.^{−1}", "x^{\\circ -1}"],
-    ["elementwise inverse root", E.hpower(x, rat(-1, 2)), "x.^{−1/2}", "x^{\\circ -1/2}"],
+    ["Hadamard square", E.hpower(A, 2), "A∘²", "A^{\\circ 2}"],
+    ["elementwise reciprocal", E.hpower(x, -1), "x∘⁻¹", "x^{\\circ -1}"],
+    ["elementwise inverse root", E.hpower(x, rat(-1, 2)), "x∘^{−1/2}", "x^{\\circ -1/2}"],
     ["scalar root", E.power(t, rat(1, 2)), "t^{1/2}", "t^{1/2}"],
     ["negative scalar power", E.power(t, -2), "t⁻²", "t^{-2}"],
     ["sign", E.fn("sign", x), "sign(x)", "\\operatorname{sign}(x)"],

@@ -184,3 +184,27 @@ describe("negative goals (STYLE habit 8): plausible wrong identities are rejecte
     }
   });
 });
+
+describe("simplification gaps closed in issue 14 (each value-checked by the rule tests above)", () => {
+  const index = makeRuleIndex(SIMPLIFY_RULES);
+  const n = "n";
+  const I = E.identity(n);
+  const x = E.sym("x", shape(n, 1));
+  const y = E.sym("y", shape("m", 1));
+  const simplified = (e: Expr) => toText(rewrite(e, index).expr);
+
+  it("I∘ᵏ = I for k > 0, so 2I − I∘² = I; I∘⁻¹ is left alone (it would divide by zero)", () => {
+    expect(simplified(E.hpower(I, 5))).toBe("I");
+    expect(simplified(E.add(E.scale(2, I), E.neg(E.hpower(I, 2))))).toBe("I");
+    expect(simplified(E.hpower(I, -1))).toBe("I∘⁻¹");
+  });
+
+  it("xᵀ ⊗ x = x ⊗ xᵀ = xxᵀ, and a ⊗ bᵀ = abᵀ", () => {
+    expect(simplified(E.kron(E.transpose(x), x))).toBe("xxᵀ");
+    expect(simplified(E.kron(x, E.transpose(x)))).toBe("xxᵀ");
+    expect(simplified(E.kron(y, E.transpose(x)))).toBe("yxᵀ");
+    expect(numericallyEqual(E.kron(E.transpose(x), y), E.mul(y, E.transpose(x))).ok).toBe(true);
+    // negative goal: x ⊗ y (a column of n·m entries) is no outer product
+    expect(simplified(E.kron(x, y))).toBe("x ⊗ y");
+  });
+});

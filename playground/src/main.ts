@@ -7,15 +7,16 @@
 import "katex/dist/katex.min.css";
 import "../../src/plugins/matdiff.css";
 import "./style.css";
-import { differentiate, VERSION, type DifferentiateOptions, type DifferentiateResult } from "../../src/index.js";
-import { toBlockError, type BlockError, type Problem } from "../../src/plugins/block.js";
+import { VERSION, type DifferentiateOptions, type DifferentiateResult } from "../../src/index.js";
+import type { BlockError, Problem } from "../../src/plugins/block.js";
+import { Channel } from "./engine.js";
 import { mathHtml, stepsHtml } from "../../src/plugins/html.js";
 import { present, resultLhs, type Step } from "../../src/plugins/present.js";
 import { EXAMPLES, INITIAL, fromHash, splitList, toHash, type State } from "./state.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const el = {
-  expr: $<HTMLInputElement>("expr"),
+  expr: $<HTMLTextAreaElement>("expr"),
   wrt: $<HTMLInputElement>("wrt"),
   let: $<HTMLTextAreaElement>("let"),
   where: $<HTMLTextAreaElement>("where"),
@@ -32,7 +33,13 @@ const el = {
   latex: $<HTMLElement>("latex"),
   timing: $<HTMLSpanElement>("timing"),
   answer: document.querySelector<HTMLElement>(".answer")!,
+  staleNote: $<HTMLParagraphElement>("stale-note"),
+  copyButtons: [$<HTMLButtonElement>("copy-numpy"), $<HTMLButtonElement>("copy-latex")],
 };
+
+/** The result and the derivation are computed in workers (engine.ts): typing never waits for them. */
+const results = new Channel();
+const derivations = new Channel();
 
 /** While typing, a pathological input must not freeze the page for the library's default 2 s. */
 const LIVE_LIMITS = { timeoutMs: 400 };
@@ -61,7 +68,7 @@ function problemOf(s: State, steps = false): Problem {
 function optionsOf(p: Problem, s: State): DifferentiateOptions {
   // `steps` and `hessian` are newer than some engines' option types
   const options: DifferentiateOptions & { steps?: boolean; hessian?: boolean } = {
-    wrt: p.wrt, let: p.let, where: p.where, symmetric: s.symmetric, limits: LIVE_LIMITS,
+    wrt: p.wrt, let: p.let, where: p.where, symmetric: s.symmetric, limits: LIVE_LIMITS, index: false,
     ...(p.flags.has("steps") ? { steps: true } : {}), ...(s.check ? { check: true } : {}), ...(s.hessian ? { hessian: true } : {}),
   };
   return options;
@@ -74,24 +81,37 @@ const paragraph = (text: string, className: string) => Object.assign(document.cr
  * the shapes line and often the result stay the same, and putting KaTeX's
  * HTML into the page and laying it out costs more than computing it.
  */
-function setMath(target: HTMLElement, latex: string, display: boolean): void {
+function setMath(target: HTMLElement, latex: string, display: boolean, html?: string): void {
   if (target.dataset.tex === latex) return;
-  target.innerHTML = latex ? mathHtml(latex, display) : "";
+  target.innerHTML = latex ? html ?? mathHtml(latex, display) : "";
   target.dataset.tex = latex;
 }
 
-function showResult(r: DifferentiateResult, problem: Problem): void {
+function showResult(r: DifferentiateResult, problem: Problem, html: { equation: string; shapes: string }): void {
   const p = present(r, problem.flags);
-  setMath(el.result, p.equation, true);
+  setMath(el.result, p.equation, true, html.equation);
   el.result.dataset.kind = r.kind;
-  setMath(el.shapes, p.shapes, false);
+  setMath(el.shapes, p.shapes, false, html.shapes);
   el.notes.replaceChildren(
     ...[p.convention, p.layout, ...p.notes].filter((n): n is string => Boolean(n)).map((n) => paragraph(n, "note")),
     ...(p.check ? [paragraph(p.check.text, p.check.ok ? "check-ok" : "check-failed")] : []),
   );
   el.numpy.textContent = r.derivative.numpy;
   el.latex.textContent = `${resultLhs(r)} = ${r.derivative.latex}`;
-  el.answer.classList.remove("stale", "empty");
+  markStale(null);
+}
+
+/**
+ * After an error the last good result stays in place (the layout does not jump
+ * while typing) but says it is the previous problem's, dimmed, with its Copy
+ * buttons off, so nobody copies an answer to a question they no longer ask.
+ */
+function markStale(previous: string | null): void {
+  el.answer.classList.toggle("stale", previous !== null);
+  el.answer.classList.remove("empty");
+  el.staleNote.hidden = previous === null;
+  if (previous !== null) el.staleNote.textContent = `The result below is for the last input that worked, ${previous}; fix the error above to update it.`;
+  for (const b of el.copyButtons) b.disabled = previous !== null;
 }
 
 function showError(e: BlockError | null): void {
@@ -133,29 +153,44 @@ function scheduleSteps(state: State): void {
 function showSteps(state: State): void {
   const key = toHash(state);
   if (stepsFor === key || !el.steps.open) return;
+  stepsFor = key;
   const t0 = performance.now();
   const problem = problemOf(state, true);
-  let steps: readonly Step[] = [];
-  try {
-    steps = present(differentiate(problem.expr, optionsOf(problem, state)), problem.flags).steps ?? [];
-  } catch {
-    // the result was shown a frame ago, so the engine does not fail here; if it does, no steps
-  }
-  stepsFor = key;
-  el.stepsList.innerHTML = steps.length ? stepsHtml(steps) : "";
-  el.steps.hidden = steps.length === 0;
-  el.result.dataset.stepsMs = (performance.now() - t0).toFixed(2);
+  void derivations.ask({ problem, options: optionsOf(problem, state) }).then((reply) => {
+    // superseded, or the input changed while it was computed: a newer request draws the steps
+    if (!reply || stepsFor !== key || toHash(readState()) !== key) {
+      if (stepsFor === key) stepsFor = null; // so that showing this input again asks again
+      return;
+    }
+    const steps: readonly Step[] = reply.ok ? present(reply.result, problem.flags).steps ?? [] : [];
+    el.stepsList.innerHTML = steps.length ? stepsHtml(steps) : "";
+    el.steps.hidden = steps.length === 0;
+    el.result.dataset.stepsMs = (performance.now() - t0).toFixed(2);
+  });
 }
 
-/**
- * Typing faster than the engine answers: after an update that took longer
- * than two frames, keystrokes are coalesced (the queued ones cost nothing and
- * one update follows them). Textbook inputs take a millisecond or two, so
- * they are answered within the keystroke's own frame.
- */
-const SLOW_MS = 32;
-let slow = false;
-let pending: ReturnType<typeof setTimeout> | undefined;
+/** The input the page last showed a result or an error for (the stale note names it). */
+let shownExpr: string | null = null;
+
+function show(state: State, problem: Problem, r: { result: DifferentiateResult; html: { equation: string; shapes: string } } | null, error: BlockError | null, t0: number): void {
+  const tk = performance.now();
+  if (r) {
+    showResult(r.result, problem, r.html);
+    showError(null);
+    shownExpr = state.expr;
+    if (stepsFor !== toHash(state)) scheduleSteps(state);
+  } else if (error) {
+    showError(error.code === "wrt" && !problem.wrt ? { ...error, message: "which variable? Fill in “with respect to”." } : error);
+    if (shownExpr !== null) markStale(shownExpr);
+    else el.answer.classList.add("empty");
+  }
+  performance.measure("matdiff:typeset", { start: tk, end: performance.now() });
+  const ms = performance.now() - t0;
+  // which input the page now shows, and how long it took from the keystroke (for tests and the curious)
+  el.result.dataset.input = state.expr;
+  el.result.dataset.ms = ms.toFixed(2);
+  el.timing.textContent = `Computed and typeset in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms.`;
+}
 
 function update(): void {
   const t0 = performance.now();
@@ -165,35 +200,34 @@ function update(): void {
     showError(null);
     clearSteps();
     el.answer.classList.add("empty");
-  } else {
-    try {
-      // named measures, for the browser's performance panel (and the end-to-end test's report)
-      const te = performance.now();
-      const r = differentiate(problem.expr, optionsOf(problem, state));
-      performance.measure("matdiff:engine", { start: te, end: performance.now() });
-      const tk = performance.now();
-      showResult(r, problem);
-      performance.measure("matdiff:typeset", { start: tk, end: performance.now() });
-      showError(null);
-      if (stepsFor !== toHash(state)) scheduleSteps(state);
-    } catch (err) {
-      const e = toBlockError(err, problem);
-      showError(e.code === "wrt" && !problem.wrt ? { ...e, message: "which variable? Fill in “with respect to”." } : e);
-      el.answer.classList.add("stale");
-    }
+    el.staleNote.hidden = true;
+    el.result.dataset.input = state.expr;
+    return;
   }
-  const ms = performance.now() - t0;
-  slow = ms > SLOW_MS;
-  // which input the page now shows, and how long it took (for tests and the curious)
-  el.result.dataset.input = state.expr;
-  el.result.dataset.ms = ms.toFixed(2);
-  el.timing.textContent = `Computed and typeset in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms.`;
+  void results.ask({ problem, options: optionsOf(problem, state) }).then((reply) => {
+    // a newer keystroke superseded this one, or arrived while it was computed: only the latest input is shown
+    if (!reply || readState().expr !== state.expr || toHash(readState()) !== toHash(state)) return;
+    performance.measure("matdiff:engine", { start: t0, end: performance.now() });
+    if (reply.ok) show(state, problem, reply, null, t0);
+    else show(state, problem, null, reply.error, t0);
+  });
+}
+
+/**
+ * A multi-line expression field that grows with its text: CSS field-sizing
+ * where the browser has it (wrapped lines too), else a row per line. Nothing
+ * here reads layout, so a keystroke never forces the page to lay out the
+ * result just typeset.
+ */
+function autoGrow(): void {
+  const lines = el.expr.value.split("\n").length;
+  if (el.expr.rows !== Math.min(lines, 12)) el.expr.rows = Math.min(lines, 12);
 }
 
 function schedule(): void {
   saveHash();
-  if (!slow) { update(); return; }
-  if (pending === undefined) pending = setTimeout(() => { pending = undefined; update(); }, 0);
+  autoGrow();
+  update();
 }
 
 function saveHash(): void {
@@ -206,7 +240,7 @@ function saveHash(): void {
   }
 }
 
-async function copy(text: string, button: HTMLButtonElement): Promise<void> {
+async function copy(text: string, button: HTMLButtonElement, done = "Copied"): Promise<void> {
   const label = button.textContent;
   try {
     await navigator.clipboard.writeText(text);
@@ -218,7 +252,7 @@ async function copy(text: string, button: HTMLButtonElement): Promise<void> {
     document.execCommand("copy");
     area.remove();
   }
-  button.textContent = "Copied";
+  button.textContent = done;
   setTimeout(() => { button.textContent = label; }, 1200);
 }
 
@@ -229,7 +263,7 @@ function start(): void {
   el.steps.addEventListener("toggle", () => { if (el.steps.open) showSteps(readState()); });
   window.addEventListener("hashchange", () => {
     const s = fromHash(location.hash);
-    if (s && toHash(s) !== toHash(readState())) { writeState(s); update(); }
+    if (s && toHash(s) !== toHash(readState())) { writeState(s); autoGrow(); update(); }
   });
 
   const nav = document.querySelector<HTMLElement>(".examples")!;
@@ -240,8 +274,10 @@ function start(): void {
   }
   $<HTMLButtonElement>("copy-numpy").addEventListener("click", (e) => void copy(el.numpy.textContent ?? "", e.currentTarget as HTMLButtonElement));
   $<HTMLButtonElement>("copy-latex").addEventListener("click", (e) => void copy(el.latex.textContent ?? "", e.currentTarget as HTMLButtonElement));
-  $<HTMLButtonElement>("copy-link").addEventListener("click", (e) => void copy(location.href, e.currentTarget as HTMLButtonElement));
+  // the link carries the whole problem (expression, variable, let, where, options) in its hash
+  $<HTMLButtonElement>("copy-link").addEventListener("click", (e) => void copy(location.href, e.currentTarget as HTMLButtonElement, "Link copied: it opens this problem with its let, where and options"));
   $<HTMLSpanElement>("version").textContent = `matdiff ${VERSION}.`;
+  autoGrow();
   update();
 }
 

@@ -92,6 +92,12 @@ export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
     },
   },
   {
+    // I's entries are 0 and 1, fixed by any positive power; a negative one would divide by the zeros
+    id: "hadamard-power-of-identity", source: "derived: 0ᵏ = 0 and 1ᵏ = 1 for k > 0", formula: "I^{\\circ k} = I \\quad (k > 0)",
+    witness: "2 I - I.^2 + A", on: ["hpower"],
+    apply: (e) => (e.kind === "hpower" && e.arg.kind === "identity" && e.exp.n > 0 ? e.arg : null),
+  },
+  {
     id: "diagonal-part-transpose", source: "derived: Aᵀ and A share their diagonal", formula: "A^{\\top} \\odot I = A \\odot I",
     witness: "A^T .* I", on: ["hadamard"],
     apply: (e) => {

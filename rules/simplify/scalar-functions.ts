@@ -7,6 +7,7 @@ import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
 import type { RewriteRule } from "../../src/calculus/rule.js";
 import { sortKey } from "../../src/simplify/order.js";
+import type { Dim } from "../../src/core/shape.js";
 
 const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
 
@@ -32,7 +33,7 @@ export function canonicalTraceKey(e: Expr): Expr {
 }
 
 /** Powers up to this are spelled out factor by factor when traces are compared. */
-const MAX_EXPANDED_POWER = 16;
+const MAX_EXPANDED_POWER = 64;
 
 export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
   {
@@ -83,6 +84,143 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
         return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), merged, ...chain.slice(i + 2));
       }
       return null;
+    },
+  },
+  {
+    // d(X⁻ᵀ) in a Hessian leaves (Σ Aᵢ ⊗ Bᵢ) K (C ⊗ D); for n×n factors (A ⊗ B)K = K(B ⊗ A)
+    // (Magnus & Neudecker Theorem 3.9 with K_{n,n}² = I), and the mixed product then multiplies
+    // through: K Σ BᵢC ⊗ AᵢD. Only between two Kronecker products, so a lone (A ⊗ B)K stays as written.
+    id: "commutation-between-kron-products", source: "derived: Magnus & Neudecker (2019) Theorem 3.9 and Matrix Cookbook (2012-11-15) §10.2.1",
+    formula: "(A \\otimes B) K (C \\otimes D) = K (B C \\otimes A D)", witness: "jacobian of (X^{-T})^2 wrt X", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      /** Σ cᵢ Aᵢ ⊗ Bᵢ with every factor n×n, as its terms; null otherwise. */
+      const kronTerms = (x: Expr, n: Dim): { lead: Expr[]; a: Expr; b: Expr }[] | null => {
+        const terms = x.kind === "add" ? x.terms : [x];
+        const out: { lead: Expr[]; a: Expr; b: Expr }[] = [];
+        for (const t of terms) {
+          const m = E.splitMul(t);
+          const k = m.chain.length === 1 ? m.chain[0]! : null;
+          if (!k || k.kind !== "kron" || k.factors.length !== 2) return null;
+          const [a, b] = k.factors as [Expr, Expr];
+          if ([a, b].some((f) => f.shape.rows !== n || f.shape.cols !== n)) return null;
+          out.push({ lead: [E.num(m.coeff), ...m.scalars], a, b });
+        }
+        return out;
+      };
+      for (let i = 0; i + 2 < chain.length; i++) {
+        const k = chain[i + 1]!;
+        if (k.kind !== "commutation" || k.m !== k.n) continue;
+        const left = kronTerms(chain[i]!, k.n);
+        const right = kronTerms(chain[i + 2]!, k.n);
+        if (!left || !right || right.length !== 1) continue;
+        const { lead, a: c, b: d } = right[0]!;
+        const moved = E.add(...left.map((t) => E.mul(...t.lead, E.kron(E.mul(t.b, c), E.mul(t.a, d)))));
+        return E.mul(E.num(coeff), ...scalars, ...lead, ...chain.slice(0, i), k, moved, ...chain.slice(i + 3));
+      }
+      return null;
+    },
+  },
+  {
+    // log det(XᵀX)'s Hessian leaves (M ⊗ XM)((Xᵀ ⊗ I)K + I ⊗ Xᵀ): multiplied through, each
+    // term is one Kronecker product (MXᵀ ⊗ XM)K + M ⊗ XMXᵀ, which like terms can then meet
+    id: "kron-product-over-sum", source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product) and distributivity",
+    formula: "(A \\otimes B)(C \\otimes D + (E \\otimes F) K) = A C \\otimes B D + (A E \\otimes B F) K", witness: "(A \\otimes B) (C \\otimes D + E \\otimes F)", on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      for (let i = 0; i + 1 < chain.length; i++) {
+        const l = chain[i]!;
+        const r = chain[i + 1]!;
+        if (l.kind !== "kron" || l.factors.length !== 2 || r.kind !== "add") continue;
+        const [a, b] = l.factors as [Expr, Expr];
+        const terms: Expr[] = [];
+        for (const t of r.terms) {
+          const m = E.splitMul(t);
+          const k = m.chain[0];
+          const rest = m.chain.slice(1);
+          if (!k || k.kind !== "kron" || k.factors.length !== 2 || !rest.every((f) => f.kind === "commutation")) break;
+          const [c, d] = k.factors as [Expr, Expr];
+          if (a.shape.cols !== c.shape.rows || b.shape.cols !== d.shape.rows) break;
+          terms.push(E.mul(E.num(m.coeff), ...m.scalars, E.kron(E.mul(a, c), E.mul(b, d)), ...rest));
+        }
+        if (terms.length !== r.terms.length) continue;
+        return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), E.add(...terms), ...chain.slice(i + 2));
+      }
+      return null;
+    },
+  },
+  {
+    // a(M ⊗ P) + b(M ⊗ Q) = M ⊗ (aP + bQ), written a(M ⊗ (P + (b/a)Q)): 2(M ⊗ I) − 2(M ⊗ XMXᵀ) = 2(M ⊗ (I − XMXᵀ))
+    id: "factor-common-kron-left", source: "derived: the Kronecker product is bilinear (Matrix Cookbook (2012-11-15) §10.2.1)",
+    formula: "a (M \\otimes P) + b (M \\otimes Q) = a (M \\otimes (P + \\tfrac{b}{a} Q))", witness: "2 (A \\otimes B) - 2 (A \\otimes C)", on: ["add"],
+    apply: (e) => {
+      if (e.kind !== "add") return null;
+      // c(A + B) counts as cA + cB here (−2(P + Q) from factoring a coefficient out), but is only
+      // opened when a pair then shares its left factor: otherwise the sum stays as it was
+      const flat = e.terms.flatMap((t) => {
+        const m = E.splitMul(t);
+        const sum = m.chain.length === 1 && m.scalars.length === 0 ? m.chain[0]! : null;
+        return sum && sum.kind === "add" ? sum.terms.map((u) => E.mul(E.num(m.coeff), u)) : [t];
+      });
+      const parts = flat.map((t) => {
+        const m = E.splitMul(t);
+        const k = m.chain.length === 1 ? m.chain[0]! : null;
+        return k && k.kind === "kron" && k.factors.length === 2 && m.scalars.length === 0 ? { coeff: m.coeff, left: k.factors[0]!, right: k.factors[1]! } : null;
+      });
+      for (let i = 0; i < parts.length; i++) {
+        const p = parts[i];
+        if (!p) continue;
+        const members = parts.map((q, j) => (q && q.left === p.left && q.right.shape.rows === p.right.shape.rows && q.right.shape.cols === p.right.shape.cols ? j : -1)).filter((j) => j >= 0);
+        if (members.length < 2) continue;
+        const inner = E.add(...members.map((j) => E.mul(E.num(Q.div(parts[j]!.coeff, p.coeff)), parts[j]!.right)));
+        const factored = E.mul(E.num(p.coeff), E.kron(p.left, inner));
+        const out: Expr[] = [];
+        flat.forEach((t, j) => { if (j === members[0]) out.push(factored); else if (!members.includes(j)) out.push(t); });
+        return E.add(...out);
+      }
+      return null;
+    },
+  },
+  {
+    // (u ⊗ vᵀ)_{(i,1),(1,j)} = u_i v_j and (vᵀ ⊗ u)_{(1,i),(j,1)} = v_j u_i: both are the outer product u vᵀ
+    id: "kron-column-row", source: "derived: entrywise (a ⊗ bᵀ)_{ij} = a_i b_j = (bᵀ ⊗ a)_{ij} = (a bᵀ)_{ij}",
+    formula: "a \\otimes b^{\\top} = b^{\\top} \\otimes a = a b^{\\top}", witness: "x^T \\otimes y + y \\otimes x^T", on: ["kron"],
+    apply: (e) => {
+      if (e.kind !== "kron" || e.factors.length !== 2) return null;
+      const isColumn = (f: Expr) => f.shape.cols === 1 && f.shape.rows !== 1;
+      const isRow = (f: Expr) => f.shape.rows === 1 && f.shape.cols !== 1;
+      const [l, r] = e.factors as [Expr, Expr];
+      if (isColumn(l) && isRow(r)) return E.mul(l, r);
+      if (isRow(l) && isColumn(r)) return E.mul(r, l);
+      return null;
+    },
+  },
+  {
+    // tr(dX (dX X + X dX)) = tr(dX dX X) + tr(dX X dX) = 2 tr((dX)² X): a trace of a product
+    // with a sum is multiplied out only when every term is the same trace up to rotation, so
+    // the result is one term (d² tr(X³) = 6 tr(X (dX)²), not a sum of rotations)
+    id: "trace-distribute-rotations", source: CB("16") + " and linearity",
+    formula: "\\operatorname{tr}(A (A B + B A)) = 2 \\operatorname{tr}(A^{2} B)", witness: "tr(A (A B + B A))", on: ["trace"],
+    apply: (e) => {
+      if (e.kind !== "trace" || e.arg.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      const i = chain.findIndex((f) => f.kind === "add");
+      if (i < 0 || chain.findIndex((f, j) => j > i && f.kind === "add") >= 0) return null;
+      const sum = chain[i] as E.Add;
+      const terms = sum.terms.map((t) => {
+        const split = E.splitMul(t);
+        return { coeff: split.coeff, scalars: split.scalars, trace: E.trace(E.mul(...chain.slice(0, i), ...split.chain, ...chain.slice(i + 1))) };
+      });
+      const key = canonicalTraceKey(terms[0]!.trace);
+      if (terms.some((t) => t.scalars.length > 0 || canonicalTraceKey(t.trace) !== key)) return null;
+      const total = terms.reduce((acc, t) => Q.add(acc, t.coeff), Q.ZERO);
+      // the rotation with the differentials last, as a gradient's tr(G dX) is written: 6 tr(X (dX)²)
+      const first = E.splitMul((terms[0]!.trace as E.Trace).arg).chain;
+      const isD = (f: Expr) => f.kind === "d" || (f.kind === "power" && f.arg.kind === "d");
+      const shown = rotationsOf(first).find((r) => !isD(r[0]!) && isD(r[r.length - 1]!)) ?? first;
+      return E.mul(E.num(Q.mul(coeff, total)), ...scalars, E.trace(E.mul(...shown)));
     },
   },
   {

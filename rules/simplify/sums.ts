@@ -94,6 +94,14 @@ function commonScalar(terms: readonly Expr[]): { factor: Expr; rests: Expr[] } |
   return null;
 }
 
+/** tr(… dX): a trace whose product ends with a differential and does not start with one. */
+function differentialLast(body: Expr): boolean {
+  if (body.kind !== "trace") return false;
+  const { chain } = E.splitMul(body.arg);
+  const isD = (f: Expr | undefined) => f !== undefined && (f.kind === "d" || (f.kind === "power" && f.arg.kind === "d"));
+  return chain.length > 1 && isD(chain[chain.length - 1]) && !isD(chain[0]);
+}
+
 export const SUM_RULES: readonly RewriteRule[] = [
   {
     id: "collect-like-terms", source: "derived: distributivity", formula: "a X + b X = (a + b) X",
@@ -107,7 +115,8 @@ export const SUM_RULES: readonly RewriteRule[] = [
         const [c, body] = coefficientOf(t);
         const key = likeKey(body);
         const g = groups.get(key.id);
-        if (g) g.coeff = Q.add(g.coeff, c);
+        // like traces are written with the differential last, as tr(G dX) reads: 3 tr(X² dX)
+        if (g) { g.coeff = Q.add(g.coeff, c); if (!differentialLast(g.body) && differentialLast(body)) g.body = body; }
         else groups.set(key.id, { body, coeff: c });
       }
       if (groups.size === e.terms.length) return null;

@@ -39,9 +39,15 @@ export interface DerivationStep {
    * or Σ_{i≤j} G_ij dS_ij (the Cookbook's partials in the independent entries of a
    * symmetric S, which is df for symmetric dS but not ⟨G, dS⟩).
    */
-  readonly display?: "frobenius" | "vec" | "entries";
-  /** For "frobenius", "vec" and "entries" lines: G. */
+  readonly display?: "frobenius" | "vec" | "entries" | "quadratic";
+  /** For "frobenius", "vec" and "entries" lines: G; for "quadratic" lines (d²f = dxᵀ H dx): H. */
   readonly gradient?: Expr;
+  /**
+   * A Hessian's derivation is two chains: this line starts a new one rather than
+   * equalling the line before it. "gradient": ∇f = G, read off the first chain;
+   * "second": d²f = d(df) with dX constant, which the second chain expands.
+   */
+  readonly begins?: "gradient" | "second";
 }
 
 export interface DerivationInput {
@@ -53,10 +59,12 @@ export interface DerivationInput {
   /** The gradient before the symmetric convention, if one applies. */
   readonly convention?: "sym" | "cookbook";
   readonly result: Expr;
+  /** For a Hessian: the gradient (or f′) that the first chain ends at. */
+  readonly gradient?: Expr;
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
-const LINEAR = new Set(["d-sum", "d-trace", "d-transpose", "d-sum-entries", "d-diag", "d-diag-matrix", "d-vec", "constant", "definition"]);
+const LINEAR = new Set(["d-constant-multiple", "d-sum", "d-trace", "d-transpose", "d-sum-entries", "d-diag", "d-diag-matrix", "d-vec", "constant", "definition"]);
 
 const RULE_META = new Map<string, { title: string; source: string }>();
 for (const rules of Object.values(DIFFERENTIALS)) {
@@ -76,11 +84,12 @@ const MECHANICAL = new Set(["trace-linear", "order-terms", "order-scalar-factors
 
 function reasonOf(rules: readonly string[], constants: readonly string[], X: Sym): string {
   const parts = [...new Set(rules)].map((id) => {
-    if (id === "definition") return "by its definition (--where)";
+    if (id === "definition") return "by definition";
+    if (id === "d-constant-multiple") return "constant factor (Cookbook eq. 34)";
     const m = RULE_META.get(id);
     return m ? m.title + citation(m.source) : id;
   });
-  const cs = [...new Set(constants)].map(nameText);
+  const cs = [...new Set(constants)].map((c) => (c.startsWith("d ") ? `d${nameText(c.slice(2))}` : nameText(c)));
   if (cs.length) parts.push(`${cs.join(", ")} constant`);
   return [...new Set(parts)].join("; ");
 }
@@ -92,14 +101,91 @@ export function derive(input: DerivationInput): DerivationStep[] {
   const varies = (s: Sym) => s === X || s.props.dependsOn === X.name;
   const depends = (e: Expr): boolean => E.contains(e, (x) => x.kind === "sym" && (varies(x) || (definitions.has(x.name) && depends(definitions.get(x.name)!))), memo);
 
-  const steps: DerivationStep[] = [];
   // a --where name (f = e) starts as d(e), which its definition expands
-  let current: Expr = f.kind === "sym" && !definitions.has(f.name)
+  const start: Expr = f.kind === "sym" && !definitions.has(f.name)
     ? (f === X ? dX : f.props.dependsOn === X.name ? E.mul(E.dotted(f), dX) : E.zero(f.shape))
     : E.diffOf(f);
-  steps.push({ expr: current, rules: [], reason: "" });
+  const { steps: merged, last } = expandChain(start, { X, dX, definitions, depends });
 
-  // expand every outermost d(u) by one rule, until none is left
+  const gradientChain = (result: Expr): Expr => {
+    if (isScalarShape(X.shape)) return last;
+    // move dX to the end of each trace (or each xᵀ… dx), term by term
+    const terms = last.kind === "add" ? last.terms : [last];
+    const rotated = E.add(...terms.map((t) => frobeniusTerm(t, dX)));
+    if (rotated !== last) {
+      merged.push({ expr: rotated, rules: ["trace-cyclic"], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });
+    }
+    const G = simplify(frobeniusGradient(last, dX)).expr;
+    merged.push({
+      expr: rotated, rules: ["frobenius"], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
+      display: "frobenius", gradient: G,
+    });
+    if (X.props.diagonal && !input.convention && G !== result) {
+      merged.push({ expr: rotated, rules: ["diagonal-gradient"], reason: "for diagonal dD: ⟨G, dD⟩ = ⟨G ∘ I, dD⟩", display: "frobenius", gradient: result });
+    }
+    if (input.convention && G !== result) {
+      // for symmetric dS, ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩ = Σ_{i≤j} (G + Gᵀ − G ∘ I)_ij dS_ij; the
+      // Cookbook form is not a Frobenius partner of dS (⟨G + Gᵀ − G ∘ I, dS⟩ ≠ df), so its line sums the entries
+      merged.push(input.convention === "sym"
+        ? { expr: rotated, rules: ["symmetric-gradient"], reason: "for symmetric dS: ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩", display: "frobenius", gradient: result }
+        : { expr: rotated, rules: ["symmetric-gradient"], reason: "for symmetric dS: ⟨G, dS⟩ = Σ_{i≤j} (G + Gᵀ − G ∘ I)_ij dS_ij (Cookbook §2.8.2)", display: "entries", gradient: result });
+    }
+    return rotated;
+  };
+
+  switch (input.kind) {
+    case "gradient":
+      gradientChain(input.result);
+      break;
+    case "hessian": {
+      const G = input.gradient ?? input.result;
+      const df = gradientChain(G);
+      merged.push({ expr: G, rules: [], reason: isScalarShape(X.shape) ? `read off df = f′ d${nameText(X.name)}` : "read off the gradient", begins: "gradient" });
+      // d²f = d(df) with dX held constant (d(dX) = 0): the chain rule again, on df as the first chain wrote it
+      const second = expandChain(E.diffOf(df), { X, dX, definitions, depends });
+      const [first, ...rest] = second.steps;
+      merged.push({ ...first!, begins: "second", reason: `differentiate df once more, d${nameText(X.name)} constant` }, ...rest);
+      const H = input.result;
+      const quadratic = isScalarShape(X.shape) ? E.mul(H, dX, dX)
+        : isVector(X) ? E.mul(E.transpose(dX), H, dX)
+        : E.mul(E.transpose(E.vec(dX)), H, E.vec(dX));
+      // f″ (dt)² is what the chain ended at already; dxᵀ H dx and vec(dX)ᵀ H vec(dX) name H
+      if (!(isScalarShape(X.shape) && simplify(quadratic).expr === second.last)) merged.push({
+        expr: quadratic, rules: ["hessian-form"], display: "quadratic", gradient: H,
+        reason: isScalarShape(X.shape) ? `second derivative: d²f = f″ (d${nameText(X.name)})²`
+          : isVector(X) ? `Hessian form d²f = d${nameText(X.name)}ᵀ H d${nameText(X.name)}`
+          : `Hessian form d²f = vec(d${nameText(X.name)})ᵀ H vec(d${nameText(X.name)}) (Cookbook §10.2.2)`,
+      });
+      break;
+    }
+    case "derivative": {
+      const shown = E.mul(input.result, dX);
+      if (shown !== last) merged.push({ expr: shown, rules: ["derivative"], reason: `collect the factor d${X.name}` });
+      break;
+    }
+    case "jacobian": {
+      merged.push({ expr: last, rules: ["vec"], reason: "vec(L dX R) = (Rᵀ ⊗ L) vec(dX) (Cookbook §10.2.2); vec(dXᵀ) = K vec(dX)", display: "vec", gradient: input.result });
+      break;
+    }
+  }
+  return merged;
+}
+
+interface ChainContext {
+  readonly X: Sym;
+  readonly dX: Diff;
+  readonly definitions: ReadonlyMap<string, Expr>;
+  readonly depends: (e: Expr) => boolean;
+}
+
+/**
+ * From a line holding d(u), expands every outermost d(u) by one rule per
+ * step until none is left, then simplifies: the steps, and the last value.
+ * dX itself is a constant here (d(dX) = 0), which is what a second differential needs.
+ */
+function expandChain(start: Expr, { X, dX, definitions, depends }: ChainContext): { steps: DerivationStep[]; last: Expr } {
+  const steps: DerivationStep[] = [{ expr: start, rules: [], reason: "" }];
+  let current = start;
   for (let guard = 0; guard < 64 && E.contains(current, (x) => x.kind === "dop"); guard++) {
     const used: string[] = [];
     const constants: string[] = [];
@@ -107,6 +193,8 @@ export function derive(input: DerivationInput): DerivationStep[] {
     const child = (x: Expr): Expr => {
       if (!depends(x)) {
         if (x.kind === "sym" && !constants.includes(x.name)) constants.push(x.name);
+        // d(dX) = 0: in a second differential the direction dX is held fixed
+        if (x.kind === "d" && !constants.includes(`d ${x.of.name}`)) constants.push(`d ${x.of.name}`);
         return E.zero(x.shape);
       }
       if (x.kind === "sym") {
@@ -131,7 +219,9 @@ export function derive(input: DerivationInput): DerivationStep[] {
       }
       const rule = ruleFor(u);
       if (!rule) throw new E.InternalError(`no differential rule for ${u.kind}`);
-      note(rule.id);
+      // d(2u) = 2 du is linearity, not a product rule worth a line of its own
+      const constantMultiple = u.kind === "mul" && u.factors.every((x) => x.kind === "num" || depends(x)) && u.factors.filter(depends).length === 1;
+      note(constantMultiple ? "d-constant-multiple" : rule.id);
       return (rule.d as (e: Expr, d: (x: Expr) => Expr) => Expr)(u, child);
     };
     current = expand(current);
@@ -150,45 +240,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
     if (ids.every((id) => MECHANICAL.has(id)) && merged.length > 1) merged[merged.length - 1] = { ...prev, expr: last, rules: [...prev.rules, ...ids] };
     else merged.push({ expr: last, rules: ids, reason: `simplify: ${ids.map((id) => RULE_META.get(id)?.title ?? id.replace(/-/g, " ")).join(", ")}` });
   }
-
-  switch (input.kind) {
-    case "gradient":
-    case "hessian": {
-      if (isScalarShape(X.shape)) break;
-      // move dX to the end of each trace (or each xᵀ… dx), term by term
-      const terms = last.kind === "add" ? last.terms : [last];
-      const rotated = E.add(...terms.map((t) => frobeniusTerm(t, dX)));
-      if (rotated !== last) {
-        merged.push({ expr: rotated, rules: ["trace-cyclic"], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });
-      }
-      const G = simplify(frobeniusGradient(last, dX)).expr;
-      merged.push({
-        expr: rotated, rules: ["frobenius"], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
-        display: "frobenius", gradient: G,
-      });
-      if (X.props.diagonal && !input.convention && G !== input.result) {
-        merged.push({ expr: rotated, rules: ["diagonal-gradient"], reason: "for diagonal dD: ⟨G, dD⟩ = ⟨G ∘ I, dD⟩", display: "frobenius", gradient: input.result });
-      }
-      if (input.convention && G !== input.result) {
-        // for symmetric dS, ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩ = Σ_{i≤j} (G + Gᵀ − G ∘ I)_ij dS_ij; the
-        // Cookbook form is not a Frobenius partner of dS (⟨G + Gᵀ − G ∘ I, dS⟩ ≠ df), so its line sums the entries
-        merged.push(input.convention === "sym"
-          ? { expr: rotated, rules: ["symmetric-gradient"], reason: "for symmetric dS: ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩", display: "frobenius", gradient: input.result }
-          : { expr: rotated, rules: ["symmetric-gradient"], reason: "for symmetric dS: ⟨G, dS⟩ = Σ_{i≤j} (G + Gᵀ − G ∘ I)_ij dS_ij (Cookbook §2.8.2)", display: "entries", gradient: input.result });
-      }
-      break;
-    }
-    case "derivative": {
-      const shown = E.mul(input.result, dX);
-      if (shown !== last) merged.push({ expr: shown, rules: ["derivative"], reason: `collect the factor d${X.name}` });
-      break;
-    }
-    case "jacobian": {
-      merged.push({ expr: last, rules: ["vec"], reason: "vec(L dX R) = (Rᵀ ⊗ L) vec(dX) (Cookbook §10.2.2); vec(dXᵀ) = K vec(dX)", display: "vec", gradient: input.result });
-      break;
-    }
-  }
-  return merged;
+  return { steps: merged, last };
 }
 
 const isVector = (X: Sym) => X.shape.cols === 1;

@@ -3,7 +3,7 @@
  * the library's. I/O is injected so tests drive `main` without spawning.
  */
 import { parseArgs } from "node:util";
-import { differentiate, resultName, type DifferentiateResult } from "../api.js";
+import { differentiate, checkBasis, type DifferentiateResult } from "../api.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
 import { InternalError } from "../core/expr.js";
@@ -191,7 +191,7 @@ function groupShapes(shapes: Readonly<Record<string, string>>): string {
 }
 
 export function formatResult(r: DifferentiateResult, format: Format, color: boolean): string {
-  const name = resultName(r);
+  const name = r.label;
   switch (format) {
     case "json":
       return `${safeJson(r, 2)}\n`;
@@ -201,15 +201,15 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
       return `${r.derivative.index?.text ?? "(no entrywise form)"}\n${r.derivative.einsum ? `${r.derivative.einsum}\n` : ""}`;
     case "latex":
       if (r.derivation) return `${r.derivation.latex}\n`;
-      return `${name.latex} \\left(${r.function.latex}\\right) = ${r.derivative.latex}\n`;
+      return `${name.applied?.latex ?? name.latex} = ${r.derivative.latex}\n`;
     case "text": {
       const s = style(color);
       const lines = [
         `${s.dim("f =")} ${r.function.text}`,
         ...Object.entries(r.definitions ?? {}).map(([n, d]) => `${s.dim(`  where ${n} =`)} ${d.text}`),
-        ...(r.derivation ? ["", ...r.derivation.text.split("\n").slice(0, -1), s.bold(r.derivation.text.split("\n").at(-1)!), ""] : [`${s.dim(r.function.shape.endsWith("×1") ? "df =" : "dF =")} ${r.differential.text}`]),
-        ...(r.gradient ? [`${s.dim(`${r.wrt.shape === "1×1" ? `d/d${r.wrt.text}` : `∇_${r.wrt.text}`} f =`)} ${r.gradient.text}`] : []),
-        ...(r.secondDifferential ? [`${s.dim("d²f =")} ${r.secondDifferential.text}`] : []),
+        ...(r.derivation ? ["", ...r.derivation.text.split("\n").slice(0, -1), s.bold(r.derivation.text.split("\n").at(-1)!), ""] : [`${s.dim(`${name.differential.text} =`)} ${r.differential.text}`]),
+        ...(r.gradient && name.gradient && !r.derivation ? [`${s.dim(`${name.gradient.text} =`)} ${r.gradient.text}`] : []),
+        ...(r.secondDifferential && name.secondDifferential && !r.derivation ? [`${s.dim(`${name.secondDifferential.text} =`)} ${r.secondDifferential.text}`] : []),
         ...(r.derivation ? [] : [`${s.bold(`${name.text} =`)} ${s.bold(r.derivative.text)}`]),
         s.dim(`layout: ${r.layout}`),
         s.dim(`shapes: ${groupShapes(r.shapes)}`),
@@ -219,7 +219,7 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
       if (r.check?.inconclusive) lines.push(`check: ${s.yellow("inconclusive")}: ${r.check.detail ?? "no valid sample"}`);
       else if (r.check) {
         const verdict = r.check.ok ? s.green("passed") : s.red("FAILED");
-        lines.push(`check: ${verdict} (relative error ${r.check.relError.toExponential(1)} against ${r.check.method}, ${r.check.trials} points)`);
+        lines.push(`check: ${verdict} (relative error ${r.check.relError.toExponential(1)} against ${checkBasis(r.check)})`);
       }
       return `${lines.join("\n")}\n`;
     }

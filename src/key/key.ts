@@ -8,12 +8,13 @@
  * stylesheet and writes the result.
  */
 import katex from "katex";
-import { differentiate, type DifferentiateResult, type Rendered } from "../api.js";
+import { differentiate, checkBasis, type DifferentiateResult, type Rendered } from "../api.js";
 import { nameText } from "../print/text.js";
+import { latexText } from "../print/latex-text.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
 import { mdBlock, mdText } from "../print/markdown.js";
-import type { KeyProblem, Location, ProblemSet } from "./problems.js";
+import { fileWording, type KeyProblem, type Location, type ProblemSet } from "./problems.js";
 import { VERSION } from "../version.js";
 
 export interface KeyFailure {
@@ -33,6 +34,8 @@ export interface AnswerKey {
   /** Problems that could not be read at all, with their place in the file. */
   readonly unreadable: readonly KeyFailure[];
   readonly fileName: string;
+  /** The problem file's own spelling of declarations, for notes and hints. */
+  readonly spelling: ProblemSet["spelling"];
 }
 
 export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: number } = {}): AnswerKey {
@@ -55,15 +58,15 @@ export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: 
       return {
         problem, ok: false,
         failure: {
-          message: e.message, location,
+          message: fileWording(e.message, set.spelling), location,
           ...(e.start !== undefined ? { caret: caretDisplay(e.source ?? problem.expr, e.start, e.end ?? e.start + 1) } : {}),
-          ...(e.hint ? { hint: e.hint } : {}),
+          ...(e.hint ? { hint: fileWording(e.hint, set.spelling) } : {}),
         },
       };
     }
   });
   return {
-    title: set.title ?? "Answer key", entries, fileName,
+    title: set.title ?? "Answer key", entries, fileName, spelling: set.spelling,
     unreadable: set.errors.map((e) => ({ message: e.message, location: e.location })),
   };
 }
@@ -112,20 +115,20 @@ const proseParts = (s: string) => visible(s).split(/(\$[^$\n]+\$)/).map((part, i
 // Shared pieces
 
 const verdict = (r: DifferentiateResult) =>
-  r.check ? `verified: relative error ${r.check.relError.toExponential(1)} against ${r.check.method} (${r.check.trials} points)` : "not checked";
+  r.check ? `verified: relative error ${r.check.relError.toExponential(1)} against ${checkBasis(r.check)}` : "not checked";
 
 function answerLatex(r: DifferentiateResult): string {
   return `${r.label.latex} = ${r.derivative.latex}`;
 }
 
-function facts(r: DifferentiateResult): { label: string; text: string }[] {
+function facts(r: DifferentiateResult, spelling: AnswerKey["spelling"]): { label: string; text: string }[] {
   const byShape = new Map<string, string[]>();
   for (const [name, s] of Object.entries(r.shapes)) byShape.set(s, [...(byShape.get(s) ?? []), nameText(name)]);
   return [
     { label: "Shapes", text: [...byShape].map(([s, names]) => `${names.join(", ")}: ${s}`).join("; ") },
     { label: "Layout", text: r.layout },
     ...(r.convention ? [{ label: "Convention", text: r.convention.text }] : []),
-    ...r.notes.map((n) => ({ label: "Note", text: n })),
+    ...r.notes.map((n) => ({ label: "Note", text: fileWording(n, spelling) })),
   ];
 }
 
@@ -169,9 +172,9 @@ export function renderMarkdown(key: AnswerKey): string {
       if (e.failure.caret) out.push(...mdBlock(e.failure.caret), "");
       return;
     }
-    out.push(`**Answer.**`, "", `$$${answerLatex(e.result)}$$`, "");
-    if (e.result.derivation) out.push("**Derivation.**", "", `$$${e.result.derivation.latex.replace(/\n/g, " ")}$$`, "");
-    for (const f of facts(e.result)) out.push(`- *${f.label}:* ${mdText(f.text)}`);
+    out.push(`**Answer: the ${e.result.label.noun}.**`, "", `$$${answerLatex(e.result)}$$`, "");
+    if (e.result.derivation) out.push(`**Derivation of the ${e.result.label.noun}.**`, "", `$$${e.result.derivation.latex.replace(/\n/g, " ")}$$`, "");
+    for (const f of facts(e.result, key.spelling)) out.push(`- *${f.label}:* ${mdText(f.text)}`);
     out.push(`- *Check:* ✓ ${verdict(e.result)}`, "");
   });
   return `${out.join("\n").trim()}\n`;
@@ -186,13 +189,8 @@ function summary(key: AnswerKey): string {
 // ---------------------------------------------------------------------------
 // LaTeX: compiles with a standard install (amsmath, amssymb)
 
-const TEX_SPECIALS: Record<string, string> = {
-  "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "#": "\\#", "%": "\\%", "&": "\\&", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
-};
-/** User or engine text for LaTeX, all of it text: specials escaped (`$` too), non-ASCII dropped (the key needs only amsmath). */
-function texText(s: string): string {
-  return visible(s).replace(/[\\{}#%&_~^$]/g, (c) => TEX_SPECIALS[c] ?? `\\${c}`).replace(/[^\x20-\x7E\n]/g, "");
-}
+/** User or engine text for LaTeX, all of it text: specials escaped, Greek and math symbols as inline math (print/latex-text.ts). */
+const texText = (s: string) => latexText(visible(s));
 
 /** A problem's prose for LaTeX: text escaped, `$…$` passed through when it is safe math (else escaped as text). */
 function texProse(s: string): string {
@@ -207,6 +205,7 @@ export function renderTex(key: AnswerKey): string {
     "\\documentclass[11pt]{article}",
     "\\usepackage{amsmath,amssymb}",
     `\\title{${texProse(key.title.replace(/\s*\n\s*/g, " "))}}`,
+    "\\author{}",
     "\\date{}",
     "\\begin{document}",
     "\\maketitle",
@@ -223,10 +222,10 @@ export function renderTex(key: AnswerKey): string {
       out.push(`\\noindent\\textbf{Failed} (line ${e.failure.location.line}): ${texText(e.failure.message)}`, "");
       return;
     }
-    out.push("\\paragraph{Answer.}", `\\[ ${answerLatex(e.result)} \\]`);
-    if (e.result.derivation) out.push("\\paragraph{Derivation.}", `\\[ ${e.result.derivation.latex} \\]`);
+    out.push(`\\paragraph{Answer: the ${e.result.label.noun}.}`, `\\[ ${answerLatex(e.result)} \\]`);
+    if (e.result.derivation) out.push(`\\paragraph{Derivation of the ${e.result.label.noun}.}`, `\\[ ${e.result.derivation.latex} \\]`);
     out.push("\\begin{itemize}");
-    for (const f of facts(e.result)) out.push(`\\item \\emph{${f.label}:} ${texText(f.text)}`);
+    for (const f of facts(e.result, key.spelling)) out.push(`\\item \\emph{${f.label}:} ${texText(f.text)}`);
     out.push(`\\item \\emph{Check:} ${texText(verdict(e.result))}`, "\\end{itemize}", "");
   });
   out.push("\\end{document}");
@@ -280,6 +279,7 @@ h1 { font-size: 1.9rem; margin: 0 0 .25rem; letter-spacing: -.01em; }
 .given { overflow-x: auto; }
 .decl { font: 14px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--muted); margin: .25rem 0; }
 .answer { background: #f6f8fb; border-left: 3px solid var(--accent); padding: .25rem 1rem; margin: .75rem 0; overflow-x: auto; }
+.answer-kind { display: block; padding-top: .4rem; font-size: .78rem; font-weight: 600; letter-spacing: .04em; text-transform: uppercase; color: var(--muted); }
 table.derivation { border-collapse: collapse; margin: .5rem 0 .25rem; }
 table.derivation td { padding: .2rem .35rem; vertical-align: baseline; }
 table.derivation td.lhs { text-align: right; white-space: nowrap; }
@@ -309,7 +309,7 @@ dl.facts dd { margin: 0; }
 /** The derivation as a table: each equality in math, its reason as prose that wraps (and prints). */
 function derivationTable(r: DifferentiateResult): string {
   const rows = r.steps!.map((s) => `<tr><td class="lhs">${s.lhs ? math(s.lhs.latex, false) : ""}</td><td class="eq">=</td><td class="rhs">${math(s.latex, false)}</td><td class="why">${esc(s.reason)}</td></tr>`);
-  rows.push(`<tr class="conclusion"><td class="lhs">${math(`\\Rightarrow\\; ${r.label.latex}`, false)}</td><td class="eq">=</td><td class="rhs">${math(r.kind === "hessian" && r.gradient ? r.gradient.latex : r.derivative.latex, false)}</td><td class="why"></td></tr>`);
+  rows.push(`<tr class="conclusion"><td class="lhs">${math(`\\Rightarrow\\; ${r.label.latex}`, false)}</td><td class="eq">=</td><td class="rhs">${math(r.derivative.latex, false)}</td><td class="why"></td></tr>`);
   return `<table class="derivation">${rows.join("")}</table>`;
 }
 
@@ -326,9 +326,9 @@ export function renderHtml(key: AnswerKey, opts: { katexCss: string }): string {
     if (!e.ok) {
       return `<section class="problem" id="p${i + 1}">${title}${text}${given}<div class="failure"><p><strong>Failed</strong> (${esc(key.fileName)}:${e.failure.location.line}:${e.failure.location.column}): ${esc(e.failure.message)}</p>${e.failure.caret ? `<pre>${esc(e.failure.caret)}</pre>` : ""}${e.failure.hint ? `<p>${esc(e.failure.hint)}</p>` : ""}</div></section>`;
     }
-    const answer = `<div class="answer">${math(answerLatex(e.result), true)}</div>`;
-    const steps = e.result.steps ? `<details open><summary>Derivation</summary>${derivationTable(e.result)}</details>` : "";
-    const dl = `<dl class="facts">${facts(e.result).map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.text)}</dd>`).join("")}</dl>`;
+    const answer = `<div class="answer"><span class="answer-kind">The ${esc(e.result.label.noun)}</span>${math(answerLatex(e.result), true)}</div>`;
+    const steps = e.result.steps ? `<details open><summary>Derivation of the ${esc(e.result.label.noun)}</summary>${derivationTable(e.result)}</details>` : "";
+    const dl = `<dl class="facts">${facts(e.result, key.spelling).map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.text)}</dd>`).join("")}</dl>`;
     const stamp = `<p class="stamp ok">✓ ${esc(verdict(e.result))}</p>`;
     return `<section class="problem" id="p${i + 1}">${title}${text}${given}${answer}${steps}${dl}${stamp}</section>`;
   }).join("\n");

@@ -23,7 +23,7 @@
  * Every problem keeps its line and column in the file so errors point there.
  */
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node as YamlNode } from "yaml";
-import { parseBlock, isMatdiffInfo, metaOf } from "../plugins/block.js";
+import { parseBlock, isMatdiffInfo, metaOf, blockWording } from "../plugins/block.js";
 
 export interface Location {
   readonly line: number;
@@ -50,6 +50,8 @@ export interface ProblemSetError {
 }
 
 export interface ProblemSet {
+  /** How the file states a problem, so the key's hints speak its language (`let:`, not `--let`). */
+  readonly spelling: "yaml" | "markdown";
   readonly title?: string;
   readonly problems: readonly KeyProblem[];
   /** Problems that could not even be read; they are reported, never dropped silently. */
@@ -60,10 +62,27 @@ const KEYS = ["title", "text", "expr", "wrt", "let", "where", "hessian", "symmet
 
 export function readProblemSet(source: string, fileName: string): ProblemSet {
   const markdown = /\.(md|markdown)$/i.test(fileName) || (!/\.(ya?ml|json)$/i.test(fileName) && /^```\s*\{?matdiff/m.test(source));
-  return markdown ? readMarkdown(source) : readYaml(source);
+  return markdown ? { ...readMarkdown(source), spelling: "markdown" } : { ...readYaml(source), spelling: "yaml" };
 }
 
-function readYaml(source: string): ProblemSet {
+/**
+ * The engine's notes and hints name command-line flags (`--let "theta: vector"`);
+ * the author of a problem file writes them as the file does: `let: { theta: vector }`
+ * in YAML, `let theta: vector` in a Markdown block.
+ */
+export function fileWording(s: string, spelling: ProblemSet["spelling"]): string {
+  if (spelling === "markdown") return blockWording(s);
+  return s
+    .replace(/--(let|where) "(.*?)"(?=[:\s,;.)]|$)/g, (_all, key: string, body: string) => {
+      const [name, ...rest] = body.split(key === "let" ? ":" : "=");
+      return `${key}: { ${name!.trim()}: ${rest.join(key === "let" ? ":" : "=").trim()} }`;
+    })
+    .replace(/--symmetric cookbook/g, "symmetric: cookbook")
+    .replace(/--hessian\b/g, "hessian: true")
+    .replace(/--(let|where|wrt|symmetric)\b/g, "$1:");
+}
+
+function readYaml(source: string): Omit<ProblemSet, "spelling"> {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
   const at = (offset: number | undefined): Location => {
@@ -125,7 +144,7 @@ function readYaml(source: string): ProblemSet {
   return { ...(title ? { title } : {}), problems, errors };
 }
 
-function readMarkdown(source: string): ProblemSet {
+function readMarkdown(source: string): Omit<ProblemSet, "spelling"> {
   const lines = source.split(/\r?\n/);
   const problems: KeyProblem[] = [];
   const errors: ProblemSetError[] = [];

@@ -5,7 +5,7 @@
  * printers or from fixed templates, never from the user's input text, so
  * nothing the user writes reaches KaTeX verbatim (no `\href`, no `\gdef`).
  */
-import type { DifferentiateResult } from "../api.js";
+import { checkBasis, type DifferentiateResult } from "../api.js";
 import { GREEK } from "../syntax/greek.js";
 import { blockWording, type Flag } from "./block.js";
 
@@ -50,44 +50,9 @@ export interface Presentation {
   readonly numpy?: string;
 }
 
-/** Fields of the result that newer engines add; read defensively so this file works with either. */
-interface Newer {
-  readonly function: { readonly shape?: string };
-  readonly layout?: string;
-  readonly gradient?: { readonly latex: string };
-  readonly secondDifferential?: { readonly latex: string };
-}
-const newer = (r: DifferentiateResult) => r as unknown as Newer;
-
-/** `n×n` is a matrix; `n×1`, `1×n` and `1×1` are not. */
-const isMatrixShape = (shape: string | undefined) => {
-  const [rows, cols] = (shape ?? "").split("×");
-  return rows !== undefined && cols !== undefined && rows !== "1" && cols !== "1";
-};
-
-/** `f`, or `F` for a matrix-valued function, as textbooks write them. */
-export function functionName(r: DifferentiateResult): string {
-  return isMatrixShape(newer(r).function.shape) ? "F" : "f";
-}
-
-/**
- * The left-hand side of the result for each kind of derivative. Typed over
- * the engine's kinds (and the announced ones), so a new kind fails to compile
- * until it is given a notation here.
- */
-const RESULT_LHS: Record<DifferentiateResult["kind"] | "jacobian" | "hessian", (x: string, f: string, vec: boolean) => string> = {
-  gradient: (x, f) => `\\nabla_{${x}} ${f}`,
-  derivative: (x, f) => `\\frac{\\mathrm{d}${f}}{\\mathrm{d}${x}}`,
-  // ∂vec F/∂vec X when either side is a matrix (column-major vec), as DESIGN.md §1 defines it
-  jacobian: (x, f, vec) => (vec ? `\\frac{\\partial \\operatorname{vec} ${f}}{\\partial \\operatorname{vec} ${x}}` : `\\frac{\\partial ${f}}{\\partial ${x}}`),
-  hessian: (x, f) => `\\nabla^{2}_{${x}} ${f}`,
-};
-
+/** The left-hand side of the result (∇_{A} f, \\frac{\\partial \\operatorname{vec} F}{\\partial \\operatorname{vec} X}, …): the engine's one name for it. */
 export function resultLhs(r: DifferentiateResult): string {
-  const lhs = (RESULT_LHS as Record<string, ((x: string, f: string, vec: boolean) => string) | undefined>)[r.kind];
-  const f = functionName(r);
-  const vec = isMatrixShape(r.wrt.shape) || isMatrixShape(newer(r).function.shape);
-  return lhs ? lhs(r.wrt.latex, f, vec) : `\\mathrm{D}_{${r.wrt.latex}} ${f}`;
+  return r.label.latex;
 }
 
 /** The steps of a result, if the engine gave them (validated: the field is newer than this file). */
@@ -147,13 +112,12 @@ export function shapesLatex(shapes: Readonly<Record<string, string>>): string {
 
 /** The aligned display: f = …, where e = …, df = …, ∇f = …. */
 export function equationLatex(r: DifferentiateResult): string {
-  const f = functionName(r);
-  const { gradient, secondDifferential } = newer(r);
-  const rows = [`${f} &= ${r.function.latex}`];
+  const { label, gradient, secondDifferential } = r;
+  const rows = [`${label.function.latex} &= ${r.function.latex}`];
   for (const [name, d] of Object.entries(r.definitions ?? {})) rows.push(`\\text{where}\\quad ${nameLatex(name)} &= ${d.latex}`);
-  rows.push(`\\mathrm{d}${f} &= ${r.differential.latex}`);
-  if (gradient) rows.push(`\\nabla_{${r.wrt.latex}} ${f} &= ${gradient.latex}`);
-  if (secondDifferential) rows.push(`\\mathrm{d}^{2} ${f} &= ${secondDifferential.latex}`);
+  rows.push(`${label.differential.latex} &= ${r.differential.latex}`);
+  if (gradient && label.gradient) rows.push(`${label.gradient.latex} &= ${gradient.latex}`);
+  if (secondDifferential && label.secondDifferential) rows.push(`${label.secondDifferential.latex} &= ${secondDifferential.latex}`);
   rows.push(`${resultLhs(r)} &= ${r.derivative.latex}`);
   return `\\begin{aligned}\n${rows.join(" \\\\\n")}\n\\end{aligned}`;
 }
@@ -161,13 +125,13 @@ export function equationLatex(r: DifferentiateResult): string {
 export function checkText(c: NonNullable<DifferentiateResult["check"]>): string {
   const err = c.relError.toExponential(1).replace("-", "−");
   return c.ok
-    ? `Checked numerically: relative error ${err} against ${c.method} (${c.trials} points).`
+    ? `Checked numerically: relative error ${err} against ${checkBasis(c)}.`
     : `Numeric check FAILED: relative error ${err} against ${c.method}. Please report this problem.`;
 }
 
 export function present(r: DifferentiateResult, flags: ReadonlySet<Flag> = new Set()): Presentation {
   const steps = stepsOf(r);
-  const layout = newer(r).layout;
+  const layout = r.layout;
   return {
     kind: r.kind,
     equation: equationLatex(r),

@@ -37,6 +37,7 @@ import { expandDefinitions } from "../calculus/differential.js";
 import { simplify } from "../simplify/index.js";
 import { toText } from "./text.js";
 import { toLatex } from "./latex.js";
+import { functionLetter } from "./label.js";
 import { toNumpy } from "./numpy.js";
 
 export type Factor =
@@ -475,7 +476,7 @@ function printTerms(terms: readonly Term[], free: ReadonlySet<string>, s: Spelli
  */
 function functionName(f: Expr, idx: readonly string[], s: Spelling): string {
   const named = ["sym", "fn", "power", "inverse", "transpose", "hpower", "diag"].includes(f.kind) && TEXT.print(f).length <= 16;
-  if (!named) return (f.shape.cols === 1 || f.shape.rows === 1 ? "f" : "F") + s.sub(idx);
+  if (!named) return functionLetter(f.shape) + s.sub(idx);
   return atomBase(f, idx.length > 0, s) + s.sub(idx);
 }
 

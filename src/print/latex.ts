@@ -23,6 +23,17 @@ function needsDot(acc: string, next: string, prev: Expr | null): boolean {
   return (prev.name === "sigma" && next.startsWith("(")) || prev.name === "d";
 }
 
+/**
+ * A differential stands apart from its neighbours by a thin space, as in
+ * print: `\mathrm{d}A\, A^{-1}`, `A\, \mathrm{d}X\, B`; KaTeX would set
+ * `\mathrm{d}A A^{-1}` as "dAA⁻¹". d(u), (dX)ᵀ and (dX)² count as differentials.
+ */
+function isDifferential(e: Expr | null): boolean {
+  if (e === null) return false;
+  if (e.kind === "d" || e.kind === "dop") return true;
+  return (e.kind === "transpose" || e.kind === "power") && e.arg.kind === "d";
+}
+
 const latex: Notation = {
   symbol: (base, sub) => (GREEK.get(base)?.latex ?? base) + (sub === null ? "" : `_{${sub}}`),
   differential: (symbol, tag) => `\\mathrm{d}${"'".repeat(tag)}${symbol}`,
@@ -71,7 +82,7 @@ const latex: Notation = {
     vec: operator("vec"),
   },
   norm: (arg, p) => `\\lVert ${arg} \\rVert${p === "F" ? "_F" : ""}`,
-  juxtapose: (acc, next, prev) => `${acc}${needsDot(acc, next, prev) ? " \\cdot " : " "}${next}`,
+  juxtapose: (acc, next, prev, cur) => `${acc}${needsDot(acc, next, prev) ? " \\cdot " : isDifferential(prev) || isDifferential(cur) ? "\\, " : " "}${next}`,
 };
 
 export const toLatex: (e: Expr) => string = makePrinter(latex);

@@ -84,7 +84,8 @@ const text: Notation = {
       case "inv": return "⁻¹";
       case "invT": return "⁻ᵀ";
       case "pow": return power(p.exp);
-      case "hpow": return p.exp.d === 1 && p.exp.n >= 0 ? `.^${p.exp.n}` : `.^{${rational(p.exp)}}`;
+      // the Hadamard power: x∘², x∘⁻¹ (as x², A⁻¹), and x∘^{1/2} where superscripts have no fraction
+      case "hpow": return p.exp.d === 1 ? `∘${power(p.exp)}` : `∘^{${rational(p.exp)}}`;
     }
   },
   apply: {

@@ -284,6 +284,15 @@ export const JACOBIAN_CASES: JacobianCase[] = [
     expected: "2 x x^T + \\|x\\|^2 I",
   },
   {
+    id: "vv-x-xT-x",
+    source: "issue 14: d(x xᵀx) = dx (xᵀx) + x dxᵀx + x xᵀdx; the middle term's vec is xᵀ ⊗ x = x xᵀ (derived entrywise)",
+    expr: "x x^T x",
+    wrt: "x",
+    kind: "jacobian",
+    expected: "(x^T x) I + 2 x x^T",
+    expectedText: "(xᵀx)I + 2xxᵀ",
+  },
+  {
     id: "vv-normalize",
     source: `derived: d(x/‖x‖) = (I − xxᵀ/‖x‖²) dx/‖x‖, cf. ${MC} eq. (129) with a = 0`,
     expr: "x / \\|x\\|",

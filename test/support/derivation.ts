@@ -3,7 +3,10 @@
  * equal, as a linear form in the differential on random inputs and random
  * directions, to the step before it. Unexpanded d(u) is evaluated through the
  * differential engine; ⟨G, dX⟩ lines through tr(Gᵀ dX); Σ_{i≤j} G_ij dS_ij
- * lines through ½(⟨G, dS⟩ + ⟨G ∘ I, dS⟩); vec lines as J vec(dX) against vec(df). Used by test/steps.test.ts (named cases) and
+ * lines through ½(⟨G, dS⟩ + ⟨G ∘ I, dS⟩); vec lines as J vec(dX) against vec(df). A Hessian's
+ * derivation starts two more chains: ∇f = G, compared with the engine's gradient, and
+ * d²f = d(df), compared with d²f from the engine (d(dX) = 0); its last line, vec(dX)ᵀ H vec(dX),
+ * is an ordinary value. Used by test/steps.test.ts (named cases) and
  * test/properties.test.ts (random problems).
  */
 import { derivationOf, type Analysis } from "../../src/api.js";
@@ -44,7 +47,9 @@ export function compareDerivation(
   steps.slice(1).forEach((s, i) => {
     let value: Expr;
     let against = previous;
-    if (s.display === "frobenius") value = expand(innerProduct(s.gradient!, dX));
+    if (s.begins === "gradient") { value = expand(s.expr); against = expand(a.gradient); }
+    else if (s.begins === "second") { value = expand(valueOf(s.expr, ctx)); against = expand(differential(a.df, ctx).df); }
+    else if (s.display === "frobenius") value = expand(innerProduct(s.gradient!, dX));
     // Σ_{i≤j} G_ij dS_ij = ½(⟨G, dS⟩ + ⟨G ∘ I, dS⟩) for symmetric G and dS (off-diagonal pairs counted once)
     else if (s.display === "entries") {
       const g = s.gradient!;

@@ -1,0 +1,109 @@
+/**
+ * The names of a result, decided once from its kind and the shapes of f and
+ * of the variable: ∇_X f, ∂f/∂x, ∂vec F/∂vec X, dF/dt, ∇²_x f, d²f/dt², and
+ * the left-hand sides that go with them (f or F, df or dF, d²f). The CLI,
+ * JSON, answer keys, plugins, playground, derivations and the index form all
+ * read these, so no surface can call a Hessian a gradient.
+ */
+import { isScalarShape, type Shape } from "../core/shape.js";
+
+export type ResultKind = "gradient" | "derivative" | "jacobian" | "hessian";
+
+export interface Spelled {
+  readonly text: string;
+  readonly latex: string;
+}
+
+/** The variable a result is taken with respect to, as the printers spell it. */
+export interface Variable extends Spelled {
+  readonly shape: Shape;
+}
+
+export interface ResultLabel extends Spelled {
+  /** What the result is called in prose: gradient, Jacobian, derivative, Hessian, second derivative. */
+  readonly noun: string;
+  /** The function: f, or F when it is a matrix. */
+  readonly function: Spelled;
+  /** The differential's left-hand side: df, or dF for a matrix F. */
+  readonly differential: Spelled;
+  /** For a Hessian: the first derivative it differentiates (∇_x f, df/dt) and d²f. */
+  readonly gradient?: Spelled;
+  readonly secondDifferential?: Spelled;
+  /** The name as an operator applied to the expression, for a one-line answer: ∇_{A} \left(tr(A⁻¹B)\right). */
+  readonly applied?: Spelled;
+}
+
+/** A matrix (neither dimension 1) is F; scalars and vectors are f, as textbooks write them. */
+export function functionLetter(f: Shape): "f" | "F" {
+  return f.rows !== 1 && f.cols !== 1 ? "F" : "f";
+}
+
+/** A column vector is its own vec; a matrix or a row is written vec(·). */
+const isColumnOrScalar = (s: Shape) => s.cols === 1;
+
+/** `W_{1}` and `\theta` take a subscript as they are; the text form W₁ too. */
+const latexSub = (x: string) => `_{${x}}`;
+
+function gradientName(x: Variable, f: Spelled): Spelled {
+  return isScalarShape(x.shape)
+    ? { text: `d${f.text}/d${x.text}`, latex: `\\frac{\\mathrm{d}${f.latex}}{\\mathrm{d}${x.latex}}` }
+    : { text: `∇_${x.text} ${f.text}`, latex: `\\nabla${latexSub(x.latex)} ${f.latex}` };
+}
+
+/**
+ * The result's name for one variable. Several variables (`--wrt W_1,b_1`)
+ * give one result each, named by calling this once per variable.
+ */
+export function resultLabel(kind: ResultKind, f: Shape, x: Variable, expression?: Spelled): ResultLabel {
+  const label = names(kind, f, x);
+  return expression ? { ...label, applied: applied(kind, f, x, expression) } : label;
+}
+
+function names(kind: ResultKind, f: Shape, x: Variable): ResultLabel {
+  const letter = functionLetter(f);
+  const fn: Spelled = { text: letter, latex: letter };
+  const differential: Spelled = { text: `d${letter}`, latex: `\\mathrm{d}${letter}` };
+  const noun = kind === "jacobian" ? "Jacobian" : kind === "hessian" ? (isScalarShape(x.shape) ? "second derivative" : "Hessian") : kind;
+  const base = { noun, function: fn, differential };
+  switch (kind) {
+    case "gradient":
+      return { ...gradientName(x, fn), ...base };
+    case "derivative":
+      return { text: `d${letter}/d${x.text}`, latex: `\\frac{\\mathrm{d}${letter}}{\\mathrm{d}${x.latex}}`, ...base };
+    case "jacobian": {
+      const num: Spelled = isColumnOrScalar(f) ? fn : { text: `vec(${letter})`, latex: `\\operatorname{vec} ${letter}` };
+      const den: Spelled = isColumnOrScalar(x.shape) ? x : { text: `vec(${x.text})`, latex: `\\operatorname{vec} ${x.latex}` };
+      return { text: `∂${num.text}/∂${den.text}`, latex: `\\frac{\\partial ${num.latex}}{\\partial ${den.latex}}`, ...base };
+    }
+    case "hessian": {
+      const second: Spelled = { text: `d²${letter}`, latex: `\\mathrm{d}^{2}${letter}` };
+      const name: Spelled = isScalarShape(x.shape)
+        ? { text: `d²${letter}/d${x.text}²`, latex: `\\frac{\\mathrm{d}^{2}${letter}}{\\mathrm{d}${x.latex}^{2}}` }
+        : { text: `∇²_${x.text} ${letter}`, latex: `\\nabla^{2}${latexSub(x.latex)} ${letter}` };
+      return { ...name, ...base, gradient: gradientName(x, fn), secondDifferential: second };
+    }
+  }
+}
+
+/** The operator of each kind, applied to the expression in parentheses. */
+function applied(kind: ResultKind, f: Shape, x: Variable, e: Spelled): Spelled {
+  const paren: Spelled = { text: `(${e.text})`, latex: `\\left(${e.latex}\\right)` };
+  const scalarX = isScalarShape(x.shape);
+  switch (kind) {
+    case "gradient":
+      return scalarX
+        ? { text: `d/d${x.text} ${paren.text}`, latex: `\\frac{\\mathrm{d}}{\\mathrm{d}${x.latex}} ${paren.latex}` }
+        : { text: `∇_${x.text} ${paren.text}`, latex: `\\nabla${latexSub(x.latex)} ${paren.latex}` };
+    case "derivative":
+      return { text: `d/d${x.text} ${paren.text}`, latex: `\\frac{\\mathrm{d}}{\\mathrm{d}${x.latex}} ${paren.latex}` };
+    case "jacobian": {
+      const num: Spelled = isColumnOrScalar(f) ? paren : { text: `vec${paren.text}`, latex: `\\operatorname{vec}${paren.latex}` };
+      const den: Spelled = isColumnOrScalar(x.shape) ? x : { text: `vec(${x.text})`, latex: `\\operatorname{vec} ${x.latex}` };
+      return { text: `∂/∂${den.text} ${num.text}`, latex: `\\frac{\\partial}{\\partial ${den.latex}} ${num.latex}` };
+    }
+    case "hessian":
+      return scalarX
+        ? { text: `d²/d${x.text}² ${paren.text}`, latex: `\\frac{\\mathrm{d}^{2}}{\\mathrm{d}${x.latex}^{2}} ${paren.latex}` }
+        : { text: `∇²_${x.text} ${paren.text}`, latex: `\\nabla^{2}${latexSub(x.latex)} ${paren.latex}` };
+  }
+}

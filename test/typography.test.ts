@@ -1,0 +1,91 @@
+/**
+ * Typography of what users read (issue 14 item 4): a thin space on both sides
+ * of a differential in LaTeX (`\mathrm{d}A\, A^{-1}`: KaTeX sets `\mathrm{d}A A^{-1}`
+ * as "dAA⁻¹"), dF for a matrix-valued F, the Jacobian named ∂vec F/∂vec X,
+ * one Unicode spelling of the elementwise power (x∘², never MATLAB's .^2).
+ * Every formula is rendered by KaTeX (strict), and a few derivations are
+ * photographed in Chromium: test-artifacts/typography-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import katex from "katex";
+import { differentiate, type DifferentiateOptions } from "../src/api.js";
+import { renderKatex } from "./support/pipeline.js";
+import { CHROMIUM, launchChromium, screenshotFormulas } from "./support/shots.js";
+
+/** Derivations whose typography the issue named: dA A⁻¹, dX X², X dX X, dW₂ h, elementwise powers, a Hessian. */
+export const SHOWCASE: readonly { name: string; expr: string; options: DifferentiateOptions }[] = [
+  { name: "trace-inverse", expr: "tr(A^{-1}B)", options: { wrt: "A" } },
+  { name: "cube", expr: "X^3", options: { wrt: "X" } },
+  { name: "layer", expr: "\\|W_2 h - y\\|^2", options: { wrt: "W_2" } },
+  { name: "elementwise-square", expr: "sum(x .^ 2) + a^T (x .^ 3)", options: { wrt: "x" } },
+  { name: "hessian-least-squares", expr: "\\|A x - b\\|^2", options: { wrt: "x", hessian: true } },
+];
+
+const steps = (c: (typeof SHOWCASE)[number]) => differentiate(c.expr, { ...c.options, steps: true });
+const showcase = (name: string) => steps(SHOWCASE.find((c) => c.name === name)!);
+
+describe("differentials stand apart in LaTeX", () => {
+  it("d(A⁻¹) = −A⁻¹ dA A⁻¹ is spaced \\mathrm{d}A\\, A^{-1}, and KaTeX sets the space", () => {
+    const r = showcase("trace-inverse");
+    expect(r.derivation!.latex).toContain("-\\operatorname{tr}(A^{-1}\\, \\mathrm{d}A\\, A^{-1} B)");
+    const html = katex.renderToString("A^{-1}\\, \\mathrm{d}A\\, A^{-1}", { throwOnError: true, strict: "error" });
+    expect(html.match(/class="mspace"/g)?.length).toBe(2);
+  });
+
+  it("dX X², X dX X, X² dX; dW₂ h; (dx)ᵀ A dx", () => {
+    expect(showcase("cube").derivation!.latex).toContain("\\mathrm{d}X\\, X^{2} + X\\, \\mathrm{d}X\\, X + X^{2}\\, \\mathrm{d}X");
+    expect(showcase("layer").derivation!.latex).toContain("\\mathrm{d}W_{2}\\, h");
+    expect(showcase("hessian-least-squares").derivation!.latex).toContain("(\\mathrm{d}x)^{\\top}\\, A^{\\top} A\\, \\mathrm{d}x");
+  });
+
+  it("every showcase formula renders in KaTeX (strict)", () => {
+    for (const c of SHOWCASE) {
+      const r = steps(c);
+      for (const latex of [r.derivation!.latex, r.differential.latex, r.derivative.latex, r.label.latex, r.label.applied!.latex]) expect(() => renderKatex(latex), latex).not.toThrow();
+    }
+  });
+});
+
+describe("names: dF for matrix-valued F, df for scalar f; the Jacobian ∂vec F/∂vec X", () => {
+  it("a matrix function's derivation starts dF = and its Jacobian line is vec(dF)", () => {
+    const r = showcase("cube");
+    expect(r.steps![0]!.lhs).toEqual({ latex: "\\mathrm{d}F", text: "dF" });
+    expect(r.steps!.find((s) => s.lhs?.text.startsWith("vec"))!.lhs).toEqual({ latex: "\\operatorname{vec}(\\mathrm{d}F)", text: "vec(dF)" });
+    expect(r.label.latex).toBe("\\frac{\\partial \\operatorname{vec} F}{\\partial \\operatorname{vec} X}");
+    expect(r.derivation!.latex).toContain("\\Rightarrow\\; \\frac{\\partial \\operatorname{vec} F}{\\partial \\operatorname{vec} X} &=");
+  });
+
+  it("a scalar function's derivation starts df =", () => {
+    expect(showcase("trace-inverse").steps![0]!.lhs!.text).toBe("df");
+    expect(showcase("hessian-least-squares").steps![0]!.lhs!.text).toBe("df");
+  });
+});
+
+describe("one Unicode elementwise power in text output", () => {
+  it("x∘², x∘⁻¹ and x∘^{1/2}; never MATLAB's .^", () => {
+    const r = showcase("elementwise-square");
+    expect(r.function.text).toBe("sum(x∘²) + aᵀx∘³");
+    for (const t of [r.function.text, r.differential.text, r.derivative.text, r.derivation!.text]) expect(t).not.toContain(".^");
+    expect(differentiate("sum(x.^{-1}) + sum(sqrt(x))", { wrt: "x" }).derivative.text).toBe("(x∘^{−1/2} − 2x∘⁻²)/2");
+  });
+});
+
+describe("derivations in Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install chromium; .ci/run does)`).toBe(true);
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => { await browser?.close(); });
+
+  it("saves a screenshot of each showcase derivation (test-artifacts/typography-*.png)", async () => {
+    const formulas = SHOWCASE.map((c) => {
+      const r = differentiate(c.expr, { ...c.options, steps: true });
+      return { name: c.name, latex: r.derivation!.latex };
+    });
+    const paths = await screenshotFormulas(browser, process.env.SHOTS_PREFIX ?? "typography", formulas);
+    expect(paths.every((p) => existsSync(p))).toBe(true);
+  }, 60_000);
+});
