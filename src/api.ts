@@ -23,6 +23,10 @@ import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
 import { derive, type DerivationStep } from "./calculus/steps.js";
+import { presentParameterisation as presentForms, type ParameterisationResult } from "./present/parameterisation.js";
+import {
+  checkDependencyCycles, intermediatesOf, dependentsOf, pullBackGradient, pushForwardJacobian, restrictDifferential, type Intermediate,
+} from "./calculus/parameterised.js";
 import { indexForm } from "./print/index-notation.js";
 import { DIFFERENTIALS } from "../rules/differentials.js";
 import { SIMPLIFY_RULES } from "../rules/simplify/index.js";
@@ -67,6 +71,9 @@ export interface DifferentiateOptions {
   readonly index?: boolean;
   readonly limits?: Partial<Limits>;
 }
+
+/** Several variables (`["W_1", "b_1"]`, or `"W_1, b_1"`): one differential, every gradient. */
+export type SeveralOptions = Omit<DifferentiateOptions, "wrt"> & { readonly wrt: string | readonly string[] };
 
 export interface Rendered {
   readonly latex: string;
@@ -123,11 +130,15 @@ export interface DifferentiateResult {
   readonly notes: readonly string[];
   readonly simplification: { readonly steps: number; readonly stopped: StopReason; readonly rules: readonly string[] };
   readonly check?: CheckReport;
+  /** When f depends on the variable through opaque functions A(θ) (`--let "A: matrix(theta)"`): the seed's forms. */
+  readonly parameterisation?: ParameterisationResult;
   /** With `steps: true`: the derivation, one equality per step. */
   readonly steps?: readonly RenderedStep[];
   /** With `steps: true`: the derivation as one LaTeX `aligned` block. */
   readonly derivation?: { readonly latex: string; readonly text: string };
 }
+
+export type { ParameterisationResult };
 
 export interface RenderedStep {
   /** The left-hand side when it is not the previous line's (df, vec(dF)). */
@@ -252,6 +263,8 @@ export interface Analysis {
   readonly notes: readonly string[];
   readonly limits: Limits;
   readonly deadline: number;
+  /** When f depends on X through opaque functions A(X) (declared matrix(X)): the pieces of the pull-back. */
+  readonly parameterisation?: Parameterisation;
 }
 
 export function analyze(input: string, options: DifferentiateOptions): Analysis {
@@ -278,6 +291,48 @@ function asUserErrors<T>(run: () => T): T {
 }
 
 function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysis {
+  const names = wrtNames(options.wrt);
+  if (names.length > 1) {
+    throw new MatdiffError("wrt", `several variables (${names.join(", ")}) need differentiateAll, or wrt as an array`, undefined, {
+      hint: `differentiate(expr, { wrt: [${names.map((n) => JSON.stringify(n)).join(", ")}] })`,
+    });
+  }
+  return analyzeSeveral(input, { ...options, wrt: names }).analyses[0]!;
+}
+
+/** `"W_1, b_1"`, `["W_1", "b_1"]` → the names as written; an empty list when none is given. */
+function wrtNames(wrt: string | readonly string[] | undefined): string[] {
+  const list = typeof wrt === "string" ? [wrt] : [...(wrt ?? [])];
+  // a comma inside braces belongs to a subscript (x_{1,2}); only top-level commas separate
+  const out: string[] = [];
+  for (const item of list) {
+    let depth = 0, start = 0;
+    for (let i = 0; i <= item.length; i++) {
+      const c = item[i];
+      if (c === "{" || c === "(") depth++;
+      else if (c === "}" || c === ")") depth--;
+      else if ((c === "," && depth === 0) || i === item.length) {
+        const part = item.slice(start, i).trim();
+        if (part) out.push(part);
+        start = i + 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** Analyses for several variables at once: one parse, one elaboration and, where the variables are independent, one differential. */
+export interface SeveralAnalyses {
+  readonly analyses: readonly Analysis[];
+  /** The differential in all the variables at once (df = Σ ⟨∇_X f, dX⟩); absent when they had to be taken apart. */
+  readonly sharedDf?: Expr;
+}
+
+export function analyzeAll(input: string, options: SeveralOptions): SeveralAnalyses {
+  return asUserErrors(() => analyzeSeveral(input, { ...options, wrt: wrtNames(options.wrt) }));
+}
+
+function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"> & { readonly wrt: readonly string[] }): SeveralAnalyses {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const deadline = Date.now() + limits.timeoutMs;
   const root = parse(input, limits);
@@ -299,32 +354,100 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   for (const d of definitions) {
     if (definitions.filter((o) => o.name === d.name).length > 1) throw new MatdiffError("declaration", `${d.name} is defined twice with --where`);
   }
+  const dependsOn = new Map(declarations.flatMap((d) => (d.dependsOn !== undefined ? [[d.name, d.dependsOn] as const] : [])));
+  checkDependencyCycles(dependsOn, nameText);
+  for (const [name, parent] of dependsOn) {
+    if (definitions.some((d) => d.name === parent)) {
+      throw new MatdiffError("declaration", `${nameText(name)} is declared a function of ${nameText(parent)}, which is defined by --where`, undefined, {
+        hint: `declare it a function of a symbol, or write ${nameText(name)} with --where in terms of ${nameText(parent)}'s own symbols`,
+      });
+    }
+  }
 
-  if (!options.wrt || !options.wrt.trim()) {
+  if (options.wrt.length === 0) {
     const names = [...new Set(collectNames(root))].sort();
     throw new MatdiffError("wrt", `missing the variable to differentiate with respect to`, undefined, {
       hint: names.length ? `the expression's symbols are ${names.join(", ")}; e.g. --wrt ${names[0]}` : undefined,
     });
   }
-  const wrtName = symbolName(options.wrt, limits);
-  if (!wrtName || wrtName === "I") {
-    throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${options.wrt}' is not a symbol`);
+  const wrtList: string[] = [];
+  for (const raw of options.wrt) {
+    const wrtName = symbolName(raw, limits);
+    if (!wrtName || wrtName === "I") {
+      throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${raw}' is not a symbol`);
+    }
+    if (definitions.some((d) => d.name === wrtName)) {
+      throw new MatdiffError("wrt", `${wrtName} is defined by --where; differentiate with respect to a symbol it is built from`);
+    }
+    if (wrtList.includes(wrtName)) throw new MatdiffError("wrt", `${nameText(wrtName)} is named twice in --wrt`);
+    wrtList.push(wrtName);
   }
-  if (definitions.some((d) => d.name === wrtName)) {
-    throw new MatdiffError("wrt", `${wrtName} is defined by --where; differentiate with respect to a symbol it is built from`);
+  if (wrtList.length > 1 && options.hessian) {
+    throw new MatdiffError("unsupported", `--hessian takes one variable, not ${wrtList.length} (${wrtList.map(nameText).join(", ")})`, undefined, {
+      hint: "ask for each Hessian in its own run",
+    });
   }
 
   const notes: string[] = [];
-  const el = elaborateWithConventions(root, input, { declarations, definitions, extraSymbols: [wrtName], maxPower: limits.maxPower }, notes);
+  const el = elaborateWithConventions(root, input, {
+    declarations, definitions, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower,
+  }, notes);
   const f = el.expr;
-  const X = el.symbols.get(wrtName)!;
-  const usesX = E.contains(expandDefinitions(f, el.definitions), (e) => e === X || (e.kind === "sym" && e.props.dependsOn === X.name));
-  if (!usesX) notes.push(`${wrtName} does not occur in the expression, so the derivative is 0`);
-
-  const dX = E.diff(X);
   const budget = new Budget(deadline, limits.timeoutMs);
-  const ctx = { wrt: new Map([[wrtName, dX]]), definitions: el.definitions, budget };
-  const { df, rules } = differential(f, ctx);
+  const expanded = expandDefinitions(f, el.definitions);
+
+  // one differential in every variable (and the symbols that depend on them): reverse mode shares it;
+  // a variable that depends on another (A(θ) and θ both asked for) needs df with the other held fixed
+  const plans = wrtList.map((name) => {
+    const X = el.symbols.get(name)!;
+    return { X, nodes: intermediatesOf(X, el.symbols), dependents: dependentsOf(X, el.symbols) };
+  });
+  const independent = plans.every((p) => p.dependents.size === 0 || plans.every((q) => !p.dependents.has(q.X.name)));
+  const diffsOf = (p: (typeof plans)[number]) => new Map<string, E.Diff>([[p.X.name, E.diff(p.X)], ...p.nodes.map((n) => [n.sym.name, E.diff(n.sym)] as const)]);
+  let shared: { df: Expr; rules: readonly string[] } | undefined;
+  if (independent && plans.length > 1) {
+    const all = new Map(plans.flatMap((p) => [...diffsOf(p)]));
+    shared = differential(f, { wrt: all, definitions: el.definitions, budget });
+  }
+
+  const analyses = plans.map((plan): Analysis => {
+    const own = diffsOf(plan);
+    const variableNotes = [...notes];
+    const { X } = plan;
+    const usesX = E.contains(expanded, (e) => e === X || (e.kind === "sym" && plan.dependents.has(e.name)));
+    if (!usesX) {
+      variableNotes.push(`${nameText(X.name)} does not occur in the expression${plan.dependents.size ? ` and nothing in it depends on ${nameText(X.name)}` : ""}, so the derivative is 0`);
+    }
+    const { df, rules } = shared
+      ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules }
+      : differential(f, { wrt: own, definitions: el.definitions, budget });
+    return analyzeVariable({
+      input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget,
+    });
+  });
+  return { analyses, ...(shared ? { sharedDf: shared.df } : {}) };
+}
+
+interface VariableInput {
+  readonly input: string;
+  readonly options: Omit<DifferentiateOptions, "wrt">;
+  readonly f: Expr;
+  readonly X: Sym;
+  /** df in X and in the symbols that depend on it (nodes). */
+  readonly df: Expr;
+  readonly rules: readonly string[];
+  readonly nodes: readonly Intermediate[];
+  readonly el: Elaborated;
+  readonly notes: string[];
+  readonly limits: Limits;
+  readonly deadline: number;
+  readonly budget: Budget;
+}
+
+function analyzeVariable(v: VariableInput): Analysis {
+  const { input, options, f, X, df, rules, el, notes, limits, deadline, budget, nodes } = v;
+  const wrtName = X.name;
+  const dX = E.diff(X);
   const scalarF = isScalarShape(f.shape);
   const scalarX = isScalarShape(X.shape);
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
@@ -335,6 +458,8 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   const diagonalX = Boolean(X.props.diagonal) && !scalarX && !symmetricX;
   if (diagonalX && scalarF) notes.push(`${nameText(wrtName)} is diagonal: the gradient is the diagonal part G ⊙ I of the unconstrained gradient G, so that df = ⟨∇f, d${nameText(wrtName)}⟩ for every diagonal d${nameText(wrtName)}`);
 
+  if (nodes.length) return analyzeThroughParameterisation(v, simplifyAll);
+
   /** First derivative of a scalar f: the gradient (with the symmetric convention or the diagonal part) or f′. */
   const firstDerivative = (): Expr => {
     let g = scalarX ? scalarDerivative(df, dX) : frobeniusGradient(df, dX, budget);
@@ -342,6 +467,7 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
     if (diagonalX) g = diagonalGradient(g);
     return g;
   };
+  const ctx = { wrt: new Map([[wrtName, dX]]), definitions: el.definitions, budget };
 
   let kind: ResultKind;
   let raw: Expr;
@@ -387,10 +513,84 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   };
 }
 
+/** What a result through a parameterisation carries besides the result itself (api.ts presents it). */
+export interface Parameterisation {
+  /** The symbols that depend on the variable, nearest first, each with its J. */
+  readonly nodes: readonly Intermediate[];
+  /** Each node's own gradient G_N (Frobenius match, others held fixed), simplified; scalar f only. */
+  readonly partials: ReadonlyMap<string, Expr>;
+  /** vec of each node's total gradient, pulled back from its dependents; scalar f only. */
+  readonly totals: ReadonlyMap<string, Expr>;
+  /** The variable's own gradient (where it occurs directly), simplified. */
+  readonly direct: Expr;
+}
+
+/**
+ * f depends on X through opaque functions A(X): the partial gradient (or
+ * Jacobian) in each, pulled back (pushed forward) through the J's.
+ */
+function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr) => { expr: Expr; steps: readonly Step[]; stopped: StopReason }): Analysis {
+  const { input, options, f, X, df, rules, el, notes, limits, deadline, budget, nodes } = v;
+  const scalarF = isScalarShape(f.shape);
+  const scalarX = isScalarShape(X.shape);
+  if (options.hessian) {
+    throw new MatdiffError("unsupported", `Hessians through a parameterisation (${nodes.map((n) => `${nameText(n.sym.name)}(${nameText(n.parent.name)})`).join(", ")}) are not supported yet`, undefined, {
+      hint: "the second derivative needs the second derivatives of the opaque functions too",
+    });
+  }
+  if (X.props.symmetric || X.props.posdef || X.props.diagonal) {
+    throw new MatdiffError("unsupported", `a parameter with structure (${nameText(X.name)} declared ${X.props.diagonal ? "diagonal" : "symmetric"}) behind an opaque function is not supported yet`, undefined, {
+      hint: `declare ${nameText(X.name)} a plain matrix or vector; J is then ∂vec(A)/∂vec(${nameText(X.name)}) over all its entries`,
+    });
+  }
+  const partialDf = (s: Sym) => restrictDifferential(df, new Set([s.name]));
+  const partials = new Map<string, Expr>();
+  const totals = new Map<string, Expr>();
+  let kind: ResultKind;
+  let raw: Expr;
+  let direct: Expr;
+  if (scalarF) {
+    const own = (s: Sym): Expr => {
+      const d = partialDf(s);
+      const g = isScalarShape(s.shape) ? scalarDerivative(d, E.diff(s)) : frobeniusGradient(d, E.diff(s), budget);
+      return simplifyAll(g).expr;
+    };
+    for (const n of nodes) partials.set(n.sym.name, own(n.sym));
+    direct = own(X);
+    const pulled = pullBackGradient(X, nodes, (s) => (s === X ? direct : partials.get(s.name)!));
+    for (const p of pulled.pullBacks) totals.set(p.node.sym.name, simplifyAll(p.vecGradient).expr);
+    kind = scalarX ? "derivative" : "gradient";
+    raw = pulled.result;
+  } else {
+    const own = (s: Sym): Expr => vecJacobian(partialDf(s), E.diff(s), budget);
+    direct = simplifyAll(own(X)).expr;
+    raw = pushForwardJacobian(X, nodes, own);
+    if (scalarX) {
+      if (f.shape.cols !== 1) {
+        throw new MatdiffError("unsupported", `the derivative of a matrix-valued function by ${nameText(X.name)} through ${nodes.map((n) => nameText(n.sym.name)).join(", ")} is not supported yet`, undefined, {
+          hint: `declare ${nameText(X.name)} a vector (length 1 works) to get ∂vec(F)/∂${nameText(X.name)}`,
+        });
+      }
+      kind = "derivative";
+    } else kind = "jacobian";
+  }
+  const simplified = simplifyAll(raw);
+  if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
+  return {
+    input, kind, f, X, df, raw, result: simplified.expr, gradient: simplified.expr,
+    symbols: el.symbols, definitions: el.definitions, convention: undefined,
+    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline,
+    parameterisation: { nodes, partials, totals, direct },
+  };
+}
+
 /** The left-hand side naming the result, for text and LaTeX. */
 export function resultName(r: DifferentiateResult): Rendered {
   const x = r.wrt;
   const vectorish = (shape: string) => shape.endsWith("×1");
+  if (r.parameterisation && r.kind === "gradient" && !vectorish(r.wrt.shape)) {
+    return { text: `vec(∇_${x.text} f)`, latex: `\\operatorname{vec} \\nabla_{${x.latex}}` };
+  }
   switch (r.kind) {
     case "gradient":
       return { text: `∇_${x.text} f`, latex: `\\nabla_{${x.latex}}` };
@@ -463,6 +663,21 @@ export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; reado
   };
 }
 
+/** Through a parameterisation: what J means and how the result is laid out. */
+function parameterisedLayout(a: Analysis): string {
+  const p = a.parameterisation!;
+  const x = nameText(a.X.name);
+  const js = p.nodes.map((n) => {
+    const of = nameText(n.sym.name), wrt = nameText(n.parent.name);
+    return `${toText(n.jacobian)} = ∂${n.sym.shape.cols === 1 ? of : `vec(${of})`}/∂${n.parent.shape.cols === 1 ? wrt : `vec(${wrt})`} is ${formatShape(n.jacobian.shape)}`;
+  }).join("; ");
+  const vecNote = "vec stacks columns";
+  if (a.kind === "jacobian") return `${js}; J = ∂${a.f.shape.cols === 1 ? "f" : "vec(F)"}/∂${a.X.shape.cols === 1 ? x : `vec(${x})`} is ${formatShape(a.result.shape)}; ${vecNote}`;
+  if (a.kind === "derivative") return `${js}; entrywise derivative, the shape of f (${formatShape(a.f.shape)}); ${vecNote}`;
+  const matrixX = a.X.shape.cols !== 1;
+  return `${js}; ${matrixX ? `vec(∇_${x} f)` : `∇_${x} f`} is ${formatShape(a.result.shape)} with df = ${matrixX ? `vec(∇_${x} f)ᵀ vec(d${x})` : `∇_${x} fᵀ d${x}`}; the pull-back Jᵀ vec(G) is a vector-Jacobian product; ${vecNote}`;
+}
+
 const LAYOUT: Record<ResultKind, (a: Analysis) => string> = {
   gradient: (a) => `∇f has the shape of ${nameText(a.X.name)} (${formatShape(a.X.shape)}): df = tr(∇fᵀ d${nameText(a.X.name)})`,
   derivative: (a) => `entrywise derivative, the shape of f (${formatShape(a.f.shape)})`,
@@ -481,12 +696,44 @@ function commutationNote(result: Expr): string {
   return `; K is the commutation matrix, K vec(A) = vec(Aᵀ)${rectangular ? ", written K_{m,n} for A m×n" : ""}`;
 }
 
-export function differentiate(input: string, options: DifferentiateOptions): DifferentiateResult {
-  return asUserErrors(() => differentiateUnguarded(input, options));
+export function differentiate(input: string, options: SeveralOptions & { readonly wrt: readonly string[] }): SeveralResult;
+export function differentiate(input: string, options: DifferentiateOptions): DifferentiateResult;
+export function differentiate(input: string, options: SeveralOptions): DifferentiateResult | SeveralResult {
+  if (typeof options.wrt !== "string") return differentiateAll(input, options);
+  const single = { ...options, wrt: options.wrt };
+  return asUserErrors(() => present(analyze(input, single), single));
 }
 
-function differentiateUnguarded(input: string, options: DifferentiateOptions): DifferentiateResult {
-  const a = analyze(input, options);
+/** Several variables at once (`wrt: ["W_1", "b_1"]` or `"W_1, b_1"`): one differential, every gradient. */
+export interface SeveralResult {
+  readonly ok: true;
+  readonly kind: "several";
+  readonly wrt: readonly DifferentiateResult["wrt"][];
+  readonly function: DifferentiateResult["function"];
+  /** df in all the variables at once: Σ ⟨∇_X f, dX⟩. */
+  readonly differential: Rendered;
+  /** One result per variable, in the order asked; each as `differentiate` gives it for that variable alone. */
+  readonly results: readonly DifferentiateResult[];
+  readonly shapes: Readonly<Record<string, string>>;
+  readonly notes: readonly string[];
+}
+
+export function differentiateAll(input: string, options: SeveralOptions): SeveralResult {
+  return asUserErrors(() => {
+    const all = analyzeAll(input, options);
+    const results = all.analyses.map((a) => present(a, options));
+    const first = all.analyses[0]!;
+    const df = all.sharedDf ?? E.add(...all.analyses.map((a) => a.df));
+    const shared = simplify(df, { maxSteps: first.limits.maxSteps, deadline: first.deadline }).expr;
+    const notes = [...new Set(results.flatMap((r) => r.notes))];
+    return {
+      ok: true, kind: "several", wrt: results.map((r) => r.wrt), function: results[0]!.function, differential: render(shared),
+      results, shapes: results[0]!.shapes, notes,
+    };
+  });
+}
+
+function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): DifferentiateResult {
   const { f, X, result, convention } = a;
   const dfShown = simplify(a.df, { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
 
@@ -512,7 +759,7 @@ function differentiateUnguarded(input: string, options: DifferentiateOptions): D
       ...(options.index === false ? {} : indexFields(a)),
     },
     label: conclusionName(a),
-    layout: LAYOUT[a.kind](a),
+    layout: a.parameterisation ? parameterisedLayout(a) : LAYOUT[a.kind](a),
     shapes,
     ...(a.definitions.size ? { definitions: defsOut } : {}),
     ...(convention ? { convention: { symmetric: convention, text: CONVENTION_TEXT[convention] } } : {}),
@@ -521,9 +768,20 @@ function differentiateUnguarded(input: string, options: DifferentiateOptions): D
       steps: a.simplification.steps.length, stopped: a.simplification.stopped,
       rules: [...new Set(a.simplification.steps.map((s) => s.rule))],
     },
+    ...(a.parameterisation ? { parameterisation: presentParameterisation(a) } : {}),
     ...(check ? { check } : {}),
     ...(steps ? { steps, derivation: renderDerivation(a, steps) } : {}),
   };
+}
+
+function presentParameterisation(a: Analysis): ParameterisationResult {
+  const p = a.parameterisation!;
+  const simplifyHere = (e: Expr) => simplify(foldDefinitions(e, a.definitions, a.symbols), { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
+  const partialsTransposed = new Map([...p.partials].map(([name, g]) => [name, simplifyHere(E.transpose(g))] as const));
+  return presentForms({
+    X: a.X, f: a.f, nodes: p.nodes, partials: p.partials, partialsTransposed, direct: p.direct, definitions: a.definitions,
+    expand: (e) => expandDefinitions(e, a.definitions), dimExpr: dimExpressions(a.symbols.values()),
+  });
 }
 
 /** The index form, or nothing when a result has no entrywise form (it is an extra view, never a reason to fail). */
@@ -599,6 +857,9 @@ const RULE_SOURCES = new Map<string, string>([
 /** The name of the result, as the derivation's conclusion writes it. */
 function conclusionName(a: Analysis): Rendered {
   const x = render(a.X);
+  if (a.parameterisation && a.kind === "gradient" && a.X.shape.cols !== 1) {
+    return { latex: `\\operatorname{vec}(\\nabla_{${x.latex}} f)`, text: `vec(∇_${x.text} f)` };
+  }
   switch (a.kind) {
     case "gradient": return isScalarShape(a.X.shape) ? { latex: `\\frac{\\mathrm{d}f}{\\mathrm{d}${x.latex}}`, text: `df/d${x.text}` } : { latex: `\\nabla_{${x.latex}} f`, text: `∇_${x.text} f` };
     case "derivative": return { latex: `\\frac{\\mathrm{d}F}{\\mathrm{d}${x.latex}}`, text: `dF/d${x.text}` };
