@@ -20,7 +20,7 @@ import { toText, nameText } from "./print/text.js";
 import { GREEK, GREEK_BY_UNICODE } from "./syntax/greek.js";
 import { toNumpy } from "./print/numpy.js";
 import { Budget } from "./core/budget.js";
-import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
+import { checkGradient, checkJacobian, checkParameterised, asPolynomialsIn, type CheckResult, type Dependent } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
 import { derive, type DerivationStep } from "./calculus/steps.js";
 import { presentParameterisation as presentForms, type ParameterisationResult } from "./present/parameterisation.js";
@@ -416,7 +416,9 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
     const { X } = plan;
     const usesX = E.contains(expanded, (e) => e === X || (e.kind === "sym" && plan.dependents.has(e.name)));
     if (!usesX) {
-      variableNotes.push(`${nameText(X.name)} does not occur in the expression${plan.dependents.size ? ` and nothing in it depends on ${nameText(X.name)}` : ""}, so the derivative is 0`);
+      variableNotes.push(dependsOn.size
+        ? `nothing in the expression depends on ${nameText(X.name)}: it does not occur, and no symbol in it is declared a function of ${nameText(X.name)}; so the derivative is 0`
+        : `${X.name} does not occur in the expression, so the derivative is 0`);
     }
     const { df, rules } = shared
       ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules }
@@ -574,7 +576,9 @@ function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr)
       kind = "derivative";
     } else kind = "jacobian";
   }
-  const simplified = simplifyAll(raw);
+  // the pull-back is assembled from simplified pieces and kept as the seed writes it, J_A(θ)ᵀ vec(2(Ax − y)xᵀ):
+  // simplifying it again would pull the 2 out of vec and reorder the pull-backs
+  const simplified = scalarF ? { expr: raw, steps: [] as readonly Step[], stopped: "fixpoint" as StopReason } : simplifyAll(raw);
   if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
   return {
     input, kind, f, X, df, raw, result: simplified.expr, gradient: simplified.expr,
@@ -625,6 +629,7 @@ function leftKroneckerDegree(term: Expr, X: Sym): number {
 
 /** The numeric check of an analysis against central finite differences, for every kind. */
 export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; readonly trials?: number; readonly step?: number } = {}): CheckReport {
+  if (a.parameterisation) return checkThroughParameterisation(a, opts);
   const expand = (e: Expr) => asPolynomialsIn(expandDefinitions(e, a.definitions), a.X);
   const common = {
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}),
@@ -676,6 +681,39 @@ function parameterisedLayout(a: Analysis): string {
   if (a.kind === "derivative") return `${js}; entrywise derivative, the shape of f (${formatShape(a.f.shape)}); ${vecNote}`;
   const matrixX = a.X.shape.cols !== 1;
   return `${js}; ${matrixX ? `vec(∇_${x} f)` : `∇_${x} f`} is ${formatShape(a.result.shape)} with df = ${matrixX ? `vec(∇_${x} f)ᵀ vec(d${x})` : `∇_${x} fᵀ d${x}`}; the pull-back Jᵀ vec(G) is a vector-Jacobian product; ${vecNote}`;
+}
+
+/** A result through opaque functions, against finite differences along a random smooth parameterisation. */
+function checkThroughParameterisation(a: Analysis, opts: { readonly seed?: number; readonly trials?: number; readonly step?: number }): CheckReport {
+  const expand = (e: Expr) => expandDefinitions(e, a.definitions);
+  const byName = new Map(a.parameterisation!.nodes.map((n) => [n.sym.name, n] as const));
+  // every dependent, parents first: the J-nodes and the Ẋ functions of a scalar variable alike
+  const dependents: Dependent[] = [];
+  const placed = new Set([a.X.name]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of a.symbols.values()) {
+      const p = s.props.dependsOn;
+      if (p === undefined || placed.has(s.name) || !placed.has(p)) continue;
+      const node = byName.get(s.name);
+      dependents.push({ sym: s, parent: a.symbols.get(p)!, ...(node ? { jacobian: node.jacobian } : {}) });
+      placed.add(s.name);
+      grew = true;
+    }
+  }
+  const claimed = a.kind === "gradient" ? E.transpose(E.vec(a.result)) : E.vec(a.result);
+  const r = checkParameterised({
+    f: expand(a.f), wrt: a.X, dependents, jacobian: expand(a.kind === "jacobian" ? a.result : claimed),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}),
+    ...(opts.step !== undefined ? { step: opts.step } : {}),
+  });
+  const inconclusive = !r.ok && Number.isNaN(r.relError);
+  return {
+    ok: r.ok, relError: Number.isNaN(r.relError) ? Infinity : r.relError, trials: r.trials,
+    method: `central finite differences in ${nameText(a.X.name)} along a random quadratic parameterisation ${dependents.map((d) => `${nameText(d.sym.name)}(${nameText(d.parent.name)})`).join(", ")}`,
+    ...(r.ok || !r.detail ? {} : { detail: r.detail }),
+    ...(inconclusive ? { inconclusive: true as const } : {}),
+  };
 }
 
 const LAYOUT: Record<ResultKind, (a: Analysis) => string> = {
@@ -786,6 +824,8 @@ function presentParameterisation(a: Analysis): ParameterisationResult {
 
 /** The index form, or nothing when a result has no entrywise form (it is an extra view, never a reason to fail). */
 function indexFields(a: Analysis): { index?: Rendered; einsum?: string } {
+  // J_A(θ) has no entries matdiff could name: the entrywise form is ∂f/∂θ_i = ⟨G_A, ∂A/∂θ_i⟩ (parameterisation.components)
+  if (a.parameterisation) return {};
   try {
     const ix = indexForm(a, { dimExpr: dimExpressions(a.symbols.values()) });
     return { index: { latex: ix.latex, text: ix.text }, ...(ix.einsum ? { einsum: ix.einsum } : {}) };
@@ -804,8 +844,76 @@ export function derivationOf(a: Analysis): DerivationStep[] {
 }
 
 function renderSteps(a: Analysis): RenderedStep[] {
+  if (a.parameterisation) return renderParameterisedSteps(a);
+  return renderStepsOf(derivationOf(a), a.X);
+}
+
+/**
+ * The seed's derivation: for each opaque function A(θ), df with the others held fixed
+ * brought to ⟨G_A, dA⟩ (the Frobenius match), then the pull-back through J_A(θ).
+ */
+function renderParameterisedSteps(a: Analysis): RenderedStep[] {
+  const p = a.parameterisation!;
+  const out: RenderedStep[] = [];
+  const pieces: { text: string; latex: string }[] = [];
+  const x = render(a.X);
+  const matrixX = a.X.shape.cols !== 1;
+  for (const n of [...p.nodes.map((m) => m.sym), a.X]) {
+    const G = n === a.X ? p.direct : p.partials.get(n.name)!;
+    if (E.isZero(G)) continue;
+    const scalarN = isScalarShape(n.shape);
+    const steps = derive({
+      f: a.f, X: n, df: restrictDifferential(a.df, new Set([n.name])), definitions: a.definitions, kind: scalarN ? "derivative" : "gradient", result: G,
+      holdDependents: !(n === a.X && scalarN),
+    });
+    const nm = render(n);
+    const label = scalarN ? { text: `∂f/∂${nm.text}`, latex: `\\frac{\\partial f}{\\partial ${nm.latex}}` } : { text: `∇_${nm.text} f`, latex: `\\nabla_{${braced(nm.latex)}} f` };
+    const held = n === a.X ? (p.nodes.length ? `${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} held fixed` : "") : `only ${nm.text} varies`;
+    const block = renderStepsOf(steps, n);
+    block[0] = { ...block[0]!, lhs: { text: `df`, latex: `\\mathrm{d}f` }, reason: held };
+    out.push(...block);
+    const g = render(G);
+    out.push({
+      lhs: n === a.X && p.nodes.length ? { text: `${label.text}|fixed`, latex: `\\left.${label.latex}\\right|_{\\text{fixed}}` } : label, ...g,
+      reason: `${scalarN ? "the coefficient of its differential" : "Frobenius match"}${n === a.X && p.nodes.length ? `, with ${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} fixed` : ""}`,
+      rule: "frobenius", source: ruleSource("frobenius"),
+    });
+    if (n === a.X) {
+      // θ's own gradient, where it occurs directly, joins the pull-backs by value
+      pieces.push(matrixX ? { text: `vec(${g.text})`, latex: `\\operatorname{vec}\\left(${g.latex}\\right)` } : g);
+    }
+  }
+  // the pull-back: ⟨G_A, dA⟩ = ⟨G_A, unvec(J_A dθ)⟩ = ⟨J_Aᵀ vec(G_A), dθ⟩, from the deepest function back to θ
+  for (const n of p.nodes.filter((m) => m.parent === a.X)) {
+    const total = p.totals.get(n.sym.name)!;
+    if (E.isZero(total)) continue;
+    const j = render(E.transpose(n.jacobian));
+    const nm = render(n.sym);
+    const vecG = n.sym.shape.cols === 1 ? { text: `∇_${nm.text} f`, latex: `\\nabla_{${braced(nm.latex)}} f` }
+      : { text: `vec(∇_${nm.text} f)`, latex: `\\operatorname{vec}(\\nabla_{${braced(nm.latex)}} f)` };
+    const deeper = p.nodes.some((m) => m.parent === n.sym);
+    pieces.push(deeper ? { text: `${j.text}(vec Ḡ_${nm.text})`, latex: `${j.latex} \\operatorname{vec}(\\bar{G}_{${nm.latex}})` }
+      : isScalarShape(n.sym.shape) ? { text: `${j.text} ∂f/∂${nm.text}`, latex: `${j.latex} \\frac{\\partial f}{\\partial ${nm.latex}}` }
+      : { text: `${j.text} ${vecG.text}`, latex: `${j.latex} ${vecG.latex}` });
+  }
+  const name = conclusionName(a);
+  const chain = p.nodes.map((n) => {
+    const d = (s: Sym) => (s.shape.cols === 1 ? `d${nameText(s.name)}` : `vec(d${nameText(s.name)})`);
+    return `${d(n.sym)} = ${toText(n.jacobian)} ${d(n.parent)}`;
+  }).join(", ");
+  const deep = p.nodes.some((m) => m.parent !== a.X);
+  out.push({
+    lhs: name, text: pieces.map((q) => q.text).join(" + "), latex: pieces.map((q) => q.latex).join(" + "),
+    reason: `chain rule: ${chain}, so ⟨G, d${nameText(p.nodes[0]?.sym.name ?? a.X.name)}⟩ = ⟨Jᵀ vec(G), d${x.text}⟩ (pull-back, a VJP)${deep ? "; Ḡ is the gradient pulled back from the deeper functions" : ""}`,
+    rule: "pull-back", source: "derived: chain rule, vec(dA) = J_A(θ) vec(dθ)",
+  });
+  return out;
+}
+
+function renderStepsOf(derivation: readonly DerivationStep[], X: Sym): RenderedStep[] {
+  const a = { X };
   const dX = render(E.diff(a.X));
-  return derivationOf(a).map((s, i) => {
+  return derivation.map((s, i) => {
     const sources = [...new Set(s.rules.map((id) => ruleSource(id)).filter(Boolean))].join("; ");
     const base = { reason: s.reason, rule: s.rules.join(", "), source: sources };
     if (s.display === "frobenius") {

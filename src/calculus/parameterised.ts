@@ -99,25 +99,24 @@ export interface PullBack {
  * pull-back of each intermediate, for presentation.
  */
 export function pullBackGradient(X: Sym, nodes: readonly Intermediate[], partial: (s: Sym) => Expr): { result: Expr; pullBacks: PullBack[] } {
-  const acc = new Map<string, Expr>();
-  const add = (name: string, v: Expr) => acc.set(name, acc.has(name) ? E.add(acc.get(name)!, v) : v);
-  for (const n of nodes) add(n.sym.name, E.vec(partial(n.sym)));
-  const pullBacks: PullBack[] = [];
+  const back = new Map<string, Expr>();
+  const totals = new Map<string, Expr>();
+  // what flows into P from the functions of P, in declaration order: Σ_{A(P)} J_A(P)ᵀ vec(Ḡ_A)
+  const inflow = (p: Sym): Expr[] => nodes.filter((n) => n.parent === p && back.has(n.sym.name)).map((n) => back.get(n.sym.name)!);
   // deepest first: a node's total is complete once all its dependents have flowed into it
   for (const n of [...nodes].reverse()) {
-    const total = acc.get(n.sym.name)!;
-    pullBacks.unshift({ node: n, vecGradient: total });
-    if (E.isZero(total)) continue;
-    const back = E.mul(E.transpose(n.jacobian), total);
-    if (n.parent === X || nodes.some((m) => m.sym === n.parent)) add(n.parent.name, back);
-    else {
-      // the parent is a function of a scalar X with derivative Ṗ: ⟨vec Ṗ, J_Aᵀ vec Ḡ_A⟩
-      add(X.name, E.mul(E.transpose(E.vec(E.dotted(n.parent))), back));
-    }
+    const total = E.add(E.vec(partial(n.sym)), ...inflow(n.sym));
+    totals.set(n.sym.name, total);
+    if (!E.isZero(total)) back.set(n.sym.name, E.mul(E.transpose(n.jacobian), total));
   }
-  const own = E.vec(partial(X));
-  const result = acc.has(X.name) ? E.add(own, acc.get(X.name)!) : own;
-  return { result, pullBacks };
+  const terms = [E.vec(partial(X)), ...inflow(X)];
+  // a function of a scalar X, written with Ṗ, passes on what flowed into it: ⟨vec Ṗ, Σ J_Aᵀ vec Ḡ_A⟩
+  for (const p of new Set(nodes.map((n) => n.parent))) {
+    if (p === X || nodes.some((m) => m.sym === p)) continue;
+    const into = inflow(p);
+    if (into.length) terms.push(E.mul(E.transpose(E.vec(E.dotted(p))), E.add(...into)));
+  }
+  return { result: E.add(...terms), pullBacks: nodes.map((n) => ({ node: n, vecGradient: totals.get(n.sym.name)! })) };
 }
 
 /**

@@ -53,6 +53,11 @@ export interface DerivationInput {
   /** The gradient before the symmetric convention, if one applies. */
   readonly convention?: "sym" | "cookbook";
   readonly result: Expr;
+  /**
+   * Symbols declared functions of X (`A: matrix(X)`) are held fixed: the derivation is of
+   * the partial differential in X alone, as a pull-back through them needs (calculus/parameterised.ts).
+   */
+  readonly holdDependents?: boolean;
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
@@ -89,13 +94,13 @@ export function derive(input: DerivationInput): DerivationStep[] {
   const { f, X, definitions } = input;
   const dX = E.diff(X);
   const memo = new Map<number, boolean>();
-  const varies = (s: Sym) => s === X || s.props.dependsOn === X.name;
+  const varies = (s: Sym) => s === X || (!input.holdDependents && s.props.dependsOn === X.name);
   const depends = (e: Expr): boolean => E.contains(e, (x) => x.kind === "sym" && (varies(x) || (definitions.has(x.name) && depends(definitions.get(x.name)!))), memo);
 
   const steps: DerivationStep[] = [];
   // a --where name (f = e) starts as d(e), which its definition expands
   let current: Expr = f.kind === "sym" && !definitions.has(f.name)
-    ? (f === X ? dX : f.props.dependsOn === X.name ? E.mul(E.dotted(f), dX) : E.zero(f.shape))
+    ? (f === X ? dX : varies(f) ? E.mul(E.dotted(f), dX) : E.zero(f.shape))
     : E.diffOf(f);
   steps.push({ expr: current, rules: [], reason: "" });
 
@@ -111,7 +116,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
       }
       if (x.kind === "sym") {
         if (x === X) return dX;
-        if (x.props.dependsOn === X.name) { note("d-function-of-scalar"); return E.mul(E.dotted(x), dX); } // rules/differentials.ts
+        if (varies(x)) { note("d-function-of-scalar"); return E.mul(E.dotted(x), dX); } // rules/differentials.ts
         return E.diffOf(x); // a --where name: its definition comes next
       }
       return E.diffOf(x);

@@ -359,3 +359,92 @@ function compare(expected: Matrix, actual: Matrix, floor: number): Outcome {
     actual: actual.data[k]!,
   };
 }
+
+/** A symbol that depends on the variable, and how (see checkParameterised). */
+export interface Dependent {
+  readonly sym: Sym;
+  /** The symbol it is a function of. */
+  readonly parent: Sym;
+  /** J = ∂vec(sym)/∂vec(parent) as it stands in the result; absent for a function of a scalar written with Ẋ. */
+  readonly jacobian?: Sym;
+}
+
+export interface ParameterisedCheck extends CheckOptions {
+  f: Expr;
+  wrt: Sym;
+  /** Every symbol that depends on wrt, each after its parent. */
+  dependents: readonly Dependent[];
+  /**
+   * The claimed derivative as a matrix over vec(wrt): ∂vec(f)/∂vec(wrt), (size of f) × (size of wrt);
+   * for a scalar f the transposed vec-gradient, for a scalar wrt vec(f′).
+   */
+  jacobian: Expr;
+}
+
+/**
+ * A result through opaque functions A(θ), checked along a concrete random
+ * parameterisation: each dependent is a quadratic in its parent,
+ *   A(P) = A₀ + Σₖ δₖ Aₖ + ½ Σₖₗ δₖ δₗ Aₖₗ,   δ = vec(P) − vec(P₀),
+ * with A₀ drawn as A itself would be (symmetric, positive definite or diagonal
+ * where declared) and Aₖ, Aₖₗ = Aₗₖ small and of the same structure, so A keeps
+ * its properties near P₀. J_A(P) has columns vec(Aₖ + Σₗ δₗ Aₖₗ) and Ȧ is the
+ * same for a scalar parent. f is then an ordinary function of θ, differentiated
+ * by central differences in each entry of vec(θ).
+ */
+export function checkParameterised(opts: ParameterisedCheck): CheckResult {
+  const { f, wrt, dependents, jacobian } = opts;
+  const syms = [wrt, ...dependents.flatMap((d) => [d.sym, d.parent])];
+  return runTrials(opts, CHECK_TOL, [f, jacobian, ...syms], (env, seed) => {
+    const rng = makeRng(mixSeed(seed, 0x9a7a));
+    const x0 = env.values.get(wrt.name)!;
+    const laws = new Map(dependents.map((d) => {
+      const base = env.values.get(d.sym.name)!;
+      const p0 = env.values.get(d.parent.name)!;
+      const p = p0.rows * p0.cols;
+      // small enough that A stays positive definite and well conditioned for |δ| = O(1)
+      const scale = 0.3 / p;
+      const draw = () => sampleDirection(d.sym, rng, env.dims).scale(scale);
+      const linear = Array.from({ length: p }, draw);
+      const quadratic = Array.from({ length: p }, () => new Array<Matrix>(p));
+      for (let k = 0; k < p; k++) for (let l = k; l < p; l++) quadratic[k]![l] = quadratic[l]![k] = draw();
+      return [d.sym.name, { base, p0, linear, quadratic }] as const;
+    }));
+    const at = (x: Matrix): Env => {
+      const values = new Map(env.values).set(wrt.name, x);
+      for (const d of dependents) {
+        const law = laws.get(d.sym.name)!;
+        const delta = values.get(d.parent.name)!.sub(law.p0).vec().data;
+        let value = law.base;
+        const columns: Matrix[] = [];
+        law.linear.forEach((ak, k) => {
+          let col = ak;
+          law.quadratic[k]!.forEach((akl, l) => { col = col.add(akl.scale(delta[l]!)); value = value.add(akl.scale(0.5 * delta[k]! * delta[l]!)); });
+          value = value.add(ak.scale(delta[k]!));
+          columns.push(col.vec());
+        });
+        values.set(d.sym.name, value);
+        const jac = Matrix.zeros(value.rows * value.cols, columns.length);
+        columns.forEach((c, k) => c.data.forEach((v, i) => jac.set(i, k, v)));
+        if (d.jacobian) values.set(d.jacobian.name, jac);
+        else values.set(E.dotted(d.sym).name, Matrix.unvec(jac, value.rows, value.cols));
+      }
+      return { ...env, values };
+    };
+    const here = at(x0);
+    const claimed = evalFinite(jacobian, here);
+    const f0 = evalFinite(f, here);
+    const size = f0.rows * f0.cols, n = x0.rows * x0.cols;
+    if (claimed.rows !== size || claimed.cols !== n) {
+      return `the derivative is ${claimed.rows}×${claimed.cols} but vec(f) has ${size} entries and vec(${wrt.name}) ${n}`;
+    }
+    const fd = Matrix.zeros(size, n);
+    for (let k = 0; k < n; k++) {
+      const dir = Matrix.zeros(x0.rows, x0.cols);
+      dir.data[k] = 1;
+      const moved = (t: number) => evalFinite(f, at(x0.add(dir.scale(t)))).vec();
+      const col = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x0.data[k]!)), FLOOR * Math.max(1, f0.norm()));
+      col.data.forEach((v, i) => fd.set(i, k, v));
+    }
+    return compare(fd, claimed, FLOOR * Math.max(1, f0.norm()));
+  });
+}

@@ -118,15 +118,18 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     const s = nameText(n.sym.name), l = latexName(n.sym.name);
     return { text: `∂${s}/∂${index.text}`, latex: `\\frac{\\partial ${l}}{\\partial ${index.latex}}` };
   };
-  const wrapText = (e: Expr) => (e.kind === "add" ? `(${toText(e)})` : toText(e));
-  const wrapLatex = (e: Expr) => (e.kind === "add" ? `\\left(${toLatex(e)}\\right)` : toLatex(e));
+  // a factor in front of ∂b/∂θ_i: a sum or an entrywise product is bracketed, (a ⊙ b)ᵀ ∂b/∂θ_i
+  const loose = (e: Expr) => e.kind === "add" || e.kind === "hadamard" || e.kind === "kron" || (e.kind === "mul" && E.splitMul(e).coeff.n < 0);
+  const wrapText = (e: Expr) => (loose(e) ? `(${toText(e)})` : toText(e));
+  const wrapLatex = (e: Expr) => (loose(e) ? `\\left(${toLatex(e)}\\right)` : toLatex(e));
   let componentsExact = true;
   for (const n of children(X)) {
     if (children(n.sym).length) { componentsExact = false; continue; }
     const g = p.partials.get(n.sym.name)!;
     if (E.isZero(g)) continue;
     const d = part(n);
-    inner.push({ text: `⟨${toText(g)}, ${d.text}⟩`, latex: `\\left\\langle ${toLatex(g)}, ${d.latex} \\right\\rangle` });
+    inner.push(isScalarShape(n.sym.shape) ? { text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} \\, ${d.latex}` }
+      : { text: `⟨${toText(g)}, ${d.text}⟩`, latex: `\\left\\langle ${toLatex(g)}, ${d.latex} \\right\\rangle` });
     if (isScalarShape(n.sym.shape)) traced.push({ text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} \\, ${d.latex}` });
     else if (n.sym.shape.cols === 1) {
       const gt = p.partialsTransposed.get(n.sym.name)!;
