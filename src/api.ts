@@ -519,7 +519,7 @@ function analyzeVariable(v: VariableInput): Analysis {
 export interface Parameterisation {
   /** The symbols that depend on the variable, nearest first, each with its J. */
   readonly nodes: readonly Intermediate[];
-  /** Each node's own gradient G_N (Frobenius match, others held fixed), simplified; scalar f only. */
+  /** Each node's own gradient G_N (Frobenius match, others held fixed), simplified; for a vector or matrix f, ∂vec(F)/∂vec(N). */
   readonly partials: ReadonlyMap<string, Expr>;
   /** vec of each node's total gradient, pulled back from its dependents; scalar f only. */
   readonly totals: ReadonlyMap<string, Expr>;
@@ -566,7 +566,8 @@ function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr)
   } else {
     const own = (s: Sym): Expr => vecJacobian(partialDf(s), E.diff(s), budget);
     direct = simplifyAll(own(X)).expr;
-    raw = pushForwardJacobian(X, nodes, own);
+    for (const n of nodes) partials.set(n.sym.name, simplifyAll(own(n.sym)).expr);
+    raw = pushForwardJacobian(X, nodes, (s) => (s === X ? direct : partials.get(s.name)!));
     if (scalarX) {
       if (f.shape.cols !== 1) {
         throw new MatdiffError("unsupported", `the derivative of a matrix-valued function by ${nameText(X.name)} through ${nodes.map((n) => nameText(n.sym.name)).join(", ")} is not supported yet`, undefined, {
@@ -858,6 +859,7 @@ function renderParameterisedSteps(a: Analysis): RenderedStep[] {
   const pieces: { text: string; latex: string }[] = [];
   const x = render(a.X);
   const matrixX = a.X.shape.cols !== 1;
+  if (!isScalarShape(a.f.shape)) return renderPushForwardSteps(a);
   for (const n of [...p.nodes.map((m) => m.sym), a.X]) {
     const G = n === a.X ? p.direct : p.partials.get(n.name)!;
     if (E.isZero(G)) continue;
@@ -906,6 +908,46 @@ function renderParameterisedSteps(a: Analysis): RenderedStep[] {
     lhs: name, text: pieces.map((q) => q.text).join(" + "), latex: pieces.map((q) => q.latex).join(" + "),
     reason: `chain rule: ${chain}, so ⟨G, d${nameText(p.nodes[0]?.sym.name ?? a.X.name)}⟩ = ⟨Jᵀ vec(G), d${x.text}⟩ (pull-back, a VJP)${deep ? "; Ḡ is the gradient pulled back from the deeper functions" : ""}`,
     rule: "pull-back", source: "derived: chain rule, vec(dA) = J_A(θ) vec(dθ)",
+  });
+  return out;
+}
+
+/** For a vector or matrix F: each function's vec(dF) = (∂vec F/∂vec A) vec(dA), then the push-forward through J_A(θ) (a JVP). */
+function renderPushForwardSteps(a: Analysis): RenderedStep[] {
+  const p = a.parameterisation!;
+  const out: RenderedStep[] = [];
+  const terms: { text: string; latex: string }[] = [];
+  const x = render(a.X);
+  for (const n of [...p.nodes.map((m) => m.sym), a.X]) {
+    const J = n === a.X ? p.direct : p.partials.get(n.name)!;
+    if (E.isZero(J)) continue;
+    const steps = derive({
+      f: a.f, X: n, df: restrictDifferential(a.df, new Set([n.name])), definitions: a.definitions, kind: "jacobian", result: J,
+      holdDependents: !(n === a.X && isScalarShape(n.shape)),
+    });
+    const block = renderStepsOf(steps, n);
+    block[0] = { ...block[0]!, lhs: { text: "dF", latex: "\\mathrm{d}F" }, reason: n === a.X ? `${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} held fixed` : `only ${nameText(n.name)} varies` };
+    out.push(...block);
+    const node = p.nodes.find((m) => m.sym === n);
+    const j = render(J);
+    const wrap = (r: Rendered, e: Expr) => (e.kind === "add" ? { text: `(${r.text})`, latex: `\\left(${r.latex}\\right)` } : r);
+    const w = wrap(j, J);
+    if (!node) terms.push(w);
+    else {
+      // T_A = J_A(P) T_P: the tangent of A along dθ, through the chain of declarations
+      const chain: Sym[] = [];
+      for (let m: typeof node | undefined = node; m; m = p.nodes.find((k) => k.sym === m!.parent)) chain.push(m.jacobian);
+      const js = chain.map((c) => render(c));
+      terms.push({ text: `${w.text}${js.map((c) => c.text).join("")}`, latex: `${w.latex} ${js.map((c) => c.latex).join(" ")}` });
+    }
+  }
+  const pushes = p.nodes.map((n) => {
+    const d = (s: Sym) => (s.shape.cols === 1 ? `d${nameText(s.name)}` : `vec(d${nameText(s.name)})`);
+    return `${d(n.sym)} = ${toText(n.jacobian)} ${d(n.parent)}`;
+  }).join(", ");
+  out.push({
+    lhs: conclusionName(a), text: terms.map((t) => t.text).join(" + "), latex: terms.map((t) => t.latex).join(" + "),
+    reason: `chain rule: ${pushes} (push-forward, a JVP in d${x.text})`, rule: "push-forward", source: "derived: chain rule, vec(dA) = J_A(θ) vec(dθ)",
   });
   return out;
 }

@@ -175,7 +175,8 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
     case "json":
       return `${safeJson(r, 2)}\n`;
     case "numpy":
-      return `${r.derivative.numpy}\n`;
+      // through opaque functions: J_A is an argument (A.size × θ.size, column-major vec); or pass callables vjp_A(G)
+      return `${r.derivative.numpy}\n${r.parameterisation?.vjp ? `# or with callables ${r.parameterisation.jacobians.map((j) => `vjp_${j.numpy.slice(2)}(G) = ${j.numpy}.T @ vec(G), shaped like ${nameText(j.wrt)}`).join("; ")}:\n${r.parameterisation.vjp.numpy}\n` : ""}`;
     case "index":
       return `${r.derivative.index?.text ?? "(no entrywise form)"}\n${r.derivative.einsum ? `${r.derivative.einsum}\n` : ""}`;
     case "latex":
