@@ -395,6 +395,13 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const f = el.expr;
   const budget = new Budget(deadline, limits.timeoutMs);
   const expanded = expandDefinitions(f, el.definitions);
+  // a parameter that only declarations mention has nothing to size it: the convention decides, and says so
+  const written = new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))]);
+  for (const parent of new Set(dependsOn.values())) {
+    if (written.has(parent) || declarations.some((d) => d.name === parent)) continue;
+    const rank = conventionalRank(parent);
+    notes.push(`${nameText(parent)} does not occur in the expression and is not declared, so it is read as a ${rank} by convention; declare it, e.g. --let "${parent}: ${rank === "scalar" ? "vector" : "scalar"}", if it is not`);
+  }
 
   // one differential in every variable (and the symbols that depend on them): reverse mode shares it;
   // a variable that depends on another (A(θ) and θ both asked for) needs df with the other held fixed
@@ -818,7 +825,7 @@ function presentParameterisation(a: Analysis): ParameterisationResult {
   const simplifyHere = (e: Expr) => simplify(foldDefinitions(e, a.definitions, a.symbols), { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
   const partialsTransposed = new Map([...p.partials].map(([name, g]) => [name, simplifyHere(E.transpose(g))] as const));
   return presentForms({
-    X: a.X, f: a.f, nodes: p.nodes, partials: p.partials, partialsTransposed, direct: p.direct, definitions: a.definitions,
+    X: a.X, f: a.f, nodes: p.nodes, partials: p.partials, partialsTransposed, direct: p.direct, result: a.result, definitions: a.definitions,
     expand: (e) => expandDefinitions(e, a.definitions), dimExpr: dimExpressions(a.symbols.values()),
   });
 }

@@ -36,7 +36,7 @@ function latexStrings(r: DifferentiateResult): string[] {
     r.derivative.latex, r.function.latex, r.differential.latex, r.label.latex,
     ...(r.derivation ? [r.derivation.latex] : []),
     ...(p ? [...p.jacobians.map((j) => j.name.latex), ...p.gradients.flatMap((g) => [g.label.latex, g.value.latex]), ...p.pushForward.map((x) => x.latex)] : []),
-    ...(p?.components ? [p.components.latex] : []), ...(p?.vjp ? [p.vjp.latex] : []),
+    ...(p?.components ? [p.components.latex] : []), ...(p?.vjp ? [p.vjp.latex] : []), ...(p?.jvp ? [p.jvp.latex] : []),
   ];
 }
 
@@ -64,6 +64,7 @@ describe("the corpus: through a parameterisation, and every parameter at once", 
     });
     if (c.vjp) expect(results[0]!.parameterisation?.vjp?.text).toBe(c.vjp);
     if (c.components) expect(results[0]!.parameterisation?.components?.text).toBe(c.components);
+    if (c.jvp) expect(results[0]!.parameterisation?.jvp?.text).toBe(c.jvp);
   });
 });
 

@@ -197,6 +197,7 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
         ...(r.derivation ? [] : [`${s.bold(`${name.text} =`)} ${s.bold(r.derivative.text)}`]),
         ...(r.parameterisation?.components ? [`${s.dim("per component:")} ${r.parameterisation.components.text}`] : []),
         ...(r.parameterisation?.vjp ? [`${s.dim("as VJPs:")} ${name.text} = ${r.parameterisation.vjp.text}`] : []),
+        ...(r.parameterisation?.jvp ? [`${s.dim("as a JVP:")} ${r.parameterisation.jvp.text}`] : []),
         s.dim(`layout: ${r.layout}`),
         s.dim(`shapes: ${groupShapes(r.shapes)}`),
       ];

@@ -37,6 +37,8 @@ export interface ParameterisationResult {
   readonly gradients: readonly { readonly of: string; readonly label: Rendered; readonly value: Rendered }[];
   /** vec(dA) = J_A(θ) vec(dθ), one per function. */
   readonly pushForward: readonly Rendered[];
+  /** For a vector or matrix F: vec(dF) = (∂vec F/∂vec θ) vec(dθ), the JVP form with every J in place. */
+  readonly jvp?: Rendered;
   /** ∂f/∂θ_i = ⟨G_A, ∂A/∂θ_i⟩ + … = tr(G_Aᵀ ∂A/∂θ_i) + …, for scalar f. */
   readonly components?: Rendered;
   /** ∇_θ f = vjp_A(G_A) + …, with NumPy calling functions vjp_A(G) that return θ-shaped arrays; for scalar f of a non-scalar θ. */
@@ -53,6 +55,8 @@ export interface ParameterisationInput {
   readonly partialsTransposed: ReadonlyMap<string, Expr>;
   /** The variable's own gradient (where it occurs directly), simplified. */
   readonly direct: Expr;
+  /** The result: the pulled-back gradient, or the pushed-forward Jacobian. */
+  readonly result: Expr;
   readonly definitions: ReadonlyMap<string, Expr>;
   readonly expand: (e: Expr) => Expr;
   readonly dimExpr: (d: string | number) => string;
@@ -98,7 +102,16 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     return { text: `${l.text} = ${toText(n.jacobian)} ${r.text}`, latex: `${l.latex} = ${toLatex(n.jacobian)} \\, ${r.latex}` };
   });
 
-  if (!scalarF) return { jacobians, gradients: [], pushForward };
+  if (!scalarF) {
+    const vecF = p.f.shape.cols === 1 ? { text: "df", latex: "\\mathrm{d}f" } : { text: "vec(dF)", latex: "\\operatorname{vec}(\\mathrm{d}F)" };
+    const dX = X.shape.cols === 1 ? { text: `d${xText}`, latex: `\\mathrm{d}${xLatex}` } : { text: `vec(d${xText})`, latex: `\\operatorname{vec}(\\mathrm{d}${xLatex})` };
+    const wrap = p.result.kind === "add";
+    const jvp = {
+      text: `${vecF.text} = ${wrap ? `(${toText(p.result)})` : toText(p.result)} ${dX.text}`,
+      latex: `${vecF.latex} = ${wrap ? `\\left(${toLatex(p.result)}\\right)` : toLatex(p.result)} \\, ${dX.latex}`,
+    };
+    return { jacobians, gradients: [], pushForward, jvp };
+  }
 
   const gradients = nodes.flatMap((n) => {
     const g = p.partials.get(n.sym.name)!;

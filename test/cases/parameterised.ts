@@ -23,6 +23,8 @@ export interface ParameterisedCase {
   readonly vjp?: string;
   /** The per-component form. */
   readonly components?: string;
+  /** The JVP form, for a vector or matrix f. */
+  readonly jvp?: string;
 }
 
 const V = "theta: vector";
@@ -73,7 +75,7 @@ export const PARAMETERISED: readonly ParameterisedCase[] = [
   { name: "t a scalar through B(t): uᵀA(B)v", expr: "u^T A v", wrt: "t", let: ["A: matrix(B)", "B: matrix(t)", "t: scalar"] },
   // ---- vector- and matrix-valued f: the Jacobian (J_A pushed forward)
   { name: "Jacobian: A(θ)x", expr: "A x", wrt: "theta", let: ["A: matrix(theta)", V], text: "(xᵀ ⊗ I)J_A(θ)" },
-  { name: "Jacobian: A(θ)⁻¹B", expr: "A^{-1} B", wrt: "theta", let: ["A: matrix(theta)", V] },
+  { name: "Jacobian: A(θ)⁻¹B", expr: "A^{-1} B", wrt: "theta", let: ["A: matrix(theta)", V], text: "−(BᵀA⁻ᵀ ⊗ A⁻¹)J_A(θ)", jvp: "vec(dF) = −(BᵀA⁻ᵀ ⊗ A⁻¹)J_A(θ) dθ" },
   { name: "Jacobian: σ(W(θ)x + b(θ))", expr: "sigmoid(W x + b)", wrt: "theta", let: ["W: matrix(theta)", "b: vector(theta)", V] },
   // ---- every parameter at once
   {
