@@ -23,6 +23,7 @@ import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, checkParameterised, asPolynomialsIn, type CheckResult, type Dependent } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
 import { derive, type DerivationStep } from "./calculus/steps.js";
+import { commonSubexpressions } from "./present/common.js";
 import { presentParameterisation as presentForms, type ParameterisationResult } from "./present/parameterisation.js";
 import {
   checkDependencyCycles, intermediatesOf, dependentsOf, pullBackGradient, pushForwardJacobian, restrictDifferential, type Intermediate,
@@ -762,6 +763,14 @@ export interface SeveralResult {
   readonly results: readonly DifferentiateResult[];
   readonly shapes: Readonly<Record<string, string>>;
   readonly notes: readonly string[];
+  /**
+   * Subexpressions the results share, named once (c₁ = σ(W₁x + b₁), …) in the order they can be
+   * computed, and the results written with them: the backward pass. Absent when nothing repeats.
+   */
+  readonly common?: {
+    readonly definitions: readonly (Rendered & { readonly name: Rendered & { readonly numpy: string }; readonly numpy: string })[];
+    readonly results: readonly (Rendered & { readonly numpy: string })[];
+  };
 }
 
 export function differentiateAll(input: string, options: SeveralOptions): SeveralResult {
@@ -772,9 +781,17 @@ export function differentiateAll(input: string, options: SeveralOptions): Severa
     const df = all.sharedDf ?? E.add(...all.analyses.map((a) => a.df));
     const shared = simplify(df, { maxSteps: first.limits.maxSteps, deadline: first.deadline }).expr;
     const notes = [...new Set(results.flatMap((r) => r.notes))];
+    const common = commonSubexpressions(all.analyses.map((a) => a.result), new Set(first.symbols.keys()));
+    const numpy = (e: Expr) => toNumpy(expandDefinitions(e, first.definitions), { dimExpr: dimExpressions(first.symbols.values()) });
     return {
       ok: true, kind: "several", wrt: results.map((r) => r.wrt), function: results[0]!.function, differential: render(shared),
       results, shapes: results[0]!.shapes, notes,
+      ...(common ? {
+        common: {
+          definitions: common.definitions.map((d) => ({ name: { ...render(d.sym), numpy: d.sym.name }, ...render(d.body), numpy: numpy(d.body) })),
+          results: common.results.map((e) => ({ ...render(e), numpy: numpy(e) })),
+        },
+      } : {}),
     };
   });
 }

@@ -16,7 +16,9 @@ import { expandDefinitions } from "../src/calculus/differential.js";
 import { evaluate } from "../src/numeric/evaluate.js";
 import { sampleEnv } from "../src/numeric/random.js";
 import type { Matrix } from "../src/numeric/matrix.js";
-import type { Sym } from "../src/core/expr.js";
+import * as E from "../src/core/expr.js";
+import type { Expr, Sym } from "../src/core/expr.js";
+import { commonSubexpressions } from "../src/present/common.js";
 import { main } from "../src/cli/main.js";
 import { solveProblems } from "../src/key/key.js";
 import { readProblemSet } from "../src/key/problems.js";
@@ -266,7 +268,54 @@ describe("several --wrt", () => {
     expect(c.code).toBe(0);
     expect(c.out.match(/^check .*: passed/gm)).toHaveLength(4);
     const n = await cli([NET, "--wrt", "W_1,b_1", "--format", "numpy"]);
-    expect(n.out.split("\n").filter(Boolean).map((l) => l.split(" = ")[0])).toEqual(["grad_W_1", "grad_b_1"]);
+    expect(n.out.split("\n").filter(Boolean).map((l) => l.split(" = ")[0])).toEqual(["c_1", "c_2", "grad_W_1", "grad_b_1"]);
+  });
+
+  it("names the shared subexpressions once, in computable order: written back, each result is the full one", () => {
+    for (const c of PARAMETERISED.filter((x) => Array.isArray(x.wrt))) {
+      const all = analyzeAll(c.expr, optionsOf(c));
+      const names = new Set(all.analyses[0]!.symbols.keys());
+      const common = commonSubexpressions(all.analyses.map((a) => a.result), names);
+      if (!common) continue;
+      const defs = new Map<Sym, Expr>();
+      common.definitions.forEach((d, i) => {
+        // each body uses only the names before it
+        for (const later of common.definitions.slice(i)) expect(E.contains(d.body, (x) => x === later.sym)).toBe(false);
+        expect(names.has(d.sym.name)).toBe(false);
+        defs.set(d.sym, E.mapBottomUp(d.body, (x) => (x.kind === "sym" && defs.has(x) ? defs.get(x)! : x)));
+      });
+      common.results.forEach((r, i) => {
+        expect(E.mapBottomUp(r, (x) => (x.kind === "sym" && defs.has(x) ? defs.get(x)! : x))).toBe(all.analyses[i]!.result);
+      });
+    }
+    const net = differentiateAll("\\|W_3 sigmoid(W_2 sigmoid(W_1 x + b_1) + b_2) + b_3 - y\\|^2", { wrt: "W_1,b_1,W_2,b_2,W_3,b_3" });
+    expect(net.common!.definitions.map((d) => `${d.name.text} = ${d.text}`)).toEqual([
+      "c₁ = σ(W₁ x + b₁)", "c₂ = σ(W₂ c₁ + b₂)", "c₃ = W₃ c₂ + b₃ − y", "c₄ = W₃ᵀc₃ ⊙ c₂ ⊙ (𝟏 − c₂)", "c₅ = W₂ᵀc₄ ⊙ c₁ ⊙ (𝟏 − c₁)",
+    ]);
+    expect(net.common!.results.map((r) => r.text)).toEqual(["2c₅ xᵀ", "2c₅", "2c₄ c₁ᵀ", "2c₄", "2c₃ c₂ᵀ", "2c₃"]);
+    // a user's c_1 keeps its name: the shared ones take another letter
+    const taken = differentiateAll("\\|W_2 sigmoid(W_1 c_1 + b_1) - y\\|^2", { wrt: ["W_1", "b_1"] });
+    expect(taken.common!.definitions[0]!.name.text).toMatch(/^z/);
+  });
+
+  it("the NumPy backward pass (shared names first) runs in python3 and gives the full forms' values", () => {
+    const NET3 = "\\|W_3 tanh(W_2 sigmoid(W_1 x + b_1) + b_2) + b_3 - y\\|^2";
+    const wrt = ["W_1", "b_1", "W_2", "b_2", "W_3", "b_3"];
+    const r = differentiateAll(NET3, { wrt });
+    const all = analyzeAll(NET3, { wrt });
+    const env = sampleEnv(all.analyses.map((a) => a.result), { seed: 5 });
+    const values = Object.fromEntries([...env.values].filter(([k]) => all.analyses[0]!.symbols.has(k)).map(([k, m]) => [k, pyValue(all.analyses[0]!.symbols.get(k)!, m)]));
+    const script = `import json, sys\nimport numpy as np\nv = json.load(sys.stdin)\nfor key_, val_ in v.items(): globals()[key_] = np.array(val_, dtype=float) if isinstance(val_, list) else float(val_)\n`
+      + r.common!.definitions.map((d) => `${d.name.numpy} = ${d.numpy}\n`).join("")
+      + `print(json.dumps([np.reshape(np.asarray(g, dtype=float), -1, order="F").tolist() for g in [${r.common!.results.map((x) => x.numpy).join(", ")}]]))\n`;
+    const out = runPython(script, JSON.stringify(values));
+    expect(out.stderr).toBe("");
+    const got = JSON.parse(out.stdout) as number[][];
+    all.analyses.forEach((a, i) => {
+      const want = evaluate(a.result, env).data;
+      const err = Math.hypot(...got[i]!.map((x, j) => x - want[j]!)) / Math.max(Math.hypot(...want), 1e-3);
+      expect(err, a.X.name).toBeLessThan(1e-10);
+    });
   });
 
   it("--format latex is one aligned block that renders", async () => {

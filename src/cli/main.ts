@@ -215,31 +215,42 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
 
 /** Several variables: one f, one df, then each result in the order asked. */
 export function formatSeveral(r: SeveralResult, format: Format, color: boolean): string {
+  // with shared subexpressions named, each result is written with the names: the backward pass
+  const shown = (i: number) => r.common?.results[i] ?? { ...r.results[i]!.derivative };
   switch (format) {
     case "json":
       return `${safeJson(r, 2)}\n`;
     case "numpy":
-      return r.results.map((x) => `grad_${x.wrt.name.replace(/\W/g, "")} = ${x.derivative.numpy}\n`).join("");
+      return [
+        ...(r.common?.definitions ?? []).map((d) => `${d.name.numpy} = ${d.numpy}\n`),
+        ...r.results.map((x, i) => `grad_${x.wrt.name.replace(/\W/g, "")} = ${shown(i).numpy}\n`),
+      ].join("");
     case "index":
       return r.results.map((x) => `${x.derivative.index?.text ?? "(no entrywise form)"}\n${x.derivative.einsum ? `${x.derivative.einsum}\n` : ""}`).join("");
     case "latex":
-      return `\\begin{aligned}\n${r.results.map((x) => `${resultName(x).latex} f &= ${x.derivative.latex}`).join(" \\\\\n")}\n\\end{aligned}\n`;
+      return `\\begin{aligned}\n${[
+        ...(r.common?.definitions ?? []).map((d) => `${d.name.latex} &= ${d.latex}`),
+        ...r.results.map((x, i) => `${resultName(x).latex} f &= ${shown(i).latex}`),
+      ].join(" \\\\\n")}\n\\end{aligned}\n`;
     case "text": {
       const s = style(color);
       const lines = [`${s.dim("f =")} ${r.function.text}`, `${s.dim("df =")} ${r.differential.text}`];
-      for (const x of r.results) {
+      for (const d of r.common?.definitions ?? []) lines.push(`${s.dim(`where ${d.name.text} =`)} ${d.text}`);
+      r.results.forEach((x, i) => {
         const name = resultName(x);
         if (x.derivation) lines.push("", ...x.derivation.text.split("\n"), "");
-        else lines.push(`${s.bold(`${name.text} =`)} ${s.bold(x.derivative.text)}`);
-      }
-      for (const x of r.results) lines.push(s.dim(`layout: ${nameText(x.wrt.name)}: ${x.layout}`));
+        else lines.push(`${s.bold(`${name.text} =`)} ${s.bold(shown(i).text)}`);
+      });
+      const plain = r.results.every((x) => x.kind === "gradient" && !x.parameterisation);
+      if (plain) lines.push(s.dim("layout: each gradient has the shape of its variable: df = Σ tr(∇_X fᵀ dX)"));
+      else for (const x of r.results) lines.push(s.dim(`layout: ${x.wrt.text}: ${x.layout}`));
       lines.push(s.dim(`shapes: ${groupShapes(r.shapes)}`));
-      for (const x of r.results) if (x.convention) lines.push(s.dim(`convention: ${nameText(x.wrt.name)}: ${x.convention.text}`));
+      for (const x of r.results) if (x.convention) lines.push(s.dim(`convention: ${x.wrt.text}: ${x.convention.text}`));
       for (const note of r.notes) lines.push(s.dim(`note: ${note}`));
       for (const x of r.results) {
         if (!x.check) continue;
         const verdict = x.check.inconclusive ? s.yellow("inconclusive") : x.check.ok ? s.green("passed") : s.red("FAILED");
-        lines.push(`check ${nameText(x.wrt.name)}: ${verdict} (relative error ${x.check.relError.toExponential(1)} against ${x.check.method}, ${x.check.trials} points)`);
+        lines.push(`check ${x.wrt.text}: ${verdict} (relative error ${x.check.relError.toExponential(1)} against ${x.check.method}, ${x.check.trials} points)`);
       }
       return `${lines.join("\n")}\n`;
     }
