@@ -865,6 +865,8 @@ export function derivationOf(a: Analysis): DerivationStep[] {
   return derive({
     f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.kind === "hessian" ? a.gradient : a.result,
     ...(a.convention ? { convention: a.convention } : {}),
+    // through a parameterisation this is the variable's own part; renderParameterisedSteps adds the functions' parts
+    ...(a.parameterisation ? { holdDependents: true } : {}),
   });
 }
 

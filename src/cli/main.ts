@@ -238,7 +238,7 @@ export function formatSeveral(r: SeveralResult, format: Format, color: boolean):
       for (const d of r.common?.definitions ?? []) lines.push(`${s.dim(`where ${d.name.text} =`)} ${d.text}`);
       r.results.forEach((x, i) => {
         const name = resultName(x);
-        if (x.derivation) lines.push("", ...x.derivation.text.split("\n"), "");
+        if (x.derivation) lines.push(...(lines.at(-1) === "" ? [] : [""]), ...x.derivation.text.split("\n"), "");
         else lines.push(`${s.bold(`${name.text} =`)} ${s.bold(shown(i).text)}`);
       });
       const plain = r.results.every((x) => x.kind === "gradient" && !x.parameterisation);
