@@ -325,7 +325,11 @@ function wrtNames(wrt: string | readonly string[] | undefined): string[] {
 /** Analyses for several variables at once: one parse, one elaboration and, where the variables are independent, one differential. */
 export interface SeveralAnalyses {
   readonly analyses: readonly Analysis[];
-  /** The differential in all the variables at once (df = Σ ⟨∇_X f, dX⟩); absent when they had to be taken apart. */
+  /**
+   * With several variables, the differential in all of them at once (df = Σ ⟨∇_X f, dX⟩). Each analysis
+   * restricts it to its variable, unless one variable depends on another (A(θ) and θ both asked for):
+   * then each has its own, with the other held fixed.
+   */
   readonly sharedDf?: Expr;
 }
 
@@ -412,11 +416,8 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   });
   const independent = plans.every((p) => p.dependents.size === 0 || plans.every((q) => !p.dependents.has(q.X.name)));
   const diffsOf = (p: (typeof plans)[number]) => new Map<string, E.Diff>([[p.X.name, E.diff(p.X)], ...p.nodes.map((n) => [n.sym.name, E.diff(n.sym)] as const)]);
-  let shared: { df: Expr; rules: readonly string[] } | undefined;
-  if (independent && plans.length > 1) {
-    const all = new Map(plans.flatMap((p) => [...diffsOf(p)]));
-    shared = differential(f, { wrt: all, definitions: el.definitions, budget });
-  }
+  const combined = plans.length > 1 ? differential(f, { wrt: new Map(plans.flatMap((p) => [...diffsOf(p)])), definitions: el.definitions, budget }) : undefined;
+  const shared = independent ? combined : undefined;
 
   const analyses = plans.map((plan): Analysis => {
     const own = diffsOf(plan);
@@ -435,7 +436,7 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
       input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget,
     });
   });
-  return { analyses, ...(shared ? { sharedDf: shared.df } : {}) };
+  return { analyses, ...(combined ? { sharedDf: combined.df } : {}) };
 }
 
 interface VariableInput {

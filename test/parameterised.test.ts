@@ -323,6 +323,13 @@ describe("several --wrt", () => {
     expect(() => renderKatex(l.out)).not.toThrow();
   });
 
+  it("a function and its parameter asked for together: df is written once, in dA (not counted twice)", () => {
+    const r = differentiateAll("u^T A v", { wrt: ["A", "theta"], let: ["A: matrix(theta)", "theta: vector"] });
+    expect(r.differential.text).toBe("uᵀ dA v");
+    expect(r.results.map((x) => x.derivative.text)).toEqual(["uvᵀ", "J_A(θ)ᵀ vec(uvᵀ)"]);
+    expect(r.common).toBeUndefined(); // uvᵀ is too small to name
+  });
+
   it("answer keys take a list of variables: one entry each, all checked", () => {
     const set = readProblemSet(`- title: two-layer net\n  expr: '${NET}'\n  wrt: [W_1, b_1, W_2, b_2]\n- expr: u^T A v\n  wrt: theta, A\n  let: ['A: matrix(theta)', 'theta: vector']\n`, "set.yaml");
     expect(set.errors).toEqual([]);

@@ -8,8 +8,8 @@
 import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
 
-/** Leaves and near-leaves (xᵀ, −x, 2A) are not worth a name. */
-const MIN_SIZE = 4;
+/** Small terms (xᵀ, −2y, uvᵀ) read better written out than named: a name must stand for at least σ(Wx + b). */
+const MIN_SIZE = 6;
 const MAX_NAMES = 8;
 
 export interface CommonSubexpressions {
