@@ -218,6 +218,19 @@ describe("parameters nothing depends on, and circular dependencies", () => {
       .toThrow(/circular dependency between A, B and C/);
   });
 
+  it("a long chain of declarations is answered and checked within a second (J's drawn small past a bound)", () => {
+    const lets = Array.from({ length: 40 }, (_, i) => `A_${i + 1}: matrix(A_${i + 2})`);
+    const t0 = performance.now();
+    const r = differentiate("tr(A_1)", { wrt: "A_41", let: [...lets, "A_41: vector"], check: true });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(r.check).toMatchObject({ ok: true });
+    expect(r.parameterisation!.jacobians).toHaveLength(40);
+  });
+
+  it("one parameter per function: matrix(theta)(phi) is refused", () => {
+    expect(() => differentiate("tr(A)", { wrt: "theta", let: ["A: matrix(theta)(phi)"] })).toThrow(/a function of one parameter/);
+  });
+
   it("a function of a --where name is refused with a hint", () => {
     expect(() => differentiate("tr(A)", { wrt: "x", let: ["A: matrix(e)"], where: ["e = x + y"] })).toThrow(/declared a function of e, which is defined by --where/);
   });
