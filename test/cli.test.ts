@@ -171,7 +171,26 @@ describe("standard input", () => {
   });
 });
 
+describe("an expression that starts with a minus", () => {
+  it.each([
+    [["-tr(X)", "--wrt", "X"]],
+    [["--", "-tr(X)", "--wrt", "X"]],
+    [["--wrt", "X", "-tr(X)"]],
+    [["--wrt", "X", "--", "-tr(X)"]],
+  ])("%j", async (argv) => {
+    const r = await cli(argv);
+    expect(r.code, r.stderr).toBe(EXIT.ok);
+    expect(r.stdout).toContain("∇_X f = −I");
+  });
+});
+
 describe("bad command lines exit 2", () => {
+  it("not a second --wrt: it asks for both gradients, never silently replaces the first (issue 11)", async () => {
+    const r = await cli(["x^T y", "--wrt", "x", "--wrt", "y"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toContain("∇_x f = y\n∇_y f = x\n");
+  });
+
   it("an unknown option", async () => {
     const r = await cli(["tr(A)", "--wrtx", "A"]);
     expect(r.code).toBe(EXIT.usage);
