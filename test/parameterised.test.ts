@@ -167,6 +167,7 @@ describe("the NumPy output, run by python3", () => {
   it("evaluates every case's J form and VJP form to matdiff's own (finite-difference-checked) value", { timeout: 120_000 }, () => {
     const cases = PARAMETERISED.flatMap(pythonCases);
     expect(cases.length).toBeGreaterThanOrEqual(60);
+    console.log(`NumPy: ${cases.length} expressions (J forms and VJP forms) evaluated by python3`);
     const r = runPython(PYTHON, JSON.stringify(cases));
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout) as { name: string; err: number; error?: string }[];
