@@ -10,7 +10,7 @@ import { MatdiffError } from "./errors.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "./syntax/parse.js";
 import type { Node } from "./syntax/ast.js";
 import { parseDeclaration, type Declaration } from "./shapes/declarations.js";
-import { elaborate, nodesInOrder, DEFAULT_MAX_POWER, type Definition } from "./shapes/elaborate.js";
+import { elaborate, nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated } from "./shapes/elaborate.js";
 import { readShapes } from "./shapes/reading.js";
 import { differential, expandDefinitions } from "./calculus/differential.js";
 import { frobeniusGradient } from "./calculus/gradient.js";
@@ -22,9 +22,14 @@ import { GREEK } from "./syntax/greek.js";
 import { latexText } from "./print/latex-text.js";
 import { toNumpy } from "./print/numpy.js";
 import { Budget } from "./core/budget.js";
-import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
+import { checkGradient, checkJacobian, checkParameterised, asPolynomialsIn, type CheckResult, type Dependent } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
 import { derive, type DerivationStep } from "./calculus/steps.js";
+import { commonSubexpressions } from "./present/common.js";
+import { presentParameterisation as presentForms, type ParameterisationResult } from "./present/parameterisation.js";
+import {
+  checkDependencyCycles, intermediatesOf, dependentsOf, pullBackGradient, pushForwardJacobian, restrictDifferential, type Intermediate,
+} from "./calculus/parameterised.js";
 import { indexForm } from "./print/index-notation.js";
 import { resultLabel, type ResultKind, type ResultLabel } from "./print/label.js";
 import { DIFFERENTIALS } from "../rules/differentials.js";
@@ -70,6 +75,9 @@ export interface DifferentiateOptions {
   readonly index?: boolean;
   readonly limits?: Partial<Limits>;
 }
+
+/** Several variables (`["W_1", "b_1"]`, or `"W_1, b_1"`): one differential, every gradient. */
+export type SeveralOptions = Omit<DifferentiateOptions, "wrt"> & { readonly wrt: string | readonly string[] };
 
 export interface Rendered {
   readonly latex: string;
@@ -130,11 +138,15 @@ export interface DifferentiateResult {
   readonly notes: readonly string[];
   readonly simplification: { readonly steps: number; readonly stopped: StopReason; readonly rules: readonly string[] };
   readonly check?: CheckReport;
+  /** When f depends on the variable through opaque functions A(θ) (`--let "A: matrix(theta)"`): the seed's forms. */
+  readonly parameterisation?: ParameterisationResult;
   /** With `steps: true`: the derivation, one equality per step. */
   readonly steps?: readonly RenderedStep[];
   /** With `steps: true`: the derivation as one LaTeX `aligned` block. */
   readonly derivation?: { readonly latex: string; readonly text: string };
 }
+
+export type { ParameterisationResult };
 
 export interface RenderedStep {
   /** The left-hand side when it is not the previous line's (df, vec(dF)). */
@@ -259,6 +271,8 @@ export interface Analysis {
   readonly notes: readonly string[];
   readonly limits: Limits;
   readonly deadline: number;
+  /** When f depends on X through opaque functions A(X) (declared matrix(X)): the pieces of the pull-back. */
+  readonly parameterisation?: Parameterisation;
 }
 
 export function analyze(input: string, options: DifferentiateOptions): Analysis {
@@ -285,6 +299,52 @@ function asUserErrors<T>(run: () => T): T {
 }
 
 function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysis {
+  const names = wrtNames(options.wrt);
+  if (names.length > 1) {
+    throw new MatdiffError("wrt", `several variables (${names.join(", ")}) need differentiateAll, or wrt as an array`, undefined, {
+      hint: `differentiate(expr, { wrt: [${names.map((n) => JSON.stringify(n)).join(", ")}] })`,
+    });
+  }
+  return analyzeSeveral(input, { ...options, wrt: names }).analyses[0]!;
+}
+
+/** `"W_1, b_1"`, `["W_1", "b_1"]` → the names as written; an empty list when none is given. */
+function wrtNames(wrt: string | readonly string[] | undefined): string[] {
+  const list = typeof wrt === "string" ? [wrt] : [...(wrt ?? [])];
+  // a comma inside braces belongs to a subscript (x_{1,2}); only top-level commas separate
+  const out: string[] = [];
+  for (const item of list) {
+    let depth = 0, start = 0;
+    for (let i = 0; i <= item.length; i++) {
+      const c = item[i];
+      if (c === "{" || c === "(") depth++;
+      else if (c === "}" || c === ")") depth--;
+      else if ((c === "," && depth === 0) || i === item.length) {
+        const part = item.slice(start, i).trim();
+        if (part) out.push(part);
+        start = i + 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** Analyses for several variables at once: one parse, one elaboration and, where the variables are independent, one differential. */
+export interface SeveralAnalyses {
+  readonly analyses: readonly Analysis[];
+  /**
+   * With several variables, the differential in all of them at once (df = Σ ⟨∇_X f, dX⟩). Each analysis
+   * restricts it to its variable, unless one variable depends on another (A(θ) and θ both asked for):
+   * then each has its own, with the other held fixed.
+   */
+  readonly sharedDf?: Expr;
+}
+
+export function analyzeAll(input: string, options: SeveralOptions): SeveralAnalyses {
+  return asUserErrors(() => analyzeSeveral(input, { ...options, wrt: wrtNames(options.wrt) }));
+}
+
+function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"> & { readonly wrt: readonly string[] }): SeveralAnalyses {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const deadline = Date.now() + limits.timeoutMs;
   const root = parse(input, limits);
@@ -306,36 +366,109 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   for (const d of definitions) {
     if (definitions.filter((o) => o.name === d.name).length > 1) throw new MatdiffError("declaration", `${d.name} is defined twice with --where`);
   }
+  const dependsOn = new Map(declarations.flatMap((d) => (d.dependsOn !== undefined ? [[d.name, d.dependsOn] as const] : [])));
+  checkDependencyCycles(dependsOn, nameText);
+  for (const [name, parent] of dependsOn) {
+    if (definitions.some((d) => d.name === parent)) {
+      throw new MatdiffError("declaration", `${nameText(name)} is declared a function of ${nameText(parent)}, which is defined by --where`, undefined, {
+        hint: `declare it a function of a symbol, or write ${nameText(name)} with --where in terms of ${nameText(parent)}'s own symbols`,
+      });
+    }
+  }
 
-  if (!options.wrt || !options.wrt.trim()) {
+  if (options.wrt.length === 0) {
     const names = [...new Set(collectNames(root))].sort();
     throw new MatdiffError("wrt", `missing the variable to differentiate with respect to`, undefined, {
       hint: names.length ? `the expression's symbols are ${names.join(", ")}; e.g. --wrt ${names[0]}` : undefined,
     });
   }
-  const wrtName = symbolName(options.wrt, limits);
-  if (!wrtName || wrtName === "I") {
-    throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${options.wrt}' is not a symbol`);
+  const wrtList: string[] = [];
+  for (const raw of options.wrt) {
+    const wrtName = symbolName(raw, limits);
+    if (!wrtName || wrtName === "I") {
+      throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${raw}' is not a symbol`);
+    }
+    if (definitions.some((d) => d.name === wrtName)) {
+      throw new MatdiffError("wrt", `${wrtName} is defined by --where; differentiate with respect to a symbol it is built from`);
+    }
+    if (wrtList.includes(wrtName)) throw new MatdiffError("wrt", `${nameText(wrtName)} is named twice in --wrt`);
+    wrtList.push(wrtName);
   }
-  if (definitions.some((d) => d.name === wrtName)) {
-    throw new MatdiffError("wrt", `${wrtName} is defined by --where; differentiate with respect to a symbol it is built from`);
+  if (wrtList.length > 1 && options.hessian) {
+    throw new MatdiffError("unsupported", `--hessian takes one variable, not ${wrtList.length} (${wrtList.map(nameText).join(", ")})`, undefined, {
+      hint: "ask for each Hessian in its own run",
+    });
   }
 
   const notes: string[] = [];
+  // the reading prefers a scalar f for the first variable asked for, as for a single one
   const reading = readShapes(root, { text: input, offset: 0 }, {
-    declarations, definitions, extraSymbols: [wrtName], maxPower: limits.maxPower, wrt: wrtName, display: nameText, deadline,
+    declarations, definitions, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, wrt: wrtList[0]!, display: nameText, deadline,
   });
   const el = reading.elaborated;
   notes.push(...reading.notes);
   const f = el.expr;
-  const X = el.symbols.get(wrtName)!;
-  const usesX = E.contains(expandDefinitions(f, el.definitions), (e) => e === X || (e.kind === "sym" && e.props.dependsOn === X.name));
-  if (!usesX) notes.push(`${wrtName} does not occur in the expression, so the derivative is 0`);
-
-  const dX = E.diff(X);
   const budget = new Budget(deadline, limits.timeoutMs);
-  const ctx = { wrt: new Map([[wrtName, dX]]), definitions: el.definitions, budget };
-  const { df, rules } = differential(f, ctx);
+  const expanded = expandDefinitions(f, el.definitions);
+  // a parameter that only declarations mention has nothing to size it: the convention decides, and says so
+  const written = new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))]);
+  for (const parent of new Set(dependsOn.values())) {
+    if (written.has(parent) || declarations.some((d) => d.name === parent)) continue;
+    const rank = conventionalRank(parent);
+    notes.push(`${nameText(parent)} does not occur in the expression and is not declared, so it is read as a ${rank} by convention; declare it, e.g. --let "${parent}: ${rank === "scalar" ? "vector" : "scalar"}", if it is not`);
+  }
+
+  // one differential in every variable (and the symbols that depend on them): reverse mode shares it;
+  // a variable that depends on another (A(θ) and θ both asked for) needs df with the other held fixed
+  const plans = wrtList.map((name) => {
+    const X = el.symbols.get(name)!;
+    return { X, nodes: intermediatesOf(X, el.symbols), dependents: dependentsOf(X, el.symbols) };
+  });
+  const independent = plans.every((p) => p.dependents.size === 0 || plans.every((q) => !p.dependents.has(q.X.name)));
+  const diffsOf = (p: (typeof plans)[number]) => new Map<string, E.Diff>([[p.X.name, E.diff(p.X)], ...p.nodes.map((n) => [n.sym.name, E.diff(n.sym)] as const)]);
+  const combined = plans.length > 1 ? differential(f, { wrt: new Map(plans.flatMap((p) => [...diffsOf(p)])), definitions: el.definitions, budget }) : undefined;
+  const shared = independent ? combined : undefined;
+
+  const analyses = plans.map((plan): Analysis => {
+    const own = diffsOf(plan);
+    const variableNotes = [...notes];
+    const { X } = plan;
+    const usesX = E.contains(expanded, (e) => e === X || (e.kind === "sym" && plan.dependents.has(e.name)));
+    if (!usesX) {
+      variableNotes.push(dependsOn.size
+        ? `nothing in the expression depends on ${nameText(X.name)}: it does not occur, and no symbol in it is declared a function of ${nameText(X.name)}; so the derivative is 0`
+        : `${X.name} does not occur in the expression, so the derivative is 0`);
+    }
+    const { df, rules } = shared
+      ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules }
+      : differential(f, { wrt: own, definitions: el.definitions, budget });
+    return analyzeVariable({
+      input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget,
+    });
+  });
+  return { analyses, ...(combined ? { sharedDf: combined.df } : {}) };
+}
+
+interface VariableInput {
+  readonly input: string;
+  readonly options: Omit<DifferentiateOptions, "wrt">;
+  readonly f: Expr;
+  readonly X: Sym;
+  /** df in X and in the symbols that depend on it (nodes). */
+  readonly df: Expr;
+  readonly rules: readonly string[];
+  readonly nodes: readonly Intermediate[];
+  readonly el: Elaborated;
+  readonly notes: string[];
+  readonly limits: Limits;
+  readonly deadline: number;
+  readonly budget: Budget;
+}
+
+function analyzeVariable(v: VariableInput): Analysis {
+  const { input, options, f, X, df, rules, el, notes, limits, deadline, budget, nodes } = v;
+  const wrtName = X.name;
+  const dX = E.diff(X);
   const scalarF = isScalarShape(f.shape);
   const scalarX = isScalarShape(X.shape);
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
@@ -346,6 +479,8 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   const diagonalX = Boolean(X.props.diagonal) && !scalarX && !symmetricX;
   if (diagonalX && scalarF) notes.push(`${nameText(wrtName)} is diagonal: the gradient is the diagonal part G ⊙ I of the unconstrained gradient G, so that df = ⟨∇f, d${nameText(wrtName)}⟩ for every diagonal d${nameText(wrtName)}`);
 
+  if (nodes.length) return analyzeThroughParameterisation(v, simplifyAll);
+
   /** First derivative of a scalar f: the gradient (with the symmetric convention or the diagonal part) or f′. */
   const firstDerivative = (): Expr => {
     let g = scalarX ? scalarDerivative(df, dX) : frobeniusGradient(df, dX, budget);
@@ -353,6 +488,7 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
     if (diagonalX) g = diagonalGradient(g);
     return g;
   };
+  const ctx = { wrt: new Map([[wrtName, dX]]), definitions: el.definitions, budget };
 
   let kind: ResultKind;
   let raw: Expr;
@@ -403,6 +539,80 @@ export function resultName(r: DifferentiateResult): ResultLabel {
   return r.label;
 }
 
+/** What a result through a parameterisation carries besides the result itself (api.ts presents it). */
+export interface Parameterisation {
+  /** The symbols that depend on the variable, nearest first, each with its J. */
+  readonly nodes: readonly Intermediate[];
+  /** Each node's own gradient G_N (Frobenius match, others held fixed), simplified; for a vector or matrix f, ∂vec(F)/∂vec(N). */
+  readonly partials: ReadonlyMap<string, Expr>;
+  /** vec of each node's total gradient, pulled back from its dependents; scalar f only. */
+  readonly totals: ReadonlyMap<string, Expr>;
+  /** The variable's own gradient (where it occurs directly), simplified. */
+  readonly direct: Expr;
+}
+
+/**
+ * f depends on X through opaque functions A(X): the partial gradient (or
+ * Jacobian) in each, pulled back (pushed forward) through the J's.
+ */
+function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr) => { expr: Expr; steps: readonly Step[]; stopped: StopReason }): Analysis {
+  const { input, options, f, X, df, rules, el, notes, limits, deadline, budget, nodes } = v;
+  const scalarF = isScalarShape(f.shape);
+  const scalarX = isScalarShape(X.shape);
+  if (options.hessian) {
+    throw new MatdiffError("unsupported", `Hessians through a parameterisation (${nodes.map((n) => `${nameText(n.sym.name)}(${nameText(n.parent.name)})`).join(", ")}) are not supported yet`, undefined, {
+      hint: "the second derivative needs the second derivatives of the opaque functions too",
+    });
+  }
+  if (X.props.symmetric || X.props.posdef || X.props.diagonal) {
+    throw new MatdiffError("unsupported", `a parameter with structure (${nameText(X.name)} declared ${X.props.diagonal ? "diagonal" : "symmetric"}) behind an opaque function is not supported yet`, undefined, {
+      hint: `declare ${nameText(X.name)} a plain matrix or vector; J is then ∂vec(A)/∂vec(${nameText(X.name)}) over all its entries`,
+    });
+  }
+  const partialDf = (s: Sym) => restrictDifferential(df, new Set([s.name]));
+  const partials = new Map<string, Expr>();
+  const totals = new Map<string, Expr>();
+  let kind: ResultKind;
+  let raw: Expr;
+  let direct: Expr;
+  if (scalarF) {
+    const own = (s: Sym): Expr => {
+      const d = partialDf(s);
+      const g = isScalarShape(s.shape) ? scalarDerivative(d, E.diff(s)) : frobeniusGradient(d, E.diff(s), budget);
+      return simplifyAll(g).expr;
+    };
+    for (const n of nodes) partials.set(n.sym.name, own(n.sym));
+    direct = own(X);
+    const pulled = pullBackGradient(X, nodes, (s) => (s === X ? direct : partials.get(s.name)!));
+    for (const p of pulled.pullBacks) totals.set(p.node.sym.name, simplifyAll(p.vecGradient).expr);
+    kind = scalarX ? "derivative" : "gradient";
+    raw = pulled.result;
+  } else {
+    const own = (s: Sym): Expr => vecJacobian(partialDf(s), E.diff(s), budget);
+    direct = simplifyAll(own(X)).expr;
+    for (const n of nodes) partials.set(n.sym.name, simplifyAll(own(n.sym)).expr);
+    raw = pushForwardJacobian(X, nodes, (s) => (s === X ? direct : partials.get(s.name)!));
+    if (scalarX) {
+      if (f.shape.cols !== 1) {
+        throw new MatdiffError("unsupported", `the derivative of a matrix-valued function by ${nameText(X.name)} through ${nodes.map((n) => nameText(n.sym.name)).join(", ")} is not supported yet`, undefined, {
+          hint: `declare ${nameText(X.name)} a vector (length 1 works) to get ∂vec(F)/∂${nameText(X.name)}`,
+        });
+      }
+      kind = "derivative";
+    } else kind = "jacobian";
+  }
+  // the pull-back is assembled from simplified pieces and kept as the seed writes it, J_A(θ)ᵀ vec(2(Ax − y)xᵀ):
+  // simplifying it again would pull the 2 out of vec and reorder the pull-backs
+  const simplified = scalarF ? { expr: raw, steps: [] as readonly Step[], stopped: "fixpoint" as StopReason } : simplifyAll(raw);
+  if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
+  return {
+    input, kind, f, X, df, raw, result: simplified.expr, gradient: simplified.expr,
+    symbols: el.symbols, definitions: el.definitions, convention: undefined,
+    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline,
+    parameterisation: { nodes, partials, totals, direct },
+  };
+}
+
 /** How much of X the left factor of a Kronecker term carries: I ⊗ X² is 0, Xᵀ ⊗ X is 1, (Xᵀ)² ⊗ I is 2. */
 function leftKroneckerDegree(term: Expr, X: Sym): number {
   const { chain } = E.splitMul(term);
@@ -421,6 +631,7 @@ function leftKroneckerDegree(term: Expr, X: Sym): number {
 
 /** The numeric check of an analysis against central finite differences, for every kind. */
 export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; readonly trials?: number; readonly step?: number } = {}): CheckReport {
+  if (a.parameterisation) return checkThroughParameterisation(a, opts);
   const expand = (e: Expr) => asPolynomialsIn(expandDefinitions(e, a.definitions), a.X);
   const common = {
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}),
@@ -467,6 +678,54 @@ export function checkBasis(c: CheckReport): string {
   return `${c.method} at ${c.trials} random point${c.trials === 1 ? "" : "s"}`;
 }
 
+/** Through a parameterisation: what J means and how the result is laid out. */
+function parameterisedLayout(a: Analysis): string {
+  const p = a.parameterisation!;
+  const x = nameText(a.X.name);
+  const js = p.nodes.map((n) => {
+    const of = nameText(n.sym.name), wrt = nameText(n.parent.name);
+    return `${toText(n.jacobian)} = ∂${n.sym.shape.cols === 1 ? of : `vec(${of})`}/∂${n.parent.shape.cols === 1 ? wrt : `vec(${wrt})`} is ${formatShape(n.jacobian.shape)}`;
+  }).join("; ");
+  const vecNote = "vec stacks columns";
+  if (a.kind === "jacobian") return `${js}; J = ∂${a.f.shape.cols === 1 ? "f" : "vec(F)"}/∂${a.X.shape.cols === 1 ? x : `vec(${x})`} is ${formatShape(a.result.shape)}; ${vecNote}`;
+  if (a.kind === "derivative") return `${js}; entrywise derivative, the shape of f (${formatShape(a.f.shape)}); ${vecNote}`;
+  const matrixX = a.X.shape.cols !== 1;
+  return `${js}; ${matrixX ? `vec(∇_${x} f)` : `∇_${x} f`} is ${formatShape(a.result.shape)} with df = ${matrixX ? `vec(∇_${x} f)ᵀ vec(d${x})` : `∇_${x} fᵀ d${x}`}; the pull-back Jᵀ vec(G) is a vector-Jacobian product; ${vecNote}`;
+}
+
+/** A result through opaque functions, against finite differences along a random smooth parameterisation. */
+function checkThroughParameterisation(a: Analysis, opts: { readonly seed?: number; readonly trials?: number; readonly step?: number }): CheckReport {
+  const expand = (e: Expr) => expandDefinitions(e, a.definitions);
+  const byName = new Map(a.parameterisation!.nodes.map((n) => [n.sym.name, n] as const));
+  // every dependent, parents first: the J-nodes and the Ẋ functions of a scalar variable alike
+  const dependents: Dependent[] = [];
+  const placed = new Set([a.X.name]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of a.symbols.values()) {
+      const p = s.props.dependsOn;
+      if (p === undefined || placed.has(s.name) || !placed.has(p)) continue;
+      const node = byName.get(s.name);
+      dependents.push({ sym: s, parent: a.symbols.get(p)!, ...(node ? { jacobian: node.jacobian } : {}) });
+      placed.add(s.name);
+      grew = true;
+    }
+  }
+  const claimed = a.kind === "gradient" ? E.transpose(E.vec(a.result)) : E.vec(a.result);
+  const r = checkParameterised({
+    f: expand(a.f), wrt: a.X, dependents, jacobian: expand(a.kind === "jacobian" ? a.result : claimed),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}),
+    ...(opts.step !== undefined ? { step: opts.step } : {}),
+  });
+  const inconclusive = !r.ok && Number.isNaN(r.relError);
+  return {
+    ok: r.ok, relError: Number.isNaN(r.relError) ? Infinity : r.relError, trials: r.trials,
+    method: `central finite differences in ${nameText(a.X.name)} along a random quadratic parameterisation ${dependents.map((d) => `${nameText(d.sym.name)}(${nameText(d.parent.name)})`).join(", ")}`,
+    ...(r.ok || !r.detail ? {} : { detail: r.detail }),
+    ...(inconclusive ? { inconclusive: true as const } : {}),
+  };
+}
+
 const LAYOUT: Record<ResultKind, (a: Analysis, label: ResultLabel) => string> = {
   gradient: (a) => `∇f has the shape of ${nameText(a.X.name)} (${formatShape(a.X.shape)}): df = tr(∇fᵀ d${nameText(a.X.name)})`,
   derivative: (a) => `entrywise derivative, the shape of f (${formatShape(a.f.shape)})`,
@@ -485,12 +744,60 @@ function commutationNote(result: Expr): string {
   return `; K is the commutation matrix, K vec(A) = vec(Aᵀ)${rectangular ? ", written K_{m,n} for A m×n" : ""}`;
 }
 
-export function differentiate(input: string, options: DifferentiateOptions): DifferentiateResult {
-  return asUserErrors(() => differentiateUnguarded(input, options));
+export function differentiate(input: string, options: SeveralOptions & { readonly wrt: readonly string[] }): SeveralResult;
+export function differentiate(input: string, options: DifferentiateOptions): DifferentiateResult;
+export function differentiate(input: string, options: SeveralOptions): DifferentiateResult | SeveralResult {
+  if (typeof options.wrt !== "string") return differentiateAll(input, options);
+  const single = { ...options, wrt: options.wrt };
+  return asUserErrors(() => present(analyze(input, single), single));
 }
 
-function differentiateUnguarded(input: string, options: DifferentiateOptions): DifferentiateResult {
-  const a = analyze(input, options);
+/** Several variables at once (`wrt: ["W_1", "b_1"]` or `"W_1, b_1"`): one differential, every gradient. */
+export interface SeveralResult {
+  readonly ok: true;
+  readonly kind: "several";
+  readonly wrt: readonly DifferentiateResult["wrt"][];
+  readonly function: DifferentiateResult["function"];
+  /** df in all the variables at once: Σ ⟨∇_X f, dX⟩. */
+  readonly differential: Rendered;
+  /** One result per variable, in the order asked; each as `differentiate` gives it for that variable alone. */
+  readonly results: readonly DifferentiateResult[];
+  readonly shapes: Readonly<Record<string, string>>;
+  readonly notes: readonly string[];
+  /**
+   * Subexpressions the results share, named once (c₁ = σ(W₁x + b₁), …) in the order they can be
+   * computed, and the results written with them: the backward pass. Absent when nothing repeats.
+   */
+  readonly common?: {
+    readonly definitions: readonly (Rendered & { readonly name: Rendered & { readonly numpy: string }; readonly numpy: string })[];
+    readonly results: readonly (Rendered & { readonly numpy: string })[];
+  };
+}
+
+export function differentiateAll(input: string, options: SeveralOptions): SeveralResult {
+  return asUserErrors(() => {
+    const all = analyzeAll(input, options);
+    const results = all.analyses.map((a) => present(a, options));
+    const first = all.analyses[0]!;
+    const df = all.sharedDf ?? E.add(...all.analyses.map((a) => a.df));
+    const shared = simplify(df, { maxSteps: first.limits.maxSteps, deadline: first.deadline }).expr;
+    const notes = [...new Set(results.flatMap((r) => r.notes))];
+    const common = commonSubexpressions(all.analyses.map((a) => a.result), new Set(first.symbols.keys()));
+    const numpy = (e: Expr) => toNumpy(expandDefinitions(e, first.definitions), { dimExpr: dimExpressions(first.symbols.values()) });
+    return {
+      ok: true, kind: "several", wrt: results.map((r) => r.wrt), function: results[0]!.function, differential: render(shared),
+      results, shapes: results[0]!.shapes, notes,
+      ...(common ? {
+        common: {
+          definitions: common.definitions.map((d) => ({ name: { ...render(d.sym), numpy: d.sym.name }, ...render(d.body), numpy: numpy(d.body) })),
+          results: common.results.map((e) => ({ ...render(e), numpy: numpy(e) })),
+        },
+      } : {}),
+    };
+  });
+}
+
+function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): DifferentiateResult {
   const { f, X, result, convention } = a;
   const dfShown = simplify(a.df, { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
 
@@ -517,7 +824,7 @@ function differentiateUnguarded(input: string, options: DifferentiateOptions): D
       ...(options.index === false ? {} : indexFields(a)),
     },
     label,
-    layout: LAYOUT[a.kind](a, label),
+    layout: a.parameterisation ? parameterisedLayout(a) : LAYOUT[a.kind](a, label),
     shapes,
     ...(a.definitions.size ? { definitions: defsOut } : {}),
     ...(convention ? { convention: { symmetric: convention, text: CONVENTION_TEXT[convention] } } : {}),
@@ -526,13 +833,26 @@ function differentiateUnguarded(input: string, options: DifferentiateOptions): D
       steps: a.simplification.steps.length, stopped: a.simplification.stopped,
       rules: [...new Set(a.simplification.steps.map((s) => s.rule))],
     },
+    ...(a.parameterisation ? { parameterisation: presentParameterisation(a) } : {}),
     ...(check ? { check } : {}),
     ...(steps ? { steps, derivation: renderDerivation(a, steps) } : {}),
   };
 }
 
+function presentParameterisation(a: Analysis): ParameterisationResult {
+  const p = a.parameterisation!;
+  const simplifyHere = (e: Expr) => simplify(foldDefinitions(e, a.definitions, a.symbols), { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
+  const partialsTransposed = new Map([...p.partials].map(([name, g]) => [name, simplifyHere(E.transpose(g))] as const));
+  return presentForms({
+    X: a.X, f: a.f, nodes: p.nodes, partials: p.partials, partialsTransposed, direct: p.direct, result: a.result, definitions: a.definitions,
+    expand: (e) => expandDefinitions(e, a.definitions), dimExpr: dimExpressions(a.symbols.values()),
+  });
+}
+
 /** The index form, or nothing when a result has no entrywise form (it is an extra view, never a reason to fail). */
 function indexFields(a: Analysis): { index?: Rendered; einsum?: string } {
+  // J_A(θ) has no entries matdiff could name: the entrywise form is ∂f/∂θ_i = ⟨G_A, ∂A/∂θ_i⟩ (parameterisation.components)
+  if (a.parameterisation) return {};
   try {
     const ix = indexForm(a, { dimExpr: dimExpressions(a.symbols.values()) });
     return { index: { latex: ix.latex, text: ix.text }, ...(ix.einsum ? { einsum: ix.einsum } : {}) };
@@ -547,12 +867,127 @@ export function derivationOf(a: Analysis): DerivationStep[] {
   return derive({
     f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.result, gradient: a.gradient,
     ...(a.convention ? { convention: a.convention } : {}),
+    // through a parameterisation this is the variable's own part; renderParameterisedSteps adds the functions' parts
+    ...(a.parameterisation ? { holdDependents: true } : {}),
   });
 }
 
 function renderSteps(a: Analysis, label: ResultLabel): RenderedStep[] {
+  if (a.parameterisation) return renderParameterisedSteps(a, label);
+  return renderStepsOf(derivationOf(a), a.X, label);
+}
+
+/**
+ * The seed's derivation: for each opaque function A(θ), df with the others held fixed
+ * brought to ⟨G_A, dA⟩ (the Frobenius match), then the pull-back through J_A(θ).
+ */
+function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[] {
+  const p = a.parameterisation!;
+  const out: RenderedStep[] = [];
+  const pieces: { text: string; latex: string }[] = [];
+  const x = render(a.X);
+  const matrixX = a.X.shape.cols !== 1;
+  if (!isScalarShape(a.f.shape)) return renderPushForwardSteps(a, name);
+  for (const n of [...p.nodes.map((m) => m.sym), a.X]) {
+    const G = n === a.X ? p.direct : p.partials.get(n.name)!;
+    if (E.isZero(G)) continue;
+    const scalarN = isScalarShape(n.shape);
+    const steps = derive({
+      f: a.f, X: n, df: restrictDifferential(a.df, new Set([n.name])), definitions: a.definitions, kind: scalarN ? "derivative" : "gradient", result: G,
+      holdDependents: !(n === a.X && scalarN),
+    });
+    const nm = render(n);
+    const label = scalarN ? { text: `∂f/∂${nm.text}`, latex: `\\frac{\\partial f}{\\partial ${nm.latex}}` } : { text: `∇_${nm.text} f`, latex: `\\nabla_{${braced(nm.latex)}} f` };
+    const held = n === a.X ? (p.nodes.length ? `${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} held fixed` : "") : `only ${nm.text} varies`;
+    const block = renderStepsOf(steps, n, partLabel(a, n, scalarN ? "derivative" : "gradient"));
+    block[0] = { ...block[0]!, lhs: { text: `df`, latex: `\\mathrm{d}f` }, reason: held };
+    out.push(...block);
+    const g = render(G);
+    out.push({
+      lhs: n === a.X && p.nodes.length ? { text: `${label.text}|fixed`, latex: `\\left.${label.latex}\\right|_{\\text{fixed}}` } : label, ...g,
+      reason: `${scalarN ? "the coefficient of its differential" : "Frobenius match"}${n === a.X && p.nodes.length ? `, with ${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} fixed` : ""}`,
+      rule: "frobenius", source: ruleSource("frobenius"),
+    });
+    if (n === a.X) {
+      // θ's own gradient, where it occurs directly, joins the pull-backs by value
+      pieces.push(matrixX ? { text: `vec(${g.text})`, latex: `\\operatorname{vec}\\left(${g.latex}\\right)` } : g);
+    }
+  }
+  // the pull-back: ⟨G_A, dA⟩ = ⟨G_A, unvec(J_A dθ)⟩ = ⟨J_Aᵀ vec(G_A), dθ⟩, from the deepest function back to θ
+  for (const n of p.nodes.filter((m) => m.parent === a.X)) {
+    const total = p.totals.get(n.sym.name)!;
+    if (E.isZero(total)) continue;
+    const j = render(E.transpose(n.jacobian));
+    const nm = render(n.sym);
+    const vecG = n.sym.shape.cols === 1 ? { text: `∇_${nm.text} f`, latex: `\\nabla_{${braced(nm.latex)}} f` }
+      : { text: `vec(∇_${nm.text} f)`, latex: `\\operatorname{vec}(\\nabla_{${braced(nm.latex)}} f)` };
+    const deeper = p.nodes.some((m) => m.parent === n.sym);
+    pieces.push(deeper ? { text: `${j.text}(vec Ḡ_${nm.text})`, latex: `${j.latex} \\operatorname{vec}(\\bar{G}_{${nm.latex}})` }
+      : isScalarShape(n.sym.shape) ? { text: `${j.text} ∂f/∂${nm.text}`, latex: `${j.latex} \\frac{\\partial f}{\\partial ${nm.latex}}` }
+      : { text: `${j.text} ${vecG.text}`, latex: `${j.latex} ${vecG.latex}` });
+  }
+  const chain = p.nodes.map((n) => {
+    const d = (s: Sym) => (s.shape.cols === 1 ? `d${nameText(s.name)}` : `vec(d${nameText(s.name)})`);
+    return `${d(n.sym)} = ${toText(n.jacobian)} ${d(n.parent)}`;
+  }).join(", ");
+  const deep = p.nodes.some((m) => m.parent !== a.X);
+  out.push({
+    lhs: name, text: pieces.map((q) => q.text).join(" + "), latex: pieces.map((q) => q.latex).join(" + "),
+    reason: `chain rule: ${chain}, so ⟨G, d${nameText(p.nodes[0]?.sym.name ?? a.X.name)}⟩ = ⟨Jᵀ vec(G), d${x.text}⟩ (pull-back, a VJP)${deep ? "; Ḡ is the gradient pulled back from the deeper functions" : ""}`,
+    rule: "pull-back", source: "derived: chain rule, vec(dA) = J_A(θ) vec(dθ)",
+  });
+  return out;
+}
+
+/** For a vector or matrix F: each function's vec(dF) = (∂vec F/∂vec A) vec(dA), then the push-forward through J_A(θ) (a JVP). */
+function renderPushForwardSteps(a: Analysis, name: ResultLabel): RenderedStep[] {
+  const p = a.parameterisation!;
+  const out: RenderedStep[] = [];
+  const terms: { text: string; latex: string }[] = [];
+  const x = render(a.X);
+  for (const n of [...p.nodes.map((m) => m.sym), a.X]) {
+    const J = n === a.X ? p.direct : p.partials.get(n.name)!;
+    if (E.isZero(J)) continue;
+    const steps = derive({
+      f: a.f, X: n, df: restrictDifferential(a.df, new Set([n.name])), definitions: a.definitions, kind: "jacobian", result: J,
+      holdDependents: !(n === a.X && isScalarShape(n.shape)),
+    });
+    const block = renderStepsOf(steps, n, partLabel(a, n, "jacobian"));
+    block[0] = { ...block[0]!, lhs: { text: "dF", latex: "\\mathrm{d}F" }, reason: n === a.X ? `${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} held fixed` : `only ${nameText(n.name)} varies` };
+    out.push(...block);
+    const node = p.nodes.find((m) => m.sym === n);
+    const j = render(J);
+    const wrap = (r: Rendered, e: Expr) => (e.kind === "add" ? { text: `(${r.text})`, latex: `\\left(${r.latex}\\right)` } : r);
+    const w = wrap(j, J);
+    if (!node) terms.push(w);
+    else {
+      // T_A = J_A(P) T_P: the tangent of A along dθ, through the chain of declarations
+      const chain: Sym[] = [];
+      for (let m: typeof node | undefined = node; m; m = p.nodes.find((k) => k.sym === m!.parent)) chain.push(m.jacobian);
+      const js = chain.map((c) => render(c));
+      terms.push({ text: `${w.text}${js.map((c) => c.text).join("")}`, latex: `${w.latex} ${js.map((c) => c.latex).join(" ")}` });
+    }
+  }
+  const pushes = p.nodes.map((n) => {
+    const d = (s: Sym) => (s.shape.cols === 1 ? `d${nameText(s.name)}` : `vec(d${nameText(s.name)})`);
+    return `${d(n.sym)} = ${toText(n.jacobian)} ${d(n.parent)}`;
+  }).join(", ");
+  out.push({
+    lhs: name, text: terms.map((t) => t.text).join(" + "), latex: terms.map((t) => t.latex).join(" + "),
+    reason: `chain rule: ${pushes} (push-forward, a JVP in d${x.text})`, rule: "push-forward", source: "derived: chain rule, vec(dA) = J_A(θ) vec(dθ)",
+  });
+  return out;
+}
+
+/** The names in the derivation of f by one of the symbols it depends on. */
+function partLabel(a: Analysis, n: Sym, kind: ResultKind): ResultLabel {
+  return resultLabel(kind, a.f.shape, { ...render(n), shape: n.shape }, render(a.f));
+}
+
+function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: ResultLabel): RenderedStep[] {
+  const a = { X };
   const dX = render(E.diff(a.X));
-  return derivationOf(a).map((s, i) => {
+  return derivation.map((s, i) => {
     const sources = [...new Set(s.rules.map((id) => ruleSource(id)).filter(Boolean))].join("; ");
     const base = { reason: s.reason, rule: s.rules.join(", "), source: sources };
     if (s.display === "frobenius") {
@@ -617,7 +1052,13 @@ const RULE_SOURCES = new Map<string, string>([
 
 /** The names of an analysis's result (see print/label.ts): one place for every surface. */
 export function labelOf(a: Analysis): ResultLabel {
-  return resultLabel(a.kind, a.f.shape, { ...render(a.X), shape: a.X.shape }, render(a.f));
+  const label = resultLabel(a.kind, a.f.shape, { ...render(a.X), shape: a.X.shape }, render(a.f));
+  // through a parameterisation, a matrix θ's gradient is shown as the vector the pull-back gives
+  if (a.parameterisation && a.kind === "gradient" && a.X.shape.cols !== 1) {
+    const x = render(a.X);
+    return { ...label, latex: `\\operatorname{vec}(\\nabla_{${x.latex}} f)`, text: `vec(∇_${x.text} f)` };
+  }
+  return label;
 }
 
 function renderDerivation(a: Analysis, steps: readonly RenderedStep[]): { latex: string; text: string } {

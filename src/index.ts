@@ -1,6 +1,8 @@
 /** matdiff: symbolic matrix calculus. */
-export { differentiate, resultName, DEFAULT_LIMITS } from "./api.js";
-export type { DifferentiateOptions, DifferentiateResult, Limits, Rendered, CheckReport, RenderedStep, ResultKind } from "./api.js";
+export { differentiate, differentiateAll, resultName, DEFAULT_LIMITS } from "./api.js";
+export type {
+  DifferentiateOptions, DifferentiateResult, Limits, Rendered, CheckReport, RenderedStep, ResultKind, SeveralOptions, SeveralResult, ParameterisationResult,
+} from "./api.js";
 export { MatdiffError, caretDisplay, type ErrorCode } from "./errors.js";
 export { parse } from "./syntax/parse.js";
 export type { Node, Span } from "./syntax/ast.js";

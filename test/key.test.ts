@@ -133,10 +133,10 @@ describe("answer keys", () => {
 
   it("tells a YAML author the YAML spelling, a Markdown author the block's", () => {
     const yamlKey = solveProblems(readProblemSet("- expr: \\|y - Phi theta\\|^2\n  wrt: theta\n", "p.yaml"), "p.yaml");
-    expect(renderMarkdown(yamlKey)).toContain("declare it with let: { theta: vector } to be explicit");
+    expect(renderMarkdown(yamlKey)).toContain("let: { theta: vector } states this reading");
     expect(renderMarkdown(yamlKey)).not.toContain("--let");
     const mdKey = solveProblems(readProblemSet("## A\n```matdiff\n\\|y - Phi theta\\|^2 wrt theta\n```\n", "p.md"), "p.md");
-    expect(renderMarkdown(mdKey)).toContain("declare it with let theta: vector to be explicit");
+    expect(renderMarkdown(mdKey)).toContain("let theta: vector states this reading");
     const failing = solveProblems(readProblemSet("- expr: x^T S x\n  wrt: x\n  let: { S: symmetric }\n  hessian: true\n  symmetric: cookbook\n", "p.yaml"), "p.yaml");
     expect(JSON.stringify(failing.entries)).not.toMatch(/--(let|where|symmetric|hessian)/);
   });

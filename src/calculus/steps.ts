@@ -61,6 +61,11 @@ export interface DerivationInput {
   readonly result: Expr;
   /** For a Hessian: the gradient (or f′) that the first chain ends at. */
   readonly gradient?: Expr;
+  /**
+   * Symbols declared functions of X (`A: matrix(X)`) are held fixed: the derivation is of
+   * the partial differential in X alone, as a pull-back through them needs (calculus/parameterised.ts).
+   */
+  readonly holdDependents?: boolean;
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
@@ -98,14 +103,14 @@ export function derive(input: DerivationInput): DerivationStep[] {
   const { f, X, definitions } = input;
   const dX = E.diff(X);
   const memo = new Map<number, boolean>();
-  const varies = (s: Sym) => s === X || s.props.dependsOn === X.name;
+  const varies = (s: Sym) => s === X || (!input.holdDependents && s.props.dependsOn === X.name);
   const depends = (e: Expr): boolean => E.contains(e, (x) => x.kind === "sym" && (varies(x) || (definitions.has(x.name) && depends(definitions.get(x.name)!))), memo);
 
   // a --where name (f = e) starts as d(e), which its definition expands
   const start: Expr = f.kind === "sym" && !definitions.has(f.name)
-    ? (f === X ? dX : f.props.dependsOn === X.name ? E.mul(E.dotted(f), dX) : E.zero(f.shape))
+    ? (f === X ? dX : varies(f) ? E.mul(E.dotted(f), dX) : E.zero(f.shape))
     : E.diffOf(f);
-  const { steps: merged, last } = expandChain(start, { X, dX, definitions, depends });
+  const { steps: merged, last } = expandChain(start, { X, dX, definitions, depends, varies });
 
   const gradientChain = (result: Expr): Expr => {
     if (isScalarShape(X.shape)) return last;
@@ -142,7 +147,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
       const df = gradientChain(G);
       merged.push({ expr: G, rules: [], reason: isScalarShape(X.shape) ? `read off df = f′ d${nameText(X.name)}` : "read off the gradient", begins: "gradient" });
       // d²f = d(df) with dX held constant (d(dX) = 0): the chain rule again, on df as the first chain wrote it
-      const second = expandChain(E.diffOf(df), { X, dX, definitions, depends });
+      const second = expandChain(E.diffOf(df), { X, dX, definitions, depends, varies });
       const [first, ...rest] = second.steps;
       merged.push({ ...first!, begins: "second", reason: `differentiate df once more, d${nameText(X.name)} constant` }, ...rest);
       const H = input.result;
@@ -176,6 +181,8 @@ interface ChainContext {
   readonly dX: Diff;
   readonly definitions: ReadonlyMap<string, Expr>;
   readonly depends: (e: Expr) => boolean;
+  /** X itself, or a symbol declared a function of X that is not held fixed. */
+  readonly varies: (s: Sym) => boolean;
 }
 
 /**
@@ -183,7 +190,7 @@ interface ChainContext {
  * step until none is left, then simplifies: the steps, and the last value.
  * dX itself is a constant here (d(dX) = 0), which is what a second differential needs.
  */
-function expandChain(start: Expr, { X, dX, definitions, depends }: ChainContext): { steps: DerivationStep[]; last: Expr } {
+function expandChain(start: Expr, { X, dX, definitions, depends, varies }: ChainContext): { steps: DerivationStep[]; last: Expr } {
   const steps: DerivationStep[] = [{ expr: start, rules: [], reason: "" }];
   let current = start;
   for (let guard = 0; guard < 64 && E.contains(current, (x) => x.kind === "dop"); guard++) {
@@ -199,7 +206,7 @@ function expandChain(start: Expr, { X, dX, definitions, depends }: ChainContext)
       }
       if (x.kind === "sym") {
         if (x === X) return dX;
-        if (x.props.dependsOn === X.name) { note("d-function-of-scalar"); return E.mul(E.dotted(x), dX); } // rules/differentials.ts
+        if (varies(x)) { note("d-function-of-scalar"); return E.mul(E.dotted(x), dX); } // rules/differentials.ts
         return E.diffOf(x); // a --where name: its definition comes next
       }
       return E.diffOf(x);

@@ -3,7 +3,7 @@
  * the library's. I/O is injected so tests drive `main` without spawning.
  */
 import { parseArgs } from "node:util";
-import { differentiate, checkBasis, type DifferentiateResult } from "../api.js";
+import { differentiate, differentiateAll, checkBasis, resultName, type DifferentiateResult, type SeveralResult } from "../api.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
 import { InternalError } from "../core/expr.js";
@@ -31,7 +31,8 @@ Usage:
   matdiff key PROBLEMS [-o OUT] [--format md|html|tex|json]   (an answer key; see matdiff key --help)
 
 Options:
-  --wrt X               the variable (a symbol of EXPR: A, x, theta, \\Sigma, ...)
+  --wrt X               the variable (a symbol of EXPR: A, x, theta, \\Sigma, ...);
+                        several, --wrt W_1,b_1 or repeated, share one differential
   --let "NAME: SPEC"    declare a shape: scalar, vector, matrix, symmetric, posdef,
                         diagonal, or sizes "m x n" (repeatable)
   --where "NAME = EXPR" name a subexpression, e.g. --where "e = y - Phi theta" (repeatable)
@@ -96,7 +97,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       allowPositionals: true,
       tokens: true,
       options: {
-        wrt: { type: "string" },
+        wrt: { type: "string", multiple: true },
         let: { type: "string", multiple: true },
         where: { type: "string", multiple: true },
         format: { type: "string", short: "f" },
@@ -114,9 +115,6 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return usageError(io, message.charAt(0).toLowerCase() + message.slice(1));
   }
   const { values, positionals } = parsed;
-  // Several variables at once are issue 11's design; until it lands, a second --wrt must not silently replace the first.
-  const wrts = parsed.tokens.filter((t) => t.kind === "option" && t.name === "wrt").length;
-  if (wrts > 1) return usageError(io, `--wrt is given ${wrts} times; differentiate with respect to one variable at a time`);
   if (values.help) { io.stdout(HELP); return EXIT.ok; }
   if (values.version) { io.stdout(`${VERSION}\n`); return EXIT.ok; }
 
@@ -142,8 +140,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 
   try {
-    const result = differentiate(expr, {
-      wrt: values.wrt ?? "",
+    const wrt = (values.wrt ?? []).join(",");
+    const options = {
       let: values.let ?? [],
       where: values.where ?? [],
       ...(values.symmetric ? { symmetric: values.symmetric as "sym" | "cookbook" } : {}),
@@ -152,14 +150,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       ...(values.steps ? { steps: true } : {}),
       // the entrywise form costs a little at every start: only the formats that show it compute it
       ...(format === "json" || format === "index" ? {} : { index: false }),
-    });
-    io.stdout(formatResult(result, format, io.color));
-    if (result.check?.inconclusive) {
-      io.stderr(`matdiff: check inconclusive: ${result.check.detail ?? "no valid sample"}\n`);
+    };
+    // "W_1,b_1" or a repeated --wrt: every gradient from one differential
+    const several = /,/.test(wrt.replace(/\{[^{}]*\}/g, ""));
+    const result = several ? differentiateAll(expr, { ...options, wrt }) : differentiate(expr, { ...options, wrt });
+    io.stdout(result.kind === "several" ? formatSeveral(result, format, io.color) : formatResult(result, format, io.color));
+    const checks = result.kind === "several" ? result.results.flatMap((r) => (r.check ? [r.check] : [])) : result.check ? [result.check] : [];
+    const inconclusive = checks.find((c) => c.inconclusive);
+    const failed = checks.find((c) => !c.ok && !c.inconclusive);
+    if (failed) {
+      io.stderr(`matdiff: check FAILED: relative error ${failed.relError.toExponential(2)} against central finite differences\n`);
       return EXIT.checkFailed;
     }
-    if (result.check && !result.check.ok) {
-      io.stderr(`matdiff: check FAILED: relative error ${result.check.relError.toExponential(2)} against central finite differences\n`);
+    if (inconclusive) {
+      io.stderr(`matdiff: check inconclusive: ${inconclusive.detail ?? "no valid sample"}\n`);
       return EXIT.checkFailed;
     }
     return EXIT.ok;
@@ -196,7 +200,8 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
     case "json":
       return `${safeJson(r, 2)}\n`;
     case "numpy":
-      return `${r.derivative.numpy}\n`;
+      // through opaque functions: J_A is an argument (A.size × θ.size, column-major vec); or pass callables vjp_A(G)
+      return `${r.derivative.numpy}\n${r.parameterisation?.vjp ? `# or with callables ${r.parameterisation.jacobians.map((j) => `vjp_${j.numpy.slice(2)}(G) = ${j.numpy}.T @ vec(G), shaped like ${nameText(j.wrt)}`).join("; ")}:\n${r.parameterisation.vjp.numpy}\n` : ""}`;
     case "index":
       return `${r.derivative.index?.text ?? "(no entrywise form)"}\n${r.derivative.einsum ? `${r.derivative.einsum}\n` : ""}`;
     case "latex":
@@ -210,7 +215,14 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
         ...(r.derivation ? ["", ...r.derivation.text.split("\n").slice(0, -1), s.bold(r.derivation.text.split("\n").at(-1)!), ""] : [`${s.dim(`${name.differential.text} =`)} ${r.differential.text}`]),
         ...(r.gradient && name.gradient && !r.derivation ? [`${s.dim(`${name.gradient.text} =`)} ${r.gradient.text}`] : []),
         ...(r.secondDifferential && name.secondDifferential && !r.derivation ? [`${s.dim(`${name.secondDifferential.text} =`)} ${r.secondDifferential.text}`] : []),
+        ...(r.parameterisation && !r.derivation ? [
+          ...r.parameterisation.pushForward.map((p) => `${s.dim("where")} ${p.text}`),
+          ...r.parameterisation.gradients.map((g) => `${s.dim(`${g.label.text} =`)} ${g.value.text}`),
+        ] : []),
         ...(r.derivation ? [] : [`${s.bold(`${name.text} =`)} ${s.bold(r.derivative.text)}`]),
+        ...(r.parameterisation?.components ? [`${s.dim("per component:")} ${r.parameterisation.components.text}`] : []),
+        ...(r.parameterisation?.vjp ? [`${s.dim("as VJPs:")} ${name.text} = ${r.parameterisation.vjp.text}`] : []),
+        ...(r.parameterisation?.jvp ? [`${s.dim("as a JVP:")} ${r.parameterisation.jvp.text}`] : []),
         s.dim(`layout: ${r.layout}`),
         s.dim(`shapes: ${groupShapes(r.shapes)}`),
       ];
@@ -220,6 +232,50 @@ export function formatResult(r: DifferentiateResult, format: Format, color: bool
       else if (r.check) {
         const verdict = r.check.ok ? s.green("passed") : s.red("FAILED");
         lines.push(`check: ${verdict} (relative error ${r.check.relError.toExponential(1)} against ${checkBasis(r.check)})`);
+      }
+      return `${lines.join("\n")}\n`;
+    }
+  }
+}
+
+/** Several variables: one f, one df, then each result in the order asked. */
+export function formatSeveral(r: SeveralResult, format: Format, color: boolean): string {
+  // with shared subexpressions named, each result is written with the names: the backward pass
+  const shown = (i: number) => r.common?.results[i] ?? { ...r.results[i]!.derivative };
+  switch (format) {
+    case "json":
+      return `${safeJson(r, 2)}\n`;
+    case "numpy":
+      return [
+        ...(r.common?.definitions ?? []).map((d) => `${d.name.numpy} = ${d.numpy}\n`),
+        ...r.results.map((x, i) => `grad_${x.wrt.name.replace(/\W/g, "")} = ${shown(i).numpy}\n`),
+      ].join("");
+    case "index":
+      return r.results.map((x) => `${x.derivative.index?.text ?? "(no entrywise form)"}\n${x.derivative.einsum ? `${x.derivative.einsum}\n` : ""}`).join("");
+    case "latex":
+      return `\\begin{aligned}\n${[
+        ...(r.common?.definitions ?? []).map((d) => `${d.name.latex} &= ${d.latex}`),
+        ...r.results.map((x, i) => `${resultName(x).latex} f &= ${shown(i).latex}`),
+      ].join(" \\\\\n")}\n\\end{aligned}\n`;
+    case "text": {
+      const s = style(color);
+      const lines = [`${s.dim("f =")} ${r.function.text}`, `${s.dim("df =")} ${r.differential.text}`];
+      for (const d of r.common?.definitions ?? []) lines.push(`${s.dim(`where ${d.name.text} =`)} ${d.text}`);
+      r.results.forEach((x, i) => {
+        const name = resultName(x);
+        if (x.derivation) lines.push(...(lines.at(-1) === "" ? [] : [""]), ...x.derivation.text.split("\n"), "");
+        else lines.push(`${s.bold(`${name.text} =`)} ${s.bold(shown(i).text)}`);
+      });
+      const plain = r.results.every((x) => x.kind === "gradient" && !x.parameterisation);
+      if (plain) lines.push(s.dim("layout: each gradient has the shape of its variable: df = Σ tr(∇_X fᵀ dX)"));
+      else for (const x of r.results) lines.push(s.dim(`layout: ${x.wrt.text}: ${x.layout}`));
+      lines.push(s.dim(`shapes: ${groupShapes(r.shapes)}`));
+      for (const x of r.results) if (x.convention) lines.push(s.dim(`convention: ${x.wrt.text}: ${x.convention.text}`));
+      for (const note of r.notes) lines.push(s.dim(`note: ${note}`));
+      for (const x of r.results) {
+        if (!x.check) continue;
+        const verdict = x.check.inconclusive ? s.yellow("inconclusive") : x.check.ok ? s.green("passed") : s.red("FAILED");
+        lines.push(`check ${x.wrt.text}: ${verdict} (relative error ${x.check.relError.toExponential(1)} against ${x.check.method}, ${x.check.trials} points)`);
       }
       return `${lines.join("\n")}\n`;
     }

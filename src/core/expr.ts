@@ -25,6 +25,11 @@ export interface SymbolProps {
   readonly dependsOn?: string;
   /** The symbol is the t-derivative Ẋ of the named symbol (and depends on t itself). */
   readonly derivativeOf?: string;
+  /**
+   * The symbol is the Jacobian J_A(θ) = ∂vec(A)/∂vec(θ) of the opaque function A(θ)
+   * (declared "matrix(theta)" with θ not a scalar): known to the user's code, not to matdiff.
+   */
+  readonly jacobianOf?: { readonly of: string; readonly wrt: string };
 }
 
 interface Base {
@@ -169,7 +174,8 @@ export const ZERO_NUM = num(0);
 export const ONE_NUM = num(1);
 
 export function sym(name: string, s: Shape, props: SymbolProps = {}): Sym {
-  const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}|${props.dependsOn ?? ""}|${props.derivativeOf ?? ""}`;
+  const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}|${props.dependsOn ?? ""}|${props.derivativeOf ?? ""}`
+    + (props.jacobianOf ? `|J|${props.jacobianOf.of}|${props.jacobianOf.wrt}` : "");
   return intern(`sym|${name}|${dimKey(s)}|${p}`, (id) => ({ kind: "sym", id, shape: s, name, props }));
 }
 
@@ -179,6 +185,16 @@ export function dotted(x: Sym): Sym {
   return sym(`${x.name}\u0307`, x.shape, {
     ...(symmetric || posdef ? { symmetric: true } : {}), ...(diagonal ? { diagonal: true } : {}),
     ...(dependsOn ? { dependsOn } : {}), derivativeOf: x.name,
+  });
+}
+
+/**
+ * J_A(θ) = ∂vec(A)/∂vec(θ), (rows·cols of A) × (entries of θ), column-major vec; its name
+ * cannot be typed, so it never meets a user's symbol J_A.
+ */
+export function jacobianSym(a: Sym, theta: Sym): Sym {
+  return sym(`J[${a.name};${theta.name}]`, shape(mulDim(a.shape.rows, a.shape.cols), mulDim(theta.shape.rows, theta.shape.cols)), {
+    jacobianOf: { of: a.name, wrt: theta.name },
   });
 }
 

@@ -8,7 +8,7 @@
  * stylesheet and writes the result.
  */
 import katex from "katex";
-import { differentiate, checkBasis, type DifferentiateResult, type Rendered } from "../api.js";
+import { differentiate, differentiateAll, checkBasis, type DifferentiateResult, type Rendered } from "../api.js";
 import { nameText } from "../print/text.js";
 import { latexText } from "../print/latex-text.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
@@ -39,30 +39,36 @@ export interface AnswerKey {
 }
 
 export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: number } = {}): AnswerKey {
-  const entries: KeyEntry[] = set.problems.map((problem) => {
+  const entries: KeyEntry[] = set.problems.flatMap((problem): KeyEntry[] => {
     try {
-      const result = differentiate(problem.expr, {
-        wrt: problem.wrt, let: problem.let, where: problem.where, steps: true, index: false,
+      const options = {
+        let: problem.let, where: problem.where, steps: true, index: false,
         check: opts.seed !== undefined ? { seed: opts.seed } : true,
         ...(problem.hessian ? { hessian: true } : {}), ...(problem.symmetric ? { symmetric: problem.symmetric } : {}),
-      });
-      if (result.check && !result.check.ok) {
-        return { problem, ok: false, result, failure: { message: `the numeric check failed (relative error ${result.check.relError.toExponential(2)}): this is a bug in matdiff, please report it`, location: problem.location } };
+      };
+      const judged = (p: KeyProblem, result: DifferentiateResult): KeyEntry => (result.check && !result.check.ok
+        ? { problem: p, ok: false, result, failure: { message: `the numeric check failed (relative error ${result.check.relError.toExponential(2)}): this is a bug in matdiff, please report it`, location: p.location } }
+        : { problem: p, ok: true, result });
+      // several variables: one entry each, all from one differential
+      if (/,/.test(problem.wrt.replace(/\{[^{}]*\}/g, ""))) {
+        return differentiateAll(problem.expr, { ...options, wrt: problem.wrt }).results.map((r) => judged({
+          ...problem, wrt: r.wrt.name, ...(problem.title ? { title: `${problem.title} (${r.wrt.text})` } : {}),
+        }, r));
       }
-      return { problem, ok: true, result };
+      return [judged(problem, differentiate(problem.expr, { ...options, wrt: problem.wrt }))];
     } catch (err) {
       const e = err instanceof MatdiffError ? err : new MatdiffError("unsupported", `internal error (this is a bug in matdiff): ${(err as Error).message}`);
       // a span inside the expression becomes a column in the file when the expression is on one line
       const onOneLine = !problem.expr.includes("\n") && e.source === undefined && e.start !== undefined;
       const location = onOneLine ? { line: problem.exprLocation.line, column: problem.exprLocation.column + e.start! } : problem.location;
-      return {
+      return [{
         problem, ok: false,
         failure: {
           message: fileWording(e.message, set.spelling), location,
           ...(e.start !== undefined ? { caret: caretDisplay(e.source ?? problem.expr, e.start, e.end ?? e.start + 1) } : {}),
           ...(e.hint ? { hint: fileWording(e.hint, set.spelling) } : {}),
         },
-      };
+      }];
     }
   });
   return {

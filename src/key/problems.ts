@@ -114,7 +114,9 @@ function readYaml(source: string): Omit<ProblemSet, "spelling"> {
     const exprNode = item.get("expr", true) as YamlNode | undefined;
     const str = (k: string) => { const v = item.get(k); return v === undefined || v === null ? undefined : String(v); };
     const expr = str("expr");
-    const wrt = str("wrt");
+    // several variables, as a list or "W_1, b_1": each gets its own entry in the key, from one differential
+    const wrtNode = item.get("wrt", true) as YamlNode | undefined;
+    const wrt = isSeq(wrtNode) ? wrtNode.items.map((x) => String((x as { value?: unknown }).value)).join(", ") : str("wrt");
     if (!expr) { fail("the problem has no 'expr'"); bad = true; }
     if (!wrt) { fail("the problem has no 'wrt'"); bad = true; }
     const list = (k: string, sep: string): string[] => {

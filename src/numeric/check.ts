@@ -32,9 +32,9 @@
 import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
 import { formatShape, isScalarShape } from "../core/shape.js";
-import { diffKey, type Env, evaluate } from "./evaluate.js";
+import { diffKey, type Env, evaluate, resolveDim } from "./evaluate.js";
 import { Matrix, NumericError } from "./matrix.js";
-import { diffNodes, makeRng, mixSeed, sampleDirection, sampleEnv } from "./random.js";
+import { diffNodes, makeRng, mixSeed, sampleDims, sampleDirection, sampleEnv } from "./random.js";
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_TRIALS = 3;
@@ -358,4 +358,106 @@ function compare(expected: Matrix, actual: Matrix, floor: number): Outcome {
     expected: expected.data[k]!,
     actual: actual.data[k]!,
   };
+}
+
+/** Entries of the largest J a parameterised check draws at its usual sizes before it falls back to sizes 2–4. */
+const MAX_JACOBIAN_ENTRIES = 40_000;
+
+/** A symbol that depends on the variable, and how (see checkParameterised). */
+export interface Dependent {
+  readonly sym: Sym;
+  /** The symbol it is a function of. */
+  readonly parent: Sym;
+  /** J = ∂vec(sym)/∂vec(parent) as it stands in the result; absent for a function of a scalar written with Ẋ. */
+  readonly jacobian?: Sym;
+}
+
+export interface ParameterisedCheck extends CheckOptions {
+  f: Expr;
+  wrt: Sym;
+  /** Every symbol that depends on wrt, each after its parent. */
+  dependents: readonly Dependent[];
+  /**
+   * The claimed derivative as a matrix over vec(wrt): ∂vec(f)/∂vec(wrt), (size of f) × (size of wrt);
+   * for a scalar f the transposed vec-gradient, for a scalar wrt vec(f′).
+   */
+  jacobian: Expr;
+}
+
+/**
+ * A result through opaque functions A(θ), checked along a concrete random
+ * parameterisation: each dependent is a quadratic in its parent,
+ *   A(P) = A₀ + Σₖ δₖ Aₖ + ½ (wᵀδ)² C,   δ = vec(P) − vec(P₀),
+ * with A₀ drawn as A itself would be (symmetric, positive definite or diagonal
+ * where declared) and Aₖ, C small and of the same structure, so A keeps its
+ * properties near P₀. J_A(P) has columns vec(Aₖ + (wᵀδ) wₖ C), so J moves with
+ * θ as it does in practice; Ȧ is the same for a scalar parent. The curvature is
+ * rank one, which keeps the cost at O(size of A × size of P) where a full
+ * Σₖₗ δₖδₗAₖₗ would cost that times the size of P again. f is then an ordinary
+ * function of θ, differentiated by central differences in each entry of vec(θ).
+ */
+export function checkParameterised(opts: ParameterisedCheck): CheckResult {
+  const { f, wrt, dependents, jacobian } = opts;
+  const syms = [wrt, ...dependents.flatMap((d) => [d.sym, d.parent])];
+  const exprs = [f, jacobian, ...syms];
+  // sizes grow with the number of dimensions (3, 4, 2, 5, 6, 7, …) and J has (size of A)·(size of P)
+  // entries: a long chain of declarations would draw J's of millions. Past a bound, every size is 2 to 4.
+  const dims = sampleDims(exprs, opts.dims ?? {});
+  const entries = (s: Sym) => (resolveDim(s.shape.rows, dims) ?? 1) * (resolveDim(s.shape.cols, dims) ?? 1);
+  const largest = Math.max(0, ...dependents.map((d) => entries(d.sym) * entries(d.parent)));
+  const names = [...new Set(syms.flatMap((s) => [s.shape.rows, s.shape.cols]).flatMap((d) => (typeof d === "string" ? d.split("·") : [])))];
+  const sized = largest > MAX_JACOBIAN_ENTRIES ? { ...opts, dims: Object.fromEntries(names.map((d, i) => [d, opts.dims?.[d] ?? 2 + (i % 3)])) } : opts;
+  return runTrials(sized, CHECK_TOL, exprs, (env, seed) => {
+    const rng = makeRng(mixSeed(seed, 0x9a7a));
+    const x0 = env.values.get(wrt.name)!;
+    const laws = new Map(dependents.map((d) => {
+      const base = env.values.get(d.sym.name)!;
+      const p0 = env.values.get(d.parent.name)!;
+      const p = p0.rows * p0.cols;
+      // f is only evaluated within a finite-difference step of P₀, where A keeps A₀'s properties whatever the
+      // scale; 1/√p keeps Jᵀv of the size of v, so the derivative is not lost below the check's floor
+      const scale = 1 / Math.sqrt(p);
+      const draw = () => sampleDirection(d.sym, rng, env.dims).scale(scale);
+      const linear = Array.from({ length: p }, draw);
+      const curvature = draw();
+      const w = Array.from({ length: p }, () => rng.normal());
+      return [d.sym.name, { base, p0, linear, curvature, w }] as const;
+    }));
+    const at = (x: Matrix): Env => {
+      const values = new Map(env.values).set(wrt.name, x);
+      for (const d of dependents) {
+        const law = laws.get(d.sym.name)!;
+        const delta = values.get(d.parent.name)!.sub(law.p0).vec().data;
+        const wd = law.w.reduce((acc, wk, k) => acc + wk * delta[k]!, 0);
+        let value = law.base.add(law.curvature.scale(0.5 * wd * wd));
+        const columns: Matrix[] = [];
+        law.linear.forEach((ak, k) => {
+          value = value.add(ak.scale(delta[k]!));
+          columns.push(ak.add(law.curvature.scale(wd * law.w[k]!)).vec());
+        });
+        values.set(d.sym.name, value);
+        const jac = Matrix.zeros(value.rows * value.cols, columns.length);
+        columns.forEach((c, k) => c.data.forEach((v, i) => jac.set(i, k, v)));
+        if (d.jacobian) values.set(d.jacobian.name, jac);
+        else values.set(E.dotted(d.sym).name, Matrix.unvec(jac, value.rows, value.cols));
+      }
+      return { ...env, values };
+    };
+    const here = at(x0);
+    const claimed = evalFinite(jacobian, here);
+    const f0 = evalFinite(f, here);
+    const size = f0.rows * f0.cols, n = x0.rows * x0.cols;
+    if (claimed.rows !== size || claimed.cols !== n) {
+      return `the derivative is ${claimed.rows}×${claimed.cols} but vec(f) has ${size} entries and vec(${wrt.name}) ${n}`;
+    }
+    const fd = Matrix.zeros(size, n);
+    for (let k = 0; k < n; k++) {
+      const dir = Matrix.zeros(x0.rows, x0.cols);
+      dir.data[k] = 1;
+      const moved = (t: number) => evalFinite(f, at(x0.add(dir.scale(t)))).vec();
+      const col = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x0.data[k]!)), FLOOR * Math.max(1, f0.norm()));
+      col.data.forEach((v, i) => fd.set(i, k, v));
+    }
+    return compare(fd, claimed, FLOOR * Math.max(1, f0.norm()));
+  });
 }

@@ -37,6 +37,8 @@ export interface Notation {
   differentialOf(arg: string): string;
   /** Ẋ (order 1), Ẍ (2), …: derivatives of X(t) by t. */
   dot(symbol: string, order: number): string;
+  /** J_A(θ) = ∂vec(A)/∂vec(θ), from the printed symbols A and θ. */
+  jacobian(of: string, wrt: string): string;
   /** The commutation matrix, K vec(A) = vec(Aᵀ). */
   readonly commutation: string;
   /** A positive rational standing alone; its level says whether a fraction is an atom (`\frac`) or a division. */
@@ -135,6 +137,7 @@ export function makePrinter(n: Notation): (e: Expr) => string {
         return withSign(negative, product(coeff, factors));
       })
       .with({ kind: "sym" }, (s) => {
+        if (s.props.jacobianOf) return atom(n.jacobian(symbol(s.props.jacobianOf.of), symbol(s.props.jacobianOf.wrt)));
         // Ẋ, Ẍ: X followed by one combining dot per derivative (core/expr.ts `dotted`)
         const order = (/\u0307*$/.exec(s.name)?.[0] ?? "").length;
         return atom(order ? n.dot(symbol(s.name.slice(0, s.name.length - order)), order) : symbol(s.name));

@@ -42,6 +42,7 @@ const latex: Notation = {
   ones: "\\mathbf{1}",
   commutation: "K",
   differentialOf: (u) => `\\mathrm{d}(${u})`,
+  jacobian: (of, wrt) => `J_{${of}}(${wrt})`,
   dot: (x, k) => (k === 1 ? `\\dot{${x}}` : k === 2 ? `\\ddot{${x}}` : `${x}^{(${k})}`),
   // A \frac juxtaposes like an atom but is bracketed under a postfix, as
   // (\frac{a}{b})^{2}: `\frac{a}{b}^{2}` would set the exponent by the denominator.

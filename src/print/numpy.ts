@@ -70,6 +70,8 @@ export function toNumpy(e: Expr, opts: NumpyOptions): string {
         return product(coeff, scalars, chain);
       })
       .with({ kind: "sym" }, (s) => {
+        // the Jacobian the caller passes in: J_A, an array of shape (A.size, theta.size)
+        if (s.props.jacobianOf) return atom(`J_${pyName(s.props.jacobianOf.of)}`);
         const order = (/\u0307*$/.exec(s.name)?.[0] ?? "").length;
         return atom(order ? `${pyName(s.name.slice(0, s.name.length - order))}_${"d".repeat(order)}ot` : pyName(s.name));
       })

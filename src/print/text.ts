@@ -68,6 +68,8 @@ const text: Notation = {
   commutation: "K",
   differentialOf: (u) => `d(${u})`,
   // composed (NFC) where Unicode has the letter: Ẋ is one character, as people type it
+  // J_A(θ), J_{W₁}(θ): a one-letter name needs no braces
+  jacobian: (of, wrt) => `J_${[...of].length === 1 ? of : `{${of}}`}(${wrt})`,
   dot: (x, k) => (k === 1 ? `${x}\u0307` : k === 2 ? `${x}\u0308` : `${x}⁽${k}⁾`).normalize("NFC"),
   number: (r) => ({ s: rational(r), prec: r.d === 1 ? Prec.ATOM : Prec.PRODUCT }),
   coefficients: "divide",

@@ -51,6 +51,7 @@ export function parseDeclaration(text: string, canonicalName: (raw: string) => s
   const flags = new Set<string>();
   const sizes: (string | number)[] = [];
   let dependsOn: string | undefined;
+  if ((original.match(/\(/g) ?? []).length > 1) fail("a symbol is a function of one parameter, as in matrix(theta)", "for several parameters, stack them in one vector or declare a chain: A: matrix(B), B: matrix(theta)");
   const withArgument = /\(\s*([^()\s]+)\s*\)/.exec(original);
   if (withArgument) dependsOn = canonicalName(withArgument[1]!);
   const tokens = original.replace(/\([^()]*\)/g, " ").replace(/[×*]/g, " x ").split(/[\s,]+/).filter(Boolean);
