@@ -205,7 +205,7 @@ describe("playground in headless Chromium", () => {
     // fixing it brings the result back
     await page.locator("#expr").fill("tr(A B)");
     await expect.poll(() => error.isHidden()).toBe(true);
-    expect(await page.locator("#result annotation").textContent()).toContain("\\nabla_{A} f &= B^{\\top}");
+    await expect.poll(() => page.locator("#result annotation").textContent(), { timeout: 10_000 }).toContain("\\nabla_{A} f &= B^{\\top}");
     expect(await page.isHidden("#stale-note")).toBe(true);
     expect(await page.isEnabled("#copy-numpy")).toBe(true);
   });
@@ -214,7 +214,8 @@ describe("playground in headless Chromium", () => {
     await go({ expr: "\\|e\\|^2", wrt: "theta", let: "theta: vector", where: "e = y - Phi theta", check: true });
     expect(await page.inputValue("#where")).toBe("e = y - Phi theta");
     expect(await page.isChecked("#check")).toBe(true);
-    expect(await page.locator("#result annotation").textContent()).toContain("\\nabla_{\\theta} f &= -2 \\Phi^{\\top} e");
+    // the worker answers asynchronously: the previous problem's result may still be on the page for a moment
+    await expect.poll(() => page.locator("#result annotation").textContent(), { timeout: 10_000 }).toContain("\\nabla_{\\theta} f &= -2 \\Phi^{\\top} e");
     expect(await page.locator("#notes .check-ok").textContent()).toMatch(/^Checked numerically/);
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(base).origin });
     await page.click("#copy-numpy");
