@@ -13,8 +13,9 @@ import {
   type Dim, type Shape, SCALAR, shape, isScalarShape, sameShape, transposeShape, formatShape, mulDim,
 } from "./shape.js";
 
-export type ElemFn = "exp" | "log" | "sin" | "cos" | "tanh" | "sigmoid" | "sqrt" | "abs" | "sign";
-export const ELEM_FNS: readonly ElemFn[] = ["exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"];
+import { OPERATIONS, type FnName } from "./operations.js";
+
+export type { FnName } from "./operations.js";
 
 export interface SymbolProps {
   readonly symmetric?: boolean;
@@ -68,8 +69,8 @@ export interface Kron extends Base { readonly kind: "kron"; readonly factors: re
 export interface Trace extends Base { readonly kind: "trace"; readonly arg: Expr }
 export interface Det extends Base { readonly kind: "det"; readonly arg: Expr }
 export interface LogDet extends Base { readonly kind: "logdet"; readonly arg: Expr }
-/** Elementwise function; on a scalar it is the ordinary function. */
-export interface Fn extends Base { readonly kind: "fn"; readonly name: ElemFn; readonly arg: Expr }
+/** A function of the operation table (core/operations.ts); an elementwise one on a scalar is the ordinary function. */
+export interface Fn extends Base { readonly kind: "fn"; readonly name: FnName; readonly arg: Expr }
 /** Sum of all entries. */
 export interface SumAll extends Base { readonly kind: "sum"; readonly arg: Expr }
 /** diag(X): the vector of X's diagonal. */
@@ -497,14 +498,14 @@ export function logdet(a: Expr): Expr {
   return intern(`logdet|${a.id}`, (id) => ({ kind: "logdet", id, shape: SCALAR, arg: a }));
 }
 
-export function fn(name: ElemFn, a: Expr): Expr {
-  if (a.kind === "num") {
-    if (a.value.n === 0 && (name === "sin" || name === "tanh" || name === "sqrt" || name === "abs" || name === "sign")) return ZERO_NUM;
-    if (a.value.n === 0 && (name === "exp" || name === "cos")) return ONE_NUM;
-    if (isOne(a) && name === "log") return ZERO_NUM;
+export function fn(name: FnName, a: Expr): Expr {
+  const op = OPERATIONS[name];
+  if (isZero(a) && op.atZero !== undefined) {
+    if (op.atZero === 0) return a;
+    if (a.kind === "num") return ONE_NUM;
   }
+  if (isOne(a) && name === "log") return ZERO_NUM;
   if (name === "log" && a.kind === "det") return logdet(a.arg);
-  if (a.kind === "zero" && (name === "sin" || name === "tanh" || name === "sqrt" || name === "abs" || name === "sign")) return a;
   return intern(`fn|${name}|${a.id}`, (id) => ({ kind: "fn", id, shape: a.shape, name, arg: a }));
 }
 

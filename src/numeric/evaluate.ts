@@ -3,7 +3,8 @@
  * 1×1 matrices. Results may share storage with the environment and with each
  * other: treat them as read-only.
  */
-import type { ElemFn, Expr } from "../core/expr.js";
+import type { Expr } from "../core/expr.js";
+import { OPERATIONS } from "../core/operations.js";
 import type { Rational } from "../core/rational.js";
 import * as Q from "../core/rational.js";
 import { type Dim, formatShape } from "../core/shape.js";
@@ -171,7 +172,7 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
       const { sign, logAbs } = ev(e.arg).logAbsDet();
       return Matrix.scalar(sign > 0 ? logAbs : NaN);
     }
-    case "fn": return ev(e.arg).map(ELEM[e.name]);
+    case "fn": return ev(e.arg).map(OPERATIONS[e.name].value);
     case "sum": return Matrix.scalar(ev(e.arg).sum());
     case "diag": return ev(e.arg).diag();
     case "diagm": return Matrix.diagm(ev(e.arg));
@@ -190,19 +191,6 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
     }
   }
 }
-
-const ELEM: Record<ElemFn, (x: number) => number> = {
-  exp: Math.exp,
-  log: Math.log,
-  sin: Math.sin,
-  cos: Math.cos,
-  tanh: Math.tanh,
-  // two branches so that neither overflows: e^{-x} for x ≥ 0, e^{x} for x < 0
-  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  sqrt: Math.sqrt,
-  abs: Math.abs,
-  sign: Math.sign,
-};
 
 /**
  * Real power x^(n/d). For a negative base and odd d the real root exists

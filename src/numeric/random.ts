@@ -5,6 +5,7 @@
  * and the order of expressions does not matter.
  */
 import { children, type Diff, type Expr, type Sym, symbolsOf } from "../core/expr.js";
+import { OPERATIONS } from "../core/operations.js";
 import type { Dim } from "../core/shape.js";
 import { diffKey, type Env, resolveDim, splitDim } from "./evaluate.js";
 import { Matrix } from "./matrix.js";
@@ -131,7 +132,7 @@ export function sampleDims(exprs: readonly Expr[], given: Record<string, number>
   return dims;
 }
 
-/** Symbols that occur under log, sqrt or a fractional power (scalar or elementwise): they get positive entries. */
+/** Symbols that occur under log, sqrt (a function whose domain is positive) or a fractional power (scalar or elementwise): they get positive entries. */
 export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
   const out = new Set<string>();
   const seen = new Set<string>();
@@ -140,7 +141,7 @@ export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
     if (seen.has(key)) return;
     seen.add(key);
     if (under && e.kind === "sym") out.add(e.name);
-    const needs = (e.kind === "fn" && (e.name === "log" || e.name === "sqrt"))
+    const needs = (e.kind === "fn" && OPERATIONS[e.name].domain === "positive")
       || ((e.kind === "power" || e.kind === "hpower") && e.exp.d !== 1);
     for (const c of children(e)) visit(c, under || needs);
   };

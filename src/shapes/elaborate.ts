@@ -8,7 +8,8 @@
 import type { Node, Span } from "../syntax/ast.js";
 import { GREEK } from "../syntax/greek.js";
 import * as E from "../core/expr.js";
-import type { Expr, Sym, ElemFn } from "../core/expr.js";
+import type { Expr, Sym } from "../core/expr.js";
+import { OPERATIONS } from "../core/operations.js";
 import { shape as mkShape, type Shape } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import { MatdiffError, lineCol } from "../errors.js";
@@ -147,8 +148,6 @@ function reciprocal(r: Expr): Expr {
   }
   return E.power(r, -1);
 }
-
-const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"]);
 
 export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}): Elaborated {
   const dims = new DimContext();
@@ -350,7 +349,9 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "vec":
             return { rows: { k: "prod", parts: [a.rows, a.cols] }, cols: ONE_T };
           default:
-            if (ELEMENTWISE.has(n.fn)) return a;
+            switch (OPERATIONS[n.fn].kind) {
+              case "elementwise": return a;
+            }
         }
         break;
       }
@@ -482,7 +483,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "sum": return E.sumAll(a);
           case "diag": return diagIsMatrix.has(n) ? E.diagMat(a) : E.diagVec(a);
           case "vec": return E.vec(a);
-          default: return E.fn(n.fn as ElemFn, a);
+          default: return E.fn(n.fn, a);
         }
       }
       case "norm": {

@@ -8,6 +8,7 @@
  */
 import moo from "moo";
 import type { FunctionName } from "./ast.js";
+import { FN_NAMES, OPERATIONS } from "../core/operations.js";
 import { GREEK, GREEK_BY_UNICODE } from "./greek.js";
 import { MatdiffError, lineCol } from "../errors.js";
 
@@ -42,15 +43,17 @@ export const CLOSERS: ReadonlySet<TokenType> = new Set(Object.values(OPENERS));
 
 /** Words that name functions, in any of their ASCII or `\operatorname{}` spellings. */
 export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = {
-  tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet", log: "log", ln: "log",
-  exp: "exp", sin: "sin", cos: "cos", tanh: "tanh", sigmoid: "sigmoid", sqrt: "sqrt",
-  abs: "abs", sign: "sign", sum: "sum", diag: "diag", vec: "vec",
+  tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet",
+  ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].words.map((w): [string, FunctionName] => [w, name]))),
+  sum: "sum", diag: "diag", vec: "vec",
 };
 /** Function spellings that parse to other nodes (ast.ts): always written with parentheses. */
 const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron: "kronfn", norm: "normfn" };
 /** `\tr` and `\Tr` are not LaTeX, but are the usual macro names. */
 const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
-  det: "det", log: "log", ln: "log", exp: "exp", sin: "sin", cos: "cos", tanh: "tanh", tr: "tr", Tr: "tr",
+  det: "det",
+  ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].commands.map((c): [string, FunctionName] => [c, name]))),
+  tr: "tr", Tr: "tr",
 };
 const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
   cdot: "times", odot: "hadamard", circ: "hadamard", otimes: "kronop", top: "tee", intercal: "tee",

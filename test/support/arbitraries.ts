@@ -33,6 +33,7 @@
  * its precedence so that brackets appear exactly where the grammar needs them.
  */
 import fc from "fast-check";
+import { OPERATIONS, type FnName } from "../../src/core/operations.js";
 
 // ---------------------------------------------------------------------------
 // Problems
@@ -183,10 +184,11 @@ const KRONS = ["\\otimes", "⊗", "kron"] as const;
 const TRACES = ["tr", "Tr", "trace", "\\operatorname{tr}", "\\mathrm{tr}", "\\operatorname{tr}op", "\\tr"] as const;
 const DETS = ["det", "\\det", "\\detop"] as const;
 const LOGDETS = ["logdet", "\\log\\det", "\\ln\\det", "log det"] as const;
-const ELEMENTWISE: Readonly<Record<string, readonly string[]>> = {
-  exp: ["exp", "\\exp"], sin: ["sin", "\\sin"], cos: ["cos", "\\cos"], tanh: ["tanh", "\\tanh"],
-  sigmoid: ["sigmoid", "\\sigma"], log: ["log", "ln", "\\log", "\\ln"], sqrt: ["sqrt", "\\sqrt"],
-};
+/** Every spelling of a function of the operation table; σ and √ are the lexer's own tokens. */
+const spellingsOf = (name: FnName): readonly string[] => [
+  ...OPERATIONS[name].words, ...OPERATIONS[name].commands.map((c) => `\\${c}`),
+  ...(name === "sigmoid" ? ["\\sigma"] : name === "sqrt" ? ["\\sqrt"] : []),
+];
 const ONES = ["𝟏", "\\mathbf{1}"] as const;
 
 function transposeOf(a: Term, i: number, br = 0): Term { return postfixOf(a, TRANSPOSES[i % TRANSPOSES.length]!, br); }
@@ -212,8 +214,8 @@ function logdetOf(a: Term, i: number): Term {
   const s = LOGDETS[i % LOGDETS.length]!;
   return s === "logdet" ? callOf(s, a) : term(`${s}(${a.text})`, P.prod, [a], { open: true, run: false });
 }
-function fnOf(name: string, a: Term, i: number): Term {
-  const spellings = ELEMENTWISE[name]!;
+function fnOf(name: FnName, a: Term, i: number): Term {
+  const spellings = spellingsOf(name);
   const s = spellings[i % spellings.length]!;
   return s === "\\sqrt" ? term(`\\sqrt{${a.text}}`, P.atom, [a]) : callOf(s, a);
 }
