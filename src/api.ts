@@ -18,7 +18,8 @@ import { simplify, type StopReason, type Step } from "./simplify/index.js";
 import { toLatex } from "./print/latex.js";
 import { toText, nameText } from "./print/text.js";
 import { GREEK, GREEK_BY_UNICODE } from "./syntax/greek.js";
-import { toNumpy } from "./print/numpy.js";
+import { toPythonAll } from "./print/python-backends.js";
+import type { PythonBackend } from "./core/operations.js";
 import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
@@ -105,12 +106,14 @@ export interface DifferentiateResult {
   /** For a Hessian: the gradient it differentiates. */
   readonly gradient?: Rendered;
   readonly derivative: Rendered & {
-    readonly numpy: string;
     readonly shape: string;
     /** Entrywise, Einstein summation: ∂f/∂X_{ij} = …, ∂F_{ij}/∂X_{kl} = … (absent if it cannot be written). */
     readonly index?: Rendered;
     /** The same as an np.einsum expression, when every factor has a NumPy form. */
     readonly einsum?: string;
+  } & {
+    /** Python over each backend's library and the variables: `numpy` (print/python-backends.ts). */
+    readonly [B in PythonBackend]: string;
   };
   /** The result's name as a textbook writes it: ∇_θ f, ∂vec(F)/∂vec(X), ∇²_x f. */
   readonly label: Rendered;
@@ -213,7 +216,7 @@ function readDefinition(text: string, limits: Limits): Definition {
   return { name, node, source: { text, offset: 0, label }, nameSpan: { start: 0, end: eq } };
 }
 
-/** How NumPy code refers to a symbolic dimension: the shape of a symbol that has it. */
+/** How Python code refers to a symbolic dimension: the shape of a symbol that has it. */
 function dimExpressions(symbols: Iterable<Sym>): (d: Dim) => string {
   const map = new Map<Dim, string>();
   for (const s of symbols) {
@@ -508,7 +511,7 @@ function differentiateUnguarded(input: string, options: DifferentiateOptions): D
     ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
     derivative: {
       ...render(result), shape: formatShape(result.shape),
-      numpy: toNumpy(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
+      ...toPythonAll(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
       ...(options.index === false ? {} : indexFields(a)),
     },
     label: conclusionName(a),

@@ -3,12 +3,12 @@
  * the library's. I/O is injected so tests drive `main` without spawning.
  */
 import { parseArgs } from "node:util";
-import { differentiate, resultName, type DifferentiateResult } from "../api.js";
+import { differentiate } from "../api.js";
+import { FORMATS, formatNamed } from "../formats.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
 import { InternalError } from "../core/expr.js";
 import { VERSION } from "../version.js";
-import { nameText } from "../print/text.js";
 
 export interface CliIO {
   readonly stdout: (text: string) => void;
@@ -20,8 +20,6 @@ export interface CliIO {
 
 export const EXIT = { ok: 0, input: 1, usage: 2, checkFailed: 3, bug: 4 } as const;
 
-const FORMATS = ["text", "latex", "json", "numpy", "index"] as const;
-type Format = (typeof FORMATS)[number];
 
 export const HELP = `matdiff ${VERSION} — matrix derivatives in closed form, checked numerically
 
@@ -35,8 +33,8 @@ Options:
   --let "NAME: SPEC"    declare a shape: scalar, vector, matrix, symmetric, posdef,
                         diagonal, or sizes "m x n" (repeatable)
   --where "NAME = EXPR" name a subexpression, e.g. --where "e = y - Phi theta" (repeatable)
-  --format FORMAT       text (default), latex, json, numpy, or index (Einstein
-                        summation and an np.einsum expression)
+  --format FORMAT       the output (default text), one of:
+${FORMATS.map((f) => `                          ${f.name.padEnd(8)}${f.summary}`).join("\n")}
   --symmetric CONV      gradient convention for a symmetric variable:
                         sym (default, (G + Gᵀ)/2) or cookbook (G + Gᵀ − G∘I)
   --hessian             second derivatives of a scalar function (the Hessian)
@@ -92,8 +90,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   if (values.help) { io.stdout(HELP); return EXIT.ok; }
   if (values.version) { io.stdout(`${VERSION}\n`); return EXIT.ok; }
 
-  const format = (values.format ?? "text") as Format;
-  if (!FORMATS.includes(format)) return usageError(io, `unknown --format '${values.format}': use ${FORMATS.join(", ")}`);
+  const format = formatNamed(values.format ?? "text");
+  if (!format) return usageError(io, `unknown --format '${values.format}': use ${FORMATS.map((f) => f.name).join(", ")}`);
   if (values.symmetric !== undefined && values.symmetric !== "sym" && values.symmetric !== "cookbook") {
     return usageError(io, `unknown --symmetric '${values.symmetric}': use sym or cookbook`);
   }
@@ -123,9 +121,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       ...(values.hessian ? { hessian: true } : {}),
       ...(values.steps ? { steps: true } : {}),
       // the entrywise form costs a little at every start: only the formats that show it compute it
-      ...(format === "json" || format === "index" ? {} : { index: false }),
+      ...(format.showsIndex ? {} : { index: false }),
     });
-    io.stdout(formatResult(result, format, io.color));
+    io.stdout(`${format.render(result, { color: io.color })}\n`);
     if (result.check?.inconclusive) {
       io.stderr(`matdiff: check inconclusive: ${result.check.detail ?? "no valid sample"}\n`);
       return EXIT.checkFailed;
@@ -137,68 +135,21 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return EXIT.ok;
   } catch (err) {
     if (err instanceof MatdiffError) {
-      io[format === "json" ? "stdout" : "stderr"](formatError(err, expr, format, io.color));
+      io[format.name === "json" ? "stdout" : "stderr"](formatError(err, expr, format.name, io.color));
       return err.code === "declaration" || err.code === "wrt" ? EXIT.usage : EXIT.input;
     }
     const e = err instanceof Error ? err : new Error(String(err));
     const message = visible(e instanceof InternalError ? e.message : `internal error (this is a bug in matdiff): ${e.message}`);
-    if (format === "json") io.stdout(`${safeJson({ ok: false, error: { code: "internal", message } })}\n`);
+    if (format.name === "json") io.stdout(`${safeJson({ ok: false, error: { code: "internal", message } })}\n`);
     io.stderr(`matdiff: ${message}\n${e.stack ?? ""}\nPlease report it with the command line that caused it.\n`);
     return EXIT.bug;
   }
 }
 
-const style = (on: boolean) => ({
-  bold: (s: string) => (on ? `\x1b[1m${s}\x1b[22m` : s),
-  dim: (s: string) => (on ? `\x1b[2m${s}\x1b[22m` : s),
-  red: (s: string) => (on ? `\x1b[31m${s}\x1b[39m` : s),
-  green: (s: string) => (on ? `\x1b[32m${s}\x1b[39m` : s),
-  yellow: (s: string) => (on ? `\x1b[33m${s}\x1b[39m` : s),
-});
+const red = (s: string, on: boolean) => (on ? `\x1b[31m${s}\x1b[39m` : s);
+const dim = (s: string, on: boolean) => (on ? `\x1b[2m${s}\x1b[22m` : s);
 
-function groupShapes(shapes: Readonly<Record<string, string>>): string {
-  const byShape = new Map<string, string[]>();
-  for (const [name, s] of Object.entries(shapes)) byShape.set(s, [...(byShape.get(s) ?? []), nameText(name)]);
-  return [...byShape].map(([s, names]) => `${names.join(", ")}: ${s}`).join("; ");
-}
-
-export function formatResult(r: DifferentiateResult, format: Format, color: boolean): string {
-  const name = resultName(r);
-  switch (format) {
-    case "json":
-      return `${safeJson(r, 2)}\n`;
-    case "numpy":
-      return `${r.derivative.numpy}\n`;
-    case "index":
-      return `${r.derivative.index?.text ?? "(no entrywise form)"}\n${r.derivative.einsum ? `${r.derivative.einsum}\n` : ""}`;
-    case "latex":
-      if (r.derivation) return `${r.derivation.latex}\n`;
-      return `${name.latex} \\left(${r.function.latex}\\right) = ${r.derivative.latex}\n`;
-    case "text": {
-      const s = style(color);
-      const lines = [
-        `${s.dim("f =")} ${r.function.text}`,
-        ...Object.entries(r.definitions ?? {}).map(([n, d]) => `${s.dim(`  where ${n} =`)} ${d.text}`),
-        ...(r.derivation ? ["", ...r.derivation.text.split("\n").slice(0, -1), s.bold(r.derivation.text.split("\n").at(-1)!), ""] : [`${s.dim(r.function.shape.endsWith("×1") ? "df =" : "dF =")} ${r.differential.text}`]),
-        ...(r.gradient ? [`${s.dim(`${r.wrt.shape === "1×1" ? `d/d${r.wrt.text}` : `∇_${r.wrt.text}`} f =`)} ${r.gradient.text}`] : []),
-        ...(r.secondDifferential ? [`${s.dim("d²f =")} ${r.secondDifferential.text}`] : []),
-        ...(r.derivation ? [] : [`${s.bold(`${name.text} =`)} ${s.bold(r.derivative.text)}`]),
-        s.dim(`layout: ${r.layout}`),
-        s.dim(`shapes: ${groupShapes(r.shapes)}`),
-      ];
-      if (r.convention) lines.push(s.dim(`convention: ${r.convention.text}`));
-      for (const note of r.notes) lines.push(s.dim(`note: ${note}`));
-      if (r.check?.inconclusive) lines.push(`check: ${s.yellow("inconclusive")}: ${r.check.detail ?? "no valid sample"}`);
-      else if (r.check) {
-        const verdict = r.check.ok ? s.green("passed") : s.red("FAILED");
-        lines.push(`check: ${verdict} (relative error ${r.check.relError.toExponential(1)} against ${r.check.method}, ${r.check.trials} points)`);
-      }
-      return `${lines.join("\n")}\n`;
-    }
-  }
-}
-
-export function formatError(err: MatdiffError, expr: string, format: Format, color: boolean): string {
+export function formatError(err: MatdiffError, expr: string, format: string, color: boolean): string {
   if (format === "json") {
     return `${safeJson({
       ok: false,
@@ -210,12 +161,11 @@ export function formatError(err: MatdiffError, expr: string, format: Format, col
       },
     })}\n`;
   }
-  const s = style(color);
-  const lines = [`${s.red("matdiff: error:")} ${err.message}`];
+  const lines = [`${red("matdiff: error:", color)} ${err.message}`];
   if (err.start !== undefined) {
     const text = err.source ?? expr;
     lines.push(...caretDisplay(text, err.start, err.end ?? err.start + 1).split("\n").map((l) => `  ${l}`));
   }
-  if (err.hint) lines.push(`  ${s.dim("hint:")} ${err.hint}`);
+  if (err.hint) lines.push(`  ${dim("hint:", color)} ${err.hint}`);
   return `${lines.join("\n")}\n`;
 }
