@@ -184,6 +184,15 @@ const KRONS = ["\\otimes", "⊗", "kron"] as const;
 const TRACES = ["tr", "Tr", "trace", "\\operatorname{tr}", "\\mathrm{tr}", "\\operatorname{tr}op", "\\tr"] as const;
 const DETS = ["det", "\\det", "\\detop"] as const;
 const LOGDETS = ["logdet", "\\log\\det", "\\ln\\det", "log det"] as const;
+/**
+ * The functions of the operation table each generator applies, by what their
+ * argument may be: any real number with values of moderate size, or only a
+ * positive one (log, sqrt); exp takes only the bounded ones.
+ */
+const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid"];
+const BOUNDED_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid"];
+const POSITIVE_FUNCTIONS: readonly FnName[] = ["log", "sqrt"];
+
 /** Every spelling of a function of the operation table; σ and √ are the lexer's own tokens. */
 const spellingsOf = (name: FnName): readonly string[] => [
   ...OPERATIONS[name].words, ...OPERATIONS[name].commands.map((c) => `\\${c}`),
@@ -297,7 +306,7 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
       const leaf = k === "KV" ? leafOf("N", plain).map((a) => callOf("vec", a)) : leafOf(k, plain);
       return fc.oneof(depth,
         leaf,
-        fc.tuple(pickOf(["sin", "cos", "tanh", "sigmoid"] as const), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(pickOf(BOUNDED_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
         fc.tuple(leaf, spell).map(([a, i]) => (i % 2 ? negOf(a) : coefficientOf("\\frac{1}{2}", a))),
       );
     };
@@ -307,9 +316,9 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
       fc.tuple(g(k), g(k), spell).map(([a, b, i]) => elemOf(a, b, HADAMARDS[i % HADAMARDS.length]!, i >> 2)),
       fc.tuple(g(k), pickOf(["2", "3"] as const), spell).map(([a, p, i]) => hpowOf(a, p, i)),
       fc.tuple(g(pos), pickOf(["-1", "1/2", "-1/2", "3/2"] as const), spell).map(([a, p, i]) => hpowOf(a, p, i)),
-      fc.tuple(pickOf(["sin", "cos", "tanh", "sigmoid"] as const), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
+      fc.tuple(pickOf(REAL_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
       expOf(k as "N" | "V" | "M"),
-      fc.tuple(pickOf(["log", "sqrt"] as const), g(pos), spell).map(([f, a, i]) => fnOf(f, a, i)),
+      fc.tuple(pickOf(POSITIVE_FUNCTIONS), g(pos), spell).map(([f, a, i]) => fnOf(f, a, i)),
     ];
     /** Entrywise positive terms of a non-scalar kind. */
     const positive = (k: "N" | "V" | "M", leaf: fc.Arbitrary<Term>): fc.Arbitrary<Term> => fc.oneof(depth,
@@ -338,9 +347,9 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
         fc.tuple(fc.oneof(
           fc.tuple(g("V"), g("V")), fc.tuple(g("N"), g("N")), fc.tuple(g("M"), g("M")),
         ), spell).map(([[a, b], i]) => innerOf(a, b, i)),
-        fc.tuple(pickOf(["sin", "cos", "tanh", "sigmoid"] as const), g("s"), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(pickOf(REAL_FUNCTIONS), g("s"), spell).map(([f, a, i]) => fnOf(f, a, i)),
         expOf("s"),
-        fc.tuple(pickOf(["log", "sqrt"] as const), g("posS"), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(pickOf(POSITIVE_FUNCTIONS), g("posS"), spell).map(([f, a, i]) => fnOf(f, a, i)),
         fc.tuple(g("s"), pickOf(["2", "3"] as const), spell).map(([a, p, i]) => powOf(a, p, i)),
         fc.tuple(g("posS"), pickOf(["-1", "-2", "1/2", "-1/2", "3/2"] as const), spell).map(([a, p, i]) => powOf(a, p, i)),
       ),
