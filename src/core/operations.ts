@@ -121,6 +121,14 @@ export const OPERATIONS = defineOperations({
     derivative: (x, E): Expr => E.hadamard(E.fn("sigmoid", x), E.sub(E.ones(x.shape), E.fn("sigmoid", x))),
     rule: { source: "derived: σ′ = σ(1 − σ) entrywise", formula: entrywise("\\sigma(X)", "\\sigma(X) \\odot (\\mathbf{1} - \\sigma(X))"), witness: "sum(sigmoid(x))" },
   },
+  softplus: {
+    kind: "elementwise", words: ["softplus"], commands: [], text: call("softplus"), latex: operatorname("softplus"),
+    python: { numpy: { binds: "atom", template: (x) => `np.logaddexp(0, ${x("sum")})` } },
+    // log(1 + eᵗ) without overflow for large t or loss of digits for very negative t
+    value: (t) => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))),
+    derivative: (x, E): Expr => E.fn("sigmoid", x),
+    rule: { source: "derived: (log(1 + eᵗ))′ = eᵗ/(1 + eᵗ) = σ(t) entrywise", formula: entrywise("\\operatorname{softplus}(X)", "\\sigma(X)"), witness: "sum(softplus(x))" },
+  },
   sqrt: {
     // `\sqrt` takes a braced argument, so the lexer reads it as its own token, not a command here
     kind: "elementwise", words: ["sqrt"], commands: [], text: call("sqrt"), latex: (arg) => `\\sqrt{${arg}}`, python: { numpy: "np.sqrt" },

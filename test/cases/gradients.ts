@@ -993,6 +993,14 @@ export const GRADIENT_CASES: GradientCase[] = [
     let: ["X: m x n"],
     expected: "X^T (sigmoid(X w) - y)",
   },
+  {
+    id: "course-softplus-sum",
+    source: "issue 12: ∇ sum(softplus(Xw)) = Xᵀσ(Xw), softplus′ = σ (the logistic loss log(1 + e^{z}) summed)",
+    expr: "sum(softplus(X w))",
+    wrt: "w",
+    let: ["X: m x n"],
+    expected: "X^T sigmoid(X w)",
+  },
 
   // ───────────────────────── courses: Gaussian log-likelihood ─────────────────────────
   {

@@ -189,7 +189,7 @@ const LOGDETS = ["logdet", "\\log\\det", "\\ln\\det", "log det"] as const;
  * argument may be: any real number with values of moderate size, or only a
  * positive one (log, sqrt); exp takes only the bounded ones.
  */
-const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid"];
+const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "softplus"];
 const BOUNDED_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid"];
 const POSITIVE_FUNCTIONS: readonly FnName[] = ["log", "sqrt"];
 
