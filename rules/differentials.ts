@@ -122,9 +122,11 @@ export const DIFFERENTIALS: DifferentialTable = {
   fn: FN_NAMES.map((name) => {
     const op = OPERATIONS[name];
     return {
-      id: `d-${name}`, title: `chain rule, entrywise (${name}′)`, ...op.rule,
+      id: `d-${name}`, title: op.kind === "elementwise" ? `chain rule, entrywise (${name}′)` : `chain rule (${name})`, ...op.rule,
       when: (e: E.Fn) => e.name === name,
-      d: (e: E.Fn, d: (x: Expr) => Expr) => E.hadamard(op.derivative(e.arg, E), d(e.arg)),
+      d: (e: E.Fn, d: (x: Expr) => Expr) => (op.kind === "elementwise"
+        ? E.hadamard(op.derivative(e.arg, E), d(e.arg))
+        : op.differential(e, d(e.arg), E)),
     };
   }),
   sum: [{

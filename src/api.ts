@@ -19,7 +19,7 @@ import { toLatex } from "./print/latex.js";
 import { toText, nameText } from "./print/text.js";
 import { GREEK, GREEK_BY_UNICODE } from "./syntax/greek.js";
 import { toPythonAll } from "./print/python-backends.js";
-import type { PythonBackend } from "./core/operations.js";
+import { OPERATIONS, type PythonBackend } from "./core/operations.js";
 import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
@@ -216,6 +216,23 @@ function readDefinition(text: string, limits: Limits): Definition {
   return { name, node, source: { text, offset: 0, label }, nameSpan: { start: 0, end: eq } };
 }
 
+/**
+ * The operation table's notes for the functions f uses: a convention the
+ * reader must know (relu′(0) = 0); for a column-wise function only where it
+ * is applied to a matrix.
+ */
+function operationNotes(f: Expr): string[] {
+  const out = new Set<string>();
+  E.contains(f, (e) => {
+    if (e.kind !== "fn") return false;
+    const op = OPERATIONS[e.name];
+    const matrixArg = e.arg.shape.rows !== 1 && e.arg.shape.cols !== 1;
+    if (op.note && (op.kind !== "columns" || matrixArg)) out.add(op.note);
+    return false;
+  });
+  return [...out];
+}
+
 /** How Python code refers to a symbolic dimension: the shape of a symbol that has it. */
 function dimExpressions(symbols: Iterable<Sym>): (d: Dim) => string {
   const map = new Map<Dim, string>();
@@ -323,6 +340,7 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   const X = el.symbols.get(wrtName)!;
   const usesX = E.contains(expandDefinitions(f, el.definitions), (e) => e === X || (e.kind === "sym" && e.props.dependsOn === X.name));
   if (!usesX) notes.push(`${wrtName} does not occur in the expression, so the derivative is 0`);
+  notes.push(...el.notes, ...operationNotes(expandDefinitions(f, el.definitions)));
 
   const dX = E.diff(X);
   const budget = new Budget(deadline, limits.timeoutMs);

@@ -500,14 +500,21 @@ export function logdet(a: Expr): Expr {
 
 export function fn(name: FnName, a: Expr): Expr {
   const op = OPERATIONS[name];
-  if (isZero(a) && op.atZero !== undefined) {
+  if (op.kind === "elementwise" && isZero(a) && op.atZero !== undefined) {
     if (op.atZero === 0) return a;
     if (a.kind === "num") return ONE_NUM;
   }
   if (isOne(a) && name === "log") return ZERO_NUM;
+  // log of these is one function with its own name, its own differential and its own printed form
   if (name === "log" && a.kind === "det") return logdet(a.arg);
-  return intern(`fn|${name}|${a.id}`, (id) => ({ kind: "fn", id, shape: a.shape, name, arg: a }));
+  if (name === "log" && a.kind === "fn" && a.name === "softmax") return fn("log_softmax", a.arg);
+  if (name === "log" && a.kind === "sum" && a.arg.kind === "fn" && a.arg.name === "exp" && isVectorShape(a.arg.shape)) return fn("logsumexp", a.arg.arg);
+  if (op.kind === "reduce" && isScalarShape(a.shape)) return a; // of one number, log eᵗ = t
+  const s = op.kind === "reduce" ? SCALAR : a.shape;
+  return intern(`fn|${name}|${a.id}`, (id) => ({ kind: "fn", id, shape: s, name, arg: a }));
 }
+
+const isVectorShape = (s: Shape) => s.cols === 1 || s.rows === 1;
 
 export function sumAll(a: Expr): Expr {
   if (isScalarShape(a.shape)) return a;

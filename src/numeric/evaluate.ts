@@ -172,7 +172,22 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
       const { sign, logAbs } = ev(e.arg).logAbsDet();
       return Matrix.scalar(sign > 0 ? logAbs : NaN);
     }
-    case "fn": return ev(e.arg).map(OPERATIONS[e.name].value);
+    case "fn": {
+      const op = OPERATIONS[e.name];
+      const a = ev(e.arg);
+      switch (op.kind) {
+        case "elementwise": return a.map(op.value);
+        // a row vector is one vector; a matrix is taken column by column
+        case "columns": {
+          // column-major storage: a row vector's entries, and each column's, are contiguous
+          const length = a.rows === 1 ? a.cols : a.rows;
+          const out = new Float64Array(a.data.length);
+          for (let at = 0; at < a.data.length; at += length) out.set(op.column([...a.data.subarray(at, at + length)]), at);
+          return new Matrix(a.rows, a.cols, out);
+        }
+        case "reduce": return Matrix.scalar(op.reduce([...a.data]));
+      }
+    }
     case "sum": return Matrix.scalar(ev(e.arg).sum());
     case "diag": return ev(e.arg).diag();
     case "diagm": return Matrix.diagm(ev(e.arg));

@@ -5,7 +5,7 @@
  * and the order of expressions does not matter.
  */
 import { children, type Diff, type Expr, type Sym, symbolsOf } from "../core/expr.js";
-import { OPERATIONS } from "../core/operations.js";
+import { OPERATIONS, type Operation } from "../core/operations.js";
 import type { Dim } from "../core/shape.js";
 import { diffKey, type Env, resolveDim, splitDim } from "./evaluate.js";
 import { Matrix } from "./matrix.js";
@@ -132,6 +132,8 @@ export function sampleDims(exprs: readonly Expr[], given: Record<string, number>
   return dims;
 }
 
+const positiveDomain = (op: Operation) => op.kind === "elementwise" && op.domain === "positive";
+
 /** Symbols that occur under log, sqrt (a function whose domain is positive) or a fractional power (scalar or elementwise): they get positive entries. */
 export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
   const out = new Set<string>();
@@ -141,7 +143,7 @@ export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
     if (seen.has(key)) return;
     seen.add(key);
     if (under && e.kind === "sym") out.add(e.name);
-    const needs = (e.kind === "fn" && OPERATIONS[e.name].domain === "positive")
+    const needs = (e.kind === "fn" && positiveDomain(OPERATIONS[e.name]))
       || ((e.kind === "power" || e.kind === "hpower") && e.exp.d !== 1);
     for (const c of children(e)) visit(c, under || needs);
   };

@@ -27,6 +27,7 @@
  * deltas (δ_{pl} X_{pj} → X_{lj}) and merge equal terms. Then print.
  */
 import * as E from "../core/expr.js";
+import { OPERATIONS } from "../core/operations.js";
 import type { Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -430,8 +431,9 @@ const LATEX: Spelling = {
 /** Call forms (`σ(…)`, `tr(…)`) and plain symbols take a subscript directly; anything else is parenthesised. */
 function atomBase(e: Expr, indexed: boolean, s: Spelling): string {
   const p = s.print(e);
-  if (!indexed) return e.kind === "add" || e.kind === "logdet" ? `(${p})` : p;
-  const bare = (e.kind === "sym" && !e.name.includes("_")) || (e.kind === "commutation" && e.m === e.n) || ["fn", "diag", "vec"].includes(e.kind);
+  const operatorForm = e.kind === "logdet" || (e.kind === "fn" && OPERATIONS[e.name].operatorForm === true);
+  if (!indexed) return e.kind === "add" || operatorForm ? `(${p})` : p;
+  const bare = (e.kind === "sym" && !e.name.includes("_")) || (e.kind === "commutation" && e.m === e.n) || (["fn", "diag", "vec"].includes(e.kind) && !operatorForm);
   return bare ? p : `(${p})`;
 }
 

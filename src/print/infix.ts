@@ -164,7 +164,10 @@ export function makePrinter(n: Notation): (e: Expr) => string {
       .with({ kind: "hadamard" }, (h) => elementwise(h.factors, n.hadamard))
       .with({ kind: "kron" }, (k) => elementwise(k.factors, n.kron))
       .with({ kind: P.union("trace", "det", "logdet", "sum", "diag", "diagm", "vec") }, (f) => n.apply[f.kind](print(f.arg).s))
-      .with({ kind: "fn" }, (f) => atom(OPERATIONS[f.name][n.functions](print(f.arg).s)))
+      .with({ kind: "fn" }, (f) => {
+        const op = OPERATIONS[f.name];
+        return { s: op[n.functions](print(f.arg).s), prec: op.operatorForm ? Prec.PREFIX : Prec.ATOM };
+      })
       .with({ kind: "norm" }, (m) => atom(n.norm(print(m.arg).s, m.p)))
       .exhaustive();
 

@@ -74,6 +74,8 @@ export interface Elaborated {
   readonly symbols: ReadonlyMap<string, Sym>;
   /** --where definitions: symbol name → its body. */
   readonly definitions: ReadonlyMap<string, Expr>;
+  /** How the input was read where it could be misread (an entrywise x / y). */
+  readonly notes: readonly string[];
 }
 
 export const DEFAULT_MAX_POWER = 64;
@@ -158,6 +160,9 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const maxPower = opts.maxPower ?? DEFAULT_MAX_POWER;
   const inProgress = new Set<string>();
   const diagIsMatrix = new Set<Node>();
+  /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
+  const entrywiseDivisions = new Set<Node>();
+  const notes: string[] = [];
 
   const where = (src: SourceText, offset: number) => {
     const { line, col } = lineCol(src.text, offset + src.offset);
@@ -180,6 +185,14 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     while (i < right.span.start + src.offset && /\s/.test(text[i]!)) i++;
     return i - src.offset;
   };
+
+  /** max(x, 0) and max(0, x) are relu(x), entrywise; other maxima have no derivative matdiff can write. */
+  function reluArgument(n: Extract<Node, { type: "call" }>, src: SourceText): Node {
+    const [a, b] = n.args;
+    if (b && isLiteralZero(b)) return a!;
+    if (a && b && isLiteralZero(a)) return b;
+    return fail(src, "unsupported", `max(a, b) is supported only as max(x, 0), the ReLU, at ${where(src, n.span.start)}`, n.span, "write relu(x) for max(x, 0)");
+  }
 
   function symbolInfo(name: string, span: Span, src: SourceText): SymbolInfo {
     const found = symbols.get(name);
@@ -283,14 +296,21 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "/":
             // a literal 0 has the shape it is given, so test for it before the shapes
             if (isLiteralZero(n.right)) fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
+            // a vector by a vector of its size is entrywise, as NumPy reads x / y; a scalar by a vector is not
+            // (‖r‖²/n means n is a number), nor a matrix by a matrix (A/B may mean A B⁻¹)
+            if (!dims.isScalar(l) && !dims.isScalar(r) && (dims.isOne(r.cols) || dims.isOne(r.rows)) && dims.unifyShapes(l, r)) {
+              entrywiseDivisions.add(n);
+              return l;
+            }
             if (!dims.isScalar(r)) {
               fail(src, "shape", `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar, at ${where(src, at)}`, n.right.span, "multiply by an inverse instead, e.g. A B^{-1}");
             }
             return l;
-          case "hadamard":
+          case "hadamard": case "hdivide":
+            if (isLiteralZero(n.right) && n.op === "hdivide") fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
             if (dims.isScalar(l)) return r;
             if (dims.isScalar(r)) return l;
-            if (!dims.unifyShapes(l, r)) mismatch("⊙");
+            if (!dims.unifyShapes(l, r)) mismatch(n.op === "hadamard" ? "⊙" : "⊘");
             return l;
           case "kron":
             return { rows: { k: "prod", parts: [l.rows, r.rows] }, cols: { k: "prod", parts: [l.cols, r.cols] } };
@@ -331,6 +351,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         const expectArgs = (k: number) => {
           if (n.args.length !== k) fail(src, "shape", `${n.fn} takes ${k} argument${k === 1 ? "" : "s"}, not ${n.args.length}`, n.span);
         };
+        if (n.fn === "max") return infer(reluArgument(n, src), src).shape;
         expectArgs(1);
         const arg = n.args[0]!;
         const a = infer(arg, src).shape;
@@ -350,7 +371,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return { rows: { k: "prod", parts: [a.rows, a.cols] }, cols: ONE_T };
           default:
             switch (OPERATIONS[n.fn].kind) {
-              case "elementwise": return a;
+              case "elementwise": case "columns": return a;
+              case "reduce":
+                if (dims.isScalar(a) || dims.isOne(a.rows) || dims.unify(a.cols, ONE_T)) return SCALAR_T;
+                return fail(src, "shape", `${n.fn} takes a vector, but ${snippet(src, arg.span)} is the ${show(a)} matrix at ${where(src, n.span.start)}`, n.span,
+                  `for all its entries write ${n.fn}(vec(${snippet(src, arg.span)}))`);
             }
         }
         break;
@@ -454,9 +479,17 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "+": return E.add(l, r);
           case "-": return E.sub(l, r);
           case "*": return E.mul(l, r);
-          case "/":
+          case "/": case "hdivide":
             // a divisor that folds to 0, like (1 − 1) or 0², is caught here; literal 0 during inference
             if (E.isZero(r)) fail(info!.src, "number", `division by zero: ${snippet(info!.src, n.right.span)} is 0`, n.right.span);
+            if (n.op === "hdivide" || entrywiseDivisions.has(n)) {
+              if (entrywiseDivisions.has(n)) {
+                const [x, y] = [snippet(info!.src, n.left.span), snippet(info!.src, n.right.span)];
+                const declare = n.right.type === "ident" ? ` with --let "${n.right.name}: scalar"` : "";
+                notes.push(`${snippet(info!.src, n.span)} is read entry by entry, ${x} ./ ${y}, as NumPy reads it; for division by a number, declare ${y} a scalar${declare}`);
+              }
+              return E.hadamard(l, E.hpower(r, -1));
+            }
             return E.mul(l, reciprocal(r));
           case "hadamard": return E.hadamard(l, r);
           case "kron": return E.kron(l, r);
@@ -475,6 +508,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         break;
       }
       case "call": {
+        if (n.fn === "max") return E.fn("relu", build(reluArgument(n, info!.src)));
         const a = build(n.args[0]!);
         switch (n.fn) {
           case "tr": return E.trace(a);
@@ -505,5 +539,5 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
 
   const expr = build(root);
   for (const name of symbols.keys()) symFor(name);
-  return { expr, symbols: syms, definitions };
+  return { expr, symbols: syms, definitions, notes };
 }

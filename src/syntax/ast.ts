@@ -21,13 +21,14 @@ export interface Span {
 export type FunctionName = StructuralFunction | FnName;
 
 /** Functions with a node kind of their own; the rest are entries of the operation table (core/operations.ts). */
-export type StructuralFunction = "tr" | "det" | "logdet" | "sum" | "diag" | "vec";
+export type StructuralFunction = "tr" | "det" | "logdet" | "sum" | "diag" | "vec" | "max";
 
 export type BinaryOp =
   | "+" | "-"
   | "*"        // matrix product: juxtaposition, `*`, `\cdot`
   | "/"        // division by a scalar: `/`, `\frac`
   | "hadamard" // `.*`, `\odot`, `∘`, `\circ`
+  | "hdivide"  // `./`, `\oslash`, `⊘`: entrywise division (also `/` between vectors, as NumPy reads it)
   | "kron";    // `\otimes`, `⊗`
 
 export type PostfixOp =

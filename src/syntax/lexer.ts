@@ -15,10 +15,10 @@ import { MatdiffError, lineCol } from "../errors.js";
 export type TokenType =
   | "num" | "ident" | "ones"
   | "fncall" | "fnop"           // a function name followed / not followed by `(`
-  | "invfn" | "kronfn" | "normfn" | "frac" | "sqrtcmd"
+  | "invfn" | "kronfn" | "normfn" | "maxfn" | "frac" | "sqrtcmd"
   | "lparen" | "rparen" | "lbrack" | "rbrack" | "lbrace" | "rbrace"
   | "bar" | "lnorm" | "rnorm" | "langle" | "rangle" | "comma"
-  | "plus" | "minus" | "times" | "slash" | "hadamard" | "kronop"
+  | "plus" | "minus" | "times" | "slash" | "hadamard" | "hdivide" | "kronop"
   | "caret" | "dotcaret" | "prime" | "sup" | "lt" | "gt"
   | "tee"                      // transpose after `^`: `T`, `\top`, `\intercal` (T elsewhere is a name)
   | "sub" | "normsub"          // a subscript not attached to a name; `_2` and `_F` can follow a norm
@@ -47,8 +47,15 @@ export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = {
   ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].words.map((w): [string, FunctionName] => [w, name]))),
   sum: "sum", diag: "diag", vec: "vec",
 };
+/** `\operatorname{H}`: names that are a function only inside \operatorname (a bare H is a matrix). */
+const OPERATOR_NAMES: Readonly<Record<string, FunctionName>> = Object.fromEntries(
+  FN_NAMES.flatMap((name) => (OPERATIONS[name].operatornames ?? []).map((w): [string, FunctionName] => [w, name])),
+);
+/** Function words with a digit or an underscore (`log1p`, `log_softmax`), which a letter run cannot hold: the lexer reads them whole. */
+const COMPOUND_WORDS: readonly string[] = Object.keys(FUNCTION_WORDS).filter((w) => !/^[A-Za-z]+$/.test(w)).sort((a, b) => b.length - a.length);
+
 /** Function spellings that parse to other nodes (ast.ts): always written with parentheses. */
-const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron: "kronfn", norm: "normfn" };
+const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron: "kronfn", norm: "normfn", max: "maxfn" };
 /** `\tr` and `\Tr` are not LaTeX, but are the usual macro names. */
 const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
   det: "det",
@@ -56,7 +63,7 @@ const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
   tr: "tr", Tr: "tr",
 };
 const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
-  cdot: "times", odot: "hadamard", circ: "hadamard", otimes: "kronop", top: "tee", intercal: "tee",
+  cdot: "times", odot: "hadamard", circ: "hadamard", oslash: "hdivide", otimes: "kronop", top: "tee", intercal: "tee",
   langle: "langle", rangle: "rangle", lVert: "lnorm", rVert: "rnorm", Vert: "bar",
   frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "stray", rvert: "stray", vert: "stray",
 };
@@ -93,6 +100,7 @@ export const MAX_SUBSCRIPT = 32;
 const raw = moo.compile({
   ws: { match: /\s+/, lineBreaks: true },
   num: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
+  ...(COMPOUND_WORDS.length ? { fnword: new RegExp(COMPOUND_WORDS.join("|")) } : {}),
   word: /[A-Za-z]+/,
   cmd: /\\[A-Za-z]+/,
   cmdsym: /\\[^A-Za-z]/,
@@ -101,13 +109,14 @@ const raw = moo.compile({
   subdigits: /[₀₁₂₃₄₅₆₇₈₉]+/,
   ones: "𝟏",
   dotstar: ".*",
+  dotslash: "./",
   dotcaret: ".^",
   dot: ".",
   dbar: ["||", "‖"],
   bar1: "|",
   lparen: "(", rparen: ")", lbrack: "[", rbrack: "]", lbrace: "{", rbrace: "}",
   plus: "+", minus: ["-", "−"], times: ["*", "·"], slash: "/",
-  hadamard: ["⊙", "∘"], kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
+  hadamard: ["⊙", "∘"], hdivide: "⊘", kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
   lt: "<", gt: ">", comma: ",", tilde: "~", langle: "⟨", rangle: "⟩",
   error: moo.error,
 });
@@ -262,6 +271,7 @@ export function tokenize(input: string): Token[] {
     switch (t.type) {
       case "num": push(make("num", t.text, t.offset, t.end)); break;
       case "word": word(t, i + 1); break;
+      case "fnword": push(make("fnop", FUNCTION_WORDS[t.text]!, t.offset, t.end)); break;
       case "greek": push(greek(GREEK_BY_UNICODE.get(t.text)!, t.offset, t.end, i + 1)); break;
       case "ones": push(make("ones", "", t.offset, t.end)); break;
       case "sup": push(make("sup", [...t.text].map((c) => SUPERSCRIPT[c]).join(""), t.offset, t.end)); break;
@@ -280,6 +290,7 @@ export function tokenize(input: string): Token[] {
       case "dbar": push(make("bar", "", t.offset, t.end)); break;
       case "bar1": case "dot": push(make("stray", "", t.offset, t.end)); break;
       case "dotstar": push(make("hadamard", "", t.offset, t.end)); break;
+      case "dotslash": push(make("hdivide", "", t.offset, t.end)); break;
       default: push(make(t.type as TokenType, "", t.offset, t.end));
     }
   }
@@ -330,10 +341,10 @@ export function tokenize(input: string): Token[] {
     if (symbol) { push(make(symbol, "", t.offset, t.end)); return i; }
     if (NAME_COMMANDS.has(name)) {
       const [open, w, close] = [r[i + 1], r[i + 2], r[i + 3]];
-      const braced = open?.type === "lbrace" && w?.type === "word" && close?.type === "rbrace";
+      const braced = open?.type === "lbrace" && (w?.type === "word" || w?.type === "fnword") && close?.type === "rbrace";
       if (braced && !(name === "mathrm" && w.text.length === 1)) {
         const special = lookup(SPECIAL_WORDS, w.text);
-        const known = lookup(FUNCTION_WORDS, w.text);
+        const known = lookup(FUNCTION_WORDS, w.text) ?? (name === "operatorname" ? lookup(OPERATOR_NAMES, w.text) : undefined);
         if (special) push(make(special, w.text, t.offset, close.end));
         else if (known) push(make("fnop", known, t.offset, close.end));
         else throw unknownFunction(w.text, w.offset, w.end);
@@ -403,9 +414,9 @@ export class TokenLexer {
 }
 
 const TOKEN_TYPES: ReadonlySet<string> = new Set<TokenType>([
-  "num", "ident", "ones", "fncall", "fnop", "invfn", "kronfn", "normfn", "frac", "sqrtcmd",
+  "num", "ident", "ones", "fncall", "fnop", "invfn", "kronfn", "normfn", "maxfn", "frac", "sqrtcmd",
   "lparen", "rparen", "lbrack", "rbrack", "lbrace", "rbrace", "bar", "lnorm", "rnorm", "langle", "rangle", "comma",
-  "plus", "minus", "times", "slash", "hadamard", "kronop", "caret", "dotcaret", "prime", "sup", "lt", "gt",
+  "plus", "minus", "times", "slash", "hadamard", "hdivide", "kronop", "caret", "dotcaret", "prime", "sup", "lt", "gt",
   "tee", "sub", "normsub", "stray",
 ]);
 

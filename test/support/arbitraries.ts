@@ -189,9 +189,15 @@ const LOGDETS = ["logdet", "\\log\\det", "\\ln\\det", "log det"] as const;
  * argument may be: any real number with values of moderate size, or only a
  * positive one (log, sqrt); exp takes only the bounded ones.
  */
-const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "softplus"];
-const BOUNDED_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid"];
-const POSITIVE_FUNCTIONS: readonly FnName[] = ["log", "sqrt"];
+const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "softplus", "arctan"];
+const BOUNDED_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "arctan"];
+const POSITIVE_FUNCTIONS: readonly FnName[] = ["log", "sqrt", "log1p"];
+/** Of a bounded argument only, as exp: they grow as fast. */
+const GROWING_FUNCTIONS: readonly FnName[] = ["sinh", "cosh", "expm1"];
+/** Of a vector or matrix, keeping its shape, not entrywise: a vector, a row and each column of a matrix. */
+const VECTOR_FUNCTIONS: readonly FnName[] = ["softmax", "log_softmax"];
+// tan (poles near the sampled values), relu and heaviside (kinks, where finite differences disagree
+// with the one-sided convention at 0) are in the round trips of test/support/random-expr.ts instead
 
 /** Every spelling of a function of the operation table; σ and √ are the lexer's own tokens. */
 const spellingsOf = (name: FnName): readonly string[] => [
@@ -317,6 +323,8 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
       fc.tuple(g(k), pickOf(["2", "3"] as const), spell).map(([a, p, i]) => hpowOf(a, p, i)),
       fc.tuple(g(pos), pickOf(["-1", "1/2", "-1/2", "3/2"] as const), spell).map(([a, p, i]) => hpowOf(a, p, i)),
       fc.tuple(pickOf(REAL_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
+      fc.tuple(pickOf(VECTOR_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
+      fc.tuple(pickOf(GROWING_FUNCTIONS), bounded(k as "N" | "V" | "M"), spell).map(([f, a, i]) => fnOf(f, a, i)),
       expOf(k as "N" | "V" | "M"),
       fc.tuple(pickOf(POSITIVE_FUNCTIONS), g(pos), spell).map(([f, a, i]) => fnOf(f, a, i)),
     ];
@@ -348,6 +356,8 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
           fc.tuple(g("V"), g("V")), fc.tuple(g("N"), g("N")), fc.tuple(g("M"), g("M")),
         ), spell).map(([[a, b], i]) => innerOf(a, b, i)),
         fc.tuple(pickOf(REAL_FUNCTIONS), g("s"), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(pickOf(GROWING_FUNCTIONS), bounded("s"), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(g("V"), spell).map(([a, i]) => fnOf(i % 2 ? "logsumexp" : "log", i % 2 ? a : callOf("sum", fnOf("exp", a, i)), i)),
         expOf("s"),
         fc.tuple(pickOf(POSITIVE_FUNCTIONS), g("posS"), spell).map(([f, a, i]) => fnOf(f, a, i)),
         fc.tuple(g("s"), pickOf(["2", "3"] as const), spell).map(([a, p, i]) => powOf(a, p, i)),
