@@ -112,6 +112,8 @@ function logSumExp(xs: readonly number[]): number {
   return top + Math.log(xs.reduce((acc, x) => acc + Math.exp(x - top), 0));
 }
 
+const COLUMNS_NOTE = "softmax of a matrix is taken column by column: each column of the result sums to 1";
+
 const call = (head: string) => (arg: string) => `${head}(${arg})`;
 const operatorname = (name: string) => call(`\\operatorname{${name}}`);
 
@@ -190,7 +192,7 @@ export const OPERATIONS = defineOperations({
   relu: {
     kind: "elementwise", words: ["relu", "ReLU"], commands: [], text: call("relu"), latex: operatorname("ReLU"), python: { numpy: { binds: "atom", template: (x) => `np.maximum(${x("sum")}, 0)` } },
     value: (t) => Math.max(t, 0), atZero: 0, derivative: (x, E): Expr => E.fn("heaviside", x),
-    note: "relu′ is the Heaviside step, heaviside(t) = H(t) = 1 for t > 0, else 0: at 0, where relu has no derivative, it is taken as 0",
+    note: "relu′ is the step heaviside(t) = H(t) = 𝟙[t > 0]: at 0, where relu has no derivative, it is taken as 0",
     rule: { source: "derived: max(t, 0)′ = 𝟙[t > 0] entrywise (t ≠ 0)", formula: entrywise("\\operatorname{ReLU}(X)", "\\operatorname{H}(X)"), witness: "sum(relu(x))" },
   },
   heaviside: {
@@ -227,14 +229,14 @@ export const OPERATIONS = defineOperations({
   softmax: {
     kind: "columns", words: ["softmax"], commands: [], text: call("softmax"), latex: operatorname("softmax"),
     python: { numpy: { binds: "atom", template: (x) => `np.exp(${x("sum")} - np.logaddexp.reduce(${x("sum")}, axis=0))` } },
-    note: "softmax of a matrix is taken column by column: each column of the result sums to 1",
+    note: COLUMNS_NOTE,
     column: (xs) => { const lse = logSumExp(xs); return xs.map((x) => Math.exp(x - lse)); },
     // d s = (Diag(s) − s sᵀ) du for a vector, column by column for a matrix: S ⊙ (dU − 𝟏𝟏ᵀ(S ⊙ dU))
     differential: (s, du, E): Expr => (s.shape.cols === 1 || s.shape.rows === 1
       ? E.sub(E.hadamard(s, du), E.mul(s, s.shape.cols === 1 ? E.mul(E.transpose(s), du) : E.mul(du, E.transpose(s))))
       : E.hadamard(s, E.sub(du, E.mul(E.ones({ rows: s.shape.rows, cols: 1 }), E.ones({ rows: 1, cols: s.shape.rows }), E.hadamard(s, du))))),
     rule: {
-      source: "derived: ∂sᵢ/∂uⱼ = sᵢ(δᵢⱼ − sⱼ) for s = softmax(u) (Bishop, PRML (2006) eq. 4.106)",
+      source: "derived: ∂sᵢ/∂uⱼ = sᵢ(δᵢⱼ − sⱼ), s = softmax(u) (Bishop, PRML eq. 4.106)",
       formula: "\\mathrm{d}\\operatorname{softmax}(u) = (\\operatorname{diag}(s) - s s^{\\top}) \\mathrm{d}u, \\quad s = \\operatorname{softmax}(u)",
       witness: "a^T softmax(x)",
     },
@@ -244,7 +246,7 @@ export const OPERATIONS = defineOperations({
     kind: "columns", words: ["log_softmax", "logsoftmax"], commands: [], operatorForm: true,
     text: (arg) => `log softmax(${arg})`, latex: (arg) => `\\log\\operatorname{softmax}(${arg})`,
     python: { numpy: { binds: "sum", template: (x) => `${x("sum")} - np.logaddexp.reduce(${x("sum")}, axis=0)` } },
-    note: "softmax of a matrix is taken column by column: each column of the result sums to 1",
+    note: COLUMNS_NOTE,
     column: (xs) => { const lse = logSumExp(xs); return xs.map((x) => x - lse); },
     // d log softmax(u) = du − 𝟏 softmax(u)ᵀ du; column by column dU − 𝟏𝟏ᵀ(softmax(U) ⊙ dU)
     differential: (f, du, E): Expr => {
@@ -254,7 +256,7 @@ export const OPERATIONS = defineOperations({
       return E.sub(du, E.mul(E.ones({ rows: f.shape.rows, cols: 1 }), E.ones({ rows: 1, cols: f.shape.rows }), E.hadamard(s, du)));
     },
     rule: {
-      source: "derived: log softmax(u) = u − 𝟏 logsumexp(u), and d logsumexp(u) = softmax(u)ᵀ du",
+      source: "derived: log softmax(u) = u − 𝟏 logsumexp(u)",
       formula: "\\mathrm{d}\\log\\operatorname{softmax}(u) = \\mathrm{d}u - \\mathbf{1} \\operatorname{softmax}(u)^{\\top} \\mathrm{d}u",
       witness: "y^T log_softmax(x)",
     },
@@ -266,7 +268,7 @@ export const OPERATIONS = defineOperations({
     reduce: logSumExp,
     differential: (f, du, E): Expr => (f.arg.shape.cols === 1 ? E.mul(E.transpose(E.fn("softmax", f.arg)), du) : E.mul(du, E.transpose(E.fn("softmax", f.arg)))),
     rule: {
-      source: "derived: ∂/∂uᵢ log Σⱼ e^{uⱼ} = e^{uᵢ}/Σⱼ e^{uⱼ} = softmax(u)ᵢ (Boyd & Vandenberghe, Convex Optimization (2004) §3.1.5)",
+      source: "derived: ∂/∂uᵢ log Σⱼ e^{uⱼ} = softmax(u)ᵢ (Boyd & Vandenberghe §3.1.5)",
       formula: "\\mathrm{d}\\operatorname{logsumexp}(u) = \\operatorname{softmax}(u)^{\\top} \\mathrm{d}u",
       witness: "logsumexp(x)",
     },

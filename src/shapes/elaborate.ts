@@ -486,7 +486,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
               if (entrywiseDivisions.has(n)) {
                 const [x, y] = [snippet(info!.src, n.left.span), snippet(info!.src, n.right.span)];
                 const declare = n.right.type === "ident" ? ` with --let "${n.right.name}: scalar"` : "";
-                notes.push(`${snippet(info!.src, n.span)} is read entry by entry, ${x} ./ ${y}, as NumPy reads it; for division by a number, declare ${y} a scalar${declare}`);
+                notes.push(`${snippet(info!.src, n.span)} divides entrywise, ${x} ./ ${y}, as in NumPy; to divide by a number, declare ${y} a scalar${declare}`);
               }
               return E.hadamard(l, E.hpower(r, -1));
             }
