@@ -111,7 +111,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
   const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
 
   it("solves every problem and verifies each against finite differences", () => {
-    expect(key.entries).toHaveLength(13);
+    expect(key.entries).toHaveLength(14);
     for (const e of key.entries) {
       expect(e.ok, e.problem.title).toBe(true);
       if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);
@@ -122,6 +122,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     const answer = (title: string) => key.entries.find((e) => e.problem.title === title)!;
     const text = (title: string) => { const e = answer(title); return e.ok ? e.result.derivative.text : e.failure.message; };
     expect(text("Softmax regression")).toBe("((𝟏ᵀy) softmax(Wx) − y)xᵀ");
+    expect(text("Softmax regression, one-hot target")).toBe("(softmax(Wx) − y)xᵀ");
     expect(text("Log-sum-exp")).toBe("Aᵀ softmax(Ax)");
     expect(text("Logistic regression")).toBe("Xᵀ(σ(Xw) − y)");
     expect(text("Two-layer network with ReLU, first layer")).toBe("2(W₂ᵀ(W₂ relu(W₁ x) − y) ⊙ heaviside(W₁ x))xᵀ");

@@ -22,6 +22,8 @@ export interface SymbolProps {
   /** Declared positive definite (implies symmetric); numeric checks sample such matrices. */
   readonly posdef?: boolean;
   readonly diagonal?: boolean;
+  /** Declared a probability vector: nonnegative entries that sum to 1, so 𝟏ᵀy = 1 (rules/simplify/products.ts). */
+  readonly probability?: boolean;
   /** The symbol is a function of this scalar, X(t): dX = Ẋ dt (declared "matrix(t)"). */
   readonly dependsOn?: string;
   /** The symbol is the t-derivative Ẋ of the named symbol (and depends on t itself). */
@@ -170,7 +172,7 @@ export const ZERO_NUM = num(0);
 export const ONE_NUM = num(1);
 
 export function sym(name: string, s: Shape, props: SymbolProps = {}): Sym {
-  const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}|${props.dependsOn ?? ""}|${props.derivativeOf ?? ""}`;
+  const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}${props.probability ? "1" : ""}|${props.dependsOn ?? ""}|${props.derivativeOf ?? ""}`;
   return intern(`sym|${name}|${dimKey(s)}|${p}`, (id) => ({ kind: "sym", id, shape: s, name, props }));
 }
 

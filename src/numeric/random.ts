@@ -188,6 +188,12 @@ export function sampleValue(s: Sym, rng: Rng, dims: ReadonlyMap<string, number>,
   const [r, c] = concreteShape(s, dims);
   const entry = positive ? positiveEntry : signed;
   if (r === 1 && c === 1) return Matrix.scalar(positiveEntry(rng));
+  if (s.props.probability) {
+    // positive entries scaled to sum to 1: on the simplex, where 𝟏ᵀy = 1 holds
+    const v = new Matrix(r, c).map(() => positiveEntry(rng));
+    const total = v.sum();
+    return v.map((x) => x / total);
+  }
   if (r !== c) return new Matrix(r, c).map(() => entry(rng));
   if (s.props.diagonal) {
     const d = Matrix.zeros(r, 1).map(() => (s.props.posdef ? positiveEntry(rng) : entry(rng)));

@@ -440,6 +440,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       const symmetric = d?.symmetric || (body !== null && isSymmetric(body));
       s = E.sym(name, toShape(info.shape), {
         ...(symmetric ? { symmetric: true } : {}), ...(d?.posdef ? { posdef: true } : {}), ...(d?.diagonal ? { diagonal: true } : {}),
+        ...(d?.probability ? { probability: true } : {}),
         ...(d?.dependsOn ? { dependsOn: d.dependsOn } : {}),
       });
       syms.set(name, s);

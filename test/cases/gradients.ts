@@ -1011,6 +1011,14 @@ export const GRADIENT_CASES: GradientCase[] = [
     expected: "((\\mathbf{1}^T y) softmax(W x) - y) x^T",
   },
   {
+    id: "ml-cross-entropy-onehot",
+    source: "issue 12: with 𝟏ᵀy = 1 declared (a one-hot or probability y), ∇_W(−yᵀ log softmax(Wx)) = (softmax(Wx) − y)xᵀ (Bishop, PRML (2006) eq. 4.109)",
+    expr: " -y^T log(softmax(W x))",
+    wrt: "W",
+    let: ["y: probability"],
+    expected: "(softmax(W x) - y) x^T",
+  },
+  {
     id: "ml-cross-entropy-x",
     source: "issue 12; as ml-cross-entropy-W, with respect to the input",
     expr: " -y^T log(softmax(W x))",
