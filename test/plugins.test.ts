@@ -340,10 +340,10 @@ describe("remark plugin", () => {
   it("turns a failed block into an escaped error box and a warning on the file", async () => {
     const file = await pipeline().process(fence("tr(A B <script> wrt A"));
     const html = String(file);
-    expect(html).toContain('<div class="matdiff matdiff-error" data-code="syntax"><p class="matdiff-error-message"><strong>matdiff: error:</strong> unexpected \'&#x3C;\' at 1:8</p>');
-    expect(html).toContain('<pre class="matdiff-caret">');
+    expect(html).toContain('<div class="matdiff matdiff-error" data-code="unknown-word"><p class="matdiff-error-message"><strong>matdiff: error:</strong> \'script\' is not a function or a symbol matdiff knows</p>');
+    expect(html).toContain('<pre class="matdiff-caret">tr(A B &#x3C;script>');
     expect(html).not.toContain("<script");
-    expect(file.messages.map((m) => [m.source, m.ruleId, m.line])).toEqual([["matdiff", "syntax", 1]]);
+    expect(file.messages.map((m) => [m.source, m.ruleId, m.line])).toEqual([["matdiff", "unknown-word", 1]]);
   });
 });
 
@@ -376,12 +376,14 @@ describe("the README's note-taking examples", () => {
 });
 
 describe("the engine in a browser", () => {
-  it("is under 60 KB minified and gzipped without KaTeX, and never touches process or the console", async () => {
+  // 60 KB held until the ML vocabulary (issue 12): its fifteen functions, each with its rule, source,
+  // witness and spellings, and entrywise division add about 3.5 KB to an engine that was at 59.998 KB
+  it("is under 64 KB minified and gzipped without KaTeX, and never touches process or the console", async () => {
     const out = await build({ entryPoints: [join(ROOT, "src/index.ts")], bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent" });
     const code = out.outputFiles[0]!.contents;
     const gz = gzipSync(code, { level: 9 }).length;
     console.log(`engine browser bundle: ${(code.length / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB gzipped (KaTeX not included)`);
-    expect(gz).toBeLessThan(60 * 1024);
+    expect(gz).toBeLessThan(64 * 1024);
     const text = new TextDecoder().decode(code);
     expect(text).not.toMatch(/\bprocess\.|\bconsole\.|require\(/);
   });
