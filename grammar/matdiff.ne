@@ -77,6 +77,7 @@ Neg -> %minus Neg                    {% (d) => ({ type: "neg", arg: node(d[1]), 
      | Elem                          {% id %}
 
 Elem -> Elem %hadamard Product       {% binary("hadamard") %}
+      | Elem %hdivide Product        {% binary("hdivide") %}
       | Elem %kronop Product         {% binary("kron") %}
       | Product                      {% id %}
 
@@ -156,6 +157,9 @@ Atom -> %num                         {% (d) => ({ type: "number", text: tok(d[0]
       | %sqrtcmd %lbrace Sum %rbrace {% (d) => call("sqrt", tok(d[0]), [node(d[2])], tok(d[3]).end) %}
       | %invfn Paren                 {% (d) => ({ type: "postfix", op: "inv", arg: node(d[1][1]), span: span(tok(d[0]).offset, tok(d[1][2]).end) }) %}
       | %normfn Paren                {% (d) => ({ type: "norm", arg: node(d[1][1]), kind: null, span: span(tok(d[0]).offset, tok(d[1][2]).end) }) %}
+      # max(x, 0): only as the ReLU, which shapes/elaborate.ts checks
+      | %maxfn %lparen Sum %comma Sum %rparen
+          {% (d) => call("max", tok(d[0]), [node(d[2]), node(d[4])], tok(d[5]).end) %}
       | %kronfn %lparen Sum %comma Sum %rparen
           {% (d) => ({ type: "binary", op: "kron", left: node(d[2]), right: node(d[4]), span: span(tok(d[0]).offset, tok(d[5]).end) }) %}
       | %frac %lbrace Sum %rbrace %lbrace Sum %rbrace

@@ -5,7 +5,8 @@
  * rule never commutes factors.
  */
 import * as E from "../src/core/expr.js";
-import type { Expr, ElemFn } from "../src/core/expr.js";
+import type { Expr } from "../src/core/expr.js";
+import { FN_NAMES, OPERATIONS } from "../src/core/operations.js";
 import type { DifferentialTable, DifferentialRule } from "../src/calculus/rule.js";
 import * as Q from "../src/core/rational.js";
 import { innerProduct } from "../src/core/inner.js";
@@ -28,33 +29,6 @@ function productRule(factors: readonly Expr[], d: (x: Expr) => Expr, combine: (.
   });
   return terms.length ? E.add(...terms) : E.zero(combine(...factors).shape);
 }
-
-/** f′ for each elementwise function, applied as d f(X) = f′(X) ⊙ dX. */
-const ELEMENTWISE: Record<ElemFn, { formula: string; source: string; deriv: (x: Expr) => Expr }> = {
-  exp: { formula: "\\mathrm{d}\\exp(X) = \\exp(X) \\odot \\mathrm{d}X", source: "derived: (eᵗ)′ = eᵗ entrywise", deriv: (x) => E.fn("exp", x) },
-  log: { formula: "\\mathrm{d}\\log(X) = X^{\\circ -1} \\odot \\mathrm{d}X", source: "derived: (log t)′ = 1/t entrywise", deriv: (x) => E.hpower(x, -1) },
-  sin: { formula: "\\mathrm{d}\\sin(X) = \\cos(X) \\odot \\mathrm{d}X", source: "derived: (sin t)′ = cos t entrywise", deriv: (x) => E.fn("cos", x) },
-  cos: { formula: "\\mathrm{d}\\cos(X) = -\\sin(X) \\odot \\mathrm{d}X", source: "derived: (cos t)′ = −sin t entrywise", deriv: (x) => E.neg(E.fn("sin", x)) },
-  tanh: {
-    formula: "\\mathrm{d}\\tanh(X) = (\\mathbf{1} - \\tanh(X)^{\\circ 2}) \\odot \\mathrm{d}X", source: "derived: (tanh t)′ = 1 − tanh² t entrywise",
-    deriv: (x) => E.sub(E.ones(x.shape), E.hpower(E.fn("tanh", x), 2)),
-  },
-  sigmoid: {
-    formula: "\\mathrm{d}\\sigma(X) = \\sigma(X) \\odot (\\mathbf{1} - \\sigma(X)) \\odot \\mathrm{d}X", source: "derived: σ′ = σ(1 − σ) entrywise",
-    deriv: (x) => E.hadamard(E.fn("sigmoid", x), E.sub(E.ones(x.shape), E.fn("sigmoid", x))),
-  },
-  sqrt: {
-    formula: "\\mathrm{d}\\sqrt{X} = \\tfrac{1}{2} X^{\\circ -1/2} \\odot \\mathrm{d}X", source: "derived: (√t)′ = 1/(2√t) entrywise",
-    deriv: (x) => E.scale(Q.rat(1, 2), E.hpower(x, Q.rat(-1, 2))),
-  },
-  abs: { formula: "\\mathrm{d}\\lvert X \\rvert = \\operatorname{sign}(X) \\odot \\mathrm{d}X", source: "derived: |t|′ = sign t entrywise (t ≠ 0)", deriv: (x) => E.fn("sign", x) },
-  sign: { formula: "\\mathrm{d}\\operatorname{sign}(X) = 0", source: "derived: sign is locally constant (t ≠ 0)", deriv: (x) => E.zero(x.shape) },
-};
-
-const WITNESS_ARG: Record<ElemFn, string> = {
-  exp: "sum(exp(x))", log: "sum(log(x))", sin: "sum(sin(x))", cos: "sum(cos(x))", tanh: "sum(tanh(x))",
-  sigmoid: "sum(sigmoid(x))", sqrt: "sum(sqrt(x))", abs: "sum(abs(x))", sign: "sum(sign(x))",
-};
 
 export const DIFFERENTIALS: DifferentialTable = {
   num: constant("d-number", "2"),
@@ -144,11 +118,17 @@ export const DIFFERENTIALS: DifferentialTable = {
     id: "d-logdet", title: "differential of log det", source: CB("43"), formula: "\\mathrm{d}\\log\\det(X) = \\operatorname{tr}(X^{-1} \\mathrm{d}X)", witness: "logdet(A)",
     d: (e, d) => E.trace(E.mul(E.inverse(e.arg), d(e.arg))),
   }],
-  fn: (Object.keys(ELEMENTWISE) as ElemFn[]).map((name) => ({
-    id: `d-${name}`, title: `chain rule, entrywise (${name}′)`, source: ELEMENTWISE[name].source, formula: ELEMENTWISE[name].formula, witness: WITNESS_ARG[name],
-    when: (e: E.Fn) => e.name === name,
-    d: (e: E.Fn, d: (x: Expr) => Expr) => E.hadamard(ELEMENTWISE[name].deriv(e.arg), d(e.arg)),
-  })),
+  // one rule per entry of the operation table, with the entry's source, formula and witness
+  fn: FN_NAMES.map((name) => {
+    const op = OPERATIONS[name];
+    return {
+      id: `d-${name}`, title: op.kind === "elementwise" ? `chain rule, entrywise (${name}′)` : `chain rule (${name})`, ...op.rule,
+      when: (e: E.Fn) => e.name === name,
+      d: (e: E.Fn, d: (x: Expr) => Expr) => (op.kind === "elementwise"
+        ? E.hadamard(op.derivative(e.arg, E), d(e.arg))
+        : op.differential(e, d(e.arg), E)),
+    };
+  }),
   sum: [{
     id: "d-sum-entries", title: "linearity of sum", source: "derived: sum is linear", formula: "\\mathrm{d}\\operatorname{sum}(X) = \\operatorname{sum}(\\mathrm{d}X)", witness: "sum(A x)",
     d: (e, d) => E.sumAll(d(e.arg)),

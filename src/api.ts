@@ -21,6 +21,8 @@ import { toText, nameText } from "./print/text.js";
 import { GREEK } from "./syntax/greek.js";
 import { latexText } from "./print/latex-text.js";
 import { toNumpy } from "./print/numpy.js";
+import { toPythonAll } from "./print/python-backends.js";
+import { OPERATIONS, type PythonBackend } from "./core/operations.js";
 import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, checkParameterised, asPolynomialsIn, type CheckResult, type Dependent } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
@@ -116,12 +118,14 @@ export interface DifferentiateResult {
   /** For a Hessian: the gradient it differentiates. */
   readonly gradient?: Rendered;
   readonly derivative: Rendered & {
-    readonly numpy: string;
     readonly shape: string;
     /** Entrywise, Einstein summation: ∂f/∂X_{ij} = …, ∂F_{ij}/∂X_{kl} = … (absent if it cannot be written). */
     readonly index?: Rendered;
     /** The same as an np.einsum expression, when every factor has a NumPy form. */
     readonly einsum?: string;
+  } & {
+    /** Python over each backend's library and the variables: `numpy` (print/python-backends.ts). */
+    readonly [B in PythonBackend]: string;
   };
   /**
    * The result's name as a textbook writes it (∇_θ f, ∂vec(F)/∂vec(X), dF/dt, ∇²_x f),
@@ -232,7 +236,24 @@ function readDefinition(text: string, limits: Limits): Definition {
   return { name, node, source: { text, offset: 0, label }, nameSpan: { start: 0, end: eq } };
 }
 
-/** How NumPy code refers to a symbolic dimension: the shape of a symbol that has it. */
+/**
+ * The operation table's notes for the functions f uses: a convention the
+ * reader must know (relu′(0) = 0); for a column-wise function only where it
+ * is applied to a matrix.
+ */
+function operationNotes(f: Expr): string[] {
+  const out = new Set<string>();
+  E.contains(f, (e) => {
+    if (e.kind !== "fn") return false;
+    const op = OPERATIONS[e.name];
+    const matrixArg = e.arg.shape.rows !== 1 && e.arg.shape.cols !== 1;
+    if (op.note && (op.kind !== "columns" || matrixArg)) out.add(op.note);
+    return false;
+  });
+  return [...out];
+}
+
+/** How Python code refers to a symbolic dimension: the shape of a symbol that has it. */
 function dimExpressions(symbols: Iterable<Sym>): (d: Dim) => string {
   const map = new Map<Dim, string>();
   for (const s of symbols) {
@@ -408,6 +429,7 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const el = reading.elaborated;
   notes.push(...reading.notes);
   const f = el.expr;
+  notes.push(...operationNotes(expandDefinitions(f, el.definitions)));
   const budget = new Budget(deadline, limits.timeoutMs);
   const expanded = expandDefinitions(f, el.definitions);
   // a parameter that only declarations mention has nothing to size it: the convention decides, and says so
@@ -820,7 +842,7 @@ function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): Diffe
     ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
     derivative: {
       ...render(result), shape: formatShape(result.shape),
-      numpy: toNumpy(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
+      ...toPythonAll(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
       ...(options.index === false ? {} : indexFields(a)),
     },
     label,

@@ -8,6 +8,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { main, EXIT } from "../src/cli/main.js";
+import { differentiate } from "../src/api.js";
+import { CODE_FORMATS, FORMATS } from "../src/formats.js";
+import { FLAGS } from "../src/plugins/block.js";
 import { renderKatex } from "./support/pipeline.js";
 
 interface Ran {
@@ -326,5 +329,24 @@ describe("the built binary (dist/cli.js, built by `npm test`'s pretest)", () => 
     const usage = spawn(["tr(A)", "--wrt", "A", "--format", "xml"]);
     expect(usage.status).toBe(2);
     expect(usage.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the format registry (src/formats.ts)", () => {
+  it("is what --format accepts and the help lists: each format prints its own rendering", async () => {
+    const result = differentiate("tr(A^<-1>B)", { wrt: "A" });
+    const help = (await cli(["--help"])).stdout;
+    expect(new Set(FORMATS.map((f) => f.name)).size).toBe(FORMATS.length);
+    for (const format of FORMATS) {
+      const r = await cli(["tr(A^<-1>B)", "--wrt", "A", "--format", format.name]);
+      expect(r.code, format.name).toBe(EXIT.ok);
+      if (format.name !== "json" && format.name !== "index") expect(r.stdout, format.name).toBe(`${format.render(result)}\n`);
+      expect(help, format.name).toMatch(new RegExp(`^ +${format.name} +${format.summary.replace(/[()]/g, "\\$&")}$`, "m"));
+    }
+  });
+
+  it("makes each code format a block flag of the plugins", () => {
+    expect(CODE_FORMATS.map((f) => f.name)).toEqual(["numpy"]);
+    for (const f of CODE_FORMATS) expect(FLAGS).toContain(f.name);
   });
 });

@@ -76,7 +76,7 @@ function elaborateExpected(a: Analysis, text: string): Expr {
     return {
       name: s.name, rank,
       ...(sized && rank !== "scalar" ? { rows } : {}), ...(sized && rank === "matrix" ? { cols } : {}),
-      symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal),
+      symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal), probability: Boolean(s.props.probability),
     };
   });
   const analysisDims = new Set<string>();

@@ -149,6 +149,35 @@ describe("answer keys", () => {
   });
 });
 
+describe("the ML gallery (examples/ml.yaml)", () => {
+  const source = readFileSync("examples/ml.yaml", "utf8");
+  const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
+
+  it("solves every problem and verifies each against finite differences", () => {
+    expect(key.entries).toHaveLength(14);
+    for (const e of key.entries) {
+      expect(e.ok, e.problem.title).toBe(true);
+      if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);
+    }
+  });
+
+  it("gives the closed forms of issue 12", () => {
+    const answer = (title: string) => key.entries.find((e) => e.problem.title === title)!;
+    const text = (title: string) => { const e = answer(title); return e.ok ? e.result.derivative.text : e.failure.message; };
+    expect(text("Softmax regression")).toBe("((𝟏ᵀy) softmax(Wx) − y)xᵀ");
+    expect(text("Softmax regression, one-hot target")).toBe("(softmax(Wx) − y)xᵀ");
+    expect(text("Log-sum-exp")).toBe("Aᵀ softmax(Ax)");
+    expect(text("Logistic regression")).toBe("Xᵀ(σ(Xw) − y)");
+    expect(text("Two-layer network with ReLU, first layer")).toBe("2(W₂ᵀ(W₂ relu(W₁ x) − y) ⊙ heaviside(W₁ x))xᵀ");
+  });
+
+  it("the committed key is what the script generates (so it never goes stale)", () => {
+    const committed = readFileSync("examples/ml-answer-key.md", "utf8");
+    const mask = (s: string) => s.replace(/relative error [0-9.e+-]+/g, "relative error …").replace(/matdiff \d+\.\d+\.\d+/, "matdiff x");
+    expect(mask(committed)).toBe(mask(renderMarkdown(key)));
+  });
+});
+
 describe("matdiff key on the command line", () => {
   const dir = mkdtempSync(join(tmpdir(), "matdiff-key-"));
 

@@ -3,7 +3,7 @@ import {
   commutation, diffOf,
   add, det, diagMat, diagVec, diff, fn, hadamard, hpower, identity, inverse, kron, logdet, mul, neg, norm, num,
   ones, power, scale, sub, sumAll, sym, trace, transpose, vec, zero,
-  type ElemFn, type Expr, type Kind, type Mul,
+  type FnName, type Expr, type Kind, type Mul,
 } from "../src/core/expr.js";
 import { rat } from "../src/core/rational.js";
 import { SCALAR, shape } from "../src/core/shape.js";
@@ -181,7 +181,7 @@ describe("evaluate", () => {
       expect(value(logdet(A))).toBeNaN(); // det A = −2
     },
     fn: () => {
-      const cases: [ElemFn, Expr, number[]][] = [
+      const cases: [FnName, Expr, number[]][] = [
         ["exp", x, [Math.E, Math.exp(2)]],
         ["log", x, [0, Math.LN2]],
         ["sin", x, [Math.sin(1), Math.sin(2)]],

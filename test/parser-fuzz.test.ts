@@ -14,6 +14,7 @@ import type { Node } from "../src/syntax/ast.js";
 import { describe as render, formatTree, parse } from "../src/syntax/parse.js";
 import { GRADIENT_CASES } from "./cases/gradients.js";
 import { makeRng } from "../src/numeric/random.js";
+import { KNOWN_FUNCTIONS } from "../src/syntax/lexer.js";
 
 /** The numeric sampler's mulberry32 stream, so a failure is reproducible from its seed. */
 const prng = (seed: number): (() => number) => makeRng(seed).next;
@@ -23,13 +24,13 @@ const COMMANDS = [
   "\\frac", "\\dfrac", "\\left", "\\right", "\\bigl", "\\Bigr", "\\operatorname", "\\mathrm", "\\mathbf", "\\boldsymbol", "\\bm",
   "\\mathbb", "\\sigma", "\\theta", "\\Sigma", "\\top", "\\intercal", "\\cdot", "\\odot", "\\circ", "\\otimes", "\\lVert", "\\rVert",
   "\\Vert", "\\|", "\\{", "\\}", "\\,", "\\;", "\\langle", "\\rangle", "\\sqrt", "\\det", "\\log", "\\exp", "\\tr", "\\quad",
-  "\\vec", "\\lvert", "\\foo", "\\", "\\toString", "\\left.", "\\right.",
+  "\\vec", "\\lvert", "\\foo", "\\oslash", "\\arctan", "\\tanh", "\\", "\\toString", "\\left.", "\\right.",
 ];
-const WORDS = ["tr", "det", "logdet", "log", "exp", "sigmoid", "sqrt", "abs", "sign", "sum", "diag", "vec", "inv", "kron",
-  "norm", "theta", "Sigma", "trace", "sigma", "xi", "tarce", "foo"];
-const UNICODE = [..."⊙⊗∘ᵀ⁻¹²³⁰‖θΣσαΦ−·′⟨⟩₁₂", "𝟏", "😀", "\u00a0", "\uD835", "é"];
+/** Every function word (from the operation table and the lexer), Greek names and near misses. */
+const WORDS = [...KNOWN_FUNCTIONS, "theta", "Sigma", "sigma", "xi", "tarce", "foo", "softmaks"];
+const UNICODE = [..."⊙⊗∘⊘ᵀ⁻¹²³⁰‖θΣσαΦ−·′⟨⟩₁₂", "𝟏", "😀", "\u00a0", "\uD835", "é"];
 /** Fragments that make well-formed structure likely, so the fuzzer gets past the first token. */
-const FRAGMENTS = ["^T", "^{-1}", "^{-T}", "^<-1>", "^{\\circ 2}", "^{\\circ", "^{\\circ -1/2}", "^{∘", "sign(", ".^", ".*", "_2", "_F", "_{12}", "^{1/2}", "||",
+const FRAGMENTS = ["^T", "^{-1}", "^{-T}", "^<-1>", "^{\\circ 2}", "^{\\circ", "^{\\circ -1/2}", "^{∘", "sign(", ".^", ".*", "./", "max(", ", 0)", "_2", "_F", "_{12}", "^{1/2}", "||",
   "\\frac{", "}{", "\\left(", "\\right)", "\\left\\|", "\\right\\|", "1e999", ".5", "1.", "2.5e-3", "(A B)", "x^T x"];
 const PIECES = [...ASCII, ...ASCII, ...COMMANDS, ...WORDS, ...UNICODE, ...FRAGMENTS];
 

@@ -14,7 +14,8 @@ import { build, preview, type PreviewServer } from "vite";
 import MarkdownIt from "markdown-it";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import matdiffMarkdownIt from "../src/plugins/markdown-it.js";
-import { fromHash, toHash, splitList, INITIAL, type State } from "../playground/src/state.js";
+import { fromHash, toHash, splitList, EXAMPLES, INITIAL, type State } from "../playground/src/state.js";
+import { differentiate } from "../src/api.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CONFIG = join(ROOT, "playground/vite.config.ts");
@@ -29,6 +30,14 @@ describe("playground state in the URL hash", () => {
     expect(fromHash(toHash(INITIAL))).toEqual(INITIAL);
     expect(fromHash("")).toBeNull();
     expect(fromHash("#nothing=1")).toBeNull();
+  });
+
+  it("offers examples that solve and pass the numeric check", () => {
+    for (const ex of EXAMPLES) {
+      const s = { ...INITIAL, ...ex.state };
+      const r = differentiate(s.expr, { wrt: s.wrt, let: splitList(s.let), where: splitList(s.where), ...(s.hessian ? { hessian: true } : {}), check: { seed: 1 } });
+      expect(r.check?.ok, ex.label).toBe(true);
+    }
   });
 
   it("splits declarations on lines and semicolons", () => {

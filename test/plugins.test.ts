@@ -376,14 +376,14 @@ describe("the README's note-taking examples", () => {
 });
 
 describe("the engine in a browser", () => {
-  it("is under 70 KB minified and gzipped without KaTeX, and never touches process or the console", async () => {
+  // 60 KB held until this push; then the parameterisation forms and several variables (issue 11, about 7 KB),
+  // the ML vocabulary (issue 12, about 3.5 KB) and the reading of intent (issue 10) each earned their share
+  it("is under 80 KB minified and gzipped without KaTeX, and never touches process or the console", async () => {
     const out = await build({ entryPoints: [join(ROOT, "src/index.ts")], bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent" });
     const code = out.outputFiles[0]!.contents;
     const gz = gzipSync(code, { level: 9 }).length;
     console.log(`engine browser bundle: ${(code.length / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB gzipped (KaTeX not included)`);
-    // 70 KB since issue 11: the parameterisation forms (pull-back, VJP, per-component, their --steps and --check), several
-    // variables and their shared subexpressions add about 7 KB
-    expect(gz).toBeLessThan(70 * 1024);
+    expect(gz).toBeLessThan(80 * 1024);
     const text = new TextDecoder().decode(code);
     expect(text).not.toMatch(/\bprocess\.|\bconsole\.|require\(/);
   });

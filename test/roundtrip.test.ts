@@ -56,7 +56,7 @@ function reread(symbols: Iterable<Sym>, text: string, want: Shape): Expr {
     return {
       name: s.name, rank,
       ...(rank !== "scalar" ? { rows } : {}), ...(rank === "matrix" ? { cols } : {}),
-      symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal),
+      symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal), probability: Boolean(s.props.probability),
     };
   });
   return elaborate(parse(text), { text, offset: 0 }, { declarations, expectShape: want }).expr;

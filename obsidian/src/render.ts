@@ -49,7 +49,7 @@ export function renderPresentation(el: HTMLElement, p: Presentation): void {
   if (p.shapes) math(el.createEl("p", { cls: "matdiff-shapes" }), p.shapes, false);
   for (const note of [p.convention, p.layout, ...p.notes]) if (note) el.createEl("p", { cls: "matdiff-note", text: note });
   if (p.check) el.createEl("p", { cls: `matdiff-check matdiff-check-${p.check.ok ? "ok" : "failed"}`, text: p.check.text });
-  if (p.numpy !== undefined) el.createEl("pre", { cls: "matdiff-numpy" }).createEl("code", { cls: "language-python", text: p.numpy });
+  for (const c of p.code ?? []) el.createEl("pre", { cls: `matdiff-${c.name}` }).createEl("code", { cls: `language-${c.language}`, text: c.text });
 }
 
 export function renderError(el: HTMLElement, e: BlockError): void {

@@ -12,9 +12,25 @@ import type { BlockError, Problem } from "../../src/plugins/block.js";
 import { Channel } from "./engine.js";
 import { mathHtml, stepsHtml } from "../../src/plugins/html.js";
 import { present, resultLhs, type Step } from "../../src/plugins/present.js";
+import { CODE_FORMATS } from "../../src/formats.js";
 import { EXAMPLES, INITIAL, fromHash, splitList, toHash, type State } from "./state.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** A panel per code format (`#numpy` with its Copy button `#copy-numpy`, …), in the registry's order, where the page marks. */
+const codePanels = CODE_FORMATS.map((format) => {
+  const code = Object.assign(document.createElement("code"), { id: format.name });
+  const copyButton = Object.assign(document.createElement("button"), { id: `copy-${format.name}`, type: "button", textContent: "Copy" });
+  const head = Object.assign(document.createElement("div"), { className: "code-head" });
+  head.append(Object.assign(document.createElement("span"), { textContent: format.title }), copyButton);
+  const pre = document.createElement("pre");
+  pre.append(code);
+  const panel = Object.assign(document.createElement("div"), { className: "code" });
+  panel.append(head, pre);
+  return { format, code, copyButton, panel };
+});
+$<HTMLDivElement>("code-panels").replaceWith(...codePanels.map((p) => p.panel));
+
 const el = {
   expr: $<HTMLTextAreaElement>("expr"),
   wrt: $<HTMLInputElement>("wrt"),
@@ -29,7 +45,6 @@ const el = {
   notes: $<HTMLDivElement>("notes"),
   steps: $<HTMLDetailsElement>("steps"),
   stepsList: $<HTMLDivElement>("steps-list"),
-  numpy: $<HTMLElement>("numpy"),
   latex: $<HTMLElement>("latex"),
   timing: $<HTMLSpanElement>("timing"),
   answer: document.querySelector<HTMLElement>(".answer")!,
@@ -96,7 +111,7 @@ function showResult(r: DifferentiateResult, problem: Problem, html: { equation: 
     ...[p.convention, p.layout, ...p.notes].filter((n): n is string => Boolean(n)).map((n) => paragraph(n, "note")),
     ...(p.check ? [paragraph(p.check.text, p.check.ok ? "check-ok" : "check-failed")] : []),
   );
-  el.numpy.textContent = r.derivative.numpy;
+  for (const p of codePanels) p.code.textContent = p.format.render(r);
   el.latex.textContent = `${resultLhs(r)} = ${r.derivative.latex}`;
   markStale(null);
 }
@@ -272,7 +287,7 @@ function start(): void {
     b.addEventListener("click", () => { writeState({ ...INITIAL, ...ex.state }); schedule(); el.expr.focus(); });
     nav.append(b);
   }
-  $<HTMLButtonElement>("copy-numpy").addEventListener("click", (e) => void copy(el.numpy.textContent ?? "", e.currentTarget as HTMLButtonElement));
+  for (const p of codePanels) p.copyButton.addEventListener("click", () => void copy(p.code.textContent ?? "", p.copyButton));
   $<HTMLButtonElement>("copy-latex").addEventListener("click", (e) => void copy(el.latex.textContent ?? "", e.currentTarget as HTMLButtonElement));
   // the link carries the whole problem (expression, variable, let, where, options) in its hash
   $<HTMLButtonElement>("copy-link").addEventListener("click", (e) => void copy(location.href, e.currentTarget as HTMLButtonElement, "Link copied: it opens this problem with its let, where and options"));

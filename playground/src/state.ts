@@ -65,6 +65,10 @@ export const EXAMPLES: readonly Example[] = [
   { label: "det X", state: { expr: "\\det(X)", wrt: "X" } },
   { label: "(x − As)ᵀW(x − As)", state: { expr: "(x - A s)^T W (x - A s)", wrt: "s", let: "W: symmetric" } },
   { label: "σ(Wx + b)", state: { expr: "sigmoid(W x + b)", wrt: "x" } },
+  { label: "cross-entropy", state: { expr: "-y^T \\log\\operatorname{softmax}(W x)", wrt: "W" } },
+  { label: "logsumexp(Ax)", state: { expr: "\\operatorname{logsumexp}(A x)", wrt: "x" } },
+  { label: "ReLU(Wx)", state: { expr: "\\operatorname{ReLU}(W x)", wrt: "x" } },
+  { label: "softmax attention", state: { expr: "\\operatorname{softmax}(K^T q / \\sqrt{d})", wrt: "q", let: "d: scalar" } },
   { label: "X²", state: { expr: "X^2", wrt: "X" } },
   { label: "Hessian of xᵀBx", state: { expr: "x^T B x", wrt: "x", hessian: true } },
 ];

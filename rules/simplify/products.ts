@@ -98,6 +98,15 @@ function sortScalars(e: Expr, ctx: RewriteContext): Expr | null {
   return E.mul(E.num(coeff), ...sorted, ...chain);
 }
 
+const isProbability = (e: Expr) => e.kind === "sym" && e.props.probability === true;
+
+/** 𝟏ᵀy or yᵀ𝟏 of a declared probability vector y, or sum(y): each is 1. */
+const sumsToOne = (e: Expr): boolean =>
+  (e.kind === "sum" && isProbability(e.arg))
+  || (e.kind === "mul" && e.factors.length === 2 && (
+    (e.factors[0]!.kind === "ones" && isProbability(e.factors[1]!))
+    || (e.factors[0]!.kind === "transpose" && isProbability(e.factors[0]!.arg) && e.factors[1]!.kind === "ones")));
+
 export const PRODUCT_RULES: readonly RewriteRule[] = [
   {
     id: "merge-powers", source: "derived: Xᵃ Xᵇ = Xᵃ⁺ᵇ, X X⁻¹ = I", formula: "X^{a} X^{b} = X^{a+b}, \\quad X X^{-1} = I",
@@ -140,6 +149,18 @@ export const PRODUCT_RULES: readonly RewriteRule[] = [
       if (i < 0) return null;
       const flipped = chain.map((f, j) => (j === i ? E.add(...(f as E.Add).terms.map(E.neg)) : f));
       return E.mul(E.num(Q.neg(coeff)), ...scalars, ...flipped);
+    },
+  },
+  {
+    id: "probability-sums-to-one", source: "derived: a declared probability vector y has 𝟏ᵀy = Σᵢ yᵢ = 1",
+    formula: "(\\mathbf{1}^{\\top} y) A = A, \\quad \\operatorname{sum}(y) = 1", witness: "(\\mathbf{1}^T y) x", witnessLet: ["y: probability"], on: ["mul", "sum"],
+    apply: (e) => {
+      if (e.kind === "sum") return isProbability(e.arg) ? E.ONE_NUM : null;
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const i = scalars.findIndex(sumsToOne);
+      if (i < 0) return null;
+      return E.mul(E.num(coeff), ...scalars.filter((_, j) => j !== i), ...chain);
     },
   },
   {

@@ -58,11 +58,14 @@ function commonEdge(terms: readonly Expr[], side: "left" | "right"): { factor: E
     g.rests.push(E.mul(E.num(coeff), ...scalars, ...rest));
     groups.set(f.id, g);
   });
-  // only terms with the same scalar factors: (B + Bᵀ)x, but not (AᵀA/s − t BᵀB/s²)x
+  // terms with the same scalar factors, (B + Bᵀ)x, or with no divisor among them, ((𝟏ᵀy)s − y)xᵀ;
+  // but not (AᵀA/s − t BᵀB/s²)x
   const scalarsOf = (i: number) => E.splitMul(terms[i]!).scalars.map((x) => x.id).join(",");
+  const divides = (i: number) => E.splitMul(terms[i]!).scalars.some((x) => x.kind === "power" && x.exp.n < 0);
   let best: { factor: Expr; members: number[]; rests: Expr[] } | null = null;
   for (const g of groups.values()) {
-    if (g.members.length < 2 || !g.members.every((i) => scalarsOf(i) === scalarsOf(g.members[0]!))) continue;
+    const alike = g.members.every((i) => scalarsOf(i) === scalarsOf(g.members[0]!)) || !g.members.some(divides);
+    if (g.members.length < 2 || !alike) continue;
     if (!best || g.members.length > best.members.length) best = g;
   }
   return best;

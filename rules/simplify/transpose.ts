@@ -4,6 +4,7 @@
  * Cookbook (2012-11-15) §1.1 eqs. (3)–(6) and §10.2.1.
  */
 import * as E from "../../src/core/expr.js";
+import { OPERATIONS } from "../../src/core/operations.js";
 import type { RewriteRule } from "../../src/calculus/rule.js";
 import { isSymmetric } from "../../src/simplify/symmetry.js";
 
@@ -45,7 +46,7 @@ export const TRANSPOSE_RULES: readonly RewriteRule[] = [
     apply: (e) => {
       // a vector keeps its transpose outside: exp(x)ᵀ reads better than exp(xᵀ)
       if (e.kind !== "transpose" || e.shape.rows === 1 || e.shape.cols === 1) return null;
-      if (e.arg.kind === "fn") return E.fn(e.arg.name, E.transpose(e.arg.arg));
+      if (e.arg.kind === "fn" && OPERATIONS[e.arg.name].kind === "elementwise") return E.fn(e.arg.name, E.transpose(e.arg.arg));
       if (e.arg.kind === "hpower") return E.hpower(E.transpose(e.arg.arg), e.arg.exp);
       return null;
     },

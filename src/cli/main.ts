@@ -3,12 +3,12 @@
  * the library's. I/O is injected so tests drive `main` without spawning.
  */
 import { parseArgs } from "node:util";
-import { differentiate, differentiateAll, checkBasis, resultName, type DifferentiateResult, type SeveralResult } from "../api.js";
+import { differentiate, differentiateAll } from "../api.js";
+import { FORMATS, formatNamed } from "../formats.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
 import { InternalError } from "../core/expr.js";
 import { VERSION } from "../version.js";
-import { nameText } from "../print/text.js";
 
 export interface CliIO {
   readonly stdout: (text: string) => void;
@@ -20,8 +20,6 @@ export interface CliIO {
 
 export const EXIT = { ok: 0, input: 1, usage: 2, checkFailed: 3, bug: 4 } as const;
 
-const FORMATS = ["text", "latex", "json", "numpy", "index"] as const;
-type Format = (typeof FORMATS)[number];
 
 export const HELP = `matdiff ${VERSION} — matrix derivatives in closed form, checked numerically
 
@@ -36,8 +34,8 @@ Options:
   --let "NAME: SPEC"    declare a shape: scalar, vector, matrix, symmetric, posdef,
                         diagonal, or sizes "m x n" (repeatable)
   --where "NAME = EXPR" name a subexpression, e.g. --where "e = y - Phi theta" (repeatable)
-  --format FORMAT       text (default), latex, json, numpy, or index (Einstein
-                        summation and an np.einsum expression)
+  --format FORMAT       the output (default text), one of:
+${FORMATS.map((f) => `                          ${f.name.padEnd(8)}${f.summary}`).join("\n")}
   --symmetric CONV      gradient convention for a symmetric variable:
                         sym (default, (G + Gᵀ)/2) or cookbook (G + Gᵀ − G∘I)
   --hessian             second derivatives of a scalar function (the Hessian)
@@ -118,8 +116,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   if (values.help) { io.stdout(HELP); return EXIT.ok; }
   if (values.version) { io.stdout(`${VERSION}\n`); return EXIT.ok; }
 
-  const format = (values.format ?? "text") as Format;
-  if (!FORMATS.includes(format)) return usageError(io, `unknown --format '${values.format}': use ${FORMATS.join(", ")}`);
+  const format = formatNamed(values.format ?? "text");
+  if (!format) return usageError(io, `unknown --format '${values.format}': use ${FORMATS.map((f) => f.name).join(", ")}`);
   if (values.symmetric !== undefined && values.symmetric !== "sym" && values.symmetric !== "cookbook") {
     return usageError(io, `unknown --symmetric '${values.symmetric}': use sym or cookbook`);
   }
@@ -149,12 +147,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       ...(values.hessian ? { hessian: true } : {}),
       ...(values.steps ? { steps: true } : {}),
       // the entrywise form costs a little at every start: only the formats that show it compute it
-      ...(format === "json" || format === "index" ? {} : { index: false }),
+      ...(format.showsIndex ? {} : { index: false }),
     };
     // "W_1,b_1" or a repeated --wrt: every gradient from one differential
     const several = /,/.test(wrt.replace(/\{[^{}]*\}/g, ""));
     const result = several ? differentiateAll(expr, { ...options, wrt }) : differentiate(expr, { ...options, wrt });
-    io.stdout(result.kind === "several" ? formatSeveral(result, format, io.color) : formatResult(result, format, io.color));
+    io.stdout(`${result.kind === "several" ? format.renderSeveral(result, { color: io.color }) : format.render(result, { color: io.color })}\n`);
     const checks = result.kind === "several" ? result.results.flatMap((r) => (r.check ? [r.check] : [])) : result.check ? [result.check] : [];
     const inconclusive = checks.find((c) => c.inconclusive);
     const failed = checks.find((c) => !c.ok && !c.inconclusive);
@@ -169,120 +167,21 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return EXIT.ok;
   } catch (err) {
     if (err instanceof MatdiffError) {
-      io[format === "json" ? "stdout" : "stderr"](formatError(err, expr, format, io.color));
+      io[format.name === "json" ? "stdout" : "stderr"](formatError(err, expr, format.name, io.color));
       return err.code === "declaration" || err.code === "wrt" ? EXIT.usage : EXIT.input;
     }
     const e = err instanceof Error ? err : new Error(String(err));
     const message = visible(e instanceof InternalError ? e.message : `internal error (this is a bug in matdiff): ${e.message}`);
-    if (format === "json") io.stdout(`${safeJson({ ok: false, error: { code: "internal", message } })}\n`);
+    if (format.name === "json") io.stdout(`${safeJson({ ok: false, error: { code: "internal", message } })}\n`);
     io.stderr(`matdiff: ${message}\n${e.stack ?? ""}\nPlease report it with the command line that caused it.\n`);
     return EXIT.bug;
   }
 }
 
-const style = (on: boolean) => ({
-  bold: (s: string) => (on ? `\x1b[1m${s}\x1b[22m` : s),
-  dim: (s: string) => (on ? `\x1b[2m${s}\x1b[22m` : s),
-  red: (s: string) => (on ? `\x1b[31m${s}\x1b[39m` : s),
-  green: (s: string) => (on ? `\x1b[32m${s}\x1b[39m` : s),
-  yellow: (s: string) => (on ? `\x1b[33m${s}\x1b[39m` : s),
-});
+const red = (s: string, on: boolean) => (on ? `\x1b[31m${s}\x1b[39m` : s);
+const dim = (s: string, on: boolean) => (on ? `\x1b[2m${s}\x1b[22m` : s);
 
-function groupShapes(shapes: Readonly<Record<string, string>>): string {
-  const byShape = new Map<string, string[]>();
-  for (const [name, s] of Object.entries(shapes)) byShape.set(s, [...(byShape.get(s) ?? []), nameText(name)]);
-  return [...byShape].map(([s, names]) => `${names.join(", ")}: ${s}`).join("; ");
-}
-
-export function formatResult(r: DifferentiateResult, format: Format, color: boolean): string {
-  const name = r.label;
-  switch (format) {
-    case "json":
-      return `${safeJson(r, 2)}\n`;
-    case "numpy":
-      // through opaque functions: J_A is an argument (A.size × θ.size, column-major vec); or pass callables vjp_A(G)
-      return `${r.derivative.numpy}\n${r.parameterisation?.vjp ? `# or with callables ${r.parameterisation.jacobians.map((j) => `vjp_${j.numpy.slice(2)}(G) = ${j.numpy}.T @ vec(G), shaped like ${nameText(j.wrt)}`).join("; ")}:\n${r.parameterisation.vjp.numpy}\n` : ""}`;
-    case "index":
-      return `${r.derivative.index?.text ?? "(no entrywise form)"}\n${r.derivative.einsum ? `${r.derivative.einsum}\n` : ""}`;
-    case "latex":
-      if (r.derivation) return `${r.derivation.latex}\n`;
-      return `${name.applied?.latex ?? name.latex} = ${r.derivative.latex}\n`;
-    case "text": {
-      const s = style(color);
-      const lines = [
-        `${s.dim("f =")} ${r.function.text}`,
-        ...Object.entries(r.definitions ?? {}).map(([n, d]) => `${s.dim(`  where ${n} =`)} ${d.text}`),
-        ...(r.derivation ? ["", ...r.derivation.text.split("\n").slice(0, -1), s.bold(r.derivation.text.split("\n").at(-1)!), ""] : [`${s.dim(`${name.differential.text} =`)} ${r.differential.text}`]),
-        ...(r.gradient && name.gradient && !r.derivation ? [`${s.dim(`${name.gradient.text} =`)} ${r.gradient.text}`] : []),
-        ...(r.secondDifferential && name.secondDifferential && !r.derivation ? [`${s.dim(`${name.secondDifferential.text} =`)} ${r.secondDifferential.text}`] : []),
-        ...(r.parameterisation && !r.derivation ? [
-          ...r.parameterisation.pushForward.map((p) => `${s.dim("where")} ${p.text}`),
-          ...r.parameterisation.gradients.map((g) => `${s.dim(`${g.label.text} =`)} ${g.value.text}`),
-        ] : []),
-        ...(r.derivation ? [] : [`${s.bold(`${name.text} =`)} ${s.bold(r.derivative.text)}`]),
-        ...(r.parameterisation?.components ? [`${s.dim("per component:")} ${r.parameterisation.components.text}`] : []),
-        ...(r.parameterisation?.vjp ? [`${s.dim("as VJPs:")} ${name.text} = ${r.parameterisation.vjp.text}`] : []),
-        ...(r.parameterisation?.jvp ? [`${s.dim("as a JVP:")} ${r.parameterisation.jvp.text}`] : []),
-        s.dim(`layout: ${r.layout}`),
-        s.dim(`shapes: ${groupShapes(r.shapes)}`),
-      ];
-      if (r.convention) lines.push(s.dim(`convention: ${r.convention.text}`));
-      for (const note of r.notes) lines.push(s.dim(`note: ${note}`));
-      if (r.check?.inconclusive) lines.push(`check: ${s.yellow("inconclusive")}: ${r.check.detail ?? "no valid sample"}`);
-      else if (r.check) {
-        const verdict = r.check.ok ? s.green("passed") : s.red("FAILED");
-        lines.push(`check: ${verdict} (relative error ${r.check.relError.toExponential(1)} against ${checkBasis(r.check)})`);
-      }
-      return `${lines.join("\n")}\n`;
-    }
-  }
-}
-
-/** Several variables: one f, one df, then each result in the order asked. */
-export function formatSeveral(r: SeveralResult, format: Format, color: boolean): string {
-  // with shared subexpressions named, each result is written with the names: the backward pass
-  const shown = (i: number) => r.common?.results[i] ?? { ...r.results[i]!.derivative };
-  switch (format) {
-    case "json":
-      return `${safeJson(r, 2)}\n`;
-    case "numpy":
-      return [
-        ...(r.common?.definitions ?? []).map((d) => `${d.name.numpy} = ${d.numpy}\n`),
-        ...r.results.map((x, i) => `grad_${x.wrt.name.replace(/\W/g, "")} = ${shown(i).numpy}\n`),
-      ].join("");
-    case "index":
-      return r.results.map((x) => `${x.derivative.index?.text ?? "(no entrywise form)"}\n${x.derivative.einsum ? `${x.derivative.einsum}\n` : ""}`).join("");
-    case "latex":
-      return `\\begin{aligned}\n${[
-        ...(r.common?.definitions ?? []).map((d) => `${d.name.latex} &= ${d.latex}`),
-        ...r.results.map((x, i) => `${resultName(x).latex} f &= ${shown(i).latex}`),
-      ].join(" \\\\\n")}\n\\end{aligned}\n`;
-    case "text": {
-      const s = style(color);
-      const lines = [`${s.dim("f =")} ${r.function.text}`, `${s.dim("df =")} ${r.differential.text}`];
-      for (const d of r.common?.definitions ?? []) lines.push(`${s.dim(`where ${d.name.text} =`)} ${d.text}`);
-      r.results.forEach((x, i) => {
-        const name = resultName(x);
-        if (x.derivation) lines.push(...(lines.at(-1) === "" ? [] : [""]), ...x.derivation.text.split("\n"), "");
-        else lines.push(`${s.bold(`${name.text} =`)} ${s.bold(shown(i).text)}`);
-      });
-      const plain = r.results.every((x) => x.kind === "gradient" && !x.parameterisation);
-      if (plain) lines.push(s.dim("layout: each gradient has the shape of its variable: df = Σ tr(∇_X fᵀ dX)"));
-      else for (const x of r.results) lines.push(s.dim(`layout: ${x.wrt.text}: ${x.layout}`));
-      lines.push(s.dim(`shapes: ${groupShapes(r.shapes)}`));
-      for (const x of r.results) if (x.convention) lines.push(s.dim(`convention: ${x.wrt.text}: ${x.convention.text}`));
-      for (const note of r.notes) lines.push(s.dim(`note: ${note}`));
-      for (const x of r.results) {
-        if (!x.check) continue;
-        const verdict = x.check.inconclusive ? s.yellow("inconclusive") : x.check.ok ? s.green("passed") : s.red("FAILED");
-        lines.push(`check ${x.wrt.text}: ${verdict} (relative error ${x.check.relError.toExponential(1)} against ${x.check.method}, ${x.check.trials} points)`);
-      }
-      return `${lines.join("\n")}\n`;
-    }
-  }
-}
-
-export function formatError(err: MatdiffError, expr: string, format: Format, color: boolean): string {
+export function formatError(err: MatdiffError, expr: string, format: string, color: boolean): string {
   if (format === "json") {
     return `${safeJson({
       ok: false,
@@ -294,12 +193,11 @@ export function formatError(err: MatdiffError, expr: string, format: Format, col
       },
     })}\n`;
   }
-  const s = style(color);
-  const lines = [`${s.red("matdiff: error:")} ${err.message}`];
+  const lines = [`${red("matdiff: error:", color)} ${err.message}`];
   if (err.start !== undefined) {
     const text = err.source ?? expr;
     lines.push(...caretDisplay(text, err.start, err.end ?? err.start + 1).split("\n").map((l) => `  ${l}`));
   }
-  if (err.hint) lines.push(`  ${s.dim("hint:")} ${err.hint}`);
+  if (err.hint) lines.push(`  ${dim("hint:", color)} ${err.hint}`);
   return `${lines.join("\n")}\n`;
 }

@@ -13,14 +13,17 @@ import {
   type Dim, type Shape, SCALAR, shape, isScalarShape, sameShape, transposeShape, formatShape, mulDim,
 } from "./shape.js";
 
-export type ElemFn = "exp" | "log" | "sin" | "cos" | "tanh" | "sigmoid" | "sqrt" | "abs" | "sign";
-export const ELEM_FNS: readonly ElemFn[] = ["exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"];
+import { OPERATIONS, type FnName } from "./operations.js";
+
+export type { FnName } from "./operations.js";
 
 export interface SymbolProps {
   readonly symmetric?: boolean;
   /** Declared positive definite (implies symmetric); numeric checks sample such matrices. */
   readonly posdef?: boolean;
   readonly diagonal?: boolean;
+  /** Declared a probability vector: nonnegative entries that sum to 1, so 𝟏ᵀy = 1 (rules/simplify/products.ts). */
+  readonly probability?: boolean;
   /** The symbol is a function of this scalar, X(t): dX = Ẋ dt (declared "matrix(t)"). */
   readonly dependsOn?: string;
   /** The symbol is the t-derivative Ẋ of the named symbol (and depends on t itself). */
@@ -73,8 +76,8 @@ export interface Kron extends Base { readonly kind: "kron"; readonly factors: re
 export interface Trace extends Base { readonly kind: "trace"; readonly arg: Expr }
 export interface Det extends Base { readonly kind: "det"; readonly arg: Expr }
 export interface LogDet extends Base { readonly kind: "logdet"; readonly arg: Expr }
-/** Elementwise function; on a scalar it is the ordinary function. */
-export interface Fn extends Base { readonly kind: "fn"; readonly name: ElemFn; readonly arg: Expr }
+/** A function of the operation table (core/operations.ts); an elementwise one on a scalar is the ordinary function. */
+export interface Fn extends Base { readonly kind: "fn"; readonly name: FnName; readonly arg: Expr }
 /** Sum of all entries. */
 export interface SumAll extends Base { readonly kind: "sum"; readonly arg: Expr }
 /** diag(X): the vector of X's diagonal. */
@@ -174,7 +177,7 @@ export const ZERO_NUM = num(0);
 export const ONE_NUM = num(1);
 
 export function sym(name: string, s: Shape, props: SymbolProps = {}): Sym {
-  const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}|${props.dependsOn ?? ""}|${props.derivativeOf ?? ""}`
+  const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}${props.probability ? "1" : ""}|${props.dependsOn ?? ""}|${props.derivativeOf ?? ""}`
     + (props.jacobianOf ? `|J|${props.jacobianOf.of}|${props.jacobianOf.wrt}` : "");
   return intern(`sym|${name}|${dimKey(s)}|${p}`, (id) => ({ kind: "sym", id, shape: s, name, props }));
 }
@@ -513,16 +516,23 @@ export function logdet(a: Expr): Expr {
   return intern(`logdet|${a.id}`, (id) => ({ kind: "logdet", id, shape: SCALAR, arg: a }));
 }
 
-export function fn(name: ElemFn, a: Expr): Expr {
-  if (a.kind === "num") {
-    if (a.value.n === 0 && (name === "sin" || name === "tanh" || name === "sqrt" || name === "abs" || name === "sign")) return ZERO_NUM;
-    if (a.value.n === 0 && (name === "exp" || name === "cos")) return ONE_NUM;
-    if (isOne(a) && name === "log") return ZERO_NUM;
+export function fn(name: FnName, a: Expr): Expr {
+  const op = OPERATIONS[name];
+  if (op.kind === "elementwise" && isZero(a) && op.atZero !== undefined) {
+    if (op.atZero === 0) return a;
+    if (a.kind === "num") return ONE_NUM;
   }
+  if (isOne(a) && name === "log") return ZERO_NUM;
+  // log of these is one function with its own name, its own differential and its own printed form
   if (name === "log" && a.kind === "det") return logdet(a.arg);
-  if (a.kind === "zero" && (name === "sin" || name === "tanh" || name === "sqrt" || name === "abs" || name === "sign")) return a;
-  return intern(`fn|${name}|${a.id}`, (id) => ({ kind: "fn", id, shape: a.shape, name, arg: a }));
+  if (name === "log" && a.kind === "fn" && a.name === "softmax") return fn("log_softmax", a.arg);
+  if (name === "log" && a.kind === "sum" && a.arg.kind === "fn" && a.arg.name === "exp" && isVectorShape(a.arg.shape)) return fn("logsumexp", a.arg.arg);
+  if (op.kind === "reduce" && isScalarShape(a.shape)) return a; // of one number, log eᵗ = t
+  const s = op.kind === "reduce" ? SCALAR : a.shape;
+  return intern(`fn|${name}|${a.id}`, (id) => ({ kind: "fn", id, shape: s, name, arg: a }));
 }
+
+const isVectorShape = (s: Shape) => s.cols === 1 || s.rows === 1;
 
 export function sumAll(a: Expr): Expr {
   if (isScalarShape(a.shape)) return a;

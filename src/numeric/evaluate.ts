@@ -3,7 +3,8 @@
  * 1×1 matrices. Results may share storage with the environment and with each
  * other: treat them as read-only.
  */
-import type { ElemFn, Expr } from "../core/expr.js";
+import type { Expr } from "../core/expr.js";
+import { OPERATIONS } from "../core/operations.js";
 import type { Rational } from "../core/rational.js";
 import * as Q from "../core/rational.js";
 import { type Dim, formatShape } from "../core/shape.js";
@@ -171,7 +172,22 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
       const { sign, logAbs } = ev(e.arg).logAbsDet();
       return Matrix.scalar(sign > 0 ? logAbs : NaN);
     }
-    case "fn": return ev(e.arg).map(ELEM[e.name]);
+    case "fn": {
+      const op = OPERATIONS[e.name];
+      const a = ev(e.arg);
+      switch (op.kind) {
+        case "elementwise": return a.map(op.value);
+        // a row vector is one vector; a matrix is taken column by column
+        case "columns": {
+          // column-major storage: a row vector's entries, and each column's, are contiguous
+          const length = a.rows === 1 ? a.cols : a.rows;
+          const out = new Float64Array(a.data.length);
+          for (let at = 0; at < a.data.length; at += length) out.set(op.column([...a.data.subarray(at, at + length)]), at);
+          return new Matrix(a.rows, a.cols, out);
+        }
+        case "reduce": return Matrix.scalar(op.reduce([...a.data]));
+      }
+    }
     case "sum": return Matrix.scalar(ev(e.arg).sum());
     case "diag": return ev(e.arg).diag();
     case "diagm": return Matrix.diagm(ev(e.arg));
@@ -190,19 +206,6 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
     }
   }
 }
-
-const ELEM: Record<ElemFn, (x: number) => number> = {
-  exp: Math.exp,
-  log: Math.log,
-  sin: Math.sin,
-  cos: Math.cos,
-  tanh: Math.tanh,
-  // two branches so that neither overflows: e^{-x} for x ≥ 0, e^{x} for x < 0
-  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  sqrt: Math.sqrt,
-  abs: Math.abs,
-  sign: Math.sign,
-};
 
 /**
  * Real power x^(n/d). For a negative base and odd d the real root exists

@@ -5,6 +5,7 @@
  * and the order of expressions does not matter.
  */
 import { children, type Diff, type Expr, type Sym, symbolsOf } from "../core/expr.js";
+import { OPERATIONS, type Operation } from "../core/operations.js";
 import type { Dim } from "../core/shape.js";
 import { diffKey, type Env, resolveDim, splitDim } from "./evaluate.js";
 import { Matrix } from "./matrix.js";
@@ -131,7 +132,9 @@ export function sampleDims(exprs: readonly Expr[], given: Record<string, number>
   return dims;
 }
 
-/** Symbols that occur under log, sqrt or a fractional power (scalar or elementwise): they get positive entries. */
+const positiveDomain = (op: Operation) => op.kind === "elementwise" && op.domain === "positive";
+
+/** Symbols that occur under log, sqrt (a function whose domain is positive) or a fractional power (scalar or elementwise): they get positive entries. */
 export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
   const out = new Set<string>();
   const seen = new Set<string>();
@@ -140,7 +143,7 @@ export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
     if (seen.has(key)) return;
     seen.add(key);
     if (under && e.kind === "sym") out.add(e.name);
-    const needs = (e.kind === "fn" && (e.name === "log" || e.name === "sqrt"))
+    const needs = (e.kind === "fn" && positiveDomain(OPERATIONS[e.name]))
       || ((e.kind === "power" || e.kind === "hpower") && e.exp.d !== 1);
     for (const c of children(e)) visit(c, under || needs);
   };
@@ -185,6 +188,12 @@ export function sampleValue(s: Sym, rng: Rng, dims: ReadonlyMap<string, number>,
   const [r, c] = concreteShape(s, dims);
   const entry = positive ? positiveEntry : signed;
   if (r === 1 && c === 1) return Matrix.scalar(positiveEntry(rng));
+  if (s.props.probability) {
+    // positive entries scaled to sum to 1: on the simplex, where 𝟏ᵀy = 1 holds
+    const v = new Matrix(r, c).map(() => positiveEntry(rng));
+    const total = v.sum();
+    return v.map((x) => x / total);
+  }
   if (r !== c) return new Matrix(r, c).map(() => entry(rng));
   if (s.props.diagonal) {
     const d = Matrix.zeros(r, 1).map(() => (s.props.posdef ? positiveEntry(rng) : entry(rng)));

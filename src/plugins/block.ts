@@ -21,9 +21,12 @@
  */
 import { differentiate, type DifferentiateOptions, type DifferentiateResult, type Limits } from "../api.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
+import type { PythonBackend } from "../core/operations.js";
+import { PYTHON_BACKEND_NAMES } from "../print/python-backends.js";
 
-export const FLAGS = ["steps", "check", "numpy", "hessian", "cookbook"] as const;
-export type Flag = (typeof FLAGS)[number];
+/** A block's options; each code format (formats.ts) is one, `numpy`, showing the result in that language. */
+export type Flag = "steps" | "check" | "hessian" | "cookbook" | PythonBackend;
+export const FLAGS: readonly Flag[] = ["steps", "check", ...PYTHON_BACKEND_NAMES, "hessian", "cookbook"];
 
 export interface Problem {
   readonly expr: string;
@@ -47,14 +50,14 @@ export type Outcome =
   | { readonly ok: true; readonly problem: Problem; readonly result: DifferentiateResult }
   | { readonly ok: false; readonly error: BlockError };
 
-/** Options shared by both plugins; flags given here apply to every block. */
-export interface BlockOptions {
+/** Options shared by both plugins; flags given here apply to every block; `numpy: true` shows the NumPy code in every block. */
+export type BlockOptions = BlockSettings & { readonly [B in PythonBackend]?: boolean };
+
+interface BlockSettings {
   /** Show derivation steps in every block (otherwise only with `steps` in the info string). */
   readonly steps?: boolean;
   /** Check every result against finite differences (otherwise only with `check`). */
   readonly check?: boolean;
-  /** Show the NumPy code in every block (otherwise only with `numpy`). */
-  readonly numpy?: boolean;
   /** The gradient convention for symmetric variables in every block: `cookbook` is what the `cookbook` flag asks for. */
   readonly symmetric?: "sym" | "cookbook";
   /** Resource limits for each block (see the library's `DEFAULT_LIMITS`). */
@@ -153,7 +156,7 @@ export function effectiveFlags(flags: ReadonlySet<Flag>, defaults: BlockOptions 
   const out = new Set(flags);
   if (defaults.steps) out.add("steps");
   if (defaults.check) out.add("check");
-  if (defaults.numpy) out.add("numpy");
+  for (const code of PYTHON_BACKEND_NAMES) if (defaults[code]) out.add(code);
   if (defaults.symmetric === "cookbook") out.add("cookbook");
   return out;
 }

@@ -54,7 +54,7 @@ export function presentationHtml(p: Presentation, engine: KatexLike = katex): st
   if (p.shapes) out.push(`<p class="matdiff-shapes">${mathHtml(p.shapes, false, engine)}</p>`);
   for (const note of [p.convention, p.layout, ...p.notes]) if (note) out.push(`<p class="matdiff-note">${escapeHtml(note)}</p>`);
   if (p.check) out.push(`<p class="matdiff-check matdiff-check-${p.check.ok ? "ok" : "failed"}">${escapeHtml(p.check.text)}</p>`);
-  if (p.numpy !== undefined) out.push(`<pre class="matdiff-numpy"><code class="language-python">${escapeHtml(p.numpy)}</code></pre>`);
+  for (const c of p.code ?? []) out.push(`<pre class="matdiff-${c.name}"><code class="language-${c.language}">${escapeHtml(c.text)}</code></pre>`);
   return out.join("\n");
 }
 

@@ -20,7 +20,7 @@ export function presentationMarkdown(p: Presentation): string {
   if (p.shapes) out.push(inlineMath(p.shapes), "");
   for (const note of [p.convention, p.layout, ...p.notes]) if (note) out.push(mdText(note), "");
   if (p.check) out.push(mdText(p.check.text), "");
-  if (p.numpy !== undefined) out.push(...mdBlock(p.numpy, "python"), "");
+  for (const c of p.code ?? []) out.push(...mdBlock(c.text, c.language), "");
   return `${out.join("\n").trimEnd()}\n`;
 }
 

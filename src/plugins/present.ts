@@ -8,6 +8,7 @@
 import { checkBasis, type DifferentiateResult } from "../api.js";
 import { GREEK } from "../syntax/greek.js";
 import { blockWording, type Flag } from "./block.js";
+import { CODE_FORMATS } from "../formats.js";
 
 /**
  * A derivation step as the engine reports it (`result.steps` with
@@ -27,6 +28,15 @@ export interface Step {
 }
 
 /** Inline content: plain text or inline math. */
+export interface CodeBlock {
+  /** The format's name, `numpy`. */
+  readonly name: string;
+  readonly title: string;
+  /** For a code fence or highlighter: `python`. */
+  readonly language: string;
+  readonly text: string;
+}
+
 export type Inline = { readonly type: "text"; readonly value: string } | { readonly type: "math"; readonly latex: string };
 
 export interface Presentation {
@@ -46,8 +56,8 @@ export interface Presentation {
   readonly check?: { readonly ok: boolean; readonly text: string };
   /** Present when steps were asked for: the engine's steps, possibly none. */
   readonly steps?: readonly Step[];
-  /** Present when the NumPy code was asked for. */
-  readonly numpy?: string;
+  /** The result as program text, one block per code format asked for (`numpy`), in the order of the formats. */
+  readonly code?: readonly CodeBlock[];
 }
 
 /** The left-hand side of the result (∇_{A} f, \\frac{\\partial \\operatorname{vec} F}{\\partial \\operatorname{vec} X}, …): the engine's one name for it. */
@@ -142,8 +152,14 @@ export function present(r: DifferentiateResult, flags: ReadonlySet<Flag> = new S
     notes: r.notes.map((n) => `Note: ${blockWording(n)}.`),
     ...(r.check ? { check: { ok: r.check.ok, text: checkText(r.check) } } : {}),
     ...(flags.has("steps") ? { steps: steps ?? [] } : {}),
-    ...(flags.has("numpy") ? { numpy: r.derivative.numpy } : {}),
+    ...codeBlocks(r, flags),
   };
+}
+
+function codeBlocks(r: DifferentiateResult, flags: ReadonlySet<Flag>): { code?: readonly CodeBlock[] } {
+  const asked = CODE_FORMATS.filter((f) => flags.has(f.name));
+  if (asked.length === 0) return {};
+  return { code: asked.map((f) => ({ name: f.name, title: f.title, language: f.language, text: f.render(r) })) };
 }
 
 /** "numerator layout: J is n×m …" → "Numerator layout: J is n×m …."; "H is n×n …" → "Layout: H is n×n …". */

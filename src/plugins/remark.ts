@@ -87,7 +87,7 @@ export function presentationNodes(p: Presentation): UnistNode[] {
   if (p.shapes) out.push(paragraph("matdiff-shapes", [inlineMathNode(p.shapes)]));
   for (const note of [p.convention, p.layout, ...p.notes]) if (note) out.push(paragraph("matdiff-note", [text(note)]));
   if (p.check) out.push(paragraph(`matdiff-check-${p.check.ok ? "ok" : "failed"}`, [text(p.check.text)]));
-  if (p.numpy !== undefined) out.push({ type: "code", lang: "python", meta: null, value: p.numpy });
+  for (const c of p.code ?? []) out.push({ type: "code", lang: c.language, meta: null, value: c.text });
   return out;
 }
 

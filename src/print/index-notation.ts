@@ -27,6 +27,7 @@
  * deltas (δ_{pl} X_{pj} → X_{lj}) and merge equal terms. Then print.
  */
 import * as E from "../core/expr.js";
+import { OPERATIONS } from "../core/operations.js";
 import type { Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -38,7 +39,8 @@ import { simplify } from "../simplify/index.js";
 import { toText } from "./text.js";
 import { toLatex } from "./latex.js";
 import { functionLetter } from "./label.js";
-import { toNumpy } from "./numpy.js";
+import { NUMPY } from "./numpy.js";
+import { toPython, type PythonBackendSpelling } from "./python.js";
 
 export type Factor =
   /** An expression's entry; `idx` holds one index per dimension that is not 1 (rows first). */
@@ -430,8 +432,9 @@ const LATEX: Spelling = {
 /** Call forms (`σ(…)`, `tr(…)`) and plain symbols take a subscript directly; anything else is parenthesised. */
 function atomBase(e: Expr, indexed: boolean, s: Spelling): string {
   const p = s.print(e);
-  if (!indexed) return e.kind === "add" || e.kind === "logdet" ? `(${p})` : p;
-  const bare = (e.kind === "sym" && !e.name.includes("_")) || (e.kind === "commutation" && e.m === e.n) || ["fn", "diag", "vec"].includes(e.kind);
+  const operatorForm = e.kind === "logdet" || (e.kind === "fn" && OPERATIONS[e.name].operatorForm === true);
+  if (!indexed) return e.kind === "add" || operatorForm ? `(${p})` : p;
+  const bare = (e.kind === "sym" && !e.name.includes("_")) || (e.kind === "commutation" && e.m === e.n) || (["fn", "diag", "vec"].includes(e.kind) && !operatorForm);
   return bare ? p : `(${p})`;
 }
 
@@ -538,15 +541,15 @@ function isPyAtom(s: string): boolean {
  * A Jacobian or a Hessian of a matrix is reshaped to the vec layout of
  * `result` ((pq, mn), column-major), so the string computes what derivative.numpy does.
  */
-function einsumOf(form: IndexFormula, a: Analysis, dimExpr: (d: Dim) => string): string | null {
+function einsumOf(form: IndexFormula, a: Analysis, dimExpr: (d: Dim) => string, py: PythonBackendSpelling = NUMPY): string | null {
   if (form.level === "whole") return null;
   const dim = (d: Dim) => (typeof d === "number" ? String(d) : d.split("·").map((x) => (/^\d+$/.test(x) ? x : dimExpr(x))).join(" * "));
-  const py = new Map<number, string>();
+  const printed = new Map<number, string>();
   const numpy = (e: Expr) => {
-    const hit = py.get(e.id);
+    const hit = printed.get(e.id);
     if (hit !== undefined) return hit;
-    const s = toNumpy(expandDefinitions(e, a.definitions), { dimExpr: dim });
-    py.set(e.id, s);
+    const s = toPython(expandDefinitions(e, a.definitions), py, { dimExpr: dim });
+    printed.set(e.id, s);
     return s;
   };
   const out = [...form.rows, ...form.cols];
@@ -556,30 +559,30 @@ function einsumOf(form: IndexFormula, a: Analysis, dimExpr: (d: Dim) => string):
     const ops: string[] = [];
     const scalars: string[] = [];
     for (const f of t.factors) {
-      if (f.kind === "delta") { subs.push(f.a + f.b); ops.push(`np.eye(${dim(f.dim)})`); continue; }
+      if (f.kind === "delta") { subs.push(f.a + f.b); ops.push(py.eye(dim(f.dim))); continue; }
       const s = numpy(f.expr);
       if (f.idx.length === 0) scalars.push(isPyAtom(s) ? s : `(${s})`);
       else { subs.push(f.idx.join("")); ops.push(s); }
     }
     // an output index no operand carries (𝟏_{ij} = 1) ranges over ones
-    for (const x of out) if (!subs.some((s) => s.includes(x.name))) { subs.push(x.name); ops.push(`np.ones(${dim(x.dim)})`); }
+    for (const x of out) if (!subs.some((s) => s.includes(x.name))) { subs.push(x.name); ops.push(py.ones(dim(x.dim))); }
     const mag = Q.rat(Math.abs(t.coeff.n), t.coeff.d);
     const parts = [
       ...(Q.eq(mag, Q.ONE) && (scalars.length > 0 || ops.length > 0) ? [] : [mag.d === 1 ? String(mag.n) : `${mag.n} / ${mag.d}`]),
       ...scalars,
-      ...(ops.length > 0 ? [`np.einsum("${subs.join(",")}->${outSubs}", ${ops.join(", ")})`] : []),
+      ...(ops.length > 0 ? [py.einsum(`${subs.join(",")}->${outSubs}`, ops)] : []),
     ];
     return { negative: t.coeff.n < 0, s: parts.join(" * ") };
   });
   const size = (g: readonly FreeIndex[]) => (g.length === 0 ? "1" : g.map((x) => dim(x.dim)).join(" * "));
   const vecLayout = form.rows.length > 1 || form.cols.length > 1;
   if (pieces.length === 0) {
-    if (vecLayout) return `np.zeros((${size(form.rows)}, ${size(form.cols)}))`;
-    return out.length === 0 ? "0" : `np.zeros(${out.length === 1 ? dim(out[0]!.dim) : `(${out.map((x) => dim(x.dim)).join(", ")})`})`;
+    if (vecLayout) return py.zeros(`(${size(form.rows)}, ${size(form.cols)})`);
+    return out.length === 0 ? "0" : py.zeros(out.length === 1 ? dim(out[0]!.dim) : `(${out.map((x) => dim(x.dim)).join(", ")})`);
   }
   const sum = pieces.map((p, k) => (k === 0 ? (p.negative ? `-${p.s}` : p.s) : `${p.negative ? " - " : " + "}${p.s}`)).join("");
   // output axes ijkl reshaped in Fortran order: row i + j·p, column k + l·m, as in the vec-Jacobian
-  return vecLayout ? `(${sum}).reshape(${size(form.rows)}, ${size(form.cols)}, order="F")` : sum;
+  return vecLayout ? py.reshapeColumnMajor(`(${sum})`, size(form.rows), size(form.cols)) : sum;
 }
 
 // ---------------------------------------------------------------------------

@@ -6,7 +6,8 @@
  * and where juxtaposed factors need a separator.
  */
 import { match, P } from "ts-pattern";
-import { splitMul, mul, power, type ElemFn, type Expr, type Inverse, type Power, type Transpose } from "../core/expr.js";
+import { splitMul, mul, power, type Expr, type Inverse, type Power, type Transpose } from "../core/expr.js";
+import { OPERATIONS } from "../core/operations.js";
 import { isScalarShape, type Dim } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -18,8 +19,8 @@ export interface Printed {
   readonly prec: Prec;
 }
 
-/** Operations printed as a function of one argument, in the notation's own delimiters. */
-export type Applied = ElemFn | "trace" | "det" | "logdet" | "sum" | "diag" | "diagm" | "vec";
+/** Node kinds printed as a function of one argument, in the notation's own delimiters (the table's functions spell themselves). */
+export type Applied = "trace" | "det" | "logdet" | "sum" | "diag" | "diagm" | "vec";
 
 export type Postfix =
   | { readonly op: "T" | "inv" | "invT" }
@@ -53,6 +54,8 @@ export interface Notation {
   postfix(p: Postfix): string;
   /** Each entry returns ATOM for call forms `f(…)`, PREFIX for operator forms such as `\log\det(X)`. */
   readonly apply: { readonly [K in Applied]: (arg: string) => Printed };
+  /** Which of an operation's spellings (core/operations.ts) this notation prints; each is a call form, an atom. */
+  readonly functions: "text" | "latex";
   norm(arg: string, p: "2" | "F"): string;
   /** A quotient of two printed products: `\frac{a}{b}`, or `a/b` with b parenthesised unless atomic. */
   fraction(num: Printed, den: Printed): Printed;
@@ -164,7 +167,10 @@ export function makePrinter(n: Notation): (e: Expr) => string {
       .with({ kind: "hadamard" }, (h) => elementwise(h.factors, n.hadamard))
       .with({ kind: "kron" }, (k) => elementwise(k.factors, n.kron))
       .with({ kind: P.union("trace", "det", "logdet", "sum", "diag", "diagm", "vec") }, (f) => n.apply[f.kind](print(f.arg).s))
-      .with({ kind: "fn" }, (f) => n.apply[f.name](print(f.arg).s))
+      .with({ kind: "fn" }, (f) => {
+        const op = OPERATIONS[f.name];
+        return { s: op[n.functions](print(f.arg).s), prec: op.operatorForm ? Prec.PREFIX : Prec.ATOM };
+      })
       .with({ kind: "norm" }, (m) => atom(n.norm(print(m.arg).s, m.p)))
       .exhaustive();
 

@@ -63,16 +63,8 @@ const latex: Notation = {
       case "hpow": return `^{\\circ ${exponent(p.exp)}}`; // Hadamard power
     }
   },
+  functions: "latex",
   apply: {
-    exp: call("\\exp"),
-    log: call("\\log"),
-    sin: call("\\sin"),
-    cos: call("\\cos"),
-    tanh: call("\\tanh"),
-    sigmoid: call("\\sigma"),
-    sqrt: (arg) => ({ s: `\\sqrt{${arg}}`, prec: Prec.ATOM }),
-    abs: operator("abs"),
-    sign: operator("sign"),
     trace: operator("tr"),
     det: call("\\det"),
     // operator form: `\log` applies to the implicit product that follows it

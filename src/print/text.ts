@@ -90,16 +90,8 @@ const text: Notation = {
       case "hpow": return p.exp.d === 1 ? `∘${power(p.exp)}` : `∘^{${rational(p.exp)}}`;
     }
   },
+  functions: "text",
   apply: {
-    exp: call("exp"),
-    log: call("log"),
-    sin: call("sin"),
-    cos: call("cos"),
-    tanh: call("tanh"),
-    sigmoid: call("σ"),
-    sqrt: call("sqrt"),
-    abs: call("abs"),
-    sign: call("sign"),
     trace: call("tr"),
     det: call("det"),
     // operator form: `log` applies to the implicit product that follows it

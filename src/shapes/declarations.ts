@@ -19,14 +19,16 @@ export interface Declaration {
   readonly symmetric?: boolean;
   readonly posdef?: boolean;
   readonly diagonal?: boolean;
+  /** "probability": a vector of nonnegative entries that sum to 1 (a one-hot label, a distribution), so 𝟏ᵀy = 1. */
+  readonly probability?: boolean;
   /** "matrix(t)": the symbol is a function of the scalar t, X(t), with derivative Ẋ. */
   readonly dependsOn?: string;
 }
 
-const WORDS = ["scalar", "vector", "matrix", "square", "symmetric", "posdef", "diagonal"] as const;
+const WORDS = ["scalar", "vector", "matrix", "square", "symmetric", "posdef", "diagonal", "probability"] as const;
 const ALIASES: Record<string, (typeof WORDS)[number]> = {
   sym: "symmetric", spd: "posdef", pd: "posdef", "positive-definite": "posdef", "positive definite": "posdef",
-  diag: "diagonal", real: "scalar", number: "scalar",
+  diag: "diagonal", real: "scalar", number: "scalar", simplex: "probability", distribution: "probability", onehot: "probability", "one-hot": "probability",
 };
 
 /** Sizes are numbers or short names (n, m, n1, N_2); a longer word is a misspelt SPEC word. */
@@ -77,7 +79,7 @@ export function parseDeclaration(text: string, canonicalName: (raw: string) => s
   const square = flags.has("square") || symmetric || flags.has("diagonal");
   let rank: Rank;
   if (flags.has("scalar")) rank = "scalar";
-  else if (flags.has("vector")) rank = "vector";
+  else if (flags.has("vector") || flags.has("probability")) rank = "vector";
   else if (flags.has("matrix") || square || sizes.length === 2) rank = "matrix";
   else if (sizes.length === 1) rank = "vector";
   else rank = fail("cannot tell the shape", "SPEC is scalar, vector, matrix, symmetric, posdef, diagonal, or sizes like m x n");
@@ -93,6 +95,7 @@ export function parseDeclaration(text: string, canonicalName: (raw: string) => s
   return {
     name, rank, ...(rows !== undefined ? { rows } : {}), ...(cols !== undefined ? { cols } : {}),
     square, symmetric, posdef: flags.has("posdef"), diagonal: flags.has("diagonal"),
+    ...(flags.has("probability") ? { probability: true } : {}),
     ...(dependsOn ? { dependsOn } : {}),
   };
 }

@@ -8,7 +8,8 @@
 import type { Node, Span } from "../syntax/ast.js";
 import { GREEK } from "../syntax/greek.js";
 import * as E from "../core/expr.js";
-import type { Expr, Sym, ElemFn } from "../core/expr.js";
+import type { Expr, Sym } from "../core/expr.js";
+import { OPERATIONS } from "../core/operations.js";
 import { shape as mkShape, type Shape } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import { MatdiffError, lineCol } from "../errors.js";
@@ -59,7 +60,7 @@ export interface Elaborated {
   readonly symbols: ReadonlyMap<string, Sym>;
   /** --where definitions: symbol name → its body. */
   readonly definitions: ReadonlyMap<string, Expr>;
-  /** How the input was read where it could surprise: a number broadcast, log of a matrix taken entrywise, ‖x‖₁. */
+  /** How the input was read where it could surprise: a number broadcast, log of a matrix taken entrywise, ‖x‖₁, x / y of vectors entrywise. */
   readonly notes: readonly string[];
 }
 
@@ -166,8 +167,6 @@ const MATRIX_FUNCTION_NAMESAKE: Readonly<Record<string, string>> = {
   log: "logarithm (for log det X write logdet(X))", exp: "exponential", sqrt: "square root",
 };
 
-const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"]);
-
 export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}): Elaborated {
   const dims = new DimContext<{ readonly node: Node; readonly src: SourceText }>();
   const infos = new Map<Node, Info>();
@@ -177,6 +176,9 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const maxPower = opts.maxPower ?? DEFAULT_MAX_POWER;
   const inProgress = new Set<string>();
   const diagIsMatrix = new Set<Node>();
+  /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
+  const entrywiseDivisions = new Set<Node>();
+  const divisionNotes: string[] = [];
   /** `|X|` of a matrix: its determinant. */
   const barsIsDet = new Set<Node>();
   /** Numbers added to a vector or matrix, NumPy style: the literal, the sum it is in, the shape it spreads to. */
@@ -210,6 +212,14 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     while (i < right.span.start + src.offset && /\s/.test(text[i]!)) i++;
     return i - src.offset;
   };
+
+  /** max(x, 0) and max(0, x) are relu(x), entrywise; other maxima have no derivative matdiff can write. */
+  function reluArgument(n: Extract<Node, { type: "call" }>, src: SourceText): Node {
+    const [a, b] = n.args;
+    if (b && isLiteralZero(b)) return a!;
+    if (a && b && isLiteralZero(a)) return b;
+    return fail(src, "unsupported", `max(a, b) is supported only as max(x, 0), the ReLU, at ${where(src, n.span.start)}`, n.span, "write relu(x) for max(x, 0)");
+  }
 
   function symbolInfo(name: string, span: Span, src: SourceText): SymbolInfo {
     const found = symbols.get(name);
@@ -328,15 +338,23 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "/":
             // a literal 0 has the shape it is given, so test for it before the shapes
             if (isLiteralZero(n.right)) fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
+            // a vector by a vector of its size is entrywise, as NumPy reads x / y; a scalar by a vector is not
+            // (‖r‖²/n means n is a number), nor a matrix by a matrix (A/B may mean A B⁻¹), nor a divisor that
+            // may still be a scalar (x / t, 𝟏ᵀexp(x))
+            if (certainlyNotScalar(l) && certainlyNotScalar(r) && (dims.isOne(r.cols) || dims.isOne(r.rows)) && dims.unifyShapes(l, r)) {
+              entrywiseDivisions.add(n);
+              return l;
+            }
             // a divisor whose sizes are still open (𝟏ᵀexp(x)) is the scalar division needs
             if (!dims.isScalar(r) && (certainlyNotScalar(r) || !dims.unifyShapes(r, SCALAR_T))) {
               fail(src, "shape", `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar, at ${where(src, at)}`, n.right.span, "multiply by an inverse instead, e.g. A B^{-1}");
             }
             return l;
-          case "hadamard":
+          case "hadamard": case "hdivide":
+            if (isLiteralZero(n.right) && n.op === "hdivide") fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
             if (dims.isScalar(l)) return r;
             if (dims.isScalar(r)) return l;
-            if (!dims.unifyShapes(l, r)) mismatch("⊙");
+            if (!dims.unifyShapes(l, r)) mismatch(n.op === "hadamard" ? "⊙" : "⊘");
             return l;
           case "kron":
             return { rows: { k: "prod", parts: [l.rows, r.rows] }, cols: { k: "prod", parts: [l.cols, r.cols] } };
@@ -382,6 +400,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         const expectArgs = (k: number) => {
           if (n.args.length !== k) fail(src, "shape", `${n.fn} takes ${k} argument${k === 1 ? "" : "s"}, not ${n.args.length}`, n.span);
         };
+        if (n.fn === "max") return infer(reluArgument(n, src), src).shape;
         expectArgs(1);
         const arg = n.args[0]!;
         const a = infer(arg, src).shape;
@@ -402,14 +421,20 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             // so (B ⊗ A)vec(X) pairs B's columns with X's columns: vec(AXBᵀ) = (B ⊗ A)vec(X)
             return { rows: { k: "prod", parts: [a.cols, a.rows] }, cols: ONE_T };
           default:
-            if (ELEMENTWISE.has(n.fn)) {
-              // e^{A} of a matrix is the matrix exponential in every text; exp(A) is NumPy's entrywise one
-              if (dims.isRigid(a.rows) && dims.isRigid(a.cols) && n.fn === "exp" && !snippet(src, n.nameSpan).includes("exp")) {
-                fail(src, "unsupported", `${snippet(src, n.span)} of a matrix is the matrix exponential: not supported`, n.span, "for the entrywise exponential write exp(·)");
-              }
-              // a note in pass 2 if the argument turns out a square matrix
-              if (n.fn in MATRIX_FUNCTION_NAMESAKE) entrywiseOfMatrix.push({ call: n, shape: a, src });
-              return a;
+            switch (OPERATIONS[n.fn].kind) {
+              case "elementwise":
+                // e^{A} of a matrix is the matrix exponential in every text; exp(A) is NumPy's entrywise one
+                if (dims.isRigid(a.rows) && dims.isRigid(a.cols) && n.fn === "exp" && !snippet(src, n.nameSpan).includes("exp")) {
+                  fail(src, "unsupported", `${snippet(src, n.span)} of a matrix is the matrix exponential: not supported`, n.span, "for the entrywise exponential write exp(·)");
+                }
+                // a note in pass 2 if the argument turns out a square matrix
+                if (n.fn in MATRIX_FUNCTION_NAMESAKE) entrywiseOfMatrix.push({ call: n, shape: a, src });
+                return a;
+              case "columns": return a;
+              case "reduce":
+                if (dims.isScalar(a) || dims.isOne(a.rows) || dims.unify(a.cols, ONE_T)) return SCALAR_T;
+                return fail(src, "shape", `${n.fn} takes a vector, but ${snippet(src, arg.span)} is the ${show(a)} matrix at ${where(src, n.span.start)}`, n.span,
+                  `for all its entries write ${n.fn}(vec(${snippet(src, arg.span)}))`);
             }
         }
         break;
@@ -502,6 +527,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       const symmetric = d?.symmetric || (body !== null && isSymmetric(body));
       s = E.sym(name, toShape(info.shape), {
         ...(symmetric ? { symmetric: true } : {}), ...(d?.posdef ? { posdef: true } : {}), ...(d?.diagonal ? { diagonal: true } : {}),
+        ...(d?.probability ? { probability: true } : {}),
         ...(d?.dependsOn ? { dependsOn: d.dependsOn } : {}),
       });
       syms.set(name, s);
@@ -542,9 +568,17 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "+": return E.add(l, r);
           case "-": return E.sub(l, r);
           case "*": return E.mul(l, r);
-          case "/":
+          case "/": case "hdivide":
             // a divisor that folds to 0, like (1 − 1) or 0², is caught here; literal 0 during inference
             if (E.isZero(r)) fail(info!.src, "number", `division by zero: ${snippet(info!.src, n.right.span)} is 0`, n.right.span);
+            if (n.op === "hdivide" || entrywiseDivisions.has(n)) {
+              if (entrywiseDivisions.has(n)) {
+                const [x, y] = [snippet(info!.src, n.left.span), snippet(info!.src, n.right.span)];
+                const declare = n.right.type === "ident" ? ` with --let "${n.right.name}: scalar"` : "";
+                divisionNotes.push(`${snippet(info!.src, n.span)} divides entrywise, ${x} ./ ${y}, as in NumPy; to divide by a number, declare ${y} a scalar${declare}`);
+              }
+              return E.hadamard(l, E.hpower(r, -1));
+            }
             return E.mul(l, reciprocal(r));
           case "hadamard": return E.hadamard(l, r);
           case "kron": return E.kron(l, r);
@@ -567,6 +601,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         break;
       }
       case "call": {
+        if (n.fn === "max") return E.fn("relu", build(reluArgument(n, info!.src)));
         const a = build(n.args[0]!);
         switch (n.fn) {
           case "tr": return E.trace(a);
@@ -575,7 +610,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "sum": return E.sumAll(a);
           case "diag": return diagIsMatrix.has(n) ? E.diagMat(a) : E.diagVec(a);
           case "vec": return E.vec(a);
-          default: return E.fn(n.fn as ElemFn, a);
+          default: return E.fn(n.fn, a);
         }
       }
       case "bars": {
@@ -624,6 +659,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     for (const { node, src } of oneNorms) {
       notes.push(`${snippet(src, node.span)} is the 1-norm sum(|·|): its gradient sign(·) holds where no entry is 0 (there, sign(0) = 0 gives a subgradient)`);
     }
+    notes.push(...divisionNotes);
     return notes;
   }
 }

@@ -6,6 +6,7 @@
  */
 import * as E from "../core/expr.js";
 import type { Expr } from "../core/expr.js";
+import { OPERATIONS } from "../core/operations.js";
 
 const cache = new Map<number, Expr>();
 
@@ -31,7 +32,7 @@ function computeTransposed(e: Expr): Expr {
     case "power": return E.power(transposed(e.arg), e.exp);
     case "hadamard": return E.hadamard(...e.factors.map(transposed));
     case "kron": return E.kron(...e.factors.map(transposed));
-    case "fn": return E.fn(e.name, transposed(e.arg));
+    case "fn": return OPERATIONS[e.name].kind === "elementwise" ? E.fn(e.name, transposed(e.arg)) : E.transpose(e);
     case "hpower": return E.hpower(transposed(e.arg), e.exp);
     default: return E.transpose(e);
   }

@@ -4,6 +4,7 @@
  * source spans so later stages can point at the offending text. Shapes are
  * not known here; `elaborate` turns this tree into core expressions.
  */
+import type { FnName } from "../core/operations.js";
 
 /** Half-open character range [start, end) into the input string. */
 export interface Span {
@@ -17,16 +18,17 @@ export interface Span {
  * the same nodes as `A^{-1}`, `A ⊗ B`, `‖x‖` and `a / b`, so every spelling
  * gives one tree. `diag` is both directions; shapes decide which.
  */
-export type FunctionName =
-  | "tr" | "det" | "logdet"
-  | "log" | "exp" | "sin" | "cos" | "tanh" | "sigmoid" | "sqrt" | "abs" | "sign"
-  | "sum" | "diag" | "vec";
+export type FunctionName = StructuralFunction | FnName;
+
+/** Functions with a node kind of their own; the rest are entries of the operation table (core/operations.ts). */
+export type StructuralFunction = "tr" | "det" | "logdet" | "sum" | "diag" | "vec" | "max";
 
 export type BinaryOp =
   | "+" | "-"
   | "*"        // matrix product: juxtaposition, `*`, `\cdot`
   | "/"        // division by a scalar: `/`, `\frac`
   | "hadamard" // `.*`, `\odot`, `∘`, `\circ`
+  | "hdivide"  // `./`, `\oslash`, `⊘`: entrywise division (also `/` between vectors, as NumPy reads it)
   | "kron";    // `\otimes`, `⊗`
 
 export type PostfixOp =

@@ -8,16 +8,17 @@
  */
 import moo from "moo";
 import type { FunctionName } from "./ast.js";
+import { FN_NAMES, OPERATIONS } from "../core/operations.js";
 import { GREEK, GREEK_BY_UNICODE } from "./greek.js";
 import { MatdiffError, lineCol } from "../errors.js";
 
 export type TokenType =
   | "num" | "ident" | "ones"
   | "fncall" | "fnop"           // a function name followed / not followed by `(`
-  | "invfn" | "kronfn" | "normfn" | "frac" | "sqrtcmd"
+  | "invfn" | "kronfn" | "normfn" | "maxfn" | "frac" | "sqrtcmd"
   | "lparen" | "rparen" | "lbrack" | "rbrack" | "lbrace" | "rbrace"
   | "bar" | "lnorm" | "rnorm" | "langle" | "rangle" | "comma"
-  | "plus" | "minus" | "times" | "slash" | "hadamard" | "kronop"
+  | "plus" | "minus" | "times" | "slash" | "hadamard" | "hdivide" | "kronop"
   | "caret" | "dotcaret" | "prime" | "sup" | "lt" | "gt"
   | "tee"                      // transpose after `^`: `T`, `\top`, `\intercal` (T elsewhere is a name)
   | "vbar" | "lvert" | "rvert" // `|x|`, `\lvert X \rvert`: abs of a scalar or vector, det of a matrix
@@ -46,18 +47,27 @@ export const CLOSERS: ReadonlySet<TokenType> = new Set(Object.values(OPENERS));
 
 /** Words that name functions, in any of their ASCII or `\operatorname{}` spellings. */
 export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = {
-  tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet", log: "log", ln: "log",
-  exp: "exp", sin: "sin", cos: "cos", tanh: "tanh", sigmoid: "sigmoid", sqrt: "sqrt",
-  abs: "abs", sign: "sign", sum: "sum", diag: "diag", vec: "vec",
+  tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet",
+  ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].words.map((w): [string, FunctionName] => [w, name]))),
+  sum: "sum", diag: "diag", vec: "vec",
 };
+/** `\operatorname{H}`: names that are a function only inside \operatorname (a bare H is a matrix). */
+const OPERATOR_NAMES: Readonly<Record<string, FunctionName>> = Object.fromEntries(
+  FN_NAMES.flatMap((name) => (OPERATIONS[name].operatornames ?? []).map((w): [string, FunctionName] => [w, name])),
+);
+/** Function words with a digit or an underscore (`log1p`, `log_softmax`), which a letter run cannot hold: the lexer reads them whole. */
+const COMPOUND_WORDS: readonly string[] = Object.keys(FUNCTION_WORDS).filter((w) => !/^[A-Za-z]+$/.test(w)).sort((a, b) => b.length - a.length);
+
 /** Function spellings that parse to other nodes (ast.ts): always written with parentheses. */
-const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron: "kronfn", norm: "normfn" };
+const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron: "kronfn", norm: "normfn", max: "maxfn" };
 /** `\tr` and `\Tr` are not LaTeX, but are the usual macro names. */
 const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
-  det: "det", log: "log", ln: "log", exp: "exp", sin: "sin", cos: "cos", tanh: "tanh", tr: "tr", Tr: "tr",
+  det: "det",
+  ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].commands.map((c): [string, FunctionName] => [c, name]))),
+  tr: "tr", Tr: "tr",
 };
 const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
-  cdot: "times", odot: "hadamard", circ: "hadamard", otimes: "kronop", top: "tee", intercal: "tee",
+  cdot: "times", odot: "hadamard", circ: "hadamard", oslash: "hdivide", otimes: "kronop", top: "tee", intercal: "tee",
   langle: "langle", rangle: "rangle", lVert: "lnorm", rVert: "rnorm", Vert: "bar",
   frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "lvert", rvert: "rvert", vert: "vbar",
 };
@@ -98,6 +108,7 @@ export const MAX_SUBSCRIPT = 32;
 const raw = moo.compile({
   ws: { match: /\s+/, lineBreaks: true },
   num: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
+  ...(COMPOUND_WORDS.length ? { fnword: new RegExp(COMPOUND_WORDS.join("|")) } : {}),
   word: /[A-Za-z]+/,
   cmd: /\\[A-Za-z]+/,
   cmdsym: /\\[^A-Za-z]/,
@@ -106,13 +117,14 @@ const raw = moo.compile({
   subdigits: /[₀₁₂₃₄₅₆₇₈₉]+/,
   ones: "𝟏",
   dotstar: ".*",
+  dotslash: "./",
   dotcaret: ".^",
   dot: ".",
   dbar: ["||", "‖"],
   bar1: "|",
   lparen: "(", rparen: ")", lbrack: "[", rbrack: "]", lbrace: "{", rbrace: "}",
   plus: "+", minus: ["-", "−"], times: ["*", "·"], slash: "/",
-  hadamard: ["⊙", "∘"], kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
+  hadamard: ["⊙", "∘"], hdivide: "⊘", kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
   lt: "<", gt: ">", comma: ",", tilde: "~", langle: "⟨", rangle: "⟩",
   error: moo.error,
 });
@@ -290,6 +302,7 @@ export function tokenize(input: string): Token[] {
     switch (t.type) {
       case "num": push(make("num", t.text, t.offset, t.end)); break;
       case "word": word(t, i + 1); break;
+      case "fnword": push(make("fnop", FUNCTION_WORDS[t.text]!, t.offset, t.end)); break;
       case "greek": push(greek(GREEK_BY_UNICODE.get(t.text)!, t.offset, t.end, i + 1)); break;
       case "ones": push(make("ones", "", t.offset, t.end)); break;
       case "sup": push(make("sup", [...t.text].map((c) => SUPERSCRIPT[c]).join(""), t.offset, t.end)); break;
@@ -309,6 +322,7 @@ export function tokenize(input: string): Token[] {
       case "bar1": push(make("vbar", "", t.offset, t.end)); break;
       case "dot": push(make("stray", "", t.offset, t.end)); break;
       case "dotstar": push(make("hadamard", "", t.offset, t.end)); break;
+      case "dotslash": push(make("hdivide", "", t.offset, t.end)); break;
       default: push(make(t.type as TokenType, "", t.offset, t.end));
     }
   }
@@ -365,10 +379,10 @@ export function tokenize(input: string): Token[] {
     if (symbol) { push(make(symbol, "", t.offset, t.end)); return i; }
     if (NAME_COMMANDS.has(name)) {
       const [open, w, close] = [r[i + 1], r[i + 2], r[i + 3]];
-      const braced = open?.type === "lbrace" && w?.type === "word" && close?.type === "rbrace";
+      const braced = open?.type === "lbrace" && (w?.type === "word" || w?.type === "fnword") && close?.type === "rbrace";
       if (braced && !(name === "mathrm" && w.text.length === 1)) {
         const special = lookup(SPECIAL_WORDS, w.text);
-        const known = lookup(FUNCTION_WORDS, w.text);
+        const known = lookup(FUNCTION_WORDS, w.text) ?? (name === "operatorname" ? lookup(OPERATOR_NAMES, w.text) : undefined);
         if (special) push(make(special, w.text, t.offset, close.end));
         else if (known) push(make("fnop", known, t.offset, close.end));
         else throw unknownFunction(w.text, w.offset, w.end);
@@ -494,9 +508,9 @@ export class TokenLexer {
 }
 
 const TOKEN_TYPES: ReadonlySet<string> = new Set<TokenType>([
-  "num", "ident", "ones", "fncall", "fnop", "invfn", "kronfn", "normfn", "frac", "sqrtcmd",
+  "num", "ident", "ones", "fncall", "fnop", "invfn", "kronfn", "normfn", "maxfn", "frac", "sqrtcmd",
   "lparen", "rparen", "lbrack", "rbrack", "lbrace", "rbrace", "bar", "lnorm", "rnorm", "langle", "rangle", "comma",
-  "plus", "minus", "times", "slash", "hadamard", "kronop", "caret", "dotcaret", "prime", "sup", "lt", "gt",
+  "plus", "minus", "times", "slash", "hadamard", "hdivide", "kronop", "caret", "dotcaret", "prime", "sup", "lt", "gt",
   "tee", "sub", "normsub", "stray", "vbar", "lvert", "rvert", "expbase",
 ]);
 

@@ -5,7 +5,7 @@
  * reading (STYLE.md habit 5).
  */
 import nearley from "nearley";
-import type { Node } from "./ast.js";
+import type { BinaryOp, Node } from "./ast.js";
 import grammar from "./grammar.generated.js";
 import { CLOSERS, OPENERS, TokenLexer, spanOf, tokenize, type Token, type TokenType } from "./lexer.js";
 import { MatdiffError, lineCol } from "../errors.js";
@@ -156,7 +156,7 @@ const at = (input: string, offset: number): string => {
   return `${line}:${col}`;
 };
 
-const SYMBOL: Readonly<Record<string, string>> = { hadamard: "⊙", kron: "⊗" };
+const SYMBOL: Readonly<Record<BinaryOp, string>> = { "+": "+", "-": "-", "*": "*", "/": "/", hadamard: "⊙", hdivide: "⊘", kron: "⊗" };
 
 /** The tree as an S-expression without spans: `(* A (T B))`. Implicit and explicit products print alike. */
 export function formatTree(n: Node): string {
@@ -164,7 +164,7 @@ export function formatTree(n: Node): string {
     case "number": return n.text;
     case "ident": return n.name;
     case "ones": return "ones";
-    case "binary": return `(${SYMBOL[n.op] ?? n.op} ${formatTree(n.left)} ${formatTree(n.right)})`;
+    case "binary": return `(${SYMBOL[n.op]} ${formatTree(n.left)} ${formatTree(n.right)})`;
     case "neg": return `(neg ${formatTree(n.arg)})`;
     case "postfix":
       return `(${n.op} ${formatTree(n.arg)}${n.exponent === undefined ? "" : ` ${n.exponent}`})`;
@@ -183,7 +183,7 @@ export function describe(n: Node): string {
     case "ident": return n.name;
     case "ones": return "𝟏";
     case "binary": {
-      const op = n.implicit ? " " : ` ${SYMBOL[n.op] ?? n.op} `;
+      const op = n.implicit ? " " : ` ${SYMBOL[n.op]} `;
       return `${wrap(n.left)}${op}${wrap(n.right)}`;
     }
     case "neg": return `-${wrap(n.arg)}`;

@@ -190,7 +190,7 @@ export const HESSIAN_CASES: HessianCase[] = [
     source: "derived: log-sum-exp, ∇² = diag(p) − ppᵀ with p = softmax(x) = exp(x)/sum(exp(x)) (Boyd & Vandenberghe §3.1.5)",
     expr: "log(sum(exp(x)))",
     wrt: "x",
-    expected: "diag(exp(x))/sum(exp(x)) - exp(x) exp(x)^T/sum(exp(x))^2",
+    expected: "diag(softmax(x)) - softmax(x) softmax(x)^T",
   },
   {
     id: "h-sum-sigmoid",

@@ -33,6 +33,7 @@
  * its precedence so that brackets appear exactly where the grammar needs them.
  */
 import fc from "fast-check";
+import { OPERATIONS, type FnName } from "../../src/core/operations.js";
 
 // ---------------------------------------------------------------------------
 // Problems
@@ -183,10 +184,26 @@ const KRONS = ["\\otimes", "⊗", "kron"] as const;
 const TRACES = ["tr", "Tr", "trace", "\\operatorname{tr}", "\\mathrm{tr}", "\\operatorname{tr}op", "\\tr"] as const;
 const DETS = ["det", "\\det", "\\detop"] as const;
 const LOGDETS = ["logdet", "\\log\\det", "\\ln\\det", "log det"] as const;
-const ELEMENTWISE: Readonly<Record<string, readonly string[]>> = {
-  exp: ["exp", "\\exp"], sin: ["sin", "\\sin"], cos: ["cos", "\\cos"], tanh: ["tanh", "\\tanh"],
-  sigmoid: ["sigmoid", "\\sigma"], log: ["log", "ln", "\\log", "\\ln"], sqrt: ["sqrt", "\\sqrt"],
-};
+/**
+ * The functions of the operation table each generator applies, by what their
+ * argument may be: any real number with values of moderate size, or only a
+ * positive one (log, sqrt); exp takes only the bounded ones.
+ */
+const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "softplus", "arctan"];
+const BOUNDED_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "arctan"];
+const POSITIVE_FUNCTIONS: readonly FnName[] = ["log", "sqrt", "log1p"];
+/** Of a bounded argument only, as exp: they grow as fast. */
+const GROWING_FUNCTIONS: readonly FnName[] = ["sinh", "cosh", "expm1"];
+/** Of a vector or matrix, keeping its shape, not entrywise: a vector, a row and each column of a matrix. */
+const VECTOR_FUNCTIONS: readonly FnName[] = ["softmax", "log_softmax"];
+// tan (poles near the sampled values), relu and heaviside (kinks, where finite differences disagree
+// with the one-sided convention at 0) are in the round trips of test/support/random-expr.ts instead
+
+/** Every spelling of a function of the operation table; σ and √ are the lexer's own tokens. */
+const spellingsOf = (name: FnName): readonly string[] => [
+  ...OPERATIONS[name].words, ...OPERATIONS[name].commands.map((c) => `\\${c}`),
+  ...(name === "sigmoid" ? ["\\sigma"] : name === "sqrt" ? ["\\sqrt"] : []),
+];
 const ONES = ["𝟏", "\\mathbf{1}"] as const;
 
 function transposeOf(a: Term, i: number, br = 0): Term { return postfixOf(a, TRANSPOSES[i % TRANSPOSES.length]!, br); }
@@ -212,8 +229,8 @@ function logdetOf(a: Term, i: number): Term {
   const s = LOGDETS[i % LOGDETS.length]!;
   return s === "logdet" ? callOf(s, a) : term(`${s}(${a.text})`, P.prod, [a], { open: true, run: false });
 }
-function fnOf(name: string, a: Term, i: number): Term {
-  const spellings = ELEMENTWISE[name]!;
+function fnOf(name: FnName, a: Term, i: number): Term {
+  const spellings = spellingsOf(name);
   const s = spellings[i % spellings.length]!;
   return s === "\\sqrt" ? term(`\\sqrt{${a.text}}`, P.atom, [a]) : callOf(s, a);
 }
@@ -295,7 +312,7 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
       const leaf = k === "KV" ? leafOf("N", plain).map((a) => callOf("vec", a)) : leafOf(k, plain);
       return fc.oneof(depth,
         leaf,
-        fc.tuple(pickOf(["sin", "cos", "tanh", "sigmoid"] as const), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(pickOf(BOUNDED_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
         fc.tuple(leaf, spell).map(([a, i]) => (i % 2 ? negOf(a) : coefficientOf("\\frac{1}{2}", a))),
       );
     };
@@ -305,9 +322,11 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
       fc.tuple(g(k), g(k), spell).map(([a, b, i]) => elemOf(a, b, HADAMARDS[i % HADAMARDS.length]!, i >> 2)),
       fc.tuple(g(k), pickOf(["2", "3"] as const), spell).map(([a, p, i]) => hpowOf(a, p, i)),
       fc.tuple(g(pos), pickOf(["-1", "1/2", "-1/2", "3/2"] as const), spell).map(([a, p, i]) => hpowOf(a, p, i)),
-      fc.tuple(pickOf(["sin", "cos", "tanh", "sigmoid"] as const), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
+      fc.tuple(pickOf(REAL_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
+      fc.tuple(pickOf(VECTOR_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
+      fc.tuple(pickOf(GROWING_FUNCTIONS), bounded(k as "N" | "V" | "M"), spell).map(([f, a, i]) => fnOf(f, a, i)),
       expOf(k as "N" | "V" | "M"),
-      fc.tuple(pickOf(["log", "sqrt"] as const), g(pos), spell).map(([f, a, i]) => fnOf(f, a, i)),
+      fc.tuple(pickOf(POSITIVE_FUNCTIONS), g(pos), spell).map(([f, a, i]) => fnOf(f, a, i)),
     ];
     /** Entrywise positive terms of a non-scalar kind. */
     const positive = (k: "N" | "V" | "M", leaf: fc.Arbitrary<Term>): fc.Arbitrary<Term> => fc.oneof(depth,
@@ -336,9 +355,11 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
         fc.tuple(fc.oneof(
           fc.tuple(g("V"), g("V")), fc.tuple(g("N"), g("N")), fc.tuple(g("M"), g("M")),
         ), spell).map(([[a, b], i]) => innerOf(a, b, i)),
-        fc.tuple(pickOf(["sin", "cos", "tanh", "sigmoid"] as const), g("s"), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(pickOf(REAL_FUNCTIONS), g("s"), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(pickOf(GROWING_FUNCTIONS), bounded("s"), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(g("V"), spell).map(([a, i]) => fnOf(i % 2 ? "logsumexp" : "log", i % 2 ? a : callOf("sum", fnOf("exp", a, i)), i)),
         expOf("s"),
-        fc.tuple(pickOf(["log", "sqrt"] as const), g("posS"), spell).map(([f, a, i]) => fnOf(f, a, i)),
+        fc.tuple(pickOf(POSITIVE_FUNCTIONS), g("posS"), spell).map(([f, a, i]) => fnOf(f, a, i)),
         fc.tuple(g("s"), pickOf(["2", "3"] as const), spell).map(([a, p, i]) => powOf(a, p, i)),
         fc.tuple(g("posS"), pickOf(["-1", "-2", "1/2", "-1/2", "3/2"] as const), spell).map(([a, p, i]) => powOf(a, p, i)),
       ),

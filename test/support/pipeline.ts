@@ -35,7 +35,7 @@ export function elaborateLike(a: Analysis, text: string): Expr {
     return {
       name: s.name, rank,
       ...(rank !== "scalar" ? { rows } : {}), ...(rank === "matrix" ? { cols } : {}),
-      symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal),
+      symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal), probability: Boolean(s.props.probability),
     };
   });
   return elaborate(parse(text), { text, offset: 0 }, { declarations, expectShape: a.X.shape }).expr;

@@ -48,12 +48,12 @@ export function generator(random: () => number) {
     ];
     if (k !== "s") {
       options.push(() => E.hadamard(g(), g()), () => E.hpower(g(), pick(exps)), () => E.hpower(positive(k, d), pick(roots)),
-        () => E.fn(pick(["exp", "sin", "cos", "tanh", "sigmoid", "abs"] as const), g()));
+        () => E.fn(pick(["exp", "sin", "cos", "tanh", "sigmoid", "softplus", "abs", "tan", "arctan", "sinh", "cosh", "expm1", "relu", "heaviside", "softmax", "log_softmax"] as const), g()));
     }
     switch (k) {
       case "s":
         options.push(() => E.trace(g("N")), () => E.det(g("N")), () => E.sumAll(g(pick(["N", "V", "M"] as const))),
-          () => E.norm(g("V"), "2"), () => E.norm(g(pick(["N", "M"] as const)), "F"), () => E.fn(pick(["exp", "tanh", "sigmoid"] as const), g()),
+          () => E.norm(g("V"), "2"), () => E.norm(g(pick(["N", "M"] as const)), "F"), () => E.fn(pick(["exp", "tanh", "sigmoid"] as const), g()), () => E.fn("logsumexp", g("V")),
           () => E.mul(g("R"), g("V")), () => E.mul(g("R"), g("N"), g("V")), () => E.power(g(), pick(exps)),
           () => E.power(positive("s", d), pick(roots)), () => E.mul(g(), E.power(g(), -1)));
         break;

@@ -1,0 +1,283 @@
+/**
+ * The operation table: every named function that matdiff applies to one
+ * argument (`tanh(X)`, `σ(z)`, `log(x)`) is one entry here, in the way KaTeX
+ * keeps one `defineFunction` per command. Everything else derives from it:
+ *
+ *   the parser's function words and LaTeX commands   syntax/lexer.ts
+ *   the shape rule (from `kind`)                     shapes/elaborate.ts
+ *   folding at 0, f(0) = 0 or 1                      core/expr.ts `fn`
+ *   the differential rule, its source and witness    rules/differentials.ts
+ *   the text and LaTeX spellings                     print/text.ts, print/latex.ts
+ *   the Python spellings, one per backend            print/python.ts
+ *   the numeric value and sampling domain            numeric/evaluate.ts, numeric/random.ts
+ *
+ * The index form prints an application as one indexed atom (σ(Wx + b)_i)
+ * through the text and LaTeX spellings, so it needs none of its own.
+ *
+ * Every spelling is required by the types: an entry without a NumPy spelling
+ * does not compile (there is no fallback that would print `np.softplus`).
+ * How to add a function: see "How to add an operation" in README.md.
+ *
+ * This module sits at the bottom of the layers (core/expr.ts imports it; it
+ * imports only rational.ts at run time), so each derivative is written
+ * against the constructors handed in.
+ */
+import type * as Core from "./expr.js";
+import type { Expr } from "./expr.js";
+import * as Q from "./rational.js";
+
+/** The Python libraries a printer backend targets (print/python.ts); a new one makes every entry name its spelling. */
+export type PythonBackend = "numpy";
+
+/** How tightly a Python spelling binds, loosest first (the printer's own ladder). */
+export type PythonBinding = "sum" | "product" | "unary" | "power" | "atom";
+
+/**
+ * A Python spelling: the dotted name of a function called on the argument
+ * (`np.tanh`), or a template given the argument printed so that it binds at
+ * least as tightly as asked, with how tightly the result binds.
+ */
+export type PythonSpelling =
+  | string
+  | { readonly binds: PythonBinding; readonly template: (arg: (atLeast: PythonBinding) => string) => string };
+
+interface OperationBase {
+  /** ASCII words that call it, `tanh(x)` or LaTeX-operator style `tanh x`; also `\operatorname{…}` of each. */
+  readonly words: readonly string[];
+  /** Names that call it only inside `\operatorname{…}`: `\operatorname{H}` (a bare H is a matrix). */
+  readonly operatornames?: readonly string[];
+  /** LaTeX commands that call it (`\tanh`), without the backslash. */
+  readonly commands: readonly string[];
+  /** The text printer's form of f(arg). */
+  readonly text: (arg: string) => string;
+  /** The LaTeX printer's form of f(arg); it must render in KaTeX and parse back. */
+  readonly latex: (arg: string) => string;
+  /**
+   * The text and LaTeX forms are operator forms (`log softmax(z)`), which take
+   * the rest of an implicit product, so the printers bracket what follows.
+   */
+  readonly operatorForm?: boolean;
+  /** Said under every result whose function uses it (a convention the reader must know). */
+  readonly note?: string;
+  readonly python: { readonly [B in PythonBackend]: PythonSpelling };
+  /** The differential rule: where it comes from, the identity in LaTeX, and an input it must fire on. */
+  readonly rule: { readonly source: string; readonly formula: string; readonly witness: string };
+}
+
+/**
+ * f applied entry by entry: the shape is the argument's, the differential
+ * d f(X) = f′(X) ⊙ dX, the transpose passes through, f(Xᵀ) = f(X)ᵀ.
+ */
+export interface Elementwise extends OperationBase {
+  readonly kind: "elementwise";
+  /**
+   * f′, entrywise, built with the given constructors. Written `(x, E): Expr =>`:
+   * the annotation keeps the table's type from depending on E.fn's, whose
+   * parameter is this table's keys.
+   */
+  readonly derivative: (x: Expr, E: typeof Core) => Expr;
+  /** The value at a real number. */
+  readonly value: (t: number) => number;
+  /** f(0) when it is the number 0 or 1, so that constructors fold it (sin 0 = 0, exp 0 = 1). */
+  readonly atZero?: 0 | 1;
+  /** Numeric checks sample the argument's symbols with positive entries (log, sqrt). */
+  readonly domain?: "positive";
+}
+
+/**
+ * A vector to a vector of its size (softmax). A row vector is one vector; a
+ * matrix is taken column by column, and a note says so.
+ */
+export interface ColumnMap extends OperationBase {
+  readonly kind: "columns";
+  /** The value of one column (or row vector). */
+  readonly column: (xs: readonly number[]) => number[];
+  /** d f(u) given the node f = f(u) itself and du, built with the given constructors. */
+  readonly differential: (f: Core.Fn, du: Expr, E: typeof Core) => Expr;
+}
+
+/** A vector (either orientation) to a scalar (logsumexp); a matrix is an error that suggests vec. */
+export interface VectorReduction extends OperationBase {
+  readonly kind: "reduce";
+  readonly reduce: (xs: readonly number[]) => number;
+  readonly differential: (f: Core.Fn, du: Expr, E: typeof Core) => Expr;
+}
+
+export type Operation = Elementwise | ColumnMap | VectorReduction;
+
+/** log Σ eˣⁱ without overflow. */
+function logSumExp(xs: readonly number[]): number {
+  const top = Math.max(...xs);
+  if (!Number.isFinite(top)) return top;
+  return top + Math.log(xs.reduce((acc, x) => acc + Math.exp(x - top), 0));
+}
+
+const COLUMNS_NOTE = "softmax of a matrix is taken column by column: each column of the result sums to 1";
+
+const call = (head: string) => (arg: string) => `${head}(${arg})`;
+const operatorname = (name: string) => call(`\\operatorname{${name}}`);
+
+/** Each derivative as printed in the rule's formula is f′(X) ⊙ dX; `d` spells the LaTeX once. */
+const entrywise = (f: string, fPrime: string) => `\\mathrm{d}${f} = ${fPrime} \\odot \\mathrm{d}X`;
+
+/** The keys are inferred, the values checked as operations: a table typo is a compile error, not a new name. */
+const defineOperations = <K extends string>(table: { readonly [N in K]: Operation }): { readonly [N in K]: Operation } => table;
+
+export const OPERATIONS = defineOperations({
+  log: {
+    kind: "elementwise", words: ["log", "ln"], commands: ["log", "ln"], text: call("log"), latex: call("\\log"), python: { numpy: "np.log" },
+    value: Math.log, domain: "positive", derivative: (x, E): Expr => E.hpower(x, -1),
+    rule: { source: "derived: (log t)′ = 1/t entrywise", formula: entrywise("\\log(X)", "X^{\\circ -1}"), witness: "sum(log(x))" },
+  },
+  exp: {
+    kind: "elementwise", words: ["exp"], commands: ["exp"], text: call("exp"), latex: call("\\exp"), python: { numpy: "np.exp" },
+    value: Math.exp, atZero: 1, derivative: (x, E): Expr => E.fn("exp", x),
+    rule: { source: "derived: (eᵗ)′ = eᵗ entrywise", formula: entrywise("\\exp(X)", "\\exp(X)"), witness: "sum(exp(x))" },
+  },
+  sin: {
+    kind: "elementwise", words: ["sin"], commands: ["sin"], text: call("sin"), latex: call("\\sin"), python: { numpy: "np.sin" },
+    value: Math.sin, atZero: 0, derivative: (x, E): Expr => E.fn("cos", x),
+    rule: { source: "derived: (sin t)′ = cos t entrywise", formula: entrywise("\\sin(X)", "\\cos(X)"), witness: "sum(sin(x))" },
+  },
+  cos: {
+    kind: "elementwise", words: ["cos"], commands: ["cos"], text: call("cos"), latex: call("\\cos"), python: { numpy: "np.cos" },
+    value: Math.cos, atZero: 1, derivative: (x, E): Expr => E.neg(E.fn("sin", x)),
+    rule: { source: "derived: (cos t)′ = −sin t entrywise", formula: entrywise("\\cos(X)", "-\\sin(X)"), witness: "sum(cos(x))" },
+  },
+  tanh: {
+    kind: "elementwise", words: ["tanh"], commands: ["tanh"], text: call("tanh"), latex: call("\\tanh"), python: { numpy: "np.tanh" },
+    value: Math.tanh, atZero: 0, derivative: (x, E): Expr => E.sub(E.ones(x.shape), E.hpower(E.fn("tanh", x), 2)),
+    rule: { source: "derived: (tanh t)′ = 1 − tanh² t entrywise", formula: entrywise("\\tanh(X)", "(\\mathbf{1} - \\tanh(X)^{\\circ 2})"), witness: "sum(tanh(x))" },
+  },
+  tan: {
+    kind: "elementwise", words: ["tan"], commands: ["tan"], text: call("tan"), latex: call("\\tan"), python: { numpy: "np.tan" },
+    value: Math.tan, atZero: 0, derivative: (x, E): Expr => E.add(E.ones(x.shape), E.hpower(E.fn("tan", x), 2)),
+    rule: { source: "derived: (tan t)′ = 1 + tan² t = sec² t entrywise", formula: entrywise("\\tan(X)", "(\\mathbf{1} + \\tan(X)^{\\circ 2})"), witness: "sum(tan(x))" },
+  },
+  arctan: {
+    kind: "elementwise", words: ["arctan", "atan"], commands: ["arctan"], text: call("arctan"), latex: call("\\arctan"), python: { numpy: "np.arctan" },
+    value: Math.atan, atZero: 0, derivative: (x, E): Expr => E.hpower(E.add(E.ones(x.shape), E.hpower(x, 2)), -1),
+    rule: { source: "derived: (arctan t)′ = 1/(1 + t²) entrywise", formula: entrywise("\\arctan(X)", "(\\mathbf{1} + X^{\\circ 2})^{\\circ -1}"), witness: "sum(arctan(x))" },
+  },
+  sinh: {
+    kind: "elementwise", words: ["sinh"], commands: ["sinh"], text: call("sinh"), latex: call("\\sinh"), python: { numpy: "np.sinh" },
+    value: Math.sinh, atZero: 0, derivative: (x, E): Expr => E.fn("cosh", x),
+    rule: { source: "derived: (sinh t)′ = cosh t entrywise", formula: entrywise("\\sinh(X)", "\\cosh(X)"), witness: "sum(sinh(x))" },
+  },
+  cosh: {
+    kind: "elementwise", words: ["cosh"], commands: ["cosh"], text: call("cosh"), latex: call("\\cosh"), python: { numpy: "np.cosh" },
+    value: Math.cosh, atZero: 1, derivative: (x, E): Expr => E.fn("sinh", x),
+    rule: { source: "derived: (cosh t)′ = sinh t entrywise", formula: entrywise("\\cosh(X)", "\\sinh(X)"), witness: "sum(cosh(x))" },
+  },
+  sigmoid: {
+    // σ glued to `(` also calls it (syntax/lexer.ts): σ(z) is how the textbooks write it
+    kind: "elementwise", words: ["sigmoid"], commands: [], text: call("σ"), latex: call("\\sigma"),
+    python: { numpy: { binds: "product", template: (x) => `1 / (1 + np.exp(-${x("power")}))` } },
+    // two branches so that neither overflows: e^{-t} for t ≥ 0, e^{t} for t < 0
+    value: (t) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t))),
+    derivative: (x, E): Expr => E.hadamard(E.fn("sigmoid", x), E.sub(E.ones(x.shape), E.fn("sigmoid", x))),
+    rule: { source: "derived: σ′ = σ(1 − σ) entrywise", formula: entrywise("\\sigma(X)", "\\sigma(X) \\odot (\\mathbf{1} - \\sigma(X))"), witness: "sum(sigmoid(x))" },
+  },
+  log1p: {
+    // log(1 + t), accurate for small t; its argument is sampled positive, inside its domain t > −1
+    kind: "elementwise", words: ["log1p"], commands: [], text: call("log1p"), latex: operatorname("log1p"), python: { numpy: "np.log1p" },
+    value: Math.log1p, atZero: 0, domain: "positive", derivative: (x, E): Expr => E.hpower(E.add(E.ones(x.shape), x), -1),
+    rule: { source: "derived: (log(1 + t))′ = 1/(1 + t) entrywise", formula: entrywise("\\operatorname{log1p}(X)", "(\\mathbf{1} + X)^{\\circ -1}"), witness: "sum(log1p(x))" },
+  },
+  expm1: {
+    kind: "elementwise", words: ["expm1"], commands: [], text: call("expm1"), latex: operatorname("expm1"), python: { numpy: "np.expm1" },
+    value: Math.expm1, atZero: 0, derivative: (x, E): Expr => E.fn("exp", x),
+    rule: { source: "derived: (eᵗ − 1)′ = eᵗ entrywise", formula: entrywise("\\operatorname{expm1}(X)", "\\exp(X)"), witness: "sum(expm1(x))" },
+  },
+  relu: {
+    kind: "elementwise", words: ["relu", "ReLU"], commands: [], text: call("relu"), latex: operatorname("ReLU"), python: { numpy: { binds: "atom", template: (x) => `np.maximum(${x("sum")}, 0)` } },
+    value: (t) => Math.max(t, 0), atZero: 0, derivative: (x, E): Expr => E.fn("heaviside", x),
+    note: "relu′ is the step heaviside(t) = H(t) = 𝟙[t > 0]: at 0, where relu has no derivative, it is taken as 0",
+    rule: { source: "derived: max(t, 0)′ = 𝟙[t > 0] entrywise (t ≠ 0)", formula: entrywise("\\operatorname{ReLU}(X)", "\\operatorname{H}(X)"), witness: "sum(relu(x))" },
+  },
+  heaviside: {
+    // the step 𝟙[t > 0]; textbooks write H(t), which only \operatorname{H} can say without taking the matrix H
+    kind: "elementwise", words: ["heaviside"], operatornames: ["H"], commands: [], text: call("heaviside"), latex: operatorname("H"),
+    python: { numpy: { binds: "atom", template: (x) => `np.heaviside(${x("sum")}, 0)` } },
+    value: (t) => (t > 0 ? 1 : 0), atZero: 0, derivative: (x, E): Expr => E.zero(x.shape),
+    rule: { source: "derived: the step is locally constant (t ≠ 0)", formula: "\\mathrm{d}\\operatorname{H}(X) = 0", witness: "sum(heaviside(x))" },
+  },
+  softplus: {
+    kind: "elementwise", words: ["softplus"], commands: [], text: call("softplus"), latex: operatorname("softplus"),
+    python: { numpy: { binds: "atom", template: (x) => `np.logaddexp(0, ${x("sum")})` } },
+    // log(1 + eᵗ) without overflow for large t or loss of digits for very negative t
+    value: (t) => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))),
+    derivative: (x, E): Expr => E.fn("sigmoid", x),
+    rule: { source: "derived: (log(1 + eᵗ))′ = eᵗ/(1 + eᵗ) = σ(t) entrywise", formula: entrywise("\\operatorname{softplus}(X)", "\\sigma(X)"), witness: "sum(softplus(x))" },
+  },
+  sqrt: {
+    // `\sqrt` takes a braced argument, so the lexer reads it as its own token, not a command here
+    kind: "elementwise", words: ["sqrt"], commands: [], text: call("sqrt"), latex: (arg) => `\\sqrt{${arg}}`, python: { numpy: "np.sqrt" },
+    value: Math.sqrt, atZero: 0, domain: "positive", derivative: (x, E): Expr => E.scale(Q.rat(1, 2), E.hpower(x, Q.rat(-1, 2))),
+    rule: { source: "derived: (√t)′ = 1/(2√t) entrywise", formula: entrywise("\\sqrt{X}", "\\tfrac{1}{2} X^{\\circ -1/2}"), witness: "sum(sqrt(x))" },
+  },
+  abs: {
+    kind: "elementwise", words: ["abs"], commands: [], text: call("abs"), latex: operatorname("abs"), python: { numpy: "np.abs" },
+    value: Math.abs, atZero: 0, derivative: (x, E): Expr => E.fn("sign", x),
+    rule: { source: "derived: |t|′ = sign t entrywise (t ≠ 0)", formula: "\\mathrm{d}\\lvert X \\rvert = \\operatorname{sign}(X) \\odot \\mathrm{d}X", witness: "sum(abs(x))" },
+  },
+  sign: {
+    kind: "elementwise", words: ["sign"], commands: [], text: call("sign"), latex: operatorname("sign"), python: { numpy: "np.sign" },
+    value: Math.sign, atZero: 0, derivative: (x, E): Expr => E.zero(x.shape),
+    rule: { source: "derived: sign is locally constant (t ≠ 0)", formula: "\\mathrm{d}\\operatorname{sign}(X) = 0", witness: "sum(sign(x))" },
+  },
+  softmax: {
+    kind: "columns", words: ["softmax"], commands: [], text: call("softmax"), latex: operatorname("softmax"),
+    python: { numpy: { binds: "atom", template: (x) => `np.exp(${x("sum")} - np.logaddexp.reduce(${x("sum")}, axis=0))` } },
+    note: COLUMNS_NOTE,
+    column: (xs) => { const lse = logSumExp(xs); return xs.map((x) => Math.exp(x - lse)); },
+    // d s = (Diag(s) − s sᵀ) du for a vector, column by column for a matrix: S ⊙ (dU − 𝟏𝟏ᵀ(S ⊙ dU))
+    differential: (s, du, E): Expr => (s.shape.cols === 1 || s.shape.rows === 1
+      ? E.sub(E.hadamard(s, du), E.mul(s, s.shape.cols === 1 ? E.mul(E.transpose(s), du) : E.mul(du, E.transpose(s))))
+      : E.hadamard(s, E.sub(du, E.mul(E.ones({ rows: s.shape.rows, cols: 1 }), E.ones({ rows: 1, cols: s.shape.rows }), E.hadamard(s, du))))),
+    rule: {
+      source: "derived: ∂sᵢ/∂uⱼ = sᵢ(δᵢⱼ − sⱼ), s = softmax(u) (Bishop, PRML eq. 4.106)",
+      formula: "\\mathrm{d}\\operatorname{softmax}(u) = (\\operatorname{diag}(s) - s s^{\\top}) \\mathrm{d}u, \\quad s = \\operatorname{softmax}(u)",
+      witness: "a^T softmax(x)",
+    },
+  },
+  log_softmax: {
+    // log(softmax(u)) is built as this node (core/expr.ts `fn`), so `log softmax(u)` prints and reads back as one
+    kind: "columns", words: ["log_softmax", "logsoftmax"], commands: [], operatorForm: true,
+    text: (arg) => `log softmax(${arg})`, latex: (arg) => `\\log\\operatorname{softmax}(${arg})`,
+    python: { numpy: { binds: "sum", template: (x) => `${x("sum")} - np.logaddexp.reduce(${x("sum")}, axis=0)` } },
+    note: COLUMNS_NOTE,
+    column: (xs) => { const lse = logSumExp(xs); return xs.map((x) => x - lse); },
+    // d log softmax(u) = du − 𝟏 softmax(u)ᵀ du; column by column dU − 𝟏𝟏ᵀ(softmax(U) ⊙ dU)
+    differential: (f, du, E): Expr => {
+      const s = E.fn("softmax", f.arg);
+      if (f.shape.cols === 1) return E.sub(du, E.mul(E.ones(f.shape), E.transpose(s), du));
+      if (f.shape.rows === 1) return E.sub(du, E.mul(du, s, E.transpose(E.ones(f.shape))));
+      return E.sub(du, E.mul(E.ones({ rows: f.shape.rows, cols: 1 }), E.ones({ rows: 1, cols: f.shape.rows }), E.hadamard(s, du)));
+    },
+    rule: {
+      source: "derived: log softmax(u) = u − 𝟏 logsumexp(u)",
+      formula: "\\mathrm{d}\\log\\operatorname{softmax}(u) = \\mathrm{d}u - \\mathbf{1} \\operatorname{softmax}(u)^{\\top} \\mathrm{d}u",
+      witness: "y^T log_softmax(x)",
+    },
+  },
+  logsumexp: {
+    // log(sum(exp(u))) of a vector is built as this node (core/expr.ts `fn`)
+    kind: "reduce", words: ["logsumexp", "lse"], commands: [], text: call("logsumexp"), latex: operatorname("logsumexp"),
+    python: { numpy: { binds: "atom", template: (x) => `np.logaddexp.reduce(${x("sum")})` } },
+    reduce: logSumExp,
+    differential: (f, du, E): Expr => (f.arg.shape.cols === 1 ? E.mul(E.transpose(E.fn("softmax", f.arg)), du) : E.mul(du, E.transpose(E.fn("softmax", f.arg)))),
+    rule: {
+      source: "derived: ∂/∂uᵢ log Σⱼ e^{uⱼ} = softmax(u)ᵢ (Boyd & Vandenberghe §3.1.5)",
+      formula: "\\mathrm{d}\\operatorname{logsumexp}(u) = \\operatorname{softmax}(u)^{\\top} \\mathrm{d}u",
+      witness: "logsumexp(x)",
+    },
+  },
+});
+
+export type FnName = keyof typeof OPERATIONS;
+export const FN_NAMES = Object.keys(OPERATIONS) as readonly FnName[];
+
+export const isFnName = (name: string): name is FnName => Object.hasOwn(OPERATIONS, name);
+
+export const operation = (name: FnName): Operation => OPERATIONS[name];

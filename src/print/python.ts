@@ -1,0 +1,219 @@
+/**
+ * The Python printer core: a Python expression over the backend's module and
+ * the variables' names (DESIGN.md §4): vectors are 1-D arrays, matrices 2-D,
+ * scalars floats. Because a 1-D array has no orientation, the printer reads
+ * orientation from each node's shape: a transposed vector prints as the
+ * vector itself, `xᵀAy` is `x @ A @ y`, and only a column times a row needs
+ * an outer product.
+ *
+ * Where parentheses go and how products chain is decided here, once; a
+ * backend (print/numpy.ts) only spells: its module's functions in a
+ * `PythonBackendSpelling`, and each function of the operation table in that
+ * entry's `python` record (core/operations.ts), both checked complete by the
+ * compiler.
+ */
+import { match, P } from "ts-pattern";
+import { InternalError, splitMul, type Expr } from "../core/expr.js";
+import { OPERATIONS, type PythonBackend, type PythonBinding } from "../core/operations.js";
+import * as Q from "../core/rational.js";
+import type { Rational } from "../core/rational.js";
+import { type Dim, type Shape, isColumn, isRow, isScalarShape, shape } from "../core/shape.js";
+import { splitName } from "./infix.js";
+
+/**
+ * What differs between array libraries. Arguments arrive printed; `arg`
+ * ones are complete expressions (they stand inside a call's parentheses),
+ * `atom` ones bind tightly enough to take a method or attribute (`X.T`).
+ */
+export interface PythonBackendSpelling {
+  /** Which spelling of each operation-table function to use; also the format's name (`--format numpy`). */
+  readonly name: PythonBackend;
+  /** How people call the library: "NumPy". */
+  readonly title: string;
+  /** The n×n identity; `size` is a dimension, or a tuple `(m, n)` for zeros and ones. */
+  eye(n: string): string;
+  zeros(size: string): string;
+  ones(size: string): string;
+  inv(arg: string): string;
+  matrixPower(arg: string, k: number): string;
+  trace(arg: string): string;
+  det(arg: string): string;
+  /** log |det A| (log det is taken where det > 0). */
+  logdet(arg: string): string;
+  sum(arg: string): string;
+  /** Matrix → its diagonal as 1-D, and 1-D → the diagonal matrix. */
+  diag(arg: string): string;
+  /** Column-major vec of a matrix, given as an atom. */
+  vec(atom: string): string;
+  /** ‖·‖: of a 1-D array, the Frobenius norm of a matrix, the spectral norm of a matrix. */
+  norm(arg: string, ord: "vector" | "fro" | "spectral"): string;
+  outer(a: string, b: string): string;
+  kron(a: string, b: string): string;
+  /** Transpose of a 2-D array given as an atom. */
+  transpose(atom: string): string;
+  /** Einstein summation, `spec` in einsum's notation ("ij,jk->ik"). */
+  einsum(spec: string, operands: readonly string[]): string;
+  /** An array given as an atom, reshaped to rows × cols reading its entries column-major (vec layout). */
+  reshapeColumnMajor(atom: string, rows: string, cols: string): string;
+}
+
+export interface PythonOptions {
+  /** Python for a symbolic dimension, e.g. "n" ↦ "A.shape[0]". Numeric dimensions print as numbers. */
+  readonly dimExpr: (d: Dim) => string;
+}
+
+/** Python binding strength, loosest first (`*`, `@` and `/` share a level; `-x ** 2` is `-(x ** 2)`). */
+const enum Py {
+  ADD = 1,
+  MUL = 2,
+  UNARY = 3,
+  POW = 4,
+  ATOM = 5, // names, literals, calls, attributes, subscriptions, parentheses
+}
+
+interface Out {
+  readonly s: string;
+  readonly prec: Py;
+}
+
+const atom = (s: string): Out => ({ s, prec: Py.ATOM });
+const BINDING: Readonly<Record<PythonBinding, Py>> = { sum: Py.ADD, product: Py.MUL, unary: Py.UNARY, power: Py.POW, atom: Py.ATOM };
+const wrap = (o: Out, min: Py) => (o.prec >= min ? o.s : `(${o.s})`);
+const isMatrix = (s: Shape) => s.rows !== 1 && s.cols !== 1;
+
+/** `W_1`, `theta`; `lambda` is a Python keyword. */
+function pyName(name: string): string {
+  const { base, sub } = splitName(name);
+  const id = (sub === null ? base : `${base}_${sub}`).replace(/\W/g, "");
+  return id === "lambda" ? "lambda_" : id;
+}
+
+/** Exponents as decimals when exact (`0.5`), else as a parenthesised quotient. */
+function exponent(r: Rational): string {
+  let d = r.d;
+  while (d % 2 === 0) d /= 2;
+  while (d % 5 === 0) d /= 5;
+  return d === 1 ? String(r.n / r.d) : `(${r.n} / ${r.d})`;
+}
+
+function number(r: Rational): Out {
+  if (r.d !== 1) return { s: `${r.n} / ${r.d}`, prec: Py.MUL };
+  return { s: String(r.n), prec: r.n < 0 ? Py.UNARY : Py.ATOM };
+}
+
+export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions): string {
+  const dim = (d: Dim) => (typeof d === "number" ? String(d) : opts.dimExpr(d));
+  const size = (s: Shape) => (isColumn(s) ? dim(s.rows) : isRow(s) ? dim(s.cols) : `(${dim(s.rows)}, ${dim(s.cols)})`);
+  const call = (spell: (arg: string) => string) => (x: Expr) => atom(spell(print(x).s));
+  // Operands of `*`, `@`, `/` are parenthesised unless they bind tighter:
+  // `(A * B) @ x` reads clearer than relying on left-associativity.
+  const operand = (x: Expr) => wrap(print(x), Py.POW);
+
+  const print = (x: Expr): Out =>
+    match(x)
+      .with({ kind: P.union("num", "mul") }, (m) => {
+        const { coeff, scalars, chain } = splitMul(m);
+        return product(coeff, scalars, chain);
+      })
+      .with({ kind: "sym" }, (s) => {
+        // the Jacobian the caller passes in: J_A, an array of shape (A.size, theta.size)
+        if (s.props.jacobianOf) return atom(`J_${pyName(s.props.jacobianOf.of)}`);
+        const order = (/\u0307*$/.exec(s.name)?.[0] ?? "").length;
+        return atom(order ? `${pyName(s.name.slice(0, s.name.length - order))}_${"d".repeat(order)}ot` : pyName(s.name));
+      })
+      .with({ kind: "d" }, (d) => atom(d.tag === 0 ? `d${pyName(d.of.name)}` : `d${d.tag}_${pyName(d.of.name)}`))
+      .with({ kind: "identity" }, (i) => atom(py.eye(dim(i.shape.rows))))
+      .with({ kind: "zero" }, (z) => atom(py.zeros(size(z.shape))))
+      .with({ kind: "ones" }, (o) => atom(py.ones(size(o.shape))))
+      .with({ kind: "dop" }, () => { throw new InternalError("an unexpanded differential has no Python form"); })
+      // K[j + i·n, i + j·m] = 1: the row of vec(Aᵀ) that takes each entry of vec(A)
+      .with({ kind: "commutation" }, (k) => atom(`${py.eye(`${dim(k.m)} * ${dim(k.n)}`)}[[r // ${dim(k.n)} + (r % ${dim(k.n)}) * ${dim(k.m)} for r in range(${dim(k.m)} * ${dim(k.n)})]]`))
+      .with({ kind: "add" }, (a) => sum(a.terms))
+      .with({ kind: "transpose" }, (t) => {
+        // transposing a 1-D array is a no-op
+        if (!isMatrix(t.shape)) return print(t.arg);
+        return atom(py.transpose(wrap(print(t.arg), Py.ATOM)));
+      })
+      .with({ kind: "inverse" }, (i) => call(py.inv)(i.arg)) // A⁻ᵀ is inv(A).T
+      .with({ kind: "power" }, (p) =>
+        isScalarShape(p.shape)
+          ? { s: `${wrap(print(p.arg), Py.ATOM)} ** ${exponent(p.exp)}`, prec: Py.POW }
+          : atom(py.matrixPower(print(p.arg).s, p.exp.n)))
+      .with({ kind: "hpower" }, (p) => ({ s: `${wrap(print(p.arg), Py.ATOM)} ** ${exponent(p.exp)}`, prec: Py.POW }))
+      .with({ kind: "hadamard" }, (h) => ({ s: h.factors.map(operand).join(" * "), prec: Py.MUL }))
+      .with({ kind: "kron" }, (k) => kron(k.factors))
+      .with({ kind: "trace" }, (t) => call(py.trace)(t.arg))
+      .with({ kind: "det" }, (d) => call(py.det)(d.arg))
+      .with({ kind: "logdet" }, (l) => call(py.logdet)(l.arg))
+      .with({ kind: "fn" }, (f) => {
+        const spelling = OPERATIONS[f.name].python[py.name];
+        if (typeof spelling === "string") return atom(`${spelling}(${print(f.arg).s})`);
+        return { s: spelling.template((at) => wrap(print(f.arg), BINDING[at])), prec: BINDING[spelling.binds] };
+      })
+      .with({ kind: "sum" }, (s) => call(py.sum)(s.arg))
+      .with({ kind: P.union("diag", "diagm") }, (d) => call(py.diag)(d.arg)) // matrix → 1-D and 1-D → matrix
+      .with({ kind: "vec" }, (v) => atom(py.vec(wrap(print(v.arg), Py.ATOM))))
+      .with({ kind: "norm" }, (m) => atom(py.norm(print(m.arg).s, !isMatrix(m.arg.shape) ? "vector" : m.p === "F" ? "fro" : "spectral")))
+      .exhaustive();
+
+  function sum(terms: readonly Expr[]): Out {
+    const s = terms.map((t, i) => {
+      if (i === 0) return print(t).s;
+      const { coeff, scalars, chain } = splitMul(t);
+      if (coeff.n >= 0) return ` + ${wrap(print(t), Py.MUL)}`;
+      return ` - ${wrap(product(Q.neg(coeff), scalars, chain), Py.MUL)}`;
+    });
+    return { s: s.join(""), prec: Py.ADD };
+  }
+
+  /**
+   * coeff · scalars · chain as one left-associative Python product:
+   * `-2 * s * A @ x / 3` is ((((-2 s) A) @ x) / 3), equal by linearity.
+   */
+  function product(coeff: Rational, scalars: readonly Expr[], chain: readonly Expr[]): Out {
+    if (scalars.length === 0 && chain.length === 0) return number(coeff);
+    const [only, ...more] = [...scalars, ...chain];
+    if (only !== undefined && more.length === 0 && Math.abs(coeff.n) === 1 && coeff.d === 1) {
+      const o = print(only); // -x ** 2 is -(x ** 2), as meant
+      return coeff.n < 0 ? { s: `-${wrap(o, Py.POW)}`, prec: Py.UNARY } : o;
+    }
+    const parts = scalars.map(operand);
+    if (Math.abs(coeff.n) !== 1) parts.unshift(String(Math.abs(coeff.n)));
+    let out: Out = { s: parts.join(" * "), prec: parts.length > 1 ? Py.MUL : Py.POW };
+    if (chain.length > 0) {
+      const c = matmul(chain);
+      out = parts.length === 0 ? c : { s: `${out.s} * ${c.s}`, prec: Py.MUL };
+    }
+    if (coeff.d !== 1) out = { s: `${out.s} / ${coeff.d}`, prec: Py.MUL };
+    return coeff.n < 0 ? { s: `-${out.s}`, prec: Math.min(out.prec, Py.UNARY) } : out;
+  }
+
+  /** The matrix chain; 1-D arrays take their orientation from `@`, except column × row. */
+  function matmul(chain: readonly Expr[]): Out {
+    const [first, ...rest] = chain;
+    if (first === undefined) throw new InternalError("empty matrix chain");
+    let acc: Out = { s: operand(first), prec: Py.POW };
+    let accShape = first.shape;
+    for (const f of rest) {
+      acc = isColumn(accShape) && isRow(f.shape)
+        ? atom(py.outer(acc.s, print(f).s))
+        : { s: `${acc.s} @ ${operand(f)}`, prec: Py.MUL };
+      accShape = shape(accShape.rows, f.shape.cols);
+    }
+    return acc;
+  }
+
+  /** kron of 1-D arrays is the Kronecker product of two columns (or two rows); mixed operands go 2-D. */
+  function kron(factors: readonly Expr[]): Out {
+    const flat = factors.every((f) => isColumn(f.shape)) || factors.every((f) => isRow(f.shape));
+    const arg = (f: Expr) => {
+      if (flat || isMatrix(f.shape)) return print(f).s;
+      return `${wrap(print(f), Py.ATOM)}${isColumn(f.shape) ? "[:, None]" : "[None, :]"}`;
+    };
+    const [first, ...rest] = factors;
+    if (first === undefined) throw new InternalError("empty Kronecker product");
+    return atom(rest.reduce((acc, f) => py.kron(acc, arg(f)), arg(first)));
+  }
+
+  return print(e).s;
+}
