@@ -88,14 +88,24 @@ export function failureLines(key: AnswerKey): string[] {
  */
 const UNSAFE_MATH = /\\(?:href|url|includegraphics|html[A-Za-z]*|def|gdef|edef|xdef|let|futurelet|newcommand|renewcommand|providecommand|DeclareMathOperator|newenvironment|renewenvironment|input|include|write|immediate|openin|openout|read|catcode|csname|expandafter|special|verb)(?![A-Za-z])/;
 
+/** What linkify and GFM autolinks make a link of: a scheme, www., an address, a domain. */
+const LINKISH = /:\/\/|www\.|@|[A-Za-z0-9]\.[A-Za-z]/i;
+
 /**
  * The math of a `$…$` span in user prose if it is safe to pass on, or null to
  * show the span as text. For HTML and Markdown, `<` and `>` are spelled \lt
- * and \gt (so no markup can form); LaTeX itself wants them as they are.
+ * and \gt (so no markup can form); LaTeX itself wants them as they are. In
+ * Markdown, `[` and `]` are spelled \lbrack and \rbrack too: a renderer
+ * without math support reads `$[x](javascript:…)$` as a link and
+ * `$![x](https://…)$` as an image it fetches, and neither can form without a
+ * bracket.
  */
-function userMath(tex: string, html: boolean): string | null {
+function userMath(tex: string, target: "md" | "html" | "tex"): string | null {
   if (UNSAFE_MATH.test(tex)) return null;
-  const out = html ? tex.replace(/</g, "\\lt ").replace(/>/g, "\\gt ") : tex;
+  // in math a backslash starts a command, so a URL or an address cannot be escaped there as in mdText: such math is shown as text
+  if (target === "md" && LINKISH.test(tex)) return null;
+  const MARKUP: Readonly<Record<string, string>> = { "<": "\\lt ", ">": "\\gt ", "[": "\\lbrack ", "]": "\\rbrack " };
+  const out = target === "tex" ? tex : tex.replace(target === "md" ? /[<>[\]]/g : /[<>]/g, (c) => MARKUP[c]!);
   try {
     katex.renderToString(out, { throwOnError: true, strict: "ignore", trust: false, maxExpand: 100, maxSize: 10 });
     return out;
@@ -137,13 +147,15 @@ function facts(r: DifferentiateResult): { label: string; text: string }[] {
  * math or emphasis can come from it (the HTML key escapes the same text as HTML).
  */
 function mdText(s: string): string {
-  return visible(s).replace(/[\\[\]<>&$`*_]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`));
+  // `:/`, `@` and a `.` before a letter or digit are escaped too: that splits https://…, www.….com and
+  // a@b.com, which linkify (markdown-it) and GFM autolinks would otherwise make into links
+  return visible(s).replace(/[\\[\]<>&$`*_@]|:(?=\/)|\.(?=[A-Za-z0-9])/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`));
 }
 
 /** A problem's prose: text escaped, `$…$` kept when it is safe math (else escaped as text). */
 function mdProse(s: string): string {
   return proseParts(s).map(({ math, part }) => {
-    const tex = math ? userMath(part.slice(1, -1), true) : null;
+    const tex = math ? userMath(part.slice(1, -1), "md") : null;
     return tex === null ? mdText(part) : `$${tex}$`;
   }).join("");
 }
@@ -212,7 +224,7 @@ function texText(s: string): string {
 /** A problem's prose for LaTeX: text escaped, `$…$` passed through when it is safe math (else escaped as text). */
 function texProse(s: string): string {
   return proseParts(s).map(({ math, part }) => {
-    const tex = math ? userMath(part.slice(1, -1), false) : null;
+    const tex = math ? userMath(part.slice(1, -1), "tex") : null;
     return tex === null ? texText(part) : `$${tex}$`;
   }).join("");
 }
@@ -276,7 +288,7 @@ function math(latex: string, display: boolean): string {
 /** Prose: escaped, with safe $…$ rendered as inline math (user math is untrusted: see userMath; the rest is shown as text). */
 function htmlProse(s: string): string {
   return proseParts(s).map(({ math, part }) => {
-    const tex = math ? userMath(part.slice(1, -1), true) : null;
+    const tex = math ? userMath(part.slice(1, -1), "html") : null;
     if (tex === null) return esc(part).replace(/\n{2,}/g, "</p><p>");
     return katex.renderToString(tex, { throwOnError: false, strict: "ignore", trust: false, maxExpand: 100, maxSize: 10 });
   }).join("");
