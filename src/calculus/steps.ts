@@ -18,6 +18,7 @@
 import * as E from "../core/expr.js";
 import type { Expr, Sym, Diff } from "../core/expr.js";
 import { isScalarShape } from "../core/shape.js";
+import { Budget } from "../core/budget.js";
 import { ruleFor } from "./differential.js";
 import { frobeniusGradient } from "./gradient.js";
 import { simplify } from "../simplify/index.js";
@@ -53,6 +54,8 @@ export interface DerivationInput {
   /** The gradient before the symmetric convention, if one applies. */
   readonly convention?: "sym" | "cookbook";
   readonly result: Expr;
+  /** The request's budget: the derivation is one more stage of it. */
+  readonly budget?: Budget;
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
@@ -87,6 +90,8 @@ function reasonOf(rules: readonly string[], constants: readonly string[], X: Sym
 
 export function derive(input: DerivationInput): DerivationStep[] {
   const { f, X, definitions } = input;
+  const budget = input.budget ?? Budget.unlimited();
+  const limits = { deadline: budget.deadline };
   const dX = E.diff(X);
   const memo = new Map<number, boolean>();
   const varies = (s: Sym) => s === X || s.props.dependsOn === X.name;
@@ -117,6 +122,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
       return E.diffOf(x);
     };
     const expand = (e: Expr): Expr => {
+      budget.tick();
       if (e.kind !== "dop") {
         const kids = E.children(e);
         return kids.length ? E.rebuild(e, kids.map(expand)) : e;
@@ -141,7 +147,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
   const merged = mergeLinear(steps).map((s) => ({ ...s, reason: reasonOf(s.rules, s.constants ?? [], X) }));
 
   // simplification: folded into the last step when it is only bookkeeping, else one step listing its rules
-  const simplified = simplify(current);
+  const simplified = simplify(current, limits);
   let last = current;
   if (simplified.expr !== current) {
     last = simplified.expr;
@@ -157,11 +163,11 @@ export function derive(input: DerivationInput): DerivationStep[] {
       if (isScalarShape(X.shape)) break;
       // move dX to the end of each trace (or each xᵀ… dx), term by term
       const terms = last.kind === "add" ? last.terms : [last];
-      const rotated = E.add(...terms.map((t) => frobeniusTerm(t, dX)));
+      const rotated = E.add(...terms.map((t) => { budget.check(); return frobeniusTerm(t, dX, budget); }));
       if (rotated !== last) {
         merged.push({ expr: rotated, rules: ["trace-cyclic"], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });
       }
-      const G = simplify(frobeniusGradient(last, dX)).expr;
+      const G = simplify(frobeniusGradient(last, dX, budget), limits).expr;
       merged.push({
         expr: rotated, rules: ["frobenius"], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
         display: "frobenius", gradient: G,
@@ -194,10 +200,11 @@ export function derive(input: DerivationInput): DerivationStep[] {
 const isVector = (X: Sym) => X.shape.cols === 1;
 
 /** One term of df written as tr(Gᵢᵀ dX) (or gᵢᵀ dx), coefficient and scalars in front. */
-function frobeniusTerm(term: Expr, dX: Diff): Expr {
+function frobeniusTerm(term: Expr, dX: Diff, budget: Budget): Expr {
   if (!E.contains(term, (x) => x === dX)) return term;
-  const g = simplify(frobeniusGradient(term, dX)).expr;
-  const gt = simplify(E.transpose(g)).expr;
+  const limits = { deadline: budget.deadline };
+  const g = simplify(frobeniusGradient(term, dX, budget), limits).expr;
+  const gt = simplify(E.transpose(g), limits).expr;
   const { coeff, scalars, chain } = E.splitMul(gt);
   const body = E.mul(...chain, dX);
   return E.mul(E.num(coeff), ...scalars, isScalarShape(body.shape) ? body : E.trace(body));

@@ -130,6 +130,9 @@ let nextId = 1;
 /** Nodes the table holds strongly before it retires them (a pause of a few hundred ms, once per that many new nodes). */
 const TABLE_LIMIT = 500_000;
 
+/** Nodes made since the process started (retired ones included): what a request's memory budget counts. */
+export const nodesMade = (): number => nextId;
+
 function intern<E extends Expr>(key: string, make: (id: number) => E): E {
   const found = table.get(key);
   if (found) return found as E;

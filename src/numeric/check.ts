@@ -58,6 +58,8 @@ export interface CheckOptions {
    * the price of 10× the rounding error.
    */
   step?: number;
+  /** The request's budget, ticked as the check evaluates: it throws when the time is spent. */
+  tick?: () => void;
 }
 
 export interface CheckResult {
@@ -281,7 +283,8 @@ function runTrials(opts: CheckOptions, defaultTol: number, exprs: Expr[], trial:
       s = mixSeed(seed, t, attempt);
       try {
         // after a few undefined draws, try the sizes in another order (XᵀX needs X tall)
-        outcome = trial(sampleEnv(exprs, { seed: s, dims: opts.dims, sizeOrder: Math.floor(attempt / 3) }), s);
+        const env = sampleEnv(exprs, { seed: s, dims: opts.dims, sizeOrder: Math.floor(attempt / 3) });
+        outcome = trial(opts.tick ? { ...env, tick: opts.tick } : env, s);
       } catch (err) {
         if (!(err instanceof InvalidSample)) throw err;
         reason = err.message;

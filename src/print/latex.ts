@@ -71,7 +71,7 @@ const latex: Notation = {
     vec: operator("vec"),
   },
   norm: (arg, p) => `\\lVert ${arg} \\rVert${p === "F" ? "_F" : ""}`,
-  juxtapose: (acc, next, prev) => `${acc}${needsDot(acc, next, prev) ? " \\cdot " : " "}${next}`,
+  separator: (tail, next, prev) => (needsDot(tail, next, prev) ? " \\cdot " : " "),
 };
 
-export const toLatex: (e: Expr) => string = makePrinter(latex);
+export const toLatex: (e: Expr, maxLength?: number) => string = makePrinter(latex);

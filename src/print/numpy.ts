@@ -10,11 +10,14 @@ import { InternalError, splitMul, type Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { type Dim, type Shape, isColumn, isRow, isScalarShape, shape } from "../core/shape.js";
-import { splitName } from "./infix.js";
+import { splitName, MAX_PRINTED } from "./infix.js";
+import { MatdiffError } from "../errors.js";
 
 export interface NumpyOptions {
   /** Python for a symbolic dimension, e.g. "n" ↦ "A.shape[0]". Numeric dimensions print as numbers. */
   readonly dimExpr: (d: Dim) => string;
+  /** Longest text to write (default MAX_PRINTED): past it, a limit error. */
+  readonly maxLength?: number;
 }
 
 /** Python binding strength, loosest first (`*`, `@` and `/` share a level; `-x ** 2` is `-(x ** 2)`). */
@@ -63,7 +66,22 @@ export function toNumpy(e: Expr, opts: NumpyOptions): string {
   // `(A * B) @ x` reads clearer than relying on left-associativity.
   const operand = (x: Expr) => wrap(print(x), Py.POW);
 
-  const print = (x: Expr): Out =>
+  // each node printed once (a graph with shared subterms is walked in linear time), its text bounded (infix.ts MAX_PRINTED)
+  const limit = opts.maxLength ?? MAX_PRINTED;
+  const printed = new Map<number, Out>();
+  const print = (x: Expr): Out => {
+    let out = printed.get(x.id);
+    if (out === undefined) {
+      out = printNode(x);
+      if (out.s.length > limit) throw new MatdiffError("limit", `the NumPy form of the result is more than ${limit} characters long`, undefined, {
+        hint: "name repeated parts with --where, or raise limits.maxOutput in the library",
+      });
+      printed.set(x.id, out);
+    }
+    return out;
+  };
+
+  const printNode = (x: Expr): Out =>
     match(x)
       .with({ kind: P.union("num", "mul") }, (m) => {
         const { coeff, scalars, chain } = splitMul(m);

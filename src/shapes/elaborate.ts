@@ -9,7 +9,7 @@ import type { Node, Span } from "../syntax/ast.js";
 import { GREEK } from "../syntax/greek.js";
 import * as E from "../core/expr.js";
 import type { Expr, Sym, ElemFn } from "../core/expr.js";
-import { shape as mkShape, type Shape } from "../core/shape.js";
+import { shape as mkShape, isScalarShape, type Shape } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import { MatdiffError, lineCol } from "../errors.js";
 import { DimContext, type DimT, type ShapeT, SCALAR_T, ONE_T } from "./dims.js";
@@ -468,7 +468,14 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "T": return E.transpose(a);
           case "inv": return E.inverse(a);
           case "invT": return E.inverse(E.transpose(a));
-          case "pow": return E.power(a, Q.parseRational(n.exponent!)!);
+          case "pow": {
+            // (A^{64})^{64} folds to A^{4096}: the limit holds for the power that is built, not only for each exponent written
+            const built = E.power(a, Q.parseRational(n.exponent!)!);
+            if (built.kind === "power" && !isScalarShape(built.shape) && Math.abs(built.exp.n) > maxPower) {
+              fail(info!.src, "limit", `${snippet(info!.src, n.span)} is the matrix power ${built.exp.n} once its exponents are multiplied, above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
+            }
+            return built;
+          }
           case "epow": return E.hpower(a, Q.parseRational(n.exponent!)!);
         }
         break;
