@@ -7,6 +7,7 @@ import * as E from "./core/expr.js";
 import type { Expr, Sym } from "./core/expr.js";
 import { formatShape, isScalarShape, type Dim } from "./core/shape.js";
 import { MatdiffError } from "./errors.js";
+import { RationalOverflow } from "./core/rational.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "./syntax/parse.js";
 import type { Node } from "./syntax/ast.js";
 import { parseDeclaration, type Declaration } from "./shapes/declarations.js";
@@ -325,6 +326,11 @@ function asUserErrors<T>(run: () => T): T {
       throw new MatdiffError("limit", "the expression is too large or too deeply nested to process", undefined, { hint: "split it into named parts with --where, or make it smaller" });
     }
     // e.g. ‖u − u‖: its derivative xᵀdx/‖x‖ divides by it
+    if (err instanceof RationalOverflow) {
+      throw new MatdiffError("number", "a coefficient grew past 2⁵³, beyond exact arithmetic", undefined, {
+        hint: "write the large constant as a scalar symbol (c x^T x with --let \"c: scalar\")",
+      });
+    }
     if (err instanceof E.DivisionByZero) {
       throw new MatdiffError("number", `division by zero: ${toText(err.divisor)} is identically 0`, undefined, {
         hint: "the expression (or its derivative) divides by it; simplify that part of the input",
@@ -375,6 +381,14 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   const notes: string[] = [];
   const el = elaborateWithConventions(root, input, { declarations, definitions, extraSymbols: [wrtName], maxPower: limits.maxPower }, notes);
   const f = el.expr;
+  for (const s of el.symbols.values()) {
+    const param = s.props.dependsOn === undefined ? undefined : el.symbols.get(s.props.dependsOn);
+    if (param && !isScalarShape(param.shape)) {
+      throw new MatdiffError("unsupported", `${nameText(s.name)} is declared a function of ${nameText(param.name)}, which is ${formatShape(param.shape)}: only functions of a scalar, such as matrix(t), are supported yet`, undefined, {
+        hint: `declare ${nameText(param.name)} a scalar (--let "${param.name}: scalar"), or write ${nameText(s.name)} in terms of ${nameText(param.name)}`,
+      });
+    }
+  }
   guardExpandedSize(f, el.definitions, limits.maxExpandedSize);
   budget.check();
   const X = el.symbols.get(wrtName)!;

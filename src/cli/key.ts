@@ -4,7 +4,7 @@
  * light); the file system is touched here, never in the library.
  */
 import { parseArgs } from "node:util";
-import { readFile, writeFile, rename, unlink, realpath, stat } from "node:fs/promises";
+import { open, readFile, writeFile, rename, unlink, realpath, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, extname, basename, resolve } from "node:path";
 import { readProblemSet } from "../key/problems.js";
@@ -83,11 +83,15 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     io.stderr(`matdiff key: refusing to write the key over its problems file ${file}: choose another -o\n`);
     return 2;
   }
-  let source: string;
+  let source: string | null;
   try {
-    source = await readFile(file, "utf8");
+    source = await readAtMost(file, PROBLEMS_LIMIT);
   } catch (err) {
     io.stderr(`matdiff key: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    return 2;
+  }
+  if (source === null) {
+    io.stderr(`matdiff key: ${file} is longer than ${PROBLEMS_LIMIT} bytes; split the problem set\n`);
     return 2;
   }
   const key = solveProblems(readProblemSet(source, file), file, seed !== undefined ? { seed } : {});
@@ -109,6 +113,27 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
   const solved = key.entries.filter((e) => e.ok).length;
   if (values.output) io.stderr(`matdiff key: ${solved} of ${key.entries.length + key.unreadable.length} problems solved and verified → ${values.output}\n`);
   return failures.length ? 1 : 0;
+}
+
+/** Bytes of a problem set read at most (a set of hundreds of problems is some 100 KB; /dev/zero never ends). */
+const PROBLEMS_LIMIT = 4 << 20;
+
+/** A file's text, or null when it is longer than limit bytes (read no further than that). */
+async function readAtMost(path: string, limit: number): Promise<string | null> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) break;
+    }
+    return length > limit ? null : buffer.subarray(0, length).toString("utf8");
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The key format an output file's extension names, or null when it names none. */

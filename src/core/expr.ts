@@ -377,17 +377,23 @@ export function inverse(a: Expr): Expr {
     // (Aᵏ)⁻¹ = (A⁻¹)ᵏ, written A⁻ᵏ
     case "power": if (!isScalarShape(a.shape)) return power(inverse(a.arg), a.exp); break;
     case "num":
-      if (a.value.n === 0) throw new InternalError("inverse of the number 0");
+      // (0 xᵀx)⁻¹: the user's division by zero, which api.ts words as such (elaborate.ts catches the ones it can point at)
+      if (a.value.n === 0) throw new DivisionByZero(a);
       return num(Q.div(Q.ONE, a.value));
   }
   if (isScalarShape(a.shape)) return power(a, Q.MINUS_ONE);
   return intern(`inv|${a.id}`, (id) => ({ kind: "inverse", id, shape: a.shape, arg: a }));
 }
 
+/** Largest numerator or denominator a numeric power is folded to (see power). */
+const MAX_FOLDED = 2 ** 31;
+
 export function power(a: Expr, p: Rational | number): Expr {
   const r = typeof p === "number" ? Q.rat(p) : p;
   const scalar = isScalarShape(a.shape);
   if (r.n === 1 && r.d === 1) return a;
+  // 0ᵏ = 0 for k > 0, whatever shape the literal 0 took (0^{1/3} x: the 0 is as wide as x)
+  if (a.kind === "zero" && r.n > 0) return a;
   if (!scalar) {
     assertShape(a.shape.rows === a.shape.cols && Q.isInt(r), "matrix power", a);
     if (r.n < 0) return power(inverse(a), -r.n);
@@ -397,9 +403,13 @@ export function power(a: Expr, p: Rational | number): Expr {
   if (a.kind === "num" && Q.isInt(r) && Math.abs(r.n) <= 64) {
     if (a.value.n === 0 && r.n < 0) throw new DivisionByZero(a);
     const base = r.n < 0 ? Q.div(Q.ONE, a.value) : a.value;
-    let acc = Q.ONE;
-    for (let i = 0; i < Math.abs(r.n); i++) acc = Q.mul(acc, base);
-    return num(acc);
+    let acc: Rational | null = Q.ONE;
+    for (let i = 0; i < Math.abs(r.n) && acc; i++) {
+      acc = Q.mul(acc, base);
+      // a folded power stays below 2³¹, so that the coefficients built from it stay exact: 2^{52} stays 2⁵²
+      if (Math.abs(acc.n) > MAX_FOLDED || acc.d > MAX_FOLDED) acc = null;
+    }
+    if (acc) return num(acc);
   }
   if (a.kind === "identity") return a;
   // 0^{1/2} = 0 as 0² is: any positive power (‖x − x‖^{1/2} folds to 0^{1/2}, which must not stay)

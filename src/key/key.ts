@@ -28,6 +28,8 @@ export type KeyEntry =
 
 export interface AnswerKey {
   readonly title: string;
+  /** The problem set's introduction, if it has one. */
+  readonly intro?: string;
   readonly entries: readonly KeyEntry[];
   /** Problems that could not be read at all, with their place in the file. */
   readonly unreadable: readonly KeyFailure[];
@@ -62,7 +64,7 @@ export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: 
     }
   });
   return {
-    title: set.title ?? "Answer key", entries, fileName,
+    title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), entries, fileName,
     unreadable: set.errors.map((e) => ({ message: e.message, location: e.location })),
   };
 }
@@ -180,7 +182,7 @@ function mdBlock(s: string): string[] {
 }
 
 export function renderMarkdown(key: AnswerKey): string {
-  const out: string[] = [`# ${mdLine(key.title)}`, "", `_${mdText(summary(key))}_`, ""];
+  const out: string[] = [`# ${mdLine(key.title)}`, "", ...(key.intro ? [mdProse(key.intro), ""] : []), `_${mdText(summary(key))}_`, ""];
   for (const f of key.unreadable) out.push(`> **Unreadable problem** at line ${f.location.line}: ${mdText(f.message)}`, "");
   key.entries.forEach((e, i) => {
     out.push(`## ${i + 1}. ${e.problem.title !== undefined ? mdLine(e.problem.title) : `Problem ${i + 1}`}`, "");
@@ -237,6 +239,7 @@ export function renderTex(key: AnswerKey): string {
     "\\date{}",
     "\\begin{document}",
     "\\maketitle",
+    ...(key.intro ? [texProse(key.intro), ""] : []),
     `\\noindent\\emph{${texText(summary(key))}}`,
     "",
   ];
@@ -266,6 +269,7 @@ export function renderTex(key: AnswerKey): string {
 export function renderJson(key: AnswerKey): string {
   return `${safeJson({
     title: key.title,
+    ...(key.intro ? { intro: key.intro } : {}),
     problems: key.entries.map((e) => ({
       title: e.problem.title ?? null, text: e.problem.text ?? null, expr: e.problem.expr, wrt: e.problem.wrt,
       let: e.problem.let, where: e.problem.where, location: e.problem.location, ok: e.ok,
@@ -373,7 +377,7 @@ export function renderHtml(key: AnswerKey, opts: { katexCss: string }): string {
 <body>
 <main>
 <h1>${esc(key.title)}</h1>
-<p class="summary">${esc(summary(key))}</p>
+${key.intro ? `<p>${htmlProse(key.intro)}</p>\n` : ""}<p class="summary">${esc(summary(key))}</p>
 ${unreadable}
 ${sections}
 </main>

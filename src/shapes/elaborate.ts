@@ -466,11 +466,15 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         const a = build(n.arg);
         switch (n.op) {
           case "T": return E.transpose(a);
-          case "inv": return E.inverse(a);
-          case "invT": return E.inverse(E.transpose(a));
+          // (0 xᵀx)⁻¹: the argument folded to 0 (a literal 0 is caught while inferring shapes)
+          case "inv": case "invT":
+            if (E.isZero(a)) fail(info!.src, "number", `${snippet(info!.src, n.arg.span)} is 0, which has no inverse (at ${where(info!.src, n.span.start)})`, n.span);
+            return n.op === "inv" ? E.inverse(a) : E.inverse(E.transpose(a));
           case "pow": {
+            const exponent = Q.parseRational(n.exponent!)!;
+            if (E.isZero(a) && exponent.n < 0) fail(info!.src, "number", `${snippet(info!.src, n.arg.span)} is 0, and 0 to a negative power is undefined (at ${where(info!.src, n.span.start)})`, n.span);
             // (A^{64})^{64} folds to A^{4096}: the limit holds for the power that is built, not only for each exponent written
-            const built = E.power(a, Q.parseRational(n.exponent!)!);
+            const built = E.power(a, exponent);
             if (built.kind === "power" && !isScalarShape(built.shape) && Math.abs(built.exp.n) > maxPower) {
               fail(info!.src, "limit", `${snippet(info!.src, n.span)} is the matrix power ${built.exp.n} once its exponents are multiplied, above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
             }
