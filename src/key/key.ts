@@ -14,6 +14,7 @@ import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
 import type { KeyProblem, Location, ProblemSet } from "./problems.js";
 import { VERSION } from "../version.js";
+import { MAX_TYPESET } from "../plugins/present.js";
 
 export interface KeyFailure {
   readonly message: string;
@@ -44,6 +45,10 @@ export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: 
         check: opts.seed !== undefined ? { seed: opts.seed } : true,
         ...(problem.hessian ? { hessian: true } : {}), ...(problem.symmetric ? { symmetric: problem.symmetric } : {}),
       });
+      const typeset = result.function.latex.length + result.derivative.latex.length + (result.derivation?.latex.length ?? 0);
+      if (typeset > MAX_TYPESET) {
+        return { problem, ok: false, failure: { message: `the result is ${typeset} characters of LaTeX, more than the ${MAX_TYPESET} a key typesets per problem`, location: problem.location, hint: "split the problem, or name repeated parts with where" } };
+      }
       if (result.check && !result.check.ok) {
         return { problem, ok: false, result, failure: { message: `the numeric check failed (relative error ${result.check.relError.toExponential(2)}): this is a bug in matdiff, please report it`, location: problem.location } };
       }

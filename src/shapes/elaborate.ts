@@ -476,7 +476,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             // (A^{64})^{64} folds to A^{4096}: the limit holds for the power that is built, not only for each exponent written
             const built = E.power(a, exponent);
             if (built.kind === "power" && !isScalarShape(built.shape) && Math.abs(built.exp.n) > maxPower) {
-              fail(info!.src, "limit", `${snippet(info!.src, n.span)} is the matrix power ${built.exp.n} once its exponents are multiplied, above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
+              fail(info!.src, "limit", `${snippet(info!.src, n.span)} is the matrix power ${built.arg.kind === "inverse" ? -built.exp.n : built.exp.n} once its exponents are multiplied, above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
             }
             return built;
           }
