@@ -501,7 +501,7 @@ export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; reado
   guardCheckSizes(a);
   const expand = (e: Expr) => asPolynomialsIn(expandDefinitions(e, a.definitions, a.budget), a.X);
   const common = {
-    tick: () => a.budget.tick(),
+    budget: a.budget,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}),
     ...(opts.step !== undefined ? { step: opts.step } : {}),
   };
