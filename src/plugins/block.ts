@@ -55,6 +55,8 @@ export interface BlockOptions {
   readonly check?: boolean;
   /** Show the NumPy code in every block (otherwise only with `numpy`). */
   readonly numpy?: boolean;
+  /** The gradient convention for symmetric variables in every block: `cookbook` is what the `cookbook` flag asks for. */
+  readonly symmetric?: "sym" | "cookbook";
   /** Resource limits for each block (see the library's `DEFAULT_LIMITS`). */
   readonly limits?: Partial<Limits>;
 }
@@ -152,6 +154,7 @@ export function effectiveFlags(flags: ReadonlySet<Flag>, defaults: BlockOptions 
   if (defaults.steps) out.add("steps");
   if (defaults.check) out.add("check");
   if (defaults.numpy) out.add("numpy");
+  if (defaults.symmetric === "cookbook") out.add("cookbook");
   return out;
 }
 
@@ -164,7 +167,7 @@ export function optionsFor(problem: Problem, defaults: BlockOptions = {}): Diffe
     wrt: problem.wrt,
     let: problem.let,
     where: problem.where,
-    ...(problem.flags.has("cookbook") ? { symmetric: "cookbook" as const } : {}),
+    ...(flag("cookbook") ? { symmetric: "cookbook" as const } : {}),
     ...(flag("check") ? { check: true } : {}),
     ...(flag("steps") ? { steps: true } : {}),
     ...(flag("hessian") ? { hessian: true } : {}),
