@@ -52,7 +52,12 @@ export interface Limits {
   readonly maxExpandedSize: number;
   /** Characters of all the printed forms of a result together (default 2,000,000; one form stops at 4,000,000 regardless, print/infix.ts). */
   readonly maxOutput: number;
-  /** Entries of any one matrix the check samples (default 250,000): a declared 100000 × 100000 is refused, not allocated. */
+  /**
+   * Entries of any one matrix the check samples (default 40,000, a 200 × 200):
+   * a declared 100000 × 100000 is refused, not allocated. Past about that
+   * size one draw of a matrix, with its condition number, already takes a good
+   * part of the time budget.
+   */
   readonly maxCheckEntries: number;
 }
 
@@ -65,7 +70,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxNodes: 1_000_000,
   maxExpandedSize: 20_000,
   maxOutput: 2_000_000,
-  maxCheckEntries: 250_000,
+  maxCheckEntries: 40_000,
 };
 
 export interface DifferentiateOptions {
