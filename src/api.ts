@@ -7,6 +7,7 @@ import * as E from "./core/expr.js";
 import type { Expr, Sym } from "./core/expr.js";
 import { formatShape, isScalarShape, type Dim } from "./core/shape.js";
 import { MatdiffError } from "./errors.js";
+import { RationalOverflow } from "./core/rational.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "./syntax/parse.js";
 import type { Node } from "./syntax/ast.js";
 import { parseDeclaration, type Declaration } from "./shapes/declarations.js";
@@ -46,8 +47,28 @@ export interface Limits {
   readonly maxPower: number;
   /** Rewrite steps of the simplifier (default 5,000). */
   readonly maxSteps: number;
-  /** Wall-clock budget for one request in milliseconds (default 2,000). */
+  /**
+   * Wall-clock budget for one request in milliseconds (default 2,000): parsing,
+   * differentiation, simplification, printing, steps and the check all count.
+   */
   readonly timeoutMs: number;
+  /** Expression nodes one request may build, its memory budget (default 1,000,000, some 200 MB at most). */
+  readonly maxNodes: number;
+  /**
+   * Operands of the expression written out in full, its --where definitions
+   * substituted and matrix powers multiplied (default 20,000): the derivative
+   * has a term for each, and the check and the NumPy form evaluate them all.
+   */
+  readonly maxExpandedSize: number;
+  /** Characters of all the printed forms of a result together (default 2,000,000; one form stops at 4,000,000 regardless, print/infix.ts). */
+  readonly maxOutput: number;
+  /**
+   * Entries of any one matrix the check samples (default 40,000, a 200 × 200):
+   * a declared 100000 × 100000 is refused, not allocated. Past about that
+   * size one draw of a matrix, with its condition number, already takes a good
+   * part of the time budget.
+   */
+  readonly maxCheckEntries: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -56,6 +77,10 @@ export const DEFAULT_LIMITS: Limits = {
   maxPower: DEFAULT_MAX_POWER,
   maxSteps: 5000,
   timeoutMs: 2000,
+  maxNodes: 1_000_000,
+  maxExpandedSize: 20_000,
+  maxOutput: 2_000_000,
+  maxCheckEntries: 40_000,
 };
 
 export interface DifferentiateOptions {
@@ -193,6 +218,41 @@ function guardTreeDepth(root: Node): void {
   }
 }
 
+/**
+ * Refuses an expression whose written-out form is too large, counted on the
+ * shared graph without writing it out: each use of a --where name counts its
+ * definition again, and a matrix power A^k counts A k times (its differential
+ * has k terms). Thirty definitions e_i = e_{i−1} + e_{i−1} are 2³⁰ copies of
+ * x; writing them out used to take 41 s and 3.8 GB before V8 gave up.
+ */
+function guardExpandedSize(f: Expr, definitions: ReadonlyMap<string, Expr>, limit: number): void {
+  const memo = new Map<number, number>();
+  const sizeOf = (e: Expr): number => {
+    const hit = memo.get(e.id);
+    if (hit !== undefined) return hit;
+    let n: number;
+    if (e.kind === "sym" && definitions.has(e.name)) n = sizeOf(definitions.get(e.name)!);
+    else if (e.kind === "power" && !isScalarShape(e.shape)) n = Math.abs(e.exp.n) * sizeOf(e.arg);
+    else {
+      const kids = E.children(e);
+      n = kids.length === 0 ? 1 : 0;
+      for (const k of kids) n += sizeOf(k);
+    }
+    memo.set(e.id, n);
+    return n;
+  };
+  const size = sizeOf(f);
+  if (size <= limit) return;
+  const biggest = [...definitions].map(([name, body]) => [name, sizeOf(body)] as const).sort((a, b) => b[1] - a[1])[0];
+  throw new MatdiffError("limit", `written out in full, the expression has ${formatCount(size)} operands${biggest && biggest[1] > limit ? ` (${nameText(biggest[0])} alone has ${formatCount(biggest[1])})` : ""}; the limit is ${limit}`, undefined, {
+    hint: definitions.size
+      ? "every use of a --where name stands for its whole definition, so a chain of definitions that each use the previous twice doubles at every step"
+      : "its derivative would have a term for each; split the problem into smaller ones",
+  });
+}
+
+const formatCount = (n: number): string => (n < 1e15 ? String(Math.round(n)) : n.toExponential(2));
+
 /** Reads a lone symbol in any spelling; null when the text is not one symbol. */
 function symbolName(text: string, limits: Limits): string | null {
   // the common spellings (x, W_1, theta) need no parser; the rest (\theta, θ, \mathbf{x}) go through it
@@ -294,6 +354,8 @@ export interface Analysis {
   readonly deadline: number;
   /** When f depends on X through opaque functions A(X) (declared matrix(X)): the pieces of the pull-back. */
   readonly parameterisation?: Parameterisation;
+  /** The request's budget, which every later stage (printing, steps, the check) keeps drawing on. */
+  readonly budget: Budget;
 }
 
 export function analyze(input: string, options: DifferentiateOptions): Analysis {
@@ -307,9 +369,15 @@ function asUserErrors<T>(run: () => T): T {
   } catch (err) {
     // the last line of defence behind the depth and size limits: never a raw stack overflow
     if (err instanceof RangeError && /call stack/i.test(err.message)) {
-      throw new MatdiffError("limit", "the expression is too deeply nested to process", undefined, { hint: "split it into named parts with --where" });
+      // a stack overflow comes from depth or from sheer size (a sum of 2¹⁶ terms): the message claims neither
+      throw new MatdiffError("limit", "the expression is too large or too deeply nested to process", undefined, { hint: "split it into named parts with --where, or make it smaller" });
     }
     // e.g. ‖u − u‖: its derivative xᵀdx/‖x‖ divides by it
+    if (err instanceof RationalOverflow) {
+      throw new MatdiffError("number", "a coefficient grew past 2⁵³, beyond exact arithmetic", undefined, {
+        hint: "write the large constant as a scalar symbol (c x^T x with --let \"c: scalar\")",
+      });
+    }
     if (err instanceof E.DivisionByZero) {
       throw new MatdiffError("number", `division by zero: ${toText(err.divisor)} is identically 0`, undefined, {
         hint: "the expression (or its derivative) divides by it; simplify that part of the input",
@@ -367,7 +435,8 @@ export function analyzeAll(input: string, options: SeveralOptions): SeveralAnaly
 
 function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"> & { readonly wrt: readonly string[] }): SeveralAnalyses {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const deadline = Date.now() + limits.timeoutMs;
+  const budget = Budget.of(limits);
+  const deadline = budget.deadline;
   const root = parse(input, limits);
   guardTreeDepth(root);
 
@@ -429,9 +498,10 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const el = reading.elaborated;
   notes.push(...reading.notes);
   const f = el.expr;
-  notes.push(...operationNotes(expandDefinitions(f, el.definitions)));
-  const budget = new Budget(deadline, limits.timeoutMs);
-  const expanded = expandDefinitions(f, el.definitions);
+  guardExpandedSize(f, el.definitions, limits.maxExpandedSize);
+  budget.check();
+  const expanded = expandDefinitions(f, el.definitions, budget);
+  notes.push(...operationNotes(expanded));
   // a parameter that only declarations mention has nothing to size it: the convention decides, and says so
   const written = new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))]);
   for (const parent of new Set(dependsOn.values())) {
@@ -552,7 +622,7 @@ function analyzeVariable(v: VariableInput): Analysis {
     input, kind, f, X, df, raw, result: simplified.expr, gradient: gradient ?? simplified.expr,
     ...(secondDifferential ? { secondDifferential } : {}),
     symbols: el.symbols, definitions: el.definitions, convention,
-    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline,
+    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline, budget,
   };
 }
 
@@ -630,7 +700,7 @@ function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr)
   return {
     input, kind, f, X, df, raw, result: simplified.expr, gradient: simplified.expr,
     symbols: el.symbols, definitions: el.definitions, convention: undefined,
-    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline,
+    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline, budget,
     parameterisation: { nodes, partials, totals, direct },
   };
 }
@@ -653,9 +723,11 @@ function leftKroneckerDegree(term: Expr, X: Sym): number {
 
 /** The numeric check of an analysis against central finite differences, for every kind. */
 export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; readonly trials?: number; readonly step?: number } = {}): CheckReport {
+  guardCheckSizes(a);
   if (a.parameterisation) return checkThroughParameterisation(a, opts);
-  const expand = (e: Expr) => asPolynomialsIn(expandDefinitions(e, a.definitions), a.X);
+  const expand = (e: Expr) => asPolynomialsIn(expandDefinitions(e, a.definitions, a.budget), a.X);
   const common = {
+    budget: a.budget,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.trials !== undefined ? { trials: opts.trials } : {}),
     ...(opts.step !== undefined ? { step: opts.step } : {}),
   };
@@ -698,6 +770,26 @@ export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; reado
  */
 export function checkBasis(c: CheckReport): string {
   return `${c.method} at ${c.trials} random point${c.trials === 1 ? "" : "s"}`;
+}
+
+/**
+ * The check samples symbolic dimensions at small sizes (2 to 5) but declared
+ * ones at their size: x: 100000000 grew past 5 GiB, A: 100000 x 100000 was an
+ * internal error. Every matrix the check evaluates (symbols, f, the result) is
+ * bounded before any is allocated.
+ */
+function guardCheckSizes(a: Analysis): void {
+  const SYMBOLIC = 5; // the largest automatic size (numeric/random.ts), an upper bound for a symbolic factor
+  const size = (d: Dim): number => (typeof d === "number" ? d : d.split("·").reduce((p, f) => p * (/^\d+$/.test(f) ? Number(f) : SYMBOLIC), 1));
+  const named: [string, Expr][] = [...[...a.symbols.values()].map((s) => [nameText(s.name), s] as [string, Expr]), ["f", a.f], ["the result", a.result]];
+  for (const [what, e] of named) {
+    const entries = size(e.shape.rows) * size(e.shape.cols);
+    if (entries > a.limits.maxCheckEntries) {
+      throw new MatdiffError("limit", `--check would sample ${what} as a ${formatShape(e.shape)} matrix (${entries} entries); the check's limit is ${a.limits.maxCheckEntries} entries per matrix`, undefined, {
+        hint: "leave the size symbolic (--let \"x: n\") and the check picks small sizes, or declare a smaller one",
+      });
+    }
+  }
 }
 
 /** Through a parameterisation: what J means and how the result is laid out. */
@@ -820,19 +912,23 @@ export function differentiateAll(input: string, options: SeveralOptions): Severa
 }
 
 function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): DifferentiateResult {
-  const { f, X, result, convention } = a;
+  const { f, X, result, convention, budget } = a;
   const dfShown = simplify(a.df, { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
+  budget.check();
 
   const shapes: Record<string, string> = {};
   for (const [name, s] of a.symbols) shapes[name] = formatShape(s.shape);
   const defsOut: Record<string, Rendered> = {};
   for (const [name, body] of a.definitions) defsOut[name] = render(body);
 
+  budget.check();
   const check = options.check ? checkAnalysis(a, typeof options.check === "object" ? options.check : {}) : undefined;
   const label = labelOf(a);
+  budget.check();
   const steps = options.steps ? renderSteps(a, label) : undefined;
+  budget.check();
 
-  return {
+  const out: DifferentiateResult = {
     ok: true,
     kind: a.kind,
     wrt: { name: X.name, shape: formatShape(X.shape), latex: toLatex(X), text: toText(X) },
@@ -842,7 +938,7 @@ function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): Diffe
     ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
     derivative: {
       ...render(result), shape: formatShape(result.shape),
-      ...toPythonAll(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
+      ...toPythonAll(expandDefinitions(result, a.definitions, budget), { dimExpr: dimExpressions(a.symbols.values()) }),
       ...(options.index === false ? {} : indexFields(a)),
     },
     label,
@@ -859,6 +955,25 @@ function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): Diffe
     ...(check ? { check } : {}),
     ...(steps ? { steps, derivation: renderDerivation(a, steps) } : {}),
   };
+  guardOutput(out, a.limits.maxOutput);
+  budget.check();
+  return out;
+}
+
+/** Refuses a result whose printed forms are too long to show (or for KaTeX to set within the budget). */
+function guardOutput(r: DifferentiateResult, limit: number): void {
+  let total = 0;
+  const visit = (v: unknown): void => {
+    if (typeof v === "string") total += v.length;
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(visit);
+  };
+  visit(r);
+  if (total > limit) {
+    throw new MatdiffError("limit", `the result is ${total} characters long in all its printed forms; the limit is ${limit}`, undefined, {
+      hint: "name repeated parts with --where, or ask for less (no --steps), or raise limits.maxOutput in the library",
+    });
+  }
 }
 
 function presentParameterisation(a: Analysis): ParameterisationResult {
@@ -887,7 +1002,7 @@ function indexFields(a: Analysis): { index?: Rendered; einsum?: string } {
 /** The derivation of an analysis, as expressions (for tests: each step is checked numerically). */
 export function derivationOf(a: Analysis): DerivationStep[] {
   return derive({
-    f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.result, gradient: a.gradient,
+    f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.result, gradient: a.gradient, budget: a.budget,
     ...(a.convention ? { convention: a.convention } : {}),
     // through a parameterisation this is the variable's own part; renderParameterisedSteps adds the functions' parts
     ...(a.parameterisation ? { holdDependents: true } : {}),

@@ -5,7 +5,7 @@
  * opened in headless Chromium: no KaTeX error, no network request.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -207,6 +207,74 @@ describe("matdiff key on the command line", () => {
   it("refuses a missing file and a bad format on the command line (exit 2)", async () => {
     expect((await cli(["key", join(dir, "nope.yaml")])).code).toBe(2);
     expect((await cli(["key", "examples/problems.yaml", "--format", "docx"])).code).toBe(2);
+  });
+
+  // issue 14 item 3, issue 19 item 1: `.replace("htm", "html")` made "html" "htmll", which fell back to
+  // Markdown, so `-o key.html` wrote Markdown with the problem text raw for a browser to run
+  describe("the format is the output file's extension", () => {
+    const problems = join(dir, "one.yaml");
+    writeFileSync(problems, '- title: Quadratic\n  expr: "x^T A x"\n  wrt: x\n');
+    const cases: [string, (out: string) => void][] = [
+      ["key.html", (out) => expect(out).toMatch(/^<!doctype html>/)],
+      ["KEY.HTM", (out) => expect(out).toMatch(/^<!doctype html>/)],
+      ["key.md", (out) => expect(out).toMatch(/^# Answer key\n/)],
+      ["key.markdown", (out) => expect(out).toMatch(/^# Answer key\n/)],
+      ["key.tex", (out) => expect(out).toMatch(/^\\documentclass/)],
+      ["key.json", (out) => expect(JSON.parse(out).problems).toHaveLength(1)],
+    ];
+    it.each(cases)("%s", async (name, expectFormat) => {
+      const out = join(dir, name);
+      const r = await cli(["key", problems, "-o", out]);
+      expect(r.code, r.stderr).toBe(0);
+      expectFormat(readFileSync(out, "utf8"));
+    });
+
+    it("--format wins over the extension", async () => {
+      const out = join(dir, "key.txt");
+      expect((await cli(["key", problems, "-o", out, "--format", "html"])).code).toBe(0);
+      expect(readFileSync(out, "utf8")).toMatch(/^<!doctype html>/);
+    });
+
+    it("an unknown extension without --format is an error (exit 2), and nothing is written", async () => {
+      const out = join(dir, "key.docx");
+      const r = await cli(["key", problems, "-o", out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`matdiff key: cannot tell the format of '${out}' from its extension: name it .md, .html, .tex or .json, or give --format md|html|tex|json\n`);
+      expect(existsSync(out)).toBe(false);
+    });
+  });
+
+  // issue 19 item 6: answer keys never lose data
+  describe("writing the key", () => {
+    it("refuses to write over the problems file (exit 2), which stays as it was", async () => {
+      const notes = join(dir, "notes.md");
+      const text = "# Notes\n\n## One\n\n```matdiff\nx^T x wrt x\n```\n";
+      writeFileSync(notes, text);
+      for (const out of [notes, join(dir, ".", "notes.md")]) {
+        const r = await cli(["key", notes, "-o", out]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`matdiff key: refusing to write the key over its problems file ${notes}: choose another -o\n`);
+        expect(readFileSync(notes, "utf8")).toBe(text);
+      }
+    });
+
+    it("a missing directory is a clear error with exit 2, not a stack trace", async () => {
+      const out = join(dir, "no-such-dir", "key.md");
+      const r = await cli(["key", "examples/problems.yaml", "-o", out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`matdiff key: cannot write ${out}: its directory does not exist\n`);
+    });
+
+    it("replaces the key whole, through a temporary file that does not stay behind", async () => {
+      const sub = mkdtempSync(join(tmpdir(), "matdiff-key-atomic-"));
+      const problems = join(sub, "p.yaml");
+      writeFileSync(problems, '- expr: "x^T x"\n  wrt: x\n');
+      const out = join(sub, "key.md");
+      writeFileSync(out, "an older key\n");
+      expect((await cli(["key", problems, "-o", out])).code).toBe(0);
+      expect(readFileSync(out, "utf8")).toMatch(/^# Answer key\n[\s\S]*✓ verified/);
+      expect(readdirSync(sub).sort()).toEqual(["key.md", "p.yaml"]);
+    });
   });
 });
 

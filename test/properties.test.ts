@@ -11,7 +11,10 @@
  *       expression (or as a notational merge test/roundtrip.test.ts documents);
  *   (d) every LaTeX string of the result (f, df, result, derivation steps)
  *       renders in KaTeX with { throwOnError: true, strict: "error", trust: false };
- *   (e) the result is never much larger than the unsimplified result.
+ *   (e) the result is never much larger than the unsimplified result;
+ *   (f) hostile input (--where chains that double or square, sizes declared
+ *       for --check, big literals, fractional powers of 0) ends as an answer
+ *       or a MatdiffError within its budget, never an untyped error (issue 19).
  *
  * The checks live in test/support/properties.ts so that `npm run fuzz`
  * (scripts/fuzz.mjs, 100,000 cases with a random seed) runs the same ones.

@@ -61,6 +61,7 @@ const HOSTILE: readonly (readonly [string, string])[] = [
   ["\\def doubling", "\\def\\a{\\a\\a}\\a"],
   ["TeX file access", "\\input{/etc/passwd} \\write18{id}"],
   ["a Markdown link", "[x](javascript:alert(1))"],
+  ["a Markdown image", "![x](https://evil.example/t.png)"],
   ["an autolink", "<javascript:alert(1)>"],
   ["a right-to-left override", "x\u202Ey^T x"],
   ["an override at the start", "\u202Ex^T x"],
@@ -280,6 +281,23 @@ describe("answer keys", () => {
     // every $…$ the key leaves as math (the renderer's math extension would typeset it) is safe
     for (const m of md.matchAll(/(?<!\\)\$(?!\$)([^$\n]+?)(?<!\\)\$/g)) expect(m[1]!, "user math in the Markdown key").not.toMatch(UNSAFE_TEX);
     expect(md).toContain("and $x \\lt  y$."); // safe math passes, with < spelled \lt
+  });
+
+  // issue 19 item 1: `$[x](javascript:alert(1))$` in a problem's text passed into the Markdown key
+  // unchanged; remark → rehype made it a clickable javascript: link, markdown-it an image it fetched
+  it("Markdown through remark → rehype (no math extension): no link, image or markup from the problems", async () => {
+    const html = String(await unified().use(remarkParse).use(remarkRehype).use(rehypeStringify).process(renderMarkdown(key)));
+    expectInertHtml(html, "Markdown key through remark");
+  });
+
+  it("in the Markdown key, math keeps its brackets as \\lbrack and \\rbrack; math or text with a URL is text that no linkify links", () => {
+    const k = solve(`problems:\n  - text: ${JSON.stringify("Then $[x](javascript:alert(1))$ and $![x](https://evil.example/t.png)$, see www.evil.com or a@evil.com.")}\n    expr: x^T x\n    wrt: x\n`);
+    const md = renderMarkdown(k);
+    expect(md).toContain("Then $\\lbrack x\\rbrack (javascript:alert(1))$ and \\$!\\[x\\](https\\://evil\\.example/t\\.png)\\$, see www\\.evil\\.com or a\\@evil\\.com.");
+    for (const renderer of [new MarkdownIt({ html: true, linkify: true }), new MarkdownIt()]) {
+      const html = renderer.render(md);
+      expect(html).not.toMatch(/<a |<img /);
+    }
   });
 
   it("TeX: user text escaped, only safe math", () => {

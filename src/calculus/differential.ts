@@ -64,9 +64,12 @@ export function differential(f: Expr, ctx: DifferentialContext): DifferentialRes
 }
 
 /** Replaces --where names by their definitions (for numeric evaluation and checks). */
-export function expandDefinitions(e: Expr, definitions: ReadonlyMap<string, Expr>): Expr {
+export function expandDefinitions(e: Expr, definitions: ReadonlyMap<string, Expr>, budget?: Budget): Expr {
   if (definitions.size === 0) return e;
-  return E.mapBottomUp(e, (x) => (x.kind === "sym" && definitions.has(x.name) ? expandDefinitions(definitions.get(x.name)!, definitions) : x));
+  return E.mapBottomUp(e, (x) => {
+    budget?.tick();
+    return x.kind === "sym" && definitions.has(x.name) ? expandDefinitions(definitions.get(x.name)!, definitions, budget) : x;
+  });
 }
 
 export type { Sym };

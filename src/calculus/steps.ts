@@ -18,6 +18,7 @@
 import * as E from "../core/expr.js";
 import type { Expr, Sym, Diff } from "../core/expr.js";
 import { isScalarShape } from "../core/shape.js";
+import { Budget } from "../core/budget.js";
 import { ruleFor } from "./differential.js";
 import { frobeniusGradient } from "./gradient.js";
 import { simplify } from "../simplify/index.js";
@@ -66,6 +67,8 @@ export interface DerivationInput {
    * the partial differential in X alone, as a pull-back through them needs (calculus/parameterised.ts).
    */
   readonly holdDependents?: boolean;
+  /** The request's budget: the derivation is one more stage of it. */
+  readonly budget?: Budget;
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
@@ -101,6 +104,8 @@ function reasonOf(rules: readonly string[], constants: readonly string[], X: Sym
 
 export function derive(input: DerivationInput): DerivationStep[] {
   const { f, X, definitions } = input;
+  const budget = input.budget ?? Budget.unlimited();
+  const limits = { deadline: budget.deadline };
   const dX = E.diff(X);
   const memo = new Map<number, boolean>();
   const varies = (s: Sym) => s === X || (!input.holdDependents && s.props.dependsOn === X.name);
@@ -110,17 +115,17 @@ export function derive(input: DerivationInput): DerivationStep[] {
   const start: Expr = f.kind === "sym" && !definitions.has(f.name)
     ? (f === X ? dX : varies(f) ? E.mul(E.dotted(f), dX) : E.zero(f.shape))
     : E.diffOf(f);
-  const { steps: merged, last } = expandChain(start, { X, dX, definitions, depends, varies });
+  const { steps: merged, last } = expandChain(start, { X, dX, definitions, depends, varies, budget });
 
   const gradientChain = (result: Expr): Expr => {
     if (isScalarShape(X.shape)) return last;
     // move dX to the end of each trace (or each xᵀ… dx), term by term
     const terms = last.kind === "add" ? last.terms : [last];
-    const rotated = E.add(...terms.map((t) => frobeniusTerm(t, dX)));
+    const rotated = E.add(...terms.map((t) => { budget.check(); return frobeniusTerm(t, dX, budget); }));
     if (rotated !== last) {
       merged.push({ expr: rotated, rules: ["trace-cyclic"], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });
     }
-    const G = simplify(frobeniusGradient(last, dX)).expr;
+    const G = simplify(frobeniusGradient(last, dX, budget), limits).expr;
     merged.push({
       expr: rotated, rules: ["frobenius"], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
       display: "frobenius", gradient: G,
@@ -147,7 +152,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
       const df = gradientChain(G);
       merged.push({ expr: G, rules: [], reason: isScalarShape(X.shape) ? `read off df = f′ d${nameText(X.name)}` : "read off the gradient", begins: "gradient" });
       // d²f = d(df) with dX held constant (d(dX) = 0): the chain rule again, on df as the first chain wrote it
-      const second = expandChain(E.diffOf(df), { X, dX, definitions, depends, varies });
+      const second = expandChain(E.diffOf(df), { X, dX, definitions, depends, varies, budget });
       const [first, ...rest] = second.steps;
       merged.push({ ...first!, begins: "second", reason: `differentiate df once more, d${nameText(X.name)} constant` }, ...rest);
       const H = input.result;
@@ -183,6 +188,7 @@ interface ChainContext {
   readonly depends: (e: Expr) => boolean;
   /** X itself, or a symbol declared a function of X that is not held fixed. */
   readonly varies: (s: Sym) => boolean;
+  readonly budget: Budget;
 }
 
 /**
@@ -190,7 +196,7 @@ interface ChainContext {
  * step until none is left, then simplifies: the steps, and the last value.
  * dX itself is a constant here (d(dX) = 0), which is what a second differential needs.
  */
-function expandChain(start: Expr, { X, dX, definitions, depends, varies }: ChainContext): { steps: DerivationStep[]; last: Expr } {
+function expandChain(start: Expr, { X, dX, definitions, depends, varies, budget }: ChainContext): { steps: DerivationStep[]; last: Expr } {
   const steps: DerivationStep[] = [{ expr: start, rules: [], reason: "" }];
   let current = start;
   for (let guard = 0; guard < 64 && E.contains(current, (x) => x.kind === "dop"); guard++) {
@@ -212,6 +218,7 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies }: Chain
       return E.diffOf(x);
     };
     const expand = (e: Expr): Expr => {
+      budget.tick();
       if (e.kind !== "dop") {
         const kids = E.children(e);
         return kids.length ? E.rebuild(e, kids.map(expand)) : e;
@@ -238,7 +245,7 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies }: Chain
   const merged = mergeLinear(steps).map((s) => ({ ...s, reason: reasonOf(s.rules, s.constants ?? [], X) }));
 
   // simplification: folded into the last step when it is only bookkeeping, else one step listing its rules
-  const simplified = simplify(current);
+  const simplified = simplify(current, { deadline: budget.deadline });
   let last = current;
   if (simplified.expr !== current) {
     last = simplified.expr;
@@ -253,10 +260,11 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies }: Chain
 const isVector = (X: Sym) => X.shape.cols === 1;
 
 /** One term of df written as tr(Gᵢᵀ dX) (or gᵢᵀ dx), coefficient and scalars in front. */
-function frobeniusTerm(term: Expr, dX: Diff): Expr {
+function frobeniusTerm(term: Expr, dX: Diff, budget: Budget): Expr {
   if (!E.contains(term, (x) => x === dX)) return term;
-  const g = simplify(frobeniusGradient(term, dX)).expr;
-  const gt = simplify(E.transpose(g)).expr;
+  const limits = { deadline: budget.deadline };
+  const g = simplify(frobeniusGradient(term, dX, budget), limits).expr;
+  const gt = simplify(E.transpose(g), limits).expr;
   const { coeff, scalars, chain } = E.splitMul(gt);
   const body = E.mul(...chain, dX);
   return E.mul(E.num(coeff), ...scalars, isScalarShape(body.shape) ? body : E.trace(body));

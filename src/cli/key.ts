@@ -4,9 +4,9 @@
  * light); the file system is touched here, never in the library.
  */
 import { parseArgs } from "node:util";
-import { readFile, writeFile } from "node:fs/promises";
+import { open, readFile, writeFile, rename, unlink, realpath, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, extname } from "node:path";
+import { dirname, join, extname, basename, resolve } from "node:path";
 import { readProblemSet } from "../key/problems.js";
 import { solveProblems, failureLines, renderMarkdown, renderHtml, renderTex, renderJson } from "../key/key.js";
 import type { CliIO } from "./main.js";
@@ -22,8 +22,10 @@ shapes, conventions and a verification stamp from the numeric check.
 
 PROBLEMS is YAML (a list of problems with expr, wrt and optional title, text,
 let, where, hessian, symmetric) or Markdown (one problem per heading, in a
-\`\`\`matdiff block). The format defaults to OUT's extension, else md; without
--o the key goes to standard output. A problem that fails is reported in the key
+\`\`\`matdiff block). The format is OUT's extension (.md, .markdown, .html,
+.htm, .tex, .json) unless --format says otherwise; an unknown extension needs
+--format. Without -o the key goes to standard output (Markdown by default).
+OUT is written whole or not at all, and never over PROBLEMS. A problem that fails is reported in the key
 and on standard error with its place in the file, and the exit code is 1.
 `;
 
@@ -64,20 +66,32 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     return 2;
   }
   const file = positionals[0]!;
-  const fromExt = values.output ? extname(values.output).slice(1).toLowerCase().replace("markdown", "md").replace("htm", "html") : "";
-  const format = (values.format ?? ((FORMATS as readonly string[]).includes(fromExt) ? fromExt : "md")) as KeyFormat;
-  if (!FORMATS.includes(format)) {
+  if (values.format !== undefined && !(FORMATS as readonly string[]).includes(values.format)) {
     io.stderr(`matdiff key: unknown --format '${values.format}': use ${FORMATS.join(", ")}\n`);
     return 2;
   }
+  const fromExt = values.output ? formatOfFile(values.output) : "md";
+  if (values.format === undefined && fromExt === null) {
+    io.stderr(`matdiff key: cannot tell the format of '${values.output}' from its extension: name it .md, .html, .tex or .json, or give --format ${FORMATS.join("|")}\n`);
+    return 2;
+  }
+  const format = (values.format ?? fromExt) as KeyFormat;
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) { io.stderr(`matdiff key: --seed must be an integer\n`); return 2; }
 
-  let source: string;
+  if (values.output && await sameFile(values.output, file)) {
+    io.stderr(`matdiff key: refusing to write the key over its problems file ${file}: choose another -o\n`);
+    return 2;
+  }
+  let source: string | null;
   try {
-    source = await readFile(file, "utf8");
+    source = await readAtMost(file, PROBLEMS_LIMIT);
   } catch (err) {
     io.stderr(`matdiff key: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    return 2;
+  }
+  if (source === null) {
+    io.stderr(`matdiff key: ${file} is longer than ${PROBLEMS_LIMIT} bytes; split the problem set\n`);
     return 2;
   }
   const key = solveProblems(readProblemSet(source, file), file, seed !== undefined ? { seed } : {});
@@ -85,12 +99,85 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     : format === "tex" ? renderTex(key)
     : format === "json" ? renderJson(key)
     : renderHtml(key, { katexCss: await inlinedKatexCss() });
-  if (values.output) await writeFile(values.output, output, "utf8");
-  else io.stdout(output);
+  if (values.output) {
+    try {
+      await writeWhole(values.output, output);
+    } catch (err) {
+      io.stderr(`matdiff key: cannot write ${values.output}: ${describeFsError(err)}\n`);
+      return 2;
+    }
+  } else io.stdout(output);
 
   const failures = failureLines(key);
   for (const line of failures) io.stderr(`${line}\n`);
   const solved = key.entries.filter((e) => e.ok).length;
   if (values.output) io.stderr(`matdiff key: ${solved} of ${key.entries.length + key.unreadable.length} problems solved and verified → ${values.output}\n`);
   return failures.length ? 1 : 0;
+}
+
+/** Bytes of a problem set read at most (a set of hundreds of problems is some 100 KB; /dev/zero never ends). */
+const PROBLEMS_LIMIT = 4 << 20;
+
+/** A file's text, or null when it is longer than limit bytes (read no further than that). */
+async function readAtMost(path: string, limit: number): Promise<string | null> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) break;
+    }
+    return length > limit ? null : buffer.subarray(0, length).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The key format an output file's extension names, or null when it names none. */
+export function formatOfFile(path: string): KeyFormat | null {
+  const ext = extname(path).slice(1).toLowerCase();
+  const byExt: Readonly<Record<string, KeyFormat>> = { md: "md", markdown: "md", html: "html", htm: "html", tex: "tex", json: "json" };
+  return Object.hasOwn(byExt, ext) ? byExt[ext]! : null;
+}
+
+/** Do two paths name one file (through links, `./`, hard links)? A path that does not exist is no file yet. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [sa, sb] = await Promise.all([stat(a), stat(b)]);
+    return (sa.dev === sb.dev && sa.ino === sb.ino) || (await realpath(a)) === (await realpath(b));
+  } catch {
+    return resolve(a) === resolve(b);
+  }
+}
+
+/**
+ * Writes `text` to `path` whole or not at all: into a temporary file beside it,
+ * then renamed over it (atomic within one file system), so a write killed
+ * halfway never leaves a truncated key in place of a good one.
+ */
+async function writeWhole(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    await writeFile(temp, text, { encoding: "utf8", flag: "wx" });
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT": return "its directory does not exist";
+    case "EACCES": case "EPERM": return "permission denied";
+    case "EISDIR": return "it is a directory";
+    case "ENOTDIR": return "a part of its path is not a directory";
+    case "EROFS": return "the file system is read-only";
+    case "ENOSPC": return "no space left on the device";
+    default: return code ?? (err as Error).message;
+  }
 }

@@ -13,13 +13,18 @@ import { VERSION } from "../version.js";
 export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** The whole of standard input when it is piped, else null. */
-  readonly readStdin: () => Promise<string | null>;
+  /**
+   * Standard input when it is piped, else null: all of it, or its first
+   * `limit` + 1 bytes when it is longer (a pipe from /dev/zero never ends).
+   */
+  readonly readStdin: (limit: number) => Promise<string | null>;
   readonly color: boolean;
 }
 
 export const EXIT = { ok: 0, input: 1, usage: 2, checkFailed: 3, bug: 4 } as const;
 
+/** Bytes of standard input read at most: far above any expression (the library's limit is 10,000 characters). */
+export const STDIN_LIMIT = 1 << 20;
 
 export const HELP = `matdiff ${VERSION} — matrix derivatives in closed form, checked numerically
 
@@ -132,9 +137,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 
   let expr = positionals[0];
   if (expr === undefined || expr === "-") {
-    const piped = await io.readStdin();
+    const piped = await io.readStdin(STDIN_LIMIT);
     if (piped === null) return usageError(io, "no expression: give EXPR or pipe it on standard input");
-    expr = piped.replace(/\s+$/, "");
+    if (piped.length > STDIN_LIMIT) {
+      io.stderr(`matdiff: error: standard input is longer than ${STDIN_LIMIT} bytes; an expression has at most 10000 characters\n`);
+      return EXIT.input;
+    }
+    // trimEnd, not /\s+$/: that regular expression is quadratic in a run of spaces (200 KB of them took 46 s)
+    expr = piped.trimEnd();
   }
 
   try {

@@ -128,15 +128,37 @@ export class InternalError extends Error {
  * worked on) is found there and comes back, instead of getting a twin that is
  * equal but not identical — clearing the table outright did that, so after
  * 500,000 nodes num(1) was no longer ONE_NUM and a dX built before the clear
- * was not the dX after it. Retired nodes nobody uses are collected, and their
- * entries swept out at the next retirement.
+ * was not the dX after it. Retired nodes nobody uses are collected, and a
+ * FinalizationRegistry removes their entries then (sweeping the map at each
+ * retirement was quadratic within one long request, whose retired nodes all
+ * stay alive until it returns: a WeakRef holds its target to the end of the
+ * current job).
+ *
+ * The bound is what a long-running process (a preview, the playground, a
+ * server) keeps of expressions it no longer uses: some 2 MB at 2,000 nodes (a node and the caches keyed by it take about 1 KB).
+ * At 500,000 it was ten times that, which read as a leak in a soak of 144,000
+ * calls (220 MB rising to 647 MB).
  */
 const table = new Map<string, Expr>();
 const retired = new Map<string, WeakRef<Expr>>();
 let nextId = 1;
 
-/** Nodes the table holds strongly before it retires them (a pause of a few hundred ms, once per that many new nodes). */
-const TABLE_LIMIT = 500_000;
+/** Nodes the table holds strongly before it retires them (a pause of a few ms, once per that many new nodes). */
+const TABLE_LIMIT = 2_000;
+/** Drops a retired entry once its node is collected (unless the key has a live node again). */
+const collected = new FinalizationRegistry<string>((key) => {
+  if (retired.get(key)?.deref() === undefined) retired.delete(key);
+});
+
+/** Nodes made since the process started (retired ones included): what a request's memory budget counts. */
+export const nodesMade = (): number => nextId;
+
+/** The table's state, for the memory soak: nodes held strongly, entries of the retired map (some of them dead), nodes made. */
+export function hashConsStats(): { table: number; retired: number; retiredAlive: number; made: number } {
+  let retiredAlive = 0;
+  for (const ref of retired.values()) if (ref.deref() !== undefined) retiredAlive++;
+  return { table: table.size, retired: retired.size, retiredAlive, made: nextId };
+}
 
 function intern<E extends Expr>(key: string, make: (id: number) => E): E {
   const found = table.get(key);
@@ -151,9 +173,17 @@ function intern<E extends Expr>(key: string, make: (id: number) => E): E {
   return e;
 }
 
+/** Nodes already registered: a node that comes back and is retired again (ONE_NUM, every time) must not gain a cell each time. */
+const registered = new WeakSet<Expr>();
+
 function retire(): void {
-  for (const [key, ref] of retired) if (ref.deref() === undefined) retired.delete(key);
-  for (const [key, e] of table) retired.set(key, new WeakRef(e));
+  for (const [key, e] of table) {
+    retired.set(key, new WeakRef(e));
+    if (!registered.has(e)) {
+      registered.add(e);
+      collected.register(e, key);
+    }
+  }
   table.clear();
 }
 
@@ -393,17 +423,28 @@ export function inverse(a: Expr): Expr {
     // (Aᵏ)⁻¹ = (A⁻¹)ᵏ, written A⁻ᵏ
     case "power": if (!isScalarShape(a.shape)) return power(inverse(a.arg), a.exp); break;
     case "num":
-      if (a.value.n === 0) throw new InternalError("inverse of the number 0");
+      // (0 xᵀx)⁻¹: the user's division by zero, which api.ts words as such (elaborate.ts catches the ones it can point at)
+      if (a.value.n === 0) throw new DivisionByZero(a);
       return num(Q.div(Q.ONE, a.value));
   }
   if (isScalarShape(a.shape)) return power(a, Q.MINUS_ONE);
   return intern(`inv|${a.id}`, (id) => ({ kind: "inverse", id, shape: a.shape, arg: a }));
 }
 
+/** Largest numerator or denominator a numeric power is folded to (see power). */
+const MAX_FOLDED = 2 ** 31;
+
 export function power(a: Expr, p: Rational | number): Expr {
   const r = typeof p === "number" ? Q.rat(p) : p;
   const scalar = isScalarShape(a.shape);
   if (r.n === 1 && r.d === 1) return a;
+  // a power of the literal 0, whatever shape it took (0^{1/3} x: the 0 is as wide as x), taken entrywise:
+  // 0ᵏ = 0 for k > 0, 0⁰ = 𝟏 (as NumPy's zeros(…) ** 0), a negative power a division by zero
+  if (a.kind === "zero") {
+    if (r.n > 0) return a;
+    if (r.n === 0) return ones(a.shape);
+    throw new DivisionByZero(a);
+  }
   if (!scalar) {
     assertShape(a.shape.rows === a.shape.cols && Q.isInt(r), "matrix power", a);
     if (r.n < 0) return power(inverse(a), -r.n);
@@ -413,15 +454,17 @@ export function power(a: Expr, p: Rational | number): Expr {
   if (a.kind === "num" && Q.isInt(r) && Math.abs(r.n) <= 64) {
     if (a.value.n === 0 && r.n < 0) throw new DivisionByZero(a);
     const base = r.n < 0 ? Q.div(Q.ONE, a.value) : a.value;
-    let acc = Q.ONE;
-    for (let i = 0; i < Math.abs(r.n); i++) acc = Q.mul(acc, base);
-    return num(acc);
+    let acc: Rational | null = Q.ONE;
+    for (let i = 0; i < Math.abs(r.n) && acc; i++) {
+      acc = Q.mul(acc, base);
+      // a folded power stays below 2³¹, so that the coefficients built from it stay exact: 2^{52} stays 2⁵²
+      if (Math.abs(acc.n) > MAX_FOLDED || acc.d > MAX_FOLDED) acc = null;
+    }
+    if (acc) return num(acc);
   }
   if (a.kind === "identity") return a;
   // 0^{1/2} = 0 as 0² is: any positive power (‖x − x‖^{1/2} folds to 0^{1/2}, which must not stay)
   if (a.kind === "num" && a.value.n === 0 && r.n > 0) return a;
-  // 0ᵏ = 0 for k ≥ 1 (a negative power of 0 stays unevaluated: it is undefined, not 0)
-  if (a.kind === "zero" && r.n > 0) return a;
   // (a^p)^q = a^(pq) holds for integer q (for scalars with real p it also needs a ≥ 0 unless q is an integer)
   if (a.kind === "power" && Q.isInt(r)) return power(a.arg, Q.mul(a.exp, r));
   return intern(`^|${a.id}|${ratKey(r)}`, (id) => ({ kind: "power", id, shape: a.shape, arg: a, exp: r }));

@@ -11,9 +11,20 @@ function gcd(a: number, b: number): number {
   return a || 1;
 }
 
+/**
+ * Exact arithmetic ran past 2⁵³ (2^{52} x^T x has the coefficient 2⁵³): the
+ * input's numbers are too large to keep exact. A user error, worded in api.ts.
+ */
+export class RationalOverflow extends RangeError {
+  constructor() {
+    super("rational out of range");
+    this.name = "RationalOverflow";
+  }
+}
+
 export function rat(n: number, d = 1): Rational {
   if (d === 0) throw new RangeError("rational with zero denominator");
-  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d)) throw new RangeError("rational out of range");
+  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d)) throw new RationalOverflow();
   const g = gcd(n, d);
   const s = d < 0 ? -1 : 1;
   return { n: (s * n) / g + 0, d: (s * d) / g };

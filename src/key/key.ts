@@ -16,6 +16,7 @@ import { safeJson } from "../print/json.js";
 import { mdBlock, mdText } from "../print/markdown.js";
 import { fileWording, type KeyProblem, type Location, type ProblemSet } from "./problems.js";
 import { VERSION } from "../version.js";
+import { MAX_TYPESET } from "../plugins/present.js";
 
 export interface KeyFailure {
   readonly message: string;
@@ -30,6 +31,8 @@ export type KeyEntry =
 
 export interface AnswerKey {
   readonly title: string;
+  /** The problem set's introduction, if it has one. */
+  readonly intro?: string;
   readonly entries: readonly KeyEntry[];
   /** Problems that could not be read at all, with their place in the file. */
   readonly unreadable: readonly KeyFailure[];
@@ -46,9 +49,15 @@ export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: 
         check: opts.seed !== undefined ? { seed: opts.seed } : true,
         ...(problem.hessian ? { hessian: true } : {}), ...(problem.symmetric ? { symmetric: problem.symmetric } : {}),
       };
-      const judged = (p: KeyProblem, result: DifferentiateResult): KeyEntry => (result.check && !result.check.ok
-        ? { problem: p, ok: false, result, failure: { message: `the numeric check failed (relative error ${result.check.relError.toExponential(2)}): this is a bug in matdiff, please report it`, location: p.location } }
-        : { problem: p, ok: true, result });
+      const judged = (p: KeyProblem, result: DifferentiateResult): KeyEntry => {
+        const typeset = result.function.latex.length + result.derivative.latex.length + (result.derivation?.latex.length ?? 0);
+        if (typeset > MAX_TYPESET) {
+          return { problem: p, ok: false, failure: { message: `the result is ${typeset} characters of LaTeX, more than the ${MAX_TYPESET} a key typesets per problem`, location: p.location, hint: "split the problem, or name repeated parts with where" } };
+        }
+        return result.check && !result.check.ok
+          ? { problem: p, ok: false, result, failure: { message: `the numeric check failed (relative error ${result.check.relError.toExponential(2)}): this is a bug in matdiff, please report it`, location: p.location } }
+          : { problem: p, ok: true, result };
+      };
       // several variables: one entry each, all from one differential
       if (/,/.test(problem.wrt.replace(/\{[^{}]*\}/g, ""))) {
         return differentiateAll(problem.expr, { ...options, wrt: problem.wrt }).results.map((r) => judged({
@@ -72,7 +81,7 @@ export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: 
     }
   });
   return {
-    title: set.title ?? "Answer key", entries, fileName, spelling: set.spelling,
+    title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), entries, fileName, spelling: set.spelling,
     unreadable: set.errors.map((e) => ({ message: e.message, location: e.location })),
   };
 }
@@ -98,14 +107,24 @@ export function failureLines(key: AnswerKey): string[] {
  */
 const UNSAFE_MATH = /\\(?:href|url|includegraphics|html[A-Za-z]*|def|gdef|edef|xdef|let|futurelet|newcommand|renewcommand|providecommand|DeclareMathOperator|newenvironment|renewenvironment|input|include|write|immediate|openin|openout|read|catcode|csname|expandafter|special|verb)(?![A-Za-z])/;
 
+/** What linkify and GFM autolinks make a link of: a scheme, www., an address, a domain. */
+const LINKISH = /:\/\/|www\.|@|[A-Za-z0-9]\.[A-Za-z]/i;
+
 /**
  * The math of a `$…$` span in user prose if it is safe to pass on, or null to
  * show the span as text. For HTML and Markdown, `<` and `>` are spelled \lt
- * and \gt (so no markup can form); LaTeX itself wants them as they are.
+ * and \gt (so no markup can form); LaTeX itself wants them as they are. In
+ * Markdown, `[` and `]` are spelled \lbrack and \rbrack too: a renderer
+ * without math support reads `$[x](javascript:…)$` as a link and
+ * `$![x](https://…)$` as an image it fetches, and neither can form without a
+ * bracket.
  */
-function userMath(tex: string, html: boolean): string | null {
+function userMath(tex: string, target: "md" | "html" | "tex"): string | null {
   if (UNSAFE_MATH.test(tex)) return null;
-  const out = html ? tex.replace(/</g, "\\lt ").replace(/>/g, "\\gt ") : tex;
+  // in math a backslash starts a command, so a URL or an address cannot be escaped there as in mdText: such math is shown as text
+  if (target === "md" && LINKISH.test(tex)) return null;
+  const MARKUP: Readonly<Record<string, string>> = { "<": "\\lt ", ">": "\\gt ", "[": "\\lbrack ", "]": "\\rbrack " };
+  const out = target === "tex" ? tex : tex.replace(target === "md" ? /[<>[\]]/g : /[<>]/g, (c) => MARKUP[c]!);
   try {
     katex.renderToString(out, { throwOnError: true, strict: "ignore", trust: false, maxExpand: 100, maxSize: 10 });
     return out;
@@ -144,7 +163,7 @@ function facts(r: DifferentiateResult, spelling: AnswerKey["spelling"]): { label
 /** A problem's prose: text escaped, `$…$` kept when it is safe math (else escaped as text). */
 function mdProse(s: string): string {
   return proseParts(s).map(({ math, part }) => {
-    const tex = math ? userMath(part.slice(1, -1), true) : null;
+    const tex = math ? userMath(part.slice(1, -1), "md") : null;
     return tex === null ? mdText(part) : `$${tex}$`;
   }).join("");
 }
@@ -162,7 +181,7 @@ function mdCode(s: string): string {
 }
 
 export function renderMarkdown(key: AnswerKey): string {
-  const out: string[] = [`# ${mdLine(key.title)}`, "", `_${mdText(summary(key))}_`, ""];
+  const out: string[] = [`# ${mdLine(key.title)}`, "", ...(key.intro ? [mdProse(key.intro), ""] : []), `_${mdText(summary(key))}_`, ""];
   for (const f of key.unreadable) out.push(`> **Unreadable problem** at line ${f.location.line}: ${mdText(f.message)}`, "");
   key.entries.forEach((e, i) => {
     out.push(`## ${i + 1}. ${e.problem.title !== undefined ? mdLine(e.problem.title) : `Problem ${i + 1}`}`, "");
@@ -201,7 +220,7 @@ const texText = (s: string) => latexText(visible(s));
 /** A problem's prose for LaTeX: text escaped, `$…$` passed through when it is safe math (else escaped as text). */
 function texProse(s: string): string {
   return proseParts(s).map(({ math, part }) => {
-    const tex = math ? userMath(part.slice(1, -1), false) : null;
+    const tex = math ? userMath(part.slice(1, -1), "tex") : null;
     return tex === null ? texText(part) : `$${tex}$`;
   }).join("");
 }
@@ -215,6 +234,7 @@ export function renderTex(key: AnswerKey): string {
     "\\date{}",
     "\\begin{document}",
     "\\maketitle",
+    ...(key.intro ? [texProse(key.intro), ""] : []),
     `\\noindent\\emph{${texText(summary(key))}}`,
     "",
   ];
@@ -244,6 +264,7 @@ export function renderTex(key: AnswerKey): string {
 export function renderJson(key: AnswerKey): string {
   return `${safeJson({
     title: key.title,
+    ...(key.intro ? { intro: key.intro } : {}),
     problems: key.entries.map((e) => ({
       title: e.problem.title ?? null, text: e.problem.text ?? null, expr: e.problem.expr, wrt: e.problem.wrt,
       let: e.problem.let, where: e.problem.where, location: e.problem.location, ok: e.ok,
@@ -266,7 +287,7 @@ function math(latex: string, display: boolean): string {
 /** Prose: escaped, with safe $…$ rendered as inline math (user math is untrusted: see userMath; the rest is shown as text). */
 function htmlProse(s: string): string {
   return proseParts(s).map(({ math, part }) => {
-    const tex = math ? userMath(part.slice(1, -1), true) : null;
+    const tex = math ? userMath(part.slice(1, -1), "html") : null;
     if (tex === null) return esc(part).replace(/\n{2,}/g, "</p><p>");
     return katex.renderToString(tex, { throwOnError: false, strict: "ignore", trust: false, maxExpand: 100, maxSize: 10 });
   }).join("");
@@ -352,7 +373,7 @@ export function renderHtml(key: AnswerKey, opts: { katexCss: string }): string {
 <body>
 <main>
 <h1>${esc(key.title)}</h1>
-<p class="summary">${esc(summary(key))}</p>
+${key.intro ? `<p>${htmlProse(key.intro)}</p>\n` : ""}<p class="summary">${esc(summary(key))}</p>
 ${unreadable}
 ${sections}
 </main>

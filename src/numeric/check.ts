@@ -58,6 +58,12 @@ export interface CheckOptions {
    * the price of 10× the rounding error.
    */
   step?: number;
+  /**
+   * The request's budget: ticked at every node evaluated, checked before every
+   * draw and every finite difference (a draw of a 400×400 matrix with its
+   * condition number is 0.1 s on its own). Either throws when the time is spent.
+   */
+  budget?: { tick(): void; check(): void };
 }
 
 export interface CheckResult {
@@ -121,6 +127,7 @@ export function checkGradient(opts: GradientCheck): CheckResult {
     for (let j = 0; j < x.cols; j++) {
       for (let i = symmetric ? j : 0; i < x.rows; i++) {
         if (wrt.props.diagonal && i !== j) continue;
+        opts.budget?.check();
         // a symmetric variable moves S_ij and S_ji together: the direction E_ij + E_ji
         const moved = (t: number) => {
           const y = x.clone();
@@ -244,6 +251,7 @@ export function checkJacobian(opts: JacobianCheck): CheckResult {
     for (let c = 0; c < x.cols; c++) {
       for (let r = 0; r < x.rows; r++) {
         if ((symmetric && r < c) || (diagonal && r !== c)) continue;
+        opts.budget?.check();
         const dir = Matrix.zeros(x.rows, x.cols);
         dir.set(r, c, 1);
         if (symmetric) dir.set(c, r, 1);
@@ -281,7 +289,9 @@ function runTrials(opts: CheckOptions, defaultTol: number, exprs: Expr[], trial:
       s = mixSeed(seed, t, attempt);
       try {
         // after a few undefined draws, try the sizes in another order (XᵀX needs X tall)
-        outcome = trial(sampleEnv(exprs, { seed: s, dims: opts.dims, sizeOrder: Math.floor(attempt / 3) }), s);
+        opts.budget?.check();
+        const env = sampleEnv(exprs, { seed: s, dims: opts.dims, sizeOrder: Math.floor(attempt / 3) });
+        outcome = trial(opts.budget ? { ...env, tick: () => opts.budget!.tick() } : env, s);
       } catch (err) {
         if (!(err instanceof InvalidSample)) throw err;
         reason = err.message;

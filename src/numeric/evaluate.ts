@@ -17,6 +17,8 @@ export interface Env {
   readonly diffs: ReadonlyMap<string, Matrix>;
   /** Sizes of symbolic dimensions. */
   readonly dims: ReadonlyMap<string, number>;
+  /** Called once per node evaluated: the request's budget (a long evaluation stops at its deadline). */
+  readonly tick?: () => void;
 }
 
 export const diffKey = (name: string, tag: number) => `${name}#${tag}`;
@@ -73,6 +75,7 @@ export function evaluate(root: Expr, env: Env): Matrix {
   const ev = (e: Expr): Matrix => {
     const hit = memo.get(e.id);
     if (hit) return hit;
+    env.tick?.();
     const m = node(e, ev, env, required);
     // a cheap cross-check of the core's shape bookkeeping: catches wrong values in env and shape bugs alike
     const rows = size(e.shape.rows), cols = size(e.shape.cols);

@@ -109,7 +109,11 @@ export function sampleDims(exprs: readonly Expr[], given: Record<string, number>
     seen.add(e.id);
     const s = e.kind === "d" ? e.of.shape : e.shape;
     if (e.kind === "sym" || e.kind === "d" || e.kind === "identity" || e.kind === "zero" || e.kind === "ones" || e.kind === "commutation") {
-      for (const d of e.kind === "commutation" ? [e.m, e.n] : [s.rows, s.cols]) if (typeof d === "string" && !names.includes(d)) names.push(d);
+      for (const d of e.kind === "commutation" ? [e.m, e.n] : [s.rows, s.cols]) {
+        if (typeof d !== "string") continue;
+        // 0 ⊗ … of shape m·n·q: its factors need sizes of their own even where no other leaf names them (B ⊗ (0 P))
+        for (const name of d.includes("·") ? [d, ...d.split("·").filter((f) => !/^\d+$/.test(f))] : [d]) if (!names.includes(name)) names.push(name);
+      }
     }
     children(e).forEach(visit);
   };

@@ -139,19 +139,35 @@ export function checkText(c: NonNullable<DifferentiateResult["check"]>): string 
     : `Numeric check FAILED: relative error ${err} against ${c.method}. Please report this problem.`;
 }
 
+/**
+ * LaTeX a block hands to KaTeX at most, all its formulas together. KaTeX sets
+ * some 30 µs a character, so this is about half a second; past it (and past
+ * KaTeX's own limit of 1,000 macro expansions, which a long \left…\right
+ * chain reaches) a block says so instead of freezing the preview or showing
+ * megabytes of source.
+ */
+export const MAX_TYPESET = 20_000;
+
 export function present(r: DifferentiateResult, flags: ReadonlySet<Flag> = new Set()): Presentation {
   const steps = stepsOf(r);
   const layout = r.layout;
+  const equation = equationLatex(r);
+  const shapes = shapesLatex(r.shapes);
+  const typeset = equation.length + shapes.length + (flags.has("steps") ? (steps ?? []).reduce((n, s) => n + s.latex.length + (s.lhs?.latex.length ?? 0), 0) : 0);
+  const tooLong = typeset > MAX_TYPESET;
   return {
     kind: r.kind,
-    equation: equationLatex(r),
+    equation: tooLong ? `\\text{(a result of ${typeset} characters of LaTeX: too long to typeset here)}` : equation,
     derivative: { latex: r.derivative.latex, text: r.derivative.text, numpy: r.derivative.numpy },
-    shapes: shapesLatex(r.shapes),
+    shapes: tooLong ? "" : shapes,
     ...(r.convention ? { convention: `Convention: ${r.convention.text}.` } : {}),
     ...(layout && ["jacobian", "hessian"].includes(r.kind) ? { layout: layoutNote(layout) } : {}),
-    notes: r.notes.map((n) => `Note: ${blockWording(n)}.`),
+    notes: [
+      ...(tooLong ? [`Note: the result is ${typeset} characters of LaTeX, more than the ${MAX_TYPESET} a block typesets; the library and the command line give it in full.`] : []),
+      ...r.notes.map((n) => `Note: ${blockWording(n)}.`),
+    ],
     ...(r.check ? { check: { ok: r.check.ok, text: checkText(r.check) } } : {}),
-    ...(flags.has("steps") ? { steps: steps ?? [] } : {}),
+    ...(flags.has("steps") && !tooLong ? { steps: steps ?? [] } : {}),
     ...codeBlocks(r, flags),
   };
 }

@@ -12,6 +12,7 @@ import { isScalarShape, type Dim } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { Prec } from "../syntax/precedence.js";
+import { MatdiffError } from "../errors.js";
 
 /** A printed subexpression and the ladder level of its outermost operator. */
 export interface Printed {
@@ -60,15 +61,27 @@ export interface Notation {
   /** A quotient of two printed products: `\frac{a}{b}`, or `a/b` with b parenthesised unless atomic. */
   fraction(num: Printed, den: Printed): Printed;
   /**
-   * Appends factor `next` (printing `cur`) to the product printed so far;
-   * `prev` is the factor before it, null when `acc` is the coefficient;
-   * `before` is what the line holds before this product (earlier terms of a
-   * sum), whose bars a norm in `next` could pair with.
+   * What goes between the product printed so far and factor `next` (printing
+   * `cur`). `tail` is the end of the product so far (its last TAIL characters:
+   * reading the whole of it at every factor made a product of 1,000 factors
+   * take 40 s), `bars` how many ‖ the product so far holds; `prev` is the
+   * factor before, null when the product so far is the coefficient; `before`
+   * is what the line holds before this product (earlier terms of a sum), whose
+   * bars a norm in `next` could pair with.
    */
-  juxtapose(acc: string, next: string, prev: Expr | null, cur: Expr, before: string): string;
+  separator(tail: string, next: string, prev: Expr | null, cur: Expr, before: string, bars: number): string;
 }
 
 const paren = (s: string) => `(${s})`;
+
+/** How much of the end of a product a notation's separator sees: more than any name, subscript or word it looks for. */
+export const TAIL = 128;
+
+const countBars = (s: string): number => {
+  let n = 0;
+  for (let i = s.indexOf("‖"); i >= 0; i = s.indexOf("‖", i + 1)) n++;
+  return n;
+};
 
 /** A scalar factor s⁻ᵖ, printed in a denominator. */
 const isReciprocal = (f: Expr): boolean => f.kind === "power" && isScalarShape(f.shape) && f.exp.n < 0;
@@ -112,7 +125,15 @@ export function splitName(name: string): { base: string; sub: string | null } {
 /** A dimension in a subscript: the product m·n as mn. */
 const dimSub = (d: Dim): string => String(d).split("·").join("");
 
-export function makePrinter(n: Notation): (e: Expr) => string {
+/**
+ * Longest text a printer writes. Shared subterms print in full at every use,
+ * so a small graph can print to a text exponentially long (thirteen --where
+ * definitions squaring a matrix): the printer stops, as a limit error, when
+ * one subterm's text passes this length, before the text exists in full.
+ */
+export const MAX_PRINTED = 4_000_000;
+
+export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => string {
   const atom = (s: string): Printed => ({ s, prec: Prec.ATOM });
   const symbol = (name: string) => {
     const { base, sub } = splitName(name);
@@ -127,9 +148,18 @@ export function makePrinter(n: Notation): (e: Expr) => string {
   // `product` looks at its context, through `before`): a derivation prints the same subterms line
   // after line, so each is printed once per printer.
   const printed = new WeakMap<Expr, Printed>();
+  let limit = MAX_PRINTED;
   const print = (e: Expr): Printed => {
     let p = printed.get(e);
-    if (p === undefined) printed.set(e, (p = printNode(e)));
+    if (p === undefined) {
+      p = printNode(e);
+      if (p.s.length > limit) {
+        throw new MatdiffError("limit", `the result is more than ${limit} characters long when printed`, undefined, {
+          hint: "name repeated parts with --where, or raise limits.maxOutput in the library",
+        });
+      }
+      printed.set(e, p);
+    }
     return p;
   };
 
@@ -218,13 +248,24 @@ export function makePrinter(n: Notation): (e: Expr) => string {
     const divide = n.coefficients === "divide" && coeff.d !== 1;
     const lead = divide ? Q.rat(coeff.n) : coeff;
     if (factors.length === 1 && Q.eq(lead, Q.ONE) && !divide) return print(only);
-    let acc = Q.eq(lead, Q.ONE) ? "" : wrap(n.number(lead), Prec.PRODUCT);
+    // pieces joined once at the end, the separator shown only the tail: linear in the product's length
+    const pieces: string[] = [];
+    let tail = "";
+    let bars = 0;
+    const append = (piece: string) => {
+      pieces.push(piece);
+      tail = (tail + piece).slice(-TAIL);
+      bars += countBars(piece);
+    };
+    if (!Q.eq(lead, Q.ONE)) append(wrap(n.number(lead), Prec.PRODUCT));
     let prev: Expr | null = null;
     factors.forEach((f, i) => {
       const next = factor(f, i < factors.length - 1, i < factors.length - 1 || divide);
-      acc = acc === "" ? next : n.juxtapose(acc, next, prev, f, before);
+      if (pieces.length) append(n.separator(tail, next, prev, f, before, bars));
+      append(next);
       prev = f;
     });
+    const acc = pieces.join("");
     return { s: divide ? `${acc}/${coeff.d}` : acc, prec: Prec.PRODUCT };
   }
 
@@ -241,5 +282,11 @@ export function makePrinter(n: Notation): (e: Expr) => string {
     return p.prec <= Prec.PRODUCT || greedy ? paren(p.s) : p.s;
   }
 
-  return (e) => print(e).s;
+  return (e, maxLength = MAX_PRINTED) => {
+    limit = maxLength;
+    const s = print(e).s;
+    // a subterm printed earlier under a larger limit comes from the memo unchecked
+    if (s.length > limit) throw new MatdiffError("limit", `the result is more than ${limit} characters long when printed`);
+    return s;
+  };
 }

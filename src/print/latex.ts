@@ -75,7 +75,7 @@ const latex: Notation = {
     vec: operator("vec"),
   },
   norm: (arg, p) => `\\lVert ${arg} \\rVert${p === "F" ? "_F" : ""}`,
-  juxtapose: (acc, next, prev, cur) => `${acc}${needsDot(acc, next, prev) ? " \\cdot " : isDifferential(prev) || isDifferential(cur) ? "\\, " : " "}${next}`,
+  separator: (tail, next, prev, cur) => (needsDot(tail, next, prev) ? " \\cdot " : isDifferential(prev) || isDifferential(cur) ? "\\, " : " "),
 };
 
-export const toLatex: (e: Expr) => string = makePrinter(latex);
+export const toLatex: (e: Expr, maxLength?: number) => string = makePrinter(latex);

@@ -10,7 +10,9 @@ import { visible } from "../errors.js";
  * math or emphasis can come from it (the HTML key escapes the same text as HTML).
  */
 export function mdText(s: string): string {
-  return visible(s).replace(/[\\[\]<>&$`*_]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`));
+  // `:/`, `@` and a `.` before a letter or digit are escaped too: that splits https://…, www.….com and
+  // a@b.com, which linkify (markdown-it) and GFM autolinks would otherwise make into links
+  return visible(s).replace(/[\\[\]<>&$`*_@]|:(?=\/)|\.(?=[A-Za-z0-9])/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`));
 }
 
 /** A fenced code block holding any text (its fence longer than any backtick run inside), as lines. */

@@ -36,8 +36,11 @@ const power = (r: Rational) =>
  */
 const WORDS = [...KNOWN_FUNCTIONS, ...GREEK.keys()];
 
-/** What goes between two juxtaposed factors: "" when plain juxtaposition reads back the same. */
-function separator(acc: string, next: string, prev: Expr | null, cur: Expr, before = ""): string {
+/**
+ * What goes between two juxtaposed factors: "" when plain juxtaposition reads
+ * back the same. `acc` is the tail of the product so far (infix.ts TAIL), `bars` the ‖ in all of it.
+ */
+function separator(acc: string, next: string, prev: Expr | null, cur: Expr, before: string, bars: number): string {
   if (/\d$/.test(acc) && /^\d/.test(next)) return "·"; // 2·3^{1/2}, not 23
   // `σ(…)` is the sigmoid and `dX` a differential; the symbols σ and d are not.
   if (prev?.kind === "sym" && ((prev.name === "sigma" && next.startsWith("(")) || prev.name === "d")) return "·";
@@ -45,7 +48,6 @@ function separator(acc: string, next: string, prev: Expr | null, cur: Expr, befo
   // further norm could pair with its bars: ‖a‖ α‖c‖ also reads ‖a ‖α‖ c‖. A `·`
   // cannot stand next to a bar inside a norm, so it rules that reading out.
   // The bars of earlier terms count too: ‖y‖ − 2‖y‖ also reads ‖y ‖−2‖ y‖ (‖−2‖ is a norm), and ‖y‖ − 2·‖y‖ does not.
-  const bars = acc.split("‖").length - 1;
   if (next.startsWith("‖") && (before.includes("‖") || (bars > 0 && !(bars === 2 && /‖(?:_F)?$/.test(acc))))) return "·";
   const letters = (acc.match(/[A-Za-z]+$/)?.[0] ?? "") + (next.match(/^[A-Za-z]+/)?.[0] ?? "");
   const spaced =
@@ -103,10 +105,10 @@ const text: Notation = {
   },
   // a norm inside a norm is bracketed, ‖(3‖x‖y)‖, or its bars could pair the other way
   norm: (arg, p) => `‖${arg.includes("‖") ? `(${arg})` : arg}‖${p === "F" ? "_F" : ""}`,
-  juxtapose: (acc, next, prev, cur, before) => acc + separator(acc, next, prev, cur, before) + next,
+  separator,
 };
 
-export const toText: (e: Expr) => string = makePrinter(text);
+export const toText: (e: Expr, maxLength?: number) => string = makePrinter(text);
 
 /** A canonical name as the text printer writes the symbol: theta → θ, W_1 → W₁. */
 export function nameText(name: string): string {

@@ -10,7 +10,7 @@ import { GREEK } from "../syntax/greek.js";
 import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
 import { OPERATIONS } from "../core/operations.js";
-import { shape as mkShape, type Shape } from "../core/shape.js";
+import { shape as mkShape, isScalarShape, type Shape } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import { MatdiffError, lineCol } from "../errors.js";
 import { DimContext, type DimT, type ShapeT, SCALAR_T, ONE_T } from "./dims.js";
@@ -593,9 +593,20 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         const a = build(n.arg);
         switch (n.op) {
           case "T": return E.transpose(a);
-          case "inv": return E.inverse(a);
-          case "invT": return E.inverse(E.transpose(a));
-          case "pow": return E.power(a, Q.parseRational(n.exponent!)!);
+          // (0 xᵀx)⁻¹: the argument folded to 0 (a literal 0 is caught while inferring shapes)
+          case "inv": case "invT":
+            if (E.isZero(a)) fail(info!.src, "number", `${snippet(info!.src, n.arg.span)} is 0, which has no inverse (at ${where(info!.src, n.span.start)})`, n.span);
+            return n.op === "inv" ? E.inverse(a) : E.inverse(E.transpose(a));
+          case "pow": {
+            const exponent = Q.parseRational(n.exponent!)!;
+            if (E.isZero(a) && exponent.n < 0) fail(info!.src, "number", `${snippet(info!.src, n.arg.span)} is 0, and 0 to a negative power is undefined (at ${where(info!.src, n.span.start)})`, n.span);
+            // (A^{64})^{64} folds to A^{4096}: the limit holds for the power that is built, not only for each exponent written
+            const built = E.power(a, exponent);
+            if (built.kind === "power" && !isScalarShape(built.shape) && Math.abs(built.exp.n) > maxPower) {
+              fail(info!.src, "limit", `${snippet(info!.src, n.span)} is the matrix power ${built.arg.kind === "inverse" ? -built.exp.n : built.exp.n} once its exponents are multiplied, above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
+            }
+            return built;
+          }
           case "epow": return E.hpower(a, Q.parseRational(n.exponent!)!);
         }
         break;

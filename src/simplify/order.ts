@@ -8,14 +8,14 @@
 import type { Expr } from "../core/expr.js";
 import { formatRational } from "../core/rational.js";
 
-const keys = new Map<number, string>();
+/** Keyed by the node itself, weakly: a key goes when its node does, so the cache never outgrows the live expressions. */
+const keys = new WeakMap<Expr, string>();
 
 export function sortKey(e: Expr): string {
-  let k = keys.get(e.id);
+  let k = keys.get(e);
   if (k === undefined) {
     k = computeKey(e);
-    if (keys.size > 200_000) keys.clear();
-    keys.set(e.id, k);
+    keys.set(e, k);
   }
   return k;
 }

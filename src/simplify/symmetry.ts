@@ -8,15 +8,15 @@ import * as E from "../core/expr.js";
 import type { Expr } from "../core/expr.js";
 import { OPERATIONS } from "../core/operations.js";
 
-const cache = new Map<number, Expr>();
+/** Keyed by the node itself, weakly: an entry goes when its node does (a map by id kept every node it had met alive). */
+const cache = new WeakMap<Expr, Expr>();
 
 /** Mᵀ with the transpose pushed to the leaves; memoised, since the symmetry rule asks at every transpose. */
 export function transposed(e: Expr): Expr {
-  const hit = cache.get(e.id);
+  const hit = cache.get(e);
   if (hit) return hit;
-  if (cache.size > 100_000) cache.clear();
   const t = computeTransposed(e);
-  cache.set(e.id, t);
+  cache.set(e, t);
   return t;
 }
 

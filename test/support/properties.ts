@@ -36,6 +36,7 @@ import { elaborate } from "../../src/shapes/elaborate.js";
 import { simplify } from "../../src/simplify/index.js";
 import { parse } from "../../src/syntax/parse.js";
 import { commandLine, problem, type Problem } from "./arbitraries.js";
+import { hostileProblem, type HostileProblem } from "./hostile-arbitraries.js";
 import { compareDerivation } from "./derivation.js";
 import { generator, prng } from "./random-expr.js";
 
@@ -460,6 +461,29 @@ export interface Property<T> {
 
 const onProblems = (name: string, check: (p: Problem, stats: Stats) => void): Property<Problem> => ({ name, arbitrary: problem, check });
 
+// ---------------------------------------------------------------------------
+// (f) Hostile input ends, typed and within its budget
+
+/** The budget a hostile case runs under; it must end (answer or MatdiffError) within HOSTILE_SLACK of it. */
+export const HOSTILE_BUDGET_MS = 300;
+const HOSTILE_SLACK_MS = 1500;
+
+export function hostileInputEnds(p: HostileProblem, stats: Stats): void {
+  timed(stats, "hostile", p, () => {
+    const start = performance.now();
+    try {
+      differentiate(p.expr, { ...optionsOf(p), ...(p.check ? { check: { seed: 1 } } : {}), steps: true, limits: { timeoutMs: HOSTILE_BUDGET_MS } });
+    } catch (err) {
+      if (!(err instanceof MatdiffError)) {
+        throw new PropertyFailure("(f) hostile input", p, `  an untyped error (the CLI's exit 4): ${(err as Error)?.stack ?? String(err)}`);
+      }
+      stats.reasons.set(`${err.code}`, (stats.reasons.get(`${err.code}`) ?? 0) + 1);
+    }
+    const ms = performance.now() - start;
+    if (ms > HOSTILE_BUDGET_MS + HOSTILE_SLACK_MS) throw new PropertyFailure("(f) hostile input", p, `  took ${ms.toFixed(0)} ms on a budget of ${HOSTILE_BUDGET_MS} ms`);
+  });
+}
+
 /** Every property, for test/properties.test.ts (fixed seed) and `npm run fuzz` (random seed). */
 export const PROPERTIES: readonly Property<any>[] = [
   onProblems("(a) every derivative matches central finite differences", matchesFiniteDifferences),
@@ -468,4 +492,5 @@ export const PROPERTIES: readonly Property<any>[] = [
   onProblems("(c) printed results read back as the same expression", printedFormsReadBack),
   onProblems("(d) every LaTeX string renders in KaTeX", latexRendersInKatex),
   onProblems("(e) the result is never much larger than the raw result", resultStaysSmall),
+  { name: "(f) hostile input ends as an answer or a MatdiffError, within its budget", arbitrary: hostileProblem, check: hostileInputEnds } satisfies Property<HostileProblem>,
 ];
