@@ -1,20 +1,18 @@
 /**
  * The note-taking plugins: the ```matdiff block read by both, markdown-it's
  * KaTeX HTML, remark's mdast math nodes through a real remark → rehype-katex
- * pipeline, escaping of hostile input, and the example VS Code extension and
- * Joplin content script driving the built package.
+ * pipeline, escaping of hostile input, and the README's examples (the example
+ * VS Code extension and Joplin plugin are built in examples.test.ts).
  * Oracle for the results: the library's own `differentiate` (whose answers
  * the gradient suite checks against the Matrix Cookbook and finite
  * differences); here we test that the plugins show them faithfully.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, cpSync, mkdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import katex from "katex";
 import MarkdownIt from "markdown-it";
 import rehypeKatex from "rehype-katex";
@@ -62,7 +60,6 @@ function skeleton(html: string): string {
 }
 
 const md = () => new MarkdownIt().use(matdiffMarkdownIt);
-type Md = InstanceType<typeof MarkdownIt>;
 
 describe("the matdiff block", () => {
   it("reads the expression, wrt, let and where lines", () => {
@@ -347,68 +344,6 @@ describe("remark plugin", () => {
     expect(html).toContain('<pre class="matdiff-caret">');
     expect(html).not.toContain("<script");
     expect(file.messages.map((m) => [m.source, m.ruleId, m.line])).toEqual([["matdiff", "syntax", 1]]);
-  });
-});
-
-describe("the example integrations drive the built package", () => {
-  /** A scratch copy of an example where `matdiff` (and esbuild) resolve to this repository's, as after `npm install`. */
-  function scratchWith(example: string): string {
-    expect(existsSync(join(ROOT, "dist/markdown-it.js")), "run npm run build first").toBe(true);
-    const dir = mkdtempSync(join(tmpdir(), "matdiff-example-"));
-    cpSync(join(ROOT, "examples", example), dir, { recursive: true });
-    mkdirSync(join(dir, "node_modules"), { recursive: true });
-    symlinkSync(ROOT, join(dir, "node_modules", "matdiff"), "dir");
-    symlinkSync(join(ROOT, "node_modules", "esbuild"), join(dir, "node_modules", "esbuild"), "dir");
-    return dir;
-  }
-
-  it("the VS Code extension builds, and extends the preview's markdown-it", async () => {
-    const dir = scratchWith("vscode-extension");
-    try {
-      await import(pathToFileURL(join(dir, "build.js")).href);
-      for (const f of ["extension.cjs", "katex.min.css", "fonts/KaTeX_Main-Regular.woff2", "matdiff.css"]) expect(existsSync(join(dir, "dist", f)), f).toBe(true);
-      // VS Code require()s the extension and hands extendMarkdownIt the preview's instance
-      const ext = createRequire(join(dir, "package.json"))("./dist/extension.cjs") as { activate(): { extendMarkdownIt(md: Md): Md } };
-      const html = ext.activate().extendMarkdownIt(new MarkdownIt()).render(fence("tr(A^{-1}B) wrt A"));
-      expect(skeleton(html)).toContain("\\nabla_{A} f &= -A^{-\\top} B^{\\top} A^{-\\top}");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("the Joplin content script installs the plugin and names its assets", async () => {
-    const dir = scratchWith("joplin-plugin");
-    try {
-      // Joplin's webpack bundles the script; Node needs the .mjs name to read it as a module
-      cpSync(join(dir, "src", "markdownItPlugin.js"), join(dir, "src", "markdownItPlugin.mjs"));
-      const mod = (await import(pathToFileURL(join(dir, "src", "markdownItPlugin.mjs")).href)) as {
-        default: (context: object) => { plugin(md: Md, options: object): void; assets(): { name: string }[] };
-      };
-      const script = mod.default({ contentScriptId: "matdiff" });
-      const m = new MarkdownIt();
-      script.plugin(m, {});
-      expect(skeleton(m.render(fence("det(X) wrt X")))).toContain("\\nabla_{X} f &= ");
-      expect(script.assets()).toEqual([{ name: "matdiff.css" }, { name: "katex/katex.min.css" }]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("the package's exports resolve for a consumer", () => {
-    const dir = scratchWith("vscode-extension");
-    try {
-      const out = execFileSync(process.execPath, ["--input-type=module", "-e", `
-        const { default: md } = await import("matdiff/markdown-it");
-        const { default: remark } = await import("matdiff/remark");
-        const { differentiate } = await import("matdiff");
-        const { createRequire } = await import("node:module");
-        const css = createRequire(process.cwd() + "/package.json").resolve("matdiff/matdiff.css");
-        console.log(typeof md, typeof remark, differentiate("tr(A)", { wrt: "A" }).derivative.text, css.endsWith("dist/matdiff.css"));
-      `], { cwd: dir, encoding: "utf8" });
-      expect(out.trim()).toBe("function function I true");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
 

@@ -18,6 +18,7 @@ await build({
   format: "cjs",
   target: "node18",
   external: ["vscode"],
+  minify: true,
   logLevel: "warning",
 });
 

@@ -12,6 +12,7 @@ import { differentiate, type DifferentiateResult, type Rendered } from "../api.j
 import { nameText } from "../print/text.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
+import { mdBlock, mdText } from "../print/markdown.js";
 import type { KeyProblem, Location, ProblemSet } from "./problems.js";
 import { VERSION } from "../version.js";
 
@@ -131,15 +132,6 @@ function facts(r: DifferentiateResult): { label: string; text: string }[] {
 // ---------------------------------------------------------------------------
 // Markdown: $$…$$ display math, which GitHub, VS Code, Obsidian and Jupyter render
 
-/**
- * User text as Markdown text, never markup: `< > &` as entities and
- * `\\ [ ] $ \` * _` backslash-escaped, so no raw HTML, link, image, autolink,
- * math or emphasis can come from it (the HTML key escapes the same text as HTML).
- */
-function mdText(s: string): string {
-  return visible(s).replace(/[\\[\]<>&$`*_]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`));
-}
-
 /** A problem's prose: text escaped, `$…$` kept when it is safe math (else escaped as text). */
 function mdProse(s: string): string {
   return proseParts(s).map(({ math, part }) => {
@@ -158,13 +150,6 @@ function mdCode(s: string): string {
   // CommonMark strips one space each side, which lets the text start or end with a backtick
   const pad = /^[` ]|[` ]$/.test(text) ? " " : "";
   return `${fence}${pad}${text}${pad}${fence}`;
-}
-
-/** A fenced code block holding any text (its fence longer than any backtick run inside). */
-function mdBlock(s: string): string[] {
-  const text = visible(s);
-  const fence = "`".repeat(Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  return [fence, text, fence];
 }
 
 export function renderMarkdown(key: AnswerKey): string {

@@ -58,6 +58,8 @@ interface BlockSettings {
   readonly steps?: boolean;
   /** Check every result against finite differences (otherwise only with `check`). */
   readonly check?: boolean;
+  /** The gradient convention for symmetric variables in every block: `cookbook` is what the `cookbook` flag asks for. */
+  readonly symmetric?: "sym" | "cookbook";
   /** Resource limits for each block (see the library's `DEFAULT_LIMITS`). */
   readonly limits?: Partial<Limits>;
 }
@@ -155,6 +157,7 @@ export function effectiveFlags(flags: ReadonlySet<Flag>, defaults: BlockOptions 
   if (defaults.steps) out.add("steps");
   if (defaults.check) out.add("check");
   for (const code of PYTHON_BACKEND_NAMES) if (defaults[code]) out.add(code);
+  if (defaults.symmetric === "cookbook") out.add("cookbook");
   return out;
 }
 
@@ -167,7 +170,7 @@ export function optionsFor(problem: Problem, defaults: BlockOptions = {}): Diffe
     wrt: problem.wrt,
     let: problem.let,
     where: problem.where,
-    ...(problem.flags.has("cookbook") ? { symmetric: "cookbook" as const } : {}),
+    ...(flag("cookbook") ? { symmetric: "cookbook" as const } : {}),
     ...(flag("check") ? { check: true } : {}),
     ...(flag("steps") ? { steps: true } : {}),
     ...(flag("hessian") ? { hessian: true } : {}),

@@ -111,7 +111,8 @@ export function stepsOf(r: DifferentiateResult): Step[] | undefined {
     if (latex === undefined || text === undefined) continue;
     const lhs = s.lhs as Record<string, unknown> | undefined;
     const lhsLatex = str(lhs?.latex), lhsText = str(lhs?.text);
-    const reason = str(s.reason), rule = str(s.rule), source = str(s.source);
+    // the engine names the command line's options (--where); a block spells them as its own lines
+    const why = str(s.reason), reason = why === undefined ? undefined : blockWording(why), rule = str(s.rule), source = str(s.source);
     out.push({
       latex, text,
       ...(lhsLatex !== undefined && lhsText !== undefined ? { lhs: { latex: lhsLatex, text: lhsText } } : {}),

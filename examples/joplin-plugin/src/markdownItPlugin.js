@@ -1,6 +1,6 @@
-// A Joplin markdown-it content script (ContentScriptType.MarkdownItPlugin).
-// Joplin's plugin build (webpack) bundles it with matdiff and KaTeX; the
-// assets are files next to this script in the built plugin.
+// A Joplin markdown-it content script (ContentScriptType.MarkdownItPlugin):
+// the build bundles it with matdiff and KaTeX, and the assets it names are
+// files next to it in the built plugin (build.js copies them).
 import matdiff from "matdiff/markdown-it";
 
 export default function (_context) {
