@@ -19,6 +19,7 @@ import { toLatex } from "./print/latex.js";
 import { toText, nameText } from "./print/text.js";
 import { GREEK, GREEK_BY_UNICODE } from "./syntax/greek.js";
 import { toPythonAll } from "./print/python-backends.js";
+import { pyName } from "./print/python.js";
 import type { PythonBackend } from "./core/operations.js";
 import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, asPolynomialsIn, type CheckResult } from "./numeric/check.js";
@@ -216,17 +217,20 @@ function readDefinition(text: string, limits: Limits): Definition {
   return { name, node, source: { text, offset: 0, label }, nameSpan: { start: 0, end: eq } };
 }
 
-/** How Python code refers to a symbolic dimension: the shape of a symbol that has it. */
-function dimExpressions(symbols: Iterable<Sym>): (d: Dim) => string {
+/**
+ * How Python code refers to a symbolic dimension: the shape of a symbol that
+ * has it (defined names last: an input is there before any definition).
+ */
+export function dimExpressions(symbols: Iterable<Sym>, defined: ReadonlyMap<string, unknown> = new Map()): (d: Dim) => string {
   const map = new Map<Dim, string>();
-  for (const s of symbols) {
-    if (!map.has(s.shape.rows) && typeof s.shape.rows === "string") map.set(s.shape.rows, `${numpyName(s.name)}.shape[0]`);
-    if (!map.has(s.shape.cols) && typeof s.shape.cols === "string") map.set(s.shape.cols, `${numpyName(s.name)}.shape[1]`);
+  const ordered = [...symbols].sort((a, b) => Number(defined.has(a.name)) - Number(defined.has(b.name)));
+  for (const s of ordered) {
+    // a 1-D array has one axis: a vector's length is its shape[0]
+    if (!map.has(s.shape.rows) && typeof s.shape.rows === "string") map.set(s.shape.rows, `${pyName(s.name)}.shape[0]`);
+    if (!map.has(s.shape.cols) && typeof s.shape.cols === "string") map.set(s.shape.cols, `${pyName(s.name)}.shape[${s.shape.rows === 1 ? 0 : 1}]`);
   }
   return (d) => (typeof d === "number" ? String(d) : map.get(d) ?? d);
 }
-
-const numpyName = (name: string) => name;
 
 const render = (e: Expr): Rendered => ({ latex: toLatex(e), text: toText(e) });
 
@@ -511,7 +515,7 @@ function differentiateUnguarded(input: string, options: DifferentiateOptions): D
     ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
     derivative: {
       ...render(result), shape: formatShape(result.shape),
-      ...toPythonAll(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values()) }),
+      ...toPythonAll(expandDefinitions(result, a.definitions), { dimExpr: dimExpressions(a.symbols.values(), a.definitions), like: pyName(X.name) }),
       ...(options.index === false ? {} : indexFields(a)),
     },
     label: conclusionName(a),
@@ -532,7 +536,7 @@ function differentiateUnguarded(input: string, options: DifferentiateOptions): D
 /** The index form, or nothing when a result has no entrywise form (it is an extra view, never a reason to fail). */
 function indexFields(a: Analysis): { index?: Rendered; einsum?: string } {
   try {
-    const ix = indexForm(a, { dimExpr: dimExpressions(a.symbols.values()) });
+    const ix = indexForm(a, { dimExpr: dimExpressions(a.symbols.values(), a.definitions) });
     return { index: { latex: ix.latex, text: ix.text }, ...(ix.einsum ? { einsum: ix.einsum } : {}) };
   } catch (err) {
     if (err instanceof MatdiffError) return {};

@@ -184,7 +184,7 @@ describe("bad command lines exit 2", () => {
   it("an unknown --format", async () => {
     const r = await cli(["tr(A)", "--wrt", "A", "--format", "xml"]);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.stderr).toBe("matdiff: unknown --format 'xml': use text, latex, json, numpy, index\nTry 'matdiff --help'.\n");
+    expect(r.stderr).toBe("matdiff: unknown --format 'xml': use text, latex, json, numpy, torch, index\nTry 'matdiff --help'.\n");
   });
 
   it("a missing --wrt, with the expression's symbols in the hint", async () => {
@@ -327,7 +327,7 @@ describe("the format registry (src/formats.ts)", () => {
   });
 
   it("makes each code format a block flag of the plugins", () => {
-    expect(CODE_FORMATS.map((f) => f.name)).toEqual(["numpy"]);
+    expect(CODE_FORMATS.map((f) => f.name)).toEqual(["numpy", "torch"]);
     for (const f of CODE_FORMATS) expect(FLAGS).toContain(f.name);
   });
 });

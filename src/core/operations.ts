@@ -27,7 +27,7 @@ import type { Expr } from "./expr.js";
 import * as Q from "./rational.js";
 
 /** The Python libraries a printer backend targets (print/python.ts); a new one makes every entry name its spelling. */
-export type PythonBackend = "numpy";
+export type PythonBackend = "numpy" | "torch";
 
 /** How tightly a Python spelling binds, loosest first (the printer's own ladder). */
 export type PythonBinding = "sum" | "product" | "unary" | "power" | "atom";
@@ -88,34 +88,34 @@ const defineOperations = <K extends string>(table: { readonly [N in K]: Operatio
 
 export const OPERATIONS = defineOperations({
   log: {
-    kind: "elementwise", words: ["log", "ln"], commands: ["log", "ln"], text: call("log"), latex: call("\\log"), python: { numpy: "np.log" },
+    kind: "elementwise", words: ["log", "ln"], commands: ["log", "ln"], text: call("log"), latex: call("\\log"), python: { numpy: "np.log", torch: "torch.log" },
     value: Math.log, domain: "positive", derivative: (x, E): Expr => E.hpower(x, -1),
     rule: { source: "derived: (log t)′ = 1/t entrywise", formula: entrywise("\\log(X)", "X^{\\circ -1}"), witness: "sum(log(x))" },
   },
   exp: {
-    kind: "elementwise", words: ["exp"], commands: ["exp"], text: call("exp"), latex: call("\\exp"), python: { numpy: "np.exp" },
+    kind: "elementwise", words: ["exp"], commands: ["exp"], text: call("exp"), latex: call("\\exp"), python: { numpy: "np.exp", torch: "torch.exp" },
     value: Math.exp, atZero: 1, derivative: (x, E): Expr => E.fn("exp", x),
     rule: { source: "derived: (eᵗ)′ = eᵗ entrywise", formula: entrywise("\\exp(X)", "\\exp(X)"), witness: "sum(exp(x))" },
   },
   sin: {
-    kind: "elementwise", words: ["sin"], commands: ["sin"], text: call("sin"), latex: call("\\sin"), python: { numpy: "np.sin" },
+    kind: "elementwise", words: ["sin"], commands: ["sin"], text: call("sin"), latex: call("\\sin"), python: { numpy: "np.sin", torch: "torch.sin" },
     value: Math.sin, atZero: 0, derivative: (x, E): Expr => E.fn("cos", x),
     rule: { source: "derived: (sin t)′ = cos t entrywise", formula: entrywise("\\sin(X)", "\\cos(X)"), witness: "sum(sin(x))" },
   },
   cos: {
-    kind: "elementwise", words: ["cos"], commands: ["cos"], text: call("cos"), latex: call("\\cos"), python: { numpy: "np.cos" },
+    kind: "elementwise", words: ["cos"], commands: ["cos"], text: call("cos"), latex: call("\\cos"), python: { numpy: "np.cos", torch: "torch.cos" },
     value: Math.cos, atZero: 1, derivative: (x, E): Expr => E.neg(E.fn("sin", x)),
     rule: { source: "derived: (cos t)′ = −sin t entrywise", formula: entrywise("\\cos(X)", "-\\sin(X)"), witness: "sum(cos(x))" },
   },
   tanh: {
-    kind: "elementwise", words: ["tanh"], commands: ["tanh"], text: call("tanh"), latex: call("\\tanh"), python: { numpy: "np.tanh" },
+    kind: "elementwise", words: ["tanh"], commands: ["tanh"], text: call("tanh"), latex: call("\\tanh"), python: { numpy: "np.tanh", torch: "torch.tanh" },
     value: Math.tanh, atZero: 0, derivative: (x, E): Expr => E.sub(E.ones(x.shape), E.hpower(E.fn("tanh", x), 2)),
     rule: { source: "derived: (tanh t)′ = 1 − tanh² t entrywise", formula: entrywise("\\tanh(X)", "(\\mathbf{1} - \\tanh(X)^{\\circ 2})"), witness: "sum(tanh(x))" },
   },
   sigmoid: {
     // σ glued to `(` also calls it (syntax/lexer.ts): σ(z) is how the textbooks write it
     kind: "elementwise", words: ["sigmoid"], commands: [], text: call("σ"), latex: call("\\sigma"),
-    python: { numpy: { binds: "product", template: (x) => `1 / (1 + np.exp(-${x("power")}))` } },
+    python: { numpy: { binds: "product", template: (x) => `1 / (1 + np.exp(-${x("power")}))` }, torch: "torch.sigmoid" },
     // two branches so that neither overflows: e^{-t} for t ≥ 0, e^{t} for t < 0
     value: (t) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t))),
     derivative: (x, E): Expr => E.hadamard(E.fn("sigmoid", x), E.sub(E.ones(x.shape), E.fn("sigmoid", x))),
@@ -123,7 +123,7 @@ export const OPERATIONS = defineOperations({
   },
   softplus: {
     kind: "elementwise", words: ["softplus"], commands: [], text: call("softplus"), latex: operatorname("softplus"),
-    python: { numpy: { binds: "atom", template: (x) => `np.logaddexp(0, ${x("sum")})` } },
+    python: { numpy: { binds: "atom", template: (x) => `np.logaddexp(0, ${x("sum")})` }, torch: "torch.nn.functional.softplus" },
     // log(1 + eᵗ) without overflow for large t or loss of digits for very negative t
     value: (t) => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))),
     derivative: (x, E): Expr => E.fn("sigmoid", x),
@@ -131,17 +131,17 @@ export const OPERATIONS = defineOperations({
   },
   sqrt: {
     // `\sqrt` takes a braced argument, so the lexer reads it as its own token, not a command here
-    kind: "elementwise", words: ["sqrt"], commands: [], text: call("sqrt"), latex: (arg) => `\\sqrt{${arg}}`, python: { numpy: "np.sqrt" },
+    kind: "elementwise", words: ["sqrt"], commands: [], text: call("sqrt"), latex: (arg) => `\\sqrt{${arg}}`, python: { numpy: "np.sqrt", torch: "torch.sqrt" },
     value: Math.sqrt, atZero: 0, domain: "positive", derivative: (x, E): Expr => E.scale(Q.rat(1, 2), E.hpower(x, Q.rat(-1, 2))),
     rule: { source: "derived: (√t)′ = 1/(2√t) entrywise", formula: entrywise("\\sqrt{X}", "\\tfrac{1}{2} X^{\\circ -1/2}"), witness: "sum(sqrt(x))" },
   },
   abs: {
-    kind: "elementwise", words: ["abs"], commands: [], text: call("abs"), latex: operatorname("abs"), python: { numpy: "np.abs" },
+    kind: "elementwise", words: ["abs"], commands: [], text: call("abs"), latex: operatorname("abs"), python: { numpy: "np.abs", torch: "torch.abs" },
     value: Math.abs, atZero: 0, derivative: (x, E): Expr => E.fn("sign", x),
     rule: { source: "derived: |t|′ = sign t entrywise (t ≠ 0)", formula: "\\mathrm{d}\\lvert X \\rvert = \\operatorname{sign}(X) \\odot \\mathrm{d}X", witness: "sum(abs(x))" },
   },
   sign: {
-    kind: "elementwise", words: ["sign"], commands: [], text: call("sign"), latex: operatorname("sign"), python: { numpy: "np.sign" },
+    kind: "elementwise", words: ["sign"], commands: [], text: call("sign"), latex: operatorname("sign"), python: { numpy: "np.sign", torch: "torch.sign" },
     value: Math.sign, atZero: 0, derivative: (x, E): Expr => E.zero(x.shape),
     rule: { source: "derived: sign is locally constant (t ≠ 0)", formula: "\\mathrm{d}\\operatorname{sign}(X) = 0", witness: "sum(sign(x))" },
   },
