@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { differentiate } from "../api.js";
+import { PROGRAMS, programNamed } from "../emit/python-programs.js";
 import { FORMATS, formatNamed } from "../formats.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
@@ -35,6 +36,8 @@ Options:
   --where "NAME = EXPR" name a subexpression, e.g. --where "e = y - Phi theta" (repeatable)
   --format FORMAT       the output (default text), one of:
 ${FORMATS.map((f) => `                          ${f.name.padEnd(8)}${f.summary}`).join("\n")}
+  --emit PROGRAM        a whole program instead (--wrt repeatable), one of:
+${PROGRAMS.map((p) => `                          ${p.name}  ${p.summary}`).join("\n")}
   --symmetric CONV      gradient convention for a symmetric variable:
                         sym (default, (G + Gᵀ)/2) or cookbook (G + Gᵀ − G∘I)
   --hessian             second derivatives of a scalar function (the Hessian)
@@ -69,10 +72,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       args: [...argv],
       allowPositionals: true,
       options: {
-        wrt: { type: "string" },
+        wrt: { type: "string", multiple: true },
         let: { type: "string", multiple: true },
         where: { type: "string", multiple: true },
         format: { type: "string", short: "f" },
+        emit: { type: "string" },
         symmetric: { type: "string" },
         check: { type: "boolean" },
         hessian: { type: "boolean" },
@@ -111,9 +115,27 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     expr = piped.replace(/\s+$/, "");
   }
 
+  const wrts = values.wrt ?? [];
+  const program = values.emit === undefined ? undefined : programNamed(values.emit);
+  if (values.emit !== undefined && !program) return usageError(io, `unknown --emit '${values.emit}': use ${PROGRAMS.map((p) => p.name).join(", ")}`);
+  if (!program && wrts.length > 1) return usageError(io, "several --wrt are taken by --emit; differentiate with respect to one variable at a time");
+  if (program && (values.hessian || values.steps || values.check || values.format !== undefined)) {
+    return usageError(io, `--emit ${program.name} writes a program: it does not take --format, --hessian, --steps or --check`);
+  }
+
   try {
+    if (program) {
+      const quote = (s: string) => (/^[\w.:-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+      const commandLine = ["matdiff", quote(expr), ...wrts.flatMap((w) => ["--wrt", quote(w)]), ...(values.let ?? []).flatMap((l) => ["--let", quote(l)]),
+        ...(values.where ?? []).flatMap((w) => ["--where", quote(w)]), "--emit", program.name].join(" ");
+      io.stdout(program.emit(expr, {
+        wrt: wrts, let: values.let ?? [], where: values.where ?? [],
+        ...(values.symmetric ? { symmetric: values.symmetric as "sym" | "cookbook" } : {}),
+      }, commandLine));
+      return EXIT.ok;
+    }
     const result = differentiate(expr, {
-      wrt: values.wrt ?? "",
+      wrt: wrts[0] ?? "",
       let: values.let ?? [],
       where: values.where ?? [],
       ...(values.symmetric ? { symmetric: values.symmetric as "sym" | "cookbook" } : {}),

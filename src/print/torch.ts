@@ -22,6 +22,8 @@ function contiguous(arg: string): string {
     else if (c === ")" || c === "]") depth--;
     else if (c === " " && depth === 0) atomic = false;
   }
+  // a new identity, zeros or ones (or rows taken from one, K) is contiguous already
+  if (atomic && /^torch\.(?:eye|zeros|ones)\(/.test(arg)) return arg;
   return `${atomic ? arg : `(${arg})`}.contiguous()`;
 }
 
