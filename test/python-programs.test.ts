@@ -13,6 +13,7 @@
  *
  * One Python process per program kind (test/support/python.ts).
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ import { PROGRAMS, type ProgramOptions } from "../src/emit/python-programs.js";
 import { pyName } from "../src/print/python.js";
 import { GRADIENT_CASES } from "./cases/gradients.js";
 import { JACOBIAN_CASES } from "./cases/jacobians.js";
-import { runPython, samplePoint, type PyValue } from "./support/python.js";
+import { PYTHON, runPython, samplePoint, type PyValue } from "./support/python.js";
 
 interface Problem {
   readonly id: string;
@@ -126,5 +127,63 @@ describe("--emit torch-function: torch.autograd.gradcheck in double precision on
   it.each(TORCH_PROBLEMS.map((p) => [p.id] as const))("%s", (id) => {
     const r = results[id];
     expect(typeof r === "object" && r.gradcheck && r.f_error < 1e-8 && r.none_for_others, `${JSON.stringify(r)}\n${jobs.find((j) => j.id === id) && program("torch-function").emit(TORCH_PROBLEMS.find((p) => p.id === id)!.expr, TORCH_PROBLEMS.find((p) => p.id === id)!.options)}`).toBe(true);
+  });
+});
+
+/**
+ * Each script's own check, batched: the scripts are imported (not run as
+ * __main__) and their main() returns the worst relative error. Two of them
+ * also run as programs, to see the exit status: 0 when the check passes, 1
+ * when the gradient is wrong.
+ */
+const SCRIPTS = String.raw`
+import contextlib, importlib, io, json, sys, warnings
+import numpy as np
+warnings.simplefilter("error", RuntimeWarning)
+out = {}
+for job in json.load(sys.stdin):
+    try:
+        m = importlib.import_module(job["module"])
+        with contextlib.redirect_stdout(io.StringIO()):
+            out[job["id"]] = m.main()
+    except Exception as e:
+        out[job["id"]] = "%s: %s" % (type(e).__name__, e)
+print(json.dumps(out))
+`;
+
+describe("--emit numpy-script: every generated script runs and passes its own finite-difference check", () => {
+  let scriptDir = "";
+  let results: Record<string, number | string> = {};
+  const scripts = TORCH_PROBLEMS.map((p, i) => ({ id: p.id, module: `script_${i}`, text: program("numpy-script").emit(p.expr, p.options) }));
+  beforeAll(() => {
+    scriptDir = mkdtempSync(join(tmpdir(), "matdiff-numpy-"));
+    for (const s of scripts) writeFileSync(join(scriptDir, `${s.module}.py`), s.text);
+    results = runPython(SCRIPTS, scripts.map(({ id, module }) => ({ id, module })), { cwd: scriptDir });
+  }, 300_000);
+  afterAll(() => { if (scriptDir) rmSync(scriptDir, { recursive: true, force: true }); });
+
+  it.each(scripts.map((s) => [s.id, s] as const))("%s", (id, s) => {
+    const r = results[id];
+    expect(typeof r === "number" && r < 1e-5, `${JSON.stringify(r)}\n${s.text}`).toBe(true);
+  });
+
+  it("exits 0 and prints the relative error when the check passes, and exits 1 when the gradient is wrong", () => {
+    const good = program("numpy-script").emit("\\|y - Phi theta\\|^2", { wrt: ["theta"] });
+    const ran = spawnSync(PYTHON, ["-"], { input: good, encoding: "utf8" });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/d\/dtheta: relative error \d\.\de-\d+ against central differences\ncheck passed\n$/);
+    // the gradient of ‖y − Φθ‖² with the factor 2 dropped
+    const wrong = good.replace(/return -2 \* /, "return -");
+    expect(wrong).not.toBe(good);
+    const failed = spawnSync(PYTHON, ["-"], { input: wrong, encoding: "utf8" });
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toMatch(/check FAILED\n$/);
+  });
+
+  it("draws data of consistent shapes that respect the declarations: symmetric, positive definite, positive arguments of log", () => {
+    const s = program("numpy-script").emit("log det(Sigma) + x^T Sigma^{-1} x + sum(log(z))", { wrt: ["Sigma"], let: ["Sigma: posdef"] });
+    expect(s).toContain("Sigma = spd(rng, size_n)");
+    expect(s).toContain("z = rng.uniform(0.5, 2.0, size_");
+    expect(s).toContain("direction = symmetric(rng, size_n)");
   });
 });

@@ -293,7 +293,8 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
   const sizeVar = (d: string) => `size_${d.replace(/\W/g, "")}`;
   const dim = (d: Dim) => (typeof d === "number" ? String(d) : d.split("·").map((x) => (/^\d+$/.test(x) ? x : sizeVar(x))).join(" * "));
   const positive = positiveSymbols([expandDefinitions(p.parts[0]!.a.f, p.parts[0]!.a.definitions)]);
-  const direction = (x: Part) => {
+  // the script's own names (direction, gradient, step, …) are words no symbol's Python name can be
+  const randomDirection = (x: Part) => {
     const n = x.name;
     if (x.X.props.symmetric || x.X.props.posdef) return `symmetric(rng, ${dim(x.X.shape.rows)})`;
     if (x.X.props.diagonal) return `np.diag(rng.standard_normal(${dim(x.X.shape.rows)}))`;
@@ -332,18 +333,18 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
     "    worst = 0.0",
     ...p.parts.flatMap((x) => {
       const n = x.name;
-      const at = (sign: string) => args.map((a) => (a === n ? `${a} ${sign} h * V` : a)).join(", ");
+      const at = (sign: string) => args.map((a) => (a === n ? `${a} ${sign} step * direction` : a)).join(", ");
       // the Jacobian maps vec(dX) (column-major) to vec(dF); a gradient pairs with dX entry by entry
       const exact = p.scalarF
-        ? "np.sum(G * V)"
-        : isScalarShape(x.X.shape) ? "G * V" : "(G @ np.ravel(V, order=\"F\")).reshape(np.shape(f_value), order=\"F\")";
+        ? "np.sum(gradient * direction)"
+        : isScalarShape(x.X.shape) ? "gradient * direction" : "(gradient @ np.ravel(direction, order=\"F\")).reshape(np.shape(f_value), order=\"F\")";
       return [
-        `    # d${n}: the directional derivative along a random V${x.X.props.symmetric || x.X.props.posdef ? " (symmetric, as d" + n + " is)" : x.X.props.diagonal ? " (diagonal, as d" + n + " is)" : ""}`,
-        `    V = ${direction(x)}`,
-        `    G = grad_${n}`,
+        `    # d${n}: the directional derivative along a random direction${x.X.props.symmetric || x.X.props.posdef ? " (symmetric, as d" + n + " is)" : x.X.props.diagonal ? " (diagonal, as d" + n + " is)" : ""}`,
+        `    direction = ${randomDirection(x)}`,
+        `    gradient = grad_${n}`,
         ...(p.scalarF ? [] : [`    f_value = np.asarray(f(${args.join(", ")}))`]),
-        `    h = 1e-5 * max(1.0, float(np.max(np.abs(${n}))))`,
-        `    numeric = (np.asarray(f(${at("+")})) - np.asarray(f(${at("-")}))) / (2 * h)`,
+        `    step = 1e-5 * max(1.0, float(np.max(np.abs(${n}))))`,
+        `    numeric = (np.asarray(f(${at("+")})) - np.asarray(f(${at("-")}))) / (2 * step)`,
         `    exact = ${exact}`,
         "    error = float(np.max(np.abs(numeric - exact))) / max(1e-12, float(np.max(np.abs(exact))), float(np.max(np.abs(numeric))))",
         `    print("d/d${n}: relative error %.1e against central differences" % error)`,
