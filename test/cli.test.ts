@@ -187,6 +187,30 @@ describe("an expression that starts with a minus", () => {
   });
 });
 
+describe("--emit (the programs are run by test/python-programs.test.ts)", () => {
+  it("writes the torch module for several --wrt, with the command line that made it", async () => {
+    const r = await cli(["x^T A x", "--wrt", "x", "--wrt", "A", "--emit", "torch-function"]);
+    expect(r.code, r.stderr).toBe(EXIT.ok);
+    expect(r.stdout).toContain("    matdiff 'x^T A x' --wrt x --wrt A --emit torch-function\n");
+    expect(r.stdout).toContain("def grad_f(x, A):");
+    expect(r.stdout).toContain("    return (A + A.T) @ x, torch.outer(x, x)\n");
+    expect(r.stdout).toContain("class F(torch.autograd.Function):");
+    expect(r.stdout).toContain("        return grad_output * grad_x, grad_output * grad_A\n");
+  });
+
+  it("refuses an unknown program, an option that makes no program, and the cookbook convention, with the reason", async () => {
+    const unknown = await cli(["x^T x", "--wrt", "x", "--emit", "jax"]);
+    expect(unknown.code).toBe(EXIT.usage);
+    expect(unknown.stderr).toBe("matdiff: unknown --emit 'jax': use torch-function, numpy-script\nTry 'matdiff --help'.\n");
+    const format = await cli(["x^T x", "--wrt", "x", "--emit", "numpy-script", "--hessian"]);
+    expect(format.code).toBe(EXIT.usage);
+    expect(format.stderr).toContain("it does not take --format, --hessian, --steps or --check");
+    const cookbook = await cli(["a^T S b", "--wrt", "S", "--let", "S: symmetric", "--symmetric", "cookbook", "--emit", "torch-function"]);
+    expect(cookbook.code).toBe(EXIT.input);
+    expect(cookbook.stderr).toContain("the cookbook convention is not a gradient autograd or finite differences can check");
+  });
+});
+
 describe("bad command lines exit 2", () => {
   it("a second --wrt (until several variables are designed, issue 11)", async () => {
     const r = await cli(["x^T y", "--wrt", "x", "--wrt", "y"]);
