@@ -45,6 +45,8 @@ const SEVERAL_WRT: Problem[] = [
   { id: "several-trace-AXB", expr: "tr(A X B)", options: { wrt: ["A", "X", "B"] } },
   { id: "several-logdet-Sigma-mu", expr: "log det(Sigma) + (x - mu)^T Sigma^{-1} (x - mu)", options: { wrt: ["mu", "Sigma"], let: ["Sigma: posdef"] } },
   { id: "several-where-residual", expr: "e^T e", options: { wrt: ["theta", "Phi"], where: ["e = y - Phi theta"] } },
+  // an input named f would shadow the function f inside the class and main()
+  { id: "several-input-named-f", expr: "f^T A f", options: { wrt: ["f", "A"] } },
 ];
 
 /** Vector- and matrix-valued f: backward is the VJP from the Jacobian. */

@@ -191,6 +191,19 @@ function header(p: Prepared, commandLine: string | undefined, what: string): str
   ];
 }
 
+/**
+ * How the program's own code calls f, grad_f and vjp_f: by those names, or,
+ * where an input is called f (a vector f is common) and would shadow the
+ * function inside the class or main(), by aliases no symbol can be named.
+ */
+function callers(p: Prepared): { f: string; grad_f: string; vjp_f: string; aliases: string[] } {
+  if (!p.inputs.some((s) => pyName(s.name) === "f")) return { f: "f", grad_f: "grad_f", vjp_f: "vjp_f", aliases: [] };
+  return {
+    f: "_f", grad_f: "_grad_f", vjp_f: "_vjp_f",
+    aliases: ["", "", "# an input is named f: the code below calls the functions by these names", `_f, _grad_f = f, grad_f${p.scalarF ? "" : "\n_vjp_f = vjp_f"}`],
+  };
+}
+
 /** f and its derivatives as plain functions (shared by both programs). */
 function plainFunctions(p: Prepared, lib: "torch" | "np"): string[] {
   const args = p.inputs.map((s) => pyName(s.name)).join(", ");
@@ -219,6 +232,7 @@ function plainFunctions(p: Prepared, lib: "torch" | "np"): string[] {
       `    return ${p.parts.map((x) => `grad_${x.name}`).join(", ")}`,
     );
   }
+  out.push(...callers(p).aliases);
   return out;
 }
 
@@ -242,12 +256,12 @@ function torchFunction(input: string, options: ProgramOptions, commandLine?: str
     "    @staticmethod",
     `    def forward(ctx, ${args.join(", ")}):`,
     `        ctx.save_for_backward(${args.join(", ")}${args.length === 1 ? "," : ""})`,
-    `        return f(${args.join(", ")})`,
+    `        return ${callers(p).f}(${args.join(", ")})`,
     "",
     "    @staticmethod",
     `    def backward(ctx, ${GRAD_OUTPUT}):`,
     `        ${args.join(", ")}${args.length === 1 ? "," : ""} = ctx.saved_tensors`,
-    p.scalarF ? `        ${lhs} = grad_f(${args.join(", ")})` : `        ${lhs} = vjp_f(${GRAD_OUTPUT}, ${args.join(", ")})`,
+    p.scalarF ? `        ${lhs} = ${callers(p).grad_f}(${args.join(", ")})` : `        ${lhs} = ${callers(p).vjp_f}(${GRAD_OUTPUT}, ${args.join(", ")})`,
     `        return ${returned.join(", ")}`,
     "",
   ].join("\n");
@@ -302,6 +316,7 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
     return `rng.standard_normal(np.shape(${n}))`;
   };
   const derivs = p.parts.map((x) => `grad_${x.name}`);
+  const call = callers(p);
   return [
     "#!/usr/bin/env python3",
     ...header(p, commandLine, "f, its derivative and a finite-difference check"),
@@ -327,8 +342,8 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
     "    rng = np.random.default_rng(seed)",
     ...dimNames.map((d) => `    ${sizeVar(d)} = ${dims.get(d)}`),
     ...p.inputs.map((s) => `    ${pyName(s.name)} = ${randomValue(s, dim, positive.has(s.name))}`),
-    `    print("f =", f(${args.join(", ")}))`,
-    `    ${derivs.join(", ")} = grad_f(${args.join(", ")})`,
+    `    print("f =", ${call.f}(${args.join(", ")}))`,
+    `    ${derivs.join(", ")} = ${call.grad_f}(${args.join(", ")})`,
     ...(p.scalarF ? [] : [`    ${derivs.join(", ")} = ${derivs.map((d) => `np.asarray(${d})`).join(", ")}`]),
     "    worst = 0.0",
     ...p.parts.flatMap((x) => {
@@ -342,9 +357,9 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
         `    # d${n}: the directional derivative along a random direction${x.X.props.symmetric || x.X.props.posdef ? " (symmetric, as d" + n + " is)" : x.X.props.diagonal ? " (diagonal, as d" + n + " is)" : ""}`,
         `    direction = ${randomDirection(x)}`,
         `    gradient = grad_${n}`,
-        ...(p.scalarF ? [] : [`    f_value = np.asarray(f(${args.join(", ")}))`]),
+        ...(p.scalarF ? [] : [`    f_value = np.asarray(${call.f}(${args.join(", ")}))`]),
         `    step = 1e-5 * max(1.0, float(np.max(np.abs(${n}))))`,
-        `    numeric = (np.asarray(f(${at("+")})) - np.asarray(f(${at("-")}))) / (2 * step)`,
+        `    numeric = (np.asarray(${call.f}(${at("+")})) - np.asarray(${call.f}(${at("-")}))) / (2 * step)`,
         `    exact = ${exact}`,
         "    error = float(np.max(np.abs(numeric - exact))) / max(1e-12, float(np.max(np.abs(exact))), float(np.max(np.abs(numeric))))",
         `    print("d/d${n}: relative error %.1e against central differences" % error)`,
