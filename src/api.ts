@@ -24,6 +24,7 @@ import { latexText } from "./print/latex-text.js";
 import { toNumpy } from "./print/numpy.js";
 import { toPythonAll } from "./print/python-backends.js";
 import { OPERATIONS, type PythonBackend } from "./core/operations.js";
+import { pyName } from "./print/python.js";
 import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, checkParameterised, asPolynomialsIn, type CheckResult, type Dependent } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
@@ -313,17 +314,20 @@ function operationNotes(f: Expr): string[] {
   return [...out];
 }
 
-/** How Python code refers to a symbolic dimension: the shape of a symbol that has it. */
-function dimExpressions(symbols: Iterable<Sym>): (d: Dim) => string {
+/**
+ * How Python code refers to a symbolic dimension: the shape of a symbol that
+ * has it (defined names last: an input is there before any definition).
+ */
+export function dimExpressions(symbols: Iterable<Sym>, defined: ReadonlyMap<string, unknown> = new Map()): (d: Dim) => string {
   const map = new Map<Dim, string>();
-  for (const s of symbols) {
-    if (!map.has(s.shape.rows) && typeof s.shape.rows === "string") map.set(s.shape.rows, `${numpyName(s.name)}.shape[0]`);
-    if (!map.has(s.shape.cols) && typeof s.shape.cols === "string") map.set(s.shape.cols, `${numpyName(s.name)}.shape[1]`);
+  const ordered = [...symbols].sort((a, b) => Number(defined.has(a.name)) - Number(defined.has(b.name)));
+  for (const s of ordered) {
+    // a 1-D array has one axis: a vector's length is its shape[0]
+    if (!map.has(s.shape.rows) && typeof s.shape.rows === "string") map.set(s.shape.rows, `${pyName(s.name)}.shape[0]`);
+    if (!map.has(s.shape.cols) && typeof s.shape.cols === "string") map.set(s.shape.cols, `${pyName(s.name)}.shape[${s.shape.rows === 1 ? 0 : 1}]`);
   }
   return (d) => (typeof d === "number" ? String(d) : map.get(d) ?? d);
 }
-
-const numpyName = (name: string) => name;
 
 const render = (e: Expr): Rendered => ({ latex: toLatex(e), text: toText(e) });
 
@@ -938,7 +942,7 @@ function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): Diffe
     ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
     derivative: {
       ...render(result), shape: formatShape(result.shape),
-      ...toPythonAll(expandDefinitions(result, a.definitions, budget), { dimExpr: dimExpressions(a.symbols.values()) }),
+      ...toPythonAll(expandDefinitions(result, a.definitions, budget), { dimExpr: dimExpressions(a.symbols.values(), a.definitions), like: pyName(X.name) }),
       ...(options.index === false ? {} : indexFields(a)),
     },
     label,
@@ -991,7 +995,7 @@ function indexFields(a: Analysis): { index?: Rendered; einsum?: string } {
   // J_A(θ) has no entries matdiff could name: the entrywise form is ∂f/∂θ_i = ⟨G_A, ∂A/∂θ_i⟩ (parameterisation.components)
   if (a.parameterisation) return {};
   try {
-    const ix = indexForm(a, { dimExpr: dimExpressions(a.symbols.values()) });
+    const ix = indexForm(a, { dimExpr: dimExpressions(a.symbols.values(), a.definitions) });
     return { index: { latex: ix.latex, text: ix.text }, ...(ix.einsum ? { einsum: ix.einsum } : {}) };
   } catch (err) {
     if (err instanceof MatdiffError) return {};

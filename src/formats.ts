@@ -112,16 +112,19 @@ const pythonFormat = (backend: PythonBackend): Format & { readonly name: PythonB
   render: (r) => [
     r.derivative[backend],
     // through opaque functions: J_A is an argument (A.size × θ.size, column-major vec); or pass callables vjp_A(G)
-    ...(r.parameterisation?.vjp ? [
+    // the parameterisation's callables are spelled for NumPy only so far
+    ...(r.parameterisation?.vjp && backend === "numpy" ? [
       `# or with callables ${r.parameterisation.jacobians.map((j) => `vjp_${j.numpy.slice(2)}(G) = ${j.numpy}.T @ vec(G), shaped like ${nameText(j.wrt)}`).join("; ")}:`,
       r.parameterisation.vjp.numpy,
     ] : []),
   ].join("\n"),
   renderSeveral: (r) => {
+    // the shared names (the backward pass) are spelled for NumPy only so far: other backends write each gradient out
     const shown = shownOf(r);
+    const common = backend === "numpy" ? r.common : undefined;
     return [
-      ...(r.common?.definitions ?? []).map((d) => `${d.name.numpy} = ${d.numpy}`),
-      ...r.results.map((x, i) => `grad_${x.wrt.name.replace(/\W/g, "")} = ${shown(i).numpy}`),
+      ...(common?.definitions ?? []).map((d) => `${d.name.numpy} = ${d.numpy}`),
+      ...r.results.map((x, i) => `grad_${x.wrt.name.replace(/\W/g, "")} = ${common ? shown(i).numpy : x.derivative[backend]}`),
     ].join("\n");
   },
 });

@@ -187,6 +187,30 @@ describe("an expression that starts with a minus", () => {
   });
 });
 
+describe("--emit (the programs are run by test/python-programs.test.ts)", () => {
+  it("writes the torch module for several --wrt, with the command line that made it", async () => {
+    const r = await cli(["x^T A x", "--wrt", "x", "--wrt", "A", "--emit", "torch-function"]);
+    expect(r.code, r.stderr).toBe(EXIT.ok);
+    expect(r.stdout).toContain("    matdiff 'x^T A x' --wrt x --wrt A --emit torch-function\n");
+    expect(r.stdout).toContain("def grad_f(x, A):");
+    expect(r.stdout).toContain("    return (A + A.T) @ x, torch.outer(x, x)\n");
+    expect(r.stdout).toContain("class F(torch.autograd.Function):");
+    expect(r.stdout).toContain("        return grad_output * grad_x, grad_output * grad_A\n");
+  });
+
+  it("refuses an unknown program, an option that makes no program, and the cookbook convention, with the reason", async () => {
+    const unknown = await cli(["x^T x", "--wrt", "x", "--emit", "jax"]);
+    expect(unknown.code).toBe(EXIT.usage);
+    expect(unknown.stderr).toBe("matdiff: unknown --emit 'jax': use torch-function, numpy-script\nTry 'matdiff --help'.\n");
+    const format = await cli(["x^T x", "--wrt", "x", "--emit", "numpy-script", "--hessian"]);
+    expect(format.code).toBe(EXIT.usage);
+    expect(format.stderr).toContain("it does not take --format, --hessian, --steps or --check");
+    const cookbook = await cli(["a^T S b", "--wrt", "S", "--let", "S: symmetric", "--symmetric", "cookbook", "--emit", "torch-function"]);
+    expect(cookbook.code).toBe(EXIT.input);
+    expect(cookbook.stderr).toContain("the cookbook convention is not a gradient autograd or finite differences can check");
+  });
+});
+
 describe("bad command lines exit 2", () => {
   it("not a second --wrt: it asks for both gradients, never silently replaces the first (issue 11)", async () => {
     const r = await cli(["x^T y", "--wrt", "x", "--wrt", "y"]);
@@ -203,7 +227,7 @@ describe("bad command lines exit 2", () => {
   it("an unknown --format", async () => {
     const r = await cli(["tr(A)", "--wrt", "A", "--format", "xml"]);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.stderr).toBe("matdiff: unknown --format 'xml': use text, latex, json, numpy, index\nTry 'matdiff --help'.\n");
+    expect(r.stderr).toBe("matdiff: unknown --format 'xml': use text, latex, json, numpy, torch, index\nTry 'matdiff --help'.\n");
   });
 
   it("a missing --wrt, with the expression's symbols in the hint", async () => {
@@ -346,7 +370,7 @@ describe("the format registry (src/formats.ts)", () => {
   });
 
   it("makes each code format a block flag of the plugins", () => {
-    expect(CODE_FORMATS.map((f) => f.name)).toEqual(["numpy"]);
+    expect(CODE_FORMATS.map((f) => f.name)).toEqual(["numpy", "torch"]);
     for (const f of CODE_FORMATS) expect(FLAGS).toContain(f.name);
   });
 });

@@ -86,6 +86,16 @@ describe("answer keys", () => {
     for (const m of displayMath(md)) expect(() => renderKatex(m), m).not.toThrow();
   });
 
+  it("offers each answer's PyTorch form beside the NumPy one, in Markdown, HTML and LaTeX", () => {
+    const md = renderMarkdown(key);
+    expect(md.match(/\*NumPy:\*\n\n```python\n/g)?.length).toBe(13);
+    expect(md.match(/\*PyTorch:\*\n\n```python\n/g)?.length).toBe(13);
+    expect(md).toContain("*PyTorch:*\n\n```python\n-2 * Phi.T @ (y - Phi @ theta)\n```");
+    const html = renderHtml(key, { katexCss: "" });
+    expect(html.match(/<div class="code-head">PyTorch<\/div>/g)?.length).toBe(13);
+    expect(renderTex(key).match(/\\emph\{PyTorch:\}\n\\begin\{verbatim\}/g)?.length).toBe(13);
+  });
+
   it("LaTeX: a complete amsmath document whose math renders", () => {
     const tex = renderTex(key);
     expect(tex.startsWith("\\documentclass")).toBe(true);

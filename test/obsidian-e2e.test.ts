@@ -153,7 +153,7 @@ describe("the Obsidian plugin in headless Chromium", () => {
     const errors = page.locator("#note .matdiff-error");
     expect(await errors.count()).toBe(2);
     expect(await errors.nth(0).locator(".matdiff-error-message").textContent()).toBe("matdiff: error: unknown option 'stepz' after matdiff");
-    expect(await errors.nth(0).locator(".matdiff-hint").textContent()).toBe("hint: the options are steps, check, numpy, hessian, cookbook");
+    expect(await errors.nth(0).locator(".matdiff-hint").textContent()).toBe("hint: the options are steps, check, numpy, torch, hessian, cookbook");
     const typo = errors.nth(1);
     expect(await typo.getAttribute("data-code")).toBe("syntax");
     expect(await typo.locator(".matdiff-error-message strong").textContent()).toBe("matdiff: error:");

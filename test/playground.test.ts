@@ -98,6 +98,7 @@ describe("playground in headless Chromium", () => {
     const tex = await page.locator("#result annotation").textContent();
     expect(tex).toContain("\\nabla_{A} f &= -A^{-\\top} B^{\\top} A^{-\\top}");
     expect(await page.locator("#numpy").textContent()).toBe("-np.linalg.inv(A).T @ B.T @ np.linalg.inv(A).T");
+    expect(await page.locator("#torch").textContent()).toBe("-torch.linalg.inv(A).T @ B.T @ torch.linalg.inv(A).T");
     expect(await page.locator("#shapes .katex-html").textContent()).toContain("A,B∈Rn×n");
     expect(await page.locator("#error").isHidden()).toBe(true);
     // the derivation follows a frame later: df = … down to the Frobenius form ⟨G, dA⟩
@@ -230,6 +231,9 @@ describe("playground in headless Chromium", () => {
     await page.click("#copy-numpy");
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe("-2 * Phi.T @ (y - Phi @ theta)");
     expect(await page.locator("#copy-numpy").textContent()).toBe("Copied");
+    await page.click("#copy-torch");
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe("-2 * Phi.T @ (y - Phi @ theta)");
+    expect(await page.locator("#copy-torch").textContent()).toBe("Copied");
   });
 
   it("has a multi-line expression field that grows with its text", async () => {

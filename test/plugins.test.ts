@@ -88,7 +88,7 @@ describe("the matdiff block", () => {
     const two = solveBlock("tr(A) wrt A\ndet(B) wrt B", "");
     expect(two).toMatchObject({ ok: false, error: { code: "block", message: expect.stringContaining("one problem per block"), caret: "det(B) wrt B\n^^^^^^^^^^^^" } });
     expect(solveBlock("tr(A)\nwrt A\ndet(B)", "")).toMatchObject({ ok: false, error: { code: "block", message: expect.stringContaining("one problem per block") } });
-    expect(solveBlock("tr(A) wrt A", "stpes")).toMatchObject({ ok: false, error: { message: "unknown option 'stpes' after matdiff", hint: "the options are steps, check, numpy, hessian, cookbook" } });
+    expect(solveBlock("tr(A) wrt A", "stpes")).toMatchObject({ ok: false, error: { message: "unknown option 'stpes' after matdiff", hint: "the options are steps, check, numpy, torch, hessian, cookbook" } });
     const missing = solveBlock("x^T A x", "");
     expect(missing).toMatchObject({ ok: false, error: { code: "wrt", message: expect.stringContaining("missing 'wrt'"), hint: "the expression's symbols are A, x; e.g. wrt A" } });
   });

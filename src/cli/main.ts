@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { differentiate, differentiateAll } from "../api.js";
+import { PROGRAMS, programNamed } from "../emit/python-programs.js";
 import { FORMATS, formatNamed } from "../formats.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
@@ -41,6 +42,8 @@ Options:
   --where "NAME = EXPR" name a subexpression, e.g. --where "e = y - Phi theta" (repeatable)
   --format FORMAT       the output (default text), one of:
 ${FORMATS.map((f) => `                          ${f.name.padEnd(8)}${f.summary}`).join("\n")}
+  --emit PROGRAM        a whole program instead (--wrt repeatable), one of:
+${PROGRAMS.map((p) => `                          ${p.name}  ${p.summary}`).join("\n")}
   --symmetric CONV      gradient convention for a symmetric variable:
                         sym (default, (G + Gᵀ)/2) or cookbook (G + Gᵀ − G∘I)
   --hessian             second derivatives of a scalar function (the Hessian)
@@ -79,7 +82,7 @@ const SHORT_OPTIONS: ReadonlySet<string> = new Set(["-f", "-h", "-v"]);
 function leadingMinusAsExpression(argv: readonly string[]): string[] {
   const end = argv.indexOf("--");
   if (end >= 0) return end + 1 < argv.length ? [...argv.slice(0, end), ...argv.slice(end + 2), "--", argv[end + 1]!] : [...argv];
-  const takesValue = new Set(["--wrt", "--let", "--where", "--format", "-f", "--symmetric", "--seed"]);
+  const takesValue = new Set(["--wrt", "--let", "--where", "--format", "-f", "--emit", "--symmetric", "--seed"]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (takesValue.has(a)) { i++; continue; }
@@ -104,6 +107,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         let: { type: "string", multiple: true },
         where: { type: "string", multiple: true },
         format: { type: "string", short: "f" },
+        emit: { type: "string" },
         symmetric: { type: "string" },
         check: { type: "boolean" },
         hessian: { type: "boolean" },
@@ -147,7 +151,24 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     expr = piped.trimEnd();
   }
 
+  const wrts = values.wrt ?? [];
+  const program = values.emit === undefined ? undefined : programNamed(values.emit);
+  if (values.emit !== undefined && !program) return usageError(io, `unknown --emit '${values.emit}': use ${PROGRAMS.map((p) => p.name).join(", ")}`);
+  if (program && (values.hessian || values.steps || values.check || values.format !== undefined)) {
+    return usageError(io, `--emit ${program.name} writes a program: it does not take --format, --hessian, --steps or --check`);
+  }
+
   try {
+    if (program) {
+      const quote = (s: string) => (/^[\w.:-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+      const commandLine = ["matdiff", quote(expr), ...wrts.flatMap((w) => ["--wrt", quote(w)]), ...(values.let ?? []).flatMap((l) => ["--let", quote(l)]),
+        ...(values.where ?? []).flatMap((w) => ["--where", quote(w)]), "--emit", program.name].join(" ");
+      io.stdout(program.emit(expr, {
+        wrt: wrts, let: values.let ?? [], where: values.where ?? [],
+        ...(values.symmetric ? { symmetric: values.symmetric as "sym" | "cookbook" } : {}),
+      }, commandLine));
+      return EXIT.ok;
+    }
     const wrt = (values.wrt ?? []).join(",");
     const options = {
       let: values.let ?? [],

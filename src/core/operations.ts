@@ -27,7 +27,7 @@ import type { Expr } from "./expr.js";
 import * as Q from "./rational.js";
 
 /** The Python libraries a printer backend targets (print/python.ts); a new one makes every entry name its spelling. */
-export type PythonBackend = "numpy";
+export type PythonBackend = "numpy" | "torch";
 
 /** How tightly a Python spelling binds, loosest first (the printer's own ladder). */
 export type PythonBinding = "sum" | "product" | "unary" | "power" | "atom";
@@ -125,54 +125,54 @@ const defineOperations = <K extends string>(table: { readonly [N in K]: Operatio
 
 export const OPERATIONS = defineOperations({
   log: {
-    kind: "elementwise", words: ["log", "ln"], commands: ["log", "ln"], text: call("log"), latex: call("\\log"), python: { numpy: "np.log" },
+    kind: "elementwise", words: ["log", "ln"], commands: ["log", "ln"], text: call("log"), latex: call("\\log"), python: { numpy: "np.log", torch: "torch.log" },
     value: Math.log, domain: "positive", derivative: (x, E): Expr => E.hpower(x, -1),
     rule: { source: "derived: (log t)′ = 1/t entrywise", formula: entrywise("\\log(X)", "X^{\\circ -1}"), witness: "sum(log(x))" },
   },
   exp: {
-    kind: "elementwise", words: ["exp"], commands: ["exp"], text: call("exp"), latex: call("\\exp"), python: { numpy: "np.exp" },
+    kind: "elementwise", words: ["exp"], commands: ["exp"], text: call("exp"), latex: call("\\exp"), python: { numpy: "np.exp", torch: "torch.exp" },
     value: Math.exp, atZero: 1, derivative: (x, E): Expr => E.fn("exp", x),
     rule: { source: "derived: (eᵗ)′ = eᵗ entrywise", formula: entrywise("\\exp(X)", "\\exp(X)"), witness: "sum(exp(x))" },
   },
   sin: {
-    kind: "elementwise", words: ["sin"], commands: ["sin"], text: call("sin"), latex: call("\\sin"), python: { numpy: "np.sin" },
+    kind: "elementwise", words: ["sin"], commands: ["sin"], text: call("sin"), latex: call("\\sin"), python: { numpy: "np.sin", torch: "torch.sin" },
     value: Math.sin, atZero: 0, derivative: (x, E): Expr => E.fn("cos", x),
     rule: { source: "derived: (sin t)′ = cos t entrywise", formula: entrywise("\\sin(X)", "\\cos(X)"), witness: "sum(sin(x))" },
   },
   cos: {
-    kind: "elementwise", words: ["cos"], commands: ["cos"], text: call("cos"), latex: call("\\cos"), python: { numpy: "np.cos" },
+    kind: "elementwise", words: ["cos"], commands: ["cos"], text: call("cos"), latex: call("\\cos"), python: { numpy: "np.cos", torch: "torch.cos" },
     value: Math.cos, atZero: 1, derivative: (x, E): Expr => E.neg(E.fn("sin", x)),
     rule: { source: "derived: (cos t)′ = −sin t entrywise", formula: entrywise("\\cos(X)", "-\\sin(X)"), witness: "sum(cos(x))" },
   },
   tanh: {
-    kind: "elementwise", words: ["tanh"], commands: ["tanh"], text: call("tanh"), latex: call("\\tanh"), python: { numpy: "np.tanh" },
+    kind: "elementwise", words: ["tanh"], commands: ["tanh"], text: call("tanh"), latex: call("\\tanh"), python: { numpy: "np.tanh", torch: "torch.tanh" },
     value: Math.tanh, atZero: 0, derivative: (x, E): Expr => E.sub(E.ones(x.shape), E.hpower(E.fn("tanh", x), 2)),
     rule: { source: "derived: (tanh t)′ = 1 − tanh² t entrywise", formula: entrywise("\\tanh(X)", "(\\mathbf{1} - \\tanh(X)^{\\circ 2})"), witness: "sum(tanh(x))" },
   },
   tan: {
-    kind: "elementwise", words: ["tan"], commands: ["tan"], text: call("tan"), latex: call("\\tan"), python: { numpy: "np.tan" },
+    kind: "elementwise", words: ["tan"], commands: ["tan"], text: call("tan"), latex: call("\\tan"), python: { numpy: "np.tan", torch: "torch.tan" },
     value: Math.tan, atZero: 0, derivative: (x, E): Expr => E.add(E.ones(x.shape), E.hpower(E.fn("tan", x), 2)),
     rule: { source: "derived: (tan t)′ = 1 + tan² t = sec² t entrywise", formula: entrywise("\\tan(X)", "(\\mathbf{1} + \\tan(X)^{\\circ 2})"), witness: "sum(tan(x))" },
   },
   arctan: {
-    kind: "elementwise", words: ["arctan", "atan"], commands: ["arctan"], text: call("arctan"), latex: call("\\arctan"), python: { numpy: "np.arctan" },
+    kind: "elementwise", words: ["arctan", "atan"], commands: ["arctan"], text: call("arctan"), latex: call("\\arctan"), python: { numpy: "np.arctan", torch: "torch.arctan" },
     value: Math.atan, atZero: 0, derivative: (x, E): Expr => E.hpower(E.add(E.ones(x.shape), E.hpower(x, 2)), -1),
     rule: { source: "derived: (arctan t)′ = 1/(1 + t²) entrywise", formula: entrywise("\\arctan(X)", "(\\mathbf{1} + X^{\\circ 2})^{\\circ -1}"), witness: "sum(arctan(x))" },
   },
   sinh: {
-    kind: "elementwise", words: ["sinh"], commands: ["sinh"], text: call("sinh"), latex: call("\\sinh"), python: { numpy: "np.sinh" },
+    kind: "elementwise", words: ["sinh"], commands: ["sinh"], text: call("sinh"), latex: call("\\sinh"), python: { numpy: "np.sinh", torch: "torch.sinh" },
     value: Math.sinh, atZero: 0, derivative: (x, E): Expr => E.fn("cosh", x),
     rule: { source: "derived: (sinh t)′ = cosh t entrywise", formula: entrywise("\\sinh(X)", "\\cosh(X)"), witness: "sum(sinh(x))" },
   },
   cosh: {
-    kind: "elementwise", words: ["cosh"], commands: ["cosh"], text: call("cosh"), latex: call("\\cosh"), python: { numpy: "np.cosh" },
+    kind: "elementwise", words: ["cosh"], commands: ["cosh"], text: call("cosh"), latex: call("\\cosh"), python: { numpy: "np.cosh", torch: "torch.cosh" },
     value: Math.cosh, atZero: 1, derivative: (x, E): Expr => E.fn("sinh", x),
     rule: { source: "derived: (cosh t)′ = sinh t entrywise", formula: entrywise("\\cosh(X)", "\\sinh(X)"), witness: "sum(cosh(x))" },
   },
   sigmoid: {
     // σ glued to `(` also calls it (syntax/lexer.ts): σ(z) is how the textbooks write it
     kind: "elementwise", words: ["sigmoid"], commands: [], text: call("σ"), latex: call("\\sigma"),
-    python: { numpy: { binds: "product", template: (x) => `1 / (1 + np.exp(-${x("power")}))` } },
+    python: { numpy: { binds: "product", template: (x) => `1 / (1 + np.exp(-${x("power")}))` }, torch: "torch.sigmoid" },
     // two branches so that neither overflows: e^{-t} for t ≥ 0, e^{t} for t < 0
     value: (t) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t))),
     derivative: (x, E): Expr => E.hadamard(E.fn("sigmoid", x), E.sub(E.ones(x.shape), E.fn("sigmoid", x))),
@@ -180,17 +180,17 @@ export const OPERATIONS = defineOperations({
   },
   log1p: {
     // log(1 + t), accurate for small t; its argument is sampled positive, inside its domain t > −1
-    kind: "elementwise", words: ["log1p"], commands: [], text: call("log1p"), latex: operatorname("log1p"), python: { numpy: "np.log1p" },
+    kind: "elementwise", words: ["log1p"], commands: [], text: call("log1p"), latex: operatorname("log1p"), python: { numpy: "np.log1p", torch: "torch.log1p" },
     value: Math.log1p, atZero: 0, domain: "positive", derivative: (x, E): Expr => E.hpower(E.add(E.ones(x.shape), x), -1),
     rule: { source: "derived: (log(1 + t))′ = 1/(1 + t) entrywise", formula: entrywise("\\operatorname{log1p}(X)", "(\\mathbf{1} + X)^{\\circ -1}"), witness: "sum(log1p(x))" },
   },
   expm1: {
-    kind: "elementwise", words: ["expm1"], commands: [], text: call("expm1"), latex: operatorname("expm1"), python: { numpy: "np.expm1" },
+    kind: "elementwise", words: ["expm1"], commands: [], text: call("expm1"), latex: operatorname("expm1"), python: { numpy: "np.expm1", torch: "torch.expm1" },
     value: Math.expm1, atZero: 0, derivative: (x, E): Expr => E.fn("exp", x),
     rule: { source: "derived: (eᵗ − 1)′ = eᵗ entrywise", formula: entrywise("\\operatorname{expm1}(X)", "\\exp(X)"), witness: "sum(expm1(x))" },
   },
   relu: {
-    kind: "elementwise", words: ["relu", "ReLU"], commands: [], text: call("relu"), latex: operatorname("ReLU"), python: { numpy: { binds: "atom", template: (x) => `np.maximum(${x("sum")}, 0)` } },
+    kind: "elementwise", words: ["relu", "ReLU"], commands: [], text: call("relu"), latex: operatorname("ReLU"), python: { numpy: { binds: "atom", template: (x) => `np.maximum(${x("sum")}, 0)` }, torch: "torch.relu" },
     value: (t) => Math.max(t, 0), atZero: 0, derivative: (x, E): Expr => E.fn("heaviside", x),
     note: "relu′ is the step heaviside(t) = H(t) = 𝟙[t > 0]: at 0, where relu has no derivative, it is taken as 0",
     rule: { source: "derived: max(t, 0)′ = 𝟙[t > 0] entrywise (t ≠ 0)", formula: entrywise("\\operatorname{ReLU}(X)", "\\operatorname{H}(X)"), witness: "sum(relu(x))" },
@@ -198,13 +198,13 @@ export const OPERATIONS = defineOperations({
   heaviside: {
     // the step 𝟙[t > 0]; textbooks write H(t), which only \operatorname{H} can say without taking the matrix H
     kind: "elementwise", words: ["heaviside"], operatornames: ["H"], commands: [], text: call("heaviside"), latex: operatorname("H"),
-    python: { numpy: { binds: "atom", template: (x) => `np.heaviside(${x("sum")}, 0)` } },
+    python: { numpy: { binds: "atom", template: (x) => `np.heaviside(${x("sum")}, 0)` }, torch: { binds: "atom", template: (x) => `torch.heaviside(${x("sum")}, torch.zeros_like(${x("sum")}))` } },
     value: (t) => (t > 0 ? 1 : 0), atZero: 0, derivative: (x, E): Expr => E.zero(x.shape),
     rule: { source: "derived: the step is locally constant (t ≠ 0)", formula: "\\mathrm{d}\\operatorname{H}(X) = 0", witness: "sum(heaviside(x))" },
   },
   softplus: {
     kind: "elementwise", words: ["softplus"], commands: [], text: call("softplus"), latex: operatorname("softplus"),
-    python: { numpy: { binds: "atom", template: (x) => `np.logaddexp(0, ${x("sum")})` } },
+    python: { numpy: { binds: "atom", template: (x) => `np.logaddexp(0, ${x("sum")})` }, torch: "torch.nn.functional.softplus" },
     // log(1 + eᵗ) without overflow for large t or loss of digits for very negative t
     value: (t) => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))),
     derivative: (x, E): Expr => E.fn("sigmoid", x),
@@ -212,23 +212,23 @@ export const OPERATIONS = defineOperations({
   },
   sqrt: {
     // `\sqrt` takes a braced argument, so the lexer reads it as its own token, not a command here
-    kind: "elementwise", words: ["sqrt"], commands: [], text: call("sqrt"), latex: (arg) => `\\sqrt{${arg}}`, python: { numpy: "np.sqrt" },
+    kind: "elementwise", words: ["sqrt"], commands: [], text: call("sqrt"), latex: (arg) => `\\sqrt{${arg}}`, python: { numpy: "np.sqrt", torch: "torch.sqrt" },
     value: Math.sqrt, atZero: 0, domain: "positive", derivative: (x, E): Expr => E.scale(Q.rat(1, 2), E.hpower(x, Q.rat(-1, 2))),
     rule: { source: "derived: (√t)′ = 1/(2√t) entrywise", formula: entrywise("\\sqrt{X}", "\\tfrac{1}{2} X^{\\circ -1/2}"), witness: "sum(sqrt(x))" },
   },
   abs: {
-    kind: "elementwise", words: ["abs"], commands: [], text: call("abs"), latex: operatorname("abs"), python: { numpy: "np.abs" },
+    kind: "elementwise", words: ["abs"], commands: [], text: call("abs"), latex: operatorname("abs"), python: { numpy: "np.abs", torch: "torch.abs" },
     value: Math.abs, atZero: 0, derivative: (x, E): Expr => E.fn("sign", x),
     rule: { source: "derived: |t|′ = sign t entrywise (t ≠ 0)", formula: "\\mathrm{d}\\lvert X \\rvert = \\operatorname{sign}(X) \\odot \\mathrm{d}X", witness: "sum(abs(x))" },
   },
   sign: {
-    kind: "elementwise", words: ["sign"], commands: [], text: call("sign"), latex: operatorname("sign"), python: { numpy: "np.sign" },
+    kind: "elementwise", words: ["sign"], commands: [], text: call("sign"), latex: operatorname("sign"), python: { numpy: "np.sign", torch: "torch.sign" },
     value: Math.sign, atZero: 0, derivative: (x, E): Expr => E.zero(x.shape),
     rule: { source: "derived: sign is locally constant (t ≠ 0)", formula: "\\mathrm{d}\\operatorname{sign}(X) = 0", witness: "sum(sign(x))" },
   },
   softmax: {
     kind: "columns", words: ["softmax"], commands: [], text: call("softmax"), latex: operatorname("softmax"),
-    python: { numpy: { binds: "atom", template: (x) => `np.exp(${x("sum")} - np.logaddexp.reduce(${x("sum")}, axis=0))` } },
+    python: { numpy: { binds: "atom", template: (x) => `np.exp(${x("sum")} - np.logaddexp.reduce(${x("sum")}, axis=0))` }, torch: { binds: "atom", template: (x) => `torch.softmax(${x("sum")}, dim=0)` } },
     note: COLUMNS_NOTE,
     column: (xs) => { const lse = logSumExp(xs); return xs.map((x) => Math.exp(x - lse)); },
     // d s = (Diag(s) − s sᵀ) du for a vector, column by column for a matrix: S ⊙ (dU − 𝟏𝟏ᵀ(S ⊙ dU))
@@ -245,7 +245,7 @@ export const OPERATIONS = defineOperations({
     // log(softmax(u)) is built as this node (core/expr.ts `fn`), so `log softmax(u)` prints and reads back as one
     kind: "columns", words: ["log_softmax", "logsoftmax"], commands: [], operatorForm: true,
     text: (arg) => `log softmax(${arg})`, latex: (arg) => `\\log\\operatorname{softmax}(${arg})`,
-    python: { numpy: { binds: "sum", template: (x) => `${x("sum")} - np.logaddexp.reduce(${x("sum")}, axis=0)` } },
+    python: { numpy: { binds: "sum", template: (x) => `${x("sum")} - np.logaddexp.reduce(${x("sum")}, axis=0)` }, torch: { binds: "atom", template: (x) => `torch.log_softmax(${x("sum")}, dim=0)` } },
     note: COLUMNS_NOTE,
     column: (xs) => { const lse = logSumExp(xs); return xs.map((x) => x - lse); },
     // d log softmax(u) = du − 𝟏 softmax(u)ᵀ du; column by column dU − 𝟏𝟏ᵀ(softmax(U) ⊙ dU)
@@ -264,7 +264,7 @@ export const OPERATIONS = defineOperations({
   logsumexp: {
     // log(sum(exp(u))) of a vector is built as this node (core/expr.ts `fn`)
     kind: "reduce", words: ["logsumexp", "lse"], commands: [], text: call("logsumexp"), latex: operatorname("logsumexp"),
-    python: { numpy: { binds: "atom", template: (x) => `np.logaddexp.reduce(${x("sum")})` } },
+    python: { numpy: { binds: "atom", template: (x) => `np.logaddexp.reduce(${x("sum")})` }, torch: { binds: "atom", template: (x) => `torch.logsumexp(${x("sum")}.reshape(-1), dim=0)` } },
     reduce: logSumExp,
     differential: (f, du, E): Expr => (f.arg.shape.cols === 1 ? E.mul(E.transpose(E.fn("softmax", f.arg)), du) : E.mul(du, E.transpose(E.fn("softmax", f.arg)))),
     rule: {

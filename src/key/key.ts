@@ -17,6 +17,7 @@ import { mdBlock, mdText } from "../print/markdown.js";
 import { fileWording, type KeyProblem, type Location, type ProblemSet } from "./problems.js";
 import { VERSION } from "../version.js";
 import { MAX_TYPESET } from "../plugins/present.js";
+import { CODE_FORMATS } from "../formats.js";
 
 export interface KeyFailure {
   readonly message: string;
@@ -201,6 +202,7 @@ export function renderMarkdown(key: AnswerKey): string {
     if (e.result.derivation) out.push(`**Derivation of the ${e.result.label.noun}.**`, "", `$$${e.result.derivation.latex.replace(/\n/g, " ")}$$`, "");
     for (const f of facts(e.result, key.spelling)) out.push(`- *${f.label}:* ${mdText(f.text)}`);
     out.push(`- *Check:* ✓ ${verdict(e.result)}`, "");
+    for (const c of CODE_FORMATS) out.push(`*${c.title}:*`, "", ...mdBlock(c.render(e.result), c.language), "");
   });
   return `${out.join("\n").trim()}\n`;
 }
@@ -253,6 +255,8 @@ export function renderTex(key: AnswerKey): string {
     out.push("\\begin{itemize}");
     for (const f of facts(e.result, key.spelling)) out.push(`\\item \\emph{${f.label}:} ${texText(f.text)}`);
     out.push(`\\item \\emph{Check:} ${texText(verdict(e.result))}`, "\\end{itemize}", "");
+    // the printers' Python is ASCII and never holds \end{verbatim}
+    for (const c of CODE_FORMATS) out.push(`\\noindent\\emph{${texText(c.title)}:}`, "\\begin{verbatim}", c.render(e.result), "\\end{verbatim}", "");
   });
   out.push("\\end{document}");
   return `${out.join("\n")}\n`;
@@ -323,6 +327,9 @@ dl.facts dd { margin: 0; }
 .failure { color: var(--bad); }
 .failure pre { background: #fff5f4; border: 1px solid #f4c7c3; padding: .5rem .75rem; overflow-x: auto; color: var(--ink); }
 .katex-display { margin: .5em 0; }
+.code { margin: .5rem 0; border: 1px solid var(--line); border-radius: 4px; }
+.code-head { padding: .2rem .6rem; font-size: .85rem; color: var(--muted); border-bottom: 1px solid var(--line); }
+.code pre { margin: 0; padding: .5rem .75rem; overflow-x: auto; user-select: all; font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
 @media print {
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
@@ -357,7 +364,9 @@ export function renderHtml(key: AnswerKey, opts: { katexCss: string }): string {
     const steps = e.result.steps ? `<details open><summary>Derivation of the ${esc(e.result.label.noun)}</summary>${derivationTable(e.result)}</details>` : "";
     const dl = `<dl class="facts">${facts(e.result, key.spelling).map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.text)}</dd>`).join("")}</dl>`;
     const stamp = `<p class="stamp ok">✓ ${esc(verdict(e.result))}</p>`;
-    return `<section class="problem" id="p${i + 1}">${title}${text}${given}${answer}${steps}${dl}${stamp}</section>`;
+    // the key runs no script (test/security.test.ts), so no Copy button: the code is plain text to select
+    const code = CODE_FORMATS.map((c) => `<div class="code"><div class="code-head">${esc(c.title)}</div><pre><code class="language-${c.language}">${esc(c.render(e.result))}</code></pre></div>`).join("");
+    return `<section class="problem" id="p${i + 1}">${title}${text}${given}${answer}${steps}${dl}${stamp}${code}</section>`;
   }).join("\n");
   const unreadable = key.unreadable.map((f) => `<section class="problem failure"><h2>Unreadable problem</h2><p>${esc(key.fileName)}:${f.location.line}:${f.location.column}: ${esc(f.message)}</p></section>`).join("\n");
   return `<!doctype html>

@@ -40,7 +40,7 @@ import { toText } from "./text.js";
 import { toLatex } from "./latex.js";
 import { functionLetter } from "./label.js";
 import { NUMPY } from "./numpy.js";
-import { toPython, type PythonBackendSpelling } from "./python.js";
+import { pythonDim, toPython, type PythonBackendSpelling } from "./python.js";
 
 export type Factor =
   /** An expression's entry; `idx` holds one index per dimension that is not 1 (rows first). */
@@ -543,12 +543,12 @@ function isPyAtom(s: string): boolean {
  */
 function einsumOf(form: IndexFormula, a: Analysis, dimExpr: (d: Dim) => string, py: PythonBackendSpelling = NUMPY): string | null {
   if (form.level === "whole") return null;
-  const dim = (d: Dim) => (typeof d === "number" ? String(d) : d.split("·").map((x) => (/^\d+$/.test(x) ? x : dimExpr(x))).join(" * "));
+  const dim = (d: Dim) => pythonDim(d, dimExpr);
   const printed = new Map<number, string>();
   const numpy = (e: Expr) => {
     const hit = printed.get(e.id);
     if (hit !== undefined) return hit;
-    const s = toPython(expandDefinitions(e, a.definitions), py, { dimExpr: dim });
+    const s = toPython(expandDefinitions(e, a.definitions), py, { dimExpr });
     printed.set(e.id, s);
     return s;
   };

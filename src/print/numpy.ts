@@ -12,6 +12,8 @@ export const NUMPY: PythonBackendSpelling = {
   eye: (n) => `np.eye(${n})`,
   zeros: (size) => `np.zeros(${size})`,
   ones: (size) => `np.ones(${size})`,
+  // row j + i·n of K is row i + j·m of the identity
+  commutation: (m, n) => `np.eye(${m} * ${n})[np.arange(${m} * ${n}).reshape(${n}, ${m}).T.reshape(-1)]`,
   inv: (a) => `np.linalg.inv(${a})`,
   matrixPower: (a, k) => `np.linalg.matrix_power(${a}, ${k})`,
   trace: (a) => `np.trace(${a})`,

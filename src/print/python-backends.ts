@@ -6,9 +6,10 @@
 import type { Expr } from "../core/expr.js";
 import type { PythonBackend } from "../core/operations.js";
 import { NUMPY } from "./numpy.js";
+import { TORCH } from "./torch.js";
 import { toPython, type PythonBackendSpelling, type PythonOptions } from "./python.js";
 
-export const PYTHON_BACKENDS: { readonly [B in PythonBackend]: PythonBackendSpelling } = { numpy: NUMPY };
+export const PYTHON_BACKENDS: { readonly [B in PythonBackend]: PythonBackendSpelling } = { numpy: NUMPY, torch: TORCH };
 
 export const PYTHON_BACKEND_NAMES = Object.keys(PYTHON_BACKENDS) as readonly PythonBackend[];
 

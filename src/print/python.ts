@@ -13,7 +13,7 @@
  * compiler.
  */
 import { match, P } from "ts-pattern";
-import { InternalError, splitMul, type Expr } from "../core/expr.js";
+import { InternalError, splitMul, symbolsOf, type Expr } from "../core/expr.js";
 import { OPERATIONS, type PythonBackend, type PythonBinding } from "../core/operations.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -30,10 +30,20 @@ export interface PythonBackendSpelling {
   readonly name: PythonBackend;
   /** How people call the library: "NumPy". */
   readonly title: string;
-  /** The n×n identity; `size` is a dimension, or a tuple `(m, n)` for zeros and ones. */
-  eye(n: string): string;
-  zeros(size: string): string;
-  ones(size: string): string;
+  /**
+   * The n×n identity; `size` is a dimension, or a tuple `(m, n)` for zeros and
+   * ones. `like` names an input array whose dtype and device a new array must
+   * share (PyTorch will not multiply float32 by float64).
+   */
+  eye(n: string, like?: string): string;
+  zeros(size: string, like?: string): string;
+  ones(size: string, like?: string): string;
+  /**
+   * The mn×mn commutation matrix K_{m,n}, K vec(A) = vec(Aᵀ) for A m×n, as one
+   * expression: no comprehension, whose scope `eval` with separate globals
+   * and locals would break.
+   */
+  commutation(m: string, n: string, like?: string): string;
   inv(arg: string): string;
   matrixPower(arg: string, k: number): string;
   trace(arg: string): string;
@@ -58,8 +68,24 @@ export interface PythonBackendSpelling {
 }
 
 export interface PythonOptions {
-  /** Python for a symbolic dimension, e.g. "n" ↦ "A.shape[0]". Numeric dimensions print as numbers. */
+  /**
+   * Python for a symbolic dimension, e.g. "n" ↦ "A.shape[0]". Numeric
+   * dimensions print as numbers, product dimensions ("m·n") as products.
+   */
   readonly dimExpr: (d: Dim) => string;
+  /** An input array whose dtype and device new arrays (I, 0, 𝟏, K) take; by default the first symbol printed with a shape. */
+  readonly like?: string;
+}
+
+/**
+ * A dimension as Python: a number, a name's `dimExpr` (`A.shape[0]`), or a
+ * product dimension "m·n" as `A.shape[0] * A.shape[1]`, never as "m·n",
+ * which is not Python. Products use only `*`, so they need no parentheses
+ * as a factor or a call argument.
+ */
+export function pythonDim(d: Dim, dimExpr: (d: Dim) => string): string {
+  if (typeof d === "number") return String(d);
+  return d.split("·").map((x) => (/^\d+$/.test(x) ? x : dimExpr(x))).join(" * ");
 }
 
 /** Python binding strength, loosest first (`*`, `@` and `/` share a level; `-x ** 2` is `-(x ** 2)`). */
@@ -81,8 +107,10 @@ const BINDING: Readonly<Record<PythonBinding, Py>> = { sum: Py.ADD, product: Py.
 const wrap = (o: Out, min: Py) => (o.prec >= min ? o.s : `(${o.s})`);
 const isMatrix = (s: Shape) => s.rows !== 1 && s.cols !== 1;
 
-/** `W_1`, `theta`; `lambda` is a Python keyword. */
-function pyName(name: string): string {
+/** A symbol's Python name: `W_1`, `theta`, `X_dot` for Ẋ; `lambda` is a Python keyword. */
+export function pyName(name: string): string {
+  const order = (/\u0307*$/.exec(name)?.[0] ?? "").length;
+  if (order) return `${pyName(name.slice(0, name.length - order))}_${"d".repeat(order)}ot`;
   const { base, sub } = splitName(name);
   const id = (sub === null ? base : `${base}_${sub}`).replace(/\W/g, "");
   return id === "lambda" ? "lambda_" : id;
@@ -101,8 +129,16 @@ function number(r: Rational): Out {
   return { s: String(r.n), prec: r.n < 0 ? Py.UNARY : Py.ATOM };
 }
 
+/** The first symbol in `e` that is an array (not a scalar), by name: where I, 0 and 𝟏 take their dtype from. */
+function firstArray(e: Expr): string | undefined {
+  const found = [...symbolsOf(e, new Map()).values()];
+  const s = found.find((x) => !isScalarShape(x.shape)) ?? found[0];
+  return s && pyName(s.name);
+}
+
 export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions): string {
-  const dim = (d: Dim) => (typeof d === "number" ? String(d) : opts.dimExpr(d));
+  const dim = (d: Dim) => pythonDim(d, opts.dimExpr);
+  const like = opts.like ?? firstArray(e);
   const size = (s: Shape) => (isColumn(s) ? dim(s.rows) : isRow(s) ? dim(s.cols) : `(${dim(s.rows)}, ${dim(s.cols)})`);
   const call = (spell: (arg: string) => string) => (x: Expr) => atom(spell(print(x).s));
   // Operands of `*`, `@`, `/` are parenthesised unless they bind tighter:
@@ -118,16 +154,14 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
       .with({ kind: "sym" }, (s) => {
         // the Jacobian the caller passes in: J_A, an array of shape (A.size, theta.size)
         if (s.props.jacobianOf) return atom(`J_${pyName(s.props.jacobianOf.of)}`);
-        const order = (/\u0307*$/.exec(s.name)?.[0] ?? "").length;
-        return atom(order ? `${pyName(s.name.slice(0, s.name.length - order))}_${"d".repeat(order)}ot` : pyName(s.name));
+        return atom(pyName(s.name));
       })
       .with({ kind: "d" }, (d) => atom(d.tag === 0 ? `d${pyName(d.of.name)}` : `d${d.tag}_${pyName(d.of.name)}`))
-      .with({ kind: "identity" }, (i) => atom(py.eye(dim(i.shape.rows))))
-      .with({ kind: "zero" }, (z) => atom(py.zeros(size(z.shape))))
-      .with({ kind: "ones" }, (o) => atom(py.ones(size(o.shape))))
+      .with({ kind: "identity" }, (i) => atom(py.eye(dim(i.shape.rows), like)))
+      .with({ kind: "zero" }, (z) => atom(py.zeros(size(z.shape), like)))
+      .with({ kind: "ones" }, (o) => atom(py.ones(size(o.shape), like)))
       .with({ kind: "dop" }, () => { throw new InternalError("an unexpanded differential has no Python form"); })
-      // K[j + i·n, i + j·m] = 1: the row of vec(Aᵀ) that takes each entry of vec(A)
-      .with({ kind: "commutation" }, (k) => atom(`${py.eye(`${dim(k.m)} * ${dim(k.n)}`)}[[r // ${dim(k.n)} + (r % ${dim(k.n)}) * ${dim(k.m)} for r in range(${dim(k.m)} * ${dim(k.n)})]]`))
+      .with({ kind: "commutation" }, (k) => atom(py.commutation(dim(k.m), dim(k.n), like)))
       .with({ kind: "add" }, (a) => sum(a.terms))
       .with({ kind: "transpose" }, (t) => {
         // transposing a 1-D array is a no-op
@@ -152,7 +186,8 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
       })
       .with({ kind: "sum" }, (s) => call(py.sum)(s.arg))
       .with({ kind: P.union("diag", "diagm") }, (d) => call(py.diag)(d.arg)) // matrix → 1-D and 1-D → matrix
-      .with({ kind: "vec" }, (v) => atom(py.vec(wrap(print(v.arg), Py.ATOM))))
+      // vec of a 1-D array is the array
+      .with({ kind: "vec" }, (v) => (isMatrix(v.arg.shape) ? atom(py.vec(wrap(print(v.arg), Py.ATOM))) : print(v.arg)))
       .with({ kind: "norm" }, (m) => atom(py.norm(print(m.arg).s, !isMatrix(m.arg.shape) ? "vector" : m.p === "F" ? "fro" : "spectral")))
       .exhaustive();
 
