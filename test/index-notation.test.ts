@@ -17,6 +17,7 @@ import type { Expr } from "../src/core/expr.js";
 import type { Dim } from "../src/core/shape.js";
 import * as Q from "../src/core/rational.js";
 import { GRADIENT_CASES } from "./cases/gradients.js";
+import { INDEX_SIZE_CASES } from "./cases/index-sizes.js";
 import { optionsOf, renderKatex } from "./support/pipeline.js";
 
 // ---------------------------------------------------------------------------
@@ -42,13 +43,16 @@ function evaluateFormula(form: IndexFormula, a: Analysis, env: Env): Matrix {
     // the range of each summation index, read off a factor that carries it
     const ranges = new Map<string, number>();
     for (const f of t.factors) {
-      const dims = f.kind === "delta" ? [f.dim, f.dim] : [f.expr.shape.rows, f.expr.shape.cols].filter((d) => d !== 1);
+      if (f.kind === "size") continue;
+      const dims = f.kind === "delta" ? [f.dim, f.dim] : f.kind === "ones" ? f.dims : [f.expr.shape.rows, f.expr.shape.cols].filter((d) => d !== 1);
       const idx = f.kind === "delta" ? [f.a, f.b] : f.idx;
       idx.forEach((x, k) => { if (!freeNames.has(x)) ranges.set(x, size(dims[k]!)); });
     }
     const dummies = [...ranges.keys()];
     const product = (): number => t.factors.reduce((p, f) => {
       if (f.kind === "delta") return p * (at.get(f.a) === at.get(f.b) ? 1 : 0);
+      if (f.kind === "size") return p * size(f.dim);
+      if (f.kind === "ones") return p;
       const m = value(f.expr);
       const row = f.expr.shape.rows === 1 ? 0 : at.get(f.idx[0]!)!;
       const col = f.expr.shape.cols === 1 ? 0 : at.get(f.idx[f.idx.length - 1]!)!;
@@ -310,5 +314,31 @@ describe("index form: the gradient corpus", () => {
     for (const r of runs) levels.set(r.form.level, (levels.get(r.form.level) ?? 0) + 1);
     expect(levels.get("whole") ?? 0).toBe(0);
     expect(runs.filter((r) => r.out.einsum === null)).toHaveLength(0);
+  });
+});
+
+describe("index form: sizes (issue 17, item 2): a sum of ones is the size N, never 1", () => {
+  it.each(INDEX_SIZE_CASES.map((c) => [c.id, c] as const))("%s", (_id, c) => {
+    const a = analyze(c.expr, { wrt: c.wrt, let: c.let ?? [], where: c.where ?? [], ...(c.hessian ? { hessian: true } : {}) });
+    const form = indexFormula(a);
+    const out = indexForm(a);
+    expect(out.text).toBe(c.index);
+    expect(form.level).toBe("expanded");
+    expect(numericError(a, form)).toBeLessThan(1e-9);
+    expect(checkAnalysis(a).ok).toBe(true);
+    expect(() => renderKatex(out.latex)).not.toThrow();
+  });
+
+  it("the size is in the NumPy string as the shape it is", () => {
+    const out = indexForm(analyze("\\|X - m \\mathbf{1}^\\top\\|_F^2", { wrt: "m", let: ["m: vector"] }));
+    expect(out.einsum).toBe('-2 * np.einsum("ij->i", X) + 2 * X.shape[1] * np.einsum("i->i", m)');
+    expect(out.latex).toBe("\\frac{\\partial f}{\\partial m_{i}} = -2 X_{ij} + 2 p m_{i}");
+  });
+
+  it("without the size the formula is numerically wrong (the interpreter sees the dropped sum)", () => {
+    const a = analyze("\\|X - m \\mathbf{1}^\\top\\|_F^2", { wrt: "m", let: ["m: vector"] });
+    const form = indexFormula(a);
+    const dropped = form.terms.map((t) => ({ ...t, factors: t.factors.filter((f) => f.kind !== "size") }));
+    expect(numericError(a, { ...form, terms: dropped })).toBeGreaterThan(1e-3);
   });
 });

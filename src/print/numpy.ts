@@ -36,7 +36,10 @@ const wrap = (o: Out, min: Py) => (o.prec >= min ? o.s : `(${o.s})`);
 const isMatrix = (s: Shape) => s.rows !== 1 && s.cols !== 1;
 
 /** `W_1`, `theta`; `lambda` is a Python keyword. */
-function pyName(name: string): string {
+export function pyName(name: string): string {
+  // Ẋ, Ẍ (one combining dot per derivative, core/expr.ts `dotted`) are X_dot, X_ddot
+  const order = (/\u0307*$/.exec(name)?.[0] ?? "").length;
+  if (order) return `${pyName(name.slice(0, name.length - order))}_${"d".repeat(order)}ot`;
   const { base, sub } = splitName(name);
   const id = (sub === null ? base : `${base}_${sub}`).replace(/\W/g, "");
   return id === "lambda" ? "lambda_" : id;
@@ -56,7 +59,10 @@ function number(r: Rational): Out {
 }
 
 export function toNumpy(e: Expr, opts: NumpyOptions): string {
-  const dim = (d: Dim) => (typeof d === "number" ? String(d) : opts.dimExpr(d));
+  // a product dimension "m·n" (Kronecker products, vec) is the product of its factors' sizes
+  const dim = (d: Dim) => (typeof d === "number" ? String(d) : d.split("·").map((f) => (/^\d+$/.test(f) ? f : opts.dimExpr(f))).join(" * "));
+  /** A dimension as an operand of `//`, `%` or `*`: r // (m * n), not r // m * n. */
+  const dimOperand = (d: Dim) => (dim(d).includes(" ") ? `(${dim(d)})` : dim(d));
   const size = (s: Shape) => (isColumn(s) ? dim(s.rows) : isRow(s) ? dim(s.cols) : `(${dim(s.rows)}, ${dim(s.cols)})`);
   const np = (f: string) => (x: Expr) => atom(`np.${f}(${print(x).s})`);
   // Operands of `*`, `@`, `/` are parenthesised unless they bind tighter:
@@ -69,17 +75,14 @@ export function toNumpy(e: Expr, opts: NumpyOptions): string {
         const { coeff, scalars, chain } = splitMul(m);
         return product(coeff, scalars, chain);
       })
-      .with({ kind: "sym" }, (s) => {
-        const order = (/\u0307*$/.exec(s.name)?.[0] ?? "").length;
-        return atom(order ? `${pyName(s.name.slice(0, s.name.length - order))}_${"d".repeat(order)}ot` : pyName(s.name));
-      })
+      .with({ kind: "sym" }, (s) => atom(pyName(s.name)))
       .with({ kind: "d" }, (d) => atom(d.tag === 0 ? `d${pyName(d.of.name)}` : `d${d.tag}_${pyName(d.of.name)}`))
       .with({ kind: "identity" }, (i) => atom(`np.eye(${dim(i.shape.rows)})`))
       .with({ kind: "zero" }, (z) => atom(`np.zeros(${size(z.shape)})`))
       .with({ kind: "ones" }, (o) => atom(`np.ones(${size(o.shape)})`))
       // K[j + i·n, i + j·m] = 1: the row of vec(Aᵀ) that takes each entry of vec(A)
       .with({ kind: "dop" }, () => { throw new InternalError("an unexpanded differential has no NumPy form"); })
-      .with({ kind: "commutation" }, (k) => atom(`np.eye(${dim(k.m)} * ${dim(k.n)})[[r // ${dim(k.n)} + (r % ${dim(k.n)}) * ${dim(k.m)} for r in range(${dim(k.m)} * ${dim(k.n)})]]`))
+      .with({ kind: "commutation" }, (k) => atom(`np.eye(${dim(k.m)} * ${dim(k.n)})[[r // ${dimOperand(k.n)} + (r % ${dimOperand(k.n)}) * ${dimOperand(k.m)} for r in range(${dim(k.m)} * ${dim(k.n)})]]`))
       .with({ kind: "add" }, (a) => sum(a.terms))
       .with({ kind: "transpose" }, (t) => {
         // transposing a 1-D array is a no-op

@@ -398,7 +398,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   for (const name of opts.extraSymbols ?? []) if (!isIdentityName(name)) symbolInfo(name, { start: 0, end: 0 }, source);
 
   // ---- pass 2: build core expressions with final dimension names
-  const dimName = dims.namer();
+  const dimName = dims.namer(symbols.keys());
   const toShape = (s: ShapeT): Shape => mkShape(dimName(s.rows), dimName(s.cols));
   const syms = new Map<string, Sym>();
   const definitions = new Map<string, Expr>();
