@@ -374,6 +374,9 @@ function delimiterType(d: Raw, side: string): TokenType | null | undefined {
   const bar = side === "l" ? "lnorm" : side === "r" ? "rnorm" : "bar";
   switch (d.type) {
     case "lparen": case "rparen": case "lbrack": case "rbrack": case "langle": case "rangle": return d.type;
+    // \left< x, y \right> is how some notes write the inner product ⟨x, y⟩ (seed 001)
+    case "lt": return side === "l" ? "langle" : undefined;
+    case "gt": return side === "r" ? "rangle" : undefined;
     case "dot": return null;
     case "dbar": case "bar1": return d.type === "dbar" ? bar : "stray";
     case "cmdsym": return lookup<TokenType>({ "\\{": "lbrace", "\\}": "rbrace", "\\|": bar }, d.text);
