@@ -75,6 +75,50 @@ describe("issue 17 item 3: questions that were refused", () => {
   ];
   it.each(examples.map((c) => [c.expr, c] as const))("%s", (_name, c) => expectExample(c));
 
+  const kronecker: readonly Example[] = [
+    {
+      // (A ⊗ X)⁻¹(A ⊗ dX) = I ⊗ X⁻¹dX, whose trace is p tr(X⁻¹dX) with A p×p; A 2×2 here
+      expr: "log det(A \\otimes X)", options: { wrt: "X", let: ["A: 2 x 2", "X: 3 x 3"] }, text: "2X⁻ᵀ",
+      source: "Magnus & Neudecker (2019) §2.4: det(A ⊗ X) = det(A)^q det(X)^p, so ∇ log det = p X⁻ᵀ",
+    },
+    {
+      expr: "det(A \\otimes X)", options: { wrt: "X", let: ["A: 2 x 2", "X: 3 x 3"] }, text: "2 det(A ⊗ X)X⁻ᵀ",
+      source: "Magnus & Neudecker (2019) §2.4 with Jacobi's formula (Cookbook eq. (42))",
+    },
+    {
+      // sizes left free: the factor is tr(I) = p, which the index form writes as the size
+      expr: "log det(A \\otimes X)", options: { wrt: "X" }, text: "tr(I)X⁻ᵀ",
+      source: "Magnus & Neudecker (2019) §2.4",
+    },
+    {
+      expr: "tr((A \\otimes X)^{-1})", options: { wrt: "X" }, text: "−tr(A⁻¹)(X⁻ᵀ)²",
+      source: "Matrix Cookbook (2012-11-15) §10.2.1 ((A ⊗ B)⁻¹ = A⁻¹ ⊗ B⁻¹, tr(A ⊗ B) = tr A tr B) and eq. (124)",
+    },
+  ];
+  it.each(kronecker.map((c) => [`${c.expr} ${((c.options.let ?? []) as readonly string[]).join(", ")}`, c] as const))("%s", (_name, c) => expectExample(c));
+
+  it("the size in log det(A ⊗ X) is the size of A in the index form", () => {
+    expect(differentiate("log det(A \\otimes X)", { wrt: "X" }).derivative.index?.text).toBe("∂f/∂X_{ij} = n (X⁻¹)_{ji}");
+  });
+
+  const structured: readonly Example[] = [
+    // d²f = 2 tr(dS dS) = 2 vec(dS)ᵀvec(dS); on symmetric directions that is 2P = I + K
+    { expr: "tr(S^2)", options: { wrt: "S", let: ["S: symmetric"], hessian: true }, text: "I + K", source: "derived: d² tr(S²) = 2 tr(dS²), projected by P = (I + K)/2" },
+    // Cookbook eq. (57) differentiated: d(S⁻¹) = −S⁻¹dS S⁻¹, so H = −(S⁻¹ ⊗ S⁻¹)P
+    { expr: "log det(S)", options: { wrt: "S", let: ["S: posdef"], hessian: true }, text: "−(S⁻¹ ⊗ S⁻¹)(I + K)/2", source: "Matrix Cookbook (2012-11-15) eqs. (43), (59); Magnus & Neudecker (2019) §10.8" },
+    { expr: "x^T S x", options: { wrt: "S", let: ["S: symmetric"], hessian: true }, text: "0", source: "derived: linear in S" },
+    { expr: "tr(D^2)", options: { wrt: "D", let: ["D: diagonal"], hessian: true }, text: "2 diag(vec(I))", source: "derived: Σᵢ Dᵢᵢ², projected on diagonal directions" },
+  ];
+  it.each(structured.map((c) => [`${c.expr} (Hessian, ${(c.options.let as readonly string[])[0]})`, c] as const))("%s", (_name, c) => {
+    expectExample(c);
+    expect(differentiate(c.expr, c.options).notes.join("\n")).toMatch(/the Hessian acts on (symmetric|diagonal) directions/);
+  });
+
+  it("the Hessian on symmetric directions also in the Cookbook convention, checked numerically", () => {
+    const options = { wrt: "S", let: ["S: symmetric"], hessian: true, symmetric: "cookbook" as const };
+    expect(checkAnalysis(analyze("log det(S) + tr(A S)", options)).ok).toBe(true);
+  });
+
   it("an unmatched \\left< is an error with a span", () => {
     expect(() => differentiate("\\left< x, y \\right", { wrt: "x" })).toThrow(/expected a delimiter after '\\right' at 1:13/);
   });

@@ -187,6 +187,8 @@ function entry(e: Expr, r: string | null, c: string | null, t: Translator): Term
     case "hadamard": return e.factors.map((f) => part(f, r, c)).reduce(times);
     // tr(M) = M_{pp}, sum(M) = M_{pq}: contracted when they hold the differential, else atoms such as tr(X⁻¹)
     case "trace": {
+      // tr(I_n) = Σ_p δ_{pp} = n
+      if (e.arg.kind === "identity") return [{ coeff: Q.ONE, factors: [{ kind: "size", dim: e.arg.shape.rows }] }];
       if (!t.hasDiff(e)) return atom(e, null, null);
       const p = t.fresh();
       return entry(e.arg, p, p, t);
@@ -390,9 +392,10 @@ function fromDifferential(a: Analysis, t: Translator): Built {
  */
 export function indexFormula(a: Analysis): IndexFormula {
   type Attempt = { level: IndexFormula["level"]; from: (a: Analysis, t: Translator) => Built; sums: boolean };
+  // on symmetric (diagonal) directions d²f has many matrices; the Hessian is the projected one, so read it off the result
+  const structured = a.kind === "hessian" && a.X.shape.cols !== 1 && Boolean(a.X.props.symmetric || a.X.props.posdef || a.X.props.diagonal);
   const attempts: Attempt[] = [
-    { level: "expanded", from: fromDifferential, sums: false },
-    { level: "sums", from: fromDifferential, sums: true },
+    ...(structured ? [] : [{ level: "expanded", from: fromDifferential, sums: false }, { level: "sums", from: fromDifferential, sums: true }] as Attempt[]),
     ...(fromResultAlready(a) ? [] : [{ level: "vec", from: fromResult, sums: false }, { level: "vec", from: fromResult, sums: true }] as Attempt[]),
   ];
   for (const { level, from, sums } of attempts) {
