@@ -146,7 +146,7 @@ Fraction -> %num %slash %num         {% (d) => power(false, `${decimal(tok(d[0])
           | %minus %num %slash %num  {% (d) => power(true, `${decimal(tok(d[1]).value)}/${decimal(tok(d[3]).value)}`, tok(d[3]).end) %}
 
 Atom -> %num                         {% (d) => ({ type: "number", text: tok(d[0]).value, span: span(tok(d[0]).offset, tok(d[0]).end) }) %}
-      | %ident                       {% (d) => ({ type: "ident", name: tok(d[0]).value, span: span(tok(d[0]).offset, tok(d[0]).end) }) %}
+      | %ident                       {% (d) => ({ type: "ident", name: tok(d[0]).value, span: span(tok(d[0]).offset, tok(d[0]).end), ...(tok(d[0]).bold ? { bold: true } : {}) }) %}
       | %ones                        {% (d) => ({ type: "ones", span: span(tok(d[0]).offset, tok(d[0]).end) }) %}
       | Group                        {% id %}
       | %fncall Paren                {% (d) => call(tok(d[0]).value as FunctionName, tok(d[0]), [node(d[1][1])], tok(d[1][2]).end) %}
@@ -159,6 +159,12 @@ Atom -> %num                         {% (d) => ({ type: "number", text: tok(d[0]
           {% (d) => ({ type: "binary", op: "/", left: node(d[2]), right: node(d[5]), span: span(tok(d[0]).offset, tok(d[6]).end) }) %}
       | %langle Sum %comma Sum %rangle
           {% (d) => ({ type: "inner", left: node(d[1]), right: node(d[3]), span: span(tok(d[0]).offset, tok(d[4]).end) }) %}
+      # `e^{-x^T x/2}`, `\mathrm{e}^x`: the lexer types e as %expbase only before a power that is not ^T or ^{-1}.
+      | %expbase %caret Atom         {% (d) => call("exp", tok(d[0]), [node(d[2])], node(d[2]).span.end) %}
+      | %expbase %caret %minus Atom  {% (d) => call("exp", tok(d[0]), [{ type: "neg", arg: node(d[3]), span: span(tok(d[2]).offset, node(d[3]).span.end) }], node(d[3]).span.end) %}
+      # `|x|` is abs for a scalar or vector and det for a matrix; shapes decide. Like ‖, `|` opens and closes alike.
+      | %vbar Sum %vbar              {% (d) => ({ type: "bars", arg: node(d[1]), span: span(tok(d[0]).offset, tok(d[2]).end) }) %}
+      | %lvert Sum %rvert            {% (d) => ({ type: "bars", arg: node(d[1]), span: span(tok(d[0]).offset, tok(d[2]).end) }) %}
       | NormBody                     {% id %}
       | NormBody %normsub            {% (d) => ({ ...subscripted(node(d[0]), tok(d[1])), span: span(node(d[0]).span.start, tok(d[1]).end) }) %}
 

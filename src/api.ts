@@ -11,7 +11,8 @@ import { MatdiffError } from "./errors.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "./syntax/parse.js";
 import type { Node } from "./syntax/ast.js";
 import { parseDeclaration, type Declaration } from "./shapes/declarations.js";
-import { elaborate, conventionalRank, flippableSymbols, nodesInOrder, DEFAULT_MAX_POWER, type Definition, type ElaborateOptions, type Elaborated } from "./shapes/elaborate.js";
+import { elaborate, nodesInOrder, DEFAULT_MAX_POWER, type Definition } from "./shapes/elaborate.js";
+import { readShapes } from "./shapes/reading.js";
 import { differential, expandDefinitions } from "./calculus/differential.js";
 import { frobeniusGradient } from "./calculus/gradient.js";
 import { symmetricGradient, diagonalGradient, CONVENTION_TEXT, type SymmetricConvention } from "./calculus/symmetric.js";
@@ -164,7 +165,7 @@ function guardTreeDepth(root: Node): void {
       case "binary": stack.push([n.left, depth], [n.right, depth + 1]); break;
       case "inner": stack.push([n.left, depth + 1], [n.right, depth + 1]); break;
       case "neg": case "postfix": stack.push([n.arg, depth]); break;
-      case "norm": stack.push([n.arg, depth + 1]); break;
+      case "norm": case "bars": stack.push([n.arg, depth + 1]); break;
       case "call": for (const a of n.args) stack.push([a, depth + 1]); break;
       default: break;
     }
@@ -316,7 +317,11 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
   }
 
   const notes: string[] = [];
-  const el = elaborateWithConventions(root, input, { declarations, definitions, extraSymbols: [wrtName], maxPower: limits.maxPower }, notes);
+  const reading = readShapes(root, { text: input, offset: 0 }, {
+    declarations, definitions, extraSymbols: [wrtName], maxPower: limits.maxPower, wrt: wrtName, display: nameText, deadline,
+  });
+  const el = reading.elaborated;
+  notes.push(...reading.notes);
   const f = el.expr;
   const X = el.symbols.get(wrtName)!;
   const usesX = E.contains(expandDefinitions(f, el.definitions), (e) => e === X || (e.kind === "sym" && e.props.dependsOn === X.name));
@@ -658,46 +663,6 @@ function foldDefinitions(e: Expr, definitions: ReadonlyMap<string, Expr>, symbol
   const byBody = new Map<number, Sym>();
   for (const [name, body] of definitions) if (body.kind !== "sym") byBody.set(body.id, symbols.get(name)!);
   return E.mapBottomUp(e, (x) => byBody.get(x.id) ?? x);
-}
-
-/**
- * Elaborates with DESIGN.md's conventions; if the expression does not fit
- * them, tries reading a few undeclared symbols against convention (θ as a
- * vector in ‖y − Φθ‖², t as a scalar in A + tB) and says so in a note.
- * The reading with the fewest changes wins; none is tried unless the conventions fail.
- */
-function elaborateWithConventions(root: Node, input: string, opts: ElaborateOptions, notes: string[]): Elaborated {
-  const source = { text: input, offset: 0 };
-  let firstError: unknown;
-  try {
-    return elaborate(root, source, opts);
-  } catch (err) {
-    // a square-matrix error is about what a symbol is, not its size: the hint to declare it says more
-    if (!(err instanceof MatdiffError) || err.code !== "shape" || err.hint?.startsWith("declare it")) throw err;
-    firstError = err;
-  }
-  const candidates = flippableSymbols(root, opts).slice(0, 6);
-  const subsets: string[][] = [];
-  for (let k = 1; k <= Math.min(3, candidates.length); k++) {
-    const pick = (start: number, acc: string[]): void => {
-      if (acc.length === k) { subsets.push(acc); return; }
-      for (let i = start; i < candidates.length; i++) pick(i + 1, [...acc, candidates[i]!]);
-    };
-    pick(0, []);
-  }
-  for (const flipped of subsets) {
-    try {
-      const el = elaborate(root, source, { ...opts, flipped: new Set(flipped) });
-      for (const name of flipped) {
-        const rank = conventionalRank(name, true);
-        notes.push(`${name} is read as a ${rank} (the convention would make it a ${rank === "vector" ? "scalar" : "vector"}); declare it with --let "${name}: ${rank}" to be explicit`);
-      }
-      return el;
-    } catch (err) {
-      if (!(err instanceof MatdiffError) || err.code !== "shape") throw err;
-    }
-  }
-  throw firstError;
 }
 
 function collectNames(root: Node): string[] {

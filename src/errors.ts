@@ -8,6 +8,7 @@ export type ErrorCode =
   | "ambiguous"         // more than one reading (a grammar bug or a genuinely ambiguous input)
   | "unknown-function"  // foo(x), \operatorname{foo}
   | "unknown-command"   // \foo
+  | "unknown-word"      // loss, f(x): a run of letters that names nothing matdiff knows
   | "empty"             // nothing to differentiate
   | "shape"             // dimension mismatch, det of a non-square, ...
   | "number"            // 1e999, division by the literal 0, 0^{-1}

@@ -171,7 +171,26 @@ describe("standard input", () => {
   });
 });
 
+describe("an expression that starts with a minus", () => {
+  it.each([
+    [["-tr(X)", "--wrt", "X"]],
+    [["--", "-tr(X)", "--wrt", "X"]],
+    [["--wrt", "X", "-tr(X)"]],
+    [["--wrt", "X", "--", "-tr(X)"]],
+  ])("%j", async (argv) => {
+    const r = await cli(argv);
+    expect(r.code, r.stderr).toBe(EXIT.ok);
+    expect(r.stdout).toContain("∇_X f = −I");
+  });
+});
+
 describe("bad command lines exit 2", () => {
+  it("a second --wrt (until several variables are designed, issue 11)", async () => {
+    const r = await cli(["x^T y", "--wrt", "x", "--wrt", "y"]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toBe("matdiff: --wrt is given 2 times; differentiate with respect to one variable at a time\nTry 'matdiff --help'.\n");
+  });
+
   it("an unknown option", async () => {
     const r = await cli(["tr(A)", "--wrtx", "A"]);
     expect(r.code).toBe(EXIT.usage);

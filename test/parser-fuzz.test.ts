@@ -59,7 +59,7 @@ function mutate(s: string, random: () => number): string {
   return p.join("");
 }
 
-const CODES: readonly ErrorCode[] = ["syntax", "ambiguous", "unknown-function", "unknown-command", "empty", "limit"];
+const CODES: readonly ErrorCode[] = ["syntax", "ambiguous", "unknown-function", "unknown-command", "unknown-word", "empty", "limit"];
 
 function children(n: Node): Node[] {
   switch (n.type) {
@@ -84,7 +84,7 @@ function problems(s: string): string[] {
       out.push(`span [${e.start}, ${e.end}] outside [0, ${s.length}]: ${e.message}`);
     }
     // ‖ opens and closes alike, so only bars can make a genuinely ambiguous input.
-    if (e.code === "ambiguous" && !/‖|\\\||\|\||\\Vert/.test(s)) out.push(`ambiguous without bars: ${e.message}`);
+    if (e.code === "ambiguous" && !/‖|\||\\[Vv]ert/.test(s)) out.push(`ambiguous without bars: ${e.message}`);
     return out;
   }
   const out: string[] = [];

@@ -58,6 +58,15 @@ describe("every spelling gives one tree", () => {
     ["upper Greek", "Sigma", ["Sigma", "\\Sigma", "Σ", "\\boldsymbol{\\Sigma}"]],
     ["subscripted Greek", "theta_1", ["\\theta_1", "theta_1", "θ_1", "θ₁", "\\theta_{1}", "\\boldsymbol{\\theta}_1", "\\bm{\\theta_1}"]],
     ["bold letter", "x", ["x", "\\mathbf{x}", "\\boldsymbol{x}", "\\bm{x}", "\\bm x", "\\mathbf{ x }", "\\vec{x}"]],
+    // issue 10: spellings pasted from papers and notes
+    ["TeX's one-character fraction arguments", "(* (/ 1 2) x)", ["\\frac12 x", "\\tfrac12 x", "\\dfrac12 x", "\\frac{1}{2} x", "\\frac1{2} x", "\\frac{1}2 x"]],
+    ["Euler's e", "(exp (neg (* (T x) x)))", ["e^{-x^T x}", "\\mathrm{e}^{-x^T x}", "exp(-x^T x)", "\\exp(-x^T x)", "e^{-x^\\top x}"]],
+    ["e as a symbol", "(* (T e) (pow e 2))", ["e^T e^2", "e^{\\top} e^{2}"]],
+    ["text-mode trace", "(tr A)", ["\\text{tr}(A)", "\\textrm{tr}(A)", "\\operatorname{Tr} A"]],
+    ["determinant or abs bars", "(bars X)", ["|X|", "\\lvert X \\rvert", "\\left| X \\right|", "\\vert X \\vert"]],
+    ["log-det bars", "(log (bars Sigma))", ["\\log|\\Sigma|", "\\log\\left|\\Sigma\\right|", "log |Σ|"]],
+    ["1-norm", "(norm_1 x)", ["\\|x\\|_1", "‖x‖₁", "\\lVert x \\rVert_1", "||x||_{1}"]],
+    ["transpose in sans-serif", "(* (T x) x)", ["\\mathbf{x}^{\\mathsf{T}} \\mathbf{x}", "x^\\mathsf{T} x"]],
     ["subscripted letter", "W_1", ["W_1", "W_{1}", "W₁", "\\mathbf{W}_1", "\\mathbf{W_1}", "\\mathbf{W}_{1}", "\\bm{W_{1}}", "W _1"]],
     ["two-digit subscript", "W_12", ["W_{12}", "W_12", "W₁₂"]],
     ["letter subscript", "x_i", ["x_i", "x_{i}", "\\mathbf{x}_i"]],
@@ -293,13 +302,13 @@ describe("errors", () => {
     ["A^x y", "syntax", "unexpected 'x' at 1:3", [2, 3]],
     ["A.^T", "syntax", "unexpected 'T' at 1:4", [3, 4]],
     ["A \\top", "syntax", "unexpected '\\top' at 1:3", [2, 6]],
-    ["‖x‖_1 + y", "syntax", "unexpected '_1' at 1:4", [3, 5]],
+    ["‖x‖_3 + y", "syntax", "unexpected '_3' at 1:4", [3, 5]],
     ["(a]", "syntax", "unexpected ']' at 1:3", [2, 3]],
     ["inv A", "syntax", "unexpected 'A' at 1:5", [4, 5]],
     ["2.x", "syntax", "unexpected '.' at 1:2", [1, 2]],
     ["A * -B", "syntax", "unexpected '-' at 1:5", [4, 5]],
     ["tr(A, B)", "syntax", "unexpected ',' at 1:5", [4, 5]],
-    ["|x|", "syntax", "unexpected '|' at 1:1", [0, 1]],
+    ["|x", "syntax", "unclosed '|' opened at 1:1", [0, 1]],
     ["A_1_2", "syntax", "unexpected '_2' at 1:4", [3, 5]],
     ["a + ", "syntax", "unexpected end of input at 1:5: expected an expression", [4, 4]],
     ["A^", "syntax", "unexpected end of input at 1:3: expected an exponent", [2, 2]],
@@ -346,8 +355,11 @@ describe("errors", () => {
 
   it("only treat a glued, function-like word as a call", () => {
     expect(tree("AB(x+y)")).toBe("(* (* A B) (+ x y))"); // capitals: a product
-    expect(tree("foo (x)")).toBe("(* (* (* f o) o) x)"); // not glued: letters
-    expect(tree("foo")).toBe("(* (* f o) o)");
+    expect(tree("f o o (x)")).toBe("(* (* (* f o) o) x)"); // spaced: letters
+    // a word that names nothing is an error, not a silent product l·o·s·s (issue 10)
+    expect(failure("foo (x)").code).toBe("unknown-word");
+    expect(failure("loss").hint).toMatch(/l o s s for a product/);
+    expect(failure("f(x)").code).toBe("unknown-word");
   });
 
   it("never leak a raw exception", () => {

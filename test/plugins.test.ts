@@ -340,10 +340,10 @@ describe("remark plugin", () => {
   it("turns a failed block into an escaped error box and a warning on the file", async () => {
     const file = await pipeline().process(fence("tr(A B <script> wrt A"));
     const html = String(file);
-    expect(html).toContain('<div class="matdiff matdiff-error" data-code="syntax"><p class="matdiff-error-message"><strong>matdiff: error:</strong> unexpected \'&#x3C;\' at 1:8</p>');
-    expect(html).toContain('<pre class="matdiff-caret">');
+    expect(html).toContain('<div class="matdiff matdiff-error" data-code="unknown-word"><p class="matdiff-error-message"><strong>matdiff: error:</strong> \'script\' is not a function or a symbol matdiff knows</p>');
+    expect(html).toContain('<pre class="matdiff-caret">tr(A B &#x3C;script>');
     expect(html).not.toContain("<script");
-    expect(file.messages.map((m) => [m.source, m.ruleId, m.line])).toEqual([["matdiff", "syntax", 1]]);
+    expect(file.messages.map((m) => [m.source, m.ruleId, m.line])).toEqual([["matdiff", "unknown-word", 1]]);
   });
 });
 

@@ -51,7 +51,9 @@ scalar, the Jacobian ∂f/∂x (m×n) or ∂vec(F)/∂vec(X) (Kronecker form), t
 
 Input: LaTeX or ASCII, mixed freely: det(A), u^T A v, A^3, tr(A^<-1>B),
 \\operatorname{tr}(A^{-1}B), x'*A*x, \\|Ax-y\\|^2, sigmoid(W x + b), A .* B, kron(A, B).
-Uppercase letters are matrices, lowercase vectors, lowercase Greek scalars.
+Shapes follow from the expression (μ in (x − μ)ᵀΣ⁻¹(x − μ) is a vector); where it
+leaves a choice, a gradient comes first, then the letters: uppercase matrices,
+lowercase vectors, lowercase Greek scalars. A note names every other reading.
 
 Exit codes: 0 success, 1 bad input, 2 bad command line, 3 check failed or inconclusive, 4 internal error (a bug).
 `;
@@ -62,14 +64,37 @@ function usageError(io: CliIO, message: string): number {
   return EXIT.usage;
 }
 
+/** Short options; any other argument that starts with a single minus is an expression: `matdiff "-tr(X)" --wrt X`. */
+const SHORT_OPTIONS: ReadonlySet<string> = new Set(["-f", "-h", "-v"]);
+
+/**
+ * The argument list with an expression that starts with a minus moved behind `--`, where parseArgs takes it
+ * as positional. `matdiff -- "-tr(X)" --wrt X` ends the options before the expression only: what follows it
+ * are options still.
+ */
+function leadingMinusAsExpression(argv: readonly string[]): string[] {
+  const end = argv.indexOf("--");
+  if (end >= 0) return end + 1 < argv.length ? [...argv.slice(0, end), ...argv.slice(end + 2), "--", argv[end + 1]!] : [...argv];
+  const takesValue = new Set(["--wrt", "--let", "--where", "--format", "-f", "--symmetric", "--seed"]);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (takesValue.has(a)) { i++; continue; }
+    if (a.startsWith("-") && !a.startsWith("--") && a !== "-" && !SHORT_OPTIONS.has(a.slice(0, 2))) {
+      return [...argv.slice(0, i), ...argv.slice(i + 1), "--", a];
+    }
+  }
+  return [...argv];
+}
+
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   // a subcommand, loaded on demand so plain differentiation starts fast
   if (argv[0] === "key") return (await import("./key.js")).keyMain(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: leadingMinusAsExpression(argv),
       allowPositionals: true,
+      tokens: true,
       options: {
         wrt: { type: "string" },
         let: { type: "string", multiple: true },
@@ -89,6 +114,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return usageError(io, message.charAt(0).toLowerCase() + message.slice(1));
   }
   const { values, positionals } = parsed;
+  // Several variables at once are issue 11's design; until it lands, a second --wrt must not silently replace the first.
+  const wrts = parsed.tokens.filter((t) => t.kind === "option" && t.name === "wrt").length;
+  if (wrts > 1) return usageError(io, `--wrt is given ${wrts} times; differentiate with respect to one variable at a time`);
   if (values.help) { io.stdout(HELP); return EXIT.ok; }
   if (values.version) { io.stdout(`${VERSION}\n`); return EXIT.ok; }
 

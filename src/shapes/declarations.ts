@@ -6,6 +6,7 @@
  * "symmetric", "posdef" and "diagonal" imply a square matrix.
  */
 import { MatdiffError } from "../errors.js";
+import { didYouMean } from "../syntax/lexer.js";
 
 export type Rank = "scalar" | "vector" | "matrix";
 
@@ -31,21 +32,6 @@ const ALIASES: Record<string, (typeof WORDS)[number]> = {
 /** Sizes are numbers or short names (n, m, n1, N_2); a longer word is a misspelt SPEC word. */
 const dimToken = (t: string): string | number | null =>
   /^\d+$/.test(t) ? Number(t) : /^[a-zA-Z](?:_?[a-zA-Z0-9]){0,2}$/.test(t) ? t : null;
-
-function closestWord(word: string): string | null {
-  const dist = (a: string, b: string) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    return d[a.length]![b.length]!;
-  };
-  let best: string | null = null;
-  let bestD = 3;
-  for (const w of WORDS) { const k = dist(word.toLowerCase(), w); if (k < bestD) { bestD = k; best = w; } }
-  return best;
-}
 
 /**
  * Parses "NAME: SPEC". `canonicalName` maps the user's spelling of the name
@@ -79,7 +65,7 @@ export function parseDeclaration(text: string, canonicalName: (raw: string) => s
     }
     const d = dimToken(raw);
     if (d === null) {
-      const near = closestWord(raw);
+      const near = didYouMean(raw.toLowerCase(), WORDS);
       fail(`unknown word '${raw}'`, near ? `did you mean ${near}?` : "SPEC is scalar, vector, matrix, symmetric, posdef, diagonal, or sizes like m x n");
     }
     sizes.push(d!);

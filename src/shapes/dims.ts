@@ -35,8 +35,21 @@ export const SCALAR_T: ShapeT = { rows: ONE_T, cols: ONE_T };
 const sameFactor = (a: DimT, b: DimT) =>
   (a.k === "lit" && b.k === "lit" && a.n === b.n) || (a.k === "var" && b.k === "var" && a.v === b.v);
 
-export class DimContext {
+/** A product equation the unifier could not decide yet: m·n = p·q could pair m with p or with q. */
+export interface PendingProduct<Origin> {
+  readonly left: DimT;
+  readonly right: DimT;
+  /** What the caller was unifying when it arose (the elaborator's node), for its message. */
+  readonly origin: Origin | undefined;
+}
+
+type Outcome = boolean | "deferred";
+
+export class DimContext<Origin = unknown> {
   private readonly vars: DimVar[] = [];
+  /** The caller's current place, stamped on product equations that have to wait. */
+  origin: Origin | undefined;
+  private pending: PendingProduct<Origin>[] = [];
 
   fresh(opts: { flexible?: boolean; name?: string } = {}): DimT {
     const v: DimVar = { order: this.vars.length, parent: null, value: null, name: opts.name ?? null, flexible: opts.flexible ?? false };
@@ -91,7 +104,44 @@ export class DimContext {
     return !r.v.flexible;
   }
 
+  /**
+   * Unifies two dimensions. A product equation that other constraints may still
+   * decide (d·q = m·k: which factor is which?) is kept and counts as a success
+   * for now; `settle` decides it once the rest of the expression is read.
+   */
   unify(a: DimT, b: DimT): boolean {
+    const outcome = this.tryUnify(a, b);
+    if (outcome === "deferred") this.pending.push({ left: a, right: b, origin: this.origin });
+    return outcome !== false;
+  }
+
+  /**
+   * Decides the kept product equations, each as soon as the others allow. One
+   * that nothing decides pairs its factors in order, the Kronecker index order
+   * (the left factor's index varies slowest): (A ⊗ B)(C ⊗ D) needs A's columns
+   * to be C's rows. Returns the first contradiction, if any.
+   */
+  settle(): { readonly failed?: PendingProduct<Origin> } {
+    while (this.pending.length) {
+      let progress = false;
+      const waiting = this.pending;
+      this.pending = [];
+      for (const p of waiting) {
+        const outcome = this.tryUnify(p.left, p.right);
+        if (outcome === false) return { failed: p };
+        if (outcome === "deferred") this.pending.push(p);
+        else progress = true;
+      }
+      if (!progress) {
+        const p = this.pending.shift()!;
+        const [xs, ys] = this.uncommonFactors(p.left, p.right);
+        if (xs.length !== ys.length || !xs.every((x, i) => this.tryUnify(x, ys[i]!) === true)) return { failed: p };
+      }
+    }
+    return {};
+  }
+
+  private tryUnify(a: DimT, b: DimT): Outcome {
     const x = this.resolve(a);
     const y = this.resolve(b);
     if (x.k === "lit" && y.k === "lit") return x.n === y.n;
@@ -109,26 +159,48 @@ export class DimContext {
       // m·n = n·m: products compare as multisets of factors. Factors both sides share (the
       // same literal, name or variable) cancel first, so n·p = m·n leaves p = m: the size
       // of I in I ⊗ X read against an mn×mn context.
-      const xs = this.factors(x), ys = this.factors(y);
-      for (let i = xs.length - 1; i >= 0; i--) {
-        const j = ys.findIndex((d) => sameFactor(d, xs[i]!));
-        if (j >= 0) { xs.splice(i, 1); ys.splice(j, 1); }
-      }
-      const ground = (d: DimT) => d.k === "lit" || (d.k === "var" && d.v.name !== null);
-      if (xs.length === 0 && ys.length === 0) return true;
-      if (xs.length === 0 || ys.length === 0) return [...xs, ...ys].every((d) => this.unify(d, ONE_T));
-      if (xs.length === 1 || ys.length === 1) {
-        const single = xs.length === 1 ? xs[0]! : ys[0]!;
-        const rest = xs.length === 1 ? ys : xs;
-        return this.unify(single, rest.length === 1 ? rest[0]! : { k: "prod", parts: rest });
-      }
-      if (xs.every(ground) && ys.every(ground)) return false;
-      return xs.length === ys.length && xs.every((p, i) => this.unify(p, ys[i]!));
+      return this.unifyFactors(...this.uncommonFactors(x, y));
     }
-    // a product against a literal: only 1 = 1·1 can be decided symbolically
+    // a product against a literal: 2·d = 6 makes d = 3
     const prod = x.k === "prod" ? x : (y as Extract<DimT, { k: "prod" }>);
     const other = x.k === "prod" ? y : x;
-    return other.k === "lit" && other.n === 1 && prod.parts.every((p) => this.unify(p, ONE_T));
+    return this.unifyFactors(this.factors(prod), this.factors(other));
+  }
+
+  /** The factors of two products with the factors they share cancelled, in order. */
+  private uncommonFactors(a: DimT, b: DimT): [DimT[], DimT[]] {
+    const xs = this.factors(a), ys = this.factors(b);
+    for (let i = xs.length - 1; i >= 0; i--) {
+      const j = ys.findIndex((d) => sameFactor(d, xs[i]!));
+      if (j >= 0) { xs.splice(i, 1); ys.splice(j, 1); }
+    }
+    return [xs, ys];
+  }
+
+  /** xs₁·xs₂·… = ys₁·ys₂·…, common factors already cancelled. */
+  private unifyFactors(xs: DimT[], ys: DimT[]): Outcome {
+    const ground = (d: DimT) => d.k === "lit" || (d.k === "var" && d.v.name !== null);
+    const literal = (ds: DimT[]) => ds.reduce((k, d) => (d.k === "lit" ? k * d.n : k), 1);
+    const unknown = (ds: DimT[]) => ds.filter((d) => d.k !== "lit");
+    const [lx, ly, ux, uy] = [literal(xs), literal(ys), unknown(xs), unknown(ys)];
+    if (ux.length === 0 && uy.length === 0) return lx === ly;
+    if (xs.length === 0 || ys.length === 0) return [...xs, ...ys].every((d) => this.tryUnify(d, ONE_T) === true);
+    // all the unknowns on one side: they multiply to the other side's literal quotient (2·d = 6: d = 3)
+    if (ux.length === 0 || uy.length === 0) {
+      const [known, over, unknowns] = ux.length === 0 ? [lx, ly, uy] : [ly, lx, ux];
+      if (known % over !== 0) return false;
+      const quotient = known / over;
+      if (unknowns.length === 1) return this.tryUnify(unknowns[0]!, lit(quotient));
+      return quotient === 1 ? unknowns.every((d) => this.tryUnify(d, ONE_T) === true) : "deferred";
+    }
+    if (lx === 1 && ly === 1 && (ux.length === 1 || uy.length === 1)) {
+      const single = ux.length === 1 ? ux[0]! : uy[0]!;
+      const rest = ux.length === 1 ? uy : ux;
+      return this.tryUnify(single, rest.length === 1 ? rest[0]! : { k: "prod", parts: rest });
+    }
+    if (xs.every(ground) && ys.every(ground)) return false;
+    // m·n = p·q: which factor is which depends on constraints not read yet
+    return "deferred";
   }
 
   /** The factors of a resolved product, nested products flattened and 1s dropped. */

@@ -13,7 +13,7 @@ import { shape as mkShape, type Shape } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import { MatdiffError, lineCol } from "../errors.js";
 import { DimContext, type DimT, type ShapeT, SCALAR_T, ONE_T } from "./dims.js";
-import type { Declaration } from "./declarations.js";
+import type { Declaration, Rank } from "./declarations.js";
 import { isSymmetric } from "../simplify/symmetry.js";
 
 /** One text the user wrote: the expression, or the body of a --where definition. */
@@ -41,30 +41,16 @@ export interface ElaborateOptions {
   /** The shape the whole expression must have (sizes `I` and `0` in "2 tr(X) I"). */
   readonly expectShape?: Shape;
   /**
-   * Undeclared symbols read against convention: a lowercase Greek letter as a
-   * vector (θ in ‖y − Φθ‖²), a lowercase Latin letter as a scalar (t in A + tB).
+   * The reading of undeclared symbols (src/shapes/reading.ts chooses it);
+   * a symbol not in it has its letter's convention.
    */
-  readonly flipped?: ReadonlySet<string>;
+  readonly ranks?: ReadonlyMap<string, Rank>;
 }
 
-/** The shape convention of DESIGN.md §2, optionally flipped for one symbol. */
-export function conventionalRank(name: string, flipped = false): "scalar" | "vector" | "matrix" {
+/** The letter conventions of DESIGN.md §2: uppercase a matrix, lowercase Latin a vector, lowercase Greek a scalar. */
+export function conventionalRank(name: string): Rank {
   if (isUpperName(name)) return "matrix";
-  if (isGreekLower(name)) return flipped ? "vector" : "scalar";
-  return flipped ? "scalar" : "vector";
-}
-
-/** Undeclared, undefined symbols whose convention could be flipped, in order of appearance. */
-export function flippableSymbols(root: Node, opts: ElaborateOptions): string[] {
-  const declared = new Set((opts.declarations ?? []).map((d) => d.name));
-  const defined = new Set((opts.definitions ?? []).map((d) => d.name));
-  const out: string[] = [];
-  for (const top of [root, ...(opts.definitions ?? []).map((d) => d.node)]) {
-    for (const n of nodesInOrder(top)) {
-      if (n.type === "ident" && n.name !== "I" && !declared.has(n.name) && !defined.has(n.name) && !isUpperName(n.name) && !out.includes(n.name)) out.push(n.name);
-    }
-  }
-  return out;
+  return isGreekLower(name) ? "scalar" : "vector";
 }
 
 export interface Elaborated {
@@ -73,6 +59,8 @@ export interface Elaborated {
   readonly symbols: ReadonlyMap<string, Sym>;
   /** --where definitions: symbol name → its body. */
   readonly definitions: ReadonlyMap<string, Expr>;
+  /** How the input was read where it could surprise: a number broadcast, log of a matrix taken entrywise, ‖x‖₁. */
+  readonly notes: readonly string[];
 }
 
 export const DEFAULT_MAX_POWER = 64;
@@ -85,7 +73,7 @@ interface SymbolInfo {
   readonly definition?: Node;
 }
 
-const isUpperName = (name: string) => {
+export const isUpperName = (name: string) => {
   const base = name.split("_")[0]!;
   const g = GREEK.get(base);
   return g ? g.upper : /^[A-Z]$/.test(base);
@@ -102,14 +90,20 @@ export function nodesInOrder(root: Node): Node[] {
   while (stack.length) {
     const n = stack.pop()!;
     out.push(n);
-    switch (n.type) {
-      case "binary": case "inner": stack.push(n.right, n.left); break;
-      case "neg": case "postfix": case "norm": stack.push(n.arg); break;
-      case "call": for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]!); break;
-      default: break;
-    }
+    const children = childrenOf(n);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return out;
+}
+
+/** A node's operands, in source order. */
+export function childrenOf(n: Node): readonly Node[] {
+  switch (n.type) {
+    case "binary": case "inner": return [n.left, n.right];
+    case "neg": case "postfix": case "norm": case "bars": return [n.arg];
+    case "call": return n.args;
+    default: return [];
+  }
 }
 
 /** The first-operand chain under n (its left operand, that one's, …), nearest first. */
@@ -148,10 +142,34 @@ function reciprocal(r: Expr): Expr {
   return E.power(r, -1);
 }
 
+/** A symbol as a reader writes it in a hint: α for alpha, W_1 as is. */
+const letter = (name: string) => {
+  const [base, ...sub] = name.split("_");
+  return [GREEK.get(base!)?.unicode ?? base, ...sub].join("_");
+};
+
+/** A number written out (`2`, `-1`, `\frac12`, `0.5^2`): the constants NumPy broadcasts. */
+function isNumericLiteral(n: Node): boolean {
+  switch (n.type) {
+    case "number": return true;
+    case "neg": return isNumericLiteral(n.arg);
+    case "binary": return (n.op === "*" || n.op === "/") && isNumericLiteral(n.left) && isNumericLiteral(n.right);
+    case "postfix": return n.op === "pow" && isNumericLiteral(n.arg);
+    default: return false;
+  }
+}
+
+const isTransposedOne = (n: Node) => n.type === "postfix" && n.op === "T" && n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 1 && Q.parseRational(n.arg.text)?.d === 1;
+
+/** Functions that have a matrix-function namesake (logm, expm, sqrtm) a reader may have meant instead. */
+const MATRIX_FUNCTION_NAMESAKE: Readonly<Record<string, string>> = {
+  log: "logarithm (for log det X write logdet(X))", exp: "exponential", sqrt: "square root",
+};
+
 const ELEMENTWISE: ReadonlySet<string> = new Set(["log", "exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "abs", "sign"]);
 
 export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}): Elaborated {
-  const dims = new DimContext();
+  const dims = new DimContext<{ readonly node: Node; readonly src: SourceText }>();
   const infos = new Map<Node, Info>();
   const symbols = new Map<string, SymbolInfo>();
   const decls = new Map((opts.declarations ?? []).map((d) => [d.name, d]));
@@ -159,6 +177,17 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const maxPower = opts.maxPower ?? DEFAULT_MAX_POWER;
   const inProgress = new Set<string>();
   const diagIsMatrix = new Set<Node>();
+  /** `|X|` of a matrix: its determinant. */
+  const barsIsDet = new Set<Node>();
+  /** Numbers added to a vector or matrix, NumPy style: the literal, the sum it is in, the shape it spreads to. */
+  const broadcasts = new Map<Node, { readonly sum: Node; readonly other: Node; readonly shape: ShapeT; readonly src: SourceText }>();
+  /** log/exp/sqrt calls, for a note where the argument is a square matrix. */
+  const entrywiseOfMatrix: { readonly call: Node & { type: "call" }; readonly shape: ShapeT; readonly src: SourceText }[] = [];
+  const oneNorms: { readonly node: Node; readonly src: SourceText }[] = [];
+  /** `1^T`, read as the all-ones row 𝟏ᵀ. */
+  const onesRows = new Map<Node, SourceText>();
+  /** Certainly a vector or matrix, whatever the still-open sizes become. */
+  const certainlyNotScalar = (s: ShapeT) => dims.isRigid(s.rows) || dims.isRigid(s.cols);
 
   const where = (src: SourceText, offset: number) => {
     const { line, col } = lineCol(src.text, offset + src.offset);
@@ -206,7 +235,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         s = { rows, cols };
       }
     } else {
-      const rank = conventionalRank(name, opts.flipped?.has(name) ?? false);
+      const rank = opts.ranks?.get(name) ?? conventionalRank(name);
       s = rank === "scalar" ? SCALAR_T : rank === "vector" ? { rows: dims.fresh(), cols: ONE_T } : { rows: dims.fresh(), cols: dims.fresh() };
     }
     const info = { shape: s, ...(decl ? { decl } : {}) };
@@ -232,7 +261,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     // the bottom up so each level finds its operand done, instead of recursing once per level
     const spine = spineBelow(n);
     for (let i = spine.length - 1; i >= 0; i--) if (!infos.has(spine[i]!)) infer(spine[i]!, src);
+    const outer = dims.origin;
+    dims.origin = { node: n, src };
     const s = inferShape(n, src);
+    dims.origin = outer;
     const info = { shape: s, src };
     infos.set(n, info);
     return info;
@@ -248,13 +280,15 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       }
       case "ident": {
         if (isIdentityName(n.name)) {
-          const d = dims.fresh({ flexible: true });
+          // an identity is never the scalar 1: its size is a fresh symbolic dimension until the context fixes it
+          const d = dims.fresh();
           return { rows: d, cols: d };
         }
         return symbolInfo(n.name, n.span, src).shape;
       }
       case "ones":
-        return { rows: dims.fresh({ flexible: true }), cols: dims.fresh({ flexible: true }) };
+        // 𝟏 is never the scalar 1: a column of a symbolic length, or the all-ones matrix where the context needs one (𝟏 + A)
+        return { rows: dims.fresh(), cols: dims.fresh({ flexible: true }) };
       case "neg":
         return infer(n.arg, src).shape;
       case "binary": {
@@ -264,9 +298,19 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         const mismatch = (sym: string, hint?: string): never =>
           fail(src, "shape", `dimension mismatch in ${snippet(src, n.span)} at ${where(src, at)}: ${show(l)} ${sym} ${show(r)}`, n.span, hint);
         switch (n.op) {
-          case "+": case "-":
-            if (!dims.unifyShapes(l, r)) mismatch(n.op === "+" ? "+" : "−", dims.isScalar(l) !== dims.isScalar(r) ? "a scalar and a matrix or vector can't be added; write c·𝟏 or c·I explicitly" : undefined);
+          case "+": case "-": {
+            // NumPy broadcasting of a written number: 1 + exp(Ax) is 𝟏 + exp(Ax)
+            if (isNumericLiteral(n.left) && dims.isScalar(l) && certainlyNotScalar(r)) { broadcasts.set(n.left, { sum: n, other: n.right, shape: r, src }); return r; }
+            if (isNumericLiteral(n.right) && dims.isScalar(r) && certainlyNotScalar(l)) { broadcasts.set(n.right, { sum: n, other: n.left, shape: l, src }); return l; }
+            if (!dims.unifyShapes(l, r)) {
+              const scalarSide = dims.isScalar(l) !== dims.isScalar(r) ? (dims.isScalar(l) ? n.left : n.right) : null;
+              const c = scalarSide?.type === "ident" ? letter(scalarSide.name) : scalarSide && snippet(src, scalarSide.span);
+              mismatch(n.op === "+" ? "+" : "−", scalarSide === null ? undefined
+                : scalarSide.type === "ident" ? `${c} is a scalar; to add it to every entry write ${c}𝟏 (or ${c}I to add it to the diagonal)`
+                : "a scalar and a matrix or vector can't be added; write c·𝟏 or c·I explicitly");
+            }
             return l;
+          }
           case "*": {
             if (dims.isScalar(l)) return r;
             if (dims.isScalar(r)) return l;
@@ -284,7 +328,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "/":
             // a literal 0 has the shape it is given, so test for it before the shapes
             if (isLiteralZero(n.right)) fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
-            if (!dims.isScalar(r)) {
+            // a divisor whose sizes are still open (𝟏ᵀexp(x)) is the scalar division needs
+            if (!dims.isScalar(r) && (certainlyNotScalar(r) || !dims.unifyShapes(r, SCALAR_T))) {
               fail(src, "shape", `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar, at ${where(src, at)}`, n.right.span, "multiply by an inverse instead, e.g. A B^{-1}");
             }
             return l;
@@ -299,6 +344,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         break;
       }
       case "postfix": {
+        if (isTransposedOne(n)) {
+          // a number has no transpose: 1^T exp(Xβ) means the all-ones row 𝟏ᵀ
+          onesRows.set(n, src);
+          return { rows: dims.fresh({ flexible: true }), cols: dims.fresh() };
+        }
         const a = infer(n.arg, src).shape;
         switch (n.op) {
           case "T": return { rows: a.cols, cols: a.rows };
@@ -348,15 +398,38 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             requireSquare(arg, a, src, "diag of a matrix", n.span);
             return { rows: a.rows, cols: ONE_T };
           case "vec":
-            return { rows: { k: "prod", parts: [a.rows, a.cols] }, cols: ONE_T };
+            // column-major: the column index varies slowest, as the left factor's does in a Kronecker product,
+            // so (B ⊗ A)vec(X) pairs B's columns with X's columns: vec(AXBᵀ) = (B ⊗ A)vec(X)
+            return { rows: { k: "prod", parts: [a.cols, a.rows] }, cols: ONE_T };
           default:
-            if (ELEMENTWISE.has(n.fn)) return a;
+            if (ELEMENTWISE.has(n.fn)) {
+              // e^{A} of a matrix is the matrix exponential in every text; exp(A) is NumPy's entrywise one
+              if (dims.isRigid(a.rows) && dims.isRigid(a.cols) && n.fn === "exp" && !snippet(src, n.nameSpan).includes("exp")) {
+                fail(src, "unsupported", `${snippet(src, n.span)} of a matrix is the matrix exponential: not supported`, n.span, "for the entrywise exponential write exp(·)");
+              }
+              // a note in pass 2 if the argument turns out a square matrix
+              if (n.fn in MATRIX_FUNCTION_NAMESAKE) entrywiseOfMatrix.push({ call: n, shape: a, src });
+              return a;
+            }
         }
         break;
+      }
+      case "bars": {
+        const a = infer(n.arg, src).shape;
+        if (dims.isOne(a.cols) || dims.isOne(a.rows)) return a;
+        requireSquare(n.arg, a, src, "|·| of a matrix (its determinant)", n.span);
+        barsIsDet.add(n);
+        return SCALAR_T;
       }
       case "norm": {
         const a = infer(n.arg, src).shape;
         const vectorLike = dims.isOne(a.cols) || dims.isOne(a.rows);
+        if (n.kind === "1") {
+          if (!vectorLike) {
+            fail(src, "unsupported", `the matrix 1-norm of ${snippet(src, n.arg.span)} is not supported`, n.span, "for the sum of absolute entries write sum(abs(·))");
+          }
+          oneNorms.push({ node: n, src });
+        }
         if (n.kind === "2" && !vectorLike && !dims.isScalar(a)) {
           fail(src, "unsupported", `the spectral norm ‖·‖₂ of the ${show(a)} matrix ${snippet(src, n.arg.span)} is not supported`, n.span, "did you mean the Frobenius norm ‖A‖_F?");
         }
@@ -385,17 +458,32 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       fail(source, "shape", `the expression is ${show(rootInfo.shape)}, not ${opts.expectShape.rows}×${opts.expectShape.cols}`, root.span);
     }
   }
+  settleProducts();
   // A 𝟏 or 0 whose size nothing fixed is as small as it can be: 𝟏ᵀx makes 𝟏 a column, not a matrix
   for (const [node, info] of infos) {
-    if (node.type === "ones" || (node.type === "number" && isLiteralZero(node))) {
+    if (node.type === "ones" || onesRows.has(node) || (node.type === "number" && isLiteralZero(node))) {
       for (const d of [info.shape.rows, info.shape.cols]) {
         const r = dims.resolve(d);
         if (r.k === "var" && r.v.flexible) dims.unify(r, ONE_T);
       }
     }
   }
+  settleProducts();
 
   for (const name of opts.extraSymbols ?? []) if (!isIdentityName(name)) symbolInfo(name, { start: 0, end: 0 }, source);
+
+  /**
+   * Kronecker and vec sizes kept for later (d·q = m·k) are decided now that the whole input is read;
+   * what nothing else decides pairs by the Kronecker index order (vec.ts: vec(X) is cols·rows).
+   */
+  function settleProducts(): void {
+    const { failed } = dims.settle();
+    if (failed) {
+      const { node, src } = failed.origin!;
+      const name = dims.namer();
+      fail(src, "shape", `dimension mismatch in ${snippet(src, node.span)} at ${where(src, node.span.start)}: ${String(name(failed.left))} ≠ ${String(name(failed.right))}`, node.span);
+    }
+  }
 
   // ---- pass 2: build core expressions with final dimension names
   const dimName = dims.namer(symbols.keys());
@@ -427,7 +515,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     if (hit) return hit;
     const spine = spineBelow(n);
     for (let i = spine.length - 1; i >= 0; i--) if (!built.has(spine[i]!)) build(spine[i]!);
-    const e = buildNode(n);
+    const spread = broadcasts.get(n);
+    const e = spread ? E.mul(buildNode(n), E.ones(toShape(spread.shape))) : buildNode(n);
     built.set(n, e);
     return e;
   }
@@ -463,6 +552,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         break;
       }
       case "postfix": {
+        if (onesRows.has(n)) {
+          const s = toShape(info!.shape);
+          return E.transpose(E.ones(mkShape(s.cols, s.rows)));
+        }
         const a = build(n.arg);
         switch (n.op) {
           case "T": return E.transpose(a);
@@ -485,8 +578,13 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           default: return E.fn(n.fn as ElemFn, a);
         }
       }
+      case "bars": {
+        const a = build(n.arg);
+        return barsIsDet.has(n) ? E.det(a) : E.fn("abs", a);
+      }
       case "norm": {
         const a = build(n.arg);
+        if (n.kind === "1") return E.sumAll(E.fn("abs", a));
         const vectorLike = a.shape.cols === 1 || a.shape.rows === 1;
         return E.norm(a, vectorLike ? "2" : "F");
       }
@@ -504,5 +602,28 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
 
   const expr = build(root);
   for (const name of symbols.keys()) symFor(name);
-  return { expr, symbols: syms, definitions };
+  return { expr, symbols: syms, definitions, notes: readingNotes() };
+
+  function readingNotes(): string[] {
+    const notes: string[] = [];
+    for (const [literal, { sum, other, shape, src }] of broadcasts) {
+      const s = toShape(shape);
+      const c = snippet(src, literal.span);
+      const matrix = s.rows !== 1 && s.cols !== 1;
+      const ones = matrix ? "𝟏𝟏ᵀ" : "𝟏";
+      const spread = c === "1" ? ones : `${c}${ones}`;
+      const square = matrix && s.rows === s.cols ? `; if the identity was meant, write ${c === "1" ? "I" : `${c}I`}` : "";
+      notes.push(`in ${snippet(src, sum.span)}, ${c} is broadcast to every entry of the ${s.rows}×${s.cols} ${matrix ? "matrix" : "vector"} ${snippet(src, other.span)}, as in NumPy: it reads as ${spread}${square}`);
+    }
+    for (const { call, shape, src } of entrywiseOfMatrix) {
+      const s = toShape(shape);
+      if (s.rows !== s.cols || s.rows === 1) continue;
+      notes.push(`${snippet(src, call.span)} is taken entrywise, not as the matrix ${MATRIX_FUNCTION_NAMESAKE[call.fn]}`);
+    }
+    for (const [node, src] of onesRows) notes.push(`${snippet(src, node.span)} is read as 𝟏ᵀ: a number has no transpose`);
+    for (const { node, src } of oneNorms) {
+      notes.push(`${snippet(src, node.span)} is the 1-norm sum(|·|): its gradient sign(·) holds where no entry is 0 (there, sign(0) = 0 gives a subgradient)`);
+    }
+    return notes;
+  }
 }

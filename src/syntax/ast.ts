@@ -36,12 +36,15 @@ export type PostfixOp =
   | "pow"      // `^n`, `^{n}`: exponent in `exponent`
   | "epow";    // `.^n`, `^{\circ n}`: elementwise power
 
-export type NormKind = "2" | "F" | null;
+export type NormKind = "1" | "2" | "F" | null;
 
 export type Node =
   | { readonly type: "number"; readonly text: string; readonly span: Span }
-  /** `name` is canonical: `A`, `W_1`, `x_i`, `theta`, `Sigma` (Greek by name whatever the spelling). */
-  | { readonly type: "ident"; readonly name: string; readonly span: Span }
+  /**
+   * `name` is canonical: `A`, `W_1`, `x_i`, `theta`, `Sigma` (Greek by name whatever the spelling).
+   * `bold`: written `\mathbf{…}`, `\boldsymbol{…}` or `\bm{…}`, which makes a lowercase letter a vector.
+   */
+  | { readonly type: "ident"; readonly name: string; readonly span: Span; readonly bold?: true }
   | {
       readonly type: "binary"; readonly op: BinaryOp;
       readonly left: Node; readonly right: Node; readonly span: Span;
@@ -60,5 +63,7 @@ export type Node =
     }
   | { readonly type: "norm"; readonly arg: Node; readonly kind: NormKind; readonly span: Span }
   | { readonly type: "inner"; readonly left: Node; readonly right: Node; readonly span: Span }
+  /** `|x|`, `\lvert X \rvert`: entrywise absolute value of a scalar or vector, determinant of a matrix. */
+  | { readonly type: "bars"; readonly arg: Node; readonly span: Span }
   /** The all-ones vector or matrix: `𝟏`, `\mathbf{1}`, `\mathbb{1}`. */
   | { readonly type: "ones"; readonly span: Span };

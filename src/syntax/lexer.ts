@@ -20,8 +20,10 @@ export type TokenType =
   | "plus" | "minus" | "times" | "slash" | "hadamard" | "kronop"
   | "caret" | "dotcaret" | "prime" | "sup" | "lt" | "gt"
   | "tee"                      // transpose after `^`: `T`, `\top`, `\intercal` (T elsewhere is a name)
-  | "sub" | "normsub"          // a subscript not attached to a name; `_2` and `_F` can follow a norm
-  | "stray";                    // `|`, `.`, `\lvert`: readable, but never valid
+  | "vbar" | "lvert" | "rvert" // `|x|`, `\lvert X \rvert`: abs of a scalar or vector, det of a matrix
+  | "expbase"                  // `e` or `\mathrm{e}` raised to a power that is not a transpose or inverse: exp
+  | "sub" | "normsub"          // a subscript not attached to a name; `_1`, `_2` and `_F` can follow a norm
+  | "stray";                    // `.`: readable, but never valid
 
 export interface Token {
   readonly type: TokenType;
@@ -31,12 +33,14 @@ export interface Token {
   readonly text: string;
   readonly offset: number;
   readonly end: number;
+  /** An ident written `\mathbf{…}`, `\boldsymbol{…}`, `\bm{…}`: bold lowercase is a vector (DESIGN.md §2). */
+  readonly bold?: true;
 }
 
 export const spanOf = (t: { readonly offset: number; readonly end: number }) => ({ start: t.offset, end: t.end });
 
 export const OPENERS: Partial<Record<TokenType, TokenType>> = {
-  lparen: "rparen", lbrack: "rbrack", lbrace: "rbrace", lnorm: "rnorm", langle: "rangle",
+  lparen: "rparen", lbrack: "rbrack", lbrace: "rbrace", lnorm: "rnorm", langle: "rangle", lvert: "rvert",
 };
 export const CLOSERS: ReadonlySet<TokenType> = new Set(Object.values(OPENERS));
 
@@ -55,14 +59,18 @@ const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
 const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
   cdot: "times", odot: "hadamard", circ: "hadamard", otimes: "kronop", top: "tee", intercal: "tee",
   langle: "langle", rangle: "rangle", lVert: "lnorm", rVert: "rnorm", Vert: "bar",
-  frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "stray", rvert: "stray", vert: "stray",
+  frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "lvert", rvert: "rvert", vert: "vbar",
 };
 /** Decorations that do not change which symbol is meant: `\mathbf{x}` is `x`. `\vec` is LaTeX's arrow accent. */
 const DECORATIONS: ReadonlySet<string> = new Set([
   "mathbf", "boldsymbol", "bm", "pmb", "mathbb", "mathit", "mathsf", "mathrm", "vec",
 ]);
-/** `\operatorname{tr}`; `\mathrm{tr}` too, but `\mathrm{T}` is a decorated letter. */
-const NAME_COMMANDS: ReadonlySet<string> = new Set(["operatorname", "mathrm"]);
+/** Decorations that make a lowercase letter a vector. */
+const BOLD: ReadonlySet<string> = new Set(["mathbf", "boldsymbol", "bm", "pmb"]);
+/** `\operatorname{tr}`, `\text{tr}`; `\mathrm{tr}` too, but `\mathrm{T}` is a decorated letter. */
+const NAME_COMMANDS: ReadonlySet<string> = new Set(["operatorname", "mathrm", "text", "textrm"]);
+/** `\frac12` is `\frac{1}{2}`: an unbraced argument of these is one character, as in TeX. */
+const FRACTIONS: ReadonlySet<string> = new Set(["\\frac", "\\dfrac", "\\tfrac"]);
 const IGNORED_COMMANDS: ReadonlySet<string> = new Set(["quad", "qquad", "displaystyle", "textstyle"]);
 const SIZING = /^\\(?:left|right|[bB]igg?[lrm]?)$/;
 
@@ -179,9 +187,14 @@ function splitWord(word: string): string[] {
   return pieces;
 }
 
+interface Decoration { readonly start: number; readonly bold: boolean }
+
 /** Own keys only: `\\toString` must not find Object.prototype.toString. */
 const lookup = <V>(table: Readonly<Record<string, V>>, key: string): V | undefined =>
   Object.hasOwn(table, key) ? table[key] : undefined;
+
+/** `f(x)`, `g(z)`: the letters people use for an unspecified function, applied. */
+const FUNCTION_NAME_LETTER = /^[fgh]$/;
 
 /** Words that look like a function name: `foo`, `tarce`, `Trace`; not `AB` or `Ax`, which are products. */
 const FUNCTION_LIKE = /^(?:[a-z]{2,}|[A-Z][a-z]{2,})$/;
@@ -191,12 +204,12 @@ const FUNCTION_LIKE = /^(?:[a-z]{2,}|[A-Z][a-z]{2,})$/;
  * characters, commands and function names that cannot be read.
  */
 export function tokenize(input: string): Token[] {
-  const r = rawTokens(input);
+  const r = braceFractionArguments(rawTokens(input));
   const out: Token[] = [];
-  /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol. */
-  let decor: number | undefined;
-  /** `{` tokens opened right after a decoration, with the decoration's start. */
-  const decorated = new Map<Token, number>();
+  /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol, or to one letter. */
+  let decor: Decoration | undefined;
+  /** `{` tokens opened right after a decoration, with the decoration. */
+  const decorated = new Map<Token, Decoration>();
 
   const make = (type: TokenType, value: string, offset: number, end: number): Token =>
     ({ type, value, text: input.slice(offset, end), offset, end });
@@ -207,17 +220,24 @@ export function tokenize(input: string): Token[] {
     }
     const top = out[out.length - 1];
     if (t.type === "sub" && top?.type === "ident" && !top.value.includes("_")) {
-      out[out.length - 1] = make("ident", `${top.value}_${t.value}`, top.offset, t.end);
+      out[out.length - 1] = { ...make("ident", `${top.value}_${t.value}`, top.offset, t.end), ...(top.bold ? { bold: true as const } : {}) };
       return;
     }
     if (t.type === "lbrace" && decor !== undefined) decorated.set(t, decor);
+    if (t.type === "ident" && decor !== undefined) {
+      // `\bm\mu`, `\mathbf x`: TeX's unbraced argument is the one letter
+      out.push({ ...make("ident", t.value, decor.start, t.end), ...(decor.bold ? { bold: true } : {}) });
+      decor = undefined;
+      return;
+    }
     decor = undefined;
     const open = out[out.length - 2];
-    const decorStart = open && decorated.get(open);
+    const decoration = open && decorated.get(open);
     const one = top?.type === "ones" || (top?.type === "num" && top.value === "1");
-    if (t.type === "rbrace" && decorStart !== undefined && top && (top.type === "ident" || one)) {
+    if (t.type === "rbrace" && decoration && top && (top.type === "ident" || one)) {
       // `\mathbf{W_1}`, `\mathbb{1}`: the whole decorated group is the one symbol.
-      out.splice(-2, 2, make(one ? "ones" : "ident", one ? "" : top.value, decorStart, t.end));
+      const bold = decoration.bold || top.bold ? { bold: true as const } : {};
+      out.splice(-2, 2, one ? make("ones", "", decoration.start, t.end) : { ...make("ident", top.value, decoration.start, t.end), ...bold });
       return;
     }
     out.push(t);
@@ -240,6 +260,17 @@ export function tokenize(input: string): Token[] {
     const isFunction = (p: string) => lookup(FUNCTION_WORDS, p) !== undefined || lookup(SPECIAL_WORDS, p) !== undefined;
     const misspelt = pieces.every((p) => p.length === 1) || (pieces.some(isFunction) && !isFunction(pieces[pieces.length - 1]!));
     if (misspelt && FUNCTION_LIKE.test(t.text) && opensParen(next, true)) throw unknownFunction(t.text, t.offset, t.end);
+    if (FUNCTION_NAME_LETTER.test(t.text) && opensParen(next, true)) {
+      throw new MatdiffError("unknown-word", `${t.text}(…) is not a function matdiff knows`, spanOf(t), {
+        hint: `write its formula; for a product write ${t.text} · (…)`,
+      });
+    }
+    if (/^[a-z]{3,}$/.test(t.text) && pieces.length === t.text.length) {
+      // a name such as `loss` or `yhat`, which would otherwise read as the product l·o·s·s
+      throw new MatdiffError("unknown-word", `'${t.text}' is not a function or a symbol matdiff knows`, spanOf(t), {
+        hint: `names are one letter: write the formula it stands for, or ${[...t.text].join(" ")} for a product`,
+      });
+    }
     let at = t.offset;
     pieces.forEach((p, k) => {
       const end = at + p.length;
@@ -275,7 +306,8 @@ export function tokenize(input: string): Token[] {
         break;
       }
       case "dbar": push(make("bar", "", t.offset, t.end)); break;
-      case "bar1": case "dot": push(make("stray", "", t.offset, t.end)); break;
+      case "bar1": push(make("vbar", "", t.offset, t.end)); break;
+      case "dot": push(make("stray", "", t.offset, t.end)); break;
       case "dotstar": push(make("hadamard", "", t.offset, t.end)); break;
       default: push(make(t.type as TokenType, "", t.offset, t.end));
     }
@@ -306,6 +338,12 @@ export function tokenize(input: string): Token[] {
         pushSub(text, u.offset, close.end);
         return j;
       }
+    }
+    const infinity = a?.type === "cmd" ? a : a?.type === "lbrace" ? r[i + 2] : undefined;
+    if (infinity?.type === "cmd" && infinity.text === "\\infty") {
+      throw new MatdiffError("unsupported", "the max-norm ‖·‖_∞ has no closed-form gradient", { start: u.offset, end: infinity.end }, {
+        hint: "use ‖x‖_1, ‖x‖^2, or a smooth maximum such as log(sum(exp(x)))",
+      });
     }
     throw syntaxError(input, "expected a subscript after '_'", u.offset, u.end);
   }
@@ -338,7 +376,7 @@ export function tokenize(input: string): Token[] {
       }
       if (name === "operatorname") throw syntaxError(input, "expected a function name in braces after '\\operatorname'", t.offset, t.end);
     }
-    if (DECORATIONS.has(name)) { decor = t.offset; return i; }
+    if (DECORATIONS.has(name)) { decor = { start: t.offset, bold: BOLD.has(name) }; return i; }
     throw unknownCommand(t);
   }
 
@@ -357,9 +395,31 @@ export function tokenize(input: string): Token[] {
     // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
     if (t.type === "fnop" && out[k + 1]?.type === "lparen") return { ...t, type: "fncall" };
     if (t.type === "ident" && t.value === "T" && afterCaret(out, k)) return { ...t, type: "tee" };
-    if (t.type === "sub" && (t.value === "2" || t.value === "F")) return { ...t, type: "normsub" };
+    if (t.type === "sub" && (t.value === "1" || t.value === "2" || t.value === "F")) return { ...t, type: "normsub" };
+    if (t.type === "ident" && t.value === "e" && !t.bold && out[k + 1]?.type === "caret" && !powerOfSymbol(out, k + 2)) {
+      return { ...t, type: "expbase" };
+    }
     return t;
   });
+}
+
+/**
+ * Is the exponent starting at out[k] one a symbol takes: `T`, `{\top}`, `{-T}`, `-1`, `2`, `{1/2}`,
+ * `{\circ 2}`, `<-1>`? Then `e^T`, `e^{2}` are the symbol e (a --where name, as printed);
+ * any other power of e is Euler's number: `e^{-x^T x/2}`, `\mathrm{e}^{x}` are exp.
+ */
+function powerOfSymbol(out: readonly Token[], k: number): boolean {
+  const braced = out[k]?.type === "lbrace";
+  let j = braced ? k + 1 : k;
+  const t = out[j];
+  if (t?.type === "tee" || (t?.type === "ident" && t.value === "T") || t?.type === "hadamard" || t?.type === "lt") return true;
+  if (t?.type === "minus") j++;
+  const u = out[j];
+  if (u?.type === "tee" || (u?.type === "ident" && u.value === "T")) return true;
+  if (u?.type !== "num") return false;
+  if (!braced) return true;
+  if (out[j + 1]?.type === "slash" && out[j + 2]?.type === "num") j += 2;
+  return out[j + 1]?.type === "rbrace";
 }
 
 /** Is out[k] the start of an exponent: `^_`, `^{_`, `^-_`, `^{-_`? */
@@ -378,11 +438,45 @@ function delimiterType(d: Raw, side: string): TokenType | null | undefined {
     case "lt": return side === "l" ? "langle" : undefined;
     case "gt": return side === "r" ? "rangle" : undefined;
     case "dot": return null;
-    case "dbar": case "bar1": return d.type === "dbar" ? bar : "stray";
+    case "dbar": return bar;
+    case "bar1": return side === "l" ? "lvert" : side === "r" ? "rvert" : "vbar";
     case "cmdsym": return lookup<TokenType>({ "\\{": "lbrace", "\\}": "rbrace", "\\|": bar }, d.text);
-    case "cmd": return lookup<TokenType>({ "\\lVert": "lnorm", "\\rVert": "rnorm", "\\Vert": bar, "\\langle": "langle", "\\rangle": "rangle" }, d.text);
+    case "cmd": return lookup<TokenType>({
+      "\\lVert": "lnorm", "\\rVert": "rnorm", "\\Vert": bar, "\\langle": "langle", "\\rangle": "rangle",
+      "\\lvert": "lvert", "\\rvert": "rvert", "\\vert": side === "l" ? "lvert" : side === "r" ? "rvert" : "vbar",
+    }, d.text);
     default: return undefined;
   }
+}
+
+/** `\frac12`, `\tfrac1x`, `\frac\alpha2`: TeX takes an unbraced argument as one character or command, so brace it. */
+function braceFractionArguments(raw: readonly Raw[]): Raw[] {
+  const out = [...raw];
+  const brace = (type: "lbrace" | "rbrace", at: number): Raw => ({ type, text: "", offset: at, end: at });
+  for (let i = 0; i < out.length; i++) {
+    if (out[i]!.type !== "cmd" || !FRACTIONS.has(out[i]!.text)) continue;
+    let j = i + 1;
+    for (let arg = 0; arg < 2 && j < out.length; arg++) {
+      const t = out[j]!;
+      if (t.type === "lbrace") { j = closingBrace(out, j) + 1; continue; }
+      if (t.type === "cmd" && GREEK.has(t.text.slice(1))) { out.splice(j, 1, brace("lbrace", t.offset), t, brace("rbrace", t.end)); j += 3; continue; }
+      if (t.type !== "num" && t.type !== "word") break;
+      const first: Raw = { type: t.type, text: t.text[0]!, offset: t.offset, end: t.offset + 1 };
+      const rest: Raw[] = t.text.length > 1 ? [{ type: t.type, text: t.text.slice(1), offset: t.offset + 1, end: t.end }] : [];
+      out.splice(j, 1, brace("lbrace", t.offset), first, brace("rbrace", t.offset + 1), ...rest);
+      j += 3;
+    }
+  }
+  return out;
+}
+
+function closingBrace(raw: readonly Raw[], open: number): number {
+  let depth = 0;
+  for (let j = open; j < raw.length; j++) {
+    if (raw[j]!.type === "lbrace") depth++;
+    else if (raw[j]!.type === "rbrace" && --depth === 0) return j;
+  }
+  return raw.length;
 }
 
 /** Feeds a ready token array to nearley, which asks for tokens through this interface. */
@@ -406,7 +500,7 @@ const TOKEN_TYPES: ReadonlySet<string> = new Set<TokenType>([
   "num", "ident", "ones", "fncall", "fnop", "invfn", "kronfn", "normfn", "frac", "sqrtcmd",
   "lparen", "rparen", "lbrack", "rbrack", "lbrace", "rbrace", "bar", "lnorm", "rnorm", "langle", "rangle", "comma",
   "plus", "minus", "times", "slash", "hadamard", "kronop", "caret", "dotcaret", "prime", "sup", "lt", "gt",
-  "tee", "sub", "normsub", "stray",
+  "tee", "sub", "normsub", "stray", "vbar", "lvert", "rvert", "expbase",
 ]);
 
 /** The grammar's lexer (nearley asks it which token types exist); each parse feeds its own TokenLexer. */

@@ -126,7 +126,7 @@ function expectedTypes(column: Column | undefined): Set<string> {
 
 const SHOW: Partial<Record<TokenType, string>> = {
   rparen: "')'", rbrack: "']'", rbrace: "'}'", lbrace: "'{'", lparen: "'('", rnorm: "'\\rVert'", rangle: "'\\rangle'",
-  comma: "','", bar: "'‖'", gt: "'>'", num: "a number",
+  comma: "','", bar: "'‖'", vbar: "'|'", rvert: "'\\rvert'", gt: "'>'", num: "a number",
 };
 
 function unexpectedEnd(input: string, tokens: readonly Token[], expected: ReadonlySet<string>): MatdiffError {
@@ -137,8 +137,11 @@ function unexpectedEnd(input: string, tokens: readonly Token[], expected: Readon
     if (closer) open.push(t);
     else if (CLOSERS.has(t.type) && open.length > 0 && OPENERS[open[open.length - 1]!.type] === t.type) open.pop();
   }
-  const bars = tokens.filter((t) => t.type === "bar");
-  const unclosed = open[open.length - 1] ?? (bars.length % 2 === 1 ? bars[bars.length - 1] : undefined);
+  const oddOne = (type: TokenType) => {
+    const bars = tokens.filter((t) => t.type === type);
+    return bars.length % 2 === 1 ? bars[bars.length - 1] : undefined;
+  };
+  const unclosed = open[open.length - 1] ?? oddOne("bar") ?? oddOne("vbar");
   if (unclosed) return new MatdiffError("syntax", `unclosed '${unclosed.text}' opened at ${at(input, unclosed.offset)}`, spanOf(unclosed));
   const last = tokens[tokens.length - 1];
   const what = last?.type === "caret" || last?.type === "dotcaret" ? "an exponent"
@@ -168,6 +171,7 @@ export function formatTree(n: Node): string {
     case "call": return `(${n.fn} ${n.args.map(formatTree).join(" ")})`;
     case "norm": return `(norm${n.kind === null ? "" : `_${n.kind}`} ${formatTree(n.arg)})`;
     case "inner": return `(inner ${formatTree(n.left)} ${formatTree(n.right)})`;
+    case "bars": return `(bars ${formatTree(n.arg)})`;
   }
 }
 
@@ -191,5 +195,6 @@ export function describe(n: Node): string {
     case "call": return `${n.fn}(${n.args.map(describe).join(", ")})`;
     case "norm": return `‖${describe(n.arg)}‖${n.kind === null ? "" : `_${n.kind}`}`;
     case "inner": return `⟨${describe(n.left)}, ${describe(n.right)}⟩`;
+    case "bars": return `|${describe(n.arg)}|`;
   }
 }

@@ -246,6 +246,8 @@ export const JACOBIAN_CASES: JacobianCase[] = [
     source: "issue 3: (xᵀa) b wrt x → b aᵀ",
     expr: "(x^T a) b",
     wrt: "x",
+    // undeclared, a or b would read as a scalar: asked for ∇_x, a scalar f comes first (issue 10)
+    let: ["a: vector", "b: vector"],
     kind: "jacobian",
     expected: "b a^T",
   },

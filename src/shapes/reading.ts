@@ -1,0 +1,188 @@
+/**
+ * Which reading of the undeclared symbols the user meant (DESIGN.md §2).
+ *
+ * Every undeclared symbol's shape is a variable: its sizes are unified by the
+ * elaborator over the whole expression (x − μ gives μ the shape of x, uᵀMv
+ * sizes u and v by M), and its rank — scalar, vector or matrix — is a
+ * finite-domain variable. Hard evidence narrows that domain before anything
+ * is tried: a transposed symbol is not a scalar, a bold lowercase letter is a
+ * vector, an uppercase letter is a matrix. The letter conventions are soft.
+ * Among the readings the unifier accepts, the best one
+ *   1. makes the result a gradient when one can be (f scalar, the variable not):
+ *      asked for ∇_w, `c wᵀw` and `−y log σ(wᵀx)` mean c and y scalars;
+ *   2. then departs from the conventions for the fewest symbols;
+ *   3. then, of equally many, reads Greek letters as vectors rather than Latin
+ *      letters as scalars: θ, β, μ, φ are vectors in ML and statistics as often
+ *      as scalars, while x, w, b are nearly always vectors.
+ * Two accepted readings of the same cost are a tie that a note names. Every
+ * departure is reported with its evidence and the `--let` line that states the
+ * reading used.
+ */
+import type { Node } from "../syntax/ast.js";
+import { MatdiffError } from "../errors.js";
+import type { Rank } from "./declarations.js";
+import { childrenOf, conventionalRank, elaborate, isUpperName, nodesInOrder, type ElaborateOptions, type Elaborated, type SourceText } from "./elaborate.js";
+
+export interface ReadOptions extends ElaborateOptions {
+  /** The variable: readings that make the result its gradient come first. */
+  readonly wrt: string;
+  /** How a canonical name is shown in a note (θ for theta). */
+  readonly display: (name: string) => string;
+  /** Wall-clock deadline (ms since the epoch) for trying readings. */
+  readonly deadline?: number;
+}
+
+export interface Reading {
+  readonly elaborated: Elaborated;
+  /** One note per departure from the conventions, and one for a tie. */
+  readonly notes: readonly string[];
+}
+
+/** Elaborations tried at most, scaled down for long inputs so reading never dominates the time budget. */
+const WORK = 200_000;
+const MAX_READINGS = 512;
+
+interface Unknown {
+  readonly name: string;
+  readonly conventional: Rank;
+  /** The rank hard evidence forces, with the evidence in words. */
+  readonly forced?: { readonly rank: Rank; readonly because: string };
+}
+
+type Attempt =
+  | { readonly ok: true; readonly el: Elaborated; readonly gradient: boolean }
+  | { readonly ok: false; readonly error: MatdiffError };
+
+export function readShapes(root: Node, source: SourceText, opts: ReadOptions): Reading {
+  const unknowns = undeclaredSymbols(root, source, opts);
+  const forced = new Map(unknowns.flatMap((u) => (u.forced ? [[u.name, u.forced.rank] as const] : [])));
+  const free = unknowns.filter((u) => !u.forced && u.conventional !== "matrix");
+  const other = (r: Rank): Rank => (r === "scalar" ? "vector" : "scalar");
+
+  const attempt = (departed: ReadonlySet<string>): Attempt => {
+    const ranks = new Map(forced);
+    for (const u of free) ranks.set(u.name, departed.has(u.name) ? other(u.conventional) : u.conventional);
+    try {
+      const el = elaborate(root, source, { ...opts, ranks });
+      const f = el.expr.shape;
+      const x = el.symbols.get(opts.wrt)?.shape;
+      const gradient = f.rows === 1 && f.cols === 1 && x !== undefined && !(x.rows === 1 && x.cols === 1);
+      return { ok: true, el, gradient };
+    } catch (err) {
+      // a reading that makes part of the input unsupported (e^{A} of a matrix) is not the one meant either
+      if (err instanceof MatdiffError && (err.code === "shape" || err.code === "unsupported")) return { ok: false, error: err };
+      throw err;
+    }
+  };
+
+  const conventional = attempt(new Set());
+  if (conventional.ok && conventional.gradient) return finish(conventional.el, [], []);
+  // a symbol that must be a square matrix is none of the readings tried here: its hint to declare it says more
+  if (!conventional.ok && conventional.error.hint?.startsWith("declare it")) throw conventional.error;
+
+  const nodes = nodesInOrder(root).length + (opts.definitions ?? []).reduce((k, d) => k + nodesInOrder(d.node).length, 0);
+  let budget = Math.max(8, Math.min(MAX_READINGS, Math.floor(WORK / Math.max(1, nodes))));
+  type Cost = readonly [notGradient: number, departures: number, latinAsScalar: number];
+  const costOf = (departed: readonly string[], gradient: boolean): Cost => {
+    const greek = departed.filter((name) => free.find((u) => u.name === name)!.conventional === "scalar").length;
+    return [gradient ? 0 : 1, departed.length, departed.length - greek];
+  };
+  const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  let best: { el: Elaborated; departed: string[]; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: [], cost: costOf([], false) } : null;
+  const ties: string[][] = [];
+  for (let size = 1; size <= free.length && budget > 0; size++) {
+    // a larger reading departs more: once a gradient is found, none can beat it
+    if (best && best.cost[0] === 0) break;
+    for (const departed of combinations(free.map((u) => u.name), size)) {
+      if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
+      const a = attempt(new Set(departed));
+      if (!a.ok) continue;
+      const cost = costOf(departed, a.gradient);
+      const order = best === null ? -1 : compare(cost, best.cost);
+      if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }
+      else if (order === 0) ties.push(departed);
+    }
+  }
+  // no reading fits: the conventional one's error says where (best is only null when that one failed too)
+  if (best === null) throw (conventional as Extract<Attempt, { ok: false }>).error;
+  return finish(best.el, best.departed, ties);
+
+  function finish(el: Elaborated, departed: readonly string[], tied: readonly (readonly string[])[]): Reading {
+    const notes: string[] = [];
+    const chosen = new Set(departed);
+    for (const u of unknowns) {
+      const rank = u.forced?.rank ?? (chosen.has(u.name) ? other(u.conventional) : u.conventional);
+      if (rank === u.conventional) continue;
+      const because = u.forced?.because ?? evidence(u, chosen);
+      notes.push(`${opts.display(u.name)} is read as a ${rank}, though its letter suggests a ${u.conventional}: ${because}; --let "${u.name}: ${rank}" states this reading`);
+    }
+    if (tied.length > 0) {
+      const pick = (names: readonly string[]) => names.map((n) => `--let "${n}: ${other(free.find((u) => u.name === n)!.conventional)}"`).join(" ");
+      const alternatives = tied.map(pick).join(", or ");
+      notes.push(`other readings fit equally well: this one is ${pick(departed)}, another ${alternatives}; declare the shapes you mean`);
+    }
+    return { elaborated: el, notes: [...notes, ...el.notes] };
+  }
+
+  /** Why u departs: what goes wrong when it alone is read by its letter. */
+  function evidence(u: Unknown, chosen: ReadonlySet<string>): string {
+    const without = new Set(chosen);
+    without.delete(u.name);
+    const a = attempt(without);
+    if (!a.ok) return `as a ${u.conventional} it does not fit (${a.error.message.replace(/ at \d+:\d+/g, "")})`;
+    const f = a.el.expr.shape;
+    if (!(f.rows === 1 && f.cols === 1)) return `as a ${u.conventional}, f would be ${f.rows}×${f.cols}, not the scalar a gradient needs`;
+    return `as a ${u.conventional}, f would have no gradient with respect to ${opts.display(opts.wrt)}`;
+  }
+}
+
+/** Undeclared, undefined symbols (not I) in order of appearance, with the evidence the tree gives about each. */
+function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOptions): Unknown[] {
+  const declared = new Set((opts.declarations ?? []).map((d) => d.name));
+  const defined = new Set((opts.definitions ?? []).map((d) => d.name));
+  const found = new Map<string, { bold?: string; transposed?: string }>();
+  const texts: [Node, SourceText][] = [[root, source], ...(opts.definitions ?? []).map((d): [Node, SourceText] => [d.node, d.source])];
+  for (const [top, src] of texts) {
+    const snippet = (n: Node) => src.text.slice(n.span.start + src.offset, n.span.end + src.offset).replace(/\s+/g, " ");
+    const parent = new Map<Node, Node>();
+    for (const n of nodesInOrder(top)) for (const c of childrenOf(n)) parent.set(c, n);
+    /** The whole product a factor stands in: μᵀΣ⁻¹μ for the μᵀ in it. */
+    const product = (n: Node) => {
+      let p = n;
+      for (let up = parent.get(p); up?.type === "binary" && up.op === "*"; up = parent.get(p)) p = up;
+      return p;
+    };
+    for (const n of nodesInOrder(top)) {
+      const ident = n.type === "ident" ? n : n.type === "postfix" && (n.op === "T" || n.op === "invT") && n.arg.type === "ident" ? n.arg : null;
+      if (!ident || ident.name === "I" || declared.has(ident.name) || defined.has(ident.name)) continue;
+      const seen = found.get(ident.name) ?? {};
+      if (n.type === "ident" && n.bold) seen.bold ??= snippet(n);
+      if (n.type === "postfix") seen.transposed ??= snippet(product(n));
+      found.set(ident.name, seen);
+    }
+  }
+  const unknowns = [...found].map(([name, seen]): Unknown => {
+    const conventional = conventionalRank(name);
+    if (isUpperName(name)) return { name, conventional };
+    if (seen.bold) return { name, conventional, forced: { rank: "vector", because: `it is written in bold, ${seen.bold}` } };
+    if (seen.transposed) return { name, conventional, forced: { rank: "vector", because: `it is transposed in ${seen.transposed}` } };
+    return { name, conventional };
+  });
+  // a --wrt that does not occur has nothing to read it by: its letter decides, and the derivative is 0
+  for (const name of opts.extraSymbols ?? []) {
+    if (name !== "I" && !declared.has(name) && !defined.has(name) && !found.has(name)) {
+      unknowns.push({ name, conventional: conventionalRank(name), forced: { rank: conventionalRank(name), because: "" } });
+    }
+  }
+  return unknowns;
+}
+
+/** The k-element subsets of items, in lexicographic order of position (earlier symbols depart first). */
+function* combinations<T>(items: readonly T[], k: number, start = 0, acc: T[] = []): Generator<T[]> {
+  if (acc.length === k) { yield [...acc]; return; }
+  for (let i = start; i <= items.length - (k - acc.length); i++) {
+    acc.push(items[i]!);
+    yield* combinations(items, k, i + 1, acc);
+    acc.pop();
+  }
+}

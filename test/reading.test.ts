@@ -1,0 +1,176 @@
+/**
+ * Reading intent (issue 10): inputs typed without declarations are read the
+ * way their authors mean (test/cases/intent.ts), and the notes say every
+ * departure from the letter conventions, suggesting the reading used.
+ */
+import { describe, it, expect } from "vitest";
+import { analyze, differentiate, type Analysis } from "../src/api.js";
+import { conventionalRank } from "../src/shapes/elaborate.js";
+import { toLatex } from "../src/print/latex.js";
+import { toText } from "../src/print/text.js";
+import type { Sym } from "../src/core/expr.js";
+import { MatdiffError } from "../src/errors.js";
+import { INTENT_CASES } from "./cases/intent.js";
+import { run, elaborateLike, sameValue, renderKatex } from "./support/pipeline.js";
+
+const rankOf = (s: Sym) => (s.shape.rows === 1 && s.shape.cols === 1 ? "scalar" : s.shape.cols === 1 ? "vector" : "matrix");
+const ranks = (a: Analysis) => Object.fromEntries([...a.symbols.values()].map((s) => [s.name, rankOf(s)]));
+
+describe("inputs typed without declarations get the gradient their authors mean", () => {
+  it("has at least 40 cases", () => expect(INTENT_CASES.length).toBeGreaterThanOrEqual(40));
+
+  it.each(INTENT_CASES.map((c) => [c.id, c] as const))("%s", (_id, c) => {
+    const undeclared = run({ expr: c.expr, wrt: c.wrt });
+    const meant = analyze(c.expr, { wrt: c.wrt, let: [...c.meant] });
+    const a = undeclared.analysis;
+    const report = undeclared.report(`meant      ${c.meant.join("; ")}   ∇ ${toText(meant.gradient)}\nnotes      ${a.notes.join("\n           ")}`);
+    expect(a.kind, report).toBe("gradient");
+    expect(ranks(a), report).toEqual(ranks(meant));
+    // right against finite differences, and the same function as the declared reading's gradient
+    expect(undeclared.check.ok, report).toBe(true);
+    expect(sameValue(meant, meant.gradient, elaborateLike(meant, toLatex(a.gradient))).ok, report).toBe(true);
+    if (c.printed) expect(undeclared.text, report).toBe(c.printed);
+    expect(() => renderKatex(undeclared.latex), report).not.toThrow();
+    // one note per departure from the letter conventions, suggesting the reading used and never its opposite
+    for (const s of a.symbols.values()) {
+      const used = rankOf(s);
+      const convention = conventionalRank(s.name);
+      const suggesting = (rank: string) => a.notes.filter((n) => n.includes(`--let "${s.name}: ${rank}"`)).length;
+      expect(suggesting(used), report).toBe(used === convention ? 0 : 1);
+      if (used !== convention) expect(suggesting(convention), report).toBe(0);
+    }
+  });
+});
+
+describe("the issue's examples, as shown", () => {
+  it("the Mahalanobis form: (Σ⁻¹ + Σ⁻ᵀ)(x − μ), and 2Σ⁻¹(x − μ) with Σ symmetric, each with a note about μ", () => {
+    const plain = differentiate("(x - \\mu)^T \\Sigma^{-1} (x - \\mu)", { wrt: "x" });
+    expect(plain.derivative.text).toBe("(Σ⁻¹ + Σ⁻ᵀ)(x − μ)");
+    expect(plain.notes).toEqual([expect.stringMatching(/^μ is read as a vector.*x - \\mu.*--let "mu: vector"/)]);
+    const symmetric = differentiate("(x - \\mu)^T \\Sigma^{-1} (x - \\mu)", { wrt: "x", let: ["Sigma: symmetric"] });
+    expect(symmetric.derivative.text).toBe("2Σ⁻¹(x − μ)");
+    expect(symmetric.notes).toHaveLength(1);
+  });
+
+  it("names the evidence: a transposed symbol, a bold letter, a term added to a vector, a gradient that needs a scalar f", () => {
+    expect(differentiate("\\mu^T \\Sigma^{-1} \\mu", { wrt: "mu" }).notes[0]).toBe(
+      'μ is read as a vector, though its letter suggests a scalar: it is transposed in \\mu^T \\Sigma^{-1} \\mu; --let "mu: vector" states this reading');
+    expect(differentiate("\\boldsymbol{\\mu}^\\top A \\boldsymbol{\\mu}", { wrt: "mu" }).notes[0]).toMatch(/it is written in bold, \\boldsymbol\{\\mu\}/);
+    expect(differentiate("w^T x + b", { wrt: "w" }).notes[0]).toBe(
+      'b is read as a scalar, though its letter suggests a vector: as a vector it does not fit (dimension mismatch in w^T x + b: 1×1 + m×1); --let "b: scalar" states this reading');
+    expect(differentiate("\\theta^T \\phi", { wrt: "theta" }).notes[1]).toMatch(/^φ is read as a vector.*as a scalar, f would be 1×n, not the scalar a gradient needs/);
+  });
+
+  it("says when two readings fit equally well, with the declaration that picks each", () => {
+    const r = differentiate("a b", { wrt: "a" });
+    expect(r.notes.at(-1)).toBe('other readings fit equally well: this one is --let "a: scalar", another --let "b: scalar"; declare the shapes you mean');
+    expect(differentiate("a b", { wrt: "a", let: ["b: scalar"] }).notes).toEqual([]);
+  });
+
+  it("keeps the conventions where they fit: A x is a Jacobian, exp(x) is entrywise, a declared scalar stays one", () => {
+    expect(differentiate("A x", { wrt: "x" }).kind).toBe("jacobian");
+    expect(differentiate("exp(x)", { wrt: "x" }).kind).toBe("jacobian");
+    expect(differentiate("exp(x)", { wrt: "x" }).notes).toEqual([]);
+    expect(differentiate("det(A)", { wrt: "alpha" }).wrt.shape).toBe("1×1");
+  });
+});
+
+describe("numbers broadcast like NumPy; declared scalars do not", () => {
+  it("1 + exp(Ax) is 𝟏 + exp(Ax), with a note", () => {
+    const r = differentiate("1 + exp(A x)", { wrt: "x" });
+    expect(r.function.text).toBe("𝟏 + exp(Ax)");
+    expect(r.notes).toEqual(["in 1 + exp(A x), 1 is broadcast to every entry of the n×1 vector exp(A x), as in NumPy: it reads as 𝟏"]);
+  });
+
+  it("a number added to a square matrix is entrywise, and the note offers cI", () => {
+    const r = differentiate("tr(2 + X)", { wrt: "X", let: ["X: square"], check: true });
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes).toEqual(["in 2 + X, 2 is broadcast to every entry of the n×n matrix X, as in NumPy: it reads as 2𝟏𝟏ᵀ; if the identity was meant, write 2I"]);
+  });
+
+  it("a declared scalar added to a vector is an error with a hint", () => {
+    const e = (() => { try { differentiate("alpha + x", { wrt: "x", let: ["alpha: scalar", "x: vector"] }); } catch (err) { return err; } })();
+    expect(e).toBeInstanceOf(MatdiffError);
+    expect((e as MatdiffError).code).toBe("shape");
+    expect((e as MatdiffError).message).toBe("dimension mismatch in alpha + x at 1:7: 1×1 + n×1");
+    expect((e as MatdiffError).hint).toBe("α is a scalar; to add it to every entry write α𝟏 (or αI to add it to the diagonal)");
+  });
+});
+
+describe("spellings people paste", () => {
+  const fails = (expr: string, wrt = "x") => {
+    try { differentiate(expr, { wrt }); } catch (err) { if (err instanceof MatdiffError) return err; throw err; }
+    throw new Error(`${expr} did not fail`);
+  };
+
+  it("‖x‖_∞ is an error with a hint", () => {
+    const e = fails("\\|x\\|_\\infty");
+    expect(e.code).toBe("unsupported");
+    expect(e.hint).toMatch(/‖x‖_1/);
+    expect(fails("\\|x\\|_{\\infty}").code).toBe("unsupported");
+  });
+
+  it("a word that names nothing is an error with a hint, not a product", () => {
+    expect(fails("loss").code).toBe("unknown-word");
+    expect(fails("loss").hint).toMatch(/l o s s/);
+    expect(fails("f(x)").code).toBe("unknown-word");
+    expect(differentiate("l o s s", { wrt: "s", let: ["l: scalar", "o: scalar", "s: scalar"] }).kind).toBe("derivative");
+  });
+
+  it("the ‖x‖₁ note warns about 0; log of a square matrix says it is entrywise", () => {
+    expect(differentiate("\\|x\\|_1", { wrt: "x" }).notes).toEqual([expect.stringMatching(/1-norm.*no entry is 0/)]);
+    expect(differentiate("tr(log X)", { wrt: "X" }).notes).toEqual([expect.stringMatching(/^log X is taken entrywise.*logdet\(X\)/)]);
+    expect(differentiate("sum(log(x))", { wrt: "x" }).notes).toEqual([]);
+  });
+
+  it("e^{A} of a matrix is the matrix exponential: an error, not a silent entrywise exp", () => {
+    const e = fails("x^T e^{A} x");
+    expect([e.code, e.hint]).toEqual(["unsupported", "for the entrywise exponential write exp(·)"]);
+    expect(differentiate("x^T exp(A) x", { wrt: "x", let: ["A: square"] }).notes).toEqual([expect.stringMatching(/^exp\(A\) is taken entrywise/)]);
+  });
+
+  it("e^T and e^{2} of a --where name e stay powers of e", () => {
+    expect(differentiate("e^T e", { wrt: "x", where: ["e = A x"] }).derivative.text).toBe("2Aᵀe");
+  });
+});
+
+describe("𝟏 and I are sized by unification, never the scalar 1 (issue 17 item 1)", () => {
+  const checked = (expr: string, wrt: string, lets: string[] = []) => {
+    const r = differentiate(expr, { wrt, let: lets, check: true });
+    expect(r.check?.ok, `${expr}: ${r.check?.detail ?? ""}`).toBe(true);
+    return r;
+  };
+
+  it("𝟏𝟏ᵀ is an outer product, on either side", () => {
+    const left = checked("\\mathbf{1}\\mathbf{1}^\\top X", "X");
+    expect([left.function.text, left.derivative.text]).toEqual(["𝟏𝟏ᵀX", "I ⊗ 𝟏𝟏ᵀ"]);
+    const right = checked("X\\mathbf{1}\\mathbf{1}^\\top", "X");
+    expect([right.function.text, right.derivative.text]).toEqual(["X𝟏𝟏ᵀ", "𝟏𝟏ᵀ ⊗ I"]);
+    const vector = checked("\\mathbf{1}\\mathbf{1}^\\top x", "x");
+    expect([vector.kind, vector.derivative.text]).toEqual(["jacobian", "𝟏𝟏ᵀ"]);
+  });
+
+  it("‖𝟏𝟏ᵀX‖² keeps the factor 𝟏ᵀ𝟏, and the softmax divides by the scalar 𝟏ᵀexp(x)", () => {
+    expect(checked("\\|\\mathbf{1}\\mathbf{1}^\\top X\\|_F^2", "X").derivative.text).toBe("2(𝟏ᵀ𝟏)𝟏𝟏ᵀX");
+    expect(checked("\\frac{\\exp(x)}{\\mathbf{1}^\\top \\exp(x)}", "x").kind).toBe("jacobian");
+  });
+
+  it("an I in a Kronecker product is sized by the Kronecker index order: (I ⊗ A)vec(X) = vec(AX)", () => {
+    const declared = checked("(I \\otimes A)\\,\\mathrm{vec}(X)", "X", ["A: 2 x 2", "X: 2 x 3"]);
+    expect([declared.derivative.shape, declared.derivative.numpy]).toEqual(["6×6", "np.kron(np.eye(3), A)"]);
+    expect(checked("(I \\otimes A)\\,\\mathrm{vec}(X)", "X").shapes).toEqual({ A: "m×p", X: "p×n" });
+    expect(checked("(A \\otimes B)\\,\\mathrm{vec}(X)", "X").shapes).toEqual({ A: "n×m", B: "p×q", X: "q×m" });
+  });
+
+  it("sized Kronecker factors are solved: x^T (A ⊗ I) x with x: 6 and A: 2 x 2 makes I 3×3", () => {
+    const r = checked("x^T (A \\otimes I) x", "x", ["x: 6", "A: 2 x 2"]);
+    expect(r.derivative.numpy).toContain("np.eye(3)");
+  });
+
+  it("an I or 𝟏 that would have to be the scalar 1 is an error, not a silent 1", () => {
+    expect(() => differentiate("alpha + I", { wrt: "alpha" })).toThrow(MatdiffError);
+    expect(() => differentiate("alpha + \\mathbf{1}", { wrt: "alpha", let: ["alpha: scalar"] })).toThrow(MatdiffError);
+    // undeclared, α takes the shape of the 𝟏 it is added to, and a note says so
+    expect(differentiate("alpha + \\mathbf{1}", { wrt: "alpha" }).shapes).toEqual({ alpha: "n×1" });
+  });
+});
