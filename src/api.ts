@@ -175,7 +175,7 @@ function guardTreeDepth(root: Node): void {
 /** Reads a lone symbol in any spelling; null when the text is not one symbol. */
 function symbolName(text: string, limits: Limits): string | null {
   // the common spellings (x, W_1, theta) need no parser; the rest (\theta, θ, \mathbf{x}) go through it
-  const plain = /^\s*([A-Za-z])(?:_(\d+|[A-Za-z]|\{([A-Za-z0-9]+)\}))?\s*$/.exec(text);
+  const plain = /^\s*([A-Za-z])(?:_(\d+|[A-Za-z]+|\{([A-Za-z0-9]+)\}))?\s*$/.exec(text);
   if (plain) return plain[2] === undefined ? plain[1]! : `${plain[1]}_${plain[3] ?? plain[2]}`;
   if (GREEK.has(text.trim())) return text.trim();
   let node: Node;
@@ -370,7 +370,8 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
         ? E.scale(Q.rat(1, 2), E.add(E.identity(mulDim(n, n)), E.commutation(n, n)))
         : E.diagMat(E.vec(E.identity(n)));
       raw = E.mul(raw, projection);
-      notes.push(`${nameText(wrtName)} is ${symmetricX ? "symmetric" : "diagonal"}: the Hessian acts on ${symmetricX ? "symmetric" : "diagonal"} directions, H = J P with J = ∂vec(∇f)/∂vec(${nameText(wrtName)}) and P = ${symmetricX ? "(I + K)/2" : "diag(vec(I))"} the projection onto them`);
+      const what = symmetricX ? "symmetric" : "diagonal";
+      notes.push(`the Hessian acts on ${what} directions: H = J P, P = ${symmetricX ? "(I + K)/2" : "diag(vec(I))"} projecting onto them`);
     }
     if (!scalarX && X.shape.cols !== 1) secondDifferential = simplifyAll(differential(df, ctx).df).expr;
   } else if (scalarF && !scalarX) {

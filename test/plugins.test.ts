@@ -376,12 +376,15 @@ describe("the README's note-taking examples", () => {
 });
 
 describe("the engine in a browser", () => {
-  it("is under 60 KB minified and gzipped without KaTeX, and never touches process or the console", async () => {
+  // 62 KB: issue 17's sizes in the index form, the symmetric-direction Hessians and five simplification
+  // rules (inverse-cancels-product, hadamard-distribute-cancel, kron-inverse, trace-identity, powers in
+  // like terms) add 1.1 KB gzipped to the 59.6 KB main had, after shortening what could be
+  it("is under 62 KB minified and gzipped without KaTeX, and never touches process or the console", async () => {
     const out = await build({ entryPoints: [join(ROOT, "src/index.ts")], bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent" });
     const code = out.outputFiles[0]!.contents;
     const gz = gzipSync(code, { level: 9 }).length;
     console.log(`engine browser bundle: ${(code.length / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB gzipped (KaTeX not included)`);
-    expect(gz).toBeLessThan(60 * 1024);
+    expect(gz).toBeLessThan(62 * 1024);
     const text = new TextDecoder().decode(code);
     expect(text).not.toMatch(/\bprocess\.|\bconsole\.|require\(/);
   });

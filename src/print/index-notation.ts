@@ -466,7 +466,7 @@ const LATEX: Spelling = {
   partial: (num, dens, order) => `\\frac{\\partial${order === 2 ? "^2" : ""} ${num}}{${dens.map((d) => `\\partial ${d}`).join(" ")}}`,
   total: (num, den, order) => (order === 2 ? `\\frac{\\mathrm{d}^2 ${num}}{\\mathrm{d} ${den}^2}` : `\\frac{\\mathrm{d} ${num}}{\\mathrm{d} ${den}}`),
   vec: (s) => `\\operatorname{vec}(${s})`,
-  size: latexDim,
+  size: (d) => String(d).split("·").join(" "),
 };
 
 /** Call forms (`σ(…)`, `tr(…)`) and plain symbols take a subscript directly; anything else is parenthesised. */
@@ -486,17 +486,6 @@ function printFactor(f: Factor, s: Spelling): string {
   }
 }
 
-/** A dimension in LaTeX: each name once with its multiplicity as a power, n_1 subscripted, words upright. */
-function latexDim(d: Dim): string {
-  if (typeof d === "number") return String(d);
-  const counts = new Map<string, number>();
-  for (const f of d.split("·")) counts.set(f, (counts.get(f) ?? 0) + 1);
-  return [...counts].map(([f, k]) => {
-    const [base, sub] = f.split("_", 2) as [string, string | undefined];
-    const name = /^\d+$/.test(base) || base.length === 1 ? base : `\\mathrm{${base}}`;
-    return `${name}${sub ? `_{${sub}}` : ""}${k === 1 ? "" : `^{${k}}`}`;
-  }).join(" ");
-}
 
 const sameFactor = (x: Factor, y: Factor): boolean =>
   x.kind === "atom" && y.kind === "atom" && x.expr === y.expr && x.idx.join() === y.idx.join();
