@@ -119,6 +119,16 @@ describe("issue 17 item 3: questions that were refused", () => {
     expect(checkAnalysis(analyze("log det(S) + tr(A S)", options)).ok).toBe(true);
   });
 
+  it("W_hh is one name, as W_{hh} is: in the expression and after --wrt", () => {
+    const a = differentiate("h^T W_hh h", { wrt: "W_hh", check: true });
+    const b = differentiate("h^T W_{hh} h", { wrt: "W_{hh}" });
+    expect(a.derivative.text).toBe("hhᵀ");
+    expect(a.derivative.text).toBe(b.derivative.text);
+    expect(a.shapes).toEqual(b.shapes);
+    expect(a.check?.ok).toBe(true);
+    expect(differentiate("tanh(W_hh h + W_xh x)", { wrt: "W_hh", check: true }).check?.ok).toBe(true);
+  });
+
   it("an unmatched \\left< is an error with a span", () => {
     expect(() => differentiate("\\left< x, y \\right", { wrt: "x" })).toThrow(/expected a delimiter after '\\right' at 1:13/);
   });

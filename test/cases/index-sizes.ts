@@ -33,6 +33,12 @@ export const INDEX_SIZE_CASES: IndexSizeCase[] = [
     index: "∂f/∂X_{ij} = 2 X_{ij} − 4 N⁻¹ X_{ik} + 2 m N⁻¹ N⁻¹ X_{ik}",
   },
   {
+    // 𝟏ᵀ𝟏 xᵀx with 𝟏 of a free length n: ∇ = 2n x (issue 17 item 1 sizes it; item 2 prints it)
+    id: "index-size-ones-norm", source: "derived: 𝟏ᵀ𝟏 = n",
+    expr: "\\mathbf{1}^\\top \\mathbf{1} \\, x^T x", wrt: "x",
+    index: "∂f/∂x_i = 2 n x_i",
+  },
+  {
     // ∇² ‖X − m𝟏ᵀ‖² wrt m = 2N I
     id: "index-size-centring-hessian", source: "derived: Hessian of the least-squares mean",
     expr: "\\|X - m \\mathbf{1}^\\top\\|_F^2", wrt: "m", let: ["m: vector"], hessian: true,
