@@ -477,8 +477,9 @@ export function problem(opts: ProblemOptions = {}): fc.Arbitrary<Problem> {
     wrtSpelling: spell,
     hessian: fc.nat({ max: 4 }).map((k) => k === 0),
     cookbook: fc.boolean(),
-  // 𝟏ᵀ𝟏 and tr(I) have no symbol: a function needs one to differentiate by
-  }).chain((r) => main[r.kind].filter((f) => f.syms.length > 0).map((f) => ({ r, f }))).map(({ r, f }) => {
+  // 𝟏ᵀ𝟏 and tr(I) have no symbol: a function needs one to differentiate by (not only a --where name,
+  // whose definition may have none either)
+  }).chain((r) => main[r.kind].filter((f) => f.syms.some((n) => !DEFINABLE.some((d) => d.name === n))).map((f) => ({ r, f }))).map(({ r, f }) => {
     const definitions: [string, Term][] = [];
     if (r.defE && f.syms.includes("e")) definitions.push(["e", r.defE]);
     if (r.defH && f.syms.includes("H")) definitions.push(["H", r.defH]);
