@@ -133,3 +133,13 @@ describe("issue 17 item 3: questions that were refused", () => {
     expect(() => differentiate("\\left< x, y \\right", { wrt: "x" })).toThrow(/expected a delimiter after '\\right' at 1:13/);
   });
 });
+
+describe("issue 17 item 1: found by the new generators (item 5), open", () => {
+  // (𝟏ᵀx)² with x: n reads 𝟏ᵀ as an all-ones m×n matrix, so 𝟏ᵀx is a vector and its square
+  // undefined; the one reading that fits is 𝟏 an n-vector, ∇ = 2(𝟏ᵀx)𝟏. Shrunk counterexample of
+  // `npm run fuzz` properties (a)–(e); item 1 belongs to the reading of 𝟏 (src/shapes/reading.ts)
+  it.fails("(𝟏ᵀx)² wrt x is 2(𝟏ᵀx)𝟏", () => {
+    const r = differentiate("(\\mathbf{1}^T x)^2", { wrt: "x", let: ["x: n"], check: true });
+    expect(r.check?.ok).toBe(true);
+  });
+});
