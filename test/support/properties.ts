@@ -458,7 +458,7 @@ export function resultStaysSmall(p: Problem, stats: Stats): void {
 // (f) The index form equals the result entry by entry
 
 /** Interpreting the index form costs about 5^(indices) products; past this many a case is left out (a Hessian of a matrix through a long chain). */
-const MAX_INDEX_WORK = 3e4;
+const MAX_INDEX_WORK = 4e3;
 
 export function indexFormMatchesResult(p: Problem, stats: Stats): void {
   timed(stats, "index form", p, () => {
@@ -467,7 +467,11 @@ export function indexFormMatchesResult(p: Problem, stats: Stats): void {
     if (form.level === "whole") skip(stats, "unsupported", "index form: the result is one atom");
     const free = form.rows.length + form.cols.length;
     const summed = Math.max(0, ...form.terms.map((t) => new Set(t.factors.flatMap((f) => (f.kind === "atom" || f.kind === "ones" ? f.idx : f.kind === "delta" ? [f.a, f.b] : []))).size - free));
-    if (5 ** (free + summed) > MAX_INDEX_WORK) skip(stats, "unsupported", "index form: too many indices to interpret");
+    // an index over a product dimension (Kronecker, vec) ranges over n² and more: too slow to interpret
+    const product = (d: unknown) => typeof d === "string" && d.includes("·");
+    const wide = [...form.rows, ...form.cols].some((x) => product(x.dim))
+      || form.terms.some((t) => t.factors.some((f) => (f.kind === "atom" && (product(f.expr.shape.rows) || product(f.expr.shape.cols))) || (f.kind === "delta" && product(f.dim))));
+    if (wide || 5 ** (free + summed) > MAX_INDEX_WORK) skip(stats, "unsupported", "index form: too many indices to interpret");
     let error: number;
     try {
       error = numericError(a, form, 1);

@@ -41,6 +41,8 @@ export interface PyExpressionCase {
    * where two right answers may differ (K vec(dS) = vec(dS) for symmetric dS).
    */
   readonly directions?: { readonly structure: "symmetric" | "diagonal"; readonly n: number };
+  /** Sizes the code names directly (a free length of 𝟏 that no symbol carries: np.ones(n)). */
+  readonly dims?: Record<string, number>;
 }
 
 export interface PyExpressionResult {
@@ -57,6 +59,8 @@ for case in json.load(sys.stdin):
     env = {"np": np}
     for k, v in case["values"].items():
         env[k] = np.array(v, dtype=float) if isinstance(v, list) else float(v)
+    for k, v in case.get("dims", {}).items():
+        env.setdefault(k, int(v))
     values = []
     d = case.get("directions")
     for expr in case["exprs"]:
