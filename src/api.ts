@@ -5,7 +5,8 @@
  */
 import * as E from "./core/expr.js";
 import type { Expr, Sym } from "./core/expr.js";
-import { formatShape, isScalarShape, type Dim } from "./core/shape.js";
+import { formatShape, isScalarShape, mulDim, type Dim } from "./core/shape.js";
+import * as Q from "./core/rational.js";
 import { MatdiffError } from "./errors.js";
 import { RationalOverflow } from "./core/rational.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "./syntax/parse.js";
@@ -257,7 +258,7 @@ const formatCount = (n: number): string => (n < 1e15 ? String(Math.round(n)) : n
 /** Reads a lone symbol in any spelling; null when the text is not one symbol. */
 function symbolName(text: string, limits: Limits): string | null {
   // the common spellings (x, W_1, theta) need no parser; the rest (\theta, θ, \mathbf{x}) go through it
-  const plain = /^\s*([A-Za-z])(?:_(\d+|[A-Za-z]|\{([A-Za-z0-9]+)\}))?\s*$/.exec(text);
+  const plain = /^\s*([A-Za-z])(?:_(\d+|[A-Za-z]+|\{([A-Za-z0-9]+)\}))?\s*$/.exec(text);
   if (plain) return plain[2] === undefined ? plain[1]! : `${plain[1]}_${plain[3] ?? plain[2]}`;
   if (GREEK.has(text.trim())) return text.trim();
   let node: Node;
@@ -594,16 +595,22 @@ function analyzeVariable(v: VariableInput): Analysis {
     if (!scalarF) {
       throw new MatdiffError("unsupported", `the Hessian is defined for a scalar function, but this one is ${formatShape(f.shape)}`, { start: 0, end: input.length });
     }
-    if (symmetricX || diagonalX) {
-      const what = symmetricX ? "symmetric" : "diagonal";
-      throw new MatdiffError("unsupported", `Hessians with respect to a ${what} matrix (${wrtName}) are not supported yet`, undefined, {
-        hint: `drop the ${what} declaration to get the Hessian over all ${formatShape(X.shape)} matrices`,
-      });
-    }
     kind = "hessian";
     gradient = simplifyAll(firstDerivative()).expr;
     const { df: dG } = differential(gradient, ctx);
     raw = scalarX ? scalarDerivative(dG, dX) : vecJacobian(dG, dX, budget);
+    // dS ranges over symmetric (dD over diagonal) matrices: the Hessian is the derivative of the
+    // stated gradient along them, J P, P the projection onto those directions (½(I + K), diag(vec I));
+    // J P v = vec(d∇f) for every such v, and J P = P J P since d∇f is symmetric (diagonal) too
+    if (!scalarX && (symmetricX || diagonalX)) {
+      const n = X.shape.rows;
+      const projection = symmetricX
+        ? E.scale(Q.rat(1, 2), E.add(E.identity(mulDim(n, n)), E.commutation(n, n)))
+        : E.diagMat(E.vec(E.identity(n)));
+      raw = E.mul(raw, projection);
+      const what = symmetricX ? "symmetric" : "diagonal";
+      notes.push(`the Hessian acts on ${what} directions: H = J P, P = ${symmetricX ? "(I + K)/2" : "diag(vec(I))"} projecting onto them`);
+    }
     if (!scalarX && X.shape.cols !== 1) secondDifferential = simplifyAll(differential(df, ctx).df).expr;
   } else if (scalarF && !scalarX) {
     kind = "gradient";

@@ -8,98 +8,12 @@
  */
 import { describe, it, expect } from "vitest";
 import { analyze, checkAnalysis, type Analysis, type DifferentiateOptions } from "../src/api.js";
-import { indexForm, indexFormula, type FreeIndex, type IndexFormula, type Term } from "../src/print/index-notation.js";
-import { expandDefinitions } from "../src/calculus/differential.js";
-import { evaluate, resolveDim, type Env } from "../src/numeric/evaluate.js";
-import { sampleEnv } from "../src/numeric/random.js";
-import { Matrix, NumericError } from "../src/numeric/matrix.js";
-import type { Expr } from "../src/core/expr.js";
-import type { Dim } from "../src/core/shape.js";
+import { indexForm, indexFormula, type Term } from "../src/print/index-notation.js";
 import * as Q from "../src/core/rational.js";
+import { numericError } from "./support/index-form.js";
 import { GRADIENT_CASES } from "./cases/gradients.js";
+import { INDEX_SIZE_CASES } from "./cases/index-sizes.js";
 import { optionsOf, renderKatex } from "./support/pipeline.js";
-
-// ---------------------------------------------------------------------------
-// The interpreter: Σ over summation indices of coeff × Π factors, per free entry.
-
-/** The formula evaluated entry by entry, laid out as `a.result` (see IndexFormula.rows / cols). */
-function evaluateFormula(form: IndexFormula, a: Analysis, env: Env): Matrix {
-  const size = (d: Dim) => {
-    const n = resolveDim(d, env.dims);
-    if (n === undefined) throw new Error(`no size for ${d}`);
-    return n;
-  };
-  const values = new Map<number, Matrix>();
-  const value = (e: Expr) => {
-    let m = values.get(e.id);
-    if (!m) values.set(e.id, (m = evaluate(expandDefinitions(e, a.definitions), env)));
-    return m;
-  };
-  const free: readonly FreeIndex[] = [...form.rows, ...form.cols];
-  const freeNames = new Set(free.map((x) => x.name));
-
-  const termValue = (t: Term, at: Map<string, number>): number => {
-    // the range of each summation index, read off a factor that carries it
-    const ranges = new Map<string, number>();
-    for (const f of t.factors) {
-      const dims = f.kind === "delta" ? [f.dim, f.dim] : [f.expr.shape.rows, f.expr.shape.cols].filter((d) => d !== 1);
-      const idx = f.kind === "delta" ? [f.a, f.b] : f.idx;
-      idx.forEach((x, k) => { if (!freeNames.has(x)) ranges.set(x, size(dims[k]!)); });
-    }
-    const dummies = [...ranges.keys()];
-    const product = (): number => t.factors.reduce((p, f) => {
-      if (f.kind === "delta") return p * (at.get(f.a) === at.get(f.b) ? 1 : 0);
-      const m = value(f.expr);
-      const row = f.expr.shape.rows === 1 ? 0 : at.get(f.idx[0]!)!;
-      const col = f.expr.shape.cols === 1 ? 0 : at.get(f.idx[f.idx.length - 1]!)!;
-      return p * m.get(row, col);
-    }, Q.toNumber(t.coeff));
-    const sum = (k: number): number => {
-      if (k === dummies.length) return product();
-      let s = 0;
-      for (let v = 0; v < ranges.get(dummies[k]!)!; v++) { at.set(dummies[k]!, v); s += sum(k + 1); }
-      return s;
-    };
-    return sum(0);
-  };
-
-  // column-major combination, as vec: F_{ij} is row i + j·p of the vec-Jacobian
-  const extent = (g: typeof free) => g.reduce((n, x) => n * size(x.dim), 1);
-  const out = Matrix.zeros(extent(form.rows), extent(form.cols));
-  const visit = (k: number, at: Map<string, number>) => {
-    if (k === free.length) {
-      const place = (g: typeof free) => g.reduceRight((acc, x) => acc * size(x.dim) + at.get(x.name)!, 0);
-      out.set(place(form.rows), place(form.cols), form.terms.reduce((s, t) => s + termValue(t, new Map(at)), 0));
-      return;
-    }
-    for (let v = 0; v < size(free[k]!.dim); v++) visit(k + 1, new Map(at).set(free[k]!.name, v));
-  };
-  visit(0, new Map());
-  return out;
-}
-
-/** Largest |formula − result| relative to the result, over a few random draws; retries draws where an inverse is singular. */
-function numericError(a: Analysis, form = indexFormula(a), draws = 2): number {
-  const result = expandDefinitions(a.result, a.definitions);
-  let worst = 0;
-  for (let trial = 0, done = 0; done < draws; trial++) {
-    if (trial > 30) throw new Error("no valid sample");
-    let env: Env, expected: Matrix, actual: Matrix;
-    try {
-      env = sampleEnv([expandDefinitions(a.f, a.definitions), result], { seed: 1000 + trial, sizeOrder: Math.floor(trial / 3) });
-      expected = evaluate(result, env);
-      actual = evaluateFormula(form, a, env);
-    } catch (err) {
-      if (err instanceof NumericError && err.code === "singular") continue;
-      throw err;
-    }
-    if (!expected.isFinite()) continue;
-    if (actual.rows !== expected.rows || actual.cols !== expected.cols) return Infinity;
-    worst = Math.max(worst, actual.sub(expected).maxAbs() / Math.max(1, expected.maxAbs()));
-    done++;
-  }
-  return worst;
-}
 
 // ---------------------------------------------------------------------------
 
@@ -310,5 +224,31 @@ describe("index form: the gradient corpus", () => {
     for (const r of runs) levels.set(r.form.level, (levels.get(r.form.level) ?? 0) + 1);
     expect(levels.get("whole") ?? 0).toBe(0);
     expect(runs.filter((r) => r.out.einsum === null)).toHaveLength(0);
+  });
+});
+
+describe("index form: sizes (issue 17, item 2): a sum of ones is the size N, never 1", () => {
+  it.each(INDEX_SIZE_CASES.map((c) => [c.id, c] as const))("%s", (_id, c) => {
+    const a = analyze(c.expr, { wrt: c.wrt, let: c.let ?? [], where: c.where ?? [], ...(c.hessian ? { hessian: true } : {}) });
+    const form = indexFormula(a);
+    const out = indexForm(a);
+    expect(out.text).toBe(c.index);
+    expect(form.level).toBe("expanded");
+    expect(numericError(a, form)).toBeLessThan(1e-9);
+    expect(checkAnalysis(a).ok).toBe(true);
+    expect(() => renderKatex(out.latex)).not.toThrow();
+  });
+
+  it("the size is in the NumPy string as the shape it is", () => {
+    const out = indexForm(analyze("\\|X - m \\mathbf{1}^\\top\\|_F^2", { wrt: "m", let: ["m: vector"] }));
+    expect(out.einsum).toBe('-2 * np.einsum("ij->i", X) + 2 * X.shape[1] * np.einsum("i->i", m)');
+    expect(out.latex).toBe("\\frac{\\partial f}{\\partial m_{i}} = -2 X_{ij} + 2 p m_{i}");
+  });
+
+  it("without the size the formula is numerically wrong (the interpreter sees the dropped sum)", () => {
+    const a = analyze("\\|X - m \\mathbf{1}^\\top\\|_F^2", { wrt: "m", let: ["m: vector"] });
+    const form = indexFormula(a);
+    const dropped = form.terms.map((t) => ({ ...t, factors: t.factors.filter((f) => f.kind !== "size") }));
+    expect(numericError(a, { ...form, terms: dropped })).toBeGreaterThan(1e-3);
   });
 });

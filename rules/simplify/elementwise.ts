@@ -28,7 +28,47 @@ function entrywisePowers(h: E.Expr): Map<number, [E.Expr, Q.Rational]> {
   return powers;
 }
 
+/**
+ * Each term with one entrywise factor that is a sum distributed over it
+ * (a ⊙ (𝟏 − b) = a − a ⊙ b), then like terms collected, entrywise products
+ * compared up to the order of their factors; null unless something cancelled.
+ */
+function distributeAndCancel(e: E.Expr): E.Expr | null {
+  if (e.kind !== "add") return null;
+  let distributed = false;
+  const pieces: E.Expr[] = e.terms.flatMap((t) => {
+    const { coeff, scalars, chain } = E.splitMul(t);
+    const h = chain.length === 1 ? chain[0]! : null;
+    const at = h?.kind === "hadamard" ? h.factors.findIndex((f) => f.kind === "add") : -1;
+    if (!h || h.kind !== "hadamard" || at < 0) return [t];
+    distributed = true;
+    const others = h.factors.filter((_, j) => j !== at);
+    return (h.factors[at] as E.Add).terms.map((u) => E.mul(E.num(coeff), ...scalars, E.hadamard(...others, u)));
+  });
+  if (!distributed) return null;
+  const groups = new Map<string, { body: E.Expr; coeff: Q.Rational }>();
+  for (const p of pieces) {
+    const { coeff, scalars, chain } = E.splitMul(p);
+    const body = E.mul(...scalars, ...chain);
+    const key = [...scalars.map((x) => x.id), "|", ...chain.flatMap((f) => (f.kind === "hadamard" ? f.factors.map((x) => x.id).sort((a, b) => a - b) : [f.id]))].join(",");
+    const g = groups.get(key);
+    if (g) g.coeff = Q.add(g.coeff, coeff);
+    else groups.set(key, { body, coeff });
+  }
+  const kept = [...groups.values()].filter((g) => g.coeff.n !== 0).map((g) => E.mul(E.num(g.coeff), g.body));
+  const out = kept.length ? E.add(...kept) : E.zero(e.shape);
+  // only a cancellation counts: no more terms than before, and fewer nodes
+  return kept.length <= e.terms.length && E.size(out) < E.size(e) ? out : null;
+}
+
 export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
+  {
+    // the cross-entropy gradient σ ⊙ (𝟏 − y) − y ⊙ (𝟏 − σ) is σ − y: distributing cancels σ ⊙ y
+    id: "hadamard-distribute-cancel", source: "derived: ⊙ distributes over +, then like terms cancel",
+    formula: "a \\odot (\\mathbf{1} - b) - b \\odot (\\mathbf{1} - a) = a - b",
+    witness: "x .* (\\mathbf{1} - y) - y .* (\\mathbf{1} - x)", on: ["add"],
+    apply: distributeAndCancel,
+  },
   {
     // σ ⊙ (𝟏 − σ).^2 − σ.^2 ⊙ (𝟏 − σ) = σ ⊙ (𝟏 − σ) ⊙ (𝟏 − 2σ): only entrywise products, and only a
     // factor every term has, so a plain sum such as x ⊙ a + x stays as written

@@ -189,6 +189,33 @@ export const PRODUCT_RULES: readonly RewriteRule[] = [
     },
   },
   {
+    // M = P₁⋯Pₖ need not be square factor by factor: (XᵀX)⁻¹XᵀX = I for any X of full column rank,
+    // which merge-powers cannot see (XᵀX is one base there, Xᵀ and X two factors here)
+    id: "inverse-cancels-product", source: "derived: M⁻¹M = MM⁻¹ = I with M = P₁⋯Pₖ",
+    formula: "(P_1 \\cdots P_k)^{-1} P_1 \\cdots P_k = I, \\quad P_1 \\cdots P_k (P_1 \\cdots P_k)^{-1} = I",
+    witness: "X (X^T X)^{-1} X^T X", witnessLet: ["X: 5 x 3"], on: ["mul"],
+    apply: (e) => {
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      for (let i = 0; i < chain.length; i++) {
+        const inv = chain[i]!;
+        if (inv.kind !== "inverse" || inv.arg.kind !== "mul") continue;
+        const inner = E.splitMul(inv.arg);
+        const k = inner.chain.length;
+        if (k < 2) continue;
+        const matches = (at: number) => at >= 0 && at + k <= chain.length && inner.chain.every((f, j) => chain[at + j] === f);
+        // M⁻¹ = (c s P)⁻¹ = (c s)⁻¹ P⁻¹: the coefficient and scalars of M stay behind, inverted
+        const rest = (from: number, to: number) => E.mul(
+          E.num(Q.div(coeff, inner.coeff)), ...scalars, ...inner.scalars.map((x) => E.power(x, -1)),
+          ...chain.slice(0, from), ...(from === 0 && to === chain.length ? [E.identity(e.shape.rows)] : []), ...chain.slice(to),
+        );
+        if (matches(i + 1)) return rest(i, i + 1 + k);
+        if (matches(i - k)) return rest(i - k, i + 1);
+      }
+      return null;
+    },
+  },
+  {
     id: "inverse-of-product", source: "Matrix Cookbook (2012-11-15) eq. (2), all factors square",
     formula: "(A B C)^{-1} = C^{-1} B^{-1} A^{-1}", witness: "(A X B)^{-1}", witnessLet: ["A: square", "B: square"], on: ["inverse"],
     apply: (e) => {

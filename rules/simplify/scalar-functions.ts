@@ -54,6 +54,12 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
     },
   },
   {
+    // a symbolic size has no scalar expression, so tr(I_n) stays; the index form writes it n
+    id: "trace-identity", source: "derived: tr(I_n) = n", formula: "\\operatorname{tr}(I_{3}) = 3",
+    witness: "tr(A + I)", witnessLet: ["A: 3 x 3"], on: ["trace"],
+    apply: (e) => (e.kind === "trace" && e.arg.kind === "identity" && typeof e.arg.shape.rows === "number" ? E.num(e.arg.shape.rows) : null),
+  },
+  {
     // tr(a bᵀ) = bᵀa: a rotation that starts with a row is a scalar and needs no trace
     id: "trace-of-outer-product", source: CB("16") + " and (17)", formula: "\\operatorname{tr}(a b^{\\top} C) = b^{\\top} C a",
     witness: "tr(x y^T A)", on: ["trace"],
@@ -68,6 +74,15 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
     witness: "tr(A \\otimes B)", on: ["trace"],
     apply: (e) => (e.kind === "trace" && e.arg.kind === "kron" && e.arg.factors.every((f) => f.shape.rows === f.shape.cols)
       ? E.mul(...e.arg.factors.map(E.trace)) : null),
+  },
+  {
+    // square factors: then A ⊗ B is invertible exactly when each is, and the mixed product gives the inverse
+    id: "kron-inverse", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)^{-1} = A^{-1} \\otimes B^{-1}",
+    witness: "(A \\otimes B)^{-1}", on: ["inverse"],
+    apply: (e) => {
+      if (e.kind !== "inverse" || e.arg.kind !== "kron" || !e.arg.factors.every((f) => f.shape.rows === f.shape.cols)) return null;
+      return E.kron(...e.arg.factors.map(E.inverse));
+    },
   },
   {
     id: "kron-mixed-product", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)(C \\otimes D) = A C \\otimes B D",

@@ -33,12 +33,20 @@ function transposedMatrices(e: Expr): number {
   return n;
 }
 
-/** A term's body with its 1×1 factors in canonical orientation, as the key for like terms. */
+/**
+ * A term's body with its 1×1 factors in canonical orientation and powers of
+ * matrix products written out ((XᵀAᵀ)² as XᵀAᵀXᵀAᵀ), as the key for like
+ * terms: the product rule on tr((AX)³) makes both spellings of one term.
+ */
 function likeKey(body: Expr): Expr {
   const canonical = (s: Expr) => canonicalTraceKey(orientScalarChain(s) ?? s);
   const { coeff, scalars, chain } = E.splitMul(body);
-  if (scalars.length === 0) return canonical(body);
-  return E.mul(E.num(coeff), ...scalars.map(canonical).sort((a, b) => a.id - b.id), ...chain);
+  // only a plain chain is written out: a power of c·P or of s·P stays one factor
+  const expanded = chain.flatMap((f) => (f.kind === "power" && f.arg.kind === "mul" && Q.isInt(f.exp) && f.exp.n > 1 && E.splitMul(f.arg).chain.length === f.arg.factors.length
+    ? Array.from({ length: f.exp.n }, () => (f.arg as E.Mul).factors).flat()
+    : [f]));
+  if (scalars.length === 0) return expanded.length === chain.length ? canonical(body) : E.mul(E.num(coeff), ...expanded);
+  return E.mul(E.num(coeff), ...scalars.map(canonical).sort((a, b) => a.id - b.id), ...expanded);
 }
 
 /**
@@ -108,7 +116,7 @@ function differentialLast(body: Expr): boolean {
 export const SUM_RULES: readonly RewriteRule[] = [
   {
     id: "collect-like-terms", source: "derived: distributivity", formula: "a X + b X = (a + b) X",
-    witness: "A x + 2 A x", on: ["add"],
+    witness: "A B + 2 A B + (A B)^2 - A B A B", on: ["add"],
     apply: (e) => {
       if (e.kind !== "add") return null;
       // xᵀa and aᵀx are one number: terms meet up to the orientation of 1×1 factors,
@@ -118,8 +126,14 @@ export const SUM_RULES: readonly RewriteRule[] = [
         const [c, body] = coefficientOf(t);
         const key = likeKey(body);
         const g = groups.get(key.id);
-        // like traces are written with the differential last, as tr(G dX) reads: 3 tr(X² dX)
-        if (g) { g.coeff = Q.add(g.coeff, c); if (!differentialLast(g.body) && differentialLast(body)) g.body = body; }
+        // like traces are written with the differential last, as tr(G dX) reads: 3 tr(X² dX); of two
+        // spellings of one term otherwise the shorter stays: (XᵀAᵀ)², not XᵀAᵀXᵀAᵀ
+        if (g) {
+          g.coeff = Q.add(g.coeff, c);
+          const lastWins = differentialLast(body) && !differentialLast(g.body);
+          const shorter = differentialLast(body) === differentialLast(g.body) && E.splitMul(body).chain.length < E.splitMul(g.body).chain.length;
+          if (lastWins || shorter) g.body = body;
+        }
         else groups.set(key.id, { body, coeff: c });
       }
       if (groups.size === e.terms.length) return null;

@@ -22,12 +22,13 @@ import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
 import { makeRuleIndex, rewrite } from "../simplify/engine.js";
 
 /**
- * Kronecker products reach dX only through identities: tr(A ⊗ B) = tr A tr B and
- * (A ⊗ B)(C ⊗ D) = AC ⊗ BD. This small, bounded rule set (not the general
+ * Kronecker products reach dX only through identities: tr(A ⊗ B) = tr A tr B,
+ * (A ⊗ B)(C ⊗ D) = AC ⊗ BD and (A ⊗ B)⁻¹ = A⁻¹ ⊗ B⁻¹ (with A⁻¹A = I, so
+ * d log det(A ⊗ X) = tr(I ⊗ X⁻¹dX)). This small, bounded rule set (not the general
  * simplifier) brings them into that form before the extraction.
  */
 const KRONECKER = makeRuleIndex(SIMPLIFY_RULES.filter((r) =>
-  ["transpose-kronecker", "trace-kronecker", "trace-linear", "kron-mixed-product", "kron-power", "transpose-product"].includes(r.id)));
+  ["transpose-kronecker", "trace-kronecker", "trace-linear", "kron-mixed-product", "kron-power", "transpose-product", "kron-inverse", "merge-powers"].includes(r.id)));
 
 function kroneckerNormalForm(df: Expr): Expr {
   return E.contains(df, (x) => x.kind === "kron") ? rewrite(df, KRONECKER, { maxSteps: 1000 }).expr : df;

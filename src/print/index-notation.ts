@@ -32,7 +32,7 @@ import type { Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import type { Dim, Shape } from "../core/shape.js";
-import { isScalarShape } from "../core/shape.js";
+import { isScalarShape, formatDim } from "../core/shape.js";
 import type { Analysis, ResultKind } from "../api.js";
 import { expandDefinitions } from "../calculus/differential.js";
 import { simplify } from "../simplify/index.js";
@@ -45,7 +45,15 @@ import { pythonDim, toPython, type PythonBackendSpelling } from "./python.js";
 export type Factor =
   /** An expression's entry; `idx` holds one index per dimension that is not 1 (rows first). */
   | { readonly kind: "atom"; readonly expr: Expr; readonly idx: readonly string[] }
-  | { readonly kind: "delta"; readonly a: string; readonly b: string; readonly dim: Dim };
+  | { readonly kind: "delta"; readonly a: string; readonly b: string; readonly dim: Dim }
+  /**
+   * An entry of 𝟏: the value 1, but its indices still range over their
+   * dimensions, so 𝟏ᵀ𝟏 = Σ_p 1 = N. Only exists until `sizesOf` turns the
+   * sums it alone carries into size factors.
+   */
+  | { readonly kind: "ones"; readonly idx: readonly string[]; readonly dims: readonly Dim[] }
+  /** The size of a dimension, Σ_p 1 over an index nothing else carries (𝟏ᵀ𝟏, tr(I), δ_{pp}). */
+  | { readonly kind: "size"; readonly dim: Dim };
 
 export interface Term {
   readonly coeff: Rational;
@@ -157,7 +165,11 @@ function entry(e: Expr, r: string | null, c: string | null, t: Translator): Term
     case "sym": case "d": case "commutation": return atom(e, r, c);
     case "identity": return [{ coeff: Q.ONE, factors: [delta(r!, c!, e.shape.rows)] }];
     case "zero": return [];
-    case "ones": return ONE;
+    case "ones": {
+      const idx = [r, c].filter((x): x is string => x !== null);
+      const dims = [e.shape.rows, e.shape.cols].filter((d) => d !== 1);
+      return [{ coeff: Q.ONE, factors: [{ kind: "ones", idx, dims }] }];
+    }
     case "add": return e.terms.flatMap((x) => entry(x, r, c, t));
     case "mul": {
       // (A B C)_{rc} = A_{rp} B_{pq} C_{qc}; a 1×1 scalar factor takes no index
@@ -178,6 +190,8 @@ function entry(e: Expr, r: string | null, c: string | null, t: Translator): Term
     case "hadamard": return e.factors.map((f) => part(f, r, c)).reduce(times);
     // tr(M) = M_{pp}, sum(M) = M_{pq}: contracted when they hold the differential, else atoms such as tr(X⁻¹)
     case "trace": {
+      // tr(I_n) = Σ_p δ_{pp} = n
+      if (e.arg.kind === "identity") return [{ coeff: Q.ONE, factors: [{ kind: "size", dim: e.arg.shape.rows }] }];
       if (!t.hasDiff(e)) return atom(e, null, null);
       const p = t.fresh();
       return entry(e.arg, p, p, t);
@@ -218,10 +232,15 @@ function replaceDiff(factors: readonly Factor[], at: number, wrt: readonly FreeI
   return [...factors.slice(0, at), ...deltas, ...factors.slice(at + 1)];
 }
 
-const rename = (f: Factor, from: string, to: string): Factor => {
-  const r = (x: string) => (x === from ? to : x);
-  return f.kind === "atom" ? { ...f, idx: f.idx.map(r) } : { ...f, a: r(f.a), b: r(f.b) };
+const renameWith = (f: Factor, r: (x: string) => string): Factor => {
+  switch (f.kind) {
+    case "atom": case "ones": return { ...f, idx: f.idx.map(r) };
+    case "delta": return { ...f, a: r(f.a), b: r(f.b) };
+    case "size": return f;
+  }
 };
+
+const rename = (f: Factor, from: string, to: string): Factor => renameWith(f, (x) => (x === from ? to : x));
 
 /** Σ_p δ_{pl} X_{pj} = X_{lj}: each delta with a summation index is used up by renaming it. */
 function contract(term: Term, free: ReadonlySet<string>): Term {
@@ -235,7 +254,26 @@ function contract(term: Term, free: ReadonlySet<string>): Term {
   }
 }
 
-const indicesOf = (f: Factor) => (f.kind === "atom" ? f.idx : [f.a, f.b]);
+const indicesOf = (f: Factor): readonly string[] =>
+  f.kind === "atom" || f.kind === "ones" ? f.idx : f.kind === "delta" ? [f.a, f.b] : [];
+
+/**
+ * Entries of 𝟏 and diagonal deltas δ_{pp} are 1 wherever their indices stand;
+ * what they add is the range of an index that no other factor carries: a sum
+ * of ones, the size of its dimension (𝟏ᵀ𝟏 = N, tr(I) = δ_{pp} = n). Indices
+ * that are free or carried elsewhere keep their sum where it is.
+ */
+function sizesOf(term: Term, free: ReadonlySet<string>): Term {
+  const isOnes = (f: Factor) => f.kind === "ones" || (f.kind === "delta" && f.a === f.b);
+  const carried = new Set(term.factors.filter((f) => !isOnes(f)).flatMap(indicesOf));
+  const sizes = new Map<string, Dim>();
+  for (const f of term.factors) {
+    const ranged: [string, Dim][] = f.kind === "ones" ? f.idx.map((x, k) => [x, f.dims[k]!]) : f.kind === "delta" && f.a === f.b ? [[f.a, f.dim]] : [];
+    for (const [x, d] of ranged) if (!free.has(x) && !carried.has(x)) sizes.set(x, d);
+  }
+  if (!term.factors.some(isOnes)) return term;
+  return { coeff: term.coeff, factors: [...[...sizes.values()].map((dim): Factor => ({ kind: "size", dim })), ...term.factors.filter((f) => !isOnes(f))] };
+}
 
 /** Summation indices renamed from SUMMATION (skipping free letters) in order of first appearance. */
 function canonicalTerm(term: Term, free: ReadonlySet<string>): Term {
@@ -248,10 +286,7 @@ function canonicalTerm(term: Term, free: ReadonlySet<string>): Term {
     names.set(x, name);
   }
   const r = (x: string) => names.get(x) ?? x;
-  return {
-    coeff: term.coeff,
-    factors: term.factors.map((f) => (f.kind === "atom" ? { ...f, idx: f.idx.map(r) } : { ...f, a: r(f.a), b: r(f.b) })),
-  };
+  return { coeff: term.coeff, factors: term.factors.map((f) => renameWith(f, r)) };
 }
 
 /**
@@ -261,18 +296,21 @@ function canonicalTerm(term: Term, free: ReadonlySet<string>): Term {
  */
 function termKey(term: Term, free: ReadonlySet<string>): string {
   const show = (x: string) => (free.has(x) ? x : "*");
-  const keyed = term.factors.map((f) => ({
-    f, k: f.kind === "atom" ? `${f.expr.id}:${f.idx.map(show).join(",")}` : `δ:${[show(f.a), show(f.b)].sort().join(",")}`,
-  }));
+  const key = (f: Factor, ix: (x: string) => string) =>
+    f.kind === "atom" ? `${f.expr.id}:${f.idx.map(ix).join(",")}`
+    : f.kind === "delta" ? `δ:${[ix(f.a), ix(f.b)].sort().join(",")}`
+    : f.kind === "size" ? `#:${f.dim}`
+    : `1:${f.idx.map(ix).join(",")}`;
+  const keyed = term.factors.map((f) => ({ f, k: key(f, show) }));
   keyed.sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : 0));
   const canon = canonicalTerm({ coeff: Q.ONE, factors: keyed.map((x) => x.f) }, free);
-  return canon.factors.map((f) => (f.kind === "atom" ? `${f.expr.id}:${f.idx.join(",")}` : `δ:${[f.a, f.b].sort().join(",")}`)).join(" ");
+  return canon.factors.map((f) => key(f, (x) => x)).join(" ");
 }
 
 function tidy(terms: readonly Term[], free: ReadonlySet<string>): Term[] {
   const byKey = new Map<string, Term>();
   for (const raw of terms) {
-    const t = canonicalTerm(contract(raw, free), free);
+    const t = canonicalTerm(sizesOf(contract(raw, free), free), free);
     const key = termKey(t, free);
     const seen = byKey.get(key);
     byKey.set(key, seen ? { coeff: Q.add(seen.coeff, t.coeff), factors: seen.factors } : t);
@@ -357,9 +395,10 @@ function fromDifferential(a: Analysis, t: Translator): Built {
  */
 export function indexFormula(a: Analysis): IndexFormula {
   type Attempt = { level: IndexFormula["level"]; from: (a: Analysis, t: Translator) => Built; sums: boolean };
+  // on symmetric (diagonal) directions d²f has many matrices; the Hessian is the projected one, so read it off the result
+  const structured = a.kind === "hessian" && a.X.shape.cols !== 1 && Boolean(a.X.props.symmetric || a.X.props.posdef || a.X.props.diagonal);
   const attempts: Attempt[] = [
-    { level: "expanded", from: fromDifferential, sums: false },
-    { level: "sums", from: fromDifferential, sums: true },
+    ...(structured ? [] : [{ level: "expanded", from: fromDifferential, sums: false }, { level: "sums", from: fromDifferential, sums: true }] as Attempt[]),
     ...(fromResultAlready(a) ? [] : [{ level: "vec", from: fromResult, sums: false }, { level: "vec", from: fromResult, sums: true }] as Attempt[]),
   ];
   for (const { level, from, sums } of attempts) {
@@ -393,6 +432,8 @@ interface Spelling {
   readonly partial: (num: string, dens: readonly string[], order: number) => string;
   readonly total: (num: string, den: string, order: number) => string;
   readonly vec: (s: string) => string;
+  /** A dimension as a number in a product: N, mn, n². */
+  readonly size: (d: Dim) => string;
 }
 
 /** Printing is the costly part of a short formula, and an atom recurs in many terms: print each once. */
@@ -415,6 +456,7 @@ const TEXT: Spelling = {
   partial: (num, dens, order) => `∂${order === 2 ? "²" : ""}${num}/${dens.map((d) => `∂${d}`).join("")}`,
   total: (num, den, order) => (order === 2 ? `d²${num}/d${den}²` : `d${num}/d${den}`),
   vec: (s) => `vec(${s})`,
+  size: (d) => formatDim(d),
 };
 
 const LATEX: Spelling = {
@@ -427,6 +469,7 @@ const LATEX: Spelling = {
   partial: (num, dens, order) => `\\frac{\\partial${order === 2 ? "^2" : ""} ${num}}{${dens.map((d) => `\\partial ${d}`).join(" ")}}`,
   total: (num, den, order) => (order === 2 ? `\\frac{\\mathrm{d}^2 ${num}}{\\mathrm{d} ${den}^2}` : `\\frac{\\mathrm{d} ${num}}{\\mathrm{d} ${den}}`),
   vec: (s) => `\\operatorname{vec}(${s})`,
+  size: (d) => String(d).split("·").join(" "),
 };
 
 /** Call forms (`σ(…)`, `tr(…)`) and plain symbols take a subscript directly; anything else is parenthesised. */
@@ -439,8 +482,14 @@ function atomBase(e: Expr, indexed: boolean, s: Spelling): string {
 }
 
 function printFactor(f: Factor, s: Spelling): string {
-  return f.kind === "delta" ? `${s.delta}${s.sub([f.a, f.b])}` : atomBase(f.expr, f.idx.length > 0, s) + s.sub(f.idx);
+  switch (f.kind) {
+    case "delta": return `${s.delta}${s.sub([f.a, f.b])}`;
+    case "atom": return atomBase(f.expr, f.idx.length > 0, s) + s.sub(f.idx);
+    case "size": return s.size(f.dim);
+    case "ones": return "1";
+  }
 }
+
 
 const sameFactor = (x: Factor, y: Factor): boolean =>
   x.kind === "atom" && y.kind === "atom" && x.expr === y.expr && x.idx.join() === y.idx.join();
@@ -525,7 +574,7 @@ function defaultDimExpr(a: Analysis): (d: Dim) => string {
 
 /** A Python operand that needs no parentheses next to `*`: a name, or one call. */
 function isPyAtom(s: string): boolean {
-  if (/^[\w.]+$/.test(s)) return true;
+  if (/^[\w.]+(?:\[\d+\])?$/.test(s)) return true;
   const open = s.indexOf("(");
   if (open < 0 || !/^[\w.]+$/.test(s.slice(0, open)) || !s.endsWith(")")) return false;
   let depth = 0;
@@ -560,6 +609,8 @@ function einsumOf(form: IndexFormula, a: Analysis, dimExpr: (d: Dim) => string, 
     const scalars: string[] = [];
     for (const f of t.factors) {
       if (f.kind === "delta") { subs.push(f.a + f.b); ops.push(py.eye(dim(f.dim))); continue; }
+      if (f.kind === "size") { scalars.push(isPyAtom(dim(f.dim)) ? dim(f.dim) : `(${dim(f.dim)})`); continue; }
+      if (f.kind === "ones") continue;
       const s = numpy(f.expr);
       if (f.idx.length === 0) scalars.push(isPyAtom(s) ? s : `(${s})`);
       else { subs.push(f.idx.join("")); ops.push(s); }

@@ -234,11 +234,12 @@ export class DimContext<Origin = unknown> {
 
   /**
    * Friendly names for unnamed variables, in order of first appearance:
-   * n, m, p, q, …, skipping names the user declared.
+   * n, m, p, q, …, skipping names the user declared and the names in `avoid`
+   * (the expression's symbols: with a vector m, 𝟏ᵀ𝟏 is a size that must not read as m).
    */
-  namer(): (d: DimT) => Dim {
+  namer(avoid: Iterable<string> = []): (d: DimT) => Dim {
     const names = new Map<DimVar, string>();
-    const taken = new Set(this.vars.filter((v) => v.name).map((v) => v.name!));
+    const taken = new Set([...this.vars.filter((v) => v.name).map((v) => v.name!), ...avoid]);
     const pool = ["n", "m", "p", "q", "r", "k", "l", "s", "u", "v", "w"];
     let next = 0;
     const nameOf = (v: DimVar): string => {

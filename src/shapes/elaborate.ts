@@ -381,6 +381,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             if (p === null) fail(src, "number", `the exponent ${n.exponent} is out of range`, n.span);
             if (isLiteralZero(n.arg) && p!.n < 0) fail(src, "number", `0 to a negative power is undefined (at ${where(src, n.span.start)})`, n.span);
             if (n.op === "epow" || dims.isScalar(a) || isLiteralZero(n.arg)) return a;
+            // a power needs a square operand: a row or column whose other size is still free (𝟏ᵀx) is a scalar
+            if ((dims.isOne(a.cols) && dims.unify(a.rows, ONE_T)) || (dims.isOne(a.rows) && dims.unify(a.cols, ONE_T))) return a;
             if (dims.isOne(a.cols) || dims.isOne(a.rows)) {
               const v = snippet(src, n.arg.span);
               fail(src, "shape", `${v}^${n.exponent} of the ${show(a)} vector ${v} is not defined at ${where(src, n.span.start)}`, n.span,
@@ -511,7 +513,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   }
 
   // ---- pass 2: build core expressions with final dimension names
-  const dimName = dims.namer();
+  const dimName = dims.namer(symbols.keys());
   const toShape = (s: ShapeT): Shape => mkShape(dimName(s.rows), dimName(s.cols));
   const syms = new Map<string, Sym>();
   const definitions = new Map<string, Expr>();

@@ -337,11 +337,10 @@ export function tokenize(input: string): Token[] {
       return i + 1;
     }
     if (a?.type === "word") {
-      // One letter, as in LaTeX: `x_ij` is x_i times j.
-      push(make("sub", a.text[0]!, u.offset, a.offset + 1));
-      if (a.text.length === 1) return i + 1;
-      r[i + 1] = { type: "word", text: a.text.slice(1), offset: a.offset + 1, end: a.end };
-      return i;
+      // The whole letter run, as code names it: `W_hh` is W_{hh} (PyTorch's weight_hh, RNN notes), not
+      // LaTeX's W_h times h, which no one writing `W_hh` means; a space ends it: `x_i j` is x_i times j
+      pushSub(a.text, u.offset, a.end);
+      return i + 1;
     }
     if (a?.type === "lbrace") {
       let j = i + 2;
@@ -448,6 +447,9 @@ function delimiterType(d: Raw, side: string): TokenType | null | undefined {
   const bar = side === "l" ? "lnorm" : side === "r" ? "rnorm" : "bar";
   switch (d.type) {
     case "lparen": case "rparen": case "lbrack": case "rbrack": case "langle": case "rangle": return d.type;
+    // \left< x, y \right> is how some notes write the inner product ⟨x, y⟩ (seed 001)
+    case "lt": return side === "l" ? "langle" : undefined;
+    case "gt": return side === "r" ? "rangle" : undefined;
     case "dot": return null;
     case "dbar": return bar;
     case "bar1": return side === "l" ? "lvert" : side === "r" ? "rvert" : "vbar";

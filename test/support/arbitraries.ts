@@ -361,6 +361,11 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
         expOf("s"),
         fc.tuple(pickOf(POSITIVE_FUNCTIONS), g("posS"), spell).map(([f, a, i]) => fnOf(f, a, i)),
         fc.tuple(g("s"), pickOf(["2", "3"] as const), spell).map(([a, p, i]) => powOf(a, p, i)),
+        // 𝟏ᵀ𝟏 = n and 𝟏ᵀv: all-ones whose size only the rest of the input (or nothing) fixes
+        fc.tuple(pickOf(ONES), spell).map(([one, i]) => prodOf(transposeOf(term(one, P.atom, []), i), term(one, P.atom, []), i >> 3)),
+        fc.tuple(pickOf(ONES), g("V"), spell).map(([one, a, i]) => prodOf(transposeOf(term(one, P.atom, []), i), a, i >> 3)),
+        // tr(I) is a size too
+        fc.tuple(g("s"), spell).map(([a, i]) => prodOf(traceOf(term("I", P.atom, []), i), a, i >> 3)),
         fc.tuple(g("posS"), pickOf(["-1", "-2", "1/2", "-1/2", "3/2"] as const), spell).map(([a, p, i]) => powOf(a, p, i)),
       ),
       posS: fc.oneof(depth,
@@ -385,6 +390,8 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
         fc.tuple(g("V"), spell).map(([a, i]) => callOf("diag", a)),
         fc.tuple(g("N"), spell).map(([a, i]) => sumOf(a, term("I", P.atom, []), i % 2 ? "+" : "-")),
         fc.tuple(g("V"), g("R"), spell).map(([a, b, i]) => kronOf(a, b, i)),
+        // 𝟏𝟏ᵀ, sized by what it meets (issue 17: once read as the scalar 1)
+        fc.tuple(pickOf(ONES), spell).map(([one, i]) => prodOf(term(one, P.atom, []), transposeOf(term(one, P.atom, []), i), i >> 3)),
       ),
       wc: fc.oneof(depth,
         // sampled square symbols have det > 0 and κ₁ ≤ 200 (src/numeric/random.ts); a --where
@@ -449,6 +456,8 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
       ),
       KN: fc.oneof(depth,
         fc.tuple(leafOf("N", symbols), leafOf("N", symbols), spell).map(([a, b, i]) => kronOf(a, b, i)),
+        // Kronecker products with an identity, its size solved from the other factor's (issue 17)
+        fc.tuple(g("N"), fc.boolean(), spell).map(([a, left, i]) => (left ? kronOf(term("I", P.atom, []), a, i) : kronOf(a, term("I", P.atom, []), i))),
         fc.tuple(g("N"), g("N"), spell).map(([a, b, i]) => kronOf(a, b, i)),
         fc.tuple(g("KN"), g("KN"), spell).map(([a, b, i]) => prodOf(a, b, i)),
         fc.tuple(g("KN"), spell).map(([a, i]) => transposeOf(a, i)),
@@ -489,7 +498,9 @@ export function problem(opts: ProblemOptions = {}): fc.Arbitrary<Problem> {
     wrtSpelling: spell,
     hessian: fc.nat({ max: 4 }).map((k) => k === 0),
     cookbook: fc.boolean(),
-  }).chain((r) => main[r.kind].map((f) => ({ r, f }))).map(({ r, f }) => {
+  // 𝟏ᵀ𝟏 and tr(I) have no symbol: a function needs one to differentiate by (not only a --where name,
+  // whose definition may have none either)
+  }).chain((r) => main[r.kind].filter((f) => f.syms.some((n) => !DEFINABLE.some((d) => d.name === n))).map((f) => ({ r, f }))).map(({ r, f }) => {
     const definitions: [string, Term][] = [];
     if (r.defE && f.syms.includes("e")) definitions.push(["e", r.defE]);
     if (r.defH && f.syms.includes("H")) definitions.push(["H", r.defH]);
@@ -505,7 +516,8 @@ export function problem(opts: ProblemOptions = {}): fc.Arbitrary<Problem> {
       wrt: X.spellings[r.wrtSpelling % X.spellings.length]!,
       let: declared.map((s) => `${s.name}: ${s.spec}`),
       where: definitions.map(([n, t]) => `${n} = ${t.text}`),
-      hessian: scalarF && !symmetric && r.hessian,
+      // Hessians with respect to symmetric and diagonal matrices too (on their directions, issue 17)
+      hessian: scalarF && r.hessian,
       ...(symmetric && scalarF && X.kind !== "s" ? { symmetric: r.cookbook ? "cookbook" as const : "sym" as const } : {}),
       kind: r.kind,
     };

@@ -39,6 +39,9 @@ import { commandLine, problem, type Problem } from "./arbitraries.js";
 import { hostileProblem, type HostileProblem } from "./hostile-arbitraries.js";
 import { compareDerivation } from "./derivation.js";
 import { generator, prng } from "./random-expr.js";
+import { numericError } from "./index-form.js";
+import { indexForm, indexFormula } from "../../src/print/index-notation.js";
+import { NumericError } from "../../src/numeric/matrix.js";
 
 // ---------------------------------------------------------------------------
 // Bookkeeping
@@ -452,6 +455,41 @@ export function resultStaysSmall(p: Problem, stats: Stats): void {
   });
 }
 
+// ---------------------------------------------------------------------------
+// (f) The index form equals the result entry by entry
+
+/** Interpreting the index form costs about 5^(indices) products; past this many a case is left out (a Hessian of a matrix through a long chain). */
+const MAX_INDEX_WORK = 4e3;
+
+export function indexFormMatchesResult(p: Problem, stats: Stats): void {
+  timed(stats, "index form", p, () => {
+    const a = analyzeOrSkip(p, stats);
+    // by a symmetric or diagonal matrix a Jacobian has many right matrices (K vec(dS) = vec(dS)): the index
+    // form may be another than the result; test/index-numpy.test.ts compares them on those directions
+    const structured = a.kind !== "gradient" && a.X.shape.cols !== 1 && Boolean(a.X.props.symmetric || a.X.props.posdef || a.X.props.diagonal);
+    if (structured) skip(stats, "unsupported", "index form: a Jacobian by a symmetric or diagonal matrix");
+    const form = indexFormula(a);
+    if (form.level === "whole") skip(stats, "unsupported", "index form: the result is one atom");
+    const free = form.rows.length + form.cols.length;
+    const summed = Math.max(0, ...form.terms.map((t) => new Set(t.factors.flatMap((f) => (f.kind === "atom" || f.kind === "ones" ? f.idx : f.kind === "delta" ? [f.a, f.b] : []))).size - free));
+    // an index over a product dimension (Kronecker, vec) ranges over n² and more: too slow to interpret
+    const product = (d: unknown) => typeof d === "string" && d.includes("·");
+    const wide = [...form.rows, ...form.cols].some((x) => product(x.dim))
+      || form.terms.some((t) => t.factors.some((f) => (f.kind === "atom" && (product(f.expr.shape.rows) || product(f.expr.shape.cols))) || (f.kind === "delta" && product(f.dim))));
+    if (wide || 5 ** (free + summed) > MAX_INDEX_WORK) skip(stats, "unsupported", "index form: too many indices to interpret");
+    let error: number;
+    try {
+      error = numericError(a, form, 1);
+    } catch (err) {
+      if ((err instanceof Error && err.message === "no valid sample") || err instanceof NumericError) skip(stats, "noSample", "index form: no valid sample");
+      throw err;
+    }
+    if (!(error < 1e-7)) {
+      throw new PropertyFailure("(f) index form", p, `${report(a)}\n  index      ${indexForm(a).text}\n  error      ${error} relative to the result`);
+    }
+  });
+}
+
 export interface Property<T> {
   readonly name: string;
   readonly arbitrary: () => fc.Arbitrary<T>;
@@ -492,5 +530,6 @@ export const PROPERTIES: readonly Property<any>[] = [
   onProblems("(c) printed results read back as the same expression", printedFormsReadBack),
   onProblems("(d) every LaTeX string renders in KaTeX", latexRendersInKatex),
   onProblems("(e) the result is never much larger than the raw result", resultStaysSmall),
-  { name: "(f) hostile input ends as an answer or a MatdiffError, within its budget", arbitrary: hostileProblem, check: hostileInputEnds } satisfies Property<HostileProblem>,
+  { name: "(g) hostile input ends as an answer or a MatdiffError, within its budget", arbitrary: hostileProblem, check: hostileInputEnds } satisfies Property<HostileProblem>,
+  onProblems("(f) the index form equals the result entry by entry", indexFormMatchesResult),
 ];

@@ -1,0 +1,145 @@
+/**
+ * "Never wrong, round two" (issue 17): each example of the issue as a
+ * regression test, with its numeric check (central finite differences on
+ * random inputs through checkAnalysis) and its LaTeX rendered in KaTeX.
+ * Item 1 (𝟏 and I sized by unification) has its own suite on its branch;
+ * item 2's sizes in the index form are in test/index-notation.test.ts and
+ * test/index-numpy.test.ts.
+ */
+import { describe, it, expect } from "vitest";
+import { analyze, checkAnalysis, differentiate, type DifferentiateOptions } from "../src/api.js";
+import { renderKatex } from "./support/pipeline.js";
+
+interface Example {
+  readonly expr: string;
+  readonly options: DifferentiateOptions;
+  /** The result as printed (text). */
+  readonly text: string;
+  /** Where the expected form comes from. */
+  readonly source: string;
+}
+
+function expectExample(c: Example): void {
+  const r = differentiate(c.expr, c.options);
+  expect(r.derivative.text).toBe(c.text);
+  const check = checkAnalysis(analyze(c.expr, c.options));
+  expect(check.ok, JSON.stringify(check)).toBe(true);
+  for (const latex of [r.function.latex, r.derivative.latex, r.differential.latex]) expect(() => renderKatex(latex)).not.toThrow();
+}
+
+describe("issue 17 item 4: the closed form", () => {
+  const examples: readonly Example[] = [
+    {
+      // P = X(XᵀX)⁻¹Xᵀ is the projection onto X's columns, tr P = rank X = m, constant
+      expr: "tr(X (X^T X)^{-1} X^T)", options: { wrt: "X" }, text: "0",
+      source: "derived: tr of the hat matrix is rank X; (XᵀX)⁻¹XᵀX = I cancels the gradient 2(X − X(XᵀX)⁻¹XᵀX)(XᵀX)⁻¹",
+    },
+    {
+      expr: "tr(X^T (X X^T)^{-1} X)", options: { wrt: "X" }, text: "0",
+      source: "derived: the same projection, row space",
+    },
+    {
+      // d tr((AX)³) = 3 tr((AX)² A dX), so ∇ = 3Aᵀ((AX)²)ᵀ = 3Aᵀ(XᵀAᵀ)²
+      expr: "tr((A X)^3)", options: { wrt: "X" }, text: "3Aᵀ(XᵀAᵀ)²",
+      source: "Matrix Cookbook (2012-11-15) eq. (109) with the chain rule through AX",
+    },
+    {
+      expr: "-(y^T log(\\sigma) + (\\mathbf{1} - y)^T log(\\mathbf{1} - \\sigma))",
+      options: { wrt: "w", where: ["\\sigma = sigmoid(X w)"] }, text: "Xᵀ(σ − y)",
+      source: "Bishop, PRML (2006) eq. (4.91): the gradient of the cross-entropy of logistic regression",
+    },
+    {
+      expr: "-(y^T log(sigmoid(z)) + (\\mathbf{1} - y)^T log(\\mathbf{1} - sigmoid(z)))", options: { wrt: "z" }, text: "σ(z) − y",
+      source: "derived: σ′ = σ(1 − σ), so the logits' gradient is σ − y",
+    },
+  ];
+  it.each(examples.map((c) => [c.expr, c] as const))("%s", (_name, c) => expectExample(c));
+
+  it("a form that only looks like the cancellation stays: σ ⊙ (𝟏 − σ) is not distributed", () => {
+    expect(differentiate("\\mathbf{1}^T sigmoid(x)", { wrt: "x" }).derivative.text).toBe("σ(x) ⊙ (𝟏 − σ(x))");
+  });
+
+  it("(XᵀX)⁻¹XᵀX = I is a cancellation, not XᵀX(XᵀX)⁻¹ read the wrong way round", () => {
+    // X(XᵀX)⁻¹ Xᵀ is not I when X is tall: only M⁻¹ next to its own product M cancels
+    const r = differentiate("tr(A X (X^T X)^{-1} X^T)", { wrt: "X", check: true });
+    expect(r.derivative.text).not.toBe("0");
+    expect(r.check?.ok).toBe(true);
+  });
+});
+
+describe("issue 17 item 3: questions that were refused", () => {
+  const examples: readonly Example[] = [
+    { expr: "\\left< x, y \\right>", options: { wrt: "x" }, text: "y", source: "seed 001 writes the inner product with \\left< \\right>" },
+    { expr: "\\left< A x, y \\right>", options: { wrt: "x" }, text: "Aᵀy", source: "derived: ⟨Ax, y⟩ = xᵀAᵀy" },
+    { expr: "\\left< X, Y \\right>", options: { wrt: "X" }, text: "Y", source: "derived: ⟨X, Y⟩ = tr(XᵀY)" },
+  ];
+  it.each(examples.map((c) => [c.expr, c] as const))("%s", (_name, c) => expectExample(c));
+
+  const kronecker: readonly Example[] = [
+    {
+      // (A ⊗ X)⁻¹(A ⊗ dX) = I ⊗ X⁻¹dX, whose trace is p tr(X⁻¹dX) with A p×p; A 2×2 here
+      expr: "log det(A \\otimes X)", options: { wrt: "X", let: ["A: 2 x 2", "X: 3 x 3"] }, text: "2X⁻ᵀ",
+      source: "Magnus & Neudecker (2019) §2.4: det(A ⊗ X) = det(A)^q det(X)^p, so ∇ log det = p X⁻ᵀ",
+    },
+    {
+      expr: "det(A \\otimes X)", options: { wrt: "X", let: ["A: 2 x 2", "X: 3 x 3"] }, text: "2 det(A ⊗ X)X⁻ᵀ",
+      source: "Magnus & Neudecker (2019) §2.4 with Jacobi's formula (Cookbook eq. (42))",
+    },
+    {
+      // sizes left free: the factor is tr(I) = p, which the index form writes as the size
+      expr: "log det(A \\otimes X)", options: { wrt: "X" }, text: "tr(I)X⁻ᵀ",
+      source: "Magnus & Neudecker (2019) §2.4",
+    },
+    {
+      expr: "tr((A \\otimes X)^{-1})", options: { wrt: "X" }, text: "−tr(A⁻¹)(X⁻ᵀ)²",
+      source: "Matrix Cookbook (2012-11-15) §10.2.1 ((A ⊗ B)⁻¹ = A⁻¹ ⊗ B⁻¹, tr(A ⊗ B) = tr A tr B) and eq. (124)",
+    },
+  ];
+  it.each(kronecker.map((c) => [`${c.expr} ${((c.options.let ?? []) as readonly string[]).join(", ")}`, c] as const))("%s", (_name, c) => expectExample(c));
+
+  it("the size in log det(A ⊗ X) is the size of A in the index form", () => {
+    expect(differentiate("log det(A \\otimes X)", { wrt: "X" }).derivative.index?.text).toBe("∂f/∂X_{ij} = n (X⁻¹)_{ji}");
+  });
+
+  const structured: readonly Example[] = [
+    // d²f = 2 tr(dS dS) = 2 vec(dS)ᵀvec(dS); on symmetric directions that is 2P = I + K
+    { expr: "tr(S^2)", options: { wrt: "S", let: ["S: symmetric"], hessian: true }, text: "I + K", source: "derived: d² tr(S²) = 2 tr(dS²), projected by P = (I + K)/2" },
+    // Cookbook eq. (57) differentiated: d(S⁻¹) = −S⁻¹dS S⁻¹, so H = −(S⁻¹ ⊗ S⁻¹)P
+    { expr: "log det(S)", options: { wrt: "S", let: ["S: posdef"], hessian: true }, text: "−(S⁻¹ ⊗ S⁻¹)(I + K)/2", source: "Matrix Cookbook (2012-11-15) eqs. (43), (59); Magnus & Neudecker (2019) §10.8" },
+    { expr: "x^T S x", options: { wrt: "S", let: ["S: symmetric"], hessian: true }, text: "0", source: "derived: linear in S" },
+    { expr: "tr(D^2)", options: { wrt: "D", let: ["D: diagonal"], hessian: true }, text: "2 diag(vec(I))", source: "derived: Σᵢ Dᵢᵢ², projected on diagonal directions" },
+  ];
+  it.each(structured.map((c) => [`${c.expr} (Hessian, ${(c.options.let as readonly string[])[0]})`, c] as const))("%s", (_name, c) => {
+    expectExample(c);
+    expect(differentiate(c.expr, c.options).notes.join("\n")).toMatch(/the Hessian acts on (symmetric|diagonal) directions/);
+  });
+
+  it("the Hessian on symmetric directions also in the Cookbook convention, checked numerically", () => {
+    const options = { wrt: "S", let: ["S: symmetric"], hessian: true, symmetric: "cookbook" as const };
+    expect(checkAnalysis(analyze("log det(S) + tr(A S)", options)).ok).toBe(true);
+  });
+
+  it("W_hh is one name, as W_{hh} is: in the expression and after --wrt", () => {
+    const a = differentiate("h^T W_hh h", { wrt: "W_hh", check: true });
+    const b = differentiate("h^T W_{hh} h", { wrt: "W_{hh}" });
+    expect(a.derivative.text).toBe("hhᵀ");
+    expect(a.derivative.text).toBe(b.derivative.text);
+    expect(a.shapes).toEqual(b.shapes);
+    expect(a.check?.ok).toBe(true);
+    expect(differentiate("tanh(W_hh h + W_xh x)", { wrt: "W_hh", check: true }).check?.ok).toBe(true);
+  });
+
+  it("an unmatched \\left< is an error with a span", () => {
+    expect(() => differentiate("\\left< x, y \\right", { wrt: "x" })).toThrow(/expected a delimiter after '\\right' at 1:13/);
+  });
+});
+
+describe("issue 17 item 1: found by the new generators (item 5), open", () => {
+  // (𝟏ᵀx)² with x: n reads 𝟏ᵀ as an all-ones m×n matrix, so 𝟏ᵀx is a vector and its square
+  // undefined; the one reading that fits is 𝟏 an n-vector, ∇ = 2(𝟏ᵀx)𝟏. Shrunk counterexample of
+  // `npm run fuzz` properties (a)–(e); item 1 belongs to the reading of 𝟏 (src/shapes/reading.ts)
+  it("(𝟏ᵀx)² wrt x is 2(𝟏ᵀx)𝟏", () => {
+    const r = differentiate("(\\mathbf{1}^T x)^2", { wrt: "x", let: ["x: n"], check: true });
+    expect(r.check?.ok).toBe(true);
+  });
+});
