@@ -7,7 +7,7 @@
 import * as E from "../src/core/expr.js";
 import type { Expr } from "../src/core/expr.js";
 import { FN_NAMES, OPERATIONS } from "../src/core/operations.js";
-import type { DifferentialTable, DifferentialRule } from "../src/calculus/rule.js";
+import type { DifferentialTable, DifferentialRule } from "./rule.js";
 import * as Q from "../src/core/rational.js";
 import { innerProduct } from "../src/core/inner.js";
 import { SCALAR } from "../src/core/shape.js";

@@ -5,7 +5,8 @@
  * (print/python-backends.ts) is a format by being there: adding a backend
  * adds `--format`, the plugin flag and the playground panel.
  */
-import { checkBasis, type DifferentiateResult, type SeveralResult } from "./api.js";
+import { checkBasis } from "./pipeline/check.js";
+import type { DifferentiateResult, SeveralResult } from "./present/result.js";
 import type { PythonBackend } from "./core/operations.js";
 import { safeJson } from "./print/json.js";
 import { PYTHON_BACKENDS, PYTHON_BACKEND_NAMES } from "./print/python-backends.js";

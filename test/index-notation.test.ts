@@ -8,7 +8,7 @@
  */
 import { describe, it, expect } from "vitest";
 import { analyze, checkAnalysis, type Analysis, type DifferentiateOptions } from "../src/api.js";
-import { indexForm, indexFormula, type Term } from "../src/print/index-notation.js";
+import { indexForm, indexFormula, type Term } from "../src/present/index-form.js";
 import * as Q from "../src/core/rational.js";
 import { numericError } from "./support/index-form.js";
 import { GRADIENT_CASES } from "./cases/gradients.js";

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { DIFFERENTIALS } from "../rules/differentials.js";
 import { SIMPLIFY_RULES } from "../rules/simplify/index.js";
-import type { DifferentialRule, RuleMeta } from "../src/calculus/rule.js";
+import type { DifferentialRule, RuleMeta } from "../rules/rule.js";
 import { vecJacobian } from "../src/calculus/jacobian.js";
 import { differential } from "../src/calculus/differential.js";
 import * as E from "../src/core/expr.js";

@@ -1,6 +1,6 @@
 /** diag and Diag: the diagonal of a matrix, the diagonal matrix of a vector. */
 import * as E from "../../src/core/expr.js";
-import type { RewriteRule } from "../../src/calculus/rule.js";
+import type { RewriteRule } from "../rule.js";
 
 export const DIAGONAL_RULES: readonly RewriteRule[] = [
   {

@@ -1,6 +1,6 @@
 /** Hadamard products commute: factors take a canonical order so like terms meet. */
 import * as E from "../../src/core/expr.js";
-import type { RewriteRule } from "../../src/calculus/rule.js";
+import type { RewriteRule } from "../rule.js";
 import * as Q from "../../src/core/rational.js";
 
 /** Structurally diagonal: a diagonal symbol or diag(x), and what products, inverses, powers and sums keep diagonal. */

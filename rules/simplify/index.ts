@@ -1,5 +1,5 @@
 /** Every simplification rule, by topic. The engine indexes them by node kind. */
-import type { RewriteRule } from "../../src/calculus/rule.js";
+import type { RewriteRule } from "../rule.js";
 import { TRANSPOSE_RULES } from "./transpose.js";
 import { PRODUCT_RULES } from "./products.js";
 import { SUM_RULES } from "./sums.js";

@@ -6,9 +6,9 @@
 import * as E from "../../src/core/expr.js";
 import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
-import type { RewriteRule, RewriteContext } from "../../src/calculus/rule.js";
+import type { RewriteRule, RewriteContext } from "../rule.js";
 import { isScalarShape } from "../../src/core/shape.js";
-import { sortKey } from "../../src/simplify/order.js";
+import { sortKey } from "../../src/core/order.js";
 
 /** X^k as (X, k): X⁻¹ is (X, −1), (X⁻¹)^k is (X, −k). */
 function basePower(f: Expr): [Expr, Q.Rational] {

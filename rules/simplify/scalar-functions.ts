@@ -5,8 +5,8 @@
 import * as E from "../../src/core/expr.js";
 import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
-import type { RewriteRule } from "../../src/calculus/rule.js";
-import { sortKey } from "../../src/simplify/order.js";
+import type { RewriteRule } from "../rule.js";
+import { sortKey } from "../../src/core/order.js";
 import type { Dim } from "../../src/core/shape.js";
 
 const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;

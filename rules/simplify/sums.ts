@@ -5,10 +5,10 @@
 import * as E from "../../src/core/expr.js";
 import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
-import type { RewriteRule } from "../../src/calculus/rule.js";
+import type { RewriteRule } from "../rule.js";
 import { orientScalarChain } from "./products.js";
 import { canonicalTraceKey } from "./scalar-functions.js";
-import { transposed } from "../../src/simplify/symmetry.js";
+import { transposed } from "../../src/core/symmetry.js";
 
 /** A term as coefficient × body, the body carrying no numeric factor. */
 function coefficientOf(t: Expr): [Q.Rational, Expr] {

@@ -5,8 +5,8 @@
  */
 import * as E from "../../src/core/expr.js";
 import { OPERATIONS } from "../../src/core/operations.js";
-import type { RewriteRule } from "../../src/calculus/rule.js";
-import { isSymmetric } from "../../src/simplify/symmetry.js";
+import type { RewriteRule } from "../rule.js";
+import { isSymmetric } from "../../src/core/symmetry.js";
 
 const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
 

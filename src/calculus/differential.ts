@@ -6,7 +6,7 @@
 import * as E from "../core/expr.js";
 import type { Expr, Sym, Kind, ExprOf } from "../core/expr.js";
 import { DIFFERENTIALS } from "../../rules/differentials.js";
-import type { DifferentialRule } from "./rule.js";
+import type { DifferentialRule } from "../../rules/rule.js";
 import type { Budget } from "../core/budget.js";
 
 export interface DifferentialContext {

@@ -14,7 +14,7 @@
 import * as E from "../core/expr.js";
 import type { Expr, Diff } from "../core/expr.js";
 import { isScalarShape, shape, type Dim } from "../core/shape.js";
-import { transposed } from "../simplify/symmetry.js";
+import { transposed } from "../core/symmetry.js";
 import { innerProduct } from "../core/inner.js";
 import { MatdiffError } from "../errors.js";
 import { Budget } from "../core/budget.js";

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join, extname, basename, resolve } from "node:path";
 import { readProblemSet } from "../key/problems.js";
 import { solveProblems, failureLines, renderMarkdown, renderHtml, renderTex, renderJson } from "../key/key.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 import { visible } from "../errors.js";
 
 const FORMATS = ["md", "html", "tex", "json"] as const;

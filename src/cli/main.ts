@@ -10,19 +10,9 @@ import { MatdiffError, caretDisplay, visible } from "../errors.js";
 import { safeJson } from "../print/json.js";
 import { InternalError } from "../core/expr.js";
 import { VERSION } from "../version.js";
+import { EXIT, type CliIO } from "./io.js";
 
-export interface CliIO {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /**
-   * Standard input when it is piped, else null: all of it, or its first
-   * `limit` + 1 bytes when it is longer (a pipe from /dev/zero never ends).
-   */
-  readonly readStdin: (limit: number) => Promise<string | null>;
-  readonly color: boolean;
-}
-
-export const EXIT = { ok: 0, input: 1, usage: 2, checkFailed: 3, bug: 4 } as const;
+export { EXIT, type CliIO } from "./io.js";
 
 /** Bytes of standard input read at most: far above any expression (the library's limit is 10,000 characters). */
 export const STDIN_LIMIT = 1 << 20;

@@ -15,7 +15,7 @@ import * as Q from "../core/rational.js";
 import { MatdiffError, lineCol } from "../errors.js";
 import { DimContext, type DimT, type ShapeT, SCALAR_T, ONE_T } from "./dims.js";
 import type { Declaration, Rank } from "./declarations.js";
-import { isSymmetric } from "../simplify/symmetry.js";
+import { isSymmetric } from "../core/symmetry.js";
 
 /** One text the user wrote: the expression, or the body of a --where definition. */
 export interface SourceText {

@@ -7,8 +7,8 @@
  */
 import * as E from "../core/expr.js";
 import type { Expr, Kind } from "../core/expr.js";
-import type { RewriteRule, RewriteContext } from "../calculus/rule.js";
-import { compareExpr } from "./order.js";
+import type { RewriteRule, RewriteContext } from "../../rules/rule.js";
+import { compareExpr } from "../core/order.js";
 
 export interface Step {
   readonly rule: string;

@@ -5,7 +5,7 @@
  * property campaign (test/support/properties.ts, `npm run fuzz`).
  */
 import type { Analysis } from "../../src/api.js";
-import { indexFormula, type FreeIndex, type IndexFormula, type Term } from "../../src/print/index-notation.js";
+import { indexFormula, type FreeIndex, type IndexFormula, type Term } from "../../src/present/index-form.js";
 import { expandDefinitions } from "../../src/calculus/differential.js";
 import { evaluate, resolveDim, type Env } from "../../src/numeric/evaluate.js";
 import { sampleEnv } from "../../src/numeric/random.js";

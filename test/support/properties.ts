@@ -40,7 +40,7 @@ import { hostileProblem, type HostileProblem } from "./hostile-arbitraries.js";
 import { compareDerivation } from "./derivation.js";
 import { generator, prng } from "./random-expr.js";
 import { numericError } from "./index-form.js";
-import { indexForm, indexFormula } from "../../src/print/index-notation.js";
+import { indexForm, indexFormula } from "../../src/present/index-form.js";
 import { NumericError } from "../../src/numeric/matrix.js";
 
 // ---------------------------------------------------------------------------

@@ -5,8 +5,8 @@
  * so equal things print equally and like terms meet. It is chosen to read
  * naturally: symbols before compound terms, A before Aᵀ, sums last.
  */
-import type { Expr } from "../core/expr.js";
-import { formatRational } from "../core/rational.js";
+import type { Expr } from "./expr.js";
+import { formatRational } from "./rational.js";
 
 /** Keyed by the node itself, weakly: a key goes when its node does, so the cache never outgrows the live expressions. */
 const keys = new WeakMap<Expr, string>();

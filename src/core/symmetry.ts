@@ -4,9 +4,9 @@
  * back (sums compared as sets of terms), so (I + XXᵀ)⁻ᵀ = (I + XXᵀ)⁻¹ and
  * (A + XᵀCX)ᵀ = A + XᵀCX when A and C are declared symmetric.
  */
-import * as E from "../core/expr.js";
-import type { Expr } from "../core/expr.js";
-import { OPERATIONS } from "../core/operations.js";
+import * as E from "./expr.js";
+import type { Expr } from "./expr.js";
+import { OPERATIONS } from "./operations.js";
 
 /** Keyed by the node itself, weakly: an entry goes when its node does (a map by id kept every node it had met alive). */
 const cache = new WeakMap<Expr, Expr>();

@@ -4,7 +4,7 @@
  * a formula for readers, and a witness: an input on which it must fire.
  * A generated test checks each rule numerically on its witness.
  */
-import type { Expr, ExprOf, Kind } from "../core/expr.js";
+import type { Expr, ExprOf, Kind } from "../src/core/expr.js";
 
 export interface RuleMeta {
   readonly id: string;

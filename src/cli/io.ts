@@ -1,0 +1,18 @@
+/**
+ * What the command line talks through, injected so tests drive it without
+ * spawning processes, and the exit codes it returns (DESIGN.md §4). Its own
+ * module so that key.ts has them without importing main.ts, which loads
+ * key.ts.
+ */
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /**
+   * Standard input when it is piped, else null: all of it, or its first
+   * `limit` + 1 bytes when it is longer (a pipe from /dev/zero never ends).
+   */
+  readonly readStdin: (limit: number) => Promise<string | null>;
+  readonly color: boolean;
+}
+
+export const EXIT = { ok: 0, input: 1, usage: 2, checkFailed: 3, bug: 4 } as const;

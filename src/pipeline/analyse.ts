@@ -1,0 +1,625 @@
+/**
+ * The pipeline: text in, an Analysis out. Parse, read the shapes, guard the
+ * sizes, take the differential, bring it to a gradient, Jacobian or Hessian
+ * and simplify. Everything as expressions; presenting them is present/'s job.
+ */
+import * as E from "../core/expr.js";
+import type { Expr, Sym } from "../core/expr.js";
+import { formatShape, isScalarShape, mulDim } from "../core/shape.js";
+import * as Q from "../core/rational.js";
+import { MatdiffError } from "../errors.js";
+import { RationalOverflow } from "../core/rational.js";
+import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "../syntax/parse.js";
+import type { Node } from "../syntax/ast.js";
+import { parseDeclaration, type Declaration } from "../shapes/declarations.js";
+import { nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated } from "../shapes/elaborate.js";
+import { readShapes } from "../shapes/reading.js";
+import { differential, expandDefinitions } from "../calculus/differential.js";
+import { frobeniusGradient } from "../calculus/gradient.js";
+import { symmetricGradient, diagonalGradient, type SymmetricConvention } from "../calculus/symmetric.js";
+import { simplify, type StopReason, type Step } from "../simplify/index.js";
+import { toText, nameText } from "../print/text.js";
+import { GREEK } from "../syntax/greek.js";
+import { OPERATIONS } from "../core/operations.js";
+import { Budget } from "../core/budget.js";
+import { vecJacobian, scalarDerivative } from "../calculus/jacobian.js";
+import { checkDependencyCycles, intermediatesOf, dependentsOf, pullBackGradient, pushForwardJacobian, restrictDifferential, type Intermediate } from "../calculus/parameterised.js";
+import type { ResultKind } from "../print/label.js";
+
+export interface Limits {
+  /** Characters of input (default 10,000). */
+  readonly maxLength: number;
+  /** Bracket nesting depth (default 200). */
+  readonly maxDepth: number;
+  /** Largest integer matrix power (default 64). */
+  readonly maxPower: number;
+  /** Rewrite steps of the simplifier (default 5,000). */
+  readonly maxSteps: number;
+  /**
+   * Wall-clock budget for one request in milliseconds (default 2,000): parsing,
+   * differentiation, simplification, printing, steps and the check all count.
+   */
+  readonly timeoutMs: number;
+  /** Expression nodes one request may build, its memory budget (default 1,000,000, some 200 MB at most). */
+  readonly maxNodes: number;
+  /**
+   * Operands of the expression written out in full, its --where definitions
+   * substituted and matrix powers multiplied (default 20,000): the derivative
+   * has a term for each, and the check and the NumPy form evaluate them all.
+   */
+  readonly maxExpandedSize: number;
+  /** Characters of all the printed forms of a result together (default 2,000,000; one form stops at 4,000,000 regardless, print/infix.ts). */
+  readonly maxOutput: number;
+  /**
+   * Entries of any one matrix the check samples (default 40,000, a 200 × 200):
+   * a declared 100000 × 100000 is refused, not allocated. Past about that
+   * size one draw of a matrix, with its condition number, already takes a good
+   * part of the time budget.
+   */
+  readonly maxCheckEntries: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxLength: PARSE_LIMITS.maxLength,
+  maxDepth: PARSE_LIMITS.maxDepth,
+  maxPower: DEFAULT_MAX_POWER,
+  maxSteps: 5000,
+  timeoutMs: 2000,
+  maxNodes: 1_000_000,
+  maxExpandedSize: 20_000,
+  maxOutput: 2_000_000,
+  maxCheckEntries: 40_000,
+};
+
+export interface DifferentiateOptions {
+  /** The variable: a symbol of the expression, in any spelling (`theta`, `\theta`, `θ`). */
+  readonly wrt: string;
+  /** Declarations: ["S: symmetric", "A: m x n"] or { S: "symmetric" }. */
+  readonly let?: readonly string[] | Readonly<Record<string, string>>;
+  /** Definitions: ["e = y - Phi theta"] or { e: "y - Phi theta" }. */
+  readonly where?: readonly string[] | Readonly<Record<string, string>>;
+  /** Gradient convention for a symmetric variable (default "sym"). */
+  readonly symmetric?: SymmetricConvention;
+  /** Check the result against central finite differences. */
+  readonly check?: boolean | { readonly seed?: number; readonly trials?: number };
+  /** Second derivatives of a scalar function: the Hessian. */
+  readonly hessian?: boolean;
+  /** The derivation, step by step, with the rule behind each step. */
+  readonly steps?: boolean;
+  /** Include the index form (derivative.index, derivative.einsum); default true. */
+  readonly index?: boolean;
+  readonly limits?: Partial<Limits>;
+}
+
+/** Several variables (`["W_1", "b_1"]`, or `"W_1, b_1"`): one differential, every gradient. */
+export type SeveralOptions = Omit<DifferentiateOptions, "wrt"> & { readonly wrt: string | readonly string[] };
+/**
+ * How deeply operands may nest, not counting chains: a + a + … + a and A A … A
+ * are left spines that the stages walk without recursion, but a right operand
+ * or a function argument nests. Past this depth the input is refused cleanly
+ * instead of overflowing the stack.
+ */
+export const MAX_TREE_DEPTH = 1000;
+
+function guardTreeDepth(root: Node): void {
+  const stack: [Node, number][] = [[root, 1]];
+  while (stack.length) {
+    const [n, depth] = stack.pop()!;
+    if (depth > MAX_TREE_DEPTH) {
+      throw new MatdiffError("limit", `the expression is nested more than ${MAX_TREE_DEPTH} levels deep`, { start: n.span.start, end: n.span.end }, {
+        hint: "split it into named parts with --where",
+      });
+    }
+    switch (n.type) {
+      case "binary": stack.push([n.left, depth], [n.right, depth + 1]); break;
+      case "inner": stack.push([n.left, depth + 1], [n.right, depth + 1]); break;
+      case "neg": case "postfix": stack.push([n.arg, depth]); break;
+      case "norm": case "bars": stack.push([n.arg, depth + 1]); break;
+      case "call": for (const a of n.args) stack.push([a, depth + 1]); break;
+      default: break;
+    }
+  }
+}
+
+/**
+ * Refuses an expression whose written-out form is too large, counted on the
+ * shared graph without writing it out: each use of a --where name counts its
+ * definition again, and a matrix power A^k counts A k times (its differential
+ * has k terms). Thirty definitions e_i = e_{i−1} + e_{i−1} are 2³⁰ copies of
+ * x; writing them out used to take 41 s and 3.8 GB before V8 gave up.
+ */
+function guardExpandedSize(f: Expr, definitions: ReadonlyMap<string, Expr>, limit: number): void {
+  const memo = new Map<number, number>();
+  const sizeOf = (e: Expr): number => {
+    const hit = memo.get(e.id);
+    if (hit !== undefined) return hit;
+    let n: number;
+    if (e.kind === "sym" && definitions.has(e.name)) n = sizeOf(definitions.get(e.name)!);
+    else if (e.kind === "power" && !isScalarShape(e.shape)) n = Math.abs(e.exp.n) * sizeOf(e.arg);
+    else {
+      const kids = E.children(e);
+      n = kids.length === 0 ? 1 : 0;
+      for (const k of kids) n += sizeOf(k);
+    }
+    memo.set(e.id, n);
+    return n;
+  };
+  const size = sizeOf(f);
+  if (size <= limit) return;
+  const biggest = [...definitions].map(([name, body]) => [name, sizeOf(body)] as const).sort((a, b) => b[1] - a[1])[0];
+  throw new MatdiffError("limit", `written out in full, the expression has ${formatCount(size)} operands${biggest && biggest[1] > limit ? ` (${nameText(biggest[0])} alone has ${formatCount(biggest[1])})` : ""}; the limit is ${limit}`, undefined, {
+    hint: definitions.size
+      ? "every use of a --where name stands for its whole definition, so a chain of definitions that each use the previous twice doubles at every step"
+      : "its derivative would have a term for each; split the problem into smaller ones",
+  });
+}
+
+const formatCount = (n: number): string => (n < 1e15 ? String(Math.round(n)) : n.toExponential(2));
+
+/** Reads a lone symbol in any spelling; null when the text is not one symbol. */
+function symbolName(text: string, limits: Limits): string | null {
+  // the common spellings (x, W_1, theta) need no parser; the rest (\theta, θ, \mathbf{x}) go through it
+  const plain = /^\s*([A-Za-z])(?:_(\d+|[A-Za-z]+|\{([A-Za-z0-9]+)\}))?\s*$/.exec(text);
+  if (plain) return plain[2] === undefined ? plain[1]! : `${plain[1]}_${plain[3] ?? plain[2]}`;
+  if (GREEK.has(text.trim())) return text.trim();
+  let node: Node;
+  try {
+    node = parse(text, limits);
+  } catch {
+    return null;
+  }
+  return node.type === "ident" ? node.name : null;
+}
+
+function entries(v: readonly string[] | Readonly<Record<string, string>> | undefined, sep: string): string[] {
+  if (!v) return [];
+  if (Array.isArray(v)) return [...v];
+  return Object.entries(v).map(([k, s]) => `${k}${sep} ${s}`);
+}
+
+function readDefinition(text: string, limits: Limits): Definition {
+  const label = `--where "${text}"`;
+  const eq = text.indexOf("=");
+  if (eq < 0) throw new MatdiffError("declaration", `bad ${label}: expected NAME = EXPRESSION`, undefined, { hint: 'e.g. --where "e = y - Phi theta"' });
+  const name = symbolName(text.slice(0, eq), limits);
+  if (!name) throw new MatdiffError("declaration", `bad ${label}: '${text.slice(0, eq).trim()}' is not a single symbol`);
+  // blank out "NAME =" so spans and line:col refer to the whole definition text
+  const padded = " ".repeat(eq + 1) + text.slice(eq + 1);
+  let node: Node;
+  try {
+    node = parse(padded, limits);
+  } catch (err) {
+    if (err instanceof MatdiffError) {
+      throw new MatdiffError(err.code, `in ${label}: ${err.message}`, err.start !== undefined ? { start: err.start, end: err.end ?? err.start } : undefined, {
+        source: text, ...(err.hint ? { hint: err.hint } : {}),
+      });
+    }
+    throw err;
+  }
+  return { name, node, source: { text, offset: 0, label }, nameSpan: { start: 0, end: eq } };
+}
+
+/**
+ * The operation table's notes for the functions f uses: a convention the
+ * reader must know (relu′(0) = 0); for a column-wise function only where it
+ * is applied to a matrix.
+ */
+function operationNotes(f: Expr): string[] {
+  const out = new Set<string>();
+  E.contains(f, (e) => {
+    if (e.kind !== "fn") return false;
+    const op = OPERATIONS[e.name];
+    const matrixArg = e.arg.shape.rows !== 1 && e.arg.shape.cols !== 1;
+    if (op.note && (op.kind !== "columns" || matrixArg)) out.add(op.note);
+    return false;
+  });
+  return [...out];
+}
+
+/** Everything the pipeline computed, as expressions (for tests and richer front ends). */
+export interface Analysis {
+  readonly input: string;
+  readonly kind: ResultKind;
+  readonly f: Expr;
+  readonly X: Sym;
+  readonly df: Expr;
+  /** The result before simplification (after the symmetric convention, if any). */
+  readonly raw: Expr;
+  /** The result: gradient, derivative, Jacobian (of vec F by vec X) or Hessian. */
+  readonly result: Expr;
+  /** The gradient (or, for a scalar variable, the first derivative); for a Hessian, the one it differentiates. */
+  readonly gradient: Expr;
+  /** d²f[dX, dX] for the Hessian of a function of a matrix. */
+  readonly secondDifferential?: Expr;
+  readonly symbols: ReadonlyMap<string, Sym>;
+  readonly definitions: ReadonlyMap<string, Expr>;
+  readonly convention: SymmetricConvention | undefined;
+  readonly differentialRules: readonly string[];
+  readonly simplification: { readonly steps: readonly Step[]; readonly stopped: StopReason };
+  readonly notes: readonly string[];
+  readonly limits: Limits;
+  readonly deadline: number;
+  /** When f depends on X through opaque functions A(X) (declared matrix(X)): the pieces of the pull-back. */
+  readonly parameterisation?: Parameterisation;
+  /** The request's budget, which every later stage (printing, steps, the check) keeps drawing on. */
+  readonly budget: Budget;
+}
+
+export function analyze(input: string, options: DifferentiateOptions): Analysis {
+  return asUserErrors(() => analyzeUnguarded(input, options));
+}
+
+/** Engine conditions the user caused, as MatdiffErrors. */
+export function asUserErrors<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    // the last line of defence behind the depth and size limits: never a raw stack overflow
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      // a stack overflow comes from depth or from sheer size (a sum of 2¹⁶ terms): the message claims neither
+      throw new MatdiffError("limit", "the expression is too large or too deeply nested to process", undefined, { hint: "split it into named parts with --where, or make it smaller" });
+    }
+    // e.g. ‖u − u‖: its derivative xᵀdx/‖x‖ divides by it
+    if (err instanceof RationalOverflow) {
+      throw new MatdiffError("number", "a coefficient grew past 2⁵³, beyond exact arithmetic", undefined, {
+        hint: "write the large constant as a scalar symbol (c x^T x with --let \"c: scalar\")",
+      });
+    }
+    if (err instanceof E.DivisionByZero) {
+      throw new MatdiffError("number", `division by zero: ${toText(err.divisor)} is identically 0`, undefined, {
+        hint: "the expression (or its derivative) divides by it; simplify that part of the input",
+      });
+    }
+    throw err;
+  }
+}
+
+function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysis {
+  const names = wrtNames(options.wrt);
+  if (names.length > 1) {
+    throw new MatdiffError("wrt", `several variables (${names.join(", ")}) need differentiateAll, or wrt as an array`, undefined, {
+      hint: `differentiate(expr, { wrt: [${names.map((n) => JSON.stringify(n)).join(", ")}] })`,
+    });
+  }
+  return analyzeSeveral(input, { ...options, wrt: names }).analyses[0]!;
+}
+
+/** `"W_1, b_1"`, `["W_1", "b_1"]` → the names as written; an empty list when none is given. */
+function wrtNames(wrt: string | readonly string[] | undefined): string[] {
+  const list = typeof wrt === "string" ? [wrt] : [...(wrt ?? [])];
+  // a comma inside braces belongs to a subscript (x_{1,2}); only top-level commas separate
+  const out: string[] = [];
+  for (const item of list) {
+    let depth = 0, start = 0;
+    for (let i = 0; i <= item.length; i++) {
+      const c = item[i];
+      if (c === "{" || c === "(") depth++;
+      else if (c === "}" || c === ")") depth--;
+      else if ((c === "," && depth === 0) || i === item.length) {
+        const part = item.slice(start, i).trim();
+        if (part) out.push(part);
+        start = i + 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** Analyses for several variables at once: one parse, one elaboration and, where the variables are independent, one differential. */
+export interface SeveralAnalyses {
+  readonly analyses: readonly Analysis[];
+  /**
+   * With several variables, the differential in all of them at once (df = Σ ⟨∇_X f, dX⟩). Each analysis
+   * restricts it to its variable, unless one variable depends on another (A(θ) and θ both asked for):
+   * then each has its own, with the other held fixed.
+   */
+  readonly sharedDf?: Expr;
+}
+
+export function analyzeAll(input: string, options: SeveralOptions): SeveralAnalyses {
+  return asUserErrors(() => analyzeSeveral(input, { ...options, wrt: wrtNames(options.wrt) }));
+}
+
+function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"> & { readonly wrt: readonly string[] }): SeveralAnalyses {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const budget = Budget.of(limits);
+  const deadline = budget.deadline;
+  const root = parse(input, limits);
+  guardTreeDepth(root);
+
+  const declarations: Declaration[] = entries(options.let, ":").map((t) =>
+    parseDeclaration(t, (raw) => {
+      const name = symbolName(raw, limits);
+      // as for --where: a name that is not one symbol (`<img …>`, `x y`) declares nothing the expression could use
+      if (name === null) throw new MatdiffError("declaration", `bad --let "${t}": '${raw.trim()}' is not a single symbol`, undefined, { hint: 'e.g. --let "S: symmetric"' });
+      return name;
+    }));
+  const definitions = entries(options.where, " =").map((t) => readDefinition(t, limits));
+  const seen = new Set<string>();
+  for (const d of declarations) {
+    if (seen.has(d.name)) throw new MatdiffError("declaration", `${d.name} is declared twice with --let`, undefined, { hint: `give ${d.name} one SPEC, e.g. --let "${d.name}: symmetric"` });
+    seen.add(d.name);
+  }
+  for (const d of definitions) {
+    if (definitions.filter((o) => o.name === d.name).length > 1) throw new MatdiffError("declaration", `${d.name} is defined twice with --where`);
+  }
+  const dependsOn = new Map(declarations.flatMap((d) => (d.dependsOn !== undefined ? [[d.name, d.dependsOn] as const] : [])));
+  checkDependencyCycles(dependsOn, nameText);
+  for (const [name, parent] of dependsOn) {
+    if (definitions.some((d) => d.name === parent)) {
+      throw new MatdiffError("declaration", `${nameText(name)} is declared a function of ${nameText(parent)}, which is defined by --where`, undefined, {
+        hint: `declare it a function of a symbol, or write ${nameText(name)} with --where in terms of ${nameText(parent)}'s own symbols`,
+      });
+    }
+  }
+
+  if (options.wrt.length === 0) {
+    const names = [...new Set(collectNames(root))].sort();
+    throw new MatdiffError("wrt", `missing the variable to differentiate with respect to`, undefined, {
+      hint: names.length ? `the expression's symbols are ${names.join(", ")}; e.g. --wrt ${names[0]}` : undefined,
+    });
+  }
+  const wrtList: string[] = [];
+  for (const raw of options.wrt) {
+    const wrtName = symbolName(raw, limits);
+    if (!wrtName || wrtName === "I") {
+      throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${raw}' is not a symbol`);
+    }
+    if (definitions.some((d) => d.name === wrtName)) {
+      throw new MatdiffError("wrt", `${wrtName} is defined by --where; differentiate with respect to a symbol it is built from`);
+    }
+    if (wrtList.includes(wrtName)) throw new MatdiffError("wrt", `${nameText(wrtName)} is named twice in --wrt`);
+    wrtList.push(wrtName);
+  }
+  if (wrtList.length > 1 && options.hessian) {
+    throw new MatdiffError("unsupported", `--hessian takes one variable, not ${wrtList.length} (${wrtList.map(nameText).join(", ")})`, undefined, {
+      hint: "ask for each Hessian in its own run",
+    });
+  }
+
+  const notes: string[] = [];
+  // the reading prefers a scalar f for the first variable asked for, as for a single one
+  const reading = readShapes(root, { text: input, offset: 0 }, {
+    declarations, definitions, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, wrt: wrtList[0]!, display: nameText, deadline,
+  });
+  const el = reading.elaborated;
+  notes.push(...reading.notes);
+  const f = el.expr;
+  guardExpandedSize(f, el.definitions, limits.maxExpandedSize);
+  budget.check();
+  const expanded = expandDefinitions(f, el.definitions, budget);
+  notes.push(...operationNotes(expanded));
+  // a parameter that only declarations mention has nothing to size it: the convention decides, and says so
+  const written = new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))]);
+  for (const parent of new Set(dependsOn.values())) {
+    if (written.has(parent) || declarations.some((d) => d.name === parent)) continue;
+    const rank = conventionalRank(parent);
+    notes.push(`${nameText(parent)} does not occur in the expression and is not declared, so it is read as a ${rank} by convention; declare it, e.g. --let "${parent}: ${rank === "scalar" ? "vector" : "scalar"}", if it is not`);
+  }
+
+  // one differential in every variable (and the symbols that depend on them): reverse mode shares it;
+  // a variable that depends on another (A(θ) and θ both asked for) needs df with the other held fixed
+  const plans = wrtList.map((name) => {
+    const X = el.symbols.get(name)!;
+    return { X, nodes: intermediatesOf(X, el.symbols), dependents: dependentsOf(X, el.symbols) };
+  });
+  const independent = plans.every((p) => p.dependents.size === 0 || plans.every((q) => !p.dependents.has(q.X.name)));
+  const diffsOf = (p: (typeof plans)[number]) => new Map<string, E.Diff>([[p.X.name, E.diff(p.X)], ...p.nodes.map((n) => [n.sym.name, E.diff(n.sym)] as const)]);
+  const combined = plans.length > 1 ? differential(f, { wrt: new Map(plans.flatMap((p) => [...diffsOf(p)])), definitions: el.definitions, budget }) : undefined;
+  const shared = independent ? combined : undefined;
+
+  const analyses = plans.map((plan): Analysis => {
+    const own = diffsOf(plan);
+    const variableNotes = [...notes];
+    const { X } = plan;
+    const usesX = E.contains(expanded, (e) => e === X || (e.kind === "sym" && plan.dependents.has(e.name)));
+    if (!usesX) {
+      variableNotes.push(dependsOn.size
+        ? `nothing in the expression depends on ${nameText(X.name)}: it does not occur, and no symbol in it is declared a function of ${nameText(X.name)}; so the derivative is 0`
+        : `${X.name} does not occur in the expression, so the derivative is 0`);
+    }
+    const { df, rules } = shared
+      ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules }
+      : differential(f, { wrt: own, definitions: el.definitions, budget });
+    return analyzeVariable({
+      input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget,
+    });
+  });
+  return { analyses, ...(combined ? { sharedDf: combined.df } : {}) };
+}
+
+interface VariableInput {
+  readonly input: string;
+  readonly options: Omit<DifferentiateOptions, "wrt">;
+  readonly f: Expr;
+  readonly X: Sym;
+  /** df in X and in the symbols that depend on it (nodes). */
+  readonly df: Expr;
+  readonly rules: readonly string[];
+  readonly nodes: readonly Intermediate[];
+  readonly el: Elaborated;
+  readonly notes: string[];
+  readonly limits: Limits;
+  readonly deadline: number;
+  readonly budget: Budget;
+}
+
+function analyzeVariable(v: VariableInput): Analysis {
+  const { input, options, f, X, df, rules, el, notes, limits, deadline, budget, nodes } = v;
+  const wrtName = X.name;
+  const dX = E.diff(X);
+  const scalarF = isScalarShape(f.shape);
+  const scalarX = isScalarShape(X.shape);
+  const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
+  const simplifyAll = (e: Expr) => simplify(foldDefinitions(e, el.definitions, el.symbols), { maxSteps: limits.maxSteps, deadline });
+  const convention = symmetricX && scalarF ? options.symmetric ?? "sym" : undefined;
+  // dD ranges over diagonal matrices: the gradient in that space is G's diagonal part G ⊙ I, the
+  // analogue of sym(G) for a symmetric S, and what checkGradient expects (both conventions agree on it)
+  const diagonalX = Boolean(X.props.diagonal) && !scalarX && !symmetricX;
+  if (diagonalX && scalarF) notes.push(`${nameText(wrtName)} is diagonal: the gradient is the diagonal part G ⊙ I of the unconstrained gradient G, so that df = ⟨∇f, d${nameText(wrtName)}⟩ for every diagonal d${nameText(wrtName)}`);
+
+  if (nodes.length) return analyzeThroughParameterisation(v, simplifyAll);
+
+  /** First derivative of a scalar f: the gradient (with the symmetric convention or the diagonal part) or f′. */
+  const firstDerivative = (): Expr => {
+    let g = scalarX ? scalarDerivative(df, dX) : frobeniusGradient(df, dX, budget);
+    if (convention) g = symmetricGradient(g, convention);
+    if (diagonalX) g = diagonalGradient(g);
+    return g;
+  };
+  const ctx = { wrt: new Map([[wrtName, dX]]), definitions: el.definitions, budget };
+
+  let kind: ResultKind;
+  let raw: Expr;
+  let gradient: Expr | undefined;
+  let secondDifferential: Expr | undefined;
+  if (options.hessian) {
+    if (!scalarF) {
+      throw new MatdiffError("unsupported", `the Hessian is defined for a scalar function, but this one is ${formatShape(f.shape)}`, { start: 0, end: input.length });
+    }
+    kind = "hessian";
+    gradient = simplifyAll(firstDerivative()).expr;
+    const { df: dG } = differential(gradient, ctx);
+    raw = scalarX ? scalarDerivative(dG, dX) : vecJacobian(dG, dX, budget);
+    // dS ranges over symmetric (dD over diagonal) matrices: the Hessian is the derivative of the
+    // stated gradient along them, J P, P the projection onto those directions (½(I + K), diag(vec I));
+    // J P v = vec(d∇f) for every such v, and J P = P J P since d∇f is symmetric (diagonal) too
+    if (!scalarX && (symmetricX || diagonalX)) {
+      const n = X.shape.rows;
+      const projection = symmetricX
+        ? E.scale(Q.rat(1, 2), E.add(E.identity(mulDim(n, n)), E.commutation(n, n)))
+        : E.diagMat(E.vec(E.identity(n)));
+      raw = E.mul(raw, projection);
+      const what = symmetricX ? "symmetric" : "diagonal";
+      notes.push(`the Hessian acts on ${what} directions: H = J P, P = ${symmetricX ? "(I + K)/2" : "diag(vec(I))"} projecting onto them`);
+    }
+    if (!scalarX && X.shape.cols !== 1) secondDifferential = simplifyAll(differential(df, ctx).df).expr;
+  } else if (scalarF && !scalarX) {
+    kind = "gradient";
+    raw = firstDerivative();
+  } else if (scalarX) {
+    kind = "derivative";
+    raw = scalarDerivative(df, dX);
+  } else {
+    kind = "jacobian";
+    raw = vecJacobian(df, dX, budget);
+    // textbooks order Kronecker terms by the degree of their left factor: I ⊗ X² + Xᵀ ⊗ X + (Xᵀ)² ⊗ I
+    if (raw.kind === "add" && X.shape.cols !== 1) {
+      const degree = (t: Expr) => leftKroneckerDegree(t, X);
+      raw = E.add(...raw.terms.map((t, i) => [t, i] as const).sort(([a, i], [b, j]) => degree(a) - degree(b) || i - j).map(([t]) => t));
+    }
+  }
+  const simplified = simplifyAll(raw);
+  if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
+  return {
+    input, kind, f, X, df, raw, result: simplified.expr, gradient: gradient ?? simplified.expr,
+    ...(secondDifferential ? { secondDifferential } : {}),
+    symbols: el.symbols, definitions: el.definitions, convention,
+    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline, budget,
+  };
+}
+
+/** What a result through a parameterisation carries besides the result itself (api.ts presents it). */
+export interface Parameterisation {
+  /** The symbols that depend on the variable, nearest first, each with its J. */
+  readonly nodes: readonly Intermediate[];
+  /** Each node's own gradient G_N (Frobenius match, others held fixed), simplified; for a vector or matrix f, ∂vec(F)/∂vec(N). */
+  readonly partials: ReadonlyMap<string, Expr>;
+  /** vec of each node's total gradient, pulled back from its dependents; scalar f only. */
+  readonly totals: ReadonlyMap<string, Expr>;
+  /** The variable's own gradient (where it occurs directly), simplified. */
+  readonly direct: Expr;
+}
+
+/**
+ * f depends on X through opaque functions A(X): the partial gradient (or
+ * Jacobian) in each, pulled back (pushed forward) through the J's.
+ */
+function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr) => { expr: Expr; steps: readonly Step[]; stopped: StopReason }): Analysis {
+  const { input, options, f, X, df, rules, el, notes, limits, deadline, budget, nodes } = v;
+  const scalarF = isScalarShape(f.shape);
+  const scalarX = isScalarShape(X.shape);
+  if (options.hessian) {
+    throw new MatdiffError("unsupported", `Hessians through a parameterisation (${nodes.map((n) => `${nameText(n.sym.name)}(${nameText(n.parent.name)})`).join(", ")}) are not supported yet`, undefined, {
+      hint: "the second derivative needs the second derivatives of the opaque functions too",
+    });
+  }
+  if (X.props.symmetric || X.props.posdef || X.props.diagonal) {
+    throw new MatdiffError("unsupported", `a parameter with structure (${nameText(X.name)} declared ${X.props.diagonal ? "diagonal" : "symmetric"}) behind an opaque function is not supported yet`, undefined, {
+      hint: `declare ${nameText(X.name)} a plain matrix or vector; J is then ∂vec(A)/∂vec(${nameText(X.name)}) over all its entries`,
+    });
+  }
+  const partialDf = (s: Sym) => restrictDifferential(df, new Set([s.name]));
+  const partials = new Map<string, Expr>();
+  const totals = new Map<string, Expr>();
+  let kind: ResultKind;
+  let raw: Expr;
+  let direct: Expr;
+  if (scalarF) {
+    const own = (s: Sym): Expr => {
+      const d = partialDf(s);
+      const g = isScalarShape(s.shape) ? scalarDerivative(d, E.diff(s)) : frobeniusGradient(d, E.diff(s), budget);
+      return simplifyAll(g).expr;
+    };
+    for (const n of nodes) partials.set(n.sym.name, own(n.sym));
+    direct = own(X);
+    const pulled = pullBackGradient(X, nodes, (s) => (s === X ? direct : partials.get(s.name)!));
+    for (const p of pulled.pullBacks) totals.set(p.node.sym.name, simplifyAll(p.vecGradient).expr);
+    kind = scalarX ? "derivative" : "gradient";
+    raw = pulled.result;
+  } else {
+    const own = (s: Sym): Expr => vecJacobian(partialDf(s), E.diff(s), budget);
+    direct = simplifyAll(own(X)).expr;
+    for (const n of nodes) partials.set(n.sym.name, simplifyAll(own(n.sym)).expr);
+    raw = pushForwardJacobian(X, nodes, (s) => (s === X ? direct : partials.get(s.name)!));
+    if (scalarX) {
+      if (f.shape.cols !== 1) {
+        throw new MatdiffError("unsupported", `the derivative of a matrix-valued function by ${nameText(X.name)} through ${nodes.map((n) => nameText(n.sym.name)).join(", ")} is not supported yet`, undefined, {
+          hint: `declare ${nameText(X.name)} a vector (length 1 works) to get ∂vec(F)/∂${nameText(X.name)}`,
+        });
+      }
+      kind = "derivative";
+    } else kind = "jacobian";
+  }
+  // the pull-back is assembled from simplified pieces and kept as the seed writes it, J_A(θ)ᵀ vec(2(Ax − y)xᵀ):
+  // simplifying it again would pull the 2 out of vec and reorder the pull-backs
+  const simplified = scalarF ? { expr: raw, steps: [] as readonly Step[], stopped: "fixpoint" as StopReason } : simplifyAll(raw);
+  if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
+  return {
+    input, kind, f, X, df, raw, result: simplified.expr, gradient: simplified.expr,
+    symbols: el.symbols, definitions: el.definitions, convention: undefined,
+    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline, budget,
+    parameterisation: { nodes, partials, totals, direct },
+  };
+}
+
+/** How much of X the left factor of a Kronecker term carries: I ⊗ X² is 0, Xᵀ ⊗ X is 1, (Xᵀ)² ⊗ I is 2. */
+function leftKroneckerDegree(term: Expr, X: Sym): number {
+  const { chain } = E.splitMul(term);
+  const first = chain[0];
+  if (!first || first.kind === "identity") return 0;
+  if (first.kind !== "kron") return 0.5;
+  let degree = 0;
+  const visit = (e: Expr, k: number): void => {
+    if (e === X) degree += k;
+    else if (e.kind === "power") visit(e.arg, k * e.exp.n);
+    else E.children(e).forEach((c) => visit(c, k));
+  };
+  visit(first.factors[0]!, 1);
+  return degree;
+}
+
+/**
+ * Writes --where names back where their definitions appear, so the result
+ * reads −2Φᵀe and 2((h − y) ⊙ h ⊙ (𝟏 − h))xᵀ, as a textbook writes it.
+ */
+export function foldDefinitions(e: Expr, definitions: ReadonlyMap<string, Expr>, symbols: ReadonlyMap<string, Sym>): Expr {
+  if (definitions.size === 0) return e;
+  const byBody = new Map<number, Sym>();
+  for (const [name, body] of definitions) if (body.kind !== "sym") byBody.set(body.id, symbols.get(name)!);
+  return E.mapBottomUp(e, (x) => byBody.get(x.id) ?? x);
+}
+
+function collectNames(root: Node): string[] {
+  return nodesInOrder(root).flatMap((n) => (n.type === "ident" && n.name !== "I" ? [n.name] : []));
+}

@@ -1,0 +1,35 @@
+/** The printed forms every surface shares: an expression rendered, a step, a result's label. */
+import type { Expr } from "../core/expr.js";
+import { toLatex } from "../print/latex.js";
+import { toText } from "../print/text.js";
+import { resultLabel, type ResultLabel } from "../print/label.js";
+import type { Analysis } from "../pipeline/analyse.js";
+
+export interface Rendered {
+  readonly latex: string;
+  readonly text: string;
+}
+export interface RenderedStep {
+  /** The left-hand side when it is not the previous line's (df, vec(dF)). */
+  readonly lhs?: Rendered;
+  readonly latex: string;
+  readonly text: string;
+  /** Why this step holds, for a reader ("" for the first line). */
+  readonly reason: string;
+  /** The rule ids applied. */
+  readonly rule: string;
+  /** Their sources (Matrix Cookbook equations or derivations). */
+  readonly source: string;
+}
+
+export const render = (e: Expr): Rendered => ({ latex: toLatex(e), text: toText(e) });
+/** The names of an analysis's result (see print/label.ts): one place for every surface. */
+export function labelOf(a: Analysis): ResultLabel {
+  const label = resultLabel(a.kind, a.f.shape, { ...render(a.X), shape: a.X.shape }, render(a.f));
+  // through a parameterisation, a matrix θ's gradient is shown as the vector the pull-back gives
+  if (a.parameterisation && a.kind === "gradient" && a.X.shape.cols !== 1) {
+    const x = render(a.X);
+    return { ...label, latex: `\\operatorname{vec}(\\nabla_{${x.latex}} f)`, text: `vec(∇_${x.text} f)` };
+  }
+  return label;
+}
