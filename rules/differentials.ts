@@ -50,7 +50,7 @@ export const DIFFERENTIALS: DifferentialTable = {
   }],
   dop: [], // an unexpanded d(u) exists only inside derivations, which expand it (src/calculus/steps.ts)
   add: [{
-    id: "d-sum", title: "linearity", source: CB("35"), formula: "\\mathrm{d}(X + Y) = \\mathrm{d}X + \\mathrm{d}Y", witness: "A + B",
+    id: "d-sum", tags: ["linear"], title: "linearity", source: CB("35"), formula: "\\mathrm{d}(X + Y) = \\mathrm{d}X + \\mathrm{d}Y", witness: "A + B",
     d: (e, d) => E.add(...e.terms.map(d)),
   }],
   mul: [{
@@ -58,7 +58,7 @@ export const DIFFERENTIALS: DifferentialTable = {
     d: (e, d) => productRule(e.factors, d, E.mul),
   }],
   transpose: [{
-    id: "d-transpose", title: "transpose commutes with d", source: CB("44"), formula: "\\mathrm{d}(X^{\\top}) = (\\mathrm{d}X)^{\\top}", witness: "A^T B",
+    id: "d-transpose", tags: ["linear"], title: "transpose commutes with d", source: CB("44"), formula: "\\mathrm{d}(X^{\\top}) = (\\mathrm{d}X)^{\\top}", witness: "A^T B",
     d: (e, d) => E.transpose(d(e.arg)),
   }],
   inverse: [{
@@ -106,7 +106,7 @@ export const DIFFERENTIALS: DifferentialTable = {
     d: (e, d) => productRule(e.factors, d, E.kron),
   }],
   trace: [{
-    id: "d-trace", title: "linearity of the trace", source: CB("36"), formula: "\\mathrm{d}\\operatorname{tr}(X) = \\operatorname{tr}(\\mathrm{d}X)", witness: "tr(A B)",
+    id: "d-trace", tags: ["linear"], title: "linearity of the trace", source: CB("36"), formula: "\\mathrm{d}\\operatorname{tr}(X) = \\operatorname{tr}(\\mathrm{d}X)", witness: "tr(A B)",
     d: (e, d) => E.trace(d(e.arg)),
   }],
   det: [{
@@ -130,19 +130,19 @@ export const DIFFERENTIALS: DifferentialTable = {
     };
   }),
   sum: [{
-    id: "d-sum-entries", title: "linearity of sum", source: "derived: sum is linear", formula: "\\mathrm{d}\\operatorname{sum}(X) = \\operatorname{sum}(\\mathrm{d}X)", witness: "sum(A x)",
+    id: "d-sum-entries", tags: ["linear"], title: "linearity of sum", source: "derived: sum is linear", formula: "\\mathrm{d}\\operatorname{sum}(X) = \\operatorname{sum}(\\mathrm{d}X)", witness: "sum(A x)",
     d: (e, d) => E.sumAll(d(e.arg)),
   }],
   diag: [{
-    id: "d-diag", title: "linearity of diag", source: "derived: diag is linear", formula: "\\mathrm{d}\\operatorname{diag}(X) = \\operatorname{diag}(\\mathrm{d}X)", witness: "a^T diag(A)",
+    id: "d-diag", tags: ["linear"], title: "linearity of diag", source: "derived: diag is linear", formula: "\\mathrm{d}\\operatorname{diag}(X) = \\operatorname{diag}(\\mathrm{d}X)", witness: "a^T diag(A)",
     d: (e, d) => E.diagVec(d(e.arg)),
   }],
   diagm: [{
-    id: "d-diag-matrix", title: "linearity of diag", source: "derived: Diag is linear", formula: "\\mathrm{d}\\operatorname{Diag}(x) = \\operatorname{Diag}(\\mathrm{d}x)", witness: "tr(A diag(x))",
+    id: "d-diag-matrix", tags: ["linear"], title: "linearity of diag", source: "derived: Diag is linear", formula: "\\mathrm{d}\\operatorname{Diag}(x) = \\operatorname{Diag}(\\mathrm{d}x)", witness: "tr(A diag(x))",
     d: (e, d) => E.diagMat(d(e.arg)),
   }],
   vec: [{
-    id: "d-vec", title: "linearity of vec", source: "derived: vec is linear", formula: "\\mathrm{d}\\operatorname{vec}(X) = \\operatorname{vec}(\\mathrm{d}X)", witness: "a^T vec(A)",
+    id: "d-vec", tags: ["linear"], title: "linearity of vec", source: "derived: vec is linear", formula: "\\mathrm{d}\\operatorname{vec}(X) = \\operatorname{vec}(\\mathrm{d}X)", witness: "a^T vec(A)",
     d: (e, d) => E.vec(d(e.arg)),
   }],
   norm: [{

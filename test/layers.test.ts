@@ -132,6 +132,12 @@ describe("layers", () => {
     expect(circles(files, graph)).toEqual([]);
   });
 
+  it("rules/ rests on core/ alone (issue 15, item 3)", () => {
+    const outside = edges.filter((e) => e.from.startsWith("rules/") && !e.to.startsWith("rules/") && !e.to.startsWith("src/core/"))
+      .map((e) => `${e.from} imports ${e.to}`);
+    expect(outside).toEqual([]);
+  });
+
   it("the allow-list is used and type-only", () => {
     for (const a of ALLOWED) {
       const hits = edges.filter((e) => e.from === a.from && e.to === a.to);

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { DIFFERENTIALS } from "../rules/differentials.js";
 import { SIMPLIFY_RULES } from "../rules/simplify/index.js";
 import type { DifferentialRule, RuleMeta } from "../rules/rule.js";
+import { RULES, known, loadRegistry, tagged } from "../rules/registry.js";
 import { vecJacobian } from "../src/calculus/jacobian.js";
 import { differential } from "../src/calculus/differential.js";
 import * as E from "../src/core/expr.js";
@@ -89,6 +90,35 @@ describe("rule tables: metadata", () => {
     expect(r.formula.trim()).not.toBe("");
     expect(r.witness.trim()).not.toBe("");
     expect(() => elaborateWitness(r.witness, r.witnessLet)).not.toThrow();
+  });
+});
+
+describe("rule registry (rules/registry.ts): one place for titles, sources and tags", () => {
+  it("holds every table rule once, with its source", () => {
+    for (const r of ALL_RULES) expect(RULES.get(r.id)?.source).toBe(r.source);
+  });
+
+  it("selects by tag, and every tag is carried", () => {
+    expect([...tagged("linear")]).toEqual(expect.arrayContaining(["d-sum", "d-trace", "d-transpose", "definition", "d-constant-multiple"]));
+    expect([...tagged("mechanical")]).toEqual(expect.arrayContaining(["order-terms", "trace-linear"]));
+    expect([...tagged("kronecker-normal-form")]).toEqual(expect.arrayContaining(["kron-mixed-product", "trace-kronecker"]));
+    // a rule outside the tag stays outside: d-product is the product rule, not linearity
+    expect(tagged("linear").has("d-product")).toBe(false);
+  });
+
+  it("a renamed or unknown id fails at load, not silently", () => {
+    expect(() => known("d-no-such-rule")).toThrow(/no rule has the id d-no-such-rule/);
+    expect(known("transpose-sum")).toBe("transpose-sum");
+    const entry = { id: "x", title: "x", source: "", tags: [] as const };
+    expect(() => loadRegistry([entry, entry])).toThrow(/duplicate rule id x/);
+    expect(() => loadRegistry([{ ...entry, tags: ["lineer" as never] }])).toThrow(/unknown tag lineer/);
+    expect(() => loadRegistry([entry])).toThrow(/no rule carries the tag linear/);
+  });
+
+  it("each rewrite rule is handed only the node kinds it matches", () => {
+    const index = makeRuleIndex(SIMPLIFY_RULES);
+    for (const [kind, rules] of Object.entries(index)) for (const r of rules ?? []) expect(r.on).toContain(kind);
+    expect(SIMPLIFY_RULES.every((r) => r.on.length > 0)).toBe(true);
   });
 });
 

@@ -1,14 +1,13 @@
 /** diag and Diag: the diagonal of a matrix, the diagonal matrix of a vector. */
 import * as E from "../../src/core/expr.js";
-import type { RewriteRule } from "../rule.js";
+import { rewriteRule, type AnyRewriteRule } from "../rule.js";
 
-export const DIAGONAL_RULES: readonly RewriteRule[] = [
-  {
+export const DIAGONAL_RULES: readonly AnyRewriteRule[] = [
+  rewriteRule({
     // a Hessian of Σᵢ f(xᵢ) arrives as one Diag per product-rule term
     id: "diag-linear", source: "derived: Diag is linear", formula: "\\operatorname{diag}(a) - 2\\operatorname{diag}(b) = \\operatorname{diag}(a - 2b)",
     witness: "diag(x) - 2 diag(y)", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       const inside = (t: E.Expr): E.Expr | null => {
         const { coeff, scalars, chain } = E.splitMul(t);
         return chain.length === 1 && chain[0]!.kind === "diagm" ? E.mul(E.num(coeff), ...scalars, chain[0].arg) : null;
@@ -17,32 +16,31 @@ export const DIAGONAL_RULES: readonly RewriteRule[] = [
       if (merged.filter((m) => m !== null).length < 2) return null;
       return E.add(E.diagMat(E.add(...merged.filter((m): m is E.Expr => m !== null))), ...e.terms.filter((_, i) => merged[i] === null));
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "diag-outer-product", source: "derived: (a bᵀ)ᵢᵢ = aᵢbᵢ", formula: "\\operatorname{diag}(a b^{\\top}) = a \\odot b",
     witness: "diag(x y^T)", on: ["diag"],
     apply: (e) => {
-      if (e.kind !== "diag" || e.arg.kind !== "mul") return null;
+      if (e.arg.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e.arg);
       if (chain.length !== 2 || chain[0]!.shape.cols !== 1 || chain[1]!.shape.rows !== 1) return null;
       return E.mul(E.num(coeff), ...scalars, E.hadamard(chain[0]!, E.transpose(chain[1]!)));
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "diag-transpose", source: "derived: A and Aᵀ share their diagonal", formula: "\\operatorname{diag}(A^{\\top}) = \\operatorname{diag}(A)",
     witness: "diag(A^T)", on: ["diag"],
-    apply: (e) => (e.kind === "diag" && e.arg.kind === "transpose" ? E.diagVec(e.arg.arg) : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "transpose" ? E.diagVec(e.arg.arg) : null),
+  }),
+  rewriteRule({
     id: "diagonal-times-vector", source: "derived: (Diag(d) x)ᵢ = dᵢxᵢ", formula: "\\operatorname{diag}(d)\\, x = d \\odot x",
     witness: "diag(d) x", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       const i = chain.findIndex((f, k) => f.kind === "diagm" && k + 1 < chain.length && chain[k + 1]!.shape.cols === 1);
       if (i < 0) return null;
       const merged = E.hadamard((chain[i] as E.DiagMat).arg, chain[i + 1]!);
       return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), merged, ...chain.slice(i + 2));
     },
-  },
+  }),
 ];

@@ -1,6 +1,6 @@
 /** Hadamard products commute: factors take a canonical order so like terms meet. */
 import * as E from "../../src/core/expr.js";
-import type { RewriteRule } from "../rule.js";
+import { rewriteRule, type AnyRewriteRule } from "../rule.js";
 import * as Q from "../../src/core/rational.js";
 
 /** Structurally diagonal: a diagonal symbol or diag(x), and what products, inverses, powers and sums keep diagonal. */
@@ -33,8 +33,7 @@ function entrywisePowers(h: E.Expr): Map<number, [E.Expr, Q.Rational]> {
  * (a ⊙ (𝟏 − b) = a − a ⊙ b), then like terms collected, entrywise products
  * compared up to the order of their factors; null unless something cancelled.
  */
-function distributeAndCancel(e: E.Expr): E.Expr | null {
-  if (e.kind !== "add") return null;
+function distributeAndCancel(e: E.Add): E.Expr | null {
   let distributed = false;
   const pieces: E.Expr[] = e.terms.flatMap((t) => {
     const { coeff, scalars, chain } = E.splitMul(t);
@@ -61,21 +60,20 @@ function distributeAndCancel(e: E.Expr): E.Expr | null {
   return kept.length <= e.terms.length && E.size(out) < E.size(e) ? out : null;
 }
 
-export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
-  {
+export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
+  rewriteRule({
     // the cross-entropy gradient σ ⊙ (𝟏 − y) − y ⊙ (𝟏 − σ) is σ − y: distributing cancels σ ⊙ y
     id: "hadamard-distribute-cancel", source: "derived: ⊙ distributes over +, then like terms cancel",
     formula: "a \\odot (\\mathbf{1} - b) - b \\odot (\\mathbf{1} - a) = a - b",
     witness: "x .* (\\mathbf{1} - y) - y .* (\\mathbf{1} - x)", on: ["add"],
     apply: distributeAndCancel,
-  },
-  {
+  }),
+  rewriteRule({
     // σ ⊙ (𝟏 − σ).^2 − σ.^2 ⊙ (𝟏 − σ) = σ ⊙ (𝟏 − σ) ⊙ (𝟏 − 2σ): only entrywise products, and only a
     // factor every term has, so a plain sum such as x ⊙ a + x stays as written
     id: "factor-common-hadamard", source: "derived: ⊙ distributes over +", formula: "a \\odot b^{\\circ 2} - a^{\\circ 2} \\odot b = a \\odot b \\odot (b - a)",
     witness: "x .* y.^2 - x.^2 .* y", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       const parts = e.terms.map((t) => {
         const { coeff, scalars, chain } = E.splitMul(t);
         const h = chain.length === 1 ? chain[0]! : null;
@@ -102,24 +100,22 @@ export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
       });
       return E.hadamard(...common.map(([b, p]) => E.hpower(b, p)), E.add(...rests));
     },
-  },
-  {
-    id: "order-hadamard-factors", source: "derived: the Hadamard product is entrywise, so it commutes",
+  }),
+  rewriteRule({
+    id: "order-hadamard-factors", tags: ["mechanical"], source: "derived: the Hadamard product is entrywise, so it commutes",
     formula: "A \\odot B = B \\odot A", witness: "x .* a", on: ["hadamard"],
     apply: (e, ctx) => {
-      if (e.kind !== "hadamard") return null;
       // x ⊙ σ(y) ⊙ (𝟏 − σ(y)): plain symbols, then functions, then sums; I last
       const rank = (f: E.Expr) => (f.kind === "sym" || f.kind === "transpose" ? 0 : f.kind === "identity" ? 3 : f.kind === "add" ? 2 : 1);
       const sorted = e.factors.slice().sort((a, b) => rank(a) - rank(b) || ctx.compare(a, b));
       return sorted.every((f, i) => f === e.factors[i]) ? null : E.hadamard(...sorted);
     },
-  },
-  {
+  }),
+  rewriteRule({
     // t ⊙ t.^{−1/2} = t.^{1/2} too: fractional powers are only defined for t > 0, where tᵃtᵇ = tᵃ⁺ᵇ holds
     id: "hadamard-same-base", source: "derived: entrywise tᵃ tᵇ = tᵃ⁺ᵇ", formula: "A \\odot A = A^{\\circ 2}",
     witness: "x .* x", on: ["hadamard"],
     apply: (e) => {
-      if (e.kind !== "hadamard") return null;
       const baseOf = (f: E.Expr): [E.Expr, Q.Rational] => (f.kind === "hpower" ? [f.arg, f.exp] : [f, Q.ONE]);
       const powers = new Map<number, [E.Expr, Q.Rational]>();
       for (const f of e.factors) {
@@ -130,34 +126,34 @@ export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
       if (powers.size === e.factors.length) return null;
       return E.hadamard(...[...powers.values()].map(([b, p]) => E.hpower(b, p)));
     },
-  },
-  {
+  }),
+  rewriteRule({
     // I's entries are 0 and 1, fixed by any positive power; a negative one would divide by the zeros
     id: "hadamard-power-of-identity", source: "derived: 0ᵏ = 0 and 1ᵏ = 1 for k > 0", formula: "I^{\\circ k} = I \\quad (k > 0)",
     witness: "2 I - I.^2 + A", on: ["hpower"],
-    apply: (e) => (e.kind === "hpower" && e.arg.kind === "identity" && e.exp.n > 0 ? e.arg : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "identity" && e.exp.n > 0 ? e.arg : null),
+  }),
+  rewriteRule({
     id: "diagonal-part-transpose", source: "derived: Aᵀ and A share their diagonal", formula: "A^{\\top} \\odot I = A \\odot I",
     witness: "A^T .* I", on: ["hadamard"],
     apply: (e) => {
-      if (e.kind !== "hadamard" || !e.factors.some((f) => f.kind === "identity")) return null;
+      if (!e.factors.some((f) => f.kind === "identity")) return null;
       const i = e.factors.findIndex((f) => f.kind === "transpose");
       if (i < 0) return null;
       return E.hadamard(...e.factors.map((f, j) => (j === i ? (f as E.Transpose).arg : f)));
     },
-  },
-  {
+  }),
+  rewriteRule({
     // the diagonal part of a diagonal matrix is itself: D ⊙ I = D, (2D⁻¹) ⊙ I = 2D⁻¹
     id: "diagonal-part-of-diagonal", source: "derived: a diagonal matrix is zero off its diagonal", formula: "D \\odot I = D \\text{ for diagonal } D",
     witness: "D^{-1} .* I", witnessLet: ["D: diagonal"], on: ["hadamard"],
     apply: (e) => {
-      if (e.kind !== "hadamard" || !e.factors.some((f) => f.kind === "identity")) return null;
+      if (!e.factors.some((f) => f.kind === "identity")) return null;
       if (!e.factors.some((f) => f.kind !== "identity" && isDiagonal(f))) return null;
       return E.hadamard(...e.factors.filter((f) => f.kind !== "identity"));
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "logistic", source: "derived: eᶻ/(1 + eᶻ) = σ(z)", formula: "\\exp(z) \\odot (\\mathbf{1} + \\exp(z))^{\\circ -1} = \\sigma(z)",
     witness: "exp(x) .* (\\mathbf{1} + exp(x)).^{-1}", on: ["hadamard", "mul"],
     apply: (e) => {
@@ -178,5 +174,5 @@ export const ELEMENTWISE_RULES: readonly RewriteRule[] = [
       }
       return null;
     },
-  },
+  }),
 ];

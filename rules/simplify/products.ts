@@ -6,7 +6,7 @@
 import * as E from "../../src/core/expr.js";
 import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
-import type { RewriteRule, RewriteContext } from "../rule.js";
+import { rewriteRule, type AnyRewriteRule, type RewriteContext } from "../rule.js";
 import { isScalarShape } from "../../src/core/shape.js";
 import { sortKey } from "../../src/core/order.js";
 
@@ -89,8 +89,7 @@ function scalarRank(e: Expr): number {
   return 1;
 }
 
-function sortScalars(e: Expr, ctx: RewriteContext): Expr | null {
-  if (e.kind !== "mul") return null;
+function sortScalars(e: E.Mul, ctx: RewriteContext): Expr | null {
   const { coeff, scalars, chain } = E.splitMul(e);
   if (scalars.length < 2) return null;
   const sorted = scalars.slice().sort((a, b) => scalarRank(a) - scalarRank(b) || ctx.compare(a, b));
@@ -107,12 +106,11 @@ const sumsToOne = (e: Expr): boolean =>
     (e.factors[0]!.kind === "ones" && isProbability(e.factors[1]!))
     || (e.factors[0]!.kind === "transpose" && isProbability(e.factors[0]!.arg) && e.factors[1]!.kind === "ones")));
 
-export const PRODUCT_RULES: readonly RewriteRule[] = [
-  {
-    id: "merge-powers", source: "derived: Xᵃ Xᵇ = Xᵃ⁺ᵇ, X X⁻¹ = I", formula: "X^{a} X^{b} = X^{a+b}, \\quad X X^{-1} = I",
+export const PRODUCT_RULES: readonly AnyRewriteRule[] = [
+  rewriteRule({
+    id: "merge-powers", tags: ["kronecker-normal-form"], source: "derived: Xᵃ Xᵇ = Xᵃ⁺ᵇ, X X⁻¹ = I", formula: "X^{a} X^{b} = X^{a+b}, \\quad X X^{-1} = I",
     witness: "A A^{-1} B A A", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       const s = mergeRun(scalars, true);
       const c = mergeRun(chain, false);
@@ -122,36 +120,34 @@ export const PRODUCT_RULES: readonly RewriteRule[] = [
       const body = rest.length === 0 && chain.length > 0 ? [E.identity(e.shape.rows)] : rest;
       return E.mul(E.num(coeff), ...(s ?? scalars), ...body);
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "scalar-subproduct", source: "derived: a 1×1 product is a scalar and commutes", formula: "x \\, (a^{\\top} y) = (a^{\\top} y) \\, x",
     witness: "x a^T y", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       const split = extractScalarRuns(chain);
       if (!split) return null;
       return E.mul(E.num(coeff), ...scalars, ...split.scalars, ...split.rest);
     },
-  },
-  {
-    id: "order-scalar-factors", source: "derived: scalars commute", formula: "\\beta \\alpha A = \\alpha \\beta A",
+  }),
+  rewriteRule({
+    id: "order-scalar-factors", tags: ["mechanical"], source: "derived: scalars commute", formula: "\\beta \\alpha A = \\alpha \\beta A",
     witness: "beta alpha A", on: ["mul"],
     apply: sortScalars,
-  },
-  {
-    id: "sign-out-of-sum", source: "derived: distributivity", formula: "A (-B - C) = -A (B + C)",
+  }),
+  rewriteRule({
+    id: "sign-out-of-sum", tags: ["mechanical"], source: "derived: distributivity", formula: "A (-B - C) = -A (B + C)",
     witness: "A (-B - C)", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       const i = chain.findIndex((f) => f.kind === "add" && f.terms.every((t) => E.splitMul(t).coeff.n < 0));
       if (i < 0) return null;
       const flipped = chain.map((f, j) => (j === i ? E.add(...(f as E.Add).terms.map(E.neg)) : f));
       return E.mul(E.num(Q.neg(coeff)), ...scalars, ...flipped);
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "probability-sums-to-one", source: "derived: a declared probability vector y has 𝟏ᵀy = Σᵢ yᵢ = 1",
     formula: "(\\mathbf{1}^{\\top} y) A = A, \\quad \\operatorname{sum}(y) = 1", witness: "(\\mathbf{1}^T y) x", witnessLet: ["y: probability"], on: ["mul", "sum"],
     apply: (e) => {
@@ -162,12 +158,11 @@ export const PRODUCT_RULES: readonly RewriteRule[] = [
       if (i < 0) return null;
       return E.mul(E.num(coeff), ...scalars.filter((_, j) => j !== i), ...chain);
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "sign-times-value", source: "derived: sign(t) t = |t|", formula: "\\operatorname{sign}(s)\\, s = \\lvert s \\rvert",
     witness: "sign(alpha) alpha", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       const i = scalars.findIndex((f) => f.kind === "fn" && f.name === "sign" && scalars.includes(f.arg));
       if (i < 0) return null;
@@ -175,27 +170,26 @@ export const PRODUCT_RULES: readonly RewriteRule[] = [
       const rest = scalars.filter((f, j) => j !== i && f !== arg);
       return E.mul(E.num(coeff), ...rest, E.fn("abs", arg), ...chain);
     },
-  },
-  {
+  }),
+  rewriteRule({
     // scalars commute, so (ab)ᵏ = aᵏbᵏ for integer k; then t/(αt) meets its t. Fractional
     // powers stay whole: (ab)^{1/2} = a^{1/2}b^{1/2} needs a, b ≥ 0
     id: "power-of-scalar-product", source: "derived: scalars commute", formula: "(\\alpha \\beta)^{k} = \\alpha^{k} \\beta^{k}",
     witness: "beta (alpha beta)^{-1}", on: ["power"],
     apply: (e) => {
-      if (e.kind !== "power" || e.arg.kind !== "mul" || !isScalarShape(e.shape) || e.exp.d !== 1) return null;
+      if (e.arg.kind !== "mul" || !isScalarShape(e.shape) || e.exp.d !== 1) return null;
       const { coeff, scalars, chain } = E.splitMul(e.arg);
       if (chain.length > 0) return null; // a 1×1 chain xᵀAy is one scalar
       return E.mul(E.power(E.num(coeff), e.exp), ...scalars.map((x) => E.power(x, e.exp)));
     },
-  },
-  {
+  }),
+  rewriteRule({
     // M = P₁⋯Pₖ need not be square factor by factor: (XᵀX)⁻¹XᵀX = I for any X of full column rank,
     // which merge-powers cannot see (XᵀX is one base there, Xᵀ and X two factors here)
     id: "inverse-cancels-product", source: "derived: M⁻¹M = MM⁻¹ = I with M = P₁⋯Pₖ",
     formula: "(P_1 \\cdots P_k)^{-1} P_1 \\cdots P_k = I, \\quad P_1 \\cdots P_k (P_1 \\cdots P_k)^{-1} = I",
     witness: "X (X^T X)^{-1} X^T X", witnessLet: ["X: 5 x 3"], on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       for (let i = 0; i < chain.length; i++) {
         const inv = chain[i]!;
@@ -214,15 +208,15 @@ export const PRODUCT_RULES: readonly RewriteRule[] = [
       }
       return null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "inverse-of-product", source: "Matrix Cookbook (2012-11-15) eq. (2), all factors square",
     formula: "(A B C)^{-1} = C^{-1} B^{-1} A^{-1}", witness: "(A X B)^{-1}", witnessLet: ["A: square", "B: square"], on: ["inverse"],
     apply: (e) => {
-      if (e.kind !== "inverse" || e.arg.kind !== "mul") return null;
+      if (e.arg.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e.arg);
       if (chain.length < 2 || !chain.every((f) => f.shape.rows === f.shape.cols)) return null;
       return E.mul(E.num(Q.div(Q.ONE, coeff)), ...scalars.map((x) => E.power(x, -1)), ...chain.slice().reverse().map(E.inverse));
     },
-  },
+  }),
 ];

@@ -5,7 +5,7 @@
 import * as E from "../../src/core/expr.js";
 import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
-import type { RewriteRule } from "../rule.js";
+import { rewriteRule, type AnyRewriteRule } from "../rule.js";
 import { sortKey } from "../../src/core/order.js";
 import type { Dim } from "../../src/core/shape.js";
 
@@ -35,60 +35,58 @@ export function canonicalTraceKey(e: Expr): Expr {
 /** Powers up to this are spelled out factor by factor when traces are compared. */
 const MAX_EXPANDED_POWER = 64;
 
-export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
-  {
+export const SCALAR_FUNCTION_RULES: readonly AnyRewriteRule[] = [
+  rewriteRule({
     id: "trace-transpose", source: CB("13"), formula: "\\operatorname{tr}(A^{\\top}) = \\operatorname{tr}(A)",
     witness: "tr(A^T)", on: ["trace"],
-    apply: (e) => (e.kind === "trace" && e.arg.kind === "transpose" ? E.trace(e.arg.arg) : null),
-  },
-  {
-    id: "trace-linear", source: CB("15") + " and linearity", formula: "\\operatorname{tr}(c A + B) = c \\operatorname{tr}(A) + \\operatorname{tr}(B)",
+    apply: (e) => (e.arg.kind === "transpose" ? E.trace(e.arg.arg) : null),
+  }),
+  rewriteRule({
+    id: "trace-linear", tags: ["mechanical", "kronecker-normal-form"], source: CB("15") + " and linearity", formula: "\\operatorname{tr}(c A + B) = c \\operatorname{tr}(A) + \\operatorname{tr}(B)",
     witness: "tr(2 A + B)", on: ["trace"],
     apply: (e) => {
-      if (e.kind !== "trace") return null;
       if (e.arg.kind === "add") return E.add(...e.arg.terms.map(E.trace));
       if (e.arg.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e.arg);
       if (Q.eq(coeff, Q.ONE) && scalars.length === 0) return null;
       return E.mul(E.num(coeff), ...scalars, E.trace(E.mul(...chain)));
     },
-  },
-  {
+  }),
+  rewriteRule({
     // a symbolic size has no scalar expression, so tr(I_n) stays; the index form writes it n
     id: "trace-identity", source: "derived: tr(I_n) = n", formula: "\\operatorname{tr}(I_{3}) = 3",
     witness: "tr(A + I)", witnessLet: ["A: 3 x 3"], on: ["trace"],
-    apply: (e) => (e.kind === "trace" && e.arg.kind === "identity" && typeof e.arg.shape.rows === "number" ? E.num(e.arg.shape.rows) : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "identity" && typeof e.arg.shape.rows === "number" ? E.num(e.arg.shape.rows) : null),
+  }),
+  rewriteRule({
     // tr(a bᵀ) = bᵀa: a rotation that starts with a row is a scalar and needs no trace
     id: "trace-of-outer-product", source: CB("16") + " and (17)", formula: "\\operatorname{tr}(a b^{\\top} C) = b^{\\top} C a",
     witness: "tr(x y^T A)", on: ["trace"],
     apply: (e) => {
-      if (e.kind !== "trace" || e.arg.kind !== "mul") return null;
+      if (e.arg.kind !== "mul") return null;
       const r = rotationsOf(E.splitMul(e.arg).chain).find((c) => c[0]!.shape.rows === 1);
       return r ? E.trace(E.mul(...r)) : null;
     },
-  },
-  {
-    id: "trace-kronecker", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "\\operatorname{tr}(A \\otimes B) = \\operatorname{tr}(A) \\operatorname{tr}(B)",
+  }),
+  rewriteRule({
+    id: "trace-kronecker", tags: ["kronecker-normal-form"], source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "\\operatorname{tr}(A \\otimes B) = \\operatorname{tr}(A) \\operatorname{tr}(B)",
     witness: "tr(A \\otimes B)", on: ["trace"],
-    apply: (e) => (e.kind === "trace" && e.arg.kind === "kron" && e.arg.factors.every((f) => f.shape.rows === f.shape.cols)
+    apply: (e) => (e.arg.kind === "kron" && e.arg.factors.every((f) => f.shape.rows === f.shape.cols)
       ? E.mul(...e.arg.factors.map(E.trace)) : null),
-  },
-  {
+  }),
+  rewriteRule({
     // square factors: then A ⊗ B is invertible exactly when each is, and the mixed product gives the inverse
-    id: "kron-inverse", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)^{-1} = A^{-1} \\otimes B^{-1}",
+    id: "kron-inverse", tags: ["kronecker-normal-form"], source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)^{-1} = A^{-1} \\otimes B^{-1}",
     witness: "(A \\otimes B)^{-1}", on: ["inverse"],
     apply: (e) => {
-      if (e.kind !== "inverse" || e.arg.kind !== "kron" || !e.arg.factors.every((f) => f.shape.rows === f.shape.cols)) return null;
+      if (e.arg.kind !== "kron" || !e.arg.factors.every((f) => f.shape.rows === f.shape.cols)) return null;
       return E.kron(...e.arg.factors.map(E.inverse));
     },
-  },
-  {
-    id: "kron-mixed-product", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)(C \\otimes D) = A C \\otimes B D",
+  }),
+  rewriteRule({
+    id: "kron-mixed-product", tags: ["kronecker-normal-form"], source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)(C \\otimes D) = A C \\otimes B D",
     witness: "(A \\otimes B) (C \\otimes D)", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       for (let i = 0; i + 1 < chain.length; i++) {
         const l = chain[i]!;
@@ -100,15 +98,14 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
       }
       return null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     // d(X⁻ᵀ) in a Hessian leaves (Σ Aᵢ ⊗ Bᵢ) K (C ⊗ D); for n×n factors (A ⊗ B)K = K(B ⊗ A)
     // (Magnus & Neudecker Theorem 3.9 with K_{n,n}² = I), and the mixed product then multiplies
     // through: K Σ BᵢC ⊗ AᵢD. Only between two Kronecker products, so a lone (A ⊗ B)K stays as written.
     id: "commutation-between-kron-products", source: "derived: Magnus & Neudecker (2019) Theorem 3.9 and Matrix Cookbook (2012-11-15) §10.2.1",
     formula: "(A \\otimes B) K (C \\otimes D) = K (B C \\otimes A D)", witness: "jacobian of (X^{-T})^2 wrt X", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       /** Σ cᵢ Aᵢ ⊗ Bᵢ with every factor n×n, as its terms; null otherwise. */
       const kronTerms = (x: Expr, n: Dim): { lead: Expr[]; a: Expr; b: Expr }[] | null => {
@@ -136,14 +133,13 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
       }
       return null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     // log det(XᵀX)'s Hessian leaves (M ⊗ XM)((Xᵀ ⊗ I)K + I ⊗ Xᵀ): multiplied through, each
     // term is one Kronecker product (MXᵀ ⊗ XM)K + M ⊗ XMXᵀ, which like terms can then meet
     id: "kron-product-over-sum", source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product) and distributivity",
     formula: "(A \\otimes B)(C \\otimes D + (E \\otimes F) K) = A C \\otimes B D + (A E \\otimes B F) K", witness: "(A \\otimes B) (C \\otimes D + E \\otimes F)", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       for (let i = 0; i + 1 < chain.length; i++) {
         const l = chain[i]!;
@@ -165,13 +161,12 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
       }
       return null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     // a(M ⊗ P) + b(M ⊗ Q) = M ⊗ (aP + bQ), written a(M ⊗ (P + (b/a)Q)): 2(M ⊗ I) − 2(M ⊗ XMXᵀ) = 2(M ⊗ (I − XMXᵀ))
     id: "factor-common-kron-left", source: "derived: the Kronecker product is bilinear (Matrix Cookbook (2012-11-15) §10.2.1)",
     formula: "a (M \\otimes P) + b (M \\otimes Q) = a (M \\otimes (P + \\tfrac{b}{a} Q))", witness: "2 (A \\otimes B) - 2 (A \\otimes C)", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       // c(A + B) counts as cA + cB here (−2(P + Q) from factoring a coefficient out), but is only
       // opened when a pair then shares its left factor: otherwise the sum stays as it was
       const flat = e.terms.flatMap((t) => {
@@ -197,13 +192,13 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
       }
       return null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     // (u ⊗ vᵀ)_{(i,1),(1,j)} = u_i v_j and (vᵀ ⊗ u)_{(1,i),(j,1)} = v_j u_i: both are the outer product u vᵀ
     id: "kron-column-row", source: "derived: entrywise (a ⊗ bᵀ)_{ij} = a_i b_j = (bᵀ ⊗ a)_{ij} = (a bᵀ)_{ij}",
     formula: "a \\otimes b^{\\top} = b^{\\top} \\otimes a = a b^{\\top}", witness: "x^T \\otimes y + y \\otimes x^T", on: ["kron"],
     apply: (e) => {
-      if (e.kind !== "kron" || e.factors.length !== 2) return null;
+      if (e.factors.length !== 2) return null;
       const isColumn = (f: Expr) => f.shape.cols === 1 && f.shape.rows !== 1;
       const isRow = (f: Expr) => f.shape.rows === 1 && f.shape.cols !== 1;
       const [l, r] = e.factors as [Expr, Expr];
@@ -211,15 +206,15 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
       if (isRow(l) && isColumn(r)) return E.mul(r, l);
       return null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     // tr(dX (dX X + X dX)) = tr(dX dX X) + tr(dX X dX) = 2 tr((dX)² X): a trace of a product
     // with a sum is multiplied out only when every term is the same trace up to rotation, so
     // the result is one term (d² tr(X³) = 6 tr(X (dX)²), not a sum of rotations)
     id: "trace-distribute-rotations", source: CB("16") + " and linearity",
     formula: "\\operatorname{tr}(A (A B + B A)) = 2 \\operatorname{tr}(A^{2} B)", witness: "tr(A (A B + B A))", on: ["trace"],
     apply: (e) => {
-      if (e.kind !== "trace" || e.arg.kind !== "mul") return null;
+      if (e.arg.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e.arg);
       const i = chain.findIndex((f) => f.kind === "add");
       if (i < 0 || chain.findIndex((f, j) => j > i && f.kind === "add") >= 0) return null;
@@ -237,31 +232,30 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
       const shown = rotationsOf(first).find((r) => !isD(r[0]!) && isD(r[r.length - 1]!)) ?? first;
       return E.mul(E.num(Q.mul(coeff, total)), ...scalars, E.trace(E.mul(...shown)));
     },
-  },
-  {
-    id: "vec-linear", source: "derived: vec is linear", formula: "\\operatorname{vec}(s A) = s \\operatorname{vec}(A)",
+  }),
+  rewriteRule({
+    id: "vec-linear", tags: ["mechanical"], source: "derived: vec is linear", formula: "\\operatorname{vec}(s A) = s \\operatorname{vec}(A)",
     witness: "vec(det(X) X^{-T})", on: ["vec"],
     apply: (e) => {
-      if (e.kind !== "vec" || e.arg.kind !== "mul") return null;
+      if (e.arg.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e.arg);
       if (Q.eq(coeff, Q.ONE) && scalars.length === 0) return null;
       return E.mul(E.num(coeff), ...scalars, E.vec(E.mul(...chain)));
     },
-  },
-  {
+  }),
+  rewriteRule({
     // merge-powers writes (A ⊗ B)(A ⊗ B) as (A ⊗ B)², which the mixed product must still reach
-    id: "kron-power", source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product, repeated)", formula: "(A \\otimes B)^{k} = A^{k} \\otimes B^{k}",
+    id: "kron-power", tags: ["kronecker-normal-form"], source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product, repeated)", formula: "(A \\otimes B)^{k} = A^{k} \\otimes B^{k}",
     witness: "(A \\otimes B)^2", on: ["power"],
-    apply: (e) => (e.kind === "power" && e.arg.kind === "kron" && e.arg.factors.every((f) => f.shape.rows === f.shape.cols)
+    apply: (e) => (e.arg.kind === "kron" && e.arg.factors.every((f) => f.shape.rows === f.shape.cols)
       ? E.kron(...e.arg.factors.map((f) => E.power(f, e.exp))) : null),
-  },
-  {
+  }),
+  rewriteRule({
     // K_{pm}(A ⊗ B)K_{nq} = B ⊗ A for A m×n, B p×q, so (A ⊗ B)K_{nq} = K_{mp}(B ⊗ A),
     // and K_{mp} = I when A or B is a single row
     id: "commutation-through-kron", source: "derived: Magnus & Neudecker (2019) Theorem 3.9",
     formula: "(a^{\\top} \\otimes B) K = B \\otimes a^{\\top}", witness: "jacobian of X^T a wrt X", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       for (let i = 0; i + 1 < chain.length; i++) {
         const kr = chain[i]!;
@@ -273,35 +267,35 @@ export const SCALAR_FUNCTION_RULES: readonly RewriteRule[] = [
       }
       return null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "kron-identities", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "I_{m} \\otimes I_{n} = I_{mn}",
     witness: "vec(X)^T (I \\otimes I) vec(X)", on: ["kron"],
-    apply: (e) => (e.kind === "kron" && e.factors.every((f) => f.kind === "identity")
+    apply: (e) => (e.factors.every((f) => f.kind === "identity")
       ? E.identity(e.shape.rows) : null),
-  },
-  {
+  }),
+  rewriteRule({
     id: "det-transpose", source: CB("20"), formula: "\\det(A^{\\top}) = \\det(A)", witness: "det(A^T)", on: ["det"],
-    apply: (e) => (e.kind === "det" && e.arg.kind === "transpose" ? E.det(e.arg.arg) : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "transpose" ? E.det(e.arg.arg) : null),
+  }),
+  rewriteRule({
     id: "det-inverse", source: CB("22"), formula: "\\det(A^{-1}) = \\det(A)^{-1}", witness: "det(A^{-1})", on: ["det"],
-    apply: (e) => (e.kind === "det" && e.arg.kind === "inverse" ? E.power(E.det(e.arg.arg), -1) : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "inverse" ? E.power(E.det(e.arg.arg), -1) : null),
+  }),
+  rewriteRule({
     id: "det-power", source: "derived: eq. (21) with equal factors", formula: "\\det(A^{k}) = \\det(A)^{k}", witness: "det(A^3)", on: ["det"],
-    apply: (e) => (e.kind === "det" && e.arg.kind === "power" ? E.power(E.det(e.arg.arg), e.arg.exp) : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "power" ? E.power(E.det(e.arg.arg), e.arg.exp) : null),
+  }),
+  rewriteRule({
     id: "logdet-transpose", source: CB("20"), formula: "\\log\\det(A^{\\top}) = \\log\\det(A)", witness: "logdet(A^T)", on: ["logdet"],
-    apply: (e) => (e.kind === "logdet" && e.arg.kind === "transpose" ? E.logdet(e.arg.arg) : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "transpose" ? E.logdet(e.arg.arg) : null),
+  }),
+  rewriteRule({
     id: "logdet-inverse", source: CB("22"), formula: "\\log\\det(A^{-1}) = -\\log\\det(A)", witness: "logdet(A^{-1})", on: ["logdet"],
-    apply: (e) => (e.kind === "logdet" && e.arg.kind === "inverse" ? E.neg(E.logdet(e.arg.arg)) : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "inverse" ? E.neg(E.logdet(e.arg.arg)) : null),
+  }),
+  rewriteRule({
     id: "logdet-power", source: "derived: eq. (21) with equal factors", formula: "\\log\\det(A^{k}) = k \\log\\det(A)", witness: "logdet(A^2)", on: ["logdet"],
-    apply: (e) => (e.kind === "logdet" && e.arg.kind === "power" ? E.scale(e.arg.exp, E.logdet(e.arg.arg)) : null),
-  },
+    apply: (e) => (e.arg.kind === "power" ? E.scale(e.arg.exp, E.logdet(e.arg.arg)) : null),
+  }),
 ];

@@ -5,7 +5,7 @@
 import * as E from "../../src/core/expr.js";
 import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
-import type { RewriteRule } from "../rule.js";
+import { rewriteRule, type AnyRewriteRule } from "../rule.js";
 import { orientScalarChain } from "./products.js";
 import { canonicalTraceKey } from "./scalar-functions.js";
 import { transposed } from "../../src/core/symmetry.js";
@@ -113,12 +113,11 @@ function differentialLast(body: Expr): boolean {
   return chain.length > 1 && isD(chain[chain.length - 1]) && !isD(chain[0]);
 }
 
-export const SUM_RULES: readonly RewriteRule[] = [
-  {
+export const SUM_RULES: readonly AnyRewriteRule[] = [
+  rewriteRule({
     id: "collect-like-terms", source: "derived: distributivity", formula: "a X + b X = (a + b) X",
     witness: "A B + 2 A B + (A B)^2 - A B A B", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       // xᵀa and aᵀx are one number: terms meet up to the orientation of 1×1 factors,
       // and the first term's way of writing it is kept
       const groups = new Map<number, { body: Expr; coeff: Q.Rational }>();
@@ -140,14 +139,13 @@ export const SUM_RULES: readonly RewriteRule[] = [
       const terms = [...groups.values()].filter((g) => g.coeff.n !== 0).map((g) => E.mul(E.num(g.coeff), g.body));
       return terms.length ? E.add(...terms) : E.zero(e.shape);
     },
-  },
-  {
+  }),
+  rewriteRule({
     // Only the signs move (x − As, not −As + x); otherwise the order the user
     // wrote, or the product rule produced, is the order a reader expects.
-    id: "order-terms", source: "derived: addition commutes", formula: "-B + A = A - B",
+    id: "order-terms", tags: ["mechanical"], source: "derived: addition commutes", formula: "-B + A = A - B",
     witness: "-A s + x", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       const negative = (t: Expr) => E.splitMul(t).coeff.n < 0;
       const sorted = [...e.terms.filter((t) => !negative(t)), ...e.terms.filter(negative)];
       // and a pair M, Mᵀ reads M + Mᵀ (A + Aᵀ, not Aᵀ + A)
@@ -160,12 +158,11 @@ export const SUM_RULES: readonly RewriteRule[] = [
       }
       return sorted.every((t, i) => t === e.terms[i]) ? null : E.add(...sorted);
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "factor-common-coefficient", source: "derived: distributivity", formula: "c A + c B = c (A + B)",
     witness: "2 A + 2 B", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       const cs = e.terms.map((t) => coefficientOf(t)[0]);
       let g = cs.reduce((acc, c) => gcdInt(acc, c.n), 0);
       const l = cs.reduce((acc, c) => (acc * c.d) / gcdInt(acc, c.d), 1);
@@ -180,39 +177,35 @@ export const SUM_RULES: readonly RewriteRule[] = [
       if (common.d !== 1 && cs.filter((c) => c.d === 1).length * 2 > cs.length) return null;
       return E.mul(E.num(common), E.add(...e.terms.map((t) => E.mul(E.num(Q.div(Q.ONE, common)), t))));
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "factor-common-scalar", source: "derived: distributivity", formula: "s A + s B = s (A + B)",
     witness: "det(X) A + det(X) B", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       const c = commonScalar(e.terms);
       return c ? E.mul(c.factor, E.add(...c.rests)) : null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "factor-common-right", source: "derived: distributivity", formula: "A X + B X = (A + B) X",
     witness: "A x + B x + y", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       const c = commonEdge(e.terms, "right");
       return c ? regroup(e.terms, c.members, E.mul(E.add(...c.rests), c.factor)) : null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "factor-common-left", source: "derived: distributivity", formula: "X A + X B = X (A + B)",
     witness: "A B + A C", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       const c = commonEdge(e.terms, "left");
       return c ? regroup(e.terms, c.members, E.mul(c.factor, E.add(...c.rests))) : null;
     },
-  },
-  {
-    id: "coefficient-out-of-sum-factor", source: "derived: distributivity", formula: "A (2B - 2C) = 2 A (B - C)",
+  }),
+  rewriteRule({
+    id: "coefficient-out-of-sum-factor", tags: ["mechanical"], source: "derived: distributivity", formula: "A (2B - 2C) = 2 A (B - C)",
     witness: "(2 B - 2 C) A", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       const all = [...scalars, ...chain];
       const i = all.findIndex((f) => f.kind === "add" && commonInteger(f.terms) > 1);
@@ -221,12 +214,11 @@ export const SUM_RULES: readonly RewriteRule[] = [
       const inner = E.add(...(all[i] as E.Add).terms.map((t) => E.scale(Q.rat(1, g), t)));
       return E.mul(E.num(Q.mul(coeff, Q.rat(g))), ...all.map((f, j) => (j === i ? inner : f)));
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "distribute-fraction", source: "derived: distributivity", formula: "\\tfrac{1}{2}(2A - 2B - C) = A - B - \\tfrac{1}{2} C",
     witness: "(2 A - 2 B - C)/2", on: ["mul"],
     apply: (e) => {
-      if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       if (coeff.d === 1 || scalars.length !== 0 || chain.length !== 1 || chain[0]!.kind !== "add") return null;
       const terms = chain[0].terms;
@@ -234,7 +226,7 @@ export const SUM_RULES: readonly RewriteRule[] = [
       if (integral * 2 <= terms.length) return null;
       return E.add(...terms.map((t) => E.mul(E.num(coeff), t)));
     },
-  },
+  }),
 ];
 
 /** The largest integer dividing every term's coefficient (1 for fractions). */

@@ -5,59 +5,58 @@
  */
 import * as E from "../../src/core/expr.js";
 import { OPERATIONS } from "../../src/core/operations.js";
-import type { RewriteRule } from "../rule.js";
+import { rewriteRule, type AnyRewriteRule } from "../rule.js";
 import { isSymmetric } from "../../src/core/symmetry.js";
 
 const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
 
-export const TRANSPOSE_RULES: readonly RewriteRule[] = [
-  {
+export const TRANSPOSE_RULES: readonly AnyRewriteRule[] = [
+  rewriteRule({
     id: "transpose-symmetric", source: "derived: Mᵀ = M when transposing M's parts gives M back (declared-symmetric leaves, AᵀA, I + XXᵀ, ...)",
     formula: "M^{\\top} = M \\quad (M = M^{\\top})", witness: "(I + X X^T)^{-T}", on: ["transpose"],
-    apply: (e) => (e.kind === "transpose" && e.arg.kind !== "sym" && isSymmetric(e.arg) ? e.arg : null),
-  },
-  {
-    id: "transpose-product", source: CB("6"), formula: "(A B \\cdots Z)^{\\top} = Z^{\\top} \\cdots B^{\\top} A^{\\top}",
+    apply: (e) => (e.arg.kind !== "sym" && isSymmetric(e.arg) ? e.arg : null),
+  }),
+  rewriteRule({
+    id: "transpose-product", tags: ["kronecker-normal-form"], source: CB("6"), formula: "(A B \\cdots Z)^{\\top} = Z^{\\top} \\cdots B^{\\top} A^{\\top}",
     witness: "(A B)^T", on: ["transpose"],
     apply: (e) => {
-      if (e.kind !== "transpose" || e.arg.kind !== "mul") return null;
+      if (e.arg.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e.arg);
       return E.mul(E.num(coeff), ...scalars, ...chain.slice().reverse().map(E.transpose));
     },
-  },
-  {
+  }),
+  rewriteRule({
     id: "transpose-power", source: "derived: eq. (6) with equal factors", formula: "(A^{k})^{\\top} = (A^{\\top})^{k}",
     witness: "(A^2)^T", on: ["transpose"],
-    apply: (e) => (e.kind === "transpose" && e.arg.kind === "power" ? E.power(E.transpose(e.arg.arg), e.arg.exp) : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "power" ? E.power(E.transpose(e.arg.arg), e.arg.exp) : null),
+  }),
+  rewriteRule({
     id: "transpose-hadamard", source: "derived: entrywise", formula: "(A \\odot B)^{\\top} = A^{\\top} \\odot B^{\\top}",
     witness: "(A .* B)^T", on: ["transpose"],
-    apply: (e) => (e.kind === "transpose" && e.arg.kind === "hadamard" ? E.hadamard(...e.arg.factors.map(E.transpose)) : null),
-  },
-  {
-    id: "transpose-kronecker", source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)^{\\top} = A^{\\top} \\otimes B^{\\top}",
+    apply: (e) => (e.arg.kind === "hadamard" ? E.hadamard(...e.arg.factors.map(E.transpose)) : null),
+  }),
+  rewriteRule({
+    id: "transpose-kronecker", tags: ["kronecker-normal-form"], source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)^{\\top} = A^{\\top} \\otimes B^{\\top}",
     witness: "(A \\otimes B)^T", on: ["transpose"],
-    apply: (e) => (e.kind === "transpose" && e.arg.kind === "kron" ? E.kron(...e.arg.factors.map(E.transpose)) : null),
-  },
-  {
+    apply: (e) => (e.arg.kind === "kron" ? E.kron(...e.arg.factors.map(E.transpose)) : null),
+  }),
+  rewriteRule({
     id: "transpose-elementwise", source: "derived: entrywise", formula: "f(A)^{\\top} = f(A^{\\top})",
     witness: "exp(A)^T", on: ["transpose"],
     apply: (e) => {
       // a vector keeps its transpose outside: exp(x)ᵀ reads better than exp(xᵀ)
-      if (e.kind !== "transpose" || e.shape.rows === 1 || e.shape.cols === 1) return null;
+      if (e.shape.rows === 1 || e.shape.cols === 1) return null;
       if (e.arg.kind === "fn" && OPERATIONS[e.arg.name].kind === "elementwise") return E.fn(e.arg.name, E.transpose(e.arg.arg));
       if (e.arg.kind === "hpower") return E.hpower(E.transpose(e.arg.arg), e.arg.exp);
       return null;
     },
-  },
-  {
+  }),
+  rewriteRule({
     // Kept inside products, where (x − As)ᵀ W (x − As) reads as a textbook
     // prints it; distributed where the terms can meet like terms.
     id: "transpose-sum", source: CB("4"), formula: "(A + B)^{\\top} = A^{\\top} + B^{\\top}",
     witness: "A + (A + B)^T", on: ["add"],
     apply: (e) => {
-      if (e.kind !== "add") return null;
       const i = e.terms.findIndex((t) => E.splitMul(t).chain.length === 1 && E.splitMul(t).chain[0]!.kind === "transpose"
         && (E.splitMul(t).chain[0] as E.Transpose).arg.kind === "add");
       if (i < 0) return null;
@@ -67,7 +66,7 @@ export const TRANSPOSE_RULES: readonly RewriteRule[] = [
       const spread = E.mul(E.num(coeff), ...scalars, E.add(...inner.terms.map(E.transpose)));
       return E.add(...e.terms.slice(0, i), spread, ...e.terms.slice(i + 1));
     },
-  },
+  }),
 ];
 
 /** At the root, a transposed sum is spread out so its terms can combine. */

@@ -27,8 +27,7 @@ import { makeRuleIndex, rewrite } from "../simplify/engine.js";
  * d log det(A ⊗ X) = tr(I ⊗ X⁻¹dX)). This small, bounded rule set (not the general
  * simplifier) brings them into that form before the extraction.
  */
-const KRONECKER = makeRuleIndex(SIMPLIFY_RULES.filter((r) =>
-  ["transpose-kronecker", "trace-kronecker", "trace-linear", "kron-mixed-product", "kron-power", "transpose-product", "kron-inverse", "merge-powers"].includes(r.id)));
+const KRONECKER = makeRuleIndex(SIMPLIFY_RULES.filter((r) => r.tags?.includes("kronecker-normal-form")));
 
 function kroneckerNormalForm(df: Expr): Expr {
   return E.contains(df, (x) => x.kind === "kron") ? rewrite(df, KRONECKER, { maxSteps: 1000 }).expr : df;

@@ -22,8 +22,7 @@ import { Budget } from "../core/budget.js";
 import { ruleFor } from "./differential.js";
 import { frobeniusGradient } from "./gradient.js";
 import { simplify } from "../simplify/index.js";
-import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
-import { DIFFERENTIALS } from "../../rules/differentials.js";
+import { RULES, known, step, tagged } from "../../rules/registry.js";
 import { nameText } from "../print/text.js";
 
 export interface DerivationStep {
@@ -72,13 +71,8 @@ export interface DerivationInput {
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
-const LINEAR = new Set(["d-constant-multiple", "d-sum", "d-trace", "d-transpose", "d-sum-entries", "d-diag", "d-diag-matrix", "d-vec", "constant", "definition"]);
-
-const RULE_META = new Map<string, { title: string; source: string }>();
-for (const rules of Object.values(DIFFERENTIALS)) {
-  for (const r of rules as readonly { id: string; title?: string; source: string }[]) RULE_META.set(r.id, { title: r.title ?? r.id, source: r.source });
-}
-for (const r of SIMPLIFY_RULES) RULE_META.set(r.id, { title: r.title ?? r.id.replace(/-/g, " "), source: r.source });
+const LINEAR = tagged("linear");
+const FUNCTION_OF_SCALAR = known("d-function-of-scalar");
 
 /** " (Cookbook eq. 40)" from a Cookbook source, for a compact reason. */
 function citation(source: string): string {
@@ -88,13 +82,11 @@ function citation(source: string): string {
 }
 
 /** Simplifications a reader does without noticing: folded into the step they follow. */
-const MECHANICAL = new Set(["trace-linear", "order-terms", "order-scalar-factors", "order-hadamard-factors", "vec-linear", "sign-out-of-sum", "coefficient-out-of-sum-factor"]);
+const MECHANICAL = tagged("mechanical");
 
 function reasonOf(rules: readonly string[], constants: readonly string[], X: Sym): string {
   const parts = [...new Set(rules)].map((id) => {
-    if (id === "definition") return "by definition";
-    if (id === "d-constant-multiple") return "constant factor (Cookbook eq. 34)";
-    const m = RULE_META.get(id);
+    const m = RULES.get(id);
     return m ? m.title + citation(m.source) : id;
   });
   const cs = [...new Set(constants)].map((c) => (c.startsWith("d ") ? `d${nameText(c.slice(2))}` : nameText(c)));
@@ -123,22 +115,22 @@ export function derive(input: DerivationInput): DerivationStep[] {
     const terms = last.kind === "add" ? last.terms : [last];
     const rotated = E.add(...terms.map((t) => { budget.check(); return frobeniusTerm(t, dX, budget); }));
     if (rotated !== last) {
-      merged.push({ expr: rotated, rules: ["trace-cyclic"], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });
+      merged.push({ expr: rotated, rules: [step("trace-cyclic")], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });
     }
     const G = simplify(frobeniusGradient(last, dX, budget), limits).expr;
     merged.push({
-      expr: rotated, rules: ["frobenius"], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
+      expr: rotated, rules: [step("frobenius")], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
       display: "frobenius", gradient: G,
     });
     if (X.props.diagonal && !input.convention && G !== result) {
-      merged.push({ expr: rotated, rules: ["diagonal-gradient"], reason: "for diagonal dD: ⟨G, dD⟩ = ⟨G ∘ I, dD⟩", display: "frobenius", gradient: result });
+      merged.push({ expr: rotated, rules: [step("diagonal-gradient")], reason: "for diagonal dD: ⟨G, dD⟩ = ⟨G ∘ I, dD⟩", display: "frobenius", gradient: result });
     }
     if (input.convention && G !== result) {
       // for symmetric dS, ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩ = Σ_{i≤j} (G + Gᵀ − G ∘ I)_ij dS_ij; the
       // Cookbook form is not a Frobenius partner of dS (⟨G + Gᵀ − G ∘ I, dS⟩ ≠ df), so its line sums the entries
       merged.push(input.convention === "sym"
-        ? { expr: rotated, rules: ["symmetric-gradient"], reason: "for symmetric dS: ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩", display: "frobenius", gradient: result }
-        : { expr: rotated, rules: ["symmetric-gradient"], reason: "for symmetric dS: ⟨G, dS⟩ = Σ_{i≤j} (G + Gᵀ − G ∘ I)_ij dS_ij (Cookbook §2.8.2)", display: "entries", gradient: result });
+        ? { expr: rotated, rules: [step("symmetric-gradient")], reason: "for symmetric dS: ⟨G, dS⟩ = ⟨(G + Gᵀ)/2, dS⟩", display: "frobenius", gradient: result }
+        : { expr: rotated, rules: [step("symmetric-gradient")], reason: "for symmetric dS: ⟨G, dS⟩ = Σ_{i≤j} (G + Gᵀ − G ∘ I)_ij dS_ij (Cookbook §2.8.2)", display: "entries", gradient: result });
     }
     return rotated;
   };
@@ -161,7 +153,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
         : E.mul(E.transpose(E.vec(dX)), H, E.vec(dX));
       // f″ (dt)² is what the chain ended at already; dxᵀ H dx and vec(dX)ᵀ H vec(dX) name H
       if (!(isScalarShape(X.shape) && simplify(quadratic).expr === second.last)) merged.push({
-        expr: quadratic, rules: ["hessian-form"], display: "quadratic", gradient: H,
+        expr: quadratic, rules: [step("hessian-form")], display: "quadratic", gradient: H,
         reason: isScalarShape(X.shape) ? `second derivative: d²f = f″ (d${nameText(X.name)})²`
           : isVector(X) ? `Hessian form d²f = d${nameText(X.name)}ᵀ H d${nameText(X.name)}`
           : `Hessian form d²f = vec(d${nameText(X.name)})ᵀ H vec(d${nameText(X.name)}) (Cookbook §10.2.2)`,
@@ -170,11 +162,11 @@ export function derive(input: DerivationInput): DerivationStep[] {
     }
     case "derivative": {
       const shown = E.mul(input.result, dX);
-      if (shown !== last) merged.push({ expr: shown, rules: ["derivative"], reason: `collect the factor d${X.name}` });
+      if (shown !== last) merged.push({ expr: shown, rules: [step("derivative")], reason: `collect the factor d${X.name}` });
       break;
     }
     case "jacobian": {
-      merged.push({ expr: last, rules: ["vec"], reason: "vec(L dX R) = (Rᵀ ⊗ L) vec(dX) (Cookbook §10.2.2); vec(dXᵀ) = K vec(dX)", display: "vec", gradient: input.result });
+      merged.push({ expr: last, rules: [step("vec")], reason: "vec(L dX R) = (Rᵀ ⊗ L) vec(dX) (Cookbook §10.2.2); vec(dXᵀ) = K vec(dX)", display: "vec", gradient: input.result });
       break;
     }
   }
@@ -212,7 +204,7 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies, budget 
       }
       if (x.kind === "sym") {
         if (x === X) return dX;
-        if (varies(x)) { note("d-function-of-scalar"); return E.mul(E.dotted(x), dX); } // rules/differentials.ts
+        if (varies(x)) { note(FUNCTION_OF_SCALAR); return E.mul(E.dotted(x), dX); } // rules/differentials.ts
         return E.diffOf(x); // a --where name: its definition comes next
       }
       return E.diffOf(x);
@@ -228,14 +220,14 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies, budget 
         // d(e) for a --where name: d of its definition; a definition that is itself a symbol (e = x) is d of that symbol
         const body = definitions.get(u.name);
         if (!body) throw new E.InternalError(`d(${u.name}) of a symbol that is not a --where name`);
-        note("definition");
+        note(step("definition"));
         return body.kind === "sym" ? child(body) : E.diffOf(body);
       }
       const rule = ruleFor(u);
       if (!rule) throw new E.InternalError(`no differential rule for ${u.kind}`);
       // d(2u) = 2 du is linearity, not a product rule worth a line of its own
       const constantMultiple = u.kind === "mul" && u.factors.every((x) => x.kind === "num" || depends(x)) && u.factors.filter(depends).length === 1;
-      note(constantMultiple ? "d-constant-multiple" : rule.id);
+      note(constantMultiple ? step("d-constant-multiple") : rule.id);
       return (rule.d as (e: Expr, d: (x: Expr) => Expr) => Expr)(u, child);
     };
     current = expand(current);
@@ -252,7 +244,7 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies, budget 
     const ids = [...new Set(simplified.steps.map((s) => s.rule))];
     const prev = merged[merged.length - 1]!;
     if (ids.every((id) => MECHANICAL.has(id)) && merged.length > 1) merged[merged.length - 1] = { ...prev, expr: last, rules: [...prev.rules, ...ids] };
-    else merged.push({ expr: last, rules: ids, reason: `simplify: ${ids.map((id) => RULE_META.get(id)?.title ?? id.replace(/-/g, " ")).join(", ")}` });
+    else merged.push({ expr: last, rules: ids, reason: `simplify: ${ids.map((id) => RULES.get(id)?.title ?? id).join(", ")}` });
   }
   return { steps: merged, last };
 }

@@ -7,8 +7,7 @@ import { latexText } from "../print/latex-text.js";
 import { derive, type DerivationStep } from "../calculus/steps.js";
 import { restrictDifferential } from "../calculus/parameterised.js";
 import { resultLabel, type ResultKind, type ResultLabel } from "../print/label.js";
-import { DIFFERENTIALS } from "../../rules/differentials.js";
-import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
+import { ruleSource, step } from "../../rules/registry.js";
 import type { Analysis } from "../pipeline/analyse.js";
 import { labelOf, render, type Rendered, type RenderedStep } from "./rendered.js";
 
@@ -56,7 +55,7 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
     out.push({
       lhs: n === a.X && p.nodes.length ? { text: `${label.text}|fixed`, latex: `\\left.${label.latex}\\right|_{\\text{fixed}}` } : label, ...g,
       reason: `${scalarN ? "the coefficient of its differential" : "Frobenius match"}${n === a.X && p.nodes.length ? `, with ${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} fixed` : ""}`,
-      rule: "frobenius", source: ruleSource("frobenius"),
+      rule: step("frobenius"), source: ruleSource(step("frobenius")),
     });
     if (n === a.X) {
       // θ's own gradient, where it occurs directly, joins the pull-backs by value
@@ -84,7 +83,7 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
   out.push({
     lhs: name, text: pieces.map((q) => q.text).join(" + "), latex: pieces.map((q) => q.latex).join(" + "),
     reason: `chain rule: ${chain}, so ⟨G, d${nameText(p.nodes[0]?.sym.name ?? a.X.name)}⟩ = ⟨Jᵀ vec(G), d${x.text}⟩ (pull-back, a VJP)${deep ? "; Ḡ is the gradient pulled back from the deeper functions" : ""}`,
-    rule: "pull-back", source: "derived: chain rule, vec(dA) = J_A(θ) vec(dθ)",
+    rule: step("pull-back"), source: ruleSource(step("pull-back")),
   });
   return out;
 }
@@ -124,7 +123,7 @@ function renderPushForwardSteps(a: Analysis, name: ResultLabel): RenderedStep[] 
   }).join(", ");
   out.push({
     lhs: name, text: terms.map((t) => t.text).join(" + "), latex: terms.map((t) => t.latex).join(" + "),
-    reason: `chain rule: ${pushes} (push-forward, a JVP in d${x.text})`, rule: "push-forward", source: "derived: chain rule, vec(dA) = J_A(θ) vec(dθ)",
+    reason: `chain rule: ${pushes} (push-forward, a JVP in d${x.text})`, rule: step("push-forward"), source: ruleSource(step("push-forward")),
   });
   return out;
 }
@@ -184,22 +183,6 @@ function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: Res
 
 /** A LaTeX atom that can take a subscript: `\\Sigma` and `S` as they are, `W_{1}` braced. */
 const braced = (latex: string) => (/^(?:[A-Za-z]|\\[A-Za-z]+)$/.test(latex) ? latex : `{${latex}}`);
-
-function ruleSource(id: string): string {
-  return RULE_SOURCES.get(id) ?? "";
-}
-
-const RULE_SOURCES = new Map<string, string>([
-  ...Object.values(DIFFERENTIALS).flatMap((rules) => (rules as readonly { id: string; source: string }[]).map((r) => [r.id, r.source] as [string, string])),
-  ...SIMPLIFY_RULES.map((r) => [r.id, r.source] as [string, string]),
-  ["trace-cyclic", "Matrix Cookbook (2012-11-15) eq. (16)"],
-  ["frobenius", "derived: df = tr(Gᵀ dX) = ⟨G, dX⟩ defines the gradient G"],
-  ["symmetric-gradient", "Srinivasan & Panda (2023); Matrix Cookbook (2012-11-15) §2.8.2"],
-  ["diagonal-gradient", "derived: the orthogonal projection onto diagonal matrices, as sym(G) for symmetric ones"],
-  ["vec", "Matrix Cookbook (2012-11-15) §10.2.2"],
-  ["hessian-form", "derived: d²f = d(tr(Gᵀ dX)) = vec(dX)ᵀ (∂vec G/∂vec X) vec(dX); Matrix Cookbook (2012-11-15) §10.2.2"],
-]);
-
 
 export function renderDerivation(a: Analysis, steps: readonly RenderedStep[]): { latex: string; text: string } {
   const name = labelOf(a);

@@ -7,7 +7,7 @@
  */
 import * as E from "../core/expr.js";
 import type { Expr, Kind } from "../core/expr.js";
-import type { RewriteRule, RewriteContext } from "../../rules/rule.js";
+import type { AnyRewriteRule, RewriteContext } from "../../rules/rule.js";
 import { compareExpr } from "../core/order.js";
 
 export interface Step {
@@ -30,24 +30,29 @@ export interface SimplifyLimits {
   readonly deadline?: number; // Date.now() value
 }
 
+const NONE: readonly AnyRewriteRule[] = [];
+
 export const DEFAULT_SIMPLIFY_LIMITS = { maxSteps: 5000, maxSize: 50_000 } as const;
 
-export function makeRuleIndex(rules: readonly RewriteRule[]): ReadonlyMap<Kind, readonly RewriteRule[]> {
+/**
+ * Rules by the node kind they match. The engine hands a rule only nodes of
+ * the kinds in its `on`, which is what lets a rule's `apply` take
+ * `ExprOf<K>` (rules/rule.ts) and skip re-checking the kind.
+ */
+export type RuleTable = { readonly [K in Kind]?: readonly AnyRewriteRule[] };
+
+export function makeRuleIndex(rules: readonly AnyRewriteRule[]): RuleTable {
   const ids = new Set<string>();
-  const index = new Map<Kind, RewriteRule[]>();
+  const index: { [K in Kind]?: AnyRewriteRule[] } = Object.create(null);
   for (const r of rules) {
     if (ids.has(r.id)) throw new E.InternalError(`duplicate rule id ${r.id}`);
     ids.add(r.id);
-    for (const k of r.on) {
-      const list = index.get(k) ?? [];
-      list.push(r);
-      index.set(k, list);
-    }
+    for (const k of r.on) (index[k] ??= []).push(r);
   }
   return index;
 }
 
-export function rewrite(root: Expr, index: ReadonlyMap<Kind, readonly RewriteRule[]>, limits: SimplifyLimits = {}): SimplifyResult {
+export function rewrite(root: Expr, index: RuleTable, limits: SimplifyLimits = {}): SimplifyResult {
   const maxSteps = limits.maxSteps ?? DEFAULT_SIMPLIFY_LIMITS.maxSteps;
   const maxSize = limits.maxSize ?? DEFAULT_SIMPLIFY_LIMITS.maxSize;
   const steps: Step[] = [];
@@ -87,7 +92,7 @@ export function rewrite(root: Expr, index: ReadonlyMap<Kind, readonly RewriteRul
     }
     if (cur !== e && done.has(cur.id)) cur = done.get(cur.id)!;
     else {
-      const rules = index.get(cur.kind) ?? [];
+      const rules = index[cur.kind] ?? NONE;
       for (const rule of rules) {
         if (!budgetLeft()) break;
         const out = rule.apply(cur, ctx);
