@@ -15,12 +15,32 @@ export interface DifferentialContext {
   /** --where definitions: d(e) = d(definition of e). */
   readonly definitions: ReadonlyMap<string, Expr>;
   readonly budget?: Budget;
+  /**
+   * Symbols declared functions of a variable (`A: matrix(X)`) are held fixed
+   * instead of varying with it: the partial differential in the variables alone.
+   */
+  readonly holdDependents?: boolean;
+}
+
+/**
+ * What differential() did, node by node: which nodes vary and the rule it
+ * applied at each. A derivation (calculus/steps.ts) renders this record one
+ * level of d(·) per line instead of walking the expression again.
+ */
+export interface Expansion {
+  readonly wrt: ReadonlyMap<string, E.Diff>;
+  readonly definitions: ReadonlyMap<string, Expr>;
+  /** Whether a node depends on the variables (its differential is not 0). */
+  readonly varies: (e: Expr) => boolean;
+  /** The rule applied at a node that varies; undefined for a variable and a --where name (its definition is expanded). */
+  readonly ruleAt: (e: Expr) => DifferentialRule<Kind> | undefined;
 }
 
 export interface DifferentialResult {
   readonly df: Expr;
   /** Rule ids used, in first-use order, for the derivation trace. */
   readonly rules: readonly string[];
+  readonly expansion: Expansion;
 }
 
 export function ruleFor<K extends Kind>(e: ExprOf<K>): DifferentialRule<K> | undefined {
@@ -32,8 +52,9 @@ export function differential(f: Expr, ctx: DifferentialContext): DifferentialRes
   const memo = new Map<number, Expr>();
   const depends = new Map<number, boolean>();
   const used = new Set<string>();
+  const applied = new Map<number, DifferentialRule<Kind>>();
 
-  const varies = (x: E.Sym): boolean => ctx.wrt.has(x.name) || (x.props.dependsOn !== undefined && ctx.wrt.has(x.props.dependsOn));
+  const varies = (x: E.Sym): boolean => ctx.wrt.has(x.name) || (!ctx.holdDependents && x.props.dependsOn !== undefined && ctx.wrt.has(x.props.dependsOn));
   const dependsOn = (e: Expr): boolean =>
     E.contains(e, (x) => (x.kind === "sym" && (varies(x) || (ctx.definitions.has(x.name) && dependsOn(ctx.definitions.get(x.name)!)))), depends);
 
@@ -48,19 +69,24 @@ export function differential(f: Expr, ctx: DifferentialContext): DifferentialRes
       const dx = ctx.wrt.get(e.name);
       const rule = dx ? undefined : ruleFor(e);
       if (dx) out = dx;
-      else if (rule) { used.add(rule.id); out = (rule.d as (e: Expr, d: (x: Expr) => Expr) => Expr)(e, d); }
+      else if (rule) { used.add(rule.id); applied.set(e.id, rule as DifferentialRule<Kind>); out = (rule.d as (e: Expr, d: (x: Expr) => Expr) => Expr)(e, d); }
       else out = d(ctx.definitions.get(e.name)!);
     } else {
       const rule = ruleFor(e);
       if (!rule) throw new E.InternalError(`no differential rule for ${e.kind}`);
       used.add(rule.id);
+      applied.set(e.id, rule as DifferentialRule<Kind>);
       out = (rule.d as (e: Expr, d: (x: Expr) => Expr) => Expr)(e, d);
     }
     memo.set(e.id, out);
     return out;
   };
 
-  return { df: d(f), rules: [...used] };
+  const df = d(f);
+  return {
+    df, rules: [...used],
+    expansion: { wrt: ctx.wrt, definitions: ctx.definitions, varies: dependsOn, ruleAt: (e) => applied.get(e.id) },
+  };
 }
 
 /** Replaces --where names by their definitions (for numeric evaluation and checks). */

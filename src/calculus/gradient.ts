@@ -34,9 +34,21 @@ function kroneckerNormalForm(df: Expr): Expr {
 }
 
 export function frobeniusGradient(df: Expr, dx: Diff, budget: Budget = Budget.unlimited()): Expr {
+  return frobeniusTerms(df, dx, budget).gradient;
+}
+
+/** The extraction with its pieces: for each term of df, the weights Wᵢ with that term = Σ ⟨Wᵢ, dX⟩. */
+export interface FrobeniusTerms {
+  /** G = Σ of every weight. */
+  readonly gradient: Expr;
+  /** df's terms, each with its weights (a derivation writes each term as tr(Wᵢᵀ dX)). */
+  readonly terms: readonly { readonly term: Expr; readonly weights: readonly Expr[] }[];
+}
+
+export function frobeniusTerms(df: Expr, dx: Diff, budget: Budget = Budget.unlimited()): FrobeniusTerms {
   const memo = new Map<number, boolean>();
   const has = (e: Expr) => E.contains(e, (x) => x === dx, memo);
-  const terms: Expr[] = [];
+  let terms: Expr[] = [];
 
   const visit = (w: Expr, e: Expr): void => {
     budget.tick();
@@ -94,8 +106,15 @@ export function frobeniusGradient(df: Expr, dx: Diff, budget: Budget = Budget.un
   };
 
   if (!isScalarShape(df.shape)) throw new E.InternalError("frobeniusGradient needs a scalar differential");
-  visit(E.ONE_NUM, kroneckerNormalForm(df));
-  return terms.length ? E.add(...terms) : E.zero(dx.shape);
+  const normal = kroneckerNormalForm(df);
+  const all: Expr[] = [];
+  const byTerm = (normal.kind === "add" ? normal.terms : [normal]).map((term) => {
+    terms = [];
+    visit(E.ONE_NUM, term);
+    all.push(...terms);
+    return { term, weights: terms };
+  });
+  return { gradient: all.length ? E.add(...all) : E.zero(dx.shape), terms: byTerm };
 }
 
 /**

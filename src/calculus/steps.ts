@@ -9,20 +9,22 @@
  *      = ⟨−A⁻ᵀBᵀA⁻ᵀ, dA⟩        Frobenius form
  *   ⇒ ∇_A f = −A⁻ᵀBᵀA⁻ᵀ
  *
- * The differential is expanded one level of d(·) per step by the same rules
- * as the engine (rules/differentials.ts); steps that only apply linearity are
- * merged into the next one, and mechanical simplification is one step that
- * lists its rules. Every step's expression is a value (a linear form in dX)
- * that tests compare numerically with the step before it.
+ * The derivation renders the pipeline's work rather than redoing it:
+ * differential()'s record of the rule it applied at each node (its
+ * Expansion) is replayed one level of d(·) per step; the simplified df, the
+ * Frobenius terms and the gradient are the analysis's. Steps that only apply
+ * linearity are merged into the next one, and mechanical simplification is
+ * one step that lists its rules. Every step's expression is a value (a
+ * linear form in dX) that tests compare numerically with the step before it.
  */
 import * as E from "../core/expr.js";
 import type { Expr, Sym, Diff } from "../core/expr.js";
 import { isScalarShape } from "../core/shape.js";
 import { Budget } from "../core/budget.js";
-import { ruleFor } from "./differential.js";
-import { frobeniusGradient } from "./gradient.js";
-import { simplify } from "../simplify/index.js";
-import { RULES, known, step, tagged } from "../../rules/registry.js";
+import { differential, ruleFor, type Expansion } from "./differential.js";
+import { frobeniusTerms, type FrobeniusTerms } from "./gradient.js";
+import { simplify, type SimplifyLimits, type SimplifyResult } from "../simplify/index.js";
+import { RULES, step, tagged } from "../../rules/registry.js";
 import { nameText } from "../print/text.js";
 
 export interface DerivationStep {
@@ -68,11 +70,16 @@ export interface DerivationInput {
   readonly holdDependents?: boolean;
   /** The request's budget: the derivation is one more stage of it. */
   readonly budget?: Budget;
+  /** differential()'s record of df, when df was taken in X alone; otherwise the derivation asks differential() for one. */
+  readonly expansion?: Expansion;
+  /** df simplified, as the analysis has it: the derivation's simplify step when it expands to that same df. */
+  readonly simplifiedDf?: () => SimplifyResult;
+  /** The analysis's Frobenius extraction of df. */
+  readonly frobenius?: FrobeniusTerms;
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
 const LINEAR = tagged("linear");
-const FUNCTION_OF_SCALAR = known("d-function-of-scalar");
 
 /** " (Cookbook eq. 40)" from a Cookbook source, for a compact reason. */
 function citation(source: string): string {
@@ -99,25 +106,32 @@ export function derive(input: DerivationInput): DerivationStep[] {
   const budget = input.budget ?? Budget.unlimited();
   const limits = { deadline: budget.deadline };
   const dX = E.diff(X);
-  const memo = new Map<number, boolean>();
+  const wrt = new Map([[X.name, dX]]);
+  const recordOf = (e: Expr): Expansion =>
+    differential(e, { wrt, definitions, budget, ...(input.holdDependents ? { holdDependents: true } : {}) }).expansion;
   const varies = (s: Sym) => s === X || (!input.holdDependents && s.props.dependsOn === X.name);
-  const depends = (e: Expr): boolean => E.contains(e, (x) => x.kind === "sym" && (varies(x) || (definitions.has(x.name) && depends(definitions.get(x.name)!))), memo);
 
   // a --where name (f = e) starts as d(e), which its definition expands
   const start: Expr = f.kind === "sym" && !definitions.has(f.name)
     ? (f === X ? dX : varies(f) ? E.mul(E.dotted(f), dX) : E.zero(f.shape))
     : E.diffOf(f);
-  const { steps: merged, last } = expandChain(start, { X, dX, definitions, depends, varies, budget });
+  const expansion = input.expansion ?? recordOf(f);
+  const { steps: merged, last } = expandChain(start, {
+    X, dX, expansion, budget, ...(input.simplifiedDf ? { df: input.df, simplifiedDf: input.simplifiedDf } : {}),
+  });
 
   const gradientChain = (result: Expr): Expr => {
     if (isScalarShape(X.shape)) return last;
-    // move dX to the end of each trace (or each xᵀ… dx), term by term
-    const terms = last.kind === "add" ? last.terms : [last];
-    const rotated = E.add(...terms.map((t) => { budget.check(); return frobeniusTerm(t, dX, budget); }));
+    // move dX to the end of each trace (or each xᵀ… dx), term by term, from the extraction's weights:
+    // the analysis's own when the derivation ended at the df it extracted from
+    const extraction = input.frobenius && last === input.df ? input.frobenius : frobeniusTerms(last, dX, budget);
+    const rotated = E.add(...extraction.terms.map(({ term, weights }) => { budget.check(); return rotatedTerm(term, weights, dX, limits); }));
     if (rotated !== last) {
       merged.push({ expr: rotated, rules: [step("trace-cyclic")], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });
     }
-    const G = simplify(frobeniusGradient(last, dX, budget), limits).expr;
+    // the analysis's gradient, unless a convention (sym(G), G ⊙ I) made the result another matrix than G
+    const structured = input.convention !== undefined || X.props.diagonal === true;
+    const G = structured ? simplify(extraction.gradient, limits).expr : input.kind === "hessian" ? input.gradient ?? result : result;
     merged.push({
       expr: rotated, rules: [step("frobenius")], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
       display: "frobenius", gradient: G,
@@ -144,7 +158,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
       const df = gradientChain(G);
       merged.push({ expr: G, rules: [], reason: isScalarShape(X.shape) ? `read off df = f′ d${nameText(X.name)}` : "read off the gradient", begins: "gradient" });
       // d²f = d(df) with dX held constant (d(dX) = 0): the chain rule again, on df as the first chain wrote it
-      const second = expandChain(E.diffOf(df), { X, dX, definitions, depends, varies, budget });
+      const second = expandChain(E.diffOf(df), { X, dX, expansion: recordOf(df), budget });
       const [first, ...rest] = second.steps;
       merged.push({ ...first!, begins: "second", reason: `differentiate df once more, d${nameText(X.name)} constant` }, ...rest);
       const H = input.result;
@@ -176,19 +190,22 @@ export function derive(input: DerivationInput): DerivationStep[] {
 interface ChainContext {
   readonly X: Sym;
   readonly dX: Diff;
-  readonly definitions: ReadonlyMap<string, Expr>;
-  readonly depends: (e: Expr) => boolean;
-  /** X itself, or a symbol declared a function of X that is not held fixed. */
-  readonly varies: (s: Sym) => boolean;
+  /** differential()'s record of the expression the chain starts from. */
+  readonly expansion: Expansion;
   readonly budget: Budget;
+  /** The differential the analysis simplified, and its simplification: reused when the chain ends at it. */
+  readonly df?: Expr;
+  readonly simplifiedDf?: () => SimplifyResult;
 }
 
 /**
- * From a line holding d(u), expands every outermost d(u) by one rule per
- * step until none is left, then simplifies: the steps, and the last value.
- * dX itself is a constant here (d(dX) = 0), which is what a second differential needs.
+ * From a line holding d(u), expands every outermost d(u) by the rule the
+ * record names for u, one level per step, until none is left, then
+ * simplifies: the steps, and the last value. dX itself is a constant here
+ * (d(dX) = 0), which is what a second differential needs.
  */
-function expandChain(start: Expr, { X, dX, definitions, depends, varies, budget }: ChainContext): { steps: DerivationStep[]; last: Expr } {
+function expandChain(start: Expr, { X, dX, expansion, budget, df, simplifiedDf }: ChainContext): { steps: DerivationStep[]; last: Expr } {
+  const { varies: depends, ruleAt, definitions } = expansion;
   const steps: DerivationStep[] = [{ expr: start, rules: [], reason: "" }];
   let current = start;
   for (let guard = 0; guard < 64 && E.contains(current, (x) => x.kind === "dop"); guard++) {
@@ -203,8 +220,10 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies, budget 
         return E.zero(x.shape);
       }
       if (x.kind === "sym") {
-        if (x === X) return dX;
-        if (varies(x)) { note(FUNCTION_OF_SCALAR); return E.mul(E.dotted(x), dX); } // rules/differentials.ts
+        const dx = expansion.wrt.get(x.name);
+        if (dx) return dx;
+        const rule = ruleAt(x); // a symbol declared a function of X: dY = Ẏ dX
+        if (rule) { note(rule.id); return (rule.d as (e: Expr, d: (x: Expr) => Expr) => Expr)(x, child); }
         return E.diffOf(x); // a --where name: its definition comes next
       }
       return E.diffOf(x);
@@ -223,7 +242,9 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies, budget 
         note(step("definition"));
         return body.kind === "sym" ? child(body) : E.diffOf(body);
       }
-      const rule = ruleFor(u);
+      // a node the record lacks was made by the constructors as a line was rebuilt (‖X‖⁻¹‖X‖² is ‖X‖,
+      // a node differential() never met): the table gives its rule, as it gave differential() its others
+      const rule = ruleAt(u) ?? ruleFor(u);
       if (!rule) throw new E.InternalError(`no differential rule for ${u.kind}`);
       // d(2u) = 2 du is linearity, not a product rule worth a line of its own
       const constantMultiple = u.kind === "mul" && u.factors.every((x) => x.kind === "num" || depends(x)) && u.factors.filter(depends).length === 1;
@@ -237,7 +258,7 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies, budget 
   const merged = mergeLinear(steps).map((s) => ({ ...s, reason: reasonOf(s.rules, s.constants ?? [], X) }));
 
   // simplification: folded into the last step when it is only bookkeeping, else one step listing its rules
-  const simplified = simplify(current, { deadline: budget.deadline });
+  const simplified = current === df && simplifiedDf ? simplifiedDf() : simplify(current, { deadline: budget.deadline });
   let last = current;
   if (simplified.expr !== current) {
     last = simplified.expr;
@@ -251,15 +272,29 @@ function expandChain(start: Expr, { X, dX, definitions, depends, varies, budget 
 
 const isVector = (X: Sym) => X.shape.cols === 1;
 
-/** One term of df written as tr(Gᵢᵀ dX) (or gᵢᵀ dx), coefficient and scalars in front. */
-function frobeniusTerm(term: Expr, dX: Diff, budget: Budget): Expr {
-  if (!E.contains(term, (x) => x === dX)) return term;
-  const limits = { deadline: budget.deadline };
-  const g = simplify(frobeniusGradient(term, dX, budget), limits).expr;
-  const gt = simplify(E.transpose(g), limits).expr;
-  const { coeff, scalars, chain } = E.splitMul(gt);
+/**
+ * One term of df written as tr(Gᵢᵀ dX) (or gᵢᵀ dx), coefficient and scalars in
+ * front, from its weights in the Frobenius extraction: Gᵢ = Σ weights.
+ */
+function rotatedTerm(term: Expr, weights: readonly Expr[], dX: Diff, limits: SimplifyLimits): Expr {
+  if (weights.length === 0) return term;
+  // Gᵢᵀ simplified, so the line reads as a textbook writes it (2 tr(x(Ax − y)ᵀ dA)): one pass per term
+  const { coeff, scalars, chain } = E.splitMul(simplify(flip(E.add(...weights)), limits).expr);
   const body = E.mul(...chain, dX);
   return E.mul(E.num(coeff), ...scalars, isScalarShape(body.shape) ? body : E.trace(body));
+}
+
+/**
+ * Gᵀ one level deep, as a reader transposes a weight: a product reversed
+ * with each factor transposed, (2(Ax − y)xᵀ)ᵀ = 2x(Ax − y)ᵀ, leaving the
+ * factors' insides as they are (no simplification pass).
+ */
+function flip(e: Expr): Expr {
+  if (e.kind === "add") return E.add(...e.terms.map(flip));
+  if (e.kind === "hadamard") return E.hadamard(...e.factors.map(E.transpose));
+  if (e.kind !== "mul") return E.transpose(e);
+  const { coeff, scalars, chain } = E.splitMul(e);
+  return E.mul(E.num(coeff), ...scalars, ...chain.slice().reverse().map(E.transpose));
 }
 
 /** Folds steps made only of linear rules into the step after them. */

@@ -14,10 +14,10 @@ import type { Node } from "../syntax/ast.js";
 import { parseDeclaration, type Declaration } from "../shapes/declarations.js";
 import { nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated } from "../shapes/elaborate.js";
 import { readShapes } from "../shapes/reading.js";
-import { differential, expandDefinitions } from "../calculus/differential.js";
-import { frobeniusGradient } from "../calculus/gradient.js";
+import { differential, expandDefinitions, type Expansion } from "../calculus/differential.js";
+import { frobeniusGradient, frobeniusTerms, type FrobeniusTerms } from "../calculus/gradient.js";
 import { symmetricGradient, diagonalGradient, type SymmetricConvention } from "../calculus/symmetric.js";
-import { simplify, type StopReason, type Step } from "../simplify/index.js";
+import { simplify, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
 import { toText, nameText } from "../print/text.js";
 import { GREEK } from "../syntax/greek.js";
 import { OPERATIONS } from "../core/operations.js";
@@ -223,6 +223,12 @@ export interface Analysis {
   readonly f: Expr;
   readonly X: Sym;
   readonly df: Expr;
+  /** df simplified, computed once for every stage that shows or reads it (the result, the index form, --steps). */
+  readonly simplifiedDf: () => SimplifyResult;
+  /** differential()'s record of how it expanded df, when df was taken in X alone: --steps renders it. */
+  readonly expansion?: Expansion;
+  /** The Frobenius extraction of df, term by term (the gradient of a scalar f by a vector or matrix). */
+  readonly frobenius?: FrobeniusTerms;
   /** The result before simplification (after the symmetric convention, if any). */
   readonly raw: Expr;
   /** The result: gradient, derivative, Jacobian (of vec F by vec X) or Hessian. */
@@ -418,11 +424,13 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
         ? `nothing in the expression depends on ${nameText(X.name)}: it does not occur, and no symbol in it is declared a function of ${nameText(X.name)}; so the derivative is 0`
         : `${X.name} does not occur in the expression, so the derivative is 0`);
     }
-    const { df, rules } = shared
-      ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules }
+    const { df, rules, expansion } = shared
+      ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules, expansion: undefined }
       : differential(f, { wrt: own, definitions: el.definitions, budget });
     return analyzeVariable({
       input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget,
+      // the record is --steps' only when df is in X alone (not in the functions of X as well)
+      ...(expansion && own.size === 1 ? { expansion } : {}),
     });
   });
   return { analyses, ...(combined ? { sharedDf: combined.df } : {}) };
@@ -436,6 +444,7 @@ interface VariableInput {
   /** df in X and in the symbols that depend on it (nodes). */
   readonly df: Expr;
   readonly rules: readonly string[];
+  readonly expansion?: Expansion;
   readonly nodes: readonly Intermediate[];
   readonly el: Elaborated;
   readonly notes: string[];
@@ -452,6 +461,7 @@ function analyzeVariable(v: VariableInput): Analysis {
   const scalarX = isScalarShape(X.shape);
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
   const simplifyAll = (e: Expr) => simplify(foldDefinitions(e, el.definitions, el.symbols), { maxSteps: limits.maxSteps, deadline });
+  const simplifiedDf = once(() => simplify(df, { maxSteps: limits.maxSteps, deadline }));
   const convention = symmetricX && scalarF ? options.symmetric ?? "sym" : undefined;
   // dD ranges over diagonal matrices: the gradient in that space is G's diagonal part G ⊙ I, the
   // analogue of sym(G) for a symmetric S, and what checkGradient expects (both conventions agree on it)
@@ -461,8 +471,11 @@ function analyzeVariable(v: VariableInput): Analysis {
   if (nodes.length) return analyzeThroughParameterisation(v, simplifyAll);
 
   /** First derivative of a scalar f: the gradient (with the symmetric convention or the diagonal part) or f′. */
+  let frobenius: FrobeniusTerms | undefined;
   const firstDerivative = (): Expr => {
-    let g = scalarX ? scalarDerivative(df, dX) : frobeniusGradient(df, dX, budget);
+    // the extraction keeps its terms: --steps writes each term of df as tr(Wᵢᵀ dX) from them
+    if (!scalarX) frobenius = frobeniusTerms(df, dX, budget);
+    let g = scalarX ? scalarDerivative(df, dX) : frobenius!.gradient;
     if (convention) g = symmetricGradient(g, convention);
     if (diagonalX) g = diagonalGradient(g);
     return g;
@@ -512,7 +525,8 @@ function analyzeVariable(v: VariableInput): Analysis {
   const simplified = simplifyAll(raw);
   if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
   return {
-    input, kind, f, X, df, raw, result: simplified.expr, gradient: gradient ?? simplified.expr,
+    input, kind, f, X, df, simplifiedDf, ...(v.expansion ? { expansion: v.expansion } : {}), ...(frobenius ? { frobenius } : {}),
+    raw, result: simplified.expr, gradient: gradient ?? simplified.expr,
     ...(secondDifferential ? { secondDifferential } : {}),
     symbols: el.symbols, definitions: el.definitions, convention,
     differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline, budget,
@@ -586,10 +600,21 @@ function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr)
   const simplified = scalarF ? { expr: raw, steps: [] as readonly Step[], stopped: "fixpoint" as StopReason } : simplifyAll(raw);
   if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
   return {
-    input, kind, f, X, df, raw, result: simplified.expr, gradient: simplified.expr,
+    input, kind, f, X, df, simplifiedDf: once(() => simplify(df, { maxSteps: limits.maxSteps, deadline })),
+    raw, result: simplified.expr, gradient: simplified.expr,
     symbols: el.symbols, definitions: el.definitions, convention: undefined,
     differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline, budget,
     parameterisation: { nodes, partials, totals, direct },
+  };
+}
+
+/** A value computed on first use and kept: later stages ask for it again. */
+function once<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) { value = compute(); done = true; }
+    return value as T;
   };
 }
 

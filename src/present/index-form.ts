@@ -7,7 +7,6 @@ import type { Dim } from "../core/shape.js";
 import { MatdiffError } from "../errors.js";
 import { expandDefinitions } from "../calculus/differential.js";
 import { indexFormula as formulaOf, type IndexFormula } from "../calculus/index-form.js";
-import { simplify } from "../simplify/index.js";
 import { printIndexForm } from "../print/index-notation.js";
 import type { Analysis } from "../pipeline/analyse.js";
 import { dimExpressions } from "./dims.js";
@@ -24,7 +23,7 @@ export interface IndexFormOptions {
 export function indexFormula(a: Analysis): IndexFormula {
   return formulaOf({
     kind: a.kind, f: a.f, X: a.X, result: a.result,
-    df: () => simplify(a.df, { maxSteps: a.limits.maxSteps }).expr,
+    df: () => a.simplifiedDf().expr,
     ...(a.secondDifferential ? { secondDifferential: a.secondDifferential } : {}),
   });
 }

@@ -157,7 +157,7 @@ export function presentSeveral(all: SeveralAnalyses, options: Omit<Differentiate
 
 export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): DifferentiateResult {
   const { f, X, result, convention, budget } = a;
-  const dfShown = simplify(a.df, { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
+  const dfShown = a.simplifiedDf().expr;
   budget.check();
 
   const shapes: Record<string, string> = {};
