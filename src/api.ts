@@ -14,6 +14,7 @@ import type { Node } from "./syntax/ast.js";
 import { parseDeclaration, type Declaration } from "./shapes/declarations.js";
 import { elaborate, nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated } from "./shapes/elaborate.js";
 import { readShapes } from "./shapes/reading.js";
+import { guardFoldedPowers, definitionSite } from "./shapes/folded-power.js";
 import { differential, expandDefinitions } from "./calculus/differential.js";
 import { frobeniusGradient } from "./calculus/gradient.js";
 import { symmetricGradient, diagonalGradient, CONVENTION_TEXT, type SymmetricConvention } from "./calculus/symmetric.js";
@@ -503,6 +504,7 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const el = reading.elaborated;
   notes.push(...reading.notes);
   const f = el.expr;
+  guardFoldedPowers(f, el.definitions, { maxPower: limits.maxPower, display: nameText, site: (name) => definitionSite(definitions, name) });
   guardExpandedSize(f, el.definitions, limits.maxExpandedSize);
   budget.check();
   const expanded = expandDefinitions(f, el.definitions, budget);
@@ -949,7 +951,7 @@ function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): Diffe
     ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
     derivative: {
       ...render(result), shape: formatShape(result.shape),
-      ...toPythonAll(expandDefinitions(result, a.definitions, budget), { dimExpr: dimExpressions(a.symbols.values(), a.definitions), like: pyName(X.name) }),
+      ...toPythonAll(expandDefinitions(result, a.definitions, budget), { dimExpr: dimExpressions(a.symbols.values(), a.definitions), like: pyName(X.name), maxLength: a.limits.maxOutput }),
       ...(options.index === false ? {} : indexFields(a)),
     },
     label,
