@@ -9,7 +9,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import MarkdownIt from "markdown-it";
 import { unified } from "unified";
@@ -28,7 +30,7 @@ import { toNumpy, type NumpyOptions } from "../src/print/numpy.js";
 import { toPython } from "../src/print/python.js";
 import { TORCH } from "../src/print/torch.js";
 import { readProblemSet, atxHeading } from "../src/key/problems.js";
-import { solveProblems, renderMarkdown, renderJson } from "../src/key/key.js";
+import { solveProblems, renderMarkdown, renderJson, KeyBudgetError } from "../src/key/key.js";
 import matdiffMarkdownIt from "../src/plugins/markdown-it.js";
 import remarkMatdiff from "../src/plugins/remark.js";
 import { MAX_TYPESET } from "../src/plugins/present.js";
@@ -357,6 +359,38 @@ describe("item 8: smaller", () => {
     const key = solveProblems(set, "w.md", { seed: 1 });
     expect(renderMarkdown(key)).toMatch(/^# Week 3\n\nAll vectors are columns; \$x \\in \\mathbb\{R\}\^n\$\.\n\n_1 problems/);
     expect(JSON.parse(renderJson(key)).intro).toBe(set.intro);
+  });
+});
+
+describe("item 6: an answer key has one budget for the whole file", () => {
+  // before: each problem had its own 2 s budget and the file none, so 4 MB of problems could run for hours
+  const set = (n: number) => readProblemSet(Array.from({ length: n }, (_, i) => `- expr: "tr(A_{${i}} X)"\n  wrt: X`).join("\n"), "p.yaml");
+
+  it("solveProblems stops with a KeyBudgetError when the file's budget is spent, and not before", () => {
+    expect(solveProblems(set(3), "p.yaml", { seed: 1 }).entries.every((e) => e.ok)).toBe(true);
+    const t = performance.now();
+    let error: unknown;
+    try {
+      solveProblems(set(2000), "p.yaml", { seed: 1, timeoutMs: 200 });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(KeyBudgetError);
+    expect((error as KeyBudgetError).code).toBe("limit");
+    expect((error as KeyBudgetError).message).toMatch(/^the answer key took longer than its budget of 0.2 s, with \d+ of 2000 problems done$/);
+    expect(performance.now() - t).toBeLessThan(4 * UNDER);
+  });
+
+  it("matdiff key --timeout: exit 1, a clear message and no key written; a bad --timeout is a usage error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-key-budget-"));
+    const problems = join(dir, "p.yaml");
+    writeFileSync(problems, Array.from({ length: 2000 }, (_, i) => `- expr: "tr(A_{${i}} X)"\n  wrt: X`).join("\n"));
+    let stderr = "";
+    const io: CliIO = { stdout: () => undefined, stderr: (t) => { stderr += t; }, readStdin: async () => "", color: false };
+    expect(await main(["key", problems, "-o", join(dir, "key.md"), "--timeout", "0.2"], io)).toBe(1);
+    expect(stderr).toMatch(/matdiff key: the answer key took longer than its budget of 0.2 s, with \d+ of 2000 problems done; no key written/);
+    expect(existsSync(join(dir, "key.md"))).toBe(false);
+    expect(await main(["key", problems, "--timeout", "soon"], io)).toBe(2);
   });
 });
 
