@@ -9,7 +9,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import MarkdownIt from "markdown-it";
 import { unified } from "unified";
@@ -24,8 +26,11 @@ import * as E from "../src/core/expr.js";
 import { shape } from "../src/core/shape.js";
 import { toText } from "../src/print/text.js";
 import { toLatex } from "../src/print/latex.js";
+import { toNumpy, type NumpyOptions } from "../src/print/numpy.js";
+import { toPython } from "../src/print/python.js";
+import { TORCH } from "../src/print/torch.js";
 import { readProblemSet, atxHeading } from "../src/key/problems.js";
-import { solveProblems, renderMarkdown, renderJson } from "../src/key/key.js";
+import { solveProblems, renderMarkdown, renderJson, KeyBudgetError } from "../src/key/key.js";
 import matdiffMarkdownIt from "../src/plugins/markdown-it.js";
 import remarkMatdiff from "../src/plugins/remark.js";
 import { MAX_TYPESET } from "../src/plugins/present.js";
@@ -90,11 +95,28 @@ describe("item 3: --where definitions are measured on the shared graph, never wr
     expect(viaRemark).toContain("written out in full");
   });
 
-  // before: thirteen squaring definitions got round the power limit and ran for minutes
-  it("thirteen squaring definitions (A^8192): stopped by the request's time budget", () => {
-    const r = run("tr(E_{13})", { wrt: "A", where: squaring(13), limits: { timeoutMs: 300 } });
+  // before: thirteen squaring definitions got round the power limit and ran for minutes (over 60 s and
+  // 560 MB at the CLI); the folded-power guard refuses the first definition past the limit, E₇ = A^128
+  it("thirteen squaring definitions (A^8192): refused by the folded-power guard at E₇, with its caret, at once", () => {
+    const r = run("tr(E_{13})", { wrt: "A", where: squaring(13) });
     expect(r.error?.code).toBe("limit");
+    expect(r.error?.message).toBe("E₇ is a product of 128 factors of A once its powers and definitions are multiplied out: a matrix power above the limit of 64 (its derivative has one term per factor)");
+    expect(r.error?.source).toBe("E_{7} = E_{6} E_{6}");
+    expect([r.error?.start, r.error?.end]).toEqual([8, 19]);
     expect(r.ms).toBeLessThan(UNDER);
+  });
+
+  it("the guard folds through powers, transposes, inverses and products used whole", () => {
+    const limitOf = (input: string, where: string[] = []) => run(input, { wrt: "A", where }).error?.message;
+    expect(limitOf("tr(E_{6})", squaring(6))).toBeUndefined(); // A^64: at the limit, answered
+    expect(limitOf("tr(A^{60} A^5)")).toMatch(/^the expression has a product of 65 factors of A once/);
+    expect(limitOf("tr((A^{40})^T (A^{40})^T)")).toMatch(/^the expression has a product of 80 factors of Aᵀ/);
+    expect(limitOf("tr(inv(A^{40}) inv(A^{40}))")).toMatch(/^the expression has a product of 80 factors of A⁻¹/);
+    expect(limitOf("tr((A B)^{40} (A B)^{40})")).toMatch(/a product of 80 factors of one matrix/);
+    expect(limitOf("tr(E_{8})", ["E_{1} = A B", ...squaring(8).slice(1)])).toMatch(/^E₈ is a product of 128 factors of one matrix/);
+    expect(limitOf("tr(F F)", ["F = A^{40}"])).toMatch(/^the expression has a product of 80 factors of A/);
+    // a product written out factor by factor is as long as its input, which the length limit bounds
+    expect(limitOf(`tr(${Array(100).fill("A").join(" ")})`)).toBeUndefined();
   });
 
   it("three squaring definitions (A⁸): an answer, checked against finite differences", () => {
@@ -144,6 +166,31 @@ describe("item 5: powers limited after folding; printing linear in a product's l
     expect(() => toText(e)).toThrow(/the result is more than 4000000 characters long when printed/);
     expect(() => toText(e, 1000)).toThrow(/more than 1000 characters/);
     expect(performance.now() - t).toBeLessThan(UNDER);
+  });
+
+  // before: the Python printers walked the graph as a tree, so a shared definition printed once per use
+  // (e_i = e_{i−1} C e_{i−1} ×10: 6 s in toPython, 8.9 s for the CLI), and without bound
+  it("the NumPy and PyTorch printers print a shared node once and stop at their bound", () => {
+    const A = E.sym("A", shape("n", "n"));
+    let e: E.Expr = E.add(A, E.transpose(A));
+    for (let i = 0; i < 40; i++) e = E.mul(e, E.inverse(e)); // 2⁴⁰ leaves when printed
+    const t = performance.now();
+    for (const py of [toNumpy, (x: E.Expr, o: NumpyOptions) => toPython(x, TORCH, o)]) {
+      expect(() => py(e, { dimExpr: () => "A.shape[0]" })).toThrow(MatdiffError);
+      expect(() => py(e, { dimExpr: () => "A.shape[0]", maxLength: 1000 })).toThrow(/more than 1000 characters long in (NumPy|PyTorch)/);
+    }
+    expect(performance.now() - t).toBeLessThan(UNDER);
+    // below the bound the text is the tree's, each shared part written where it stands
+    let small: E.Expr = E.add(A, E.transpose(A));
+    for (let i = 0; i < 3; i++) small = E.mul(small, small);
+    expect(toNumpy(small, { dimExpr: () => "A.shape[0]" })).toBe(Array(8).fill("(A + A.T)").join(" @ "));
+  });
+
+  it("ten definitions e_i = e_{i−1} C e_{i−1}: a limit error within the request's budget", () => {
+    const where = ["e_{1} = A B", ...Array.from({ length: 9 }, (_, i) => `e_{${i + 2}} = e_{${i + 1}} C e_{${i + 1}}`)];
+    const r = run("tr(e_{10})", { wrt: "A", where });
+    expect(r.error?.code).toBe("limit");
+    expect(r.ms).toBeLessThan(4 * UNDER); // the 2 s budget, and a loaded machine
   });
 
   it("a block whose LaTeX is too long to typeset says so instead of handing it to KaTeX", () => {
@@ -312,6 +359,38 @@ describe("item 8: smaller", () => {
     const key = solveProblems(set, "w.md", { seed: 1 });
     expect(renderMarkdown(key)).toMatch(/^# Week 3\n\nAll vectors are columns; \$x \\in \\mathbb\{R\}\^n\$\.\n\n_1 problems/);
     expect(JSON.parse(renderJson(key)).intro).toBe(set.intro);
+  });
+});
+
+describe("item 6: an answer key has one budget for the whole file", () => {
+  // before: each problem had its own 2 s budget and the file none, so 4 MB of problems could run for hours
+  const set = (n: number) => readProblemSet(Array.from({ length: n }, (_, i) => `- expr: "tr(A_{${i}} X)"\n  wrt: X`).join("\n"), "p.yaml");
+
+  it("solveProblems stops with a KeyBudgetError when the file's budget is spent, and not before", () => {
+    expect(solveProblems(set(3), "p.yaml", { seed: 1 }).entries.every((e) => e.ok)).toBe(true);
+    const t = performance.now();
+    let error: unknown;
+    try {
+      solveProblems(set(2000), "p.yaml", { seed: 1, timeoutMs: 200 });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(KeyBudgetError);
+    expect((error as KeyBudgetError).code).toBe("limit");
+    expect((error as KeyBudgetError).message).toMatch(/^the answer key took longer than its budget of 0.2 s, with \d+ of 2000 problems done$/);
+    expect(performance.now() - t).toBeLessThan(4 * UNDER);
+  });
+
+  it("matdiff key --timeout: exit 1, a clear message and no key written; a bad --timeout is a usage error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-key-budget-"));
+    const problems = join(dir, "p.yaml");
+    writeFileSync(problems, Array.from({ length: 2000 }, (_, i) => `- expr: "tr(A_{${i}} X)"\n  wrt: X`).join("\n"));
+    let stderr = "";
+    const io: CliIO = { stdout: () => undefined, stderr: (t) => { stderr += t; }, readStdin: async () => "", color: false };
+    expect(await main(["key", problems, "-o", join(dir, "key.md"), "--timeout", "0.2"], io)).toBe(1);
+    expect(stderr).toMatch(/matdiff key: the answer key took longer than its budget of 0.2 s, with \d+ of 2000 problems done; no key written/);
+    expect(existsSync(join(dir, "key.md"))).toBe(false);
+    expect(await main(["key", problems, "--timeout", "soon"], io)).toBe(2);
   });
 });
 

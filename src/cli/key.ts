@@ -8,14 +8,14 @@ import { open, readFile, writeFile, rename, unlink, realpath, stat } from "node:
 import { createRequire } from "node:module";
 import { dirname, join, extname, basename, resolve } from "node:path";
 import { readProblemSet } from "../key/problems.js";
-import { solveProblems, failureLines, renderMarkdown, renderHtml, renderTex, renderJson } from "../key/key.js";
+import { solveProblems, KeyBudgetError, KEY_TIMEOUT_MS, failureLines, renderMarkdown, renderHtml, renderTex, renderJson } from "../key/key.js";
 import type { CliIO } from "./io.js";
 import { visible } from "../errors.js";
 
 const FORMATS = ["md", "html", "tex", "json"] as const;
 type KeyFormat = (typeof FORMATS)[number];
 
-export const KEY_HELP = `matdiff key PROBLEMS [-o OUT] [--format md|html|tex|json]
+export const KEY_HELP = `matdiff key PROBLEMS [-o OUT] [--format md|html|tex|json] [--timeout SECONDS]
 
 An answer key for a problem set: every problem solved, with its derivation,
 shapes, conventions and a verification stamp from the numeric check.
@@ -27,6 +27,8 @@ let, where, hessian, symmetric) or Markdown (one problem per heading, in a
 --format. Without -o the key goes to standard output (Markdown by default).
 OUT is written whole or not at all, and never over PROBLEMS. A problem that fails is reported in the key
 and on standard error with its place in the file, and the exit code is 1.
+The whole set has a budget of --timeout SECONDS (default 120) besides each
+problem's own: past it no key is written and the exit code is 1.
 `;
 
 /** KaTeX's stylesheet with its woff2 fonts inlined, so the HTML key works offline. */
@@ -52,7 +54,7 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
   try {
     parsed = parseArgs({
       args: [...argv], allowPositionals: true,
-      options: { output: { type: "string", short: "o" }, format: { type: "string", short: "f" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { output: { type: "string", short: "o" }, format: { type: "string", short: "f" }, seed: { type: "string" }, timeout: { type: "string" }, help: { type: "boolean", short: "h" } },
     });
   } catch (err) {
     const m = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
@@ -78,6 +80,8 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
   const format = (values.format ?? fromExt) as KeyFormat;
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) { io.stderr(`matdiff key: --seed must be an integer\n`); return 2; }
+  const timeout = values.timeout === undefined ? KEY_TIMEOUT_MS / 1000 : Number(values.timeout);
+  if (!(timeout > 0 && timeout <= 86_400)) { io.stderr(`matdiff key: --timeout must be a number of seconds, more than 0 and at most 86400\n`); return 2; }
 
   if (values.output && await sameFile(values.output, file)) {
     io.stderr(`matdiff key: refusing to write the key over its problems file ${file}: choose another -o\n`);
@@ -94,7 +98,14 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     io.stderr(`matdiff key: ${file} is longer than ${PROBLEMS_LIMIT} bytes; split the problem set\n`);
     return 2;
   }
-  const key = solveProblems(readProblemSet(source, file), file, seed !== undefined ? { seed } : {});
+  let key;
+  try {
+    key = solveProblems(readProblemSet(source, file), file, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 });
+  } catch (err) {
+    if (!(err instanceof KeyBudgetError)) throw err;
+    io.stderr(`matdiff key: ${err.message}; no key written\n  hint: ${err.hint}\n`);
+    return 1;
+  }
   const output = format === "md" ? renderMarkdown(key)
     : format === "tex" ? renderTex(key)
     : format === "json" ? renderJson(key)

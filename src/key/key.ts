@@ -8,7 +8,7 @@
  * stylesheet and writes the result.
  */
 import katex from "katex";
-import { differentiate, differentiateAll, checkBasis, type DifferentiateResult, type Rendered } from "../api.js";
+import { differentiate, differentiateAll, checkBasis, DEFAULT_LIMITS, type DifferentiateResult, type Rendered } from "../api.js";
 import { nameText } from "../print/text.js";
 import { latexText } from "../print/latex-text.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
@@ -42,10 +42,31 @@ export interface AnswerKey {
   readonly spelling: ProblemSet["spelling"];
 }
 
-export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: number } = {}): AnswerKey {
+/** How long a whole key may take by default: each problem has its own budget, but a set can have thousands. */
+export const KEY_TIMEOUT_MS = 120_000;
+
+/** The whole-file budget of an answer key ran out: the key is not written (a partial key would read as complete). */
+export class KeyBudgetError extends MatdiffError {
+  constructor(readonly solved: number, readonly total: number, timeoutMs: number) {
+    super("limit", `the answer key took longer than its budget of ${timeoutMs / 1000} s, with ${solved} of ${total} problems done`, undefined, {
+      hint: "split the problem set, or raise the budget with --timeout SECONDS",
+    });
+    this.name = "KeyBudgetError";
+  }
+}
+
+export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: number; timeoutMs?: number } = {}): AnswerKey {
+  const timeoutMs = opts.timeoutMs ?? KEY_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  let done = 0;
   const entries: KeyEntry[] = set.problems.flatMap((problem): KeyEntry[] => {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new KeyBudgetError(done, set.problems.length, timeoutMs);
+    done++;
     try {
       const options = {
+        // each problem has the request's own budget, and no more than what is left of the file's
+        ...(left < DEFAULT_LIMITS.timeoutMs ? { limits: { timeoutMs: left } } : {}),
         let: problem.let, where: problem.where, steps: true, index: false,
         check: opts.seed !== undefined ? { seed: opts.seed } : true,
         ...(problem.hessian ? { hessian: true } : {}), ...(problem.symmetric ? { symmetric: problem.symmetric } : {}),

@@ -14,6 +14,7 @@ import type { Node } from "../syntax/ast.js";
 import { parseDeclaration, type Declaration } from "../shapes/declarations.js";
 import { nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated } from "../shapes/elaborate.js";
 import { readShapes } from "../shapes/reading.js";
+import { guardFoldedPowers, definitionSite } from "../shapes/folded-power.js";
 import { differential, expandDefinitions, type Expansion } from "../calculus/differential.js";
 import { frobeniusGradient, frobeniusTerms, type FrobeniusTerms } from "../calculus/gradient.js";
 import { symmetricGradient, diagonalGradient, type SymmetricConvention } from "../calculus/symmetric.js";
@@ -391,6 +392,7 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const el = reading.elaborated;
   notes.push(...reading.notes);
   const f = el.expr;
+  guardFoldedPowers(f, el.definitions, { maxPower: limits.maxPower, display: nameText, site: (name) => definitionSite(definitions, name) });
   guardExpandedSize(f, el.definitions, limits.maxExpandedSize);
   budget.check();
   const expanded = expandDefinitions(f, el.definitions, budget);

@@ -182,7 +182,7 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
     ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
     derivative: {
       ...render(result), shape: formatShape(result.shape),
-      ...toPythonAll(expandDefinitions(result, a.definitions, budget), { dimExpr: dimExpressions(a.symbols.values(), a.definitions), like: pyName(X.name) }),
+      ...toPythonAll(expandDefinitions(result, a.definitions, budget), { dimExpr: dimExpressions(a.symbols.values(), a.definitions), like: pyName(X.name), maxLength: a.limits.maxOutput }),
       ...(options.index === false ? {} : indexFields(a)),
     },
     label,

@@ -13,12 +13,13 @@
  * compiler.
  */
 import { match, P } from "ts-pattern";
-import { InternalError, splitMul, symbolsOf, type Expr } from "../core/expr.js";
+import { InternalError, splitMul, children, type Expr, type Sym } from "../core/expr.js";
 import { OPERATIONS, type PythonBackend, type PythonBinding } from "../core/operations.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { type Dim, type Shape, isColumn, isRow, isScalarShape, shape } from "../core/shape.js";
-import { splitName } from "./infix.js";
+import { splitName, MAX_PRINTED } from "./infix.js";
+import { MatdiffError } from "../errors.js";
 
 /**
  * What differs between array libraries. Arguments arrive printed; `arg`
@@ -75,6 +76,8 @@ export interface PythonOptions {
   readonly dimExpr: (d: Dim) => string;
   /** An input array whose dtype and device new arrays (I, 0, 𝟏, K) take; by default the first symbol printed with a shape. */
   readonly like?: string;
+  /** Past this many characters the printer stops with a limit error (the text's cap, MAX_PRINTED, by default). */
+  readonly maxLength?: number;
 }
 
 /**
@@ -131,7 +134,19 @@ function number(r: Rational): Out {
 
 /** The first symbol in `e` that is an array (not a scalar), by name: where I, 0 and 𝟏 take their dtype from. */
 function firstArray(e: Expr): string | undefined {
-  const found = [...symbolsOf(e, new Map()).values()];
+  // walked as a graph: a shared node is visited once (symbolsOf walks the tree, exponential on shared definitions)
+  const seen = new Set<number>();
+  const found: Sym[] = [];
+  const stack = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (seen.has(x.id)) continue;
+    seen.add(x.id);
+    if (x.kind === "sym") found.push(x);
+    else if (x.kind === "d") found.push(x.of);
+    const kids = children(x);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+  }
   const s = found.find((x) => !isScalarShape(x.shape)) ?? found[0];
   return s && pyName(s.name);
 }
@@ -145,7 +160,26 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
   // `(A * B) @ x` reads clearer than relying on left-associativity.
   const operand = (x: Expr) => wrap(print(x), Py.POW);
 
-  const print = (x: Expr): Out =>
+  // As in the infix printers: a definition used twice is one node used twice, so each node is printed
+  // once and its text reused (a string concatenation shares its parts), and a text that grows past the
+  // cap stops the printer before it exists in full: thirteen definitions squaring a matrix print to 2¹³ copies.
+  const limit = opts.maxLength ?? MAX_PRINTED;
+  const printed = new Map<number, Out>();
+  const print = (x: Expr): Out => {
+    let out = printed.get(x.id);
+    if (out === undefined) {
+      out = printNode(x);
+      if (out.s.length > limit) {
+        throw new MatdiffError("limit", `the result is more than ${limit} characters long in ${py.title}`, undefined, {
+          hint: "name repeated parts with --where, or raise limits.maxOutput in the library",
+        });
+      }
+      printed.set(x.id, out);
+    }
+    return out;
+  };
+
+  const printNode = (x: Expr): Out =>
     match(x)
       .with({ kind: P.union("num", "mul") }, (m) => {
         const { coeff, scalars, chain } = splitMul(m);
