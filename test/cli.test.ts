@@ -7,33 +7,13 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { main, EXIT } from "../src/cli/main.js";
+import { EXIT } from "../src/cli/main.js";
 import { differentiate } from "../src/api.js";
 import { CODE_FORMATS, FORMATS } from "../src/formats.js";
 import { FLAGS } from "../src/plugins/block.js";
 import { renderKatex } from "./support/pipeline.js";
+import { runCli as cli } from "./support/cli.js";
 
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** How many times main asked for standard input. */
-  readonly stdinReads: number;
-}
-
-/** Runs the CLI in-process; `stdin` is what a pipe would hold (null: a terminal). */
-async function cli(argv: readonly string[], opts: { stdin?: string | null; color?: boolean } = {}): Promise<Ran> {
-  let stdout = "";
-  let stderr = "";
-  let stdinReads = 0;
-  const code = await main(argv, {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readStdin: async () => { stdinReads++; return opts.stdin ?? null; },
-    color: opts.color ?? false,
-  });
-  return { code, stdout, stderr, stdinReads };
-}
 
 const lines = (s: string) => s.replace(/\n$/, "").split("\n");
 const ANSI = /\x1b\[[0-9;]*m/;

@@ -8,7 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { differentiate, type DifferentiateOptions } from "../src/api.js";
 import { MatdiffError, type ErrorCode } from "../src/errors.js";
-import { main, EXIT } from "../src/cli/main.js";
+import { EXIT } from "../src/cli/main.js";
+import { runCli as cli } from "./support/cli.js";
 
 interface ErrorCase {
   readonly name: string;
@@ -216,14 +217,6 @@ function thrown(c: ErrorCase): MatdiffError {
   return expect.unreachable(`${c.expr} was accepted`);
 }
 
-async function cli(argv: readonly string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readStdin: async () => null, color: false,
-  });
-  return { code, stdout, stderr };
-}
 
 describe("user errors: message, code, span and hint (library)", () => {
   it.each(CASES.map((c) => [c.name, c] as const))("%s", (_name, c) => {

@@ -21,7 +21,8 @@ import rehypeKatex from "rehype-katex";
 import rehypeStringify from "rehype-stringify";
 import { differentiate, type DifferentiateOptions, type DifferentiateResult } from "../src/api.js";
 import { MatdiffError } from "../src/errors.js";
-import { main, STDIN_LIMIT, type CliIO } from "../src/cli/main.js";
+import { STDIN_LIMIT } from "../src/cli/main.js";
+import { runCli } from "./support/cli.js";
 import * as E from "../src/core/expr.js";
 import { shape } from "../src/core/shape.js";
 import { toText } from "../src/print/text.js";
@@ -35,6 +36,7 @@ import matdiffMarkdownIt from "../src/plugins/markdown-it.js";
 import remarkMatdiff from "../src/plugins/remark.js";
 import { MAX_TYPESET } from "../src/plugins/present.js";
 import { soak } from "./support/soak.js";
+import { REHYPE_KATEX_STRICT } from "./support/katex.js";
 
 /** Runs `work` and returns its outcome and how long it took. */
 function timed<T>(work: () => T): { value?: T; error?: MatdiffError; ms: number } {
@@ -57,7 +59,7 @@ const doubling = (n: number) => ["e_{1} = x + x", ...Array.from({ length: n - 1 
 const squaring = (n: number) => ["E_{1} = A A", ...Array.from({ length: n - 1 }, (_, i) => `E_{${i + 2}} = E_{${i + 1}} E_{${i + 1}}`)];
 
 const markdownIt = () => new MarkdownIt().use(matdiffMarkdownIt);
-const rehype = () => unified().use(remarkParse).use(remarkMatdiff).use(remarkRehype).use(rehypeKatex, { strict: "error", trust: false }).use(rehypeStringify);
+const rehype = () => unified().use(remarkParse).use(remarkMatdiff).use(remarkRehype).use(rehypeKatex, REHYPE_KATEX_STRICT).use(rehypeStringify);
 const block = (body: string, info = "matdiff") => `\`\`\`${info}\n${body}\n\`\`\`\n`;
 
 describe("item 3: --where definitions are measured on the shared graph, never written out exponentially", () => {
@@ -259,13 +261,7 @@ describe("item 4: input handled in linear time, limits before processing", () =>
     for (const not of ["#hashtag", "####### seven", "#", "text # not"]) expect(atxHeading(not)).toBeNull();
   });
 
-  async function cliWithStdin(stdin: string): Promise<{ code: number; stderr: string; ms: number }> {
-    let stderr = "";
-    const io: CliIO = { stdout: () => undefined, stderr: (t) => { stderr += t; }, readStdin: async () => stdin, color: false };
-    const t = performance.now();
-    const code = await main(["--wrt", "x"], io);
-    return { code, stderr, ms: performance.now() - t };
-  }
+  const cliWithStdin = (stdin: string) => runCli(["--wrt", "x"], { stdin });
 
   // before: 46 s for /\s+$/ on 200 KB of spaces, run before the length limit
   it("200 KB of spaces then x on standard input: the length limit, at once", async () => {

@@ -10,25 +10,18 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { readProblemSet } from "../src/key/problems.js";
 import { solveProblems, renderMarkdown, renderTex, renderJson, renderHtml } from "../src/key/key.js";
 import { inlinedKatexCss } from "../src/cli/key.js";
-import { main, type CliIO } from "../src/cli/main.js";
+import { runCli as cli } from "./support/cli.js";
 import { renderKatex } from "./support/pipeline.js";
 import { latexText } from "../src/print/latex-text.js";
+import { launchChromium } from "./support/browser.js";
 
 const EXAMPLES = readFileSync("examples/problems.yaml", "utf8");
 const ARTIFACTS = "test-artifacts";
-const CHROMIUM = "/usr/bin/chromium";
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readStdin: async () => null, color: false };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 /** Display math in Markdown: every $$…$$ block. */
 const displayMath = (md: string) => [...md.matchAll(/\$\$([\s\S]+?)\$\$/g)].map((m) => m[1]!);
@@ -327,7 +320,7 @@ describe("the LaTeX key compiled by pdflatex (Debian's texlive-latex-base; .ci/r
   }, 90_000);
 });
 
-describe.skipIf(!existsSync(CHROMIUM))("the HTML key in headless Chromium", () => {
+describe("the HTML key in headless Chromium", () => {
   let browser: Browser;
   let html: string;
   const file = join(ARTIFACTS, "answer-key.html");
@@ -337,10 +330,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML key in headless Chromium", () =
     const key = solveProblems(readProblemSet(EXAMPLES, "examples/problems.yaml"), "examples/problems.yaml");
     html = renderHtml(key, { katexCss: await inlinedKatexCss() });
     writeFileSync(file, html);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => { await browser?.close(); });

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { differentiate, type DifferentiateOptions } from "../src/api.js";
-import { main, type CliIO } from "../src/cli/main.js";
+import { runCli } from "./support/cli.js";
 import { readProblemSet } from "../src/key/problems.js";
 import { solveProblems, renderMarkdown, renderHtml, renderTex } from "../src/key/key.js";
 import { renderBlock } from "../src/plugins/markdown-it.js";
@@ -47,11 +47,9 @@ const CASES: readonly LabelCase[] = [
 const optionsOf = (c: LabelCase): DifferentiateOptions => ({ wrt: c.wrt, let: c.let ?? [], ...(c.hessian ? { hessian: true } : {}) });
 
 async function cli(args: string[]): Promise<string> {
-  let stdout = "";
-  const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: () => {}, readStdin: async () => null, color: false };
-  const code = await main(args, io);
-  expect(code, stdout).toBe(0);
-  return stdout;
+  const r = await runCli(args);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  return r.stdout;
 }
 const cliArgs = (c: LabelCase) => [c.expr, "--wrt", c.wrt, ...(c.let ?? []).flatMap((l) => ["--let", l]), ...(c.hessian ? ["--hessian"] : [])];
 

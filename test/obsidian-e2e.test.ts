@@ -16,16 +16,16 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { build } from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { differentiate } from "../src/index.js";
 import { blockWording } from "../src/plugins/block.js";
+import { launchChromium } from "./support/browser.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const PLUGIN = join(ROOT, "obsidian/dist/matdiff");
 const MATHJAX = join(ROOT, "node_modules/mathjax-full/es5");
 const ARTIFACTS = join(ROOT, "test-artifacts");
-const CHROMIUM = "/usr/bin/chromium";
 const ORIGIN = "http://vault.test";
 
 /** A student's note: four problems, one with a misspelt flag, one with a typo and HTML in it. */
@@ -73,16 +73,12 @@ describe("the Obsidian plugin in headless Chromium", () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install it with apt-get install -y chromium (.ci/run does)`).toBe(true);
     mkdirSync(ARTIFACTS, { recursive: true });
     const built = execFileSync(process.execPath, [join(ROOT, "scripts/build-obsidian.mjs")], { cwd: ROOT, encoding: "utf8" });
     expect(built).toContain("obsidian/dist/matdiff/main.js");
     const harness = await build({ entryPoints: [join(ROOT, "test/support/obsidian-harness.ts")], bundle: true, format: "iife", platform: "browser", target: "es2021", write: false, logLevel: "silent" });
     const files: Record<string, Buffer | string> = { "/": PAGE, "/harness.js": Buffer.from(harness.outputFiles[0]!.contents) };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
     // the vault's pages come from disk; nothing leaves the machine
     await context.route("**/*", async (route) => {

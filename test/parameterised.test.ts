@@ -6,7 +6,6 @@
  * installed: the test fails, never skips, without it; .ci/run installs it).
  */
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
@@ -15,16 +14,16 @@ import { MatdiffError } from "../src/errors.js";
 import { expandDefinitions } from "../src/calculus/differential.js";
 import { evaluate } from "../src/numeric/evaluate.js";
 import { sampleEnv } from "../src/numeric/random.js";
-import type { Matrix } from "../src/numeric/matrix.js";
 import * as E from "../src/core/expr.js";
 import type { Expr, Sym } from "../src/core/expr.js";
 import { commonSubexpressions } from "../src/present/common.js";
-import { main } from "../src/cli/main.js";
 import { solveProblems } from "../src/key/key.js";
 import { readProblemSet } from "../src/key/problems.js";
 import { PARAMETERISED, type ParameterisedCase } from "./cases/parameterised.js";
 import { problem } from "./support/arbitraries.js";
 import { renderKatex } from "./support/pipeline.js";
+import { runCli as cli } from "./support/cli.js";
+import { pyValue, spawnPython } from "./support/python.js";
 
 const optionsOf = (c: ParameterisedCase): SeveralOptions => ({ wrt: c.wrt, let: c.let ?? [], where: c.where ?? [] });
 const resultsOf = (c: ParameterisedCase, extra: Partial<SeveralOptions> = {}): DifferentiateResult[] => {
@@ -89,13 +88,6 @@ const pyName = (name: string) => {
   return (i < 0 ? name : `${name.slice(0, i)}_${name.slice(i + 1)}`).replace(/\W/g, "");
 };
 
-/** A Matrix as NumPy holds it: a float for 1×1, a 1-D array for a vector (either orientation), else 2-D. */
-function pyValue(s: Sym, m: Matrix): number | number[] | number[][] {
-  if (s.shape.rows === 1 && s.shape.cols === 1) return m.data[0]!;
-  if (s.shape.rows === 1 || s.shape.cols === 1) return [...m.data];
-  return m.toRows();
-}
-
 function pythonCases(c: ParameterisedCase): PyCase[] {
   const all = analyzeAll(c.expr, optionsOf(c));
   const results = resultsOf(c);
@@ -118,7 +110,7 @@ function pythonCases(c: ParameterisedCase): PyCase[] {
     }
     for (const s of syms.values()) {
       const name = s.props.jacobianOf ? `J_${pyName(s.props.jacobianOf.of)}` : /\u0307$/.test(s.name) ? `${pyName(s.name.slice(0, -1))}_dot` : pyName(s.name);
-      values[name] = pyValue(s, env.values.get(s.name)!);
+      values[name] = pyValue(env.values.get(s.name)!);
     }
     const vjps = (a.parameterisation?.nodes ?? []).map((n) => {
       const p = env.values.get(n.parent.name)!;
@@ -157,18 +149,13 @@ for case in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-function runPython(script: string, input: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync("python3", ["-c", script], { input, encoding: "utf8", timeout: 60_000 });
-  if (r.error) throw new Error(`python3 could not run (${r.error.message}): install python3 and python3-numpy (.ci/run does)`);
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("the NumPy output, run by python3", () => {
   it("evaluates every case's J form and VJP form to matdiff's own (finite-difference-checked) value", { timeout: 120_000 }, () => {
     const cases = PARAMETERISED.flatMap(pythonCases);
     expect(cases.length).toBeGreaterThanOrEqual(60);
     console.log(`NumPy: ${cases.length} expressions (J forms and VJP forms) evaluated by python3`);
-    const r = runPython(PYTHON, JSON.stringify(cases));
+    const r = spawnPython(PYTHON, JSON.stringify(cases));
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout) as { name: string; err: number; error?: string }[];
     const bad = out.filter((o) => !(o.err < 1e-9)).map((o) => `${o.name}: ${o.error ?? o.err} — ${cases.find((c) => c.name === o.name)!.expr}`);
@@ -182,16 +169,14 @@ describe("the NumPy output, run by python3", () => {
   it("README's worked Python example runs, and its matdiff lines are matdiff's output", async () => {
     expect(pythonBlocks.length).toBeGreaterThanOrEqual(1);
     for (const block of pythonBlocks) {
-      const r = runPython(block, "");
+      const r = spawnPython(block, "");
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
       expect(r.stdout).toContain("ok");
     }
     // the lines marked as matdiff's output are what `--format numpy` prints today
-    let out = "";
-    const io = { stdout: (s: string) => { out += s; }, stderr: () => {}, readStdin: async () => null, color: false };
-    await main(["u^T A v", "--wrt", "theta", "--let", "A: matrix(theta)", "--let", "theta: vector", "--format", "numpy"], io);
-    const [jForm, , vjpForm] = out.trim().split("\n");
+    const { stdout } = await cli(["u^T A v", "--wrt", "theta", "--let", "A: matrix(theta)", "--let", "theta: vector", "--format", "numpy"]);
+    const [jForm, , vjpForm] = stdout.trim().split("\n");
     const all = pythonBlocks.join("\n");
     expect(all).toContain(`= ${jForm}`);
     expect(all).toContain(`= ${vjpForm}`);
@@ -246,11 +231,6 @@ describe("parameters nothing depends on, and circular dependencies", () => {
 // ---------------------------------------------------------------------------
 // Every parameter at once: the command line, JSON, answer keys
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, readStdin: async () => null, color: false });
-  return { code, out, err };
-}
 
 describe("several --wrt", () => {
   const NET = "\\|W_2 sigmoid(W_1 x + b_1) + b_2 - y\\|^2";
@@ -259,8 +239,8 @@ describe("several --wrt", () => {
     const a = await cli([NET, "--wrt", "W_1,b_1,W_2,b_2"]);
     const b = await cli([NET, "--wrt", "W_1", "--wrt", "b_1", "--wrt", "W_2,b_2"]);
     expect(a.code).toBe(0);
-    expect(b.out).toBe(a.out);
-    const lines = a.out.split("\n");
+    expect(b.stdout).toBe(a.stdout);
+    const lines = a.stdout.split("\n");
     expect(lines.filter((l) => l.startsWith("df ="))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith("∇_")).map((l) => l.split(" =")[0])).toEqual(["∇_W₁ f", "∇_b₁ f", "∇_W₂ f", "∇_b₂ f"]);
     // one differential carries every parameter
@@ -268,10 +248,10 @@ describe("several --wrt", () => {
   });
 
   it("JSON: one object with the results as a list; a single --wrt keeps its object shape", async () => {
-    const several = JSON.parse((await cli([NET, "--wrt", "W_1,b_2", "--format", "json"])).out);
+    const several = JSON.parse((await cli([NET, "--wrt", "W_1,b_2", "--format", "json"])).stdout);
     expect(several).toMatchObject({ ok: true, kind: "several" });
     expect(several.results.map((r: { wrt: { name: string }; kind: string }) => [r.wrt.name, r.kind])).toEqual([["W_1", "gradient"], ["b_2", "gradient"]]);
-    const single = JSON.parse((await cli([NET, "--wrt", "W_1", "--format", "json"])).out);
+    const single = JSON.parse((await cli([NET, "--wrt", "W_1", "--format", "json"])).stdout);
     expect(single).toMatchObject({ ok: true, kind: "gradient", wrt: { name: "W_1" } });
     expect(single.results).toBeUndefined();
     expect(single.derivative.text).toBe(several.results[0].derivative.text);
@@ -280,9 +260,9 @@ describe("several --wrt", () => {
   it("--check checks every gradient and --format numpy names each", async () => {
     const c = await cli([NET, "--wrt", "W_1,b_1,W_2,b_2", "--check"]);
     expect(c.code).toBe(0);
-    expect(c.out.match(/^check .*: passed/gm)).toHaveLength(4);
+    expect(c.stdout.match(/^check .*: passed/gm)).toHaveLength(4);
     const n = await cli([NET, "--wrt", "W_1,b_1", "--format", "numpy"]);
-    expect(n.out.split("\n").filter(Boolean).map((l) => l.split(" = ")[0])).toEqual(["c_1", "c_2", "grad_W_1", "grad_b_1"]);
+    expect(n.stdout.split("\n").filter(Boolean).map((l) => l.split(" = ")[0])).toEqual(["c_1", "c_2", "grad_W_1", "grad_b_1"]);
   });
 
   it("names the shared subexpressions once, in computable order: written back, each result is the full one", () => {
@@ -318,11 +298,11 @@ describe("several --wrt", () => {
     const r = differentiateAll(NET3, { wrt });
     const all = analyzeAll(NET3, { wrt });
     const env = sampleEnv(all.analyses.map((a) => a.result), { seed: 5 });
-    const values = Object.fromEntries([...env.values].filter(([k]) => all.analyses[0]!.symbols.has(k)).map(([k, m]) => [k, pyValue(all.analyses[0]!.symbols.get(k)!, m)]));
+    const values = Object.fromEntries([...env.values].filter(([k]) => all.analyses[0]!.symbols.has(k)).map(([k, m]) => [k, pyValue(m)]));
     const script = `import json, sys\nimport numpy as np\nv = json.load(sys.stdin)\nfor key_, val_ in v.items(): globals()[key_] = np.array(val_, dtype=float) if isinstance(val_, list) else float(val_)\n`
       + r.common!.definitions.map((d) => `${d.name.numpy} = ${d.numpy}\n`).join("")
       + `print(json.dumps([np.reshape(np.asarray(g, dtype=float), -1, order="F").tolist() for g in [${r.common!.results.map((x) => x.numpy).join(", ")}]]))\n`;
-    const out = runPython(script, JSON.stringify(values));
+    const out = spawnPython(script, JSON.stringify(values));
     expect(out.stderr).toBe("");
     const got = JSON.parse(out.stdout) as number[][];
     all.analyses.forEach((a, i) => {
@@ -334,7 +314,7 @@ describe("several --wrt", () => {
 
   it("--format latex is one aligned block that renders", async () => {
     const l = await cli([NET, "--wrt", "W_1,b_1,W_2,b_2", "--format", "latex"]);
-    expect(() => renderKatex(l.out)).not.toThrow();
+    expect(() => renderKatex(l.stdout)).not.toThrow();
   });
 
   it("a function and its parameter asked for together: df is written once, in dA (not counted twice)", () => {

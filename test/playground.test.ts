@@ -9,19 +9,19 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
 import MarkdownIt from "markdown-it";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import matdiffMarkdownIt from "../src/plugins/markdown-it.js";
 import { fromHash, toHash, splitList, EXAMPLES, INITIAL, type State } from "../playground/src/state.js";
 import { differentiate } from "../src/api.js";
+import { launchChromium } from "./support/browser.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CONFIG = join(ROOT, "playground/vite.config.ts");
 const DIST = join(ROOT, "playground/dist/index.html");
 const ARTIFACTS = join(ROOT, "test-artifacts");
-const CHROMIUM = "/usr/bin/chromium";
 
 describe("playground state in the URL hash", () => {
   it("round-trips every field", () => {
@@ -54,13 +54,9 @@ describe("playground in headless Chromium", () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install it with apt-get install -y chromium (.ci/run does)`).toBe(true);
     mkdirSync(ARTIFACTS, { recursive: true });
     const built = build({ configFile: CONFIG, logLevel: "error" });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
     await built;
     server = await preview({ configFile: CONFIG, logLevel: "error", preview: { host: "127.0.0.1", port: 0, strictPort: false, open: false } });
     base = server.resolvedUrls!.local[0]!;

@@ -6,26 +6,20 @@
  * skips, when python3 or NumPy is missing (.ci/run installs python3-numpy).
  */
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import * as E from "../src/core/expr.js";
 import { FN_NAMES, OPERATIONS } from "../src/core/operations.js";
 import { shape } from "../src/core/shape.js";
 import { evaluate } from "../src/numeric/evaluate.js";
 import { Matrix } from "../src/numeric/matrix.js";
 import { toNumpy } from "../src/print/numpy.js";
+import { runPython } from "./support/python.js";
 
-const PYTHON = "/usr/bin/python3";
 
 /** Values inside every function's domain (log, sqrt, log1p take positive arguments); some large, to catch overflow. */
 const X = Matrix.fromRows([[0.3, 1.7, 0.9], [2.1, 0.05, 1.2], [0.6, 3.0, 40]]);
 const x = Matrix.column([0.3, 2.1, 0.6, 50]);
 
-function runPython(lines: readonly string[]): number[][] {
-  const program = ["import json, numpy as np", ...lines].join("\n");
-  const r = spawnSync(PYTHON, ["-c", program], { encoding: "utf8" });
-  if (r.error || r.status !== 0) throw new Error(`python3 with NumPy failed (.ci/run installs python3-numpy): ${r.error?.message ?? r.stderr}`);
-  return JSON.parse(r.stdout) as number[][];
-}
+const runNumpy = (lines: readonly string[]): number[][] => runPython(["import json, numpy as np", ...lines].join("\n"), null);
 
 /** A matrix as the row-major nested list NumPy reads; a column vector as a 1-D list. */
 const literal = (m: Matrix) => JSON.stringify(m.cols === 1 ? [...m.data] : Array.from({ length: m.rows }, (_, i) => Array.from({ length: m.cols }, (_, j) => m.data[i + j * m.rows])));
@@ -39,7 +33,7 @@ describe("the NumPy backend's spelling of each operation", () => {
 
   it("computes what the evaluator computes", () => {
     const printed = cases.map((c) => toNumpy(E.fn(c.name, c.arg), { dimExpr: String }));
-    const results = runPython([
+    const results = runNumpy([
       `x = np.array(${literal(x)}, dtype=float)`, `X = np.array(${literal(X)}, dtype=float)`,
       "out = []",
       ...printed.map((p) => `out.append(np.atleast_1d(np.asarray(${p}, dtype=float)).flatten(order="F").tolist())`),

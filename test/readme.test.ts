@@ -9,7 +9,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { main, EXIT } from "../src/cli/main.js";
+import { EXIT } from "../src/cli/main.js";
+import { runCli } from "./support/cli.js";
 import * as library from "../src/index.js";
 import { CHECK_TOL } from "../src/numeric/check.js";
 
@@ -88,12 +89,10 @@ function examples(): Example[] {
 /** The number in "relative error 1.3e-11" varies from run to run of the platform; the rest must match. */
 const normalise = (line: string) => line.replace(/relative error [0-9.]+e[-+]?\d+/, "relative error <n>");
 
+/** README examples show what a terminal shows: standard output, then any notes or errors. */
 async function cli(argv: readonly string[]) {
-  let out = "";
-  const code = await main(argv, {
-    stdout: (t) => { out += t; }, stderr: (t) => { out += t; }, readStdin: async () => null, color: false,
-  });
-  return { code, lines: out.replace(/\n$/, "").split("\n") };
+  const { code, stdout, stderr } = await runCli(argv);
+  return { code, lines: (stdout + stderr).replace(/\n$/, "").split("\n") };
 }
 
 describe("shell words", () => {

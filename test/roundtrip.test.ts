@@ -26,41 +26,26 @@
  * scalar (`Ẋ`, `\dot{X}`); none occurs in a gradient.
  */
 import { describe, expect, it } from "vitest";
-import katex from "katex";
+import { renderKatex } from "./support/katex.js";
 import { analyze } from "../src/api.js";
 import * as E from "../src/core/expr.js";
-import type { Expr, Sym } from "../src/core/expr.js";
+import type { Expr } from "../src/core/expr.js";
 import { rat } from "../src/core/rational.js";
-import { SCALAR, shape, type Shape } from "../src/core/shape.js";
+import { SCALAR, shape } from "../src/core/shape.js";
 import { numericallyEqual } from "../src/numeric/check.js";
 import { toLatex } from "../src/print/latex.js";
 import { toText } from "../src/print/text.js";
-import type { Declaration } from "../src/shapes/declarations.js";
 import { elaborate } from "../src/shapes/elaborate.js";
 import { simplify } from "../src/simplify/index.js";
 import type { Node } from "../src/syntax/ast.js";
 import { describe as render, formatTree, parse } from "../src/syntax/parse.js";
 import { GRADIENT_CASES } from "./cases/gradients.js";
-import { optionsOf } from "./support/pipeline.js";
+import { optionsOf, reread } from "./support/pipeline.js";
 import { generator, prng } from "./support/random-expr.js";
 
 const NOTATIONS = [["text", toText], ["LaTeX", toLatex]] as const;
 
-const renderKatex = (latex: string) => katex.renderToString(latex, { throwOnError: true, strict: "error", trust: false });
 
-/** Reads `text` with every symbol pinned to the shape and properties it has in `symbols` (cf. elaborateLike). */
-function reread(symbols: Iterable<Sym>, text: string, want: Shape): Expr {
-  const declarations: Declaration[] = [...symbols].map((s) => {
-    const { rows, cols } = s.shape;
-    const rank = rows === 1 && cols === 1 ? "scalar" : cols === 1 ? "vector" : "matrix";
-    return {
-      name: s.name, rank,
-      ...(rank !== "scalar" ? { rows } : {}), ...(rank === "matrix" ? { cols } : {}),
-      symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal), probability: Boolean(s.props.probability),
-    };
-  });
-  return elaborate(parse(text), { text, offset: 0 }, { declarations, expectShape: want }).expr;
-}
 
 /** "identical", or "merged" for a documented notational merge (see the file comment), else a description of the failure. */
 function roundTrip(e: Expr, text: string): "identical" | "merged" | string {

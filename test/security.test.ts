@@ -26,24 +26,25 @@
  * And every call into KaTeX passes trust: false (a test reads the sources).
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import katex from "katex";
+import { renderKatex, REHYPE_KATEX_STRICT } from "./support/katex.js";
 import MarkdownIt from "markdown-it";
 import { unified } from "unified";
 import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import rehypeKatex from "rehype-katex";
 import rehypeStringify from "rehype-stringify";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { differentiate } from "../src/api.js";
 import { MatdiffError } from "../src/errors.js";
-import { main, type CliIO } from "../src/cli/main.js";
+import { runCli as cli } from "./support/cli.js";
 import { readProblemSet } from "../src/key/problems.js";
 import { solveProblems, renderMarkdown, renderHtml, renderTex, renderJson } from "../src/key/key.js";
 import matdiffMarkdownIt, { renderBlock } from "../src/plugins/markdown-it.js";
 import remarkMatdiff from "../src/plugins/remark.js";
 import { latexFields } from "./support/properties.js";
+import { launchChromium } from "./support/browser.js";
 
 // ---------------------------------------------------------------------------
 // The inputs
@@ -84,7 +85,6 @@ const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u
 const INVISIBLE_IN_HTML = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200c-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 /** LaTeX commands that leave the formula: links, HTML, files, the shell, macro definitions. */
 const UNSAFE_TEX = /\\(?:href|url|includegraphics|html[A-Za-z]*|def|gdef|edef|xdef|let|newcommand|renewcommand|input|include|write|immediate|openin|openout|catcode|csname)(?![A-Za-z])/;
-const KATEX = { throwOnError: true, strict: "error", trust: false } as const;
 
 /**
  * The elements matdiff's HTML is made of: its own wrappers (keys, plugin
@@ -118,7 +118,7 @@ function expectInertHtml(html: string, what: string): void {
 /** The LaTeX matdiff printed: renders in KaTeX without trust, and holds none of the commands that leave a formula. */
 function expectSafeLatex(latex: string, what: string): void {
   expect(latex, what).not.toMatch(UNSAFE_TEX);
-  expect(() => katex.renderToString(latex, KATEX), `${what}: ${latex}`).not.toThrow();
+  expect(() => renderKatex(latex), `${what}: ${latex}`).not.toThrow();
 }
 
 /** Runs `work`, failing if it takes more than a second. */
@@ -132,13 +132,6 @@ async function withinASecond<T>(what: string, work: () => T | Promise<T>): Promi
 // ---------------------------------------------------------------------------
 // The command line and the library
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readStdin: async () => null, color: false };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 /** Every place a user puts text on the command line, with `h` there. */
 const commandLines = (h: string): string[][] => [
@@ -226,7 +219,7 @@ const blocks = (h: string): string[] => [
   `${h} wrt x`, `${VALID} wrt ${h}`, `${VALID} wrt x\nlet A: ${h}`, `${VALID} wrt x\nlet ${h}: scalar`,
   `\\|e\\|^2 wrt x\nwhere e = ${h}`, `${VALID} wrt x\n% ${h}`,
 ];
-const rehype = () => unified().use(remarkParse).use(remarkMatdiff).use(remarkRehype).use(rehypeKatex, { strict: "error", trust: false }).use(rehypeStringify);
+const rehype = () => unified().use(remarkParse).use(remarkMatdiff).use(remarkRehype).use(rehypeKatex, REHYPE_KATEX_STRICT).use(rehypeStringify);
 
 describe("markdown-it and remark blocks", () => {
   it.each(HOSTILE)("%s", { timeout: 30_000 }, async (_name, h) => {
@@ -323,10 +316,9 @@ describe("answer keys", () => {
 });
 
 // Chromium, when the machine has it (as test/key.test.ts): the hostile HTML key runs no script.
-const CHROMIUM = "/usr/bin/chromium";
-describe.runIf(existsSync(CHROMIUM))("the HTML key in a browser", () => {
+describe("the HTML key in a browser", () => {
   let browser: Browser;
-  beforeAll(async () => { browser = await chromium.launch({ executablePath: CHROMIUM }); }, 30_000);
+  beforeAll(async () => { browser = await launchChromium(); }, 30_000);
   afterAll(async () => { await browser?.close(); });
 
   it("opens without a dialog, a script, an error or a request", async () => {

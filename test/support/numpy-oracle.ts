@@ -5,27 +5,17 @@
  * a dropped size cannot agree with itself. Tests that use it fail (never skip)
  * when python3 or NumPy is missing; .ci/run installs python3-numpy.
  */
-import { spawnSync } from "node:child_process";
 import type { Sym } from "../../src/core/expr.js";
 import type { Env } from "../../src/numeric/evaluate.js";
-import type { Matrix } from "../../src/numeric/matrix.js";
 import { pyName } from "../../src/print/python.js";
-
-/** A value as NumPy code holds it (DESIGN.md §4): a float for 1×1, a 1-D array for a vector, else 2-D (rows). */
-export type PyValue = number | number[] | number[][];
-
-export function pyValue(s: Sym, m: Matrix): PyValue {
-  if (s.shape.rows === 1 && s.shape.cols === 1) return m.data[0]!;
-  if (s.shape.cols === 1) return [...m.data];
-  return m.toRows();
-}
+import { pyValue, runPython, type PyValue } from "./python.js";
 
 /** The Python bindings of every symbol of an environment, by the names the NumPy form uses. */
 export function pyValues(symbols: Iterable<Sym>, env: Env): Record<string, PyValue> {
   const out: Record<string, PyValue> = {};
   for (const s of symbols) {
     const m = env.values.get(s.name);
-    if (m) out[pyName(s.name)] = pyValue(s, m);
+    if (m) out[pyName(s.name)] = pyValue(m);
   }
   return out;
 }
@@ -85,8 +75,5 @@ print(json.dumps(out))
 
 /** Evaluates every case's expressions in one python3 process. */
 export function evaluateInPython(cases: readonly PyExpressionCase[]): PyExpressionResult[] {
-  const r = spawnSync("python3", ["-c", EVALUATE], { input: JSON.stringify(cases), encoding: "utf8", timeout: 120_000, maxBuffer: 1 << 28 });
-  if (r.error) throw new Error(`python3 could not run (${r.error.message}): install python3 and python3-numpy (.ci/run does)`);
-  if (r.status !== 0) throw new Error(`python3 failed (install python3-numpy if NumPy is missing; .ci/run does):\n${r.stderr}`);
-  return JSON.parse(r.stdout) as PyExpressionResult[];
+  return runPython<PyExpressionResult[]>(EVALUATE, cases, { timeoutMs: 120_000 });
 }

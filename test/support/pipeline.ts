@@ -3,13 +3,12 @@
  * them all (STYLE habit 9): parse tree, shapes, differential, raw and
  * simplified gradient, LaTeX. A failing assertion prints this report.
  */
-import katex from "katex";
 import { analyze, type Analysis, type DifferentiateOptions } from "../../src/api.js";
 import { parse, formatTree } from "../../src/syntax/parse.js";
 import { elaborate } from "../../src/shapes/elaborate.js";
 import type { Declaration } from "../../src/shapes/declarations.js";
-import type { Expr } from "../../src/core/expr.js";
-import { formatShape } from "../../src/core/shape.js";
+import type { Expr, Sym } from "../../src/core/expr.js";
+import { formatShape, type Shape } from "../../src/core/shape.js";
 import { expandDefinitions } from "../../src/calculus/differential.js";
 import { toText } from "../../src/print/text.js";
 import { toLatex } from "../../src/print/latex.js";
@@ -27,9 +26,9 @@ export const optionsOf = (c: Case): DifferentiateOptions => ({
   wrt: c.wrt, let: c.let ?? [], where: c.where ?? [], ...(c.symmetric ? { symmetric: c.symmetric } : {}),
 });
 
-/** Elaborates `text` with every symbol pinned to the shape and properties it has in the analysis. */
-export function elaborateLike(a: Analysis, text: string): Expr {
-  const declarations: Declaration[] = [...a.symbols.values()].map((s) => {
+/** Reads `text` with every symbol pinned to the shape and properties it has in `symbols`: a printed form read back as it was meant. */
+export function reread(symbols: Iterable<Sym>, text: string, want: Shape): Expr {
+  const declarations: Declaration[] = [...symbols].map((s) => {
     const { rows, cols } = s.shape;
     const rank = rows === 1 && cols === 1 ? "scalar" : cols === 1 ? "vector" : "matrix";
     return {
@@ -38,8 +37,11 @@ export function elaborateLike(a: Analysis, text: string): Expr {
       symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal), probability: Boolean(s.props.probability),
     };
   });
-  return elaborate(parse(text), { text, offset: 0 }, { declarations, expectShape: a.X.shape }).expr;
+  return elaborate(parse(text), { text, offset: 0 }, { declarations, expectShape: want }).expr;
 }
+
+/** Elaborates `text` with every symbol pinned to the shape and properties it has in the analysis. */
+export const elaborateLike = (a: Analysis, text: string): Expr => reread(a.symbols.values(), text, a.X.shape);
 
 export interface Run {
   readonly analysis: Analysis;
@@ -73,10 +75,7 @@ export function run(c: Case): Run {
   };
 }
 
-/** KaTeX must accept every LaTeX string matdiff prints (strict, no trust). */
-export function renderKatex(latex: string): string {
-  return katex.renderToString(latex, { throwOnError: true, strict: "error", trust: false });
-}
+export { renderKatex } from "./katex.js";
 
 export function sameValue(a: Analysis, x: Expr, y: Expr): CheckResult {
   return numericallyEqual(expandDefinitions(x, a.definitions), expandDefinitions(y, a.definitions));

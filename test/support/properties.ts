@@ -19,27 +19,24 @@
  * an input the generator made well-shaped — is a failure.
  */
 import fc from "fast-check";
-import katex from "katex";
+import { renderKatex } from "./katex.js";
 import { analyze, checkAnalysis, differentiate, type Analysis, type DifferentiateOptions } from "../../src/api.js";
 import * as E from "../../src/core/expr.js";
-import type { Expr, Sym } from "../../src/core/expr.js";
-import { shape, type Dim, type Shape } from "../../src/core/shape.js";
-import { formatShape } from "../../src/core/shape.js";
+import type { Expr } from "../../src/core/expr.js";
+import { formatShape, shape, type Dim } from "../../src/core/shape.js";
 import { expandDefinitions } from "../../src/calculus/differential.js";
 import { MatdiffError } from "../../src/errors.js";
 import { numericallyEqual, type CheckOptions, type CheckResult } from "../../src/numeric/check.js";
 import { sampleDims } from "../../src/numeric/random.js";
 import { toLatex } from "../../src/print/latex.js";
 import { toText } from "../../src/print/text.js";
-import type { Declaration } from "../../src/shapes/declarations.js";
-import { elaborate } from "../../src/shapes/elaborate.js";
 import { simplify } from "../../src/simplify/index.js";
-import { parse } from "../../src/syntax/parse.js";
 import { commandLine, problem, type Problem } from "./arbitraries.js";
 import { hostileProblem, type HostileProblem } from "./hostile-arbitraries.js";
 import { compareDerivation } from "./derivation.js";
 import { generator, prng } from "./random-expr.js";
 import { numericError } from "./index-form.js";
+import { reread } from "./pipeline.js";
 import { indexForm, indexFormula } from "../../src/present/index-form.js";
 import { NumericError } from "../../src/numeric/matrix.js";
 
@@ -278,19 +275,6 @@ export function simplifyKeepsValue(e: Expr, stats?: Stats): string | null {
 // ---------------------------------------------------------------------------
 // (c) Print → parse gives the same expression
 
-/** Reads `text` with every symbol pinned to its shape and properties (cf. elaborateLike in pipeline.ts). */
-export function reread(symbols: Iterable<Sym>, text: string, want: Shape): Expr {
-  const declarations: Declaration[] = [...symbols].map((s) => {
-    const { rows, cols } = s.shape;
-    const rank = rows === 1 && cols === 1 ? "scalar" : cols === 1 ? "vector" : "matrix";
-    return {
-      name: s.name, rank,
-      ...(rank !== "scalar" ? { rows } : {}), ...(rank === "matrix" ? { cols } : {}),
-      symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal), probability: Boolean(s.props.probability),
-    };
-  });
-  return elaborate(parse(text), { text, offset: 0 }, { declarations, expectShape: want }).expr;
-}
 
 /**
  * "identical"; "merged" for the notational merge test/roundtrip.test.ts
@@ -385,7 +369,6 @@ export function printedFormsReadBack(p: Problem, stats: Stats): void {
 // ---------------------------------------------------------------------------
 // (d) Every LaTeX string renders in KaTeX
 
-export const KATEX_OPTIONS = { throwOnError: true, strict: "error", trust: false } as const;
 
 /** Every `latex` field of a JSON-able result, with its path. */
 export function latexFields(x: unknown, path = "result"): [string, string][] {
@@ -413,7 +396,7 @@ export function latexRendersInKatex(p: Problem, stats: Stats): void {
     const failures: string[] = [];
     for (const [path, latex] of fields) {
       try {
-        katex.renderToString(latex, KATEX_OPTIONS);
+        renderKatex(latex);
       } catch (err) {
         failures.push(`  ${path}: ${JSON.stringify(latex)}\n    ${(err as Error).message}`);
       }

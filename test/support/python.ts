@@ -16,14 +16,29 @@ import { sampleEnv } from "../../src/numeric/random.js";
 /** Debian's interpreter, which is where apt puts python3-torch (a pyenv or venv python on PATH would not see it). */
 export const PYTHON = "/usr/bin/python3";
 
-/** Runs `script` with `input` as JSON on stdin; returns its stdout parsed as JSON. Throws with Python's stderr on failure. */
-export function runPython<T>(script: string, input: unknown, opts: { readonly cwd?: string; readonly timeoutMs?: number } = {}): T {
+export interface PythonRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `script` with `stdin`, whatever its exit status (tests that expect a
+ * failure look at it); throws only when the interpreter cannot start.
+ */
+export function spawnPython(script: string, stdin = "", opts: { readonly cwd?: string; readonly timeoutMs?: number } = {}): PythonRun {
   const r = spawnSync(PYTHON, ["-c", script], {
-    input: JSON.stringify(input), encoding: "utf8", maxBuffer: 64 * 1024 * 1024,
+    input: stdin, encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
     timeout: opts.timeoutMs ?? 240_000, ...(opts.cwd ? { cwd: opts.cwd } : {}),
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", OMP_NUM_THREADS: "1" },
   });
-  if (r.error) throw new Error(`${PYTHON} could not run (${r.error.message}): install python3-torch (apt-get install python3-torch, as .ci/run does)`);
+  if (r.error) throw new Error(`${PYTHON} could not run (${r.error.message}): install python3-torch, which brings python3-numpy (apt-get install python3-torch, as .ci/run does)`);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs `script` with `input` as JSON on stdin; returns its stdout parsed as JSON. Throws with Python's stderr on failure. */
+export function runPython<T>(script: string, input: unknown, opts: { readonly cwd?: string; readonly timeoutMs?: number } = {}): T {
+  const r = spawnPython(script, JSON.stringify(input), opts);
   if (r.status !== 0) throw new Error(`${PYTHON} exited with ${r.status}:\n${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

@@ -6,24 +6,16 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import katex from "katex";
-import { chromium, type Browser } from "playwright-core";
+import { renderKatex } from "./katex.js";
+import type { Browser } from "playwright-core";
 import { inlinedKatexCss } from "../../src/cli/key.js";
 
-export const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS = "test-artifacts";
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-}
 
 /** Renders each display formula on one page and saves one PNG per formula as test-artifacts/<prefix>-<name>.png. */
 export async function screenshotFormulas(browser: Browser, prefix: string, formulas: readonly { name: string; latex: string }[]): Promise<string[]> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const body = formulas.map((f, i) => `<section id="f${i}"><h2>${f.name}</h2>${katex.renderToString(f.latex, { displayMode: true, throwOnError: true, strict: "error" })}</section>`).join("\n");
+  const body = formulas.map((f, i) => `<section id="f${i}"><h2>${f.name}</h2>${renderKatex(f.latex, { displayMode: true })}</section>`).join("\n");
   const file = join(ARTIFACTS, `${prefix}.html`);
   writeFileSync(file, `<!doctype html><meta charset="utf-8"><style>${await inlinedKatexCss()}</style>
 <style>body{font:15px system-ui;margin:0;padding:12px;background:#fff;width:max-content} section{padding:4px 12px 10px;border-bottom:1px solid #ddd} h2{font-size:13px;color:#666;margin:4px 0} .katex{font-size:1.35em}</style>
