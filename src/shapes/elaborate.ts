@@ -39,6 +39,12 @@ export interface ElaborateOptions {
   /** Names that must get a symbol even if the expression does not use them (e.g. --wrt). */
   readonly extraSymbols?: readonly string[];
   readonly maxPower?: number;
+  /**
+   * A matrix power directly under tr, det or logdet has a derivative that collapses
+   * (d tr(Xᵏ) = k tr(Xᵏ⁻¹ dX)): maxPower does not hold for it, the budget does.
+   * Off for a Hessian, whose second differential has a term per factor again.
+   */
+  readonly collapsing?: boolean;
   /** The shape the whole expression must have (sizes `I` and `0` in "2 tr(X) I"). */
   readonly expectShape?: Shape;
   /**
@@ -174,6 +180,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const decls = new Map((opts.declarations ?? []).map((d) => [d.name, d]));
   const defs = new Map((opts.definitions ?? []).map((d) => [d.name, d]));
   const maxPower = opts.maxPower ?? DEFAULT_MAX_POWER;
+  /** Powers whose derivative collapses (see ElaborateOptions.collapsing): the argument of tr, det, logdet. */
+  const collapses = new Set<Node>();
+  const noteCollapsing = (n: Node & { type: "call" }) => {
+    const arg = n.args[0];
+    if (opts.collapsing && n.args.length === 1 && (n.fn === "tr" || n.fn === "det" || n.fn === "logdet") && arg?.type === "postfix" && arg.op === "pow") collapses.add(arg);
+  };
   const inProgress = new Set<string>();
   const diagIsMatrix = new Set<Node>();
   /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
@@ -389,7 +401,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
                 `did you mean ${v}^T ${v} (the squared norm) or ${v}.^${n.exponent} (elementwise)?`);
             }
             if (!Q.isInt(p!)) fail(src, "unsupported", `fractional powers of matrices (${snippet(src, n.span)}) are not supported`, n.span);
-            if (Math.abs(p!.n) > maxPower) {
+            if (Math.abs(p!.n) > maxPower && !collapses.has(n)) {
               fail(src, "limit", `the matrix power ${p!.n} is above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
             }
             requireSquare(n.arg, a, src, "a matrix power", n.span);
@@ -399,6 +411,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         break;
       }
       case "call": {
+        noteCollapsing(n);
         const expectArgs = (k: number) => {
           if (n.args.length !== k) fail(src, "shape", `${n.fn} takes ${k} argument${k === 1 ? "" : "s"}, not ${n.args.length}`, n.span);
         };
@@ -604,7 +617,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             if (E.isZero(a) && exponent.n < 0) fail(info!.src, "number", `${snippet(info!.src, n.arg.span)} is 0, and 0 to a negative power is undefined (at ${where(info!.src, n.span.start)})`, n.span);
             // (A^{64})^{64} folds to A^{4096}: the limit holds for the power that is built, not only for each exponent written
             const built = E.power(a, exponent);
-            if (built.kind === "power" && !isScalarShape(built.shape) && Math.abs(built.exp.n) > maxPower) {
+            if (built.kind === "power" && !isScalarShape(built.shape) && Math.abs(built.exp.n) > maxPower && !collapses.has(n)) {
               fail(info!.src, "limit", `${snippet(info!.src, n.span)} is the matrix power ${built.arg.kind === "inverse" ? -built.exp.n : built.exp.n} once its exponents are multiplied, above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
             }
             return built;
