@@ -554,13 +554,53 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   function build(n: Node): Expr {
     const hit = built.get(n);
     if (hit) return hit;
-    const spine = spineBelow(n);
-    for (let i = spine.length - 1; i >= 0; i--) if (!built.has(spine[i]!)) build(spine[i]!);
+    // operands first, deepest first, without recursion (a chain of products is thousands of nodes deep);
+    // the walk stops at what is built, so a chain is walked once, not once per node
+    const pending: Node[] = [];
+    for (let cur = firstOperand(n); cur && !built.has(cur); cur = firstOperand(cur)) pending.push(cur);
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const m = pending[i]!;
+      if (!absorbed(m, i > 0 ? pending[i - 1]! : n)) buildHere(m);
+    }
+    return buildHere(n);
+  }
+
+  function buildHere(n: Node): Expr {
     const spread = broadcasts.get(n);
     const e = spread ? E.mul(buildNode(n), E.ones(toShape(spread.shape))) : buildNode(n);
     built.set(n, e);
     return e;
   }
+
+  /**
+   * A₁A₂⋯A_k and a₁ + a₂ + ⋯ + a_k are left-nested in the tree; built one node at a time, each
+   * product or sum copies the factors of the one below it, O(k²). So the chain is built whole: an
+   * inner node of it is absorbed by the one above, except a 1×1 product (xᵀy stays one scalar
+   * factor of what follows, as E.mul groups it) and a node that broadcasts.
+   */
+  const family = (op: string) => (op === "*" ? "*" : op === "+" || op === "-" ? "+" : null);
+  function absorbed(m: Node, parent: Node): boolean {
+    if (m.type !== "binary" || parent.type !== "binary" || parent.left !== m) return false;
+    const f = family(m.op);
+    if (f === null || f !== family(parent.op) || broadcasts.has(m)) return false;
+    return f === "+" || !isScalarShape(toShape(infos.get(m)!.shape));
+  }
+
+  /** The operands of the chain ending at n (see absorbed), first to last; for a sum, subtracted ones negated. */
+  function chainOperands(n: Node & { type: "binary" }): Expr[] {
+    const rest: Expr[] = [];
+    let m: Node = n;
+    while (m.type === "binary" && (m === n || (!built.has(m) && absorbed(m, parentOf.get(m)!)))) {
+      const r = build(m.right);
+      rest.push(m.op === "-" ? E.neg(r) : r);
+      const left: Node = m.left;
+      parentOf.set(left, m);
+      m = left;
+    }
+    rest.push(build(m));
+    return rest.reverse();
+  }
+  const parentOf = new Map<Node, Node>();
 
   function buildNode(n: Node): Expr {
     const info = infos.get(n);
@@ -577,12 +617,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       case "neg":
         return E.neg(build(n.arg));
       case "binary": {
+        if (n.op === "+" || n.op === "-") return E.add(...chainOperands(n));
+        if (n.op === "*") return E.mul(...chainOperands(n));
         const l = build(n.left);
         const r = build(n.right);
         switch (n.op) {
-          case "+": return E.add(l, r);
-          case "-": return E.sub(l, r);
-          case "*": return E.mul(l, r);
           case "/": case "hdivide":
             // a divisor that folds to 0, like (1 − 1) or 0², is caught here; literal 0 during inference
             if (E.isZero(r)) fail(info!.src, "number", `division by zero: ${snippet(info!.src, n.right.span)} is 0`, n.right.span);
