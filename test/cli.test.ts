@@ -404,6 +404,29 @@ describe("the built binary's code cache (src/cli/launch.ts)", () => {
   });
 });
 
+describe("the built key's worker pool (src/cli/pool.ts)", () => {
+  it("gives the key the one thread gives, problem for problem, failures and their lines included", () => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-pool-"));
+    try {
+      const problems = join(dir, "p.yaml");
+      const exprs = ["tr(A^{-1} B)", "x^T A x", "det(X)", "logdet(S)", "tr(A X B)", "\\|A x - b\\|^2", "a^T X b", "tr(X^{5})", "sigmoid(w^T x)", "tr(A B", "u^T v", "tr(X^T X)"];
+      writeFileSync(problems, exprs.map((e, i) => `- title: p${i}\n  expr: "${e.replace(/\\/g, "\\\\")}"\n  wrt: ${/X/.test(e) ? "X" : /x/.test(e) ? "x" : /S/.test(e) ? "S" : /u/.test(e) ? "u" : /w/.test(e) ? "w" : "A"}\n`).join(""));
+      const key = (workers: string, out: string) => spawnSync(process.execPath, [`${ROOT}dist/cli.js`, "key", problems, "-o", join(dir, out), "--seed", "3"], {
+        encoding: "utf8", env: { ...process.env, MATDIFF_WORKERS: workers },
+      });
+      const one = key("1", "one.md");
+      const pool = key("4", "pool.md");
+      expect(one.status).toBe(1); // tr(A B is unclosed
+      expect(pool.status).toBe(1);
+      expect(pool.stderr).toBe(one.stderr.replace("one.md", "pool.md"));
+      expect(readFileSync(join(dir, "pool.md"), "utf8")).toBe(readFileSync(join(dir, "one.md"), "utf8"));
+      expect(readFileSync(join(dir, "pool.md"), "utf8")).toContain("## 12. p11");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the format registry (src/formats.ts)", () => {
   it("is what --format accepts and the help lists: each format prints its own rendering", async () => {
     const result = differentiate("tr(A^<-1>B)", { wrt: "A" });

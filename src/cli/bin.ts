@@ -28,4 +28,5 @@ export function processIO(): CliIO {
   };
 }
 
-export const run = (argv: readonly string[]): Promise<number> => main(argv, processIO());
+/** `extra`: what only the launcher knows, such as how to start a key worker from the built bundles. */
+export const run = (argv: readonly string[], extra: Partial<CliIO> = {}): Promise<number> => main(argv, { ...processIO(), ...extra });

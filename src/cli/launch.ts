@@ -90,19 +90,54 @@ export class CachedLoader {
 export async function start(entryUrl: string): Promise<void> {
   const bundleDir = join(dirname(fileURLToPath(entryUrl)), "cli");
   const dir = cacheDir();
-  // Node ≥ 22.1 caches what it compiles itself (CommonJS and ESM alike): then the bundle is an ordinary require
+  const { loader, load } = loaderFor(bundleDir, dir);
+  const argv = process.argv.slice(2);
+  // `matdiff key` loads its own bundle only, and has a pool: nothing of either is loaded for anything else
+  process.exitCode = argv[0] === "key"
+    ? await (load("key") as { runKey: (argv: readonly string[], extra?: object) => Promise<number> }).runKey(argv.slice(1), keyPool(bundleDir, dir))
+    : await (load("main") as { run: (argv: readonly string[]) => Promise<number> }).run(argv);
+  loader?.save();
+}
+
+/**
+ * How bundles are loaded here: on Node ≥ 22.1, which caches what it compiles itself (CommonJS and ESM alike),
+ * as an ordinary require; before that through CachedLoader.
+ */
+function loaderFor(bundleDir: string, dir: string | null): { loader: CachedLoader | null; load: (name: string) => unknown } {
   const enable = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
-  let loader: CachedLoader | null = null;
-  let entry: { run: (argv: readonly string[]) => Promise<number> };
   if (enable) {
     if (dir) {
       try { enable(join(dir, "node")); } catch { /* no cache: compile as usual */ }
     }
-    entry = nodeModule.createRequire(entryUrl)(join(bundleDir, "main.cjs")) as typeof entry;
-  } else {
-    loader = new CachedLoader(bundleDir, dir);
-    entry = loader.load("main") as typeof entry;
+    const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+    return { loader: null, load: (name) => req(join(bundleDir, `${name}.cjs`)) };
   }
-  process.exitCode = await entry.run(process.argv.slice(2));
-  loader?.save();
+  const loader = new CachedLoader(bundleDir, dir);
+  return { loader, load: (name) => loader.load(name) };
+}
+
+/** A worker of the key's pool (src/cli/pool.ts): it loads the key bundle through the same cache. */
+function keyPool(bundleDir: string, dir: string | null): { keyWorker: () => unknown; cores: number } {
+  const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+  const os = req("node:os") as { availableParallelism?: () => number; cpus: () => unknown[] };
+  // MATDIFF_WORKERS caps the pool (1: no pool), for a machine shared with other work
+  const cap = Number(process.env.MATDIFF_WORKERS);
+  const cores = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, Number.isInteger(cap) && cap > 0 ? cap : Infinity));
+  const code = `require(${JSON.stringify(join(bundleDir, "launch.cjs"))}).serveKeyWorker(${JSON.stringify(bundleDir)}, ${JSON.stringify(dir)})`;
+  return {
+    cores,
+    keyWorker: () => {
+      const { Worker } = req("node:worker_threads") as typeof import("node:worker_threads");
+      // a small young generation: a worker's garbage is short-lived, and the key's memory is what its workers hold
+      return new Worker(code, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 }, stdout: false, stderr: false });
+    },
+  };
+}
+
+/** The body of a key worker (started by keyPool). */
+export function serveKeyWorker(bundleDir: string, dir: string | null): void {
+  const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+  const { parentPort } = req("node:worker_threads") as typeof import("node:worker_threads");
+  const { load } = loaderFor(bundleDir, dir);
+  (load("key") as { keyWorker: (port: unknown) => void }).keyWorker(parentPort);
 }

@@ -588,17 +588,21 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
 
   /** The operands of the chain ending at n (see absorbed), first to last; for a sum, subtracted ones negated. */
   function chainOperands(n: Node & { type: "binary" }): Expr[] {
-    const rest: Expr[] = [];
+    const links: (Node & { type: "binary" })[] = [];
     let m: Node = n;
     while (m.type === "binary" && (m === n || (!built.has(m) && absorbed(m, parentOf.get(m)!)))) {
-      const r = build(m.right);
-      rest.push(m.op === "-" ? E.neg(r) : r);
-      const left: Node = m.left;
-      parentOf.set(left, m);
-      m = left;
+      links.push(m);
+      parentOf.set(m.left, m);
+      m = m.left;
     }
-    rest.push(build(m));
-    return rest.reverse();
+    // in source order, so symbols are met (and listed) as they are written
+    const out = [build(m)];
+    for (let i = links.length - 1; i >= 0; i--) {
+      const link = links[i]!;
+      const r = build(link.right);
+      out.push(link.op === "-" ? E.neg(r) : r);
+    }
+    return out;
   }
   const parentOf = new Map<Node, Node>();
 
