@@ -13,4 +13,7 @@ await build({
   banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
 });
 const { main } = await import(pathToFileURL(out).href);
-main(resolve(process.env.MATDIFF_BENCH_CLI ?? "dist/cli.js"));
+// the command as installed: package.json's bin
+const { readFileSync } = await import("node:fs");
+const bin = JSON.parse(readFileSync("package.json", "utf8")).bin.matdiff;
+main(resolve(process.env.MATDIFF_BENCH_CLI ?? bin));
