@@ -110,7 +110,7 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
   } else {
     const ctx = { fileName: file, spelling: set.spelling };
     const jobs = set.problems.map((problem) => ({ problem, format, ctx, ...(seed !== undefined ? { seed } : {}) }));
-    const entries = (await solveAll(jobs, io.keyWorker, io.cores ?? 1)).flat();
+    const entries = (await solveAll(jobs, io.keyWorker, io.cores ?? 1, io.forcePool)).flat();
     const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
     const frame = { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file };
     output = assembleKey(format, frame, entries, format === "html" ? await inlinedKatexCss() : "");

@@ -117,7 +117,7 @@ function loaderFor(bundleDir: string, dir: string | null): { loader: CachedLoade
 }
 
 /** A worker of the key's pool (src/cli/pool.ts): it loads the key bundle through the same cache. */
-function keyPool(bundleDir: string, dir: string | null): { keyWorker: () => unknown; cores: number } {
+function keyPool(bundleDir: string, dir: string | null): { keyWorker: () => unknown; cores: number; forcePool: boolean } {
   const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
   const os = req("node:os") as { availableParallelism?: () => number; cpus: () => unknown[] };
   // MATDIFF_WORKERS caps the pool (1: no pool), for a machine shared with other work
@@ -126,6 +126,7 @@ function keyPool(bundleDir: string, dir: string | null): { keyWorker: () => unkn
   const code = `require(${JSON.stringify(join(bundleDir, "launch.cjs"))}).serveKeyWorker(${JSON.stringify(bundleDir)}, ${JSON.stringify(dir)})`;
   return {
     cores,
+    forcePool: Number.isInteger(cap) && cap > 0,
     keyWorker: () => {
       const { Worker } = req("node:worker_threads") as typeof import("node:worker_threads");
       // a small young generation: a worker's garbage is short-lived, and the key's memory is what its workers hold

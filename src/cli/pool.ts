@@ -22,11 +22,20 @@ export interface KeyJob {
 
 type Reply = { readonly id: number; readonly entries: readonly RenderedEntry[] };
 
-/** Each problem's entries, in the problems' order. `size`: threads to use, this one included. */
-export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | undefined, size: number): Promise<RenderedEntry[][]> {
+/**
+ * Problems a worker must have to pay for itself. A worker starts cold: it loads the bundle and KaTeX and
+ * runs everything unoptimised at first, some 0.3 s of CPU on a 2-core machine, about what 40 problems take
+ * on a warm thread; measured there, a pool of two was slower than one thread for a key of 100 problems.
+ */
+export const PROBLEMS_PER_WORKER = 150;
+
+/**
+ * Each problem's entries, in the problems' order. `size`: threads to use, this one included; `force`: use
+ * them all whatever the problem count (MATDIFF_WORKERS set).
+ */
+export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | undefined, size: number, force = false): Promise<RenderedEntry[][]> {
   const inline = (j: KeyJob) => renderProblem(j.problem, j.format, j.ctx, j.seed !== undefined ? { seed: j.seed } : {});
-  // a worker costs a start-up (some 50 ms of loading): worth it from several problems per thread
-  const workers = spawn ? Math.min(size - 1, Math.floor(jobs.length / 8)) : 0;
+  const workers = spawn ? Math.min(size - 1, jobs.length - 1, force ? Infinity : Math.floor(jobs.length / PROBLEMS_PER_WORKER)) : 0;
   const out: RenderedEntry[][] = new Array(jobs.length);
   let next = 0;
   let live = 0;

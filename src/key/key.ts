@@ -309,7 +309,7 @@ const esc = (s: string) => visible(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]
  * so a key of thousands of problems does not keep every formula it ever rendered.
  */
 const typeset = new Map<string, string>();
-const TYPESET_CACHE = 2_000;
+const TYPESET_CACHE = 256;
 
 function math(latex: string, display: boolean): string {
   const key = `${display ? "D" : "i"}${latex}`;
@@ -465,11 +465,19 @@ export interface RenderedEntry {
   readonly failure?: { readonly message: string; readonly location: Location };
 }
 
+/**
+ * A section as one flat string: built by concatenation, it is a tree of every piece it was made of
+ * (each KaTeX rendering, each escape), which a key of a hundred held until the end.
+ */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const flat = (s: string): string => decoder.decode(encoder.encode(s));
+
 /** One problem solved and rendered: the body of a pool worker, and of the key on one thread. */
 export function renderProblem(problem: KeyProblem, format: KeyFormat, ctx: SectionContext, opts: { seed?: number } = {}): RenderedEntry[] {
   const render = format === "md" ? markdownSection : format === "tex" ? texSection : htmlSection;
   return solveProblem(problem, ctx.spelling, opts).map((e) => ({
-    ok: e.ok, section: render(e, ENTRY_NUMBER, ctx), ...(!e.ok ? { failure: { message: e.failure.message, location: e.failure.location } } : {}),
+    ok: e.ok, section: flat(render(e, ENTRY_NUMBER, ctx)), ...(!e.ok ? { failure: { message: e.failure.message, location: e.failure.location } } : {}),
   }));
 }
 
