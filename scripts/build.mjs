@@ -50,7 +50,8 @@ await build({
   // CommonJS has no import.meta: key.ts finds KaTeX's stylesheet from its own file
   define: { "import.meta.url": "__matdiffFileUrl" },
   banner: { js: 'var __matdiffFileUrl = require("node:url").pathToFileURL(__filename).href;' },
-  external: ["katex"],
+  // KaTeX inside the key's bundle, so its compiled code is in the code cache too (its stylesheet and
+  // fonts are still read from the installed package)
 });
 
 await build({
