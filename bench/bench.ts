@@ -1,26 +1,41 @@
 /**
- * In-process timings over the test identities, and the CLI's wall time
- * against `node -e 0` measured in the same run (a ratio, so the machine's
- * speed cancels out). Run with `npm run bench`.
+ * Issue 18's figures in one run, each as a ratio against a peer measured in
+ * the same run (so the machine's speed and load cancel out as far as they can):
+ *
+ * 1. the library per identity over the test corpus (median, p99), peer SymPy
+ *    on the cases it can state, and parsing alone;
+ * 2. tr(Xᵏ) and a k-factor product chain for k = 16…1024, with the fitted
+ *    growth exponent;
+ * 3. the CLI's wall time over `node -e 0`, paired and alternating;
+ * 4. an answer key of 100 problems: wall time and peak memory, over `node -e 0`;
+ * 5. the playground's engine per keystroke (what its worker does) for 20
+ *    inputs, Hessians and derivations included, against a frame (16 ms).
+ *
+ * Run with `npm run bench`; `--quick` runs fewer repetitions.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { performance } from "node:perf_hooks";
-import { analyze, type DifferentiateOptions } from "../src/api.js";
+import { analyze, differentiate, type DifferentiateOptions } from "../src/api.js";
+import type { Expr } from "../src/core/expr.js";
 import { parse } from "../src/syntax/parse.js";
 import { GRADIENT_CASES } from "../test/cases/gradients.js";
 import { JACOBIAN_CASES } from "../test/cases/jacobians.js";
 import { HESSIAN_CASES } from "../test/cases/hessians.js";
+import { solve, type Request } from "../playground/src/solve.js";
 
-const quantile = (xs: number[], q: number) => {
+const QUICK = process.argv.includes("--quick");
+
+const quantile = (xs: readonly number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]!;
 };
-const median = (xs: number[]) => quantile(xs, 0.5);
-const ms = (x: number) => `${x.toFixed(3)} ms`;
+const median = (xs: readonly number[]) => quantile(xs, 0.5);
+const ms = (x: number) => (x < 1 ? `${x.toFixed(3)} ms` : x < 100 ? `${x.toFixed(2)} ms` : `${x.toFixed(0)} ms`);
+const pass = (ok: boolean) => (ok ? "ok" : "MISSED");
 
 function timeIt(f: () => void, runs: number): number[] {
   const out: number[] = [];
@@ -43,65 +58,300 @@ const toCase = (c: { id: string; expr: string; wrt: string; let?: readonly strin
   options: { wrt: c.wrt, let: c.let ?? [], where: c.where ?? [], ...(c.symmetric ? { symmetric: c.symmetric } : {}), ...extra },
 });
 
-function timeSuite(name: string, cases: readonly BenchCase[]): number[] {
-  const runnable = cases.filter((c) => { try { analyze(c.expr, c.options); return true; } catch { return false; } });
-  const warm: number[] = [];
-  const parseOnly: number[] = [];
-  let slowest = { id: "", t: 0 };
-  for (const c of runnable) {
-    const t = median(timeIt(() => analyze(c.expr, c.options), 15));
-    warm.push(t);
-    parseOnly.push(median(timeIt(() => parse(c.expr), 15)));
-    if (t > slowest.t) slowest = { id: c.id, t };
-  }
-  console.log(`${name}: ${runnable.length} cases (parse → shapes → differential → result → simplify)`);
-  console.log(`  per case, warm: median ${ms(median(warm))}   p99 ${ms(quantile(warm, 0.99))}   (target: median < 0.2 ms)`);
-  console.log(`  slowest: ${slowest.id} ${ms(slowest.t)}`);
-  console.log(`  peer: parsing alone, median ${ms(median(parseOnly))}; the pipeline is ${(median(warm) / median(parseOnly)).toFixed(1)}× that`);
-  return warm;
+const runs = (c: BenchCase) => { try { differentiate(c.expr, c.options); return true; } catch { return false; } };
+
+/** Figures collected for the summary table and bench/RESULTS.md. */
+const figures: Array<{ what: string; value: string; target: string; ok: boolean | null }> = [];
+const figure = (what: string, value: string, target: string, ok: boolean | null) => figures.push({ what, value, target, ok });
+
+// ---------------------------------------------------------------------------
+// 1. The library per identity, and SymPy on the same corpus
+
+/** A SymPy statement of f, or null where SymPy has no matrix-calculus form of it (bench only: a peer, not a dependency). */
+function sympyOf(e: Expr, symbols: Map<string, string>): string | null {
+  const dim = (d: number | string) => (typeof d === "number" ? String(d) : /^[A-Za-z]\w*$/.test(d) ? (symbols.set(`dim:${d}`, d), d) : null);
+  const go = (x: Expr): string | null => {
+    const all = (xs: readonly Expr[]) => { const out = xs.map(go); return out.every((s) => s !== null) ? out as string[] : null; };
+    switch (x.kind) {
+      case "num": return `Rational(${x.value.n}, ${x.value.d})`;
+      case "sym": {
+        const r = dim(x.shape.rows), c = dim(x.shape.cols);
+        if (r === null || c === null || x.props.dependsOn || x.props.jacobianOf) return null;
+        const name = `s_${x.name.replace(/\W/g, (ch) => `_${ch.codePointAt(0)}`)}`;
+        symbols.set(name, r === "1" && c === "1" ? `Symbol("${name}")` : `MatrixSymbol("${name}", ${r}, ${c})`);
+        return name;
+      }
+      case "identity": { const n = dim(x.shape.rows); return n === null ? null : `Identity(${n})`; }
+      case "add": { const t = all(x.terms); return t && `(${t.join(" + ")})`; }
+      case "mul": { const t = all(x.factors); return t && `(${t.join("*")})`; }
+      case "hadamard": { const t = all(x.factors); return t && `hadamard_product(${t.join(", ")})`; }
+      case "transpose": { const a = go(x.arg); return a && `(${a}).T`; }
+      case "inverse": { const a = go(x.arg); return a && `Inverse(${a})`; }
+      case "power": { const a = go(x.arg); return a && `(${a})**Rational(${x.exp.n}, ${x.exp.d})`; }
+      case "trace": { const a = go(x.arg); return a && `Trace(${a})`; }
+      case "det": { const a = go(x.arg); return a && `Determinant(${a})`; }
+      case "logdet": { const a = go(x.arg); return a && `log(Determinant(${a}))`; }
+      case "fn": {
+        if (x.shape.rows !== 1 || x.shape.cols !== 1 || !["log", "exp", "sin", "cos", "tanh", "sqrt"].includes(x.name)) return null;
+        const a = go(x.arg); return a && `${x.name}(${a})`;
+      }
+      default: return null;
+    }
+  };
+  return go(e);
 }
 
-export function main(cli: string): void {
-  const gradients = GRADIENT_CASES.map((c) => toCase(c));
-  // first call per case: nothing of this expression is interned or cached yet
-  const first = gradients.map((c) => timeIt(() => analyze(c.expr, c.options), 1)[0]!);
-  timeSuite("gradients", gradients);
-  console.log(`  per case, first call: median ${ms(median(first))}   p99 ${ms(quantile(first, 0.99))}`);
-  const jacobians = timeSuite("Jacobians and derivatives by a scalar", JACOBIAN_CASES.map((c) => toCase(c)));
-  const hessians = timeSuite("Hessians", HESSIAN_CASES.map((c) => toCase(c, { hessian: true })));
-  const beyond = [...jacobians, ...hessians];
-  console.log(`beyond gradients, all ${beyond.length} cases: median ${ms(median(beyond))}   p99 ${ms(quantile(beyond, 0.99))}   (target: median < 0.2 ms)`);
-
-  // an answer key of 100 problems (steps, checks, KaTeX, inlined fonts), through the real CLI
-  const dir = mkdtempSync(join(tmpdir(), "matdiff-bench-"));
-  const problems = join(dir, "problems.yaml");
-  writeFileSync(problems, stringify(GRADIENT_CASES.slice(0, 100).map((c) => ({
-    title: c.id, expr: c.expr, wrt: c.wrt, ...(c.let ? { let: c.let } : {}), ...(c.where ? { where: c.where } : {}), ...(c.symmetric ? { symmetric: c.symmetric } : {}),
-  }))));
-  const keyTimes: number[] = [];
-  for (const format of ["html", "md", "html"] as const) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, "key", problems, "-o", join(dir, `key.${format}`)], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`matdiff key failed: ${r.stderr}`);
-    if (format === "html") keyTimes.push(performance.now() - t0);
+function sympyCorpus(cases: readonly BenchCase[]): { ids: string[]; times: Map<string, number> } | null {
+  if (spawnSync("python3", ["-c", "import sympy"], { encoding: "utf8" }).status !== 0) return null;
+  const items: Array<{ id: string; setup: string; f: string; wrt: string }> = [];
+  for (const c of cases) {
+    try {
+      if (c.options.hessian) continue;
+      const a = analyze(c.expr, c.options);
+      const symbols = new Map<string, string>();
+      const f = sympyOf(a.f, symbols);
+      if (!f) continue;
+      const wrt = `s_${a.X.name.replace(/\W/g, (ch) => `_${ch.codePointAt(0)}`)}`;
+      if (!symbols.has(wrt)) continue;
+      const setup = [...symbols].map(([k, v]) => (k.startsWith("dim:") ? `${v} = Symbol("${v}", integer=True, positive=True)` : `${k} = ${v}`));
+      // dimensions first, then the symbols that use them
+      setup.sort((a, b) => Number(!/integer=True/.test(a)) - Number(!/integer=True/.test(b)));
+      items.push({ id: c.id, setup: setup.join("\n"), f, wrt });
+    } catch { /* not a case matdiff answers */ }
   }
-  console.log(`answer key of 100 problems to self-contained HTML (steps, numeric checks, KaTeX, fonts): ${ms(Math.min(...keyTimes))} wall (target: under 2 s)`);
+  const script = `
+import json, sys, time
+from sympy import *
+from sympy.matrices.expressions.hadamard import hadamard_product
+items = json.load(sys.stdin)
+out = {}
+for it in items:
+    try:
+        env = {}
+        exec("from sympy import *\\nfrom sympy.matrices.expressions.hadamard import hadamard_product\\n" + it["setup"], env)
+        f = eval(it["f"], env); x = env[it["wrt"]]
+        f.diff(x)  # first call: SymPy caches
+        ts = []
+        for _ in range(${QUICK ? 3 : 7}):
+            t0 = time.perf_counter(); f.diff(x); ts.append(time.perf_counter() - t0)
+        ts.sort(); out[it["id"]] = ts[len(ts)//2] * 1000
+    except Exception as e:
+        pass
+print(json.dumps(out))
+`;
+  const r = spawnSync("python3", ["-c", script], { input: JSON.stringify(items), encoding: "utf8", maxBuffer: 1 << 24, timeout: 600_000 });
+  if (r.status !== 0) { console.log(`  SymPy failed: ${r.stderr.slice(0, 300)}`); return null; }
+  const times = new Map<string, number>(Object.entries(JSON.parse(r.stdout) as Record<string, number>));
+  return { ids: [...times.keys()], times };
+}
 
-  // CLI wall time against a bare node start, interleaved so both see the same machine load
-  const run = (args: string[]) => {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
-    return performance.now() - t0;
-  };
+function corpus(): void {
+  const all = [
+    ...GRADIENT_CASES.map((c) => toCase(c)),
+    ...JACOBIAN_CASES.map((c) => toCase(c)),
+    ...HESSIAN_CASES.map((c) => toCase(c, { hessian: true })),
+  ].filter(runs);
+  const reps = QUICK ? 9 : 21;
+  const per = new Map<string, number>();
+  const perAnalyze: number[] = [];
+  const parseOnly: number[] = [];
+  // interleaved rounds, so a burst of load on the machine spreads over all cases instead of a few
+  const samples = new Map<string, number[]>(all.map((c) => [c.id, []]));
+  for (let r = 0; r < reps; r++) for (const c of all) samples.get(c.id)!.push(timeIt(() => differentiate(c.expr, c.options), 1)[0]!);
+  for (const c of all) per.set(c.id, median(samples.get(c.id)!));
+  for (const c of all) {
+    perAnalyze.push(median(timeIt(() => analyze(c.expr, c.options), QUICK ? 5 : 9)));
+    parseOnly.push(median(timeIt(() => parse(c.expr), QUICK ? 5 : 9)));
+  }
+  const warm = [...per.values()];
+  const med = median(warm), p99 = quantile(warm, 0.99);
+  const slowest = [...per].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, t]) => `${id} ${ms(t)}`).join(", ");
+  console.log(`1. corpus: ${all.length} identities (gradients, Jacobians, Hessians), differentiate() warm, median of ${reps} interleaved runs each`);
+  console.log(`   median ${ms(med)}   p99 ${ms(p99)} (${(p99 / med).toFixed(1)}× median)   slowest: ${slowest}`);
+  console.log(`   analyze() alone (no printing): median ${ms(median(perAnalyze))}; parsing alone: median ${ms(median(parseOnly))}`);
+  figure("corpus median per identity", ms(med), "≤ 0.05 ms", med <= 0.05);
+  figure("corpus p99 / median", `${(p99 / med).toFixed(1)}× (p99 ${ms(p99)})`, "≤ 5×", p99 <= 5 * med);
+  const sympy = sympyCorpus(all);
+  if (!sympy) {
+    console.log("   peer SymPy: not installed (python3 -c 'import sympy' failed); skipped");
+    return;
+  }
+  const both = sympy.ids.filter((id) => per.has(id));
+  const ours = both.map((id) => per.get(id)!), theirs = both.map((id) => sympy.times.get(id)!);
+  const ratio = median(theirs) / median(ours);
+  console.log(`   peer SymPy on the ${both.length} cases it can state: median ${ms(median(theirs))} vs matdiff ${ms(median(ours))} on the same cases → matdiff ${ratio.toFixed(0)}× faster`);
+  figure("SymPy / matdiff, same cases", `${ratio.toFixed(0)}× (${both.length} cases)`, "peer", null);
+}
+
+// ---------------------------------------------------------------------------
+// 2. Growth in k
+
+/** Least-squares slope of log t against log k. */
+function growthExponent(ks: readonly number[], ts: readonly number[]): number {
+  const xs = ks.map(Math.log), ys = ts.map(Math.log);
+  const mx = xs.reduce((a, b) => a + b) / xs.length, my = ys.reduce((a, b) => a + b) / ys.length;
+  let num = 0, den = 0;
+  for (let i = 0; i < xs.length; i++) { num += (xs[i]! - mx) * (ys[i]! - my); den += (xs[i]! - mx) ** 2; }
+  return num / den;
+}
+
+function growth(): void {
+  const ks = [16, 32, 64, 128, 256, 512, 1024];
+  const lifted = { maxPower: 1 << 20, maxTokens: 1 << 20, timeoutMs: 60_000, maxExpandedSize: 1 << 24, maxSteps: 1 << 20, maxLength: 1 << 20 };
+  const series: Array<[string, (k: number) => BenchCase]> = [
+    ["tr(X^k)", (k) => ({ id: `trpow${k}`, expr: `tr(X^{${k}})`, options: { wrt: "X", limits: lifted, index: false } })],
+    // a chain of k distinct matrices: the product is built and simplified once per factor
+    ["xᵀA₁A₂…A_k x", (k) => ({ id: `chain${k}`, expr: `x^T ${Array.from({ length: k }, (_, i) => `A_{${i + 1}}`).join(" ")} x`, options: { wrt: "x", limits: lifted, index: false } })],
+  ];
+  console.log("2. growth in k (differentiate, warm, median)");
+  for (const [name, make] of series) {
+    const ts: number[] = [];
+    const cells: string[] = [];
+    for (const k of ks) {
+      const c = make(k);
+      let t: number;
+      try {
+        differentiate(c.expr, c.options);
+        t = median(timeIt(() => differentiate(c.expr, c.options), k >= 512 ? 3 : QUICK ? 5 : 9));
+      } catch (e) {
+        t = NaN;
+        cells.push(`k=${k}: ${(e as Error).message.slice(0, 60)}`);
+        ts.push(t);
+        continue;
+      }
+      ts.push(t);
+      cells.push(`k=${k}: ${ms(t)}`);
+    }
+    const okK = ks.filter((_, i) => Number.isFinite(ts[i]!));
+    const okT = ts.filter((t) => Number.isFinite(t));
+    const p = okK.length >= 2 ? growthExponent(okK, okT) : NaN;
+    const t256 = ts[ks.indexOf(256)]!;
+    console.log(`   ${name}: ${cells.join("  ")}`);
+    console.log(`     fitted exponent ${p.toFixed(2)} (t ∝ k^p over k = ${okK[0]}…${okK[okK.length - 1]})`);
+    figure(`${name}: growth exponent`, `${p.toFixed(2)}`, "≤ 1.1", p <= 1.1);
+    figure(`${name}: k = 256`, Number.isFinite(t256) ? ms(t256) : "refused", "≤ 5 ms", t256 <= 5);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 3. CLI start-up, 4. answer key
+
+const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", env });
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+  return performance.now() - t0;
+};
+
+function cli(cliPath: string): void {
+  run([cliPath, "tr(A^<-1>B)", "--wrt", "A"]); // a first run writes the code cache, as any install's first run does
   const bare: number[] = [];
   const tool: number[] = [];
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < (QUICK ? 9 : 21); i++) {
     bare.push(run(["-e", "0"]));
-    tool.push(run([cli, "tr(A^<-1>B)", "--wrt", "A"]));
+    tool.push(run([cliPath, "tr(A^<-1>B)", "--wrt", "A"]));
   }
-  const ratio = median(tool) / median(bare);
-  console.log(`CLI: matdiff "tr(A^<-1>B)" --wrt A   median ${ms(median(tool))}`);
-  console.log(`peer: node -e 0                       median ${ms(median(bare))}`);
-  console.log(`  ratio ${ratio.toFixed(2)}× (target: under 1.6×)`);
+  // paired: each run against the bare start just before it, then the median of the ratios
+  const ratio = median(tool.map((t, i) => t / bare[i]!));
+  console.log(`3. CLI: matdiff "tr(A^<-1>B)" --wrt A  median ${ms(median(tool))};  peer node -e 0  median ${ms(median(bare))}`);
+  console.log(`   ratio (median of paired ratios) ${ratio.toFixed(2)}× (target ≤ 1.3×)`);
+  figure("CLI wall / node -e 0", `${ratio.toFixed(2)}× (${ms(median(tool))} vs ${ms(median(bare))})`, "≤ 1.3×", ratio <= 1.3);
+}
+
+function key(cliPath: string): void {
+  const dir = mkdtempSync(join(tmpdir(), "matdiff-bench-"));
+  try {
+    const problems = join(dir, "problems.yaml");
+    writeFileSync(problems, stringify(GRADIENT_CASES.slice(0, 100).map((c) => ({
+      title: c.id, expr: c.expr, wrt: c.wrt, ...(c.let ? { let: c.let } : {}), ...(c.where ? { where: c.where } : {}), ...(c.symmetric ? { symmetric: c.symmetric } : {}),
+    }))));
+    // peak memory of the whole process (worker threads included): reported by the process itself as it exits
+    const probe = join(dir, "rss.cjs");
+    const rssFile = join(dir, "rss.txt");
+    writeFileSync(probe, `process.on("exit", () => require("fs").appendFileSync(${JSON.stringify(rssFile)}, process.resourceUsage().maxRSS + "\\n"));`);
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${probe}` };
+    const times: number[] = [];
+    const bare: number[] = [];
+    const rounds = QUICK ? 3 : 5;
+    for (let i = 0; i < rounds; i++) {
+      bare.push(run(["-e", "0"]));
+      times.push(run([cliPath, "key", problems, "-o", join(dir, "key.html")], env));
+    }
+    const rss = readFileSync(rssFile, "utf8").trim().split("\n").map((l) => Number(l) / 1024);
+    const t = median(times), mem = Math.max(...rss);
+    console.log(`4. answer key, 100 problems → self-contained HTML (steps, checks, KaTeX, fonts): median ${ms(t)} wall, peak RSS ${mem.toFixed(0)} MiB;`
+      + ` peer node -e 0 ${ms(median(bare))} → ${(t / median(bare)).toFixed(1)}×`);
+    figure("key of 100 problems, wall", `${(t / 1000).toFixed(2)} s (${(t / median(bare)).toFixed(1)}× node -e 0)`, "≤ 0.5 s", t <= 500);
+    figure("key of 100 problems, peak RSS", `${mem.toFixed(0)} MiB`, "≤ 80 MiB", mem <= 80);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 5. The playground per keystroke
+
+const PLAYGROUND: ReadonlyArray<{ expr: string; wrt: string; let?: string[]; where?: string[]; hessian?: boolean }> = [
+  { expr: "tr(A^{-1}B)", wrt: "A" },
+  { expr: "\\|y - \\Phi\\theta\\|^2", wrt: "theta", let: ["theta: vector"] },
+  { expr: "\\|e\\|^2 + \\lambda \\|\\theta\\|^2", wrt: "theta", let: ["theta: vector"], where: ["e = y - Phi theta"] },
+  { expr: "\\log\\det(\\Sigma)", wrt: "Sigma", let: ["Sigma: symmetric"] },
+  { expr: "a^T X^{-1} b", wrt: "X" },
+  { expr: "(x - A s)^T W (x - A s)", wrt: "s", let: ["W: symmetric"] },
+  { expr: "sigmoid(W x + b)", wrt: "x" },
+  { expr: "-y^T \\log\\operatorname{softmax}(W x)", wrt: "W" },
+  { expr: "\\operatorname{logsumexp}(A x)", wrt: "x" },
+  { expr: "\\operatorname{softmax}(K^T q / \\sqrt{d})", wrt: "q", let: ["d: scalar"] },
+  { expr: "X^2", wrt: "X" },
+  { expr: "det(X^{-1} A X)", wrt: "X" },
+  { expr: "(x-mu)^T Sigma^{-1} (x-mu) + logdet(Sigma)", wrt: "Sigma", let: ["Sigma: symmetric"] },
+  { expr: "x^T B x", wrt: "x", hessian: true },
+  { expr: "\\log\\det(X)", wrt: "X", hessian: true },
+  { expr: "det(X)", wrt: "X", hessian: true },
+  { expr: "tr(A X B X^T)", wrt: "X", hessian: true },
+  { expr: "\\operatorname{logsumexp}(A x)", wrt: "x", hessian: true },
+  { expr: "\\|A x - b\\|^2", wrt: "x", hessian: true },
+  { expr: "tr(X^{8})", wrt: "X", hessian: true },
+];
+
+function playground(): void {
+  const perKey: number[] = [];
+  const full: number[] = [];
+  const steps: number[] = [];
+  let worst = { what: "", t: 0 };
+  for (const p of PLAYGROUND) {
+    const request = (expr: string, withSteps: boolean): Request => ({
+      problem: { expr, wrt: p.wrt, let: p.let ?? [], where: p.where ?? [], flags: new Set(withSteps ? ["steps"] : []) },
+      options: { wrt: p.wrt, let: p.let ?? [], where: p.where ?? [], ...(p.hessian ? { hessian: true } : {}), ...(withSteps ? { steps: true } : {}) },
+    });
+    // typing it: every prefix is a request (most are errors), then the whole input and its derivation
+    for (let i = 1; i <= p.expr.length; i++) {
+      const t = median(timeIt(() => solve(request(p.expr.slice(0, i), false)), 3));
+      perKey.push(t);
+      if (t > worst.t) worst = { what: `${p.expr.slice(0, i)}${p.hessian ? " (Hessian)" : ""}`, t };
+    }
+    full.push(median(timeIt(() => solve(request(p.expr, false)), 5)));
+    steps.push(median(timeIt(() => solve(request(p.expr, true)), 5)));
+  }
+  const frame = 16;
+  console.log(`5. playground engine (the worker's solve(): result + KaTeX), 20 inputs typed key by key (${perKey.length} keystrokes), 6 Hessians`);
+  console.log(`   per keystroke median ${ms(median(perKey))}  p95 ${ms(quantile(perKey, 0.95))}  max ${ms(Math.max(...perKey))} (${worst.what})`);
+  console.log(`   whole inputs: median ${ms(median(full))} max ${ms(Math.max(...full))};  with the derivation: median ${ms(median(steps))} max ${ms(Math.max(...steps))}`);
+  console.log(`   peer: a 60 Hz frame, ${frame} ms → worst keystroke is ${(Math.max(...perKey) / frame).toFixed(2)} frames`);
+  figure("playground per keystroke (max over 20 inputs)", `${ms(Math.max(...perKey))} (median ${ms(median(perKey))})`, "≤ 16 ms", Math.max(...perKey) <= frame);
+  figure("playground with derivation (max)", ms(Math.max(...steps)), "off the main thread", null);
+}
+
+export function main(cliPath: string): void {
+  console.log(`matdiff bench — node ${process.version}, ${new Date().toISOString()}${QUICK ? " (quick)" : ""}`);
+  // first call per case: nothing of this expression is interned or cached yet
+  const first = GRADIENT_CASES.map((c) => toCase(c)).map((c) => timeIt(() => { try { differentiate(c.expr, c.options); } catch { /* counted anyway */ } }, 1)[0]!);
+  console.log(`0. first call per gradient case (cold caches, warm JIT after the first few): median ${ms(median(first))}`);
+  corpus();
+  growth();
+  cli(cliPath);
+  key(cliPath);
+  playground();
+  console.log("\nsummary");
+  for (const f of figures) console.log(`  ${f.what.padEnd(46)} ${f.value.padEnd(36)} target ${f.target.padEnd(20)} ${f.ok === null ? "" : pass(f.ok)}`);
 }

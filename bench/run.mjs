@@ -1,5 +1,6 @@
-// Bundles bench/bench.ts (TypeScript, importing the sources and the test
-// corpus) with esbuild, then runs it against the built CLI.
+// Bundles bench/bench.ts (TypeScript, importing the sources, the test corpus
+// and the playground's engine) with esbuild, then runs it against the built
+// CLI. `npm run bench -- --quick` runs fewer repetitions.
 import { build } from "esbuild";
 import { mkdirSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -12,4 +13,7 @@ await build({
   banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
 });
 const { main } = await import(pathToFileURL(out).href);
-main(resolve("dist/cli.js"));
+// the command as installed: package.json's bin
+const { readFileSync } = await import("node:fs");
+const bin = JSON.parse(readFileSync("package.json", "utf8")).bin.matdiff;
+main(resolve(process.env.MATDIFF_BENCH_CLI ?? bin));

@@ -5,7 +5,7 @@
  * rule never commutes factors.
  */
 import * as E from "../src/core/expr.js";
-import type { Expr } from "../src/core/expr.js";
+import type { Expr, ExprOf } from "../src/core/expr.js";
 import { FN_NAMES, OPERATIONS } from "../src/core/operations.js";
 import type { DifferentialTable, DifferentialRule } from "./rule.js";
 import * as Q from "../src/core/rational.js";
@@ -29,6 +29,9 @@ function productRule(factors: readonly Expr[], d: (x: Expr) => Expr, combine: (.
   });
   return terms.length ? E.add(...terms) : E.zero(combine(...factors).shape);
 }
+
+/** Mᵏ of a matrix M, integer k (negative powers are built as (M⁻¹)ᵏ, so k ≥ 2 here). */
+const isMatrixPower = (e: Expr): boolean => e.kind === "power" && !(e.shape.rows === 1 && e.shape.cols === 1) && Q.isInt(e.exp);
 
 export const DIFFERENTIALS: DifferentialTable = {
   num: constant("d-number", "2"),
@@ -82,7 +85,7 @@ export const DIFFERENTIALS: DifferentialTable = {
     },
     {
       id: "d-matrix-power", title: "product rule on the matrix power", source: "derived: product rule on X·X⋯X (n factors)",
-      formula: "\\mathrm{d}(X^{n}) = \\sum_{k=0}^{n-1} X^{k} (\\mathrm{d}X) X^{n-1-k}", witness: "tr(A^3)",
+      formula: "\\mathrm{d}(X^{n}) = \\sum_{k=0}^{n-1} X^{k} (\\mathrm{d}X) X^{n-1-k}", witness: "tr(A^3 B)",
       d: (e, d) => {
         const n = e.exp.n;
         const dx = d(e.arg);
@@ -106,15 +109,41 @@ export const DIFFERENTIALS: DifferentialTable = {
     d: (e, d) => productRule(e.factors, d, E.kron),
   }],
   trace: [{
+    // one term instead of k, by the cyclic trace: tr(Σᵢ Mⁱ dM Mᵏ⁻¹⁻ⁱ) = k tr(Mᵏ⁻¹ dM); so tr(X¹⁰⁰⁰) costs what tr(X²) does
+    id: "d-trace-power", title: "differential of the trace of a power", source: CB("36") + " and the cyclic trace: d tr(Mᵏ) = Σᵢ tr(Mⁱ dM Mᵏ⁻¹⁻ⁱ)",
+    formula: "\\mathrm{d}\\operatorname{tr}(M^{k}) = k \\operatorname{tr}(M^{k-1} \\mathrm{d}M)", witness: "tr(A^3)",
+    when: (e) => isMatrixPower(e.arg),
+    d: (e, d) => {
+      const p = e.arg as ExprOf<"power">;
+      return E.mul(E.num(p.exp), E.trace(E.mul(E.power(p.arg, Q.sub(p.exp, Q.ONE)), d(p.arg))));
+    },
+  }, {
     id: "d-trace", tags: ["linear"], title: "linearity of the trace", source: CB("36"), formula: "\\mathrm{d}\\operatorname{tr}(X) = \\operatorname{tr}(\\mathrm{d}X)", witness: "tr(A B)",
     d: (e, d) => E.trace(d(e.arg)),
   }],
   det: [{
+    // Jacobi's formula on Mᵏ: det(Mᵏ) tr(M⁻ᵏ Σᵢ Mⁱ dM Mᵏ⁻¹⁻ⁱ) = k det(Mᵏ) tr(M⁻¹ dM), one term instead of k
+    id: "d-det-power", title: "Jacobi's formula on a power", source: CB("42") + " (Jacobi's formula) and the cyclic trace",
+    formula: "\\mathrm{d}\\det(M^{k}) = k \\det(M^{k}) \\operatorname{tr}(M^{-1} \\mathrm{d}M)", witness: "det(A^3)",
+    when: (e) => isMatrixPower(e.arg),
+    d: (e, d) => {
+      const p = e.arg as ExprOf<"power">;
+      return E.mul(E.num(p.exp), e, E.trace(E.mul(E.inverse(p.arg), d(p.arg))));
+    },
+  }, {
     id: "d-det", title: "Jacobi's formula", source: CB("42") + " (Jacobi's formula)",
     formula: "\\mathrm{d}\\det(X) = \\det(X) \\operatorname{tr}(X^{-1} \\mathrm{d}X)", witness: "det(A)",
     d: (e, d) => E.mul(e, E.trace(E.mul(E.inverse(e.arg), d(e.arg)))),
   }],
   logdet: [{
+    id: "d-logdet-power", title: "differential of log det of a power", source: CB("43") + " and the cyclic trace",
+    formula: "\\mathrm{d}\\log\\det(M^{k}) = k \\operatorname{tr}(M^{-1} \\mathrm{d}M)", witness: "logdet(A^2)",
+    when: (e) => isMatrixPower(e.arg),
+    d: (e, d) => {
+      const p = e.arg as ExprOf<"power">;
+      return E.mul(E.num(p.exp), E.trace(E.mul(E.inverse(p.arg), d(p.arg))));
+    },
+  }, {
     id: "d-logdet", title: "differential of log det", source: CB("43"), formula: "\\mathrm{d}\\log\\det(X) = \\operatorname{tr}(X^{-1} \\mathrm{d}X)", witness: "logdet(A)",
     d: (e, d) => E.trace(E.mul(E.inverse(e.arg), d(e.arg))),
   }],

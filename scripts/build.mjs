@@ -1,26 +1,58 @@
 // Bundles with esbuild.
-// - The CLI is one Node file (plus a chunk loaded only by `matdiff key`), so it
-//   starts fast: the target is within 1.6× of `node -e 0`.
+// - The command: dist/cli.js is a small start-up file (src/cli/launch.ts)
+//   that loads CommonJS bundles of the command through V8's code cache:
+//   dist/cli/main.cjs for differentiation, dist/cli/key.cjs only for
+//   `matdiff key`. The target is within 1.3× of `node -e 0`.
 // - The library and the note-taking plugins are platform-neutral ESM: they run
 //   in Node (VS Code, static-site builds) and in browsers (Joplin, bundlers).
 //   KaTeX stays external there so a host has one copy.
 import { build } from "esbuild";
-import { rmSync, chmodSync, copyFileSync } from "node:fs";
+import { rmSync, chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 
 rmSync("dist", { recursive: true, force: true });
+mkdirSync("dist", { recursive: true });
+// No static import here: an ES module importing one of Node's modules builds that module's whole facade
+// (node:fs's loads the streams), some 10–20 ms of a 60 ms start. CommonJS require() does not.
+// The bin is CommonJS (dist/cli.cjs): an ES module entry costs Node's ESM loader, some 5 ms of a start;
+// dist/cli.js does the same for those who run that file.
+writeFileSync("dist/cli.cjs", `#!/usr/bin/env node
+// matdiff's command: src/cli/launch.ts (dist/cli/launch.cjs) loads the command's bundles through V8's code cache
+"use strict";
+require("./cli/launch.cjs").start(require("node:url").pathToFileURL(__filename).href);
+`);
+writeFileSync("dist/cli.js", `#!/usr/bin/env node
+// matdiff's command, as an ES module (the bin is dist/cli.cjs): src/cli/launch.ts does the work
+const { createRequire } = process.getBuiltinModule?.("node:module") ?? await import("node:module");
+createRequire(import.meta.url)("./cli/launch.cjs").start(import.meta.url);
+`);
+chmodSync("dist/cli.cjs", 0o755);
+chmodSync("dist/cli.js", 0o755);
+
+/** The key subcommand is its own bundle: main.cjs reaches it as require("./key.cjs") (launch.ts). */
+const keyApart = {
+  name: "key-apart",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/key\.js$/ }, (args) => (/[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: "key", namespace: "key-apart" } : undefined));
+    // a require, not an import(): a script compiled by vm has no dynamic import
+    b.onLoad({ filter: /.*/, namespace: "key-apart" }, () => ({ contents: 'module.exports = require("./key.cjs");', loader: "js" }));
+    b.onResolve({ filter: /^\.\/key\.cjs$/ }, () => ({ path: "./key.cjs", external: true }));
+  },
+};
 await build({
-  bundle: true, platform: "node", format: "esm", target: "node20", legalComments: "none", logLevel: "warning",
-  entryPoints: { cli: "src/cli/bin.ts" },
-  // smaller source compiles faster at every start; identifiers stay, so a bug's stack trace reads
+  bundle: true, platform: "node", format: "cjs", target: "node20", legalComments: "none", logLevel: "warning",
+  entryPoints: { launch: "src/cli/launch.ts", main: "src/cli/bin.ts", key: "src/cli/key.ts" },
+  outdir: "dist/cli",
+  outExtension: { ".js": ".cjs" },
+  // smaller source compiles faster when there is no cache yet; identifiers stay, so a bug's stack trace reads
   minifyWhitespace: true,
   minifySyntax: true,
-  outdir: "dist",
-  splitting: true,
-  chunkNames: "chunks/cli-[name]-[hash]",
-  // nearley and yaml's CommonJS parts call require(): give the Node bundle one
-  banner: { js: 'import { createRequire as __matdiffCreateRequire } from "node:module"; const require = __matdiffCreateRequire(import.meta.url);' },
+  plugins: [keyApart],
+  // CommonJS has no import.meta: key.ts finds KaTeX's stylesheet from its own file
+  define: { "import.meta.url": "__matdiffFileUrl" },
+  banner: { js: 'var __matdiffFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // KaTeX inside the key's bundle, so its compiled code is in the code cache too (its stylesheet and
+  // fonts are still read from the installed package)
 });
-chmodSync("dist/cli.js", 0o755);
 
 await build({
   bundle: true,

@@ -5,9 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT } from "../src/cli/main.js";
+import { cacheDir } from "../src/cli/launch.js";
 import { differentiate } from "../src/api.js";
 import { CODE_FORMATS, FORMATS } from "../src/formats.js";
 import { FLAGS } from "../src/plugins/block.js";
@@ -333,6 +336,74 @@ describe("the built binary (dist/cli.js, built by `npm test`'s pretest)", () => 
     const usage = spawn(["tr(A)", "--wrt", "A", "--format", "xml"]);
     expect(usage.status).toBe(2);
     expect(usage.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the built binary's code cache (src/cli/launch.ts)", () => {
+  const bin = `${ROOT}dist/cli.js`;
+  const spawn = (args: string[], cache: string) =>
+    spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", MATDIFF_CACHE_DIR: cache } });
+
+  it("lives in the per-user cache directory, or MATDIFF_CACHE_DIR (empty: none)", () => {
+    expect(cacheDir({ HOME: "/h", XDG_CACHE_HOME: "/x" }, "linux")).toBe("/x/matdiff");
+    expect(cacheDir({ MATDIFF_CACHE_DIR: "/c" }, "linux")).toBe("/c");
+    expect(cacheDir({ MATDIFF_CACHE_DIR: "" }, "linux")).toBeNull();
+    expect(cacheDir({}, "darwin")).toMatch(/Library[\\/]Caches[\\/]matdiff$/);
+  });
+
+  it("is written by a first run, keyed by version, and used or rewritten after: a corrupt or unwritable cache never breaks a run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-cache-"));
+    try {
+      const cache = join(dir, "cache");
+      const expected = "∇_A f = −A⁻ᵀBᵀA⁻ᵀ\n";
+      const first = spawn(["tr(A^<-1>B)", "--wrt", "A"], cache);
+      expect(first.stdout).toContain(expected);
+      const files = readdirSync(cache).filter((f) => f.endsWith(".v8"));
+      // Node ≥ 22.1 keeps its own compile cache in a subdirectory instead
+      if (files.length) {
+        expect(files[0]).toContain(`-${JSON.parse(readFileSync(`${ROOT}package.json`, "utf8")).version}-`);
+        for (const f of files) writeFileSync(join(cache, f), "not V8's data");
+      }
+      const corrupt = spawn(["tr(A^<-1>B)", "--wrt", "A"], cache);
+      expect(corrupt.status).toBe(0);
+      expect(corrupt.stdout).toContain(expected);
+      // a cache "directory" that is a file: nothing can be written, the run goes on
+      const blocked = join(dir, "a-file");
+      writeFileSync(blocked, "");
+      const unwritable = spawn(["tr(A^<-1>B)", "--wrt", "A"], join(blocked, "cache"));
+      expect(unwritable.status).toBe(0);
+      expect(unwritable.stdout).toContain(expected);
+      expect(unwritable.stderr).toBe("");
+      // the key subcommand is its own bundle, cached beside the main one
+      const key = spawn(["key", "--help"], cache);
+      expect(key.status).toBe(0);
+      expect(key.stdout).toContain("matdiff key PROBLEMS");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the built key's worker pool (src/cli/pool.ts)", () => {
+  it("gives the key the one thread gives, problem for problem, failures and their lines included", () => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-pool-"));
+    try {
+      const problems = join(dir, "p.yaml");
+      const exprs = ["tr(A^{-1} B)", "x^T A x", "det(X)", "logdet(S)", "tr(A X B)", "\\|A x - b\\|^2", "a^T X b", "tr(X^{5})", "sigmoid(w^T x)", "tr(A B", "u^T v", "tr(X^T X)"];
+      writeFileSync(problems, exprs.map((e, i) => `- title: p${i}\n  expr: "${e.replace(/\\/g, "\\\\")}"\n  wrt: ${/X/.test(e) ? "X" : /x/.test(e) ? "x" : /S/.test(e) ? "S" : /u/.test(e) ? "u" : /w/.test(e) ? "w" : "A"}\n`).join(""));
+      const key = (workers: string, out: string) => spawnSync(process.execPath, [`${ROOT}dist/cli.js`, "key", problems, "-o", join(dir, out), "--seed", "3"], {
+        encoding: "utf8", env: { ...process.env, MATDIFF_WORKERS: workers },
+      });
+      const one = key("1", "one.md");
+      const pool = key("4", "pool.md");
+      expect(one.status).toBe(1); // tr(A B is unclosed
+      expect(pool.status).toBe(1);
+      expect(pool.stderr).toBe(one.stderr.replace("one.md", "pool.md"));
+      expect(readFileSync(join(dir, "pool.md"), "utf8")).toBe(readFileSync(join(dir, "one.md"), "utf8"));
+      expect(readFileSync(join(dir, "pool.md"), "utf8")).toContain("## 12. p11");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -132,8 +132,8 @@ const CASES: readonly ErrorCase[] = [
     code: "number", message: "the number 1e999 is out of range (at most 15 significant digits, finite)", span: [0, 5], exit: EXIT.input,
   },
   {
-    name: "a matrix power above the limit", expr: "tr(A^100)", wrt: "A",
-    code: "limit", message: "the matrix power 100 is above the limit of 64 (its derivative has one term per factor)", span: [3, 8], exit: EXIT.input,
+    name: "a matrix power above the limit", expr: "tr(B A^100)", wrt: "A",
+    code: "limit", message: "the matrix power 100 is above the limit of 64 (its derivative has one term per factor)", span: [5, 10], exit: EXIT.input,
   },
   {
     name: "a fractional matrix power", expr: "tr(A^{1/2})", wrt: "A",

@@ -164,12 +164,15 @@ describe("numbers", () => {
     ["0 to a negative power", "0^{-2} x^T x", { wrt: "x" }, "number", "0 to a negative power is undefined (at 1:1)", [0, 6]],
     ["a matrix power above the limit", "A^{1000000000}", { wrt: "A" }, "limit",
       "the matrix power 1000000000 is above the limit of 64 (its derivative has one term per factor)", [0, 14]],
-    ["a negative matrix power above the limit", "tr(A^{-1000000000})", { wrt: "A" }, "limit",
-      "the matrix power -1000000000 is above the limit of 64 (its derivative has one term per factor)", [3, 18]],
-    ["a matrix power just above the limit", "tr(A^{65})", { wrt: "A" }, "limit",
+    // tr(Aᵏ) alone is cheap at any k (d tr(Aᵏ) = k tr(Aᵏ⁻¹ dA)): these are powers whose derivative has k terms
+    ["a negative matrix power above the limit", "tr(B A^{-1000000000})", { wrt: "A" }, "limit",
+      "the matrix power -1000000000 is above the limit of 64 (its derivative has one term per factor)", [5, 20]],
+    ["a matrix power just above the limit", "tr(B A^{65})", { wrt: "A" }, "limit",
+      "the matrix power 65 is above the limit of 64 (its derivative has one term per factor)", [5, 11]],
+    ["a matrix power above a lowered limit", "tr(B A^{10})", { wrt: "A", limits: { maxPower: 9 } }, "limit",
+      "the matrix power 10 is above the limit of 9 (its derivative has one term per factor)", [5, 11]],
+    ["the Hessian of tr(Aᵏ) above the limit (its second differential has k terms)", "tr(A^{65})", { wrt: "A", hessian: true }, "limit",
       "the matrix power 65 is above the limit of 64 (its derivative has one term per factor)", [3, 9]],
-    ["a matrix power above a lowered limit", "tr(A^{10})", { wrt: "A", limits: { maxPower: 9 } }, "limit",
-      "the matrix power 10 is above the limit of 9 (its derivative has one term per factor)", [3, 9]],
   ];
   for (const [what, input, options, code, message, span] of cases) {
     it(`${what}: ${input}`, () => {
@@ -179,6 +182,25 @@ describe("numbers", () => {
 
   it("a matrix power at the limit has an answer", () => {
     expect(run("tr(A^{64})", { wrt: "A" }).result?.derivative.text).toBe("64(Aᵀ)⁶³");
+    expect(run("tr(B A^{64})", { wrt: "A" }).result?.derivative.text).toMatch(/^Bᵀ\(Aᵀ\)⁶³ \+ AᵀBᵀ\(Aᵀ\)⁶² \+ /);
+  });
+
+  it("limits by cost, not by count: tr(Aᵏ), det(Aᵏ), logdet(Aᵏ) for any k the budget affords, checked numerically", () => {
+    for (const [input, differential, text] of [
+      ["tr(A^{1000})", "1000 tr(A⁹⁹⁹ dA)", "1000(Aᵀ)⁹⁹⁹"],
+      ["det(A^{100})", "100 det(A)¹⁰⁰ tr(A⁻¹ dA)", "100 det(A)¹⁰⁰A⁻ᵀ"],
+      ["logdet(A^{100})", "100 tr(A⁻¹ dA)", "100A⁻ᵀ"],
+    ] as const) {
+      const r = run(input, { wrt: "A", check: { seed: 1 } });
+      expect(r.result?.differential.text, input).toBe(differential);
+      expect(r.result?.derivative.text, input).toBe(text);
+      expect(r.result?.check?.ok, input).toBe(true);
+      expect(r.ms, input).toBeLessThan(1000);
+    }
+    // far past where finite differences of Aᵏ mean anything: the answer, without the check
+    const huge = run("tr(A^{100000})", { wrt: "A" });
+    expect(huge.result?.derivative.text).toBe("100000(Aᵀ)⁹⁹⁹⁹⁹");
+    expect(huge.ms).toBeLessThan(1000);
   });
 
   // elaborate() folds 1 − 1 to the number 0 and then builds 1/0 with Q.div, a RangeError. Reported.

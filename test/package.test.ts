@@ -51,7 +51,7 @@ describe("the npm tarball, installed into an empty project without a registry", 
   });
 
   it("holds the built package and KaTeX, and nothing of the sources or tests", () => {
-    for (const f of ["package.json", "README.md", "LICENSE", "dist/cli.js", "dist/index.js", "dist/markdown-it.js", "dist/remark.js", "dist/matdiff.css",
+    for (const f of ["package.json", "README.md", "LICENSE", "dist/cli.cjs", "dist/cli.js", "dist/cli/main.cjs", "dist/cli/key.cjs", "dist/index.js", "dist/markdown-it.js", "dist/remark.js", "dist/matdiff.css",
       "dist/types/src/index.d.ts", "node_modules/katex/package.json", "node_modules/katex/dist/katex.min.css"]) {
       expect(files, f).toContain(f);
     }

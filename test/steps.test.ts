@@ -121,8 +121,8 @@ describe("like traces meet up to rotation", () => {
     expect(differentiate("tr(X^4)", { wrt: "X", check: true }).differential.text).toBe("4 tr(X³ dX)");
   });
 
-  it("d tr(Xᵏ) = k tr(Xᵏ⁻¹ dX) for every k up to the power limit (issue 14: tr(X⁶⁴) had a 63-term differential)", () => {
-    for (const k of [5, 16, 17, 20, 33, 64]) {
+  it("d tr(Xᵏ) = k tr(Xᵏ⁻¹ dX) for every k, past the power limit too (issue 14: tr(X⁶⁴) had a 63-term differential; issue 18: rule d-trace-power)", () => {
+    for (const k of [5, 16, 17, 20, 33, 64, 65, 256, 1024]) {
       const r = differentiate(`tr(X^{${k}})`, { wrt: "X", check: true });
       expect(r.differential.latex).toBe(`${k} \\operatorname{tr}(X^{${k - 1}}\\, \\mathrm{d}X)`);
       expect(r.derivative.latex).toBe(`${k} (X^{\\top})^{${k - 1}}`);

@@ -10,8 +10,8 @@ import "./style.css";
 import { VERSION, type DifferentiateOptions, type DifferentiateResult } from "../../src/index.js";
 import type { BlockError, Problem } from "../../src/plugins/block.js";
 import { Channel } from "./engine.js";
-import { mathHtml, stepsHtml } from "../../src/plugins/html.js";
-import { present, resultLhs, type Step } from "../../src/plugins/present.js";
+import { mathHtml } from "../../src/plugins/html.js";
+import { present, resultLhs } from "../../src/plugins/present.js";
 import { CODE_FORMATS } from "../../src/formats.js";
 import { EXAMPLES, INITIAL, fromHash, splitList, toHash, type State } from "./state.js";
 
@@ -177,9 +177,10 @@ function showSteps(state: State): void {
       if (stepsFor === key) stepsFor = null; // so that showing this input again asks again
       return;
     }
-    const steps: readonly Step[] = reply.ok ? present(reply.result, problem.flags).steps ?? [] : [];
-    el.stepsList.innerHTML = steps.length ? stepsHtml(steps) : "";
-    el.steps.hidden = steps.length === 0;
+    // typeset in the worker (solve.ts): the page only places it
+    const html = reply.ok ? reply.html.steps ?? "" : "";
+    el.stepsList.innerHTML = html;
+    el.steps.hidden = html === "";
     el.result.dataset.stepsMs = (performance.now() - t0).toFixed(2);
   });
 }

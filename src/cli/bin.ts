@@ -1,5 +1,9 @@
-#!/usr/bin/env node
-import { main } from "./main.js";
+/**
+ * The command on a real process: its arguments, streams and terminal. The
+ * built command (dist/cli.js, src/cli/launch.ts) loads this as a CommonJS
+ * bundle through V8's code cache and calls `run`.
+ */
+import { main, type CliIO } from "./main.js";
 
 /** Standard input up to limit + 1 bytes: enough to tell that it is too long without reading on forever. */
 async function readStdin(limit: number): Promise<string | null> {
@@ -14,10 +18,15 @@ async function readStdin(limit: number): Promise<string | null> {
   return Buffer.concat(chunks).subarray(0, limit + 1).toString("utf8");
 }
 
-const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
-main(process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  readStdin,
-  color,
-}).then((code) => { process.exitCode = code; });
+export function processIO(): CliIO {
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readStdin,
+    color,
+  };
+}
+
+/** `extra`: what only the launcher knows, such as how to start a key worker from the built bundles. */
+export const run = (argv: readonly string[], extra: Partial<CliIO> = {}): Promise<number> => main(argv, { ...processIO(), ...extra });

@@ -13,6 +13,12 @@ export interface CliIO {
    */
   readonly readStdin: (limit: number) => Promise<string | null>;
   readonly color: boolean;
+  /** A worker thread for `matdiff key`'s pool (src/cli/pool.ts); absent, the key is solved on this thread. */
+  readonly keyWorker?: () => import("node:worker_threads").Worker;
+  /** How many threads the pool may run: the machine's cores, or MATDIFF_WORKERS. */
+  readonly cores?: number;
+  /** MATDIFF_WORKERS was set: run that many threads whatever the problem count. */
+  readonly forcePool?: boolean;
 }
 
 export const EXIT = { ok: 0, input: 1, usage: 2, checkFailed: 3, bug: 4 } as const;

@@ -8,8 +8,10 @@ import { open, readFile, writeFile, rename, unlink, realpath, stat } from "node:
 import { createRequire } from "node:module";
 import { dirname, join, extname, basename, resolve } from "node:path";
 import { readProblemSet } from "../key/problems.js";
-import { solveProblems, KeyBudgetError, KEY_TIMEOUT_MS, failureLines, renderMarkdown, renderHtml, renderTex, renderJson } from "../key/key.js";
+import { solveProblems, failureLines, renderJson, assembleKey, keyBudget, KeyBudgetError, KEY_TIMEOUT_MS } from "../key/key.js";
+import { solveAll, serveKeyJobs } from "./pool.js";
 import type { CliIO } from "./io.js";
+import { processIO } from "./bin.js";
 import { visible } from "../errors.js";
 
 const FORMATS = ["md", "html", "tex", "json"] as const;
@@ -98,18 +100,36 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     io.stderr(`matdiff key: ${file} is longer than ${PROBLEMS_LIMIT} bytes; split the problem set\n`);
     return 2;
   }
-  let key;
+  const set = readProblemSet(source, file);
+  let output: string;
+  let failures: string[];
+  let solved: number, total: number;
   try {
-    key = solveProblems(readProblemSet(source, file), file, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 });
+    if (format === "json") {
+      // JSON holds the results themselves: solved here, whole
+      const key = solveProblems(set, file, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 });
+      output = renderJson(key);
+      failures = failureLines(key);
+      solved = key.entries.filter((e) => e.ok).length;
+      total = key.entries.length + key.unreadable.length;
+    } else {
+      const ctx = { fileName: file, spelling: set.spelling };
+      const budget = keyBudget(set.problems.length, timeout * 1000);
+      const jobs = set.problems.map((problem) => ({ problem, format, ctx, budget, ...(seed !== undefined ? { seed } : {}) }));
+      const entries = (await solveAll(jobs, io.keyWorker, io.cores ?? 1, io.forcePool)).flat();
+      const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
+      const frame = { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file };
+      output = assembleKey(format, frame, entries, format === "html" ? await inlinedKatexCss() : "");
+      const at = (l: { line: number; column: number }) => `${file}:${l.line}:${l.column}`;
+      failures = [...unreadable, ...entries.flatMap((e) => (e.failure ? [e.failure] : []))].map((f) => `${at(f.location)}: error: ${f.message}`);
+      solved = entries.filter((e) => e.ok).length;
+      total = entries.length + unreadable.length;
+    }
   } catch (err) {
     if (!(err instanceof KeyBudgetError)) throw err;
     io.stderr(`matdiff key: ${err.message}; no key written\n  hint: ${err.hint}\n`);
     return 1;
   }
-  const output = format === "md" ? renderMarkdown(key)
-    : format === "tex" ? renderTex(key)
-    : format === "json" ? renderJson(key)
-    : renderHtml(key, { katexCss: await inlinedKatexCss() });
   if (values.output) {
     try {
       await writeWhole(values.output, output);
@@ -119,11 +139,17 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     }
   } else io.stdout(output);
 
-  const failures = failureLines(key);
   for (const line of failures) io.stderr(`${line}\n`);
-  const solved = key.entries.filter((e) => e.ok).length;
-  if (values.output) io.stderr(`matdiff key: ${solved} of ${key.entries.length + key.unreadable.length} problems solved and verified → ${values.output}\n`);
+  if (values.output) io.stderr(`matdiff key: ${solved} of ${total} problems solved and verified → ${values.output}\n`);
   return failures.length ? 1 : 0;
+}
+
+/** `matdiff key` on a real process: the built command runs it without loading the rest of the command (src/cli/launch.ts). */
+export const runKey = (argv: readonly string[], extra: Partial<CliIO> = {}): Promise<number> => keyMain(argv, { ...processIO(), ...extra });
+
+/** A pool worker of the built command (src/cli/launch.ts starts it): solves the problems it is sent. */
+export function keyWorker(port: Parameters<typeof serveKeyJobs>[0]): void {
+  serveKeyJobs(port);
 }
 
 /** Bytes of a problem set read at most (a set of hundreds of problems is some 100 KB; /dev/zero never ends). */

@@ -13,7 +13,7 @@ import {
   type Dim, type Shape, SCALAR, shape, isScalarShape, sameShape, transposeShape, formatShape, mulDim,
 } from "./shape.js";
 
-import { OPERATIONS, type FnName } from "./operations.js";
+import { FN_NAMES, OPERATIONS, type FnName } from "./operations.js";
 
 export type { FnName } from "./operations.js";
 
@@ -139,14 +139,19 @@ export class InternalError extends Error {
  * At 500,000 it was ten times that, which read as a leak in a soak of 144,000
  * calls (220 MB rising to 647 MB).
  */
-const table = new Map<string, Expr>();
-const retired = new Map<string, WeakRef<Expr>>();
+/**
+ * Keys: a string for leaves and n-ary nodes, a number for a one-operand node (its operand's id and its
+ * kind, unaryKey): building and hashing a string per node was a good part of a small request.
+ */
+type InternKey = string | number;
+const table = new Map<InternKey, Expr>();
+const retired = new Map<InternKey, WeakRef<Expr>>();
 let nextId = 1;
 
 /** Nodes the table holds strongly before it retires them (a pause of a few ms, once per that many new nodes). */
 const TABLE_LIMIT = 2_000;
 /** Drops a retired entry once its node is collected (unless the key has a live node again). */
-const collected = new FinalizationRegistry<string>((key) => {
+const collected = new FinalizationRegistry<InternKey>((key) => {
   if (retired.get(key)?.deref() === undefined) retired.delete(key);
 });
 
@@ -160,7 +165,13 @@ export function hashConsStats(): { table: number; retired: number; retiredAlive:
   return { table: table.size, retired: retired.size, retiredAlive, made: nextId };
 }
 
-function intern<E extends Expr>(key: string, make: (id: number) => E): E {
+/** Kind codes of one-operand nodes in a numeric key (below UNARY_KINDS); fn adds its index in FN_NAMES. */
+const UNARY = { T: 1, inv: 2, tr: 3, det: 4, logdet: 5, sum: 6, diag: 7, diagm: 8, vec: 9, dop: 10, norm2: 11, normF: 12, fn: 13 } as const;
+const UNARY_KINDS = 256;
+/** Exact as long as ids stay below 2⁴⁵, some 10¹³ nodes. */
+const unaryKey = (code: number, arg: Expr): number => arg.id * UNARY_KINDS + code;
+
+function intern<E extends Expr>(key: InternKey, make: (id: number) => E): E {
   const found = table.get(key);
   if (found) return found as E;
   if (retired.size) {
@@ -236,7 +247,7 @@ export function diff(of: Sym, tag = 0): Diff {
 }
 
 export function diffOf(arg: Expr): DiffOf {
-  return intern(`dop|${arg.id}`, (id) => ({ kind: "dop", id, shape: arg.shape, arg }));
+  return intern(unaryKey(UNARY.dop, arg), (id) => ({ kind: "dop", id, shape: arg.shape, arg }));
 }
 
 export function identity(n: Dim): Expr {
@@ -409,7 +420,7 @@ export function transpose(a: Expr): Expr {
     case "inverse": if (a.arg.kind === "sym" && (a.arg.props.symmetric || a.arg.props.posdef || a.arg.props.diagonal)) return a; break;
   }
   if (isScalarShape(a.shape)) return a;
-  return intern(`T|${a.id}`, (id) => ({ kind: "transpose", id, shape: transposeShape(a.shape), arg: a }));
+  return intern(unaryKey(UNARY.T, a), (id) => ({ kind: "transpose", id, shape: transposeShape(a.shape), arg: a }));
 }
 
 export function inverse(a: Expr): Expr {
@@ -428,7 +439,7 @@ export function inverse(a: Expr): Expr {
       return num(Q.div(Q.ONE, a.value));
   }
   if (isScalarShape(a.shape)) return power(a, Q.MINUS_ONE);
-  return intern(`inv|${a.id}`, (id) => ({ kind: "inverse", id, shape: a.shape, arg: a }));
+  return intern(unaryKey(UNARY.inv, a), (id) => ({ kind: "inverse", id, shape: a.shape, arg: a }));
 }
 
 /** Largest numerator or denominator a numeric power is folded to (see power). */
@@ -542,22 +553,25 @@ export function trace(a: Expr): Expr {
   assertShape(a.shape.rows === a.shape.cols, "trace", a);
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "zero") return ZERO_NUM;
-  return intern(`tr|${a.id}`, (id) => ({ kind: "trace", id, shape: SCALAR, arg: a }));
+  return intern(unaryKey(UNARY.tr, a), (id) => ({ kind: "trace", id, shape: SCALAR, arg: a }));
 }
 
 export function det(a: Expr): Expr {
   assertShape(a.shape.rows === a.shape.cols, "det", a);
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "identity") return ONE_NUM;
-  return intern(`det|${a.id}`, (id) => ({ kind: "det", id, shape: SCALAR, arg: a }));
+  return intern(unaryKey(UNARY.det, a), (id) => ({ kind: "det", id, shape: SCALAR, arg: a }));
 }
 
 export function logdet(a: Expr): Expr {
   assertShape(a.shape.rows === a.shape.cols, "logdet", a);
   if (isScalarShape(a.shape)) return fn("log", a);
   if (a.kind === "identity") return ZERO_NUM;
-  return intern(`logdet|${a.id}`, (id) => ({ kind: "logdet", id, shape: SCALAR, arg: a }));
+  return intern(unaryKey(UNARY.logdet, a), (id) => ({ kind: "logdet", id, shape: SCALAR, arg: a }));
 }
+
+const FN_INDEX = new Map(FN_NAMES.map((name, i) => [name, i]));
+if (UNARY.fn + FN_NAMES.length >= UNARY_KINDS) throw new InternalError("too many functions for the numeric intern keys");
 
 export function fn(name: FnName, a: Expr): Expr {
   const op = OPERATIONS[name];
@@ -572,7 +586,7 @@ export function fn(name: FnName, a: Expr): Expr {
   if (name === "log" && a.kind === "sum" && a.arg.kind === "fn" && a.arg.name === "exp" && isVectorShape(a.arg.shape)) return fn("logsumexp", a.arg.arg);
   if (op.kind === "reduce" && isScalarShape(a.shape)) return a; // of one number, log eᵗ = t
   const s = op.kind === "reduce" ? SCALAR : a.shape;
-  return intern(`fn|${name}|${a.id}`, (id) => ({ kind: "fn", id, shape: s, name, arg: a }));
+  return intern(unaryKey(UNARY.fn + FN_INDEX.get(name)!, a), (id) => ({ kind: "fn", id, shape: s, name, arg: a }));
 }
 
 const isVectorShape = (s: Shape) => s.cols === 1 || s.rows === 1;
@@ -580,7 +594,7 @@ const isVectorShape = (s: Shape) => s.cols === 1 || s.rows === 1;
 export function sumAll(a: Expr): Expr {
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "zero") return ZERO_NUM;
-  return intern(`sum|${a.id}`, (id) => ({ kind: "sum", id, shape: SCALAR, arg: a }));
+  return intern(unaryKey(UNARY.sum, a), (id) => ({ kind: "sum", id, shape: SCALAR, arg: a }));
 }
 
 export function diagVec(a: Expr): Expr {
@@ -588,7 +602,7 @@ export function diagVec(a: Expr): Expr {
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "diagm") return a.arg;
   if (a.kind === "zero") return zero(shape(a.shape.rows, 1));
-  return intern(`diag|${a.id}`, (id) => ({ kind: "diag", id, shape: shape(a.shape.rows, 1), arg: a }));
+  return intern(unaryKey(UNARY.diag, a), (id) => ({ kind: "diag", id, shape: shape(a.shape.rows, 1), arg: a }));
 }
 
 export function diagMat(a: Expr): Expr {
@@ -596,7 +610,7 @@ export function diagMat(a: Expr): Expr {
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "ones") return identity(a.shape.rows);
   if (a.kind === "zero") return zero(shape(a.shape.rows, a.shape.rows));
-  return intern(`diagm|${a.id}`, (id) => ({ kind: "diagm", id, shape: shape(a.shape.rows, a.shape.rows), arg: a }));
+  return intern(unaryKey(UNARY.diagm, a), (id) => ({ kind: "diagm", id, shape: shape(a.shape.rows, a.shape.rows), arg: a }));
 }
 
 export function vec(a: Expr): Expr {
@@ -604,22 +618,25 @@ export function vec(a: Expr): Expr {
   if (a.shape.rows === 1) return transpose(a); // a row's entries stacked are its transpose: vec(xᵀA) = Aᵀx
   const s = shape(mulDim(a.shape.rows, a.shape.cols), 1);
   if (a.kind === "zero") return zero(s);
-  return intern(`vec|${a.id}`, (id) => ({ kind: "vec", id, shape: s, arg: a }));
+  return intern(unaryKey(UNARY.vec, a), (id) => ({ kind: "vec", id, shape: s, arg: a }));
 }
 
 export function norm(a: Expr, p: "2" | "F"): Expr {
   if (a.kind === "zero") return ZERO_NUM;
   if (isScalarShape(a.shape)) return fn("abs", a);
-  return intern(`norm|${p}|${a.id}`, (id) => ({ kind: "norm", id, shape: SCALAR, arg: a, p }));
+  return intern(unaryKey(p === "2" ? UNARY.norm2 : UNARY.normF, a), (id) => ({ kind: "norm", id, shape: SCALAR, arg: a, p }));
 }
 
 // ---------------------------------------------------------------------------
 // Traversal helpers
 
+/** A leaf's children: one shared empty list, not an allocation per leaf per traversal. */
+const NO_CHILDREN: readonly Expr[] = Object.freeze([]);
+
 /** Children in order; the single place that knows every node's operands. */
 export function children(e: Expr): readonly Expr[] {
   switch (e.kind) {
-    case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return [];
+    case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return NO_CHILDREN;
     case "add": return e.terms;
     case "mul": case "hadamard": case "kron": return e.factors;
     default: return [e.arg];
@@ -628,11 +645,12 @@ export function children(e: Expr): readonly Expr[] {
 
 /** Rebuilds `e` with new children through the normalising constructors. */
 export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
-  const same = kids.length === children(e).length && kids.every((k, i) => k === children(e)[i]);
+  const old = children(e);
+  const same = kids.length === old.length && kids.every((k, i) => k === old[i]);
   if (same) return e;
   const k0 = kids[0]!;
   const divides = e.kind === "inverse" || ((e.kind === "power" || e.kind === "hpower") && e.exp.n < 0);
-  if (divides && isZero(k0)) throw new DivisionByZero(children(e)[0]!);
+  if (divides && isZero(k0)) throw new DivisionByZero(old[0]!);
   switch (e.kind) {
     case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return e;
     case "add": return add(...kids);

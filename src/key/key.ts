@@ -55,57 +55,72 @@ export class KeyBudgetError extends MatdiffError {
   }
 }
 
+/** The whole file's budget as each problem sees it: the time left, or a KeyBudgetError when none is. */
+export interface KeyBudget {
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  readonly total: number;
+}
+
+export const keyBudget = (total: number, timeoutMs = KEY_TIMEOUT_MS): KeyBudget => ({ deadline: Date.now() + timeoutMs, timeoutMs, total });
+
+/** Milliseconds a problem may take: what is left of the file's budget; throws KeyBudgetError when nothing is. */
+export function timeLeft(budget: KeyBudget, solved: number): number {
+  const left = budget.deadline - Date.now();
+  if (left <= 0) throw new KeyBudgetError(solved, budget.total, budget.timeoutMs);
+  return left;
+}
+
 export function solveProblems(set: ProblemSet, fileName: string, opts: { seed?: number; timeoutMs?: number } = {}): AnswerKey {
-  const timeoutMs = opts.timeoutMs ?? KEY_TIMEOUT_MS;
-  const deadline = Date.now() + timeoutMs;
-  let done = 0;
-  const entries: KeyEntry[] = set.problems.flatMap((problem): KeyEntry[] => {
-    const left = deadline - Date.now();
-    if (left <= 0) throw new KeyBudgetError(done, set.problems.length, timeoutMs);
-    done++;
-    try {
-      const options = {
-        // each problem has the request's own budget, and no more than what is left of the file's
-        ...(left < DEFAULT_LIMITS.timeoutMs ? { limits: { timeoutMs: left } } : {}),
-        let: problem.let, where: problem.where, steps: true, index: false,
-        check: opts.seed !== undefined ? { seed: opts.seed } : true,
-        ...(problem.hessian ? { hessian: true } : {}), ...(problem.symmetric ? { symmetric: problem.symmetric } : {}),
-      };
-      const judged = (p: KeyProblem, result: DifferentiateResult): KeyEntry => {
-        const typeset = result.function.latex.length + result.derivative.latex.length + (result.derivation?.latex.length ?? 0);
-        if (typeset > MAX_TYPESET) {
-          return { problem: p, ok: false, failure: { message: `the result is ${typeset} characters of LaTeX, more than the ${MAX_TYPESET} a key typesets per problem`, location: p.location, hint: "split the problem, or name repeated parts with where" } };
-        }
-        return result.check && !result.check.ok
-          ? { problem: p, ok: false, result, failure: { message: `the numeric check failed (relative error ${result.check.relError.toExponential(2)}): this is a bug in matdiff, please report it`, location: p.location } }
-          : { problem: p, ok: true, result };
-      };
-      // several variables: one entry each, all from one differential
-      if (/,/.test(problem.wrt.replace(/\{[^{}]*\}/g, ""))) {
-        return differentiateAll(problem.expr, { ...options, wrt: problem.wrt }).results.map((r) => judged({
-          ...problem, wrt: r.wrt.name, ...(problem.title ? { title: `${problem.title} (${r.wrt.text})` } : {}),
-        }, r));
-      }
-      return [judged(problem, differentiate(problem.expr, { ...options, wrt: problem.wrt }))];
-    } catch (err) {
-      const e = err instanceof MatdiffError ? err : new MatdiffError("unsupported", `internal error (this is a bug in matdiff): ${(err as Error).message}`);
-      // a span inside the expression becomes a column in the file when the expression is on one line
-      const onOneLine = !problem.expr.includes("\n") && e.source === undefined && e.start !== undefined;
-      const location = onOneLine ? { line: problem.exprLocation.line, column: problem.exprLocation.column + e.start! } : problem.location;
-      return [{
-        problem, ok: false,
-        failure: {
-          message: fileWording(e.message, set.spelling), location,
-          ...(e.start !== undefined ? { caret: caretDisplay(e.source ?? problem.expr, e.start, e.end ?? e.start + 1) } : {}),
-          ...(e.hint ? { hint: fileWording(e.hint, set.spelling) } : {}),
-        },
-      }];
-    }
-  });
+  const budget = keyBudget(set.problems.length, opts.timeoutMs);
+  const entries: KeyEntry[] = set.problems.flatMap((problem, done) =>
+    solveProblem(problem, set.spelling, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), timeoutMs: timeLeft(budget, done) }));
   return {
     title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), entries, fileName, spelling: set.spelling,
     unreadable: set.errors.map((e) => ({ message: e.message, location: e.location })),
   };
+}
+
+/** One problem's entries (one per variable when it asks for several): each problem stands alone, so a pool of workers can share them out. */
+export function solveProblem(problem: KeyProblem, spelling: ProblemSet["spelling"], opts: { seed?: number; timeoutMs?: number } = {}): KeyEntry[] {
+  try {
+    const options = {
+      // each problem has the request's own budget, and no more than what is left of the file's
+      ...(opts.timeoutMs !== undefined && opts.timeoutMs < DEFAULT_LIMITS.timeoutMs ? { limits: { timeoutMs: opts.timeoutMs } } : {}),
+      let: problem.let, where: problem.where, steps: true, index: false,
+      check: opts.seed !== undefined ? { seed: opts.seed } : true,
+      ...(problem.hessian ? { hessian: true } : {}), ...(problem.symmetric ? { symmetric: problem.symmetric } : {}),
+    };
+    const judged = (p: KeyProblem, result: DifferentiateResult): KeyEntry => {
+      const typeset = result.function.latex.length + result.derivative.latex.length + (result.derivation?.latex.length ?? 0);
+      if (typeset > MAX_TYPESET) {
+        return { problem: p, ok: false, failure: { message: `the result is ${typeset} characters of LaTeX, more than the ${MAX_TYPESET} a key typesets per problem`, location: p.location, hint: "split the problem, or name repeated parts with where" } };
+      }
+      return result.check && !result.check.ok
+        ? { problem: p, ok: false, result, failure: { message: `the numeric check failed (relative error ${result.check.relError.toExponential(2)}): this is a bug in matdiff, please report it`, location: p.location } }
+        : { problem: p, ok: true, result };
+    };
+    // several variables: one entry each, all from one differential
+    if (/,/.test(problem.wrt.replace(/\{[^{}]*\}/g, ""))) {
+      return differentiateAll(problem.expr, { ...options, wrt: problem.wrt }).results.map((r) => judged({
+        ...problem, wrt: r.wrt.name, ...(problem.title ? { title: `${problem.title} (${r.wrt.text})` } : {}),
+      }, r));
+    }
+    return [judged(problem, differentiate(problem.expr, { ...options, wrt: problem.wrt }))];
+  } catch (err) {
+    const e = err instanceof MatdiffError ? err : new MatdiffError("unsupported", `internal error (this is a bug in matdiff): ${(err as Error).message}`);
+    // a span inside the expression becomes a column in the file when the expression is on one line
+    const onOneLine = !problem.expr.includes("\n") && e.source === undefined && e.start !== undefined;
+    const location = onOneLine ? { line: problem.exprLocation.line, column: problem.exprLocation.column + e.start! } : problem.location;
+    return [{
+      problem, ok: false,
+      failure: {
+        message: fileWording(e.message, spelling), location,
+        ...(e.start !== undefined ? { caret: caretDisplay(e.source ?? problem.expr, e.start, e.end ?? e.start + 1) } : {}),
+        ...(e.hint ? { hint: fileWording(e.hint, spelling) } : {}),
+      },
+    }];
+  }
 }
 
 /** "problems.yaml:12:5: message", the form editors jump to. */
@@ -203,35 +218,46 @@ function mdCode(s: string): string {
 }
 
 export function renderMarkdown(key: AnswerKey): string {
-  const out: string[] = [`# ${mdLine(key.title)}`, "", ...(key.intro ? [mdProse(key.intro), ""] : []), `_${mdText(summary(key))}_`, ""];
-  for (const f of key.unreadable) out.push(`> **Unreadable problem** at line ${f.location.line}: ${mdText(f.message)}`, "");
-  key.entries.forEach((e, i) => {
-    out.push(`## ${i + 1}. ${e.problem.title !== undefined ? mdLine(e.problem.title) : `Problem ${i + 1}`}`, "");
-    if (e.problem.text) out.push(mdProse(e.problem.text), "");
-    const r = e.result;
-    out.push(r ? `Differentiate with respect to $${r.wrt.latex}$:` : `Differentiate ${mdCode(e.problem.expr)} with respect to ${mdCode(e.problem.wrt)}:`, "");
-    if (r) out.push(`$$f = ${r.function.latex}$$`, "");
-    for (const l of e.problem.let) out.push(`- let ${mdCode(l)}`);
-    for (const w of e.problem.where) out.push(`- where ${mdCode(w)}`);
-    if (e.problem.let.length || e.problem.where.length) out.push("");
-    if (!e.ok) {
-      out.push(`> **Failed** (line ${e.failure.location.line}): ${mdText(e.failure.message)}`, "");
-      if (e.failure.caret) out.push(...mdBlock(e.failure.caret), "");
-      return;
-    }
-    out.push(`**Answer: the ${e.result.label.noun}.**`, "", `$$${answerLatex(e.result)}$$`, "");
-    if (e.result.derivation) out.push(`**Derivation of the ${e.result.label.noun}.**`, "", `$$${e.result.derivation.latex.replace(/\n/g, " ")}$$`, "");
-    for (const f of facts(e.result, key.spelling)) out.push(`- *${f.label}:* ${mdText(f.text)}`);
-    out.push(`- *Check:* ✓ ${verdict(e.result)}`, "");
-    for (const c of CODE_FORMATS) out.push(`*${c.title}:*`, "", ...mdBlock(c.render(e.result), c.language), "");
-  });
-  return `${out.join("\n").trim()}\n`;
+  return keyDocument("md", key, counts(key.entries, key.unreadable.length), key.entries.map((e, i) => markdownSection(e, i + 1, key)));
 }
 
-function summary(key: AnswerKey): string {
-  const ok = key.entries.filter((e) => e.ok).length;
-  const failed = key.entries.length - ok + key.unreadable.length;
-  return `${key.entries.length + key.unreadable.length} problems, ${ok} solved and verified numerically${failed ? `, ${failed} failed` : ""} — generated by matdiff ${VERSION}`;
+/** The Markdown key's title, introduction, summary and unreadable problems. */
+function markdownHead(key: KeyFrame, summaryText: string): string {
+  const out: string[] = [`# ${mdLine(key.title)}`, "", ...(key.intro ? [mdProse(key.intro), ""] : []), `_${mdText(summaryText)}_`, ""];
+  for (const f of key.unreadable) out.push(`> **Unreadable problem** at line ${f.location.line}: ${mdText(f.message)}`, "");
+  return out.join("\n");
+}
+
+function markdownSection(e: KeyEntry, n: number | string, key: SectionContext): string {
+  const out: string[] = [];
+  out.push(`## ${n}. ${e.problem.title !== undefined ? mdLine(e.problem.title) : `Problem ${n}`}`, "");
+  if (e.problem.text) out.push(mdProse(e.problem.text), "");
+  const r = e.result;
+  out.push(r ? `Differentiate with respect to $${r.wrt.latex}$:` : `Differentiate ${mdCode(e.problem.expr)} with respect to ${mdCode(e.problem.wrt)}:`, "");
+  if (r) out.push(`$$f = ${r.function.latex}$$`, "");
+  for (const l of e.problem.let) out.push(`- let ${mdCode(l)}`);
+  for (const w of e.problem.where) out.push(`- where ${mdCode(w)}`);
+  if (e.problem.let.length || e.problem.where.length) out.push("");
+  if (!e.ok) {
+    out.push(`> **Failed** (line ${e.failure.location.line}): ${mdText(e.failure.message)}`, "");
+    if (e.failure.caret) out.push(...mdBlock(e.failure.caret), "");
+    return out.join("\n");
+  }
+  out.push(`**Answer: the ${e.result.label.noun}.**`, "", `$$${answerLatex(e.result)}$$`, "");
+  if (e.result.derivation) out.push(`**Derivation of the ${e.result.label.noun}.**`, "", `$$${e.result.derivation.latex.replace(/\n/g, " ")}$$`, "");
+  for (const f of facts(e.result, key.spelling)) out.push(`- *${f.label}:* ${mdText(f.text)}`);
+  out.push(`- *Check:* ✓ ${verdict(e.result)}`, "");
+  for (const c of CODE_FORMATS) out.push(`*${c.title}:*`, "", ...mdBlock(c.render(e.result), c.language), "");
+  return out.join("\n");
+}
+
+/** What the summary line counts: entries, those solved, and unreadable problems. */
+export interface KeyCounts { readonly entries: number; readonly ok: number; readonly unreadable: number }
+const counts = (entries: readonly KeyEntry[], unreadable: number): KeyCounts => ({ entries: entries.length, ok: entries.filter((e) => e.ok).length, unreadable });
+
+function summary(c: KeyCounts): string {
+  const failed = c.entries - c.ok + c.unreadable;
+  return `${c.entries + c.unreadable} problems, ${c.ok} solved and verified numerically${failed ? `, ${failed} failed` : ""} — generated by matdiff ${VERSION}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -249,7 +275,11 @@ function texProse(s: string): string {
 }
 
 export function renderTex(key: AnswerKey): string {
-  const out = [
+  return keyDocument("tex", key, counts(key.entries, key.unreadable.length), key.entries.map((e, i) => texSection(e, i + 1, key)));
+}
+
+function texHead(key: KeyFrame, summaryText: string): string {
+  return [
     "\\documentclass[11pt]{article}",
     "\\usepackage{amsmath,amssymb}",
     `\\title{${texProse(key.title.replace(/\s*\n\s*/g, " "))}}`,
@@ -258,29 +288,30 @@ export function renderTex(key: AnswerKey): string {
     "\\begin{document}",
     "\\maketitle",
     ...(key.intro ? [texProse(key.intro), ""] : []),
-    `\\noindent\\emph{${texText(summary(key))}}`,
+    `\\noindent\\emph{${texText(summaryText)}}`,
     "",
-  ];
-  key.entries.forEach((e, i) => {
-    out.push(`\\section*{${i + 1}. ${texProse((e.problem.title ?? `Problem ${i + 1}`).replace(/\s*\n\s*/g, " "))}}`);
-    if (e.problem.text) out.push(texProse(e.problem.text), "");
-    const r = e.result;
-    if (r) out.push(`Differentiate with respect to $${r.wrt.latex}$:`, `\\[ f = ${r.function.latex} \\]`);
-    for (const l of [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]) out.push(`\\noindent\\texttt{${texText(l)}}\\\\`);
-    if (!e.ok) {
-      out.push(`\\noindent\\textbf{Failed} (line ${e.failure.location.line}): ${texText(e.failure.message)}`, "");
-      return;
-    }
-    out.push(`\\paragraph{Answer: the ${e.result.label.noun}.}`, `\\[ ${answerLatex(e.result)} \\]`);
-    if (e.result.derivation) out.push(`\\paragraph{Derivation of the ${e.result.label.noun}.}`, `\\[ ${e.result.derivation.latex} \\]`);
-    out.push("\\begin{itemize}");
-    for (const f of facts(e.result, key.spelling)) out.push(`\\item \\emph{${f.label}:} ${texText(f.text)}`);
-    out.push(`\\item \\emph{Check:} ${texText(verdict(e.result))}`, "\\end{itemize}", "");
-    // the printers' Python is ASCII and never holds \end{verbatim}
-    for (const c of CODE_FORMATS) out.push(`\\noindent\\emph{${texText(c.title)}:}`, "\\begin{verbatim}", c.render(e.result), "\\end{verbatim}", "");
-  });
-  out.push("\\end{document}");
-  return `${out.join("\n")}\n`;
+  ].join("\n");
+}
+
+function texSection(e: KeyEntry, n: number | string, key: SectionContext): string {
+  const out: string[] = [];
+  out.push(`\\section*{${n}. ${texProse((e.problem.title ?? `Problem ${n}`).replace(/\s*\n\s*/g, " "))}}`);
+  if (e.problem.text) out.push(texProse(e.problem.text), "");
+  const r = e.result;
+  if (r) out.push(`Differentiate with respect to $${r.wrt.latex}$:`, `\\[ f = ${r.function.latex} \\]`);
+  for (const l of [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]) out.push(`\\noindent\\texttt{${texText(l)}}\\\\`);
+  if (!e.ok) {
+    out.push(`\\noindent\\textbf{Failed} (line ${e.failure.location.line}): ${texText(e.failure.message)}`, "");
+    return out.join("\n");
+  }
+  out.push(`\\paragraph{Answer: the ${e.result.label.noun}.}`, `\\[ ${answerLatex(e.result)} \\]`);
+  if (e.result.derivation) out.push(`\\paragraph{Derivation of the ${e.result.label.noun}.}`, `\\[ ${e.result.derivation.latex} \\]`);
+  out.push("\\begin{itemize}");
+  for (const f of facts(e.result, key.spelling)) out.push(`\\item \\emph{${f.label}:} ${texText(f.text)}`);
+  out.push(`\\item \\emph{Check:} ${texText(verdict(e.result))}`, "\\end{itemize}", "");
+  // the printers' Python is ASCII and never holds \end{verbatim}
+  for (const c of CODE_FORMATS) out.push(`\\noindent\\emph{${texText(c.title)}:}`, "\\begin{verbatim}", c.render(e.result), "\\end{verbatim}", "");
+  return out.join("\n");
 }
 
 // ---------------------------------------------------------------------------
@@ -305,8 +336,23 @@ export function renderJson(key: AnswerKey): string {
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const esc = (s: string) => visible(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
+/**
+ * KaTeX's HTML for each distinct formula, rendered once: a key repeats its labels, shapes and
+ * derivation lines from problem to problem, and typesetting was a quarter of a key's time. Bounded,
+ * so a key of thousands of problems does not keep every formula it ever rendered.
+ */
+const typeset = new Map<string, string>();
+const TYPESET_CACHE = 256;
+
 function math(latex: string, display: boolean): string {
-  return katex.renderToString(latex, { displayMode: display, throwOnError: true, strict: "ignore", trust: false, output: "htmlAndMathml" });
+  const key = `${display ? "D" : "i"}${latex}`;
+  let html = typeset.get(key);
+  if (html === undefined) {
+    html = katex.renderToString(latex, { displayMode: display, throwOnError: true, strict: "ignore", trust: false, output: "htmlAndMathml" });
+    if (typeset.size >= TYPESET_CACHE) typeset.clear();
+    typeset.set(key, html);
+  }
+  return html;
 }
 
 /** Prose: escaped, with safe $…$ rendered as inline math (user math is untrusted: see userMath; the rest is shown as text). */
@@ -369,26 +415,31 @@ function derivationTable(r: DifferentiateResult): string {
 }
 
 export function renderHtml(key: AnswerKey, opts: { katexCss: string }): string {
-  const sections = key.entries.map((e, i) => {
-    const r = e.result;
-    const title = `<h2><span class="n">${i + 1}.</span>${esc(e.problem.title ?? `Problem ${i + 1}`)}</h2>`;
-    const text = e.problem.text ? `<p>${htmlProse(e.problem.text)}</p>` : "";
-    const decls = [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]
-      .map((d) => `<div class="decl">${esc(d)}</div>`).join("");
-    const given = r
-      ? `<p>Differentiate with respect to ${math(r.wrt.latex, false)}:</p><div class="given">${math(`f = ${r.function.latex}`, true)}</div>${decls}`
-      : `<p>Differentiate <code>${esc(e.problem.expr)}</code> with respect to <code>${esc(e.problem.wrt)}</code>.</p>${decls}`;
-    if (!e.ok) {
-      return `<section class="problem" id="p${i + 1}">${title}${text}${given}<div class="failure"><p><strong>Failed</strong> (${esc(key.fileName)}:${e.failure.location.line}:${e.failure.location.column}): ${esc(e.failure.message)}</p>${e.failure.caret ? `<pre>${esc(e.failure.caret)}</pre>` : ""}${e.failure.hint ? `<p>${esc(e.failure.hint)}</p>` : ""}</div></section>`;
-    }
-    const answer = `<div class="answer"><span class="answer-kind">The ${esc(e.result.label.noun)}</span>${math(answerLatex(e.result), true)}</div>`;
-    const steps = e.result.steps ? `<details open><summary>Derivation of the ${esc(e.result.label.noun)}</summary>${derivationTable(e.result)}</details>` : "";
-    const dl = `<dl class="facts">${facts(e.result, key.spelling).map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.text)}</dd>`).join("")}</dl>`;
-    const stamp = `<p class="stamp ok">✓ ${esc(verdict(e.result))}</p>`;
-    // the key runs no script (test/security.test.ts), so no Copy button: the code is plain text to select
-    const code = CODE_FORMATS.map((c) => `<div class="code"><div class="code-head">${esc(c.title)}</div><pre><code class="language-${c.language}">${esc(c.render(e.result))}</code></pre></div>`).join("");
-    return `<section class="problem" id="p${i + 1}">${title}${text}${given}${answer}${steps}${dl}${stamp}${code}</section>`;
-  }).join("\n");
+  return keyDocument("html", key, counts(key.entries, key.unreadable.length), key.entries.map((e, i) => htmlSection(e, i + 1, key)), opts.katexCss);
+}
+
+function htmlSection(e: KeyEntry, n: number | string, key: SectionContext): string {
+  const r = e.result;
+  const title = `<h2><span class="n">${n}.</span>${esc(e.problem.title ?? `Problem ${n}`)}</h2>`;
+  const text = e.problem.text ? `<p>${htmlProse(e.problem.text)}</p>` : "";
+  const decls = [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]
+    .map((d) => `<div class="decl">${esc(d)}</div>`).join("");
+  const given = r
+    ? `<p>Differentiate with respect to ${math(r.wrt.latex, false)}:</p><div class="given">${math(`f = ${r.function.latex}`, true)}</div>${decls}`
+    : `<p>Differentiate <code>${esc(e.problem.expr)}</code> with respect to <code>${esc(e.problem.wrt)}</code>.</p>${decls}`;
+  if (!e.ok) {
+    return `<section class="problem" id="p${n}">${title}${text}${given}<div class="failure"><p><strong>Failed</strong> (${esc(key.fileName)}:${e.failure.location.line}:${e.failure.location.column}): ${esc(e.failure.message)}</p>${e.failure.caret ? `<pre>${esc(e.failure.caret)}</pre>` : ""}${e.failure.hint ? `<p>${esc(e.failure.hint)}</p>` : ""}</div></section>`;
+  }
+  const answer = `<div class="answer"><span class="answer-kind">The ${esc(e.result.label.noun)}</span>${math(answerLatex(e.result), true)}</div>`;
+  const steps = e.result.steps ? `<details open><summary>Derivation of the ${esc(e.result.label.noun)}</summary>${derivationTable(e.result)}</details>` : "";
+  const dl = `<dl class="facts">${facts(e.result, key.spelling).map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.text)}</dd>`).join("")}</dl>`;
+  const stamp = `<p class="stamp ok">✓ ${esc(verdict(e.result))}</p>`;
+  // the key runs no script (test/security.test.ts), so no Copy button: the code is plain text to select
+  const code = CODE_FORMATS.map((c) => `<div class="code"><div class="code-head">${esc(c.title)}</div><pre><code class="language-${c.language}">${esc(c.render(e.result))}</code></pre></div>`).join("");
+  return `<section class="problem" id="p${n}">${title}${text}${given}${answer}${steps}${dl}${stamp}${code}</section>`;
+}
+
+function htmlHead(key: KeyFrame, summaryText: string, katexCss: string): string {
   const unreadable = key.unreadable.map((f) => `<section class="problem failure"><h2>Unreadable problem</h2><p>${esc(key.fileName)}:${f.location.line}:${f.location.column}: ${esc(f.message)}</p></section>`).join("\n");
   return `<!doctype html>
 <html lang="en">
@@ -397,19 +448,76 @@ export function renderHtml(key: AnswerKey, opts: { katexCss: string }): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="matdiff ${esc(VERSION)}">
 <title>${esc(key.title)}</title>
-<style>${opts.katexCss}</style>
+<style>${katexCss}</style>
 <style>${KEY_CSS}</style>
 </head>
 <body>
 <main>
 <h1>${esc(key.title)}</h1>
-${key.intro ? `<p>${htmlProse(key.intro)}</p>\n` : ""}<p class="summary">${esc(summary(key))}</p>
+${key.intro ? `<p>${htmlProse(key.intro)}</p>\n` : ""}<p class="summary">${esc(summaryText)}</p>
 ${unreadable}
-${sections}
-</main>
-</body>
-</html>
 `;
+}
+
+// ---------------------------------------------------------------------------
+// A key built a problem at a time (src/cli/key.ts, its worker pool): each entry becomes its section as soon
+// as it is solved and its result is let go, so memory follows the output's size, not the results'
+
+export type KeyFormat = "md" | "tex" | "html";
+
+/** What a whole key needs beyond its sections. */
+export interface KeyFrame {
+  readonly title: string;
+  readonly intro?: string;
+  readonly unreadable: readonly KeyFailure[];
+  readonly fileName: string;
+}
+
+/** What a section needs beyond its entry. */
+export interface SectionContext {
+  readonly fileName: string;
+  readonly spelling: ProblemSet["spelling"];
+}
+
+/** The key around its sections, in order. */
+export function keyDocument(format: KeyFormat, frame: KeyFrame, c: KeyCounts, sections: readonly string[], katexCss = ""): string {
+  switch (format) {
+    case "md": return `${[markdownHead(frame, summary(c)), ...sections].join("\n").trim()}\n`;
+    case "tex": return `${[texHead(frame, summary(c)), ...sections, "\\end{document}"].join("\n")}\n`;
+    case "html": return `${htmlHead(frame, summary(c), katexCss)}${sections.join("\n")}\n</main>\n</body>\n</html>\n`;
+  }
+}
+
+/** Stands for an entry's number in a section rendered before the entries ahead of it are counted (a worker's). */
+export const ENTRY_NUMBER = "\u0000n\u0000";
+
+/** An entry as the pool hands it back: its section (numbered by ENTRY_NUMBER), and what the summary and the error lines need. */
+export interface RenderedEntry {
+  readonly ok: boolean;
+  readonly section: string;
+  readonly failure?: { readonly message: string; readonly location: Location };
+}
+
+/**
+ * A section as one flat string: built by concatenation, it is a tree of every piece it was made of
+ * (each KaTeX rendering, each escape), which a key of a hundred held until the end.
+ */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const flat = (s: string): string => decoder.decode(encoder.encode(s));
+
+/** One problem solved and rendered: the body of a pool worker, and of the key on one thread. */
+export function renderProblem(problem: KeyProblem, format: KeyFormat, ctx: SectionContext, opts: { seed?: number; timeoutMs?: number } = {}): RenderedEntry[] {
+  const render = format === "md" ? markdownSection : format === "tex" ? texSection : htmlSection;
+  return solveProblem(problem, ctx.spelling, opts).map((e) => ({
+    ok: e.ok, section: flat(render(e, ENTRY_NUMBER, ctx)), ...(!e.ok ? { failure: { message: e.failure.message, location: e.failure.location } } : {}),
+  }));
+}
+
+/** Sections numbered in order, and the key around them. */
+export function assembleKey(format: KeyFormat, frame: KeyFrame, entries: readonly RenderedEntry[], katexCss = ""): string {
+  const sections = entries.map((e, i) => e.section.split(ENTRY_NUMBER).join(String(i + 1)));
+  return keyDocument(format, frame, { entries: entries.length, ok: entries.filter((e) => e.ok).length, unreadable: frame.unreadable.length }, sections, katexCss);
 }
 
 export type { Rendered };

@@ -32,7 +32,7 @@ export interface Limits {
   readonly maxLength: number;
   /** Bracket nesting depth (default 200). */
   readonly maxDepth: number;
-  /** Largest integer matrix power (default 64). */
+  /** Largest integer matrix power (default 64) whose derivative has a term per factor; tr(Aᵏ), det(Aᵏ), logdet(Aᵏ) collapse and are bounded by the budget alone. */
   readonly maxPower: number;
   /** Rewrite steps of the simplifier (default 5,000). */
   readonly maxSteps: number;
@@ -129,13 +129,15 @@ function guardTreeDepth(root: Node): void {
  * has k terms). Thirty definitions e_i = e_{i−1} + e_{i−1} are 2³⁰ copies of
  * x; writing them out used to take 41 s and 3.8 GB before V8 gave up.
  */
-function guardExpandedSize(f: Expr, definitions: ReadonlyMap<string, Expr>, limit: number): void {
+function guardExpandedSize(f: Expr, definitions: ReadonlyMap<string, Expr>, limit: number, collapsing: boolean): void {
   const memo = new Map<number, number>();
   const sizeOf = (e: Expr): number => {
     const hit = memo.get(e.id);
     if (hit !== undefined) return hit;
     let n: number;
     if (e.kind === "sym" && definitions.has(e.name)) n = sizeOf(definitions.get(e.name)!);
+    // tr(Xᵏ), det(Xᵏ): the derivative collapses to one term (rules/differentials.ts), unless it is differentiated twice
+    else if (collapsing && (e.kind === "trace" || e.kind === "det" || e.kind === "logdet") && e.arg.kind === "power") n = 1 + sizeOf(e.arg.arg);
     else if (e.kind === "power" && !isScalarShape(e.shape)) n = Math.abs(e.exp.n) * sizeOf(e.arg);
     else {
       const kids = E.children(e);
@@ -387,13 +389,13 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const notes: string[] = [];
   // the reading prefers a scalar f for the first variable asked for, as for a single one
   const reading = readShapes(root, { text: input, offset: 0 }, {
-    declarations, definitions, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, wrt: wrtList[0]!, display: nameText, deadline,
+    declarations, definitions, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, collapsing: !options.hessian, wrt: wrtList[0]!, display: nameText, deadline,
   });
   const el = reading.elaborated;
   notes.push(...reading.notes);
   const f = el.expr;
   guardFoldedPowers(f, el.definitions, { maxPower: limits.maxPower, display: nameText, site: (name) => definitionSite(definitions, name) });
-  guardExpandedSize(f, el.definitions, limits.maxExpandedSize);
+  guardExpandedSize(f, el.definitions, limits.maxExpandedSize, !options.hessian);
   budget.check();
   const expanded = expandDefinitions(f, el.definitions, budget);
   notes.push(...operationNotes(expanded));

@@ -5,7 +5,6 @@
  * parses back to what was printed; a `Notation` only spells names, operators
  * and where juxtaposed factors need a separator.
  */
-import { match, P } from "ts-pattern";
 import { splitMul, mul, power, type Expr, type Inverse, type Power, type Transpose } from "../core/expr.js";
 import { OPERATIONS } from "../core/operations.js";
 import { isScalarShape, type Dim } from "../core/shape.js";
@@ -163,46 +162,48 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
     return p;
   };
 
-  const printNode = (e: Expr): Printed =>
-    match(e)
-      .with({ kind: P.union("num", "mul") }, (t) => {
-        const { negative, coeff, factors } = signed(t);
+  // a switch, not ts-pattern's match(): this runs once per node of every printed form, and match() was a tenth of a request
+  const printNode = (e: Expr): Printed => {
+    switch (e.kind) {
+      case "num": case "mul": {
+        const { negative, coeff, factors } = signed(e);
         return withSign(negative, product(coeff, factors));
-      })
-      .with({ kind: "sym" }, (s) => {
-        if (s.props.jacobianOf) return atom(n.jacobian(symbol(s.props.jacobianOf.of), symbol(s.props.jacobianOf.wrt)));
+      }
+      case "sym": {
+        if (e.props.jacobianOf) return atom(n.jacobian(symbol(e.props.jacobianOf.of), symbol(e.props.jacobianOf.wrt)));
         // Ẋ, Ẍ: X followed by one combining dot per derivative (core/expr.ts `dotted`)
-        const order = (/\u0307*$/.exec(s.name)?.[0] ?? "").length;
-        return atom(order ? n.dot(symbol(s.name.slice(0, s.name.length - order)), order) : symbol(s.name));
-      })
+        const order = (/\u0307*$/.exec(e.name)?.[0] ?? "").length;
+        return atom(order ? n.dot(symbol(e.name.slice(0, e.name.length - order)), order) : symbol(e.name));
+      }
       // A decorated atom like `A^T`: juxtaposes freely, parenthesised under a postfix, `(dX)^T`.
-      .with({ kind: "d" }, (d) => ({ s: n.differential(symbol(d.of.name), d.tag), prec: Prec.POSTFIX }))
-      .with({ kind: "identity" }, () => atom(n.identity))
-      .with({ kind: "zero" }, () => atom(n.zero))
+      case "d": return { s: n.differential(symbol(e.of.name), e.tag), prec: Prec.POSTFIX };
+      case "identity": return atom(n.identity);
+      case "zero": return atom(n.zero);
       // a row of ones is the transposed column 𝟏ᵀ, as in 𝟏ᵀx = sum(x)
-      .with({ kind: "ones" }, (o) => (o.shape.rows === 1 ? { s: n.ones + n.postfix({ op: "T" }), prec: Prec.POSTFIX } : atom(n.ones)))
+      case "ones": return e.shape.rows === 1 ? { s: n.ones + n.postfix({ op: "T" }), prec: Prec.POSTFIX } : atom(n.ones);
       // K_{m,n} vec(A) = vec(Aᵀ) for A m×n; the square K_{n,n} is plain K, as in the textbooks
-      .with({ kind: "commutation" }, (k) => atom(k.m === k.n ? n.commutation : n.symbol(n.commutation, `${dimSub(k.m)},${dimSub(k.n)}`)))
-      .with({ kind: "dop" }, (d) => ({ s: n.differentialOf(print(d.arg).s), prec: Prec.POSTFIX }))
-      .with({ kind: "add" }, (s) => sum(s.terms))
-      .with({ kind: P.union("transpose", "inverse") }, (t) => {
-        const { base, op } = postfixOf(t);
+      case "commutation": return atom(e.m === e.n ? n.commutation : n.symbol(n.commutation, `${dimSub(e.m)},${dimSub(e.n)}`));
+      case "dop": return { s: n.differentialOf(print(e.arg).s), prec: Prec.POSTFIX };
+      case "add": return sum(e.terms);
+      case "transpose": case "inverse": {
+        const { base, op } = postfixOf(e);
         return postfix(base, { op });
-      })
+      }
       // (A⁻¹)ᵏ is written A⁻ᵏ, which also reads back as (A⁻¹)ᵏ
-      .with({ kind: "power" }, (p) => (p.arg.kind === "inverse" && Q.isInt(p.exp)
-        ? postfix(p.arg.arg, { op: "pow", exp: Q.neg(p.exp) })
-        : postfix(p.arg, { op: "pow", exp: p.exp })))
-      .with({ kind: "hpower" }, (p) => postfix(p.arg, { op: "hpow", exp: p.exp }))
-      .with({ kind: "hadamard" }, (h) => elementwise(h.factors, n.hadamard))
-      .with({ kind: "kron" }, (k) => elementwise(k.factors, n.kron))
-      .with({ kind: P.union("trace", "det", "logdet", "sum", "diag", "diagm", "vec") }, (f) => n.apply[f.kind](print(f.arg).s))
-      .with({ kind: "fn" }, (f) => {
-        const op = OPERATIONS[f.name];
-        return { s: op[n.functions](print(f.arg).s), prec: op.operatorForm ? Prec.PREFIX : Prec.ATOM };
-      })
-      .with({ kind: "norm" }, (m) => atom(n.norm(print(m.arg).s, m.p)))
-      .exhaustive();
+      case "power": return e.arg.kind === "inverse" && Q.isInt(e.exp)
+        ? postfix(e.arg.arg, { op: "pow", exp: Q.neg(e.exp) })
+        : postfix(e.arg, { op: "pow", exp: e.exp });
+      case "hpower": return postfix(e.arg, { op: "hpow", exp: e.exp });
+      case "hadamard": return elementwise(e.factors, n.hadamard);
+      case "kron": return elementwise(e.factors, n.kron);
+      case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec": return n.apply[e.kind](print(e.arg).s);
+      case "fn": {
+        const op = OPERATIONS[e.name];
+        return { s: op[n.functions](print(e.arg).s), prec: op.operatorForm ? Prec.PREFIX : Prec.ATOM };
+      }
+      case "norm": return atom(n.norm(print(e.arg).s, e.p));
+    }
+  };
 
   // A postfix applies to the atom on its left (A B^T = A (B^T)), and a second
   // postfix on a postfix is written with parentheses: (A^T)^2.

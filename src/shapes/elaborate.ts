@@ -39,6 +39,12 @@ export interface ElaborateOptions {
   /** Names that must get a symbol even if the expression does not use them (e.g. --wrt). */
   readonly extraSymbols?: readonly string[];
   readonly maxPower?: number;
+  /**
+   * A matrix power directly under tr, det or logdet has a derivative that collapses
+   * (d tr(Xᵏ) = k tr(Xᵏ⁻¹ dX)): maxPower does not hold for it, the budget does.
+   * Off for a Hessian, whose second differential has a term per factor again.
+   */
+  readonly collapsing?: boolean;
   /** The shape the whole expression must have (sizes `I` and `0` in "2 tr(X) I"). */
   readonly expectShape?: Shape;
   /**
@@ -174,6 +180,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const decls = new Map((opts.declarations ?? []).map((d) => [d.name, d]));
   const defs = new Map((opts.definitions ?? []).map((d) => [d.name, d]));
   const maxPower = opts.maxPower ?? DEFAULT_MAX_POWER;
+  /** Powers whose derivative collapses (see ElaborateOptions.collapsing): the argument of tr, det, logdet. */
+  const collapses = new Set<Node>();
+  const noteCollapsing = (n: Node & { type: "call" }) => {
+    const arg = n.args[0];
+    if (opts.collapsing && n.args.length === 1 && (n.fn === "tr" || n.fn === "det" || n.fn === "logdet") && arg?.type === "postfix" && arg.op === "pow") collapses.add(arg);
+  };
   const inProgress = new Set<string>();
   const diagIsMatrix = new Set<Node>();
   /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
@@ -389,7 +401,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
                 `did you mean ${v}^T ${v} (the squared norm) or ${v}.^${n.exponent} (elementwise)?`);
             }
             if (!Q.isInt(p!)) fail(src, "unsupported", `fractional powers of matrices (${snippet(src, n.span)}) are not supported`, n.span);
-            if (Math.abs(p!.n) > maxPower) {
+            if (Math.abs(p!.n) > maxPower && !collapses.has(n)) {
               fail(src, "limit", `the matrix power ${p!.n} is above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
             }
             requireSquare(n.arg, a, src, "a matrix power", n.span);
@@ -399,6 +411,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         break;
       }
       case "call": {
+        noteCollapsing(n);
         const expectArgs = (k: number) => {
           if (n.args.length !== k) fail(src, "shape", `${n.fn} takes ${k} argument${k === 1 ? "" : "s"}, not ${n.args.length}`, n.span);
         };
@@ -541,13 +554,57 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   function build(n: Node): Expr {
     const hit = built.get(n);
     if (hit) return hit;
-    const spine = spineBelow(n);
-    for (let i = spine.length - 1; i >= 0; i--) if (!built.has(spine[i]!)) build(spine[i]!);
+    // operands first, deepest first, without recursion (a chain of products is thousands of nodes deep);
+    // the walk stops at what is built, so a chain is walked once, not once per node
+    const pending: Node[] = [];
+    for (let cur = firstOperand(n); cur && !built.has(cur); cur = firstOperand(cur)) pending.push(cur);
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const m = pending[i]!;
+      if (!absorbed(m, i > 0 ? pending[i - 1]! : n)) buildHere(m);
+    }
+    return buildHere(n);
+  }
+
+  function buildHere(n: Node): Expr {
     const spread = broadcasts.get(n);
     const e = spread ? E.mul(buildNode(n), E.ones(toShape(spread.shape))) : buildNode(n);
     built.set(n, e);
     return e;
   }
+
+  /**
+   * A₁A₂⋯A_k and a₁ + a₂ + ⋯ + a_k are left-nested in the tree; built one node at a time, each
+   * product or sum copies the factors of the one below it, O(k²). So the chain is built whole: an
+   * inner node of it is absorbed by the one above, except a 1×1 product (xᵀy stays one scalar
+   * factor of what follows, as E.mul groups it) and a node that broadcasts.
+   */
+  const family = (op: string) => (op === "*" ? "*" : op === "+" || op === "-" ? "+" : null);
+  function absorbed(m: Node, parent: Node): boolean {
+    if (m.type !== "binary" || parent.type !== "binary" || parent.left !== m) return false;
+    const f = family(m.op);
+    if (f === null || f !== family(parent.op) || broadcasts.has(m)) return false;
+    return f === "+" || !isScalarShape(toShape(infos.get(m)!.shape));
+  }
+
+  /** The operands of the chain ending at n (see absorbed), first to last; for a sum, subtracted ones negated. */
+  function chainOperands(n: Node & { type: "binary" }): Expr[] {
+    const links: (Node & { type: "binary" })[] = [];
+    let m: Node = n;
+    while (m.type === "binary" && (m === n || (!built.has(m) && absorbed(m, parentOf.get(m)!)))) {
+      links.push(m);
+      parentOf.set(m.left, m);
+      m = m.left;
+    }
+    // in source order, so symbols are met (and listed) as they are written
+    const out = [build(m)];
+    for (let i = links.length - 1; i >= 0; i--) {
+      const link = links[i]!;
+      const r = build(link.right);
+      out.push(link.op === "-" ? E.neg(r) : r);
+    }
+    return out;
+  }
+  const parentOf = new Map<Node, Node>();
 
   function buildNode(n: Node): Expr {
     const info = infos.get(n);
@@ -564,12 +621,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       case "neg":
         return E.neg(build(n.arg));
       case "binary": {
+        if (n.op === "+" || n.op === "-") return E.add(...chainOperands(n));
+        if (n.op === "*") return E.mul(...chainOperands(n));
         const l = build(n.left);
         const r = build(n.right);
         switch (n.op) {
-          case "+": return E.add(l, r);
-          case "-": return E.sub(l, r);
-          case "*": return E.mul(l, r);
           case "/": case "hdivide":
             // a divisor that folds to 0, like (1 − 1) or 0², is caught here; literal 0 during inference
             if (E.isZero(r)) fail(info!.src, "number", `division by zero: ${snippet(info!.src, n.right.span)} is 0`, n.right.span);
@@ -604,7 +660,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             if (E.isZero(a) && exponent.n < 0) fail(info!.src, "number", `${snippet(info!.src, n.arg.span)} is 0, and 0 to a negative power is undefined (at ${where(info!.src, n.span.start)})`, n.span);
             // (A^{64})^{64} folds to A^{4096}: the limit holds for the power that is built, not only for each exponent written
             const built = E.power(a, exponent);
-            if (built.kind === "power" && !isScalarShape(built.shape) && Math.abs(built.exp.n) > maxPower) {
+            if (built.kind === "power" && !isScalarShape(built.shape) && Math.abs(built.exp.n) > maxPower && !collapses.has(n)) {
               fail(info!.src, "limit", `${snippet(info!.src, n.span)} is the matrix power ${built.arg.kind === "inverse" ? -built.exp.n : built.exp.n} once its exponents are multiplied, above the limit of ${maxPower} (its derivative has one term per factor)`, n.span);
             }
             return built;

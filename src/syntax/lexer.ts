@@ -105,7 +105,10 @@ const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
  */
 export const MAX_SUBSCRIPT = 32;
 
-const raw = moo.compile({
+/** Compiled on first use: a command that never lexes (--help, key with a bad file) does not pay for it. */
+let compiledRaw: moo.Lexer | null = null;
+const rawLexer = (): moo.Lexer => (compiledRaw ??= compileRaw());
+const compileRaw = (): moo.Lexer => moo.compile({
   ws: { match: /\s+/, lineBreaks: true },
   num: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
   ...(COMPOUND_WORDS.length ? { fnword: new RegExp(COMPOUND_WORDS.join("|")) } : {}),
@@ -132,6 +135,7 @@ const raw = moo.compile({
 interface Raw { readonly type: string; readonly text: string; readonly offset: number; readonly end: number }
 
 function rawTokens(input: string): Raw[] {
+  const raw = rawLexer();
   raw.reset(input);
   const out: Raw[] = [];
   for (let t = raw.next(); t; t = raw.next()) {

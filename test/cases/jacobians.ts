@@ -964,11 +964,11 @@ export const JACOBIAN_CASES: JacobianCase[] = [
   },
   {
     id: "dt-Xt-trace-square",
-    source: "derived: d tr(X²)/dt = tr(ẊX + XẊ) = 2 tr(ẊX)",
+    source: "derived: d tr(X²)/dt = tr(ẊX + XẊ) = 2 tr(XẊ) (rule d-trace-power)",
     expr: "tr(X^2)",
     wrt: "t",
     let: ["X: matrix(t)", "t: scalar"],
     kind: "derivative",
-    expectedText: "2 tr(ẊX)",
+    expectedText: "2 tr(XẊ)",
   },
 ];

@@ -1,0 +1,144 @@
+/**
+ * The command's start-up (dist/cli.js runs it, from dist/cli/launch.cjs). Most of a short run used to be Node
+ * loading and compiling the ESM bundle before `main` ran, so the command
+ * itself is a CommonJS bundle (dist/cli/main.cjs, and dist/cli/key.cjs for
+ * `matdiff key`, loaded only by that subcommand) compiled through V8's code
+ * cache: the first run stores the compiled code in a per-user cache directory,
+ * later runs deserialise it instead of parsing and compiling again.
+ *
+ * The cache is an optimisation and nothing more: a missing, stale, corrupt or
+ * unwritable cache (read-only home, a full disk, another version's files)
+ * costs one ordinary compilation, never a failed run. Entries are keyed by
+ * matdiff's version, Node's version and architecture and the bundle's length,
+ * and V8 itself rejects data that does not match the source (then it is
+ * rewritten). MATDIFF_CACHE_DIR overrides the directory; set empty, it turns
+ * the cache off.
+ */
+import { Script } from "node:vm";
+import * as nodeModule from "node:module";
+import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { VERSION } from "../version.js";
+
+/** Where the compiled code is kept: the platform's per-user cache directory, or MATDIFF_CACHE_DIR; null for none. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): string | null {
+  if (env.MATDIFF_CACHE_DIR !== undefined) return env.MATDIFF_CACHE_DIR || null;
+  let home: string;
+  try { home = homedir(); } catch { return null; }
+  if (platform === "win32") return join(env.LOCALAPPDATA || join(home, "AppData", "Local"), "matdiff", "Cache");
+  if (platform === "darwin") return join(home, "Library", "Caches", "matdiff");
+  return join(env.XDG_CACHE_HOME || join(home, ".cache"), "matdiff");
+}
+
+interface Pending { readonly script: Script; readonly path: string }
+
+/** Loads CommonJS bundles through the code cache; `save` stores what was compiled without a usable cache. */
+export class CachedLoader {
+  private readonly pending: Pending[] = [];
+  private readonly modules = new Map<string, unknown>();
+
+  constructor(private readonly bundleDir: string, private readonly dir: string | null) {}
+
+  load(name: string): unknown {
+    const known = this.modules.get(name);
+    if (known) return known;
+    const file = join(this.bundleDir, `${name}.cjs`);
+    const source = readFileSync(file, "utf8");
+    const path = this.dir && join(this.dir, `${name}-${VERSION}-${process.version}-${process.arch}-${source.length}.v8`);
+    let cachedData: Buffer | undefined;
+    if (path) {
+      try { cachedData = readFileSync(path); } catch { /* no cache yet */ }
+    }
+    // the wrapper Node itself puts around a CommonJS file
+    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+      filename: file, ...(cachedData ? { cachedData } : {}),
+    });
+    const module = { exports: {} as unknown };
+    const nodeRequire = nodeModule.createRequire(file);
+    // the main bundle reaches the key bundle by this name (scripts/build.mjs); everything else is Node's or KaTeX
+    const require = (id: string): unknown => (id === "./key.cjs" ? this.load("key") : nodeRequire(id));
+    this.modules.set(name, module.exports);
+    (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, dirname(file));
+    this.modules.set(name, module.exports);
+    if (path && (!cachedData || script.cachedDataRejected)) this.pending.push({ script, path });
+    return module.exports;
+  }
+
+  /** Stores the compiled code (after the run, so the functions it compiled are in it too); any failure is ignored. */
+  save(): void {
+    for (const { script, path } of this.pending.splice(0)) {
+      const temp = `${path}.${process.pid}.tmp`;
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+        // whole or not at all: another run reading it meanwhile sees the old file or the new one
+        writeFileSync(temp, script.createCachedData());
+        renameSync(temp, path);
+        // other versions' entries of this bundle are dead weight from now on
+        const mine = basename(path);
+        const prefix = mine.slice(0, mine.indexOf("-") + 1);
+        for (const f of readdirSync(dirname(path))) if (f.startsWith(prefix) && f.endsWith(".v8") && f !== mine) unlinkSync(join(dirname(path), f));
+      } catch {
+        try { unlinkSync(temp); } catch { /* nothing was written */ }
+      }
+    }
+  }
+}
+
+/** Runs the command; `entryUrl` is dist/cli.js's URL (the bundles are in cli/ beside it). */
+export async function start(entryUrl: string): Promise<void> {
+  const bundleDir = join(dirname(fileURLToPath(entryUrl)), "cli");
+  const dir = cacheDir();
+  const { loader, load } = loaderFor(bundleDir, dir);
+  const argv = process.argv.slice(2);
+  // `matdiff key` loads its own bundle only, and has a pool: nothing of either is loaded for anything else
+  process.exitCode = argv[0] === "key"
+    ? await (load("key") as { runKey: (argv: readonly string[], extra?: object) => Promise<number> }).runKey(argv.slice(1), keyPool(bundleDir, dir))
+    : await (load("main") as { run: (argv: readonly string[]) => Promise<number> }).run(argv);
+  loader?.save();
+}
+
+/**
+ * How bundles are loaded here: on Node ≥ 22.1, which caches what it compiles itself (CommonJS and ESM alike),
+ * as an ordinary require; before that through CachedLoader.
+ */
+function loaderFor(bundleDir: string, dir: string | null): { loader: CachedLoader | null; load: (name: string) => unknown } {
+  const enable = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+  if (enable) {
+    if (dir) {
+      try { enable(join(dir, "node")); } catch { /* no cache: compile as usual */ }
+    }
+    const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+    return { loader: null, load: (name) => req(join(bundleDir, `${name}.cjs`)) };
+  }
+  const loader = new CachedLoader(bundleDir, dir);
+  return { loader, load: (name) => loader.load(name) };
+}
+
+/** A worker of the key's pool (src/cli/pool.ts): it loads the key bundle through the same cache. */
+function keyPool(bundleDir: string, dir: string | null): { keyWorker: () => unknown; cores: number; forcePool: boolean } {
+  const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+  const os = req("node:os") as { availableParallelism?: () => number; cpus: () => unknown[] };
+  // MATDIFF_WORKERS caps the pool (1: no pool), for a machine shared with other work
+  const cap = Number(process.env.MATDIFF_WORKERS);
+  const cores = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, Number.isInteger(cap) && cap > 0 ? cap : Infinity));
+  const code = `require(${JSON.stringify(join(bundleDir, "launch.cjs"))}).serveKeyWorker(${JSON.stringify(bundleDir)}, ${JSON.stringify(dir)})`;
+  return {
+    cores,
+    forcePool: Number.isInteger(cap) && cap > 0,
+    keyWorker: () => {
+      const { Worker } = req("node:worker_threads") as typeof import("node:worker_threads");
+      // a small young generation: a worker's garbage is short-lived, and the key's memory is what its workers hold
+      return new Worker(code, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 }, stdout: false, stderr: false });
+    },
+  };
+}
+
+/** The body of a key worker (started by keyPool). */
+export function serveKeyWorker(bundleDir: string, dir: string | null): void {
+  const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+  const { parentPort } = req("node:worker_threads") as typeof import("node:worker_threads");
+  const { load } = loaderFor(bundleDir, dir);
+  (load("key") as { keyWorker: (port: unknown) => void }).keyWorker(parentPort);
+}

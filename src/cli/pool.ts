@@ -1,0 +1,93 @@
+/**
+ * The answer key's problems shared out over worker threads, one per core: a
+ * key is a hundred independent problems, each solved, checked and typeset on
+ * its own (src/key/key.ts renderProblem). Workers take the next problem as
+ * soon as they are free, so one slow problem does not hold up a fixed share;
+ * results come back in any order and are put back in the file's.
+ *
+ * Only the built command has a pool (its launcher knows the bundle a worker
+ * loads, src/cli/launch.ts); run from the sources, in tests or on one core,
+ * the key is solved on the calling thread with the same function.
+ */
+import type { Worker } from "node:worker_threads";
+import { renderProblem, timeLeft, type KeyBudget, type KeyFormat, type RenderedEntry, type SectionContext } from "../key/key.js";
+import type { KeyProblem } from "../key/problems.js";
+
+export interface KeyJob {
+  readonly problem: KeyProblem;
+  readonly format: KeyFormat;
+  readonly ctx: SectionContext;
+  readonly seed?: number;
+  /** The whole file's budget; each problem gets what is left of it when it starts. */
+  readonly budget?: KeyBudget;
+}
+
+/** A job's options; throws KeyBudgetError when the file's budget is spent. */
+const jobOptions = (j: KeyJob, solved: number) => ({
+  ...(j.seed !== undefined ? { seed: j.seed } : {}),
+  ...(j.budget ? { timeoutMs: timeLeft(j.budget, solved) } : {}),
+});
+
+type Reply = { readonly id: number; readonly entries: readonly RenderedEntry[] };
+
+/**
+ * Problems a worker must have to pay for itself. A worker starts cold: it loads the bundle and KaTeX and
+ * runs everything unoptimised at first, some 0.3 s of CPU on a 2-core machine, about what 40 problems take
+ * on a warm thread; measured there, a pool of two was slower than one thread for a key of 100 problems.
+ */
+export const PROBLEMS_PER_WORKER = 150;
+
+/**
+ * Each problem's entries, in the problems' order. `size`: threads to use, this one included; `force`: use
+ * them all whatever the problem count (MATDIFF_WORKERS set).
+ */
+export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | undefined, size: number, force = false): Promise<RenderedEntry[][]> {
+  const out: RenderedEntry[][] = new Array(jobs.length);
+  const solved = () => out.filter(Boolean).length;
+  const inline = (j: KeyJob) => renderProblem(j.problem, j.format, j.ctx, jobOptions(j, solved()));
+  const workers = spawn ? Math.min(size - 1, jobs.length - 1, force ? Infinity : Math.floor(jobs.length / PROBLEMS_PER_WORKER)) : 0;
+  let next = 0;
+  let live = 0;
+  let wake: (() => void) | null = null;
+  const changed = () => { const w = wake; wake = null; w?.(); };
+  const started: Worker[] = [];
+  for (let w = 0; w < workers; w++) {
+    let worker: Worker;
+    try { worker = spawn!(); } catch { break; }
+    started.push(worker);
+    live++;
+    const feed = () => {
+      if (next >= jobs.length) { void worker.terminate(); return; }
+      const id = next++;
+      worker.postMessage({ id, job: jobs[id] });
+    };
+    worker.on("message", (reply: Reply) => { out[reply.id] = [...reply.entries]; feed(); changed(); });
+    // a worker that dies (out of memory, a bug) leaves its problem to this thread, below
+    worker.on("error", () => undefined);
+    worker.on("exit", () => { live--; changed(); });
+    feed();
+  }
+  try {
+    // this thread is one of the pool: it takes the next problem too, and lets the workers' replies in between
+    while (next < jobs.length) {
+      const id = next++;
+      out[id] = inline(jobs[id]!);
+      if (live) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    while (live > 0) await new Promise<void>((resolve) => { wake = resolve; });
+    // whatever a dead worker did not answer is solved here: a pool never loses a problem
+    for (let i = 0; i < jobs.length; i++) if (!out[i]) out[i] = inline(jobs[i]!);
+    return out;
+  } finally {
+    // a spent budget ends the key at once: no worker is left running (it would keep the process alive)
+    for (const w of started) void w.terminate();
+  }
+}
+
+/** A pool worker's body: one job in, its rendered entries out. */
+export function serveKeyJobs(port: { on(event: "message", f: (m: { id: number; job: KeyJob }) => void): unknown; postMessage(m: Reply): void }): void {
+  port.on("message", ({ id, job }) => {
+    // past the file's budget this throws and the worker ends; the calling thread then meets the same spent budget and says so
+    port.postMessage({ id, entries: renderProblem(job.problem, job.format, job.ctx, jobOptions(job, 0)) });
+  });
+}
