@@ -262,6 +262,13 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     }
   };
 
+  const flexibleVar = (d: DimT) => {
+    const r = dims.resolve(d);
+    return r.k === "var" && r.v.flexible;
+  };
+  /** A row or column whose other size is only a 𝟏's or 0's free size: 𝟏ᵀx, (𝟏ᵀx)ᵀ. */
+  const scalarByFlexible = (s: ShapeT) => (dims.isOne(s.rows) && flexibleVar(s.cols)) || (dims.isOne(s.cols) && flexibleVar(s.rows));
+
   const isIdentityName = (name: string) => name === "I" && !decls.has("I") && !defs.has("I");
 
   function infer(n: Node, src: SourceText): Info {
@@ -324,6 +331,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "*": {
             if (dims.isScalar(l)) return r;
             if (dims.isScalar(r)) return l;
+            // 𝟏 is a vector by notation: in (𝟏ᵀx)ᵀA and A(𝟏ᵀx) the product 𝟏ᵀx is the scalar it reads as,
+            // not a row or column of an all-ones matrix sized by A (a sum, 𝟏 + A, may still make 𝟏 a matrix)
+            if (scalarByFlexible(l) && dims.isRigid(r.rows) && dims.unifyShapes(l, SCALAR_T)) return r;
+            if (scalarByFlexible(r) && dims.isRigid(l.cols) && dims.unifyShapes(r, SCALAR_T)) return l;
             if (!dims.unify(l.cols, r.rows)) {
               // a product of sizeless constants that nothing has sized yet (𝟏ᵀv, printed by (𝟏ᵀv)x)
               // can be a scalar, and here only a scalar fits
