@@ -859,7 +859,10 @@ const LAYOUT: Record<ResultKind, (a: Analysis, label: ResultLabel) => string> = 
     : `J = ${label.text} is ${formatShape(a.result.shape)} with vec(${label.differential.text}) = J vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
   hessian: (a) => (isScalarShape(a.X.shape) ? "second derivative"
     : a.X.shape.cols === 1 ? `H is ${formatShape(a.result.shape)} with d²f = d${nameText(a.X.name)}ᵀ H d${nameText(a.X.name)}`
-    : `H is ${formatShape(a.result.shape)} with d²f = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
+    : a.convention === "cookbook"
+      // H maps vec(dS) to vec(dG), G the partials in the entries S_ij, i ≤ j: each off-diagonal pair counts once
+      ? `H is ${formatShape(a.result.shape)} with H vec(d${nameText(a.X.name)}) = vec(d∇f) and d²f = ½ vec(d${nameText(a.X.name)})ᵀ (I + diag(vec I)) H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`
+      : `H is ${formatShape(a.result.shape)} with d²f = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
 };
 
 /** The layout line explains K where the result has one. */

@@ -134,3 +134,21 @@ describe("like traces meet up to rotation", () => {
     expect(differentiate("tr(X^3)", { wrt: "X", hessian: true }).secondDifferential!.text).toBe("6 tr(X(dX)²)");
   });
 });
+
+describe("a Hessian wrt a symmetric matrix in the Cookbook convention (was: vec(dS)ᵀ H vec(dS), relative error 0.4–0.7)", () => {
+  // H vec(dS) = vec(dG) with G the partials in the entries S_ij, i ≤ j, so d²f = Σ_{i≤j} dG_ij dS_ij
+  it.each([
+    ["logdet(S^T)", ["S: symmetric n x n"]],
+    ["log det(S) + tr(A S)", ["S: symmetric"]],
+    ["tr(S^3)", ["S: symmetric"]],
+  ] as const)("%s: every step, the Hessian form included, is numerically an equality", (expr, lets) => {
+    const a = analyze(expr, { wrt: "S", let: lets, hessian: true, symmetric: "cookbook" });
+    const { steps, comparisons } = compareDerivation(a);
+    expect(steps.at(-1)!.display).toBe("quadratic");
+    expect(steps.at(-1)!.reason).toMatch(/Cookbook convention/);
+    for (const { result, describe } of comparisons) expect(result.ok, `${describe} (rel. error ${result.relError})`).toBe(true);
+    const r = differentiate(expr, { wrt: "S", let: lets, hessian: true, symmetric: "cookbook", steps: true });
+    expect(() => renderKatex(r.derivation!.latex)).not.toThrow();
+    expect(r.layout).toMatch(/d²f = ½ vec\(dS\)ᵀ \(I \+ diag\(vec I\)\) H vec\(dS\)/);
+  });
+});
