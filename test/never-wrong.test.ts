@@ -173,3 +173,13 @@ describe("issue 17 item 1: found by the new generators (item 5)", () => {
     expect(differentiate("\\|X - m \\mathbf{1}^\\top\\|_F^2", { wrt: "m", let: ["m: vector"] }).derivative.index?.text).toBe("∂f/∂m_i = −2 X_{ij} + 2 p m_i");
   });
 });
+
+describe("issue 17 item 1: a size that equals a product with itself (fuzz seed 190419, property (c))", () => {
+  // X (x ⊗ 𝟏ᵀxxᵀ) with X: m×n, x: n needs n = n·c: the shared n cancels and the 𝟏's free size c is 1
+  // (was: a dimension mismatch, n bound to n·p failed the occurs check)
+  it("X((−x) ⊗ 𝟏ᵀxxᵀ)/α wrt x", () => {
+    const r = differentiate("\\frac{X}{alpha} ((-x) \\otimes 𝟏^T x x^T)", { wrt: "\\bm{x}", let: ["alpha: scalar", "x: n", "X: m x n"], check: true });
+    expect(r.shapes).toMatchObject({ X: "m×n", x: "n×1" });
+    expect(r.check?.ok).toBe(true);
+  });
+});
