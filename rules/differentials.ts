@@ -145,6 +145,10 @@ export const DIFFERENTIALS: DifferentialTable = {
     id: "d-vec", title: "linearity of vec", source: "derived: vec is linear", formula: "\\mathrm{d}\\operatorname{vec}(X) = \\operatorname{vec}(\\mathrm{d}X)", witness: "a^T vec(A)",
     d: (e, d) => E.vec(d(e.arg)),
   }],
+  unvec: [{
+    id: "d-unvec", title: "linearity of unvec", source: "derived: unvec, the inverse of vec, is linear", formula: "\\mathrm{d}\\operatorname{unvec}(u) = \\operatorname{unvec}(\\mathrm{d}u)", witness: "a^T unvec(u) b",
+    d: (e, d) => E.unvec(d(e.arg), e.shape.rows, e.shape.cols),
+  }],
   norm: [{
     id: "d-norm", title: "differential of the norm", source: "derived: ‖X‖ = √tr(XᵀX) and the chain rule",
     formula: "\\mathrm{d}\\lVert X \\rVert = \\lVert X \\rVert^{-1} \\operatorname{tr}(X^{\\top} \\mathrm{d}X)", witness: "\\|x\\|",

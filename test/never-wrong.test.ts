@@ -183,3 +183,27 @@ describe("issue 17 item 1: a size that equals a product with itself (fuzz seed 1
     expect(r.check?.ok).toBe(true);
   });
 });
+
+describe("issue 17 item 3: gradients through vec and Kronecker products (unvec, the inverse reshape)", () => {
+  // the corpus cases derived-kron-vec-unvec, derived-vec-quadratic-form and derived-kron-bilinear-* run through
+  // every printer (test/python-output.test.ts, test/index-numpy.test.ts, test/mathjax.test.ts); these add the rest
+  const examples: readonly Example[] = [
+    { expr: "u^T (A \\otimes B) vec(C)", options: { wrt: "C" }, text: "Bᵀ unvec(u)A", source: "Magnus & Neudecker (2019) ch. 2 Theorem 2: (A ⊗ B)vec(C) = vec(BCAᵀ)" },
+    { expr: "vec(X)^T A vec(X)", options: { wrt: "X" }, text: "unvec((A + Aᵀ) vec(X))", source: "Matrix Cookbook (2012-11-15) eq. (81) in vec(X)" },
+    { expr: "x^T (A \\otimes X) y", options: { wrt: "X" }, text: "unvec(x)A unvec(y)ᵀ", source: "derived: xᵀ(A ⊗ X)y = ⟨unvec(x), X unvec(y)Aᵀ⟩" },
+    { expr: "x^T (X \\otimes A) y", options: { wrt: "X" }, text: "unvec(x)ᵀA unvec(y)", source: "derived: xᵀ(X ⊗ A)y = ⟨unvec(x), A unvec(y)Xᵀ⟩" },
+    { expr: "a^T unvec(u) b", options: { wrt: "u" }, text: "vec(abᵀ)", source: "derived: aᵀ unvec(u) b = ⟨abᵀ, unvec(u)⟩ = vec(abᵀ)ᵀu" },
+    { expr: "vec(X)^T A vec(X)", options: { wrt: "X", hessian: true }, text: "A + Aᵀ", source: "Matrix Cookbook (2012-11-15) eq. (81) differentiated" },
+    { expr: "tr(B unvec(A vec(X)))", options: { wrt: "X", let: ["A: 6 x 6", "X: 2 x 3", "B: 3 x 2"] }, text: "unvec(Aᵀ vec(Bᵀ))", source: "derived: ⟨Bᵀ, unvec(A vec X)⟩ = vec(Bᵀ)ᵀA vec(X)" },
+  ];
+  it.each(examples.map((c) => [`${c.expr}${c.options.hessian ? " (Hessian)" : ""}`, c] as const))("%s", (_name, c) => expectExample(c));
+
+  it("a Jacobian through unvec: vec(unvec(u)) = u", () => {
+    const r = differentiate("unvec(A u) B", { wrt: "u", let: ["A: 6 x 6", "B: 3 x 2", "u: 6"], check: true });
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("unvec needs its shape from the context: a clear error when nothing gives it", () => {
+    expect(() => differentiate("sum(unvec(u))", { wrt: "u", let: ["u: 6"] })).toThrow(/unvec\(u\)/);
+  });
+});

@@ -86,12 +86,18 @@ export interface DiagVec extends Base { readonly kind: "diag"; readonly arg: Exp
 export interface DiagMat extends Base { readonly kind: "diagm"; readonly arg: Expr }
 /** Column-major vectorisation. */
 export interface Vec extends Base { readonly kind: "vec"; readonly arg: Expr }
+/**
+ * The inverse of vec: the rows×cols matrix whose columns, stacked, are the
+ * column vector arg (column-major, as vec). The shape comes from the context
+ * (a gradient has the shape of its variable), so the node carries it.
+ */
+export interface Unvec extends Base { readonly kind: "unvec"; readonly arg: Expr }
 /** ‖x‖₂ of a vector or ‖A‖_F of a matrix. */
 export interface Norm extends Base { readonly kind: "norm"; readonly arg: Expr; readonly p: "2" | "F" }
 
 export type Expr =
   | Num | Sym | Diff | DiffOf | Identity | Zero | Ones | Commutation | Add | Mul | Transpose | Inverse | Power
-  | Hadamard | HPower | Kron | Trace | Det | LogDet | Fn | SumAll | DiagVec | DiagMat | Vec | Norm;
+  | Hadamard | HPower | Kron | Trace | Det | LogDet | Fn | SumAll | DiagVec | DiagMat | Vec | Unvec | Norm;
 
 export type Kind = Expr["kind"];
 export type ExprOf<K extends Kind> = Extract<Expr, { kind: K }>;
@@ -601,10 +607,23 @@ export function diagMat(a: Expr): Expr {
 
 export function vec(a: Expr): Expr {
   if (a.shape.cols === 1) return a;
+  if (a.kind === "unvec") return a.arg;
   if (a.shape.rows === 1) return transpose(a); // a row's entries stacked are its transpose: vec(xᵀA) = Aᵀx
   const s = shape(mulDim(a.shape.rows, a.shape.cols), 1);
   if (a.kind === "zero") return zero(s);
   return intern(`vec|${a.id}`, (id) => ({ kind: "vec", id, shape: s, arg: a }));
+}
+
+/** unvec(u) as a rows×cols matrix: vec(unvec(u)) = u; unvec(vec(M)) = M. */
+export function unvec(a: Expr, rows: Dim, cols: Dim): Expr {
+  assertShape(a.shape.cols === 1 && a.shape.rows === mulDim(rows, cols), `unvec to ${formatShape(shape(rows, cols))}`, a);
+  if (cols === 1) return a;
+  if (rows === 1) return transpose(a);
+  const s = shape(rows, cols);
+  if (a.kind === "vec" && sameShape(a.arg.shape, s)) return a.arg;
+  if (a.kind === "zero") return zero(s);
+  if (a.kind === "ones") return ones(s);
+  return intern(`unvec|${a.id}|${dimKey(s)}`, (id) => ({ kind: "unvec", id, shape: s, arg: a }));
 }
 
 export function norm(a: Expr, p: "2" | "F"): Expr {
@@ -651,6 +670,7 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
     case "diag": return diagVec(k0);
     case "diagm": return diagMat(k0);
     case "vec": return vec(k0);
+    case "unvec": return unvec(k0, e.shape.rows, e.shape.cols);
     case "norm": return norm(k0, e.p);
     case "dop": return diffOf(k0);
   }

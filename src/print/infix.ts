@@ -21,7 +21,7 @@ export interface Printed {
 }
 
 /** Node kinds printed as a function of one argument, in the notation's own delimiters (the table's functions spell themselves). */
-export type Applied = "trace" | "det" | "logdet" | "sum" | "diag" | "diagm" | "vec";
+export type Applied = "trace" | "det" | "logdet" | "sum" | "diag" | "diagm" | "vec" | "unvec";
 
 export type Postfix =
   | { readonly op: "T" | "inv" | "invT" }
@@ -196,7 +196,7 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
       .with({ kind: "hpower" }, (p) => postfix(p.arg, { op: "hpow", exp: p.exp }))
       .with({ kind: "hadamard" }, (h) => elementwise(h.factors, n.hadamard))
       .with({ kind: "kron" }, (k) => elementwise(k.factors, n.kron))
-      .with({ kind: P.union("trace", "det", "logdet", "sum", "diag", "diagm", "vec") }, (f) => n.apply[f.kind](print(f.arg).s))
+      .with({ kind: P.union("trace", "det", "logdet", "sum", "diag", "diagm", "vec", "unvec") }, (f) => n.apply[f.kind](print(f.arg).s))
       .with({ kind: "fn" }, (f) => {
         const op = OPERATIONS[f.name];
         return { s: op[n.functions](print(f.arg).s), prec: op.operatorForm ? Prec.PREFIX : Prec.ATOM };

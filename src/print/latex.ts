@@ -74,6 +74,7 @@ const latex: Notation = {
     diag: operator("diag"), // diag(X) and Diag(x) share a name; shapes tell them apart
     diagm: operator("diag"),
     vec: operator("vec"),
+    unvec: operator("unvec"),
   },
   norm: (arg, p) => `\\lVert ${arg} \\rVert${p === "F" ? "_F" : ""}`,
   separator: (tail, next, prev, cur) => (needsDot(tail, next, prev) ? " \\cdot " : isDifferential(prev) || isDifferential(cur) ? "\\, " : " "),

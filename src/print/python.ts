@@ -188,6 +188,8 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
       .with({ kind: P.union("diag", "diagm") }, (d) => call(py.diag)(d.arg)) // matrix → 1-D and 1-D → matrix
       // vec of a 1-D array is the array
       .with({ kind: "vec" }, (v) => (isMatrix(v.arg.shape) ? atom(py.vec(wrap(print(v.arg), Py.ATOM))) : print(v.arg)))
+      // the inverse of vec: the 1-D array refilled column by column into the node's shape
+      .with({ kind: "unvec" }, (u) => atom(py.reshapeColumnMajor(wrap(print(u.arg), Py.ATOM), dim(u.shape.rows), dim(u.shape.cols))))
       .with({ kind: "norm" }, (m) => atom(py.norm(print(m.arg).s, !isMatrix(m.arg.shape) ? "vector" : m.p === "F" ? "fro" : "spectral")))
       .exhaustive();
 

@@ -102,6 +102,7 @@ const text: Notation = {
     diag: call("diag"), // diag(X) and Diag(x) share a name; shapes tell them apart
     diagm: call("diag"),
     vec: call("vec"),
+    unvec: call("unvec"), // its shape is the context's, as in Magnus & Neudecker
   },
   // a norm inside a norm is bracketed, ‖(3‖x‖y)‖, or its bars could pair the other way
   norm: (arg, p) => `‖${arg.includes("‖") ? `(${arg})` : arg}‖${p === "F" ? "_F" : ""}`,

@@ -238,10 +238,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     let s: ShapeT;
     if (decl) {
       if (decl.rank === "scalar") s = SCALAR_T;
-      else if (decl.rank === "vector") s = { rows: decl.rows !== undefined ? dims.namedDim(decl.rows) : dims.fresh(), cols: ONE_T };
+      else if (decl.rank === "vector") s = { rows: decl.rows !== undefined ? dimOf(decl.rows) : dims.fresh(), cols: ONE_T };
       else {
-        const rows = decl.rows !== undefined ? dims.namedDim(decl.rows) : dims.fresh();
-        const cols = decl.cols !== undefined ? dims.namedDim(decl.cols) : decl.square ? rows : dims.fresh();
+        const rows = decl.rows !== undefined ? dimOf(decl.rows) : dims.fresh();
+        const cols = decl.cols !== undefined ? dimOf(decl.cols) : decl.square ? rows : dims.fresh();
         s = { rows, cols };
       }
     } else {
@@ -268,6 +268,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   };
   /** A row or column whose other size is only a 𝟏's or 0's free size: 𝟏ᵀx, (𝟏ᵀx)ᵀ. */
   const scalarByFlexible = (s: ShapeT) => (dims.isOne(s.rows) && flexibleVar(s.cols)) || (dims.isOne(s.cols) && flexibleVar(s.rows));
+
+  /** A declared size; a product "n·p" (as a result prints vec(X)'s length) is the product of its named factors, as a Kronecker shape infers it. */
+  const dimOf = (d: string | number): DimT => (typeof d === "string" && d.includes("·")
+    ? { k: "prod", parts: d.split("·").map((f) => dims.namedDim(/^\d+$/.test(f) ? Number(f) : f)) }
+    : dims.namedDim(d));
 
   const isIdentityName = (name: string) => name === "I" && !decls.has("I") && !defs.has("I");
 
@@ -433,6 +438,13 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             // column-major: the column index varies slowest, as the left factor's does in a Kronecker product,
             // so (B ⊗ A)vec(X) pairs B's columns with X's columns: vec(AXBᵀ) = (B ⊗ A)vec(X)
             return { rows: { k: "prod", parts: [a.cols, a.rows] }, cols: ONE_T };
+          case "unvec": {
+            // the inverse of vec: its shape is what the context needs, rows·cols = the length of the column
+            if (!dims.unify(a.cols, ONE_T)) fail(src, "shape", `unvec takes a column vector, but ${snippet(src, arg.span)} is ${show(a)} at ${where(src, n.span.start)}`, n.span);
+            const s = { rows: dims.fresh(), cols: dims.fresh() };
+            if (!dims.unify(a.rows, { k: "prod", parts: [s.cols, s.rows] })) fail(src, "shape", `unvec of ${snippet(src, arg.span)} (${show(a)}) at ${where(src, n.span.start)}`, n.span);
+            return s;
+          }
           default:
             switch (OPERATIONS[n.fn].kind) {
               case "elementwise":
@@ -487,10 +499,6 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
 
   const rootInfo = infer(root, source);
   if (opts.expectShape) {
-    // a product dimension "n·p" is the product of its named factors, as a Kronecker shape infers it
-    const dimOf = (d: string | number): DimT => (typeof d === "string" && d.includes("·")
-      ? { k: "prod", parts: d.split("·").map((f) => dims.namedDim(/^\d+$/.test(f) ? Number(f) : f)) }
-      : dims.namedDim(d));
     const want = { rows: dimOf(opts.expectShape.rows), cols: dimOf(opts.expectShape.cols) };
     if (!dims.unifyShapes(rootInfo.shape, want)) {
       fail(source, "shape", `the expression is ${show(rootInfo.shape)}, not ${opts.expectShape.rows}×${opts.expectShape.cols}`, root.span);
@@ -634,6 +642,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "sum": return E.sumAll(a);
           case "diag": return diagIsMatrix.has(n) ? E.diagMat(a) : E.diagVec(a);
           case "vec": return E.vec(a);
+          case "unvec": return E.unvec(a, shapeHere().rows, shapeHere().cols);
           default: return E.fn(n.fn, a);
         }
       }

@@ -38,7 +38,7 @@ function computeKey(e: Expr): string {
     case "hadamard": return `{${e.factors.map(sortKey).join(".*")}}`;
     case "kron": return `{${e.factors.map(sortKey).join("(x)")}}`;
     case "fn": return `${e.name}(${sortKey(e.arg)})`;
-    case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec":
+    case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec": case "unvec":
       return `${e.kind}(${sortKey(e.arg)})`;
     case "norm": return `|${sortKey(e.arg)}|`;
     case "dop": return `d(${sortKey(e.arg)})`;

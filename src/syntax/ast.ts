@@ -21,7 +21,7 @@ export interface Span {
 export type FunctionName = StructuralFunction | FnName;
 
 /** Functions with a node kind of their own; the rest are entries of the operation table (core/operations.ts). */
-export type StructuralFunction = "tr" | "det" | "logdet" | "sum" | "diag" | "vec" | "max";
+export type StructuralFunction = "tr" | "det" | "logdet" | "sum" | "diag" | "vec" | "unvec" | "max";
 
 export type BinaryOp =
   | "+" | "-"
