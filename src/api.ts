@@ -25,7 +25,7 @@ import { latexText } from "./print/latex-text.js";
 import { toNumpy } from "./print/numpy.js";
 import { toPythonAll } from "./print/python-backends.js";
 import { OPERATIONS, type PythonBackend } from "./core/operations.js";
-import { pyName } from "./print/python.js";
+import { freeSizes, pyName } from "./print/python.js";
 import { Budget } from "./core/budget.js";
 import { checkGradient, checkJacobian, checkParameterised, asPolynomialsIn, type CheckResult, type Dependent } from "./numeric/check.js";
 import { vecJacobian, scalarDerivative } from "./calculus/jacobian.js";
@@ -331,6 +331,14 @@ export function dimExpressions(symbols: Iterable<Sym>, defined: ReadonlyMap<stri
 }
 
 const render = (e: Expr): Rendered => ({ latex: toLatex(e), text: toText(e) });
+
+/** A size no input carries is a name the Python forms use but do not define: the reader binds it. */
+function freeSizeNote(a: Analysis, result: Expr): string[] {
+  const free = freeSizes([expandDefinitions(result, a.definitions)], a.symbols.values());
+  if (free.length === 0) return [];
+  const names = free.join(", ");
+  return [`the Python forms use the size${free.length > 1 ? "s" : ""} ${names}, which no input's shape gives: bind ${free.length > 1 ? "them" : "it"} (${free.map((d) => `${d} = 3`).join(", ")}) before evaluating; the programs of --emit take ${free.length > 1 ? "them as arguments" : "it as an argument"}`];
+}
 
 export type { ResultKind, ResultLabel } from "./print/label.js";
 
@@ -960,7 +968,7 @@ function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">): Diffe
     shapes,
     ...(a.definitions.size ? { definitions: defsOut } : {}),
     ...(convention ? { convention: { symmetric: convention, text: CONVENTION_TEXT[convention] } } : {}),
-    notes: a.notes,
+    notes: [...a.notes, ...freeSizeNote(a, result)],
     simplification: {
       steps: a.simplification.steps.length, stopped: a.simplification.stopped,
       rules: [...new Set(a.simplification.steps.map((s) => s.rule))],

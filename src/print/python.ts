@@ -13,7 +13,7 @@
  * compiler.
  */
 import { match, P } from "ts-pattern";
-import { InternalError, splitMul, symbolsOf, type Expr } from "../core/expr.js";
+import { InternalError, children, splitMul, symbolsOf, type Expr, type Sym } from "../core/expr.js";
 import { OPERATIONS, type PythonBackend, type PythonBinding } from "../core/operations.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -86,6 +86,31 @@ export interface PythonOptions {
 export function pythonDim(d: Dim, dimExpr: (d: Dim) => string): string {
   if (typeof d === "number") return String(d);
   return d.split("·").map((x) => (/^\d+$/.test(x) ? x : dimExpr(x))).join(" * ");
+}
+
+/**
+ * The symbolic sizes the expressions use that no input's shape carries (tr(I) with I's size
+ * free, 𝟏ᵀ𝟏 of a 𝟏 nothing sizes): Python has no expression for them, so a program takes
+ * each as an argument and the NumPy form names them in a note.
+ */
+export function freeSizes(exprs: readonly Expr[], inputs: Iterable<Sym>): string[] {
+  const carried = new Set<Dim>();
+  for (const s of inputs) { carried.add(s.shape.rows); carried.add(s.shape.cols); }
+  const used = new Set<string>();
+  const seen = new Set<number>();
+  const note = (d: Dim) => {
+    if (typeof d === "number" || carried.has(d)) return;
+    for (const f of d.split("·")) if (!/^\d+$/.test(f) && !carried.has(f)) used.add(f);
+  };
+  const walk = (e: Expr): void => {
+    if (seen.has(e.id)) return;
+    seen.add(e.id);
+    note(e.shape.rows); note(e.shape.cols);
+    if (e.kind === "commutation") { note(e.m); note(e.n); }
+    children(e).forEach(walk);
+  };
+  exprs.forEach(walk);
+  return [...used].sort();
 }
 
 /** Python binding strength, loosest first (`*`, `@` and `/` share a level; `-x ** 2` is `-(x ** 2)`). */
