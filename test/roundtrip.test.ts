@@ -214,7 +214,7 @@ describe("syntax battery", () => {
     ["tr(A^{-1} B)", "(tr (* (inv A) B))"], ["\\operatorname{tr} A B", "(tr (* A B))"], ["det(X)", "(det X)"],
     ["\\log\\det(X)", "(log (det X))"], ["logdet(X)", "(logdet X)"], ["exp(x) ⊙ sin(x)", "(⊙ (exp x) (sin x))"],
     ["cos(x) + tanh(x)", "(+ (cos x) (tanh x))"], ["σ(z)", "(sigmoid z)"], ["\\sigma(W x + b)", "(sigmoid (+ (* W x) b))"],
-    ["\\sqrt{x}", "(sqrt x)"], ["abs(x)", "(abs x)"], ["sign(x)", "(sign x)"], ["\\operatorname{sign}(x)", "(sign x)"], ["\\mathop{\\mathrm{tr}} A B", "(tr (* A B))"], ["\\mathop{\\mathrm{softplus}}(x)", "(softplus x)"],
+    ["\\sqrt{x}", "(sqrt x)"], ["abs(x)", "(abs x)"], ["sign(x)", "(sign x)"], ["\\operatorname{sign}(x)", "(sign x)"], ["\\mathop{\\mathrm{tr}} A B", "(tr (* A B))"], ["x.^\\alpha", "(.^ x alpha)"], ["x.^(\\alpha - 1)", "(.^ x (- alpha 1))"], ["x^{\\circ \\alpha}", "(.^ x alpha)"], ["x∘^α", "(.^ x alpha)"], ["x∘^(α + 1)", "(.^ x (+ alpha 1))"], ["x^{\\circ (\\alpha + 1)}", "(.^ x (+ alpha 1))"], ["x.^2", "(epow x 2)"], ["\\mathop{\\mathrm{softplus}}(x)", "(softplus x)"],
     ["sum(x)", "(sum x)"], ["diag(x)", "(diag x)"], ["vec(X)", "(vec X)"],
     // norms and inner products
     ["‖x‖", "(norm x)"], ["\\|x\\|_2^2", "(pow (norm_2 x) 2)"], ["\\lVert A \\rVert_F", "(norm_F A)"], ["norm(x)^2", "(pow (norm x) 2)"],

@@ -92,12 +92,14 @@ export interface Vec extends Base { readonly kind: "vec"; readonly arg: Expr }
  * (a gradient has the shape of its variable), so the node carries it.
  */
 export interface Unvec extends Base { readonly kind: "unvec"; readonly arg: Expr }
+/** x.^p: the entrywise power by a scalar expression p (a number exponent is an HPower). */
+export interface EPower extends Base { readonly kind: "epower"; readonly arg: Expr; readonly exp: Expr }
 /** ‖x‖₂ of a vector or ‖A‖_F of a matrix. */
 export interface Norm extends Base { readonly kind: "norm"; readonly arg: Expr; readonly p: "2" | "F" }
 
 export type Expr =
   | Num | Sym | Diff | DiffOf | Identity | Zero | Ones | Commutation | Add | Mul | Transpose | Inverse | Power
-  | Hadamard | HPower | Kron | Trace | Det | LogDet | Fn | SumAll | DiagVec | DiagMat | Vec | Unvec | Norm;
+  | Hadamard | HPower | Kron | Trace | Det | LogDet | Fn | SumAll | DiagVec | DiagMat | Vec | Unvec | EPower | Norm;
 
 export type Kind = Expr["kind"];
 export type ExprOf<K extends Kind> = Extract<Expr, { kind: K }>;
@@ -626,6 +628,14 @@ export function unvec(a: Expr, rows: Dim, cols: Dim): Expr {
   return intern(`unvec|${a.id}|${dimKey(s)}`, (id) => ({ kind: "unvec", id, shape: s, arg: a }));
 }
 
+/** a.^p entrywise for a scalar expression p; a number p is hpower's, and of a scalar a it is a power. */
+export function epower(a: Expr, p: Expr): Expr {
+  assertShape(isScalarShape(p.shape), "an elementwise power's exponent", p);
+  if (p.kind === "num") return hpower(a, p.value);
+  if (a.kind === "ones") return a;
+  return intern(`.^e|${a.id}|${p.id}`, (id) => ({ kind: "epower", id, shape: a.shape, arg: a, exp: p }));
+}
+
 export function norm(a: Expr, p: "2" | "F"): Expr {
   if (a.kind === "zero") return ZERO_NUM;
   if (isScalarShape(a.shape)) return fn("abs", a);
@@ -641,6 +651,7 @@ export function children(e: Expr): readonly Expr[] {
     case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return [];
     case "add": return e.terms;
     case "mul": case "hadamard": case "kron": return e.factors;
+    case "epower": return [e.arg, e.exp];
     default: return [e.arg];
   }
 }
@@ -671,6 +682,7 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
     case "diagm": return diagMat(k0);
     case "vec": return vec(k0);
     case "unvec": return unvec(k0, e.shape.rows, e.shape.cols);
+    case "epower": return epower(k0, kids[1]!);
     case "norm": return norm(k0, e.p);
     case "dop": return diffOf(k0);
   }

@@ -25,7 +25,9 @@ export type Applied = "trace" | "det" | "logdet" | "sum" | "diag" | "diagm" | "v
 
 export type Postfix =
   | { readonly op: "T" | "inv" | "invT" }
-  | { readonly op: "pow" | "hpow"; readonly exp: Rational };
+  | { readonly op: "pow" | "hpow"; readonly exp: Rational }
+  /** x.^p by a scalar expression, the exponent printed already (an atom, or parenthesised). */
+  | { readonly op: "hpowx"; readonly exp: string };
 
 export interface Notation {
   /** A symbol from its canonical name split as `base_sub` (`W_1` → "W", "1"; `theta` → "theta", null). */
@@ -194,6 +196,7 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
         ? postfix(p.arg.arg, { op: "pow", exp: Q.neg(p.exp) })
         : postfix(p.arg, { op: "pow", exp: p.exp })))
       .with({ kind: "hpower" }, (p) => postfix(p.arg, { op: "hpow", exp: p.exp }))
+      .with({ kind: "epower" }, (p) => postfix(p.arg, { op: "hpowx", exp: p.exp.kind === "sym" ? print(p.exp).s : `(${print(p.exp).s})` }))
       .with({ kind: "hadamard" }, (h) => elementwise(h.factors, n.hadamard))
       .with({ kind: "kron" }, (k) => elementwise(k.factors, n.kron))
       .with({ kind: P.union("trace", "det", "logdet", "sum", "diag", "diagm", "vec", "unvec") }, (f) => n.apply[f.kind](print(f.arg).s))

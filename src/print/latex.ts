@@ -62,6 +62,7 @@ const latex: Notation = {
       case "invT": return "^{-\\top}";
       case "pow": return `^{${exponent(p.exp)}}`;
       case "hpow": return `^{\\circ ${exponent(p.exp)}}`; // Hadamard power
+      case "hpowx": return `^{\\circ ${p.exp}}`; // by a scalar expression: x^{\circ p}, x^{\circ (p - 1)}
     }
   },
   functions: "latex",

@@ -199,6 +199,7 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
           ? { s: `${wrap(print(p.arg), Py.ATOM)} ** ${exponent(p.exp)}`, prec: Py.POW }
           : atom(py.matrixPower(print(p.arg).s, p.exp.n)))
       .with({ kind: "hpower" }, (p) => ({ s: `${wrap(print(p.arg), Py.ATOM)} ** ${exponent(p.exp)}`, prec: Py.POW }))
+      .with({ kind: "epower" }, (p) => ({ s: `${wrap(print(p.arg), Py.ATOM)} ** ${wrap(print(p.exp), Py.ATOM)}`, prec: Py.POW }))
       .with({ kind: "hadamard" }, (h) => ({ s: h.factors.map(operand).join(" * "), prec: Py.MUL }))
       .with({ kind: "kron" }, (k) => kron(k.factors))
       .with({ kind: "trace" }, (t) => call(py.trace)(t.arg))

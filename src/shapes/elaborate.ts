@@ -374,6 +374,13 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return l;
           case "kron":
             return { rows: { k: "prod", parts: [l.rows, r.rows] }, cols: { k: "prod", parts: [l.cols, r.cols] } };
+          case "hpow":
+            // x.^p: p is a scalar (a sizeless 𝟏ᵀ𝟏 becomes one), the result has x's shape
+            if (!dims.isScalar(r) && (certainlyNotScalar(r) || !dims.unifyShapes(r, SCALAR_T))) {
+              fail(src, "shape", `the exponent of an elementwise power must be a scalar, but ${snippet(src, n.right.span)} is ${show(r)} at ${where(src, n.right.span.start)}`, n.right.span,
+                "for entrywise powers by a vector of exponents write exp(p ⊙ log(x))");
+            }
+            return l;
         }
         break;
       }
@@ -603,6 +610,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return E.mul(l, reciprocal(r));
           case "hadamard": return E.hadamard(l, r);
           case "kron": return E.kron(l, r);
+          case "hpow": return E.epower(l, r);
         }
         break;
       }

@@ -35,6 +35,7 @@ function computeKey(e: Expr): string {
     case "inverse": return `${sortKey(e.arg)}^-1`;
     case "power": return `${sortKey(e.arg)}^${formatRational(e.exp)}`;
     case "hpower": return `${sortKey(e.arg)}.^${formatRational(e.exp)}`;
+    case "epower": return `${sortKey(e.arg)}.^(${sortKey(e.exp)})`;
     case "hadamard": return `{${e.factors.map(sortKey).join(".*")}}`;
     case "kron": return `{${e.factors.map(sortKey).join("(x)")}}`;
     case "fn": return `${e.name}(${sortKey(e.arg)})`;

@@ -29,7 +29,8 @@ export type BinaryOp =
   | "/"        // division by a scalar: `/`, `\frac`
   | "hadamard" // `.*`, `\odot`, `∘`, `\circ`
   | "hdivide"  // `./`, `\oslash`, `⊘`: entrywise division (also `/` between vectors, as NumPy reads it)
-  | "kron";    // `\otimes`, `⊗`
+  | "kron"     // `\otimes`, `⊗`
+  | "hpow";    // `x.^p`, `x.^(p + 1)`, `x^{\circ p}`, `x∘^p`: elementwise power by a scalar expression
 
 export type PostfixOp =
   | "T"        // `^T`, `^\top`, `^{T}`, `'`

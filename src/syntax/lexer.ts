@@ -453,7 +453,8 @@ function afterCaret(out: readonly Token[], k: number): boolean {
   let j = k - 1;
   if (out[j]?.type === "minus") j--;
   if (out[j]?.type === "lbrace") j--;
-  return out[j]?.type === "caret";
+  // `A.^T` is no elementwise power by a matrix T: a transpose written wrongly, an error at the T
+  return out[j]?.type === "caret" || (out[j]?.type === "dotcaret" && j === k - 1);
 }
 
 function delimiterType(d: Raw, side: string): TokenType | null | undefined {

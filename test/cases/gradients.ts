@@ -574,6 +574,30 @@ export const GRADIENT_CASES: GradientCase[] = [
     wrt: "x",
     expected: "(b^T y) a",
   },
+  // the elementwise power by a symbolic scalar (issue 12): (tᵖ)′ = p tᵖ⁻¹ in t, tᵖ log t in p
+  {
+    id: "derived-elementwise-power-symbolic-x",
+    source: "derived: ∂(tᵖ)/∂t = p tᵖ⁻¹ entrywise",
+    expr: "sum(x.^p)",
+    wrt: "x",
+    let: ["p: scalar"],
+    expected: "p x.^(p - 1)",
+  },
+  {
+    id: "derived-elementwise-power-symbolic-weighted",
+    source: "derived: ∂(tᵖ)/∂t = p tᵖ⁻¹ entrywise, weighted by a",
+    expr: "a^T (x.^\\alpha)",
+    wrt: "x",
+    expected: "\\alpha (a \\odot x^{\\circ (\\alpha - 1)})",
+  },
+  {
+    id: "derived-elementwise-power-symbolic-p",
+    source: "derived: ∂(tᵖ)/∂p = tᵖ log t entrywise",
+    expr: "a^T (x.^p)",
+    wrt: "p",
+    let: ["p: scalar"],
+    expected: "a^T (log(x) \\odot x.^p)",
+  },
   // gradients through vec and Kronecker products that need the inverse reshape unvec (issue 17 item 3)
   {
     id: "derived-kron-vec-unvec",
