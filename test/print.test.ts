@@ -128,6 +128,10 @@ const CASES: readonly Case[] = [
   c("sqrt", fn("sqrt", add(x, y)), "\\sqrt{x + y}", "sqrt(x + y)", "np.sqrt(x + y)"),
   c("abs and sign", hadamard(fn("abs", x), fn("sign", x)), "\\mathop{\\mathrm{abs}}(x) \\odot \\mathop{\\mathrm{sign}}(x)",
     "abs(x) ⊙ sign(x)", "np.abs(x) * np.sign(x)"),
+  // x ⊙ y∘⁻¹ is written as it is read (issue 12); a lone reciprocal keeps its power
+  c("entrywise division", hadamard(x, hpower(y, -1)), "x \\oslash y", "x ⊘ y", "x / y"),
+  c("entrywise division by a power", hadamard(a, x, hpower(y, -2)), "a \\odot x \\oslash y^{\\circ 2}", "a ⊙ x ⊘ y∘²", "a * x / y ** 2"),
+  c("entrywise reciprocal alone", hadamard(hpower(x, -1), hpower(y, -1)), "x^{\\circ -1} \\odot y^{\\circ -1}", "x∘⁻¹ ⊙ y∘⁻¹", "x ** -1 * y ** -1"),
   // diag, vec, sum, constants
   c("diag of a matrix", diagVec(A), "\\mathop{\\mathrm{diag}}(A)", "diag(A)", "np.diag(A)"),
   c("diagonal matrix of a vector", diagMat(x), "\\mathop{\\mathrm{diag}}(x)", "diag(x)", "np.diag(x)"),

@@ -6,7 +6,7 @@
  * and where juxtaposed factors need a separator.
  */
 import { match, P } from "ts-pattern";
-import { splitMul, mul, power, type Expr, type Inverse, type Power, type Transpose } from "../core/expr.js";
+import { splitMul, mul, power, hpower, type Expr, type HPower, type Inverse, type Power, type Transpose } from "../core/expr.js";
 import { OPERATIONS } from "../core/operations.js";
 import { isScalarShape, type Dim } from "../core/shape.js";
 import * as Q from "../core/rational.js";
@@ -37,6 +37,8 @@ export interface Notation {
   readonly identity: string;
   readonly zero: string;
   readonly ones: string;
+  /** Entrywise division, x ⊘ y. */
+  readonly hdivide: string;
   /** d(u) of a compound u, in a derivation. */
   differentialOf(arg: string): string;
   /** Ẋ (order 1), Ẍ (2), …: derivatives of X(t) by t. */
@@ -197,7 +199,7 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
         : postfix(p.arg, { op: "pow", exp: p.exp })))
       .with({ kind: "hpower" }, (p) => postfix(p.arg, { op: "hpow", exp: p.exp }))
       .with({ kind: "epower" }, (p) => postfix(p.arg, { op: "hpowx", exp: p.exp.kind === "sym" ? print(p.exp).s : `(${print(p.exp).s})` }))
-      .with({ kind: "hadamard" }, (h) => elementwise(h.factors, n.hadamard))
+      .with({ kind: "hadamard" }, (h) => hadamardOf(h.factors))
       .with({ kind: "kron" }, (k) => elementwise(k.factors, n.kron))
       .with({ kind: P.union("trace", "det", "logdet", "sum", "diag", "diagm", "vec", "unvec") }, (f) => n.apply[f.kind](print(f.arg).s))
       .with({ kind: "fn" }, (f) => {
@@ -215,6 +217,16 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
   // tighter, which also keeps a mixed `(A ⊗ B) ⊙ C` readable.
   const elementwise = (factors: readonly Expr[], op: string): Printed =>
     ({ s: factors.map((f) => wrap(print(f), Prec.PRODUCT)).join(op), prec: Prec.ELEMWISE });
+
+  /** x ⊙ y∘⁻¹ is written x ⊘ y, as it is read (issue 12): the divisors last, each with its power's sign turned. */
+  const hadamardOf = (factors: readonly Expr[]): Printed => {
+    const divisor = (f: Expr): f is HPower => f.kind === "hpower" && f.exp.n < 0;
+    const over = factors.filter((f) => !divisor(f));
+    const under = factors.filter(divisor);
+    if (over.length === 0 || under.length === 0) return elementwise(factors, n.hadamard);
+    const s = [elementwise(over, n.hadamard).s, ...under.map((f) => wrap(print(hpower(f.arg, Q.neg(f.exp))), Prec.PRODUCT))].join(n.hdivide);
+    return { s, prec: Prec.ELEMWISE };
+  };
 
   function sum(terms: readonly Expr[]): Printed {
     let s = "";

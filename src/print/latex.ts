@@ -54,6 +54,7 @@ const latex: Notation = {
   plus: " + ",
   minus: " - ",
   hadamard: " \\odot ",
+  hdivide: " \\oslash ",
   kron: " \\otimes ",
   postfix: (p) => {
     switch (p.op) {

@@ -13,7 +13,7 @@
  * compiler.
  */
 import { match, P } from "ts-pattern";
-import { InternalError, children, splitMul, symbolsOf, type Expr, type Sym } from "../core/expr.js";
+import { InternalError, children, hpower, splitMul, symbolsOf, type Expr, type HPower, type Sym } from "../core/expr.js";
 import { OPERATIONS, type PythonBackend, type PythonBinding } from "../core/operations.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -200,7 +200,13 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
           : atom(py.matrixPower(print(p.arg).s, p.exp.n)))
       .with({ kind: "hpower" }, (p) => ({ s: `${wrap(print(p.arg), Py.ATOM)} ** ${exponent(p.exp)}`, prec: Py.POW }))
       .with({ kind: "epower" }, (p) => ({ s: `${wrap(print(p.arg), Py.ATOM)} ** ${wrap(print(p.exp), Py.ATOM)}`, prec: Py.POW }))
-      .with({ kind: "hadamard" }, (h) => ({ s: h.factors.map(operand).join(" * "), prec: Py.MUL }))
+      .with({ kind: "hadamard" }, (h) => {
+        // x ⊙ y∘⁻¹ is x / y, as for the text and LaTeX forms
+        const divisor = (f: Expr) => f.kind === "hpower" && f.exp.n < 0;
+        const over = h.factors.filter((f) => !divisor(f)), under = h.factors.filter(divisor) as HPower[];
+        if (over.length === 0 || under.length === 0) return { s: h.factors.map(operand).join(" * "), prec: Py.MUL };
+        return { s: [over.map(operand).join(" * "), ...under.map((f) => operand(hpower(f.arg, Q.neg(f.exp))))].join(" / "), prec: Py.MUL };
+      })
       .with({ kind: "kron" }, (k) => kron(k.factors))
       .with({ kind: "trace" }, (t) => call(py.trace)(t.arg))
       .with({ kind: "det" }, (d) => call(py.det)(d.arg))

@@ -81,6 +81,7 @@ const text: Notation = {
   plus: " + ",
   minus: ` ${MINUS} `,
   hadamard: " ⊙ ",
+  hdivide: " ⊘ ",
   kron: " ⊗ ",
   postfix: (p) => {
     switch (p.op) {
