@@ -207,3 +207,18 @@ describe("issue 17 item 3: gradients through vec and Kronecker products (unvec, 
     expect(() => differentiate("sum(unvec(u))", { wrt: "u", let: ["u: 6"] })).toThrow(/unvec\(u\)/);
   });
 });
+
+describe("campaign of 100,000 cases, seed 190419 (npm run fuzz -- --runs 100000 --seed 190419): counterexamples left open", () => {
+  // (c), replay --property "(c)" --seed -626436890 --path "1299:87:0:0:0:0:0:0": the gradient of 𝟏ᵀ𝟏(x ⊗ x) prints
+  // unvec(𝟏𝟏), whose two free 𝟏 sizes read back differently; the answer itself passes --check
+  it.fails("𝟏ᵀ𝟏(x ⊗ x) wrt x prints a result that reads back as itself", () => {
+    const r = differentiate("𝟏^T 𝟏 (x \\otimes x)", { wrt: "x", let: ["x: n"] });
+    expect(r.derivative.text).not.toContain("unvec(𝟏𝟏)");
+  });
+  // (d), replay --property "(d)" --seed 2027998871 --path "9355:55:0:0:0:0:0:0": a very long Hessian derivation
+  // has more than 1,000 thin spaces \, (each a KaTeX macro expansion) and passes KaTeX's maxExpand
+  it.fails("‖((XᵀX + I)(I + xxᵀ))⁻²‖_F: the Hessian derivation renders in KaTeX", () => {
+    const r = differentiate("‖((X^T X + I) (I + x x^T))^{-2}‖_F", { wrt: "x", let: ["x: n", "X: m x n"], hessian: true, steps: true });
+    expect(() => renderKatex(r.derivation!.latex)).not.toThrow();
+  });
+});
