@@ -55,6 +55,15 @@ function superscript(t: Token): Exponent {
   return t.value.startsWith("-") ? power(true, t.value.slice(1), t.end) : power(false, t.value, t.end);
 }
 
+/** `x.^p`: the elementwise power by a scalar expression. */
+function powerBy(arg: Node, exponent: Node, end: number): Node {
+  return { type: "binary", op: "hpow", left: arg, right: exponent, span: span(arg.span.start, end) };
+}
+
+function identOf(t: Token): Node {
+  return { type: "ident", name: t.value, span: span(t.offset, t.end), ...(t.bold ? { bold: true } : {}) };
+}
+
 /** `.^n`; `.^{-1}` is the elementwise reciprocal, not an inverse. */
 function elementwise(arg: Node, e: Exponent): Node {
   return postfix(arg, { op: "epow", exponent: e.exponent ?? "-1", end: e.end });
@@ -120,6 +129,13 @@ Postfix -> Atom                      {% id %}
          # `x∘²`, `x∘^{1/2}`: the Hadamard power as the text printer writes it (∘ followed by an exponent, never an operand).
          | Postfix %hadamard %sup    {% (d, _, reject) => { const e = superscript(tok(d[2])); return e.op === "T" || e.op === "invT" ? reject : elementwise(node(d[0]), e); } %}
          | Postfix %hadamard %caret Power {% (d) => elementwise(node(d[0]), d[3] as Exponent) %}
+         # an exponent that is a scalar expression: `x.^p`, `x.^(p - 1)`, `x^{\circ p}`, `x∘^p` (issue 12)
+         | Postfix %dotcaret %ident  {% (d) => powerBy(node(d[0]), identOf(tok(d[2])), tok(d[2]).end) %}
+         | Postfix %dotcaret Paren   {% (d) => powerBy(node(d[0]), node(d[2][1]), tok(d[2][2]).end) %}
+         | Postfix %hadamard %caret %ident {% (d) => powerBy(node(d[0]), identOf(tok(d[3])), tok(d[3]).end) %}
+         | Postfix %hadamard %caret Paren  {% (d) => powerBy(node(d[0]), node(d[3][1]), tok(d[3][2]).end) %}
+         | Postfix %caret %lbrace %hadamard %ident %rbrace {% (d) => powerBy(node(d[0]), identOf(tok(d[4])), tok(d[5]).end) %}
+         | Postfix %caret %lbrace %hadamard Paren %rbrace  {% (d) => powerBy(node(d[0]), node(d[4][1]), tok(d[5]).end) %}
          | Postfix %prime            {% (d) => postfix(node(d[0]), { op: "T", end: tok(d[1]).end }) %}
          | Postfix %sup              {% (d) => postfix(node(d[0]), superscript(tok(d[1]))) %}
          # `‖x‖^2_2`: LaTeX allows the subscript after the superscript.

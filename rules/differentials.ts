@@ -174,6 +174,18 @@ export const DIFFERENTIALS: DifferentialTable = {
     id: "d-vec", tags: ["linear"], title: "linearity of vec", source: "derived: vec is linear", formula: "\\mathrm{d}\\operatorname{vec}(X) = \\operatorname{vec}(\\mathrm{d}X)", witness: "a^T vec(A)",
     d: (e, d) => E.vec(d(e.arg)),
   }],
+  epower: [{
+    id: "d-elementwise-power-by-expression", title: "differential of the elementwise power", source: "derived: ∂(tᵖ)/∂t = p tᵖ⁻¹, ∂(tᵖ)/∂p = tᵖ log t, entrywise (t > 0)",
+    formula: "\\mathrm{d}(X^{\\circ p}) = p X^{\\circ (p - 1)} \\odot \\mathrm{d}X + (X^{\\circ p} \\odot \\log X)\\, \\mathrm{d}p", witness: "sum(x.^\\alpha)",
+    d: (e, d) => E.add(
+      E.hadamard(E.mul(e.exp, E.epower(e.arg, E.sub(e.exp, E.ONE_NUM))), d(e.arg)),
+      E.mul(d(e.exp), E.hadamard(e, E.fn("log", e.arg))),
+    ),
+  }],
+  unvec: [{
+    id: "d-unvec", title: "linearity of unvec", source: "derived: unvec, the inverse of vec, is linear", formula: "\\mathrm{d}\\operatorname{unvec}(u) = \\operatorname{unvec}(\\mathrm{d}u)", witness: "a^T unvec(u) b",
+    d: (e, d) => E.unvec(d(e.arg), e.shape.rows, e.shape.cols),
+  }],
   norm: [{
     id: "d-norm", title: "differential of the norm", source: "derived: ‖X‖ = √tr(XᵀX) and the chain rule",
     formula: "\\mathrm{d}\\lVert X \\rVert = \\lVert X \\rVert^{-1} \\operatorname{tr}(X^{\\top} \\mathrm{d}X)", witness: "\\|x\\|",

@@ -40,7 +40,7 @@ describe("success output", () => {
   it("latex: one equation that KaTeX renders in strict mode", async () => {
     const r = await cli(["tr(A^<-1>B)", "--wrt", "A", "--format", "latex"]);
     expect(r.code).toBe(EXIT.ok);
-    expect(r.stdout).toBe("\\nabla_{A} \\left(\\operatorname{tr}(A^{-1} B)\\right) = -A^{-\\top} B^{\\top} A^{-\\top}\n");
+    expect(r.stdout).toBe("\\nabla_{A} \\left(\\mathop{\\mathrm{tr}}(A^{-1} B)\\right) = -A^{-\\top} B^{\\top} A^{-\\top}\n");
     expect(() => renderKatex(r.stdout.trim())).not.toThrow();
   });
 

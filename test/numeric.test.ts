@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   commutation, diffOf,
   add, det, diagMat, diagVec, diff, fn, hadamard, hpower, identity, inverse, kron, logdet, mul, neg, norm, num,
-  ones, power, scale, sub, sumAll, sym, trace, transpose, vec, zero,
+  ones, power, scale, sub, sumAll, sym, trace, transpose, unvec, vec, zero, epower,
   type FnName, type Expr, type Kind, type Mul,
 } from "../src/core/expr.js";
 import { rat } from "../src/core/rational.js";
@@ -199,6 +199,9 @@ describe("evaluate", () => {
     diag: () => close(ev(diagVec(A)), [[1], [4]]),
     diagm: () => close(ev(diagMat(y)), [[3, 0], [0, -1]]),
     vec: () => close(ev(vec(X)), [[1], [4], [2], [5], [3], [6]]),
+    epower: () => close(ev(epower(X, t)), [[1, 2, 3], [4, 5, 6]].map((r) => r.map((v) => v ** -8))), // t = −8
+    // column-major, the inverse of vec: the first column is the first two entries
+    unvec: () => close(ev(unvec(add(vec(X), vec(X)), "n", "m")), [[2, 4, 6], [8, 10, 12]]),
     norm: () => {
       expect(value(norm(x, "2"))).toBeCloseTo(Math.sqrt(5), 15);
       expect(value(norm(A, "F"))).toBeCloseTo(Math.sqrt(30), 15);

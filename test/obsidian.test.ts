@@ -145,7 +145,7 @@ describe("Insert derivative", () => {
     const r = differentiate("tr(A^{-1}B)", { wrt: "A" });
     expect(r.derivative.latex).toBe("-A^{-\\top} B^{\\top} A^{-\\top}");
     expect(note).toBe([
-      "# Notes", "", "$$", "\\begin{aligned}", "f &= \\operatorname{tr}(A^{-1} B) \\\\", `\\mathrm{d}f &= ${r.differential.latex} \\\\`,
+      "# Notes", "", "$$", "\\begin{aligned}", "f &= \\mathop{\\mathrm{tr}}(A^{-1} B) \\\\", `\\mathrm{d}f &= ${r.differential.latex} \\\\`,
       `\\nabla_{A} f &= ${r.derivative.latex}`, "\\end{aligned}", "$$", "", "$A, B \\in \\mathbb{R}^{n \\times n}$", "",
       "After.", "",
     ].join("\n"));

@@ -207,7 +207,7 @@ describe("markdown-it plugin", () => {
     const r = differentiate("X^2", { wrt: "X" });
     const vec = skeleton(md().render(fence("X^2 wrt X")));
     expect(vec).toContain("F &= X^{2}");
-    expect(vec).toContain(`\\frac{\\partial \\operatorname{vec} F}{\\partial \\operatorname{vec} X} &= ${r.derivative.latex}\n`);
+    expect(vec).toContain(`\\frac{\\partial \\mathop{\\mathrm{vec}} F}{\\partial \\mathop{\\mathrm{vec}} X} &= ${r.derivative.latex}\n`);
     expect(vec).toContain('<p class="matdiff-note">Layout: J = ∂vec(F)/∂vec(X) is n²×n²');
     // ∇²(xᵀBx) = B + Bᵀ (DESIGN.md §1)
     const hess = skeleton(md().render(fence("x^T B x wrt x", "matdiff hessian")));
@@ -249,7 +249,7 @@ describe("markdown-it plugin", () => {
     const m = new MarkdownIt().use(matdiffMarkdownIt, { katex: spy });
     m.render(fence("tr(A) wrt A"));
     m.render(fence("tr(A) wrt A"));
-    expect(seen).toEqual(["\\begin{aligned}\nf &= \\operatorname{tr}(A) \\\\\n\\mathrm{d}f &= \\operatorname{tr}(\\mathrm{d}A) \\\\\n\\nabla_{A} f &= I\n\\end{aligned}", "A \\in \\mathbb{R}^{n \\times n}"]);
+    expect(seen).toEqual(["\\begin{aligned}\nf &= \\mathop{\\mathrm{tr}}(A) \\\\\n\\mathrm{d}f &= \\mathop{\\mathrm{tr}}(\\mathrm{d}A) \\\\\n\\nabla_{A} f &= I\n\\end{aligned}", "A \\in \\mathbb{R}^{n \\times n}"]);
   });
 
   it("renderBlock gives the same HTML for hosts that take HTML (Obsidian's code-block processors)", () => {

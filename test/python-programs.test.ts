@@ -169,6 +169,17 @@ describe("--emit numpy-script: every generated script runs and passes its own fi
     expect(typeof r === "number" && r < 1e-5, `${JSON.stringify(r)}\n${s.text}`).toBe(true);
   });
 
+  it("a size no input carries (tr(I), 𝟏ᵀ𝟏) is a keyword argument of the functions, not an undefined name (was: NameError n)", () => {
+    const text = program("numpy-script").emit("tr(I) x^T x + \\mathbf{1}^T \\mathbf{1} w^T x", { wrt: ["x", "w"] });
+    expect(text).toMatch(/def f\(x, w, n=3, p=3\):/);
+    const ran = spawnSync(PYTHON, ["-"], { input: text, encoding: "utf8" });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/check passed\n$/);
+    // and its value is f's at those sizes: tr(I₃) xᵀx + 3 wᵀx
+    const check = spawnSync(PYTHON, ["-"], { input: `${text.replace('if __name__ == "__main__":', "if False:")}\nimport numpy as np\nx = np.array([1.0, 2.0]); w = np.array([0.5, -1.0])\nprint(f(x, w), f(x, w, n=4, p=2))\n`, encoding: "utf8" });
+    expect(check.stdout.trim().split("\n").at(-1)).toBe("10.5 17.0");
+  });
+
   it("exits 0 and prints the relative error when the check passes, and exits 1 when the gradient is wrong", () => {
     const good = program("numpy-script").emit("\\|y - Phi theta\\|^2", { wrt: ["theta"] });
     const ran = spawnSync(PYTHON, ["-"], { input: good, encoding: "utf8" });

@@ -124,7 +124,7 @@ describe("like traces meet up to rotation", () => {
   it("d tr(Xᵏ) = k tr(Xᵏ⁻¹ dX) for every k, past the power limit too (issue 14: tr(X⁶⁴) had a 63-term differential; issue 18: rule d-trace-power)", () => {
     for (const k of [5, 16, 17, 20, 33, 64, 65, 256, 1024]) {
       const r = differentiate(`tr(X^{${k}})`, { wrt: "X", check: true });
-      expect(r.differential.latex).toBe(`${k} \\operatorname{tr}(X^{${k - 1}}\\, \\mathrm{d}X)`);
+      expect(r.differential.latex).toBe(`${k} \\mathop{\\mathrm{tr}}(X^{${k - 1}}\\, \\mathrm{d}X)`);
       expect(r.derivative.latex).toBe(`${k} (X^{\\top})^{${k - 1}}`);
       expect(r.check?.ok, `tr(X^${k}): ${r.check?.relError}`).toBe(true);
     }
@@ -132,5 +132,23 @@ describe("like traces meet up to rotation", () => {
 
   it("d² tr(X³) = 6 tr(X (dX)²): a trace of a product with a sum is multiplied out when its terms are one trace up to rotation", () => {
     expect(differentiate("tr(X^3)", { wrt: "X", hessian: true }).secondDifferential!.text).toBe("6 tr(X(dX)²)");
+  });
+});
+
+describe("a Hessian wrt a symmetric matrix in the Cookbook convention (was: vec(dS)ᵀ H vec(dS), relative error 0.4–0.7)", () => {
+  // H vec(dS) = vec(dG) with G the partials in the entries S_ij, i ≤ j, so d²f = Σ_{i≤j} dG_ij dS_ij
+  it.each([
+    ["logdet(S^T)", ["S: symmetric n x n"]],
+    ["log det(S) + tr(A S)", ["S: symmetric"]],
+    ["tr(S^3)", ["S: symmetric"]],
+  ] as const)("%s: every step, the Hessian form included, is numerically an equality", (expr, lets) => {
+    const a = analyze(expr, { wrt: "S", let: lets, hessian: true, symmetric: "cookbook" });
+    const { steps, comparisons } = compareDerivation(a);
+    expect(steps.at(-1)!.display).toBe("quadratic");
+    expect(steps.at(-1)!.reason).toMatch(/Cookbook convention/);
+    for (const { result, describe } of comparisons) expect(result.ok, `${describe} (rel. error ${result.relError})`).toBe(true);
+    const r = differentiate(expr, { wrt: "S", let: lets, hessian: true, symmetric: "cookbook", steps: true });
+    expect(() => renderKatex(r.derivation!.latex)).not.toThrow();
+    expect(r.layout).toMatch(/d²f = ½ vec\(dS\)ᵀ \(I \+ diag\(vec I\)\) H vec\(dS\)/);
   });
 });

@@ -29,7 +29,7 @@ const showcase = (name: string) => steps(SHOWCASE.find((c) => c.name === name)!)
 describe("differentials stand apart in LaTeX", () => {
   it("d(A⁻¹) = −A⁻¹ dA A⁻¹ is spaced \\mathrm{d}A\\, A^{-1}, and KaTeX sets the space", () => {
     const r = showcase("trace-inverse");
-    expect(r.derivation!.latex).toContain("-\\operatorname{tr}(A^{-1}\\, \\mathrm{d}A\\, A^{-1} B)");
+    expect(r.derivation!.latex).toContain("-\\mathop{\\mathrm{tr}}(A^{-1}\\, \\mathrm{d}A\\, A^{-1} B)");
     const html = renderKatex("A^{-1}\\, \\mathrm{d}A\\, A^{-1}");
     expect(html.match(/class="mspace"/g)?.length).toBe(2);
   });
@@ -52,9 +52,9 @@ describe("names: dF for matrix-valued F, df for scalar f; the Jacobian ∂vec F/
   it("a matrix function's derivation starts dF = and its Jacobian line is vec(dF)", () => {
     const r = showcase("cube");
     expect(r.steps![0]!.lhs).toEqual({ latex: "\\mathrm{d}F", text: "dF" });
-    expect(r.steps!.find((s) => s.lhs?.text.startsWith("vec"))!.lhs).toEqual({ latex: "\\operatorname{vec}(\\mathrm{d}F)", text: "vec(dF)" });
-    expect(r.label.latex).toBe("\\frac{\\partial \\operatorname{vec} F}{\\partial \\operatorname{vec} X}");
-    expect(r.derivation!.latex).toContain("\\Rightarrow\\; \\frac{\\partial \\operatorname{vec} F}{\\partial \\operatorname{vec} X} &=");
+    expect(r.steps!.find((s) => s.lhs?.text.startsWith("vec"))!.lhs).toEqual({ latex: "\\mathop{\\mathrm{vec}}(\\mathrm{d}F)", text: "vec(dF)" });
+    expect(r.label.latex).toBe("\\frac{\\partial \\mathop{\\mathrm{vec}} F}{\\partial \\mathop{\\mathrm{vec}} X}");
+    expect(r.derivation!.latex).toContain("\\Rightarrow\\; \\frac{\\partial \\mathop{\\mathrm{vec}} F}{\\partial \\mathop{\\mathrm{vec}} X} &=");
   });
 
   it("a scalar function's derivation starts df =", () => {
@@ -87,4 +87,20 @@ describe("derivations in Chromium", () => {
     const paths = await screenshotFormulas(browser, process.env.SHOTS_PREFIX ?? "typography", formulas);
     expect(paths.every((p) => existsSync(p))).toBe(true);
   }, 60_000);
+});
+
+describe("operator names cost KaTeX no macro expansion", () => {
+  // \operatorname is a KaTeX macro of about three expansions, and KaTeX stops at 1,000 (maxExpand):
+  // this Hessian's derivation has some 370 operator names, spelled \mathop{\mathrm{…}}, which expand nothing
+  it("a long Hessian derivation renders in KaTeX (was: Too many expansions)", () => {
+    const r = differentiate("sqrt(det(softplus(X)^T softplus(X) + I))", { wrt: "X", let: ["X: m x n"], hessian: true, steps: true });
+    expect(r.derivation!.latex.match(/\\mathop\{\\mathrm\{/g)!.length).toBeGreaterThan(333);
+    expect(r.derivation!.latex).not.toContain("\\operatorname");
+    expect(() => renderKatex(r.derivation!.latex)).not.toThrow();
+  });
+
+  it("\\mathop{\\mathrm{tr}} is set as \\operatorname{tr} is: the same boxes and spaces", () => {
+    const html = (s: string) => katex.renderToString(s, { strict: true, output: "html" }).replace(/<span class="mord">(<span class="mord mathrm">\w+<\/span>)<\/span>/g, "$1");
+    expect(html("a\\mathop{\\mathrm{tr}}(A) x \\mathop{\\mathrm{tr}} A")).toBe(html("a\\operatorname{tr}(A) x \\operatorname{tr} A"));
+  });
 });

@@ -244,6 +244,21 @@ export const SCALAR_FUNCTION_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // ∇ vec(X)ᵀA vec(X) arrives as unvec(A vec(X)) + unvec(Aᵀ vec(X)); one unvec lets the sum collect
+    id: "unvec-linear", source: "derived: unvec, the inverse of vec, is linear", formula: "\\operatorname{unvec}(a) + s \\operatorname{unvec}(b) = \\operatorname{unvec}(a + s b)",
+    witness: "unvec(a) + 2 unvec(b) + \\alpha unvec(b)", on: ["add"],
+    apply: (e) => {
+      const parts = e.terms.map((t) => {
+        const { coeff, scalars, chain } = E.splitMul(t);
+        return chain.length === 1 && chain[0]!.kind === "unvec" ? { t, inner: E.mul(E.num(coeff), ...scalars, chain[0].arg) } : null;
+      });
+      const unvecs = parts.filter((p): p is NonNullable<typeof p> => p !== null);
+      if (unvecs.length < 2) return null;
+      const merged = E.unvec(E.add(...unvecs.map((p) => p.inner)), e.shape.rows, e.shape.cols);
+      return E.add(merged, ...e.terms.filter((_, i) => parts[i] === null));
+    },
+  }),
+  rewriteRule({
     // merge-powers writes (A ⊗ B)(A ⊗ B) as (A ⊗ B)², which the mixed product must still reach
     id: "kron-power", tags: ["kronecker-normal-form"], source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product, repeated)", formula: "(A \\otimes B)^{k} = A^{k} \\otimes B^{k}",
     witness: "(A \\otimes B)^2", on: ["power"],

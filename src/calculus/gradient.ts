@@ -92,16 +92,40 @@ export function frobeniusTerms(df: Expr, dx: Diff, budget: Budget = Budget.unlim
       case "sum":
         visit(E.mul(w, E.ones(e.arg.shape)), e.arg);
         return;
-      case "vec": {
-        // ⟨vec(M), vec(E)⟩ = ⟨M, E⟩, and W = Σ cᵢ vec(Mᵢ) is vec(Σ cᵢ Mᵢ)
-        const m = unvec(w, e.arg.shape.rows, e.arg.shape.cols);
-        if (m) { visit(m, e.arg); return; }
-        throw new MatdiffError("unsupported", "this gradient through vec(·) needs the inverse reshaping, which is not supported yet");
-      }
+      case "vec":
+        // ⟨w, vec(E)⟩ = ⟨unvec(w), E⟩
+        visit(unvecOf(w, e.arg.shape.rows, e.arg.shape.cols), e.arg);
+        return;
+      case "unvec":
+        visit(E.vec(w), e.arg);
+        return;
       case "kron":
-        throw new MatdiffError("unsupported", "this gradient through a Kronecker product is not supported yet (traces and products of Kronecker products are)");
+        visitKron(w, e);
+        return;
       default:
         throw new E.InternalError(`the differential is not linear in d${dx.of.name} at a ${e.kind} node`);
+    }
+  };
+
+  /**
+   * ⟨W, A ⊗ E⟩ for a weight W = Σ uvᵀ of rank-one terms, through (A ⊗ B)vec(C) = vec(BCAᵀ)
+   * (Magnus & Neudecker (2019) ch. 2, Theorem 2): uᵀ(A ⊗ E)v = ⟨U, E V Aᵀ⟩ = ⟨U A Vᵀ, E⟩ and
+   * uᵀ(E ⊗ B)v = ⟨U, B V Eᵀ⟩ = ⟨Uᵀ B V, E⟩, with U = unvec(u) and V = unvec(v) shaped to fit.
+   */
+  const visitKron = (w: Expr, e: E.Kron): void => {
+    const unsupported = () => new MatdiffError("unsupported", "this gradient through a Kronecker product is not supported yet (traces and products of Kronecker products are, and uᵀ(A ⊗ X)v)");
+    if (w.kind === "add") { for (const t of w.terms) visitKron(t, e); return; }
+    if (e.factors.length !== 2) throw unsupported();
+    const [u, v] = rankOne(w) ?? [null, null];
+    if (!u || !v) throw unsupported();
+    const [a, b] = e.factors as [Expr, Expr];
+    if (has(a) && has(b)) throw unsupported();
+    if (has(b)) {
+      const U = unvecOf(u, b.shape.rows, a.shape.rows), V = unvecOf(v, b.shape.cols, a.shape.cols);
+      visit(E.mul(U, a, E.transpose(V)), b);
+    } else {
+      const U = unvecOf(u, b.shape.rows, a.shape.rows), V = unvecOf(v, b.shape.cols, a.shape.cols);
+      visit(E.mul(E.transpose(U), b, V), a);
     }
   };
 
@@ -118,23 +142,43 @@ export function frobeniusTerms(df: Expr, dx: Diff, budget: Budget = Budget.unlim
 }
 
 /**
- * M with vec(M) = w, when w is written as vec(M), a scalar multiple of one or a
- * sum of such (2 vec(A) after simplification); null otherwise (a general
- * mn-vector would need an unvec node).
+ * M with vec(M) = w, the rows×cols matrix: M itself when w is written vec(M) (or a scalar
+ * multiple, or a sum, 2 vec(A) after simplification); Q unvec(r) Pᵀ when w = (P ⊗ Q) r, by
+ * (P ⊗ Q)vec(R) = vec(Q R Pᵀ) (seed 001: ∇_C uᵀ(A ⊗ B)vec(C) = Bᵀ unvec(u) A); else unvec(w).
  */
-function unvec(w: Expr, rows: Dim, cols: Dim): Expr | null {
-  if (w.kind === "vec") return w.arg.shape.rows === rows && w.arg.shape.cols === cols ? w.arg : null;
+function unvecOf(w: Expr, rows: Dim, cols: Dim): Expr {
+  if (w.kind === "vec" && w.arg.shape.rows === rows && w.arg.shape.cols === cols) return w.arg;
   // the weight arrives as (2 vec(A)ᵀ)ᵀ when dX sat in a row: push the transpose through the product
-  if (w.kind === "transpose") return unvec(transposed(w.arg), rows, cols);
-  if (w.kind === "ones") return E.ones(shape(rows, cols)); // 𝟏 = vec(𝟏), as sum(vec(X)) gives
-  if (w.kind === "add") {
-    const terms = w.terms.map((t) => unvec(t, rows, cols));
-    return terms.every((t): t is Expr => t !== null) ? E.add(...terms) : null;
+  if (w.kind === "transpose") {
+    const pushed = transposed(w.arg);
+    if (pushed.kind !== "transpose") return unvecOf(pushed, rows, cols);
   }
+  if (w.kind === "ones") return E.ones(shape(rows, cols)); // 𝟏 = vec(𝟏), as sum(vec(X)) gives
+  if (w.kind === "add") return E.add(...w.terms.map((t) => unvecOf(t, rows, cols)));
   if (w.kind === "mul") {
     const { coeff, scalars, chain } = E.splitMul(w);
-    const inner = chain.length === 1 ? unvec(chain[0]!, rows, cols) : null;
-    return inner && E.mul(E.num(coeff), ...scalars, inner);
+    const [first, ...rest] = chain;
+    if (chain.length === 1) return E.mul(E.num(coeff), ...scalars, unvecOf(first!, rows, cols));
+    if (first?.kind === "kron" && first.factors.length === 2 && rest.length > 0) {
+      const [p, q] = first.factors as [Expr, Expr];
+      if (q.shape.rows === rows && p.shape.rows === cols) {
+        return E.mul(E.num(coeff), ...scalars, q, unvecOf(E.mul(...rest), q.shape.cols, p.shape.cols), E.transpose(p));
+      }
+    }
   }
-  return null;
+  return E.unvec(w, rows, cols);
+}
+
+/**
+ * [u, v] with w = u vᵀ, reading w's product at a 1×1 joint (x yᵀ, 2 (Ax) bᵀ; a column is
+ * w·1ᵀ, a row 1·w); null when w is not written as a rank-one product.
+ */
+function rankOne(w: Expr): [Expr, Expr] | null {
+  if (w.shape.cols === 1) return [w, E.ONE_NUM];
+  if (w.shape.rows === 1) return [E.ONE_NUM, E.transpose(w)];
+  if (w.kind !== "mul") return null;
+  const { coeff, scalars, chain } = E.splitMul(w);
+  const j = chain.findIndex((f, i) => i < chain.length - 1 && f.shape.cols === 1);
+  if (j < 0) return null;
+  return [E.mul(E.num(coeff), ...scalars, ...chain.slice(0, j + 1)), E.transpose(E.mul(...chain.slice(j + 1)))];
 }

@@ -64,6 +64,9 @@ export function vecJacobian(df: Expr, dx: Diff, budget: Budget = Budget.unlimite
       }
       case "vec":
         return lin(e.arg);
+      case "unvec":
+        // vec(unvec(u)) = u
+        return lin(e.arg);
       case "diagm": {
         // vec(Diag(e)) holds eᵢ at (i, i): n stacked copies (𝟏 ⊗ I)e, masked by diag(vec I)
         const size = e.shape.rows;

@@ -21,6 +21,7 @@ import * as E from "../core/expr.js";
 import type { Expr, Sym, Diff } from "../core/expr.js";
 import { isScalarShape } from "../core/shape.js";
 import { Budget } from "../core/budget.js";
+import * as Q from "../core/rational.js";
 import { differential, ruleFor, type Expansion } from "./differential.js";
 import { frobeniusTerms, type FrobeniusTerms } from "./gradient.js";
 import { simplify, type SimplifyLimits, type SimplifyResult } from "../simplify/index.js";
@@ -161,7 +162,13 @@ export function derive(input: DerivationInput): DerivationStep[] {
       const second = expandChain(E.diffOf(df), { X, dX, expansion: recordOf(df), budget });
       const [first, ...rest] = second.steps;
       merged.push({ ...first!, begins: "second", reason: `differentiate df once more, d${nameText(X.name)} constant` }, ...rest);
-      const H = input.result;
+      // In the Cookbook convention H vec(dS) = vec(dG) with G the partials in the entries S_ij, i ≤ j, so
+      // d²f = Σ_{i≤j} dG_ij dS_ij = ½ vec(dS)ᵀ (I + diag(vec I)) H vec(dS) (off-diagonal pairs counted once);
+      // vec(dS)ᵀ H vec(dS) would count them twice
+      const cookbook = input.convention === "cookbook" && !isScalarShape(X.shape) && !isVector(X);
+      const H = cookbook
+        ? E.mul(E.scale(Q.rat(1, 2), E.add(E.identity(E.vec(dX).shape.rows), E.diagMat(E.vec(E.identity(X.shape.rows))))), input.result)
+        : input.result;
       const quadratic = isScalarShape(X.shape) ? E.mul(H, dX, dX)
         : isVector(X) ? E.mul(E.transpose(dX), H, dX)
         : E.mul(E.transpose(E.vec(dX)), H, E.vec(dX));
@@ -170,6 +177,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
         expr: quadratic, rules: [step("hessian-form")], display: "quadratic", gradient: H,
         reason: isScalarShape(X.shape) ? `second derivative: d²f = f″ (d${nameText(X.name)})²`
           : isVector(X) ? `Hessian form d²f = d${nameText(X.name)}ᵀ H d${nameText(X.name)}`
+          : cookbook ? `Hessian form in the Cookbook convention: d²f = Σ_{i≤j} (H vec(d${nameText(X.name)}))_{ij} d${nameText(X.name)}_{ij} = ½ vec(d${nameText(X.name)})ᵀ (I + diag(vec I)) H vec(d${nameText(X.name)})`
           : `Hessian form d²f = vec(d${nameText(X.name)})ᵀ H vec(d${nameText(X.name)}) (Cookbook §10.2.2)`,
       });
       break;

@@ -86,12 +86,20 @@ export interface DiagVec extends Base { readonly kind: "diag"; readonly arg: Exp
 export interface DiagMat extends Base { readonly kind: "diagm"; readonly arg: Expr }
 /** Column-major vectorisation. */
 export interface Vec extends Base { readonly kind: "vec"; readonly arg: Expr }
+/**
+ * The inverse of vec: the rows×cols matrix whose columns, stacked, are the
+ * column vector arg (column-major, as vec). The shape comes from the context
+ * (a gradient has the shape of its variable), so the node carries it.
+ */
+export interface Unvec extends Base { readonly kind: "unvec"; readonly arg: Expr }
+/** x.^p: the entrywise power by a scalar expression p (a number exponent is an HPower). */
+export interface EPower extends Base { readonly kind: "epower"; readonly arg: Expr; readonly exp: Expr }
 /** ‖x‖₂ of a vector or ‖A‖_F of a matrix. */
 export interface Norm extends Base { readonly kind: "norm"; readonly arg: Expr; readonly p: "2" | "F" }
 
 export type Expr =
   | Num | Sym | Diff | DiffOf | Identity | Zero | Ones | Commutation | Add | Mul | Transpose | Inverse | Power
-  | Hadamard | HPower | Kron | Trace | Det | LogDet | Fn | SumAll | DiagVec | DiagMat | Vec | Norm;
+  | Hadamard | HPower | Kron | Trace | Det | LogDet | Fn | SumAll | DiagVec | DiagMat | Vec | Unvec | EPower | Norm;
 
 export type Kind = Expr["kind"];
 export type ExprOf<K extends Kind> = Extract<Expr, { kind: K }>;
@@ -615,10 +623,31 @@ export function diagMat(a: Expr): Expr {
 
 export function vec(a: Expr): Expr {
   if (a.shape.cols === 1) return a;
+  if (a.kind === "unvec") return a.arg;
   if (a.shape.rows === 1) return transpose(a); // a row's entries stacked are its transpose: vec(xᵀA) = Aᵀx
   const s = shape(mulDim(a.shape.rows, a.shape.cols), 1);
   if (a.kind === "zero") return zero(s);
   return intern(unaryKey(UNARY.vec, a), (id) => ({ kind: "vec", id, shape: s, arg: a }));
+}
+
+/** unvec(u) as a rows×cols matrix: vec(unvec(u)) = u; unvec(vec(M)) = M. */
+export function unvec(a: Expr, rows: Dim, cols: Dim): Expr {
+  assertShape(a.shape.cols === 1 && a.shape.rows === mulDim(rows, cols), `unvec to ${formatShape(shape(rows, cols))}`, a);
+  if (cols === 1) return a;
+  if (rows === 1) return transpose(a);
+  const s = shape(rows, cols);
+  if (a.kind === "vec" && sameShape(a.arg.shape, s)) return a.arg;
+  if (a.kind === "zero") return zero(s);
+  if (a.kind === "ones") return ones(s);
+  return intern(`unvec|${a.id}|${dimKey(s)}`, (id) => ({ kind: "unvec", id, shape: s, arg: a }));
+}
+
+/** a.^p entrywise for a scalar expression p; a number p is hpower's, and of a scalar a it is a power. */
+export function epower(a: Expr, p: Expr): Expr {
+  assertShape(isScalarShape(p.shape), "an elementwise power's exponent", p);
+  if (p.kind === "num") return hpower(a, p.value);
+  if (a.kind === "ones") return a;
+  return intern(`.^e|${a.id}|${p.id}`, (id) => ({ kind: "epower", id, shape: a.shape, arg: a, exp: p }));
 }
 
 export function norm(a: Expr, p: "2" | "F"): Expr {
@@ -639,6 +668,7 @@ export function children(e: Expr): readonly Expr[] {
     case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return NO_CHILDREN;
     case "add": return e.terms;
     case "mul": case "hadamard": case "kron": return e.factors;
+    case "epower": return [e.arg, e.exp];
     default: return [e.arg];
   }
 }
@@ -669,6 +699,8 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
     case "diag": return diagVec(k0);
     case "diagm": return diagMat(k0);
     case "vec": return vec(k0);
+    case "unvec": return unvec(k0, e.shape.rows, e.shape.cols);
+    case "epower": return epower(k0, kids[1]!);
     case "norm": return norm(k0, e.p);
     case "dop": return diffOf(k0);
   }

@@ -115,7 +115,13 @@ function logSumExp(xs: readonly number[]): number {
 const COLUMNS_NOTE = "softmax of a matrix is taken column by column: each column of the result sums to 1";
 
 const call = (head: string) => (arg: string) => `${head}(${arg})`;
-const operatorname = (name: string) => call(`\\operatorname{${name}}`);
+/**
+ * An operator name in LaTeX. KaTeX sets \\mathop{\\mathrm{tr}} as it sets \\operatorname{tr}, with the same
+ * spacing, but \\operatorname is a macro that costs three of KaTeX's 1,000 expansions, and a long
+ * Hessian derivation has hundreds of operator names. The parser reads both spellings.
+ */
+export const latexOperatorName = (name: string): string => `\\mathop{\\mathrm{${name}}}`;
+const operatorname = (name: string) => call(latexOperatorName(name));
 
 /** Each derivative as printed in the rule's formula is f′(X) ⊙ dX; `d` spells the LaTeX once. */
 const entrywise = (f: string, fPrime: string) => `\\mathrm{d}${f} = ${fPrime} \\odot \\mathrm{d}X`;
@@ -244,7 +250,7 @@ export const OPERATIONS = defineOperations({
   log_softmax: {
     // log(softmax(u)) is built as this node (core/expr.ts `fn`), so `log softmax(u)` prints and reads back as one
     kind: "columns", words: ["log_softmax", "logsoftmax"], commands: [], operatorForm: true,
-    text: (arg) => `log softmax(${arg})`, latex: (arg) => `\\log\\operatorname{softmax}(${arg})`,
+    text: (arg) => `log softmax(${arg})`, latex: (arg) => `\\log${latexOperatorName("softmax")}(${arg})`,
     python: { numpy: { binds: "sum", template: (x) => `${x("sum")} - np.logaddexp.reduce(${x("sum")}, axis=0)` }, torch: { binds: "atom", template: (x) => `torch.log_softmax(${x("sum")}, dim=0)` } },
     note: COLUMNS_NOTE,
     column: (xs) => { const lse = logSumExp(xs); return xs.map((x) => x - lse); },

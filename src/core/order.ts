@@ -35,10 +35,11 @@ function computeKey(e: Expr): string {
     case "inverse": return `${sortKey(e.arg)}^-1`;
     case "power": return `${sortKey(e.arg)}^${formatRational(e.exp)}`;
     case "hpower": return `${sortKey(e.arg)}.^${formatRational(e.exp)}`;
+    case "epower": return `${sortKey(e.arg)}.^(${sortKey(e.exp)})`;
     case "hadamard": return `{${e.factors.map(sortKey).join(".*")}}`;
     case "kron": return `{${e.factors.map(sortKey).join("(x)")}}`;
     case "fn": return `${e.name}(${sortKey(e.arg)})`;
-    case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec":
+    case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec": case "unvec":
       return `${e.kind}(${sortKey(e.arg)})`;
     case "norm": return `|${sortKey(e.arg)}|`;
     case "dop": return `d(${sortKey(e.arg)})`;

@@ -18,7 +18,7 @@ import { MatdiffError } from "../errors.js";
 import { evaluate } from "../numeric/evaluate.js";
 import { positiveSymbols, sampleDims, sampleEnv } from "../numeric/random.js";
 import { PYTHON_BACKENDS } from "../print/python-backends.js";
-import { pyName, pythonDim, toPython } from "../print/python.js";
+import { freeSizes, pyName, pythonDim, toPython } from "../print/python.js";
 import { nameText, toText } from "../print/text.js";
 import { nodesInOrder } from "../shapes/elaborate.js";
 import { parse } from "../syntax/parse.js";
@@ -55,6 +55,8 @@ interface Prepared {
   readonly f: string;
   readonly scalarF: boolean;
   readonly description: readonly string[];
+  /** Sizes no input carries (tr(I) of a free size): keyword arguments of the functions. */
+  readonly free: readonly string[];
 }
 
 const GRAD_OUTPUT = "grad_output";
@@ -90,7 +92,7 @@ function prepare(input: string, options: ProgramOptions, backend: PythonBackend,
     return { a, X: a.X, name, derivative, vjp: vjp(a, derivative, lib, dimExpr) };
   });
   const inputs = inputOrder(input, options.where ?? [], first, parts.map((p) => p.X));
-  const description = [
+  const description: string[] = [
     `f(${inputs.map((s) => nameText(s.name)).join(", ")}) = ${toText(first.f)}`,
     ...[...first.definitions].map(([n, d]) => `  where ${nameText(n)} = ${toText(d)}`),
     ...parts.map((p) => `${derivativeName(p)} = ${toText(p.a.result)}`),
@@ -99,7 +101,9 @@ function prepare(input: string, options: ProgramOptions, backend: PythonBackend,
       `${nameText(p.X.name)} is symmetric: f reads its symmetric part (${nameText(p.X.name)} + ${nameText(p.X.name)}ᵀ)/2, so the gradient (G + Gᵀ)/2 is exact for every input.`),
   ];
   const array = inputs.find((s) => !isScalarShape(s.shape)) ?? inputs[0];
-  return { input, parts, inputs, f: print(first.f, array && pyName(array.name)), scalarF, description };
+  const free = freeSizes([first.f, ...parts.map((x) => x.a.result)].map((e) => expandDefinitions(e, first.definitions)), inputs);
+  if (free.length) description.push(`${free.join(", ")}: ${free.length > 1 ? "sizes" : "a size"} no input's shape gives, taken as ${free.length > 1 ? "arguments" : "an argument"} (default 3).`);
+  return { input, parts, inputs, f: print(first.f, array && pyName(array.name)), scalarF, description, free };
 }
 
 function derivativeName(p: Part): string {
@@ -206,7 +210,8 @@ function callers(p: Prepared): { f: string; grad_f: string; vjp_f: string; alias
 
 /** f and its derivatives as plain functions (shared by both programs). */
 function plainFunctions(p: Prepared, lib: "torch" | "np"): string[] {
-  const args = p.inputs.map((s) => pyName(s.name)).join(", ");
+  // a free size is a keyword argument: f(x) and grad_f(x) agree on it, and no input's shape depends on it
+  const args = [...p.inputs.map((s) => pyName(s.name)), ...p.free.map((d) => `${d}=3`)].join(", ");
   const proj = projections(p, lib);
   const several = p.parts.length > 1;
   const names = p.parts.map((x) => x.name).join(", ");

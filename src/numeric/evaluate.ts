@@ -198,6 +198,11 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
     case "diag": return ev(e.arg).diag();
     case "diagm": return Matrix.diagm(ev(e.arg));
     case "vec": return ev(e.arg).vec();
+    case "epower": {
+      const p = ev(e.exp).data[0]!;
+      return ev(e.arg).map((x) => Math.pow(x, p));
+    }
+    case "unvec": return Matrix.unvec(ev(e.arg), size(e.shape.rows, e), size(e.shape.cols, e));
     case "norm": {
       const a = ev(e.arg);
       // for a vector (and a row vector: its only singular value) the 2-norm is the Euclidean = Frobenius norm

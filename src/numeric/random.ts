@@ -147,6 +147,8 @@ export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
     if (seen.has(key)) return;
     seen.add(key);
     if (under && e.kind === "sym") out.add(e.name);
+    // x.^p with a real p: x positive, p anything
+    if (e.kind === "epower") { visit(e.arg, true); visit(e.exp, under); return; }
     const needs = (e.kind === "fn" && positiveDomain(OPERATIONS[e.name]))
       || ((e.kind === "power" || e.kind === "hpower") && e.exp.d !== 1);
     for (const c of children(e)) visit(c, under || needs);

@@ -97,14 +97,14 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
 
   const pushForward = nodes.map((n) => {
     const d = (s: Sym) => (s.shape.cols === 1 ? { text: `d${nameText(s.name)}`, latex: `\\mathrm{d}${latexName(s.name)}` }
-      : { text: `vec(d${nameText(s.name)})`, latex: `\\operatorname{vec}(\\mathrm{d}${latexName(s.name)})` });
+      : { text: `vec(d${nameText(s.name)})`, latex: `\\mathop{\\mathrm{vec}}(\\mathrm{d}${latexName(s.name)})` });
     const l = d(n.sym), r = d(n.parent);
     return { text: `${l.text} = ${toText(n.jacobian)} ${r.text}`, latex: `${l.latex} = ${toLatex(n.jacobian)} \\, ${r.latex}` };
   });
 
   if (!scalarF) {
-    const vecF = p.f.shape.cols === 1 ? { text: "df", latex: "\\mathrm{d}f" } : { text: "vec(dF)", latex: "\\operatorname{vec}(\\mathrm{d}F)" };
-    const dX = X.shape.cols === 1 ? { text: `d${xText}`, latex: `\\mathrm{d}${xLatex}` } : { text: `vec(d${xText})`, latex: `\\operatorname{vec}(\\mathrm{d}${xLatex})` };
+    const vecF = p.f.shape.cols === 1 ? { text: "df", latex: "\\mathrm{d}f" } : { text: "vec(dF)", latex: "\\mathop{\\mathrm{vec}}(\\mathrm{d}F)" };
+    const dX = X.shape.cols === 1 ? { text: `d${xText}`, latex: `\\mathrm{d}${xLatex}` } : { text: `vec(d${xText})`, latex: `\\mathop{\\mathrm{vec}}(\\mathrm{d}${xLatex})` };
     const wrap = p.result.kind === "add";
     const jvp = {
       text: `${vecF.text} = ${wrap ? `(${toText(p.result)})` : toText(p.result)} ${dX.text}`,
@@ -149,7 +149,7 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
       traced.push({ text: `${wrapText(gt)} ${d.text}`, latex: `${wrapLatex(gt)} \\, ${d.latex}` });
     } else {
       const gt = p.partialsTransposed.get(n.sym.name)!;
-      traced.push({ text: `tr(${toText(gt)} ${d.text})`, latex: `\\operatorname{tr}\\left(${toLatex(gt)} \\, ${d.latex}\\right)` });
+      traced.push({ text: `tr(${toText(gt)} ${d.text})`, latex: `\\mathop{\\mathrm{tr}}\\left(${toLatex(gt)} \\, ${d.latex}\\right)` });
     }
   }
   if (!E.isZero(p.direct)) {

@@ -29,7 +29,7 @@ export function labelOf(a: Analysis): ResultLabel {
   // through a parameterisation, a matrix θ's gradient is shown as the vector the pull-back gives
   if (a.parameterisation && a.kind === "gradient" && a.X.shape.cols !== 1) {
     const x = render(a.X);
-    return { ...label, latex: `\\operatorname{vec}(\\nabla_{${x.latex}} f)`, text: `vec(∇_${x.text} f)` };
+    return { ...label, latex: `\\mathop{\\mathrm{vec}}(\\nabla_{${x.latex}} f)`, text: `vec(∇_${x.text} f)` };
   }
   return label;
 }

@@ -13,7 +13,7 @@ import { toLatex } from "../print/latex.js";
 import { toText, nameText } from "../print/text.js";
 import { toNumpy } from "../print/numpy.js";
 import type { PythonBackend } from "../core/operations.js";
-import { pyName } from "../print/python.js";
+import { freeSizes, pyName } from "../print/python.js";
 import { commonSubexpressions } from "./common.js";
 import { presentParameterisation as presentForms, type ParameterisationResult } from "./parameterisation.js";
 import type { ResultKind, ResultLabel } from "../print/label.js";
@@ -102,8 +102,19 @@ const LAYOUT: Record<ResultKind, (a: Analysis, label: ResultLabel) => string> = 
     : `J = ${label.text} is ${formatShape(a.result.shape)} with vec(${label.differential.text}) = J vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
   hessian: (a) => (isScalarShape(a.X.shape) ? "second derivative"
     : a.X.shape.cols === 1 ? `H is ${formatShape(a.result.shape)} with d²f = d${nameText(a.X.name)}ᵀ H d${nameText(a.X.name)}`
-    : `H is ${formatShape(a.result.shape)} with d²f = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
+    : a.convention === "cookbook"
+      // H maps vec(dS) to vec(dG), G the partials in the entries S_ij, i ≤ j: each off-diagonal pair counts once
+      ? `H is ${formatShape(a.result.shape)} with H vec(d${nameText(a.X.name)}) = vec(d∇f) and d²f = ½ vec(d${nameText(a.X.name)})ᵀ (I + diag(vec I)) H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`
+      : `H is ${formatShape(a.result.shape)} with d²f = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
 };
+
+/** A size no input carries is a name the Python forms use but do not define: the reader binds it. */
+function freeSizeNote(a: Analysis, result: Expr): string[] {
+  const free = freeSizes([expandDefinitions(result, a.definitions)], a.symbols.values());
+  if (free.length === 0) return [];
+  const names = free.join(", ");
+  return [`the Python forms use the size${free.length > 1 ? "s" : ""} ${names}, which no input's shape gives: bind ${free.length > 1 ? "them" : "it"} (${free.map((d) => `${d} = 3`).join(", ")}) before evaluating; the programs of --emit take ${free.length > 1 ? "them as arguments" : "it as an argument"}`];
+}
 
 /** The layout line explains K where the result has one. */
 function commutationNote(result: Expr): string {
@@ -190,7 +201,7 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
     shapes,
     ...(a.definitions.size ? { definitions: defsOut } : {}),
     ...(convention ? { convention: { symmetric: convention, text: CONVENTION_TEXT[convention] } } : {}),
-    notes: a.notes,
+    notes: [...a.notes, ...freeSizeNote(a, result)],
     simplification: {
       steps: a.simplification.steps.length, stopped: a.simplification.stopped,
       rules: [...new Set(a.simplification.steps.map((s) => s.rule))],

@@ -61,7 +61,7 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
     });
     if (n === a.X) {
       // θ's own gradient, where it occurs directly, joins the pull-backs by value
-      pieces.push(matrixX ? { text: `vec(${g.text})`, latex: `\\operatorname{vec}\\left(${g.latex}\\right)` } : g);
+      pieces.push(matrixX ? { text: `vec(${g.text})`, latex: `\\mathop{\\mathrm{vec}}\\left(${g.latex}\\right)` } : g);
     }
   }
   // the pull-back: ⟨G_A, dA⟩ = ⟨G_A, unvec(J_A dθ)⟩ = ⟨J_Aᵀ vec(G_A), dθ⟩, from the deepest function back to θ
@@ -71,9 +71,9 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
     const j = render(E.transpose(n.jacobian));
     const nm = render(n.sym);
     const vecG = n.sym.shape.cols === 1 ? { text: `∇_${nm.text} f`, latex: `\\nabla_{${braced(nm.latex)}} f` }
-      : { text: `vec(∇_${nm.text} f)`, latex: `\\operatorname{vec}(\\nabla_{${braced(nm.latex)}} f)` };
+      : { text: `vec(∇_${nm.text} f)`, latex: `\\mathop{\\mathrm{vec}}(\\nabla_{${braced(nm.latex)}} f)` };
     const deeper = p.nodes.some((m) => m.parent === n.sym);
-    pieces.push(deeper ? { text: `${j.text}(vec Ḡ_${nm.text})`, latex: `${j.latex} \\operatorname{vec}(\\bar{G}_{${nm.latex}})` }
+    pieces.push(deeper ? { text: `${j.text}(vec Ḡ_${nm.text})`, latex: `${j.latex} \\mathop{\\mathrm{vec}}(\\bar{G}_{${nm.latex}})` }
       : isScalarShape(n.sym.shape) ? { text: `${j.text} ∂f/∂${nm.text}`, latex: `${j.latex} \\frac{\\partial f}{\\partial ${nm.latex}}` }
       : { text: `${j.text} ${vecG.text}`, latex: `${j.latex} ${vecG.latex}` });
   }
@@ -160,8 +160,8 @@ function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: Res
       const j = render(s.gradient!);
       const wrap = s.gradient!.kind === "add" || s.gradient!.kind === "kron" || E.splitMul(s.gradient!).coeff.n < 0;
       return {
-        ...base, lhs: { latex: `\\operatorname{vec}(${label.differential.latex})`, text: `vec(${label.differential.text})` },
-        latex: `${wrap ? `\\left(${j.latex}\\right)` : j.latex} \\operatorname{vec}(${dX.latex})`,
+        ...base, lhs: { latex: `\\mathop{\\mathrm{vec}}(${label.differential.latex})`, text: `vec(${label.differential.text})` },
+        latex: `${wrap ? `\\left(${j.latex}\\right)` : j.latex} \\mathop{\\mathrm{vec}}(${dX.latex})`,
         text: `${wrap ? `(${j.text})` : j.text} vec(${dX.text})`,
       };
     }
@@ -172,7 +172,7 @@ function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: Res
       const wrap = s.gradient!.kind === "add" || s.gradient!.kind === "kron" || coeff.n !== 1 || coeff.d !== 1;
       const H = wrap ? { latex: `(${h.latex})`, text: `(${h.text})` } : h;
       if (isScalarShape(a.X.shape)) return { ...base, latex: `${H.latex}\\, (${dX.latex})^{2}`, text: `${H.text} (${dX.text})²` };
-      const v = a.X.shape.cols === 1 ? dX : { latex: `\\operatorname{vec}(${dX.latex})`, text: `vec(${dX.text})` };
+      const v = a.X.shape.cols === 1 ? dX : { latex: `\\mathop{\\mathrm{vec}}(${dX.latex})`, text: `vec(${dX.text})` };
       const vT = a.X.shape.cols === 1 ? { latex: `${dX.latex}^{\\top}`, text: `${dX.text}ᵀ` } : { latex: `${v.latex}^{\\top}`, text: `${v.text}ᵀ` };
       return { ...base, latex: `${vT.latex}\\, ${H.latex}\\, ${v.latex}`, text: `${vT.text} ${H.text} ${v.text}` };
     }

@@ -65,7 +65,7 @@ const LATEX: Spelling = {
   fraction: (r) => `\\frac{${r.n}}{${r.d}}`,
   partial: (num, dens, order) => `\\frac{\\partial${order === 2 ? "^2" : ""} ${num}}{${dens.map((d) => `\\partial ${d}`).join(" ")}}`,
   total: (num, den, order) => (order === 2 ? `\\frac{\\mathrm{d}^2 ${num}}{\\mathrm{d} ${den}^2}` : `\\frac{\\mathrm{d} ${num}}{\\mathrm{d} ${den}}`),
-  vec: (s) => `\\operatorname{vec}(${s})`,
+  vec: (s) => `\\mathop{\\mathrm{vec}}(${s})`,
   size: (d) => String(d).split("·").join(" "),
 };
 

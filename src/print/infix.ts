@@ -5,7 +5,7 @@
  * parses back to what was printed; a `Notation` only spells names, operators
  * and where juxtaposed factors need a separator.
  */
-import { splitMul, mul, power, type Expr, type Inverse, type Power, type Transpose } from "../core/expr.js";
+import { splitMul, mul, power, hpower, type Expr, type HPower, type Inverse, type Power, type Transpose } from "../core/expr.js";
 import { OPERATIONS } from "../core/operations.js";
 import { isScalarShape, type Dim } from "../core/shape.js";
 import * as Q from "../core/rational.js";
@@ -20,11 +20,13 @@ export interface Printed {
 }
 
 /** Node kinds printed as a function of one argument, in the notation's own delimiters (the table's functions spell themselves). */
-export type Applied = "trace" | "det" | "logdet" | "sum" | "diag" | "diagm" | "vec";
+export type Applied = "trace" | "det" | "logdet" | "sum" | "diag" | "diagm" | "vec" | "unvec";
 
 export type Postfix =
   | { readonly op: "T" | "inv" | "invT" }
-  | { readonly op: "pow" | "hpow"; readonly exp: Rational };
+  | { readonly op: "pow" | "hpow"; readonly exp: Rational }
+  /** x.^p by a scalar expression, the exponent printed already (an atom, or parenthesised). */
+  | { readonly op: "hpowx"; readonly exp: string };
 
 export interface Notation {
   /** A symbol from its canonical name split as `base_sub` (`W_1` → "W", "1"; `theta` → "theta", null). */
@@ -34,6 +36,8 @@ export interface Notation {
   readonly identity: string;
   readonly zero: string;
   readonly ones: string;
+  /** Entrywise division, x ⊘ y. */
+  readonly hdivide: string;
   /** d(u) of a compound u, in a derivation. */
   differentialOf(arg: string): string;
   /** Ẋ (order 1), Ẍ (2), …: derivatives of X(t) by t. */
@@ -194,9 +198,10 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
         ? postfix(e.arg.arg, { op: "pow", exp: Q.neg(e.exp) })
         : postfix(e.arg, { op: "pow", exp: e.exp });
       case "hpower": return postfix(e.arg, { op: "hpow", exp: e.exp });
-      case "hadamard": return elementwise(e.factors, n.hadamard);
+      case "epower": return postfix(e.arg, { op: "hpowx", exp: e.exp.kind === "sym" ? print(e.exp).s : `(${print(e.exp).s})` });
+      case "hadamard": return hadamardOf(e.factors);
       case "kron": return elementwise(e.factors, n.kron);
-      case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec": return n.apply[e.kind](print(e.arg).s);
+      case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec": case "unvec": return n.apply[e.kind](print(e.arg).s);
       case "fn": {
         const op = OPERATIONS[e.name];
         return { s: op[n.functions](print(e.arg).s), prec: op.operatorForm ? Prec.PREFIX : Prec.ATOM };
@@ -213,6 +218,16 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
   // tighter, which also keeps a mixed `(A ⊗ B) ⊙ C` readable.
   const elementwise = (factors: readonly Expr[], op: string): Printed =>
     ({ s: factors.map((f) => wrap(print(f), Prec.PRODUCT)).join(op), prec: Prec.ELEMWISE });
+
+  /** x ⊙ y∘⁻¹ is written x ⊘ y, as it is read (issue 12): the divisors last, each with its power's sign turned. */
+  const hadamardOf = (factors: readonly Expr[]): Printed => {
+    const divisor = (f: Expr): f is HPower => f.kind === "hpower" && f.exp.n < 0;
+    const over = factors.filter((f) => !divisor(f));
+    const under = factors.filter(divisor);
+    if (over.length === 0 || under.length === 0) return elementwise(factors, n.hadamard);
+    const s = [elementwise(over, n.hadamard).s, ...under.map((f) => wrap(print(hpower(f.arg, Q.neg(f.exp))), Prec.PRODUCT))].join(n.hdivide);
+    return { s, prec: Prec.ELEMWISE };
+  };
 
   function sum(terms: readonly Expr[]): Printed {
     let s = "";

@@ -71,8 +71,8 @@ function names(kind: ResultKind, f: Shape, x: Variable): ResultLabel {
     case "derivative":
       return { text: `d${letter}/d${x.text}`, latex: `\\frac{\\mathrm{d}${letter}}{\\mathrm{d}${x.latex}}`, ...base };
     case "jacobian": {
-      const num: Spelled = isColumnOrScalar(f) ? fn : { text: `vec(${letter})`, latex: `\\operatorname{vec} ${letter}` };
-      const den: Spelled = isColumnOrScalar(x.shape) ? x : { text: `vec(${x.text})`, latex: `\\operatorname{vec} ${x.latex}` };
+      const num: Spelled = isColumnOrScalar(f) ? fn : { text: `vec(${letter})`, latex: `\\mathop{\\mathrm{vec}} ${letter}` };
+      const den: Spelled = isColumnOrScalar(x.shape) ? x : { text: `vec(${x.text})`, latex: `\\mathop{\\mathrm{vec}} ${x.latex}` };
       return { text: `∂${num.text}/∂${den.text}`, latex: `\\frac{\\partial ${num.latex}}{\\partial ${den.latex}}`, ...base };
     }
     case "hessian": {
@@ -97,8 +97,8 @@ function applied(kind: ResultKind, f: Shape, x: Variable, e: Spelled): Spelled {
     case "derivative":
       return { text: `d/d${x.text} ${paren.text}`, latex: `\\frac{\\mathrm{d}}{\\mathrm{d}${x.latex}} ${paren.latex}` };
     case "jacobian": {
-      const num: Spelled = isColumnOrScalar(f) ? paren : { text: `vec${paren.text}`, latex: `\\operatorname{vec}${paren.latex}` };
-      const den: Spelled = isColumnOrScalar(x.shape) ? x : { text: `vec(${x.text})`, latex: `\\operatorname{vec} ${x.latex}` };
+      const num: Spelled = isColumnOrScalar(f) ? paren : { text: `vec${paren.text}`, latex: `\\mathop{\\mathrm{vec}}${paren.latex}` };
+      const den: Spelled = isColumnOrScalar(x.shape) ? x : { text: `vec(${x.text})`, latex: `\\mathop{\\mathrm{vec}} ${x.latex}` };
       return { text: `∂/∂${den.text} ${num.text}`, latex: `\\frac{\\partial}{\\partial ${den.latex}} ${num.latex}` };
     }
     case "hessian":

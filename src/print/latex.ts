@@ -1,18 +1,19 @@
 /**
  * LaTeX in textbook style, rendered by KaTeX in strict mode and read back by
  * matdiff's own parser: `-A^{-\top} B^{\top} A^{-\top}`,
- * `\operatorname{tr}(A^{-1} B)`, `\frac{1}{2} \log\det(X)`.
+ * `\mathop{\mathrm{tr}}(A^{-1} B)`, `\frac{1}{2} \log\det(X)`.
  * Parentheses are decided in infix.ts; this file only spells.
  */
 import type { Expr } from "../core/expr.js";
 import type { Rational } from "../core/rational.js";
 import { formatRational } from "../core/rational.js";
 import { GREEK } from "../syntax/greek.js";
+import { latexOperatorName } from "../core/operations.js";
 import { Prec } from "../syntax/precedence.js";
 import { makePrinter, type Notation, type Printed } from "./infix.js";
 
 const call = (head: string) => (arg: string): Printed => ({ s: `${head}(${arg})`, prec: Prec.ATOM });
-const operator = (name: string) => call(`\\operatorname{${name}}`);
+const operator = (name: string) => call(latexOperatorName(name));
 const exponent = (r: Rational) => formatRational(r); // 3, -1, 1/2: the parser's exponent text
 
 /** Juxtaposition that would read as something else gets an explicit `\cdot`. */
@@ -53,6 +54,7 @@ const latex: Notation = {
   plus: " + ",
   minus: " - ",
   hadamard: " \\odot ",
+  hdivide: " \\oslash ",
   kron: " \\otimes ",
   postfix: (p) => {
     switch (p.op) {
@@ -61,6 +63,7 @@ const latex: Notation = {
       case "invT": return "^{-\\top}";
       case "pow": return `^{${exponent(p.exp)}}`;
       case "hpow": return `^{\\circ ${exponent(p.exp)}}`; // Hadamard power
+      case "hpowx": return `^{\\circ ${p.exp}}`; // by a scalar expression: x^{\circ p}, x^{\circ (p - 1)}
     }
   },
   functions: "latex",
@@ -73,6 +76,7 @@ const latex: Notation = {
     diag: operator("diag"), // diag(X) and Diag(x) share a name; shapes tell them apart
     diagm: operator("diag"),
     vec: operator("vec"),
+    unvec: operator("unvec"),
   },
   norm: (arg, p) => `\\lVert ${arg} \\rVert${p === "F" ? "_F" : ""}`,
   separator: (tail, next, prev, cur) => (needsDot(tail, next, prev) ? " \\cdot " : isDifferential(prev) || isDifferential(cur) ? "\\, " : " "),

@@ -13,7 +13,7 @@
  * compiler.
  */
 import { match, P } from "ts-pattern";
-import { InternalError, splitMul, children, type Expr, type Sym } from "../core/expr.js";
+import { InternalError, children, hpower, splitMul, type Expr, type HPower, type Sym } from "../core/expr.js";
 import { OPERATIONS, type PythonBackend, type PythonBinding } from "../core/operations.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -89,6 +89,31 @@ export interface PythonOptions {
 export function pythonDim(d: Dim, dimExpr: (d: Dim) => string): string {
   if (typeof d === "number") return String(d);
   return d.split("·").map((x) => (/^\d+$/.test(x) ? x : dimExpr(x))).join(" * ");
+}
+
+/**
+ * The symbolic sizes the expressions use that no input's shape carries (tr(I) with I's size
+ * free, 𝟏ᵀ𝟏 of a 𝟏 nothing sizes): Python has no expression for them, so a program takes
+ * each as an argument and the NumPy form names them in a note.
+ */
+export function freeSizes(exprs: readonly Expr[], inputs: Iterable<Sym>): string[] {
+  const carried = new Set<Dim>();
+  for (const s of inputs) { carried.add(s.shape.rows); carried.add(s.shape.cols); }
+  const used = new Set<string>();
+  const seen = new Set<number>();
+  const note = (d: Dim) => {
+    if (typeof d === "number" || carried.has(d)) return;
+    for (const f of d.split("·")) if (!/^\d+$/.test(f) && !carried.has(f)) used.add(f);
+  };
+  const walk = (e: Expr): void => {
+    if (seen.has(e.id)) return;
+    seen.add(e.id);
+    note(e.shape.rows); note(e.shape.cols);
+    if (e.kind === "commutation") { note(e.m); note(e.n); }
+    children(e).forEach(walk);
+  };
+  exprs.forEach(walk);
+  return [...used].sort();
 }
 
 /** Python binding strength, loosest first (`*`, `@` and `/` share a level; `-x ** 2` is `-(x ** 2)`). */
@@ -208,7 +233,14 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
           ? { s: `${wrap(print(p.arg), Py.ATOM)} ** ${exponent(p.exp)}`, prec: Py.POW }
           : atom(py.matrixPower(print(p.arg).s, p.exp.n)))
       .with({ kind: "hpower" }, (p) => ({ s: `${wrap(print(p.arg), Py.ATOM)} ** ${exponent(p.exp)}`, prec: Py.POW }))
-      .with({ kind: "hadamard" }, (h) => ({ s: h.factors.map(operand).join(" * "), prec: Py.MUL }))
+      .with({ kind: "epower" }, (p) => ({ s: `${wrap(print(p.arg), Py.ATOM)} ** ${wrap(print(p.exp), Py.ATOM)}`, prec: Py.POW }))
+      .with({ kind: "hadamard" }, (h) => {
+        // x ⊙ y∘⁻¹ is x / y, as for the text and LaTeX forms
+        const divisor = (f: Expr) => f.kind === "hpower" && f.exp.n < 0;
+        const over = h.factors.filter((f) => !divisor(f)), under = h.factors.filter(divisor) as HPower[];
+        if (over.length === 0 || under.length === 0) return { s: h.factors.map(operand).join(" * "), prec: Py.MUL };
+        return { s: [over.map(operand).join(" * "), ...under.map((f) => operand(hpower(f.arg, Q.neg(f.exp))))].join(" / "), prec: Py.MUL };
+      })
       .with({ kind: "kron" }, (k) => kron(k.factors))
       .with({ kind: "trace" }, (t) => call(py.trace)(t.arg))
       .with({ kind: "det" }, (d) => call(py.det)(d.arg))
@@ -222,6 +254,8 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
       .with({ kind: P.union("diag", "diagm") }, (d) => call(py.diag)(d.arg)) // matrix → 1-D and 1-D → matrix
       // vec of a 1-D array is the array
       .with({ kind: "vec" }, (v) => (isMatrix(v.arg.shape) ? atom(py.vec(wrap(print(v.arg), Py.ATOM))) : print(v.arg)))
+      // the inverse of vec: the 1-D array refilled column by column into the node's shape
+      .with({ kind: "unvec" }, (u) => atom(py.reshapeColumnMajor(wrap(print(u.arg), Py.ATOM), dim(u.shape.rows), dim(u.shape.cols))))
       .with({ kind: "norm" }, (m) => atom(py.norm(print(m.arg).s, !isMatrix(m.arg.shape) ? "vector" : m.p === "F" ? "fro" : "spectral")))
       .exhaustive();
 

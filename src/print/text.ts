@@ -81,6 +81,7 @@ const text: Notation = {
   plus: " + ",
   minus: ` ${MINUS} `,
   hadamard: " ⊙ ",
+  hdivide: " ⊘ ",
   kron: " ⊗ ",
   postfix: (p) => {
     switch (p.op) {
@@ -90,6 +91,7 @@ const text: Notation = {
       case "pow": return power(p.exp);
       // the Hadamard power: x∘², x∘⁻¹ (as x², A⁻¹), and x∘^{1/2} where superscripts have no fraction
       case "hpow": return p.exp.d === 1 ? `∘${power(p.exp)}` : `∘^{${rational(p.exp)}}`;
+      case "hpowx": return `∘^${p.exp}`; // x∘^p, x∘^(p − 1)
     }
   },
   functions: "text",
@@ -102,6 +104,7 @@ const text: Notation = {
     diag: call("diag"), // diag(X) and Diag(x) share a name; shapes tell them apart
     diagm: call("diag"),
     vec: call("vec"),
+    unvec: call("unvec"), // its shape is the context's, as in Magnus & Neudecker
   },
   // a norm inside a norm is bracketed, ‖(3‖x‖y)‖, or its bars could pair the other way
   norm: (arg, p) => `‖${arg.includes("‖") ? `(${arg})` : arg}‖${p === "F" ? "_F" : ""}`,

@@ -153,6 +153,9 @@ export class DimContext<Origin = unknown> {
       x.v.flexible &&= y.v.flexible;
       return true;
     }
+    // n = n·c (X(x ⊗ 𝟏ᵀx) with x: n): the shared factor cancels, c = 1, where binding n would fail the occurs check
+    if (x.k === "var" && y.k === "prod" && this.occurs(x.v, y)) return this.unifyFactors(...this.uncommonFactors(x, y));
+    if (y.k === "var" && x.k === "prod" && this.occurs(y.v, x)) return this.unifyFactors(...this.uncommonFactors(x, y));
     if (x.k === "var") return this.bind(x.v, y);
     if (y.k === "var") return this.bind(y.v, x);
     if (x.k === "prod" && y.k === "prod") {

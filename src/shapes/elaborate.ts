@@ -250,10 +250,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     let s: ShapeT;
     if (decl) {
       if (decl.rank === "scalar") s = SCALAR_T;
-      else if (decl.rank === "vector") s = { rows: decl.rows !== undefined ? dims.namedDim(decl.rows) : dims.fresh(), cols: ONE_T };
+      else if (decl.rank === "vector") s = { rows: decl.rows !== undefined ? dimOf(decl.rows) : dims.fresh(), cols: ONE_T };
       else {
-        const rows = decl.rows !== undefined ? dims.namedDim(decl.rows) : dims.fresh();
-        const cols = decl.cols !== undefined ? dims.namedDim(decl.cols) : decl.square ? rows : dims.fresh();
+        const rows = decl.rows !== undefined ? dimOf(decl.rows) : dims.fresh();
+        const cols = decl.cols !== undefined ? dimOf(decl.cols) : decl.square ? rows : dims.fresh();
         s = { rows, cols };
       }
     } else {
@@ -273,6 +273,18 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       fail(src, "shape", `${what} needs a square matrix, but ${snippet(src, n.span)} is ${show(s)} at ${where(src, n.span.start)}`, span, hint);
     }
   };
+
+  const flexibleVar = (d: DimT) => {
+    const r = dims.resolve(d);
+    return r.k === "var" && r.v.flexible;
+  };
+  /** A row or column whose other size is only a 𝟏's or 0's free size: 𝟏ᵀx, (𝟏ᵀx)ᵀ. */
+  const scalarByFlexible = (s: ShapeT) => (dims.isOne(s.rows) && flexibleVar(s.cols)) || (dims.isOne(s.cols) && flexibleVar(s.rows));
+
+  /** A declared size; a product "n·p" (as a result prints vec(X)'s length) is the product of its named factors, as a Kronecker shape infers it. */
+  const dimOf = (d: string | number): DimT => (typeof d === "string" && d.includes("·")
+    ? { k: "prod", parts: d.split("·").map((f) => dims.namedDim(/^\d+$/.test(f) ? Number(f) : f)) }
+    : dims.namedDim(d));
 
   const isIdentityName = (name: string) => name === "I" && !decls.has("I") && !defs.has("I");
 
@@ -336,6 +348,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "*": {
             if (dims.isScalar(l)) return r;
             if (dims.isScalar(r)) return l;
+            // 𝟏 is a vector by notation: in (𝟏ᵀx)ᵀA and A(𝟏ᵀx) the product 𝟏ᵀx is the scalar it reads as,
+            // not a row or column of an all-ones matrix sized by A (a sum, 𝟏 + A, may still make 𝟏 a matrix)
+            if (scalarByFlexible(l) && dims.isRigid(r.rows) && dims.unifyShapes(l, SCALAR_T)) return r;
+            if (scalarByFlexible(r) && dims.isRigid(l.cols) && dims.unifyShapes(r, SCALAR_T)) return l;
             if (!dims.unify(l.cols, r.rows)) {
               // a product of sizeless constants that nothing has sized yet (𝟏ᵀv, printed by (𝟏ᵀv)x)
               // can be a scalar, and here only a scalar fits
@@ -370,6 +386,13 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return l;
           case "kron":
             return { rows: { k: "prod", parts: [l.rows, r.rows] }, cols: { k: "prod", parts: [l.cols, r.cols] } };
+          case "hpow":
+            // x.^p: p is a scalar (a sizeless 𝟏ᵀ𝟏 becomes one), the result has x's shape
+            if (!dims.isScalar(r) && (certainlyNotScalar(r) || !dims.unifyShapes(r, SCALAR_T))) {
+              fail(src, "shape", `the exponent of an elementwise power must be a scalar, but ${snippet(src, n.right.span)} is ${show(r)} at ${where(src, n.right.span.start)}`, n.right.span,
+                "for entrywise powers by a vector of exponents write exp(p ⊙ log(x))");
+            }
+            return l;
         }
         break;
       }
@@ -435,6 +458,13 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             // column-major: the column index varies slowest, as the left factor's does in a Kronecker product,
             // so (B ⊗ A)vec(X) pairs B's columns with X's columns: vec(AXBᵀ) = (B ⊗ A)vec(X)
             return { rows: { k: "prod", parts: [a.cols, a.rows] }, cols: ONE_T };
+          case "unvec": {
+            // the inverse of vec: its shape is what the context needs, rows·cols = the length of the column
+            if (!dims.unify(a.cols, ONE_T)) fail(src, "shape", `unvec takes a column vector, but ${snippet(src, arg.span)} is ${show(a)} at ${where(src, n.span.start)}`, n.span);
+            const s = { rows: dims.fresh(), cols: dims.fresh() };
+            if (!dims.unify(a.rows, { k: "prod", parts: [s.cols, s.rows] })) fail(src, "shape", `unvec of ${snippet(src, arg.span)} (${show(a)}) at ${where(src, n.span.start)}`, n.span);
+            return s;
+          }
           default:
             switch (OPERATIONS[n.fn].kind) {
               case "elementwise":
@@ -489,10 +519,6 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
 
   const rootInfo = infer(root, source);
   if (opts.expectShape) {
-    // a product dimension "n·p" is the product of its named factors, as a Kronecker shape infers it
-    const dimOf = (d: string | number): DimT => (typeof d === "string" && d.includes("·")
-      ? { k: "prod", parts: d.split("·").map((f) => dims.namedDim(/^\d+$/.test(f) ? Number(f) : f)) }
-      : dims.namedDim(d));
     const want = { rows: dimOf(opts.expectShape.rows), cols: dimOf(opts.expectShape.cols) };
     if (!dims.unifyShapes(rootInfo.shape, want)) {
       fail(source, "shape", `the expression is ${show(rootInfo.shape)}, not ${opts.expectShape.rows}×${opts.expectShape.cols}`, root.span);
@@ -640,6 +666,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return E.mul(l, reciprocal(r));
           case "hadamard": return E.hadamard(l, r);
           case "kron": return E.kron(l, r);
+          case "hpow": return E.epower(l, r);
         }
         break;
       }
@@ -679,6 +706,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "sum": return E.sumAll(a);
           case "diag": return diagIsMatrix.has(n) ? E.diagMat(a) : E.diagVec(a);
           case "vec": return E.vec(a);
+          case "unvec": return E.unvec(a, shapeHere().rows, shapeHere().cols);
           default: return E.fn(n.fn, a);
         }
       }

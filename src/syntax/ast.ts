@@ -21,7 +21,7 @@ export interface Span {
 export type FunctionName = StructuralFunction | FnName;
 
 /** Functions with a node kind of their own; the rest are entries of the operation table (core/operations.ts). */
-export type StructuralFunction = "tr" | "det" | "logdet" | "sum" | "diag" | "vec" | "max";
+export type StructuralFunction = "tr" | "det" | "logdet" | "sum" | "diag" | "vec" | "unvec" | "max";
 
 export type BinaryOp =
   | "+" | "-"
@@ -29,7 +29,8 @@ export type BinaryOp =
   | "/"        // division by a scalar: `/`, `\frac`
   | "hadamard" // `.*`, `\odot`, `∘`, `\circ`
   | "hdivide"  // `./`, `\oslash`, `⊘`: entrywise division (also `/` between vectors, as NumPy reads it)
-  | "kron";    // `\otimes`, `⊗`
+  | "kron"     // `\otimes`, `⊗`
+  | "hpow";    // `x.^p`, `x.^(p + 1)`, `x^{\circ p}`, `x∘^p`: elementwise power by a scalar expression
 
 export type PostfixOp =
   | "T"        // `^T`, `^\top`, `^{T}`, `'`

@@ -49,7 +49,7 @@ export const CLOSERS: ReadonlySet<TokenType> = new Set(Object.values(OPENERS));
 export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = {
   tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet",
   ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].words.map((w): [string, FunctionName] => [w, name]))),
-  sum: "sum", diag: "diag", vec: "vec",
+  sum: "sum", diag: "diag", vec: "vec", unvec: "unvec",
 };
 /** `\operatorname{H}`: names that are a function only inside \operatorname (a bare H is a matrix). */
 const OPERATOR_NAMES: Readonly<Record<string, FunctionName>> = Object.fromEntries(
@@ -86,7 +86,7 @@ const SIZING = /^\\(?:left|right|[bB]igg?[lrm]?)$/;
 
 const KNOWN_COMMANDS: readonly string[] = [
   ...[...GREEK.values()].map((g) => g.name), ...Object.keys(FUNCTION_COMMANDS), ...Object.keys(SYMBOL_COMMANDS),
-  ...DECORATIONS, ...NAME_COMMANDS, ...IGNORED_COMMANDS, "left", "right", "bigl", "bigr", "Bigl", "Bigr",
+  ...DECORATIONS, ...NAME_COMMANDS, ...IGNORED_COMMANDS, "mathop", "left", "right", "bigl", "bigr", "Bigl", "Bigr",
 ].map((c) => `\\${c}`);
 export const KNOWN_FUNCTIONS: readonly string[] = [...Object.keys(FUNCTION_WORDS), ...Object.keys(SPECIAL_WORDS)];
 
@@ -380,15 +380,28 @@ export function tokenize(input: string): Token[] {
     if (fn) { push(make("fnop", fn, t.offset, t.end)); return i; }
     const symbol = lookup(SYMBOL_COMMANDS, name);
     if (symbol) { push(make(symbol, "", t.offset, t.end)); return i; }
+    const isWord = (w: Raw | undefined): w is Raw => w?.type === "word" || w?.type === "fnword";
+    const operatorName = (w: Raw, asOperator: boolean, end: number) => {
+      const special = lookup(SPECIAL_WORDS, w.text);
+      const known = lookup(FUNCTION_WORDS, w.text) ?? (asOperator ? lookup(OPERATOR_NAMES, w.text) : undefined);
+      if (special) push(make(special, w.text, t.offset, end));
+      else if (known) push(make("fnop", known, t.offset, end));
+      else throw unknownFunction(w.text, w.offset, w.end);
+    };
+    if (name === "mathop") {
+      // \mathop{\mathrm{tr}} is \operatorname{tr}: matdiff's LaTeX spells operator names so, as \operatorname
+      // costs KaTeX three macro expansions and a long derivation ran past its limit of 1,000
+      const [open, rm, inner, w, close, outer] = [r[i + 1], r[i + 2], r[i + 3], r[i + 4], r[i + 5], r[i + 6]];
+      if (open?.type === "lbrace" && rm?.text === "\\mathrm" && inner?.type === "lbrace" && isWord(w) && close?.type === "rbrace" && outer?.type === "rbrace") {
+        operatorName(w, true, outer.end);
+        return i + 6;
+      }
+      throw syntaxError(input, "expected \\mathrm{name} in braces after '\\mathop'", t.offset, t.end);
+    }
     if (NAME_COMMANDS.has(name)) {
       const [open, w, close] = [r[i + 1], r[i + 2], r[i + 3]];
-      const braced = open?.type === "lbrace" && (w?.type === "word" || w?.type === "fnword") && close?.type === "rbrace";
-      if (braced && !(name === "mathrm" && w.text.length === 1)) {
-        const special = lookup(SPECIAL_WORDS, w.text);
-        const known = lookup(FUNCTION_WORDS, w.text) ?? (name === "operatorname" ? lookup(OPERATOR_NAMES, w.text) : undefined);
-        if (special) push(make(special, w.text, t.offset, close.end));
-        else if (known) push(make("fnop", known, t.offset, close.end));
-        else throw unknownFunction(w.text, w.offset, w.end);
+      if (open?.type === "lbrace" && isWord(w) && close?.type === "rbrace" && !(name === "mathrm" && w.text.length === 1)) {
+        operatorName(w, name === "operatorname", close.end);
         return i + 3;
       }
       if (name === "operatorname") throw syntaxError(input, "expected a function name in braces after '\\operatorname'", t.offset, t.end);
@@ -444,7 +457,8 @@ function afterCaret(out: readonly Token[], k: number): boolean {
   let j = k - 1;
   if (out[j]?.type === "minus") j--;
   if (out[j]?.type === "lbrace") j--;
-  return out[j]?.type === "caret";
+  // `A.^T` is no elementwise power by a matrix T: a transpose written wrongly, an error at the T
+  return out[j]?.type === "caret" || (out[j]?.type === "dotcaret" && j === k - 1);
 }
 
 function delimiterType(d: Raw, side: string): TokenType | null | undefined {

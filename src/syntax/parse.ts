@@ -156,7 +156,7 @@ const at = (input: string, offset: number): string => {
   return `${line}:${col}`;
 };
 
-const SYMBOL: Readonly<Record<BinaryOp, string>> = { "+": "+", "-": "-", "*": "*", "/": "/", hadamard: "⊙", hdivide: "⊘", kron: "⊗" };
+const SYMBOL: Readonly<Record<BinaryOp, string>> = { "+": "+", "-": "-", "*": "*", "/": "/", hadamard: "⊙", hdivide: "⊘", kron: "⊗", hpow: ".^" };
 
 /** The tree as an S-expression without spans: `(* A (T B))`. Implicit and explicit products print alike. */
 export function formatTree(n: Node): string {

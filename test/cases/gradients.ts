@@ -25,7 +25,7 @@
  *   numerically against the independent oracle.
  */
 
-import { MC, type CaseInput } from "./case.js";
+import { MC, MN, type CaseInput } from "./case.js";
 
 export interface GradientCase extends CaseInput {
   /** The gradient, in the closed form a textbook prints. */
@@ -573,6 +573,60 @@ export const GRADIENT_CASES: GradientCase[] = [
     expr: "(a \\otimes b)^T (x \\otimes y)",
     wrt: "x",
     expected: "(b^T y) a",
+  },
+  // the elementwise power by a symbolic scalar (issue 12): (tᵖ)′ = p tᵖ⁻¹ in t, tᵖ log t in p
+  {
+    id: "derived-elementwise-power-symbolic-x",
+    source: "derived: ∂(tᵖ)/∂t = p tᵖ⁻¹ entrywise",
+    expr: "sum(x.^p)",
+    wrt: "x",
+    let: ["p: scalar"],
+    expected: "p x.^(p - 1)",
+  },
+  {
+    id: "derived-elementwise-power-symbolic-weighted",
+    source: "derived: ∂(tᵖ)/∂t = p tᵖ⁻¹ entrywise, weighted by a",
+    expr: "a^T (x.^\\alpha)",
+    wrt: "x",
+    expected: "\\alpha (a \\odot x^{\\circ (\\alpha - 1)})",
+  },
+  {
+    id: "derived-elementwise-power-symbolic-p",
+    source: "derived: ∂(tᵖ)/∂p = tᵖ log t entrywise",
+    expr: "a^T (x.^p)",
+    wrt: "p",
+    let: ["p: scalar"],
+    expected: "a^T (log(x) \\odot x.^p)",
+  },
+  // gradients through vec and Kronecker products that need the inverse reshape unvec (issue 17 item 3)
+  {
+    id: "derived-kron-vec-unvec",
+    source: `${MN} ch. 2 Theorem 2: (A ⊗ B)vec(C) = vec(BCAᵀ), so uᵀ(A ⊗ B)vec(C) = ⟨unvec(u), BCAᵀ⟩`,
+    expr: "u^T (A \\otimes B) vec(C)",
+    wrt: "C",
+    expected: "B^T unvec(u) A",
+  },
+  {
+    id: "derived-vec-quadratic-form",
+    source: `${MC} eq. (81) in vec(X): ∇ = unvec((A + Aᵀ)vec(X))`,
+    expr: "vec(X)^T A vec(X)",
+    wrt: "X",
+    expected: "unvec((A + A^T) vec(X))",
+  },
+  {
+    id: "derived-kron-bilinear-right",
+    source: `${MN} ch. 2 Theorem 2: xᵀ(A ⊗ X)y = ⟨unvec(x), X unvec(y) Aᵀ⟩`,
+    expr: "x^T (A \\otimes X) y",
+    wrt: "X",
+    expected: "unvec(x) A unvec(y)^T",
+  },
+  {
+    id: "derived-kron-bilinear-left",
+    source: `${MN} ch. 2 Theorem 2: xᵀ(X ⊗ A)y = ⟨unvec(x), A unvec(y) Xᵀ⟩`,
+    expr: "x^T (X \\otimes A) y",
+    wrt: "X",
+    let: ["X: m x n", "A: p x q"],
+    expected: "unvec(x)^T A unvec(y)",
   },
 
   // ───────────────────────── Cookbook §2.5.2 traces, second order ─────────────────────────
