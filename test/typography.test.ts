@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { differentiate, type DifferentiateOptions } from "../src/api.js";
 import { renderKatex } from "./support/pipeline.js";
+import katex from "katex";
 import { screenshotFormulas } from "./support/shots.js";
 import { launchChromium } from "./support/browser.js";
 
