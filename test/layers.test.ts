@@ -111,7 +111,7 @@ describe("layers", () => {
     expect(edges.length).toBeGreaterThan(200);
     // the reader sees each form of import: a named one, a type-only one, a re-export and a dynamic one
     expect(edges).toContainEqual({ from: "src/api.ts", to: "src/pipeline/analyse.ts", typeOnly: false });
-    expect(edges).toContainEqual({ from: "src/cli/key.ts", to: "src/cli/io.ts", typeOnly: true });
+    expect(edges).toContainEqual({ from: "src/cli/pool.ts", to: "src/key/problems.ts", typeOnly: true });
     expect(edges).toContainEqual({ from: "src/cli/main.ts", to: "src/cli/key.ts", typeOnly: false });
     for (const e of edges) expect(files, `${e.from} imports ${e.to}, which does not exist`).toContain(e.to);
   });

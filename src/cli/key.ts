@@ -10,8 +10,7 @@ import { dirname, join, extname, basename, resolve } from "node:path";
 import { readProblemSet } from "../key/problems.js";
 import { solveProblems, failureLines, renderJson, assembleKey, keyBudget, KeyBudgetError, KEY_TIMEOUT_MS } from "../key/key.js";
 import { solveAll, serveKeyJobs } from "./pool.js";
-import type { CliIO } from "./io.js";
-import { processIO } from "./bin.js";
+import { processIO, type CliIO } from "./io.js";
 import { visible } from "../errors.js";
 
 const FORMATS = ["md", "html", "tex", "json"] as const;

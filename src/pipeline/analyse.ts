@@ -394,7 +394,7 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const el = reading.elaborated;
   notes.push(...reading.notes);
   const f = el.expr;
-  guardFoldedPowers(f, el.definitions, { maxPower: limits.maxPower, display: nameText, site: (name) => definitionSite(definitions, name) });
+  guardFoldedPowers(f, el.definitions, { maxPower: limits.maxPower, collapsing: !options.hessian, display: nameText, site: (name) => definitionSite(definitions, name) });
   guardExpandedSize(f, el.definitions, limits.maxExpandedSize, !options.hessian);
   budget.check();
   const expanded = expandDefinitions(f, el.definitions, budget);

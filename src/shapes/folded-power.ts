@@ -42,6 +42,8 @@ export interface DefinitionSite {
 
 export interface FoldedPowerOptions {
   readonly maxPower: number;
+  /** tr(Aᵏ), det(Aᵏ), logdet(Aᵏ) have a one-term derivative (rules d-trace-power, d-det-power, d-logdet-power) unless differentiated twice: their k is not limited. */
+  readonly collapsing?: boolean;
   /** A symbol's name as messages show it (W_1 → W₁). */
   readonly display: (name: string) => string;
   /** The text of a definition, for the caret; none for the main expression. */
@@ -122,6 +124,10 @@ export function guardFoldedPowers(f: Expr, definitions: ReadonlyMap<string, Expr
       }
       if (isScalarShape(e.shape) || current === null) return null;
       return runs === 1 ? current : own(e);
+    }
+    if (opts.collapsing && (e.kind === "trace" || e.kind === "det" || e.kind === "logdet") && e.arg.kind === "power") {
+      fold(e.arg.arg);
+      return null;
     }
     const kids = E.children(e).map(fold);
     if (isScalarShape(e.shape)) return null;
