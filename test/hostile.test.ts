@@ -192,8 +192,14 @@ describe("item 5: powers limited after folding; printing linear in a product's l
   it("ten definitions e_i = e_{i−1} C e_{i−1}: a limit error within the request's budget", () => {
     const where = ["e_{1} = A B", ...Array.from({ length: 9 }, (_, i) => `e_{${i + 2}} = e_{${i + 1}} C e_{${i + 1}}`)];
     const r = run("tr(e_{10})", { wrt: "A", where });
-    expect(r.error?.code).toBe("limit");
-    expect(r.ms).toBeLessThan(4 * UNDER); // the 2 s budget, and a loaded machine
+    // the Python forms are printed when read (issue 18): the text answer stands, the NumPy form refuses when asked for
+    const t = performance.now();
+    let code = r.error?.code;
+    if (!code) {
+      try { void r.value!.derivative.numpy; } catch (err) { code = (err as MatdiffError).code; }
+    }
+    expect(code).toBe("limit");
+    expect(r.ms + performance.now() - t).toBeLessThan(4 * UNDER); // the 2 s budget, and a loaded machine
   });
 
   it("a block whose LaTeX is too long to typeset says so instead of handing it to KaTeX", () => {

@@ -1,9 +1,10 @@
 /**
- * Issue 18, item 2 (pay for what is asked): src/core/lazy.ts, the fields a
- * result computes when read. (Its use for the Python and index forms of a
- * result waits for the split of src/api.ts into src/present/result.ts.)
+ * Issue 18, item 2 (pay for what is asked): the Python forms and the index form
+ * of a result are computed when read (src/core/lazy.ts), and are then the plain
+ * values they always were, to JSON, structured clone and deep equality alike.
  */
 import { describe, expect, it } from "vitest";
+import { differentiate } from "../src/api.js";
 import { isPending, lazy } from "../src/core/lazy.js";
 
 describe("lazy result fields", () => {
@@ -17,5 +18,24 @@ describe("lazy result fields", () => {
     expect(runs).toBe(1);
     expect(isPending(o, "b")).toBe(false);
     expect(Object.getOwnPropertyDescriptor(o, "b")).toMatchObject({ value: "x", enumerable: true });
+  });
+
+  it("a result's NumPy, PyTorch and index forms wait to be read, and read the same in JSON and a structured clone", () => {
+    const r = differentiate("tr(A^{-1} B)", { wrt: "A" });
+    for (const key of ["numpy", "torch", "index", "einsum"]) expect(isPending(r.derivative, key), key).toBe(true);
+    expect(Object.keys(r.derivative)).toEqual(["latex", "text", "shape", "numpy", "torch", "index", "einsum"]);
+    const json = JSON.parse(JSON.stringify(r));
+    expect(json.derivative.numpy).toBe("-np.linalg.inv(A).T @ B.T @ np.linalg.inv(A).T");
+    expect(json.derivative.torch).toBe(r.derivative.torch);
+    expect(json.derivative.index.text).toBe(r.derivative.index!.text);
+    const clone = structuredClone(r);
+    expect(clone.derivative.einsum).toBe(r.derivative.einsum);
+    expect(clone).toEqual(r);
+  });
+
+  it("index: false leaves the index form out, as before", () => {
+    const r = differentiate("x^T A x", { wrt: "x", index: false });
+    expect(Object.keys(r.derivative)).toEqual(["latex", "text", "shape", "numpy", "torch"]);
+    expect(r.derivative.numpy).toBe("(A + A.T) @ x");
   });
 });

@@ -13,14 +13,15 @@ import { toLatex } from "../print/latex.js";
 import { toText, nameText } from "../print/text.js";
 import { toNumpy } from "../print/numpy.js";
 import type { PythonBackend } from "../core/operations.js";
-import { freeSizes, pyName } from "../print/python.js";
+import { freeSizes, pyName, toPython } from "../print/python.js";
+import { isPending, lazy, once } from "../core/lazy.js";
 import { commonSubexpressions } from "./common.js";
 import { presentParameterisation as presentForms, type ParameterisationResult } from "./parameterisation.js";
 import type { ResultKind, ResultLabel } from "../print/label.js";
 import type { Analysis, DifferentiateOptions, SeveralAnalyses } from "../pipeline/analyse.js";
 import { checkAnalysis, type CheckReport } from "../pipeline/check.js";
-import { foldDefinitions } from "../pipeline/analyse.js";
-import { toPythonAll } from "../print/python-backends.js";
+import { asUserErrors, foldDefinitions } from "../pipeline/analyse.js";
+import { PYTHON_BACKENDS, PYTHON_BACKEND_NAMES } from "../print/python-backends.js";
 import { dimExpressions } from "./dims.js";
 import { labelOf, render, type Rendered, type RenderedStep } from "./rendered.js";
 import { renderSteps, renderDerivation } from "./steps.js";
@@ -183,6 +184,18 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
   const steps = options.steps ? renderSteps(a, label) : undefined;
   budget.check();
 
+  // the Python forms and the index form are computed when read (core/lazy.ts): most callers print one format
+  const expanded = once(() => expandDefinitions(result, a.definitions));
+  const pythonOptions = once(() => ({ dimExpr: dimExpressions(a.symbols.values(), a.definitions), like: pyName(X.name), maxLength: a.limits.maxOutput }));
+  const derivative = { ...render(result), shape: formatShape(result.shape) };
+  for (const backend of PYTHON_BACKEND_NAMES) {
+    lazy(derivative, backend, () => asUserErrors(() => guarded(toPython(expanded(), PYTHON_BACKENDS[backend], pythonOptions()), a.limits.maxOutput)));
+  }
+  if (options.index !== false) {
+    const index = once(() => asUserErrors(() => guarded(indexFields(a), a.limits.maxOutput)));
+    lazy(derivative, "index", () => index().index);
+    lazy(derivative, "einsum", () => index().einsum);
+  }
   const out: DifferentiateResult = {
     ok: true,
     kind: a.kind,
@@ -191,11 +204,7 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
     differential: render(dfShown),
     ...(a.secondDifferential ? { secondDifferential: render(a.secondDifferential) } : {}),
     ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
-    derivative: {
-      ...render(result), shape: formatShape(result.shape),
-      ...toPythonAll(expandDefinitions(result, a.definitions, budget), { dimExpr: dimExpressions(a.symbols.values(), a.definitions), like: pyName(X.name), maxLength: a.limits.maxOutput }),
-      ...(options.index === false ? {} : indexFields(a)),
-    },
+    derivative: derivative as DifferentiateResult["derivative"],
     label,
     layout: a.parameterisation ? parameterisedLayout(a) : LAYOUT[a.kind](a, label),
     shapes,
@@ -215,15 +224,30 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
   return out;
 }
 
+/** Characters of the strings in v; a lazy field (an accessor not yet read) is left to count itself when it is (guarded). */
+function printedLength(v: unknown): number {
+  if (typeof v === "string") return v.length;
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + printedLength(x), 0);
+  if (v === null || typeof v !== "object") return 0;
+  let total = 0;
+  for (const key of Object.keys(v)) if (!isPending(v, key)) total += printedLength((v as Record<string, unknown>)[key]);
+  return total;
+}
+
+/** A lazily computed form, refused when it alone is longer than the output limit. */
+function guarded<T>(v: T, limit: number): T {
+  const total = printedLength(v);
+  if (total > limit) {
+    throw new MatdiffError("limit", `the result is ${total} characters long in one of its printed forms; the limit is ${limit}`, undefined, {
+      hint: "name repeated parts with --where, or raise limits.maxOutput in the library",
+    });
+  }
+  return v;
+}
+
 /** Refuses a result whose printed forms are too long to show (or for KaTeX to set within the budget). */
 function guardOutput(r: DifferentiateResult, limit: number): void {
-  let total = 0;
-  const visit = (v: unknown): void => {
-    if (typeof v === "string") total += v.length;
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (v !== null && typeof v === "object") Object.values(v).forEach(visit);
-  };
-  visit(r);
+  const total = printedLength(r);
   if (total > limit) {
     throw new MatdiffError("limit", `the result is ${total} characters long in all its printed forms; the limit is ${limit}`, undefined, {
       hint: "name repeated parts with --where, or ask for less (no --steps), or raise limits.maxOutput in the library",
