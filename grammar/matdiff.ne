@@ -30,6 +30,13 @@ function group(d: unknown[]): Node {
   return { ...node(d[1]), span: span(tok(d[0]).offset, tok(d[2]).end) };
 }
 
+function identNode(t: Token): Node {
+  return {
+    type: "ident", name: t.value, span: span(t.offset, t.end), ...(t.bold ? { bold: true } : {}),
+    ...(t.param ? { of: { name: t.param.name, span: span(t.param.offset, t.param.end) } } : {}),
+  };
+}
+
 function call(fn: FunctionName, name: Token, args: Node[], end: number): Node {
   return { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
 }
@@ -166,7 +173,7 @@ Fraction -> %num %slash %num         {% (d) => power(false, `${decimal(tok(d[0])
           | %minus %num %slash %num  {% (d) => power(true, `${decimal(tok(d[1]).value)}/${decimal(tok(d[3]).value)}`, tok(d[3]).end) %}
 
 Atom -> %num                         {% (d) => ({ type: "number", text: tok(d[0]).value, span: span(tok(d[0]).offset, tok(d[0]).end) }) %}
-      | %ident                       {% (d) => ({ type: "ident", name: tok(d[0]).value, span: span(tok(d[0]).offset, tok(d[0]).end), ...(tok(d[0]).bold ? { bold: true } : {}) }) %}
+      | %ident                       {% (d) => identNode(tok(d[0])) %}
       | %ones                        {% (d) => ({ type: "ones", span: span(tok(d[0]).offset, tok(d[0]).end) }) %}
       | Group                        {% id %}
       | %fncall Paren                {% (d) => call(tok(d[0]).value as FunctionName, tok(d[0]), [node(d[1][1])], tok(d[1][2]).end) %}

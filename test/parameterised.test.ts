@@ -229,6 +229,76 @@ describe("parameters nothing depends on, and circular dependencies", () => {
 });
 
 // ---------------------------------------------------------------------------
+// Written as lecture notes write it: A(θ) in the expression itself
+
+describe("A(θ) written in the expression: the symbol is a function of θ, as --let \"A: matrix(theta)\" declares", () => {
+  const same: readonly { readonly written: string; readonly declared: string; readonly wrt: string; readonly let: readonly string[]; readonly declare: readonly string[]; readonly where?: readonly string[] }[] = [
+    { written: "x^T A(θ) x", declared: "x^T A x", wrt: "theta", let: ["theta: vector"], declare: ["A: matrix(theta)"] },
+    { written: "x^T A(θ) x", declared: "x^T A x", wrt: "theta", let: [], declare: ["A: matrix(theta)"] },
+    { written: "u^T A(\\theta) v", declared: "u^T A v", wrt: "theta", let: ["theta: vector"], declare: ["A: matrix(theta)"] },
+    { written: "\\|A(θ) x - y\\|^2", declared: "\\|A x - y\\|^2", wrt: "theta", let: ["theta: vector"], declare: ["A: matrix(theta)"] },
+    {
+      written: "\\log|Σ(θ)| + (x - μ(θ))^T Σ(θ)^{-1} (x - μ(θ))", declared: "\\log|Σ| + (x - μ)^T Σ^{-1} (x - μ)",
+      wrt: "theta", let: ["theta: vector"], declare: ["Sigma: matrix(theta)", "mu: vector(theta)"],
+    },
+    { written: "tr(A(Θ)^T B)", declared: "tr(A^T B)", wrt: "Theta", let: [], declare: ["A: matrix(Theta)"] },
+    { written: "\\mathbf{x}(t)^T \\mathbf{x}(t)", declared: "x^T x", wrt: "t", let: [], declare: ["x: vector(t)"] },
+    { written: "sigmoid(W(θ) x + b(θ))^T 𝟏", declared: "sigmoid(W x + b)^T 𝟏", wrt: "theta", let: ["theta: vector"], declare: ["W: matrix(theta)", "b: vector(theta)"] },
+    { written: "\\|e\\|^2", declared: "\\|e\\|^2", wrt: "theta", let: ["theta: vector"], declare: ["A: matrix(theta)"], where: ["e = y - A(θ) x"] },
+  ];
+  it.each(same.map((c) => [c.written, c] as const))("%s gives what the --let declaration gives, checked", (_name, c) => {
+    const written = differentiate(c.written, { wrt: c.wrt, let: [...c.let], where: c.where ? [...c.where] : [], check: true });
+    const declared = differentiate(c.declared, {
+      wrt: c.wrt, let: [...c.let, ...c.declare], where: c.where ? [...c.where.map((w) => w.replace("A(θ)", "A"))] : [],
+    });
+    expect(written.check?.ok).toBe(true);
+    expect(written.derivative.text).toBe(declared.derivative.text);
+    expect(written.function.text).toBe(declared.function.text);
+    expect(written.notes.join("\n")).toMatch(/\(θ\) is read as|\(Θ\) is read as|\(t\) is read as/);
+  });
+
+  it("says how it read A(θ), and the convention that sized θ", () => {
+    const r = differentiate("x^T A(θ) x", { wrt: "theta" });
+    expect(r.derivative.text).toBe("xᵀȦx");
+    expect(r.notes).toContain('A(θ) is read as A, a matrix that depends on θ (as --let "A: matrix(theta)" declares), not as a product; write A θ for the product');
+    expect(r.notes.join("\n")).toMatch(/θ does not occur in the expression and is not declared, so it is read as a scalar by convention/);
+  });
+
+  it("a vector parameter gives the seed's pull-back J_A(θ)ᵀ vec(xxᵀ)", () => {
+    const r = differentiate("x^T A(θ) x", { wrt: "theta", let: ["theta: vector"], check: true });
+    expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(xxᵀ)");
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("products stay products: a space before the parenthesis, an uppercase Latin factor, anything longer than one symbol", () => {
+    expect(differentiate("x^T A (θ) x", { wrt: "theta" }).function.text).toBe("θxᵀAx");
+    expect(differentiate("tr(A(B))", { wrt: "B" }).derivative.text).toBe("Aᵀ");
+    expect(differentiate("u^T A(x + y)", { wrt: "x" }).derivative.text).toBe("Aᵀu");
+    expect(differentiate("σ(z)^T 𝟏", { wrt: "z" }).function.text).toBe("σ(z)ᵀ𝟏");
+  });
+
+  it("one parameter per symbol: two, or another than --let declares, is an error naming both, with a caret", () => {
+    const two = () => differentiate("tr(A(θ) + A(φ))", { wrt: "theta" });
+    expect(two).toThrow(MatdiffError);
+    expect(two).toThrow("A is written as a function of θ (A(θ)) and of φ (A(φ))");
+    let err: unknown;
+    try { differentiate("x^T A(θ) x", { wrt: "theta", let: ["A: matrix(phi)"] }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(MatdiffError);
+    expect((err as MatdiffError).message).toBe("A(θ) writes A as a function of θ, but --let declares it a function of φ");
+    expect([(err as MatdiffError).start, (err as MatdiffError).end]).toEqual([4, 8]);
+    expect(() => differentiate("x^T A(θ) x", { wrt: "theta", let: ["A: symmetric"] })).toThrow(/--let declares A without a parameter/);
+    expect(() => differentiate("tr(A(e))", { wrt: "x", where: ["e = x + y"] })).toThrow(/declared a function of e, which is defined by --where/);
+  });
+
+  it("the command line prints the pull-back and passes --check", async () => {
+    const out = await cli(["x^T A(θ) x", "--wrt", "theta", "--let", "theta: vector", "--check"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("∇_θ f = J_A(θ)ᵀ vec(xxᵀ)");
+    expect(out.stdout).toMatch(/check: passed/);
+  });
+});
+
+// ---------------------------------------------------------------------------
 // Every parameter at once: the command line, JSON, answer keys
 
 

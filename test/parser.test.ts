@@ -221,7 +221,7 @@ describe("exactly one parse", () => {
     "−x", "x − y − z", "x - -y", "a + b - c + d", "a b + c d", "a ⊙ b + c ⊙ d", "a*b + c/d", "(a+b)/(c+d)",
     "\\operatorname{tr}\\left(A^{-1}\\right) B", "tr\\left(A\\right)", "\\mathrm{tr}(A)\\mathrm{tr}(B)", "Tr(A^T B)",
     "tr A B + det C", "\\det A B + \\det C", "A \\det B", "\\exp \\log x", "\\log \\exp x",
-    "sum log x", "A^T(B + C)", "(A)(B)(C)", "A(B)", "A(B + C)D", "AB(C + D)", "2(x + y)", "x(y)", "θ(x + y)",
+    "sum log x", "A^T(B + C)", "(A)(B)(C)", "A(B)", "A(θ)", "x^T A(\\theta) x + b(t)^T x", "Σ(Θ)^{-1}", "A(B + C)D", "AB(C + D)", "2(x + y)", "x(y)", "θ(x + y)",
     "\\sigma (x + y)", "σ (z)", "T + T^T", "x_1 + x_2", "x_{i} - x_{j}", "W_{12} x_1", "x_ij", "A_1 B_2 C_3",
   ];
   it("parses each of a long list of valid inputs", () => {
@@ -440,5 +440,22 @@ describe("limits", () => {
       parse(s, { maxLength: 100_000 });
       expect(performance.now() - t0, s.slice(0, 20)).toBeLessThan(1000);
     }
+  });
+});
+
+describe("a symbol written with its parameter, A(θ)", () => {
+  it("is one symbol that depends on the parameter when the parenthesis touches it and holds one non-uppercase-Latin symbol", () => {
+    expect(tree("A(θ)")).toBe("(A of theta)");
+    expect(tree("x^T A(\\theta) x")).toBe("(* (* (T x) (A of theta)) x)");
+    expect(tree("\\mathbf{x}(t)")).toBe("(x of t)");
+    expect(tree("Σ(Θ)^{-1}")).toBe("(inv (Sigma of Theta))");
+    expect(tree("W_1(θ) h")).toBe("(* (W_1 of theta) h)");
+  });
+  it("stays a product otherwise: a space, an uppercase Latin factor, more than one symbol, a repeated name", () => {
+    expect(tree("A (θ)")).toBe("(* A theta)");
+    expect(tree("A(B)")).toBe("(* A B)");
+    expect(tree("A(x + y)")).toBe("(* A (+ x y))");
+    expect(tree("x(x)")).toBe("(* x x)");
+    expect(tree("σ(z)")).toBe("(sigmoid z)");
   });
 });

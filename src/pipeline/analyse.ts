@@ -12,7 +12,7 @@ import { RationalOverflow } from "../core/rational.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "../syntax/parse.js";
 import type { Node } from "../syntax/ast.js";
 import { parseDeclaration, type Declaration } from "../shapes/declarations.js";
-import { nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated } from "../shapes/elaborate.js";
+import { nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated, type SourceText } from "../shapes/elaborate.js";
 import { readShapes } from "../shapes/reading.js";
 import { guardFoldedPowers, definitionSite } from "../shapes/folded-power.js";
 import { differential, expandDefinitions, type Expansion } from "../calculus/differential.js";
@@ -353,6 +353,8 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
     if (definitions.filter((o) => o.name === d.name).length > 1) throw new MatdiffError("declaration", `${d.name} is defined twice with --where`);
   }
   const dependsOn = new Map(declarations.flatMap((d) => (d.dependsOn !== undefined ? [[d.name, d.dependsOn] as const] : [])));
+  const written = writtenDependencies(root, definitions, declarations, input);
+  for (const [name, { of }] of written) dependsOn.set(name, of);
   checkDependencyCycles(dependsOn, nameText);
   for (const [name, parent] of dependsOn) {
     if (definitions.some((d) => d.name === parent)) {
@@ -389,10 +391,15 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const notes: string[] = [];
   // the reading prefers a scalar f for the first variable asked for, as for a single one
   const reading = readShapes(root, { text: input, offset: 0 }, {
-    declarations, definitions, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, collapsing: !options.hessian, wrt: wrtList[0]!, display: nameText, deadline,
+    declarations, definitions, dependencies: dependsOn, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, collapsing: !options.hessian, wrt: wrtList[0]!, display: nameText, deadline,
   });
   const el = reading.elaborated;
   notes.push(...reading.notes);
+  for (const [name, { of }] of written) {
+    const shape = el.symbols.get(name)?.shape;
+    const rank = !shape || isScalarShape(shape) ? "scalar" : shape.cols === 1 ? "vector" : "matrix";
+    notes.push(`${nameText(name)}(${nameText(of)}) is read as ${nameText(name)}, a ${rank} that depends on ${nameText(of)} (as --let "${name}: ${rank}(${of})" declares), not as a product; write ${nameText(name)} ${nameText(of)} for the product`);
+  }
   const f = el.expr;
   guardFoldedPowers(f, el.definitions, { maxPower: limits.maxPower, collapsing: !options.hessian, display: nameText, site: (name) => definitionSite(definitions, name) });
   guardExpandedSize(f, el.definitions, limits.maxExpandedSize, !options.hessian);
@@ -400,9 +407,9 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const expanded = expandDefinitions(f, el.definitions, budget);
   notes.push(...operationNotes(expanded));
   // a parameter that only declarations mention has nothing to size it: the convention decides, and says so
-  const written = new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))]);
+  const occurring = new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))]);
   for (const parent of new Set(dependsOn.values())) {
-    if (written.has(parent) || declarations.some((d) => d.name === parent)) continue;
+    if (occurring.has(parent) || declarations.some((d) => d.name === parent)) continue;
     const rank = conventionalRank(parent);
     notes.push(`${nameText(parent)} does not occur in the expression and is not declared, so it is read as a ${rank} by convention; declare it, e.g. --let "${parent}: ${rank === "scalar" ? "vector" : "scalar"}", if it is not`);
   }
@@ -647,6 +654,39 @@ export function foldDefinitions(e: Expr, definitions: ReadonlyMap<string, Expr>,
   const byBody = new Map<number, Sym>();
   for (const [name, body] of definitions) if (body.kind !== "sym") byBody.set(body.id, symbols.get(name)!);
   return E.mapBottomUp(e, (x) => byBody.get(x.id) ?? x);
+}
+
+/**
+ * The symbols written as functions of a parameter, `A(θ)`, in the expression and the --where bodies. One symbol has one
+ * parameter: written with two, or with another than its --let declares, it is an error naming both.
+ */
+function writtenDependencies(root: Node, definitions: readonly Definition[], declarations: readonly Declaration[], input: string): Map<string, { of: string; text: string }> {
+  const found = new Map<string, { of: string; text: string }>();
+  const sources: [Node, SourceText][] = [[root, { text: input, offset: 0 }], ...definitions.map((d): [Node, SourceText] => [d.node, d.source])];
+  for (const [top, src] of sources) {
+    for (const n of nodesInOrder(top)) {
+      if (n.type !== "ident" || !n.of) continue;
+      const span = { start: n.span.start + src.offset, end: n.span.end + src.offset };
+      const written = src.text.slice(span.start, span.end);
+      const conflict = (message: string, hint: string): never => {
+        throw new MatdiffError("declaration", message, span, { hint, ...(src.label ? { source: src.text } : {}) });
+      };
+      const declared = declarations.find((d) => d.name === n.name);
+      if (declared && declared.dependsOn !== n.of.name) {
+        conflict(declared.dependsOn === undefined
+          ? `${written} writes ${nameText(n.name)} as a function of ${nameText(n.of.name)}, but --let declares ${nameText(n.name)} without a parameter`
+          : `${written} writes ${nameText(n.name)} as a function of ${nameText(n.of.name)}, but --let declares it a function of ${nameText(declared.dependsOn)}`,
+        `write ${nameText(n.name)}(${nameText(declared.dependsOn ?? n.of.name)}), or declare ${nameText(n.name)} a function of ${nameText(n.of.name)}`);
+      }
+      const before = found.get(n.name);
+      if (before && before.of !== n.of.name) {
+        conflict(`${nameText(n.name)} is written as a function of ${nameText(before.of)} (${before.text}) and of ${nameText(n.of.name)} (${written})`,
+          "a symbol depends on one parameter: stack several in one vector");
+      }
+      if (!before) found.set(n.name, { of: n.of.name, text: written });
+    }
+  }
+  return found;
 }
 
 function collectNames(root: Node): string[] {

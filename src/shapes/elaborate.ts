@@ -52,6 +52,8 @@ export interface ElaborateOptions {
    * a symbol not in it has its letter's convention.
    */
   readonly ranks?: ReadonlyMap<string, Rank>;
+  /** Symbol → the parameter it is an opaque function of, declared (`--let "A: matrix(theta)"`) or written (`A(θ)`). */
+  readonly dependencies?: ReadonlyMap<string, string>;
 }
 
 /** The letter conventions of DESIGN.md §2: uppercase a matrix, lowercase Latin a vector, lowercase Greek a scalar. */
@@ -569,7 +571,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       s = E.sym(name, toShape(info.shape), {
         ...(symmetric ? { symmetric: true } : {}), ...(d?.posdef ? { posdef: true } : {}), ...(d?.diagonal ? { diagonal: true } : {}),
         ...(d?.probability ? { probability: true } : {}),
-        ...(d?.dependsOn ? { dependsOn: d.dependsOn } : {}),
+        ...(opts.dependencies?.has(name) ? { dependsOn: opts.dependencies.get(name)! } : d?.dependsOn ? { dependsOn: d.dependsOn } : {}),
       });
       syms.set(name, s);
       if (body) definitions.set(name, body);

@@ -47,7 +47,11 @@ export type Node =
    * `name` is canonical: `A`, `W_1`, `x_i`, `theta`, `Sigma` (Greek by name whatever the spelling).
    * `bold`: written `\mathbf{…}`, `\boldsymbol{…}` or `\bm{…}`, which makes a lowercase letter a vector.
    */
-  | { readonly type: "ident"; readonly name: string; readonly span: Span; readonly bold?: true }
+  | {
+      readonly type: "ident"; readonly name: string; readonly span: Span; readonly bold?: true;
+      /** `A(θ)`: the symbol is an opaque function of this parameter (as `--let "A: matrix(theta)"` declares). */
+      readonly of?: { readonly name: string; readonly span: Span };
+    }
   | {
       readonly type: "binary"; readonly op: BinaryOp;
       readonly left: Node; readonly right: Node; readonly span: Span;

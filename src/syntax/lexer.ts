@@ -36,6 +36,8 @@ export interface Token {
   readonly end: number;
   /** An ident written `\mathbf{…}`, `\boldsymbol{…}`, `\bm{…}`: bold lowercase is a vector (DESIGN.md §2). */
   readonly bold?: true;
+  /** `A(θ)`: the ident is an opaque function of the parameter written in parentheses right after it (see `parameterOf`). */
+  readonly param?: { readonly name: string; readonly offset: number; readonly end: number };
 }
 
 export const spanOf = (t: { readonly offset: number; readonly end: number }) => ({ start: t.offset, end: t.end });
@@ -421,7 +423,7 @@ export function tokenize(input: string): Token[] {
     return i + 1;
   }
 
-  return out.map((t, k): Token => {
+  return withParameters(out.map((t, k): Token => {
     // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
     if (t.type === "fnop" && out[k + 1]?.type === "lparen") return { ...t, type: "fncall" };
     if (t.type === "ident" && t.value === "T" && afterCaret(out, k)) return { ...t, type: "tee" };
@@ -430,8 +432,31 @@ export function tokenize(input: string): Token[] {
       return { ...t, type: "expbase" };
     }
     return t;
-  });
+  }));
 }
+
+/**
+ * `A(θ)`, `b(θ)`, `x(t)`, `Σ(θ)`: a symbol written with a parameter in parentheses right after it, no space between,
+ * is an opaque function of that parameter (the `--let "A: matrix(theta)"` reading), as lecture notes and papers
+ * write it — not the product Aθ, which nobody spells with parentheses round a single symbol. The parameter is one
+ * symbol that is not an uppercase Latin letter: `A(B)` and `A (θ)` stay products, as does anything longer, `A(x + y)`.
+ */
+function withParameters(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    const [open, p, close] = [tokens[k + 1], tokens[k + 2], tokens[k + 3]];
+    if (t.type === "ident" && t.value !== "I" && !t.param && open?.type === "lparen" && open.text === "(" && open.offset === t.end
+      && p?.type === "ident" && !p.param && p.value !== t.value && isParameterName(p.value) && close?.type === "rparen" && close.text === ")") {
+      out.push({ ...t, text: `${t.text}${open.text}${p.text}${close.text}`, end: close.end, param: { name: p.value, offset: p.offset, end: p.end } });
+      k += 3;
+    } else out.push(t);
+  }
+  return out;
+}
+
+/** A parameter's letter: lowercase Latin, or Greek of either case (θ, Θ); an uppercase Latin letter is a matrix factor. */
+const isParameterName = (name: string): boolean => !/^[A-Z]/.test(name) || GREEK.has(name.replace(/_.*$/, ""));
 
 /**
  * Is the exponent starting at out[k] one a symbol takes: `T`, `{\top}`, `{-T}`, `-1`, `2`, `{1/2}`,

@@ -162,7 +162,7 @@ const SYMBOL: Readonly<Record<BinaryOp, string>> = { "+": "+", "-": "-", "*": "*
 export function formatTree(n: Node): string {
   switch (n.type) {
     case "number": return n.text;
-    case "ident": return n.name;
+    case "ident": return n.of ? `(${n.name} of ${n.of.name})` : n.name;
     case "ones": return "ones";
     case "binary": return `(${SYMBOL[n.op]} ${formatTree(n.left)} ${formatTree(n.right)})`;
     case "neg": return `(neg ${formatTree(n.arg)})`;
@@ -180,7 +180,7 @@ export function describe(n: Node): string {
   const wrap = (m: Node) => (m.type === "binary" || m.type === "neg" ? `(${describe(m)})` : describe(m));
   switch (n.type) {
     case "number": return n.text;
-    case "ident": return n.name;
+    case "ident": return n.of ? `${n.name}(${n.of.name})` : n.name;
     case "ones": return "𝟏";
     case "binary": {
       const op = n.implicit ? " " : ` ${SYMBOL[n.op]} `;
