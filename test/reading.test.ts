@@ -75,6 +75,34 @@ describe("the issue's examples, as shown", () => {
   });
 });
 
+describe("a capital letter is read as a scalar only when nothing else gives the gradient", () => {
+  it("the SVM's C, a constant K added to a scalar: read as scalars, with a note, and checked", () => {
+    const svm = differentiate("w^T w / 2 + C \\sum \\max(0, 1 - y \\odot Xw)", { wrt: "w", check: true });
+    expect(svm.derivative.text).toBe("w − CXᵀ(y ⊙ heaviside(𝟏 − y ⊙ Xw))");
+    expect(svm.check?.ok).toBe(true);
+    expect(svm.notes[0]).toMatch(/^C is read as a scalar, though its letter suggests a matrix: as a matrix it does not fit \(dimension mismatch/);
+    expect(svm.notes[0]).toContain('--let "C: scalar" states this reading');
+    const scaled = differentiate("C w^T w", { wrt: "w", check: true });
+    expect(scaled.derivative.text).toBe("2Cw");
+    expect(scaled.check?.ok).toBe(true);
+    expect(differentiate("x^T A x + K", { wrt: "x" }).derivative.text).toBe("(A + Aᵀ)x");
+  });
+
+  it("a lowercase departure or the conventional reading comes first", () => {
+    expect(differentiate("A x", { wrt: "x" }).kind).toBe("jacobian");
+    expect(differentiate("A x", { wrt: "x" }).notes).toEqual([]);
+    expect(differentiate("x^T A x", { wrt: "x" }).notes).toEqual([]);
+    // β departs (a lowercase Greek letter read as a vector) before any capital does
+    const ridge = differentiate("\\|y - X β\\|^2 + λ \\|β\\|^2", { wrt: "beta" });
+    expect(ridge.derivative.text).toBe("2λβ − 2Xᵀ(y − Xβ)");
+    expect(ridge.notes.join("\n")).not.toMatch(/X is read as a scalar/);
+  });
+
+  it("an input no reading fits keeps the conventional reading's error", () => {
+    expect(() => differentiate("A x + B", { wrt: "x", let: ["x: vector"] })).toThrow(/dimension mismatch/);
+  });
+});
+
 describe("numbers broadcast like NumPy; declared scalars do not", () => {
   it("1 + exp(Ax) is 𝟏 + exp(Ax), with a note", () => {
     const r = differentiate("1 + exp(A x)", { wrt: "x" });
@@ -102,6 +130,15 @@ describe("spellings people paste", () => {
     try { differentiate(expr, { wrt }); } catch (err) { if (err instanceof MatdiffError) return err; throw err; }
     throw new Error(`${expr} did not fail`);
   };
+
+  it("\\sum is sum; \\max(·, 0) is relu; \\sum with an index is an error with a hint and a caret", () => {
+    expect(differentiate("\\sum(\\log(\\sigma(y ⊙ X w)))", { wrt: "w" }).derivative.text).toBe("Xᵀ(y ⊙ (𝟏 − σ(y ⊙ Xw)))");
+    expect(differentiate("\\sum \\max(x, 0)", { wrt: "x" }).function.text).toBe("sum(relu(x))");
+    const err = fails("\\sum_i \\log(\\sigma(y_i x_i^T w))", "w");
+    expect(err.message).toBe("'\\sum' with an index at 1:1: matdiff reads sums of whole vectors, not of indexed entries");
+    expect([err.start, err.end]).toEqual([0, 6]);
+    expect(err.hint).toMatch(/sum\(v\)/);
+  });
 
   it("‖x‖_∞ is an error with a hint", () => {
     const e = fails("\\|x\\|_\\infty");

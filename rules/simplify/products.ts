@@ -219,4 +219,15 @@ export const PRODUCT_RULES: readonly AnyRewriteRule[] = [
       return E.mul(E.num(Q.div(Q.ONE, coeff)), ...scalars.map((x) => E.power(x, -1)), ...chain.slice().reverse().map(E.inverse));
     },
   }),
+  rewriteRule({
+    // log det(2πΣ) differentiates to 2π(2πΣ)⁻ᵀ, which a reader wants as Σ⁻ᵀ: the scalars leave the inverse
+    id: "inverse-of-scaled", source: "Matrix Cookbook (2012-11-15) eq. (2) with A = cI: (cA)⁻¹ = c⁻¹A⁻¹",
+    formula: "(c A)^{-1} = c^{-1} A^{-1}", witness: "(3 α X^T X)^{-1}", witnessLet: ["X: 5 x 3"], on: ["inverse"],
+    apply: (e) => {
+      if (e.arg.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      if (chain.length === 0 || (Q.eq(coeff, Q.ONE) && scalars.length === 0)) return null;
+      return E.mul(E.num(Q.div(Q.ONE, coeff)), ...scalars.map((x) => E.power(x, -1)), E.inverse(E.mul(...chain)));
+    },
+  }),
 ];

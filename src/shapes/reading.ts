@@ -57,11 +57,14 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   const unknowns = undeclaredSymbols(root, source, opts);
   const forced = new Map(unknowns.flatMap((u) => (u.forced ? [[u.name, u.forced.rank] as const] : [])));
   const free = unknowns.filter((u) => !u.forced && u.conventional !== "matrix");
+  /** Capital letters read as scalars (C in wᵀw/2 + C·sum(…), K, L): only when no other reading gives a gradient. */
+  const capitals = unknowns.filter((u) => !u.forced && u.conventional === "matrix");
+  const departing = [...free, ...capitals];
   const other = (r: Rank): Rank => (r === "scalar" ? "vector" : "scalar");
 
   const attempt = (departed: ReadonlySet<string>): Attempt => {
     const ranks = new Map(forced);
-    for (const u of free) ranks.set(u.name, departed.has(u.name) ? other(u.conventional) : u.conventional);
+    for (const u of departing) ranks.set(u.name, departed.has(u.name) ? other(u.conventional) : u.conventional);
     try {
       const el = elaborate(root, source, { ...opts, ranks });
       const f = el.expr.shape;
@@ -84,7 +87,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   let budget = Math.max(8, Math.min(MAX_READINGS, Math.floor(WORK / Math.max(1, nodes))));
   type Cost = readonly [notGradient: number, departures: number, latinAsScalar: number];
   const costOf = (departed: readonly string[], gradient: boolean): Cost => {
-    const greek = departed.filter((name) => free.find((u) => u.name === name)!.conventional === "scalar").length;
+    const greek = departed.filter((name) => departing.find((u) => u.name === name)!.conventional === "scalar").length;
     return [gradient ? 0 : 1, departed.length, departed.length - greek];
   };
   const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
@@ -97,6 +100,22 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
       const a = attempt(new Set(departed));
       if (!a.ok) continue;
+      const cost = costOf(departed, a.gradient);
+      const order = best === null ? -1 : compare(cost, best.cost);
+      if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }
+      else if (order === 0) ties.push(departed);
+    }
+  }
+  // the last resort, capitals as scalars (the C of wᵀw/2 + C·sum(…), a constant K): only where no reading fits at all
+  // because sizes clash — tr(X) A keeps its matrix A, e^{A} is refused for what it is — and only for a gradient
+  const clash = best === null && !conventional.ok && conventional.error.code === "shape";
+  for (let size = 1; clash && size <= departing.length && budget > 0 && capitals.length > 0; size++) {
+    if (best !== null) break;
+    for (const departed of combinations(departing.map((u) => u.name), size)) {
+      if (!departed.some((name) => capitals.some((u) => u.name === name))) continue;
+      if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
+      const a = attempt(new Set(departed));
+      if (!a.ok || !a.gradient) continue;
       const cost = costOf(departed, a.gradient);
       const order = best === null ? -1 : compare(cost, best.cost);
       if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }
@@ -117,7 +136,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       notes.push(`${opts.display(u.name)} is read as a ${rank}, though its letter suggests a ${u.conventional}: ${because}; --let "${u.name}: ${rank}" states this reading`);
     }
     if (tied.length > 0) {
-      const pick = (names: readonly string[]) => names.map((n) => `--let "${n}: ${other(free.find((u) => u.name === n)!.conventional)}"`).join(" ");
+      const pick = (names: readonly string[]) => names.map((n) => `--let "${n}: ${other(departing.find((u) => u.name === n)!.conventional)}"`).join(" ");
       const alternatives = tied.map(pick).join(", or ");
       notes.push(`other readings fit equally well: this one is ${pick(departed)}, another ${alternatives}; declare the shapes you mean`);
     }

@@ -66,12 +66,12 @@ const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron:
 const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
   det: "det",
   ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].commands.map((c): [string, FunctionName] => [c, name]))),
-  tr: "tr", Tr: "tr",
+  tr: "tr", Tr: "tr", sum: "sum",
 };
 const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
   cdot: "times", odot: "hadamard", circ: "hadamard", oslash: "hdivide", otimes: "kronop", top: "tee", intercal: "tee",
   langle: "langle", rangle: "rangle", lVert: "lnorm", rVert: "rnorm", Vert: "bar",
-  frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "lvert", rvert: "rvert", vert: "vbar",
+  frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "lvert", rvert: "rvert", vert: "vbar", max: "maxfn",
 };
 /** Decorations that do not change which symbol is meant: `\mathbf{x}` is `x`. `\vec` is LaTeX's arrow accent. */
 const DECORATIONS: ReadonlySet<string> = new Set([
@@ -379,6 +379,13 @@ export function tokenize(input: string): Token[] {
     if (SIZING.test(t.text)) return delimiter(i);
     if (GREEK.has(name)) { push(greek(name, t.offset, t.end, i + 1)); return i; }
     const fn = lookup(FUNCTION_COMMANDS, name);
+    if (fn === "sum" && r[i + 1]?.type === "underscore") {
+      // \sum_i y_i x_i^T w sums over an index the summand is written in; matdiff reads whole vectors and matrices
+      const { line, col } = lineCol(input, t.offset);
+      throw new MatdiffError("syntax", `'\\sum' with an index at ${line}:${col}: matdiff reads sums of whole vectors, not of indexed entries`, { start: t.offset, end: r[i + 2]?.end ?? r[i + 1]!.end }, {
+        hint: "write the sum of all entries as \\sum(v), sum(v) or 𝟏ᵀv, e.g. \\sum(\\log σ(y ⊙ Xw)) for Σᵢ log σ(yᵢ xᵢᵀw)",
+      });
+    }
     if (fn) { push(make("fnop", fn, t.offset, t.end)); return i; }
     const symbol = lookup(SYMBOL_COMMANDS, name);
     if (symbol) { push(make(symbol, "", t.offset, t.end)); return i; }
