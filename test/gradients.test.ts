@@ -38,3 +38,17 @@ describe("negative corpus: plausible wrong answers are rejected numerically", ()
     expect(r.check.ok, r.report()).toBe(true);
   });
 });
+
+describe("scalars leave an inverse: (cA)⁻¹ = c⁻¹A⁻¹", () => {
+  it.each([
+    ["\\log\\det(2 Σ)", "Sigma", "Σ⁻ᵀ"],
+    ["-\\frac{1}{2}\\log\\det(2\\pi Σ) - \\frac{1}{2}(x-μ)^TΣ^{-1}(x-μ)", "Sigma", "(Σ⁻ᵀ(x − μ)(x − μ)ᵀΣ⁻ᵀ − Σ⁻ᵀ)/2"],
+    ["tr((3A)^{-1}B)", "A", "−A⁻ᵀBᵀA⁻ᵀ/3"],
+    ["x^T (λ I)^{-1} x", "x", "2x/λ"],
+  ])("%s wrt %s is %s, checked", async (expr, wrt, text) => {
+    const { differentiate } = await import("../src/api.js");
+    const r = differentiate(expr, { wrt, check: true });
+    expect(r.derivative.text).toBe(text);
+    expect(r.check?.ok).toBe(true);
+  });
+});
