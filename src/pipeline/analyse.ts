@@ -21,6 +21,7 @@ import { symmetricGradient, diagonalGradient, type SymmetricConvention } from ".
 import { simplify, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
 import { toText, nameText } from "../print/text.js";
 import { GREEK } from "../syntax/greek.js";
+import { nameInput } from "../syntax/names.js";
 import { OPERATIONS } from "../core/operations.js";
 import { Budget } from "../core/budget.js";
 import { vecJacobian, scalarDerivative } from "../calculus/jacobian.js";
@@ -346,7 +347,7 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const definitions = entries(options.where, " =").map((t) => readDefinition(t, limits));
   const seen = new Set<string>();
   for (const d of declarations) {
-    if (seen.has(d.name)) throw new MatdiffError("declaration", `${d.name} is declared twice with --let`, undefined, { hint: `give ${d.name} one SPEC, e.g. --let "${d.name}: symmetric"` });
+    if (seen.has(d.name)) throw new MatdiffError("declaration", `${d.name} is declared twice with --let`, undefined, { hint: `give ${d.name} one SPEC, e.g. --let "${nameInput(d.name)}: symmetric"` });
     seen.add(d.name);
   }
   for (const d of definitions) {
@@ -398,7 +399,7 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   for (const [name, { of }] of written) {
     const shape = el.symbols.get(name)?.shape;
     const rank = !shape || isScalarShape(shape) ? "scalar" : shape.cols === 1 ? "vector" : "matrix";
-    notes.push(`${nameText(name)}(${nameText(of)}) is read as ${nameText(name)}, a ${rank} that depends on ${nameText(of)} (as --let "${name}: ${rank}(${of})" declares), not as a product; write ${nameText(name)} ${nameText(of)} for the product`);
+    notes.push(`${nameText(name)}(${nameText(of)}) is read as ${nameText(name)}, a ${rank} that depends on ${nameText(of)} (as --let "${nameInput(name)}: ${rank}(${nameInput(of)})" declares), not as a product; write ${nameText(name)} ${nameText(of)} for the product`);
   }
   const f = el.expr;
   guardFoldedPowers(f, el.definitions, { maxPower: limits.maxPower, collapsing: !options.hessian, display: nameText, site: (name) => definitionSite(definitions, name) });
@@ -411,7 +412,7 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   for (const parent of new Set(dependsOn.values())) {
     if (occurring.has(parent) || declarations.some((d) => d.name === parent)) continue;
     const rank = conventionalRank(parent);
-    notes.push(`${nameText(parent)} does not occur in the expression and is not declared, so it is read as a ${rank} by convention; declare it, e.g. --let "${parent}: ${rank === "scalar" ? "vector" : "scalar"}", if it is not`);
+    notes.push(`${nameText(parent)} does not occur in the expression and is not declared, so it is read as a ${rank} by convention; declare it, e.g. --let "${nameInput(parent)}: ${rank === "scalar" ? "vector" : "scalar"}", if it is not`);
   }
 
   // one differential in every variable (and the symbols that depend on them): reverse mode shares it;

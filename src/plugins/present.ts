@@ -6,6 +6,7 @@
  * nothing the user writes reaches KaTeX verbatim (no `\href`, no `\gdef`).
  */
 import { checkBasis, type DifferentiateResult } from "../api.js";
+import { baseLatex } from "../syntax/names.js";
 import { GREEK } from "../syntax/greek.js";
 import { blockWording, type Flag } from "./block.js";
 import { CODE_FORMATS } from "../formats.js";
@@ -89,10 +90,10 @@ export function stepsOf(r: DifferentiateResult): Step[] | undefined {
 
 /** LaTeX for a symbol's canonical name as the engine's printer spells it: `Phi` → `\Phi`, `W_1` → `W_{1}`. */
 export function nameLatex(name: string): string {
-  const m = /^([A-Za-z]+)(?:_\{?([A-Za-z0-9]+)\}?)?$/.exec(name);
+  const m = /^([A-Za-z]+)([\u0302\u0303\u0304]?)(?:_\{?([A-Za-z0-9]+)\}?)?$/.exec(name);
   if (!m) return `\\text{${name.replace(/[^A-Za-z0-9 ]/g, "?")}}`;
-  const base = GREEK.get(m[1]!)?.latex ?? (m[1]!.length > 1 ? `\\mathit{${m[1]}}` : m[1]!);
-  return m[2] !== undefined ? `${base}_{${m[2]}}` : base;
+  const letter = GREEK.has(m[1]!) || m[1]!.length === 1 ? baseLatex(`${m[1]}${m[2]}`) : `\\mathit{${m[1]}}`;
+  return m[3] !== undefined ? `${letter}_{${m[3]}}` : letter;
 }
 
 /** LaTeX for one dimension of a shape: `n`, `3`, `n_1`, `rows`. */

@@ -9,11 +9,10 @@ import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
 import { formatShape, isScalarShape } from "../core/shape.js";
 import type { Intermediate } from "../calculus/parameterised.js";
-import { toLatex } from "../print/latex.js";
+import { toLatex, latexName } from "../print/latex.js";
 import { toText, nameText } from "../print/text.js";
 import { toNumpy } from "../print/numpy.js";
-import { splitName } from "../print/infix.js";
-import { GREEK } from "../syntax/greek.js";
+import { pyName } from "../print/python.js";
 
 export interface Rendered {
   readonly latex: string;
@@ -61,16 +60,6 @@ export interface ParameterisationInput {
   readonly expand: (e: Expr) => Expr;
   readonly dimExpr: (d: string | number) => string;
 }
-
-const pyName = (name: string) => {
-  const { base, sub } = splitName(name);
-  return (sub === null ? base : `${base}_${sub}`).replace(/\W/g, "");
-};
-
-const latexName = (name: string) => {
-  const { base, sub } = splitName(name);
-  return (GREEK.get(base)?.latex ?? base) + (sub === null ? "" : `_{${sub}}`);
-};
 
 /** A subscript that holds a name: one letter bare, more braced (J_A, vjp_{W₁}). */
 const textSub = (s: string) => ([...s].length === 1 ? `_${s}` : `_{${s}}`);

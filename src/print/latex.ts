@@ -7,10 +7,10 @@
 import type { Expr } from "../core/expr.js";
 import type { Rational } from "../core/rational.js";
 import { formatRational } from "../core/rational.js";
-import { GREEK } from "../syntax/greek.js";
+import { baseLatex } from "../syntax/names.js";
 import { latexOperatorName } from "../core/operations.js";
 import { Prec } from "../syntax/precedence.js";
-import { makePrinter, type Notation, type Printed } from "./infix.js";
+import { makePrinter, splitName, type Notation, type Printed } from "./infix.js";
 
 const call = (head: string) => (arg: string): Printed => ({ s: `${head}(${arg})`, prec: Prec.ATOM });
 const operator = (name: string) => call(latexOperatorName(name));
@@ -36,7 +36,7 @@ function isDifferential(e: Expr | null): boolean {
 }
 
 const latex: Notation = {
-  symbol: (base, sub) => (GREEK.get(base)?.latex ?? base) + (sub === null ? "" : `_{${sub}}`),
+  symbol: (base, sub) => baseLatex(base) + (sub === null ? "" : `_{${sub}}`),
   differential: (symbol, tag) => `\\mathrm{d}${"'".repeat(tag)}${symbol}`,
   identity: "I",
   zero: "0",
@@ -83,3 +83,9 @@ const latex: Notation = {
 };
 
 export const toLatex: (e: Expr, maxLength?: number) => string = makePrinter(latex);
+
+/** A symbol's name in LaTeX, as toLatex spells it: `\theta`, `W_{1}`, `\hat{y}`. */
+export function latexName(name: string): string {
+  const { base, sub } = splitName(name);
+  return latex.symbol(base, sub);
+}

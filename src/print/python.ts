@@ -19,6 +19,7 @@ import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { type Dim, type Shape, isColumn, isRow, isScalarShape, shape } from "../core/shape.js";
 import { splitName, MAX_PRINTED } from "./infix.js";
+import { basePython } from "../syntax/names.js";
 import { MatdiffError } from "../errors.js";
 
 /**
@@ -140,7 +141,7 @@ export function pyName(name: string): string {
   const order = (/\u0307*$/.exec(name)?.[0] ?? "").length;
   if (order) return `${pyName(name.slice(0, name.length - order))}_${"d".repeat(order)}ot`;
   const { base, sub } = splitName(name);
-  const id = (sub === null ? base : `${base}_${sub}`).replace(/\W/g, "");
+  const id = (sub === null ? basePython(base) : `${basePython(base)}_${sub}`).replace(/\W/g, "");
   return id === "lambda" ? "lambda_" : id;
 }
 

@@ -7,6 +7,7 @@
 import type { Expr } from "../core/expr.js";
 import type { Rational } from "../core/rational.js";
 import { GREEK } from "../syntax/greek.js";
+import { baseText } from "../syntax/names.js";
 import { KNOWN_FUNCTIONS } from "../syntax/lexer.js";
 import { Prec } from "../syntax/precedence.js";
 import { makePrinter, splitName, type Notation, type Printed } from "./infix.js";
@@ -62,7 +63,7 @@ function separator(acc: string, next: string, prev: Expr | null, cur: Expr, befo
 }
 
 const text: Notation = {
-  symbol: (base, sub) => (GREEK.get(base)?.unicode ?? base) + subscript(sub),
+  symbol: (base, sub) => baseText(base) + subscript(sub),
   differential: (symbol, tag) => `d${"′".repeat(tag)}${symbol}`,
   identity: "I",
   zero: "0",

@@ -6,6 +6,7 @@
  * once every dimension has its final name.
  */
 import type { Node, Span } from "../syntax/ast.js";
+import { baseText, letterOf, nameInput } from "../syntax/names.js";
 import { GREEK } from "../syntax/greek.js";
 import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
@@ -83,12 +84,12 @@ interface SymbolInfo {
 }
 
 export const isUpperName = (name: string) => {
-  const base = name.split("_")[0]!;
-  const g = GREEK.get(base);
-  return g ? g.upper : /^[A-Z]$/.test(base);
+  const letter = letterOf(name);
+  const g = GREEK.get(letter);
+  return g ? g.upper : /^[A-Z]$/.test(letter);
 };
 const isGreekLower = (name: string) => {
-  const g = GREEK.get(name.split("_")[0]!);
+  const g = GREEK.get(letterOf(name));
   return g !== undefined && !g.upper;
 };
 
@@ -154,7 +155,7 @@ function reciprocal(r: Expr): Expr {
 /** A symbol as a reader writes it in a hint: α for alpha, W_1 as is. */
 const letter = (name: string) => {
   const [base, ...sub] = name.split("_");
-  return [GREEK.get(base!)?.unicode ?? base, ...sub].join("_");
+  return [baseText(base!), ...sub].join("_");
 };
 
 /** A number written out (`2`, `-1`, `\frac12`, `0.5^2`): the constants NumPy broadcasts. */
@@ -270,8 +271,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const requireSquare = (n: Node, s: ShapeT, src: SourceText, what: string, span: Span) => {
     if (!dims.unify(s.rows, s.cols)) {
       // a lone symbol that is a vector by convention was probably meant as a matrix
-      const hint = n.type === "ident" && !decls.has(n.name) && dims.isOne(s.cols) ? `declare it with --let "${n.name}: matrix"`
-        : n.type === "ident" && !decls.has(n.name) ? `declare it with --let "${n.name}: square"` : undefined;
+      const hint = n.type === "ident" && !decls.has(n.name) && dims.isOne(s.cols) ? `declare it with --let "${nameInput(n.name)}: matrix"`
+        : n.type === "ident" && !decls.has(n.name) ? `declare it with --let "${nameInput(n.name)}: square"` : undefined;
       fail(src, "shape", `${what} needs a square matrix, but ${snippet(src, n.span)} is ${show(s)} at ${where(src, n.span.start)}`, span, hint);
     }
   };
@@ -660,7 +661,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             if (n.op === "hdivide" || entrywiseDivisions.has(n)) {
               if (entrywiseDivisions.has(n)) {
                 const [x, y] = [snippet(info!.src, n.left.span), snippet(info!.src, n.right.span)];
-                const declare = n.right.type === "ident" ? ` with --let "${n.right.name}: scalar"` : "";
+                const declare = n.right.type === "ident" ? ` with --let "${nameInput(n.right.name)}: scalar"` : "";
                 divisionNotes.push(`${snippet(info!.src, n.span)} divides entrywise, ${x} ./ ${y}, as in NumPy; to divide by a number, declare ${y} a scalar${declare}`);
               }
               return E.hadamard(l, E.hpower(r, -1));

@@ -22,6 +22,7 @@ import type { Node } from "../syntax/ast.js";
 import { MatdiffError } from "../errors.js";
 import type { Rank } from "./declarations.js";
 import { childrenOf, conventionalRank, elaborate, isUpperName, nodesInOrder, type ElaborateOptions, type Elaborated, type SourceText } from "./elaborate.js";
+import { nameInput } from "../syntax/names.js";
 
 export interface ReadOptions extends ElaborateOptions {
   /** The variable: readings that make the result its gradient come first. */
@@ -133,10 +134,10 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       const rank = u.forced?.rank ?? (chosen.has(u.name) ? other(u.conventional) : u.conventional);
       if (rank === u.conventional) continue;
       const because = u.forced?.because ?? evidence(u, chosen);
-      notes.push(`${opts.display(u.name)} is read as a ${rank}, though its letter suggests a ${u.conventional}: ${because}; --let "${u.name}: ${rank}" states this reading`);
+      notes.push(`${opts.display(u.name)} is read as a ${rank}, though its letter suggests a ${u.conventional}: ${because}; --let "${nameInput(u.name)}: ${rank}" states this reading`);
     }
     if (tied.length > 0) {
-      const pick = (names: readonly string[]) => names.map((n) => `--let "${n}: ${other(departing.find((u) => u.name === n)!.conventional)}"`).join(" ");
+      const pick = (names: readonly string[]) => names.map((n) => `--let "${nameInput(n)}: ${other(departing.find((u) => u.name === n)!.conventional)}"`).join(" ");
       const alternatives = tied.map(pick).join(", or ");
       notes.push(`other readings fit equally well: this one is ${pick(departed)}, another ${alternatives}; declare the shapes you mean`);
     }

@@ -10,6 +10,7 @@ import moo from "moo";
 import type { FunctionName } from "./ast.js";
 import { FN_NAMES, OPERATIONS } from "../core/operations.js";
 import { GREEK, GREEK_BY_UNICODE } from "./greek.js";
+import { ACCENTS, ACCENT_BY_COMMAND, withAccent, type Accent } from "./names.js";
 import { MatdiffError, lineCol } from "../errors.js";
 
 export type TokenType =
@@ -88,7 +89,7 @@ const SIZING = /^\\(?:left|right|[bB]igg?[lrm]?)$/;
 
 const KNOWN_COMMANDS: readonly string[] = [
   ...[...GREEK.values()].map((g) => g.name), ...Object.keys(FUNCTION_COMMANDS), ...Object.keys(SYMBOL_COMMANDS),
-  ...DECORATIONS, ...NAME_COMMANDS, ...IGNORED_COMMANDS, "mathop", "left", "right", "bigl", "bigr", "Bigl", "Bigr",
+  ...DECORATIONS, ...ACCENT_BY_COMMAND.keys(), ...NAME_COMMANDS, ...IGNORED_COMMANDS, "mathop", "left", "right", "bigl", "bigr", "Bigl", "Bigr",
 ].map((c) => `\\${c}`);
 export const KNOWN_FUNCTIONS: readonly string[] = [...Object.keys(FUNCTION_WORDS), ...Object.keys(SPECIAL_WORDS)];
 
@@ -107,6 +108,10 @@ const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
  */
 export const MAX_SUBSCRIPT = 32;
 
+/** Letters Unicode composes with one of matdiff's accents (ŷ = y + U+0302), which NFD takes apart. */
+const precomposed = (): readonly string[] => Array.from({ length: 0x1f00 - 0xc0 }, (_, k) => String.fromCharCode(0xc0 + k))
+  .filter((c) => { const d = c.normalize("NFD"); return d.length === 2 && /^[A-Za-z]$/.test(d[0]!) && ACCENTS.some((a) => a.mark === d[1]); });
+
 /** Compiled on first use: a command that never lexes (--help, key with a bad file) does not pay for it. */
 let compiledRaw: moo.Lexer | null = null;
 const rawLexer = (): moo.Lexer => (compiledRaw ??= compileRaw());
@@ -118,6 +123,9 @@ const compileRaw = (): moo.Lexer => moo.compile({
   cmd: /\\[A-Za-z]+/,
   cmdsym: /\\[^A-Za-z]/,
   greek: new RegExp(`[${[...GREEK_BY_UNICODE.keys()].join("")}]`),
+  // ŷ, x̄, W̃ typed or pasted: a precomposed letter, or a combining mark after a letter (ACCENTS in names.ts)
+  accented: new RegExp(`[${precomposed().join("")}]`),
+  accentmark: new RegExp(`[${ACCENTS.map((a) => a.mark).join("")}]`),
   sup: /⁻?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|ᵀ)/,
   subdigits: /[₀₁₂₃₄₅₆₇₈₉]+/,
   ones: "𝟏",
@@ -205,7 +213,7 @@ function splitWord(word: string): string[] {
   return pieces;
 }
 
-interface Decoration { readonly start: number; readonly bold: boolean }
+interface Decoration { readonly start: number; readonly bold: boolean; readonly accent?: Accent }
 
 /** Own keys only: `\\toString` must not find Object.prototype.toString. */
 const lookup = <V>(table: Readonly<Record<string, V>>, key: string): V | undefined =>
@@ -231,6 +239,7 @@ export function tokenize(input: string): Token[] {
 
   const make = (type: TokenType, value: string, offset: number, end: number): Token =>
     ({ type, value, text: input.slice(offset, end), offset, end });
+  const accented = (name: string, d: Decoration) => (d.accent ? withAccent(name, d.accent) : name);
 
   const push = (t: Token): void => {
     if (t.type === "sub" && t.value.length > MAX_SUBSCRIPT) {
@@ -244,7 +253,7 @@ export function tokenize(input: string): Token[] {
     if (t.type === "lbrace" && decor !== undefined) decorated.set(t, decor);
     if (t.type === "ident" && decor !== undefined) {
       // `\bm\mu`, `\mathbf x`: TeX's unbraced argument is the one letter
-      out.push({ ...make("ident", t.value, decor.start, t.end), ...(decor.bold ? { bold: true } : {}) });
+      out.push({ ...make("ident", accented(t.value, decor), decor.start, t.end), ...(decor.bold ? { bold: true } : {}) });
       decor = undefined;
       return;
     }
@@ -255,7 +264,8 @@ export function tokenize(input: string): Token[] {
     if (t.type === "rbrace" && decoration && top && (top.type === "ident" || one)) {
       // `\mathbf{W_1}`, `\mathbb{1}`: the whole decorated group is the one symbol.
       const bold = decoration.bold || top.bold ? { bold: true as const } : {};
-      out.splice(-2, 2, one ? make("ones", "", decoration.start, t.end) : { ...make("ident", top.value, decoration.start, t.end), ...bold });
+      if (one && decoration.accent) throw syntaxError(input, `an accent on 𝟏 names nothing`, decoration.start, t.end);
+      out.splice(-2, 2, one ? make("ones", "", decoration.start, t.end) : { ...make("ident", accented(top.value, decoration), decoration.start, t.end), ...bold });
       return;
     }
     out.push(t);
@@ -310,6 +320,18 @@ export function tokenize(input: string): Token[] {
       case "word": word(t, i + 1); break;
       case "fnword": push(make("fnop", FUNCTION_WORDS[t.text]!, t.offset, t.end)); break;
       case "greek": push(greek(GREEK_BY_UNICODE.get(t.text)!, t.offset, t.end, i + 1)); break;
+      case "accented": {
+        const [letter, mark] = t.text.normalize("NFD");
+        push(make("ident", withAccent(letter!, ACCENTS.find((a) => a.mark === mark)!), t.offset, t.end));
+        break;
+      }
+      case "accentmark": {
+        // x̂: the mark follows its letter directly; anywhere else it accents nothing
+        const top = out[out.length - 1];
+        if (top?.type !== "ident" || top.end !== t.offset || top.value.includes("_")) throw syntaxError(input, `an accent mark must follow its letter`, t.offset, t.end);
+        out[out.length - 1] = { ...top, value: withAccent(top.value, ACCENTS.find((a) => a.mark === t.text)!), text: input.slice(top.offset, t.end), end: t.end };
+        break;
+      }
       case "ones": push(make("ones", "", t.offset, t.end)); break;
       case "sup": push(make("sup", [...t.text].map((c) => SUPERSCRIPT[c]).join(""), t.offset, t.end)); break;
       case "subdigits":
@@ -416,6 +438,8 @@ export function tokenize(input: string): Token[] {
       if (name === "operatorname") throw syntaxError(input, "expected a function name in braces after '\\operatorname'", t.offset, t.end);
     }
     if (DECORATIONS.has(name)) { decor = { start: t.offset, bold: BOLD.has(name) }; return i; }
+    const accent = ACCENT_BY_COMMAND.get(name);
+    if (accent) { decor = { start: t.offset, bold: false, accent }; return i; }
     throw unknownCommand(t);
   }
 

@@ -1,0 +1,71 @@
+/**
+ * A symbol's canonical name and how each output spells it. A name is a letter (`x`, `W`, `theta`), optionally an
+ * accent (ŷ, x̄, W̃: a different symbol from y, x, W, as statisticians and ML papers use them) and a subscript:
+ * `W_1`, `theta_i`, `y\u0302` for ŷ, `y\u0302_i` for ŷᵢ. The accent is stored as its Unicode combining mark, so
+ * the text form is the name itself; LaTeX and Python spell it `\hat{y}` and `y_hat`.
+ */
+import { GREEK } from "./greek.js";
+
+export interface Accent {
+  /** The combining mark stored in the name and printed in text. */
+  readonly mark: string;
+  /** The LaTeX command, `\hat`. */
+  readonly latex: string;
+  /** The Python suffix, `y_hat`. */
+  readonly word: string;
+  /** LaTeX commands the parser reads as this accent. */
+  readonly commands: readonly string[];
+}
+
+export const ACCENTS: readonly Accent[] = [
+  { mark: "\u0302", latex: "\\hat", word: "hat", commands: ["hat", "widehat"] },
+  { mark: "\u0304", latex: "\\bar", word: "bar", commands: ["bar", "overline"] },
+  { mark: "\u0303", latex: "\\tilde", word: "tilde", commands: ["tilde", "widetilde"] },
+];
+
+const BY_MARK: ReadonlyMap<string, Accent> = new Map(ACCENTS.map((a) => [a.mark, a]));
+export const ACCENT_BY_COMMAND: ReadonlyMap<string, Accent> = new Map(ACCENTS.flatMap((a) => a.commands.map((c) => [c, a] as const)));
+
+/** The letter and accent of a name's base (the part before `_`): `y\u0302` → y, hat. */
+export function splitAccent(base: string): { readonly letter: string; readonly accent: Accent | null } {
+  const accent = BY_MARK.get(base.slice(-1)) ?? null;
+  return { letter: accent ? base.slice(0, -1) : base, accent };
+}
+
+/** Puts an accent on a name's letter, before any subscript: (`y_i`, hat) → `y\u0302_i`. */
+export function withAccent(name: string, accent: Accent): string {
+  const i = name.indexOf("_");
+  const [base, rest] = i < 0 ? [name, ""] : [name.slice(0, i), name.slice(i)];
+  return splitAccent(base).accent ? name : `${base}${accent.mark}${rest}`;
+}
+
+/** The letter without its accent and subscript, for the letter conventions: ŷ is lowercase Latin, θ̂ Greek. */
+export const letterOf = (name: string): string => splitAccent(name.split("_")[0]!).letter;
+
+/** A name's base in text: θ for theta, ŷ for y + hat. */
+export function baseText(base: string): string {
+  const { letter, accent } = splitAccent(base);
+  // composed where Unicode has the letter (ŷ is one character, as people type it)
+  return `${GREEK.get(letter)?.unicode ?? letter}${accent?.mark ?? ""}`.normalize("NFC");
+}
+
+/** A name's base in LaTeX: `\theta`, `\hat{y}`, `\hat{\theta}`. */
+export function baseLatex(base: string): string {
+  const { letter, accent } = splitAccent(base);
+  const l = GREEK.get(letter)?.latex ?? letter;
+  return accent ? `${accent.latex}{${l}}` : l;
+}
+
+/** A name's base in Python: `theta`, `y_hat`. */
+export function basePython(base: string): string {
+  const { letter, accent } = splitAccent(base);
+  return accent ? `${letter}_${accent.word}` : letter;
+}
+
+/** A name as a user types it on a command line (--let, --wrt): `theta`, `W_1`, `\hat{y}`, `\hat{theta}_i`. */
+export function nameInput(name: string): string {
+  const i = name.indexOf("_");
+  const [base, rest] = i < 0 ? [name, ""] : [name.slice(0, i), name.slice(i)];
+  const { letter, accent } = splitAccent(base);
+  return accent ? `${accent.latex}{${letter}}${rest}` : name;
+}

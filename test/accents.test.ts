@@ -1,0 +1,67 @@
+/**
+ * Accented names — ŷ, x̄, W̃, θ̂ — are symbols of their own, as statisticians and ML papers use them (the prediction
+ * ŷ beside the label y, the mean x̄ beside x). Every spelling reads as one symbol, every format spells it, and the
+ * printed forms read back.
+ */
+import { describe, expect, it } from "vitest";
+import { differentiate } from "../src/api.js";
+import { parse, formatTree } from "../src/syntax/parse.js";
+import { MatdiffError } from "../src/errors.js";
+import { renderKatex } from "./support/katex.js";
+import { spawnPython } from "./support/python.js";
+
+const tree = (s: string) => formatTree(parse(s));
+
+describe("spellings of an accented name", () => {
+  it.each([
+    ["\\hat{y}", "y\u0302"], ["\\widehat{y}", "y\u0302"], ["\\hat y", "y\u0302"], ["ŷ", "y\u0302"], ["y\u0302", "y\u0302"],
+    ["\\hat{y}_i", "y\u0302_i"], ["\\hat{y_i}", "y\u0302_i"], ["\\bar{x}", "x\u0304"], ["\\overline{x}", "x\u0304"], ["x̄", "x\u0304"],
+    ["\\tilde{W}", "W\u0303"], ["\\widetilde{W}", "W\u0303"], ["\\hat{\\theta}", "theta\u0302"], ["θ̂", "theta\u0302"],
+    ["\\hat{\\mathbf{y}}", "y\u0302"], ["\\mathbf{\\hat{y}}", "y\u0302"],
+  ])("%s is the one symbol %s", (input, name) => expect(tree(input)).toBe(name));
+
+  it("an accented name is another symbol than its letter", () => {
+    expect(tree("\\hat{y} - y")).toBe("(- y\u0302 y)");
+  });
+
+  it("a stray mark or an accent on 𝟏 is an error with a caret", () => {
+    for (const bad of [" \u0302x", "\\hat{\\mathbf{1}}"]) {
+      expect(() => parse(bad)).toThrow(MatdiffError);
+    }
+  });
+});
+
+describe("accented names in every format", () => {
+  it("‖ŷ − y‖² wrt ŷ: text, LaTeX (KaTeX renders it), NumPy (runs), index form, and --check", () => {
+    const r = differentiate("\\|\\hat{y} - y\\|^2", { wrt: "\\hat{y}", check: true });
+    expect(r.check?.ok).toBe(true);
+    expect(r.derivative.text).toBe("2(ŷ − y)");
+    expect(r.label.text).toBe("∇_ŷ f");
+    expect(r.derivative.latex).toBe("2 (\\hat{y} - y)");
+    expect(() => renderKatex(`${r.label.latex} = ${r.derivative.latex}`)).not.toThrow();
+    expect(r.derivative.numpy).toBe("2 * (y_hat - y)");
+    const run = spawnPython(`import numpy as np\ny_hat = np.array([1.0, 2.0]); y = np.array([0.5, 0.5])\nprint(${r.derivative.numpy})`);
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("[1. 3.]");
+    expect(r.derivative.index?.text).toBe("∂f/∂ŷ_i = 2 ŷ_i − 2 y_i");
+    expect(r.derivative.einsum).toBe('2 * np.einsum("i->i", y_hat) - 2 * np.einsum("i->i", y)');
+    expect(differentiate("\\hat{y}^T W x", { wrt: "W" }).derivative.torch).toBe("torch.outer(y_hat, x)");
+  });
+
+  it("θ̂ is a scalar by its letter, Ŝ a matrix, x̄ a vector; hints spell the name as it is typed", () => {
+    const r = differentiate("\\hat{\\theta} \\bar{x}^T \\hat{S} \\bar{x}", { wrt: "\\bar{x}" });
+    expect(r.shapes["theta\u0302"]).toBe("1×1");
+    expect(r.shapes["S\u0302"]).toBe("n×n");
+    expect(r.derivative.text).toBe("θ̂(Ŝ + Ŝᵀ)x̄");
+    const v = differentiate("\\hat{\\theta}^T \\hat{\\theta}", { wrt: "\\hat{theta}" });
+    expect(v.notes.join("\n")).toContain('--let "\\hat{theta}: vector" states this reading');
+    expect(differentiate("\\hat{\\theta}^T \\hat{\\theta}", { wrt: "\\hat{theta}", let: ["\\hat{theta}: vector"] }).notes).toEqual([]);
+  });
+
+  it("printed text reads back: the derivative of the printed f is the same", () => {
+    const r = differentiate("-y^T \\log(\\hat{y}) + \\|\\bar{x} - x\\|^2 \\tilde{W}_1", { wrt: "\\hat{y}", let: ["\\tilde{W}_1: scalar"] });
+    const again = differentiate(r.function.text, { wrt: "ŷ", let: ["\\tilde{W}_1: scalar"] });
+    expect(again.derivative.text).toBe(r.derivative.text);
+    expect(r.derivative.text).toBe("−y ⊘ ŷ");
+  });
+});
