@@ -24,6 +24,11 @@ function binary(op: BinaryOp, implicit = false) {
   };
 }
 const product = binary("*", true);
+/** `w \cdot x`, `w · x`: the dot of a dot product, which elaborate reads as wᵀx between two vectors. */
+function timesNode(d: unknown[]): Node {
+  const n = binary("*")(d);
+  return /^(?:\\cdot|·)$/.test(tok(d[1]).text) ? { ...n, dot: true } as Node : n;
+}
 
 /** A bracketed group is not a node: its content stands in, spanning the brackets too. */
 function group(d: unknown[]): Node {
@@ -104,12 +109,12 @@ Elem -> Elem %hadamard Product       {% binary("hadamard") %}
 Product -> ProductF                  {% id %}
          | ProductO                  {% id %}
 
-ProductF -> Product %times Factor    {% binary("*") %}
+ProductF -> Product %times Factor    {% timesNode %}
           | Product %slash Factor    {% binary("/") %}
           | ProductF Factor          {% product %}
           | Factor                   {% id %}
 
-ProductO -> Product %times OpApp     {% binary("*") %}
+ProductO -> Product %times OpApp     {% timesNode %}
           | Product %slash OpApp     {% binary("/") %}
           | ProductF OpApp           {% product %}
           | OpApp                    {% id %}

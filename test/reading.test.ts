@@ -103,6 +103,28 @@ describe("a capital letter is read as a scalar only when nothing else gives the 
   });
 });
 
+describe("w · x of two vectors is the dot product", () => {
+  it("w \\cdot x + b and (w · x − y)² wrt w: the gradient, with a note, checked", () => {
+    const r = differentiate("w \\cdot x + b", { wrt: "w", check: true });
+    expect(r.function.text).toBe("wᵀx + b");
+    expect(r.derivative.text).toBe("x");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes).toContain("w \\cdot x of two vectors is read as their dot product w^T x");
+    const sq = differentiate("(w · x - y)^2", { wrt: "w", check: true });
+    expect(sq.derivative.text).toBe("2(wᵀx − y)x");
+    expect(sq.check?.ok).toBe(true);
+    expect(differentiate("(A x) \\cdot x", { wrt: "x" }).notes).toContain("(A x) \\cdot x of two vectors is read as their dot product (A x)^T x");
+    expect(differentiate("2 w \\cdot x", { wrt: "w" }).notes).toContain("2 w \\cdot x of two vectors is read as their dot product (2 w)^T x");
+  });
+
+  it("a · between a scalar, or matrices, is the product it always was", () => {
+    expect(differentiate("2 \\cdot x", { wrt: "x" }).derivative.text).toBe("2I");
+    expect(differentiate("A \\cdot B", { wrt: "A" }).function.text).toBe("AB");
+    expect(differentiate("\\|w\\|^2 \\cdot λ", { wrt: "w" }).derivative.text).toBe("2λw");
+    expect(differentiate("x^T \\cdot A x", { wrt: "x" }).derivative.text).toBe("(A + Aᵀ)x");
+  });
+});
+
 describe("numbers broadcast like NumPy; declared scalars do not", () => {
   it("1 + exp(Ax) is 𝟏 + exp(Ax), with a note", () => {
     const r = differentiate("1 + exp(A x)", { wrt: "x" });

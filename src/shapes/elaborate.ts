@@ -191,6 +191,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   };
   const inProgress = new Set<string>();
   const diagIsMatrix = new Set<Node>();
+  /** `w · x` of two vectors: the dot product wᵀx, said in a note. */
+  const dotProducts = new Map<Node, SourceText>();
   /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
   const entrywiseDivisions = new Set<Node>();
   const divisionNotes: string[] = [];
@@ -362,6 +364,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
               if (sizeless(l) && dims.unifyShapes(l, SCALAR_T)) return r;
               if (sizeless(r) && dims.unifyShapes(r, SCALAR_T)) return l;
               const bothColumns = dims.isOne(l.cols) && dims.isOne(r.cols);
+              // w · x of two vectors is the dot product, as physics and ML notes write it
+              if (n.dot && bothColumns && dims.unify(l.rows, r.rows)) {
+                dotProducts.set(n, src);
+                return SCALAR_T;
+              }
               mismatch("·", bothColumns ? `did you mean ${snippet(src, n.left.span)}^T ${snippet(src, n.right.span)}?` : undefined);
             }
             return { rows: l.rows, cols: r.cols };
@@ -651,6 +658,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         return E.neg(build(n.arg));
       case "binary": {
         if (n.op === "+" || n.op === "-") return E.add(...chainOperands(n));
+        if (n.op === "*" && dotProducts.has(n)) return E.mul(E.transpose(build(n.left)), build(n.right));
         if (n.op === "*") return E.mul(...chainOperands(n));
         const l = build(n.left);
         const r = build(n.right);
@@ -756,6 +764,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       notes.push(`${snippet(src, call.span)} is taken entrywise, not as the matrix ${MATRIX_FUNCTION_NAMESAKE[call.fn]}`);
     }
     for (const [node, src] of onesRows) notes.push(`${snippet(src, node.span)} is read as 𝟏ᵀ: a number has no transpose`);
+    for (const [node, src] of dotProducts) {
+      const { left, right } = node as Node & { type: "binary" };
+      const written = snippet(src, left.span);
+      const l = left.type === "ident" || /^\(.*\)$/.test(written) ? written : `(${written})`;
+      notes.push(`${snippet(src, node.span)} of two vectors is read as their dot product ${l}^T ${snippet(src, right.span)}`);
+    }
     for (const { node, src } of oneNorms) {
       notes.push(`${snippet(src, node.span)} is the 1-norm sum(|·|): its gradient sign(·) holds where no entry is 0 (there, sign(0) = 0 gives a subgradient)`);
     }

@@ -57,6 +57,8 @@ export type Node =
       readonly left: Node; readonly right: Node; readonly span: Span;
       /** Product written by juxtaposition (`AB`, `u^T A v`). */
       readonly implicit?: boolean;
+      /** Product written `\cdot` or `·`: between two vectors, the dot product (`w · x` = wᵀx). */
+      readonly dot?: true;
     }
   | { readonly type: "neg"; readonly arg: Node; readonly span: Span }
   | {
