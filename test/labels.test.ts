@@ -145,3 +145,13 @@ describe("the label function", () => {
     for (const l of labels) expect(() => renderKatex(l.latex)).not.toThrow();
   });
 });
+
+describe("the symmetric convention names the variable", () => {
+  it("dΣ for Σ, Σ_ij in the Cookbook convention", () => {
+    const sym = differentiate("tr(S Σ^{-1}) + \\ln|Σ|", { wrt: "Sigma", let: ["Sigma: spd", "S: sym"], check: true });
+    expect(sym.convention?.text).toBe("symmetric gradient sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, dΣ⟩ for every symmetric dΣ");
+    expect(sym.check?.ok).toBe(true);
+    const cookbook = differentiate("tr(S Σ^{-1})", { wrt: "Sigma", let: ["Sigma: spd"], symmetric: "cookbook" });
+    expect(cookbook.convention?.text).toMatch(/independent entries Σ_ij, i ≤ j\)$/);
+  });
+});

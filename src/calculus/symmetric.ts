@@ -12,9 +12,10 @@ import * as Q from "../core/rational.js";
 
 export type SymmetricConvention = "sym" | "cookbook";
 
-export const CONVENTION_TEXT: Record<SymmetricConvention, string> = {
-  sym: "symmetric gradient sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, dS⟩ for every symmetric dS",
-  cookbook: "Matrix Cookbook §2.8.2 convention G + Gᵀ − G ∘ I (partial derivatives in the independent entries S_ij, i ≤ j)",
+/** The convention in words, for the variable as printed (S, Σ). */
+export const CONVENTION_TEXT: Record<SymmetricConvention, (variable: string) => string> = {
+  sym: (s) => `symmetric gradient sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, d${s}⟩ for every symmetric d${s}`,
+  cookbook: (s) => `Matrix Cookbook §2.8.2 convention G + Gᵀ − G ∘ I (partial derivatives in the independent entries ${s}_ij, i ≤ j)`,
 };
 
 export function symmetricGradient(g: Expr, convention: SymmetricConvention): Expr {

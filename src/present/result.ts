@@ -209,7 +209,7 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
     layout: a.parameterisation ? parameterisedLayout(a) : LAYOUT[a.kind](a, label),
     shapes,
     ...(a.definitions.size ? { definitions: defsOut } : {}),
-    ...(convention ? { convention: { symmetric: convention, text: CONVENTION_TEXT[convention] } } : {}),
+    ...(convention ? { convention: { symmetric: convention, text: CONVENTION_TEXT[convention](toText(X)) } } : {}),
     notes: [...a.notes, ...freeSizeNote(a, result)],
     simplification: {
       steps: a.simplification.steps.length, stopped: a.simplification.stopped,
