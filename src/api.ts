@@ -13,6 +13,7 @@ export { checkAnalysis, checkBasis, type CheckReport } from "./pipeline/check.js
 export { resultName, type DifferentiateResult, type SeveralResult } from "./present/result.js";
 export { labelOf, type Rendered, type RenderedStep } from "./present/rendered.js";
 export { derivationOf } from "./present/steps.js";
+export { readQuestion, type Question } from "./syntax/question.js";
 export { dimExpressions } from "./present/dims.js";
 export type { ParameterisationResult } from "./present/parameterisation.js";
 export type { ResultKind, ResultLabel } from "./print/label.js";

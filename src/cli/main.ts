@@ -3,7 +3,7 @@
  * the library's. I/O is injected so tests drive `main` without spawning.
  */
 import { parseArgs } from "node:util";
-import { differentiate, differentiateAll } from "../api.js";
+import { differentiate, differentiateAll, readQuestion } from "../api.js";
 import { PROGRAMS, programNamed } from "../emit/python-programs.js";
 import { FORMATS, formatNamed } from "../formats.js";
 import { MatdiffError, caretDisplay, visible } from "../errors.js";
@@ -26,7 +26,8 @@ Usage:
 
 Options:
   --wrt X               the variable (a symbol of EXPR: A, x, theta, \\Sigma, ...);
-                        several, --wrt W_1,b_1 or repeated, share one differential
+                        several, --wrt W_1,b_1 or repeated, share one differential;
+                        not needed when EXPR names it: "\\nabla_x f", "f(x) = ..."
   --let "NAME: SPEC"    declare a shape: scalar, vector, matrix, symmetric, posdef,
                         diagonal, or sizes "m x n" (repeatable)
   --where "NAME = EXPR" name a subexpression, e.g. --where "e = y - Phi theta" (repeatable)
@@ -171,7 +172,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       ...(format.showsIndex ? {} : { index: false }),
     };
     // "W_1,b_1" or a repeated --wrt: every gradient from one differential
-    const several = /,/.test(wrt.replace(/\{[^{}]*\}/g, ""));
+    const several = /,/.test(wrt.replace(/\{[^{}]*\}/g, "")) || (wrt === "" && readQuestion(expr).wrt.length > 1);
     const result = several ? differentiateAll(expr, { ...options, wrt }) : differentiate(expr, { ...options, wrt });
     io.stdout(`${result.kind === "several" ? format.renderSeveral(result, { color: io.color }) : format.render(result, { color: io.color })}\n`);
     const checks = result.kind === "several" ? result.results.flatMap((r) => (r.check ? [r.check] : [])) : result.check ? [result.check] : [];

@@ -10,6 +10,7 @@ import * as Q from "../core/rational.js";
 import { MatdiffError } from "../errors.js";
 import { RationalOverflow } from "../core/rational.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "../syntax/parse.js";
+import { readQuestion } from "../syntax/question.js";
 import type { Node } from "../syntax/ast.js";
 import { parseDeclaration, type Declaration } from "../shapes/declarations.js";
 import { nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated, type SourceText } from "../shapes/elaborate.js";
@@ -286,6 +287,7 @@ export function asUserErrors<T>(run: () => T): T {
 
 function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysis {
   const names = wrtNames(options.wrt);
+  if (names.length === 0 && input.length <= (options.limits?.maxLength ?? DEFAULT_LIMITS.maxLength)) names.push(...readQuestion(input).wrt);
   if (names.length > 1) {
     throw new MatdiffError("wrt", `several variables (${names.join(", ")}) need differentiateAll, or wrt as an array`, undefined, {
       hint: `differentiate(expr, { wrt: [${names.map((n) => JSON.stringify(n)).join(", ")}] })`,
@@ -330,10 +332,14 @@ export function analyzeAll(input: string, options: SeveralOptions): SeveralAnaly
   return asUserErrors(() => analyzeSeveral(input, { ...options, wrt: wrtNames(options.wrt) }));
 }
 
-function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"> & { readonly wrt: readonly string[] }): SeveralAnalyses {
-  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> & { readonly wrt: readonly string[] }): SeveralAnalyses {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...asked.limits };
   const budget = Budget.of(limits);
   const deadline = budget.deadline;
+  // \nabla_x f, \frac{∂}{∂X} f, f(x) = …: the question's own notation names the variable; the rest is the function
+  const question = typed.length <= limits.maxLength ? readQuestion(typed) : { expr: typed, wrt: [], hessian: false };
+  const input = question.expr;
+  const options = { ...asked, wrt: asked.wrt.length ? asked.wrt : question.wrt, ...(question.hessian ? { hessian: true } : {}) };
   const root = parse(input, limits);
   guardTreeDepth(root);
 
@@ -383,6 +389,13 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
     if (wrtList.includes(wrtName)) throw new MatdiffError("wrt", `${nameText(wrtName)} is named twice in --wrt`);
     wrtList.push(wrtName);
   }
+  // an operator that names its variable (∇_x, ∂/∂X) and a --wrt that names another ask two questions
+  const operatorNames = question.notation && !/=$/.test(question.notation) ? question.wrt.map((w) => symbolName(w, limits)) : [];
+  if (asked.wrt.length && operatorNames.length && (operatorNames.length !== wrtList.length || operatorNames.some((n, i) => n !== wrtList[i]))) {
+    throw new MatdiffError("wrt", `the input asks for ${question.notation}, with respect to ${operatorNames.map((n) => (n ? nameText(n) : "?")).join(", ")}, but --wrt names ${wrtList.map(nameText).join(", ")}`, undefined, {
+      hint: "drop --wrt, or the derivative's notation from the expression",
+    });
+  }
   if (wrtList.length > 1 && options.hessian) {
     throw new MatdiffError("unsupported", `--hessian takes one variable, not ${wrtList.length} (${wrtList.map(nameText).join(", ")})`, undefined, {
       hint: "ask for each Hessian in its own run",
@@ -390,6 +403,11 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   }
 
   const notes: string[] = [];
+  // d/dt, \frac{d}{dt}: a derivative by a scalar; a t that only parameterises (X(t)) has no other evidence of its shape
+  if (question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && !collectNames(root).includes(wrtList[0]!) && conventionalRank(wrtList[0]!) !== "scalar") {
+    declarations.push({ name: wrtList[0]!, rank: "scalar" });
+    notes.push(`${nameText(wrtList[0]!)} is read as a scalar, as ${question.notation} writes a derivative by a scalar; --let "${nameInput(wrtList[0]!)}: vector" if it is not`);
+  }
   // the reading prefers a scalar f for the first variable asked for, as for a single one
   const reading = readShapes(root, { text: input, offset: 0 }, {
     declarations, definitions, dependencies: dependsOn, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, collapsing: !options.hessian, wrt: wrtList[0]!, display: nameText, deadline,

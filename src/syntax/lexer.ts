@@ -390,6 +390,11 @@ export function tokenize(input: string): Token[] {
   }
 
   function unknownCommand(t: Raw): MatdiffError {
+    if (t.text === "\\partial" || t.text === "\\nabla") {
+      return new MatdiffError("syntax", `'${t.text}' here is not a derivative matdiff can read`, spanOf(t), {
+        hint: "write the derivative first, as \\nabla_X f, \\frac{\\partial}{\\partial X} f or \\frac{\\partial f}{\\partial X}; or f alone with --wrt X",
+      });
+    }
     const guess = didYouMean(t.text, KNOWN_COMMANDS);
     return new MatdiffError("unknown-command", `unknown LaTeX command '${t.text}'`, spanOf(t), guess ? { hint: `did you mean ${guess}?` } : {});
   }

@@ -1,0 +1,123 @@
+/**
+ * The question as people paste it: the derivative written around the function instead of in --wrt.
+ *
+ *   \frac{\partial}{\partial X} tr(AX)        \frac{\partial\, x^T A x}{\partial x}      \nabla_x x^T A x
+ *   \frac{d}{dt} tr(X(t))                     ∂/∂W ‖XW − Y‖²                            ∇²_x f,  \frac{\partial^2 f}{\partial x \partial x^T}
+ *   f(x) = x^T A x                            L(W_1, b_1) = ‖W_2 σ(W_1 x + b_1) − y‖²    \mathcal{L} = …
+ *
+ * The derivative's notation is blanked out of the text (replaced by spaces, so every span still points into what
+ * the user wrote) and returned as the variables and whether a Hessian is asked for. Anything else is left alone.
+ */
+
+export interface Question {
+  /** The input with the derivative's notation blanked: the same length, the same offsets. */
+  readonly expr: string;
+  /** The variables the notation names, as written (`x`, `\theta`, `W_1`), in order; empty when none. */
+  readonly wrt: readonly string[];
+  /** `∇²`, `∂²`: the second derivative. */
+  readonly hessian: boolean;
+  /** Written with d, not ∂ (`d/dt`, `\frac{d}{dt}`): a derivative by a scalar, as t is in a textbook. */
+  readonly total?: boolean;
+  /** The notation as written, for messages: `\nabla_x`, `f(x) =`. */
+  readonly notation?: string;
+}
+
+const blank = (s: string) => s.replace(/[^\n]/g, " ");
+const isTotal = (d: string) => !/partial|∂/.test(d);
+
+/** The index after the braced group that opens at `open` (`s[open] === "{"`), or -1. */
+function closing(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === "\\") { i++; continue; }
+    if (s[i] === "{") depth++;
+    else if (s[i] === "}" && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** `\partial`, `∂`, `d`, `\mathrm{d}`, `\operatorname{d}` at the start of a differential. */
+const D = String.raw`(?:\\partial|∂|\\mathrm\{d\}|\\operatorname\{d\}|d)`;
+/** A symbol as a variable is spelt: `x`, `W_1`, `W_{hh}`, `\theta`, `θ`, `\mathbf{x}`, `\boldsymbol{\theta}`, `\hat{y}`, `ŷ`. */
+const VAR = String.raw`(?:\\[A-Za-z]+\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω][\u0302\u0303\u0304]?|[\u00C0-\u024F])(?:_\{[^{}]*\}|_[A-Za-z0-9]+)?`;
+const TRANSPOSE = String.raw`(?:\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\})(?:\s*\})?|ᵀ|')`;
+const SQUARED = String.raw`(?:\^\s*(?:\{\s*2\s*\}|2)|²)`;
+
+/**
+ * A denominator `∂x`, `dX`, `∂x ∂xᵀ`, `∂x²`: the variable, and whether it is the second derivative's.
+ * null when it is not one of these.
+ */
+function denominator(text: string): { readonly wrt: string; readonly second: boolean; readonly total: boolean } | null {
+  const one = new RegExp(String.raw`^\s*(${D})\s*(${VAR})\s*(${SQUARED})?\s*$`).exec(text);
+  if (one) return { wrt: one[2]!, second: one[3] !== undefined, total: isTotal(one[1]!) };
+  const two = new RegExp(String.raw`^\s*${D}\s*(${VAR})\s*(?:\\[,;!]\s*)?${D}\s*(${VAR})\s*${TRANSPOSE}?\s*$`).exec(text);
+  if (two && two[1]!.trim() === two[2]!.trim()) return { wrt: two[1]!, second: true, total: false };
+  return null;
+}
+
+/** `\frac{∂}{∂x}`, `\frac{∂²}{∂x∂xᵀ}`, `\frac{∂ f}{∂x}`: the fraction at `at`, if it is a derivative. */
+function derivativeFraction(s: string, at: number): { end: number; numerator: [number, number]; wrt: string; second: boolean; total: boolean } | null {
+  const head = /^\\[dt]?frac\s*/.exec(s.slice(at));
+  if (!head) return null;
+  const open1 = at + head[0].length;
+  if (s[open1] !== "{") return null;
+  const close1 = closing(s, open1);
+  if (close1 < 0) return null;
+  let open2 = close1;
+  while (/\s/.test(s[open2] ?? "")) open2++;
+  if (s[open2] !== "{") return null;
+  const close2 = closing(s, open2);
+  if (close2 < 0) return null;
+  const den = denominator(s.slice(open2 + 1, close2 - 1));
+  if (!den) return null;
+  const num = new RegExp(String.raw`^\s*${D}\s*(${SQUARED})?`).exec(s.slice(open1 + 1, close1 - 1));
+  if (!num) return null;
+  // the d of a numerator `d f` must not be the first letter of the function: \frac{dx^T A x}{dx} is ambiguous, read as d(xᵀAx)
+  const start = open1 + 1 + num[0].length;
+  return { end: close2, numerator: [start, close1 - 1], wrt: den.wrt, second: den.second || num[1] !== undefined, total: den.total };
+}
+
+export function readQuestion(input: string): Question {
+  let at = 0;
+  while (/\s/.test(input[at] ?? "")) at++;
+  const rest = input.slice(at);
+
+  // f(x) = …, L(W_1, b_1; X) = …, \mathcal{L} = …, J(θ) := …: a name for the function, and the variables it is of
+  const defined = new RegExp(String.raw`^(?:\\mathcal\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω](?:_\{[^{}]*\}|_[A-Za-z0-9]+)?)\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`).exec(rest);
+  if (defined) {
+    const end = at + defined[0].length;
+    const inner = readQuestion(input.slice(0, at) + blank(defined[0]) + input.slice(end));
+    const args = (defined[1] ?? "").split(";")[0]!.split(",").map((a) => a.trim()).filter(Boolean);
+    return { ...inner, wrt: inner.wrt.length ? inner.wrt : args, notation: inner.notation ?? defined[0].trim() };
+  }
+
+  const fraction = derivativeFraction(input, at);
+  if (fraction) {
+    const [n0, n1] = fraction.numerator;
+    const numerator = input.slice(n0, n1);
+    const written = input.slice(at, fraction.end);
+    if (numerator.trim() === "") {
+      // \frac{∂}{∂x} f: the operator, then the function
+      return { expr: input.slice(0, at) + blank(written) + input.slice(fraction.end), wrt: [fraction.wrt], hessian: fraction.second, total: fraction.total, notation: input.slice(at, fraction.end) };
+    }
+    // \frac{∂ f}{∂x}: the function is the numerator; nothing may follow the fraction
+    if (input.slice(fraction.end).trim() !== "") return { expr: input, wrt: [], hessian: false };
+    return {
+      expr: input.slice(0, at) + blank(input.slice(at, n0)) + numerator + blank(input.slice(n1, fraction.end)) + input.slice(fraction.end),
+      wrt: [fraction.wrt], hessian: fraction.second, total: fraction.total, notation: `${input.slice(at, n0)}…${input.slice(n1, fraction.end)}`,
+    };
+  }
+
+  // ∇_x, \nabla_{x}, \nabla^2_x, \nabla_x^2, ∇²_x, ∂/∂x, d/dx, \partial_x
+  const operator = new RegExp(String.raw`^(?:(?:\\nabla|∇)\s*(${SQUARED})?\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR}))\s*(${SQUARED})?|${D}\s*(${SQUARED})?\s*/\s*(${D})\s*(${VAR})\s*(${SQUARED})?|(?:\\partial|∂)\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR})))`).exec(rest);
+  if (operator) {
+    const m = operator;
+    const wrt = m[2] ?? m[3] ?? m[7] ?? m[9] ?? m[10];
+    if (wrt) {
+      const second = [m[1], m[4], m[5], m[8]].some((g) => g !== undefined);
+      const end = at + m[0].length;
+      return { expr: input.slice(0, at) + blank(m[0]) + input.slice(end), wrt: [wrt.trim()], hessian: second, total: m[6] !== undefined && isTotal(m[6]), notation: m[0].trim() };
+    }
+  }
+  return { expr: input, wrt: [], hessian: false };
+}

@@ -1,0 +1,92 @@
+/**
+ * The question as people paste it: ∇_x f, ∂/∂X f, \frac{∂f}{∂x}, f(x) = …: the notation names the variable
+ * (and a Hessian), so --wrt is not needed. Every form gives what --wrt gives, and spans still point into the input.
+ */
+import { describe, expect, it } from "vitest";
+import { differentiate, differentiateAll, readQuestion } from "../src/api.js";
+import { MatdiffError } from "../src/errors.js";
+import { runCli } from "./support/cli.js";
+
+const noWrt = (expr: string, extra: Record<string, unknown> = {}) => differentiate(expr, { wrt: "", check: true, ...extra });
+
+describe("the derivative written in the input", () => {
+  it.each([
+    ["\\frac{\\partial}{\\partial X} tr(AX)", "tr(AX)", "X"],
+    ["\\dfrac{\\partial}{\\partial X}\\operatorname{tr}(A X)", "tr(AX)", "X"],
+    ["\\frac{\\partial\\, x^T A x}{\\partial x}", "x^T A x", "x"],
+    ["\\frac{\\partial (x^T A x)}{\\partial \\mathbf{x}}", "x^T A x", "x"],
+    ["\\nabla_x x^T A x", "x^T A x", "x"],
+    ["\\nabla_{\\theta} \\|y - X\\theta\\|^2", "\\|y - X\\theta\\|^2", "theta"],
+    ["∇_W \\|XW - Y\\|_F^2", "\\|XW - Y\\|_F^2", "W"],
+    ["∂/∂W \\|XW - Y\\|_F^2", "\\|XW - Y\\|_F^2", "W"],
+    ["\\partial_{W_1} tr(W_1^T W_1)", "tr(W_1^T W_1)", "W_1"],
+    ["f(x) = x^T A x", "x^T A x", "x"],
+    ["J(\\theta) := \\frac{1}{2}\\|X\\theta - y\\|^2", "\\frac{1}{2}\\|X\\theta - y\\|^2", "theta"],
+    ["\\mathcal{L}(\\hat{y}) = -y^T \\log \\hat{y}", "-y^T \\log \\hat{y}", "\\hat{y}"],
+  ])("%s is %s wrt %s, checked", (question, expr, wrt) => {
+    const asked = noWrt(question);
+    const plain = differentiate(expr, { wrt });
+    expect(asked.check?.ok).toBe(true);
+    expect(asked.derivative.text).toBe(plain.derivative.text);
+    expect(asked.function.text).toBe(plain.function.text);
+    expect(asked.kind).toBe(plain.kind);
+  });
+
+  it.each([
+    "\\nabla^2_x x^T A x", "\\nabla_x^2 x^T A x", "∇²_x x^T A x", "\\frac{\\partial^2}{\\partial x^2} x^T A x",
+    "\\frac{\\partial^2 (x^T A x)}{\\partial x \\partial x^T}", "\\frac{\\partial^2 x^T A x}{\\partial x\\, \\partial x^\\top}",
+  ])("%s asks for the Hessian A + Aᵀ", (question) => {
+    const r = noWrt(question);
+    expect(r.kind).toBe("hessian");
+    expect(r.derivative.text).toBe("A + Aᵀ");
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("d/dt is a derivative by a scalar: a t that only parameterises is read as one, with a note", () => {
+    const r = noWrt("\\frac{d}{dt} \\log\\det(X(t))");
+    expect(r.derivative.text).toBe("tr(X⁻¹Ẋ)");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes[0]).toBe('t is read as a scalar, as \\frac{d}{dt} writes a derivative by a scalar; --let "t: vector" if it is not');
+  });
+
+  it("a function of several variables asks for each: L(W_1, b_1) = …", async () => {
+    const all = differentiateAll("L(W_1, b_1) = \\|W_2 σ(W_1 x + b_1) - y\\|^2", { wrt: [], check: true });
+    expect(all.results.map((r) => r.wrt.text)).toEqual(["W₁", "b₁"]);
+    expect(all.results.every((r) => r.check?.ok)).toBe(true);
+    expect(() => differentiate("L(W_1, b_1) = tr(W_1) + b_1^T b_1", { wrt: "" })).toThrow(/several variables \(W_1, b_1\) need differentiateAll/);
+    const cli = await runCli(["L(W_1, b_1) = tr(W_1) + b_1^T b_1"]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain("∇_W₁ f = I");
+    expect(cli.stdout).toContain("∇_b₁ f = 2b₁");
+  });
+
+  it("--wrt agrees with the operator or is an error; a definition's arguments yield to --wrt", () => {
+    expect(differentiate("\\nabla_x x^T A x", { wrt: "x" }).derivative.text).toBe("(A + Aᵀ)x");
+    let err: unknown;
+    try { differentiate("\\nabla_x x^T A x", { wrt: "A" }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(MatdiffError);
+    expect((err as MatdiffError).message).toBe("the input asks for \\nabla_x, with respect to x, but --wrt names A");
+    expect(differentiate("f(x; θ) = θ x^T x", { wrt: "theta" }).derivative.text).toBe("xᵀx");
+  });
+
+  it("spans still point into what was typed", () => {
+    let err: unknown;
+    try { differentiate("\\nabla_x tr(A x", { wrt: "" }); } catch (e) { err = e; }
+    expect((err as MatdiffError).message).toBe("unclosed '(' opened at 1:12");
+    expect((err as MatdiffError).start).toBe(11);
+    try { differentiate("f(x) = x^T A x + \\foo", { wrt: "" }); } catch (e) { err = e; }
+    expect((err as MatdiffError).message).toBe("unknown LaTeX command '\\foo'");
+    expect([(err as MatdiffError).start, (err as MatdiffError).end]).toEqual([17, 21]);
+  });
+
+  it("a \\partial or \\nabla elsewhere is an error with a hint; ordinary fractions are untouched", async () => {
+    const cli = await runCli(["\\nabla tr(X)"]);
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr).toContain("'\\nabla' here is not a derivative matdiff can read");
+    expect(cli.stderr).toContain("hint: write the derivative first");
+    for (const plain of ["\\frac{x}{y}", "\\frac{d^T x}{d^T d}", "\\frac{1}{2} x^T x", "d^T x"]) {
+      expect(readQuestion(plain)).toEqual({ expr: plain, wrt: [], hessian: false });
+    }
+    expect(readQuestion("\\nabla_x x").expr).toBe(`${" ".repeat(9)}x`);
+  });
+});
