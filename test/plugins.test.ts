@@ -137,6 +137,14 @@ describe("LaTeX the plugins build (KaTeX strict mode)", () => {
 });
 
 describe("markdown-it plugin", () => {
+  it("takes the question as written in the block: ∇_x f, ∇²_x f, f(x) = … need no wrt line", () => {
+    for (const [body, kind] of [["\\nabla_x x^T A x", "gradient"], ["\\nabla^2_x x^T A x", "hessian"], ["f(X) = tr(X^T X)", "gradient"]] as const) {
+      const html = md().render(fence(body));
+      expect(html).toContain(`data-kind="${kind}"`);
+      expect(html).not.toMatch(/matdiff-error|katex-error/);
+    }
+  });
+
   it("renders the problem and its gradient as KaTeX HTML", () => {
     const r = differentiate("tr(A^{-1}B)", { wrt: "A" });
     const html = md().render(fence("tr(A^<-1>B) wrt A"));
