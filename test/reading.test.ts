@@ -125,6 +125,28 @@ describe("w · x of two vectors is the dot product", () => {
   });
 });
 
+describe("a sum of squares as NumPy writes it", () => {
+  it("sum((Xw − y)^2) and \\frac{1}{n}\\sum (Xw − y)^2 square entrywise, with a note, checked", () => {
+    const r = differentiate("sum((Xw - y)^2)", { wrt: "w", check: true });
+    expect(r.derivative.text).toBe("2Xᵀ(Xw − y)");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes).toContain("(Xw - y)^2 of a vector under a sum is read entrywise, (Xw - y).^2, as NumPy's sum(v**2) reads it");
+    const mean = differentiate("\\frac{1}{n}\\sum (Xw-y)^2", { wrt: "w", check: true });
+    expect(mean.derivative.text).toBe("2Xᵀ(Xw − y)/n");
+    expect(mean.check?.ok).toBe(true);
+    expect(mean.notes.join("\n")).toContain("(division by n, which is n×1, not a scalar)");
+  });
+
+  it("\\sum is a big operator: \\sum (a)^2 sums the squares; a square matrix's power stays a matrix power; elsewhere v^2 is an error with a hint", () => {
+    expect(differentiate("\\sum (x)^2", { wrt: "x" }).function.text).toBe("sum(x∘²)");
+    expect(differentiate("sum(A^2)", { wrt: "A" }).function.text).toBe("sum(A²)");
+    let err: unknown;
+    try { differentiate("(Ax - b)^2", { wrt: "x" }); } catch (e) { err = e; }
+    expect((err as MatdiffError).message).toBe("(Ax - b)^2 of the n×1 vector (Ax - b) is not defined at 1:1");
+    expect((err as MatdiffError).hint).toBe("did you mean (Ax - b)^T (Ax - b) (the squared norm) or (Ax - b).^2 (elementwise)?");
+  });
+});
+
 describe("numbers broadcast like NumPy; declared scalars do not", () => {
   it("1 + exp(Ax) is 𝟏 + exp(Ax), with a note", () => {
     const r = differentiate("1 + exp(A x)", { wrt: "x" });

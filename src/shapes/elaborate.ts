@@ -191,6 +191,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   };
   const inProgress = new Set<string>();
   const diagIsMatrix = new Set<Node>();
+  /** The power that is the whole argument of a sum, sum(v^2): entrywise when v is a vector (entrywisePowers). */
+  const summedPowers = new Set<Node>();
+  for (const top of [root, ...(opts.definitions ?? []).map((d) => d.node)]) {
+    for (const m of nodesInOrder(top)) if (m.type === "call" && m.fn === "sum" && m.args[0]?.type === "postfix" && m.args[0].op === "pow") summedPowers.add(m.args[0]);
+  }
+  const entrywisePowers = new Map<Node, SourceText>();
   /** `w · x` of two vectors: the dot product wᵀx, said in a note. */
   const dotProducts = new Map<Node, SourceText>();
   /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
@@ -428,6 +434,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             if (n.op === "epow" || dims.isScalar(a) || isLiteralZero(n.arg)) return a;
             // a power needs a square operand: a row or column whose other size is still free (𝟏ᵀx) is a scalar
             if ((dims.isOne(a.cols) && dims.unify(a.rows, ONE_T)) || (dims.isOne(a.rows) && dims.unify(a.cols, ONE_T))) return a;
+            // sum((Xw − y)^2), \sum (Xw − y)^2: a sum of squares, as NumPy's sum((X @ w - y)**2) writes it
+            if (summedPowers.has(n) && (dims.isOne(a.cols) || dims.isOne(a.rows))) {
+              entrywisePowers.set(n, src);
+              return a;
+            }
             if (dims.isOne(a.cols) || dims.isOne(a.rows)) {
               const v = snippet(src, n.arg.span);
               fail(src, "shape", `${v}^${n.exponent} of the ${show(a)} vector ${v} is not defined at ${where(src, n.span.start)}`, n.span,
@@ -695,6 +706,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return n.op === "inv" ? E.inverse(a) : E.inverse(E.transpose(a));
           case "pow": {
             const exponent = Q.parseRational(n.exponent!)!;
+            if (entrywisePowers.has(n)) return E.hpower(a, exponent);
             if (E.isZero(a) && exponent.n < 0) fail(info!.src, "number", `${snippet(info!.src, n.arg.span)} is 0, and 0 to a negative power is undefined (at ${where(info!.src, n.span.start)})`, n.span);
             // (A^{64})^{64} folds to A^{4096}: the limit holds for the power that is built, not only for each exponent written
             const built = E.power(a, exponent);
@@ -764,6 +776,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       notes.push(`${snippet(src, call.span)} is taken entrywise, not as the matrix ${MATRIX_FUNCTION_NAMESAKE[call.fn]}`);
     }
     for (const [node, src] of onesRows) notes.push(`${snippet(src, node.span)} is read as 𝟏ᵀ: a number has no transpose`);
+    for (const [node, src] of entrywisePowers) {
+      const { arg, exponent } = node as Node & { type: "postfix" };
+      const v = snippet(src, arg.span);
+      notes.push(`${snippet(src, node.span)} of a vector under a sum is read entrywise, ${v}.^${exponent}, as NumPy's sum(v**${exponent}) reads it`);
+    }
     for (const [node, src] of dotProducts) {
       const { left, right } = node as Node & { type: "binary" };
       const written = snippet(src, left.span);

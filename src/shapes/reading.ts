@@ -149,7 +149,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     const without = new Set(chosen);
     without.delete(u.name);
     const a = attempt(without);
-    if (!a.ok) return `as a ${u.conventional} it does not fit (${a.error.message.replace(/ at \d+:\d+/g, "")})`;
+    if (!a.ok) return `as a ${u.conventional} it does not fit (${a.error.message.replace(/,? at \d+:\d+/g, "")})`;
     const f = a.el.expr.shape;
     if (!(f.rows === 1 && f.cols === 1)) return `as a ${u.conventional}, f would be ${f.rows}×${f.cols}, not the scalar a gradient needs`;
     return `as a ${u.conventional}, f would have no gradient with respect to ${opts.display(opts.wrt)}`;

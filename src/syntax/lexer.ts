@@ -461,7 +461,8 @@ export function tokenize(input: string): Token[] {
 
   return withParameters(out.map((t, k): Token => {
     // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
-    if (t.type === "fnop" && out[k + 1]?.type === "lparen") return { ...t, type: "fncall" };
+    // \sum is a big operator: \sum (Xw − y)^2 sums the squares, it is not (\sum(Xw − y))^2
+    if (t.type === "fnop" && out[k + 1]?.type === "lparen" && t.text !== "\\sum") return { ...t, type: "fncall" };
     if (t.type === "ident" && t.value === "T" && afterCaret(out, k)) return { ...t, type: "tee" };
     if (t.type === "sub" && (t.value === "1" || t.value === "2" || t.value === "F")) return { ...t, type: "normsub" };
     if (t.type === "ident" && t.value === "e" && !t.bold && out[k + 1]?.type === "caret" && !powerOfSymbol(out, k + 2)) {
