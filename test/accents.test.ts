@@ -65,3 +65,13 @@ describe("accented names in every format", () => {
     expect(r.derivative.text).toBe("−y ⊘ ŷ");
   });
 });
+
+describe("a probability under log(1 − ·) is drawn in (0, 1) by --check", () => {
+  it("binary cross-entropy in ŷ: checked, not inconclusive", () => {
+    const r = differentiate("y^T \\log(\\hat{y}) + (1-y)^T \\log(1-\\hat{y})", { wrt: "\\hat{y}", check: true });
+    expect(r.derivative.text).toBe("y ⊘ ŷ − (𝟏 − y) ⊘ (𝟏 − ŷ)");
+    expect(r.check).toMatchObject({ ok: true });
+    expect(r.check?.inconclusive).toBeFalsy();
+    expect(differentiate("\\log(1 - p)", { wrt: "p", check: true }).check).toMatchObject({ ok: true });
+  });
+});

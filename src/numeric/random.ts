@@ -4,7 +4,7 @@
  * name), so adding a symbol to a problem does not change the others' values
  * and the order of expressions does not matter.
  */
-import { children, type Diff, type Expr, type Sym, symbolsOf } from "../core/expr.js";
+import { children, neg, type Diff, type Expr, type Sym, symbolsOf } from "../core/expr.js";
 import { OPERATIONS, type Operation } from "../core/operations.js";
 import type { Dim } from "../core/shape.js";
 import { diffKey, type Env, resolveDim, splitDim } from "./evaluate.js";
@@ -81,12 +81,13 @@ export interface SampleOptions {
 export function sampleEnv(exprs: readonly Expr[], opts: SampleOptions): Env {
   const dims = sampleDims(exprs, opts.dims, opts.sizeOrder ?? 0);
   const positive = positiveSymbols(exprs);
+  const unit = unitIntervalSymbols(exprs);
   const symbols = new Map<string, Sym>();
   exprs.forEach((e) => symbolsOf(e, symbols));
   const values = new Map<string, Matrix>();
   for (const name of [...symbols.keys()].sort()) {
     const rng = makeRng(mixSeed(opts.seed, hashString(name)));
-    values.set(name, sampleValue(symbols.get(name)!, rng, dims, positive.has(name)));
+    values.set(name, sampleValue(symbols.get(name)!, rng, dims, unit.has(name) ? "unit" : positive.has(name)));
   }
   const diffs = new Map<string, Matrix>();
   for (const d of diffNodes(exprs)) {
@@ -157,6 +158,28 @@ export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
   return out;
 }
 
+/**
+ * Symbols that a function of positive domain takes as 1 − s (or 𝟏 − s) as well as s: a probability, as in
+ * yᵀlog(ŷ) + (𝟏 − y)ᵀlog(𝟏 − ŷ), defined only for entries in (0, 1), where they are drawn.
+ */
+export function unitIntervalSymbols(exprs: readonly Expr[]): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const isOne = (t: Expr) => (t.kind === "num" && t.value.n === t.value.d) || t.kind === "ones";
+  const visit = (e: Expr, under: boolean) => {
+    const key = `${e.id}|${under}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (under && e.kind === "add" && e.terms.some(isOne)) {
+      for (const t of e.terms) if (t.kind === "mul" && t === neg(t.factors[1]!) && t.factors[1]!.kind === "sym") out.add(t.factors[1]!.name);
+    }
+    const needs = e.kind === "fn" && positiveDomain(OPERATIONS[e.name]);
+    for (const c of children(e)) visit(c, under || needs);
+  };
+  exprs.forEach((e) => visit(e, false));
+  return out;
+}
+
 export function diffNodes(exprs: readonly Expr[]): Diff[] {
   const out = new Map<number, Diff>();
   const seen = new Set<number>();
@@ -184,16 +207,17 @@ function concreteShape(s: Sym, dims: ReadonlyMap<string, number>): [number, numb
 /** Entries of magnitude in [0.2, 1.2] with a random sign: O(1), and far from 0 where abs, sign and x.^-1 misbehave. */
 const signed = (rng: Rng) => (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.2, 1.2);
 const positiveEntry = (rng: Rng) => rng.uniform(0.5, 2);
+const unitEntry = (rng: Rng) => rng.uniform(0.15, 0.85);
 
 /**
  * A random value respecting the symbol's declared properties. Square
  * matrices always have det > 0 and a 1-norm condition number below
  * maxSampleCondition(n), so inverse, det and logdet are defined and accurate.
  */
-export function sampleValue(s: Sym, rng: Rng, dims: ReadonlyMap<string, number>, positive = false): Matrix {
+export function sampleValue(s: Sym, rng: Rng, dims: ReadonlyMap<string, number>, positive: boolean | "unit" = false): Matrix {
   const [r, c] = concreteShape(s, dims);
-  const entry = positive ? positiveEntry : signed;
-  if (r === 1 && c === 1) return Matrix.scalar(positiveEntry(rng));
+  const entry = positive === "unit" ? unitEntry : positive ? positiveEntry : signed;
+  if (r === 1 && c === 1) return Matrix.scalar(positive === "unit" ? unitEntry(rng) : positiveEntry(rng));
   if (s.props.probability) {
     // positive entries scaled to sum to 1: on the simplex, where 𝟏ᵀy = 1 holds
     const v = new Matrix(r, c).map(() => positiveEntry(rng));
