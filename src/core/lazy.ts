@@ -14,6 +14,9 @@ const pending = new WeakMap<object, Set<PropertyKey>>();
 /** Is this field of target lazy and not yet computed? */
 export const isPending = (target: object, key: PropertyKey): boolean => pending.get(target)?.has(key) ?? false;
 
+/** The lazy fields of target not yet computed, if it has any: one look-up for a walk over all its fields. */
+export const pendingFields = (target: object): ReadonlySet<PropertyKey> | undefined => pending.get(target);
+
 export function lazy<T extends object, K extends PropertyKey, V>(target: T, key: K, compute: () => V): T & { readonly [P in K]: V } {
   let keys = pending.get(target);
   if (!keys) pending.set(target, (keys = new Set()));
