@@ -40,22 +40,23 @@ async function readStdin(limit: number): Promise<string | null> {
 
 /**
  * A writer to file descriptor fd that leaves process.stdout and process.stderr alone while it can: building
- * either loads Node's streams (and, for a pipe, its sockets), some 5 ms of a 60 ms run. A terminal, and a
- * descriptor that will not take a synchronous write (a non-blocking pipe full, EAGAIN), go through Node's
- * stream as before, and everything after it too, so the output keeps its order.
+ * either loads Node's streams (and, for a pipe, its sockets), some 4 ms of a 60 ms run. A terminal, and a
+ * descriptor a synchronous write fails on (a non-blocking pipe that is full, a closed one), go through
+ * Node's stream as before, and everything after it too, so the output keeps its order.
  */
 function writer(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
-  let viaStream = isTerminal(fd);
+  // asked on the first write: a run that writes nothing to standard error never looks at it
+  let viaStream: boolean | undefined;
   return (text) => {
-    if (viaStream) {
+    if ((viaStream ??= isTerminal(fd))) {
       stream().write(text);
       return;
     }
     let bytes = Buffer.from(text, "utf8");
     try {
       while (bytes.length > 0) bytes = bytes.subarray(writeSync(fd, bytes));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+    } catch {
+      // EAGAIN, and a closed pipe (EPIPE) too: the stream does with them what it always did
       viaStream = true;
       // the bytes not written yet (a partial write may have cut a character: they go on as bytes)
       stream().write(bytes);
