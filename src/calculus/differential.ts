@@ -8,6 +8,7 @@ import type { Expr, Sym, Kind, ExprOf } from "../core/expr.js";
 import { DIFFERENTIALS } from "../../rules/differentials.js";
 import type { DifferentialRule } from "../../rules/rule.js";
 import type { Budget } from "../core/budget.js";
+import { NodeMemo } from "../core/memo.js";
 
 export interface DifferentialContext {
   /** The variables, each with its differential dX (tag 0 unless a second direction is needed). */
@@ -48,7 +49,19 @@ export function ruleFor<K extends Kind>(e: ExprOf<K>): DifferentialRule<K> | und
   return rules.find((r) => !r.when || r.when(e));
 }
 
+/** Differentials taken before, by f and what else they depend on (the variables, the definitions, holding dependents). */
+const taken = new NodeMemo<DifferentialResult>();
+
 export function differential(f: Expr, ctx: DifferentialContext): DifferentialResult {
+  // names length-prefixed: no name can run into the next entry
+  let key = ctx.holdDependents ? "hold" : "";
+  for (const [name, dx] of ctx.wrt) key += `|${name.length}:${name}${dx.id}`;
+  key += "|=";
+  for (const [name, body] of ctx.definitions) key += `|${name.length}:${name}${body.id}`;
+  return taken.get(f, key) ?? taken.set(f, key, differentialOf(f, ctx));
+}
+
+function differentialOf(f: Expr, ctx: DifferentialContext): DifferentialResult {
   const memo = new Map<number, Expr>();
   const depends = new Map<number, boolean>();
   const used = new Set<string>();

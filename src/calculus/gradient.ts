@@ -18,6 +18,7 @@ import { transposed } from "../core/symmetry.js";
 import { innerProduct } from "../core/inner.js";
 import { MatdiffError } from "../errors.js";
 import { Budget } from "../core/budget.js";
+import { NodeMemo } from "../core/memo.js";
 import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
 import { makeRuleIndex, rewrite } from "../simplify/engine.js";
 
@@ -45,7 +46,14 @@ export interface FrobeniusTerms {
   readonly terms: readonly { readonly term: Expr; readonly weights: readonly Expr[] }[];
 }
 
+/** Extractions made before, by df and dX (core/memo.ts). */
+const extracted = new NodeMemo<FrobeniusTerms>();
+
 export function frobeniusTerms(df: Expr, dx: Diff, budget: Budget = Budget.unlimited()): FrobeniusTerms {
+  return extracted.get(df, dx.id) ?? extracted.set(df, dx.id, extract(df, dx, budget));
+}
+
+function extract(df: Expr, dx: Diff, budget: Budget): FrobeniusTerms {
   const memo = new Map<number, boolean>();
   const has = (e: Expr) => E.contains(e, (x) => x === dx, memo);
   let terms: Expr[] = [];

@@ -16,11 +16,19 @@ import type { Expr, Diff } from "../core/expr.js";
 import { mulDim, shape, isScalarShape, type Shape } from "../core/shape.js";
 import { frobeniusGradient } from "./gradient.js";
 import { Budget } from "../core/budget.js";
+import { NodeMemo } from "../core/memo.js";
 import { MatdiffError } from "../errors.js";
 
 const vecSize = (s: Shape) => mulDim(s.rows, s.cols);
 
+/** Jacobians taken before, by df and dX (core/memo.ts). */
+const taken = new NodeMemo<Expr>();
+
 export function vecJacobian(df: Expr, dx: Diff, budget: Budget = Budget.unlimited()): Expr {
+  return taken.get(df, dx.id) ?? taken.set(df, dx.id, jacobianOf(df, dx, budget));
+}
+
+function jacobianOf(df: Expr, dx: Diff, budget: Budget): Expr {
   const memo = new Map<number, boolean>();
   const has = (e: Expr) => E.contains(e, (x) => x === dx, memo);
   const n = vecSize(dx.shape);

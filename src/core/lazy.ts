@@ -8,26 +8,44 @@
  * worker's postMessage) and deep equality see it as the plain value it
  * becomes; after the first read it is replaced by that value.
  */
-/** Lazy fields not read yet, by object: what counts a result's size leaves them to count themselves. */
-const pending = new WeakMap<object, Set<PropertyKey>>();
+/**
+ * Lazy fields not read yet, by object, each with its computation: what counts a result's size leaves
+ * them to count themselves. The getters themselves are one function per field name, shared by every
+ * object: V8 then gives all results one hidden class (a getter made per object gave each its own).
+ */
+const pending = new WeakMap<object, Map<PropertyKey, () => unknown>>();
+const getters = new Map<PropertyKey, (this: object) => unknown>();
 
 /** Is this field of target lazy and not yet computed? */
 export const isPending = (target: object, key: PropertyKey): boolean => pending.get(target)?.has(key) ?? false;
 
-export function lazy<T extends object, K extends PropertyKey, V>(target: T, key: K, compute: () => V): T & { readonly [P in K]: V } {
-  let keys = pending.get(target);
-  if (!keys) pending.set(target, (keys = new Set()));
-  keys.add(key);
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get(this: T) {
-      const value = compute();
-      Object.defineProperty(this, key, { value, enumerable: true, configurable: false, writable: false });
-      pending.get(this)?.delete(key);
+/** The lazy fields of target not yet computed, if it has any: one look-up for a walk over all its fields. */
+export const pendingFields = (target: object): { has(key: PropertyKey): boolean } | undefined => pending.get(target);
+
+function getterFor(key: PropertyKey): (this: object) => unknown {
+  let get = getters.get(key);
+  if (!get) {
+    get = function (this: object) {
+      // the object that holds the field: this one, or one it inherits from
+      let owner: object | null = this;
+      while (owner !== null && !pending.get(owner)?.has(key)) owner = Object.getPrototypeOf(owner) as object | null;
+      if (owner === null) return undefined;
+      const fields = pending.get(owner)!;
+      const value = fields.get(key)!();
+      Object.defineProperty(owner, key, { value, enumerable: true, configurable: false, writable: false });
+      fields.delete(key);
       return value;
-    },
-  });
+    };
+    getters.set(key, get);
+  }
+  return get;
+}
+
+export function lazy<T extends object, K extends PropertyKey, V>(target: T, key: K, compute: () => V): T & { readonly [P in K]: V } {
+  let fields = pending.get(target);
+  if (!fields) pending.set(target, (fields = new Map()));
+  fields.set(key, compute);
+  Object.defineProperty(target, key, { enumerable: true, configurable: true, get: getterFor(key) });
   return target as T & { readonly [P in K]: V };
 }
 

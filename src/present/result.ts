@@ -14,7 +14,7 @@ import { toText, nameText } from "../print/text.js";
 import { toNumpy } from "../print/numpy.js";
 import type { PythonBackend } from "../core/operations.js";
 import { freeSizes, pyName, toPython } from "../print/python.js";
-import { isPending, lazy, once } from "../core/lazy.js";
+import { pendingFields, lazy, once } from "../core/lazy.js";
 import { commonSubexpressions } from "./common.js";
 import { presentParameterisation as presentForms, type ParameterisationResult } from "./parameterisation.js";
 import type { ResultKind, ResultLabel } from "../print/label.js";
@@ -227,10 +227,14 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
 /** Characters of the strings in v; a lazy field (an accessor not yet read) is left to count itself when it is (guarded). */
 function printedLength(v: unknown): number {
   if (typeof v === "string") return v.length;
-  if (Array.isArray(v)) return v.reduce((n: number, x) => n + printedLength(x), 0);
   if (v === null || typeof v !== "object") return 0;
   let total = 0;
-  for (const key of Object.keys(v)) if (!isPending(v, key)) total += printedLength((v as Record<string, unknown>)[key]);
+  if (Array.isArray(v)) {
+    for (const x of v) total += printedLength(x);
+    return total;
+  }
+  const lazyFields = pendingFields(v);
+  for (const key of Object.keys(v)) if (!lazyFields?.has(key)) total += printedLength((v as Record<string, unknown>)[key]);
   return total;
 }
 

@@ -116,13 +116,6 @@ export function childrenOf(n: Node): readonly Node[] {
   }
 }
 
-/** The first-operand chain under n (its left operand, that one's, …), nearest first. */
-export function spineBelow(n: Node): Node[] {
-  const out: Node[] = [];
-  for (let cur = firstOperand(n); cur; cur = firstOperand(cur)) out.push(cur);
-  return out;
-}
-
 function firstOperand(n: Node): Node | undefined {
   switch (n.type) {
     case "binary": return n.left;
@@ -303,8 +296,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     const done = infos.get(n);
     if (done) return done;
     // a long chain (a + a + … + a, A A … A, primes, − − t) is a deep left spine: infer it from
-    // the bottom up so each level finds its operand done, instead of recursing once per level
-    const spine = spineBelow(n);
+    // the bottom up so each level finds its operand done, instead of recursing once per level; the walk
+    // stops at an operand already done, or every level of the spine would walk the rest of it again (k²)
+    const spine: Node[] = [];
+    for (let cur = firstOperand(n); cur && !infos.has(cur); cur = firstOperand(cur)) spine.push(cur);
     for (let i = spine.length - 1; i >= 0; i--) if (!infos.has(spine[i]!)) infer(spine[i]!, src);
     const outer = dims.origin;
     dims.origin = { node: n, src };

@@ -165,21 +165,23 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
   for (const [top, src] of texts) {
     const snippet = (n: Node) => src.text.slice(n.span.start + src.offset, n.span.end + src.offset).replace(/\s+/g, " ");
     const parent = new Map<Node, Node>();
-    for (const n of nodesInOrder(top)) for (const c of childrenOf(n)) parent.set(c, n);
+    const order = nodesInOrder(top);
+    for (const n of order) for (const c of childrenOf(n)) parent.set(c, n);
+    const divisions = divisionsByFactor(order, parent);
     /** The whole product a factor stands in: μᵀΣ⁻¹μ for the μᵀ in it. */
     const product = (n: Node) => {
       let p = n;
       for (let up = parent.get(p); up?.type === "binary" && up.op === "*"; up = parent.get(p)) p = up;
       return p;
     };
-    for (const n of nodesInOrder(top)) {
+    for (const n of order) {
       const ident = n.type === "ident" ? n : n.type === "postfix" && (n.op === "T" || n.op === "invT") && n.arg.type === "ident" ? n.arg : null;
       if (!ident || ident.name === "I" || declared.has(ident.name) || defined.has(ident.name)) continue;
       const seen = found.get(ident.name) ?? {};
       if (n.type === "ident" && n.bold) seen.bold ??= snippet(n);
       if (n.type === "postfix") seen.transposed ??= snippet(product(n));
       // only a scalar divides: the N of 1/N or 1/(2N) is a count, whatever its letter's convention
-      const division = n.type === "ident" ? divisionByFactor(n, parent) : null;
+      const division = n.type === "ident" ? divisions.get(n) : undefined;
       if (division) seen.divisor ??= snippet(division);
       found.set(ident.name, seen);
     }
@@ -204,14 +206,23 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
   return unknowns;
 }
 
-/** The division whose divisor has n as a factor (a product of factors and signs), if any. */
-function divisionByFactor(n: Node, parent: ReadonlyMap<Node, Node>): Node | null {
-  let child = n;
-  for (let up = parent.get(child); up; child = up, up = parent.get(child)) {
-    if (up.type === "binary" && up.op === "/" && up.right === child) return up;
-    if (!((up.type === "binary" && up.op === "*") || up.type === "neg")) return null;
+/**
+ * For each node that is a factor of a divisor (a product of factors and signs), the division. Parents
+ * come before their children in `order`, so each node's answer is its parent's, found once: walking up
+ * from every factor of a long product took time quadratic in its length.
+ */
+function divisionsByFactor(order: readonly Node[], parent: ReadonlyMap<Node, Node>): Map<Node, Node> {
+  const out = new Map<Node, Node>();
+  for (const n of order) {
+    const up = parent.get(n);
+    if (!up) continue;
+    if (up.type === "binary" && up.op === "/" && up.right === n) out.set(n, up);
+    else if ((up.type === "binary" && up.op === "*") || up.type === "neg") {
+      const above = out.get(up);
+      if (above) out.set(n, above);
+    }
   }
-  return null;
+  return out;
 }
 
 /** The k-element subsets of items, in lexicographic order of position (earlier symbols depart first). */

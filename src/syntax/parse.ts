@@ -71,7 +71,7 @@ function parseOrThrow(input: string, limits: Limits): Node {
   }
   const results = run(input, tokens);
   const [first, second] = results;
-  if (!first) throw unexpectedEnd(input, tokens, results.expected);
+  if (!first) throw unexpectedEnd(input, tokens, results.expected());
   if (second) {
     throw new MatdiffError("ambiguous", `ambiguous expression: it reads as ${describe(first)} or as ${describe(second)}`,
       { start: 0, end: input.length }, { hint: "add parentheses to say which you mean" });
@@ -91,7 +91,8 @@ function checkDepth(input: string, tokens: readonly Token[], maxDepth: number): 
   }
 }
 
-type Results = Node[] & { expected: ReadonlySet<string> };
+/** The readings, and what the parser could have taken next (asked only when there is no reading). */
+type Results = Node[] & { expected: () => ReadonlySet<string> };
 
 interface Column { states: { rule: { symbols: unknown[] }; dot: number }[] }
 
@@ -111,7 +112,7 @@ function run(input: string, tokens: readonly Token[]): Results {
     throw new MatdiffError("syntax", `unexpected '${token.text}' at ${at(input, token.offset)}`, spanOf(token));
   }
   const table = (parser as unknown as { table: Column[] }).table;
-  return Object.assign([...parser.results] as Node[], { expected: expectedTypes(table[parser.current]) });
+  return Object.assign([...parser.results] as Node[], { expected: () => expectedTypes(table[parser.current]) });
 }
 
 /** Token types the parser could have taken next, read from the last Earley column. */
