@@ -75,3 +75,42 @@ describe("a probability under log(1 − ·) is drawn in (0, 1) by --check", () =
     expect(differentiate("\\log(1 - p)", { wrt: "p", check: true }).check).toMatchObject({ ok: true });
   });
 });
+
+describe("layer and sample labels in a superscript: W^{[1]}, x^{(i)}", () => {
+  it.each([
+    ["W^{[1]}", "W^[1]"], ["W^[1]", "W^[1]"], ["a^{[l]}", "a^[l]"], ["x^{(i)}", "x^(i)"], ["x^(i)", "x^(i)"],
+    ["W^{[1]T}", "(T W^[1])"], ["W^{[1]\\top} x", "(* (T W^[1]) x)"], ["W^{[1]}^T", "(T W^[1])"],
+  ])("%s reads as %s", (input, tree) => expect(formatTree(parse(input))).toBe(tree));
+
+  it("a two-layer network in course notation: each layer's gradient, checked, in every format", () => {
+    const loss = "\\|W^{[2]} σ(W^{[1]} x + b^{[1]}) + b^{[2]} - y\\|^2";
+    const r = differentiate(loss, { wrt: "W^{[1]}", check: true });
+    expect(r.check?.ok).toBe(true);
+    expect(r.label.text).toBe("∇_W^[1] f");
+    expect(() => renderKatex(`${r.label.latex} = ${r.derivative.latex}`)).not.toThrow();
+    expect(r.derivative.latex).toContain("{W^{[2]}}^{\\top}");
+    expect(r.derivative.numpy).toContain("W2.T");
+    const again = differentiate(r.function.text, { wrt: "W^[1]" });
+    expect(again.derivative.text).toBe(r.derivative.text);
+    const b = differentiate(loss, { wrt: "b^{[2]}", check: true });
+    expect(b.derivative.text).toBe("2(W^[2]σ(W^[1]x + b^[1]) + b^[2] − y)");
+    expect(b.check?.ok).toBe(true);
+  });
+
+  it("x^{(i)ᵀ} W x^{(i)}: the sample label in text, LaTeX and Python", () => {
+    const r = differentiate("x^{(i)T} W x^{(i)}", { wrt: "W" });
+    expect(r.derivative.text).toBe("x^(i)x^(i)ᵀ");
+    expect(r.derivative.latex).toBe("{x^{(i)}} {x^{(i)}}^{\\top}");
+    expect(r.derivative.numpy).toBe("np.outer(x_i, x_i)");
+  });
+});
+
+describe("the plugins name labelled and accented symbols in LaTeX", () => {
+  it("nameLatex: W^[1], ŷ, θ̂_i", async () => {
+    const { nameLatex } = await import("../src/plugins/present.js");
+    expect(nameLatex("W^[1]")).toBe("{W^{[1]}}");
+    expect(nameLatex("y\u0302")).toBe("\\hat{y}");
+    expect(nameLatex("theta\u0302_i")).toBe("\\hat{\\theta}_{i}");
+    for (const n of ["W^[1]", "y\u0302", "theta\u0302_i", "x^(i)"]) expect(() => renderKatex(`${nameLatex(n)} \\in \\mathbb{R}^{n}`)).not.toThrow();
+  });
+});

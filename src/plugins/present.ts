@@ -90,10 +90,10 @@ export function stepsOf(r: DifferentiateResult): Step[] | undefined {
 
 /** LaTeX for a symbol's canonical name as the engine's printer spells it: `Phi` → `\Phi`, `W_1` → `W_{1}`. */
 export function nameLatex(name: string): string {
-  const m = /^([A-Za-z]+)([\u0302\u0303\u0304]?)(?:_\{?([A-Za-z0-9]+)\}?)?$/.exec(name);
+  const m = /^([A-Za-z]+)([\u0302\u0303\u0304]?)(\^(?:\[[A-Za-z0-9]+\]|\([A-Za-z0-9]+\)))?(?:_\{?([A-Za-z0-9]+)\}?)?$/.exec(name);
   if (!m) return `\\text{${name.replace(/[^A-Za-z0-9 ]/g, "?")}}`;
-  const letter = GREEK.has(m[1]!) || m[1]!.length === 1 ? baseLatex(`${m[1]}${m[2]}`) : `\\mathit{${m[1]}}`;
-  return m[3] !== undefined ? `${letter}_{${m[3]}}` : letter;
+  const letter = GREEK.has(m[1]!) || m[1]!.length === 1 ? baseLatex(`${m[1]}${m[2]}${m[3] ?? ""}`) : `\\mathit{${m[1]}}`;
+  return m[4] !== undefined ? `${letter}_{${m[4]}}` : letter;
 }
 
 /** LaTeX for one dimension of a shape: `n`, `3`, `n_1`, `rows`. */

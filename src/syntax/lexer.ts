@@ -10,7 +10,7 @@ import moo from "moo";
 import type { FunctionName } from "./ast.js";
 import { FN_NAMES, OPERATIONS } from "../core/operations.js";
 import { GREEK, GREEK_BY_UNICODE } from "./greek.js";
-import { ACCENTS, ACCENT_BY_COMMAND, withAccent, type Accent } from "./names.js";
+import { ACCENTS, ACCENT_BY_COMMAND, withAccent, withLabel, type Accent } from "./names.js";
 import { MatdiffError, lineCol } from "../errors.js";
 
 export type TokenType =
@@ -459,7 +459,7 @@ export function tokenize(input: string): Token[] {
     return i + 1;
   }
 
-  return withParameters(out.map((t, k): Token => {
+  return withParameters(input, withLabels(input, out.map((t, k): Token => {
     // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
     // \sum is a big operator: \sum (Xw − y)^2 sums the squares, it is not (\sum(Xw − y))^2
     if (t.type === "fnop" && out[k + 1]?.type === "lparen" && t.text !== "\\sum") return { ...t, type: "fncall" };
@@ -469,7 +469,39 @@ export function tokenize(input: string): Token[] {
       return { ...t, type: "expbase" };
     }
     return t;
-  }));
+  })));
+}
+
+/**
+ * `W^{[1]}`, `a^{[l]}`, `x^{(i)}`, `W^[1]`: a layer or sample label in a superscript, as deep-learning notes write
+ * it, is part of the name (no power is written so); `W^{[1]T}` and `W^{[1]\top}` are its transpose.
+ */
+function withLabels(input: string, tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  const closer = { lbrack: "rbrack", lparen: "rparen" } as const;
+  const labelText = (t: Token | undefined) => (t && (t.type === "num" || t.type === "ident") && /^[A-Za-z0-9]+$/.test(t.value) ? t.value : null);
+  const isT = (t: Token | undefined) => t?.type === "tee" || (t?.type === "ident" && t.value === "T");
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.type !== "ident" || t.value.includes("_") || t.value.includes("^") || tokens[k + 1]?.type !== "caret") { out.push(t); continue; }
+    const braced = tokens[k + 2]?.type === "lbrace";
+    const j = k + (braced ? 3 : 2);
+    const open = tokens[j];
+    const label = labelText(tokens[j + 1]);
+    if (!open || (open.type !== "lbrack" && open.type !== "lparen") || label === null || tokens[j + 2]?.type !== closer[open.type]) { out.push(t); continue; }
+    const brackets = open.type === "lbrack" ? `[${label}]` : `(${label})`;
+    const transposed = braced && isT(tokens[j + 3]);
+    const last = j + 2 + (transposed ? 1 : 0) + (braced ? 1 : 0);
+    if (braced && tokens[last]?.type !== "rbrace") { out.push(t); continue; }
+    out.push({ ...t, value: withLabel(t.value, brackets), text: input.slice(t.offset, tokens[j + 2]!.end), end: tokens[j + 2]!.end });
+    if (transposed) {
+      // the T inside the braces transposes the labelled symbol: a caret and a tee of no width, then the T
+      const tee = tokens[j + 3]!;
+      out.push({ type: "caret", value: "", text: "", offset: tee.offset, end: tee.offset }, { ...tee, type: "tee" });
+    }
+    k = last;
+  }
+  return out;
 }
 
 /**
@@ -478,14 +510,14 @@ export function tokenize(input: string): Token[] {
  * write it — not the product Aθ, which nobody spells with parentheses round a single symbol. The parameter is one
  * symbol that is not an uppercase Latin letter: `A(B)` and `A (θ)` stay products, as does anything longer, `A(x + y)`.
  */
-function withParameters(tokens: readonly Token[]): Token[] {
+function withParameters(input: string, tokens: readonly Token[]): Token[] {
   const out: Token[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     const [open, p, close] = [tokens[k + 1], tokens[k + 2], tokens[k + 3]];
     if (t.type === "ident" && t.value !== "I" && !t.param && open?.type === "lparen" && open.text === "(" && open.offset === t.end
       && p?.type === "ident" && !p.param && p.value !== t.value && isParameterName(p.value) && close?.type === "rparen" && close.text === ")") {
-      out.push({ ...t, text: `${t.text}${open.text}${p.text}${close.text}`, end: close.end, param: { name: p.value, offset: p.offset, end: p.end } });
+      out.push({ ...t, text: input.slice(t.offset, close.end), end: close.end, param: { name: p.value, offset: p.offset, end: p.end } });
       k += 3;
     } else out.push(t);
   }
