@@ -1150,6 +1150,27 @@ export const GRADIENT_CASES: GradientCase[] = [
     expected: "a .* exp(x)",
   },
   {
+    id: "ml-erf",
+    source: "derived: erf′ t = (2/√π) e^{−t²} (DLMF 7.10.1); π is the number",
+    expr: "sum(erf(x))",
+    wrt: "x",
+    expected: "2 exp(-x.^2) / \\sqrt{\\pi}",
+  },
+  {
+    id: "ml-erf-probit",
+    source: "derived: chain rule through Xw, erf′ t = (2/√π) e^{−t²} (DLMF 7.10.1)",
+    expr: "y^T erf(X w)",
+    wrt: "w",
+    expected: "2 X^T (y .* exp(-(X w).^2)) / \\sqrt{\\pi}",
+  },
+  {
+    id: "ml-pi-constant",
+    source: "derived: the Gaussian normaliser log(2πσ²) is constant in x; π is the number, not a variable",
+    expr: "\\frac{1}{2} \\log(2 \\pi) + \\frac{1}{2} x^T x",
+    wrt: "x",
+    expected: "x",
+  },
+  {
     id: "ml-relu-W",
     source: "issue 12: relu′ is the Heaviside step H (taken as 0 at 0)",
     expr: "sum(relu(W x))",

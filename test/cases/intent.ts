@@ -83,7 +83,7 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "poisson-nll", source: "derived: Poisson regression, one sample", expr: "\\exp(\\theta^\\top x) - y\\,\\theta^\\top x", wrt: "theta", meant: ["theta: vector", "x: vector", "y: scalar"] },
   { id: "poisson-glm", source: "McCullagh & Nelder, Generalized Linear Models (2nd ed.), §6.2: Poisson log-likelihood", expr: "y^T X \\beta - 1^T \\exp(X\\beta)", wrt: "beta", meant: ["y: vector", "beta: vector"], printed: "Xᵀ(y − exp(Xβ))" },
   { id: "ones-row-prime", source: "derived: sum of entries, 1'x", expr: "1' x", wrt: "x", meant: ["x: vector"], printed: "𝟏" },
-  { id: "gaussian-loglik", source: "derived: Gaussian log-likelihood in β", expr: "-\\frac{n}{2}\\log(2\\pi\\sigma^2) - \\frac{1}{2\\sigma^2}\\|y - X\\beta\\|^2", wrt: "beta", meant: ["n: scalar", "y: vector", "beta: vector", "sigma: scalar", "pi: scalar"], printed: "Xᵀ(y − Xβ)/σ²" },
+  { id: "gaussian-loglik", source: "derived: Gaussian log-likelihood in β", expr: "-\\frac{n}{2}\\log(2\\pi\\sigma^2) - \\frac{1}{2\\sigma^2}\\|y - X\\beta\\|^2", wrt: "beta", meant: ["n: scalar", "y: vector", "beta: vector", "sigma: scalar"], printed: "Xᵀ(y − Xβ)/σ²" },
   { id: "prime-transpose", source: "derived: econometrics' prime", expr: "(y - X\\beta)'(y - X\\beta)", wrt: "beta", meant: ["y: vector", "beta: vector"], printed: "−2Xᵀ(y − Xβ)" },
   { id: "softmax-regression", source: `${PRML} eq. (4.108), one sample`, expr: "-y^T W x + \\log(1^T \\exp(W x))", wrt: "W", meant: ["y: vector", "x: vector"], printed: "exp(Wx)xᵀ/(𝟏ᵀ exp(Wx)) − yxᵀ" },
   { id: "bilinear-greek", source: "derived: bilinear form αᵀKβ", expr: "\\alpha^T K \\beta", wrt: "alpha", meant: ["alpha: vector", "beta: vector"], printed: "Kβ" },
