@@ -604,6 +604,12 @@ export function fn(name: FnName, a: Expr): Expr {
   if (name === "log" && a.kind === "det") return logdet(a.arg);
   if (name === "log" && a.kind === "fn" && a.name === "softmax") return fn("log_softmax", a.arg);
   if (name === "log" && a.kind === "sum" && a.arg.kind === "fn" && a.arg.name === "exp" && isVectorShape(a.arg.shape)) return fn("logsumexp", a.arg.arg);
+  // 𝟏ᵀexp(u) is sum(exp(u)) written as a product, as the textbooks do
+  if (name === "log" && a.kind === "mul" && a.factors.length === 2) {
+    const [l, r] = a.factors as [Expr, Expr];
+    if (l.kind === "ones" && r.kind === "fn" && r.name === "exp" && r.shape.cols === 1) return fn("logsumexp", r.arg);
+    if (r.kind === "ones" && l.kind === "fn" && l.name === "exp" && l.shape.rows === 1) return fn("logsumexp", l.arg);
+  }
   if (op.kind === "reduce" && isScalarShape(a.shape)) return a; // of one number, log eᵗ = t
   const s = op.kind === "reduce" ? SCALAR : a.shape;
   return intern(unaryKey(UNARY.fn + FN_INDEX.get(name)!, a), (id) => ({ kind: "fn", id, shape: s, name, arg: a }));

@@ -1094,6 +1094,13 @@ export const GRADIENT_CASES: GradientCase[] = [
     expected: "a .* softmax(x) - (a^T softmax(x)) softmax(x)",
   },
   {
+    id: "ml-softmax-sums-to-one",
+    source: "derived: 𝟏ᵀ softmax(u) = 1 for every vector u, so its gradient is 0 (Bishop, PRML (2006) eq. 4.104)",
+    expr: "\\mathbf{1}^T softmax(A x) + a^T x",
+    wrt: "x",
+    expected: "a",
+  },
+  {
     id: "ml-logsumexp-Ax",
     source: "issue 12: ∇ₓ logsumexp(Ax) = Aᵀ softmax(Ax) (Boyd & Vandenberghe, Convex Optimization (2004) §3.1.5)",
     expr: "logsumexp(A x)",
@@ -1106,6 +1113,13 @@ export const GRADIENT_CASES: GradientCase[] = [
     expr: "log(sum(exp(A x)))",
     wrt: "x",
     expected: "A^T softmax(A x)",
+  },
+  {
+    id: "ml-log-sum-exp-latex",
+    source: "issue 12: \\log\\sum\\exp and log(𝟏ᵀexp) are logsumexp, gradient Aᵀ softmax(Ax) (Boyd & Vandenberghe (2004) §3.1.5)",
+    expr: "\\log\\sum\\exp(A x) + \\log(\\mathbf{1}^T \\exp(B x))",
+    wrt: "x",
+    expected: "A^T softmax(A x) + B^T softmax(B x)",
   },
   {
     id: "ml-lse",
