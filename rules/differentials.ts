@@ -35,6 +35,7 @@ const isMatrixPower = (e: Expr): boolean => e.kind === "power" && !(e.shape.rows
 
 export const DIFFERENTIALS: DifferentialTable = {
   num: constant("d-number", "2"),
+  const: constant("d-pi", "\\pi \\, tr(A)"),
   identity: constant("d-identity", "tr(I)"),
   zero: constant("d-zero", "0 A"),
   ones: constant("d-ones", "a^T (x + \\mathbf{1})"),

@@ -157,7 +157,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
   const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
 
   it("solves every problem and verifies each against finite differences", () => {
-    expect(key.entries).toHaveLength(14);
+    expect(key.entries).toHaveLength(16);
     for (const e of key.entries) {
       expect(e.ok, e.problem.title).toBe(true);
       if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);
@@ -172,6 +172,9 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     expect(text("Log-sum-exp")).toBe("Aᵀ softmax(Ax)");
     expect(text("Logistic regression")).toBe("Xᵀ(σ(Xw) − y)");
     expect(text("Two-layer network with ReLU, first layer")).toBe("2(W₂ᵀ(W₂ relu(W₁ x) − y) ⊙ heaviside(W₁ x))xᵀ");
+    // erf′ = (2/√π) e^{−t²} (DLMF 7.10.1), π the number
+    expect(text("Probit regression")).toBe("2Xᵀ(y ⊙ exp(−(Xw)∘²))/sqrt(π)");
+    expect(text("Attention scores")).toBe("(diag(softmax(Kᵀq/sqrt(d))) − softmax(Kᵀq/sqrt(d)) softmax(Kᵀq/sqrt(d))ᵀ)Kᵀ/sqrt(d)");
   });
 
   it("the committed key is what the script generates (so it never goes stale)", () => {

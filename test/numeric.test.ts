@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  commutation, diffOf,
+  constant, commutation, diffOf,
   add, det, diagMat, diagVec, diff, fn, hadamard, hpower, identity, inverse, kron, logdet, mul, neg, norm, num,
   ones, power, scale, sub, sumAll, sym, trace, transpose, unvec, vec, zero, epower,
   type FnName, type Expr, type Kind, type Mul,
@@ -126,6 +126,7 @@ describe("evaluate", () => {
   // One entry per node kind: adding a kind to Expr fails to compile until it is tested here.
   const cases: Record<Kind, () => void> = {
     num: () => expect(value(num(rat(3, 4)))).toBe(0.75),
+    const: () => expect(value(constant("pi"))).toBe(Math.PI),
     sym: () => close(ev(A), [[1, 2], [3, 4]]),
     d: () => {
       close(ev(diff(A)), [[1, 0], [0, -1]]);

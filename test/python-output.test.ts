@@ -49,7 +49,7 @@ function job(p: Problem): Job {
 
 /** Evaluates each job's code in both libraries; reports the largest relative error or what went wrong. */
 const SCRIPT = String.raw`
-import json, sys, warnings
+import json, math, sys, warnings
 import numpy as np
 import torch
 warnings.simplefilter("error", RuntimeWarning)
@@ -61,7 +61,7 @@ for job in json.load(sys.stdin):
         try:
             if lib == "numpy":
                 local = {k: np.array(v, dtype=np.float64) if isinstance(v, list) else float(v) for k, v in job["inputs"].items()}
-                got = np.asarray(eval(job[lib], {"np": np}, local), dtype=np.float64)
+                got = np.asarray(eval(job[lib], {"np": np, "math": math}, local), dtype=np.float64)
             else:
                 local = {k: torch.tensor(v, dtype=torch.float64) for k, v in job["inputs"].items()}
                 got = eval(job[lib], {"torch": torch}, local)

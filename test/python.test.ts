@@ -19,7 +19,7 @@ import { runPython } from "./support/python.js";
 const X = Matrix.fromRows([[0.3, 1.7, 0.9], [2.1, 0.05, 1.2], [0.6, 3.0, 40]]);
 const x = Matrix.column([0.3, 2.1, 0.6, 50]);
 
-const runNumpy = (lines: readonly string[]): number[][] => runPython(["import json, numpy as np", ...lines].join("\n"), null);
+const runNumpy = (lines: readonly string[]): number[][] => runPython(["import json, math, numpy as np", ...lines].join("\n"), null);
 
 /** A matrix as the row-major nested list NumPy reads; a column vector as a 1-D list. */
 const literal = (m: Matrix) => JSON.stringify(m.cols === 1 ? [...m.data] : Array.from({ length: m.rows }, (_, i) => Array.from({ length: m.cols }, (_, j) => m.data[i + j * m.rows])));

@@ -248,6 +248,18 @@ describe("𝟏 and I are sized by unification, never the scalar 1 (issue 17 item
     expect(r.derivative.numpy).toContain("np.eye(3)");
   });
 
+  it("π is the number unless it is declared, differentiated by or read as a vector (erf′ = 2/√π e^{−t²})", () => {
+    // the number: its value is π, so 2πxᵀx has gradient 4πx, checked against finite differences
+    const number = checked("2 \\pi x^T x", "x");
+    expect([number.derivative.text, number.derivative.numpy, number.shapes]).toEqual(["4πx", "4 * np.pi * x", { x: "n×1" }]);
+    expect(checked("sum(erf(x))", "x").derivative.latex).toBe("\\frac{2 \\exp(-x^{\\circ 2})}{\\sqrt{\\pi}}");
+    // a variable: mixture weights πᵀx, a declared π, the π asked for
+    const weights = checked("\\pi^T x", "x");
+    expect([weights.derivative.text, weights.shapes]).toEqual(["π", { pi: "n×1", x: "n×1" }]);
+    expect(checked("pi x^T x", "x", ["pi: scalar"]).shapes).toEqual({ pi: "1×1", x: "n×1" });
+    expect(checked("\\pi x^T x", "pi").derivative.text).toBe("xᵀx");
+  });
+
   it("an I or 𝟏 that would have to be the scalar 1 is an error, not a silent 1", () => {
     expect(() => differentiate("alpha + I", { wrt: "alpha" })).toThrow(MatdiffError);
     expect(() => differentiate("alpha + \\mathbf{1}", { wrt: "alpha", let: ["alpha: scalar"] })).toThrow(MatdiffError);

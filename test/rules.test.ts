@@ -54,7 +54,7 @@ const ALL_RULES: readonly RuleMeta[] = [...DIFFERENTIAL_RULES, ...SIMPLIFY_RULES
  * (src/calculus/differential.ts), so these entries document eq. (33) rather
  * than run. For them we check the engine's answer, 0, instead of a firing.
  */
-const CONSTANT_KINDS: ReadonlySet<Kind> = new Set<Kind>(["num", "identity", "zero", "ones", "commutation", "d"]);
+const CONSTANT_KINDS: ReadonlySet<Kind> = new Set<Kind>(["num", "const", "identity", "zero", "ones", "commutation", "d"]);
 
 /**
  * Node kinds the input language cannot spell: dX only arises inside a

@@ -55,7 +55,7 @@ export interface Example {
   readonly state: Partial<State> & { readonly expr: string; readonly wrt: string };
 }
 
-/** Textbook problems (Matrix Cookbook §2, least squares, Gaussian likelihood, a network layer). */
+/** Textbook problems (Matrix Cookbook §2, least squares, Gaussian likelihood, network layers, the ML vocabulary of issue 12). */
 export const EXAMPLES: readonly Example[] = [
   { label: "tr(A⁻¹B)", state: { expr: "tr(A^{-1}B)", wrt: "A" } },
   { label: "‖y − Φθ‖²", state: { expr: "\\|y - \\Phi\\theta\\|^2", wrt: "theta", let: "theta: vector" } },
@@ -68,6 +68,12 @@ export const EXAMPLES: readonly Example[] = [
   { label: "cross-entropy", state: { expr: "-y^T \\log\\operatorname{softmax}(W x)", wrt: "W" } },
   { label: "logsumexp(Ax)", state: { expr: "\\operatorname{logsumexp}(A x)", wrt: "x" } },
   { label: "ReLU(Wx)", state: { expr: "\\operatorname{ReLU}(W x)", wrt: "x" } },
+  { label: "logistic (softplus)", state: { expr: "\\mathbf{1}^T \\operatorname{softplus}(X w) - y^T X w", wrt: "w" } },
+  { label: "tanh MLP", state: { expr: "\\|W_2 \\tanh(W_1 x) - y\\|^2", wrt: "W_1" } },
+  { label: "probit (erf)", state: { expr: "y^T \\operatorname{erf}(X w)", wrt: "w" } },
+  { label: "x ⊘ y", state: { expr: "a^T (x \\oslash y)", wrt: "y" } },
+  { label: "x.^p", state: { expr: "\\mathbf{1}^T x.^p", wrt: "p", let: "p: scalar" } },
+  { label: "arctan, sinh, log1p", state: { expr: "a^T \\arctan(x) + \\mathbf{1}^T \\sinh(x) + b^T \\operatorname{log1p}(x)", wrt: "x" } },
   { label: "softmax attention", state: { expr: "\\operatorname{softmax}(K^T q / \\sqrt{d})", wrt: "q", let: "d: scalar" } },
   { label: "X²", state: { expr: "X^2", wrt: "X" } },
   { label: "Hessian of xᵀBx", state: { expr: "x^T B x", wrt: "x", hessian: true } },

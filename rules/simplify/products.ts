@@ -97,14 +97,19 @@ function sortScalars(e: E.Mul, ctx: RewriteContext): Expr | null {
   return E.mul(E.num(coeff), ...sorted, ...chain);
 }
 
-const isProbability = (e: Expr) => e.kind === "sym" && e.props.probability === true;
+/** A column that sums to 1: a declared probability vector, or softmax of a column vector (Σᵢ e^{uᵢ}/Σⱼ e^{uⱼ} = 1). */
+const isProbability = (e: Expr) => (e.kind === "sym" && e.props.probability === true)
+  || (e.kind === "fn" && e.name === "softmax" && e.shape.cols === 1);
+/** softmax of a row vector, a row that sums to 1. */
+const isProbabilityRow = (e: Expr) => e.kind === "fn" && e.name === "softmax" && e.shape.rows === 1 && e.shape.cols !== 1;
 
-/** 𝟏ᵀy or yᵀ𝟏 of a declared probability vector y, or sum(y): each is 1. */
+/** 𝟏ᵀy or yᵀ𝟏 of a probability vector y (or s𝟏 of a probability row s), or sum(y): each is 1. */
 const sumsToOne = (e: Expr): boolean =>
-  (e.kind === "sum" && isProbability(e.arg))
+  (e.kind === "sum" && (isProbability(e.arg) || isProbabilityRow(e.arg)))
   || (e.kind === "mul" && e.factors.length === 2 && (
     (e.factors[0]!.kind === "ones" && isProbability(e.factors[1]!))
-    || (e.factors[0]!.kind === "transpose" && isProbability(e.factors[0]!.arg) && e.factors[1]!.kind === "ones")));
+    || (e.factors[0]!.kind === "transpose" && isProbability(e.factors[0]!.arg) && e.factors[1]!.kind === "ones")
+    || (isProbabilityRow(e.factors[0]!) && e.factors[1]!.kind === "ones")));
 
 export const PRODUCT_RULES: readonly AnyRewriteRule[] = [
   rewriteRule({
@@ -148,10 +153,10 @@ export const PRODUCT_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
-    id: "probability-sums-to-one", source: "derived: a declared probability vector y has 𝟏ᵀy = Σᵢ yᵢ = 1",
+    id: "probability-sums-to-one", source: "derived: a declared probability vector y, or y = softmax(u) of a vector u, has 𝟏ᵀy = Σᵢ yᵢ = 1",
     formula: "(\\mathbf{1}^{\\top} y) A = A, \\quad \\operatorname{sum}(y) = 1", witness: "(\\mathbf{1}^T y) x", witnessLet: ["y: probability"], on: ["mul", "sum"],
     apply: (e) => {
-      if (e.kind === "sum") return isProbability(e.arg) ? E.ONE_NUM : null;
+      if (e.kind === "sum") return isProbability(e.arg) || isProbabilityRow(e.arg) ? E.ONE_NUM : null;
       if (e.kind !== "mul") return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       const i = scalars.findIndex(sumsToOne);

@@ -217,7 +217,7 @@ function entry(e: Expr, r: string | null, c: string | null, t: Translator): Term
     case "hpower": return Q.isInt(e.exp) && e.exp.n >= 1 && e.exp.n <= 4 ? repeat(e.arg, e.exp.n, r, c) : whole();
     // d(u) unexpanded is only built for --steps derivations, never in a result
     case "dop": throw new NoIndexForm("unexpanded differential");
-    case "inverse": case "kron": case "det": case "logdet": case "fn": case "vec": case "unvec": case "epower": case "norm": return whole();
+    case "const": case "inverse": case "kron": case "det": case "logdet": case "fn": case "vec": case "unvec": case "epower": case "norm": return whole();
     default: {
       const never: never = e;
       throw new E.InternalError(`index form: unknown node ${(never as Expr).kind}`);

@@ -41,6 +41,14 @@ interface Base {
 }
 
 export interface Num extends Base { readonly kind: "num"; readonly value: Rational }
+/**
+ * A named real constant: π, which erf′(t) = (2/√π) e^{−t²} needs. It is not a
+ * rational Num, so it stays a symbol-like leaf that every printer spells
+ * (π, \\pi, np.pi, math.pi) and the evaluator gives its value.
+ */
+export interface Const extends Base { readonly kind: "const"; readonly name: ConstName }
+export type ConstName = "pi";
+export const CONSTANT_VALUES: { readonly [C in ConstName]: number } = { pi: Math.PI };
 export interface Sym extends Base { readonly kind: "sym"; readonly name: string; readonly props: SymbolProps }
 /** The differential `dX` of a symbol; `tag` distinguishes independent directions (d²f[dX, d'X]). */
 export interface Diff extends Base { readonly kind: "d"; readonly of: Sym; readonly tag: number }
@@ -98,7 +106,7 @@ export interface EPower extends Base { readonly kind: "epower"; readonly arg: Ex
 export interface Norm extends Base { readonly kind: "norm"; readonly arg: Expr; readonly p: "2" | "F" }
 
 export type Expr =
-  | Num | Sym | Diff | DiffOf | Identity | Zero | Ones | Commutation | Add | Mul | Transpose | Inverse | Power
+  | Num | Const | Sym | Diff | DiffOf | Identity | Zero | Ones | Commutation | Add | Mul | Transpose | Inverse | Power
   | Hadamard | HPower | Kron | Trace | Det | LogDet | Fn | SumAll | DiagVec | DiagMat | Vec | Unvec | EPower | Norm;
 
 export type Kind = Expr["kind"];
@@ -220,6 +228,10 @@ function assertShape(ok: boolean, what: string, ...args: Expr[]): void {
 export function num(value: Rational | number): Num {
   const v = typeof value === "number" ? Q.rat(value) : value;
   return intern(`num|${ratKey(v)}`, (id) => ({ kind: "num", id, shape: SCALAR, value: v }));
+}
+
+export function constant(name: ConstName): Const {
+  return intern(`const|${name}`, (id) => ({ kind: "const", id, shape: SCALAR, name }));
 }
 
 export const ZERO_NUM = num(0);
@@ -592,6 +604,12 @@ export function fn(name: FnName, a: Expr): Expr {
   if (name === "log" && a.kind === "det") return logdet(a.arg);
   if (name === "log" && a.kind === "fn" && a.name === "softmax") return fn("log_softmax", a.arg);
   if (name === "log" && a.kind === "sum" && a.arg.kind === "fn" && a.arg.name === "exp" && isVectorShape(a.arg.shape)) return fn("logsumexp", a.arg.arg);
+  // 𝟏ᵀexp(u) is sum(exp(u)) written as a product, as the textbooks do
+  if (name === "log" && a.kind === "mul" && a.factors.length === 2) {
+    const [l, r] = a.factors as [Expr, Expr];
+    if (l.kind === "ones" && r.kind === "fn" && r.name === "exp" && r.shape.cols === 1) return fn("logsumexp", r.arg);
+    if (r.kind === "ones" && l.kind === "fn" && l.name === "exp" && l.shape.rows === 1) return fn("logsumexp", l.arg);
+  }
   if (op.kind === "reduce" && isScalarShape(a.shape)) return a; // of one number, log eᵗ = t
   const s = op.kind === "reduce" ? SCALAR : a.shape;
   return intern(unaryKey(UNARY.fn + FN_INDEX.get(name)!, a), (id) => ({ kind: "fn", id, shape: s, name, arg: a }));
@@ -665,7 +683,7 @@ const NO_CHILDREN: readonly Expr[] = Object.freeze([]);
 /** Children in order; the single place that knows every node's operands. */
 export function children(e: Expr): readonly Expr[] {
   switch (e.kind) {
-    case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return NO_CHILDREN;
+    case "num": case "const": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return NO_CHILDREN;
     case "add": return e.terms;
     case "mul": case "hadamard": case "kron": return e.factors;
     case "epower": return [e.arg, e.exp];
@@ -682,7 +700,7 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
   const divides = e.kind === "inverse" || ((e.kind === "power" || e.kind === "hpower") && e.exp.n < 0);
   if (divides && isZero(k0)) throw new DivisionByZero(old[0]!);
   switch (e.kind) {
-    case "num": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return e;
+    case "num": case "const": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return e;
     case "add": return add(...kids);
     case "mul": return mul(...kids);
     case "hadamard": return hadamard(...kids);

@@ -112,6 +112,39 @@ function logSumExp(xs: readonly number[]): number {
   return top + Math.log(xs.reduce((acc, x) => acc + Math.exp(x - top), 0));
 }
 
+/**
+ * erf to double precision, as JavaScript has no Math.erf: the Maclaurin series
+ * erf t = (2/√π) Σ (−1)ⁿ t²ⁿ⁺¹ / (n! (2n + 1)) for |t| < 3 (DLMF 7.6.1; at most
+ * about 60 terms, cancellation below 1e-13 there), and the continued fraction of
+ * erfc beyond (DLMF 7.9.2), evaluated by Lentz's method.
+ */
+function erf(t: number): number {
+  if (Number.isNaN(t)) return t;
+  const a = Math.abs(t);
+  if (a < 3) {
+    let term = t, total = t;
+    for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(total); n++) {
+      term *= -t * t / n;
+      total += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * total;
+  }
+  if (a > 6) return Math.sign(t); // erfc(6) ≈ 2e-17: below a double's resolution near 1
+  // erfc a = e^{−a²}/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + 2/(a + …)))))
+  const tiny = 1e-300;
+  let f = a, c = a, d = 0;
+  for (let k = 1; k < 200; k++) {
+    const ak = k / 2;
+    d = a + ak * d; d = Math.abs(d) < tiny ? tiny : d; d = 1 / d;
+    c = a + ak / c; c = Math.abs(c) < tiny ? tiny : c;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+  return Math.sign(t) * (1 - erfc);
+}
+
 const COLUMNS_NOTE = "softmax of a matrix is taken column by column: each column of the result sums to 1";
 
 const call = (head: string) => (arg: string) => `${head}(${arg})`;
@@ -194,6 +227,17 @@ export const OPERATIONS = defineOperations({
     kind: "elementwise", words: ["expm1"], commands: [], text: call("expm1"), latex: operatorname("expm1"), python: { numpy: "np.expm1", torch: "torch.expm1" },
     value: Math.expm1, atZero: 0, derivative: (x, E): Expr => E.fn("exp", x),
     rule: { source: "derived: (eᵗ − 1)′ = eᵗ entrywise", formula: entrywise("\\operatorname{expm1}(X)", "\\exp(X)"), witness: "sum(expm1(x))" },
+  },
+  erf: {
+    // NumPy has no erf (SciPy's is scipy.special.erf): the standard library's, vectorised; the code needs `import math`
+    kind: "elementwise", words: ["erf"], commands: [], text: call("erf"), latex: operatorname("erf"),
+    python: { numpy: { binds: "atom", template: (x) => `np.vectorize(math.erf)(${x("sum")})` }, torch: "torch.erf" },
+    value: erf, atZero: 0,
+    derivative: (x, E): Expr => E.mul(E.num(2), E.power(E.fn("sqrt", E.constant("pi")), -1), E.fn("exp", E.neg(E.hpower(x, 2)))),
+    rule: {
+      source: "derived: erf t = (2/√π) ∫₀ᵗ e^{−s²} ds, so erf′ t = (2/√π) e^{−t²} entrywise (DLMF 7.2.1, 7.10.1)",
+      formula: entrywise("\\operatorname{erf}(X)", "\\tfrac{2}{\\sqrt{\\pi}} \\exp(-X^{\\circ 2})"), witness: "sum(erf(x))",
+    },
   },
   relu: {
     kind: "elementwise", words: ["relu", "ReLU"], commands: [], text: call("relu"), latex: operatorname("ReLU"), python: { numpy: { binds: "atom", template: (x) => `np.maximum(${x("sum")}, 0)` }, torch: "torch.relu" },

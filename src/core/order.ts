@@ -24,6 +24,7 @@ function computeKey(e: Expr): string {
   switch (e.kind) {
     case "num": return `~~${formatRational(e.value)}`;
     case "sym": return e.name;
+    case "const": return `~${e.name}`; // after the symbols: x/√π, 2σ²π
     case "d": return `d${e.of.name}`;
     case "identity": return "~I"; // constants last: A + I, S⁻¹ ⊙ I
     case "zero": return "0";

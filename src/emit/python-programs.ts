@@ -382,7 +382,9 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
     `    print("check passed" if ok else "check FAILED")`,
     "    sys.exit(0 if ok else 1)",
     "",
-  ].join("\n");
+  ].join("\n")
+    // NumPy has no erf: its spelling is the standard library's, np.vectorize(math.erf)
+    .replace(/^import sys$/m, (line, _at, text: string) => (text.includes("math.") ? `import math\n${line}` : line));
 }
 
 /** The programs `--emit` writes, in the order the help lists them. */

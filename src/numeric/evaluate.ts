@@ -3,7 +3,7 @@
  * 1×1 matrices. Results may share storage with the environment and with each
  * other: treat them as read-only.
  */
-import type { Expr } from "../core/expr.js";
+import { CONSTANT_VALUES, type Expr } from "../core/expr.js";
 import { OPERATIONS } from "../core/operations.js";
 import type { Rational } from "../core/rational.js";
 import * as Q from "../core/rational.js";
@@ -198,6 +198,7 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
     case "diag": return ev(e.arg).diag();
     case "diagm": return Matrix.diagm(ev(e.arg));
     case "vec": return ev(e.arg).vec();
+    case "const": return Matrix.scalar(CONSTANT_VALUES[e.name]);
     case "epower": {
       const p = ev(e.exp).data[0]!;
       return ev(e.arg).map((x) => Math.pow(x, p));

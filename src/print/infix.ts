@@ -173,6 +173,8 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
         const { negative, coeff, factors } = signed(e);
         return withSign(negative, product(coeff, factors));
       }
+      // π is spelled as the Greek letter it is: π, \pi (the parser reads either back as the number)
+      case "const": return atom(symbol(e.name));
       case "sym": {
         if (e.props.jacobianOf) return atom(n.jacobian(symbol(e.props.jacobianOf.of), symbol(e.props.jacobianOf.wrt)));
         // Ẋ, Ẍ: X followed by one combining dot per derivative (core/expr.ts `dotted`)

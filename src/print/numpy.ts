@@ -9,6 +9,8 @@ import { toPython, type PythonBackendSpelling, type PythonOptions } from "./pyth
 export const NUMPY: PythonBackendSpelling = {
   name: "numpy",
   title: "NumPy",
+  constants: { pi: "np.pi" },
+  floatArgument: (value) => value,
   eye: (n) => `np.eye(${n})`,
   zeros: (size) => `np.zeros(${size})`,
   ones: (size) => `np.ones(${size})`,

@@ -13,7 +13,7 @@
  * compiler.
  */
 import { match, P } from "ts-pattern";
-import { InternalError, children, hpower, splitMul, type Expr, type HPower, type Sym } from "../core/expr.js";
+import { InternalError, children, hpower, power, splitMul, type ConstName, type Expr, type HPower, type Power, type Sym } from "../core/expr.js";
 import { OPERATIONS, type PythonBackend, type PythonBinding } from "../core/operations.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -27,11 +27,19 @@ import { MatdiffError } from "../errors.js";
  * ones are complete expressions (they stand inside a call's parentheses),
  * `atom` ones bind tightly enough to take a method or attribute (`X.T`).
  */
+/** A number built from π and numbers alone (log(2π)): a Python float, not an array, which torch's functions refuse. */
+const isFloat = (e: Expr): boolean => e.kind === "const"
+  || ((e.kind === "mul" || e.kind === "add" || e.kind === "power" || e.kind === "fn") && isScalarShape(e.shape) && children(e).every((c) => c.kind === "num" || isFloat(c)));
+
 export interface PythonBackendSpelling {
   /** Which spelling of each operation-table function to use; also the format's name (`--format numpy`). */
   readonly name: PythonBackend;
   /** How people call the library: "NumPy". */
   readonly title: string;
+  /** The library's name of each named constant (core/expr.ts `Const`): np.pi, a Python float. */
+  readonly constants: { readonly [C in ConstName]: string };
+  /** A Python float as an argument the library's functions take (torch.exp refuses a float): np.exp(np.pi). */
+  floatArgument(value: string, like?: string): string;
   /**
    * The n×n identity; `size` is a dimension, or a tuple `(m, n)` for zeros and
    * ones. `like` names an input array whose dtype and device a new array must
@@ -216,6 +224,7 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
         if (s.props.jacobianOf) return atom(`J_${pyName(s.props.jacobianOf.of)}`);
         return atom(pyName(s.name));
       })
+      .with({ kind: "const" }, (c) => atom(py.constants[c.name]))
       .with({ kind: "d" }, (d) => atom(d.tag === 0 ? `d${pyName(d.of.name)}` : `d${d.tag}_${pyName(d.of.name)}`))
       .with({ kind: "identity" }, (i) => atom(py.eye(dim(i.shape.rows), like)))
       .with({ kind: "zero" }, (z) => atom(py.zeros(size(z.shape), like)))
@@ -247,6 +256,14 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
       .with({ kind: "det" }, (d) => call(py.det)(d.arg))
       .with({ kind: "logdet" }, (l) => call(py.logdet)(l.arg))
       .with({ kind: "fn" }, (f) => {
+        if (isFloat(f.arg)) {
+          // √π, as erf′ has it: a float's square root needs no library
+          if (f.name === "sqrt") return { s: `${wrap(print(f.arg), Py.ATOM)} ** 0.5`, prec: Py.POW };
+          const spelling = OPERATIONS[f.name].python[py.name];
+          const arg = py.floatArgument(print(f.arg).s, like);
+          if (typeof spelling === "string") return atom(`${spelling}(${arg})`);
+          return { s: spelling.template(() => arg), prec: BINDING[spelling.binds] };
+        }
         const spelling = OPERATIONS[f.name].python[py.name];
         if (typeof spelling === "string") return atom(`${spelling}(${print(f.arg).s})`);
         return { s: spelling.template((at) => wrap(print(f.arg), BINDING[at])), prec: BINDING[spelling.binds] };
@@ -276,6 +293,14 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
    */
   function product(coeff: Rational, scalars: readonly Expr[], chain: readonly Expr[]): Out {
     if (scalars.length === 0 && chain.length === 0) return number(coeff);
+    // a scalar to a negative power divides, as it is written: 2 * x / np.sqrt(d), not 2 * np.sqrt(d) ** -1 * x
+    const under = scalars.filter((f): f is Power => f.kind === "power" && f.exp.n < 0);
+    if (under.length > 0 && (scalars.length + chain.length > under.length || Math.abs(coeff.n) !== 1)) {
+      const top = product(Q.rat(Math.abs(coeff.n)), scalars.filter((f) => !under.includes(f as Power)), chain);
+      const divisors = [...under.map((f) => operand(power(f.arg, Q.neg(f.exp)))), ...(coeff.d !== 1 ? [String(coeff.d)] : [])];
+      const s = [wrap(top, Py.MUL), ...divisors].join(" / ");
+      return { s: coeff.n < 0 ? `-${s}` : s, prec: Py.MUL };
+    }
     const [only, ...more] = [...scalars, ...chain];
     if (only !== undefined && more.length === 0 && Math.abs(coeff.n) === 1 && coeff.d === 1) {
       const o = print(only); // -x ** 2 is -(x ** 2), as meant

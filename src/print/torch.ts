@@ -30,6 +30,8 @@ function contiguous(arg: string): string {
 export const TORCH: PythonBackendSpelling = {
   name: "torch",
   title: "PyTorch",
+  constants: { pi: "torch.pi" },
+  floatArgument: (value, like) => `torch.tensor(${value}${on(like)})`,
   eye: (n, like) => `torch.eye(${n}${on(like)})`,
   zeros: (size, like) => `torch.zeros(${size}${on(like)})`,
   ones: (size, like) => `torch.ones(${size}${on(like)})`,

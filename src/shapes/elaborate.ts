@@ -291,6 +291,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     : dims.namedDim(d));
 
   const isIdentityName = (name: string) => name === "I" && !decls.has("I") && !defs.has("I");
+  /**
+   * π is the number 3.14159… (as in erf′ = 2/√π e^{−t²}, 2πσ²) unless it is declared, defined,
+   * differentiated by or read as a vector (πᵀx): then it is the variable of a policy or of mixture weights.
+   */
+  const isPiName = (name: string) => name === "pi" && !decls.has("pi") && !defs.has("pi") && !(opts.extraSymbols ?? []).includes("pi")
+    && (opts.ranks?.get("pi") ?? "scalar") === "scalar";
 
   function infer(n: Node, src: SourceText): Info {
     const done = infos.get(n);
@@ -324,6 +330,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           const d = dims.fresh();
           return { rows: d, cols: d };
         }
+        if (isPiName(n.name)) return SCALAR_T;
         return symbolInfo(n.name, n.span, src).shape;
       }
       case "ones":
@@ -657,7 +664,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         return v.n === 0 ? E.zero(shapeHere()) : E.num(v);
       }
       case "ident":
-        return isIdentityName(n.name) ? E.identity(shapeHere().rows) : symFor(n.name);
+        return isIdentityName(n.name) ? E.identity(shapeHere().rows) : isPiName(n.name) ? E.constant("pi") : symFor(n.name);
       case "ones":
         return E.ones(shapeHere());
       case "neg":

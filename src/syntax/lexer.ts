@@ -551,7 +551,9 @@ function afterCaret(out: readonly Token[], k: number): boolean {
   let j = k - 1;
   if (out[j]?.type === "minus") j--;
   if (out[j]?.type === "lbrace") j--;
-  // `A.^T` is no elementwise power by a matrix T: a transpose written wrongly, an error at the T
+  // `A.^T` is no elementwise power by a matrix T: a transpose written wrongly, an error at the T;
+  // so is `A^{∘T}`, which is how `A.^T` reads in LaTeX (found by the parser fuzz)
+  if (out[j]?.type === "hadamard" && j === k - 1 && out[j - 1]?.type === "lbrace" && out[j - 2]?.type === "caret") return true;
   return out[j]?.type === "caret" || (out[j]?.type === "dotcaret" && j === k - 1);
 }
 

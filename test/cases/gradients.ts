@@ -1094,6 +1094,13 @@ export const GRADIENT_CASES: GradientCase[] = [
     expected: "a .* softmax(x) - (a^T softmax(x)) softmax(x)",
   },
   {
+    id: "ml-softmax-sums-to-one",
+    source: "derived: 𝟏ᵀ softmax(u) = 1 for every vector u, so its gradient is 0 (Bishop, PRML (2006) eq. 4.104)",
+    expr: "\\mathbf{1}^T softmax(A x) + a^T x",
+    wrt: "x",
+    expected: "a",
+  },
+  {
     id: "ml-logsumexp-Ax",
     source: "issue 12: ∇ₓ logsumexp(Ax) = Aᵀ softmax(Ax) (Boyd & Vandenberghe, Convex Optimization (2004) §3.1.5)",
     expr: "logsumexp(A x)",
@@ -1106,6 +1113,13 @@ export const GRADIENT_CASES: GradientCase[] = [
     expr: "log(sum(exp(A x)))",
     wrt: "x",
     expected: "A^T softmax(A x)",
+  },
+  {
+    id: "ml-log-sum-exp-latex",
+    source: "issue 12: \\log\\sum\\exp and log(𝟏ᵀexp) are logsumexp, gradient Aᵀ softmax(Ax) (Boyd & Vandenberghe (2004) §3.1.5)",
+    expr: "\\log\\sum\\exp(A x) + \\log(\\mathbf{1}^T \\exp(B x))",
+    wrt: "x",
+    expected: "A^T softmax(A x) + B^T softmax(B x)",
   },
   {
     id: "ml-lse",
@@ -1148,6 +1162,27 @@ export const GRADIENT_CASES: GradientCase[] = [
     expr: "a^T expm1(x)",
     wrt: "x",
     expected: "a .* exp(x)",
+  },
+  {
+    id: "ml-erf",
+    source: "derived: erf′ t = (2/√π) e^{−t²} (DLMF 7.10.1); π is the number",
+    expr: "sum(erf(x))",
+    wrt: "x",
+    expected: "2 exp(-x.^2) / \\sqrt{\\pi}",
+  },
+  {
+    id: "ml-erf-probit",
+    source: "derived: chain rule through Xw, erf′ t = (2/√π) e^{−t²} (DLMF 7.10.1)",
+    expr: "y^T erf(X w)",
+    wrt: "w",
+    expected: "2 X^T (y .* exp(-(X w).^2)) / \\sqrt{\\pi}",
+  },
+  {
+    id: "ml-pi-constant",
+    source: "derived: the Gaussian normaliser log(2πσ²) is constant in x; π is the number, not a variable",
+    expr: "\\frac{1}{2} \\log(2 \\pi) + \\frac{1}{2} x^T x",
+    wrt: "x",
+    expected: "x",
   },
   {
     id: "ml-relu-W",

@@ -120,6 +120,14 @@ export const JACOBIAN_CASES: JacobianCase[] = [
     expected: "diag(heaviside(W x)) W",
   },
   {
+    id: "vv-erf-affine",
+    source: "derived: J erf(Wx) = (2/√π) diag(exp(−(Wx)∘²)) W, erf′ t = (2/√π) e^{−t²} (DLMF 7.10.1)",
+    expr: "erf(W x)",
+    wrt: "x",
+    kind: "jacobian",
+    expected: "2 diag(exp(-(W x).^2)) W / \\sqrt{\\pi}",
+  },
+  {
     id: "vv-softmax",
     source: "issue 12: J softmax(x) = diag(s) − s sᵀ, s = softmax(x) (Bishop, PRML (2006) eq. 4.106)",
     expr: "softmax(x)",

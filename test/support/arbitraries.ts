@@ -180,6 +180,8 @@ const TRANSPOSES = ["^T", "^\\top", "'", "^{T}", "ᵀ", "^{\\top}"] as const;
 const INVERSES = ["^{-1}", "^-1", "^<-1>", "⁻¹", "inv"] as const;
 const INVERSE_TRANSPOSES = ["^{-T}", "⁻ᵀ"] as const;
 const HADAMARDS = ["\\odot", ".*", "∘", "⊙"] as const;
+/** x ./ y (issue 12), by an entrywise positive divisor; \\frac of two vectors (not matrices) divides entrywise too, with a note. */
+const ELEMENTWISE_DIVISIONS = ["./", "\\oslash", "⊘", "\\frac"] as const;
 const KRONS = ["\\otimes", "⊗", "kron"] as const;
 const TRACES = ["tr", "Tr", "trace", "\\operatorname{tr}", "\\mathrm{tr}", "\\operatorname{tr}op", "\\tr"] as const;
 const DETS = ["det", "\\det", "\\detop"] as const;
@@ -189,8 +191,8 @@ const LOGDETS = ["logdet", "\\log\\det", "\\ln\\det", "log det"] as const;
  * argument may be: any real number with values of moderate size, or only a
  * positive one (log, sqrt); exp takes only the bounded ones.
  */
-const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "softplus", "arctan"];
-const BOUNDED_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "arctan"];
+const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "softplus", "arctan", "erf"];
+const BOUNDED_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "arctan", "erf"];
 const POSITIVE_FUNCTIONS: readonly FnName[] = ["log", "sqrt", "log1p"];
 /** Of a bounded argument only, as exp: they grow as fast. */
 const GROWING_FUNCTIONS: readonly FnName[] = ["sinh", "cosh", "expm1"];
@@ -321,6 +323,10 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
     const elementwise = (k: Kind, pos: keyof Grammar): fc.Arbitrary<Term>[] => [
       fc.tuple(g(k), g(k), spell).map(([a, b, i]) => elemOf(a, b, HADAMARDS[i % HADAMARDS.length]!, i >> 2)),
       fc.tuple(g(k), pickOf(["2", "3"] as const), spell).map(([a, p, i]) => hpowOf(a, p, i)),
+      fc.tuple(g(k), g(pos), spell).map(([a, b, i]) => {
+        const op = ELEMENTWISE_DIVISIONS[i % (k === "V" ? 4 : 3)]!;
+        return op === "\\frac" ? fracOf(a, b) : elemOf(a, b, op, i >> 2);
+      }),
       fc.tuple(g(pos), pickOf(["-1", "1/2", "-1/2", "3/2"] as const), spell).map(([a, p, i]) => hpowOf(a, p, i)),
       fc.tuple(pickOf(REAL_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
       fc.tuple(pickOf(VECTOR_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),

@@ -42,7 +42,7 @@ export interface PyExpressionResult {
 }
 
 const EVALUATE = String.raw`
-import json, sys
+import json, math, sys
 import numpy as np
 import types
 # np.einsum without optimize contracts left to right: a Jacobian through four Kronecker products
@@ -52,7 +52,7 @@ np_opt = types.SimpleNamespace(**{k: getattr(np, k) for k in dir(np) if not k.st
 np_opt.einsum = lambda *a, **k: _einsum(*a, optimize=True, **k)
 out = []
 for case in json.load(sys.stdin):
-    env = {"np": np_opt}
+    env = {"np": np_opt, "math": math}  # erf is np.vectorize(math.erf)
     for k, v in case["values"].items():
         env[k] = np.array(v, dtype=float) if isinstance(v, list) else float(v)
     for k, v in case.get("dims", {}).items():

@@ -48,7 +48,7 @@ export function generator(random: () => number) {
     ];
     if (k !== "s") {
       options.push(() => E.hadamard(g(), g()), () => E.hpower(g(), pick(exps)), () => E.hpower(positive(k, d), pick(roots)),
-        () => E.fn(pick(["exp", "sin", "cos", "tanh", "sigmoid", "softplus", "abs", "tan", "arctan", "sinh", "cosh", "expm1", "relu", "heaviside", "softmax", "log_softmax"] as const), g()));
+        () => E.fn(pick(["exp", "sin", "cos", "tanh", "sigmoid", "softplus", "abs", "tan", "arctan", "sinh", "cosh", "expm1", "relu", "heaviside", "softmax", "log_softmax", "erf"] as const), g()));
     }
     switch (k) {
       case "s":
