@@ -18,7 +18,7 @@ import { guardFoldedPowers, definitionSite } from "../shapes/folded-power.js";
 import { differential, expandDefinitions, type Expansion } from "../calculus/differential.js";
 import { frobeniusGradient, frobeniusTerms, type FrobeniusTerms } from "../calculus/gradient.js";
 import { symmetricGradient, diagonalGradient, type SymmetricConvention } from "../calculus/symmetric.js";
-import { simplify, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
+import { simplify, simplifier, type Simplifier, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
 import { toText, nameText } from "../print/text.js";
 import { GREEK } from "../syntax/greek.js";
 import { OPERATIONS } from "../core/operations.js";
@@ -230,8 +230,14 @@ export interface Analysis {
   readonly simplifiedDf: () => SimplifyResult;
   /** differential()'s record of how it expanded df, when df was taken in X alone: --steps renders it. */
   readonly expansion?: Expansion;
-  /** The Frobenius extraction of df, term by term (the gradient of a scalar f by a vector or matrix). */
+  /** The Frobenius extraction of df simplified, term by term (the gradient of a scalar f by a vector or matrix): the one extraction of a request. */
   readonly frobenius?: FrobeniusTerms;
+  /**
+   * The pass that simplified the result (for a Hessian, the gradient first): --steps continues it for
+   * the lines it writes from the same pieces (each term of df with dX last, G before a convention,
+   * d²f), so a derivation adds no simplification pass of its own.
+   */
+  readonly pass?: Simplifier;
   /** The result before simplification (after the symmetric convention, if any). */
   readonly raw: Expr;
   /** The result: gradient, derivative, Jacobian (of vec F by vec X) or Hessian. */
@@ -465,6 +471,8 @@ function analyzeVariable(v: VariableInput): Analysis {
   const scalarX = isScalarShape(X.shape);
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
   const simplifyAll = (e: Expr) => simplify(foldDefinitions(e, el.definitions, el.symbols), { maxSteps: limits.maxSteps, deadline });
+  const pass = simplifier({ maxSteps: limits.maxSteps, deadline });
+  const simplifyInPass = (e: Expr) => pass.simplify(foldDefinitions(e, el.definitions, el.symbols));
   const simplifiedDf = once(() => simplify(df, { maxSteps: limits.maxSteps, deadline }));
   const convention = symmetricX && scalarF ? options.symmetric ?? "sym" : undefined;
   // dD ranges over diagonal matrices: the gradient in that space is G's diagonal part G ⊙ I, the
@@ -477,8 +485,8 @@ function analyzeVariable(v: VariableInput): Analysis {
   /** First derivative of a scalar f: the gradient (with the symmetric convention or the diagonal part) or f′. */
   let frobenius: FrobeniusTerms | undefined;
   const firstDerivative = (): Expr => {
-    // the extraction keeps its terms: --steps writes each term of df as tr(Wᵢᵀ dX) from them
-    if (!scalarX) frobenius = frobeniusTerms(df, dX, budget);
+    // one extraction, from df as it is shown (simplified): --steps writes each term of it as tr(Wᵢᵀ dX) from its weights
+    if (!scalarX) frobenius = frobeniusTerms(simplifiedDf().expr, dX, budget);
     let g = scalarX ? scalarDerivative(df, dX) : frobenius!.gradient;
     if (convention) g = symmetricGradient(g, convention);
     if (diagonalX) g = diagonalGradient(g);
@@ -495,7 +503,7 @@ function analyzeVariable(v: VariableInput): Analysis {
       throw new MatdiffError("unsupported", `the Hessian is defined for a scalar function, but this one is ${formatShape(f.shape)}`, { start: 0, end: input.length });
     }
     kind = "hessian";
-    gradient = simplifyAll(firstDerivative()).expr;
+    gradient = simplifyInPass(firstDerivative()).expr;
     const { df: dG } = differential(gradient, ctx);
     raw = scalarX ? scalarDerivative(dG, dX) : vecJacobian(dG, dX, budget);
     // dS ranges over symmetric (dD over diagonal) matrices: the Hessian is the derivative of the
@@ -510,7 +518,6 @@ function analyzeVariable(v: VariableInput): Analysis {
       const what = symmetricX ? "symmetric" : "diagonal";
       notes.push(`the Hessian acts on ${what} directions: H = J P, P = ${symmetricX ? "(I + K)/2" : "diag(vec(I))"} projecting onto them`);
     }
-    if (!scalarX && X.shape.cols !== 1) secondDifferential = simplifyAll(differential(df, ctx).df).expr;
   } else if (scalarF && !scalarX) {
     kind = "gradient";
     raw = firstDerivative();
@@ -526,10 +533,11 @@ function analyzeVariable(v: VariableInput): Analysis {
       raw = E.add(...raw.terms.map((t, i) => [t, i] as const).sort(([a, i], [b, j]) => degree(a) - degree(b) || i - j).map(([t]) => t));
     }
   }
-  const simplified = simplifyAll(raw);
+  const simplified = simplifyInPass(raw);
   if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
+  if (options.hessian && !scalarX && X.shape.cols !== 1) secondDifferential = simplifyInPass(differential(df, ctx).df).expr;
   return {
-    input, kind, f, X, df, simplifiedDf, ...(v.expansion ? { expansion: v.expansion } : {}), ...(frobenius ? { frobenius } : {}),
+    input, kind, f, X, df, simplifiedDf, ...(v.expansion ? { expansion: v.expansion } : {}), ...(frobenius ? { frobenius } : {}), pass,
     raw, result: simplified.expr, gradient: gradient ?? simplified.expr,
     ...(secondDifferential ? { secondDifferential } : {}),
     symbols: el.symbols, definitions: el.definitions, convention,

@@ -2,7 +2,7 @@ import type { Expr } from "../core/expr.js";
 import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
 import { spreadRootTranspose } from "../../rules/simplify/transpose.js";
 import { known } from "../../rules/registry.js";
-import { makeRuleIndex, rewrite, type SimplifyLimits, type SimplifyResult } from "./engine.js";
+import { makeRuleIndex, rewrite, rewriteRun, type SimplifyLimits, type SimplifyResult } from "./engine.js";
 
 export type { Step, StopReason, SimplifyResult, SimplifyLimits } from "./engine.js";
 
@@ -11,13 +11,36 @@ const TRANSPOSE_SUM = known("transpose-sum");
 
 /** Simplifies to the form a textbook prints. Bounded; says why it stopped. */
 export function simplify(e: Expr, limits: SimplifyLimits = {}): SimplifyResult {
-  const first = rewrite(e, INDEX, limits);
-  const spread = spreadRootTranspose(first.expr);
-  if (spread === first.expr || first.stopped !== "fixpoint") return first;
-  const again = rewrite(spread, INDEX, { ...limits, ...(limits.maxSteps ? { maxSteps: limits.maxSteps - first.steps.length } : {}) });
+  return simplifier(limits).simplify(e);
+}
+
+/**
+ * One simplification pass over several expressions, simplified in turn: they
+ * share one engine run (its memo and its step budget, rewriteRun), so a
+ * result and the derivation lines written from the same pieces (the rotated
+ * terms of --steps, the gradient before a convention) are simplified once
+ * together. The first expression comes out as simplify() alone gives it; each
+ * result carries the steps taken for it.
+ */
+export interface Simplifier {
+  simplify(e: Expr): SimplifyResult;
+}
+
+export function simplifier(limits: SimplifyLimits = {}): Simplifier {
+  const run = rewriteRun(INDEX, limits);
   return {
-    expr: again.expr,
-    steps: [...first.steps, { rule: TRANSPOSE_SUM, before: first.expr, after: spread }, ...again.steps],
-    stopped: again.stopped,
+    simplify(e: Expr): SimplifyResult {
+      const { expr, steps } = run.rewrite(e);
+      const stopped = run.stopped();
+      const spread = spreadRootTranspose(expr);
+      if (spread === expr || stopped !== "fixpoint") return { expr, steps, stopped };
+      // (Aᵀ + B)ᵀ spread at the root is a new root: rewritten afresh, as simplify() always has
+      const again = rewrite(spread, INDEX, { ...limits, ...(limits.maxSteps ? { maxSteps: limits.maxSteps - run.stepCount() } : {}) });
+      return {
+        expr: again.expr,
+        steps: [...steps, { rule: TRANSPOSE_SUM, before: expr, after: spread }, ...again.steps],
+        stopped: again.stopped,
+      };
+    },
   };
 }

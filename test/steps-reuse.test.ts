@@ -1,0 +1,104 @@
+/**
+ * Derivations reuse the pipeline's work (issue 15, item 5): a request, with
+ * --steps or without, simplifies df once (the differential it shows) and the
+ * result once, and extracts the gradient from df once. The derivation writes
+ * its lines from that work: differential()'s record of df, df simplified, the
+ * Frobenius terms, and the result's simplification pass (simplifier(), one
+ * engine run shared by several roots), continued for the lines it simplifies
+ * (each term of df with dX last, G before a convention, d²f).
+ *
+ * The counter is the test's alone: vi.mock wraps the modules' exports, so a
+ * pass is a call into src/simplify/index.ts (simplify() or a new
+ * simplifier()) and an extraction a call into src/calculus/gradient.ts from
+ * another module; production code carries no hook. (The Kronecker normal form
+ * inside the extraction is a bounded rewrite with its own few rules, not a
+ * pass of the simplifier.)
+ *
+ * Before this change (main at fa922cd) the same requests took: one-term
+ * gradients 3 passes / 1 extraction, xᵀAx 4/1, tr(A⁻¹B) 3/2, tr(AXBXᵀ) 3/2,
+ * a symmetric S 4/1, Jacobians 2/0, Hessians 5 to 7 / 1 to 2.
+ */
+import { describe, it, expect, vi, beforeEach } from "vitest";
+
+const counts = { passes: 0, extractions: 0 };
+
+vi.mock("../src/simplify/index.js", async (importOriginal) => {
+  const m = await importOriginal<typeof import("../src/simplify/index.js")>();
+  return {
+    ...m,
+    simplify: (...a: Parameters<typeof m.simplify>) => { counts.passes++; return m.simplify(...a); },
+    simplifier: (...a: Parameters<typeof m.simplifier>) => { counts.passes++; return m.simplifier(...a); },
+  };
+});
+vi.mock("../src/calculus/gradient.js", async (importOriginal) => {
+  const m = await importOriginal<typeof import("../src/calculus/gradient.js")>();
+  return {
+    ...m,
+    frobeniusTerms: (...a: Parameters<typeof m.frobeniusTerms>) => { counts.extractions++; return m.frobeniusTerms(...a); },
+    frobeniusGradient: (...a: Parameters<typeof m.frobeniusGradient>) => { counts.extractions++; return m.frobeniusGradient(...a); },
+  };
+});
+
+import { differentiate, type DifferentiateOptions } from "../src/api.js";
+import { simplify } from "../src/simplify/index.js";
+import { frobeniusTerms } from "../src/calculus/gradient.js";
+import * as E from "../src/core/expr.js";
+import { shape } from "../src/core/shape.js";
+
+interface Case { expr: string; options: DifferentiateOptions; passes: number; extractions: number }
+
+const gradient = (expr: string, wrt: string, more: Partial<DifferentiateOptions> = {}): Case => ({ expr, options: { wrt, ...more }, passes: 2, extractions: 1 });
+const noExtraction = (expr: string, wrt: string, more: Partial<DifferentiateOptions> = {}): Case => ({ expr, options: { wrt, ...more }, passes: 2, extractions: 0 });
+
+const CASES: Case[] = [
+  gradient("a^T X b", "X"), // one term
+  gradient("x^T A x", "x"), // two terms
+  gradient("tr(A^<-1>B)", "A"), // df changes when simplified: the one extraction is from the simplified df
+  gradient("-y^T log softmax(W x)", "W"), // ⟨y, 𝟏⟩ met either way round is 𝟏ᵀy
+  gradient("tr(A X B X^T)", "X"),
+  gradient("\\|e\\|^2", "theta", { let: ["theta: vector"], where: ["e = y - Phi theta"] }),
+  gradient("tr(A S)", "S", { let: ["S: symmetric"] }), // G before the convention, in the result's pass
+  gradient("log det(S)", "S", { let: ["S: symmetric"], symmetric: "cookbook" }),
+  gradient("tr(A D)", "D", { let: ["D: diagonal"] }),
+  noExtraction("sigmoid(W x + b)", "x"),
+  noExtraction("X^2", "X"),
+  noExtraction("(A + t B)^{-1}", "t", { let: ["t: scalar"] }),
+  // Hessians: the gradient and then the Hessian in one pass (the gradient is simplified before it is
+  // differentiated again; the Hessian reuses what that simplified), d²f and the derivation's lines in it too
+  gradient("\\|A x - b\\|^2", "x", { hessian: true }),
+  gradient("sum(exp(A x))", "x", { hessian: true }),
+  gradient("log det(X)", "X", { hessian: true }),
+  gradient("tr(X^3)", "X", { hessian: true }),
+  gradient("\\|W x - y\\|^2", "W", { hessian: true }),
+  gradient("log det(S)", "S", { hessian: true, let: ["S: symmetric"] }),
+  noExtraction("x^3 + sin(x)", "x", { hessian: true, let: ["x: scalar"] }),
+];
+
+beforeEach(() => { counts.passes = 0; counts.extractions = 0; });
+
+describe("a --steps request simplifies twice and extracts the gradient once", () => {
+  it.each(CASES.map((c) => [`${c.expr} by ${c.options.wrt}${c.options.hessian ? " (Hessian)" : ""}`, c] as const))("%s", (_name, c) => {
+    const r = differentiate(c.expr, { ...c.options, steps: true });
+    // every form a surface prints: the derivation, the result, df, and the index form (which reads df simplified)
+    expect(r.derivation!.text.split("\n").at(-1)).toBe(`⇒ ${r.label.text} = ${r.derivative.text}`);
+    expect(r.differential.text.length).toBeGreaterThan(0);
+    void r.derivative.index;
+    expect({ passes: counts.passes, extractions: counts.extractions }).toEqual({ passes: c.passes, extractions: c.extractions });
+  });
+
+  it("and without --steps, the same", () => {
+    for (const c of CASES) {
+      counts.passes = 0; counts.extractions = 0;
+      const r = differentiate(c.expr, c.options);
+      void r.derivative.index;
+      expect({ case: c.expr, passes: counts.passes, extractions: counts.extractions }).toEqual({ case: c.expr, passes: c.passes, extractions: c.extractions });
+    }
+  });
+
+  it("the counter counts: each call into the modules is one", () => {
+    const x = E.sym("x", shape("n", 1));
+    simplify(E.add(x, x));
+    frobeniusTerms(E.mul(E.transpose(x), E.diff(x)), E.diff(x));
+    expect(counts).toEqual({ passes: 1, extractions: 1 });
+  });
+});
