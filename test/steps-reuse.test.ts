@@ -40,7 +40,8 @@ vi.mock("../src/calculus/gradient.js", async (importOriginal) => {
 });
 
 import { differentiate, type DifferentiateOptions } from "../src/api.js";
-import { simplify } from "../src/simplify/index.js";
+import { simplify, simplifier } from "../src/simplify/index.js";
+import { toText } from "../src/print/text.js";
 import { frobeniusTerms } from "../src/calculus/gradient.js";
 import * as E from "../src/core/expr.js";
 import { shape } from "../src/core/shape.js";
@@ -100,5 +101,22 @@ describe("a --steps request simplifies twice and extracts the gradient once", ()
     simplify(E.add(x, x));
     frobeniusTerms(E.mul(E.transpose(x), E.diff(x)), E.diff(x));
     expect(counts).toEqual({ passes: 1, extractions: 1 });
+  });
+
+  it("one pass over several roots: the first comes out as simplify() alone gives it, a later one with every step that made it", () => {
+    const [A, B, C] = ["A", "B", "C"].map((n) => E.sym(n, shape("n", "n"))) as [E.Sym, E.Sym, E.Sym];
+    const AB = E.transpose(E.mul(A, B));
+    const first = E.add(AB, C);
+    const second = E.mul(AB, C);
+    const pass = simplifier();
+    const r1 = pass.simplify(first);
+    const r2 = pass.simplify(second);
+    expect(toText(r1.expr)).toBe(toText(simplify(first).expr));
+    expect(r1.steps.map((s) => s.rule)).toEqual(simplify(first).steps.map((s) => s.rule));
+    expect(r2.expr).toBe(simplify(second).expr);
+    // (AB)ᵀ = BᵀAᵀ was rewritten once, for the first root; the second reuses it and still lists that step
+    const shared = r1.steps.find((s) => s.before === AB);
+    expect(shared?.rule).toBe("transpose-product");
+    expect(r2.steps).toContain(shared);
   });
 });
