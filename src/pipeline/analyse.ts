@@ -226,16 +226,16 @@ export interface Analysis {
   readonly f: Expr;
   readonly X: Sym;
   readonly df: Expr;
-  /** df simplified, computed once for every stage that shows or reads it (the result, the index form, --steps). */
+  /** df simplified (in the request's pass), computed once for every stage that shows or reads it (the extraction, the result, the index form, --steps). */
   readonly simplifiedDf: () => SimplifyResult;
   /** differential()'s record of how it expanded df, when df was taken in X alone: --steps renders it. */
   readonly expansion?: Expansion;
   /** The Frobenius extraction of df simplified, term by term (the gradient of a scalar f by a vector or matrix): the one extraction of a request. */
   readonly frobenius?: FrobeniusTerms;
   /**
-   * The pass that simplified the result (for a Hessian, the gradient first): --steps continues it for
-   * the lines it writes from the same pieces (each term of df with dX last, G before a convention,
-   * d²f), so a derivation adds no simplification pass of its own.
+   * The request's one simplification pass (simplifier()): df, the result (for a Hessian, the
+   * gradient first) and d²f share its memo, and --steps continues it for the lines it writes from
+   * the same pieces (each term of df with dX last, G before a convention, d²f's chain).
    */
   readonly pass?: Simplifier;
   /** The result before simplification (after the symmetric convention, if any). */
@@ -470,10 +470,12 @@ function analyzeVariable(v: VariableInput): Analysis {
   const scalarF = isScalarShape(f.shape);
   const scalarX = isScalarShape(X.shape);
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
+  // through a parameterisation each piece (partials, pull-backs) is simplified on its own
   const simplifyAll = (e: Expr) => simplify(foldDefinitions(e, el.definitions, el.symbols), { maxSteps: limits.maxSteps, deadline });
+  // otherwise one pass: df, the result and what --steps simplifies share its memo (Analysis.pass)
   const pass = simplifier({ maxSteps: limits.maxSteps, deadline });
   const simplifyInPass = (e: Expr) => pass.simplify(foldDefinitions(e, el.definitions, el.symbols));
-  const simplifiedDf = once(() => simplify(df, { maxSteps: limits.maxSteps, deadline }));
+  const simplifiedDf = once(() => pass.simplify(df));
   const convention = symmetricX && scalarF ? options.symmetric ?? "sym" : undefined;
   // dD ranges over diagonal matrices: the gradient in that space is G's diagonal part G ⊙ I, the
   // analogue of sym(G) for a symmetric S, and what checkGradient expects (both conventions agree on it)

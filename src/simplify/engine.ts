@@ -60,14 +60,17 @@ export function rewrite(root: Expr, index: RuleTable, limits: SimplifyLimits = {
 
 /**
  * One run of the engine that may take several roots in turn: they share its
- * memo and its step budget, so what one root's rewriting has done (a shared
- * subexpression simplified) the next reuses instead of redoing.
+ * memo, so what one root's rewriting has done (a shared subexpression
+ * simplified) the next reuses instead of redoing. Each root has the step
+ * limit to itself, as a run of its own would; after a root that stopped
+ * early the memo is dropped, since what it holds may not be simplified.
  */
 export interface RewriteRun {
   /** The root rewritten, with the steps that took it there: its own and those of earlier roots it reused. */
   rewrite(root: Expr): { readonly expr: Expr; readonly steps: readonly Step[] };
-  /** How many steps the run has taken, root after root (the step budget is the run's). */
-  stepCount(): number;
+  /** Steps taken for the last root alone (its share of the step limit). */
+  ownSteps(): number;
+  /** Why the last root stopped. */
   stopped(): StopReason;
 }
 
@@ -75,14 +78,14 @@ export function rewriteRun(index: RuleTable, limits: SimplifyLimits = {}): Rewri
   const maxSteps = limits.maxSteps ?? DEFAULT_SIMPLIFY_LIMITS.maxSteps;
   const maxSize = limits.maxSize ?? DEFAULT_SIMPLIFY_LIMITS.maxSize;
   const steps: Step[] = [];
-  const done = new Map<number, Expr>();
+  let done = new Map<number, Expr>();
   const active = new Set<number>();
   let stopped: StopReason = "fixpoint";
   const ctx: RewriteContext = { compare: compareExpr };
   // A node's steps are a contiguous range of `steps` (its subtree was rewritten in one go), plus the
   // ranges of earlier roots' nodes it reused from the memo: a later root that reuses it is still
   // told every step that made it (a derivation names those rules). Nothing is borrowed by the first root.
-  const spans = new Map<number, { readonly start: number; readonly end: number; readonly borrowed: readonly number[] | null }>();
+  let spans = new Map<number, { readonly start: number; readonly end: number; readonly borrowed: readonly number[] | null }>();
   let rootStart = 0;
   let borrowed: number[] = []; // flat [start, end, start, end, …], ranges before rootStart
   const reuse = (id: number): void => {
@@ -95,7 +98,7 @@ export function rewriteRun(index: RuleTable, limits: SimplifyLimits = {}): Rewri
 
   const budgetLeft = (): boolean => {
     if (stopped !== "fixpoint") return false;
-    if (steps.length >= maxSteps) stopped = "step-limit";
+    if (steps.length - rootStart >= maxSteps) stopped = "step-limit";
     else if (limits.deadline !== undefined && (steps.length & 63) === 0 && Date.now() > limits.deadline) stopped = "time-limit";
     return stopped === "fixpoint";
   };
@@ -145,6 +148,7 @@ export function rewriteRun(index: RuleTable, limits: SimplifyLimits = {}): Rewri
 
   return {
     rewrite(root) {
+      if (stopped !== "fixpoint") { done = new Map(); spans = new Map(); stopped = "fixpoint"; }
       rootStart = steps.length;
       borrowed = [];
       const expr = simp(root);
@@ -154,7 +158,7 @@ export function rewriteRun(index: RuleTable, limits: SimplifyLimits = {}): Rewri
       for (let j = rootStart; j < steps.length; j++) taken.add(j);
       return { expr, steps: [...taken].sort((a, b) => a - b).map((j) => steps[j]!) };
     },
-    stepCount: () => steps.length,
+    ownSteps: () => steps.length - rootStart,
     stopped: () => stopped,
   };
 }

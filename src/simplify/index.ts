@@ -16,11 +16,13 @@ export function simplify(e: Expr, limits: SimplifyLimits = {}): SimplifyResult {
 
 /**
  * One simplification pass over several expressions, simplified in turn: they
- * share one engine run (its memo and its step budget, rewriteRun), so a
- * result and the derivation lines written from the same pieces (the rotated
- * terms of --steps, the gradient before a convention) are simplified once
- * together. The first expression comes out as simplify() alone gives it; each
- * result carries the steps taken for it.
+ * share one engine run (its memo, rewriteRun), so df, the result and the
+ * derivation lines written from the same pieces (the rotated terms of
+ * --steps, the gradient before a convention, d²f) simplify what they share
+ * once. Each expression has the step limit to itself and comes out as
+ * simplify() alone gives it (the memo holds finished nodes only; the test
+ * corpus is checked both ways in test/steps-reuse.test.ts), with every step
+ * that made it.
  */
 export interface Simplifier {
   simplify(e: Expr): SimplifyResult;
@@ -35,7 +37,7 @@ export function simplifier(limits: SimplifyLimits = {}): Simplifier {
       const spread = spreadRootTranspose(expr);
       if (spread === expr || stopped !== "fixpoint") return { expr, steps, stopped };
       // (Aᵀ + B)ᵀ spread at the root is a new root: rewritten afresh, as simplify() always has
-      const again = rewrite(spread, INDEX, { ...limits, ...(limits.maxSteps ? { maxSteps: limits.maxSteps - run.stepCount() } : {}) });
+      const again = rewrite(spread, INDEX, { ...limits, ...(limits.maxSteps ? { maxSteps: limits.maxSteps - run.ownSteps() } : {}) });
       return {
         expr: again.expr,
         steps: [...steps, { rule: TRANSPOSE_SUM, before: expr, after: spread }, ...again.steps],
