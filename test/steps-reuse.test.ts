@@ -21,8 +21,10 @@
  * a symmetric or diagonal matrix 4/1, Jacobians and derivatives 2/0, Hessians
  * 5 to 7 / 1 to 2. The expressions simplified are the same ones (df, the
  * result, each rotated term, …); they are no longer separate runs.
- * Through a parameterisation (A(θ)) each partial is still simplified and
- * extracted on its own (7/3 for ‖Ax − y‖² by θ), outside this count.
+ * Through a parameterisation (A(θ)) the pieces (each symbol's partial, the
+ * pull-backs, the derivation of each part) join the same pass, and each
+ * symbol's partial df is extracted once (‖Ax − y‖² by θ: was 7/3, now 1/2, A's
+ * partial and θ's own).
  */
 import { describe, it, expect, vi, beforeEach } from "vitest";
 
@@ -83,6 +85,9 @@ const CASES: Case[] = [
   gradient("\\|W x - y\\|^2", "W", { hessian: true }),
   gradient("log det(S)", "S", { hessian: true, let: ["S: symmetric"] }),
   noExtraction("x^3 + sin(x)", "x", { hessian: true, let: ["x: scalar"] }),
+  // through A(θ): one extraction per symbol (A's partial, θ's own), each serving the result and --steps
+  { expr: "\\|A x - y\\|^2", options: { wrt: "theta", let: ["A: matrix(theta)", "theta: vector"] }, passes: 1, extractions: 2 },
+  noExtraction("A x", "theta", { let: ["A: matrix(theta)", "theta: vector"] }),
 ];
 
 beforeEach(() => { counts.passes = 0; counts.extractions = 0; });

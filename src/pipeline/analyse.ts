@@ -16,9 +16,9 @@ import { nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, typ
 import { readShapes } from "../shapes/reading.js";
 import { guardFoldedPowers, definitionSite } from "../shapes/folded-power.js";
 import { differential, expandDefinitions, type Expansion } from "../calculus/differential.js";
-import { frobeniusGradient, frobeniusTerms, type FrobeniusTerms } from "../calculus/gradient.js";
+import { frobeniusTerms, type FrobeniusTerms } from "../calculus/gradient.js";
 import { symmetricGradient, diagonalGradient, type SymmetricConvention } from "../calculus/symmetric.js";
-import { simplify, simplifier, type Simplifier, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
+import { simplifier, type Simplifier, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
 import { toText, nameText } from "../print/text.js";
 import { GREEK } from "../syntax/greek.js";
 import { OPERATIONS } from "../core/operations.js";
@@ -470,9 +470,7 @@ function analyzeVariable(v: VariableInput): Analysis {
   const scalarF = isScalarShape(f.shape);
   const scalarX = isScalarShape(X.shape);
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
-  // through a parameterisation each piece (partials, pull-backs) is simplified on its own
-  const simplifyAll = (e: Expr) => simplify(foldDefinitions(e, el.definitions, el.symbols), { maxSteps: limits.maxSteps, deadline });
-  // otherwise one pass: df, the result and what --steps simplifies share its memo (Analysis.pass)
+  // one pass: df, the result (or a parameterisation's pieces) and what --steps simplifies share its memo (Analysis.pass)
   const pass = simplifier({ maxSteps: limits.maxSteps, deadline });
   const simplifyInPass = (e: Expr) => pass.simplify(foldDefinitions(e, el.definitions, el.symbols));
   const simplifiedDf = once(() => pass.simplify(df));
@@ -482,7 +480,7 @@ function analyzeVariable(v: VariableInput): Analysis {
   const diagonalX = Boolean(X.props.diagonal) && !scalarX && !symmetricX;
   if (diagonalX && scalarF) notes.push(`${nameText(wrtName)} is diagonal: the gradient is the diagonal part G ⊙ I of the unconstrained gradient G, so that df = ⟨∇f, d${nameText(wrtName)}⟩ for every diagonal d${nameText(wrtName)}`);
 
-  if (nodes.length) return analyzeThroughParameterisation(v, simplifyAll);
+  if (nodes.length) return analyzeThroughParameterisation(v, pass, simplifiedDf);
 
   /** First derivative of a scalar f: the gradient (with the symmetric convention or the diagonal part) or f′. */
   let frobenius: FrobeniusTerms | undefined;
@@ -557,14 +555,17 @@ export interface Parameterisation {
   readonly totals: ReadonlyMap<string, Expr>;
   /** The variable's own gradient (where it occurs directly), simplified. */
   readonly direct: Expr;
+  /** For a scalar f: the Frobenius extraction of each non-scalar symbol's partial df (simplified), which --steps rotates. */
+  readonly extractions: ReadonlyMap<string, FrobeniusTerms>;
 }
 
 /**
  * f depends on X through opaque functions A(X): the partial gradient (or
  * Jacobian) in each, pulled back (pushed forward) through the J's.
  */
-function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr) => { expr: Expr; steps: readonly Step[]; stopped: StopReason }): Analysis {
-  const { input, options, f, X, df, rules, el, notes, limits, deadline, budget, nodes } = v;
+function analyzeThroughParameterisation(v: VariableInput, pass: Simplifier, simplifiedDf: () => SimplifyResult): Analysis {
+  const { input, options, f, X, df, rules, el, notes, limits, budget, nodes } = v;
+  const simplifyAll = (e: Expr) => pass.simplify(foldDefinitions(e, el.definitions, el.symbols));
   const scalarF = isScalarShape(f.shape);
   const scalarX = isScalarShape(X.shape);
   if (options.hessian) {
@@ -580,14 +581,18 @@ function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr)
   const partialDf = (s: Sym) => restrictDifferential(df, new Set([s.name]));
   const partials = new Map<string, Expr>();
   const totals = new Map<string, Expr>();
+  const extractions = new Map<string, FrobeniusTerms>();
   let kind: ResultKind;
   let raw: Expr;
   let direct: Expr;
   if (scalarF) {
     const own = (s: Sym): Expr => {
       const d = partialDf(s);
-      const g = isScalarShape(s.shape) ? scalarDerivative(d, E.diff(s)) : frobeniusGradient(d, E.diff(s), budget);
-      return simplifyAll(g).expr;
+      if (isScalarShape(s.shape)) return simplifyAll(scalarDerivative(d, E.diff(s))).expr;
+      // from the partial df simplified, as a derivation ends at it: --steps rotates its terms from this extraction
+      const terms = frobeniusTerms(pass.simplify(d).expr, E.diff(s), budget);
+      extractions.set(s.name, terms);
+      return simplifyAll(terms.gradient).expr;
     };
     for (const n of nodes) partials.set(n.sym.name, own(n.sym));
     direct = own(X);
@@ -614,11 +619,11 @@ function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr)
   const simplified = scalarF ? { expr: raw, steps: [] as readonly Step[], stopped: "fixpoint" as StopReason } : simplifyAll(raw);
   if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
   return {
-    input, kind, f, X, df, simplifiedDf: once(() => simplify(df, { maxSteps: limits.maxSteps, deadline })),
+    input, kind, f, X, df, simplifiedDf, pass,
     raw, result: simplified.expr, gradient: simplified.expr,
     symbols: el.symbols, definitions: el.definitions, convention: undefined,
-    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline, budget,
-    parameterisation: { nodes, partials, totals, direct },
+    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline: v.deadline, budget,
+    parameterisation: { nodes, partials, totals, direct, extractions },
   };
 }
 

@@ -257,7 +257,8 @@ function guardOutput(r: DifferentiateResult, limit: number): void {
 
 function presentParameterisation(a: Analysis): ParameterisationResult {
   const p = a.parameterisation!;
-  const simplifyHere = (e: Expr) => simplify(foldDefinitions(e, a.definitions, a.symbols), { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
+  // in the analysis's pass, whose memo holds the partials' pieces
+  const simplifyHere = (e: Expr) => (a.pass?.simplify(foldDefinitions(e, a.definitions, a.symbols)) ?? simplify(foldDefinitions(e, a.definitions, a.symbols), { maxSteps: a.limits.maxSteps, deadline: a.deadline })).expr;
   const partialsTransposed = new Map([...p.partials].map(([name, g]) => [name, simplifyHere(E.transpose(g))] as const));
   return presentForms({
     X: a.X, f: a.f, nodes: p.nodes, partials: p.partials, partialsTransposed, direct: p.direct, result: a.result, definitions: a.definitions,
