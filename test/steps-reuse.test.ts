@@ -102,6 +102,13 @@ describe("a --steps request makes one simplification pass and extracts the gradi
     expect({ passes: counts.passes, extractions: counts.extractions }).toEqual({ passes: c.passes, extractions: c.extractions });
   });
 
+  it("several variables share one differential and one pass, with one extraction each", () => {
+    const r = differentiate("\\|sigmoid(W x + b) - y\\|^2", { wrt: ["W", "b"], steps: true });
+    expect(r.results.map((x) => x.derivation!.text.split("\n").at(-1))).toEqual(r.results.map((x) => `⇒ ${x.label.text} = ${x.derivative.text}`));
+    expect(r.differential.text.length).toBeGreaterThan(0);
+    expect({ passes: counts.passes, extractions: counts.extractions }).toEqual({ passes: 1, extractions: 2 });
+  });
+
   it("and without --steps, the same", () => {
     for (const c of CASES) {
       counts.passes = 0; counts.extractions = 0;

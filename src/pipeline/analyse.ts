@@ -422,6 +422,8 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
   const independent = plans.every((p) => p.dependents.size === 0 || plans.every((q) => !p.dependents.has(q.X.name)));
   const diffsOf = (p: (typeof plans)[number]) => new Map<string, E.Diff>([[p.X.name, E.diff(p.X)], ...p.nodes.map((n) => [n.sym.name, E.diff(n.sym)] as const)]);
   const combined = plans.length > 1 ? differential(f, { wrt: new Map(plans.flatMap((p) => [...diffsOf(p)])), definitions: el.definitions, budget }) : undefined;
+  // one simplification pass for the request: every variable's df, result and derivation share its memo
+  const pass = simplifier({ maxSteps: limits.maxSteps, deadline });
   const shared = independent ? combined : undefined;
 
   const analyses = plans.map((plan): Analysis => {
@@ -438,7 +440,7 @@ function analyzeSeveral(input: string, options: Omit<DifferentiateOptions, "wrt"
       ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules, expansion: undefined }
       : differential(f, { wrt: own, definitions: el.definitions, budget });
     return analyzeVariable({
-      input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget,
+      input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget, pass,
       // the record is --steps' only when df is in X alone (not in the functions of X as well)
       ...(expansion && own.size === 1 ? { expansion } : {}),
     });
@@ -461,6 +463,8 @@ interface VariableInput {
   readonly limits: Limits;
   readonly deadline: number;
   readonly budget: Budget;
+  /** The request's simplification pass (Analysis.pass). */
+  readonly pass: Simplifier;
 }
 
 function analyzeVariable(v: VariableInput): Analysis {
@@ -471,7 +475,7 @@ function analyzeVariable(v: VariableInput): Analysis {
   const scalarX = isScalarShape(X.shape);
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
   // one pass: df, the result (or a parameterisation's pieces) and what --steps simplifies share its memo (Analysis.pass)
-  const pass = simplifier({ maxSteps: limits.maxSteps, deadline });
+  const { pass } = v;
   const simplifyInPass = (e: Expr) => pass.simplify(foldDefinitions(e, el.definitions, el.symbols));
   const simplifiedDf = once(() => pass.simplify(df));
   const convention = symmetricX && scalarF ? options.symmetric ?? "sym" : undefined;

@@ -151,7 +151,7 @@ export function presentSeveral(all: SeveralAnalyses, options: Omit<Differentiate
   const results = all.analyses.map((a) => present(a, options));
   const first = all.analyses[0]!;
   const df = all.sharedDf ?? E.add(...all.analyses.map((a) => a.df));
-  const shared = simplify(df, { maxSteps: first.limits.maxSteps, deadline: first.deadline }).expr;
+  const shared = (first.pass?.simplify(df) ?? simplify(df, { maxSteps: first.limits.maxSteps, deadline: first.deadline })).expr;
   const notes = [...new Set(results.flatMap((r) => r.notes))];
   const common = commonSubexpressions(all.analyses.map((a) => a.result), new Set(first.symbols.keys()));
   const numpy = (e: Expr) => toNumpy(expandDefinitions(e, first.definitions), { dimExpr: dimExpressions(first.symbols.values()) });
