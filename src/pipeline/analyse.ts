@@ -237,7 +237,7 @@ export interface Analysis {
    * gradient first) and d²f share its memo, and --steps continues it for the lines it writes from
    * the same pieces (each term of df with dX last, G before a convention, d²f's chain).
    */
-  readonly pass?: Simplifier;
+  readonly pass: Simplifier;
   /** The result before simplification (after the symmetric convention, if any). */
   readonly raw: Expr;
   /** The result: gradient, derivative, Jacobian (of vec F by vec X) or Hessian. */

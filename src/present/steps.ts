@@ -16,7 +16,7 @@ export function derivationOf(a: Analysis): DerivationStep[] {
   return derive({
     f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.result, gradient: a.gradient, budget: a.budget,
     // the pipeline's work, rendered rather than redone: its record of df, df simplified, its Frobenius terms
-    simplifiedDf: a.simplifiedDf, ...(a.expansion ? { expansion: a.expansion } : {}), ...(a.frobenius ? { frobenius: a.frobenius } : {}), ...(a.pass ? { pass: a.pass } : {}),
+    simplifiedDf: a.simplifiedDf, ...(a.expansion ? { expansion: a.expansion } : {}), ...(a.frobenius ? { frobenius: a.frobenius } : {}), pass: a.pass,
     ...(a.convention ? { convention: a.convention } : {}),
     // through a parameterisation this is the variable's own part; renderParameterisedSteps adds the functions' parts
     ...(a.parameterisation ? { holdDependents: true } : {}),
@@ -49,7 +49,7 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
       f: a.f, X: n, df, definitions: a.definitions, kind: scalarN ? "derivative" : "gradient", result: G,
       holdDependents: !(n === a.X && scalarN),
       // the analysis's work: its pass (df's simplification is in its memo) and its extraction of this df
-      ...(a.pass ? { pass: a.pass, simplifiedDf: () => a.pass!.simplify(df) } : {}), ...(frobenius ? { frobenius } : {}),
+      pass: a.pass, simplifiedDf: () => a.pass.simplify(df), ...(frobenius ? { frobenius } : {}),
     });
     const nm = render(n);
     const label = scalarN ? { text: `∂f/∂${nm.text}`, latex: `\\frac{\\partial f}{\\partial ${nm.latex}}` } : { text: `∇_${nm.text} f`, latex: `\\nabla_{${braced(nm.latex)}} f` };
@@ -107,7 +107,7 @@ function renderPushForwardSteps(a: Analysis, name: ResultLabel): RenderedStep[] 
     const steps = derive({
       f: a.f, X: n, df, definitions: a.definitions, kind: "jacobian", result: J,
       holdDependents: !(n === a.X && isScalarShape(n.shape)),
-      ...(a.pass ? { pass: a.pass, simplifiedDf: () => a.pass!.simplify(df) } : {}),
+      pass: a.pass, simplifiedDf: () => a.pass.simplify(df),
     });
     const block = renderStepsOf(steps, n, partLabel(a, n, "jacobian"));
     block[0] = { ...block[0]!, lhs: { text: "dF", latex: "\\mathrm{d}F" }, reason: n === a.X ? `${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} held fixed` : `only ${nameText(n.name)} varies` };
