@@ -3,7 +3,12 @@
  * rules/ has a stable id, a source, a formula and a witness; every
  * differential rule fires on its witness and agrees with central finite
  * differences there; every simplification rule fires on its witness and
- * every rewrite step it takes part in preserves value on random inputs.
+ * every rewrite step it takes part in preserves value on random inputs;
+ * every step of a derivation that no table performs (the Frobenius match, the
+ * trace rotation, …) is taken in a derivation checked line by line.
+ *
+ * A rule's test is named by its id: `npx vitest run test/rules.test.ts -t <id>`
+ * runs every check of that rule, and a registered id without one fails here.
  */
 import { describe, expect, it } from "vitest";
 import { DIFFERENTIALS } from "../rules/differentials.js";
@@ -21,6 +26,8 @@ import { parseDeclaration } from "../src/shapes/declarations.js";
 import { elaborate } from "../src/shapes/elaborate.js";
 import { makeRuleIndex, rewrite } from "../src/simplify/engine.js";
 import { parse } from "../src/syntax/parse.js";
+import { analyze, derivationOf, differentiate, type DifferentiateOptions } from "../src/api.js";
+import { compareDerivation } from "./support/derivation.js";
 
 /** The witness as a shaped expression, with its declarations. */
 /**
@@ -178,6 +185,52 @@ describe("simplification rules: fire on their witness and preserve value at ever
       expect(eq.ok, `${context}\nstep ${s.rule} changed the value: ${eq.detail ?? ""}`).toBe(true);
     }
     expect(numericallyEqual(expr, run.expr).ok, context).toBe(true);
+  });
+});
+
+/**
+ * The registry's steps of a derivation that no table performs, each with a problem whose
+ * derivation takes it. derive() lines are compared with the line before, numerically
+ * (test/support/derivation.ts); the pull-back and push-forward are rendered lines of a
+ * derivation through A(θ), checked by the result's own finite differences along θ.
+ */
+const DERIVATION_WITNESSES: Readonly<Record<string, { expr: string; options: DifferentiateOptions; rendered?: true }>> = {
+  "definition": { expr: "\\|e\\|^2", options: { wrt: "theta", let: ["theta: vector"], where: ["e = y - Phi theta"] } },
+  "d-constant-multiple": { expr: "a^T (2x)", options: { wrt: "x" } },
+  "trace-cyclic": { expr: "tr(A^<-1>B)", options: { wrt: "A" } },
+  "frobenius": { expr: "a^T X b", options: { wrt: "X" } },
+  "symmetric-gradient": { expr: "tr(A S)", options: { wrt: "S", let: ["S: symmetric"] } },
+  "diagonal-gradient": { expr: "tr(A D)", options: { wrt: "D", let: ["D: diagonal"] } },
+  "vec": { expr: "X^2", options: { wrt: "X" } },
+  "hessian-form": { expr: "x^T B x", options: { wrt: "x", hessian: true } },
+  // the result folds h back where the simplified df has it written out: dt is collected in a line of its own
+  "derivative": { expr: "h^T y", options: { wrt: "t", let: ["t: scalar"], where: ["h = sigmoid(t x)"] } },
+  "pull-back": { expr: "\\|A x - y\\|^2", options: { wrt: "theta", let: ["A: matrix(theta)", "theta: vector"] }, rendered: true },
+  "push-forward": { expr: "A x", options: { wrt: "theta", let: ["A: matrix(theta)", "theta: vector"] }, rendered: true },
+};
+
+describe("every registered rule has a test named by its id", () => {
+  const tableIds = new Set(ALL_RULES.map((r) => r.id));
+  const steps = [...RULES.keys()].filter((id) => !tableIds.has(id));
+
+  it("the registry holds the table rules (each tested above under its id) and derivation steps, each with a witness below", () => {
+    const tested = new Set([...DIFFERENTIAL_RULES.map((r) => r.id), ...SIMPLIFY_RULES.map((r) => r.id), ...Object.keys(DERIVATION_WITNESSES)]);
+    expect([...RULES.keys()].filter((id) => !tested.has(id)), "registered ids without a test").toEqual([]);
+    expect(Object.keys(DERIVATION_WITNESSES).filter((id) => !RULES.has(id)), "witnesses of ids no longer registered").toEqual([]);
+    expect(steps.length).toBeGreaterThan(0);
+  });
+
+  it.each(steps.map((id) => [id] as const))("%s: taken in a derivation whose every line is checked numerically", (id) => {
+    const w = DERIVATION_WITNESSES[id]!;
+    if (w.rendered) {
+      const r = differentiate(w.expr, { ...w.options, steps: true, check: true });
+      expect(r.steps!.map((s) => s.rule), w.expr).toContain(id);
+      expect(r.check!.ok, `${w.expr}: ${r.check!.detail ?? ""}`).toBe(true);
+      return;
+    }
+    const { steps: lines, comparisons } = compareDerivation(analyze(w.expr, w.options as DifferentiateOptions & { wrt: string }));
+    expect(lines.flatMap((s) => s.rules), w.expr).toContain(id);
+    for (const c of comparisons) expect(c.result.ok, `${w.expr}: ${c.describe} (rel. error ${c.result.relError})`).toBe(true);
   });
 });
 

@@ -40,6 +40,8 @@ export function frobeniusGradient(df: Expr, dx: Diff, budget: Budget = Budget.un
 
 /** The extraction with its pieces: for each term of df, the weights Wᵢ with that term = Σ ⟨Wᵢ, dX⟩. */
 export interface FrobeniusTerms {
+  /** The differential the terms were extracted from. */
+  readonly of: Expr;
   /** G = Σ of every weight. */
   readonly gradient: Expr;
   /** df's terms, each with its weights (a derivation writes each term as tr(Wᵢᵀ dX)). */
@@ -146,7 +148,7 @@ function extract(df: Expr, dx: Diff, budget: Budget): FrobeniusTerms {
     all.push(...terms);
     return { term, weights: terms };
   });
-  return { gradient: all.length ? E.add(...all) : E.zero(dx.shape), terms: byTerm };
+  return { of: df, gradient: all.length ? E.add(...all) : E.zero(dx.shape), terms: byTerm };
 }
 
 /**

@@ -12,7 +12,8 @@
  * The derivation renders the pipeline's work rather than redoing it:
  * differential()'s record of the rule it applied at each node (its
  * Expansion) is replayed one level of d(·) per step; the simplified df, the
- * Frobenius terms and the gradient are the analysis's. Steps that only apply
+ * Frobenius terms and the gradient are the analysis's, and what a line needs
+ * simplified (each term with dX last, d²f) joins the analysis's pass. Steps that only apply
  * linearity are merged into the next one, and mechanical simplification is
  * one step that lists its rules. Every step's expression is a value (a
  * linear form in dX) that tests compare numerically with the step before it.
@@ -24,7 +25,7 @@ import { Budget } from "../core/budget.js";
 import * as Q from "../core/rational.js";
 import { differential, ruleFor, type Expansion } from "./differential.js";
 import { frobeniusTerms, type FrobeniusTerms } from "./gradient.js";
-import { simplify, type SimplifyLimits, type SimplifyResult } from "../simplify/index.js";
+import { simplifier, type Simplifier, type SimplifyResult } from "../simplify/index.js";
 import { RULES, step, tagged } from "../../rules/registry.js";
 import { nameText } from "../print/text.js";
 
@@ -77,6 +78,8 @@ export interface DerivationInput {
   readonly simplifiedDf?: () => SimplifyResult;
   /** The analysis's Frobenius extraction of df. */
   readonly frobenius?: FrobeniusTerms;
+  /** The analysis's simplification pass, continued for the lines written here; otherwise one pass of the derivation's own. */
+  readonly pass?: Simplifier;
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
@@ -106,6 +109,9 @@ export function derive(input: DerivationInput): DerivationStep[] {
   const { f, X, definitions } = input;
   const budget = input.budget ?? Budget.unlimited();
   const limits = { deadline: budget.deadline };
+  // every line simplified here shares one pass: the analysis's, or one of the derivation's own, made when first needed
+  let own: Simplifier | undefined;
+  const pass = (): Simplifier => input.pass ?? (own ??= simplifier(limits));
   const dX = E.diff(X);
   const wrt = new Map([[X.name, dX]]);
   const recordOf = (e: Expr): Expansion =>
@@ -118,21 +124,21 @@ export function derive(input: DerivationInput): DerivationStep[] {
     : E.diffOf(f);
   const expansion = input.expansion ?? recordOf(f);
   const { steps: merged, last } = expandChain(start, {
-    X, dX, expansion, budget, ...(input.simplifiedDf ? { df: input.df, simplifiedDf: input.simplifiedDf } : {}),
+    X, dX, expansion, budget, pass, ...(input.simplifiedDf ? { df: input.df, simplifiedDf: input.simplifiedDf } : {}),
   });
 
   const gradientChain = (result: Expr): Expr => {
     if (isScalarShape(X.shape)) return last;
     // move dX to the end of each trace (or each xᵀ… dx), term by term, from the extraction's weights:
-    // the analysis's own when the derivation ended at the df it extracted from
-    const extraction = input.frobenius && last === input.df ? input.frobenius : frobeniusTerms(last, dX, budget);
-    const rotated = E.add(...extraction.terms.map(({ term, weights }) => { budget.check(); return rotatedTerm(term, weights, dX, limits); }));
+    // the analysis's own when the derivation ended at the df it extracted from (df simplified)
+    const extraction = input.frobenius?.of === last ? input.frobenius : frobeniusTerms(last, dX, budget);
+    const rotated = E.add(...extraction.terms.map(({ term, weights }) => { budget.check(); return rotatedTerm(term, weights, dX, pass()); }));
     if (rotated !== last) {
       merged.push({ expr: rotated, rules: [step("trace-cyclic")], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });
     }
     // the analysis's gradient, unless a convention (sym(G), G ⊙ I) made the result another matrix than G
     const structured = input.convention !== undefined || X.props.diagonal === true;
-    const G = structured ? simplify(extraction.gradient, limits).expr : input.kind === "hessian" ? input.gradient ?? result : result;
+    const G = structured ? pass().simplify(extraction.gradient).expr : input.kind === "hessian" ? input.gradient ?? result : result;
     merged.push({
       expr: rotated, rules: [step("frobenius")], reason: isVector(X) ? `gradient form gᵀd${nameText(X.name)} = ⟨g, d${nameText(X.name)}⟩` : `Frobenius form tr(Gᵀ d${nameText(X.name)}) = ⟨G, d${nameText(X.name)}⟩`,
       display: "frobenius", gradient: G,
@@ -159,7 +165,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
       const df = gradientChain(G);
       merged.push({ expr: G, rules: [], reason: isScalarShape(X.shape) ? `read off df = f′ d${nameText(X.name)}` : "read off the gradient", begins: "gradient" });
       // d²f = d(df) with dX held constant (d(dX) = 0): the chain rule again, on df as the first chain wrote it
-      const second = expandChain(E.diffOf(df), { X, dX, expansion: recordOf(df), budget });
+      const second = expandChain(E.diffOf(df), { X, dX, expansion: recordOf(df), budget, pass });
       const [first, ...rest] = second.steps;
       merged.push({ ...first!, begins: "second", reason: `differentiate df once more, d${nameText(X.name)} constant` }, ...rest);
       // In the Cookbook convention H vec(dS) = vec(dG) with G the partials in the entries S_ij, i ≤ j, so
@@ -173,7 +179,7 @@ export function derive(input: DerivationInput): DerivationStep[] {
         : isVector(X) ? E.mul(E.transpose(dX), H, dX)
         : E.mul(E.transpose(E.vec(dX)), H, E.vec(dX));
       // f″ (dt)² is what the chain ended at already; dxᵀ H dx and vec(dX)ᵀ H vec(dX) name H
-      if (!(isScalarShape(X.shape) && simplify(quadratic).expr === second.last)) merged.push({
+      if (!(isScalarShape(X.shape) && pass().simplify(quadratic).expr === second.last)) merged.push({
         expr: quadratic, rules: [step("hessian-form")], display: "quadratic", gradient: H,
         reason: isScalarShape(X.shape) ? `second derivative: d²f = f″ (d${nameText(X.name)})²`
           : isVector(X) ? `Hessian form d²f = d${nameText(X.name)}ᵀ H d${nameText(X.name)}`
@@ -201,6 +207,8 @@ interface ChainContext {
   /** differential()'s record of the expression the chain starts from. */
   readonly expansion: Expansion;
   readonly budget: Budget;
+  /** The pass the chain's last simplification joins. */
+  readonly pass: () => Simplifier;
   /** The differential the analysis simplified, and its simplification: reused when the chain ends at it. */
   readonly df?: Expr;
   readonly simplifiedDf?: () => SimplifyResult;
@@ -212,7 +220,7 @@ interface ChainContext {
  * simplifies: the steps, and the last value. dX itself is a constant here
  * (d(dX) = 0), which is what a second differential needs.
  */
-function expandChain(start: Expr, { X, dX, expansion, budget, df, simplifiedDf }: ChainContext): { steps: DerivationStep[]; last: Expr } {
+function expandChain(start: Expr, { X, dX, expansion, budget, pass, df, simplifiedDf }: ChainContext): { steps: DerivationStep[]; last: Expr } {
   const { varies: depends, ruleAt, definitions } = expansion;
   const steps: DerivationStep[] = [{ expr: start, rules: [], reason: "" }];
   let current = start;
@@ -266,7 +274,7 @@ function expandChain(start: Expr, { X, dX, expansion, budget, df, simplifiedDf }
   const merged = mergeLinear(steps).map((s) => ({ ...s, reason: reasonOf(s.rules, s.constants ?? [], X) }));
 
   // simplification: folded into the last step when it is only bookkeeping, else one step listing its rules
-  const simplified = current === df && simplifiedDf ? simplifiedDf() : simplify(current, { deadline: budget.deadline });
+  const simplified = current === df && simplifiedDf ? simplifiedDf() : pass().simplify(current);
   let last = current;
   if (simplified.expr !== current) {
     last = simplified.expr;
@@ -284,10 +292,11 @@ const isVector = (X: Sym) => X.shape.cols === 1;
  * One term of df written as tr(Gᵢᵀ dX) (or gᵢᵀ dx), coefficient and scalars in
  * front, from its weights in the Frobenius extraction: Gᵢ = Σ weights.
  */
-function rotatedTerm(term: Expr, weights: readonly Expr[], dX: Diff, limits: SimplifyLimits): Expr {
+function rotatedTerm(term: Expr, weights: readonly Expr[], dX: Diff, pass: Simplifier): Expr {
   if (weights.length === 0) return term;
-  // Gᵢᵀ simplified, so the line reads as a textbook writes it (2 tr(x(Ax − y)ᵀ dA)): one pass per term
-  const { coeff, scalars, chain } = E.splitMul(simplify(flip(E.add(...weights)), limits).expr);
+  // Gᵢᵀ simplified, so the line reads as a textbook writes it (2 tr(x(Ax − y)ᵀ dA)), in the pass that
+  // simplified the result from the same weights: what they share is simplified once
+  const { coeff, scalars, chain } = E.splitMul(pass.simplify(flip(E.add(...weights))).expr);
   const body = E.mul(...chain, dX);
   return E.mul(E.num(coeff), ...scalars, isScalarShape(body.shape) ? body : E.trace(body));
 }

@@ -17,9 +17,9 @@ import { nodesInOrder, conventionalRank, DEFAULT_MAX_POWER, type Definition, typ
 import { readShapes } from "../shapes/reading.js";
 import { guardFoldedPowers, definitionSite } from "../shapes/folded-power.js";
 import { differential, expandDefinitions, type Expansion } from "../calculus/differential.js";
-import { frobeniusGradient, frobeniusTerms, type FrobeniusTerms } from "../calculus/gradient.js";
+import { frobeniusTerms, type FrobeniusTerms } from "../calculus/gradient.js";
 import { symmetricGradient, diagonalGradient, type SymmetricConvention } from "../calculus/symmetric.js";
-import { simplify, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
+import { simplifier, type Simplifier, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
 import { toText, nameText } from "../print/text.js";
 import { GREEK } from "../syntax/greek.js";
 import { nameInput } from "../syntax/names.js";
@@ -228,12 +228,18 @@ export interface Analysis {
   readonly f: Expr;
   readonly X: Sym;
   readonly df: Expr;
-  /** df simplified, computed once for every stage that shows or reads it (the result, the index form, --steps). */
+  /** df simplified (in the request's pass), computed once for every stage that shows or reads it (the extraction, the result, the index form, --steps). */
   readonly simplifiedDf: () => SimplifyResult;
   /** differential()'s record of how it expanded df, when df was taken in X alone: --steps renders it. */
   readonly expansion?: Expansion;
-  /** The Frobenius extraction of df, term by term (the gradient of a scalar f by a vector or matrix). */
+  /** The Frobenius extraction of df simplified, term by term (the gradient of a scalar f by a vector or matrix): the one extraction of a request. */
   readonly frobenius?: FrobeniusTerms;
+  /**
+   * The request's one simplification pass (simplifier()): df, the result (for a Hessian, the
+   * gradient first) and d²f share its memo, and --steps continues it for the lines it writes from
+   * the same pieces (each term of df with dX last, G before a convention, d²f's chain).
+   */
+  readonly pass: Simplifier;
   /** The result before simplification (after the symmetric convention, if any). */
   readonly raw: Expr;
   /** The result: gradient, derivative, Jacobian (of vec F by vec X) or Hessian. */
@@ -442,6 +448,8 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> 
   const independent = plans.every((p) => p.dependents.size === 0 || plans.every((q) => !p.dependents.has(q.X.name)));
   const diffsOf = (p: (typeof plans)[number]) => new Map<string, E.Diff>([[p.X.name, E.diff(p.X)], ...p.nodes.map((n) => [n.sym.name, E.diff(n.sym)] as const)]);
   const combined = plans.length > 1 ? differential(f, { wrt: new Map(plans.flatMap((p) => [...diffsOf(p)])), definitions: el.definitions, budget }) : undefined;
+  // one simplification pass for the request: every variable's df, result and derivation share its memo
+  const pass = simplifier({ maxSteps: limits.maxSteps, deadline });
   const shared = independent ? combined : undefined;
 
   const analyses = plans.map((plan): Analysis => {
@@ -458,7 +466,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> 
       ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules, expansion: undefined }
       : differential(f, { wrt: own, definitions: el.definitions, budget });
     return analyzeVariable({
-      input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget,
+      input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget, pass,
       // the record is --steps' only when df is in X alone (not in the functions of X as well)
       ...(expansion && own.size === 1 ? { expansion } : {}),
     });
@@ -481,6 +489,8 @@ interface VariableInput {
   readonly limits: Limits;
   readonly deadline: number;
   readonly budget: Budget;
+  /** The request's simplification pass (Analysis.pass). */
+  readonly pass: Simplifier;
 }
 
 function analyzeVariable(v: VariableInput): Analysis {
@@ -490,21 +500,23 @@ function analyzeVariable(v: VariableInput): Analysis {
   const scalarF = isScalarShape(f.shape);
   const scalarX = isScalarShape(X.shape);
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
-  const simplifyAll = (e: Expr) => simplify(foldDefinitions(e, el.definitions, el.symbols), { maxSteps: limits.maxSteps, deadline });
-  const simplifiedDf = once(() => simplify(df, { maxSteps: limits.maxSteps, deadline }));
+  // one pass: df, the result (or a parameterisation's pieces) and what --steps simplifies share its memo (Analysis.pass)
+  const { pass } = v;
+  const simplifyInPass = (e: Expr) => pass.simplify(foldDefinitions(e, el.definitions, el.symbols));
+  const simplifiedDf = once(() => pass.simplify(df));
   const convention = symmetricX && scalarF ? options.symmetric ?? "sym" : undefined;
   // dD ranges over diagonal matrices: the gradient in that space is G's diagonal part G ⊙ I, the
   // analogue of sym(G) for a symmetric S, and what checkGradient expects (both conventions agree on it)
   const diagonalX = Boolean(X.props.diagonal) && !scalarX && !symmetricX;
   if (diagonalX && scalarF) notes.push(`${nameText(wrtName)} is diagonal: the gradient is the diagonal part G ⊙ I of the unconstrained gradient G, so that df = ⟨∇f, d${nameText(wrtName)}⟩ for every diagonal d${nameText(wrtName)}`);
 
-  if (nodes.length) return analyzeThroughParameterisation(v, simplifyAll);
+  if (nodes.length) return analyzeThroughParameterisation(v, pass, simplifiedDf);
 
   /** First derivative of a scalar f: the gradient (with the symmetric convention or the diagonal part) or f′. */
   let frobenius: FrobeniusTerms | undefined;
   const firstDerivative = (): Expr => {
-    // the extraction keeps its terms: --steps writes each term of df as tr(Wᵢᵀ dX) from them
-    if (!scalarX) frobenius = frobeniusTerms(df, dX, budget);
+    // one extraction, from df as it is shown (simplified): --steps writes each term of it as tr(Wᵢᵀ dX) from its weights
+    if (!scalarX) frobenius = frobeniusTerms(simplifiedDf().expr, dX, budget);
     let g = scalarX ? scalarDerivative(df, dX) : frobenius!.gradient;
     if (convention) g = symmetricGradient(g, convention);
     if (diagonalX) g = diagonalGradient(g);
@@ -521,7 +533,7 @@ function analyzeVariable(v: VariableInput): Analysis {
       throw new MatdiffError("unsupported", `the Hessian is defined for a scalar function, but this one is ${formatShape(f.shape)}`, { start: 0, end: input.length });
     }
     kind = "hessian";
-    gradient = simplifyAll(firstDerivative()).expr;
+    gradient = simplifyInPass(firstDerivative()).expr;
     const { df: dG } = differential(gradient, ctx);
     raw = scalarX ? scalarDerivative(dG, dX) : vecJacobian(dG, dX, budget);
     // dS ranges over symmetric (dD over diagonal) matrices: the Hessian is the derivative of the
@@ -536,7 +548,6 @@ function analyzeVariable(v: VariableInput): Analysis {
       const what = symmetricX ? "symmetric" : "diagonal";
       notes.push(`the Hessian acts on ${what} directions: H = J P, P = ${symmetricX ? "(I + K)/2" : "diag(vec(I))"} projecting onto them`);
     }
-    if (!scalarX && X.shape.cols !== 1) secondDifferential = simplifyAll(differential(df, ctx).df).expr;
   } else if (scalarF && !scalarX) {
     kind = "gradient";
     raw = firstDerivative();
@@ -552,10 +563,11 @@ function analyzeVariable(v: VariableInput): Analysis {
       raw = E.add(...raw.terms.map((t, i) => [t, i] as const).sort(([a, i], [b, j]) => degree(a) - degree(b) || i - j).map(([t]) => t));
     }
   }
-  const simplified = simplifyAll(raw);
+  const simplified = simplifyInPass(raw);
   if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
+  if (options.hessian && !scalarX && X.shape.cols !== 1) secondDifferential = simplifyInPass(differential(df, ctx).df).expr;
   return {
-    input, kind, f, X, df, simplifiedDf, ...(v.expansion ? { expansion: v.expansion } : {}), ...(frobenius ? { frobenius } : {}),
+    input, kind, f, X, df, simplifiedDf, ...(v.expansion ? { expansion: v.expansion } : {}), ...(frobenius ? { frobenius } : {}), pass,
     raw, result: simplified.expr, gradient: gradient ?? simplified.expr,
     ...(secondDifferential ? { secondDifferential } : {}),
     symbols: el.symbols, definitions: el.definitions, convention,
@@ -573,14 +585,17 @@ export interface Parameterisation {
   readonly totals: ReadonlyMap<string, Expr>;
   /** The variable's own gradient (where it occurs directly), simplified. */
   readonly direct: Expr;
+  /** For a scalar f: the Frobenius extraction of each non-scalar symbol's partial df (simplified), which --steps rotates. */
+  readonly extractions: ReadonlyMap<string, FrobeniusTerms>;
 }
 
 /**
  * f depends on X through opaque functions A(X): the partial gradient (or
  * Jacobian) in each, pulled back (pushed forward) through the J's.
  */
-function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr) => { expr: Expr; steps: readonly Step[]; stopped: StopReason }): Analysis {
-  const { input, options, f, X, df, rules, el, notes, limits, deadline, budget, nodes } = v;
+function analyzeThroughParameterisation(v: VariableInput, pass: Simplifier, simplifiedDf: () => SimplifyResult): Analysis {
+  const { input, options, f, X, df, rules, el, notes, limits, budget, nodes } = v;
+  const simplifyAll = (e: Expr) => pass.simplify(foldDefinitions(e, el.definitions, el.symbols));
   const scalarF = isScalarShape(f.shape);
   const scalarX = isScalarShape(X.shape);
   if (options.hessian) {
@@ -596,14 +611,18 @@ function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr)
   const partialDf = (s: Sym) => restrictDifferential(df, new Set([s.name]));
   const partials = new Map<string, Expr>();
   const totals = new Map<string, Expr>();
+  const extractions = new Map<string, FrobeniusTerms>();
   let kind: ResultKind;
   let raw: Expr;
   let direct: Expr;
   if (scalarF) {
     const own = (s: Sym): Expr => {
       const d = partialDf(s);
-      const g = isScalarShape(s.shape) ? scalarDerivative(d, E.diff(s)) : frobeniusGradient(d, E.diff(s), budget);
-      return simplifyAll(g).expr;
+      if (isScalarShape(s.shape)) return simplifyAll(scalarDerivative(d, E.diff(s))).expr;
+      // from the partial df simplified, as a derivation ends at it: --steps rotates its terms from this extraction
+      const terms = frobeniusTerms(pass.simplify(d).expr, E.diff(s), budget);
+      extractions.set(s.name, terms);
+      return simplifyAll(terms.gradient).expr;
     };
     for (const n of nodes) partials.set(n.sym.name, own(n.sym));
     direct = own(X);
@@ -630,11 +649,11 @@ function analyzeThroughParameterisation(v: VariableInput, simplifyAll: (e: Expr)
   const simplified = scalarF ? { expr: raw, steps: [] as readonly Step[], stopped: "fixpoint" as StopReason } : simplifyAll(raw);
   if (simplified.stopped !== "fixpoint") notes.push(`simplification stopped early (${simplified.stopped}); the result is correct but may not be in its simplest form`);
   return {
-    input, kind, f, X, df, simplifiedDf: once(() => simplify(df, { maxSteps: limits.maxSteps, deadline })),
+    input, kind, f, X, df, simplifiedDf, pass,
     raw, result: simplified.expr, gradient: simplified.expr,
     symbols: el.symbols, definitions: el.definitions, convention: undefined,
-    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline, budget,
-    parameterisation: { nodes, partials, totals, direct },
+    differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline: v.deadline, budget,
+    parameterisation: { nodes, partials, totals, direct, extractions },
   };
 }
 

@@ -8,7 +8,7 @@ import { formatShape, isScalarShape } from "../core/shape.js";
 import { MatdiffError } from "../errors.js";
 import { expandDefinitions } from "../calculus/differential.js";
 import { CONVENTION_TEXT, type SymmetricConvention } from "../calculus/symmetric.js";
-import { simplify, type StopReason } from "../simplify/index.js";
+import type { StopReason } from "../simplify/index.js";
 import { toLatex } from "../print/latex.js";
 import { toText, nameText } from "../print/text.js";
 import { toNumpy } from "../print/numpy.js";
@@ -151,7 +151,7 @@ export function presentSeveral(all: SeveralAnalyses, options: Omit<Differentiate
   const results = all.analyses.map((a) => present(a, options));
   const first = all.analyses[0]!;
   const df = all.sharedDf ?? E.add(...all.analyses.map((a) => a.df));
-  const shared = simplify(df, { maxSteps: first.limits.maxSteps, deadline: first.deadline }).expr;
+  const shared = first.pass.simplify(df).expr;
   const notes = [...new Set(results.flatMap((r) => r.notes))];
   const common = commonSubexpressions(all.analyses.map((a) => a.result), new Set(first.symbols.keys()));
   const numpy = (e: Expr) => toNumpy(expandDefinitions(e, first.definitions), { dimExpr: dimExpressions(first.symbols.values()) });
@@ -261,7 +261,8 @@ function guardOutput(r: DifferentiateResult, limit: number): void {
 
 function presentParameterisation(a: Analysis): ParameterisationResult {
   const p = a.parameterisation!;
-  const simplifyHere = (e: Expr) => simplify(foldDefinitions(e, a.definitions, a.symbols), { maxSteps: a.limits.maxSteps, deadline: a.deadline }).expr;
+  // in the analysis's pass, whose memo holds the partials' pieces
+  const simplifyHere = (e: Expr) => a.pass.simplify(foldDefinitions(e, a.definitions, a.symbols)).expr;
   const partialsTransposed = new Map([...p.partials].map(([name, g]) => [name, simplifyHere(E.transpose(g))] as const));
   return presentForms({
     X: a.X, f: a.f, nodes: p.nodes, partials: p.partials, partialsTransposed, direct: p.direct, result: a.result, definitions: a.definitions,

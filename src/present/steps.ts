@@ -16,7 +16,7 @@ export function derivationOf(a: Analysis): DerivationStep[] {
   return derive({
     f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.result, gradient: a.gradient, budget: a.budget,
     // the pipeline's work, rendered rather than redone: its record of df, df simplified, its Frobenius terms
-    simplifiedDf: a.simplifiedDf, ...(a.expansion ? { expansion: a.expansion } : {}), ...(a.frobenius ? { frobenius: a.frobenius } : {}),
+    simplifiedDf: a.simplifiedDf, ...(a.expansion ? { expansion: a.expansion } : {}), ...(a.frobenius ? { frobenius: a.frobenius } : {}), pass: a.pass,
     ...(a.convention ? { convention: a.convention } : {}),
     // through a parameterisation this is the variable's own part; renderParameterisedSteps adds the functions' parts
     ...(a.parameterisation ? { holdDependents: true } : {}),
@@ -43,9 +43,13 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
     const G = n === a.X ? p.direct : p.partials.get(n.name)!;
     if (E.isZero(G)) continue;
     const scalarN = isScalarShape(n.shape);
+    const df = restrictDifferential(a.df, new Set([n.name]));
+    const frobenius = p.extractions.get(n.name);
     const steps = derive({
-      f: a.f, X: n, df: restrictDifferential(a.df, new Set([n.name])), definitions: a.definitions, kind: scalarN ? "derivative" : "gradient", result: G,
+      f: a.f, X: n, df, definitions: a.definitions, kind: scalarN ? "derivative" : "gradient", result: G,
       holdDependents: !(n === a.X && scalarN),
+      // the analysis's work: its pass (df's simplification is in its memo) and its extraction of this df
+      pass: a.pass, simplifiedDf: () => a.pass.simplify(df), ...(frobenius ? { frobenius } : {}),
     });
     const nm = render(n);
     const label = scalarN ? { text: `∂f/∂${nm.text}`, latex: `\\frac{\\partial f}{\\partial ${nm.latex}}` } : { text: `∇_${nm.text} f`, latex: `\\nabla_{${braced(nm.latex)}} f` };
@@ -99,9 +103,11 @@ function renderPushForwardSteps(a: Analysis, name: ResultLabel): RenderedStep[] 
   for (const n of [...p.nodes.map((m) => m.sym), a.X]) {
     const J = n === a.X ? p.direct : p.partials.get(n.name)!;
     if (E.isZero(J)) continue;
+    const df = restrictDifferential(a.df, new Set([n.name]));
     const steps = derive({
-      f: a.f, X: n, df: restrictDifferential(a.df, new Set([n.name])), definitions: a.definitions, kind: "jacobian", result: J,
+      f: a.f, X: n, df, definitions: a.definitions, kind: "jacobian", result: J,
       holdDependents: !(n === a.X && isScalarShape(n.shape)),
+      pass: a.pass, simplifiedDf: () => a.pass.simplify(df),
     });
     const block = renderStepsOf(steps, n, partLabel(a, n, "jacobian"));
     block[0] = { ...block[0]!, lhs: { text: "dF", latex: "\\mathrm{d}F" }, reason: n === a.X ? `${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} held fixed` : `only ${nameText(n.name)} varies` };

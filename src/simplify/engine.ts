@@ -53,17 +53,52 @@ export function makeRuleIndex(rules: readonly AnyRewriteRule[]): RuleTable {
 }
 
 export function rewrite(root: Expr, index: RuleTable, limits: SimplifyLimits = {}): SimplifyResult {
+  const run = rewriteRun(index, limits);
+  const { expr, steps } = run.rewrite(root);
+  return { expr, steps, stopped: run.stopped() };
+}
+
+/**
+ * One run of the engine that may take several roots in turn: they share its
+ * memo, so what one root's rewriting has done (a shared subexpression
+ * simplified) the next reuses instead of redoing. Each root has the step
+ * limit to itself, as a run of its own would; after a root that stopped
+ * early the memo is dropped, since what it holds may not be simplified.
+ */
+export interface RewriteRun {
+  /** The root rewritten, with the steps that took it there: its own and those of earlier roots it reused. */
+  rewrite(root: Expr): { readonly expr: Expr; readonly steps: readonly Step[] };
+  /** Steps taken for the last root alone (its share of the step limit). */
+  ownSteps(): number;
+  /** Why the last root stopped. */
+  stopped(): StopReason;
+}
+
+export function rewriteRun(index: RuleTable, limits: SimplifyLimits = {}): RewriteRun {
   const maxSteps = limits.maxSteps ?? DEFAULT_SIMPLIFY_LIMITS.maxSteps;
   const maxSize = limits.maxSize ?? DEFAULT_SIMPLIFY_LIMITS.maxSize;
   const steps: Step[] = [];
-  const done = new Map<number, Expr>();
+  let done = new Map<number, Expr>();
   const active = new Set<number>();
   let stopped: StopReason = "fixpoint";
   const ctx: RewriteContext = { compare: compareExpr };
+  // A node's steps are a contiguous range of `steps` (its subtree was rewritten in one go), plus the
+  // ranges of earlier roots' nodes it reused from the memo: a later root that reuses it is still
+  // told every step that made it (a derivation names those rules). Nothing is borrowed by the first root.
+  let spans = new Map<number, { readonly start: number; readonly end: number; readonly borrowed: readonly number[] | null }>();
+  let rootStart = 0;
+  let borrowed: number[] = []; // flat [start, end, start, end, …], ranges before rootStart
+  const reuse = (id: number): void => {
+    if (rootStart === 0) return;
+    const span = spans.get(id);
+    if (!span || span.start >= rootStart) return; // made in this root: inside its own range already
+    borrowed.push(span.start, span.end);
+    if (span.borrowed) borrowed.push(...span.borrowed);
+  };
 
   const budgetLeft = (): boolean => {
     if (stopped !== "fixpoint") return false;
-    if (steps.length >= maxSteps) stopped = "step-limit";
+    if (steps.length - rootStart >= maxSteps) stopped = "step-limit";
     else if (limits.deadline !== undefined && (steps.length & 63) === 0 && Date.now() > limits.deadline) stopped = "time-limit";
     return stopped === "fixpoint";
   };
@@ -71,12 +106,13 @@ export function rewrite(root: Expr, index: RuleTable, limits: SimplifyLimits = {
   let visits = 0;
   const simp = (e: Expr): Expr => {
     const hit = done.get(e.id);
-    if (hit) return hit;
+    if (hit) { reuse(e.id); return hit; }
     // out of time: stop rewriting (the result stays correct, only less simple)
     if ((++visits & 255) === 0 && limits.deadline !== undefined && Date.now() > limits.deadline && stopped === "fixpoint") stopped = "time-limit";
     // a rule whose result leads back to e: keep e as it is rather than loop
     if (active.has(e.id)) return e;
     active.add(e.id);
+    const start = steps.length, mark = borrowed.length;
     const kids = E.children(e);
     let cur = kids.length ? E.rebuild(e, kids.map(simp)) : e;
     // The constructors normalise as they rebuild, and may make inner nodes no rule has seen:
@@ -90,7 +126,7 @@ export function rewrite(root: Expr, index: RuleTable, limits: SimplifyLimits = {
       if (next === cur) break;
       cur = next;
     }
-    if (cur !== e && done.has(cur.id)) cur = done.get(cur.id)!;
+    if (cur !== e && done.has(cur.id)) { reuse(cur.id); cur = done.get(cur.id)!; }
     else {
       const rules = index[cur.kind] ?? NONE;
       for (const rule of rules) {
@@ -104,11 +140,25 @@ export function rewrite(root: Expr, index: RuleTable, limits: SimplifyLimits = {
       }
     }
     active.delete(e.id);
+    if (steps.length > start || borrowed.length > mark) spans.set(e.id, { start, end: steps.length, borrowed: borrowed.length > mark ? borrowed.slice(mark) : null });
     done.set(e.id, cur);
     done.set(cur.id, cur);
     return cur;
   };
 
-  const expr = simp(root);
-  return { expr, steps, stopped };
+  return {
+    rewrite(root) {
+      if (stopped !== "fixpoint") { done = new Map(); spans = new Map(); stopped = "fixpoint"; }
+      rootStart = steps.length;
+      borrowed = [];
+      const expr = simp(root);
+      if (borrowed.length === 0) return { expr, steps: steps.slice(rootStart) };
+      const taken = new Set<number>();
+      for (let i = 0; i < borrowed.length; i += 2) for (let j = borrowed[i]!; j < borrowed[i + 1]!; j++) taken.add(j);
+      for (let j = rootStart; j < steps.length; j++) taken.add(j);
+      return { expr, steps: [...taken].sort((a, b) => a - b).map((j) => steps[j]!) };
+    },
+    ownSteps: () => steps.length - rootStart,
+    stopped: () => stopped,
+  };
 }

@@ -2,7 +2,7 @@ import type { Expr } from "../core/expr.js";
 import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
 import { spreadRootTranspose } from "../../rules/simplify/transpose.js";
 import { known } from "../../rules/registry.js";
-import { DEFAULT_SIMPLIFY_LIMITS, makeRuleIndex, rewrite, type SimplifyLimits, type SimplifyResult } from "./engine.js";
+import { DEFAULT_SIMPLIFY_LIMITS, makeRuleIndex, rewrite, rewriteRun, type SimplifyLimits, type SimplifyResult } from "./engine.js";
 
 export type { Step, StopReason, SimplifyResult, SimplifyLimits } from "./engine.js";
 
@@ -21,22 +21,52 @@ const settled = new WeakMap<Expr, SimplifyResult>();
 
 /** Simplifies to the form a textbook prints. Bounded; says why it stopped. */
 export function simplify(e: Expr, limits: SimplifyLimits = {}): SimplifyResult {
-  const hit = settled.get(e);
-  // fewer steps than the limit: a fresh run could not have met it either
-  if (hit && limits.maxSize === undefined && hit.steps.length < (limits.maxSteps ?? DEFAULT_SIMPLIFY_LIMITS.maxSteps)) return hit;
-  const out = simplifyUncached(e, limits);
-  if (out.stopped === "fixpoint" && limits.maxSize === undefined) settled.set(e, out);
-  return out;
+  return simplifier(limits).simplify(e);
 }
 
-function simplifyUncached(e: Expr, limits: SimplifyLimits): SimplifyResult {
-  const first = rewrite(e, INDEX, limits);
-  const spread = spreadRootTranspose(first.expr);
-  if (spread === first.expr || first.stopped !== "fixpoint") return first;
-  const again = rewrite(spread, INDEX, { ...limits, ...(limits.maxSteps ? { maxSteps: limits.maxSteps - first.steps.length } : {}) });
+/** A settled run of e that these limits could not have cut short, if any. */
+function settledRun(e: Expr, limits: SimplifyLimits): SimplifyResult | undefined {
+  const hit = settled.get(e);
+  // fewer steps than the limit: a fresh run could not have met it either
+  return hit && limits.maxSize === undefined && hit.steps.length < (limits.maxSteps ?? DEFAULT_SIMPLIFY_LIMITS.maxSteps) ? hit : undefined;
+}
+
+/**
+ * One simplification pass over several expressions, simplified in turn: they
+ * share one engine run (its memo, rewriteRun), so df, the result and the
+ * derivation lines written from the same pieces (the rotated terms of
+ * --steps, the gradient before a convention, d²f) simplify what they share
+ * once. Each expression has the step limit to itself and comes out as
+ * simplify() alone gives it (the memo holds finished nodes only; the test
+ * corpus is checked both ways in test/steps-reuse.test.ts), with every step
+ * that made it.
+ */
+export interface Simplifier {
+  simplify(e: Expr): SimplifyResult;
+}
+
+export function simplifier(limits: SimplifyLimits = {}): Simplifier {
+  const run = rewriteRun(INDEX, limits);
+  const runOnce = (e: Expr): SimplifyResult => {
+    const { expr, steps } = run.rewrite(e);
+    const stopped = run.stopped();
+    const spread = spreadRootTranspose(expr);
+    if (spread === expr || stopped !== "fixpoint") return { expr, steps, stopped };
+    // (Aᵀ + B)ᵀ spread at the root is a new root: rewritten afresh, as simplify() always has
+    const again = rewrite(spread, INDEX, { ...limits, ...(limits.maxSteps ? { maxSteps: limits.maxSteps - run.ownSteps() } : {}) });
+    return {
+      expr: again.expr,
+      steps: [...steps, { rule: TRANSPOSE_SUM, before: expr, after: spread }, ...again.steps],
+      stopped: again.stopped,
+    };
+  };
   return {
-    expr: again.expr,
-    steps: [...first.steps, { rule: TRANSPOSE_SUM, before: first.expr, after: spread }, ...again.steps],
-    stopped: again.stopped,
+    simplify(e: Expr): SimplifyResult {
+      const hit = settledRun(e, limits);
+      if (hit) return hit;
+      const out = runOnce(e);
+      if (out.stopped === "fixpoint" && limits.maxSize === undefined) settled.set(e, out);
+      return out;
+    },
   };
 }
