@@ -216,8 +216,9 @@ describe("campaign of 100,000 cases, seed 190419 (npm run fuzz -- --runs 100000 
     expect(r.derivative.text).not.toContain("unvec(𝟏𝟏)");
   });
   // (d), replay --property "(d)" --seed 2027998871 --path "9355:55:0:0:0:0:0:0": a very long Hessian derivation
-  // has more than 1,000 thin spaces \, (each a KaTeX macro expansion) and passes KaTeX's maxExpand
-  it.fails("‖((XᵀX + I)(I + xxᵀ))⁻²‖_F: the Hessian derivation renders in KaTeX", () => {
+  // had more than 1,000 thin spaces \, (each a KaTeX macro expansion) and passed KaTeX's maxExpand; spacing is now
+  // \mkern3mu (print/latex-space.ts), a KaTeX function
+  it("‖((XᵀX + I)(I + xxᵀ))⁻²‖_F: the Hessian derivation renders in KaTeX", () => {
     const r = differentiate("‖((X^T X + I) (I + x x^T))^{-2}‖_F", { wrt: "x", let: ["x: n", "X: m x n"], hessian: true, steps: true });
     expect(() => renderKatex(r.derivation!.latex)).not.toThrow();
   });
