@@ -52,6 +52,8 @@ export interface ElaborateOptions {
    * a symbol not in it has its letter's convention.
    */
   readonly ranks?: ReadonlyMap<string, Rank>;
+  /** Sizes no declaration names that a letter stands for, as tr(I_n) prints n (a printed result read back). */
+  readonly sizes?: readonly string[];
 }
 
 /** The letter conventions of DESIGN.md §2: uppercase a matrix, lowercase Latin a vector, lowercase Greek a scalar. */
@@ -287,6 +289,13 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     : dims.namedDim(d));
 
   const isIdentityName = (name: string) => name === "I" && !decls.has("I") && !defs.has("I");
+  /**
+   * A letter that names a declared size and no symbol is that size: with X: m×n, `2n𝟏𝟏ᵀX` is
+   * 2·tr(I_n)·𝟏𝟏ᵀX, as the printers write tr(I_n) = n (print/infix.ts), so a result reads back as itself.
+   */
+  const sizeNames = new Set([...decls.values()].flatMap((d) => [d.rows, d.cols]).concat(opts.sizes ?? [])
+    .flatMap((d) => (typeof d === "string" ? d.split("·") : [])).filter((f) => /^[A-Za-z]\w*$/.test(f)));
+  const isSizeName = (name: string) => sizeNames.has(name) && !decls.has(name) && !defs.has(name);
 
   function infer(n: Node, src: SourceText): Info {
     const done = infos.get(n);
@@ -318,6 +327,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           const d = dims.fresh();
           return { rows: d, cols: d };
         }
+        if (isSizeName(n.name)) return SCALAR_T;
         return symbolInfo(n.name, n.span, src).shape;
       }
       case "ones":
@@ -641,7 +651,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         return v.n === 0 ? E.zero(shapeHere()) : E.num(v);
       }
       case "ident":
-        return isIdentityName(n.name) ? E.identity(shapeHere().rows) : symFor(n.name);
+        return isIdentityName(n.name) ? E.identity(shapeHere().rows) : isSizeName(n.name) ? E.sizeOf(n.name) : symFor(n.name);
       case "ones":
         return E.ones(shapeHere());
       case "neg":
