@@ -221,10 +221,14 @@ describe("issue 17 item 3: gradients through vec and Kronecker products (unvec, 
 describe("campaign of 100,000 cases, seed 190419 (npm run fuzz -- --runs 100000 --seed 190419): counterexamples left open", () => {
   // (c), replay --property "(c)" --seed -626436890 --path "1299:87:0:0:0:0:0:0": the gradient of 𝟏ᵀ𝟏(x ⊗ x) printed
   // unvec(𝟏𝟏), whose two free 𝟏 sizes read back differently; now 𝟏ᵀ𝟏 = m (rule ones-product) and unvec(𝟏) = 𝟏𝟏ᵀ
-  it("𝟏ᵀ𝟏(x ⊗ x) wrt x prints 2m(𝟏ᵀx)𝟏, which reads back as itself", () => {
+  it("𝟏ᵀ𝟏(x ⊗ x) wrt x: 𝟏ᵀ𝟏 is the size m, and each result reads back as itself", () => {
     const options = { wrt: "x", let: ["x: n"] };
-    expectExample({ expr: "𝟏^T 𝟏 (x \\otimes x)", options, text: "2m(𝟏ᵀx)𝟏", source: "derived: 𝟏ᵀ𝟏 = m, 𝟏ᵀ(x ⊗ x) = (𝟏ᵀx)²" });
+    // (𝟏ᵀ𝟏)(x ⊗ x) is m(x ⊗ x), a vector: its Jacobian (Magnus & Neudecker (2019) ch. 9: d(x ⊗ x) = (I ⊗ x + x ⊗ I)dx)
+    expectExample({ expr: "𝟏^T 𝟏 (x \\otimes x)", options, text: "m(I ⊗ x + x ⊗ I)", source: "Magnus & Neudecker (2019) ch. 9, 𝟏ᵀ𝟏 = m" });
     expectReadsBack(analyze("𝟏^T 𝟏 (x \\otimes x)", options).result);
+    // the scalar 𝟏ᵀ(x ⊗ x) = (𝟏ᵀx)² has the gradient through unvec(𝟏) = 𝟏𝟏ᵀ (was unvec(𝟏𝟏))
+    expectExample({ expr: "𝟏^T (x \\otimes x)", options, text: "2(𝟏ᵀx)𝟏", source: "derived: 𝟏ᵀ(x ⊗ x) = (𝟏ᵀx)²" });
+    expectReadsBack(analyze("𝟏^T (x \\otimes x)", options).result);
   });
   // (d), replay --property "(d)" --seed 2027998871 --path "9355:55:0:0:0:0:0:0": a very long Hessian derivation
   // had more than 1,000 thin spaces \, (each a KaTeX macro expansion) and passed KaTeX's maxExpand; spacing is now
@@ -284,5 +288,35 @@ describe("fuzz (g), seed -1253064199: a --where chain overran its time budget wi
       expect((err as { code?: string }).code).toBe("limit");
     }
     expect(performance.now() - start).toBeLessThan(1800); // the property's budget and slack
+  });
+});
+
+describe("campaign of 100,000 cases, seed 20261205 (npm run fuzz -- --runs 100000 --seed 20261205 --workers 2): counterexamples, fixed", () => {
+  // 𝟏ᵀ𝟏 read as 𝟏ᵀ times an all-ones matrix sized by what followed, so Xᵀ(𝟏ᵀ𝟏u) was a shape error; it is the size, a scalar
+  const checkedOk = (expr: string, options: DifferentiateOptions) => {
+    const r = differentiate(expr, { ...options, check: true });
+    expect(r.check?.ok, JSON.stringify(r.check)).toBe(true);
+    return r;
+  };
+  it("(e) replay --property \"(e)\" --seed 407538122 --path \"3746:95:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0\": 2Ax + Xᵀ(𝟏ᵀ𝟏u) wrt X", () => {
+    const r = checkedOk("2 (A x) + X^T (𝟏^T 𝟏 u^T^T)", { wrt: "X", let: ["A: n x n", "x: n", "X: m x n", "u: m"] });
+    expect(r.derivative.text).toBe("p(I ⊗ uᵀ)");
+  });
+  it("(b) replay --property \"(b)\" --seed -1620270330 --path \"11851:146:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0\": sin(vec A)ᵀ(𝟏ᵀ𝟏 exp(vec A)) wrt A", () => {
+    checkedOk("sin(vec(A))^T (𝟏^T 𝟏 exp(vec(A))) + (alpha + sinh(alpha))", { wrt: "A", let: ["alpha: scalar", "A: n x n"] });
+  });
+  it("(c) replay --property \"(c)\" --seed -606366104 --path \"4266:141:2:2:2:2:2:2:2:2\": −(eᵀA + xᵀ), e = 𝟏ᵀ𝟏 log1p(y)/‖θ‖, reads back", () => {
+    const options = { wrt: "y", let: ["A: n x n", "x: n", "y: vector n", "theta: vector n"], where: ["e = 𝟏^T 𝟏 \\frac{log1p(y)}{‖θ‖}"] };
+    checkedOk("-(e^T A + x^T)", options);
+    const a = analyze("-(e^T A + x^T)", options);
+    for (const e of [a.f, a.result]) expectReadsBack(e);
+  });
+  // the derivation's last line had a Kronecker product the extraction could not read, though the analysis had solved it
+  it("(d) replay --property \"(d)\" --seed 2048069657 --path \"6881:127:5:5:7:9:9:9:12:12:12:12:12:15:15:15:15\": --steps of a solved Kronecker gradient", () => {
+    const r = checkedOk("((W_1 \\otimes H) ((W_1 \\otimes S) (vec(A) + vec(D))))^T vec(2 Sigma)", {
+      wrt: "\\mathbf{W}_1", let: ["beta: scalar", "A: n x n", "W_1: n x n", "S: symmetric n x n", "Sigma: posdef n x n", "D: diagonal n x n", "y: vector n"],
+      where: ["H = diag(1/2 [β * y])"], steps: true,
+    });
+    expect(() => renderKatex(r.derivation!.latex)).not.toThrow();
   });
 });

@@ -156,7 +156,7 @@ describe("counterexamples found by the properties", () => {
     const r = differentiate("vec(A)^T vec(A)", { wrt: "A", steps: true });
     expect(r.derivative.text).toBe("2A");
     expect(r.steps!.at(-1)!.text).toBe("⟨2A, dA⟩");
-    expect(differentiate("sum(vec(A))", { wrt: "A" }).derivative.text).toBe("𝟏");
+    expect(differentiate("sum(vec(A))", { wrt: "A" }).derivative.text).toBe("𝟏𝟏ᵀ");
   });
 
   it("(c) simplification is canonical: distribute-fraction and factor-common-coefficient no longer undo each other", () => {

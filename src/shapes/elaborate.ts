@@ -168,6 +168,8 @@ function isNumericLiteral(n: Node): boolean {
   }
 }
 
+/** 𝟏ᵀ as written: the transposed 𝟏, or 1ᵀ (a number has no transpose). */
+const isOnesRow = (n: Node): boolean => isTransposedOne(n) || (n.type === "postfix" && n.op === "T" && n.arg.type === "ones");
 const isTransposedOne = (n: Node) => n.type === "postfix" && n.op === "T" && n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 1 && Q.parseRational(n.arg.text)?.d === 1;
 
 /** Functions that have a matrix-function namesake (logm, expm, sqrtm) a reader may have meant instead. */
@@ -356,6 +358,9 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return l;
           }
           case "*": {
+            // 𝟏ᵀ𝟏 is the size n, a scalar (issue 17), however the product goes on: (𝟏ᵀ𝟏)u is n·u, not 𝟏ᵀ
+            // times an all-ones matrix sized by u (fuzz seed 20261205, (b), (c), (e): Xᵀ(𝟏ᵀ𝟏u) failed to read)
+            if (isOnesRow(n.left) && n.right.type === "ones" && dims.unify(l.cols, r.rows) && dims.unifyShapes({ rows: l.rows, cols: r.cols }, SCALAR_T)) return SCALAR_T;
             if (dims.isScalar(l)) return r;
             if (dims.isScalar(r)) return l;
             // 𝟏 is a vector by notation: in (𝟏ᵀx)ᵀA and A(𝟏ᵀx) the product 𝟏ᵀx is the scalar it reads as,
