@@ -320,3 +320,13 @@ describe("campaign of 100,000 cases, seed 20261205 (npm run fuzz -- --runs 10000
     expect(() => renderKatex(r.derivation!.latex)).not.toThrow();
   });
 });
+
+describe("campaign of 100,000 cases, seed 20261206 (npm run fuzz -- --runs 100000 --seed 20261206 --workers 2)", () => {
+  // (c) replay --property "(c)" --seed -606366103 --path "7298:100:0:0:0:0:0:0:0": the result's LaTeX is 17,267 characters,
+  // over the parser's input limit of 10,000, so the read-back failed on the limit, not on the printing
+  it("(c) the Hessian of logsumexp(softmax(softmax(x/α))) reads back however long it prints", { timeout: 60_000 }, () => {
+    const a = analyze("log(sum(exp(softmax(softmax(\\frac{x}{alpha})))))", { wrt: "\\mathbf{x}", let: ["alpha: scalar", "x: n"], hessian: true });
+    expect(toLatex(a.result).length).toBeGreaterThan(10_000);
+    expectReadsBack(a.result);
+  });
+});

@@ -37,7 +37,9 @@ export function reread(symbols: Iterable<Sym>, text: string, want: Shape, sizes:
       symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal), probability: Boolean(s.props.probability),
     };
   });
-  return elaborate(parse(text), { text, offset: 0 }, { declarations, expectShape: want, sizes }).expr;
+  // matdiff's own output, however long (a nested-softmax Hessian prints 17,000 characters): the input
+  // limits guard a user's request, not the round trip (fuzz seed 20261206, (c))
+  return elaborate(parse(text, { maxLength: Infinity, maxTokens: Infinity }), { text, offset: 0 }, { declarations, expectShape: want, sizes }).expr;
 }
 
 /** The symbolic sizes in `e`'s shapes (tr(I_n) prints n, which reads back as the size only if named so). */
