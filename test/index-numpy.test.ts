@@ -131,3 +131,18 @@ describe("the einsum form, run by NumPy, equals the NumPy form", () => {
     expect(disagreements(cases)).toEqual([]);
   });
 });
+
+describe("a size only a --where name has is a free size in every Python form (issue 17)", () => {
+  // found by the property tests' sample (seed 20_261_204, case 194): the einsum form read H.shape[0], and H, a
+  // --where name, is expanded in every Python form, so NumPy raised NameError: name 'H' is not defined
+  const expr = "trace(I) \\mathrm{tr}(W_1 ⊗ H^{T})";
+  const options = { wrt: "D", let: ["W_1: n x n", "D: diagonal n x n"], where: ["H = \\mathrm{tr}(I) \\cdot sum(vec(D)) (𝟏 𝟏^\\top)"], symmetric: "cookbook" } as const;
+  it("the einsum and NumPy forms name no --where name, and agree with matdiff's value in NumPy", { timeout: 120_000 }, () => {
+    const r = differentiate(expr, options);
+    for (const code of [r.derivative.einsum!, r.derivative.numpy]) expect(code).not.toMatch(/\bH\b/);
+    expect(r.notes.join("\n")).toMatch(/sizes m, p, q, which no input's shape gives/);
+    const c = prepare("where-size", expr, options);
+    expect(c).not.toBeNull();
+    expect(disagreements([c!])).toEqual([]);
+  });
+});

@@ -116,7 +116,7 @@ describe("answer keys", () => {
       expect(answer, section).not.toBeNull();
       const [, noun, label, value] = answer!;
       // the derivation ends at the same name and the same value
-      expect(section, `§${i + 1}`).toContain(`\\Rightarrow\\; ${label} &= ${value}`);
+      expect(section, `§${i + 1}`).toContain(`\\Rightarrow\\mkern5mu ${label} &= ${value}`);
       if (problems[i]!.hessian) {
         expect(noun).toBe("Hessian");
         expect(label).toMatch(/^\\nabla\^\{2\}_\{/);

@@ -79,14 +79,14 @@ describe("the result's label is the same on every surface", () => {
         const steps = (await cli([...cliArgs(c), "--steps"])).split("\n");
         expect(steps).toContain(`⇒ ${c.text} = ${r.derivative.text}`);
         expect(await cli([...cliArgs(c), "--format", "latex"])).toBe(`${r.label.applied!.latex} = ${dLatex}\n`);
-        expect(await cli([...cliArgs(c), "--format", "latex", "--steps"])).toContain(`\\Rightarrow\\; ${c.latex} &= ${dLatex}`);
+        expect(await cli([...cliArgs(c), "--format", "latex", "--steps"])).toContain(`\\Rightarrow\\mkern5mu ${c.latex} &= ${dLatex}`);
         const json = JSON.parse(await cli([...cliArgs(c), "--format", "json"]));
         expect([json.label.text, json.label.latex, json.kind]).toEqual([c.text, c.latex, c.kind]);
       });
 
       it("the derivation ends with it", () => {
         expect(r.derivation!.text.split("\n").at(-1)).toBe(`⇒ ${c.text} = ${r.derivative.text}`);
-        expect(r.derivation!.latex).toContain(`\\Rightarrow\\; ${c.latex} &= ${dLatex}`);
+        expect(r.derivation!.latex).toContain(`\\Rightarrow\\mkern5mu ${c.latex} &= ${dLatex}`);
       });
 
       it("answer keys: Markdown, HTML and LaTeX, answer and conclusion", () => {
@@ -96,13 +96,13 @@ describe("the result's label is the same on every surface", () => {
         expect(key.entries[0]!.ok).toBe(true);
         const md = renderMarkdown(key);
         expect(md).toContain(`$$${c.latex} = ${dLatex}$$`);
-        expect(md).toContain(`\\Rightarrow\\; ${c.latex} &= ${dLatex}`);
+        expect(md).toContain(`\\Rightarrow\\mkern5mu ${c.latex} &= ${dLatex}`);
         const html = annotations(renderHtml(key, { katexCss: "" }));
         expect(html).toContain(`${c.latex} = ${dLatex}`);
-        expect(html).toContain(`\\Rightarrow\\; ${c.latex}`);
+        expect(html).toContain(`\\Rightarrow\\mkern5mu ${c.latex}`);
         const tex = renderTex(key);
         expect(tex).toContain(`\\[ ${c.latex} = ${dLatex} \\]`);
-        expect(tex).toContain(`\\Rightarrow\\; ${c.latex} &= ${dLatex}`);
+        expect(tex).toContain(`\\Rightarrow\\mkern5mu ${c.latex} &= ${dLatex}`);
       });
 
       it("plugins and the playground: markdown-it, remark, the shared presentation", async () => {

@@ -119,7 +119,7 @@ describe("LaTeX the plugins build (KaTeX strict mode)", () => {
     expect(shapeLatex("1×1")).toBe("\\mathbb{R}");
     expect(shapeLatex("n_1×rows")).toBe("\\mathbb{R}^{n_{1} \\times \\mathit{rows}}");
     expect(shapesLatex({ A: "n×n", B: "n×n", x: "n×1", lambda: "1×1" }))
-      .toBe("A, B \\in \\mathbb{R}^{n \\times n},\\quad x \\in \\mathbb{R}^{n},\\quad \\lambda \\in \\mathbb{R}");
+      .toBe("A, B \\in \\mathbb{R}^{n \\times n},\\hskip1em\\relax x \\in \\mathbb{R}^{n},\\hskip1em\\relax \\lambda \\in \\mathbb{R}");
   });
 
   it.each([
@@ -169,7 +169,7 @@ describe("markdown-it plugin", () => {
   it("shows definitions, steps, the check and the NumPy code when asked", () => {
     const html = md().render(fence("\\|e\\|^2 wrt theta\nlet theta: vector\nwhere e = y - Phi theta", "matdiff steps check numpy"));
     const s = skeleton(html);
-    expect(s).toContain("\\text{where}\\quad e &= y - \\Phi \\theta");
+    expect(s).toContain("\\text{where}\\hskip1em\\relax e &= y - \\Phi \\theta");
     expect(s).toContain("\\nabla_{\\theta} f &= -2 \\Phi^{\\top} e");
     expect(s).toMatch(/<p class="matdiff-check matdiff-check-ok">Checked numerically: relative error \d\.\de−\d+ against central finite differences/);
     expect(s).toContain('<pre class="matdiff-numpy"><code class="language-python">-2 * Phi.T @ (y - Phi @ theta)</code></pre>');

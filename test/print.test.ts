@@ -70,7 +70,7 @@ const CASES: readonly Case[] = [
   c("power of a trace", power(trace(A), 2), "\\mathop{\\mathrm{tr}}(A)^{2}", "tr(A)²", "np.trace(A) ** 2"),
   c("power of log det", power(logdet(X), 2), "(\\log\\det(X))^{2}", "(log det(X))²", "np.linalg.slogdet(X)[1] ** 2"),
   c("d(A³), product rule", add(mul(diff(A), power(A, 2)), mul(A, diff(A), A), mul(power(A, 2), diff(A))),
-    "\\mathrm{d}A\\, A^{2} + A\\, \\mathrm{d}A\\, A + A^{2}\\, \\mathrm{d}A", "dA A² + A dA A + A² dA",
+    "\\mathrm{d}A\\mkern3mu A^{2} + A\\mkern3mu \\mathrm{d}A\\mkern3mu A + A^{2}\\mkern3mu \\mathrm{d}A", "dA A² + A dA A + A² dA",
     "dA @ np.linalg.matrix_power(A, 2) + A @ dA @ A + np.linalg.matrix_power(A, 2) @ dA"),
   // elementwise power
   c("Hadamard square", hpower(A, 2), "A^{\\circ 2}", "A∘²", "A ** 2"),
@@ -170,14 +170,14 @@ const CASES: readonly Case[] = [
   c("constant term", add(mul(T(x), x), num(rat(-1, 2))), "x^{\\top} x - \\frac{1}{2}", "xᵀx − 1/2", "x @ x - 1 / 2"),
   c("Hessian of xᵀBx, DESIGN.md §1", add(B, T(B)), "B + B^{\\top}", "B + Bᵀ", "B + B.T"),
   // differentials
-  c("Jacobi's formula argument", trace(mul(inv(X), diff(X))), "\\mathop{\\mathrm{tr}}(X^{-1}\\, \\mathrm{d}X)", "tr(X⁻¹ dX)",
+  c("Jacobi's formula argument", trace(mul(inv(X), diff(X))), "\\mathop{\\mathrm{tr}}(X^{-1}\\mkern3mu \\mathrm{d}X)", "tr(X⁻¹ dX)",
     "np.trace(np.linalg.inv(X) @ dX)"),
-  c("d(A⁻¹)", neg(mul(inv(A), diff(A), inv(A))), "-A^{-1}\\, \\mathrm{d}A\\, A^{-1}", "−A⁻¹ dA A⁻¹",
+  c("d(A⁻¹)", neg(mul(inv(A), diff(A), inv(A))), "-A^{-1}\\mkern3mu \\mathrm{d}A\\mkern3mu A^{-1}", "−A⁻¹ dA A⁻¹",
     "-np.linalg.inv(A) @ dA @ np.linalg.inv(A)"),
   c("transposed differential", T(diff(A)), "(\\mathrm{d}A)^{\\top}", "(dA)ᵀ", "dA.T"),
-  c("two directions", mul(T(diff(x, 1)), A, diff(x)), "(\\mathrm{d}'x)^{\\top}\\, A\\, \\mathrm{d}x", "(d′x)ᵀA dx", "d1_x @ A @ dx"),
+  c("two directions", mul(T(diff(x, 1)), A, diff(x)), "(\\mathrm{d}'x)^{\\top}\\mkern3mu A\\mkern3mu \\mathrm{d}x", "(d′x)ᵀA dx", "d1_x @ A @ dx"),
   c("differential of a Greek symbol", diff(theta), "\\mathrm{d}\\theta", "dθ", "dtheta"),
-  c("differential of a subscripted symbol", mul(diff(W1), x), "\\mathrm{d}W_{1}\\, x", "dW₁ x", "dW_1 @ x"),
+  c("differential of a subscripted symbol", mul(diff(W1), x), "\\mathrm{d}W_{1}\\mkern3mu x", "dW₁ x", "dW_1 @ x"),
   // names and separators
   c("subscripted name", mul(W1, x), "W_{1} x", "W₁ x", "W_1 @ x"),
   c("letter subscripts", mul(T(sym("x_i", V)), sym("x_j", V)), "x_{i}^{\\top} x_{j}", "x_iᵀx_j", "x_i @ x_j"),

@@ -156,7 +156,7 @@ describe("counterexamples found by the properties", () => {
     const r = differentiate("vec(A)^T vec(A)", { wrt: "A", steps: true });
     expect(r.derivative.text).toBe("2A");
     expect(r.steps!.at(-1)!.text).toBe("⟨2A, dA⟩");
-    expect(differentiate("sum(vec(A))", { wrt: "A" }).derivative.text).toBe("𝟏");
+    expect(differentiate("sum(vec(A))", { wrt: "A" }).derivative.text).toBe("𝟏𝟏ᵀ");
   });
 
   it("(c) simplification is canonical: distribute-fraction and factor-common-coefficient no longer undo each other", () => {
@@ -260,7 +260,8 @@ describe("counterexamples found by the properties", () => {
   it("(b′) a constructed expression whose divisor folds to 0 while it is built is out of scope, not an internal error (generator seed 1794080588; was: '0 to a negative power')", () => {
     expect(() => E.power(E.ZERO_NUM, -1)).toThrow(E.DivisionByZero);
     const stats = newStats();
-    expect(() => PROPERTIES[2]!.check(1_794_080_588, stats)).toThrow(fc.PreconditionFailure);
+    // seed 1794080594: the generator's x.^p and unvec draws (issue 17 item 5) moved the case found at 1794080588
+    expect(() => PROPERTIES[2]!.check(1_794_080_594, stats)).toThrow(fc.PreconditionFailure);
     expect(stats.divisionByZero).toBe(1);
   });
 

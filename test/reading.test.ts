@@ -231,8 +231,8 @@ describe("𝟏 and I are sized by unification, never the scalar 1 (issue 17 item
     expect([vector.kind, vector.derivative.text]).toEqual(["jacobian", "𝟏𝟏ᵀ"]);
   });
 
-  it("‖𝟏𝟏ᵀX‖² keeps the factor 𝟏ᵀ𝟏, and the softmax divides by the scalar 𝟏ᵀexp(x)", () => {
-    expect(checked("\\|\\mathbf{1}\\mathbf{1}^\\top X\\|_F^2", "X").derivative.text).toBe("2(𝟏ᵀ𝟏)𝟏𝟏ᵀX");
+  it("‖𝟏𝟏ᵀX‖² keeps the factor 𝟏ᵀ𝟏 = n, and the softmax divides by the scalar 𝟏ᵀexp(x)", () => {
+    expect(checked("\\|\\mathbf{1}\\mathbf{1}^\\top X\\|_F^2", "X").derivative.text).toBe("2n𝟏𝟏ᵀX");
     expect(checked("\\frac{\\exp(x)}{\\mathbf{1}^\\top \\exp(x)}", "x").kind).toBe("jacobian");
   });
 

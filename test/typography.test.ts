@@ -28,17 +28,17 @@ const steps = (c: (typeof SHOWCASE)[number]) => differentiate(c.expr, { ...c.opt
 const showcase = (name: string) => steps(SHOWCASE.find((c) => c.name === name)!);
 
 describe("differentials stand apart in LaTeX", () => {
-  it("d(A⁻¹) = −A⁻¹ dA A⁻¹ is spaced \\mathrm{d}A\\, A^{-1}, and KaTeX sets the space", () => {
+  it("d(A⁻¹) = −A⁻¹ dA A⁻¹ is spaced \\mathrm{d}A\\mkern3mu A^{-1}, and KaTeX sets the space", () => {
     const r = showcase("trace-inverse");
-    expect(r.derivation!.latex).toContain("-\\mathop{\\mathrm{tr}}(A^{-1}\\, \\mathrm{d}A\\, A^{-1} B)");
-    const html = renderKatex("A^{-1}\\, \\mathrm{d}A\\, A^{-1}");
+    expect(r.derivation!.latex).toContain("-\\mathop{\\mathrm{tr}}(A^{-1}\\mkern3mu \\mathrm{d}A\\mkern3mu A^{-1} B)");
+    const html = renderKatex("A^{-1}\\mkern3mu \\mathrm{d}A\\mkern3mu A^{-1}");
     expect(html.match(/class="mspace"/g)?.length).toBe(2);
   });
 
   it("dX X², X dX X, X² dX; dW₂ h; (dx)ᵀ A dx", () => {
-    expect(showcase("cube").derivation!.latex).toContain("\\mathrm{d}X\\, X^{2} + X\\, \\mathrm{d}X\\, X + X^{2}\\, \\mathrm{d}X");
-    expect(showcase("layer").derivation!.latex).toContain("\\mathrm{d}W_{2}\\, h");
-    expect(showcase("hessian-least-squares").derivation!.latex).toContain("(\\mathrm{d}x)^{\\top}\\, A^{\\top} A\\, \\mathrm{d}x");
+    expect(showcase("cube").derivation!.latex).toContain("\\mathrm{d}X\\mkern3mu X^{2} + X\\mkern3mu \\mathrm{d}X\\mkern3mu X + X^{2}\\mkern3mu \\mathrm{d}X");
+    expect(showcase("layer").derivation!.latex).toContain("\\mathrm{d}W_{2}\\mkern3mu h");
+    expect(showcase("hessian-least-squares").derivation!.latex).toContain("(\\mathrm{d}x)^{\\top}\\mkern3mu A^{\\top} A\\mkern3mu \\mathrm{d}x");
   });
 
   it("every showcase formula renders in KaTeX (strict)", () => {
@@ -55,7 +55,7 @@ describe("names: dF for matrix-valued F, df for scalar f; the Jacobian ∂vec F/
     expect(r.steps![0]!.lhs).toEqual({ latex: "\\mathrm{d}F", text: "dF" });
     expect(r.steps!.find((s) => s.lhs?.text.startsWith("vec"))!.lhs).toEqual({ latex: "\\mathop{\\mathrm{vec}}(\\mathrm{d}F)", text: "vec(dF)" });
     expect(r.label.latex).toBe("\\frac{\\partial \\mathop{\\mathrm{vec}} F}{\\partial \\mathop{\\mathrm{vec}} X}");
-    expect(r.derivation!.latex).toContain("\\Rightarrow\\; \\frac{\\partial \\mathop{\\mathrm{vec}} F}{\\partial \\mathop{\\mathrm{vec}} X} &=");
+    expect(r.derivation!.latex).toContain("\\Rightarrow\\mkern5mu \\frac{\\partial \\mathop{\\mathrm{vec}} F}{\\partial \\mathop{\\mathrm{vec}} X} &=");
   });
 
   it("a scalar function's derivation starts df =", () => {
@@ -103,5 +103,21 @@ describe("operator names cost KaTeX no macro expansion", () => {
   it("\\mathop{\\mathrm{tr}} is set as \\operatorname{tr} is: the same boxes and spaces", () => {
     const html = (s: string) => katex.renderToString(s, { strict: true, output: "html" }).replace(/<span class="mord">(<span class="mord mathrm">\w+<\/span>)<\/span>/g, "$1");
     expect(html("a\\mathop{\\mathrm{tr}}(A) x \\mathop{\\mathrm{tr}} A")).toBe(html("a\\operatorname{tr}(A) x \\operatorname{tr} A"));
+  });
+});
+
+describe("spacing costs KaTeX no macro expansion (issue 17: a long Hessian derivation passed maxExpand)", () => {
+  // node_modules/katex/src/macros.ts: \, is \tmspace+{3mu}{.1667em} (→ \mskip3mu), \; 5mu, \quad \hskip1em
+  it.each([["\\,", "\\mkern3mu "], ["\\;", "\\mkern5mu "], ["\\quad ", "\\hskip1em\\relax "]])("%s and %s render the same", (macro, primitive) => {
+    const shown = (latex: string) => renderKatex(latex).replace(/<annotation[^]*?<\/annotation>/, ""); // the source differs, nothing else
+    expect(shown(`a${primitive}b`)).toBe(shown(`a${macro}b`));
+  });
+  it("1,200 thin spaces render; 1,200 \\, do not", () => {
+    expect(() => renderKatex(`x${"\\mkern3mu x".repeat(1200)}`)).not.toThrow();
+    expect(() => renderKatex(`x${"\\, x".repeat(1200)}`)).toThrow(/Too many expansions/);
+  });
+  it("no LaTeX form of a result or derivation spells a spacing macro", () => {
+    const r = differentiate("tr(A X^{-1} B)", { wrt: "X", steps: true, hessian: false });
+    for (const s of [r.derivative.latex, r.differential.latex, r.derivation!.latex]) expect(s).not.toMatch(/\\[,;:!]|\\quad/);
   });
 });

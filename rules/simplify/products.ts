@@ -7,7 +7,7 @@ import * as E from "../../src/core/expr.js";
 import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
 import { rewriteRule, type AnyRewriteRule, type RewriteContext } from "../rule.js";
-import { isScalarShape } from "../../src/core/shape.js";
+import { isScalarShape, shape } from "../../src/core/shape.js";
 import { sortKey } from "../../src/core/order.js";
 
 /** X^k as (X, k): X⁻¹ is (X, −1), (X⁻¹)^k is (X, −k). */
@@ -83,6 +83,7 @@ export function orientScalarChain(e: Expr): Expr | null {
 /** Scalars read best as α det(X) exp(α) (aᵀx): symbols, then functions, then 1×1 products. */
 function scalarRank(e: Expr): number {
   const base = e.kind === "power" ? e.arg : e;
+  if (base.kind === "trace" && base.arg.kind === "identity") return -1; // a size first, as printed: 2n tr(A), not 2 tr(A)n
   if (base.kind === "sym") return 0;
   if (base.kind === "d") return 3; // det(X) tr(X⁻¹B) dt: the differential last
   if (base.kind === "mul") return 2;
@@ -112,6 +113,20 @@ const sumsToOne = (e: Expr): boolean =>
     || (isProbabilityRow(e.factors[0]!) && e.factors[1]!.kind === "ones")));
 
 export const PRODUCT_RULES: readonly AnyRewriteRule[] = [
+  rewriteRule({
+    // 𝟏ᵀ𝟏 = n and 𝟏𝟏ᵀ𝟏𝟏ᵀ = n𝟏𝟏ᵀ: ‖𝟏𝟏ᵀX‖² has the gradient 2n𝟏𝟏ᵀX, the size a factor (issue 17);
+    // an outer product 𝟏𝟏ᵀ (inner size 1) stays as written
+    id: "ones-product", source: "derived: Σₖ 1·1 = n, so 𝟏_{p×n} 𝟏_{n×q} = n 𝟏_{p×q}", formula: "\\mathbf{1}^{\\top} \\mathbf{1} = n",
+    witness: "\\mathbf{1}\\mathbf{1}^T \\mathbf{1}\\mathbf{1}^T X", on: ["mul"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const i = chain.findIndex((f, j) => f.kind === "ones" && chain[j + 1]?.kind === "ones" && f.shape.cols !== 1);
+      if (i < 0) return null;
+      const [a, b] = [chain[i]!, chain[i + 1]!];
+      const outer = [E.ones(shape(a.shape.rows, 1)), E.ones(shape(1, b.shape.cols))];
+      return E.mul(E.num(coeff), ...scalars, E.sizeOf(a.shape.cols), ...chain.slice(0, i), ...outer, ...chain.slice(i + 2));
+    },
+  }),
   rewriteRule({
     id: "merge-powers", tags: ["kronecker-normal-form"], source: "derived: Xᵃ Xᵇ = Xᵃ⁺ᵇ, X X⁻¹ = I", formula: "X^{a} X^{b} = X^{a+b}, \\quad X X^{-1} = I",
     witness: "A A^{-1} B A A", on: ["mul"],

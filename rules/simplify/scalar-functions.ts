@@ -7,7 +7,7 @@ import type { Expr } from "../../src/core/expr.js";
 import * as Q from "../../src/core/rational.js";
 import { rewriteRule, type AnyRewriteRule } from "../rule.js";
 import { sortKey } from "../../src/core/order.js";
-import type { Dim } from "../../src/core/shape.js";
+import { shape, type Dim } from "../../src/core/shape.js";
 
 const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
 
@@ -256,6 +256,15 @@ export const SCALAR_FUNCTION_RULES: readonly AnyRewriteRule[] = [
       if (unvecs.length < 2) return null;
       const merged = E.unvec(E.add(...unvecs.map((p) => p.inner)), e.shape.rows, e.shape.cols);
       return E.add(merged, ...e.terms.filter((_, i) => parts[i] === null));
+    },
+  }),
+  rewriteRule({
+    // ∇ of 𝟏ᵀ(x ⊗ x) arrives as unvec(c𝟏): the all-ones n²-vector is vec of the all-ones n×n matrix, 𝟏𝟏ᵀ
+    id: "unvec-ones", source: "derived: vec(𝟏_m 𝟏_nᵀ) = 𝟏_{mn}", formula: "\\operatorname{unvec}(c \\mathbf{1}) = c \\mathbf{1} \\mathbf{1}^{\\top}",
+    witness: "A + unvec(2 \\mathbf{1})", witnessLet: ["A: 3 x 3"], on: ["unvec"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      return chain.length === 1 && chain[0]!.kind === "ones" ? E.mul(E.num(coeff), ...scalars, E.ones(shape(e.shape.rows, 1)), E.ones(shape(1, e.shape.cols))) : null;
     },
   }),
   rewriteRule({

@@ -163,7 +163,7 @@ function unvecOf(w: Expr, rows: Dim, cols: Dim): Expr {
     const pushed = transposed(w.arg);
     if (pushed.kind !== "transpose") return unvecOf(pushed, rows, cols);
   }
-  if (w.kind === "ones") return E.ones(shape(rows, cols)); // 𝟏 = vec(𝟏), as sum(vec(X)) gives
+  if (w.kind === "ones") return E.mul(E.ones(shape(rows, 1)), E.ones(shape(1, cols))); // 𝟏 = vec(𝟏𝟏ᵀ), as sum(vec(X)) gives
   if (w.kind === "add") return E.add(...w.terms.map((t) => unvecOf(t, rows, cols)));
   if (w.kind === "mul") {
     const { coeff, scalars, chain } = E.splitMul(w);

@@ -22,6 +22,7 @@ import * as E from "../core/expr.js";
 import type { Expr, Sym, Diff } from "../core/expr.js";
 import { isScalarShape } from "../core/shape.js";
 import { Budget } from "../core/budget.js";
+import { MatdiffError } from "../errors.js";
 import * as Q from "../core/rational.js";
 import { differential, ruleFor, type Expansion } from "./differential.js";
 import { frobeniusTerms, type FrobeniusTerms } from "./gradient.js";
@@ -127,11 +128,25 @@ export function derive(input: DerivationInput): DerivationStep[] {
     X, dX, expansion, budget, pass, ...(input.simplifiedDf ? { df: input.df, simplifiedDf: input.simplifiedDf } : {}),
   });
 
+  /**
+   * The terms of the derivation's last line; where the extraction cannot read that form (a Kronecker
+   * product the chain's simplification left out of normal form) the analysis's own, from the df it
+   * solved: asking for the steps must not make a solved problem fail (fuzz (d), seed 2048069657).
+   */
+  const extractFrom = (e: Expr): FrobeniusTerms => {
+    try {
+      return frobeniusTerms(e, dX, budget);
+    } catch (err) {
+      if (input.frobenius && err instanceof MatdiffError && err.code === "unsupported") return input.frobenius;
+      throw err;
+    }
+  };
+
   const gradientChain = (result: Expr): Expr => {
     if (isScalarShape(X.shape)) return last;
     // move dX to the end of each trace (or each xᵀ… dx), term by term, from the extraction's weights:
     // the analysis's own when the derivation ended at the df it extracted from (df simplified)
-    const extraction = input.frobenius?.of === last ? input.frobenius : frobeniusTerms(last, dX, budget);
+    const extraction = input.frobenius?.of === last ? input.frobenius : extractFrom(last);
     const rotated = E.add(...extraction.terms.map(({ term, weights }) => { budget.check(); return rotatedTerm(term, weights, dX, pass()); }));
     if (rotated !== last) {
       merged.push({ expr: rotated, rules: [step("trace-cyclic")], reason: isVector(X) ? `a scalar equals its transpose: d${nameText(X.name)} last` : `cyclic property of the trace (Cookbook eq. 16): d${nameText(X.name)} last` });

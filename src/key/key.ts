@@ -18,6 +18,7 @@ import { fileWording, type KeyProblem, type Location, type ProblemSet } from "./
 import { VERSION } from "../version.js";
 import { MAX_TYPESET } from "../plugins/present.js";
 import { CODE_FORMATS } from "../formats.js";
+import { THICK } from "../print/latex-space.js";
 
 export interface KeyFailure {
   readonly message: string;
@@ -410,7 +411,7 @@ dl.facts dd { margin: 0; }
 /** The derivation as a table: each equality in math, its reason as prose that wraps (and prints). */
 function derivationTable(r: DifferentiateResult): string {
   const rows = r.steps!.map((s) => `<tr><td class="lhs">${s.lhs ? math(s.lhs.latex, false) : ""}</td><td class="eq">=</td><td class="rhs">${math(s.latex, false)}</td><td class="why">${esc(s.reason)}</td></tr>`);
-  rows.push(`<tr class="conclusion"><td class="lhs">${math(`\\Rightarrow\\; ${r.label.latex}`, false)}</td><td class="eq">=</td><td class="rhs">${math(r.derivative.latex, false)}</td><td class="why"></td></tr>`);
+  rows.push(`<tr class="conclusion"><td class="lhs">${math(`\\Rightarrow${THICK}${r.label.latex}`, false)}</td><td class="eq">=</td><td class="rhs">${math(r.derivative.latex, false)}</td><td class="why"></td></tr>`);
   return `<table class="derivation">${rows.join("")}</table>`;
 }
 

@@ -516,7 +516,7 @@ function analyzeVariable(v: VariableInput): Analysis {
   let frobenius: FrobeniusTerms | undefined;
   const firstDerivative = (): Expr => {
     // one extraction, from df as it is shown (simplified): --steps writes each term of it as tr(Wᵢᵀ dX) from its weights
-    if (!scalarX) frobenius = frobeniusTerms(simplifiedDf().expr, dX, budget);
+    if (!scalarX) frobenius = extractTerms(simplifiedDf().expr, df, dX, budget);
     let g = scalarX ? scalarDerivative(df, dX) : frobenius!.gradient;
     if (convention) g = symmetricGradient(g, convention);
     if (diagonalX) g = diagonalGradient(g);
@@ -620,7 +620,7 @@ function analyzeThroughParameterisation(v: VariableInput, pass: Simplifier, simp
       const d = partialDf(s);
       if (isScalarShape(s.shape)) return simplifyAll(scalarDerivative(d, E.diff(s))).expr;
       // from the partial df simplified, as a derivation ends at it: --steps rotates its terms from this extraction
-      const terms = frobeniusTerms(pass.simplify(d).expr, E.diff(s), budget);
+      const terms = extractTerms(pass.simplify(d).expr, d, E.diff(s), budget);
       extractions.set(s.name, terms);
       return simplifyAll(terms.gradient).expr;
     };
@@ -725,6 +725,19 @@ function writtenDependencies(root: Node, definitions: readonly Definition[], dec
     }
   }
   return found;
+}
+
+/**
+ * The Frobenius terms of df as it is shown (simplified); where simplification left a Kronecker form the extraction
+ * cannot read, those of df as the differential wrote it, which it can: a solved problem stays solved.
+ */
+function extractTerms(simplified: Expr, written: Expr, dX: E.Diff, budget: Budget): FrobeniusTerms {
+  try {
+    return frobeniusTerms(simplified, dX, budget);
+  } catch (err) {
+    if (err instanceof MatdiffError && err.code === "unsupported" && simplified !== written) return frobeniusTerms(written, dX, budget);
+    throw err;
+  }
 }
 
 function collectNames(root: Node): string[] {

@@ -10,6 +10,7 @@ import { baseLatex } from "../syntax/names.js";
 import { GREEK } from "../syntax/greek.js";
 import { blockWording, type Flag } from "./block.js";
 import { CODE_FORMATS } from "../formats.js";
+import { QUAD } from "../print/latex-space.js";
 
 /**
  * A derivation step as the engine reports it (`result.steps` with
@@ -118,14 +119,14 @@ export function shapeLatex(shape: string): string {
 export function shapesLatex(shapes: Readonly<Record<string, string>>): string {
   const byShape = new Map<string, string[]>();
   for (const [name, s] of Object.entries(shapes)) byShape.set(s, [...(byShape.get(s) ?? []), name]);
-  return [...byShape].map(([s, names]) => `${names.map(nameLatex).join(", ")} \\in ${shapeLatex(s)}`).join(",\\quad ");
+  return [...byShape].map(([s, names]) => `${names.map(nameLatex).join(", ")} \\in ${shapeLatex(s)}`).join(`,${QUAD}`);
 }
 
 /** The aligned display: f = …, where e = …, df = …, ∇f = …. */
 export function equationLatex(r: DifferentiateResult): string {
   const { label, gradient, secondDifferential } = r;
   const rows = [`${label.function.latex} &= ${r.function.latex}`];
-  for (const [name, d] of Object.entries(r.definitions ?? {})) rows.push(`\\text{where}\\quad ${nameLatex(name)} &= ${d.latex}`);
+  for (const [name, d] of Object.entries(r.definitions ?? {})) rows.push(`\\text{where}${QUAD}${nameLatex(name)} &= ${d.latex}`);
   rows.push(`${label.differential.latex} &= ${r.differential.latex}`);
   if (gradient && label.gradient) rows.push(`${label.gradient.latex} &= ${gradient.latex}`);
   if (secondDifferential && label.secondDifferential) rows.push(`${label.secondDifferential.latex} &= ${secondDifferential.latex}`);

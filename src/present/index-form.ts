@@ -36,10 +36,11 @@ export function indexForm(a: Analysis, opts: IndexFormOptions = {}): { text: str
   });
 }
 
-/** The API's mapping: a symbolic dimension is the shape of the first symbol that has it. */
+/** The API's mapping: a symbolic dimension is the shape of the first input that has it (not a --where name, which einsum expands). */
 function defaultDimExpr(a: Analysis): (d: Dim) => string {
   const map = new Map<Dim, string>();
   for (const s of a.symbols.values()) {
+    if (a.definitions.has(s.name)) continue;
     if (typeof s.shape.rows === "string" && !map.has(s.shape.rows)) map.set(s.shape.rows, `${s.name}.shape[0]`);
     if (typeof s.shape.cols === "string" && !map.has(s.shape.cols)) map.set(s.shape.cols, `${s.name}.shape[1]`);
   }

@@ -13,6 +13,7 @@ import { toLatex, latexName } from "../print/latex.js";
 import { toText, nameText } from "../print/text.js";
 import { toNumpy } from "../print/numpy.js";
 import { pyName } from "../print/python.js";
+import { THIN } from "../print/latex-space.js";
 
 export interface Rendered {
   readonly latex: string;
@@ -88,7 +89,7 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     const d = (s: Sym) => (s.shape.cols === 1 ? { text: `d${nameText(s.name)}`, latex: `\\mathrm{d}${latexName(s.name)}` }
       : { text: `vec(d${nameText(s.name)})`, latex: `\\mathop{\\mathrm{vec}}(\\mathrm{d}${latexName(s.name)})` });
     const l = d(n.sym), r = d(n.parent);
-    return { text: `${l.text} = ${toText(n.jacobian)} ${r.text}`, latex: `${l.latex} = ${toLatex(n.jacobian)} \\, ${r.latex}` };
+    return { text: `${l.text} = ${toText(n.jacobian)} ${r.text}`, latex: `${l.latex} = ${toLatex(n.jacobian)} ${THIN}${r.latex}` };
   });
 
   if (!scalarF) {
@@ -97,7 +98,7 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     const wrap = p.result.kind === "add";
     const jvp = {
       text: `${vecF.text} = ${wrap ? `(${toText(p.result)})` : toText(p.result)} ${dX.text}`,
-      latex: `${vecF.latex} = ${wrap ? `\\left(${toLatex(p.result)}\\right)` : toLatex(p.result)} \\, ${dX.latex}`,
+      latex: `${vecF.latex} = ${wrap ? `\\left(${toLatex(p.result)}\\right)` : toLatex(p.result)} ${THIN}${dX.latex}`,
     };
     return { jacobians, gradients: [], pushForward, jvp };
   }
@@ -130,15 +131,15 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     const g = p.partials.get(n.sym.name)!;
     if (E.isZero(g)) continue;
     const d = part(n);
-    inner.push(isScalarShape(n.sym.shape) ? { text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} \\, ${d.latex}` }
+    inner.push(isScalarShape(n.sym.shape) ? { text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} ${THIN}${d.latex}` }
       : { text: `⟨${toText(g)}, ${d.text}⟩`, latex: `\\left\\langle ${toLatex(g)}, ${d.latex} \\right\\rangle` });
-    if (isScalarShape(n.sym.shape)) traced.push({ text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} \\, ${d.latex}` });
+    if (isScalarShape(n.sym.shape)) traced.push({ text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} ${THIN}${d.latex}` });
     else if (n.sym.shape.cols === 1) {
       const gt = p.partialsTransposed.get(n.sym.name)!;
-      traced.push({ text: `${wrapText(gt)} ${d.text}`, latex: `${wrapLatex(gt)} \\, ${d.latex}` });
+      traced.push({ text: `${wrapText(gt)} ${d.text}`, latex: `${wrapLatex(gt)} ${THIN}${d.latex}` });
     } else {
       const gt = p.partialsTransposed.get(n.sym.name)!;
-      traced.push({ text: `tr(${toText(gt)} ${d.text})`, latex: `\\mathop{\\mathrm{tr}}\\left(${toLatex(gt)} \\, ${d.latex}\\right)` });
+      traced.push({ text: `tr(${toText(gt)} ${d.text})`, latex: `\\mathop{\\mathrm{tr}}\\left(${toLatex(gt)} ${THIN}${d.latex}\\right)` });
     }
   }
   if (!E.isZero(p.direct)) {

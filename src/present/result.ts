@@ -111,7 +111,7 @@ const LAYOUT: Record<ResultKind, (a: Analysis, label: ResultLabel) => string> = 
 
 /** A size no input carries is a name the Python forms use but do not define: the reader binds it. */
 function freeSizeNote(a: Analysis, result: Expr): string[] {
-  const free = freeSizes([expandDefinitions(result, a.definitions)], a.symbols.values());
+  const free = freeSizes([expandDefinitions(result, a.definitions)], [...a.symbols.values()].filter((s) => !a.definitions.has(s.name)));
   if (free.length === 0) return [];
   const names = free.join(", ");
   return [`the Python forms use the size${free.length > 1 ? "s" : ""} ${names}, which no input's shape gives: bind ${free.length > 1 ? "them" : "it"} (${free.map((d) => `${d} = 3`).join(", ")}) before evaluating; the programs of --emit take ${free.length > 1 ? "them as arguments" : "it as an argument"}`];
@@ -154,7 +154,7 @@ export function presentSeveral(all: SeveralAnalyses, options: Omit<Differentiate
   const shared = first.pass.simplify(df).expr;
   const notes = [...new Set(results.flatMap((r) => r.notes))];
   const common = commonSubexpressions(all.analyses.map((a) => a.result), new Set(first.symbols.keys()));
-  const numpy = (e: Expr) => toNumpy(expandDefinitions(e, first.definitions), { dimExpr: dimExpressions(first.symbols.values()) });
+  const numpy = (e: Expr) => toNumpy(expandDefinitions(e, first.definitions), { dimExpr: dimExpressions(first.symbols.values(), first.definitions) });
   return {
     ok: true, kind: "several", wrt: results.map((r) => r.wrt), function: results[0]!.function, differential: render(shared),
     results, shapes: results[0]!.shapes, notes,
@@ -266,6 +266,6 @@ function presentParameterisation(a: Analysis): ParameterisationResult {
   const partialsTransposed = new Map([...p.partials].map(([name, g]) => [name, simplifyHere(E.transpose(g))] as const));
   return presentForms({
     X: a.X, f: a.f, nodes: p.nodes, partials: p.partials, partialsTransposed, direct: p.direct, result: a.result, definitions: a.definitions,
-    expand: (e) => expandDefinitions(e, a.definitions), dimExpr: dimExpressions(a.symbols.values()),
+    expand: (e) => expandDefinitions(e, a.definitions), dimExpr: dimExpressions(a.symbols.values(), a.definitions),
   });
 }

@@ -10,6 +10,7 @@ import { resultLabel, type ResultKind, type ResultLabel } from "../print/label.j
 import { ruleSource, step } from "../../rules/registry.js";
 import type { Analysis } from "../pipeline/analyse.js";
 import { labelOf, render, type Rendered, type RenderedStep } from "./rendered.js";
+import { THICK, THIN } from "../print/latex-space.js";
 
 /** The derivation of an analysis, as expressions (for tests: each step is checked numerically). */
 export function derivationOf(a: Analysis): DerivationStep[] {
@@ -149,7 +150,7 @@ function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: Res
     const base = { reason: s.reason, rule: s.rules.join(", "), source: sources };
     if (s.display === "frobenius") {
       const g = render(s.gradient!);
-      return { ...base, latex: `\\left\\langle ${g.latex},\\, ${dX.latex} \\right\\rangle`, text: `⟨${g.text}, ${dX.text}⟩` };
+      return { ...base, latex: `\\left\\langle ${g.latex},${THIN}${dX.latex} \\right\\rangle`, text: `⟨${g.text}, ${dX.text}⟩` };
     }
     if (s.display === "entries") {
       // Σ_{i≤j} G_ij dS_ij: the partials in the independent entries of a symmetric S
@@ -157,7 +158,7 @@ function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: Res
       const x = render(a.X);
       return {
         ...base,
-        latex: `\\sum_{i \\le j} \\left(${g.latex}\\right)_{ij} \\, \\mathrm{d}${braced(x.latex)}_{ij}`,
+        latex: `\\sum_{i \\le j} \\left(${g.latex}\\right)_{ij} ${THIN}\\mathrm{d}${braced(x.latex)}_{ij}`,
         text: `Σ_{i≤j} (${g.text})_{ij} d${x.text}_{ij}`,
       };
     }
@@ -177,10 +178,10 @@ function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: Res
       const { coeff } = E.splitMul(s.gradient!);
       const wrap = s.gradient!.kind === "add" || s.gradient!.kind === "kron" || coeff.n !== 1 || coeff.d !== 1;
       const H = wrap ? { latex: `(${h.latex})`, text: `(${h.text})` } : h;
-      if (isScalarShape(a.X.shape)) return { ...base, latex: `${H.latex}\\, (${dX.latex})^{2}`, text: `${H.text} (${dX.text})²` };
+      if (isScalarShape(a.X.shape)) return { ...base, latex: `${H.latex}${THIN}(${dX.latex})^{2}`, text: `${H.text} (${dX.text})²` };
       const v = a.X.shape.cols === 1 ? dX : { latex: `\\mathop{\\mathrm{vec}}(${dX.latex})`, text: `vec(${dX.text})` };
       const vT = a.X.shape.cols === 1 ? { latex: `${dX.latex}^{\\top}`, text: `${dX.text}ᵀ` } : { latex: `${v.latex}^{\\top}`, text: `${v.text}ᵀ` };
-      return { ...base, latex: `${vT.latex}\\, ${H.latex}\\, ${v.latex}`, text: `${vT.text} ${H.text} ${v.text}` };
+      return { ...base, latex: `${vT.latex}${THIN}${H.latex}${THIN}${v.latex}`, text: `${vT.text} ${H.text} ${v.text}` };
     }
     const r = render(s.expr);
     if (s.begins === "gradient" && label.gradient) return { ...base, lhs: label.gradient, ...r };
@@ -204,6 +205,6 @@ export function renderDerivation(a: Analysis, steps: readonly RenderedStep[]): {
   });
   textLines.push(`⇒ ${name.text} = ${result.text}`);
   const latexLines = steps.map((s) => `${s.lhs?.latex ?? ""} &= ${s.latex}${s.reason ? ` && \\text{${latexText(s.reason)}}` : ""}`);
-  latexLines.push(`\\Rightarrow\\; ${name.latex} &= ${result.latex}`);
+  latexLines.push(`\\Rightarrow${THICK}${name.latex} &= ${result.latex}`);
   return { latex: `\\begin{aligned}\n${latexLines.join(" \\\\\n")}\n\\end{aligned}`, text: textLines.join("\n") };
 }

@@ -5,13 +5,16 @@
  * parses back to what was printed; a `Notation` only spells names, operators
  * and where juxtaposed factors need a separator.
  */
-import { splitMul, mul, power, hpower, type Expr, type HPower, type Inverse, type Power, type Transpose } from "../core/expr.js";
+import { splitMul, mul, power, hpower, num, sym, type Expr, type HPower, type Inverse, type Power, type Transpose } from "../core/expr.js";
 import { OPERATIONS } from "../core/operations.js";
-import { isScalarShape, type Dim } from "../core/shape.js";
+import { isScalarShape, SCALAR, type Dim } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { Prec } from "../syntax/precedence.js";
 import { MatdiffError } from "../errors.js";
+
+/** The size n·p as the product of scalars named n and p, for printing. */
+const sizeOf = (d: string): Expr => mul(...d.split("·").map((f) => (/^\d+$/.test(f) ? num(Number(f)) : sym(f, SCALAR))));
 
 /** A printed subexpression and the ladder level of its outermost operator. */
 export interface Printed {
@@ -203,7 +206,9 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
       case "epower": return postfix(e.arg, { op: "hpowx", exp: e.exp.kind === "sym" ? print(e.exp).s : `(${print(e.exp).s})` });
       case "hadamard": return hadamardOf(e.factors);
       case "kron": return elementwise(e.factors, n.kron);
-      case "trace": case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec": case "unvec": return n.apply[e.kind](print(e.arg).s);
+      // tr(I_n) is the size n, written as a textbook writes it (2n𝟏𝟏ᵀX); a declared size reads back as itself (shapes/elaborate.ts)
+      case "trace": return e.arg.kind === "identity" && typeof e.arg.shape.rows === "string" ? print(sizeOf(e.arg.shape.rows)) : n.apply.trace(print(e.arg).s);
+      case "det": case "logdet": case "sum": case "diag": case "diagm": case "vec": case "unvec": return n.apply[e.kind](print(e.arg).s);
       case "fn": {
         const op = OPERATIONS[e.name];
         return { s: op[n.functions](print(e.arg).s), prec: op.operatorForm ? Prec.PREFIX : Prec.ATOM };

@@ -7,6 +7,7 @@
  * "e = y − Φθ", not "e = y  .".
  */
 import { GREEK, GREEK_BY_UNICODE } from "../syntax/greek.js";
+import { TEXT_THIN } from "./latex-space.js";
 
 const SPECIALS: Readonly<Record<string, string>> = {
   "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "#": "\\#", "$": "\\$", "%": "\\%", "&": "\\&", "_": "\\_",
@@ -29,7 +30,7 @@ const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
 /** Text-mode characters beyond ASCII. */
 const TEXT: Readonly<Record<string, string>> = {
   "—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": "\\ldots{}", "§": "\\S{}", "¶": "\\P{}",
-  "\u00a0": "~", "\u2009": "\\,", "ß": "\\ss{}", "æ": "\\ae{}",
+  "\u00a0": "~", "\u2009": TEXT_THIN, "ß": "\\ss{}", "æ": "\\ae{}",
   "Æ": "\\AE{}", "ø": "\\o{}", "Ø": "\\O{}", "å": "\\aa{}", "Å": "\\AA{}", "œ": "\\oe{}", "Œ": "\\OE{}", "ł": "\\l{}", "Ł": "\\L{}",
 };
 

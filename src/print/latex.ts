@@ -11,6 +11,7 @@ import { baseLatex } from "../syntax/names.js";
 import { latexOperatorName } from "../core/operations.js";
 import { Prec } from "../syntax/precedence.js";
 import { makePrinter, splitName, type Notation, type Printed } from "./infix.js";
+import { THIN } from "./latex-space.js";
 
 const call = (head: string) => (arg: string): Printed => ({ s: `${head}(${arg})`, prec: Prec.ATOM });
 const operator = (name: string) => call(latexOperatorName(name));
@@ -79,7 +80,7 @@ const latex: Notation = {
     unvec: operator("unvec"),
   },
   norm: (arg, p) => `\\lVert ${arg} \\rVert${p === "F" ? "_F" : ""}`,
-  separator: (tail, next, prev, cur) => (needsDot(tail, next, prev) ? " \\cdot " : isDifferential(prev) || isDifferential(cur) ? "\\, " : " "),
+  separator: (tail, next, prev, cur) => (needsDot(tail, next, prev) ? " \\cdot " : isDifferential(prev) || isDifferential(cur) ? THIN : " "),
 };
 
 export const toLatex: (e: Expr, maxLength?: number) => string = makePrinter(latex);

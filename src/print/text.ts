@@ -58,7 +58,8 @@ function separator(acc: string, next: string, prev: Expr | null, cur: Expr, befo
     || (prev !== null && /\d$/.test(acc)) // A.^2 B
     || (acc.endsWith("‖") && next.startsWith("‖"))
     || (/[A-Za-z]{2}$/.test(acc) && next.startsWith("(")) // t t(x): `tt(x)` would read as a misspelt function
-    || WORDS.some((w) => letters.includes(w));
+    || WORDS.some((w) => letters.includes(w))
+    || /^[a-z]{3,}$/.test(letters); // t x y: the lexer refuses `txy` as an unknown name (loss, yhat)
   return spaced ? " " : "";
 }
 

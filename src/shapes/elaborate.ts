@@ -55,6 +55,8 @@ export interface ElaborateOptions {
   readonly ranks?: ReadonlyMap<string, Rank>;
   /** Symbol → the parameter it is an opaque function of, declared (`--let "A: matrix(theta)"`) or written (`A(θ)`). */
   readonly dependencies?: ReadonlyMap<string, string>;
+  /** Sizes no declaration names that a letter stands for, as tr(I_n) prints n (a printed result read back). */
+  readonly sizes?: readonly string[];
 }
 
 /** The letter conventions of DESIGN.md §2: uppercase a matrix, lowercase Latin a vector, lowercase Greek a scalar. */
@@ -162,6 +164,8 @@ function isNumericLiteral(n: Node): boolean {
   }
 }
 
+/** 𝟏ᵀ as written: the transposed 𝟏, or 1ᵀ (a number has no transpose). */
+const isOnesRow = (n: Node): boolean => isTransposedOne(n) || (n.type === "postfix" && n.op === "T" && n.arg.type === "ones");
 const isTransposedOne = (n: Node) => n.type === "postfix" && n.op === "T" && n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 1 && Q.parseRational(n.arg.text)?.d === 1;
 
 /** Functions that have a matrix-function namesake (logm, expm, sqrtm) a reader may have meant instead. */
@@ -297,6 +301,13 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
    */
   const isPiName = (name: string) => name === "pi" && !decls.has("pi") && !defs.has("pi") && !(opts.extraSymbols ?? []).includes("pi")
     && (opts.ranks?.get("pi") ?? "scalar") === "scalar";
+  /**
+   * A letter that names a declared size and no symbol is that size: with X: m×n, `2n𝟏𝟏ᵀX` is
+   * 2·tr(I_n)·𝟏𝟏ᵀX, as the printers write tr(I_n) = n (print/infix.ts), so a result reads back as itself.
+   */
+  const sizeNames = new Set([...decls.values()].flatMap((d) => [d.rows, d.cols]).concat(opts.sizes ?? [])
+    .flatMap((d) => (typeof d === "string" ? d.split("·") : [])).filter((f) => /^[A-Za-z]\w*$/.test(f)));
+  const isSizeName = (name: string) => sizeNames.has(name) && !decls.has(name) && !defs.has(name);
 
   function infer(n: Node, src: SourceText): Info {
     const done = infos.get(n);
@@ -331,6 +342,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           return { rows: d, cols: d };
         }
         if (isPiName(n.name)) return SCALAR_T;
+        if (isSizeName(n.name)) return SCALAR_T;
         return symbolInfo(n.name, n.span, src).shape;
       }
       case "ones":
@@ -359,6 +371,9 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return l;
           }
           case "*": {
+            // 𝟏ᵀ𝟏 is the size n, a scalar (issue 17), however the product goes on: (𝟏ᵀ𝟏)u is n·u, not 𝟏ᵀ
+            // times an all-ones matrix sized by u (fuzz seed 20261205, (b), (c), (e): Xᵀ(𝟏ᵀ𝟏u) failed to read)
+            if (isOnesRow(n.left) && n.right.type === "ones" && dims.unify(l.cols, r.rows) && dims.unifyShapes({ rows: l.rows, cols: r.cols }, SCALAR_T)) return SCALAR_T;
             if (dims.isScalar(l)) return r;
             if (dims.isScalar(r)) return l;
             // 𝟏 is a vector by notation: in (𝟏ᵀx)ᵀA and A(𝟏ᵀx) the product 𝟏ᵀx is the scalar it reads as,
@@ -664,7 +679,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         return v.n === 0 ? E.zero(shapeHere()) : E.num(v);
       }
       case "ident":
-        return isIdentityName(n.name) ? E.identity(shapeHere().rows) : isPiName(n.name) ? E.constant("pi") : symFor(n.name);
+        return isIdentityName(n.name) ? E.identity(shapeHere().rows) : isPiName(n.name) ? E.constant("pi") : isSizeName(n.name) ? E.sizeOf(n.name) : symFor(n.name);
       case "ones":
         return E.ones(shapeHere());
       case "neg":

@@ -84,12 +84,15 @@ const BOLD: ReadonlySet<string> = new Set(["mathbf", "boldsymbol", "bm", "pmb"])
 const NAME_COMMANDS: ReadonlySet<string> = new Set(["operatorname", "mathrm", "text", "textrm"]);
 /** `\frac12` is `\frac{1}{2}`: an unbraced argument of these is one character, as in TeX. */
 const FRACTIONS: ReadonlySet<string> = new Set(["\\frac", "\\dfrac", "\\tfrac"]);
-const IGNORED_COMMANDS: ReadonlySet<string> = new Set(["quad", "qquad", "displaystyle", "textstyle"]);
+const IGNORED_COMMANDS: ReadonlySet<string> = new Set(["quad", "qquad", "displaystyle", "textstyle", "relax"]);
+/** Explicit glue, `\mkern3mu`, `\hskip1em`: matdiff's own LaTeX spaces so (print/latex-space.ts), and reads it back. */
+const KERN_COMMANDS: ReadonlySet<string> = new Set(["mkern", "mskip", "kern", "hskip"]);
+const KERN_UNIT = /^(?:mu|em|ex|pt)$/;
 const SIZING = /^\\(?:left|right|[bB]igg?[lrm]?)$/;
 
 const KNOWN_COMMANDS: readonly string[] = [
   ...[...GREEK.values()].map((g) => g.name), ...Object.keys(FUNCTION_COMMANDS), ...Object.keys(SYMBOL_COMMANDS),
-  ...DECORATIONS, ...ACCENT_BY_COMMAND.keys(), ...NAME_COMMANDS, ...IGNORED_COMMANDS, "mathop", "left", "right", "bigl", "bigr", "Bigl", "Bigr",
+  ...DECORATIONS, ...ACCENT_BY_COMMAND.keys(), ...NAME_COMMANDS, ...IGNORED_COMMANDS, ...KERN_COMMANDS, "mathop", "left", "right", "bigl", "bigr", "Bigl", "Bigr",
 ].map((c) => `\\${c}`);
 export const KNOWN_FUNCTIONS: readonly string[] = [...Object.keys(FUNCTION_WORDS), ...Object.keys(SPECIAL_WORDS)];
 
@@ -403,6 +406,13 @@ export function tokenize(input: string): Token[] {
     const t = r[i]!;
     const name = t.text.slice(1);
     if (IGNORED_COMMANDS.has(name)) return i;
+    if (KERN_COMMANDS.has(name)) {
+      // glue is spacing, not a symbol: skip its length, `-3mu`, `1em`, `0.1667em`
+      let j = i + 1;
+      if (r[j]?.type === "minus" || r[j]?.type === "plus") j++;
+      if (r[j]?.type === "num" && r[j + 1]?.type === "word" && KERN_UNIT.test(r[j + 1]!.text)) return j + 1;
+      throw syntaxError(input, `expected a length such as 3mu after '${t.text}'`, t.offset, t.end);
+    }
     if (SIZING.test(t.text)) return delimiter(i);
     if (GREEK.has(name)) { push(greek(name, t.offset, t.end, i + 1)); return i; }
     const fn = lookup(FUNCTION_COMMANDS, name);

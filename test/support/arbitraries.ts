@@ -240,6 +240,12 @@ function hpowOf(a: Term, p: string, i: number, br = 0): Term {
   const braced = p.length > 1 ? `{${p}}` : p;
   return postfixOf(a, i % 2 === 0 ? `.^${braced}` : `^{\\circ ${p}}`, br);
 }
+/** x.^p by a scalar expression p, in each spelling (issue 12). */
+function powByOf(a: Term, p: Term, i: number, br = 0): Term {
+  const spellings = [`.^(${p.text})`, `^{\\circ (${p.text})}`, `∘^(${p.text})`];
+  const arg = at(a, P.postfix, br);
+  return term(`${arg.text}${spellings[i % spellings.length]!}`, P.postfix, [a, p]);
+}
 function powOf(a: Term, p: string, i: number, br = 0): Term {
   const unicode: Record<string, string> = { "2": "²", "3": "³", "-1": "⁻¹", "-2": "⁻²" };
   if (i % 3 === 2 && unicode[p]) return postfixOf(a, unicode[p], br);
@@ -328,6 +334,8 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
         return op === "\\frac" ? fracOf(a, b) : elemOf(a, b, op, i >> 2);
       }),
       fc.tuple(g(pos), pickOf(["-1", "1/2", "-1/2", "3/2"] as const), spell).map(([a, p, i]) => hpowOf(a, p, i)),
+      // x.^p with a symbolic exponent: positive base, bounded exponent
+      fc.tuple(g(pos), bounded("s"), spell).map(([a, p, i]) => powByOf(a, p, i, i >> 2)),
       fc.tuple(pickOf(REAL_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
       fc.tuple(pickOf(VECTOR_FUNCTIONS), g(k), spell).map(([f, a, i]) => fnOf(f, a, i)),
       fc.tuple(pickOf(GROWING_FUNCTIONS), bounded(k as "N" | "V" | "M"), spell).map(([f, a, i]) => fnOf(f, a, i)),
@@ -398,6 +406,13 @@ export function grammar(opts: GrammarOptions): fc.LetrecValue<Grammar> {
         fc.tuple(g("V"), g("R"), spell).map(([a, b, i]) => kronOf(a, b, i)),
         // 𝟏𝟏ᵀ, sized by what it meets (issue 17: once read as the scalar 1)
         fc.tuple(pickOf(ONES), spell).map(([one, i]) => prodOf(term(one, P.atom, []), transposeOf(term(one, P.atom, []), i), i >> 3)),
+        // (𝟏ᵀv)ᵀA and A(𝟏ᵀv): 𝟏ᵀv is a scalar, 𝟏 a vector by notation (seed 190419 read it as a matrix)
+        fc.tuple(pickOf(ONES), g("V"), g("N"), fc.boolean(), spell).map(([one, v, a, left, i]) => {
+          const s = prodOf(transposeOf(term(one, P.atom, []), i), v, i >> 3);
+          return left ? prodOf(transposeOf(s, i >> 5), a, i >> 6) : prodOf(a, s, i >> 6);
+        }),
+        // unvec of an n²-vector, its shape n×n from the context (issue 17 item 3)
+        fc.tuple(g("KV")).map(([a]) => callOf("unvec", a)),
       ),
       wc: fc.oneof(depth,
         // sampled square symbols have det > 0 and κ₁ ≤ 200 (src/numeric/random.ts); a --where

@@ -7,7 +7,7 @@ import { analyze, type Analysis, type DifferentiateOptions } from "../../src/api
 import { parse, formatTree } from "../../src/syntax/parse.js";
 import { elaborate } from "../../src/shapes/elaborate.js";
 import type { Declaration } from "../../src/shapes/declarations.js";
-import type { Expr, Sym } from "../../src/core/expr.js";
+import { children, type Expr, type Sym } from "../../src/core/expr.js";
 import { formatShape, type Shape } from "../../src/core/shape.js";
 import { expandDefinitions } from "../../src/calculus/differential.js";
 import { toText } from "../../src/print/text.js";
@@ -27,7 +27,7 @@ export const optionsOf = (c: Case): DifferentiateOptions => ({
 });
 
 /** Reads `text` with every symbol pinned to the shape and properties it has in `symbols`: a printed form read back as it was meant. */
-export function reread(symbols: Iterable<Sym>, text: string, want: Shape): Expr {
+export function reread(symbols: Iterable<Sym>, text: string, want: Shape, sizes: readonly string[] = []): Expr {
   const declarations: Declaration[] = [...symbols].map((s) => {
     const { rows, cols } = s.shape;
     const rank = rows === 1 && cols === 1 ? "scalar" : cols === 1 ? "vector" : "matrix";
@@ -37,7 +37,23 @@ export function reread(symbols: Iterable<Sym>, text: string, want: Shape): Expr 
       symmetric: Boolean(s.props.symmetric), posdef: Boolean(s.props.posdef), diagonal: Boolean(s.props.diagonal), probability: Boolean(s.props.probability),
     };
   });
-  return elaborate(parse(text), { text, offset: 0 }, { declarations, expectShape: want }).expr;
+  // matdiff's own output, however long (a nested-softmax Hessian prints 17,000 characters): the input
+  // limits guard a user's request, not the round trip (fuzz seed 20261206, (c))
+  return elaborate(parse(text, { maxLength: Infinity, maxTokens: Infinity }), { text, offset: 0 }, { declarations, expectShape: want, sizes }).expr;
+}
+
+/** The symbolic sizes in `e`'s shapes (tr(I_n) prints n, which reads back as the size only if named so). */
+export function sizesOf(e: Expr): string[] {
+  const out = new Set<string>();
+  const seen = new Set<number>();
+  const visit = (x: Expr): void => {
+    if (seen.has(x.id)) return;
+    seen.add(x.id);
+    for (const d of [x.shape.rows, x.shape.cols]) if (typeof d === "string") for (const f of d.split("·")) out.add(f);
+    for (const c of children(x)) visit(c);
+  };
+  visit(e);
+  return [...out];
 }
 
 /** Elaborates `text` with every symbol pinned to the shape and properties it has in the analysis. */

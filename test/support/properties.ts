@@ -36,7 +36,7 @@ import { hostileProblem, type HostileProblem } from "./hostile-arbitraries.js";
 import { compareDerivation } from "./derivation.js";
 import { generator, prng } from "./random-expr.js";
 import { numericError } from "./index-form.js";
-import { reread } from "./pipeline.js";
+import { reread, sizesOf } from "./pipeline.js";
 import { indexForm, indexFormula } from "../../src/present/index-form.js";
 import { NumericError } from "../../src/numeric/matrix.js";
 
@@ -286,7 +286,7 @@ export function simplifyKeepsValue(e: Expr, stats?: Stats): string | null {
 export function roundTrip(e: Expr, text: string): "identical" | "merged" | string {
   let back: Expr;
   try {
-    back = reread(E.symbolsOf(e).values(), text, e.shape);
+    back = reread(E.symbolsOf(e).values(), text, e.shape, sizesOf(e));
   } catch (err) {
     return `${JSON.stringify(text)} does not read back: ${(err as Error).message}`;
   }

@@ -48,6 +48,7 @@ export function generator(random: () => number) {
     ];
     if (k !== "s") {
       options.push(() => E.hadamard(g(), g()), () => E.hpower(g(), pick(exps)), () => E.hpower(positive(k, d), pick(roots)),
+        () => E.epower(positive(k, d), E.fn("tanh", g("s"))), // x.^p: a positive base, a bounded exponent
         () => E.fn(pick(["exp", "sin", "cos", "tanh", "sigmoid", "softplus", "abs", "tan", "arctan", "sinh", "cosh", "expm1", "relu", "heaviside", "softmax", "log_softmax", "erf"] as const), g()));
     }
     switch (k) {
@@ -59,7 +60,8 @@ export function generator(random: () => number) {
         break;
       case "N":
         options.push(() => E.mul(g("N"), g("N")), () => E.mul(g("V"), g("R")), () => E.mul(g("Mt"), g("M")), () => E.inverse(g("N")),
-          () => E.power(g("N"), pick([2, 3, -2])), () => E.diagMat(g("V")));
+          () => E.power(g("N"), pick([2, 3, -2])), () => E.diagMat(g("V")),
+          () => E.unvec(E.mul(E.kron(g("N"), g("N")), E.vec(g("N"))), "n", "n")); // unvec((A ⊗ B)vec(C)) = BCAᵀ
         break;
       case "V":
         options.push(() => E.mul(g("N"), g("V")), () => E.diagVec(g("N")), () => E.mul(g("Mt"), g("M"), g("V")));
