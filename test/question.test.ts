@@ -49,6 +49,17 @@ describe("the derivative written in the input", () => {
     expect(r.notes[0]).toBe('t is read as a scalar, as \\frac{d}{dt} writes a derivative by a scalar; --let "t: vector" if it is not');
   });
 
+  it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {
+    const r = noWrt("\\nabla_\\theta u^T A(\\theta) v");
+    expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(uvᵀ)");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes[0]).toBe('θ is read as a vector, as \\nabla_\\theta asks for a gradient; --let "theta: scalar" if it is not');
+    // ∂/∂θ names no gradient: θ keeps its letter, a scalar
+    expect(noWrt("\\frac{\\partial}{\\partial \\theta} u^T A(\\theta) v").derivative.text).toBe("uᵀȦv");
+    // a θ the expression itself sizes keeps that size
+    expect(noWrt("\\nabla_\\theta θ u^T A(\\theta) v").wrt.shape).toBe("1×1");
+  });
+
   it("a function of several variables asks for each: L(W_1, b_1) = …", async () => {
     const all = differentiateAll("L(W_1, b_1) = \\|W_2 σ(W_1 x + b_1) - y\\|^2", { wrt: [], check: true });
     expect(all.results.map((r) => r.wrt.text)).toEqual(["W₁", "b₁"]);

@@ -414,6 +414,12 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> 
     declarations.push({ name: wrtList[0]!, rank: "scalar" });
     notes.push(`${nameText(wrtList[0]!)} is read as a scalar, as ${question.notation} writes a derivative by a scalar; --let "${nameInput(wrtList[0]!)}: vector" if it is not`);
   }
+  // ∇_θ uᵀA(θ)v: a gradient is by a vector, so a θ that only parameterises is one, whatever its letter says
+  if (question.notation && /^(?:\\nabla|∇)(?!\s*(?:\^|²))/.test(question.notation) && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0])
+    && !collectNames(root).includes(wrtList[0]!) && [...dependsOn.values()].includes(wrtList[0]!) && conventionalRank(wrtList[0]!) === "scalar") {
+    declarations.push({ name: wrtList[0]!, rank: "vector" });
+    notes.push(`${nameText(wrtList[0]!)} is read as a vector, as ${question.notation} asks for a gradient; --let "${nameInput(wrtList[0]!)}: scalar" if it is not`);
+  }
   // the reading prefers a scalar f for the first variable asked for, as for a single one
   const reading = readShapes(root, { text: input, offset: 0 }, {
     declarations, definitions, dependencies: dependsOn, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, collapsing: !options.hessian, wrt: wrtList[0]!, display: nameText, deadline,
