@@ -52,3 +52,14 @@ describe("scalars leave an inverse: (cA)⁻¹ = c⁻¹A⁻¹", () => {
     expect(r.check?.ok).toBe(true);
   });
 });
+
+describe("softmax regression through a --where name: ŷ = softmax(Wx)", () => {
+  it("−yᵀlog ŷ gives ((𝟏ᵀy)ŷ − y)xᵀ, and (ŷ − y)xᵀ for a probability vector y, checked", () => {
+    const r = differentiate("-y^T \\log \\hat{y}", { wrt: "W", where: ["\\hat{y} = softmax(W x)"], check: true });
+    expect(r.derivative.text).toBe("((𝟏ᵀy)ŷ − y)xᵀ");
+    expect(r.check?.ok).toBe(true);
+    const p = differentiate("-y^T \\log \\hat{y}", { wrt: "W", where: ["\\hat{y} = softmax(W x)"], let: ["y: probability"], check: true });
+    expect(p.derivative.text).toBe("(ŷ − y)xᵀ");
+    expect(p.check?.ok).toBe(true);
+  });
+});

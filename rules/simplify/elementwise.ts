@@ -175,4 +175,30 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
       return null;
     },
   }),
+  rewriteRule({
+    // -yᵀlog(ŷ) with ŷ = softmax(Wx) defined by --where: d log(ŷ) = dŷ ⊘ ŷ meets ŷ again in dŷ
+    id: "reciprocal-inner", source: "derived: Σᵢ rᵢ bᵢ⁻¹ bᵢ = Σᵢ rᵢ wherever b has no zero entry (b∘⁻¹ is written)",
+    formula: "(r \\odot (b^{\\circ -1})^{\\top})\\, b = r \\mathbf{1}, \\quad b^{\\top} (c \\odot b^{\\circ -1}) = \\mathbf{1}^{\\top} c",
+    witness: "(y .* x.^{-1})^T x + x^T (a .* x.^{-1})", on: ["mul"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const reciprocalOf = (f: E.Expr, b: E.Expr) => f === E.hpower(b, -1) || f === E.transpose(E.hpower(b, -1)) || f === E.hpower(E.transpose(b), -1);
+      for (let i = 0; i + 1 < chain.length; i++) {
+        const [l, r] = [chain[i]!, chain[i + 1]!];
+        if (l.shape.rows !== 1 || r.shape.cols !== 1) continue;
+        let pair: E.Expr[] | null = null;
+        if (l.kind === "hadamard") {
+          const k = l.factors.findIndex((f) => reciprocalOf(f, r) || reciprocalOf(f, E.transpose(r)));
+          // r𝟏 is the scalar 𝟏ᵀrᵀ, as every sum of entries is written
+          if (k >= 0) pair = [E.mul(E.transpose(E.ones(r.shape)), E.transpose(E.hadamard(...l.factors.filter((_, j) => j !== k))))];
+        }
+        if (!pair && r.kind === "hadamard") {
+          const k = r.factors.findIndex((f) => reciprocalOf(f, E.transpose(l)) || reciprocalOf(f, l));
+          if (k >= 0) pair = [E.ones(l.shape), E.hadamard(...r.factors.filter((_, j) => j !== k))];
+        }
+        if (pair) return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), ...pair, ...chain.slice(i + 2));
+      }
+      return null;
+    },
+  }),
 ];
