@@ -291,13 +291,15 @@ describe("fuzz (g), seed -1253064199: a --where chain overran its time budget wi
   });
 });
 
+/** The result, with its --check passed (the check's report in the message when not). */
+const checkedOk = (expr: string, options: DifferentiateOptions) => {
+  const r = differentiate(expr, { ...options, check: true });
+  expect(r.check?.ok, JSON.stringify(r.check)).toBe(true);
+  return r;
+};
+
 describe("campaign of 100,000 cases, seed 20261205 (npm run fuzz -- --runs 100000 --seed 20261205 --workers 2): counterexamples, fixed", () => {
   // 𝟏ᵀ𝟏 read as 𝟏ᵀ times an all-ones matrix sized by what followed, so Xᵀ(𝟏ᵀ𝟏u) was a shape error; it is the size, a scalar
-  const checkedOk = (expr: string, options: DifferentiateOptions) => {
-    const r = differentiate(expr, { ...options, check: true });
-    expect(r.check?.ok, JSON.stringify(r.check)).toBe(true);
-    return r;
-  };
   it("(e) replay --property \"(e)\" --seed 407538122 --path \"3746:95:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0\": 2Ax + Xᵀ(𝟏ᵀ𝟏u) wrt X", () => {
     const r = checkedOk("2 (A x) + X^T (𝟏^T 𝟏 u^T^T)", { wrt: "X", let: ["A: n x n", "x: n", "X: m x n", "u: m"] });
     expect(r.derivative.text).toBe("p(I ⊗ uᵀ)");
@@ -328,5 +330,17 @@ describe("campaign of 100,000 cases, seed 20261206 (npm run fuzz -- --runs 10000
     const a = analyze("log(sum(exp(softmax(softmax(\\frac{x}{alpha})))))", { wrt: "\\mathbf{x}", let: ["alpha: scalar", "x: n"], hessian: true });
     expect(toLatex(a.result).length).toBeGreaterThan(10_000);
     expectReadsBack(a.result);
+  });
+});
+
+describe("campaign of 100,000 cases, seed 20261208 (npm run fuzz -- --runs 100000 --seed 20261208 --workers 2)", () => {
+  // (a) replay --property "(a)" --seed 20261208 --path "4534:168:2:2:2:2:2:2:2:2:2:2:2": e = ((𝟏ᵀx)θᵀ)ᵀ was read as an outer
+  // product whose other size diag(e) then chose (a matrix, so diag(e) a vector and a dimension mismatch); 𝟏ᵀx is the scalar it reads as
+  it("(a) diag(e) of e = ((𝟏ᵀx)·θᵀ)ᵀ: the scalar 𝟏ᵀx times θ, checked", () => {
+    const r = checkedOk("\\langle diag(e) (x \\otimes x^T), A^2 \\rangle", {
+      wrt: "\\theta", let: ["A: n x n", "x: n", "theta: vector n"], where: ["e = (\\mathbf{1}ᵀ \\mathbf{x} \\cdot \\theta^\\top)^{\\top}"],
+    });
+    expect(r.derivative.text).toBe("(𝟏ᵀx)(x ⊙ A²x)");
+    expect(differentiate("θ (x^T \\mathbf{1})", { wrt: "theta", let: ["theta: vector n", "x: n"] }).derivative.text).toBe("(xᵀ𝟏)I");
   });
 });

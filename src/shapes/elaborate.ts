@@ -380,6 +380,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             // not a row or column of an all-ones matrix sized by A (a sum, 𝟏 + A, may still make 𝟏 a matrix)
             if (scalarByFlexible(l) && dims.isRigid(r.rows) && dims.unifyShapes(l, SCALAR_T)) return r;
             if (scalarByFlexible(r) && dims.isRigid(l.cols) && dims.unifyShapes(r, SCALAR_T)) return l;
+            // (𝟏ᵀx)θᵀ and θ(xᵀ𝟏) too: the scalar times a row or a column, not an outer product whose other size
+            // a later use (diag(e), fuzz (a) seed 20261208) would choose
+            if (scalarByFlexible(l) && dims.isOne(l.cols) && dims.isOne(r.rows) && dims.isRigid(r.cols) && dims.unifyShapes(l, SCALAR_T)) return r;
+            if (scalarByFlexible(r) && dims.isOne(r.rows) && dims.isOne(l.cols) && dims.isRigid(l.rows) && dims.unifyShapes(r, SCALAR_T)) return l;
             if (!dims.unify(l.cols, r.rows)) {
               // a product of sizeless constants that nothing has sized yet (𝟏ᵀv, printed by (𝟏ᵀv)x)
               // can be a scalar, and here only a scalar fits
