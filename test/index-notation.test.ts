@@ -7,7 +7,7 @@
  *   evaluated result, which checkAnalysis compares with finite differences.
  */
 import { describe, it, expect } from "vitest";
-import { analyze, checkAnalysis, type Analysis, type DifferentiateOptions } from "../src/api.js";
+import { analyze, checkAnalysis, differentiate, type Analysis, type DifferentiateOptions } from "../src/api.js";
 import { indexForm, indexFormula, type Term } from "../src/present/index-form.js";
 import * as Q from "../src/core/rational.js";
 import { numericError } from "./support/index-form.js";
@@ -250,5 +250,16 @@ describe("index form: sizes (issue 17, item 2): a sum of ones is the size N, nev
     const form = indexFormula(a);
     const dropped = form.terms.map((t) => ({ ...t, factors: t.factors.filter((f) => f.kind !== "size") }));
     expect(numericError(a, { ...form, terms: dropped })).toBeGreaterThan(1e-3);
+  });
+});
+
+describe("a scalar to a negative power divides the term", () => {
+  it("2 exp(−x∘²)_i/sqrt(π) for erf, 2 x_i/λ; the einsum divides too", () => {
+    const erf = differentiate("sum(erf(x))", { wrt: "x" });
+    expect(erf.derivative.index?.text).toBe("∂f/∂x_i = 2 exp(−x∘²)_i/sqrt(π)");
+    expect(erf.derivative.einsum).toBe('2 * np.einsum("i->i", np.exp(-x ** 2)) / (np.pi ** 0.5)');
+    const r = differentiate("x^T x / λ", { wrt: "x" });
+    expect(r.derivative.index?.text).toBe("∂f/∂x_i = 2 x_i/λ");
+    expect(r.derivative.index?.latex).toBe("\\frac{\\partial f}{\\partial x_{i}} = \\frac{2 x_{i}}{\\lambda}");
   });
 });

@@ -3,6 +3,7 @@
  * calculus/index-form.ts as Unicode text, LaTeX and an np.einsum
  * expression. A pure printer: the formula is built and simplified elsewhere.
  */
+import * as E from "../core/expr.js";
 import type { Expr } from "../core/expr.js";
 import { OPERATIONS } from "../core/operations.js";
 import * as Q from "../core/rational.js";
@@ -31,6 +32,8 @@ interface Spelling {
   readonly vec: (s: string) => string;
   /** A dimension as a number in a product: N, mn, n². */
   readonly size: (d: Dim) => string;
+  /** A term over scalar divisors: 2 x_i/sqrt(π), \frac{2 x_{i}}{\sqrt{\pi}}. */
+  readonly over: (num: string, den: string) => string;
 }
 
 /** Printing is the costly part of a short formula, and an atom recurs in many terms: print each once. */
@@ -54,6 +57,7 @@ const TEXT: Spelling = {
   total: (num, den, order) => (order === 2 ? `d²${num}/d${den}²` : `d${num}/d${den}`),
   vec: (s) => `vec(${s})`,
   size: (d) => formatDim(d),
+  over: (num, den) => `${num}/${/^[^\s]+$/.test(den) ? den : `(${den})`}`,
 };
 
 const LATEX: Spelling = {
@@ -67,6 +71,7 @@ const LATEX: Spelling = {
   total: (num, den, order) => (order === 2 ? `\\frac{\\mathrm{d}^2 ${num}}{\\mathrm{d} ${den}^2}` : `\\frac{\\mathrm{d} ${num}}{\\mathrm{d} ${den}}`),
   vec: (s) => `\\mathop{\\mathrm{vec}}(${s})`,
   size: (d) => String(d).split("·").join(" "),
+  over: (num, den) => `\\frac{${num}}{${den}}`,
 };
 
 /** Call forms (`σ(…)`, `tr(…)`) and plain symbols take a subscript directly; anything else is parenthesised. */
@@ -110,9 +115,19 @@ function printTerms(terms: readonly Term[], free: ReadonlySet<string>, s: Spelli
   if (terms.length === 0) return "0";
   return terms.map((t, k) => {
     const mag = Q.rat(Math.abs(t.coeff.n), t.coeff.d);
-    const factors = printProduct(t.factors, free, s);
+    // a scalar to a negative power (sqrt(π)⁻¹, λ⁻¹) divides the term, as the other forms write it
+    const divisor = (f: Factor) => f.kind === "atom" && f.idx.length === 0 && f.expr.kind === "power" && f.expr.exp.n < 0;
+    const dens = t.factors.filter(divisor).map((f) => {
+      const p = (f as Factor & { kind: "atom" }).expr as Expr & { kind: "power" };
+      return atomBase(E.power(p.arg, Q.neg(p.exp)), false, s);
+    });
+    const factors = printProduct(t.factors.filter((f) => !divisor(f)), free, s);
     const number = mag.d === 1 ? String(mag.n) : s.fraction(mag);
-    const body = factors.length === 0 ? number : [...(Q.eq(mag, Q.ONE) ? [] : [number]), ...factors].join(" ");
+    const product = factors.length === 0 ? number : [...(Q.eq(mag, Q.ONE) ? [] : [number]), ...factors].join(" ");
+    const counts = new Map<string, number>();
+    for (const d of dens) counts.set(d, (counts.get(d) ?? 0) + 1);
+    const den = [...counts].map(([d, n]) => (n === 1 ? d : d + s.power(n))).join(" ");
+    const body = dens.length ? s.over(product, den) : product;
     const negative = t.coeff.n < 0;
     if (k === 0) return negative ? s.minus + body : body;
     return `${negative ? ` ${s.minus} ` : " + "}${body}`;
@@ -194,10 +209,16 @@ function einsumOf(form: IndexFormula, expand: (e: Expr) => Expr, dimExpr: (d: Di
     const subs: string[] = [];
     const ops: string[] = [];
     const scalars: string[] = [];
+    const divisors: string[] = [];
     for (const f of t.factors) {
       if (f.kind === "delta") { subs.push(f.a + f.b); ops.push(py.eye(dim(f.dim))); continue; }
       if (f.kind === "size") { scalars.push(isPyAtom(dim(f.dim)) ? dim(f.dim) : `(${dim(f.dim)})`); continue; }
       if (f.kind === "ones") continue;
+      if (f.idx.length === 0 && f.expr.kind === "power" && f.expr.exp.n < 0) {
+        const d = numpy(E.power(f.expr.arg, Q.neg(f.expr.exp)));
+        divisors.push(isPyAtom(d) ? d : `(${d})`);
+        continue;
+      }
       const s = numpy(f.expr);
       if (f.idx.length === 0) scalars.push(isPyAtom(s) ? s : `(${s})`);
       else { subs.push(f.idx.join("")); ops.push(s); }
@@ -210,7 +231,7 @@ function einsumOf(form: IndexFormula, expand: (e: Expr) => Expr, dimExpr: (d: Di
       ...scalars,
       ...(ops.length > 0 ? [py.einsum(`${subs.join(",")}->${outSubs}`, ops)] : []),
     ];
-    return { negative: t.coeff.n < 0, s: parts.join(" * ") };
+    return { negative: t.coeff.n < 0, s: parts.join(" * ") + divisors.map((d) => ` / ${d}`).join("") };
   });
   const size = (g: readonly FreeIndex[]) => (g.length === 0 ? "1" : g.map((x) => dim(x.dim)).join(" * "));
   const vecLayout = form.rows.length > 1 || form.cols.length > 1;

@@ -30,7 +30,7 @@ export const INDEX_SIZE_CASES: IndexSizeCase[] = [
     // R = X(I − 𝟏𝟏ᵀ/N): ∇ = 2R(I − 𝟏𝟏ᵀ/N); 𝟏𝟏ᵀ𝟏𝟏ᵀ = m 𝟏𝟏ᵀ, m the columns of X
     id: "index-size-column-centring", source: "derived: centring matrix H = I − 𝟏𝟏ᵀ/N (Mardia, Kent & Bibby §1.4)",
     expr: "\\|X - (1/N) X \\mathbf{1}\\mathbf{1}^\\top\\|_F^2", wrt: "X", let: ["N: scalar"],
-    index: "∂f/∂X_{ij} = 2 X_{ij} − 4 N⁻¹ X_{ik} + 2 m N⁻¹ N⁻¹ X_{ik}",
+    index: "∂f/∂X_{ij} = 2 X_{ij} − 4 X_{ik}/N + 2 m X_{ik}/N²",
   },
   {
     // 𝟏ᵀ𝟏 xᵀx with 𝟏 of a free length n: ∇ = 2n x (issue 17 item 1 sizes it; item 2 prints it)
