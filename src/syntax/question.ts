@@ -43,14 +43,21 @@ const VAR = String.raw`(?:\\[A-Za-z]+\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\[A-Za-
 const TRANSPOSE = String.raw`(?:\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\})(?:\s*\})?|ᵀ|')`;
 const SQUARED = String.raw`(?:\^\s*(?:\{\s*2\s*\}|2)|²)`;
 
+// compiled once: every request passes through readQuestion, and building these per call was a tenth of a warm request
+const ONE_DENOMINATOR = new RegExp(String.raw`^\s*(${D})\s*(${VAR})\s*(${SQUARED})?\s*$`);
+const TWO_DENOMINATORS = new RegExp(String.raw`^\s*${D}\s*(${VAR})\s*(?:\\[,;!]\s*)?${D}\s*(${VAR})\s*${TRANSPOSE}?\s*$`);
+const NUMERATOR = new RegExp(String.raw`^\s*${D}\s*(${SQUARED})?`);
+const DEFINED = new RegExp(String.raw`^(?:\\mathcal\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω](?:_\{[^{}]*\}|_[A-Za-z0-9]+)?)\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
+const OPERATOR = new RegExp(String.raw`^(?:(?:\\nabla|∇)\s*(${SQUARED})?\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR}))\s*(${SQUARED})?|${D}\s*(${SQUARED})?\s*/\s*(${D})\s*(${VAR})\s*(${SQUARED})?|(?:\\partial|∂)\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR})))`);
+
 /**
  * A denominator `∂x`, `dX`, `∂x ∂xᵀ`, `∂x²`: the variable, and whether it is the second derivative's.
  * null when it is not one of these.
  */
 function denominator(text: string): { readonly wrt: string; readonly second: boolean; readonly total: boolean } | null {
-  const one = new RegExp(String.raw`^\s*(${D})\s*(${VAR})\s*(${SQUARED})?\s*$`).exec(text);
+  const one = ONE_DENOMINATOR.exec(text);
   if (one) return { wrt: one[2]!, second: one[3] !== undefined, total: isTotal(one[1]!) };
-  const two = new RegExp(String.raw`^\s*${D}\s*(${VAR})\s*(?:\\[,;!]\s*)?${D}\s*(${VAR})\s*${TRANSPOSE}?\s*$`).exec(text);
+  const two = TWO_DENOMINATORS.exec(text);
   if (two && two[1]!.trim() === two[2]!.trim()) return { wrt: two[1]!, second: true, total: false };
   return null;
 }
@@ -70,7 +77,7 @@ function derivativeFraction(s: string, at: number): { end: number; numerator: [n
   if (close2 < 0) return null;
   const den = denominator(s.slice(open2 + 1, close2 - 1));
   if (!den) return null;
-  const num = new RegExp(String.raw`^\s*${D}\s*(${SQUARED})?`).exec(s.slice(open1 + 1, close1 - 1));
+  const num = NUMERATOR.exec(s.slice(open1 + 1, close1 - 1));
   if (!num) return null;
   // the d of a numerator `d f` must not be the first letter of the function: \frac{dx^T A x}{dx} is ambiguous, read as d(xᵀAx)
   const start = open1 + 1 + num[0].length;
@@ -83,7 +90,7 @@ export function readQuestion(input: string): Question {
   const rest = input.slice(at);
 
   // f(x) = …, L(W_1, b_1; X) = …, \mathcal{L} = …, J(θ) := …: a name for the function, and the variables it is of
-  const defined = new RegExp(String.raw`^(?:\\mathcal\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω](?:_\{[^{}]*\}|_[A-Za-z0-9]+)?)\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`).exec(rest);
+  const defined = DEFINED.exec(rest);
   if (defined) {
     const end = at + defined[0].length;
     const inner = readQuestion(input.slice(0, at) + blank(defined[0]) + input.slice(end));
@@ -109,7 +116,7 @@ export function readQuestion(input: string): Question {
   }
 
   // ∇_x, \nabla_{x}, \nabla^2_x, \nabla_x^2, ∇²_x, ∂/∂x, d/dx, \partial_x
-  const operator = new RegExp(String.raw`^(?:(?:\\nabla|∇)\s*(${SQUARED})?\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR}))\s*(${SQUARED})?|${D}\s*(${SQUARED})?\s*/\s*(${D})\s*(${VAR})\s*(${SQUARED})?|(?:\\partial|∂)\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR})))`).exec(rest);
+  const operator = OPERATOR.exec(rest);
   if (operator) {
     const m = operator;
     const wrt = m[2] ?? m[3] ?? m[7] ?? m[9] ?? m[10];
