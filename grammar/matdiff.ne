@@ -6,83 +6,23 @@
 @preprocessor typescript
 
 @{%
-import { lexer, type Token } from "./lexer.js";
-import type { BinaryOp, FunctionName, Node, NormKind, PostfixOp } from "./ast.js";
+import type { Token } from "./lexer.js";
+import { lexer } from "./lexer.js";
+import type { FunctionName, Node } from "./ast.js";
+import {
+  angledExponent, barsNode, binaryNode, braced, callNode, circledSuperscript, elementwise, expCall, expOfNegated, exponentIdent,
+  fractionExponent, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
+  postfixNode, powerBy, primeNode, productNode, spelledBinary, subscriptedNorm, subscriptedNormPower, superscript, timesNode,
+  transposeExponent, type Exponent,
+} from "./build.js";
 
-/** What follows `^`: the postfix operator it spells, and where its text ends. */
-interface Exponent { readonly op: PostfixOp; readonly exponent?: string; readonly end: number }
-
-const span = (start: number, end: number) => ({ start, end });
+// The nodes are built in build.ts, shared with the fast reader (fast-parse.ts): the rules below only pick the pieces.
 const tok = (x: unknown) => x as Token;
 const node = (x: unknown) => x as Node;
-
-function binary(op: BinaryOp, implicit = false) {
-  return (d: unknown[]): Node => {
-    const left = node(d[0]);
-    const right = node(d[d.length - 1]);
-    return { type: "binary", op, left, right, span: span(left.span.start, right.span.end), ...(implicit ? { implicit } : {}) };
-  };
-}
-const product = binary("*", true);
-/** `w \cdot x`, `w · x`: the dot of a dot product, which elaborate reads as wᵀx between two vectors. */
-function timesNode(d: unknown[]): Node {
-  const n = binary("*")(d);
-  return /^(?:\\cdot|·)$/.test(tok(d[1]).text) ? { ...n, dot: true } as Node : n;
-}
-
-/** A bracketed group is not a node: its content stands in, spanning the brackets too. */
-function group(d: unknown[]): Node {
-  return { ...node(d[1]), span: span(tok(d[0]).offset, tok(d[2]).end) };
-}
-
-function identNode(t: Token): Node {
-  return {
-    type: "ident", name: t.value, span: span(t.offset, t.end), ...(t.bold ? { bold: true } : {}),
-    ...(t.param ? { of: { name: t.param.name, span: span(t.param.offset, t.param.end) } } : {}),
-  };
-}
-
-function call(fn: FunctionName, name: Token, args: Node[], end: number): Node {
-  return { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
-}
-
-function postfix(arg: Node, e: Exponent): Node {
-  const exponent = e.exponent === undefined ? {} : { exponent: e.exponent };
-  return { type: "postfix", op: e.op, arg, span: span(arg.span.start, e.end), ...exponent };
-}
-
-/** `.5` reads as 0.5 so that every spelling of an exponent has one text. */
-const decimal = (text: string) => (text.startsWith(".") ? `0${text}` : text);
-
-/** The exponent of `^n` / `^{-n}` / `^{a/b}`; `-1` is the inverse. */
-function power(negative: boolean, text: string, end: number): Exponent {
-  if (negative && text === "1") return { op: "inv", end };
-  return { op: "pow", exponent: `${negative ? "-" : ""}${text}`, end };
-}
-
-/** Unicode superscripts as the lexer reads them: "T", "-T", "-1", "2", "-2". */
-function superscript(t: Token): Exponent {
-  if (t.value === "T") return { op: "T", end: t.end };
-  if (t.value === "-T") return { op: "invT", end: t.end };
-  return t.value.startsWith("-") ? power(true, t.value.slice(1), t.end) : power(false, t.value, t.end);
-}
-
-/** `x.^p`: the elementwise power by a scalar expression. */
-function powerBy(arg: Node, exponent: Node, end: number): Node {
-  return { type: "binary", op: "hpow", left: arg, right: exponent, span: span(arg.span.start, end) };
-}
-
-function identOf(t: Token): Node {
-  return { type: "ident", name: t.value, span: span(t.offset, t.end), ...(t.bold ? { bold: true } : {}) };
-}
-
-/** `.^n`; `.^{-1}` is the elementwise reciprocal, not an inverse. */
-function elementwise(arg: Node, e: Exponent): Node {
-  return postfix(arg, { op: "epow", exponent: e.exponent ?? "-1", end: e.end });
-}
-
-/** A norm with its `_2` / `_F` (the lexer only types those two as %normsub). */
-const subscripted = (norm: Node, sub: Token) => ({ ...norm, kind: sub.value as NormKind }) as Node;
+const exp = (x: unknown) => x as Exponent;
+const binary = (op: "+" | "-" | "/" | "hadamard" | "hdivide" | "kron") => (d: unknown[]) => binaryNode(op, node(d[0]), node(d[d.length - 1]));
+const product = (d: unknown[]) => productNode(node(d[0]), node(d[d.length - 1]));
+const timesRule = (d: unknown[]) => timesNode(node(d[0]), tok(d[1]), node(d[2]));
 %}
 
 @lexer lexer
@@ -94,7 +34,7 @@ Sum -> Sum %plus Neg                 {% binary("+") %}
      | Neg                           {% id %}
 
 # −a b = −(a b) and −a ⊙ b = −(a ⊙ b). No minus on operands of ⊙ ⊗ * /.
-Neg -> %minus Neg                    {% (d) => ({ type: "neg", arg: node(d[1]), span: span(tok(d[0]).offset, node(d[1]).span.end) }) %}
+Neg -> %minus Neg                    {% (d) => negNode(tok(d[0]), node(d[1])) %}
      | Elem                          {% id %}
 
 Elem -> Elem %hadamard Product       {% binary("hadamard") %}
@@ -109,19 +49,19 @@ Elem -> Elem %hadamard Product       {% binary("hadamard") %}
 Product -> ProductF                  {% id %}
          | ProductO                  {% id %}
 
-ProductF -> Product %times Factor    {% timesNode %}
+ProductF -> Product %times Factor    {% timesRule %}
           | Product %slash Factor    {% binary("/") %}
           | ProductF Factor          {% product %}
           | Factor                   {% id %}
 
-ProductO -> Product %times OpApp     {% timesNode %}
+ProductO -> Product %times OpApp     {% timesRule %}
           | Product %slash OpApp     {% binary("/") %}
           | ProductF OpApp           {% product %}
           | OpApp                    {% id %}
 
 # `\operatorname{tr} A^{-1} B` = tr(A^{-1} B); `\log \det A` = log(det(A)).
 # The lexer makes a name followed by `(` an %fncall, so this never competes with a call.
-OpApp -> %fnop Run                   {% (d) => call(tok(d[0]).value as FunctionName, tok(d[0]), [node(d[1])], node(d[1]).span.end) %}
+OpApp -> %fnop Run                   {% (d) => callNode(tok(d[0]).value as FunctionName, tok(d[0]), [node(d[1])], node(d[1]).span.end) %}
 
 Run -> RunF                          {% id %}
      | RunO                          {% id %}
@@ -133,84 +73,84 @@ RunO -> RunF OpApp                   {% product %}
 Factor -> Postfix                    {% id %}
 
 Postfix -> Atom                      {% id %}
-         | Postfix %caret Exponent   {% (d) => postfix(node(d[0]), d[2] as Exponent) %}
-         | Postfix %dotcaret Power   {% (d) => elementwise(node(d[0]), d[2] as Exponent) %}
+         | Postfix %caret Exponent   {% (d) => postfixNode(node(d[0]), exp(d[2])) %}
+         | Postfix %dotcaret Power   {% (d) => elementwise(node(d[0]), exp(d[2])) %}
          # `A^{\circ 2}`: the Hadamard power as textbooks (and the LaTeX printer) write it.
          | Postfix %caret %lbrace %hadamard Circled %rbrace
-             {% (d) => elementwise(node(d[0]), { ...(d[4] as Exponent), end: tok(d[5]).end }) %}
+             {% (d) => elementwise(node(d[0]), braced(exp(d[4]), tok(d[5]))) %}
          # `x∘²`, `x∘^{1/2}`: the Hadamard power as the text printer writes it (∘ followed by an exponent, never an operand).
-         | Postfix %hadamard %sup    {% (d, _, reject) => { const e = superscript(tok(d[2])); return e.op === "T" || e.op === "invT" ? reject : elementwise(node(d[0]), e); } %}
-         | Postfix %hadamard %caret Power {% (d) => elementwise(node(d[0]), d[3] as Exponent) %}
+         | Postfix %hadamard %sup    {% (d, _, reject) => { const e = circledSuperscript(tok(d[2])); return e ? elementwise(node(d[0]), e) : reject; } %}
+         | Postfix %hadamard %caret Power {% (d) => elementwise(node(d[0]), exp(d[3])) %}
          # an exponent that is a scalar expression: `x.^p`, `x.^(p - 1)`, `x^{\circ p}`, `x∘^p` (issue 12)
-         | Postfix %dotcaret %ident  {% (d) => powerBy(node(d[0]), identOf(tok(d[2])), tok(d[2]).end) %}
+         | Postfix %dotcaret %ident  {% (d) => powerBy(node(d[0]), exponentIdent(tok(d[2])), tok(d[2]).end) %}
          | Postfix %dotcaret Paren   {% (d) => powerBy(node(d[0]), node(d[2][1]), tok(d[2][2]).end) %}
-         | Postfix %hadamard %caret %ident {% (d) => powerBy(node(d[0]), identOf(tok(d[3])), tok(d[3]).end) %}
+         | Postfix %hadamard %caret %ident {% (d) => powerBy(node(d[0]), exponentIdent(tok(d[3])), tok(d[3]).end) %}
          | Postfix %hadamard %caret Paren  {% (d) => powerBy(node(d[0]), node(d[3][1]), tok(d[3][2]).end) %}
-         | Postfix %caret %lbrace %hadamard %ident %rbrace {% (d) => powerBy(node(d[0]), identOf(tok(d[4])), tok(d[5]).end) %}
+         | Postfix %caret %lbrace %hadamard %ident %rbrace {% (d) => powerBy(node(d[0]), exponentIdent(tok(d[4])), tok(d[5]).end) %}
          | Postfix %caret %lbrace %hadamard Paren %rbrace  {% (d) => powerBy(node(d[0]), node(d[4][1]), tok(d[5]).end) %}
-         | Postfix %prime            {% (d) => postfix(node(d[0]), { op: "T", end: tok(d[1]).end }) %}
-         | Postfix %sup              {% (d) => postfix(node(d[0]), superscript(tok(d[1]))) %}
+         | Postfix %prime            {% (d) => primeNode(node(d[0]), tok(d[1])) %}
+         | Postfix %sup              {% (d) => postfixNode(node(d[0]), superscript(tok(d[1]))) %}
          # `‖x‖^2_2`: LaTeX allows the subscript after the superscript.
          | NormBody %caret Exponent %normsub
-             {% (d) => ({ ...postfix(subscripted(node(d[0]), tok(d[3])), d[2] as Exponent), span: span(node(d[0]).span.start, tok(d[3]).end) }) %}
+             {% (d) => subscriptedNormPower(node(d[0]), exp(d[2]), tok(d[3])) %}
 
 # The lexer types `T` as %tee only right after `^`: T elsewhere is an ordinary name.
 Exponent -> Transpose                {% id %}
-          | %lbrace Transpose %rbrace {% (d) => ({ ...(d[1] as Exponent), end: tok(d[2]).end }) %}
+          | %lbrace Transpose %rbrace {% (d) => braced(exp(d[1]), tok(d[2])) %}
           | Power                    {% id %}
 
-Transpose -> %tee                    {% (d) => ({ op: "T", end: tok(d[0]).end }) %}
-           | %minus %tee             {% (d) => ({ op: "invT", end: tok(d[1]).end }) %}
+Transpose -> %tee                    {% (d) => transposeExponent(false, tok(d[0])) %}
+           | %minus %tee             {% (d) => transposeExponent(true, tok(d[1])) %}
 
 Power -> Number                      {% id %}
-       | %lbrace Number %rbrace      {% (d) => ({ ...(d[1] as Exponent), end: tok(d[2]).end }) %}
+       | %lbrace Number %rbrace      {% (d) => braced(exp(d[1]), tok(d[2])) %}
        # Fractions only inside braces: unbraced `A^1/2` is (A^1)/2, as in LaTeX.
-       | %lbrace Fraction %rbrace    {% (d) => ({ ...(d[1] as Exponent), end: tok(d[2]).end }) %}
-       | %lt %minus %num %gt         {% (d, _, reject) => (tok(d[2]).value === "1" ? { op: "inv", end: tok(d[3]).end } : reject) %}
+       | %lbrace Fraction %rbrace    {% (d) => braced(exp(d[1]), tok(d[2])) %}
+       | %lt %minus %num %gt         {% (d, _, reject) => angledExponent(tok(d[2]), tok(d[3])) ?? reject %}
 
 Circled -> Number                    {% id %}
          | Fraction                  {% id %}
 
-Number -> %num                       {% (d) => power(false, decimal(tok(d[0]).value), tok(d[0]).end) %}
-        | %minus %num                {% (d) => power(true, decimal(tok(d[1]).value), tok(d[1]).end) %}
+Number -> %num                       {% (d) => numberExponent(false, tok(d[0])) %}
+        | %minus %num                {% (d) => numberExponent(true, tok(d[1])) %}
 
-Fraction -> %num %slash %num         {% (d) => power(false, `${decimal(tok(d[0]).value)}/${decimal(tok(d[2]).value)}`, tok(d[2]).end) %}
-          | %minus %num %slash %num  {% (d) => power(true, `${decimal(tok(d[1]).value)}/${decimal(tok(d[3]).value)}`, tok(d[3]).end) %}
+Fraction -> %num %slash %num         {% (d) => fractionExponent(false, tok(d[0]), tok(d[2])) %}
+          | %minus %num %slash %num  {% (d) => fractionExponent(true, tok(d[1]), tok(d[3])) %}
 
-Atom -> %num                         {% (d) => ({ type: "number", text: tok(d[0]).value, span: span(tok(d[0]).offset, tok(d[0]).end) }) %}
+Atom -> %num                         {% (d) => numberNode(tok(d[0])) %}
       | %ident                       {% (d) => identNode(tok(d[0])) %}
-      | %ones                        {% (d) => ({ type: "ones", span: span(tok(d[0]).offset, tok(d[0]).end) }) %}
+      | %ones                        {% (d) => onesNode(tok(d[0])) %}
       | Group                        {% id %}
-      | %fncall Paren                {% (d) => call(tok(d[0]).value as FunctionName, tok(d[0]), [node(d[1][1])], tok(d[1][2]).end) %}
-      | %sqrtcmd %lbrace Sum %rbrace {% (d) => call("sqrt", tok(d[0]), [node(d[2])], tok(d[3]).end) %}
-      | %invfn Paren                 {% (d) => ({ type: "postfix", op: "inv", arg: node(d[1][1]), span: span(tok(d[0]).offset, tok(d[1][2]).end) }) %}
-      | %normfn Paren                {% (d) => ({ type: "norm", arg: node(d[1][1]), kind: null, span: span(tok(d[0]).offset, tok(d[1][2]).end) }) %}
+      | %fncall Paren                {% (d) => callNode(tok(d[0]).value as FunctionName, tok(d[0]), [node(d[1][1])], tok(d[1][2]).end) %}
+      | %sqrtcmd %lbrace Sum %rbrace {% (d) => callNode("sqrt", tok(d[0]), [node(d[2])], tok(d[3]).end) %}
+      | %invfn Paren                 {% (d) => inverseCall(tok(d[0]), node(d[1][1]), tok(d[1][2])) %}
+      | %normfn Paren                {% (d) => normNode(tok(d[0]), node(d[1][1]), tok(d[1][2])) %}
       # max(x, 0): only as the ReLU, which shapes/elaborate.ts checks
       | %maxfn %lparen Sum %comma Sum %rparen
-          {% (d) => call("max", tok(d[0]), [node(d[2]), node(d[4])], tok(d[5]).end) %}
+          {% (d) => callNode("max", tok(d[0]), [node(d[2]), node(d[4])], tok(d[5]).end) %}
       | %kronfn %lparen Sum %comma Sum %rparen
-          {% (d) => ({ type: "binary", op: "kron", left: node(d[2]), right: node(d[4]), span: span(tok(d[0]).offset, tok(d[5]).end) }) %}
+          {% (d) => spelledBinary("kron", tok(d[0]), node(d[2]), node(d[4]), tok(d[5])) %}
       | %frac %lbrace Sum %rbrace %lbrace Sum %rbrace
-          {% (d) => ({ type: "binary", op: "/", left: node(d[2]), right: node(d[5]), span: span(tok(d[0]).offset, tok(d[6]).end) }) %}
+          {% (d) => spelledBinary("/", tok(d[0]), node(d[2]), node(d[5]), tok(d[6])) %}
       | %langle Sum %comma Sum %rangle
-          {% (d) => ({ type: "inner", left: node(d[1]), right: node(d[3]), span: span(tok(d[0]).offset, tok(d[4]).end) }) %}
+          {% (d) => innerNode(tok(d[0]), node(d[1]), node(d[3]), tok(d[4])) %}
       # `e^{-x^T x/2}`, `\mathrm{e}^x`: the lexer types e as %expbase only before a power that is not ^T or ^{-1}.
-      | %expbase %caret Atom         {% (d) => call("exp", tok(d[0]), [node(d[2])], node(d[2]).span.end) %}
-      | %expbase %caret %minus Atom  {% (d) => call("exp", tok(d[0]), [{ type: "neg", arg: node(d[3]), span: span(tok(d[2]).offset, node(d[3]).span.end) }], node(d[3]).span.end) %}
+      | %expbase %caret Atom         {% (d) => expCall(tok(d[0]), node(d[2])) %}
+      | %expbase %caret %minus Atom  {% (d) => expOfNegated(tok(d[0]), tok(d[2]), node(d[3])) %}
       # `|x|` is abs for a scalar or vector and det for a matrix; shapes decide. Like ‖, `|` opens and closes alike.
-      | %vbar Sum %vbar              {% (d) => ({ type: "bars", arg: node(d[1]), span: span(tok(d[0]).offset, tok(d[2]).end) }) %}
-      | %lvert Sum %rvert            {% (d) => ({ type: "bars", arg: node(d[1]), span: span(tok(d[0]).offset, tok(d[2]).end) }) %}
+      | %vbar Sum %vbar              {% (d) => barsNode(tok(d[0]), node(d[1]), tok(d[2])) %}
+      | %lvert Sum %rvert            {% (d) => barsNode(tok(d[0]), node(d[1]), tok(d[2])) %}
       | NormBody                     {% id %}
-      | NormBody %normsub            {% (d) => ({ ...subscripted(node(d[0]), tok(d[1])), span: span(node(d[0]).span.start, tok(d[1]).end) }) %}
+      | NormBody %normsub            {% (d) => subscriptedNorm(node(d[0]), tok(d[1])) %}
 
-Group -> %lparen Sum %rparen         {% group %}
-       | %lbrack Sum %rbrack         {% group %}
-       | %lbrace Sum %rbrace         {% group %}
+Group -> %lparen Sum %rparen         {% (d) => groupNode(tok(d[0]), node(d[1]), tok(d[2])) %}
+       | %lbrack Sum %rbrack         {% (d) => groupNode(tok(d[0]), node(d[1]), tok(d[2])) %}
+       | %lbrace Sum %rbrace         {% (d) => groupNode(tok(d[0]), node(d[1]), tok(d[2])) %}
 
 # Kept as [open, content, close] so a call's argument keeps its own span.
 Paren -> %lparen Sum %rparen         {% (d) => d %}
 
 # `‖`, `\|` and `||` open and close alike, so `‖a‖ b ‖c‖` has two readings;
 # parse() reports it as ambiguous rather than guessing.
-NormBody -> %bar Sum %bar            {% (d) => ({ type: "norm", arg: node(d[1]), kind: null, span: span(tok(d[0]).offset, tok(d[2]).end) }) %}
-          | %lnorm Sum %rnorm        {% (d) => ({ type: "norm", arg: node(d[1]), kind: null, span: span(tok(d[0]).offset, tok(d[2]).end) }) %}
+NormBody -> %bar Sum %bar            {% (d) => normNode(tok(d[0]), node(d[1]), tok(d[2])) %}
+          | %lnorm Sum %rnorm        {% (d) => normNode(tok(d[0]), node(d[1]), tok(d[2])) %}

@@ -7,6 +7,7 @@
 import nearley from "nearley";
 import type { BinaryOp, Node } from "./ast.js";
 import grammar from "./grammar.generated.js";
+import { fastParse } from "./fast-parse.js";
 import { CLOSERS, OPENERS, TokenLexer, spanOf, tokenize, type Token, type TokenType } from "./lexer.js";
 import { MatdiffError, lineCol } from "../errors.js";
 
@@ -44,7 +45,7 @@ const compiled = nearley.Grammar.fromCompiled({
 
 export function parse(input: string, limits: Limits = {}): Node {
   try {
-    return parseOrThrow(input, limits);
+    return parseOrThrow(input, limits, true);
   } catch (e) {
     if (e instanceof MatdiffError) throw e;
     // Not the user's fault: say so instead of leaking a raw exception.
@@ -53,7 +54,12 @@ export function parse(input: string, limits: Limits = {}): Node {
   }
 }
 
-function parseOrThrow(input: string, limits: Limits): Node {
+/** parse() by the grammar alone, without the fast reader of the common case: the reference it is tested against. */
+export function parseByGrammar(input: string, limits: Limits = {}): Node {
+  return parseOrThrow(input, limits, false);
+}
+
+function parseOrThrow(input: string, limits: Limits, shortcut: boolean): Node {
   const maxLength = limits.maxLength ?? DEFAULT_LIMITS.maxLength;
   const maxDepth = limits.maxDepth ?? DEFAULT_LIMITS.maxDepth;
   const maxTokens = limits.maxTokens ?? DEFAULT_LIMITS.maxTokens;
@@ -69,6 +75,9 @@ function parseOrThrow(input: string, limits: Limits): Node {
     throw new MatdiffError("limit", `expression has ${tokens.length} tokens; the limit is ${maxTokens}`,
       { start: extra.offset, end: input.length });
   }
+  // the common case has one reading, found without the Earley parser; nearley decides everything else
+  const fast = shortcut ? fastParse(tokens) : null;
+  if (fast) return fast;
   const results = run(input, tokens);
   const [first, second] = results;
   if (!first) throw unexpectedEnd(input, tokens, results.expected());

@@ -1,0 +1,129 @@
+/**
+ * The syntax tree's nodes as the grammar's rules build them: one builder per
+ * rule shape, called by the nearley grammar (grammar/matdiff.ne) and by the
+ * fast reader of the common case (fast-parse.ts), so both give one tree, span
+ * for span.
+ */
+import type { BinaryOp, FunctionName, Node, NormKind, PostfixOp, Span } from "./ast.js";
+import type { Token } from "./lexer.js";
+
+/** What follows `^`: the postfix operator it spells, and where its text ends. */
+export interface Exponent { readonly op: PostfixOp; readonly exponent?: string; readonly end: number }
+
+export const span = (start: number, end: number): Span => ({ start, end });
+
+export function binaryNode(op: BinaryOp, left: Node, right: Node, implicit = false): Node {
+  return { type: "binary", op, left, right, span: span(left.span.start, right.span.end), ...(implicit ? { implicit } : {}) };
+}
+
+/** Juxtaposition: `AB`, `u^T A v`, and an operator form's run. */
+export const productNode = (left: Node, right: Node): Node => binaryNode("*", left, right, true);
+
+/** `w \cdot x`, `w · x`: the dot of a dot product, which elaborate reads as wᵀx between two vectors. */
+export function timesNode(left: Node, op: Token, right: Node): Node {
+  const n = binaryNode("*", left, right);
+  return op.text === "\\cdot" || op.text === "·" ? { ...n, dot: true } as Node : n;
+}
+
+/** A bracketed group is not a node: its content stands in, spanning the brackets too. */
+export const groupNode = (open: Token, content: Node, close: Token): Node => ({ ...content, span: span(open.offset, close.end) });
+
+export function identNode(t: Token): Node {
+  return {
+    type: "ident", name: t.value, span: span(t.offset, t.end), ...(t.bold ? { bold: true } : {}),
+    ...(t.param ? { of: { name: t.param.name, span: span(t.param.offset, t.param.end) } } : {}),
+  };
+}
+
+/** A name as an exponent (`x.^p`): never a function of a parameter. */
+export function exponentIdent(t: Token): Node {
+  return { type: "ident", name: t.value, span: span(t.offset, t.end), ...(t.bold ? { bold: true } : {}) };
+}
+
+export const numberNode = (t: Token): Node => ({ type: "number", text: t.value, span: span(t.offset, t.end) });
+export const onesNode = (t: Token): Node => ({ type: "ones", span: span(t.offset, t.end) });
+export const negNode = (minus: Token, arg: Node): Node => ({ type: "neg", arg, span: span(minus.offset, arg.span.end) });
+
+export function callNode(fn: FunctionName, name: Token, args: Node[], end: number): Node {
+  return { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
+}
+
+export function postfixNode(arg: Node, e: Exponent): Node {
+  const exponent = e.exponent === undefined ? {} : { exponent: e.exponent };
+  return { type: "postfix", op: e.op, arg, span: span(arg.span.start, e.end), ...exponent };
+}
+
+/** `inv(A)`: the same node as A^{-1}. */
+export const inverseCall = (name: Token, arg: Node, close: Token): Node => ({ type: "postfix", op: "inv", arg, span: span(name.offset, close.end) });
+
+/** `‖x‖`, `\lVert x \rVert`, `norm(x)`. */
+export const normNode = (open: Token, arg: Node, close: Token): Node => ({ type: "norm", arg, kind: null, span: span(open.offset, close.end) });
+
+/** `|x|`, `\lvert X \rvert`. */
+export const barsNode = (open: Token, arg: Node, close: Token): Node => ({ type: "bars", arg, span: span(open.offset, close.end) });
+
+/** `\langle a, b \rangle`. */
+export const innerNode = (open: Token, left: Node, right: Node, close: Token): Node => ({ type: "inner", left, right, span: span(open.offset, close.end) });
+
+/** `kron(A, B)` and `\frac{a}{b}`: the nodes of `A ⊗ B` and `a / b`, spanning the whole call. */
+export const spelledBinary = (op: BinaryOp, name: Token, left: Node, right: Node, close: Token): Node =>
+  ({ type: "binary", op, left, right, span: span(name.offset, close.end) });
+
+/** `e^x`, `e^{-x}`, `\mathrm{e}^{…}`: exp of the exponent. */
+export const expCall = (base: Token, exponent: Node): Node => callNode("exp", base, [exponent], exponent.span.end);
+/** `e^-x`: exp of the negated atom. */
+export const expOfNegated = (base: Token, minus: Token, atom: Node): Node => expCall(base, negNode(minus, atom));
+
+/** `.5` reads as 0.5 so that every spelling of an exponent has one text. */
+const decimal = (text: string) => (text.startsWith(".") ? `0${text}` : text);
+
+/** The exponent of `^n` / `^{-n}` / `^{a/b}`; `-1` is the inverse. */
+function power(negative: boolean, text: string, end: number): Exponent {
+  if (negative && text === "1") return { op: "inv", end };
+  return { op: "pow", exponent: `${negative ? "-" : ""}${text}`, end };
+}
+
+/** `^2`, `^{-3}` (negated: a minus before the number). */
+export const numberExponent = (negated: boolean, num: Token): Exponent => power(negated, decimal(num.value), num.end);
+/** `^{1/2}`, `^{-3/2}`. */
+export const fractionExponent = (negated: boolean, num: Token, den: Token): Exponent =>
+  power(negated, `${decimal(num.value)}/${decimal(den.value)}`, den.end);
+/** `^T`, `^{-T}` (negated). */
+export const transposeExponent = (negated: boolean, tee: Token): Exponent => ({ op: negated ? "invT" : "T", end: tee.end });
+/** An exponent in braces ends at its closing brace. */
+export const braced = (e: Exponent, close: Token): Exponent => ({ ...e, end: close.end });
+/** `^<-1>`: the inverse only; any other number there is refused (null). */
+export const angledExponent = (num: Token, close: Token): Exponent | null => (num.value === "1" ? { op: "inv", end: close.end } : null);
+
+/** Unicode superscripts as the lexer reads them: "T", "-T", "-1", "2", "-2". */
+export function superscript(t: Token): Exponent {
+  if (t.value === "T") return { op: "T", end: t.end };
+  if (t.value === "-T") return { op: "invT", end: t.end };
+  return t.value.startsWith("-") ? power(true, t.value.slice(1), t.end) : power(false, t.value, t.end);
+}
+/** `x∘²`: a Hadamard power; `x∘ᵀ` is no exponent (null). */
+export function circledSuperscript(t: Token): Exponent | null {
+  const e = superscript(t);
+  return e.op === "T" || e.op === "invT" ? null : e;
+}
+
+/** `x'`: the transpose. */
+export const primeNode = (arg: Node, prime: Token): Node => postfixNode(arg, { op: "T", end: prime.end });
+
+/** `x.^p`: the elementwise power by a scalar expression. */
+export function powerBy(arg: Node, exponent: Node, end: number): Node {
+  return { type: "binary", op: "hpow", left: arg, right: exponent, span: span(arg.span.start, end) };
+}
+
+/** `.^n`; `.^{-1}` is the elementwise reciprocal, not an inverse. */
+export function elementwise(arg: Node, e: Exponent): Node {
+  return postfixNode(arg, { op: "epow", exponent: e.exponent ?? "-1", end: e.end });
+}
+
+/** A norm with its `_2` / `_F` (the lexer only types those two as %normsub), spanning the subscript. */
+export const subscriptedNorm = (norm: Node, sub: Token): Node =>
+  ({ ...norm, kind: sub.value as NormKind, span: span(norm.span.start, sub.end) }) as Node;
+
+/** `‖x‖^2_2`: LaTeX allows the subscript after the superscript. */
+export const subscriptedNormPower = (norm: Node, e: Exponent, sub: Token): Node =>
+  ({ ...postfixNode({ ...norm, kind: sub.value as NormKind } as Node, e), span: span(norm.span.start, sub.end) });
