@@ -1,12 +1,12 @@
 /**
  * The common case read without the Earley parser. nearley runs the grammar
  * (grammar/matdiff.ne) in general, ambiguity and all, and that was a quarter of
- * a warm request; but every input without `|` or `‖` (the brackets that open and
- * close alike, the grammar's only ambiguity) has one reading, which a descent
- * over the grammar's precedence ladder finds in one pass. This is that descent,
+ * a warm request; but every input with at most one pair of `|` and one of `‖`
+ * (the brackets that open and close alike, the grammar's only ambiguity) has one
+ * reading, which a descent over the grammar's precedence ladder finds in one pass. This is that descent,
  * rule for rule, building nodes with the grammar's own builders (build.ts).
  *
- * It declines (null) whatever it is not sure of: a bar, a token the grammar
+ * It declines (null) whatever it is not sure of: more bars, a token the grammar
  * has no rule for, any input that does not parse. parse() then runs nearley,
  * whose answer (or error, with its message and caret) is the reference:
  * test/fast-parse.test.ts checks that the two give the same tree on the corpus,
@@ -31,7 +31,17 @@ const ATOM_START: ReadonlySet<TokenType> = new Set<TokenType>([
 
 /** The one reading of `tokens`, or null where nearley must decide (bars, anything unusual, any error). */
 export function fastParse(tokens: readonly Token[]): Node | null {
-  for (const t of tokens) if (t.type === "bar" || t.type === "vbar") return null;
+  // one pair of ‖ (or of |) can only be read one way, the first opening and the second closing; more may have two readings
+  let bars = 0, vbars = 0;
+  for (const t of tokens) {
+    if (t.type === "bar") bars++;
+    else if (t.type === "vbar") vbars++;
+  }
+  if (bars > 2 || vbars > 2) return null;
+  /** The ‖ or | that is open: the next one closes it, and cannot open another. */
+  let barOpen = false, vbarOpen = false;
+  const startsAtom = (t: Token | undefined): boolean =>
+    t !== undefined && (ATOM_START.has(t.type) || (t.type === "bar" && !barOpen) || (t.type === "vbar" && !vbarOpen));
   let at = 0;
   const peek = (k = 0): Token | undefined => tokens[at + k];
   const is = (type: TokenType, k = 0) => tokens[at + k]?.type === type;
@@ -87,7 +97,7 @@ export function fastParse(tokens: readonly Token[]): Node | null {
         left = t.type === "times" ? timesNode(left, t, right) : binaryNode("/", left, right);
         continue;
       }
-      if (t && (ATOM_START.has(t.type) || t.type === "fnop")) {
+      if (t && (startsAtom(t) || t.type === "fnop")) {
         // an operator form took the whole juxtaposed run after it (ProductO is not extended): nothing can follow here
         if (operatorLast) throw DECLINE;
         operatorLast = t.type === "fnop";
@@ -111,7 +121,7 @@ export function fastParse(tokens: readonly Token[]): Node | null {
       run = postfix();
       for (;;) {
         const t = peek();
-        if (t && ATOM_START.has(t.type)) { run = productNode(run, postfix()); continue; }
+        if (startsAtom(t)) { run = productNode(run, postfix()); continue; }
         if (t?.type === "fnop") { run = productNode(run, opApp()); break; }
         break;
       }
@@ -123,7 +133,9 @@ export function fastParse(tokens: readonly Token[]): Node | null {
   function postfix(): Node {
     const start = at;
     let arg = atom();
-    const bareNorm = arg.type === "norm" && tokens[start]!.type === "lnorm" && at > start && tokens[at - 1]!.type === "rnorm";
+    // a NormBody (‖x‖, \lVert x \rVert) as written, without its subscript: ‖x‖^2_2 may still take one
+    const opened = tokens[start]!.type, closed = tokens[at - 1]!.type;
+    const bareNorm = arg.type === "norm" && ((opened === "lnorm" && closed === "rnorm") || (opened === "bar" && closed === "bar" && at - 1 > start));
     for (let first = true; ; first = false) {
       const t = peek();
       if (!t) return arg;
@@ -273,9 +285,24 @@ export function fastParse(tokens: readonly Token[]): Node | null {
         return expCall(t, atom());
       }
       case "lvert": { const arg = sum(); return barsNode(t, arg, take("rvert")); }
-      case "lnorm": {
-        const norm = normNode(t, sum(), take("rnorm"));
+      case "lnorm": case "bar": {
+        if (t.type === "bar") {
+          if (barOpen) throw DECLINE;
+          barOpen = true;
+        }
+        const content = sum();
+        const close = take(t.type === "bar" ? "bar" : "rnorm");
+        if (t.type === "bar") barOpen = false;
+        const norm = normNode(t, content, close);
         return is("normsub") ? subscriptedNorm(norm, take("normsub")) : norm;
+      }
+      case "vbar": {
+        if (vbarOpen) throw DECLINE;
+        vbarOpen = true;
+        const content = sum();
+        const close = take("vbar");
+        vbarOpen = false;
+        return barsNode(t, content, close);
       }
       default: throw DECLINE;
     }
