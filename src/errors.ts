@@ -45,8 +45,16 @@ export class MatdiffError extends Error {
   readonly hint: string | undefined;
 
   constructor(code: ErrorCode, message: string, span?: SourceSpan, opts: { hint?: string; source?: string } = {}) {
+    // A MatdiffError is about the input, which its span and caret show; the engine's stack says nothing to the
+    // user, and capturing it was most of the cost of the errors a shape reading meets and tries past.
+    const depth = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     // messages quote the user's input: what they show must be what is there
-    super(visible(message));
+    try {
+      super(visible(message));
+    } finally {
+      Error.stackTraceLimit = depth;
+    }
     this.name = "MatdiffError";
     this.code = code;
     this.start = span?.start;

@@ -109,20 +109,36 @@ export function freeSizes(exprs: readonly Expr[], inputs: Iterable<Sym>): string
   const carried = new Set<Dim>();
   for (const s of inputs) { carried.add(s.shape.rows); carried.add(s.shape.cols); }
   const used = new Set<string>();
+  for (const e of exprs) {
+    for (const d of namedDims(e)) {
+      if (carried.has(d)) continue;
+      for (const f of d.split("·")) if (!/^\d+$/.test(f) && !carried.has(f)) used.add(f);
+    }
+  }
+  return [...used].sort();
+}
+
+/** The named dimensions in e's shapes (and commutation sizes), kept per node: a node's sizes never change. */
+const dimsByNode = new WeakMap<Expr, readonly string[]>();
+function namedDims(root: Expr): readonly string[] {
+  const known = dimsByNode.get(root);
+  if (known) return known;
+  const found = new Set<string>();
   const seen = new Set<number>();
-  const note = (d: Dim) => {
-    if (typeof d === "number" || carried.has(d)) return;
-    for (const f of d.split("·")) if (!/^\d+$/.test(f) && !carried.has(f)) used.add(f);
-  };
+  const note = (d: Dim) => { if (typeof d === "string") found.add(d); };
   const walk = (e: Expr): void => {
     if (seen.has(e.id)) return;
     seen.add(e.id);
+    const below = dimsByNode.get(e);
+    if (below) { for (const d of below) found.add(d); return; }
     note(e.shape.rows); note(e.shape.cols);
     if (e.kind === "commutation") { note(e.m); note(e.n); }
     children(e).forEach(walk);
   };
-  exprs.forEach(walk);
-  return [...used].sort();
+  walk(root);
+  const dims = [...found];
+  dimsByNode.set(root, dims);
+  return dims;
 }
 
 /** Python binding strength, loosest first (`*`, `@` and `/` share a level; `-x ** 2` is `-(x ** 2)`). */
