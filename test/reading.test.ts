@@ -137,6 +137,25 @@ describe("a sum of squares as NumPy writes it", () => {
     expect(mean.notes.join("\n")).toContain("(division by n, which is n×1, not a scalar)");
   });
 
+  it("mean(v) is np.mean: the sum over the number of entries, a size that prints as n, checked", () => {
+    const mse = differentiate("mean((Xw - y)^2)", { wrt: "w", check: true });
+    expect(mse.function.text).toBe("sum((Xw − y)∘²)/n");
+    expect(mse.derivative.text).toBe("2Xᵀ(Xw − y)/n");
+    expect(mse.derivative.numpy).toBe("2 * X.T @ (X @ w - y) / X.shape[0]");
+    expect(mse.check?.ok).toBe(true);
+    expect(mse.notes).toContain("mean((Xw - y)^2) is the sum of the n entries over n, as NumPy's np.mean takes it");
+    // what it prints reads back with the same derivative (n then a scalar of its own, or the size when declared one)
+    expect(differentiate(mse.function.text, { wrt: "w" }).derivative.text).toBe("2Xᵀ(Xw − y)/n");
+    expect(differentiate(mse.function.text, { wrt: "w", let: ["X: n x m"] }).shapes).toEqual(mse.shapes);
+    const logistic = differentiate("\\operatorname{mean}(\\log \\sigma(y \\odot Xw))", { wrt: "w", check: true });
+    expect(logistic.derivative.text).toBe("Xᵀ(y ⊙ (𝟏 − σ(y ⊙ Xw)))/n");
+    expect(logistic.check?.ok).toBe(true);
+    const matrix = differentiate("mean(X ⊙ X)", { wrt: "X", check: true });
+    expect(matrix.derivative.text).toBe("2X/(nm)");
+    expect(matrix.check?.ok).toBe(true);
+    expect(differentiate("mean(x)^2", { wrt: "x", check: true }).check?.ok).toBe(true);
+  });
+
   it("\\sum is a big operator: \\sum (a)^2 sums the squares; a square matrix's power stays a matrix power; elsewhere v^2 is an error with a hint", () => {
     expect(differentiate("\\sum (x)^2", { wrt: "x" }).function.text).toBe("sum(x∘²)");
     expect(differentiate("sum(A^2)", { wrt: "A" }).function.text).toBe("sum(A²)");

@@ -268,7 +268,12 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
         return { s: [over.map(operand).join(" * "), ...under.map((f) => operand(hpower(f.arg, Q.neg(f.exp))))].join(" / "), prec: Py.MUL };
       })
       .with({ kind: "kron" }, (k) => kron(k.factors))
-      .with({ kind: "trace" }, (t) => call(py.trace)(t.arg))
+      // tr(I_n) is the size n, as the text and LaTeX forms print it: X.shape[0], not np.trace(np.eye(X.shape[0]))
+      .with({ kind: "trace" }, (t) => {
+        if (t.arg.kind !== "identity") return call(py.trace)(t.arg);
+        const n = dim(t.arg.shape.rows);
+        return n.includes(" * ") ? { s: n, prec: Py.MUL } : atom(n);
+      })
       .with({ kind: "det" }, (d) => call(py.det)(d.arg))
       .with({ kind: "logdet" }, (l) => call(py.logdet)(l.arg))
       .with({ kind: "fn" }, (f) => {

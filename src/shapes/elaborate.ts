@@ -191,7 +191,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   /** The power that is the whole argument of a sum, sum(v^2): entrywise when v is a vector (entrywisePowers). */
   const summedPowers = new Set<Node>();
   for (const top of [root, ...(opts.definitions ?? []).map((d) => d.node)]) {
-    for (const m of nodesInOrder(top)) if (m.type === "call" && m.fn === "sum" && m.args[0]?.type === "postfix" && m.args[0].op === "pow") summedPowers.add(m.args[0]);
+    for (const m of nodesInOrder(top)) if (m.type === "call" && (m.fn === "sum" || m.fn === "mean") && m.args[0]?.type === "postfix" && m.args[0].op === "pow") summedPowers.add(m.args[0]);
   }
   const entrywisePowers = new Map<Node, SourceText>();
   /** `w · x` of two vectors: the dot product wᵀx, said in a note. */
@@ -208,6 +208,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const oneNorms: { readonly node: Node; readonly src: SourceText }[] = [];
   /** `1^T`, read as the all-ones row 𝟏ᵀ. */
   const onesRows = new Map<Node, SourceText>();
+  /** `mean(v)`: said in a note, with the number of entries it divides by. */
+  const means = new Map<Node & { type: "call" }, SourceText>();
   /** Certainly a vector or matrix, whatever the still-open sizes become. */
   const certainlyNotScalar = (s: ShapeT) => dims.isRigid(s.rows) || dims.isRigid(s.cols);
 
@@ -490,6 +492,9 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return SCALAR_T;
           case "sum":
             return SCALAR_T;
+          case "mean":
+            means.set(n as Node & { type: "call" }, src);
+            return SCALAR_T;
           case "diag":
             if (dims.isScalar(a)) return a;
             if (dims.isOne(a.cols)) { diagIsMatrix.add(n); return { rows: a.rows, cols: a.rows }; }
@@ -748,6 +753,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "det": return E.det(a);
           case "logdet": return E.logdet(a);
           case "sum": return E.sumAll(a);
+          // np.mean: the sum over the number of entries, each size a size (tr(I_n) prints n), so it reads back
+          case "mean": {
+            const count = [a.shape.rows, a.shape.cols].filter((d) => d !== 1).map(E.sizeOf);
+            return count.length ? E.mul(E.sumAll(a), ...count.map((c) => E.power(c, -1))) : a;
+          }
           case "diag": return diagIsMatrix.has(n) ? E.diagMat(a) : E.diagVec(a);
           case "vec": return E.vec(a);
           case "unvec": return E.unvec(a, shapeHere().rows, shapeHere().cols);
@@ -810,6 +820,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     }
     for (const { node, src } of oneNorms) {
       notes.push(`${snippet(src, node.span)} is the 1-norm sum(|·|): its gradient sign(·) holds where no entry is 0 (there, sign(0) = 0 gives a subgradient)`);
+    }
+    for (const [call, src] of means) {
+      const s = toShape(infos.get(call.args[0]!)!.shape);
+      const count = [s.rows, s.cols].filter((d) => d !== 1).map(String).join("");
+      if (count) notes.push(`${snippet(src, call.span)} is the sum of the ${count} entries over ${count}, as NumPy's np.mean takes it`);
     }
     notes.push(...divisionNotes);
     return notes;

@@ -21,7 +21,8 @@ export interface Span {
 export type FunctionName = StructuralFunction | FnName;
 
 /** Functions with a node kind of their own; the rest are entries of the operation table (core/operations.ts). */
-export type StructuralFunction = "tr" | "det" | "logdet" | "sum" | "diag" | "vec" | "unvec" | "max";
+/** `mean(v)`: the sum of v's entries over their number, NumPy's np.mean (elaborate writes it with sum and the sizes). */
+export type StructuralFunction = "tr" | "det" | "logdet" | "sum" | "mean" | "diag" | "vec" | "unvec" | "max";
 
 export type BinaryOp =
   | "+" | "-"

@@ -52,7 +52,7 @@ export const CLOSERS: ReadonlySet<TokenType> = new Set(Object.values(OPENERS));
 export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = {
   tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet",
   ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].words.map((w): [string, FunctionName] => [w, name]))),
-  sum: "sum", diag: "diag", vec: "vec", unvec: "unvec",
+  sum: "sum", mean: "mean", diag: "diag", vec: "vec", unvec: "unvec",
 };
 /** `\operatorname{H}`: names that are a function only inside \operatorname (a bare H is a matrix). */
 const OPERATOR_NAMES: Readonly<Record<string, FunctionName>> = Object.fromEntries(
