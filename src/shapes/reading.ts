@@ -180,9 +180,10 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
       const seen = found.get(ident.name) ?? {};
       if (n.type === "ident" && n.bold) seen.bold ??= snippet(n);
       if (n.type === "postfix") seen.transposed ??= snippet(product(n));
-      // only a scalar divides: the N of 1/N or 1/(2N) is a count, whatever its letter's convention
+      // only a scalar divides: the N of 1/N or 1/(2N) is a count, whatever its letter's convention; but the A of
+      // xᵀx/(xᵀAx) is the matrix of a quadratic form, a scalar as a whole (a transpose in the divisor says so)
       const division = n.type === "ident" ? divisions.get(n) : undefined;
-      if (division) seen.divisor ??= snippet(division);
+      if (division && !hasTranspose(division.type === "binary" ? division.right : division)) seen.divisor ??= snippet(division);
       found.set(ident.name, seen);
     }
   }
@@ -204,6 +205,11 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
     }
   }
   return unknowns;
+}
+
+/** A transpose anywhere in n (`xᵀAx`, `x'Ax`, `uᵀ(A + B)v`): a product that can be a scalar with matrices in it. */
+function hasTranspose(n: Node): boolean {
+  return nodesInOrder(n).some((m) => m.type === "postfix" && (m.op === "T" || m.op === "invT"));
 }
 
 /**

@@ -93,4 +93,8 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "mean-squared-error", source: "derived: mean squared error over N samples", expr: "\\frac{1}{2N} \\|y - X w\\|^2", wrt: "w", meant: ["N: scalar", "y: vector", "w: vector"], printed: "−Xᵀ(y − Xw)/N" },
   { id: "column-centring", source: "issue 17: column centring", expr: "\\|X - (1/N) X \\mathbf{1}\\mathbf{1}^\\top\\|_F^2", wrt: "X", meant: ["N: scalar"] },
   { id: "quadratic-over-count", source: "derived: empirical second moment", expr: "x^T A x / N", wrt: "x", meant: ["x: vector", "N: scalar"], printed: "(A + Aᵀ)x/N" },
+  // a matrix inside a divisor that is a quadratic form, a scalar as a whole: A was read as a scalar, f as the constant 1/A, ∇ = 0
+  { id: "rayleigh-inverse", source: "derived: inverse Rayleigh quotient", expr: "x^T x / (x^T A x)", wrt: "x", meant: ["x: vector", "A: matrix"], printed: "2x/(xᵀAx) − (xᵀx)(A + Aᵀ)x/(xᵀAx)²" },
+  { id: "rayleigh-frac", source: "derived: generalised Rayleigh quotient", expr: "\\frac{x^\\top A x}{x^\\top B x}", wrt: "x", meant: ["x: vector", "A: matrix", "B: matrix"] },
+  { id: "count-beside-form", source: "derived: a count next to a quadratic form", expr: "\\frac{y^T y}{N \\, x^T x}", wrt: "x", meant: ["x: vector", "y: vector", "N: scalar"] },
 ];
