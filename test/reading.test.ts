@@ -125,6 +125,44 @@ describe("w · x of two vectors is the dot product", () => {
   });
 });
 
+describe("the logistic function as written, 1/(1 + e^{−t})", () => {
+  it("is σ(t), so the derivative is σ(1 − σ), for scalars and (as NumPy reads 1 / v) entrywise for vectors, checked", () => {
+    const scalar = differentiate("1/(1 + exp(-w^T x))", { wrt: "w", check: true });
+    expect(scalar.function.text).toBe("σ(wᵀx)");
+    expect(scalar.derivative.text).toBe("σ(wᵀx)(1 − σ(wᵀx))x");
+    expect(scalar.check?.ok).toBe(true);
+    // 1/(1 + e^{t}) is σ(−t)
+    const flipped = differentiate("\\frac{1}{1 + e^{x^T w}}", { wrt: "w", check: true });
+    expect(flipped.function.text).toBe("σ(−xᵀw)");
+    expect(flipped.check?.ok).toBe(true);
+    const vector = differentiate("y^T \\log(1/(1 + \\exp(-X w)))", { wrt: "w", check: true });
+    expect(vector.function.text).toBe("yᵀ log(σ(Xw))");
+    expect(vector.derivative.text).toBe("Xᵀ(y ⊙ (𝟏 − σ(Xw)))");
+    expect(vector.check?.ok).toBe(true);
+    expect(vector.notes).toContain("1/(1 + \\exp(-X w)) divides entrywise, 1 ./ (1 + \\exp(-X w)), as NumPy reads a number over an array");
+    const jacobian = differentiate("\\frac{1}{1+e^{-Ax}}", { wrt: "x", check: true });
+    expect(jacobian.derivative.text).toBe("diag(σ(Ax) ⊙ (𝟏 − σ(Ax)))A");
+    expect(jacobian.check?.ok).toBe(true);
+  });
+
+  it("reads 1/x by a lone x as a scalar, and NumPy's 1 ./ x only where that alone gives a gradient", () => {
+    const lone = differentiate("1/x", { wrt: "x", check: true });
+    expect(lone.wrt.shape).toBe("1×1");
+    expect(lone.derivative.text).toBe("−1/x²");
+    expect(lone.notes.join("\n")).toContain('--let "x: scalar"');
+    expect(differentiate("1/(1+exp(-x))", { wrt: "x" }).wrt.shape).toBe("1×1");
+    const summed = differentiate("sum(1/(1+exp(-x)))", { wrt: "x", check: true });
+    expect(summed.wrt.shape).toBe("n×1");
+    expect(summed.derivative.text).toBe("σ(x) ⊙ (𝟏 − σ(x))");
+    expect(summed.check?.ok).toBe(true);
+    const reciprocals = differentiate("sum(1/x)", { wrt: "x", check: true });
+    expect(reciprocals.derivative.text).toBe("−x∘⁻²");
+    expect(reciprocals.check?.ok).toBe(true);
+    // a matrix under a number is not read entrywise: 1/A may mean A⁻¹
+    expect(() => differentiate("tr(1/(X^T X))", { wrt: "X" })).toThrow(/not a scalar/);
+  });
+});
+
 describe("a sum of squares as NumPy writes it", () => {
   it("sum((Xw − y)^2) and \\frac{1}{n}\\sum (Xw − y)^2 square entrywise, with a note, checked", () => {
     const r = differentiate("sum((Xw - y)^2)", { wrt: "w", check: true });
@@ -134,7 +172,7 @@ describe("a sum of squares as NumPy writes it", () => {
     const mean = differentiate("\\frac{1}{n}\\sum (Xw-y)^2", { wrt: "w", check: true });
     expect(mean.derivative.text).toBe("2Xᵀ(Xw − y)/n");
     expect(mean.check?.ok).toBe(true);
-    expect(mean.notes.join("\n")).toContain("(division by n, which is n×1, not a scalar)");
+    expect(mean.notes.join("\n")).toContain('n is read as a scalar, though its letter suggests a vector: as a vector, f would be m×1, not the scalar a gradient needs; --let "n: scalar" states this reading');
   });
 
   it("mean(v) is np.mean: the sum over the number of entries, a size that prints as n, checked", () => {

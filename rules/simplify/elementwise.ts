@@ -154,18 +154,16 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
-    id: "logistic", source: "derived: eᶻ/(1 + eᶻ) = σ(z)", formula: "\\exp(z) \\odot (\\mathbf{1} + \\exp(z))^{\\circ -1} = \\sigma(z)",
+    // 1/(1 + eᶻ) is built as σ(−z) (core/expr.ts), so eᶻ/(1 + eᶻ) meets the rule as eᶻ σ(−z)
+    id: "logistic", source: "derived: eᶻσ(−z) = eᶻ/(1 + eᶻ) = σ(z)", formula: "\\exp(z) \\odot \\sigma(-z) = \\exp(z) \\odot (\\mathbf{1} + \\exp(z))^{\\circ -1} = \\sigma(z)",
     witness: "exp(x) .* (\\mathbf{1} + exp(x)).^{-1}", on: ["hadamard", "mul"],
     apply: (e) => {
       // the entrywise form (vectors) and the scalar form share one shape of argument
       const factors = e.kind === "hadamard" ? e.factors : e.kind === "mul" ? E.splitMul(e).scalars : null;
       if (!factors) return null;
-      const isOne = (t: E.Expr) => t.kind === "ones" || E.isOne(t);
-      const isOnePlusExp = (f: E.Expr, z: E.Expr) => f.kind === "add" && f.terms.length === 2
-        && ((isOne(f.terms[0]!) && f.terms[1] === E.fn("exp", z)) || (isOne(f.terms[1]!) && f.terms[0] === E.fn("exp", z)));
       for (const f of factors) {
         if (f.kind !== "fn" || f.name !== "exp") continue;
-        const j = factors.findIndex((g) => (g.kind === "hpower" || g.kind === "power") && g.exp.n === -1 && g.exp.d === 1 && isOnePlusExp(g.arg, f.arg));
+        const j = factors.indexOf(E.fn("sigmoid", E.neg(f.arg)));
         if (j < 0) continue;
         const rest = factors.filter((g, k) => g !== f && k !== j);
         if (e.kind === "hadamard") return E.hadamard(E.fn("sigmoid", f.arg), ...rest);

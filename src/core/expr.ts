@@ -506,7 +506,25 @@ export function power(a: Expr, p: Rational | number): Expr {
   if (a.kind === "num" && a.value.n === 0 && r.n > 0) return a;
   // (a^p)^q = a^(pq) holds for integer q (for scalars with real p it also needs a ≥ 0 unless q is an integer)
   if (a.kind === "power" && Q.isInt(r)) return power(a.arg, Q.mul(a.exp, r));
+  if (r.n === -1 && r.d === 1) {
+    const t = logisticArgument(a);
+    if (t) return fn("sigmoid", t);
+  }
   return intern(`^|${a.id}|${ratKey(r)}`, (id) => ({ kind: "power", id, shape: a.shape, arg: a, exp: r }));
+}
+
+/**
+ * 1/(1 + exp(−t)) is σ(t), the logistic function, and 1/(1 + exp(t)) is σ(−t) (entrywise for vectors): the t
+ * when `a` is 1 + exp(u) (or 𝟏 + exp(u)), so that σ's derivative σ ⊙ (1 − σ) is the one a result shows, not
+ * exp(−t)/(1 + exp(−t))².
+ */
+function logisticArgument(a: Expr): Expr | null {
+  if (a.kind !== "add" || a.terms.length !== 2) return null;
+  const [p, q] = a.terms as [Expr, Expr];
+  const isOne = (x: Expr) => x === ONE_NUM || x.kind === "ones";
+  const expOf = (x: Expr) => (x.kind === "fn" && x.name === "exp" ? x.arg : null);
+  const u = isOne(p) ? expOf(q) : isOne(q) ? expOf(p) : null;
+  return u && neg(u);
 }
 
 // ---------------------------------------------------------------------------
@@ -551,6 +569,10 @@ export function hpower(a: Expr, p: Rational | number): Expr {
   if (a.kind === "zero" && r.n > 0) return a;
   // (t^a)^b = t^(ab) entrywise only for integer b (else (t²)^½ = |t|, not t)
   if (a.kind === "hpower" && Q.isInt(r)) return hpower(a.arg, Q.mul(a.exp, r));
+  if (r.n === -1 && r.d === 1) {
+    const t = logisticArgument(a);
+    if (t) return fn("sigmoid", t);
+  }
   return intern(`.^|${a.id}|${ratKey(r)}`, (id) => ({ kind: "hpower", id, shape: a.shape, arg: a, exp: r }));
 }
 

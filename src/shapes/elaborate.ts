@@ -73,6 +73,8 @@ export interface Elaborated {
   readonly definitions: ReadonlyMap<string, Expr>;
   /** How the input was read where it could surprise: a number broadcast, log of a matrix taken entrywise, ‖x‖₁, x / y of vectors entrywise. */
   readonly notes: readonly string[];
+  /** Numbers over vectors read entrywise (NumPy's 1 / v): a reading that needs none is the likelier one (shapes/reading.ts). */
+  readonly entrywiseReciprocals: number;
 }
 
 export const DEFAULT_MAX_POWER = 64;
@@ -198,6 +200,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const dotProducts = new Map<Node, SourceText>();
   /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
   const entrywiseDivisions = new Set<Node>();
+  /** `1 / v` of a vector: entrywise, NumPy's reading, said in a note. */
+  const entrywiseReciprocals = new Set<Node>();
   const divisionNotes: string[] = [];
   /** `|X|` of a matrix: its determinant. */
   const barsIsDet = new Set<Node>();
@@ -411,6 +415,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             if (certainlyNotScalar(l) && certainlyNotScalar(r) && (dims.isOne(r.cols) || dims.isOne(r.rows)) && dims.unifyShapes(l, r)) {
               entrywiseDivisions.add(n);
               return l;
+            }
+            // a number over a vector is NumPy's 1 / v, entrywise: 1/(1 + exp(−Ax)) is the logistic σ(Ax)
+            if (isNumericLiteral(n.left) && dims.isScalar(l) && certainlyNotScalar(r) && (dims.isOne(r.cols) || dims.isOne(r.rows))) {
+              entrywiseReciprocals.add(n);
+              return r;
             }
             // a divisor whose sizes are still open (𝟏ᵀexp(x)) is the scalar division needs
             if (!dims.isScalar(r) && (certainlyNotScalar(r) || !dims.unifyShapes(r, SCALAR_T))) {
@@ -703,6 +712,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "/": case "hdivide":
             // a divisor that folds to 0, like (1 − 1) or 0², is caught here; literal 0 during inference
             if (E.isZero(r)) fail(info!.src, "number", `division by zero: ${snippet(info!.src, n.right.span)} is 0`, n.right.span);
+            if (entrywiseReciprocals.has(n)) {
+              const c = snippet(info!.src, n.left.span), written = snippet(info!.src, n.right.span);
+              const v = /^\(.*\)$/.test(written) || !/[\s+\-−]/.test(written) ? written : `(${written})`;
+              divisionNotes.push(`${snippet(info!.src, n.span)} divides entrywise, ${c} ./ ${v}, as NumPy reads a number over an array`);
+              return E.mul(l, E.hpower(r, -1));
+            }
             if (n.op === "hdivide" || entrywiseDivisions.has(n)) {
               if (entrywiseDivisions.has(n)) {
                 const [x, y] = [snippet(info!.src, n.left.span), snippet(info!.src, n.right.span)];
@@ -788,7 +803,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
 
   const expr = build(root);
   for (const name of symbols.keys()) symFor(name);
-  return { expr, symbols: syms, definitions, notes: readingNotes() };
+  return { expr, symbols: syms, definitions, notes: readingNotes(), entrywiseReciprocals: entrywiseReciprocals.size };
 
   function readingNotes(): string[] {
     const notes: string[] = [];

@@ -86,22 +86,24 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
 
   const nodes = nodesInOrder(root).length + (opts.definitions ?? []).reduce((k, d) => k + nodesInOrder(d.node).length, 0);
   let budget = Math.max(8, Math.min(MAX_READINGS, Math.floor(WORK / Math.max(1, nodes))));
-  type Cost = readonly [notGradient: number, departures: number, latinAsScalar: number];
-  const costOf = (departed: readonly string[], gradient: boolean): Cost => {
+  // NumPy's 1 / v of a vector is a reading of last resort before a departure: 1/x by x means a scalar x, unless
+  // only the vector gives a gradient (sum(1/(1 + exp(−x))))
+  type Cost = readonly [notGradient: number, reciprocals: number, departures: number, latinAsScalar: number];
+  const costOf = (departed: readonly string[], gradient: boolean, el: Elaborated): Cost => {
     const greek = departed.filter((name) => departing.find((u) => u.name === name)!.conventional === "scalar").length;
-    return [gradient ? 0 : 1, departed.length, departed.length - greek];
+    return [gradient ? 0 : 1, el.entrywiseReciprocals, departed.length, departed.length - greek];
   };
-  const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-  let best: { el: Elaborated; departed: string[]; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: [], cost: costOf([], false) } : null;
+  const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3];
+  let best: { el: Elaborated; departed: string[]; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: [], cost: costOf([], false, conventional.el) } : null;
   const ties: string[][] = [];
   for (let size = 1; size <= free.length && budget > 0; size++) {
     // a larger reading departs more: once a gradient is found, none can beat it
-    if (best && best.cost[0] === 0) break;
+    if (best && best.cost[0] === 0 && best.cost[1] === 0) break;
     for (const departed of combinations(free.map((u) => u.name), size)) {
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
       const a = attempt(new Set(departed));
       if (!a.ok) continue;
-      const cost = costOf(departed, a.gradient);
+      const cost = costOf(departed, a.gradient, a.el);
       const order = best === null ? -1 : compare(cost, best.cost);
       if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }
       else if (order === 0) ties.push(departed);
@@ -117,7 +119,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
       const a = attempt(new Set(departed));
       if (!a.ok || !a.gradient) continue;
-      const cost = costOf(departed, a.gradient);
+      const cost = costOf(departed, a.gradient, a.el);
       const order = best === null ? -1 : compare(cost, best.cost);
       if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }
       else if (order === 0) ties.push(departed);
