@@ -80,7 +80,19 @@ describe("layer and sample labels in a superscript: W^{[1]}, x^{(i)}", () => {
   it.each([
     ["W^{[1]}", "W^[1]"], ["W^[1]", "W^[1]"], ["a^{[l]}", "a^[l]"], ["x^{(i)}", "x^(i)"], ["x^(i)", "x^(i)"],
     ["W^{[1]T}", "(T W^[1])"], ["W^{[1]\\top} x", "(* (T W^[1]) x)"], ["W^{[1]}^T", "(T W^[1])"],
+    // a subscript and a label together, in either order: one name, the label with the letter
+    ["x_i^{(k)}", "x^(k)_i"], ["x^{(k)}_i", "x^(k)_i"], ["x^(k)_i", "x^(k)_i"], ["x_i^{(k)T}", "(T x^(k)_i)"], ["W_1^{[2]}", "W^[2]_1"], ["x^{(k)}_2", "x^(k)_2"],
   ])("%s reads as %s", (input, tree) => expect(formatTree(parse(input))).toBe(tree));
+
+  it("x_i^{(k)}: a subscripted sample label in every format, read back from text, checked", () => {
+    const r = differentiate("x_i^{(k)T} A x_i^{(k)}", { wrt: "x_i^{(k)}", check: true });
+    expect(r.check?.ok).toBe(true);
+    expect(r.derivative.text).toBe("(A + Aᵀ)x^(k)_i");
+    expect(r.derivative.latex).toBe("(A + A^{\\top}) {x^{(k)}}_{i}");
+    expect(r.derivative.numpy).toBe("(A + A.T) @ x_k_i");
+    expect(() => renderKatex(`${r.label.latex} = ${r.derivative.latex}`)).not.toThrow();
+    expect(differentiate(r.function.text, { wrt: "x^(k)_i" }).derivative.text).toBe(r.derivative.text);
+  });
 
   it("a two-layer network in course notation: each layer's gradient, checked, in every format", () => {
     const loss = "\\|W^{[2]} σ(W^{[1]} x + b^{[1]}) + b^{[2]} - y\\|^2";

@@ -493,7 +493,7 @@ function withLabels(input: string, tokens: readonly Token[]): Token[] {
   const isT = (t: Token | undefined) => t?.type === "tee" || (t?.type === "ident" && t.value === "T");
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
-    if (t.type !== "ident" || t.value.includes("_") || t.value.includes("^") || tokens[k + 1]?.type !== "caret") { out.push(t); continue; }
+    if (t.type !== "ident" || t.value.includes("^") || tokens[k + 1]?.type !== "caret") { out.push(t); continue; }
     const braced = tokens[k + 2]?.type === "lbrace";
     const j = k + (braced ? 3 : 2);
     const open = tokens[j];
@@ -503,13 +503,25 @@ function withLabels(input: string, tokens: readonly Token[]): Token[] {
     const transposed = braced && isT(tokens[j + 3]);
     const last = j + 2 + (transposed ? 1 : 0) + (braced ? 1 : 0);
     if (braced && tokens[last]?.type !== "rbrace") { out.push(t); continue; }
-    out.push({ ...t, value: withLabel(t.value, brackets), text: input.slice(t.offset, tokens[j + 2]!.end), end: tokens[j + 2]!.end });
+    // x_i^{(k)}: the label goes with the letter, the subscript stays last (names.ts: base, then `_`)
+    const sub = t.value.indexOf("_");
+    let value = sub < 0 ? withLabel(t.value, brackets) : withLabel(t.value.slice(0, sub), brackets) + t.value.slice(sub);
+    let end = tokens[j + 2]!.end;
+    let next = last;
+    // x^{(k)}_i, x^(k)_i (as the text form prints it): a subscript right after the label is the name's too
+    const after = tokens[last + 1];
+    if (sub < 0 && !transposed && (after?.type === "sub" || after?.type === "normsub") && after.offset === tokens[last]!.end) {
+      value += `_${after.value}`;
+      end = after.end;
+      next = last + 1;
+    }
+    out.push({ ...t, value, text: input.slice(t.offset, end), end });
     if (transposed) {
       // the T inside the braces transposes the labelled symbol: a caret and a tee of no width, then the T
       const tee = tokens[j + 3]!;
       out.push({ type: "caret", value: "", text: "", offset: tee.offset, end: tee.offset }, { ...tee, type: "tee" });
     }
-    k = last;
+    k = next;
   }
   return out;
 }
