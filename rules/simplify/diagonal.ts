@@ -33,14 +33,23 @@ export const DIAGONAL_RULES: readonly AnyRewriteRule[] = [
     apply: (e) => (e.arg.kind === "transpose" ? E.diagVec(e.arg.arg) : null),
   }),
   rewriteRule({
+    // diag(x)⁻¹y is y ⊘ x: the inverse of a diagonal matrix is taken entry by entry, and then meets the rule below
+    id: "inverse-of-diagonal", source: "Matrix Cookbook (2012-11-15) §9.1.2 (Diag(d)⁻¹ = Diag(d∘⁻¹), dᵢ ≠ 0)",
+    formula: "\\operatorname{diag}(d)^{-1} = \\operatorname{diag}(d^{\\circ -1})", witness: "a^T diag(x)^{-1} b", on: ["inverse"],
+    apply: (e) => (e.arg.kind === "diagm" ? E.diagMat(E.hpower(e.arg.arg, -1)) : null),
+  }),
+  rewriteRule({
+    // x may be a product, Diag(d)Ay = d ⊙ Ay: the last Diag before a chain that ends in a column
     id: "diagonal-times-vector", source: "derived: (Diag(d) x)ᵢ = dᵢxᵢ", formula: "\\operatorname{diag}(d)\\, x = d \\odot x",
-    witness: "diag(d) x", on: ["mul"],
+    witness: "diag(d) x + diag(d) A y", on: ["mul"],
     apply: (e) => {
       const { coeff, scalars, chain } = E.splitMul(e);
-      const i = chain.findIndex((f, k) => f.kind === "diagm" && k + 1 < chain.length && chain[k + 1]!.shape.cols === 1);
+      if (chain.length < 2 || chain[chain.length - 1]!.shape.cols !== 1) return null;
+      let i = -1;
+      for (let k = chain.length - 2; k >= 0; k--) if (chain[k]!.kind === "diagm") { i = k; break; }
       if (i < 0) return null;
-      const merged = E.hadamard((chain[i] as E.DiagMat).arg, chain[i + 1]!);
-      return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), merged, ...chain.slice(i + 2));
+      const merged = E.hadamard((chain[i] as E.DiagMat).arg, E.mul(...chain.slice(i + 1)));
+      return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), merged);
     },
   }),
 ];

@@ -499,6 +499,9 @@ interface VariableInput {
   readonly pass: Simplifier;
 }
 
+/** diag(vec(I)): the mask a Jacobian through Diag(·) or diag(·) carries. */
+const isDiagonalMask = (e: Expr): boolean => e.kind === "diagm" && e.arg.kind === "vec" && e.arg.arg.kind === "identity";
+
 function analyzeVariable(v: VariableInput): Analysis {
   const { input, options, f, X, df, rules, el, notes, limits, deadline, budget, nodes } = v;
   const wrtName = X.name;
@@ -563,6 +566,12 @@ function analyzeVariable(v: VariableInput): Analysis {
   } else {
     kind = "jacobian";
     raw = vecJacobian(df, dX, budget);
+    // a Diag(·) in df as written leaves the mask diag(vec(I))(𝟏 ⊗ I) in J; df as shown has often folded it into a
+    // Hadamard product (diag(x)⁻¹y is y ⊘ x), whose J is diag(·): the shown one then, where it has no mask
+    if (E.contains(simplifyInPass(raw).expr, isDiagonalMask)) {
+      const shown = vecJacobian(simplifiedDf().expr, dX, budget);
+      if (!E.contains(simplifyInPass(shown).expr, isDiagonalMask)) raw = shown;
+    }
     // textbooks order Kronecker terms by the degree of their left factor: I ⊗ X² + Xᵀ ⊗ X + (Xᵀ)² ⊗ I
     if (raw.kind === "add" && X.shape.cols !== 1) {
       const degree = (t: Expr) => leftKroneckerDegree(t, X);

@@ -1692,6 +1692,20 @@ export const GRADIENT_CASES: GradientCase[] = [
     note: "y does not occur; its shape is a vector of otherwise unconstrained length.",
   },
   {
+    id: "diag-inverse-bilinear",
+    source: "derived: aᵀDiag(x)⁻¹b = Σᵢ aᵢbᵢ/xᵢ (Matrix Cookbook (2012-11-15) §9.1.2)",
+    expr: "a^T diag(x)^{-1} b",
+    wrt: "x",
+    expected: "-(a .* b) ./ x.^2",
+  },
+  {
+    id: "diag-bilinear-product",
+    source: "derived: yᵀDiag(w)Xv = Σᵢ yᵢwᵢ(Xv)ᵢ",
+    expr: "y^T diag(w) X v",
+    wrt: "w",
+    expected: "y .* (X v)",
+  },
+  {
     id: "zero-det-wrt-alpha",
     source: `${MC} eq. (33)`,
     expr: "det(A)",

@@ -318,6 +318,22 @@ export const JACOBIAN_CASES: JacobianCase[] = [
     expected: "A x a^T + (a^T x) A",
   },
   {
+    id: "vv-inverse-diagonal",
+    source: "derived: Diag(x)⁻¹y = y ⊘ x, so d(y ⊘ x) = −y ⊘ x∘² ⊙ dx (Matrix Cookbook (2012-11-15) §9.1.2)",
+    expr: "diag(x)^{-1} y",
+    wrt: "x",
+    kind: "jacobian",
+    expected: "-diag(y ./ x.^2)",
+  },
+  {
+    id: "vv-inverse-diagonal-product",
+    source: "derived: Diag(x)⁻¹Ay = Ay ⊘ x",
+    expr: "diag(x)^{-1} A y",
+    wrt: "x",
+    kind: "jacobian",
+    expected: "-diag((A y) ./ x.^2)",
+  },
+  {
     id: "vv-projection",
     source: "derived: x − (aᵀx)a is linear with matrix I − aaᵀ (a projection when ‖a‖ = 1)",
     expr: "x - (a^T x) a",
