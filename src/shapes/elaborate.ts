@@ -842,6 +842,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       if (count) notes.push(`${snippet(src, call.span)} is the sum of the ${count} entries over ${count}, as NumPy's np.mean takes it`);
     }
     notes.push(...divisionNotes);
-    return notes;
+    // the same reading twice (1 + exp(−Xw) written in two places) is said once
+    return [...new Set(notes)];
   }
 }
