@@ -123,6 +123,12 @@ const CASES: readonly ErrorCase[] = [
     caret: ["tr(A / B)", "       ^"],
   },
   {
+    name: "a number over a matrix", expr: "sum(1/(1 + exp(-A)))", wrt: "A",
+    code: "shape", message: "division by (1 + exp(-A)), which is n×m, not a scalar, at 1:6", span: [6, 19],
+    hint: "for the entrywise reciprocal write 1 ./ (1 + exp(-A)); for the matrix inverse, (1 + exp(-A))^{-1}", exit: EXIT.input,
+    caret: ["sum(1/(1 + exp(-A)))", "      ^^^^^^^^^^^^^"],
+  },
+  {
     name: "mismatched inner product", expr: "\\langle A, x \\rangle", wrt: "x", let: ["x: vector"],
     code: "shape", message: "dimension mismatch in \\langle A, x \\rangle at 1:1: ⟨n×m, n×1⟩", span: [0, 20], exit: EXIT.input,
   },

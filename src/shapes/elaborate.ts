@@ -423,7 +423,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             }
             // a divisor whose sizes are still open (𝟏ᵀexp(x)) is the scalar division needs
             if (!dims.isScalar(r) && (certainlyNotScalar(r) || !dims.unifyShapes(r, SCALAR_T))) {
-              fail(src, "shape", `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar, at ${where(src, at)}`, n.right.span, "multiply by an inverse instead, e.g. A B^{-1}");
+              const hint = isNumericLiteral(n.left)
+                ? `for the entrywise reciprocal write ${snippet(src, n.left.span)} ./ ${snippet(src, n.right.span)}; for the matrix inverse, ${snippet(src, n.right.span)}^{-1}`
+                : "multiply by an inverse instead, e.g. A B^{-1}";
+              fail(src, "shape", `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar, at ${where(src, at)}`, n.right.span, hint);
             }
             return l;
           case "hadamard": case "hdivide":
