@@ -157,7 +157,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
   const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
 
   it("solves every problem and verifies each against finite differences", () => {
-    expect(key.entries).toHaveLength(16);
+    expect(key.entries).toHaveLength(18);
     for (const e of key.entries) {
       expect(e.ok, e.problem.title).toBe(true);
       if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);
@@ -171,6 +171,9 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     expect(text("Softmax regression, one-hot target")).toBe("(softmax(Wx) − y)xᵀ");
     expect(text("Log-sum-exp")).toBe("Aᵀ softmax(Ax)");
     expect(text("Logistic regression")).toBe("Xᵀ(σ(Xw) − y)");
+    // σ spelled 1/(1 + e^{−z}) as NumPy code has it, and np.mean
+    expect(text("Logistic regression, written out")).toBe("Xᵀ(σ(Xw) − y)");
+    expect(text("Mean squared error")).toBe("2Xᵀ(Xw − y)/n");
     expect(text("Two-layer network with ReLU, first layer")).toBe("2(W₂ᵀ(W₂ relu(W₁ x) − y) ⊙ heaviside(W₁ x))xᵀ");
     // erf′ = (2/√π) e^{−t²} (DLMF 7.10.1), π the number
     expect(text("Probit regression")).toBe("2Xᵀ(y ⊙ exp(−(Xw)∘²))/sqrt(π)");

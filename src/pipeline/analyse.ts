@@ -3,6 +3,7 @@
  * sizes, take the differential, bring it to a gradient, Jacobian or Hessian
  * and simplify. Everything as expressions; presenting them is present/'s job.
  */
+import { readIndexedSums } from "../syntax/indexed-sum.js";
 import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
 import { formatShape, isScalarShape, mulDim } from "../core/shape.js";
@@ -346,7 +347,8 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> 
   const question = typed.length <= limits.maxLength ? readQuestion(typed) : { expr: typed, wrt: [], hessian: false };
   const input = question.expr;
   const options = { ...asked, wrt: asked.wrt.length ? asked.wrt : question.wrt, ...(question.hessian ? { hessian: true } : {}) };
-  const root = parse(input, limits);
+  // Σᵢ (yᵢ − xᵢᵀβ)²: sums over an index read as the vectors and matrices they stand for
+  const { root, notes: indexedNotes } = readIndexedSums(parse(input, limits), input);
   guardTreeDepth(root);
 
   const declarations: Declaration[] = entries(options.let, ":").map((t) =>
@@ -408,7 +410,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> 
     });
   }
 
-  const notes: string[] = [];
+  const notes: string[] = [...indexedNotes];
   // d/dt, \frac{d}{dt}: a derivative by a scalar; a t that only parameterises (X(t)) has no other evidence of its shape
   if (question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && !collectNames(root).includes(wrtList[0]!) && conventionalRank(wrtList[0]!) !== "scalar") {
     declarations.push({ name: wrtList[0]!, rank: "scalar" });

@@ -494,6 +494,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         const expectArgs = (k: number) => {
           if (n.args.length !== k) fail(src, "shape", `${n.fn} takes ${k} argument${k === 1 ? "" : "s"}, not ${n.args.length}`, n.span);
         };
+        if (n.index !== undefined) fail(src, "unsupported", `a sum over the index ${n.index} is read in the expression, not in a --where definition`, n.nameSpan, "write the definition in vectors, or the sum in the expression");
         if (n.fn === "max") return infer(reluArgument(n, src), src).shape;
         expectArgs(1);
         const arg = n.args[0]!;
@@ -503,6 +504,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             if (!dims.isScalar(a)) requireSquare(arg, a, src, n.fn === "tr" ? "the trace" : n.fn === "det" ? "det" : "log det", n.span);
             return SCALAR_T;
           case "sum":
+            // Σᵢ read as a vector's entries: a summand that is no column (wᵀ x_i with w a matrix) was not that
+            if (n.entries !== undefined && !(dims.isOne(a.cols) && !dims.isOne(a.rows) && dims.unifyShapes(a, { rows: a.rows, cols: ONE_T }))) {
+              fail(src, "unsupported", `the sum over ${n.entries} does not read as the sum of a vector's entries here: its summand in vectors is ${show(a)}`, n.nameSpan, "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)² is ‖y − Xβ‖²");
+            }
             return SCALAR_T;
           case "mean":
             means.set(n as Node & { type: "call" }, src);

@@ -70,6 +70,10 @@ export type Node =
   | {
       readonly type: "call"; readonly fn: FunctionName; readonly args: readonly Node[];
       readonly span: Span; readonly nameSpan: Span;
+      /** `\sum_i`: the index the sum runs over, which src/syntax/indexed-sum.ts reads away. */
+      readonly index?: string;
+      /** A sum over an index read as the sum of a vector's entries (indexed-sum.ts): its argument must be a column. */
+      readonly entries?: string;
     }
   | { readonly type: "norm"; readonly arg: Node; readonly kind: NormKind; readonly span: Span }
   | { readonly type: "inner"; readonly left: Node; readonly right: Node; readonly span: Span }

@@ -45,7 +45,7 @@ export const onesNode = (t: Token): Node => ({ type: "ones", span: span(t.offset
 export const negNode = (minus: Token, arg: Node): Node => ({ type: "neg", arg, span: span(minus.offset, arg.span.end) });
 
 export function callNode(fn: FunctionName, name: Token, args: Node[], end: number): Node {
-  return { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
+  return { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end), ...(name.index ? { index: name.index } : {}) };
 }
 
 export function postfixNode(arg: Node, e: Exponent): Node {

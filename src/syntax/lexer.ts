@@ -37,6 +37,8 @@ export interface Token {
   readonly end: number;
   /** An ident written `\mathbf{…}`, `\boldsymbol{…}`, `\bm{…}`: bold lowercase is a vector (DESIGN.md §2). */
   readonly bold?: true;
+  /** `\sum_i`, `\sum_{i=1}^{n}`: the index a sum runs over (an fnop `sum`). */
+  readonly index?: string;
   /** `A(θ)`: the ident is an opaque function of the parameter written in parentheses right after it (see `parameterOf`). */
   readonly param?: { readonly name: string; readonly offset: number; readonly end: number };
 }
@@ -119,6 +121,8 @@ const precomposed = (): readonly string[] => Array.from({ length: 0x1f00 - 0xc0 
 let compiledRaw: moo.Lexer | null = null;
 const rawLexer = (): moo.Lexer => (compiledRaw ??= compileRaw());
 const compileRaw = (): moo.Lexer => moo.compile({
+  // the lower limit of an indexed sum, \sum_{i=1}: the only place an = is read
+  sumfrom: /_\{\s*[A-Za-z]\s*=\s*\d+\s*\}/,
   ws: { match: /\s+/, lineBreaks: true },
   num: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
   ...(COMPOUND_WORDS.length ? { fnword: new RegExp(COMPOUND_WORDS.join("|")) } : {}),
@@ -402,6 +406,23 @@ export function tokenize(input: string): Token[] {
     return new MatdiffError("unknown-command", `unknown LaTeX command '${t.text}'`, spanOf(t), guess ? { hint: `did you mean ${guess}?` } : {});
   }
 
+  /** `_i`, `_{i}`, `_{i=1}`, then `^n`, `^N`, `^{n}`: the index of \sum, the last raw token read and where it ends. */
+  function sumLimits(j: number): { index: string; last: number; end: number } | null {
+    let index: string;
+    const a = r[j]!;
+    if (a.type === "sumfrom") { index = /[A-Za-z]/.exec(a.text.slice(1))![0]; }
+    else if (r[j + 1]?.type === "word" && r[j + 1]!.text.length === 1) { index = r[j + 1]!.text; j++; }
+    else if (r[j + 1]?.type === "lbrace" && r[j + 2]?.type === "word" && r[j + 2]!.text.length === 1 && r[j + 3]?.type === "rbrace") { index = r[j + 2]!.text; j += 3; }
+    else return null;
+    const bound = (k: number) => r[k]?.type === "word" || (r[k]?.type === "num" && /^\d+$/.test(r[k]!.text));
+    if (r[j + 1]?.type === "caret") {
+      if (bound(j + 2)) j += 2;
+      else if (r[j + 2]?.type === "lbrace" && bound(j + 3) && r[j + 4]?.type === "rbrace") j += 4;
+      else return null;
+    }
+    return { index, last: j, end: r[j]!.end };
+  }
+
   function command(i: number): number {
     const t = r[i]!;
     const name = t.text.slice(1);
@@ -416,7 +437,12 @@ export function tokenize(input: string): Token[] {
     if (SIZING.test(t.text)) return delimiter(i);
     if (GREEK.has(name)) { push(greek(name, t.offset, t.end, i + 1)); return i; }
     const fn = lookup(FUNCTION_COMMANDS, name);
-    if (fn === "sum" && r[i + 1]?.type === "underscore") {
+    if (fn === "sum" && (r[i + 1]?.type === "underscore" || r[i + 1]?.type === "sumfrom")) {
+      const limits = sumLimits(i + 1);
+      if (limits) {
+        push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.index });
+        return limits.last;
+      }
       // \sum_i y_i x_i^T w sums over an index the summand is written in; matdiff reads whole vectors and matrices
       const { line, col } = lineCol(input, t.offset);
       throw new MatdiffError("syntax", `'\\sum' with an index at ${line}:${col}: matdiff reads sums of whole vectors, not of indexed entries`, { start: t.offset, end: r[i + 2]?.end ?? r[i + 1]!.end }, {
@@ -472,7 +498,7 @@ export function tokenize(input: string): Token[] {
   return withParameters(input, withLabels(input, out.map((t, k): Token => {
     // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
     // \sum is a big operator: \sum (Xw − y)^2 sums the squares, it is not (\sum(Xw − y))^2
-    if (t.type === "fnop" && out[k + 1]?.type === "lparen" && t.text !== "\\sum") return { ...t, type: "fncall" };
+    if (t.type === "fnop" && out[k + 1]?.type === "lparen" && !t.text.startsWith("\\sum")) return { ...t, type: "fncall" };
     if (t.type === "ident" && t.value === "T" && afterCaret(out, k)) return { ...t, type: "tee" };
     if (t.type === "sub" && (t.value === "1" || t.value === "2" || t.value === "F")) return { ...t, type: "normsub" };
     if (t.type === "ident" && t.value === "e" && !t.bold && out[k + 1]?.type === "caret" && !powerOfSymbol(out, k + 2)) {

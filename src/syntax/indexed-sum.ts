@@ -1,0 +1,225 @@
+/**
+ * Sums over an index, as statistics and ML texts write them, read as the
+ * vectors and matrices they stand for:
+ *
+ *   \sum_i (y_i − x_i^T β)^2          → sum((y − Xβ)∘²)       y_i the entries of y, x_iᵀ the rows of X
+ *   \sum_{i=1}^n \log σ(y_i x_i^T w)  → sum(log σ(y ⊙ Xw))
+ *
+ * The summand is a scalar in i. A symbol written with the index is indexed: x_i that is transposed or meets an
+ * index-free row or column in an inner product (x_iᵀw, wᵀx_i, x_iᵀAw) is the i-th sample, a row of the matrix of
+ * its capital letter (X, Φ for φ); any other (y_i, ε_i) is the i-th entry of the vector of its letter. Entrywise
+ * operations then act on those vectors: products of indexed factors become ⊙, quotients ⊘, powers .^, functions
+ * apply entrywise, and the sum adds the entries. Anything else in i (outer products x_i x_iᵀ, norms of indexed
+ * vectors, nested indexed sums) is refused with a hint to write the vector form, never guessed.
+ */
+import type { Node, Span } from "./ast.js";
+import { MatdiffError } from "../errors.js";
+import { GREEK } from "./greek.js";
+import { baseText } from "./names.js";
+
+/** How an indexed sum was read: one note per sum. */
+export interface IndexedReading {
+  readonly root: Node;
+  readonly notes: readonly string[];
+}
+
+/** Functions of a scalar that act entrywise on a vector (the summand's). */
+const ENTRYWISE = new Set(["exp", "log", "sin", "cos", "tanh", "tan", "arctan", "sinh", "cosh", "sigmoid", "log1p", "expm1", "erf", "relu", "softplus", "sqrt", "abs", "sign", "heaviside"]);
+
+export function readIndexedSums(root: Node, input: string): IndexedReading {
+  const notes: string[] = [];
+  const used = namesIn(root);
+  const indices = new Set<string>();
+  const walk = (n: Node): Node => {
+    if (n.type === "call" && n.index !== undefined) {
+      indices.add(n.index);
+      return sumOver(n as Node & { type: "call" }, input, used, notes);
+    }
+    return mapChildren(n, walk);
+  };
+  const read = walk(root);
+  // Σᵢ yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ): the sum takes the product after it, so the second term's yᵢ is outside it —
+  // not what was meant, and read as a scalar of its own it would be a wrong answer
+  for (const m of nodesOf(read).sort((a, b) => a.span.start - b.span.start)) {
+    if (m.type !== "ident") continue;
+    const index = [...indices].find((i) => m.name.endsWith(`_${i}`) && m.name.length > i.length + 1);
+    if (index !== undefined) {
+      refuse(input, m.span, `${m.name} is written with the index ${index} but stands outside the sum over ${index}`, `put the whole summand in parentheses: \\sum_${index} (…)`);
+    }
+  }
+  return { root: read, notes };
+}
+
+const span = (start: number, end: number): Span => ({ start, end });
+const ident = (name: string, at: Span): Node => ({ type: "ident", name, span: at });
+
+function refuse(input: string, at: Span, what: string, hint: string): never {
+  throw new MatdiffError("unsupported", `${what} (in ${input.slice(at.start, at.end).replace(/\s+/g, " ")})`, at, { hint });
+}
+
+const VECTOR_FORM_HINT = "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)² is ‖y − Xβ‖², Σᵢ xᵢxᵢᵀ is XᵀX, Σᵢ f(xᵢᵀw) is sum(f(Xw))";
+
+function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[]): Node {
+  const index = call.index!;
+  const summand = call.args[0]!;
+  const suffix = `_${index}`;
+  const indexedName = (n: Node) => (n.type === "ident" && n.name.endsWith(suffix) && n.name.length > suffix.length && !n.name.slice(0, -suffix.length).includes("_") ? n.name.slice(0, -suffix.length) : null);
+  const all = nodesOf(summand);
+  if (all.some((m) => m.type === "call" && m.index !== undefined)) refuse(input, call.span, "a sum over an index inside another is not read", VECTOR_FORM_HINT);
+  if (!all.some((m) => indexedName(m) !== null)) {
+    refuse(input, call.span, `nothing in the summand is written with the index ${index}`, `write the terms that vary with ${index} as y_${index}, x_${index}; a sum of a constant is n times it`);
+  }
+  // samples: x_i transposed, or the column an index-free factor meets in a product (wᵀx_i, y_i wᵀx_i, A x_i)
+  const samples = new Set<string>();
+  for (const m of all) {
+    if (m.type === "postfix" && (m.op === "T") && indexedName(m.arg) !== null) samples.add(indexedName(m.arg)!);
+    if (m.type === "binary" && m.op === "*") {
+      const factors = flatten(m);
+      factors.forEach((f, k) => {
+        const base = indexedName(f);
+        const before = factors[k - 1];
+        if (base !== null && before && before.type !== "number" && !dependsOn(before, indexedName)) samples.add(base);
+      });
+    }
+  }
+  const matrixOf = (base: string) => {
+    // φ_i → Φ as x_i → X; a Greek letter with no capital of its own (α → Α looks like A) names none
+    const greek = GREEK.get(base);
+    const capital = greek && !greek.upper ? base[0]!.toUpperCase() + base.slice(1) : undefined;
+    const upper = greek ? (capital && GREEK.get(capital)?.upper ? capital : undefined) : /^[a-z]$/.test(base) ? base.toUpperCase() : undefined;
+    if (!upper) refuse(input, call.span, `x_${index} is read as the i-th row of a matrix, but ${base} has no capital letter to name it`, VECTOR_FORM_HINT);
+    if (used.has(upper)) refuse(input, call.span, `${base}_${index} would be a row of ${upper}, which the expression already uses`, VECTOR_FORM_HINT);
+    return upper;
+  };
+  const renamed = new Map([...samples].map((s) => [s, matrixOf(s)] as const));
+
+  type Read = { readonly node: Node; readonly dep: boolean };
+  const read = (n: Node): Read => {
+    const base = indexedName(n);
+    if (base !== null) {
+      if (renamed.has(base)) refuse(input, n.span, `${base}_${index} stands alone here, where only its inner product with a vector (x_${index}ᵀw) is read`, VECTOR_FORM_HINT);
+      return { node: ident(base, n.span), dep: true };
+    }
+    if (!dependsOn(n, indexedName)) return { node: n, dep: false };
+    switch (n.type) {
+      case "neg": { const a = read(n.arg); return { node: { ...n, arg: a.node }, dep: true }; }
+      case "binary": {
+        if (n.op === "*") return product(n);
+        const l = read(n.left), r = read(n.right);
+        if (n.op === "+" || n.op === "-") {
+          // an index-free scalar beside an indexed term is added to every entry: c becomes c𝟏
+          const spread = (x: Read): Node => (x.dep || x.node.type === "number" ? x.node : { type: "binary", op: "*", left: x.node, right: { type: "ones", span: x.node.span }, span: x.node.span, implicit: true });
+          return { node: { ...n, left: spread(l), right: spread(r) }, dep: true };
+        }
+        if (n.op === "/") return { node: { ...n, op: l.dep && r.dep || r.dep ? "hdivide" : "/", left: l.node, right: r.node }, dep: true };
+        return refuse(input, n.span, `this operation in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
+      }
+      case "postfix": {
+        const a = read(n.arg);
+        if (n.op === "pow") return { node: { ...n, op: "epow", arg: a.node }, dep: true };
+        if (n.op === "T") return a; // a scalar's transpose is itself
+        return refuse(input, n.span, `this power in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
+      }
+      case "call": {
+        if (n.args.length === 1 && ENTRYWISE.has(n.fn)) return { node: { ...n, args: [read(n.args[0]!).node] }, dep: true };
+        return refuse(input, n.span, `${n.fn} of a term in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
+      }
+      default:
+        return refuse(input, n.span, `this term in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
+    }
+  };
+
+  /** A product: the scalar factors in i multiply entrywise; an inner product with a sample is a column of X·(…). */
+  function product(n: Node & { type: "binary" }): Read {
+    const factors = flatten(n);
+    const parts: Read[] = [];
+    for (let k = 0; k < factors.length; k++) {
+      const f = factors[k]!;
+      const transposed = f.type === "postfix" && f.op === "T" ? indexedName(f.arg) : null;
+      if (transposed !== null && renamed.has(transposed)) {
+        // x_iᵀ E: the i-th entry of X E, E the index-free factors that follow
+        const rest = factors.slice(k + 1);
+        if (rest.length === 0 || rest.some((r) => dependsOn(r, indexedName))) refuse(input, n.span, `${transposed}_${index}ᵀ must be followed by index-free factors (x_${index}ᵀw)`, VECTOR_FORM_HINT);
+        const matrix = ident(renamed.get(transposed)!, (f as { arg: Node }).arg.span);
+        parts.push({ node: chain([matrix, ...rest]), dep: true });
+        break;
+      }
+      const base = indexedName(f);
+      if (base !== null && renamed.has(base)) {
+        // E x_i, E the index-free factors before it (since the last factor in i): (E x_i) = x_iᵀEᵀ, the i-th entry of X Eᵀ
+        let start = k;
+        while (start > 0 && !dependsOn(factors[start - 1]!, indexedName)) start--;
+        const row = factors.slice(start, k);
+        if (row.length === 0) refuse(input, f.span, `${base}_${index} must meet an index-free row (wᵀx_${index})`, VECTOR_FORM_HINT);
+        // each factor before was one part: the row's factors are taken into the inner product instead
+        parts.splice(parts.length - row.length, row.length);
+        const e = chain(row);
+        parts.push({ node: chain([ident(renamed.get(base)!, f.span), { type: "postfix", op: "T", arg: e, span: e.span }]), dep: true });
+        continue;
+      }
+      parts.push(read(f));
+    }
+    const free = parts.filter((p) => !p.dep).map((p) => p.node);
+    const dep = parts.filter((p) => p.dep).map((p) => p.node);
+    const entrywise = dep.reduce((a, b): Node => ({ type: "binary", op: "hadamard", left: a, right: b, span: span(a.span.start, b.span.end) }));
+    return { node: free.length ? chain([...free, entrywise]) : entrywise, dep: true };
+  }
+
+  const body = read(summand);
+  const entries = [...nodesOf(summand)].map(indexedName).filter((b): b is string => b !== null);
+  const vectors = [...new Set(entries)].filter((b) => !renamed.has(b));
+  const said = [
+    ...vectors.map((b) => `${baseText(b)}_${index} is entry ${index} of the vector ${baseText(b)}`),
+    ...[...renamed].map(([b, m]) => `${baseText(b)}_${index}ᵀ is row ${index} of the matrix ${baseText(m)}`),
+  ];
+  notes.push(`${input.slice(call.span.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${said.join(", ")}`);
+  // `entries`: elaborate makes sure the summand did read as a vector, one entry per i
+  return { type: "call", fn: "sum", args: [body.node], span: call.span, nameSpan: call.nameSpan, entries: index };
+}
+
+/** Factors of a product chain (juxtaposition, *), in order. */
+function flatten(n: Node): Node[] {
+  return n.type === "binary" && n.op === "*" && !n.dot ? [...flatten(n.left), ...flatten(n.right)] : [n];
+}
+
+function chain(factors: readonly Node[]): Node {
+  return factors.reduce((a, b): Node => ({ type: "binary", op: "*", left: a, right: b, span: span(Math.min(a.span.start, b.span.start), Math.max(a.span.end, b.span.end)), implicit: true }));
+}
+
+function dependsOn(n: Node, indexed: (n: Node) => string | null): boolean {
+  return nodesOf(n).some((m) => indexed(m) !== null);
+}
+
+function nodesOf(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    stack.push(...childrenOf(n));
+  }
+  return out;
+}
+
+function childrenOf(n: Node): readonly Node[] {
+  switch (n.type) {
+    case "binary": case "inner": return [n.left, n.right];
+    case "neg": case "postfix": case "norm": case "bars": return [n.arg];
+    case "call": return n.args;
+    default: return [];
+  }
+}
+
+function mapChildren(n: Node, f: (n: Node) => Node): Node {
+  switch (n.type) {
+    case "binary": return { ...n, left: f(n.left), right: f(n.right) };
+    case "inner": return { ...n, left: f(n.left), right: f(n.right) };
+    case "neg": case "postfix": case "norm": case "bars": return { ...n, arg: f(n.arg) } as Node;
+    case "call": return { ...n, args: n.args.map(f) };
+    default: return n;
+  }
+}
+
+function namesIn(root: Node): Set<string> {
+  return new Set(nodesOf(root).flatMap((n) => (n.type === "ident" ? [n.name] : [])));
+}
