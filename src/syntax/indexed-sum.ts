@@ -153,8 +153,9 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
         if (row.length === 0) refuse(input, f.span, `${base}_${index} must meet an index-free row (wᵀx_${index})`, VECTOR_FORM_HINT);
         // each factor before was one part: the row's factors are taken into the inner product instead
         parts.splice(parts.length - row.length, row.length);
-        const e = chain(row);
-        parts.push({ node: chain([ident(renamed.get(base)!, f.span), { type: "postfix", op: "T", arg: e, span: e.span }]), dep: true });
+        // (wᵀA)ᵀ written as Aᵀw: the row's factors reversed, each transposed (a transposed one loses its ᵀ)
+        const column = [...row].reverse().map((g): Node => (g.type === "postfix" && g.op === "T" ? g.arg : { type: "postfix", op: "T", arg: g, span: g.span }));
+        parts.push({ node: chain([ident(renamed.get(base)!, f.span), ...column]), dep: true });
         continue;
       }
       parts.push(read(f));
