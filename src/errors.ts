@@ -36,6 +36,9 @@ export function visible(text: string): string {
   return text.replace(INVISIBLE, (c) => `\\u{${c.charCodeAt(0).toString(16).padStart(4, "0")}}`);
 }
 
+/** `Error.stackTraceLimit` is V8's (Node, Chromium); the browser builds' typings do not declare it. */
+const V8Error = Error as ErrorConstructor & { stackTraceLimit?: number };
+
 export class MatdiffError extends Error {
   readonly code: ErrorCode;
   readonly start: number | undefined;
@@ -47,13 +50,13 @@ export class MatdiffError extends Error {
   constructor(code: ErrorCode, message: string, span?: SourceSpan, opts: { hint?: string; source?: string } = {}) {
     // A MatdiffError is about the input, which its span and caret show; the engine's stack says nothing to the
     // user, and capturing it was most of the cost of the errors a shape reading meets and tries past.
-    const depth = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    const depth = V8Error.stackTraceLimit;
+    V8Error.stackTraceLimit = 0;
     // messages quote the user's input: what they show must be what is there
     try {
       super(visible(message));
     } finally {
-      Error.stackTraceLimit = depth;
+      V8Error.stackTraceLimit = depth;
     }
     this.name = "MatdiffError";
     this.code = code;
