@@ -20,7 +20,7 @@ import { positiveSymbols, sampleDims, sampleEnv } from "../numeric/random.js";
 import { PYTHON_BACKENDS } from "../print/python-backends.js";
 import { freeSizes, pyName, pythonDim, toPython } from "../print/python.js";
 import { nameText, toText } from "../print/text.js";
-import { nodesInOrder } from "../shapes/elaborate.js";
+import { nodesInOrder } from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
 import { VERSION } from "../version.js";
 

@@ -5,7 +5,7 @@
  * mismatches with both shapes and the place; pass 2 builds core expressions
  * once every dimension has its final name.
  */
-import type { Node, Span } from "../syntax/ast.js";
+import { childrenOf, nodesInOrder, type Node, type Span } from "../syntax/ast.js";
 import { baseText, letterOf, nameInput } from "../syntax/names.js";
 import { GREEK } from "../syntax/greek.js";
 import * as E from "../core/expr.js";
@@ -96,29 +96,6 @@ const isGreekLower = (name: string) => {
   const g = GREEK.get(letterOf(name));
   return g !== undefined && !g.upper;
 };
-
-/** Every node, in source order, without recursion (chains can be thousands deep). */
-export function nodesInOrder(root: Node): Node[] {
-  const out: Node[] = [];
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    out.push(n);
-    const children = childrenOf(n);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
-  return out;
-}
-
-/** A node's operands, in source order. */
-export function childrenOf(n: Node): readonly Node[] {
-  switch (n.type) {
-    case "binary": case "inner": return [n.left, n.right];
-    case "neg": case "postfix": case "norm": case "bars": return [n.arg];
-    case "call": return n.args;
-    default: return [];
-  }
-}
 
 function firstOperand(n: Node): Node | undefined {
   switch (n.type) {

@@ -18,10 +18,10 @@
  * departure is reported with its evidence and the `--let` line that states the
  * reading used.
  */
-import type { Node } from "../syntax/ast.js";
+import { childrenOf, nodesInOrder, type Node } from "../syntax/ast.js";
 import { MatdiffError } from "../errors.js";
 import type { Rank } from "./declarations.js";
-import { childrenOf, conventionalRank, elaborate, isUpperName, nodesInOrder, type ElaborateOptions, type Elaborated, type SourceText } from "./elaborate.js";
+import { conventionalRank, elaborate, isUpperName, type ElaborateOptions, type Elaborated, type SourceText } from "./elaborate.js";
 import { nameInput } from "../syntax/names.js";
 
 export interface ReadOptions extends ElaborateOptions {

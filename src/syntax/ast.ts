@@ -81,3 +81,26 @@ export type Node =
   | { readonly type: "bars"; readonly arg: Node; readonly span: Span }
   /** The all-ones vector or matrix: `𝟏`, `\mathbf{1}`, `\mathbb{1}`. */
   | { readonly type: "ones"; readonly span: Span };
+
+/** Every node, in source order, without recursion (chains can be thousands deep). */
+export function nodesInOrder(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    const children = childrenOf(n);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  return out;
+}
+
+/** A node's operands, in source order. */
+export function childrenOf(n: Node): readonly Node[] {
+  switch (n.type) {
+    case "binary": case "inner": return [n.left, n.right];
+    case "neg": case "postfix": case "norm": case "bars": return [n.arg];
+    case "call": return n.args;
+    default: return [];
+  }
+}

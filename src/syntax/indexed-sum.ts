@@ -12,7 +12,7 @@
  * apply entrywise, and the sum adds the entries. Anything else in i (outer products x_i x_iᵀ, norms of indexed
  * vectors, nested indexed sums) is refused with a hint to write the vector form, never guessed.
  */
-import type { Node, Span } from "./ast.js";
+import { nodesInOrder, type Node, type Span } from "./ast.js";
 import { MatdiffError } from "../errors.js";
 import { GREEK } from "./greek.js";
 import { baseText } from "./names.js";
@@ -27,6 +27,8 @@ export interface IndexedReading {
 const ENTRYWISE = new Set(["exp", "log", "sin", "cos", "tanh", "tan", "arctan", "sinh", "cosh", "sigmoid", "log1p", "expm1", "erf", "relu", "softplus", "sqrt", "abs", "sign", "heaviside"]);
 
 export function readIndexedSums(root: Node, input: string): IndexedReading {
+  // most inputs have no indexed sum: reading them costs one walk, no copy
+  if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined)) return { root, notes: [] };
   const notes: string[] = [];
   const used = namesIn(root);
   const indices = new Set<string>();
@@ -40,7 +42,7 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   const read = walk(root);
   // Σᵢ yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ): the sum takes the product after it, so the second term's yᵢ is outside it —
   // not what was meant, and read as a scalar of its own it would be a wrong answer
-  for (const m of nodesOf(read).sort((a, b) => a.span.start - b.span.start)) {
+  for (const m of nodesInOrder(read).sort((a, b) => a.span.start - b.span.start)) {
     if (m.type !== "ident") continue;
     const index = [...indices].find((i) => m.name.endsWith(`_${i}`) && m.name.length > i.length + 1);
     if (index !== undefined) {
@@ -64,7 +66,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   const summand = call.args[0]!;
   const suffix = `_${index}`;
   const indexedName = (n: Node) => (n.type === "ident" && n.name.endsWith(suffix) && n.name.length > suffix.length && !n.name.slice(0, -suffix.length).includes("_") ? n.name.slice(0, -suffix.length) : null);
-  const all = nodesOf(summand);
+  const all = nodesInOrder(summand);
   if (all.some((m) => m.type === "call" && m.index !== undefined)) refuse(input, call.span, "a sum over an index inside another is not read", VECTOR_FORM_HINT);
   if (!all.some((m) => indexedName(m) !== null)) {
     refuse(input, call.span, `nothing in the summand is written with the index ${index}`, `write the terms that vary with ${index} as y_${index}, x_${index}; a sum of a constant is n times it`);
@@ -167,7 +169,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   }
 
   const body = read(summand);
-  const entries = [...nodesOf(summand)].map(indexedName).filter((b): b is string => b !== null);
+  const entries = [...nodesInOrder(summand)].map(indexedName).filter((b): b is string => b !== null);
   const vectors = [...new Set(entries)].filter((b) => !renamed.has(b));
   const said = [
     ...vectors.map((b) => `${baseText(b)}_${index} is entry ${index} of the vector ${baseText(b)}`),
@@ -188,27 +190,7 @@ function chain(factors: readonly Node[]): Node {
 }
 
 function dependsOn(n: Node, indexed: (n: Node) => string | null): boolean {
-  return nodesOf(n).some((m) => indexed(m) !== null);
-}
-
-function nodesOf(root: Node): Node[] {
-  const out: Node[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    out.push(n);
-    stack.push(...childrenOf(n));
-  }
-  return out;
-}
-
-function childrenOf(n: Node): readonly Node[] {
-  switch (n.type) {
-    case "binary": case "inner": return [n.left, n.right];
-    case "neg": case "postfix": case "norm": case "bars": return [n.arg];
-    case "call": return n.args;
-    default: return [];
-  }
+  return nodesInOrder(n).some((m) => indexed(m) !== null);
 }
 
 function mapChildren(n: Node, f: (n: Node) => Node): Node {
@@ -222,5 +204,5 @@ function mapChildren(n: Node, f: (n: Node) => Node): Node {
 }
 
 function namesIn(root: Node): Set<string> {
-  return new Set(nodesOf(root).flatMap((n) => (n.type === "ident" ? [n.name] : [])));
+  return new Set(nodesInOrder(root).flatMap((n) => (n.type === "ident" ? [n.name] : [])));
 }
