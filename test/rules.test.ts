@@ -291,3 +291,25 @@ describe("simplification gaps closed in issue 14 (each value-checked by the rule
     expect(simplified(E.kron(x, y))).toBe("x ⊗ y");
   });
 });
+
+describe("like traces up to transposition (Matrix Cookbook eq. (13)): df as a textbook writes it", () => {
+  const index = makeRuleIndex(SIMPLIFY_RULES);
+  const X = E.sym("X", shape("n", "m"));
+  const A = E.sym("A", shape("n", "n"));
+  const dX = E.diff(X);
+
+  it("tr((dX)ᵀX) + tr(Xᵀ dX) = 2 tr(Xᵀ dX), the differential last", () => {
+    const df = E.add(E.trace(E.mul(E.transpose(dX), X)), E.trace(E.mul(E.transpose(X), dX)));
+    const out = rewrite(df, index).expr;
+    expect(toText(out)).toBe("2 tr(Xᵀ dX)");
+    expect(numericallyEqual(df, out).ok).toBe(true);
+    expect(differentiate("sqrt(tr(X^T X))", { wrt: "X" }).differential.text).toBe("tr(Xᵀ dX)/tr(XᵀX)^{1/2}");
+  });
+
+  it("negative goal: tr((dX)ᵀAX) and tr(XᵀA dX) differ unless A is symmetric, and stay two terms", () => {
+    const df = E.add(E.trace(E.mul(E.transpose(dX), A, X)), E.trace(E.mul(E.transpose(X), A, dX)));
+    expect(toText(rewrite(df, index).expr)).toBe("tr((dX)ᵀAX) + tr(XᵀA dX)");
+    expect(numericallyEqual(E.trace(E.mul(E.transpose(dX), A, X)), E.trace(E.mul(E.transpose(X), A, dX))).ok).toBe(false);
+    expect(differentiate("tr(X^T S X)", { wrt: "X", let: ["S: symmetric"] }).differential.text).toBe("2 tr(XᵀS dX)");
+  });
+});

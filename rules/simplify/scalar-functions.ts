@@ -14,8 +14,9 @@ const CB = (eq: string) => `Matrix Cookbook (2012-11-15) eq. (${eq})`;
 const rotationsOf = (chain: readonly Expr[]): Expr[][] => chain.map((_, i) => [...chain.slice(i), ...chain.slice(0, i)]);
 
 /**
- * The canonical rotation of a trace, tr(ABC) = tr(BCA) = tr(CAB): the
- * smallest by sortKey. Used to compare traces (like terms), not to print
+ * The canonical rotation of a trace, tr(ABC) = tr(BCA) = tr(CAB) = tr(CᵀBᵀAᵀ): the
+ * smallest by sortKey of the rotations of the product and of its transpose (eq. 13),
+ * so tr((dX)ᵀX) meets tr(Xᵀ dX). Used to compare traces (like terms), not to print
  * them: a trace keeps the rotation it was written or derived in.
  */
 export function canonicalTraceKey(e: Expr): Expr {
@@ -25,7 +26,8 @@ export function canonicalTraceKey(e: Expr): Expr {
     (f.kind === "power" && Q.isInt(f.exp) && f.exp.n > 1 && f.exp.n <= MAX_EXPANDED_POWER ? Array<Expr>(f.exp.n).fill(f.arg) : [f]));
   let best = chain;
   let bestKey = chain.map(sortKey).join(" ");
-  for (const r of rotationsOf(chain).slice(1)) {
+  const transposed = chain.map((f) => E.transpose(f)).reverse();
+  for (const r of [...rotationsOf(chain).slice(1), ...rotationsOf(transposed)]) {
     const k = r.map(sortKey).join(" ");
     if (k < bestKey) { best = r; bestKey = k; }
   }
