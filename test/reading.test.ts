@@ -297,6 +297,17 @@ describe("spellings people paste", () => {
     expect(fails("\\|x\\|_{\\infty}").code).toBe("unsupported");
   });
 
+  it("the nuclear norm ‖W‖_* is refused for what it is, with the caret under its subscript; x_* elsewhere stays a syntax error", () => {
+    for (const input of ["\\|W\\|_*", "\\|W\\|_{*}", "\\|W\\|_\\ast", "‖W‖_*", "\\lVert W \\rVert_*"]) {
+      const e = fails(input, "W");
+      expect(e.code, input).toBe("unsupported");
+      expect(e.message, input).toMatch(/nuclear norm/);
+      expect(e.hint, input).toMatch(/‖W‖_F\^2/);
+      expect(input.slice(e.start, e.end), input).toMatch(/^_/);
+    }
+    expect(fails("x_* + x", "x").code).toBe("syntax");
+  });
+
   it("a word that names nothing is an error with a hint, not a product", () => {
     expect(fails("loss").code).toBe("unknown-word");
     expect(fails("loss").hint).toMatch(/l o s s/);

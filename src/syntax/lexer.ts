@@ -393,6 +393,15 @@ export function tokenize(input: string): Token[] {
         hint: "use ‖x‖_1, ‖x‖^2, or a smooth maximum such as log(sum(exp(x)))",
       });
     }
+    const star = (t: Raw | undefined) => (t?.type === "times" && t.text === "*") || (t?.type === "cmd" && t.text === "\\ast");
+    const nuclear = star(a) ? a : a?.type === "lbrace" && star(r[i + 2]) && r[i + 3]?.type === "rbrace" ? r[i + 3] : undefined;
+    const before = r[i - 1];
+    const afterNorm = before !== undefined && (before.type === "dbar" || (before.type === "cmdsym" && before.text === "\\|") || (before.type === "cmd" && ["\\rVert", "\\Vert"].includes(before.text)));
+    if (nuclear && afterNorm) {
+      throw new MatdiffError("unsupported", "the nuclear norm ‖·‖_* has no gradient in closed form: it is UVᵀ of the singular value decomposition", { start: u.offset, end: nuclear.end }, {
+        hint: "use the squared Frobenius norm ‖W‖_F^2 = tr(WᵀW) as the penalty, or tr(WᵀW)^{1/2} for ‖W‖_F",
+      });
+    }
     throw syntaxError(input, "expected a subscript after '_'", u.offset, u.end);
   }
 
