@@ -313,3 +313,24 @@ describe("like traces up to transposition (Matrix Cookbook eq. (13)): df as a te
     expect(differentiate("tr(X^T S X)", { wrt: "X", let: ["S: symmetric"] }).differential.text).toBe("2 tr(XᵀS dX)");
   });
 });
+
+describe("terms that differ only in scalar factors collect (derived: distributivity)", () => {
+  const gradient = (expr: string, wrt: string, lets: string[] = []) => differentiate(expr, { wrt, let: lets, check: true });
+
+  it("φ − σ(θᵀφ)φ = (1 − σ(θᵀφ))φ, in the gradient and in df; I − sI = (1 − s)I; 2x + 2λx = 2(1 + λ)x; each checked", () => {
+    const logistic = gradient("\\theta^T \\phi - log(1 + exp(\\theta^T \\phi))", "theta");
+    expect(logistic.derivative.text).toBe("(1 − σ(θᵀφ))φ");
+    expect(logistic.differential.text).toBe("(1 − σ(θᵀφ))(dθ)ᵀφ");
+    const scaled = gradient("x - s x", "x", ["s: scalar"]);
+    expect(scaled.derivative.text).toBe("(1 − s)I");
+    const ridge = gradient("x^T x + lambda x^T x", "x");
+    expect(ridge.derivative.text).toBe("2(1 + λ)x");
+    for (const r of [logistic, scaled, ridge]) expect(r.check?.ok).toBe(true);
+  });
+
+  it("negative goal: a divisor among the scalars keeps the terms apart (x/s − t x/s², not (1/s − t/s²)x)", () => {
+    const r = gradient("x^T x/s - t x^T x/s^2", "x", ["s: scalar", "t: scalar"]);
+    expect(r.derivative.text).not.toMatch(/^\(1\/s/);
+    expect(r.check?.ok).toBe(true);
+  });
+});

@@ -187,6 +187,34 @@ export const SUM_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // φ − σ(θᵀφ)φ = (1 − σ(θᵀφ))φ and I − sI = (1 − s)I, as a textbook writes them: terms that differ only in
+    // their scalar factors. Not with a divisor among those (x/s − t x/s² stays; (1/s − t/s²)x reads worse)
+    id: "collect-scalar-coefficients", source: "derived: distributivity", formula: "a X + s X = (a + s) X",
+    witness: "x - tr(A) x + y", on: ["add"],
+    apply: (e) => {
+      // in a differential, aᵀdx − σ(aᵀx)aᵀdx = (1 − σ(aᵀx))aᵀdx: the 1×1 factors with the differential are the body
+      const hasD = (x: Expr) => E.contains(x, (y) => y.kind === "d");
+      const parts = e.terms.map((t) => {
+        const { coeff, scalars, chain } = E.splitMul(t);
+        const body = chain.length ? chain : scalars.filter(hasD);
+        return { body, rest: [E.num(coeff), ...(chain.length ? scalars : scalars.filter((x) => !hasD(x)))] };
+      });
+      const groups = new Map<number, number[]>();
+      parts.forEach((p, i) => {
+        if (p.body.length === 0) return;
+        const key = E.mul(...p.body).id;
+        groups.set(key, [...(groups.get(key) ?? []), i]);
+      });
+      const divides = (i: number) => parts[i]!.rest.some((x) => x.kind === "power" && x.exp.n < 0);
+      for (const members of groups.values()) {
+        if (members.length < 2 || !members.some((i) => parts[i]!.rest.length > 1) || members.some(divides)) continue;
+        const coefficient = E.add(...members.map((i) => E.mul(...parts[i]!.rest)));
+        return regroup(e.terms, members, E.mul(coefficient, ...parts[members[0]!]!.body));
+      }
+      return null;
+    },
+  }),
+  rewriteRule({
     id: "factor-common-right", source: "derived: distributivity", formula: "A X + B X = (A + B) X",
     witness: "A x + B x + y", on: ["add"],
     apply: (e) => {
