@@ -334,3 +334,23 @@ describe("terms that differ only in scalar factors collect (derived: distributiv
     expect(r.check?.ok).toBe(true);
   });
 });
+
+describe("a sum of an entrywise product of columns is an inner product (derived: Σᵢ uᵢvᵢ = uᵀv)", () => {
+  const df = (expr: string, wrt: string) => {
+    const r = differentiate(expr, { wrt, check: true });
+    expect(r.check?.ok, expr).toBe(true);
+    return r.differential.text;
+  };
+
+  it("df reads as a textbook writes it, the differential last, a weight that is itself entrywise kept whole", () => {
+    expect(df("sum(exp(A x))", "x")).toBe("exp(Ax)ᵀA dx");
+    expect(df("sum((X w - y).^2)", "w")).toBe("2(Xw − y)ᵀX dw");
+    expect(df("sum(x .* y)", "x")).toBe("yᵀ dx");
+    expect(df("\\|x\\|_1", "x")).toBe("sign(x)ᵀ dx");
+    expect(df("sum(log(1+exp(-y .* (X w))))", "w")).toBe("−(dw)ᵀXᵀ(y ⊙ σ(−y ⊙ Xw))");
+  });
+
+  it("negative goal: of matrices the sum stays (no tr(exp(Xᵀ) dX))", () => {
+    expect(df("sum(exp(X))", "X")).toBe("sum(dX ⊙ exp(X))");
+  });
+});

@@ -62,6 +62,30 @@ function distributeAndCancel(e: E.Add): E.Expr | null {
 
 export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
   rewriteRule({
+    // df of sum(exp(Ax)) reads exp(Ax)ᵀA dx, as a textbook writes it, not sum(A dx ⊙ exp(Ax)). Of columns only:
+    // sum(dX ⊙ G) of matrices reads better than tr(Gᵀ dX) once transposes move into G; and without a differential
+    // only two columns become uᵀv (three or more factors stay a sum of entrywise products)
+    id: "sum-of-entrywise-product", source: "derived: Σᵢ uᵢvᵢ = uᵀv",
+    formula: "\\operatorname{sum}(u \\odot v) = u^{\\top} v", witness: "sum(2 (x .* y))", on: ["sum"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      const h = chain[0];
+      if (chain.length !== 1 || h?.kind !== "hadamard") return null;
+      const hasD = (x: E.Expr) => E.contains(x, (y) => y.kind === "d");
+      const withD = h.factors.filter(hasD);
+      const rest = h.factors.filter((x) => !hasD(x));
+      if (h.shape.cols !== 1 || h.shape.rows === 1) return null;
+      let inner: E.Expr;
+      if (withD.length === 1 && rest.length === 1) inner = E.mul(E.transpose(rest[0]!), withD[0]!);
+      // a weight that is itself entrywise, y ⊙ σ(−y ⊙ Xw), keeps its ⊙ whole on the right: transposing it would
+      // split it into σ(…)ᵀ ⊙ yᵀ
+      else if (withD.length === 1 && rest.length > 1) inner = E.mul(E.transpose(withD[0]!), E.hadamard(...rest));
+      else if (withD.length === 0 && h.factors.length === 2) inner = E.mul(E.transpose(h.factors[0]!), h.factors[1]!);
+      else return null;
+      return E.mul(E.num(coeff), ...scalars, inner);
+    },
+  }),
+  rewriteRule({
     // the cross-entropy gradient σ ⊙ (𝟏 − y) − y ⊙ (𝟏 − σ) is σ − y: distributing cancels σ ⊙ y
     id: "hadamard-distribute-cancel", source: "derived: ⊙ distributes over +, then like terms cancel",
     formula: "a \\odot (\\mathbf{1} - b) - b \\odot (\\mathbf{1} - a) = a - b",
