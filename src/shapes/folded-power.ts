@@ -14,6 +14,7 @@
  */
 import * as E from "../core/expr.js";
 import type { Expr } from "../core/expr.js";
+import { NodeMemo } from "../core/memo.js";
 import { isScalarShape } from "../core/shape.js";
 import * as Q from "../core/rational.js";
 import { MatdiffError, type SourceSpan } from "../errors.js";
@@ -69,8 +70,13 @@ class TooHigh {
  * the limit. A product that is not one run (A B) is its own base where it is
  * used whole, so (A B)^{40} (A B)^{40} and eᵢ = eᵢ₋₁ eᵢ₋₁ from e₁ = A B count too.
  */
+/** Expressions without definitions that passed, by the limits they passed under: an editor asks again about the same f. */
+const passed = new NodeMemo<true>();
+
 export function guardFoldedPowers(f: Expr, definitions: ReadonlyMap<string, Expr>, opts: FoldedPowerOptions): void {
   const { maxPower } = opts;
+  const passKey = `${maxPower}:${Boolean(opts.collapsing)}`;
+  if (definitions.size === 0 && passed.get(f, passKey)) return;
   const memo = new Map<number, Run | null>();
   const keys = new Map<string, number>();
   const keyOf = (k: string): number => {
@@ -152,6 +158,7 @@ export function guardFoldedPowers(f: Expr, definitions: ReadonlyMap<string, Expr
   try {
     for (const name of definitions.keys()) foldDefinition(name);
     fold(f);
+    if (definitions.size === 0) passed.set(f, passKey, true);
   } catch (err) {
     if (!(err instanceof TooHigh)) throw err;
     const { run, within: name } = err;

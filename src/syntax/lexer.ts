@@ -98,8 +98,14 @@ const KNOWN_COMMANDS: readonly string[] = [
 ].map((c) => `\\${c}`);
 export const KNOWN_FUNCTIONS: readonly string[] = [...Object.keys(FUNCTION_WORDS), ...Object.keys(SPECIAL_WORDS)];
 
-/** Keywords a letter run is split into; everything else is one letter per symbol. */
-const WORD_KEYWORDS: readonly string[] = [...KNOWN_FUNCTIONS, ...GREEK.keys()].sort((a, b) => b.length - a.length);
+/** Keywords a letter run is split into, by first letter, longest first; everything else is one letter per symbol. */
+const WORD_KEYWORDS: ReadonlyMap<string, readonly string[]> = (() => {
+  const byLetter = new Map<string, string[]>();
+  for (const k of [...KNOWN_FUNCTIONS, ...GREEK.keys()].sort((a, b) => b.length - a.length)) {
+    byLetter.set(k[0]!, [...(byLetter.get(k[0]!) ?? []), k]);
+  }
+  return byLetter;
+})();
 
 const SUPERSCRIPT: Readonly<Record<string, string>> = {
   "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "ᵀ": "T",
@@ -213,7 +219,7 @@ function unknownFunction(name: string, start: number, end: number): MatdiffError
 function splitWord(word: string): string[] {
   const pieces: string[] = [];
   for (let i = 0; i < word.length;) {
-    const piece = WORD_KEYWORDS.find((k) => word.startsWith(k, i)) ?? word[i]!;
+    const piece = WORD_KEYWORDS.get(word[i]!)?.find((k) => word.startsWith(k, i)) ?? word[i]!;
     pieces.push(piece);
     i += piece.length;
   }
