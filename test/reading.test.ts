@@ -153,6 +153,37 @@ describe("sums over an index, as statistics texts write them", () => {
     }
   });
 
+  it("reads quadratic forms in samples as traces: Σᵢ (xᵢ − μ)ᵀΣ⁻¹(xᵢ − μ) = tr((X − 𝟏μᵀ)Σ⁻¹(X − 𝟏μᵀ)ᵀ), checked", () => {
+    const gaussian = "-\\frac{n}{2}\\log|\\Sigma| - \\frac{1}{2}\\sum_{i=1}^n (x_i-\\mu)^T\\Sigma^{-1}(x_i-\\mu)";
+    const cases: Array<[string, string, string, string]> = [
+      [gaussian, "mu", "−n(log det(Σ))/2 − tr((X − 𝟏μᵀ)Σ⁻¹(X − 𝟏μᵀ)ᵀ)/2", "(Σ⁻¹ + Σ⁻ᵀ)(X − 𝟏μᵀ)ᵀ𝟏/2"],
+      [gaussian, "Sigma", "−n(log det(Σ))/2 − tr((X − 𝟏μᵀ)Σ⁻¹(X − 𝟏μᵀ)ᵀ)/2", "(Σ⁻ᵀ(X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)Σ⁻ᵀ − nΣ⁻ᵀ)/2"],
+      ["\\sum_i (x_i^T A x_i)", "A", "tr(XAXᵀ)", "XᵀX"],
+      ["\\sum_i (x_i - \\mu)^T (x_i - \\mu)", "mu", "tr((X − 𝟏μᵀ)(X − 𝟏μᵀ)ᵀ)", "−2(X − 𝟏μᵀ)ᵀ𝟏"],
+      ["\\sum_i (w^T (x_i - \\mu))^2", "w", "sum(((X − 𝟏μᵀ)w)∘²)", "2(X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)w"],
+      ["\\sum_i ((x_i - \\mu)^T w)^2", "w", "sum(((X − 𝟏μᵀ)w)∘²)", "2(X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)w"],
+    ];
+    for (const [expr, wrt, f, gradient] of cases) {
+      const r = differentiate(expr, { wrt, check: true });
+      expect(r.function.text, expr).toBe(f);
+      expect(r.derivative.text, expr).toBe(gradient);
+      expect(r.check?.ok, expr).toBe(true);
+    }
+    expect(differentiate(gaussian, { wrt: "mu" }).shapes).toMatchObject({ mu: "m×1", Sigma: "m×m" });
+  });
+
+  it("a scalar before yᵢ scales the entries (c yᵢ is c·y), and what yᵢ is read from is a vector whatever its letter", () => {
+    for (const [expr, wrt] of [["\\sum_i c y_i", "c"], ["\\sum_i \\lambda y_i", "lambda"]] as const) {
+      const r = differentiate(expr, { wrt, check: true });
+      expect(r.kind, expr).toBe("derivative");
+      expect(r.derivative.text, expr).toBe("sum(y)");
+      expect(r.check?.ok, expr).toBe(true);
+    }
+    const eps = differentiate("\\sum_i \\epsilon_i^2", { wrt: "epsilon", check: true });
+    expect(eps.derivative.text).toBe("2ε");
+    expect(eps.notes.join("\n")).toMatch(/ε is read as a vector[^\n]*summed over the index/);
+  });
+
   it("refuses what it would have to guess, with a caret and the vector form in the hint", () => {
     const fails = (expr: string, wrt: string) => {
       try { differentiate(expr, { wrt }); } catch (err) { if (err instanceof MatdiffError) return err; throw err; }
@@ -161,7 +192,6 @@ describe("sums over an index, as statistics texts write them", () => {
     const refused: Array<[string, RegExp]> = [
       ["\\sum_i y_i \\log(p_i) + (1 - y_i) \\log(1 - p_i)", /stands outside the sum over i/],
       ["\\sum_i x_i x_i^T", /index-free row/],
-      ["\\sum_i (x_i^T A x_i)", /followed by index-free factors/],
       ["\\sum_i \\|x_i - \\mu\\|^2", /not read inside an indexed sum/],
       ["\\sum_i c", /nothing in the summand is written with the index i/],
       ["X w + \\sum_i x_i^T w", /already uses/],

@@ -650,6 +650,8 @@ const isVectorShape = (s: Shape) => s.cols === 1 || s.rows === 1;
 export function sumAll(a: Expr): Expr {
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "zero") return ZERO_NUM;
+  // the entries of diag(A) add up to tr(A): Σᵢ (xᵢ − μ)ᵀM(xᵢ − μ) read from an indexed sum is a trace
+  if (a.kind === "diag") return trace(a.arg);
   return intern(unaryKey(UNARY.sum, a), (id) => ({ kind: "sum", id, shape: SCALAR, arg: a }));
 }
 

@@ -75,12 +75,15 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   const samples = new Set<string>();
   for (const m of all) {
     if (m.type === "postfix" && (m.op === "T") && indexedName(m.arg) !== null) samples.add(indexedName(m.arg)!);
+    // (x_i − μ)ᵀ: what is transposed is a vector, so every x_i in it is a sample (a scalar is never transposed)
+    if (m.type === "postfix" && m.op === "T") for (const x of nodesInOrder(m.arg)) if (indexedName(x) !== null) samples.add(indexedName(x)!);
     if (m.type === "binary" && m.op === "*") {
       const factors = flatten(m);
       factors.forEach((f, k) => {
-        const base = indexedName(f);
         const before = factors[k - 1];
-        if (base !== null && before && before.type !== "number" && !dependsOn(before, indexedName)) samples.add(base);
+        // a row (wᵀ) or a matrix (A, Σ⁻¹) before it makes an inner product; a scalar (c, λ) before y_i leaves it an entry
+        if (!before || !rowOrMatrix(before) || dependsOn(before, indexedName)) return;
+        for (const x of nodesInOrder(f)) if (indexedName(x) !== null) samples.add(indexedName(x)!);
       });
     }
   }
@@ -100,7 +103,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     const base = indexedName(n);
     if (base !== null) {
       if (renamed.has(base)) refuse(input, n.span, `${base}_${index} stands alone here, where only its inner product with a vector (x_${index}ᵀw) is read`, VECTOR_FORM_HINT);
-      return { node: ident(base, n.span), dep: true };
+      return { node: { type: "ident", name: base, span: n.span, entriesOver: index }, dep: true };
     }
     if (!dependsOn(n, indexedName)) return { node: n, dep: false };
     switch (n.type) {
@@ -137,6 +140,11 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     const parts: Read[] = [];
     for (let k = 0; k < factors.length; k++) {
       const f = factors[k]!;
+      const quadratic = quadraticForm(factors, k);
+      if (quadratic) {
+        parts.push({ node: quadratic, dep: true });
+        break;
+      }
       const transposed = f.type === "postfix" && f.op === "T" ? indexedName(f.arg) : null;
       if (transposed !== null && renamed.has(transposed)) {
         // x_iᵀ E: the i-th entry of X E, E the index-free factors that follow
@@ -147,17 +155,18 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
         break;
       }
       const base = indexedName(f);
-      if (base !== null && renamed.has(base)) {
+      const sample = base !== null ? renamed.has(base) : dependsOn(f, indexedName) && nodesInOrder(f).every((x) => indexedName(x) === null || renamed.has(indexedName(x)!));
+      if (sample) {
         // E x_i, E the index-free factors before it (since the last factor in i): (E x_i) = x_iᵀEᵀ, the i-th entry of X Eᵀ
         let start = k;
         while (start > 0 && !dependsOn(factors[start - 1]!, indexedName)) start--;
         const row = factors.slice(start, k);
-        if (row.length === 0) refuse(input, f.span, `${base}_${index} must meet an index-free row (wᵀx_${index})`, VECTOR_FORM_HINT);
+        if (row.length === 0) refuse(input, f.span, `${base ?? "x"}_${index} must meet an index-free row (wᵀx_${index})`, VECTOR_FORM_HINT);
         // each factor before was one part: the row's factors are taken into the inner product instead
         parts.splice(parts.length - row.length, row.length);
         // (wᵀA)ᵀ written as Aᵀw: the row's factors reversed, each transposed (a transposed one loses its ᵀ)
         const column = [...row].reverse().map((g): Node => (g.type === "postfix" && g.op === "T" ? g.arg : { type: "postfix", op: "T", arg: g, span: g.span }));
-        parts.push({ node: chain([ident(renamed.get(base)!, f.span), ...column]), dep: true });
+        parts.push({ node: chain([base !== null ? ident(renamed.get(base)!, f.span) : rowsOf(f, span(factors[start]!.span.start, f.span.end)), ...column]), dep: true });
         continue;
       }
       parts.push(read(f));
@@ -166,6 +175,39 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     const dep = parts.filter((p) => p.dep).map((p) => p.node);
     const entrywise = dep.reduce((a, b): Node => ({ type: "binary", op: "hadamard", left: a, right: b, span: span(a.span.start, b.span.end) }));
     return { node: free.length ? chain([...free, entrywise]) : entrywise, dep: true };
+  }
+
+  /**
+   * uᵢᵀ M vᵢ (or uᵢᵀ w), uᵢ and vᵢ sample vectors (xᵢ − μ): entry i of diag(U M Vᵀ), U and V their rows stacked (X − 𝟏μᵀ),
+   * so that the sum is tr(U M Vᵀ), as (x − μ)ᵀΣ⁻¹(x − μ) summed over samples is written in matrices
+   */
+  function quadraticForm(factors: readonly Node[], k: number): Node | null {
+    const f = factors[k]!;
+    if (f.type !== "postfix" || f.op !== "T" || !dependsOn(f.arg, indexedName)) return null;
+    const rest = factors.slice(k + 1);
+    const last = rest[rest.length - 1];
+    // (xᵢ − μ)ᵀw: entry i of (X − 𝟏μᵀ)w
+    if (indexedName(f.arg) === null && last !== undefined && !rest.some((r) => dependsOn(r, indexedName))) return chain([rowsOf(f.arg, span(f.span.start, last.span.end)), ...rest]);
+    if (last === undefined || !dependsOn(last, indexedName) || rest.slice(0, -1).some((r) => dependsOn(r, indexedName))) return null;
+    const middle = rest.slice(0, -1);
+    const at = span(f.span.start, last.span.end);
+    const u = rowsOf(f.arg, at), v = rowsOf(last, at);
+    const vT: Node = { type: "postfix", op: "T", arg: v, span: last.span };
+    return { type: "call", fn: "diag", args: [chain([u, ...middle, vT])], span: at, nameSpan: at };
+  }
+
+  /**
+   * A sample vector in i as the matrix of its rows: xᵢ → X, an index-free μ → 𝟏μᵀ, sums and differences alike.
+   * The transpose made for μ spans the whole form, which notes quote as the evidence that μ is a vector.
+   */
+  function rowsOf(n: Node, form: Span): Node {
+    const base = indexedName(n);
+    if (base !== null) return ident(renamed.get(base) ?? matrixOf(base), n.span);
+    if (!dependsOn(n, indexedName)) return chain([{ type: "ones", span: n.span }, { type: "postfix", op: "T", arg: n, span: form }]);
+    if (n.type === "neg") return { ...n, arg: rowsOf(n.arg, form) };
+    if (n.type === "binary" && (n.op === "+" || n.op === "-")) return { ...n, left: rowsOf(n.left, form), right: rowsOf(n.right, form) };
+    if (n.type === "binary" && n.op === "*" && n.left.type === "number") return { ...n, right: rowsOf(n.right, form) };
+    return refuse(input, n.span, `this vector in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
   }
 
   const body = read(summand);
@@ -178,6 +220,14 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   notes.push(`${input.slice(call.span.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${said.join(", ")}`);
   // `entries`: elaborate makes sure the summand did read as a vector, one entry per i
   return { type: "call", fn: "sum", args: [body.node], span: call.span, nameSpan: call.nameSpan, entries: index };
+}
+
+/** wᵀ, Aᵀ, A, Σ⁻¹, W₁: what makes an inner product with a sample after it, as a scalar (c, λ, 2) does not. */
+function rowOrMatrix(n: Node): boolean {
+  if (n.type === "postfix") return n.op === "T" || n.op === "invT" || rowOrMatrix(n.arg);
+  if (n.type === "ident") return /^[A-Z]/.test(n.name) || GREEK.get(n.name.split("_")[0]!)?.upper === true;
+  if (n.type === "binary" && n.op === "*") return rowOrMatrix(n.right) || rowOrMatrix(n.left);
+  return false;
 }
 
 /** Factors of a product chain (juxtaposition, *), in order. */
