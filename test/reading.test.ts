@@ -172,6 +172,17 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(differentiate(gaussian, { wrt: "mu" }).shapes).toMatchObject({ mu: "m×1", Sigma: "m×m" });
   });
 
+  it("a feature map of a sample, φ(xᵢ), is row i of Φ; a scalar summand's 1 is 𝟏 without a broadcast note", () => {
+    const ls = differentiate("\\sum_i (y_i - \\theta^T \\phi(x_i))^2", { wrt: "theta", check: true });
+    expect(ls.derivative.text).toBe("−2Φᵀ(y − Φθ)");
+    expect(ls.check?.ok).toBe(true);
+    expect(ls.notes).toContain("\\sum_i is read as the sum of the entries of a vector: y_i is entry i of the vector y, φ(x_i)ᵀ is row i of the matrix Φ");
+    const logistic = differentiate("\\sum_i \\log(1 + \\exp(-y_i w^T \\phi(x_i)))", { wrt: "w", check: true });
+    expect(logistic.derivative.text).toBe("−Φᵀ(y ⊙ σ(−y ⊙ Φw))");
+    expect(logistic.check?.ok).toBe(true);
+    expect(logistic.notes.join("\n")).not.toMatch(/broadcast/);
+  });
+
   it("a scalar before yᵢ scales the entries (c yᵢ is c·y), and what yᵢ is read from is a vector whatever its letter", () => {
     for (const [expr, wrt] of [["\\sum_i c y_i", "c"], ["\\sum_i \\lambda y_i", "lambda"]] as const) {
       const r = differentiate(expr, { wrt, check: true });
@@ -194,6 +205,8 @@ describe("sums over an index, as statistics texts write them", () => {
       ["\\sum_i x_i x_i^T", /index-free row/],
       ["\\sum_i \\|x_i - \\mu\\|^2", /not read inside an indexed sum/],
       ["\\sum_i c", /nothing in the summand is written with the index i/],
+      // the matrix (yᵀy)A, never sum(A y∘²)
+      ["\\sum_i y_i^2 A", /matrix or row A is not read/],
       ["X w + \\sum_i x_i^T w", /already uses/],
     ];
     for (const [expr, message] of refused) {

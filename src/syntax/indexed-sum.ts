@@ -65,7 +65,9 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   const index = call.index!;
   const summand = call.args[0]!;
   const suffix = `_${index}`;
-  const indexedName = (n: Node) => (n.type === "ident" && n.name.endsWith(suffix) && n.name.length > suffix.length && !n.name.slice(0, -suffix.length).includes("_") ? n.name.slice(0, -suffix.length) : null);
+  const withIndex = (name: string) => name.endsWith(suffix) && name.length > suffix.length && !name.slice(0, -suffix.length).includes("_");
+  // φ(x_i), a feature map of sample i, is indexed as φ_i is: the i-th row of Φ
+  const indexedName = (n: Node) => (n.type !== "ident" ? null : withIndex(n.name) ? n.name.slice(0, -suffix.length) : n.of && withIndex(n.of.name) ? n.name : null);
   const all = nodesInOrder(summand);
   if (all.some((m) => m.type === "call" && m.index !== undefined)) refuse(input, call.span, "a sum over an index inside another is not read", VECTOR_FORM_HINT);
   if (!all.some((m) => indexedName(m) !== null)) {
@@ -112,8 +114,9 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
         if (n.op === "*") return product(n);
         const l = read(n.left), r = read(n.right);
         if (n.op === "+" || n.op === "-") {
-          // an index-free scalar beside an indexed term is added to every entry: c becomes c𝟏
-          const spread = (x: Read): Node => (x.dep || x.node.type === "number" ? x.node : { type: "binary", op: "*", left: x.node, right: { type: "ones", span: x.node.span }, span: x.node.span, implicit: true });
+          // an index-free scalar beside an indexed term is added to every entry: c becomes c𝟏 (and 1 is 𝟏, which the
+          // summand, a scalar in i, says: no broadcast note)
+          const spread = (x: Read): Node => (x.dep ? x.node : { type: "binary", op: "*", left: x.node, right: { type: "ones", span: x.node.span }, span: x.node.span, implicit: true });
           return { node: { ...n, left: spread(l), right: spread(r) }, dep: true };
         }
         if (n.op === "/") return { node: { ...n, op: l.dep && r.dep || r.dep ? "hdivide" : "/", left: l.node, right: r.node }, dep: true };
@@ -172,6 +175,9 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
       parts.push(read(f));
     }
     const free = parts.filter((p) => !p.dep).map((p) => p.node);
+    // Σᵢ yᵢ² A is the matrix (yᵀy)A: an index-free matrix or row beside entries would be moved across the ⊙
+    const matrix = free.find(rowOrMatrix);
+    if (matrix) refuse(input, matrix.span, `the sum over ${index} of a term times the matrix or row ${input.slice(matrix.span.start, matrix.span.end)} is not read: only numbers and scalars may stand beside entries`, VECTOR_FORM_HINT);
     const dep = parts.filter((p) => p.dep).map((p) => p.node);
     const entrywise = dep.reduce((a, b): Node => ({ type: "binary", op: "hadamard", left: a, right: b, span: span(a.span.start, b.span.end) }));
     return { node: free.length ? chain([...free, entrywise]) : entrywise, dep: true };
@@ -213,9 +219,11 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   const body = read(summand);
   const entries = [...nodesInOrder(summand)].map(indexedName).filter((b): b is string => b !== null);
   const vectors = [...new Set(entries)].filter((b) => !renamed.has(b));
+  const maps = new Map(all.flatMap((m) => (m.type === "ident" && m.of && withIndex(m.of.name) ? [[m.name, m.of.name] as const] : [])));
+  const sample = (b: string) => (maps.has(b) ? `${baseText(b)}(${baseText(maps.get(b)!)})` : `${baseText(b)}_${index}`);
   const said = [
-    ...vectors.map((b) => `${baseText(b)}_${index} is entry ${index} of the vector ${baseText(b)}`),
-    ...[...renamed].map(([b, m]) => `${baseText(b)}_${index}ᵀ is row ${index} of the matrix ${baseText(m)}`),
+    ...vectors.map((b) => `${sample(b)} is entry ${index} of the vector ${baseText(b)}`),
+    ...[...renamed].map(([b, m]) => `${sample(b)}ᵀ is row ${index} of the matrix ${baseText(m)}`),
   ];
   notes.push(`${input.slice(call.span.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${said.join(", ")}`);
   // `entries`: elaborate makes sure the summand did read as a vector, one entry per i
