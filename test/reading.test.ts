@@ -125,6 +125,19 @@ describe("w · x of two vectors is the dot product", () => {
   });
 });
 
+describe("a second derivative asks for a scalar f", () => {
+  it("σ(t), tanh(t) with --hessian read t as a scalar, with a note, where the convention's vector t has no Hessian", () => {
+    for (const [expr, second] of [["sigmoid(t)", "σ(t)(1 − σ(t))(1 − 2σ(t))"], ["tanh(t)", "−2 tanh(t)(1 − tanh(t)²)"]] as const) {
+      const r = differentiate(expr, { wrt: "t", hessian: true, check: true });
+      expect(r.derivative.text, expr).toBe(second);
+      expect(r.check?.ok, expr).toBe(true);
+      expect(r.notes.join("\n"), expr).toMatch(/t is read as a scalar[^\n]*not the scalar a second derivative needs/);
+    }
+    // a vector x with a scalar f keeps its Hessian
+    expect(differentiate("x^T A x", { wrt: "x", hessian: true }).derivative.text).toBe("A + Aᵀ");
+  });
+});
+
 describe("sums over an index, as statistics texts write them", () => {
   it("Σᵢ (yᵢ − xᵢᵀβ)² is least squares: yᵢ the entries of y, xᵢᵀ the rows of X, with a note, checked", () => {
     const r = differentiate("\\sum_i (y_i - x_i^T \\beta)^2", { wrt: "beta", check: true });

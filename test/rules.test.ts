@@ -354,3 +354,13 @@ describe("a sum of an entrywise product of columns is an inner product (derived:
     expect(df("sum(exp(X))", "X")).toBe("sum(dX ⊙ exp(X))");
   });
 });
+
+describe("a scalar common to every term comes out to its lowest power (derived: distributivity)", () => {
+  it("σ″ = σ(1 − σ)(1 − 2σ), as a textbook writes it; ∇(det(X)² + det(X)) = det(X)(2 det(X) + 1)X⁻ᵀ; each checked", () => {
+    const second = differentiate("sigmoid(t)", { wrt: "t", let: ["t: scalar"], hessian: true, check: true });
+    expect(second.derivative.text).toBe("σ(t)(1 − σ(t))(1 − 2σ(t))");
+    const det = differentiate("det(X)^2 + det(X)", { wrt: "X", check: true });
+    expect(det.derivative.text).toBe("det(X)(2 det(X) + 1)X⁻ᵀ");
+    for (const r of [second, det]) expect(r.check?.ok).toBe(true);
+  });
+});

@@ -89,18 +89,29 @@ function regroup(terms: readonly Expr[], members: readonly number[], factored: E
   return E.add(...out);
 }
 
-/** A scalar factor shared by every term (det(X) A + det(X) B = det(X)(A + B)). */
+/** A scalar as base and positive integer exponent: σ² is (σ, 2), σ is (σ, 1); other powers are their own base. */
+function basePower(s: Expr): [Expr, number] {
+  return s.kind === "power" && Q.isInt(s.exp) && s.exp.n > 0 ? [s.arg, s.exp.n] : [s, 1];
+}
+
+/**
+ * A scalar factor shared by every term, to its lowest power: det(X) A + det(X) B = det(X)(A + B), and
+ * σ(1 − σ)² − σ²(1 − σ) = σ(1 − σ)((1 − σ) − σ), which like terms finish as σ(1 − σ)(1 − 2σ).
+ */
 function commonScalar(terms: readonly Expr[]): { factor: Expr; rests: Expr[] } | null {
-  const first = E.splitMul(terms[0]!).scalars;
-  for (const s of first) {
-    if (terms.every((t) => E.splitMul(t).scalars.includes(s))) {
-      const rests = terms.map((t) => {
-        const { coeff, scalars, chain } = E.splitMul(t);
-        const i = scalars.indexOf(s);
-        return E.mul(E.num(coeff), ...scalars.filter((_, j) => j !== i), ...chain);
-      });
-      return { factor: s, rests };
-    }
+  const parts = terms.map((t) => E.splitMul(t));
+  for (const s of parts[0]!.scalars) {
+    const [base] = basePower(s);
+    const found = parts.map((p) => p.scalars.findIndex((x) => basePower(x)[0] === base));
+    if (found.some((i) => i < 0)) continue;
+    const lowest = Math.min(...found.map((i, k) => basePower(parts[k]!.scalars[i]!)[1]));
+    const rests = parts.map(({ coeff, scalars, chain }, k) => {
+      const i = found[k]!;
+      const left = basePower(scalars[i]!)[1] - lowest;
+      const kept = scalars.flatMap((x, j) => (j !== i ? [x] : left > 0 ? [E.power(base, left)] : []));
+      return E.mul(E.num(coeff), ...kept, ...chain);
+    });
+    return { factor: lowest === 1 ? base : E.power(base, lowest), rests };
   }
   return null;
 }

@@ -424,7 +424,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> 
   }
   // the reading prefers a scalar f for the first variable asked for, as for a single one
   const reading = readShapes(root, { text: input, offset: 0 }, {
-    declarations, definitions, dependencies: dependsOn, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, collapsing: !options.hessian, wrt: wrtList[0]!, display: nameText, deadline,
+    declarations, definitions, dependencies: dependsOn, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, collapsing: !options.hessian, hessian: Boolean(options.hessian), wrt: wrtList[0]!, display: nameText, deadline,
   });
   const el = reading.elaborated;
   notes.push(...reading.notes);

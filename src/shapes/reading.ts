@@ -29,6 +29,8 @@ export interface ReadOptions extends ElaborateOptions {
   readonly wrt: string;
   /** How a canonical name is shown in a note (θ for theta). */
   readonly display: (name: string) => string;
+  /** A Hessian is asked for: f must be a scalar, so a reading with a scalar f beats one without, even with x a scalar. */
+  readonly hessian?: boolean;
   /** Wall-clock deadline (ms since the epoch) for trying readings. */
   readonly deadline?: number;
 }
@@ -51,7 +53,7 @@ interface Unknown {
 }
 
 type Attempt =
-  | { readonly ok: true; readonly el: Elaborated; readonly gradient: boolean }
+  | { readonly ok: true; readonly el: Elaborated; readonly gradient: boolean; readonly scalarF: boolean }
   | { readonly ok: false; readonly error: MatdiffError };
 
 export function readShapes(root: Node, source: SourceText, opts: ReadOptions): Reading {
@@ -70,8 +72,9 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       const el = elaborate(root, source, { ...opts, ranks });
       const f = el.expr.shape;
       const x = el.symbols.get(opts.wrt)?.shape;
-      const gradient = f.rows === 1 && f.cols === 1 && x !== undefined && !(x.rows === 1 && x.cols === 1);
-      return { ok: true, el, gradient };
+      const scalarF = f.rows === 1 && f.cols === 1;
+      const gradient = scalarF && x !== undefined && !(x.rows === 1 && x.cols === 1);
+      return { ok: true, el, gradient, scalarF };
     } catch (err) {
       // a reading that makes part of the input unsupported (e^{A} of a matrix) is not the one meant either
       if (err instanceof MatdiffError && (err.code === "shape" || err.code === "unsupported")) return { ok: false, error: err };
@@ -89,12 +92,14 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   // NumPy's 1 / v of a vector is a reading of last resort before a departure: 1/x by x means a scalar x, unless
   // only the vector gives a gradient (sum(1/(1 + exp(−x))))
   type Cost = readonly [notGradient: number, reciprocals: number, departures: number, latinAsScalar: number];
-  const costOf = (departed: readonly string[], gradient: boolean, el: Elaborated): Cost => {
+  const costOf = (departed: readonly string[], a: { gradient: boolean; scalarF: boolean }, el: Elaborated): Cost => {
     const greek = departed.filter((name) => departing.find((u) => u.name === name)!.conventional === "scalar").length;
-    return [gradient ? 0 : 1, el.entrywiseReciprocals, departed.length, departed.length - greek];
+    // σ(t) asked for its second derivative: t a scalar (d²f/dt²) over the vector whose f has no Hessian
+    const notGradient = a.gradient ? 0 : opts.hessian && a.scalarF ? 1 : 2;
+    return [notGradient, el.entrywiseReciprocals, departed.length, departed.length - greek];
   };
   const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3];
-  let best: { el: Elaborated; departed: string[]; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: [], cost: costOf([], false, conventional.el) } : null;
+  let best: { el: Elaborated; departed: string[]; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: [], cost: costOf([], conventional, conventional.el) } : null;
   const ties: string[][] = [];
   for (let size = 1; size <= free.length && budget > 0; size++) {
     // a larger reading departs more: once a gradient is found, none can beat it
@@ -103,7 +108,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
       const a = attempt(new Set(departed));
       if (!a.ok) continue;
-      const cost = costOf(departed, a.gradient, a.el);
+      const cost = costOf(departed, a, a.el);
       const order = best === null ? -1 : compare(cost, best.cost);
       if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }
       else if (order === 0) ties.push(departed);
@@ -119,7 +124,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
       const a = attempt(new Set(departed));
       if (!a.ok || !a.gradient) continue;
-      const cost = costOf(departed, a.gradient, a.el);
+      const cost = costOf(departed, a, a.el);
       const order = best === null ? -1 : compare(cost, best.cost);
       if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }
       else if (order === 0) ties.push(departed);
@@ -153,7 +158,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     const a = attempt(without);
     if (!a.ok) return `as a ${u.conventional} it does not fit (${a.error.message.replace(/,? at \d+:\d+/g, "")})`;
     const f = a.el.expr.shape;
-    if (!(f.rows === 1 && f.cols === 1)) return `as a ${u.conventional}, f would be ${f.rows}×${f.cols}, not the scalar a gradient needs`;
+    if (!(f.rows === 1 && f.cols === 1)) return `as a ${u.conventional}, f would be ${f.rows}×${f.cols}, not the scalar a ${opts.hessian ? "second derivative" : "gradient"} needs`;
     return `as a ${u.conventional}, f would have no gradient with respect to ${opts.display(opts.wrt)}`;
   }
 }
