@@ -348,6 +348,8 @@ describe("a sum of an entrywise product of columns is an inner product (derived:
     expect(df("sum(x .* y)", "x")).toBe("yᵀ dx");
     expect(df("\\|x\\|_1", "x")).toBe("sign(x)ᵀ dx");
     expect(df("sum(log(1+exp(-y .* (X w))))", "w")).toBe("−(dw)ᵀXᵀ(y ⊙ σ(−y ⊙ Xw))");
+    // Poisson regression's 𝟏ᵀexp(Xβ), written with the all-ones row
+    expect(df("y^T X \\beta - \\mathbf{1}^T \\exp(X\\beta)", "beta")).toBe("yᵀX dβ − exp(Xβ)ᵀX dβ");
   });
 
   it("negative goal: of matrices the sum stays (no tr(exp(Xᵀ) dX))", () => {

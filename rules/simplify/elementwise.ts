@@ -60,29 +60,37 @@ function distributeAndCancel(e: E.Add): E.Expr | null {
   return kept.length <= e.terms.length && E.size(out) < E.size(e) ? out : null;
 }
 
+/** sum(h) of an entrywise product h of columns as an inner product (rule sum-of-entrywise-product), or null. */
+function entrywiseInner(h: E.Expr): E.Expr | null {
+  if (h.kind !== "hadamard" || h.shape.cols !== 1 || h.shape.rows === 1) return null;
+  const hasD = (x: E.Expr) => E.contains(x, (y) => y.kind === "d");
+  const withD = h.factors.filter(hasD);
+  const rest = h.factors.filter((x) => !hasD(x));
+  if (withD.length === 1 && rest.length === 1) return E.mul(E.transpose(rest[0]!), withD[0]!);
+  // a weight that is itself entrywise, y ⊙ σ(−y ⊙ Xw), keeps its ⊙ whole on the right: transposing it would
+  // split it into σ(…)ᵀ ⊙ yᵀ
+  if (withD.length === 1 && rest.length > 1) return E.mul(E.transpose(withD[0]!), E.hadamard(...rest));
+  if (withD.length === 0 && h.factors.length === 2) return E.mul(E.transpose(h.factors[0]!), h.factors[1]!);
+  return null;
+}
+
 export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
   rewriteRule({
-    // df of sum(exp(Ax)) reads exp(Ax)ᵀA dx, as a textbook writes it, not sum(A dx ⊙ exp(Ax)). Of columns only:
-    // sum(dX ⊙ G) of matrices reads better than tr(Gᵀ dX) once transposes move into G; and without a differential
-    // only two columns become uᵀv (three or more factors stay a sum of entrywise products)
-    id: "sum-of-entrywise-product", source: "derived: Σᵢ uᵢvᵢ = uᵀv",
-    formula: "\\operatorname{sum}(u \\odot v) = u^{\\top} v", witness: "sum(2 (x .* y))", on: ["sum"],
+    // df of sum(exp(Ax)) or 𝟏ᵀexp(Ax) reads exp(Ax)ᵀA dx, as a textbook writes it, not sum(A dx ⊙ exp(Ax)). Of
+    // columns only: sum(dX ⊙ G) of matrices reads better than tr(Gᵀ dX) once transposes move into G; and without
+    // a differential only two columns become uᵀv (three or more factors stay a sum of entrywise products)
+    id: "sum-of-entrywise-product", source: "derived: Σᵢ uᵢvᵢ = 𝟏ᵀ(u ⊙ v) = uᵀv",
+    formula: "\\operatorname{sum}(u \\odot v) = u^{\\top} v", witness: "sum(2 (x .* y)) + \\mathbf{1}^T (x .* z)", on: ["sum", "mul"],
     apply: (e) => {
-      const { coeff, scalars, chain } = E.splitMul(e.arg);
-      const h = chain[0];
-      if (chain.length !== 1 || h?.kind !== "hadamard") return null;
-      const hasD = (x: E.Expr) => E.contains(x, (y) => y.kind === "d");
-      const withD = h.factors.filter(hasD);
-      const rest = h.factors.filter((x) => !hasD(x));
-      if (h.shape.cols !== 1 || h.shape.rows === 1) return null;
-      let inner: E.Expr;
-      if (withD.length === 1 && rest.length === 1) inner = E.mul(E.transpose(rest[0]!), withD[0]!);
-      // a weight that is itself entrywise, y ⊙ σ(−y ⊙ Xw), keeps its ⊙ whole on the right: transposing it would
-      // split it into σ(…)ᵀ ⊙ yᵀ
-      else if (withD.length === 1 && rest.length > 1) inner = E.mul(E.transpose(withD[0]!), E.hadamard(...rest));
-      else if (withD.length === 0 && h.factors.length === 2) inner = E.mul(E.transpose(h.factors[0]!), h.factors[1]!);
-      else return null;
-      return E.mul(E.num(coeff), ...scalars, inner);
+      if (e.kind === "sum") {
+        const { coeff, scalars, chain } = E.splitMul(e.arg);
+        const inner = chain.length === 1 ? entrywiseInner(chain[0]!) : null;
+        return inner && E.mul(E.num(coeff), ...scalars, inner);
+      }
+      if (e.kind !== "mul") return null;
+      const i = e.factors.findIndex((f, k) => ((f.kind === "transpose" && f.arg.kind === "ones") || (f.kind === "ones" && f.shape.rows === 1)) && e.factors[k + 1]?.kind === "hadamard");
+      const inner = i < 0 ? null : entrywiseInner(e.factors[i + 1]!);
+      return inner && E.mul(...e.factors.slice(0, i), inner, ...e.factors.slice(i + 2));
     },
   }),
   rewriteRule({
