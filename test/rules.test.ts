@@ -366,3 +366,11 @@ describe("a scalar common to every term comes out to its lowest power (derived: 
     for (const r of [second, det]) expect(r.check?.ok).toBe(true);
   });
 });
+
+describe("sum is linear (derived)", () => {
+  it("sum(−2(y − μ𝟏)) is −2 sum(y − μ𝟏), checked", () => {
+    const r = differentiate("\\sum_i (y_i - \\mu)^2", { wrt: "mu", check: true });
+    expect(r.derivative.text).toBe("−2 sum(y − μ𝟏)");
+    expect(r.check?.ok).toBe(true);
+  });
+});

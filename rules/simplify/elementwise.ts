@@ -76,6 +76,17 @@ function entrywiseInner(h: E.Expr): E.Expr | null {
 
 export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
   rewriteRule({
+    // sum(−2(y − μ𝟏)) is −2 sum(y − μ𝟏), as tr(cA) is c tr(A)
+    id: "sum-linear", tags: ["mechanical"], source: "derived: sum is linear", formula: "\\operatorname{sum}(c\\, s A) = c\\, s \\operatorname{sum}(A)",
+    witness: "sum(2 \\alpha x)", witnessLet: ["alpha: scalar"], on: ["sum"],
+    apply: (e) => {
+      if (e.kind !== "sum" || e.arg.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      if ((coeff.n === 1 && coeff.d === 1 && scalars.length === 0) || chain.length === 0) return null;
+      return E.mul(E.num(coeff), ...scalars, E.sumAll(E.mul(...chain)));
+    },
+  }),
+  rewriteRule({
     // df of sum(exp(Ax)) or 𝟏ᵀexp(Ax) reads exp(Ax)ᵀA dx, as a textbook writes it, not sum(A dx ⊙ exp(Ax)). Of
     // columns only: sum(dX ⊙ G) of matrices reads better than tr(Gᵀ dX) once transposes move into G; and without
     // a differential only two columns become uᵀv (three or more factors stay a sum of entrywise products)
