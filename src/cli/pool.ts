@@ -32,10 +32,13 @@ type Reply = { readonly id: number; readonly entries: readonly RenderedEntry[] }
 
 /**
  * Problems a worker must have to pay for itself. A worker starts cold: it loads the bundle and KaTeX and
- * runs everything unoptimised at first, some 0.3 s of CPU on a 2-core machine, about what 40 problems take
- * on a warm thread; measured there, a pool of two was slower than one thread for a key of 100 problems.
+ * runs everything unoptimised at first, and it has a heap of its own. Nor is the second core idle without
+ * it: V8's concurrent marking, scavenging and compiling on one thread already use some 0.4 of another
+ * (CPU 1.4× wall). Measured on a 2-core machine (the bench's gradient cases, one thread against
+ * MATDIFF_WORKERS=2): 100 problems 1.22× the wall time and 142 MiB against 88; 211 problems 1.13× and
+ * 158 MiB against 110; 633 problems 0.98× (even) and 221 MiB against 146. So a worker only past 600.
  */
-export const PROBLEMS_PER_WORKER = 150;
+export const PROBLEMS_PER_WORKER = 600;
 
 /**
  * Each problem's entries handed to `emit` in the problems' order, each as soon as it and every problem
