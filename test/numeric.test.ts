@@ -8,7 +8,7 @@ import {
 import { rat } from "../src/core/rational.js";
 import { SCALAR, shape } from "../src/core/shape.js";
 import { checkDifferential, checkGradient, numericallyEqual } from "../src/numeric/check.js";
-import { diffKey, type Env, evaluate, movingWith, resolveDim } from "../src/numeric/evaluate.js";
+import { diffKey, type Env, evaluate, holding, movingWith, resolveDim } from "../src/numeric/evaluate.js";
 import { Matrix, NumericError } from "../src/numeric/matrix.js";
 import { makeRng, sampleDims, sampleEnv } from "../src/numeric/random.js";
 
@@ -227,7 +227,7 @@ describe("evaluate", () => {
   // a finite difference moves one variable: what does not mention it is evaluated once per point
   it("with held parts, evaluates only what mentions a moving symbol, to the very value a fresh evaluation gives", () => {
     const f = add(trace(mul(inverse(add(A, mul(C, transpose(C)))), A, x, transpose(x))), logdet(C));
-    const held = { values: new Map<number, Matrix>(), moves: movingWith(new Set(["A"])) };
+    const held = holding(movingWith(new Set(["A"])));
     const counted = (e: Env) => { let ticks = 0; return { env: { ...e, tick: () => { ticks++; } }, ticks: () => ticks }; };
     const base = counted(env);
     expect(evaluate(f, base.env, held).data).toEqual(evaluate(f, env).data);

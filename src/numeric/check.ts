@@ -32,7 +32,7 @@
 import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
 import { formatShape, isScalarShape } from "../core/shape.js";
-import { diffKey, type Env, evaluate, type Held, movingWith, resolveDim } from "./evaluate.js";
+import { diffKey, type Env, evaluate, type Held, holding, movingWith, resolveDim } from "./evaluate.js";
 import { Matrix, NumericError } from "./matrix.js";
 import { diffNodes, makeRng, mixSeed, sampleDims, sampleDirection, sampleEnv } from "./random.js";
 
@@ -120,7 +120,7 @@ export function checkGradient(opts: GradientCheck): CheckResult {
   const cookbook = opts.symmetric === "cookbook";
   const moves = movingWith(new Set([wrt.name]));
   return runTrials(opts, CHECK_TOL, [f, gradient, wrt], (env) => {
-    const held: Held = { values: new Map(), moves };
+    const held = holding(moves);
     const x = env.values.get(wrt.name)!;
     const g = evalFinite(gradient, env, held);
     if (!g.sameShape(x)) return `gradient is ${g.rows}×${g.cols} but ${wrt.name} is ${x.rows}×${x.cols}`;
@@ -167,7 +167,7 @@ export function checkDifferential(opts: DifferentialCheck): CheckResult {
   if (higher) throw new NumericError("unsupported", `checkDifferential handles first differentials only, got d${higher.of.name} with tag ${higher.tag}`);
   const moves = movingWith(new Set(wrt.map((s) => s.name)));
   return runTrials(opts, CHECK_TOL, [f, df, ...wrt], (env, seed) => {
-    const held: Held = { values: new Map(), moves };
+    const held = holding(moves);
     const rng = makeRng(mixSeed(seed, 0xd1ff));
     const dirs = new Map(wrt.map((s) => [s.name, sampleDirection(s, rng, env.dims)] as const));
     const diffs = new Map<string, Matrix>();
@@ -244,7 +244,7 @@ export function checkJacobian(opts: JacobianCheck): CheckResult {
   const diagonal = Boolean(wrt.props.diagonal);
   const moves = movingWith(new Set([wrt.name]));
   return runTrials(opts, CHECK_TOL, [f, jacobian, wrt], (env) => {
-    const held: Held = { values: new Map(), moves };
+    const held = holding(moves);
     const x = env.values.get(wrt.name)!;
     const j = evalFinite(jacobian, env, held);
     const f0 = evalFinite(f, env, held);
@@ -426,7 +426,7 @@ export function checkParameterised(opts: ParameterisedCheck): CheckResult {
   // what `at` below sets: the variable, and every dependent with its J (or Ẋ)
   const moves = movingWith(new Set([wrt.name, ...dependents.flatMap((d) => [d.sym.name, d.jacobian ? d.jacobian.name : E.dotted(d.sym).name])]));
   return runTrials(sized, CHECK_TOL, exprs, (env, seed) => {
-    const held: Held = { values: new Map(), moves };
+    const held = holding(moves);
     const rng = makeRng(mixSeed(seed, 0x9a7a));
     const x0 = env.values.get(wrt.name)!;
     const laws = new Map(dependents.map((d) => {

@@ -72,7 +72,12 @@ export interface Held {
   readonly values: Map<number, Matrix>;
   /** Does the node mention a moving symbol? */
   readonly moves: (e: Expr) => boolean;
+  /** Sizes of dimensions at this point (the sizes do not move): every node's shape is checked against them. */
+  readonly sizes: Map<Dim, number | undefined>;
 }
+
+/** Held values for a point, none yet. */
+export const holding = (moves: (e: Expr) => boolean): Held => ({ values: new Map(), moves, sizes: new Map() });
 
 /** Which nodes move with the named symbols: one answer per node, kept across points. */
 export function movingWith(names: ReadonlySet<string>): (e: Expr) => boolean {
@@ -87,7 +92,7 @@ export function movingWith(names: ReadonlySet<string>): (e: Expr) => boolean {
  */
 export function evaluate(root: Expr, env: Env, held?: Held): Matrix {
   const memo = new Map<number, Matrix>();
-  const dimCache = new Map<Dim, number | undefined>();
+  const dimCache = held?.sizes ?? new Map<Dim, number | undefined>();
   const size = (d: Dim): number | undefined => {
     if (!dimCache.has(d)) dimCache.set(d, resolveDim(d, env.dims));
     return dimCache.get(d);
