@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -392,6 +392,8 @@ describe("item 6: an answer key has one budget for the whole file", () => {
     expect(spent.code).toBe(1);
     expect(spent.stderr).toMatch(/matdiff key: the answer key took longer than its budget of 0.2 s, with \d+ of 2000 problems done; no key written/);
     expect(existsSync(join(dir, "key.md"))).toBe(false);
+    // nor the spool its sections went to (src/cli/spool.ts)
+    expect(readdirSync(dir)).toEqual(["p.yaml"]);
     expect((await runCli(["key", problems, "--timeout", "soon"])).code).toBe(2);
   });
 });

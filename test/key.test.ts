@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { readProblemSet } from "../src/key/problems.js";
-import { solveProblems, renderMarkdown, renderTex, renderJson, renderHtml } from "../src/key/key.js";
+import { solveProblems, renderMarkdown, renderTex, renderJson, renderHtml, keyDocument, KeyWriter, ENTRY_NUMBER, type KeyFormat, type RenderedEntry } from "../src/key/key.js";
 import { inlinedKatexCss } from "../src/cli/key.js";
 import { runCli as cli } from "./support/cli.js";
 import { renderKatex } from "./support/pipeline.js";
@@ -185,6 +185,30 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     const mask = (s: string) => s.replace(/relative error [0-9.e+-]+/g, "relative error …").replace(/matdiff \d+\.\d+\.\d+/, "matdiff x");
     expect(mask(committed)).toBe(mask(renderMarkdown(key)));
   });
+});
+
+// the command writes a key a section at a time (src/cli/spool.ts); it must be the document keyDocument makes
+describe("a key written a section at a time (KeyWriter)", () => {
+  const frame = { title: "T", intro: "Intro", unreadable: [{ message: "bad", location: { line: 3, column: 1 } }], fileName: "p.yaml" };
+  const entry = (section: string, ok = true): RenderedEntry => ({ ok, section });
+  const sets: Record<string, RenderedEntry[]> = {
+    none: [],
+    one: [entry(`## ${ENTRY_NUMBER}. One\n\ntext\n`)],
+    // trailing blank lines, a section all whitespace, a failure, a number used twice in one section
+    several: [entry(`## ${ENTRY_NUMBER}. A\n\n`), entry(" \n\t\n"), entry(`## ${ENTRY_NUMBER}. B (${ENTRY_NUMBER})\n`, false), entry("last  \n\n")],
+    blank: [entry("\n"), entry("  ")],
+  };
+  for (const format of ["md", "tex", "html"] as KeyFormat[]) {
+    it.each(Object.keys(sets))(`${format}: %s`, (name) => {
+      const entries = sets[name]!;
+      const writer = new KeyWriter(format, frame);
+      const body = entries.map((e) => writer.section(e)).join("");
+      const { head, tail } = writer.end("css");
+      const counts = { entries: entries.length, ok: entries.filter((e) => e.ok).length, unreadable: 1 };
+      const sections = entries.map((e, i) => e.section.split(ENTRY_NUMBER).join(String(i + 1)));
+      expect(head + body + tail).toBe(keyDocument(format, frame, counts, sections, "css"));
+    });
+  }
 });
 
 describe("matdiff key on the command line", () => {

@@ -8,7 +8,7 @@ import {
 import { rat } from "../src/core/rational.js";
 import { SCALAR, shape } from "../src/core/shape.js";
 import { checkDifferential, checkGradient, numericallyEqual } from "../src/numeric/check.js";
-import { diffKey, type Env, evaluate, resolveDim } from "../src/numeric/evaluate.js";
+import { diffKey, type Env, evaluate, holding, movingWith, resolveDim } from "../src/numeric/evaluate.js";
 import { Matrix, NumericError } from "../src/numeric/matrix.js";
 import { makeRng, sampleDims, sampleEnv } from "../src/numeric/random.js";
 
@@ -222,6 +222,24 @@ describe("evaluate", () => {
     throwsNumeric(() => evaluate(x, bad), "shape");
     throwsNumeric(() => ev(sym("Q", n)), "unbound");
     throwsNumeric(() => ev(identity("k")), "unbound");
+  });
+
+  // a finite difference moves one variable: what does not mention it is evaluated once per point
+  it("with held parts, evaluates only what mentions a moving symbol, to the very value a fresh evaluation gives", () => {
+    const f = add(trace(mul(inverse(add(A, mul(C, transpose(C)))), A, x, transpose(x))), logdet(C));
+    const held = holding(movingWith(new Set(["A"])));
+    const counted = (e: Env) => { let ticks = 0; return { env: { ...e, tick: () => { ticks++; } }, ticks: () => ticks }; };
+    const base = counted(env);
+    expect(evaluate(f, base.env, held).data).toEqual(evaluate(f, env).data);
+    // CCᵀ, logdet(C) and their leaves are held; nothing that mentions A is
+    expect(held.values.has(mul(C, transpose(C)).id)).toBe(true);
+    expect(held.values.has(logdet(C).id)).toBe(true);
+    for (const id of held.values.keys()) expect([A.id, f.id]).not.toContain(id);
+    const moved: Env = { ...env, values: new Map(env.values).set("A", Matrix.fromRows([[1.5, 2], [3, 4.25]])) };
+    const again = counted(moved), fresh = counted(moved);
+    expect(evaluate(f, again.env, held).data).toEqual(evaluate(f, fresh.env).data);
+    expect(again.ticks()).toBeLessThan(fresh.ticks());
+    expect(again.ticks()).toBeLessThan(base.ticks());
   });
 });
 

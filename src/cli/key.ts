@@ -7,9 +7,10 @@ import { parseArgs } from "node:util";
 import { open, readFile, writeFile, rename, unlink, realpath, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, extname, basename, resolve } from "node:path";
-import { readProblemSet } from "../key/problems.js";
-import { solveProblems, failureLines, renderJson, assembleKey, keyBudget, KeyBudgetError, KEY_TIMEOUT_MS } from "../key/key.js";
+import { readProblemSet, type ProblemSet } from "../key/problems.js";
+import { solveProblems, failureLines, renderJson, KeyWriter, keyBudget, KeyBudgetError, KEY_TIMEOUT_MS } from "../key/key.js";
 import { solveAll, serveKeyJobs } from "./pool.js";
+import { Spool } from "./spool.js";
 import { processIO, type CliIO } from "./io.js";
 import { visible } from "../errors.js";
 
@@ -100,46 +101,83 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     return 2;
   }
   const set = readProblemSet(source, file);
-  let output: string;
-  let failures: string[];
-  let solved: number, total: number;
-  try {
-    if (format === "json") {
-      // JSON holds the results themselves: solved here, whole
-      const key = solveProblems(set, file, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 });
-      output = renderJson(key);
-      failures = failureLines(key);
-      solved = key.entries.filter((e) => e.ok).length;
-      total = key.entries.length + key.unreadable.length;
-    } else {
-      const ctx = { fileName: file, spelling: set.spelling };
-      const budget = keyBudget(set.problems.length, timeout * 1000);
-      const jobs = set.problems.map((problem) => ({ problem, format, ctx, budget, ...(seed !== undefined ? { seed } : {}) }));
-      const entries = (await solveAll(jobs, io.keyWorker, io.cores ?? 1, io.forcePool)).flat();
-      const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
-      const frame = { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file };
-      output = assembleKey(format, frame, entries, format === "html" ? await inlinedKatexCss() : "");
-      const at = (l: { line: number; column: number }) => `${file}:${l.line}:${l.column}`;
-      failures = [...unreadable, ...entries.flatMap((e) => (e.failure ? [e.failure] : []))].map((f) => `${at(f.location)}: error: ${f.message}`);
-      solved = entries.filter((e) => e.ok).length;
-      total = entries.length + unreadable.length;
+  if (format === "json") return jsonKey(set, file, values.output, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 }, io);
+
+  const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
+  const writer = new KeyWriter(format, { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file });
+  // each section goes to the spool as its problem is solved (src/cli/spool.ts); standard output has no spool, a
+  // pipe cannot be written ahead of the head
+  let spool: Spool | null = null;
+  const parts: string[] = [];
+  if (values.output) {
+    try {
+      spool = new Spool(values.output);
+    } catch (err) {
+      io.stderr(`matdiff key: cannot write ${values.output}: ${describeFsError(err)}\n`);
+      return 2;
     }
+  }
+  const at = (l: { line: number; column: number }) => `${file}:${l.line}:${l.column}`;
+  const failures: string[] = unreadable.map((f) => `${at(f.location)}: error: ${f.message}`);
+  let solved = 0, entries = 0;
+  try {
+    const ctx = { fileName: file, spelling: set.spelling };
+    const budget = keyBudget(set.problems.length, timeout * 1000);
+    const jobs = set.problems.map((problem) => ({ problem, format, ctx, budget, ...(seed !== undefined ? { seed } : {}) }));
+    await solveAll(jobs, io.keyWorker, io.cores ?? 1, (solvedEntries) => {
+      for (const e of solvedEntries) {
+        const text = writer.section(e);
+        if (spool) spool.write(text);
+        else parts.push(text);
+        entries++;
+        if (e.ok) solved++;
+        if (e.failure) failures.push(`${at(e.failure.location)}: error: ${e.failure.message}`);
+      }
+    }, io.forcePool);
+  } catch (err) {
+    spool?.discard();
+    if (!(err instanceof KeyBudgetError)) throw err;
+    io.stderr(`matdiff key: ${err.message}; no key written\n  hint: ${err.hint}\n`);
+    return 1;
+  }
+  const { head, tail } = writer.end(format === "html" ? await inlinedKatexCss() : "");
+  if (spool) {
+    try {
+      spool.finish(head, tail);
+    } catch (err) {
+      io.stderr(`matdiff key: cannot write ${values.output}: ${describeFsError(err)}\n`);
+      return 2;
+    }
+  } else io.stdout(`${head}${parts.join("")}${tail}`);
+  return reported(io, failures, solved, entries + unreadable.length, values.output);
+}
+
+/** The key as JSON: it holds the results themselves, so it is solved here, whole, and written at once. */
+async function jsonKey(set: ProblemSet, file: string, out: string | undefined, opts: { seed?: number; timeoutMs: number }, io: CliIO): Promise<number> {
+  let key;
+  try {
+    key = solveProblems(set, file, opts);
   } catch (err) {
     if (!(err instanceof KeyBudgetError)) throw err;
     io.stderr(`matdiff key: ${err.message}; no key written\n  hint: ${err.hint}\n`);
     return 1;
   }
-  if (values.output) {
+  const output = renderJson(key);
+  if (out) {
     try {
-      await writeWhole(values.output, output);
+      await writeWhole(out, output);
     } catch (err) {
-      io.stderr(`matdiff key: cannot write ${values.output}: ${describeFsError(err)}\n`);
+      io.stderr(`matdiff key: cannot write ${out}: ${describeFsError(err)}\n`);
       return 2;
     }
   } else io.stdout(output);
+  return reported(io, failureLines(key), key.entries.filter((e) => e.ok).length, key.entries.length + key.unreadable.length, out);
+}
 
+/** The failures on standard error with their places, and the count; the exit code. */
+function reported(io: CliIO, failures: readonly string[], solved: number, total: number, out: string | undefined): number {
   for (const line of failures) io.stderr(`${line}\n`);
-  if (values.output) io.stderr(`matdiff key: ${solved} of ${total} problems solved and verified → ${values.output}\n`);
+  if (out) io.stderr(`matdiff key: ${solved} of ${total} problems solved and verified → ${out}\n`);
   return failures.length ? 1 : 0;
 }
 

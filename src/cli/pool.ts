@@ -32,19 +32,36 @@ type Reply = { readonly id: number; readonly entries: readonly RenderedEntry[] }
 
 /**
  * Problems a worker must have to pay for itself. A worker starts cold: it loads the bundle and KaTeX and
- * runs everything unoptimised at first, some 0.3 s of CPU on a 2-core machine, about what 40 problems take
- * on a warm thread; measured there, a pool of two was slower than one thread for a key of 100 problems.
+ * runs everything unoptimised at first, and it has a heap of its own. Nor is the second core idle without
+ * it: V8's concurrent marking, scavenging and compiling on one thread already use some 0.4 of another
+ * (CPU 1.4× wall). Measured on a 2-core machine (the bench's gradient cases, one thread against
+ * MATDIFF_WORKERS=2): 100 problems 1.22× the wall time and 142 MiB against 88; 211 problems 1.13× and
+ * 158 MiB against 110; 633 problems 0.98× (even) and 221 MiB against 146. So a worker only past 600.
  */
-export const PROBLEMS_PER_WORKER = 150;
+export const PROBLEMS_PER_WORKER = 600;
 
 /**
- * Each problem's entries, in the problems' order. `size`: threads to use, this one included; `force`: use
- * them all whatever the problem count (MATDIFF_WORKERS set).
+ * Each problem's entries handed to `emit` in the problems' order, each as soon as it and every problem
+ * before it are solved (the key is written as it goes, src/cli/key.ts). `size`: threads to use, this one
+ * included; `force`: use them all whatever the problem count (MATDIFF_WORKERS set).
  */
-export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | undefined, size: number, force = false): Promise<RenderedEntry[][]> {
-  const out: RenderedEntry[][] = new Array(jobs.length);
-  const solved = () => out.filter(Boolean).length;
-  const inline = (j: KeyJob) => renderProblem(j.problem, j.format, j.ctx, jobOptions(j, solved()));
+export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | undefined, size: number, emit: (entries: readonly RenderedEntry[]) => void, force = false): Promise<void> {
+  // solved problems not emitted yet: a worker's that came back before an earlier one was done
+  const waiting = new Map<number, readonly RenderedEntry[]>();
+  const done = new Array<boolean>(jobs.length).fill(false);
+  let solved = 0;
+  let emitted = 0;
+  const settle = (id: number, entries: readonly RenderedEntry[]) => {
+    if (done[id]) return;
+    done[id] = true;
+    solved++;
+    waiting.set(id, entries);
+    for (let next = waiting.get(emitted); next; next = waiting.get(emitted)) {
+      waiting.delete(emitted++);
+      emit(next);
+    }
+  };
+  const inline = (id: number) => settle(id, renderProblem(jobs[id]!.problem, jobs[id]!.format, jobs[id]!.ctx, jobOptions(jobs[id]!, solved)));
   const workers = spawn ? Math.min(size - 1, jobs.length - 1, force ? Infinity : Math.floor(jobs.length / PROBLEMS_PER_WORKER)) : 0;
   let next = 0;
   let live = 0;
@@ -61,7 +78,7 @@ export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | 
       const id = next++;
       worker.postMessage({ id, job: jobs[id] });
     };
-    worker.on("message", (reply: Reply) => { out[reply.id] = [...reply.entries]; feed(); changed(); });
+    worker.on("message", (reply: Reply) => { settle(reply.id, reply.entries); feed(); changed(); });
     // a worker that dies (out of memory, a bug) leaves its problem to this thread, below
     worker.on("error", () => undefined);
     worker.on("exit", () => { live--; changed(); });
@@ -70,14 +87,12 @@ export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | 
   try {
     // this thread is one of the pool: it takes the next problem too, and lets the workers' replies in between
     while (next < jobs.length) {
-      const id = next++;
-      out[id] = inline(jobs[id]!);
+      inline(next++);
       if (live) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     while (live > 0) await new Promise<void>((resolve) => { wake = resolve; });
     // whatever a dead worker did not answer is solved here: a pool never loses a problem
-    for (let i = 0; i < jobs.length; i++) if (!out[i]) out[i] = inline(jobs[i]!);
-    return out;
+    for (let i = 0; i < jobs.length; i++) if (!done[i]) inline(i);
   } finally {
     // a spent budget ends the key at once: no worker is left running (it would keep the process alive)
     for (const w of started) void w.terminate();

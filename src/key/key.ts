@@ -462,7 +462,7 @@ ${unreadable}
 
 // ---------------------------------------------------------------------------
 // A key built a problem at a time (src/cli/key.ts, its worker pool): each entry becomes its section as soon
-// as it is solved and its result is let go, so memory follows the output's size, not the results'
+// as it is solved and its result is let go, and the section is written out and let go in turn
 
 export type KeyFormat = "md" | "tex" | "html";
 
@@ -499,26 +499,50 @@ export interface RenderedEntry {
   readonly failure?: { readonly message: string; readonly location: Location };
 }
 
-/**
- * A section as one flat string: built by concatenation, it is a tree of every piece it was made of
- * (each KaTeX rendering, each escape), which a key of a hundred held until the end. A search needs its
- * string in one piece, so V8 copies it into one and lets the pieces go; a UTF-8 round trip did the same
- * at several times the cost. (The result is used, never below −1, so no compiler drops the search.)
- */
-const flat = (s: string): string => (s.indexOf(ENTRY_NUMBER) < -1 ? "" : s);
-
 /** One problem solved and rendered: the body of a pool worker, and of the key on one thread. */
 export function renderProblem(problem: KeyProblem, format: KeyFormat, ctx: SectionContext, opts: { seed?: number; timeoutMs?: number } = {}): RenderedEntry[] {
   const render = format === "md" ? markdownSection : format === "tex" ? texSection : htmlSection;
   return solveProblem(problem, ctx.spelling, opts).map((e) => ({
-    ok: e.ok, section: flat(render(e, ENTRY_NUMBER, ctx)), ...(!e.ok ? { failure: { message: e.failure.message, location: e.failure.location } } : {}),
+    ok: e.ok, section: render(e, ENTRY_NUMBER, ctx), ...(!e.ok ? { failure: { message: e.failure.message, location: e.failure.location } } : {}),
   }));
 }
 
-/** Sections numbered in order, and the key around them. */
-export function assembleKey(format: KeyFormat, frame: KeyFrame, entries: readonly RenderedEntry[], katexCss = ""): string {
-  const sections = entries.map((e, i) => e.section.split(ENTRY_NUMBER).join(String(i + 1)));
-  return keyDocument(format, frame, { entries: entries.length, ok: entries.filter((e) => e.ok).length, unreadable: frame.unreadable.length }, sections, katexCss);
+/**
+ * A key written a section at a time, as its problems are solved (src/cli/key.ts writes each to a file and
+ * lets it go): `section` gives each entry's text, numbered and with what keyDocument puts before it, and
+ * `end`, once every entry is in, the head (with the counts) and the tail. head + the sections' texts + tail
+ * is keyDocument's text of the numbered sections, byte for byte (test/key.test.ts).
+ */
+export class KeyWriter {
+  private entries = 0;
+  private ok = 0;
+  /** Markdown: the whitespace at the end of the text so far, held back (the document is trimmed at its end). */
+  private space = "";
+  private blank = true;
+
+  constructor(private readonly format: KeyFormat, private readonly frame: KeyFrame) {}
+
+  section(e: RenderedEntry): string {
+    const n = ++this.entries;
+    if (e.ok) this.ok++;
+    const text = `${n === 1 && this.format === "html" ? "" : "\n"}${e.section.split(ENTRY_NUMBER).join(String(n))}`;
+    if (this.format !== "md") return text;
+    const body = text.trimEnd();
+    const out = body ? `${this.space}${body}` : "";
+    this.space = body ? text.slice(body.length) : `${this.space}${text}`;
+    if (body) this.blank = false;
+    return out;
+  }
+
+  end(katexCss = ""): { head: string; tail: string } {
+    const c = { entries: this.entries, ok: this.ok, unreadable: this.frame.unreadable.length };
+    switch (this.format) {
+      // the head starts with its "# " title, so trimming the document's start never reaches a section
+      case "md": { const head = markdownHead(this.frame, summary(c)).trimStart(); return { head: this.blank ? head.trimEnd() : head, tail: "\n" }; }
+      case "tex": return { head: texHead(this.frame, summary(c)), tail: "\n\\end{document}\n" };
+      case "html": return { head: htmlHead(this.frame, summary(c), katexCss), tail: "\n</main>\n</body>\n</html>\n" };
+    }
+  }
 }
 
 export type { Rendered };

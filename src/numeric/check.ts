@@ -32,7 +32,7 @@
 import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
 import { formatShape, isScalarShape } from "../core/shape.js";
-import { diffKey, type Env, evaluate, resolveDim } from "./evaluate.js";
+import { diffKey, type Env, evaluate, type Held, holding, movingWith, resolveDim } from "./evaluate.js";
 import { Matrix, NumericError } from "./matrix.js";
 import { diffNodes, makeRng, mixSeed, sampleDims, sampleDirection, sampleEnv } from "./random.js";
 
@@ -118,11 +118,13 @@ export function checkGradient(opts: GradientCheck): CheckResult {
   if (!isScalarShape(f.shape)) throw new NumericError("shape", `checkGradient needs a scalar f, got ${formatShape(f.shape)}`);
   const symmetric = Boolean(wrt.props.symmetric || wrt.props.posdef || wrt.props.diagonal);
   const cookbook = opts.symmetric === "cookbook";
+  const moves = movingWith(new Set([wrt.name]));
   return runTrials(opts, CHECK_TOL, [f, gradient, wrt], (env) => {
+    const held = holding(moves);
     const x = env.values.get(wrt.name)!;
-    const g = evalFinite(gradient, env);
+    const g = evalFinite(gradient, env, held);
     if (!g.sameShape(x)) return `gradient is ${g.rows}×${g.cols} but ${wrt.name} is ${x.rows}×${x.cols}`;
-    const f0 = evalFinite(f, env).data[0]!;
+    const f0 = evalFinite(f, env, held).data[0]!;
     const fd = Matrix.zeros(x.rows, x.cols);
     for (let j = 0; j < x.cols; j++) {
       for (let i = symmetric ? j : 0; i < x.rows; i++) {
@@ -133,7 +135,7 @@ export function checkGradient(opts: GradientCheck): CheckResult {
           const y = x.clone();
           y.set(i, j, y.get(i, j) + t);
           if (symmetric && i !== j) y.set(j, i, y.get(j, i) + t);
-          return evalFinite(f, withValue(env, wrt.name, y));
+          return evalFinite(f, withValue(env, wrt.name, y), held);
         };
         const slope = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x.get(i, j))), FLOOR * Math.max(1, Math.abs(f0))).data[0]!;
         // ⟨G, E_ij + E_ji⟩ = 2 G_ij for the "sym" gradient; the cookbook entry is the slope itself
@@ -163,7 +165,9 @@ export function checkDifferential(opts: DifferentialCheck): CheckResult {
   const ds = diffNodes([df]);
   const higher = ds.find((d) => d.tag !== 0);
   if (higher) throw new NumericError("unsupported", `checkDifferential handles first differentials only, got d${higher.of.name} with tag ${higher.tag}`);
+  const moves = movingWith(new Set(wrt.map((s) => s.name)));
   return runTrials(opts, CHECK_TOL, [f, df, ...wrt], (env, seed) => {
+    const held = holding(moves);
     const rng = makeRng(mixSeed(seed, 0xd1ff));
     const dirs = new Map(wrt.map((s) => [s.name, sampleDirection(s, rng, env.dims)] as const));
     const diffs = new Map<string, Matrix>();
@@ -172,7 +176,7 @@ export function checkDifferential(opts: DifferentialCheck): CheckResult {
       diffs.set(diffKey(d.of.name, 0), dirs.get(d.of.name) ?? Matrix.zeros(v.rows, v.cols));
     }
     const lin = evalFinite(df, { ...env, diffs });
-    const f0 = evalFinite(f, env);
+    const f0 = evalFinite(f, env, held);
     if (!lin.sameShape(f0)) return `df is ${lin.rows}×${lin.cols} but f is ${f0.rows}×${f0.cols}`;
     let xScale = 1, eScale = 0;
     for (const s of wrt) {
@@ -182,7 +186,7 @@ export function checkDifferential(opts: DifferentialCheck): CheckResult {
     const moved = (t: number) => {
       const values = new Map(env.values);
       for (const s of wrt) values.set(s.name, env.values.get(s.name)!.add(dirs.get(s.name)!.scale(t)));
-      return evalFinite(f, { ...env, values });
+      return evalFinite(f, { ...env, values }, held);
     };
     const fd = richardson(moved, ((opts.step ?? FD_STEP) * xScale) / Math.max(eScale, Number.MIN_VALUE), FLOOR * Math.max(1, f0.norm()));
     return compare(fd, lin, FLOOR * Math.max(1, f0.norm()));
@@ -238,10 +242,12 @@ export function checkJacobian(opts: JacobianCheck): CheckResult {
   const { f, wrt, jacobian } = opts;
   const symmetric = Boolean(wrt.props.symmetric || wrt.props.posdef);
   const diagonal = Boolean(wrt.props.diagonal);
+  const moves = movingWith(new Set([wrt.name]));
   return runTrials(opts, CHECK_TOL, [f, jacobian, wrt], (env) => {
+    const held = holding(moves);
     const x = env.values.get(wrt.name)!;
-    const j = evalFinite(jacobian, env);
-    const f0 = evalFinite(f, env);
+    const j = evalFinite(jacobian, env, held);
+    const f0 = evalFinite(f, env, held);
     const size = f0.rows * f0.cols;
     if (j.rows !== size || j.cols !== x.rows * x.cols) {
       return `the Jacobian is ${j.rows}×${j.cols} but vec(f) has ${size} entries and vec(${wrt.name}) ${x.rows * x.cols}`;
@@ -255,7 +261,7 @@ export function checkJacobian(opts: JacobianCheck): CheckResult {
         const dir = Matrix.zeros(x.rows, x.cols);
         dir.set(r, c, 1);
         if (symmetric) dir.set(c, r, 1);
-        const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(dir.scale(t)))).vec();
+        const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(dir.scale(t))), held).vec();
         const col = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x.get(r, c))), FLOOR * Math.max(1, f0.norm()));
         const applied = j.matmul(dir.vec());
         for (let i = 0; i < size; i++) {
@@ -311,10 +317,10 @@ function runTrials(opts: CheckOptions, defaultTol: number, exprs: Expr[], trial:
     : { ok, relError, trials, worst, detail: `relative error ${relError.toExponential(2)} exceeds ${tol.toExponential(0)}` };
 }
 
-function evalFinite(e: Expr, env: Env): Matrix {
+function evalFinite(e: Expr, env: Env, held?: Held): Matrix {
   let m: Matrix;
   try {
-    m = evaluate(e, env);
+    m = evaluate(e, env, held);
   } catch (err) {
     if (err instanceof NumericError && err.code === "singular") throw new InvalidSample(err.message);
     throw err;
@@ -417,7 +423,10 @@ export function checkParameterised(opts: ParameterisedCheck): CheckResult {
   const largest = Math.max(0, ...dependents.map((d) => entries(d.sym) * entries(d.parent)));
   const names = [...new Set(syms.flatMap((s) => [s.shape.rows, s.shape.cols]).flatMap((d) => (typeof d === "string" ? d.split("·") : [])))];
   const sized = largest > MAX_JACOBIAN_ENTRIES ? { ...opts, dims: Object.fromEntries(names.map((d, i) => [d, opts.dims?.[d] ?? 2 + (i % 3)])) } : opts;
+  // what `at` below sets: the variable, and every dependent with its J (or Ẋ)
+  const moves = movingWith(new Set([wrt.name, ...dependents.flatMap((d) => [d.sym.name, d.jacobian ? d.jacobian.name : E.dotted(d.sym).name])]));
   return runTrials(sized, CHECK_TOL, exprs, (env, seed) => {
+    const held = holding(moves);
     const rng = makeRng(mixSeed(seed, 0x9a7a));
     const x0 = env.values.get(wrt.name)!;
     const laws = new Map(dependents.map((d) => {
@@ -454,8 +463,8 @@ export function checkParameterised(opts: ParameterisedCheck): CheckResult {
       return { ...env, values };
     };
     const here = at(x0);
-    const claimed = evalFinite(jacobian, here);
-    const f0 = evalFinite(f, here);
+    const claimed = evalFinite(jacobian, here, held);
+    const f0 = evalFinite(f, here, held);
     const size = f0.rows * f0.cols, n = x0.rows * x0.cols;
     if (claimed.rows !== size || claimed.cols !== n) {
       return `the derivative is ${claimed.rows}×${claimed.cols} but vec(f) has ${size} entries and vec(${wrt.name}) ${n}`;
@@ -464,7 +473,7 @@ export function checkParameterised(opts: ParameterisedCheck): CheckResult {
     for (let k = 0; k < n; k++) {
       const dir = Matrix.zeros(x0.rows, x0.cols);
       dir.data[k] = 1;
-      const moved = (t: number) => evalFinite(f, at(x0.add(dir.scale(t)))).vec();
+      const moved = (t: number) => evalFinite(f, at(x0.add(dir.scale(t))), held).vec();
       const col = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x0.data[k]!)), FLOOR * Math.max(1, f0.norm()));
       col.data.forEach((v, i) => fd.set(i, k, v));
     }

@@ -3,7 +3,7 @@
  * 1×1 matrices. Results may share storage with the environment and with each
  * other: treat them as read-only.
  */
-import { CONSTANT_VALUES, type Expr } from "../core/expr.js";
+import { CONSTANT_VALUES, contains, type Expr } from "../core/expr.js";
 import { OPERATIONS } from "../core/operations.js";
 import type { Rational } from "../core/rational.js";
 import * as Q from "../core/rational.js";
@@ -60,9 +60,39 @@ export function splitDim(text: string, names: readonly string[]): (string | numb
   return go(0);
 }
 
-export function evaluate(root: Expr, env: Env): Matrix {
+/**
+ * Values of the parts of expressions that stay put while some symbols move, at one point: a finite
+ * difference evaluates f at x ± hE four times or more per entry of x, and most of f (everything that
+ * does not mention x) is the same each time. Such a part is evaluated once and its value reused; it is
+ * the value a fresh evaluation computes (the same operations on the same inputs, in the same order),
+ * so a check's numbers and verdicts do not change.
+ */
+export interface Held {
+  /** Values of nodes that do not move, by node id, for one point (one sample's environment). */
+  readonly values: Map<number, Matrix>;
+  /** Does the node mention a moving symbol? */
+  readonly moves: (e: Expr) => boolean;
+  /** Sizes of dimensions at this point (the sizes do not move): every node's shape is checked against them. */
+  readonly sizes: Map<Dim, number | undefined>;
+}
+
+/** Held values for a point, none yet. */
+export const holding = (moves: (e: Expr) => boolean): Held => ({ values: new Map(), moves, sizes: new Map() });
+
+/** Which nodes move with the named symbols: one answer per node, kept across points. */
+export function movingWith(names: ReadonlySet<string>): (e: Expr) => boolean {
+  const memo = new Map<number, boolean>();
+  const pred = (x: Expr) => x.kind === "sym" && names.has(x.name);
+  return (e) => contains(e, pred, memo);
+}
+
+/**
+ * `held`: values of the parts that do not move, for env's point (see Held); every environment evaluated
+ * with one `held` gives the unmoving symbols the same values.
+ */
+export function evaluate(root: Expr, env: Env, held?: Held): Matrix {
   const memo = new Map<number, Matrix>();
-  const dimCache = new Map<Dim, number | undefined>();
+  const dimCache = held?.sizes ?? new Map<Dim, number | undefined>();
   const size = (d: Dim): number | undefined => {
     if (!dimCache.has(d)) dimCache.set(d, resolveDim(d, env.dims));
     return dimCache.get(d);
@@ -73,7 +103,8 @@ export function evaluate(root: Expr, env: Env): Matrix {
     return n;
   };
   const ev = (e: Expr): Matrix => {
-    const hit = memo.get(e.id);
+    const keep = held && !held.moves(e) ? held.values : memo;
+    const hit = keep.get(e.id);
     if (hit) return hit;
     env.tick?.();
     const m = node(e, ev, env, required);
@@ -82,7 +113,7 @@ export function evaluate(root: Expr, env: Env): Matrix {
     if ((rows !== undefined && rows !== m.rows) || (cols !== undefined && cols !== m.cols)) {
       throw new NumericError("shape", `${e.kind} node of shape ${formatShape(e.shape)} evaluated to ${m.rows}×${m.cols}`);
     }
-    memo.set(e.id, m);
+    keep.set(e.id, m);
     return m;
   };
   return ev(root);
