@@ -7,7 +7,7 @@
 //   in Node (VS Code, static-site builds) and in browsers (Joplin, bundlers).
 //   KaTeX stays external there so a host has one copy.
 import { build } from "esbuild";
-import { rmSync, chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { rmSync, chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 rmSync("dist", { recursive: true, force: true });
 mkdirSync("dist", { recursive: true });
@@ -53,6 +53,17 @@ await build({
   // KaTeX inside the key's bundle, so its compiled code is in the code cache too (its stylesheet and
   // fonts are still read from the installed package)
 });
+
+// The command's bundles in ASCII. esbuild escapes strings but not regular expression literals (the lexer's
+// ⁰¹²³, 𝟏, ∂), and one such character makes V8 hold the whole 400 KB source as two-byte text, decoded from
+// UTF-8 at every start. \uXXXX means the same character in a string, a template, an identifier and a
+// regular expression (a surrogate pair is one character under the u flag, two code units without it, as
+// the literal was); the String.raw templates among them only spell regular expressions (src/syntax/question.ts).
+for (const name of ["main", "key"]) {
+  const file = `dist/cli/${name}.cjs`;
+  const source = readFileSync(file, "utf8");
+  writeFileSync(file, source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
 
 await build({
   bundle: true,

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { differentiate } from "../src/api.js";
 import { parse, formatTree } from "../src/syntax/parse.js";
 import { MatdiffError } from "../src/errors.js";
+import { ACCENTS, PRECOMPOSED_ACCENTED } from "../src/syntax/names.js";
 import { renderKatex } from "./support/katex.js";
 import { spawnPython } from "./support/python.js";
 
@@ -19,6 +20,15 @@ describe("spellings of an accented name", () => {
     ["\\tilde{W}", "W\u0303"], ["\\widetilde{W}", "W\u0303"], ["\\hat{\\theta}", "theta\u0302"], ["θ̂", "theta\u0302"],
     ["\\hat{\\mathbf{y}}", "y\u0302"], ["\\mathbf{\\hat{y}}", "y\u0302"],
   ])("%s is the one symbol %s", (input, name) => expect(tree(input)).toBe(name));
+
+  it("the precomposed letters the lexer knows are exactly those Unicode composes from a Latin letter and one of the accents", () => {
+    const derived = Array.from({ length: 0x1f00 - 0xc0 }, (_, k) => String.fromCharCode(0xc0 + k)).filter((c) => {
+      const d = c.normalize("NFD");
+      return d.length === 2 && /^[A-Za-z]$/.test(d[0]!) && ACCENTS.some((a) => a.mark === d[1]);
+    });
+    expect(PRECOMPOSED_ACCENTED).toBe(derived.join(""));
+    for (const c of PRECOMPOSED_ACCENTED) expect(tree(c)).toBe(c.normalize("NFD"));
+  });
 
   it("an accented name is another symbol than its letter", () => {
     expect(tree("\\hat{y} - y")).toBe("(- y\u0302 y)");

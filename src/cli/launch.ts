@@ -15,7 +15,6 @@
  * the cache off.
  */
 import { Script } from "node:vm";
-import { setFlagsFromString } from "node:v8";
 import * as nodeModule from "node:module";
 import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -117,7 +116,10 @@ export async function start(entryUrl: string): Promise<void> {
  * under other flags would be rejected by every later run.
  */
 function smallYoungGeneration(): () => void {
+  // required here, not imported: node:v8 loads its heap utilities and the streams, 4 ms of every other command's start
+  let setFlagsFromString: (flags: string) => void;
   try {
+    ({ setFlagsFromString } = nodeModule.createRequire(import.meta.url)("node:v8") as typeof import("node:v8"));
     setFlagsFromString("--semi-space-growth-factor=1");
   } catch {
     return () => undefined;

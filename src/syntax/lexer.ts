@@ -10,7 +10,7 @@ import moo from "moo";
 import type { FunctionName } from "./ast.js";
 import { FN_NAMES, OPERATIONS } from "../core/operations.js";
 import { GREEK, GREEK_BY_UNICODE } from "./greek.js";
-import { ACCENTS, ACCENT_BY_COMMAND, withAccent, withLabel, type Accent } from "./names.js";
+import { ACCENTS, ACCENT_BY_COMMAND, PRECOMPOSED_ACCENTED, withAccent, withLabel, type Accent } from "./names.js";
 import { MatdiffError, lineCol } from "../errors.js";
 
 export type TokenType =
@@ -119,10 +119,6 @@ const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
  */
 export const MAX_SUBSCRIPT = 32;
 
-/** Letters Unicode composes with one of matdiff's accents (ŷ = y + U+0302), which NFD takes apart. */
-const precomposed = (): readonly string[] => Array.from({ length: 0x1f00 - 0xc0 }, (_, k) => String.fromCharCode(0xc0 + k))
-  .filter((c) => { const d = c.normalize("NFD"); return d.length === 2 && /^[A-Za-z]$/.test(d[0]!) && ACCENTS.some((a) => a.mark === d[1]); });
-
 /** Compiled on first use: a command that never lexes (--help, key with a bad file) does not pay for it. */
 let compiledRaw: moo.Lexer | null = null;
 const rawLexer = (): moo.Lexer => (compiledRaw ??= compileRaw());
@@ -137,7 +133,7 @@ const compileRaw = (): moo.Lexer => moo.compile({
   cmdsym: /\\[^A-Za-z]/,
   greek: new RegExp(`[${[...GREEK_BY_UNICODE.keys()].join("")}]`),
   // ŷ, x̄, W̃ typed or pasted: a precomposed letter, or a combining mark after a letter (ACCENTS in names.ts)
-  accented: new RegExp(`[${precomposed().join("")}]`),
+  accented: new RegExp(`[${PRECOMPOSED_ACCENTED}]`),
   accentmark: new RegExp(`[${ACCENTS.map((a) => a.mark).join("")}]`),
   sup: /⁻?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|ᵀ)/,
   subdigits: /[₀₁₂₃₄₅₆₇₈₉]+/,

@@ -49,6 +49,8 @@ const TWO_DENOMINATORS = new RegExp(String.raw`^\s*${D}\s*(${VAR})\s*(?:\\[,;!]\
 const NUMERATOR = new RegExp(String.raw`^\s*${D}\s*(${SQUARED})?`);
 const DEFINED = new RegExp(String.raw`^(?:\\mathcal\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω](?:_\{[^{}]*\}|_[A-Za-z0-9]+)?)\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
 const OPERATOR = new RegExp(String.raw`^(?:(?:\\nabla|∇)\s*(${SQUARED})?\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR}))\s*(${SQUARED})?|${D}\s*(${SQUARED})?\s*/\s*(${D})\s*(${VAR})\s*(${SQUARED})?|(?:\\partial|∂)\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR})))`);
+/** What OPERATOR can start with. */
+const OPERATOR_START = /^[\\∇∂d]/;
 
 /**
  * A denominator `∂x`, `dX`, `∂x ∂xᵀ`, `∂x²`: the variable, and whether it is the second derivative's.
@@ -90,7 +92,8 @@ export function readQuestion(input: string): Question {
   const rest = input.slice(at);
 
   // f(x) = …, L(W_1, b_1; X) = …, \mathcal{L} = …, J(θ) := …: a name for the function, and the variables it is of
-  const defined = DEFINED.exec(rest);
+  // the cheap tests first: V8 compiles a regular expression on its first run, and these are long (2 ms of a cold command)
+  const defined = rest.includes("=") ? DEFINED.exec(rest) : null;
   if (defined) {
     const end = at + defined[0].length;
     const inner = readQuestion(input.slice(0, at) + blank(defined[0]) + input.slice(end));
@@ -116,7 +119,7 @@ export function readQuestion(input: string): Question {
   }
 
   // ∇_x, \nabla_{x}, \nabla^2_x, \nabla_x^2, ∇²_x, ∂/∂x, d/dx, \partial_x
-  const operator = OPERATOR.exec(rest);
+  const operator = OPERATOR_START.test(rest) ? OPERATOR.exec(rest) : null;
   if (operator) {
     const m = operator;
     const wrt = m[2] ?? m[3] ?? m[7] ?? m[9] ?? m[10];
