@@ -22,7 +22,8 @@ export function differentiate(input: string, options: SeveralOptions & { readonl
 export function differentiate(input: string, options: DifferentiateOptions): DifferentiateResult;
 export function differentiate(input: string, options: SeveralOptions): DifferentiateResult | SeveralResult {
   if (typeof options.wrt !== "string") return differentiateAll(input, options);
-  const single = { ...options, wrt: options.wrt };
+  // the same object, its wrt now known to be one string (a copy cost a microsecond of every call)
+  const single = options as DifferentiateOptions;
   return asUserErrors(() => present(analyze(input, single), single));
 }
 

@@ -300,7 +300,7 @@ function analyzeUnguarded(input: string, options: DifferentiateOptions): Analysi
       hint: `differentiate(expr, { wrt: [${names.map((n) => JSON.stringify(n)).join(", ")}] })`,
     });
   }
-  return analyzeSeveral(input, { ...options, wrt: names }).analyses[0]!;
+  return analyzeSeveral(input, options, names).analyses[0]!;
 }
 
 /** `"W_1, b_1"`, `["W_1", "b_1"]` → the names as written; an empty list when none is given. */
@@ -336,29 +336,35 @@ export interface SeveralAnalyses {
 }
 
 export function analyzeAll(input: string, options: SeveralOptions): SeveralAnalyses {
-  return asUserErrors(() => analyzeSeveral(input, { ...options, wrt: wrtNames(options.wrt) }));
+  return asUserErrors(() => analyzeSeveral(input, options, wrtNames(options.wrt)));
 }
 
-function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> & { readonly wrt: readonly string[] }): SeveralAnalyses {
-  const limits: Limits = { ...DEFAULT_LIMITS, ...asked.limits };
+/**
+ * `asked` is the caller's options and `askedWrt` its variables as a list: the options are read, never copied
+ * (a spread of an options object cost as much as a tenth of a small request's parsing).
+ */
+function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">, askedWrt: readonly string[]): SeveralAnalyses {
+  const limits: Limits = asked.limits ? { ...DEFAULT_LIMITS, ...asked.limits } : DEFAULT_LIMITS;
   const budget = Budget.of(limits);
   const deadline = budget.deadline;
   // \nabla_x f, \frac{∂}{∂X} f, f(x) = …: the question's own notation names the variable; the rest is the function
   const question = typed.length <= limits.maxLength ? readQuestion(typed) : { expr: typed, wrt: [], hessian: false };
   const input = question.expr;
-  const options = { ...asked, wrt: asked.wrt.length ? asked.wrt : question.wrt, ...(question.hessian ? { hessian: true } : {}) };
+  const wrtAsked = askedWrt.length ? askedWrt : question.wrt;
+  const hessian = Boolean(asked.hessian || question.hessian);
+  const options = { symmetric: asked.symmetric, hessian };
   // Σᵢ (yᵢ − xᵢᵀβ)²: sums over an index read as the vectors and matrices they stand for
   const { root, notes: indexedNotes } = readIndexedSums(parse(input, limits), input);
   guardTreeDepth(root);
 
-  const declarations: Declaration[] = entries(options.let, ":").map((t) =>
+  const declarations: Declaration[] = entries(asked.let, ":").map((t) =>
     parseDeclaration(t, (raw) => {
       const name = symbolName(raw, limits);
       // as for --where: a name that is not one symbol (`<img …>`, `x y`) declares nothing the expression could use
       if (name === null) throw new MatdiffError("declaration", `bad --let "${t}": '${raw.trim()}' is not a single symbol`, undefined, { hint: 'e.g. --let "S: symmetric"' });
       return name;
     }));
-  const definitions = entries(options.where, " =").map((t) => readDefinition(t, limits));
+  const definitions = entries(asked.where, " =").map((t) => readDefinition(t, limits));
   const seen = new Set<string>();
   for (const d of declarations) {
     if (seen.has(d.name)) throw new MatdiffError("declaration", `${d.name} is declared twice with --let`, undefined, { hint: `give ${d.name} one SPEC, e.g. --let "${nameInput(d.name)}: symmetric"` });
@@ -379,14 +385,14 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> 
     }
   }
 
-  if (options.wrt.length === 0) {
+  if (wrtAsked.length === 0) {
     const names = [...new Set(collectNames(root))].sort();
     throw new MatdiffError("wrt", `missing the variable to differentiate with respect to`, undefined, {
       hint: names.length ? `the expression's symbols are ${names.join(", ")}; e.g. --wrt ${names[0]}` : undefined,
     });
   }
   const wrtList: string[] = [];
-  for (const raw of options.wrt) {
+  for (const raw of wrtAsked) {
     const wrtName = symbolName(raw, limits);
     if (!wrtName || wrtName === "I") {
       throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${raw}' is not a symbol`);
@@ -399,7 +405,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> 
   }
   // an operator that names its variable (∇_x, ∂/∂X) and a --wrt that names another ask two questions
   const operatorNames = question.notation && !/=$/.test(question.notation) ? question.wrt.map((w) => symbolName(w, limits)) : [];
-  if (asked.wrt.length && operatorNames.length && (operatorNames.length !== wrtList.length || operatorNames.some((n, i) => n !== wrtList[i]))) {
+  if (askedWrt.length && operatorNames.length && (operatorNames.length !== wrtList.length || operatorNames.some((n, i) => n !== wrtList[i]))) {
     throw new MatdiffError("wrt", `the input asks for ${question.notation}, with respect to ${operatorNames.map((n) => (n ? nameText(n) : "?")).join(", ")}, but --wrt names ${wrtList.map(nameText).join(", ")}`, undefined, {
       hint: "drop --wrt, or the derivative's notation from the expression",
     });
@@ -484,7 +490,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt"> 
 
 interface VariableInput {
   readonly input: string;
-  readonly options: Omit<DifferentiateOptions, "wrt">;
+  readonly options: { readonly symmetric?: SymmetricConvention; readonly hessian: boolean };
   readonly f: Expr;
   readonly X: Sym;
   /** df in X and in the symbols that depend on it (nodes). */

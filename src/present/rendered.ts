@@ -25,10 +25,10 @@ export interface RenderedStep {
 export const render = (e: Expr): Rendered => ({ latex: toLatex(e), text: toText(e) });
 /** The names of an analysis's result (see print/label.ts): one place for every surface. */
 export function labelOf(a: Analysis): ResultLabel {
-  const label = resultLabel(a.kind, a.f.shape, { ...render(a.X), shape: a.X.shape }, render(a.f));
+  const x = render(a.X);
+  const label = resultLabel(a.kind, a.f.shape, { latex: x.latex, text: x.text, shape: a.X.shape }, render(a.f));
   // through a parameterisation, a matrix θ's gradient is shown as the vector the pull-back gives
   if (a.parameterisation && a.kind === "gradient" && a.X.shape.cols !== 1) {
-    const x = render(a.X);
     return { ...label, latex: `\\mathop{\\mathrm{vec}}(\\nabla_{${x.latex}} f)`, text: `vec(∇_${x.text} f)` };
   }
   return label;

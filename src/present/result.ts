@@ -187,7 +187,8 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
   // the Python forms and the index form are computed when read (core/lazy.ts): most callers print one format
   const expanded = once(() => expandDefinitions(result, a.definitions));
   const pythonOptions = once(() => ({ dimExpr: dimExpressions(a.symbols.values(), a.definitions), like: pyName(X.name), maxLength: a.limits.maxOutput }));
-  const derivative = { ...render(result), shape: formatShape(result.shape) };
+  const printed = render(result);
+  const derivative = { latex: printed.latex, text: printed.text, shape: formatShape(result.shape) };
   for (const backend of PYTHON_BACKEND_NAMES) {
     lazy(derivative, backend, () => asUserErrors(() => guarded(toPython(expanded(), PYTHON_BACKENDS[backend], pythonOptions()), a.limits.maxOutput)));
   }
@@ -196,29 +197,35 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
     lazy(derivative, "index", () => index().index);
     lazy(derivative, "einsum", () => index().einsum);
   }
-  const out: DifferentiateResult = {
+  const fn = render(f);
+  // Fields assigned one by one, in the order the result has always had (JSON shows it), not spread in: each
+  // `...(cond ? {…} : {})` copied an object through the runtime, and eight of them were a tenth of presenting.
+  const out: { -readonly [K in keyof DifferentiateResult]: DifferentiateResult[K] } = {
     ok: true,
     kind: a.kind,
     wrt: { name: X.name, shape: formatShape(X.shape), latex: toLatex(X), text: toText(X) },
-    function: { ...render(f), shape: formatShape(f.shape) },
+    function: { latex: fn.latex, text: fn.text, shape: formatShape(f.shape) },
     differential: render(dfShown),
-    ...(a.secondDifferential ? { secondDifferential: render(a.secondDifferential) } : {}),
-    ...(a.kind === "hessian" ? { gradient: render(a.gradient) } : {}),
-    derivative: derivative as DifferentiateResult["derivative"],
-    label,
-    layout: a.parameterisation ? parameterisedLayout(a) : LAYOUT[a.kind](a, label),
-    shapes,
-    ...(a.definitions.size ? { definitions: defsOut } : {}),
-    ...(convention ? { convention: { symmetric: convention, text: CONVENTION_TEXT[convention](toText(X)) } } : {}),
-    notes: [...a.notes, ...freeSizeNote(a, result)],
-    simplification: {
-      steps: a.simplification.steps.length, stopped: a.simplification.stopped,
-      rules: [...new Set(a.simplification.steps.map((s) => s.rule))],
-    },
-    ...(a.parameterisation ? { parameterisation: presentParameterisation(a) } : {}),
-    ...(check ? { check } : {}),
-    ...(steps ? { steps, derivation: renderDerivation(a, steps) } : {}),
+  } as DifferentiateResult;
+  if (a.secondDifferential) out.secondDifferential = render(a.secondDifferential);
+  if (a.kind === "hessian") out.gradient = render(a.gradient);
+  out.derivative = derivative as DifferentiateResult["derivative"];
+  out.label = label;
+  out.layout = a.parameterisation ? parameterisedLayout(a) : LAYOUT[a.kind](a, label);
+  out.shapes = shapes;
+  if (a.definitions.size) out.definitions = defsOut;
+  if (convention) out.convention = { symmetric: convention, text: CONVENTION_TEXT[convention](toText(X)) };
+  out.notes = [...a.notes, ...freeSizeNote(a, result)];
+  out.simplification = {
+    steps: a.simplification.steps.length, stopped: a.simplification.stopped,
+    rules: [...new Set(a.simplification.steps.map((s) => s.rule))],
   };
+  if (a.parameterisation) out.parameterisation = presentParameterisation(a);
+  if (check) out.check = check;
+  if (steps) {
+    out.steps = steps;
+    out.derivation = renderDerivation(a, steps);
+  }
   guardOutput(out, a.limits.maxOutput);
   budget.check();
   return out;
@@ -234,7 +241,8 @@ function printedLength(v: unknown): number {
     return total;
   }
   const lazyFields = pendingFields(v);
-  for (const key of Object.keys(v)) if (!lazyFields?.has(key)) total += printedLength((v as Record<string, unknown>)[key]);
+  // for…in, not Object.keys: a result is plain objects, and this walk runs on every one
+  for (const key in v) if (!lazyFields?.has(key)) total += printedLength((v as Record<string, unknown>)[key]);
   return total;
 }
 

@@ -48,11 +48,6 @@ export interface ElaborateOptions {
   readonly collapsing?: boolean;
   /** The shape the whole expression must have (sizes `I` and `0` in "2 tr(X) I"). */
   readonly expectShape?: Shape;
-  /**
-   * The reading of undeclared symbols (src/shapes/reading.ts chooses it);
-   * a symbol not in it has its letter's convention.
-   */
-  readonly ranks?: ReadonlyMap<string, Rank>;
   /** Symbol → the parameter it is an opaque function of, declared (`--let "A: matrix(theta)"`) or written (`A(θ)`). */
   readonly dependencies?: ReadonlyMap<string, string>;
   /** Sizes no declaration names that a letter stands for, as tr(I_n) prints n (a printed result read back). */
@@ -152,7 +147,11 @@ const MATRIX_FUNCTION_NAMESAKE: Readonly<Record<string, string>> = {
   log: "logarithm (for log det X write logdet(X))", exp: "exponential", sqrt: "square root",
 };
 
-export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}): Elaborated {
+/**
+ * `ranks`: the reading of undeclared symbols (src/shapes/reading.ts chooses it); a symbol not in it has its
+ * letter's convention. An argument of its own, not an option: each reading tried would copy the options.
+ */
+export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions = {}, ranks?: ReadonlyMap<string, Rank>): Elaborated {
   const dims = new DimContext<{ readonly node: Node; readonly src: SourceText }>();
   const infos = new Map<Node, Info>();
   const symbols = new Map<string, SymbolInfo>();
@@ -248,7 +247,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         s = { rows, cols };
       }
     } else {
-      const rank = opts.ranks?.get(name) ?? conventionalRank(name);
+      const rank = ranks?.get(name) ?? conventionalRank(name);
       s = rank === "scalar" ? SCALAR_T : rank === "vector" ? { rows: dims.fresh(), cols: ONE_T } : { rows: dims.fresh(), cols: dims.fresh() };
     }
     const info = { shape: s, ...(decl ? { decl } : {}) };
@@ -283,7 +282,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
    * differentiated by or read as a vector (πᵀx): then it is the variable of a policy or of mixture weights.
    */
   const isPiName = (name: string) => name === "pi" && !decls.has("pi") && !defs.has("pi") && !(opts.extraSymbols ?? []).includes("pi")
-    && (opts.ranks?.get("pi") ?? "scalar") === "scalar";
+    && (ranks?.get("pi") ?? "scalar") === "scalar";
   /**
    * A letter that names a declared size and no symbol is that size: with X: m×n, `2n𝟏𝟏ᵀX` is
    * 2·tr(I_n)·𝟏𝟏ᵀX, as the printers write tr(I_n) = n (print/infix.ts), so a result reads back as itself.

@@ -69,7 +69,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     const ranks = new Map(forced);
     for (const u of departing) ranks.set(u.name, departed.has(u.name) ? other(u.conventional) : u.conventional);
     try {
-      const el = elaborate(root, source, { ...opts, ranks });
+      const el = elaborate(root, source, opts, ranks);
       const f = el.expr.shape;
       const x = el.symbols.get(opts.wrt)?.shape;
       const scalarF = f.rows === 1 && f.cols === 1;
