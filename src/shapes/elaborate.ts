@@ -250,7 +250,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       const rank = ranks?.get(name) ?? conventionalRank(name);
       s = rank === "scalar" ? SCALAR_T : rank === "vector" ? { rows: dims.fresh(), cols: ONE_T } : { rows: dims.fresh(), cols: dims.fresh() };
     }
-    const info = { shape: s, ...(decl ? { decl } : {}) };
+    const info: { -readonly [K in keyof SymbolInfo]: SymbolInfo[K] } = { shape: s };
+    if (decl) info.decl = decl;
     symbols.set(name, info);
     return info;
   }
@@ -606,11 +607,15 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       // a --where name is symmetric when its definition is (M = XᵀX), so M⁻ᵀ reads M⁻¹
       const body = info.definition ? build(info.definition) : null;
       const symmetric = d?.symmetric || (body !== null && isSymmetric(body));
-      s = E.sym(name, toShape(info.shape), {
-        ...(symmetric ? { symmetric: true } : {}), ...(d?.posdef ? { posdef: true } : {}), ...(d?.diagonal ? { diagonal: true } : {}),
-        ...(d?.probability ? { probability: true } : {}),
-        ...(opts.dependencies?.has(name) ? { dependsOn: opts.dependencies.get(name)! } : d?.dependsOn ? { dependsOn: d.dependsOn } : {}),
-      });
+      // assigned, not spread in (a literal with spreads is built by V8's runtime): one per symbol of every request
+      const props: { -readonly [K in keyof E.SymbolProps]: E.SymbolProps[K] } = {};
+      if (symmetric) props.symmetric = true;
+      if (d?.posdef) props.posdef = true;
+      if (d?.diagonal) props.diagonal = true;
+      if (d?.probability) props.probability = true;
+      const dependsOn = opts.dependencies?.get(name) ?? d?.dependsOn;
+      if (dependsOn !== undefined) props.dependsOn = dependsOn;
+      s = E.sym(name, toShape(info.shape), props);
       syms.set(name, s);
       if (body) definitions.set(name, body);
     }

@@ -12,8 +12,17 @@ export interface Exponent { readonly op: PostfixOp; readonly exponent?: string; 
 
 export const span = (start: number, end: number): Span => ({ start, end });
 
+/**
+ * A node of one type, its fields writable while it is built. Optional fields are assigned after the literal,
+ * not spread into it (`...(implicit ? { implicit } : {})`): V8 builds a literal with a spread in it through
+ * the runtime, some 50 times slower, and these builders run for every node of every input.
+ */
+type Building<T extends Node["type"]> = { -readonly [K in keyof Extract<Node, { type: T }>]: Extract<Node, { type: T }>[K] };
+
 export function binaryNode(op: BinaryOp, left: Node, right: Node, implicit = false): Node {
-  return { type: "binary", op, left, right, span: span(left.span.start, right.span.end), ...(implicit ? { implicit } : {}) };
+  const n: Building<"binary"> = { type: "binary", op, left, right, span: span(left.span.start, right.span.end) };
+  if (implicit) n.implicit = implicit;
+  return n;
 }
 
 /** Juxtaposition: `AB`, `u^T A v`, and an operator form's run. */
@@ -29,15 +38,17 @@ export function timesNode(left: Node, op: Token, right: Node): Node {
 export const groupNode = (open: Token, content: Node, close: Token): Node => ({ ...content, span: span(open.offset, close.end) });
 
 export function identNode(t: Token): Node {
-  return {
-    type: "ident", name: t.value, span: span(t.offset, t.end), ...(t.bold ? { bold: true } : {}),
-    ...(t.param ? { of: { name: t.param.name, span: span(t.param.offset, t.param.end) } } : {}),
-  };
+  const n: Building<"ident"> = { type: "ident", name: t.value, span: span(t.offset, t.end) };
+  if (t.bold) n.bold = true;
+  if (t.param) n.of = { name: t.param.name, span: span(t.param.offset, t.param.end) };
+  return n;
 }
 
 /** A name as an exponent (`x.^p`): never a function of a parameter. */
 export function exponentIdent(t: Token): Node {
-  return { type: "ident", name: t.value, span: span(t.offset, t.end), ...(t.bold ? { bold: true } : {}) };
+  const n: Building<"ident"> = { type: "ident", name: t.value, span: span(t.offset, t.end) };
+  if (t.bold) n.bold = true;
+  return n;
 }
 
 export const numberNode = (t: Token): Node => ({ type: "number", text: t.value, span: span(t.offset, t.end) });
@@ -45,7 +56,9 @@ export const onesNode = (t: Token): Node => ({ type: "ones", span: span(t.offset
 export const negNode = (minus: Token, arg: Node): Node => ({ type: "neg", arg, span: span(minus.offset, arg.span.end) });
 
 export function callNode(fn: FunctionName, name: Token, args: Node[], end: number): Node {
-  return { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end), ...(name.index ? { index: name.index } : {}) };
+  const n: Building<"call"> = { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
+  if (name.index) n.index = name.index;
+  return n;
 }
 
 export function postfixNode(arg: Node, e: Exponent): Node {
