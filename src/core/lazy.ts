@@ -9,18 +9,24 @@
  * becomes; after the first read it is replaced by that value.
  */
 /**
- * Lazy fields not read yet, by object, each with its computation: what counts a result's size leaves
- * them to count themselves. The getters themselves are one function per field name, shared by every
- * object: V8 then gives all results one hidden class (a getter made per object gave each its own).
+ * Lazy fields not read yet, with their computations, are kept on the object itself under a symbol that is
+ * not enumerable: JSON, structured clone, Object.keys and deep equality do not see it. (A WeakMap from
+ * object to fields cost more than the rest of making the fields: an ephemeron per result, 4 µs a call.)
+ * The getters themselves are one function per field name, shared by every object: V8 then gives all
+ * results one hidden class (a getter made per object gave each its own).
  */
-const pending = new WeakMap<object, Map<PropertyKey, () => unknown>>();
+const PENDING = Symbol("matdiff.lazyFields");
+type Fields = Map<PropertyKey, () => unknown>;
 const getters = new Map<PropertyKey, (this: object) => unknown>();
 
+const fieldsOf = (target: object): Fields | undefined =>
+  (Object.prototype.hasOwnProperty.call(target, PENDING) ? (target as { [PENDING]: Fields })[PENDING] : undefined);
+
 /** Is this field of target lazy and not yet computed? */
-export const isPending = (target: object, key: PropertyKey): boolean => pending.get(target)?.has(key) ?? false;
+export const isPending = (target: object, key: PropertyKey): boolean => fieldsOf(target)?.has(key) ?? false;
 
 /** The lazy fields of target not yet computed, if it has any: one look-up for a walk over all its fields. */
-export const pendingFields = (target: object): { has(key: PropertyKey): boolean } | undefined => pending.get(target);
+export const pendingFields = (target: object): { has(key: PropertyKey): boolean } | undefined => fieldsOf(target);
 
 function getterFor(key: PropertyKey): (this: object) => unknown {
   let get = getters.get(key);
@@ -28,9 +34,9 @@ function getterFor(key: PropertyKey): (this: object) => unknown {
     get = function (this: object) {
       // the object that holds the field: this one, or one it inherits from
       let owner: object | null = this;
-      while (owner !== null && !pending.get(owner)?.has(key)) owner = Object.getPrototypeOf(owner) as object | null;
+      while (owner !== null && !fieldsOf(owner)?.has(key)) owner = Object.getPrototypeOf(owner) as object | null;
       if (owner === null) return undefined;
-      const fields = pending.get(owner)!;
+      const fields = fieldsOf(owner)!;
       const value = fields.get(key)!();
       Object.defineProperty(owner, key, { value, enumerable: true, configurable: false, writable: false });
       fields.delete(key);
@@ -42,8 +48,11 @@ function getterFor(key: PropertyKey): (this: object) => unknown {
 }
 
 export function lazy<T extends object, K extends PropertyKey, V>(target: T, key: K, compute: () => V): T & { readonly [P in K]: V } {
-  let fields = pending.get(target);
-  if (!fields) pending.set(target, (fields = new Map()));
+  let fields = fieldsOf(target);
+  if (!fields) {
+    fields = new Map();
+    Object.defineProperty(target, PENDING, { value: fields, enumerable: false, configurable: false, writable: false });
+  }
   fields.set(key, compute);
   Object.defineProperty(target, key, { enumerable: true, configurable: true, get: getterFor(key) });
   return target as T & { readonly [P in K]: V };
