@@ -103,6 +103,9 @@ export function childrenOf(n: Node): readonly Node[] {
     case "binary": case "inner": return [n.left, n.right];
     case "neg": case "postfix": case "norm": case "bars": return [n.arg];
     case "call": return n.args;
-    default: return [];
+    default: return NO_CHILDREN;
   }
 }
+
+/** A leaf's operands: one shared empty list, not a new one at every visit. */
+const NO_CHILDREN: readonly Node[] = [];
