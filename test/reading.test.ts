@@ -185,6 +185,29 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(differentiate(gaussian, { wrt: "mu" }).shapes).toMatchObject({ mu: "m×1", Sigma: "m×m" });
   });
 
+  it("reads norms of samples: Σᵢ ‖xᵢ − μ‖² = ‖X − 𝟏μᵀ‖_F², Σᵢ ‖yᵢ − Wxᵢ‖² = ‖Y − XWᵀ‖_F², Σᵢ ‖xᵢ − μ‖, Σᵢ |yᵢ − xᵢᵀβ|, checked", () => {
+    const cases: Array<[string, string, string, string]> = [
+      ["\\sum_i \\|x_i - \\mu\\|^2", "mu", "‖X − 𝟏μᵀ‖_F²", "−2(X − 𝟏μᵀ)ᵀ𝟏"],
+      ["\\sum_{i=1}^n \\|x_i - \\mu\\|_2^2", "mu", "‖X − 𝟏μᵀ‖_F²", "−2(X − 𝟏μᵀ)ᵀ𝟏"],
+      ["\\sum_{i=1}^n \\|y_i - W x_i\\|^2", "W", "‖Y − XWᵀ‖_F²", "−2(Y − XWᵀ)ᵀX"],
+      ["\\sum_i \\|y_i - W x_i - b\\|^2", "b", "‖Y − XWᵀ − 𝟏bᵀ‖_F²", "−2(Y − XWᵀ − 𝟏bᵀ)ᵀ𝟏"],
+      ["\\sum_i \\|A x_i\\|^2", "A", "‖XAᵀ‖_F²", "2AXᵀX"],
+      ["\\sum_i \\|x_i - \\mu\\|", "mu", "sum(sqrt(diag((X − 𝟏μᵀ)(X − 𝟏μᵀ)ᵀ)))", "−(X − 𝟏μᵀ)ᵀ diag((X − 𝟏μᵀ)(X − 𝟏μᵀ)ᵀ)∘^{−1/2}"],
+      ["\\sum_i |y_i - x_i^T \\beta|", "beta", "sum(abs(y − Xβ))", "−Xᵀ sign(y − Xβ)"],
+    ];
+    for (const [expr, wrt, f, gradient] of cases) {
+      const r = differentiate(expr, { wrt, check: true });
+      expect(r.function.text, expr).toBe(f);
+      expect(r.derivative.text, expr).toBe(gradient);
+      expect(r.check?.ok, expr).toBe(true);
+      expect(() => renderKatex(r.derivative.latex), expr).not.toThrow();
+    }
+    const kmeans = differentiate("\\sum_i \\|x_i - \\mu\\|^2", { wrt: "mu" });
+    expect(kmeans.notes).toContain("\\sum_i of squared norms is read as the squared Frobenius norm of the matrix of those rows: x_iᵀ is row i of the matrix X");
+    expect(kmeans.notes.join("\n")).toMatch(/μ is read as a vector[^\n]*combined with the sample vectors in \\\|x_i - \\mu\\\|/);
+    expect(kmeans.shapes).toMatchObject({ X: "n×m", mu: "m×1" });
+  });
+
   it("a feature map of a sample, φ(xᵢ), is row i of Φ; a scalar summand's 1 is 𝟏 without a broadcast note", () => {
     const ls = differentiate("\\sum_i (y_i - \\theta^T \\phi(x_i))^2", { wrt: "theta", check: true });
     expect(ls.derivative.text).toBe("−2Φᵀ(y − Φθ)");
@@ -216,7 +239,7 @@ describe("sums over an index, as statistics texts write them", () => {
     const refused: Array<[string, RegExp]> = [
       ["\\sum_i y_i \\log(p_i) + (1 - y_i) \\log(1 - p_i)", /stands outside the sum over i/],
       ["\\sum_i x_i x_i^T", /index-free row/],
-      ["\\sum_i \\|x_i - \\mu\\|^2", /not read inside an indexed sum/],
+      ["\\sum_i \\|x_i - \\mu\\|_1", /only the 2-norm is/],
       ["\\sum_i c", /nothing in the summand is written with the index i/],
       // the matrix (yᵀy)A, never sum(A y∘²)
       ["\\sum_i y_i^2 A", /matrix or row A is not read/],

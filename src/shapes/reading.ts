@@ -167,7 +167,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
 function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOptions): Unknown[] {
   const declared = new Set((opts.declarations ?? []).map((d) => d.name));
   const defined = new Set((opts.definitions ?? []).map((d) => d.name));
-  const found = new Map<string, { bold?: string; transposed?: string; divisor?: string; entries?: string }>();
+  const found = new Map<string, { bold?: string; transposed?: string; besideSamples?: string; divisor?: string; entries?: string }>();
   const texts: [Node, SourceText][] = [[root, source], ...(opts.definitions ?? []).map((d): [Node, SourceText] => [d.node, d.source])];
   for (const [top, src] of texts) {
     const snippet = (n: Node) => src.text.slice(n.span.start + src.offset, n.span.end + src.offset).replace(/\s+/g, " ");
@@ -187,7 +187,8 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
       const seen = found.get(ident.name) ?? {};
       if (n.type === "ident" && n.bold) seen.bold ??= snippet(n);
       if (n.type === "ident" && n.entriesOver !== undefined) seen.entries ??= snippet(n);
-      if (n.type === "postfix") seen.transposed ??= snippet(product(n));
+      if (n.type === "postfix" && n.besideSamples) seen.besideSamples ??= snippet(n);
+      else if (n.type === "postfix") seen.transposed ??= snippet(product(n));
       // only a scalar divides: the N of 1/N or 1/(2N) is a count, whatever its letter's convention; but the A of
       // xᵀx/(xᵀAx) is the matrix of a quadratic form, a scalar as a whole (a transpose in the divisor says so)
       const division = n.type === "ident" ? divisions.get(n) : undefined;
@@ -205,6 +206,7 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
     if (seen.bold) return { name, conventional, forced: { rank: "vector", because: `it is written in bold, ${seen.bold}` } };
     if (seen.entries) return { name, conventional, forced: { rank: "vector", because: `its entries ${seen.entries} are summed over the index` } };
     if (seen.transposed) return { name, conventional, forced: { rank: "vector", because: `it is transposed in ${seen.transposed}` } };
+    if (seen.besideSamples) return { name, conventional, forced: { rank: "vector", because: `it is combined with the sample vectors in ${seen.besideSamples}` } };
     return { name, conventional };
   });
   // a --wrt that does not occur has nothing to read it by: its letter decides, and the derivative is 0

@@ -68,6 +68,11 @@ export type Node =
       readonly type: "postfix"; readonly op: PostfixOp; readonly arg: Node; readonly span: Span;
       /** Decimal text of the exponent for `pow`/`epow`, e.g. "3", "-2", "1/2", "0.5". */
       readonly exponent?: string;
+      /**
+       * A transpose the user did not write: the μᵀ of 𝟏μᵀ, an index-free vector beside the samples of an indexed
+       * sum (xᵢ − μ → X − 𝟏μᵀ, indexed-sum.ts), spanning what it was read from. Notes say that, not "transposed".
+       */
+      readonly besideSamples?: true;
     }
   | {
       readonly type: "call"; readonly fn: FunctionName; readonly args: readonly Node[];

@@ -9,8 +9,10 @@
  * index-free row or column in an inner product (x_iᵀw, wᵀx_i, x_iᵀAw) is the i-th sample, a row of the matrix of
  * its capital letter (X, Φ for φ); any other (y_i, ε_i) is the i-th entry of the vector of its letter. Entrywise
  * operations then act on those vectors: products of indexed factors become ⊙, quotients ⊘, powers .^, functions
- * apply entrywise, and the sum adds the entries. Anything else in i (outer products x_i x_iᵀ, norms of indexed
- * vectors, nested indexed sums) is refused with a hint to write the vector form, never guessed.
+ * and |·| apply entrywise, and the sum adds the entries. What a norm is taken of is a vector, so an x_i inside
+ * ‖·‖ is a sample too: Σᵢ ‖xᵢ − μ‖² is tr((X − 𝟏μᵀ)(X − 𝟏μᵀ)ᵀ), the squared row norms summed. Anything else in
+ * i (outer products x_i x_iᵀ, other norms, nested indexed sums) is refused with a hint to write the vector form,
+ * never guessed.
  */
 import { nodesInOrder, type Node, type Span } from "./ast.js";
 import { MatdiffError } from "../errors.js";
@@ -79,6 +81,8 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     if (m.type === "postfix" && (m.op === "T") && indexedName(m.arg) !== null) samples.add(indexedName(m.arg)!);
     // (x_i − μ)ᵀ: what is transposed is a vector, so every x_i in it is a sample (a scalar is never transposed)
     if (m.type === "postfix" && m.op === "T") for (const x of nodesInOrder(m.arg)) if (indexedName(x) !== null) samples.add(indexedName(x)!);
+    // ‖xᵢ − μ‖: a norm is of a vector, so the same holds inside one
+    if (m.type === "norm") for (const x of nodesInOrder(m.arg)) if (indexedName(x) !== null) samples.add(indexedName(x)!);
     if (m.type === "binary" && m.op === "*") {
       const factors = flatten(m);
       factors.forEach((f, k) => {
@@ -123,11 +127,20 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
         return refuse(input, n.span, `this operation in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
       }
       case "postfix": {
+        // ‖vᵢ‖²: entry i of diag(V Vᵀ), V the rows vᵢᵀ stacked
+        if (n.op === "pow" && n.exponent === "2" && n.arg.type === "norm" && euclidean(n.arg)) return { node: squaredRowNorms(n.arg.arg, n.span), dep: true };
         const a = read(n.arg);
         if (n.op === "pow") return { node: { ...n, op: "epow", arg: a.node }, dep: true };
         if (n.op === "T") return a; // a scalar's transpose is itself
         return refuse(input, n.span, `this power in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
       }
+      case "norm": {
+        // ‖vᵢ‖ = √(vᵢᵀvᵢ): entry i of the entrywise square root of diag(V Vᵀ)
+        if (!euclidean(n)) return refuse(input, n.span, `this norm of a vector in ${index} is not read inside an indexed sum: only the 2-norm is`, VECTOR_FORM_HINT);
+        return { node: { type: "call", fn: "sqrt", args: [squaredRowNorms(n.arg, n.span)], span: n.span, nameSpan: n.span }, dep: true };
+      }
+      // |yᵢ − xᵢᵀβ|: entrywise, as the functions are
+      case "bars": return { node: { ...n, arg: read(n.arg).node }, dep: true };
       case "call": {
         if (n.args.length === 1 && ENTRYWISE.has(n.fn)) return { node: { ...n, args: [read(n.args[0]!).node] }, dep: true };
         return refuse(input, n.span, `${n.fn} of a term in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
@@ -202,6 +215,17 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     return { type: "call", fn: "diag", args: [chain([u, ...middle, vT])], span: at, nameSpan: at };
   }
 
+  /** The 2-norm ‖·‖ or ‖·‖₂ (‖·‖₁ and ‖·‖_F are not read). */
+  function euclidean(n: Node & { type: "norm" }): boolean {
+    return n.kind === null || n.kind === "2";
+  }
+
+  /** ‖vᵢ‖² for each i, as one vector: diag(V Vᵀ), V the rows vᵢᵀ (see rowsOf). */
+  function squaredRowNorms(v: Node, at: Span): Node {
+    const rows = rowsOf(v, at);
+    return { type: "call", fn: "diag", args: [chain([rows, { type: "postfix", op: "T", arg: rows, span: at }])], span: at, nameSpan: at };
+  }
+
   /**
    * A sample vector in i as the matrix of its rows: xᵢ → X, an index-free μ → 𝟏μᵀ, sums and differences alike.
    * The transpose made for μ spans the whole form, which notes quote as the evidence that μ is a vector.
@@ -209,13 +233,33 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   function rowsOf(n: Node, form: Span): Node {
     const base = indexedName(n);
     if (base !== null) return ident(renamed.get(base) ?? matrixOf(base), n.span);
-    if (!dependsOn(n, indexedName)) return chain([{ type: "ones", span: n.span }, { type: "postfix", op: "T", arg: n, span: form }]);
+    if (!dependsOn(n, indexedName)) return chain([{ type: "ones", span: n.span }, { type: "postfix", op: "T", arg: n, span: form, besideSamples: true }]);
     if (n.type === "neg") return { ...n, arg: rowsOf(n.arg, form) };
     if (n.type === "binary" && (n.op === "+" || n.op === "-")) return { ...n, left: rowsOf(n.left, form), right: rowsOf(n.right, form) };
     if (n.type === "binary" && n.op === "*" && n.left.type === "number") return { ...n, right: rowsOf(n.right, form) };
+    if (n.type === "binary" && n.op === "*") {
+      // E vᵢ, E index-free: its transpose vᵢᵀEᵀ is row i of V Eᵀ (numbers stay in front, untransposed)
+      const factors = flatten(n);
+      const last = factors[factors.length - 1]!;
+      const before = factors.slice(0, -1);
+      if (!before.some((f) => dependsOn(f, indexedName))) {
+        const numbers = before.filter((f) => f.type === "number");
+        const column = before.filter((f) => f.type !== "number").reverse()
+          .map((g): Node => (g.type === "postfix" && g.op === "T" ? g.arg : { type: "postfix", op: "T", arg: g, span: g.span }));
+        return chain([...numbers, rowsOf(last, form), ...column]);
+      }
+    }
     return refuse(input, n.span, `this vector in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
   }
 
+  // Σᵢ ‖vᵢ‖² as a whole is ‖V‖_F², as a textbook writes it (‖X − 𝟏μᵀ‖_F²), not the sum of diag(V Vᵀ)
+  const squaredNorm = summand.type === "postfix" && summand.op === "pow" && summand.exponent === "2" && summand.arg.type === "norm" && euclidean(summand.arg) ? summand.arg : null;
+  if (squaredNorm) {
+    const rows = rowsOf(squaredNorm.arg, squaredNorm.span);
+    const said = [...renamed].map(([b, m]) => `${baseText(b)}_${index}ᵀ is row ${index} of the matrix ${baseText(m)}`);
+    notes.push(`${input.slice(call.span.start, call.nameSpan.end)} of squared norms is read as the squared Frobenius norm of the matrix of those rows: ${said.join(", ")}`);
+    return { type: "postfix", op: "pow", exponent: "2", arg: { type: "norm", kind: "F", arg: rows, span: squaredNorm.span }, span: call.span };
+  }
   const body = read(summand);
   const entries = [...nodesInOrder(summand)].map(indexedName).filter((b): b is string => b !== null);
   const vectors = [...new Set(entries)].filter((b) => !renamed.has(b));
