@@ -208,6 +208,22 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(kmeans.shapes).toMatchObject({ X: "n×m", mu: "m×1" });
   });
 
+  it("the upper limit counts the rows: \\sum_{i=1}^{N} sizes y and X by N, and the N of 1/N is that size, checked", () => {
+    const ls = differentiate("\\frac{1}{N}\\sum_{i=1}^{N} (y_i - x_i^T \\beta)^2", { wrt: "beta", check: true });
+    expect(ls.shapes).toEqual({ y: "N×1", X: "N×n", beta: "n×1" });
+    expect(ls.derivative.text).toBe("−2Xᵀ(y − Xβ)/N");
+    expect(ls.check?.ok).toBe(true);
+    expect(ls.notes.join("\n")).not.toMatch(/N is read as/);
+    expect(ls.notes).toContain("\\sum_{i=1}^{N} is read as the sum of the entries of a vector: y_i is entry i of the vector y, x_iᵀ is row i of the matrix X; N is the number of terms, the rows of X and y");
+    const gaussian = differentiate("-\\frac{N}{2}\\log|\\Sigma| - \\frac{1}{2}\\sum_{i=1}^N (x_i-\\mu)^T\\Sigma^{-1}(x_i-\\mu)", { wrt: "Sigma", check: true });
+    expect(gaussian.shapes).toEqual({ Sigma: "n×n", X: "N×n", mu: "n×1" });
+    expect(gaussian.check?.ok).toBe(true);
+    expect(differentiate("\\sum_{i=1}^{3} (y_i - w^T x_i)^2", { wrt: "w" }).shapes).toMatchObject({ y: "3×1", X: "3×n" });
+    // a declaration without rows takes the count; one with other rows contradicts the sum
+    expect(differentiate("\\sum_{i=1}^m \\|x_i - \\mu\\|^2", { wrt: "mu", let: ["X: matrix"] }).shapes).toMatchObject({ X: "m×n" });
+    expect(() => differentiate("\\sum_{i=1}^m \\|x_i - \\mu\\|^2", { wrt: "mu", let: ["X: n x p"] })).toThrow(/X is declared with n rows, but \\sum_\{i=1\}\^m has m terms/);
+  });
+
   it("a feature map of a sample, φ(xᵢ), is row i of Φ; a scalar summand's 1 is 𝟏 without a broadcast note", () => {
     const ls = differentiate("\\sum_i (y_i - \\theta^T \\phi(x_i))^2", { wrt: "theta", check: true });
     expect(ls.derivative.text).toBe("−2Φᵀ(y − Φθ)");

@@ -354,7 +354,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const hessian = Boolean(asked.hessian || question.hessian);
   const options = { symmetric: asked.symmetric, hessian };
   // Σᵢ (yᵢ − xᵢᵀβ)²: sums over an index read as the vectors and matrices they stand for
-  const { root, notes: indexedNotes } = readIndexedSums(parse(input, limits), input);
+  const { root, notes: indexedNotes, counts } = readIndexedSums(parse(input, limits), input);
   guardTreeDepth(root);
 
   const declarations: Declaration[] = entries(asked.let, ":").map((t) =>
@@ -365,6 +365,22 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
       return name;
     }));
   const definitions = entries(asked.where, " =").map((t) => readDefinition(t, limits));
+  // \sum_{i=1}^{N}: what the sum reads has N rows (y: N×1, X: N×p), unless --let or --where says otherwise;
+  // N then names that size wherever it is written (the 1/N of a mean), as a declared size does
+  const implied: Declaration[] = [];
+  for (const [name, { rows: written, rank, sum }] of counts) {
+    if (definitions.some((d) => d.name === name)) continue;
+    const rows = /^\d+$/.test(written) ? Number(written) : written;
+    const at = declarations.findIndex((d) => d.name === name);
+    const declared = declarations[at];
+    if (!declared) implied.push({ name, rank, rows });
+    else if (declared.rows === undefined && declared.rank !== "scalar") declarations[at] = { ...declared, rows };
+    else if (declared.rows !== rows) {
+      throw new MatdiffError("declaration", `${nameText(name)} is declared with ${declared.rows ?? 1} row${declared.rows === 1 || declared.rows === undefined ? "" : "s"}, but ${sum} has ${written} terms, one per row of ${nameText(name)}`, undefined, {
+        hint: `write the sum's upper limit as ${declared.rows ?? 1}, or declare ${nameText(name)} with ${written} rows`,
+      });
+    }
+  }
   const seen = new Set<string>();
   for (const d of declarations) {
     if (seen.has(d.name)) throw new MatdiffError("declaration", `${d.name} is declared twice with --let`, undefined, { hint: `give ${d.name} one SPEC, e.g. --let "${nameInput(d.name)}: symmetric"` });
@@ -373,6 +389,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   for (const d of definitions) {
     if (definitions.filter((o) => o.name === d.name).length > 1) throw new MatdiffError("declaration", `${d.name} is defined twice with --where`);
   }
+  declarations.push(...implied);
   const dependsOn = new Map(declarations.flatMap((d) => (d.dependsOn !== undefined ? [[d.name, d.dependsOn] as const] : [])));
   const written = writtenDependencies(root, definitions, declarations, input);
   for (const [name, { of }] of written) dependsOn.set(name, of);

@@ -167,6 +167,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
 function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOptions): Unknown[] {
   const declared = new Set((opts.declarations ?? []).map((d) => d.name));
   const defined = new Set((opts.definitions ?? []).map((d) => d.name));
+  // a letter that names a declared size (the N of \sum_{i=1}^{N}, of X: N×p) is that size, not a symbol to read
+  const sizes = new Set((opts.declarations ?? []).flatMap((d) => [d.rows, d.cols]).filter((d): d is string => typeof d === "string"));
   const found = new Map<string, { bold?: string; transposed?: string; besideSamples?: string; divisor?: string; entries?: string }>();
   const texts: [Node, SourceText][] = [[root, source], ...(opts.definitions ?? []).map((d): [Node, SourceText] => [d.node, d.source])];
   for (const [top, src] of texts) {
@@ -183,7 +185,7 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
     };
     for (const n of order) {
       const ident = n.type === "ident" ? n : n.type === "postfix" && (n.op === "T" || n.op === "invT") && n.arg.type === "ident" ? n.arg : null;
-      if (!ident || ident.name === "I" || declared.has(ident.name) || defined.has(ident.name)) continue;
+      if (!ident || ident.name === "I" || declared.has(ident.name) || defined.has(ident.name) || sizes.has(ident.name)) continue;
       const seen = found.get(ident.name) ?? {};
       if (n.type === "ident" && n.bold) seen.bold ??= snippet(n);
       if (n.type === "ident" && n.entriesOver !== undefined) seen.entries ??= snippet(n);

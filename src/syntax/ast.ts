@@ -79,6 +79,8 @@ export type Node =
       readonly span: Span; readonly nameSpan: Span;
       /** `\sum_i`: the index the sum runs over, which src/syntax/indexed-sum.ts reads away. */
       readonly index?: string;
+      /** `\sum_{i=1}^{N}`: the upper limit, the number of terms (a letter or a number): the rows of what is indexed. */
+      readonly count?: string;
       /** A sum over an index read as the sum of a vector's entries (indexed-sum.ts): its argument must be a column. */
       readonly entries?: string;
     }

@@ -58,6 +58,7 @@ export const negNode = (minus: Token, arg: Node): Node => ({ type: "neg", arg, s
 export function callNode(fn: FunctionName, name: Token, args: Node[], end: number): Node {
   const n: Building<"call"> = { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
   if (name.index) n.index = name.index;
+  if (name.count) n.count = name.count;
   return n;
 }
 

@@ -23,6 +23,11 @@ import { baseText } from "./names.js";
 export interface IndexedReading {
   readonly root: Node;
   readonly notes: readonly string[];
+  /**
+   * `\sum_{i=1}^{N}`: N is the number of rows of what the sum reads (y of yᵢ, X of xᵢ), by symbol; the vectors are
+   * the ones read as entries, the others matrices of samples.
+   */
+  readonly counts: ReadonlyMap<string, { readonly rows: string; readonly rank: "vector" | "matrix"; readonly sum: string }>;
 }
 
 /** Functions of a scalar that act entrywise on a vector (the summand's). */
@@ -30,14 +35,15 @@ const ENTRYWISE = new Set(["exp", "log", "sin", "cos", "tanh", "tan", "arctan", 
 
 export function readIndexedSums(root: Node, input: string): IndexedReading {
   // most inputs have no indexed sum: reading them costs one walk, no copy
-  if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined)) return { root, notes: [] };
+  if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined)) return { root, notes: [], counts: NO_COUNTS };
   const notes: string[] = [];
+  const counts = new Map<string, { rows: string; rank: "vector" | "matrix"; sum: string }>();
   const used = namesIn(root);
   const indices = new Set<string>();
   const walk = (n: Node): Node => {
     if (n.type === "call" && n.index !== undefined) {
       indices.add(n.index);
-      return sumOver(n as Node & { type: "call" }, input, used, notes);
+      return sumOver(n as Node & { type: "call" }, input, used, notes, counts);
     }
     return mapChildren(n, walk);
   };
@@ -51,8 +57,10 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
       refuse(input, m.span, `${m.name} is written with the index ${index} but stands outside the sum over ${index}`, `put the whole summand in parentheses: \\sum_${index} (…)`);
     }
   }
-  return { root: read, notes };
+  return { root: read, notes, counts };
 }
+
+const NO_COUNTS: IndexedReading["counts"] = new Map();
 
 const span = (start: number, end: number): Span => ({ start, end });
 const ident = (name: string, at: Span): Node => ({ type: "ident", name, span: at });
@@ -63,7 +71,7 @@ function refuse(input: string, at: Span, what: string, hint: string): never {
 
 const VECTOR_FORM_HINT = "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)² is ‖y − Xβ‖², Σᵢ xᵢxᵢᵀ is XᵀX, Σᵢ f(xᵢᵀw) is sum(f(Xw))";
 
-function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[]): Node {
+function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, { rows: string; rank: "vector" | "matrix"; sum: string }>): Node {
   const index = call.index!;
   const summand = call.args[0]!;
   const suffix = `_${index}`;
@@ -103,6 +111,18 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     return upper;
   };
   const renamed = new Map([...samples].map((s) => [s, matrixOf(s)] as const));
+  /** What the upper limit sizes: the rows of every vector and matrix the sum reads. */
+  const counted: string[] = [];
+  if (call.count !== undefined) {
+    for (const m of renamed.values()) counted.push(m);
+    for (const m of all) {
+      const base = indexedName(m);
+      if (base !== null && !renamed.has(base) && !counted.includes(base)) counted.push(base);
+    }
+    for (const name of counted) counts.set(name, { rows: call.count, rank: [...renamed.values()].includes(name) ? "matrix" : "vector", sum: input.slice(call.span.start, call.nameSpan.end) });
+  }
+  const countNote = call.count !== undefined && counted.length
+    ? `; ${call.count} is the number of terms, the rows of ${counted.map(baseText).join(" and ")}` : "";
 
   type Read = { readonly node: Node; readonly dep: boolean };
   const read = (n: Node): Read => {
@@ -257,7 +277,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   if (squaredNorm) {
     const rows = rowsOf(squaredNorm.arg, squaredNorm.span);
     const said = [...renamed].map(([b, m]) => `${baseText(b)}_${index}ᵀ is row ${index} of the matrix ${baseText(m)}`);
-    notes.push(`${input.slice(call.span.start, call.nameSpan.end)} of squared norms is read as the squared Frobenius norm of the matrix of those rows: ${said.join(", ")}`);
+    notes.push(`${input.slice(call.span.start, call.nameSpan.end)} of squared norms is read as the squared Frobenius norm of the matrix of those rows: ${said.join(", ")}${countNote}`);
     return { type: "postfix", op: "pow", exponent: "2", arg: { type: "norm", kind: "F", arg: rows, span: squaredNorm.span }, span: call.span };
   }
   const body = read(summand);
@@ -269,7 +289,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     ...vectors.map((b) => `${sample(b)} is entry ${index} of the vector ${baseText(b)}`),
     ...[...renamed].map(([b, m]) => `${sample(b)}ᵀ is row ${index} of the matrix ${baseText(m)}`),
   ];
-  notes.push(`${input.slice(call.span.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${said.join(", ")}`);
+  notes.push(`${input.slice(call.span.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${said.join(", ")}${countNote}`);
   // `entries`: elaborate makes sure the summand did read as a vector, one entry per i
   return { type: "call", fn: "sum", args: [body.node], span: call.span, nameSpan: call.nameSpan, entries: index };
 }

@@ -39,6 +39,8 @@ export interface Token {
   readonly bold?: true;
   /** `\sum_i`, `\sum_{i=1}^{n}`: the index a sum runs over (an fnop `sum`). */
   readonly index?: string;
+  /** `\sum_{i=1}^{N}`: the upper limit, a letter or a number: how many terms the sum has. */
+  readonly count?: string;
   /** `A(θ)`: the ident is an opaque function of the parameter written in parentheses right after it (see `parameterOf`). */
   readonly param?: { readonly name: string; readonly offset: number; readonly end: number };
 }
@@ -417,8 +419,8 @@ export function tokenize(input: string): Token[] {
     return new MatdiffError("unknown-command", `unknown LaTeX command '${t.text}'`, spanOf(t), guess ? { hint: `did you mean ${guess}?` } : {});
   }
 
-  /** `_i`, `_{i}`, `_{i=1}`, then `^n`, `^N`, `^{n}`: the index of \sum, the last raw token read and where it ends. */
-  function sumLimits(j: number): { index: string; last: number; end: number } | null {
+  /** `_i`, `_{i}`, `_{i=1}`, then `^n`, `^N`, `^{n}`: the index of \sum, its upper limit, the last raw token read and where it ends. */
+  function sumLimits(j: number): { index: string; count?: string; last: number; end: number } | null {
     let index: string;
     const a = r[j]!;
     if (a.type === "sumfrom") { index = /[A-Za-z]/.exec(a.text.slice(1))![0]; }
@@ -426,12 +428,14 @@ export function tokenize(input: string): Token[] {
     else if (r[j + 1]?.type === "lbrace" && r[j + 2]?.type === "word" && r[j + 2]!.text.length === 1 && r[j + 3]?.type === "rbrace") { index = r[j + 2]!.text; j += 3; }
     else return null;
     const bound = (k: number) => r[k]?.type === "word" || (r[k]?.type === "num" && /^\d+$/.test(r[k]!.text));
+    let count: string | undefined;
     if (r[j + 1]?.type === "caret") {
-      if (bound(j + 2)) j += 2;
-      else if (r[j + 2]?.type === "lbrace" && bound(j + 3) && r[j + 4]?.type === "rbrace") j += 4;
+      if (bound(j + 2)) { count = r[j + 2]!.text; j += 2; }
+      else if (r[j + 2]?.type === "lbrace" && bound(j + 3) && r[j + 4]?.type === "rbrace") { count = r[j + 3]!.text; j += 4; }
       else return null;
     }
-    return { index, last: j, end: r[j]!.end };
+    // a letter or a number names the count (a word such as `nm` may be a product: not read as one)
+    return { index, ...(count !== undefined && /^(?:[A-Za-z]|\d+)$/.test(count) ? { count } : {}), last: j, end: r[j]!.end };
   }
 
   function command(i: number): number {
@@ -451,7 +455,7 @@ export function tokenize(input: string): Token[] {
     if (fn === "sum" && (r[i + 1]?.type === "underscore" || r[i + 1]?.type === "sumfrom")) {
       const limits = sumLimits(i + 1);
       if (limits) {
-        push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.index });
+        push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.index, ...(limits.count ? { count: limits.count } : {}) });
         return limits.last;
       }
       // \sum_i y_i x_i^T w sums over an index the summand is written in; matdiff reads whole vectors and matrices
