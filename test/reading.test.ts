@@ -260,12 +260,14 @@ describe("sums over an index, as statistics texts write them", () => {
       // the matrix (yᵀy)A, never sum(A y∘²)
       ["\\sum_i y_i^2 A", /matrix or row A is not read/],
       ["X w + \\sum_i x_i^T w", /already uses/],
+      ["\\sum_{i=1}^X (y_i - x_i^T w)^2", /upper limit X is also the name of the matrix/],
+      ["\\sum_{i=1}^{0} (y_i - w)^2", /no terms/],
     ];
     for (const [expr, message] of refused) {
       const e = fails(expr, "w");
       expect(e.message, expr).toMatch(message);
       expect(e.start, expr).toBeGreaterThanOrEqual(0);
-      expect(e.hint, expr).toMatch(/in vectors|parentheses|n times/);
+      expect(e.hint, expr).toMatch(/in vectors|parentheses|n times|another letter/);
     }
   });
 });

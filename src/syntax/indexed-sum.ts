@@ -114,11 +114,13 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   /** What the upper limit sizes: the rows of every vector and matrix the sum reads. */
   const counted: string[] = [];
   if (call.count !== undefined) {
+    if (/^\d+$/.test(call.count) && Number(call.count) < 2) refuse(input, call.span, `a sum of ${call.count === "0" ? "no terms" : "one term"} over ${index} is not read`, VECTOR_FORM_HINT);
     for (const m of renamed.values()) counted.push(m);
     for (const m of all) {
       const base = indexedName(m);
       if (base !== null && !renamed.has(base) && !counted.includes(base)) counted.push(base);
     }
+    if (counted.includes(call.count)) refuse(input, call.span, `the upper limit ${call.count} is also the name of the ${[...renamed.values()].includes(call.count) ? "matrix" : "vector"} the sum reads`, `name the number of terms with another letter, as in \\sum_{${index}=1}^{n}`);
     for (const name of counted) counts.set(name, { rows: call.count, rank: [...renamed.values()].includes(name) ? "matrix" : "vector", sum: input.slice(call.span.start, call.nameSpan.end) });
   }
   const countNote = call.count !== undefined && counted.length

@@ -422,8 +422,9 @@ export function tokenize(input: string): Token[] {
   /** `_i`, `_{i}`, `_{i=1}`, then `^n`, `^N`, `^{n}`: the index of \sum, its upper limit, the last raw token read and where it ends. */
   function sumLimits(j: number): { index: string; count?: string; last: number; end: number } | null {
     let index: string;
+    let from = "1";
     const a = r[j]!;
-    if (a.type === "sumfrom") { index = /[A-Za-z]/.exec(a.text.slice(1))![0]; }
+    if (a.type === "sumfrom") { index = /[A-Za-z]/.exec(a.text.slice(1))![0]; from = /=\s*(\d+)/.exec(a.text)![1]!; }
     else if (r[j + 1]?.type === "word" && r[j + 1]!.text.length === 1) { index = r[j + 1]!.text; j++; }
     else if (r[j + 1]?.type === "lbrace" && r[j + 2]?.type === "word" && r[j + 2]!.text.length === 1 && r[j + 3]?.type === "rbrace") { index = r[j + 2]!.text; j += 3; }
     else return null;
@@ -434,8 +435,9 @@ export function tokenize(input: string): Token[] {
       else if (r[j + 2]?.type === "lbrace" && bound(j + 3) && r[j + 4]?.type === "rbrace") { count = r[j + 3]!.text; j += 4; }
       else return null;
     }
-    // a letter or a number names the count (a word such as `nm` may be a product: not read as one)
-    return { index, ...(count !== undefined && /^(?:[A-Za-z]|\d+)$/.test(count) ? { count } : {}), last: j, end: r[j]!.end };
+    // from 1, a letter or a number names the count (a word such as `nm` may be a product: not read as one; from 0 to n is n + 1)
+    const counts = from === "1" && count !== undefined && /^(?:[A-Za-z]|\d+)$/.test(count);
+    return { index, ...(counts ? { count } : {}), last: j, end: r[j]!.end };
   }
 
   function command(i: number): number {
