@@ -14,7 +14,12 @@ import type { Node } from "../src/syntax/ast.js";
 import { describe as render, formatTree, parse } from "../src/syntax/parse.js";
 import { GRADIENT_CASES } from "./cases/gradients.js";
 import { makeRng } from "../src/numeric/random.js";
-import { KNOWN_FUNCTIONS } from "../src/syntax/lexer.js";
+import moo from "moo";
+import { COMPOUND_WORDS, KNOWN_FUNCTIONS, rawTokens, type Raw } from "../src/syntax/lexer.js";
+import { GREEK_BY_UNICODE } from "../src/syntax/greek.js";
+import { ACCENTS, PRECOMPOSED_ACCENTED } from "../src/syntax/names.js";
+import { INTENT_CASES } from "./cases/intent.js";
+import { JACOBIAN_CASES } from "./cases/jacobians.js";
 
 /** The numeric sampler's mulberry32 stream, so a failure is reproducible from its seed. */
 const prng = (seed: number): (() => number) => makeRng(seed).next;
@@ -138,5 +143,70 @@ describe("parser fuzzing", () => {
 
   it("the valid inputs themselves", () => {
     expect(SEEDS.flatMap((s) => problems(s).map((p) => `${JSON.stringify(s)}: ${p}`))).toEqual([]);
+  });
+});
+
+/**
+ * The raw scanner (src/syntax/lexer.ts rawTokens) against the moo lexer it replaced, built from the same
+ * rules in the same order: moo tries them as one regular expression of alternatives, first match wins.
+ * Both must cut every input alike, or fail at the same character.
+ */
+describe("the raw scanner reads as moo read the same rules", () => {
+  const oracle = moo.compile({
+    sumfrom: /_\{\s*[A-Za-z]\s*=\s*\d+\s*\}/,
+    ws: { match: /\s+/, lineBreaks: true },
+    num: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
+    fnword: new RegExp(COMPOUND_WORDS.join("|")),
+    word: /[A-Za-z]+/,
+    cmd: /\\[A-Za-z]+/,
+    cmdsym: /\\[^A-Za-z]/,
+    greek: new RegExp(`[${[...GREEK_BY_UNICODE.keys()].join("")}]`),
+    accented: new RegExp(`[${PRECOMPOSED_ACCENTED}]`),
+    accentmark: new RegExp(`[${ACCENTS.map((a) => a.mark).join("")}]`),
+    sup: /⁻?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|ᵀ)/,
+    subdigits: /[₀₁₂₃₄₅₆₇₈₉]+/,
+    ones: "𝟏", dotstar: ".*", dotslash: "./", dotcaret: ".^", dot: ".", dbar: ["||", "‖"], bar1: "|",
+    lparen: "(", rparen: ")", lbrack: "[", rbrack: "]", lbrace: "{", rbrace: "}",
+    plus: "+", minus: ["-", "−"], times: ["*", "·"], slash: "/",
+    hadamard: ["⊙", "∘"], hdivide: "⊘", kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
+    lt: "<", gt: ">", comma: ",", tilde: "~", langle: "⟨", rangle: "⟩",
+    error: moo.error,
+  });
+  /** moo's pieces (whitespace and ~ dropped), or the offset of the character it could not read. */
+  const mooReads = (input: string): Raw[] | number => {
+    oracle.reset(input);
+    const out: Raw[] = [];
+    for (let t = oracle.next(); t; t = oracle.next()) {
+      if (t.type === "error") return t.offset;
+      if (t.type !== "ws" && t.type !== "tilde") out.push({ type: t.type!, text: t.text, offset: t.offset, end: t.offset + t.text.length });
+    }
+    return out;
+  };
+  const scannerReads = (input: string): Raw[] | number => {
+    try {
+      return rawTokens(input);
+    } catch (e) {
+      if (e instanceof MatdiffError) return e.start!;
+      throw e;
+    }
+  };
+  const differences = (inputs: readonly string[]) => inputs.flatMap((s) => {
+    const [a, b] = [mooReads(s), scannerReads(s)];
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${JSON.stringify(s)}: moo ${JSON.stringify(a)} scanner ${JSON.stringify(b)}`];
+  });
+
+  it("on every input of the test corpora", () => {
+    const corpus = [...SEEDS, ...INTENT_CASES.map((c) => c.expr), ...JACOBIAN_CASES.map((c) => c.expr),
+      "\\sum_{i=1}^{n} (y_i - x_i^T \\beta)^2", "\\sum_{ i = 12 } x", "_{i=}", "log1p(x) + log_softmax(z) + expm1(t)", "x.5", "1.e3", ".5e-3x",
+      "⁻", "⁻ᵀ", "⁻¹²", "ᵀᵀ", "₁₂x", "\\", "a\\", "\\\n", "\\😀", "𝒩(x)", "x \u2028 y", "\ufeffx", "ŷ + ȳ", "y\u0302", "|||", "‖x‖", "a~b"];
+    expect(differences(corpus)).toEqual([]);
+  });
+
+  it("on random strings over the input alphabet and mutations of valid inputs", () => {
+    const random = prng(0x1e8);
+    const strings = Array.from({ length: 4000 }, (_, k) => (k % 2
+      ? Array.from({ length: 1 + Math.floor(random() * 24) }, () => PIECES[Math.floor(random() * PIECES.length)]).join("")
+      : mutate(SEEDS[Math.floor(random() * SEEDS.length)]!, random)));
+    expect(differences(strings)).toEqual([]);
   });
 });

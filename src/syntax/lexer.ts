@@ -1,12 +1,11 @@
 /**
- * The lexer: moo cuts the input into raw pieces, then `tokenize` turns them
+ * The lexer: rawTokens cuts the input into raw pieces, then `tokenize` turns them
  * into the tokens the grammar sees. All spelling variants are settled here
  * (`\operatorname{tr}` and `trace` are one `fn` token, `\left(` is one
  * `lparen`, `\mathbf{W}_1` is one `ident`), so the grammar only has to get
  * precedence right. Letter runs are split into symbols here too, which keeps
  * the grammar free of the ambiguity that splitting words inside it would cause.
  */
-import moo from "moo";
 import type { FunctionName } from "./ast.js";
 import { FN_NAMES, OPERATIONS } from "../core/operations.js";
 import { GREEK, GREEK_BY_UNICODE } from "./greek.js";
@@ -63,7 +62,7 @@ const OPERATOR_NAMES: Readonly<Record<string, FunctionName>> = Object.fromEntrie
   FN_NAMES.flatMap((name) => (OPERATIONS[name].operatornames ?? []).map((w): [string, FunctionName] => [w, name])),
 );
 /** Function words with a digit or an underscore (`log1p`, `log_softmax`), which a letter run cannot hold: the lexer reads them whole. */
-const COMPOUND_WORDS: readonly string[] = Object.keys(FUNCTION_WORDS).filter((w) => !/^[A-Za-z]+$/.test(w)).sort((a, b) => b.length - a.length);
+export const COMPOUND_WORDS: readonly string[] = Object.keys(FUNCTION_WORDS).filter((w) => !/^[A-Za-z]+$/.test(w)).sort((a, b) => b.length - a.length);
 
 /** Function spellings that parse to other nodes (ast.ts): always written with parentheses. */
 const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron: "kronfn", norm: "normfn", max: "maxfn" };
@@ -121,54 +120,104 @@ const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
  */
 export const MAX_SUBSCRIPT = 32;
 
-/** Compiled on first use: a command that never lexes (--help, key with a bad file) does not pay for it. */
-let compiledRaw: moo.Lexer | null = null;
-const rawLexer = (): moo.Lexer => (compiledRaw ??= compileRaw());
-const compileRaw = (): moo.Lexer => moo.compile({
-  // the lower limit of an indexed sum, \sum_{i=1}: the only place an = is read
-  sumfrom: /_\{\s*[A-Za-z]\s*=\s*\d+\s*\}/,
-  ws: { match: /\s+/, lineBreaks: true },
-  num: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
-  ...(COMPOUND_WORDS.length ? { fnword: new RegExp(COMPOUND_WORDS.join("|")) } : {}),
-  word: /[A-Za-z]+/,
-  cmd: /\\[A-Za-z]+/,
-  cmdsym: /\\[^A-Za-z]/,
-  greek: new RegExp(`[${[...GREEK_BY_UNICODE.keys()].join("")}]`),
-  // ŷ, x̄, W̃ typed or pasted: a precomposed letter, or a combining mark after a letter (ACCENTS in names.ts)
-  accented: new RegExp(`[${PRECOMPOSED_ACCENTED}]`),
-  accentmark: new RegExp(`[${ACCENTS.map((a) => a.mark).join("")}]`),
-  sup: /⁻?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|ᵀ)/,
-  subdigits: /[₀₁₂₃₄₅₆₇₈₉]+/,
-  ones: "𝟏",
-  dotstar: ".*",
-  dotslash: "./",
-  dotcaret: ".^",
-  dot: ".",
-  dbar: ["||", "‖"],
-  bar1: "|",
-  lparen: "(", rparen: ")", lbrack: "[", rbrack: "]", lbrace: "{", rbrace: "}",
-  plus: "+", minus: ["-", "−"], times: ["*", "·"], slash: "/",
-  hadamard: ["⊙", "∘"], hdivide: "⊘", kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
-  lt: "<", gt: ">", comma: ",", tilde: "~", langle: "⟨", rangle: "⟩",
-  error: moo.error,
-});
+export interface Raw { readonly type: string; readonly text: string; readonly offset: number; readonly end: number }
 
-interface Raw { readonly type: string; readonly text: string; readonly offset: number; readonly end: number }
+/** JavaScript's \s: what separates tokens. */
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+  || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** Characters that are a token of their own, by type (the order of the checks below decides the rest). */
+const SINGLE: ReadonlyMap<string, string> = new Map([
+  ...[["(", "lparen"], [")", "rparen"], ["[", "lbrack"], ["]", "rbrack"], ["{", "lbrace"], ["}", "rbrace"], ["+", "plus"], ["-", "minus"], ["−", "minus"],
+    ["*", "times"], ["·", "times"], ["/", "slash"], ["⊙", "hadamard"], ["∘", "hadamard"], ["⊘", "hdivide"], ["⊗", "kronop"], ["^", "caret"], ["'", "prime"],
+    ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
+  ...[...GREEK_BY_UNICODE.keys()].map((c) => [c, "greek"] as const),
+  ...[...PRECOMPOSED_ACCENTED].map((c) => [c, "accented"] as const),
+  ...ACCENTS.map((a) => [a.mark, "accentmark"] as const),
+]);
+const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+const ONES = "𝟏";
+/** The lower limit of an indexed sum, \sum_{i=1}: the only place an = is read. */
+const SUM_FROM = /_\{\s*[A-Za-z]\s*=\s*\d+\s*\}/y;
+const NUMBER = /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 
-function rawTokens(input: string): Raw[] {
-  const raw = rawLexer();
-  raw.reset(input);
+/**
+ * The input cut into raw pieces (whitespace and ~ dropped), by a scanner written out rather than a lexer
+ * generator's one regular expression of alternatives: at each position the first of these that matches
+ * wins, in this order — a sum's lower limit `_{i=1}`, a number, a function word with a digit or an
+ * underscore (log1p), a letter run, a command `\name` or `\` and one character, a Greek or accented
+ * letter or a combining accent, superscript and subscript digits, 𝟏, `.*` `./` `.^` `.`, `||` `‖` `|`,
+ * and the single characters of SINGLE. Compiling moo's expression was 3 ms of a 60 ms command, and
+ * running it most of tokenize (test/parser-fuzz.test.ts holds the scanner to moo's reading of these rules).
+ */
+export function rawTokens(input: string): Raw[] {
   const out: Raw[] = [];
-  for (let t = raw.next(); t; t = raw.next()) {
-    if (t.type === "error") {
-      const ch = String.fromCodePoint(input.codePointAt(t.offset) ?? 0);
-      throw syntaxError(input, `unexpected character '${ch}'`, t.offset, t.offset + ch.length);
+  const n = input.length;
+  const push = (type: string, start: number, end: number) => out.push({ type, text: input.slice(start, end), offset: start, end });
+  let p = 0;
+  while (p < n) {
+    const c = input.charCodeAt(p);
+    if (isSpace(c)) { p++; while (p < n && isSpace(input.charCodeAt(p))) p++; continue; }
+    if (c === 95 /* _ */) {
+      SUM_FROM.lastIndex = p;
+      const m = SUM_FROM.exec(input);
+      if (m) { push("sumfrom", p, p + m[0].length); p += m[0].length; continue; }
+      push("underscore", p, p + 1); p++; continue;
     }
-    if (t.type !== "ws" && t.type !== "tilde") {
-      out.push({ type: t.type ?? "", text: t.text, offset: t.offset, end: t.offset + t.text.length });
+    if (isDigit(c) || (c === 46 /* . */ && isDigit(input.charCodeAt(p + 1)))) {
+      NUMBER.lastIndex = p;
+      const m = NUMBER.exec(input)!;
+      push("num", p, p + m[0].length); p += m[0].length; continue;
     }
+    if (isLetter(c)) {
+      const word = COMPOUND_WORDS.find((w) => input.startsWith(w, p));
+      if (word) { push("fnword", p, p + word.length); p += word.length; continue; }
+      let e = p + 1;
+      while (e < n && isLetter(input.charCodeAt(e))) e++;
+      push("word", p, e); p = e; continue;
+    }
+    if (c === 92 /* \ */) {
+      let e = p + 1;
+      while (e < n && isLetter(input.charCodeAt(e))) e++;
+      if (e > p + 1) { push("cmd", p, e); p = e; continue; }
+      if (p + 1 < n) { push("cmdsym", p, p + 2); p += 2; continue; }
+      throw unexpected(input, p);
+    }
+    if (c === 0x207b /* ⁻ */ || SUPERSCRIPT_DIGITS.includes(input[p]!) || c === 0x1d40 /* ᵀ */) {
+      let e = c === 0x207b ? p + 1 : p;
+      if (input.charCodeAt(e) === 0x1d40) e++;
+      else while (e < n && SUPERSCRIPT_DIGITS.includes(input[e]!)) e++;
+      if (e === p + (c === 0x207b ? 1 : 0)) throw unexpected(input, p);
+      push("sup", p, e); p = e; continue;
+    }
+    if (c >= 0x2080 && c <= 0x2089) {
+      let e = p + 1;
+      while (e < n && input.charCodeAt(e) >= 0x2080 && input.charCodeAt(e) <= 0x2089) e++;
+      push("subdigits", p, e); p = e; continue;
+    }
+    if (input.startsWith(ONES, p)) { push("ones", p, p + ONES.length); p += ONES.length; continue; }
+    if (c === 46 /* . */) {
+      const next = input[p + 1];
+      const type = next === "*" ? "dotstar" : next === "/" ? "dotslash" : next === "^" ? "dotcaret" : "dot";
+      const end = type === "dot" ? p + 1 : p + 2;
+      push(type, p, end); p = end; continue;
+    }
+    if (c === 124 /* | */) {
+      if (input.charCodeAt(p + 1) === 124) { push("dbar", p, p + 2); p += 2; continue; }
+      push("bar1", p, p + 1); p++; continue;
+    }
+    const single = SINGLE.get(input[p]!);
+    if (single === undefined) throw unexpected(input, p);
+    if (single !== "tilde") push(single, p, p + 1);
+    p++;
   }
   return out;
+}
+
+function unexpected(input: string, at: number): MatdiffError {
+  const ch = String.fromCodePoint(input.codePointAt(at) ?? 0);
+  return syntaxError(input, `unexpected character '${ch}'`, at, at + ch.length);
 }
 
 function syntaxError(input: string, what: string, start: number, end: number): MatdiffError {
