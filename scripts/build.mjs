@@ -62,6 +62,7 @@ await build({
 for (const name of ["main", "key"]) {
   const file = `dist/cli/${name}.cjs`;
   const source = readFileSync(file, "utf8");
+  // src/cli/launch.ts reads them as latin1, which is right only for ASCII
   writeFileSync(file, source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
 

@@ -45,7 +45,8 @@ export class CachedLoader {
     const known = this.modules.get(name);
     if (known) return known;
     const file = join(this.bundleDir, `${name}.cjs`);
-    const source = readFileSync(file, "utf8");
+    // latin1, not utf8: the bundles are ASCII (scripts/build.mjs escapes the rest), and so read, 1 ms sooner
+    const source = readFileSync(file, "latin1");
     const path = this.dir && join(this.dir, `${name}-${VERSION}-${process.version}-${process.arch}-${source.length}.v8`);
     let cachedData: Buffer | undefined;
     if (path) {
