@@ -173,28 +173,30 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
   const texts: [Node, SourceText][] = [[root, source], ...(opts.definitions ?? []).map((d): [Node, SourceText] => [d.node, d.source])];
   for (const [top, src] of texts) {
     const snippet = (n: Node) => src.text.slice(n.span.start + src.offset, n.span.end + src.offset).replace(/\s+/g, " ");
-    const parent = new Map<Node, Node>();
-    const order = nodesInOrder(top);
-    for (const n of order) for (const c of childrenOf(n)) parent.set(c, n);
-    const divisions = divisionsByFactor(order, parent);
-    /** The whole product a factor stands in: μᵀΣ⁻¹μ for the μᵀ in it. */
-    const product = (n: Node) => {
-      let p = n;
-      for (let up = parent.get(p); up?.type === "binary" && up.op === "*"; up = parent.get(p)) p = up;
-      return p;
-    };
-    for (const n of order) {
+    // one walk in source order (parents before children, as nodesInOrder), each node with what it stands in:
+    // the whole product it is a factor of (μᵀΣ⁻¹μ for the μᵀ in it) and the division whose divisor it is a
+    // factor of (the N of 1/(2N)); a map from node to parent, walked up for each, cost a tenth of a reading
+    const stack: Node[] = [top], products: Node[] = [top], divisions: (Node | undefined)[] = [undefined];
+    while (stack.length) {
+      const n = stack.pop()!, product = products.pop()!, division = divisions.pop();
+      const children = childrenOf(n);
+      const factors = n.type === "binary" && n.op === "*";
+      for (let i = children.length - 1; i >= 0; i--) {
+        const c = children[i]!;
+        stack.push(c);
+        products.push(factors ? product : c);
+        divisions.push(n.type === "binary" && n.op === "/" && n.right === c ? n : factors || n.type === "neg" ? division : undefined);
+      }
       const ident = n.type === "ident" ? n : n.type === "postfix" && (n.op === "T" || n.op === "invT") && n.arg.type === "ident" ? n.arg : null;
       if (!ident || ident.name === "I" || declared.has(ident.name) || defined.has(ident.name) || sizes.has(ident.name)) continue;
       const seen = found.get(ident.name) ?? {};
       if (n.type === "ident" && n.bold) seen.bold ??= snippet(n);
       if (n.type === "ident" && n.entriesOver !== undefined) seen.entries ??= snippet(n);
       if (n.type === "postfix" && n.besideSamples) seen.besideSamples ??= snippet(n);
-      else if (n.type === "postfix") seen.transposed ??= snippet(product(n));
+      else if (n.type === "postfix") seen.transposed ??= snippet(product);
       // only a scalar divides: the N of 1/N or 1/(2N) is a count, whatever its letter's convention; but the A of
       // xᵀx/(xᵀAx) is the matrix of a quadratic form, a scalar as a whole (a transpose in the divisor says so)
-      const division = n.type === "ident" ? divisions.get(n) : undefined;
-      if (division && !hasTranspose(division.type === "binary" ? division.right : division)) seen.divisor ??= snippet(division);
+      if (n.type === "ident" && division && !hasTranspose(division.type === "binary" ? division.right : division)) seen.divisor ??= snippet(division);
       found.set(ident.name, seen);
     }
   }
@@ -223,25 +225,6 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
 /** A transpose anywhere in n (`xᵀAx`, `x'Ax`, `uᵀ(A + B)v`): a product that can be a scalar with matrices in it. */
 function hasTranspose(n: Node): boolean {
   return nodesInOrder(n).some((m) => m.type === "postfix" && (m.op === "T" || m.op === "invT"));
-}
-
-/**
- * For each node that is a factor of a divisor (a product of factors and signs), the division. Parents
- * come before their children in `order`, so each node's answer is its parent's, found once: walking up
- * from every factor of a long product took time quadratic in its length.
- */
-function divisionsByFactor(order: readonly Node[], parent: ReadonlyMap<Node, Node>): Map<Node, Node> {
-  const out = new Map<Node, Node>();
-  for (const n of order) {
-    const up = parent.get(n);
-    if (!up) continue;
-    if (up.type === "binary" && up.op === "/" && up.right === n) out.set(n, up);
-    else if ((up.type === "binary" && up.op === "*") || up.type === "neg") {
-      const above = out.get(up);
-      if (above) out.set(n, above);
-    }
-  }
-  return out;
 }
 
 /** The k-element subsets of items, in lexicographic order of position (earlier symbols depart first). */

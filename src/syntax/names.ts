@@ -55,8 +55,18 @@ export function withAccent(name: string, accent: Accent): string {
   return splitAccent(base).accent ? name : `${base}${accent.mark}${rest}`;
 }
 
+/** Kept by name: the letter conventions ask for it per symbol, per reading tried, several times each. */
+const letters = new Map<string, string>();
 /** The letter without its accent and subscript, for the letter conventions: ŷ is lowercase Latin, θ̂ Greek. */
-export const letterOf = (name: string): string => splitAccent(name.split("_")[0]!).letter;
+export function letterOf(name: string): string {
+  let letter = letters.get(name);
+  if (letter === undefined) {
+    letter = splitAccent(name.split("_")[0]!).letter;
+    if (letters.size >= 4096) letters.clear();
+    letters.set(name, letter);
+  }
+  return letter;
+}
 
 /** A name's base in text: θ for theta, ŷ for y + hat, W^[1]. */
 export function baseText(base: string): string {
