@@ -5,7 +5,7 @@
  * mismatches with both shapes and the place; pass 2 builds core expressions
  * once every dimension has its final name.
  */
-import { childrenOf, nodesInOrder, type Node, type Span } from "../syntax/ast.js";
+import type { Node, Span } from "../syntax/ast.js";
 import { baseText, letterOf, nameInput } from "../syntax/names.js";
 import { GREEK } from "../syntax/greek.js";
 import * as E from "../core/expr.js";
@@ -168,9 +168,6 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const diagIsMatrix = new Set<Node>();
   /** The power that is the whole argument of a sum, sum(v^2): entrywise when v is a vector (entrywisePowers). */
   const summedPowers = new Set<Node>();
-  for (const top of [root, ...(opts.definitions ?? []).map((d) => d.node)]) {
-    for (const m of nodesInOrder(top)) if (m.type === "call" && (m.fn === "sum" || m.fn === "mean") && m.args[0]?.type === "postfix" && m.args[0].op === "pow") summedPowers.add(m.args[0]);
-  }
   const entrywisePowers = new Map<Node, SourceText>();
   /** `w · x` of two vectors: the dot product wᵀx, said in a note. */
   const dotProducts = new Map<Node, SourceText>();
@@ -288,8 +285,13 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
    * A letter that names a declared size and no symbol is that size: with X: m×n, `2n𝟏𝟏ᵀX` is
    * 2·tr(I_n)·𝟏𝟏ᵀX, as the printers write tr(I_n) = n (print/infix.ts), so a result reads back as itself.
    */
-  const sizeNames = new Set([...decls.values()].flatMap((d) => [d.rows, d.cols]).concat(opts.sizes ?? [])
-    .flatMap((d) => (typeof d === "string" ? d.split("·") : [])).filter((f) => /^[A-Za-z]\w*$/.test(f)));
+  const sizeNames = new Set<string>();
+  // loops, not a chain of flatMaps: this runs for every reading tried, and the chain was a seventh of elaborating
+  const addSize = (d: string | number | undefined) => {
+    if (typeof d === "string") for (const f of d.split("·")) if (/^[A-Za-z]\w*$/.test(f)) sizeNames.add(f);
+  };
+  for (const d of decls.values()) { addSize(d.rows); addSize(d.cols); }
+  for (const d of opts.sizes ?? []) addSize(d);
   const isSizeName = (name: string) => sizeNames.has(name) && !decls.has(name) && !defs.has(name);
 
   function infer(n: Node, src: SourceText): Info {
@@ -475,6 +477,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         if (n.fn === "max") return infer(reluArgument(n, src), src).shape;
         expectArgs(1);
         const arg = n.args[0]!;
+        // marked before the argument is inferred, which is where it is read (a call is never a chain's spine)
+        if ((n.fn === "sum" || n.fn === "mean") && arg.type === "postfix" && arg.op === "pow") summedPowers.add(arg);
         const a = infer(arg, src).shape;
         switch (n.fn) {
           case "tr": case "det": case "logdet":
