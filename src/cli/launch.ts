@@ -17,7 +17,6 @@
 import { Script } from "node:vm";
 import * as nodeModule from "node:module";
 import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VERSION } from "../version.js";
@@ -26,7 +25,8 @@ import { VERSION } from "../version.js";
 export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): string | null {
   if (env.MATDIFF_CACHE_DIR !== undefined) return env.MATDIFF_CACHE_DIR || null;
   let home: string;
-  try { home = homedir(); } catch { return null; }
+  // $HOME where it is the answer (os.homedir() reads it first there too): node:os is not loaded for it
+  try { home = (platform !== "win32" && env.HOME) || (nodeModule.createRequire(import.meta.url)("node:os") as typeof import("node:os")).homedir(); } catch { return null; }
   if (platform === "win32") return join(env.LOCALAPPDATA || join(home, "AppData", "Local"), "matdiff", "Cache");
   if (platform === "darwin") return join(home, "Library", "Caches", "matdiff");
   return join(env.XDG_CACHE_HOME || join(home, ".cache"), "matdiff");
