@@ -19,8 +19,11 @@ const PENDING = Symbol("matdiff.lazyFields");
 type Fields = Map<PropertyKey, () => unknown>;
 const getters = new Map<PropertyKey, (this: object) => unknown>();
 
-const fieldsOf = (target: object): Fields | undefined =>
-  (Object.prototype.hasOwnProperty.call(target, PENDING) ? (target as { [PENDING]: Fields })[PENDING] : undefined);
+const fieldsOf = (target: object): Fields | undefined => {
+  // read first (most objects a walk meets have none), own-checked only when found: one inherited is its owner's
+  const fields = (target as { [PENDING]?: Fields })[PENDING];
+  return fields !== undefined && Object.prototype.hasOwnProperty.call(target, PENDING) ? fields : undefined;
+};
 
 /** Is this field of target lazy and not yet computed? */
 export const isPending = (target: object, key: PropertyKey): boolean => fieldsOf(target)?.has(key) ?? false;

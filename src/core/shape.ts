@@ -34,8 +34,20 @@ export function formatDim(d: Dim): string {
   return parts.every((p) => /^(\d+|[A-Za-z][⁰¹²³⁴⁵⁶⁷⁸⁹]*)$/.test(p)) ? parts.join("") : parts.join("·");
 }
 
+/** Kept by dimensions: a result shows a handful of shapes, each several times (its symbols, layout, wrt). */
+const formatted = new Map<Dim, Map<Dim, string>>();
 export function formatShape(s: Shape): string {
-  return `${formatDim(s.rows)}×${formatDim(s.cols)}`;
+  let byCols = formatted.get(s.rows);
+  if (!byCols) {
+    if (formatted.size >= 1024) formatted.clear();
+    formatted.set(s.rows, (byCols = new Map()));
+  }
+  let text = byCols.get(s.cols);
+  if (text === undefined) {
+    if (byCols.size >= 1024) byCols.clear();
+    byCols.set(s.cols, (text = `${formatDim(s.rows)}×${formatDim(s.cols)}`));
+  }
+  return text;
 }
 
 /** Product of two dimensions, for Kronecker products and vec (see formatDim for the spelling). */
