@@ -10,7 +10,8 @@
  * its capital letter (X, Φ for φ); any other (y_i, ε_i) is the i-th entry of the vector of its letter. Entrywise
  * operations then act on those vectors: products of indexed factors become ⊙, quotients ⊘, powers .^, functions
  * and |·| apply entrywise, and the sum adds the entries. What a norm is taken of is a vector, so an x_i inside
- * ‖·‖ is a sample too: Σᵢ ‖xᵢ − μ‖² is tr((X − 𝟏μᵀ)(X − 𝟏μᵀ)ᵀ), the squared row norms summed. Anything else in
+ * ‖·‖ is a sample too: Σᵢ ‖xᵢ − μ‖² is ‖X − 𝟏μᵀ‖_F², the squared row norms summed. An upper limit from 1,
+ * \sum_{i=1}^{N}, is the number of rows of what the sum reads (IndexedReading.counts). Anything else in
  * i (outer products x_i x_iᵀ, other norms, nested indexed sums) is refused with a hint to write the vector form,
  * never guessed.
  */
@@ -27,8 +28,11 @@ export interface IndexedReading {
    * `\sum_{i=1}^{N}`: N is the number of rows of what the sum reads (y of yᵢ, X of xᵢ), by symbol; the vectors are
    * the ones read as entries, the others matrices of samples.
    */
-  readonly counts: ReadonlyMap<string, { readonly rows: string; readonly rank: "vector" | "matrix"; readonly sum: string }>;
+  readonly counts: ReadonlyMap<string, RowCount>;
 }
+
+/** The rows an indexed sum gives a symbol: its upper limit, the symbol's rank, and the sum as written (for messages). */
+export interface RowCount { readonly rows: string; readonly rank: "vector" | "matrix"; readonly sum: string }
 
 /** Functions of a scalar that act entrywise on a vector (the summand's). */
 const ENTRYWISE = new Set(["exp", "log", "sin", "cos", "tanh", "tan", "arctan", "sinh", "cosh", "sigmoid", "log1p", "expm1", "erf", "relu", "softplus", "sqrt", "abs", "sign", "heaviside"]);
@@ -37,7 +41,7 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   // most inputs have no indexed sum: reading them costs one walk, no copy
   if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined)) return { root, notes: [], counts: NO_COUNTS };
   const notes: string[] = [];
-  const counts = new Map<string, { rows: string; rank: "vector" | "matrix"; sum: string }>();
+  const counts = new Map<string, RowCount>();
   const used = namesIn(root);
   const indices = new Set<string>();
   const walk = (n: Node): Node => {
@@ -71,7 +75,7 @@ function refuse(input: string, at: Span, what: string, hint: string): never {
 
 const VECTOR_FORM_HINT = "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)² is ‖y − Xβ‖², Σᵢ xᵢxᵢᵀ is XᵀX, Σᵢ f(xᵢᵀw) is sum(f(Xw))";
 
-function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, { rows: string; rank: "vector" | "matrix"; sum: string }>): Node {
+function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, RowCount>): Node {
   const index = call.index!;
   const summand = call.args[0]!;
   const suffix = `_${index}`;
