@@ -447,7 +447,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
   // the reading prefers a scalar f for the first variable asked for, as for a single one
   const reading = readShapes(root, { text: input, offset: 0 }, {
-    declarations, definitions, dependencies: dependsOn, extraSymbols: [...wrtList, ...new Set(dependsOn.values())], maxPower: limits.maxPower, collapsing: !options.hessian, hessian: Boolean(options.hessian), wrt: wrtList[0]!, display: nameText, deadline,
+    declarations, definitions, dependencies: dependsOn, extraSymbols: dependsOn.size ? [...wrtList, ...new Set(dependsOn.values())] : wrtList, maxPower: limits.maxPower, collapsing: !options.hessian, hessian: Boolean(options.hessian), wrt: wrtList[0]!, display: nameText, deadline,
   });
   const el = reading.elaborated;
   notes.push(...reading.notes);
@@ -463,7 +463,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const expanded = expandDefinitions(f, el.definitions, budget);
   notes.push(...operationNotes(expanded));
   // a parameter that only declarations mention has nothing to size it: the convention decides, and says so
-  const occurring = new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))]);
+  const occurring = dependsOn.size ? new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))]) : new Set<string>();
   for (const parent of new Set(dependsOn.values())) {
     if (occurring.has(parent) || declarations.some((d) => d.name === parent)) continue;
     const rank = conventionalRank(parent);
