@@ -390,7 +390,8 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     if (definitions.filter((o) => o.name === d.name).length > 1) throw new MatdiffError("declaration", `${d.name} is defined twice with --where`);
   }
   declarations.push(...implied);
-  const dependsOn = new Map(declarations.flatMap((d) => (d.dependsOn !== undefined ? [[d.name, d.dependsOn] as const] : [])));
+  const dependsOn = new Map<string, string>();
+  for (const d of declarations) if (d.dependsOn !== undefined) dependsOn.set(d.name, d.dependsOn);
   const written = writtenDependencies(root, definitions, declarations, input);
   for (const [name, { of }] of written) dependsOn.set(name, of);
   checkDependencyCycles(dependsOn, nameText);
