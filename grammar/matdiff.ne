@@ -11,7 +11,7 @@ import { lexer } from "./lexer.js";
 import type { FunctionName, Node } from "./ast.js";
 import {
   angledExponent, barsNode, binaryNode, braced, callNode, circledSuperscript, elementwise, expCall, expOfNegated, exponentIdent,
-  fractionExponent, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
+  fractionExponent, gaussianNode, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
   postfixNode, powerBy, primeNode, productNode, spelledBinary, subscriptedNorm, subscriptedNormPower, superscript, timesNode,
   transposeExponent, type Exponent,
 } from "./build.js";
@@ -128,6 +128,9 @@ Atom -> %num                         {% (d) => numberNode(tok(d[0])) %}
       # max(x, 0): only as the ReLU, which shapes/elaborate.ts checks
       | %maxfn %lparen Sum %comma Sum %rparen
           {% (d) => callNode("max", tok(d[0]), [node(d[2]), node(d[4])], tok(d[5]).end) %}
+      # 𝒩(x; μ, Σ), N(x \mid μ, Σ): the lexer types N as %gaussfn only before such a parenthesis
+      | %gaussfn %lparen Sum %semi Sum %comma Sum %rparen
+          {% (d) => gaussianNode(tok(d[0]), node(d[2]), node(d[4]), node(d[6]), tok(d[7])) %}
       | %kronfn %lparen Sum %comma Sum %rparen
           {% (d) => spelledBinary("kron", tok(d[0]), node(d[2]), node(d[4]), tok(d[5])) %}
       | %frac %lbrace Sum %rbrace %lbrace Sum %rbrace

@@ -24,19 +24,19 @@ import { JACOBIAN_CASES } from "./cases/jacobians.js";
 /** The numeric sampler's mulberry32 stream, so a failure is reproducible from its seed. */
 const prng = (seed: number): (() => number) => makeRng(seed).next;
 
-const ASCII = [..."aAbBxXyTtIeFdz0123456789^_{}()[]\\|'*/.+-,<> \n~"];
+const ASCII = [..."aAbBxXyTtIeFdNz0123456789^_{}()[]\\|'*/.+-,;<> \n~"];
 const COMMANDS = [
   "\\frac", "\\dfrac", "\\left", "\\right", "\\bigl", "\\Bigr", "\\operatorname", "\\mathrm", "\\mathbf", "\\boldsymbol", "\\bm",
   "\\mathbb", "\\sigma", "\\theta", "\\Sigma", "\\top", "\\intercal", "\\cdot", "\\odot", "\\circ", "\\otimes", "\\lVert", "\\rVert",
   "\\Vert", "\\|", "\\{", "\\}", "\\,", "\\;", "\\langle", "\\rangle", "\\sqrt", "\\det", "\\log", "\\exp", "\\tr", "\\quad",
-  "\\vec", "\\lvert", "\\foo", "\\oslash", "\\arctan", "\\tanh", "\\", "\\toString", "\\left.", "\\right.",
+  "\\vec", "\\lvert", "\\mathcal", "\\mid", "\\foo", "\\oslash", "\\arctan", "\\tanh", "\\", "\\toString", "\\left.", "\\right.",
 ];
 /** Every function word (from the operation table and the lexer), Greek names and near misses. */
 const WORDS = [...KNOWN_FUNCTIONS, "theta", "Sigma", "sigma", "xi", "tarce", "foo", "softmaks"];
-const UNICODE = [..."⊙⊗∘⊘ᵀ⁻¹²³⁰‖θΣσαΦ−·′⟨⟩₁₂", "𝟏", "😀", "\u00a0", "\uD835", "é"];
+const UNICODE = [..."⊙⊗∘⊘ᵀ⁻¹²³⁰‖θΣσαΦ−·′⟨⟩₁₂", "𝟏", "😀", "𝒩", "\u00a0", "\uD835", "é"];
 /** Fragments that make well-formed structure likely, so the fuzzer gets past the first token. */
 const FRAGMENTS = ["^T", "^{-1}", "^{-T}", "^<-1>", "^{\\circ 2}", "^{\\circ", "^{\\circ -1/2}", "^{∘", "sign(", ".^", ".*", "./", "max(", ", 0)", "_2", "_F", "_{12}", "^{1/2}", "||",
-  "\\frac{", "}{", "\\left(", "\\right)", "\\left\\|", "\\right\\|", "1e999", ".5", "1.", "2.5e-3", "(A B)", "x^T x"];
+  "\\frac{", "}{", "\\left(", "\\right)", "\\left\\|", "\\right\\|", "1e999", ".5", "1.", "2.5e-3", "(A B)", "x^T x", "N(x; ", "\\mathcal{N}(x \\mid "];
 const PIECES = [...ASCII, ...ASCII, ...COMMANDS, ...WORDS, ...UNICODE, ...FRAGMENTS];
 
 /** Valid inputs to mutate: the corpus functions and expected gradients, and forms only the printers write. */
@@ -169,7 +169,7 @@ describe("the raw scanner reads as moo read the same rules", () => {
     lparen: "(", rparen: ")", lbrack: "[", rbrack: "]", lbrace: "{", rbrace: "}",
     plus: "+", minus: ["-", "−"], times: ["*", "·"], slash: "/",
     hadamard: ["⊙", "∘"], hdivide: "⊘", kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
-    lt: "<", gt: ">", comma: ",", tilde: "~", langle: "⟨", rangle: "⟩",
+    lt: "<", gt: ">", comma: ",", semi: ";", tilde: "~", langle: "⟨", rangle: "⟩", scriptN: "𝒩",
     error: moo.error,
   });
   /** moo's pieces (whitespace and ~ dropped), or the offset of the character it could not read. */
@@ -198,7 +198,7 @@ describe("the raw scanner reads as moo read the same rules", () => {
   it("on every input of the test corpora", () => {
     const corpus = [...SEEDS, ...INTENT_CASES.map((c) => c.expr), ...JACOBIAN_CASES.map((c) => c.expr),
       "\\sum_{i=1}^{n} (y_i - x_i^T \\beta)^2", "\\sum_{ i = 12 } x", "_{i=}", "log1p(x) + log_softmax(z) + expm1(t)", "x.5", "1.e3", ".5e-3x",
-      "⁻", "⁻ᵀ", "⁻¹²", "ᵀᵀ", "₁₂x", "\\", "a\\", "\\\n", "\\😀", "𝒩(x)", "x \u2028 y", "\ufeffx", "ŷ + ȳ", "y\u0302", "|||", "‖x‖", "a~b"];
+      "⁻", "⁻ᵀ", "⁻¹²", "ᵀᵀ", "₁₂x", "\\", "a\\", "\\\n", "\\😀", "𝒩(x)", "𝒩(x; μ, Σ)", "N(x;y,z);", "x \u2028 y", "\ufeffx", "ŷ + ȳ", "y\u0302", "|||", "‖x‖", "a~b"];
     expect(differences(corpus)).toEqual([]);
   });
 

@@ -481,3 +481,56 @@ describe("𝟏 and I are sized by unification, never the scalar 1 (issue 17 item
     expect(differentiate("alpha + \\mathbf{1}", { wrt: "alpha" }).shapes).toEqual({ alpha: "n×1" });
   });
 });
+
+describe("𝒩(x; μ, Σ): the Gaussian written as a distribution (PRML eq. 2.43)", () => {
+  const checked = (expr: string, wrt: string, extra: { let?: string[] } = {}) => {
+    const r = differentiate(expr, { wrt, check: true, ...extra });
+    expect(r.check?.ok, `${expr} by ${wrt}: ${r.derivative.text}`).toBe(true);
+    expect(() => renderKatex(r.function.latex)).not.toThrow();
+    expect(() => renderKatex(r.derivative.latex)).not.toThrow();
+    return r;
+  };
+
+  it("reads every spelling as one density: \\mathcal{N}, 𝒩, N; ';' or \\mid", () => {
+    const spellings = ["\\log \\mathcal{N}(x; \\mu, \\Sigma)", "\\log \\mathcal{N}(x \\mid \\mu, \\Sigma)", "\\log 𝒩(x; μ, Σ)", "log(N(x; mu, Sigma))", "\\ln \\mathcal N(x;\\mu,\\Sigma)"];
+    for (const s of spellings) expect(checked(s, "mu").derivative.text, s).toBe("Σ⁻¹(x − μ)");
+  });
+
+  it("says what it read, and reads the covariance as symmetric positive definite unless it is declared", () => {
+    const r = checked("\\log \\mathcal{N}(x; \\mu, \\Sigma)", "Sigma");
+    expect(r.function.text).toBe("−(x − μ)ᵀΣ⁻¹(x − μ)/2 − (log det(2πΣ))/2");
+    expect(r.derivative.text).toBe("(Σ⁻¹(x − μ)(x − μ)ᵀΣ⁻¹ − Σ⁻¹)/2");
+    expect(r.notes).toContain("\\log \\mathcal{N}(x; \\mu, \\Sigma) is read as the Gaussian log-density of x with mean μ and covariance Σ, written out in f");
+    expect(r.notes.some((n) => n.startsWith("Σ is read as symmetric positive definite, as the covariance of 𝒩 is"))).toBe(true);
+    const general = checked("\\log \\mathcal{N}(x; \\mu, \\Sigma)", "Sigma", { let: ["Sigma: square"] });
+    expect(general.derivative.text).toBe("(Σ⁻ᵀ(x − μ)(x − μ)ᵀΣ⁻ᵀ − Σ⁻ᵀ)/2");
+    expect(general.notes.some((n) => n.includes("positive definite"))).toBe(false);
+  });
+
+  it("the density itself, the standard normal, a regression likelihood, samples summed", () => {
+    expect(checked("𝒩(x; μ, Σ)", "mu").notes[0]).toBe("𝒩(x; μ, Σ) is read as the Gaussian density of x with mean μ and covariance Σ, written out in f");
+    expect(checked("\\mathcal{N}(x; 0, I)", "x").derivative.text).toBe("−exp(−(xᵀx + log det(2πI))/2)x");
+    expect(checked("\\log N(y \\mid W x + b, \\sigma^2 I)", "b").derivative.text).toBe("(y − (Wx + b))/σ²");
+    expect(checked("\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", "mu").kind).toBe("gradient");
+  });
+
+  it("with a scalar variance it is the univariate density: 𝒩(y; μ, σ²)", () => {
+    const r = checked("\\log \\mathcal{N}(y; \\mu, \\sigma^2)", "mu");
+    expect(r.function.text).toBe("−(y − μ)²/(2σ²) − log(2πσ²)/2");
+    expect(r.derivative.text).toBe("(y − μ)/σ²");
+    expect(r.notes[0]).toBe("\\log \\mathcal{N}(y; \\mu, \\sigma^2) is read as the Gaussian log-density of y with mean μ and variance \\sigma^2, written out in f");
+    expect(checked("\\log \\mathcal{N}(y; \\mu, \\sigma^2)", "sigma").derivative.text).toBe("(y − μ)²/σ³ − 1/σ");
+  });
+
+  it("refuses a call that is not one, saying what the density takes; an N without ';' stays a symbol", () => {
+    for (const bad of ["N(x; mu)", "\\mathcal{N}(x \\mid \\mu, \\Sigma, A)", "N(x; mu; Sigma)"]) {
+      let e: unknown;
+      try { differentiate(bad, { wrt: "x" }); } catch (err) { e = err; }
+      expect(e, bad).toBeInstanceOf(MatdiffError);
+      expect((e as MatdiffError).message, bad).toMatch(/is not the Gaussian density 𝒩\(x; μ, Σ\): it takes the point/);
+      expect((e as MatdiffError).start, bad).toBe(bad.indexOf("N") - (bad.startsWith("\\mathcal") ? "\\mathcal{".length : 0));
+    }
+    expect(differentiate("N(x + y)", { wrt: "x" }).derivative.text).toBe("N");
+    expect(() => differentiate("x; y", { wrt: "x" })).toThrow(/unexpected ';' at 1:2/);
+  });
+});

@@ -4,6 +4,7 @@
  * and simplify. Everything as expressions; presenting them is present/'s job.
  */
 import { readIndexedSums } from "../syntax/indexed-sum.js";
+import { readGaussians } from "../syntax/gaussian.js";
 import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
 import { formatShape, isScalarShape, mulDim } from "../core/shape.js";
@@ -355,6 +356,8 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const options = { symmetric: asked.symmetric, hessian };
   // Σᵢ (yᵢ − xᵢᵀβ)²: sums over an index read as the vectors and matrices they stand for
   const { root, notes: indexedNotes, counts } = readIndexedSums(parse(input, limits), input);
+  // 𝒩(x; μ, Σ): the density (or log 𝒩's log-density) it was read as, and Σ a covariance
+  const gaussians = input.includes("N") || input.includes("𝒩") ? readGaussians(root, input, nameText) : { notes: [], covariances: [] };
   guardTreeDepth(root);
 
   const declarations: Declaration[] = entries(asked.let, ":").map((t) =>
@@ -390,6 +393,12 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     if (definitions.filter((o) => o.name === d.name).length > 1) throw new MatdiffError("declaration", `${d.name} is defined twice with --where`);
   }
   declarations.push(...implied);
+  const covarianceNotes: string[] = [];
+  for (const name of gaussians.covariances) {
+    if (declarations.some((d) => d.name === name) || definitions.some((d) => d.name === name)) continue;
+    declarations.push({ name, rank: "matrix", symmetric: true, posdef: true });
+    covarianceNotes.push(`${nameText(name)} is read as symmetric positive definite, as the covariance of 𝒩 is (--let "${nameInput(name)}: posdef" states this reading); declared otherwise, e.g. --let "${nameInput(name)}: square", it is not`);
+  }
   const dependsOn = new Map<string, string>();
   for (const d of declarations) if (d.dependsOn !== undefined) dependsOn.set(d.name, d.dependsOn);
   const written = writtenDependencies(root, definitions, declarations, input);
@@ -434,7 +443,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     });
   }
 
-  const notes: string[] = [...indexedNotes];
+  const notes: string[] = [...indexedNotes, ...gaussians.notes, ...covarianceNotes];
   // d/dt, \frac{d}{dt}: a derivative by a scalar; a t that only parameterises (X(t)) has no other evidence of its shape
   if (question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && !collectNames(root).includes(wrtList[0]!) && conventionalRank(wrtList[0]!) !== "scalar") {
     declarations.push({ name: wrtList[0]!, rank: "scalar" });

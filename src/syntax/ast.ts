@@ -42,6 +42,20 @@ export type PostfixOp =
 
 export type NormKind = "1" | "2" | "F" | null;
 
+/**
+ * `𝒩(x; μ, Σ)` as written, kept on the node its reading stands in (the density's exp, or log 𝒩's
+ * log-density) so the reading can say what it read and that Σ is a covariance (src/syntax/gaussian.ts).
+ */
+export interface Gaussian {
+  readonly x: Node;
+  readonly mean: Node;
+  readonly cov: Node;
+  /** A scalar variance (σ², s): 𝒩 of a number; else Σ is a covariance matrix. */
+  readonly univariate: boolean;
+  /** Read as log 𝒩: the log-density itself. */
+  readonly log: boolean;
+}
+
 export type Node =
   | { readonly type: "number"; readonly text: string; readonly span: Span }
   /**
@@ -62,6 +76,8 @@ export type Node =
       readonly implicit?: boolean;
       /** Product written `\cdot` or `·`: between two vectors, the dot product (`w · x` = wᵀx). */
       readonly dot?: true;
+      /** log 𝒩(x; μ, Σ), read as this log-density. */
+      readonly gaussian?: Gaussian;
     }
   | { readonly type: "neg"; readonly arg: Node; readonly span: Span }
   | {
@@ -83,6 +99,8 @@ export type Node =
       readonly count?: string;
       /** A sum over an index read as the sum of a vector's entries (indexed-sum.ts): its argument must be a column. */
       readonly entries?: string;
+      /** 𝒩(x; μ, Σ), read as exp of its log-density. */
+      readonly gaussian?: Gaussian;
     }
   | { readonly type: "norm"; readonly arg: Node; readonly kind: NormKind; readonly span: Span }
   | { readonly type: "inner"; readonly left: Node; readonly right: Node; readonly span: Span }

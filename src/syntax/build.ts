@@ -4,7 +4,7 @@
  * fast reader of the common case (fast-parse.ts), so both give one tree, span
  * for span.
  */
-import type { BinaryOp, FunctionName, Node, NormKind, PostfixOp, Span } from "./ast.js";
+import type { BinaryOp, FunctionName, Gaussian, Node, NormKind, PostfixOp, Span } from "./ast.js";
 import type { Token } from "./lexer.js";
 
 /** What follows `^`: the postfix operator it spells, and where its text ends. */
@@ -56,6 +56,13 @@ export const onesNode = (t: Token): Node => ({ type: "ones", span: span(t.offset
 export const negNode = (minus: Token, arg: Node): Node => ({ type: "neg", arg, span: span(minus.offset, arg.span.end) });
 
 export function callNode(fn: FunctionName, name: Token, args: Node[], end: number): Node {
+  // log 𝒩(x; μ, Σ) is the log-density itself, not the log of its exp
+  const density = args[0];
+  if (fn === "log" && args.length === 1 && density?.type === "call" && density.gaussian && !density.gaussian.log) {
+    const n = { ...density.args[0]!, span: span(name.offset, end) } as Building<"binary">;
+    n.gaussian = { ...density.gaussian, log: true };
+    return n;
+  }
   const n: Building<"call"> = { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
   if (name.index) n.index = name.index;
   if (name.count) n.count = name.count;
@@ -141,3 +148,41 @@ export const subscriptedNorm = (norm: Node, sub: Token): Node =>
 /** `‖x‖^2_2`: LaTeX allows the subscript after the superscript. */
 export const subscriptedNormPower = (norm: Node, e: Exponent, sub: Token): Node =>
   ({ ...postfixNode({ ...norm, kind: sub.value as NormKind } as Node, e), span: span(norm.span.start, sub.end) });
+
+/**
+ * `𝒩(x; μ, Σ)`, `N(x \mid μ, Σ)`: the Gaussian density, written as exp of the log-density
+ * −½(x − μ)ᵀΣ⁻¹(x − μ) − ½ log det(2πΣ) (Bishop, PRML eq. 2.43), or of −(x − μ)²/(2σ²) − ½ log(2πσ²) when
+ * nothing in it is a matrix by its letter (𝒩(y; m, σ²)). The nodes it adds span the whole call, so a message
+ * about them quotes what was written; (x − μ) and Σ are one node each, used twice, so both uses have one shape.
+ */
+export function gaussianNode(name: Token, x: Node, mean: Node, cov: Node, close: Token): Node {
+  const whole = span(name.offset, close.end);
+  const num = (text: string): Node => ({ type: "number", text, span: whole });
+  const op = (o: BinaryOp, left: Node, right: Node): Node => ({ type: "binary", op: o, left, right, span: whole });
+  const univariate = !mentionsMatrix(cov) && !mentionsMatrix(x) && !mentionsMatrix(mean);
+  const residual = op("-", x, mean);
+  const twoPi = (of: Node) => op("*", op("*", num("2"), { type: "ident", name: "pi", span: whole }), of);
+  const half = (n: Node) => op("/", n, num("2"));
+  const quadratic = univariate
+    ? op("/", { type: "postfix", op: "pow", arg: residual, exponent: "2", span: whole }, cov)
+    : cov.type === "ident" && cov.name === "I" && !cov.bold
+      // 𝒩(x; 0, I), the standard normal: I⁻¹ is no factor to print
+      ? op("*", { type: "postfix", op: "T", arg: residual, span: whole }, residual)
+      : op("*", op("*", { type: "postfix", op: "T", arg: residual, span: whole }, { type: "postfix", op: "inv", arg: cov, span: whole }), residual);
+  const logNormaliser: Node = { type: "call", fn: univariate ? "log" : "logdet", args: [twoPi(cov)], span: whole, nameSpan: whole };
+  const logDensity = op("-", { type: "neg", arg: half(quadratic), span: whole }, half(logNormaliser));
+  const gaussian: Gaussian = { x, mean, cov, univariate, log: false };
+  return { type: "call", fn: "exp", args: [logDensity], span: whole, nameSpan: span(name.offset, name.end), gaussian };
+}
+
+/** Does the subtree name a matrix by its letter (Σ, S, I, K₁), a bold symbol or 𝟏: then 𝒩 is multivariate. */
+function mentionsMatrix(n: Node): boolean {
+  switch (n.type) {
+    case "ident": return Boolean(n.bold) || /^[A-Z]/.test(n.name);
+    case "ones": return true;
+    case "binary": case "inner": return mentionsMatrix(n.left) || mentionsMatrix(n.right);
+    case "neg": case "postfix": return mentionsMatrix(n.arg);
+    case "call": return n.args.some(mentionsMatrix);
+    default: return false;
+  }
+}

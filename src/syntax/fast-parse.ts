@@ -15,7 +15,7 @@
 import type { FunctionName, Node } from "./ast.js";
 import {
   angledExponent, barsNode, binaryNode, braced, callNode, circledSuperscript, elementwise, expCall, expOfNegated, exponentIdent,
-  fractionExponent, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
+  fractionExponent, gaussianNode, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
   postfixNode, powerBy, primeNode, productNode, spelledBinary, subscriptedNorm, subscriptedNormPower, superscript, timesNode,
   transposeExponent, type Exponent,
 } from "./build.js";
@@ -25,7 +25,7 @@ const DECLINE = Symbol("decline");
 
 /** Token types that begin a Factor (an Atom); an operator form (%fnop) begins an OpApp instead. */
 const ATOM_START: ReadonlySet<TokenType> = new Set<TokenType>([
-  "num", "ident", "ones", "lparen", "lbrack", "lbrace", "fncall", "sqrtcmd", "invfn", "normfn", "maxfn", "kronfn", "frac",
+  "num", "ident", "ones", "lparen", "lbrack", "lbrace", "fncall", "sqrtcmd", "invfn", "normfn", "maxfn", "kronfn", "gaussfn", "frac",
   "langle", "expbase", "lvert", "lnorm",
 ]);
 
@@ -264,6 +264,15 @@ export function fastParse(tokens: readonly Token[]): Node | null {
         const right = sum();
         const close = take("rparen");
         return t.type === "maxfn" ? callNode("max", t, [left, right], close.end) : spelledBinary("kron", t, left, right, close);
+      }
+      case "gaussfn": {
+        take("lparen");
+        const x = sum();
+        take("semi");
+        const mean = sum();
+        take("comma");
+        const cov = sum();
+        return gaussianNode(t, x, mean, cov, take("rparen"));
       }
       case "frac": {
         take("lbrace");

@@ -16,6 +16,7 @@ export type TokenType =
   | "num" | "ident" | "ones"
   | "fncall" | "fnop"           // a function name followed / not followed by `(`
   | "invfn" | "kronfn" | "normfn" | "maxfn" | "frac" | "sqrtcmd"
+  | "gaussfn" | "semi"          // 𝒩(x; μ, Σ), \mathcal{N}(x \mid μ, Σ): the Gaussian density, its `;` or `\mid` (gaussian.ts)
   | "lparen" | "rparen" | "lbrack" | "rbrack" | "lbrace" | "rbrace"
   | "bar" | "lnorm" | "rnorm" | "langle" | "rangle" | "comma"
   | "plus" | "minus" | "times" | "slash" | "hadamard" | "hdivide" | "kronop"
@@ -76,10 +77,11 @@ const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
   cdot: "times", odot: "hadamard", circ: "hadamard", oslash: "hdivide", otimes: "kronop", top: "tee", intercal: "tee",
   langle: "langle", rangle: "rangle", lVert: "lnorm", rVert: "rnorm", Vert: "bar",
   frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "lvert", rvert: "rvert", vert: "vbar", max: "maxfn",
+  mid: "semi",
 };
 /** Decorations that do not change which symbol is meant: `\mathbf{x}` is `x`. `\vec` is LaTeX's arrow accent. */
 const DECORATIONS: ReadonlySet<string> = new Set([
-  "mathbf", "boldsymbol", "bm", "pmb", "mathbb", "mathit", "mathsf", "mathrm", "vec",
+  "mathbf", "boldsymbol", "bm", "pmb", "mathbb", "mathit", "mathsf", "mathrm", "mathcal", "vec",
 ]);
 /** Decorations that make a lowercase letter a vector. */
 const BOLD: ReadonlySet<string> = new Set(["mathbf", "boldsymbol", "bm", "pmb"]);
@@ -131,13 +133,15 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const SINGLE: ReadonlyMap<string, string> = new Map([
   ...[["(", "lparen"], [")", "rparen"], ["[", "lbrack"], ["]", "rbrack"], ["{", "lbrace"], ["}", "rbrace"], ["+", "plus"], ["-", "minus"], ["−", "minus"],
     ["*", "times"], ["·", "times"], ["/", "slash"], ["⊙", "hadamard"], ["∘", "hadamard"], ["⊘", "hdivide"], ["⊗", "kronop"], ["^", "caret"], ["'", "prime"],
-    ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
+    ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], [";", "semi"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
   ...[...GREEK_BY_UNICODE.keys()].map((c) => [c, "greek"] as const),
   ...[...PRECOMPOSED_ACCENTED].map((c) => [c, "accented"] as const),
   ...ACCENTS.map((a) => [a.mark, "accentmark"] as const),
 ]);
 const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 const ONES = "𝟏";
+/** 𝒩, MATHEMATICAL SCRIPT CAPITAL N: the normal distribution's letter, read as N (a call of it is the Gaussian density). */
+const SCRIPT_N = "𝒩";
 /** The lower limit of an indexed sum, \sum_{i=1}: the only place an = is read. */
 const SUM_FROM = /_\{\s*[A-Za-z]\s*=\s*\d+\s*\}/y;
 const NUMBER = /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/y;
@@ -147,7 +151,7 @@ const NUMBER = /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/y;
  * generator's one regular expression of alternatives: at each position the first of these that matches
  * wins, in this order — a sum's lower limit `_{i=1}`, a number, a function word with a digit or an
  * underscore (log1p), a letter run, a command `\name` or `\` and one character, a Greek or accented
- * letter or a combining accent, superscript and subscript digits, 𝟏, `.*` `./` `.^` `.`, `||` `‖` `|`,
+ * letter or a combining accent, superscript and subscript digits, 𝟏, 𝒩, `.*` `./` `.^` `.`, `||` `‖` `|`,
  * and the single characters of SINGLE. Compiling moo's expression was 3 ms of a 60 ms command, and
  * running it most of tokenize (test/parser-fuzz.test.ts holds the scanner to moo's reading of these rules).
  */
@@ -197,6 +201,7 @@ export function rawTokens(input: string): Raw[] {
       push("subdigits", p, e); p = e; continue;
     }
     if (input.startsWith(ONES, p)) { push("ones", p, p + ONES.length); p += ONES.length; continue; }
+    if (input.startsWith(SCRIPT_N, p)) { push("scriptN", p, p + SCRIPT_N.length); p += SCRIPT_N.length; continue; }
     if (c === 46 /* . */) {
       const next = input[p + 1];
       const type = next === "*" ? "dotstar" : next === "/" ? "dotslash" : next === "^" ? "dotcaret" : "dot";
@@ -348,9 +353,11 @@ export function tokenize(input: string): Token[] {
     const isFunction = (p: string) => lookup(FUNCTION_WORDS, p) !== undefined || lookup(SPECIAL_WORDS, p) !== undefined;
     const misspelt = pieces.every((p) => p.length === 1) || (pieces.some(isFunction) && !isFunction(pieces[pieces.length - 1]!));
     if (misspelt && FUNCTION_LIKE.test(t.text) && opensParen(next, true)) throw unknownFunction(t.text, t.offset, t.end);
-    if (FUNCTION_NAME_LETTER.test(t.text) && opensParen(next, true)) {
-      throw new MatdiffError("unknown-word", `${t.text}(…) is not a function matdiff knows`, spanOf(t), {
-        hint: `write its formula; for a product write ${t.text} · (…)`,
+    // the letter glued to the parenthesis is what is applied: `g(x)` alone or ending a run, `xg(y)`
+    const applied = pieces[pieces.length - 1]!;
+    if (FUNCTION_NAME_LETTER.test(applied) && opensParen(next, true)) {
+      throw new MatdiffError("unknown-word", `${applied}(…) is not a function matdiff knows`, { start: t.end - 1, end: t.end }, {
+        hint: `write its formula; for a product write ${applied} · (…)`,
       });
     }
     if (/^[a-z]{3,}$/.test(t.text) && pieces.length === t.text.length) {
@@ -393,6 +400,7 @@ export function tokenize(input: string): Token[] {
         break;
       }
       case "ones": push(make("ones", "", t.offset, t.end)); break;
+      case "scriptN": push(make("ident", "N", t.offset, t.end)); break;
       case "sup": push(make("sup", [...t.text].map((c) => SUPERSCRIPT[c]).join(""), t.offset, t.end)); break;
       case "subdigits":
         push(make("sub", [...t.text].map((c) => SUBSCRIPT_DIGITS.indexOf(c)).join(""), t.offset, t.end));
@@ -562,6 +570,7 @@ export function tokenize(input: string): Token[] {
   }
 
   return withParameters(input, withLabels(input, out.map((t, k): Token => {
+    if (t.type === "ident" && t.value === "N" && !t.bold && gaussianCall(input, out, k)) return { ...t, type: "gaussfn" };
     // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
     // \sum is a big operator: \sum (Xw − y)^2 sums the squares, it is not (\sum(Xw − y))^2
     if (t.type === "fnop" && out[k + 1]?.type === "lparen" && !t.text.startsWith("\\sum")) return { ...t, type: "fncall" };
@@ -572,6 +581,29 @@ export function tokenize(input: string): Token[] {
     }
     return t;
   })));
+}
+
+/**
+ * `N(x; μ, Σ)`, `\mathcal{N}(x \mid μ, Σ)`, `𝒩(…)`: an N followed by a round parenthesis whose content has a
+ * `;` or `\mid` at its own level is the Gaussian density of its arguments (src/syntax/gaussian.ts); that
+ * separator is written nowhere else, so `N(x + y)` stays a product.
+ */
+function gaussianCall(input: string, out: readonly Token[], k: number): boolean {
+  if (out[k + 1]?.type !== "lparen") return false;
+  let depth = 0, semis = 0, commas = 0;
+  for (let j = k + 1; j < out.length; j++) {
+    const t = out[j]!;
+    if (OPENERS[t.type] !== undefined) depth++;
+    else if (CLOSERS.has(t.type) && --depth === 0) {
+      if (semis === 0) return false;
+      if (semis === 1 && commas === 1) return true;
+      throw new MatdiffError("syntax", `${input.slice(out[k]!.offset, t.end)} is not the Gaussian density 𝒩(x; μ, Σ): it takes the point, a ';' or \\mid, then the mean and the covariance`, { start: out[k]!.offset, end: t.end }, {
+        hint: "write 𝒩(x; μ, Σ), \\mathcal{N}(x \\mid \\mu, \\Sigma) or N(x; mu, Sigma)",
+      });
+    } else if (depth === 1 && t.type === "semi") semis++;
+    else if (depth === 1 && t.type === "comma" && semis > 0) commas++;
+  }
+  return false;
 }
 
 /**
@@ -741,7 +773,7 @@ const TOKEN_TYPES: ReadonlySet<string> = new Set<TokenType>([
   "num", "ident", "ones", "fncall", "fnop", "invfn", "kronfn", "normfn", "maxfn", "frac", "sqrtcmd",
   "lparen", "rparen", "lbrack", "rbrack", "lbrace", "rbrace", "bar", "lnorm", "rnorm", "langle", "rangle", "comma",
   "plus", "minus", "times", "slash", "hadamard", "hdivide", "kronop", "caret", "dotcaret", "prime", "sup", "lt", "gt",
-  "tee", "sub", "normsub", "stray", "vbar", "lvert", "rvert", "expbase",
+  "tee", "sub", "normsub", "stray", "vbar", "lvert", "rvert", "expbase", "gaussfn", "semi",
 ]);
 
 /** The grammar's lexer (nearley asks it which token types exist); each parse feeds its own TokenLexer. */

@@ -97,4 +97,10 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "rayleigh-inverse", source: "derived: inverse Rayleigh quotient", expr: "x^T x / (x^T A x)", wrt: "x", meant: ["x: vector", "A: matrix"], printed: "2x/(xᵀAx) − (xᵀx)(A + Aᵀ)x/(xᵀAx)²" },
   { id: "rayleigh-frac", source: "derived: generalised Rayleigh quotient", expr: "\\frac{x^\\top A x}{x^\\top B x}", wrt: "x", meant: ["x: vector", "A: matrix", "B: matrix"] },
   { id: "count-beside-form", source: "derived: a count next to a quadratic form", expr: "\\frac{y^T y}{N \\, x^T x}", wrt: "x", meant: ["x: vector", "y: vector", "N: scalar"] },
+  // ── the Gaussian written as a distribution: 𝒩(x; μ, Σ), its covariance symmetric positive definite ──
+  { id: "gaussian-log-mean", source: `${PRML} eq. (2.43)`, expr: "\\log \\mathcal{N}(x; \\mu, \\Sigma)", wrt: "mu", meant: ["x: vector", "mu: vector"], printed: "Σ⁻¹(x − μ)" },
+  { id: "gaussian-log-covariance", source: `${PRML} eq. (2.118)`, expr: "\\log \\mathcal{N}(x \\mid \\mu, \\Sigma)", wrt: "Sigma", meant: ["x: vector", "mu: vector"], printed: "(Σ⁻¹(x − μ)(x − μ)ᵀΣ⁻¹ − Σ⁻¹)/2" },
+  { id: "gaussian-density-unicode", source: `${PRML} eq. (2.43)`, expr: "𝒩(x; μ, Σ)", wrt: "x", meant: ["x: vector", "mu: vector"] },
+  { id: "gaussian-regression", source: `${PRML} eq. (3.10)`, expr: "\\log N(y \\mid W x + b, \\sigma^2 I)", wrt: "W", meant: ["y: vector", "x: vector", "b: vector", "sigma: scalar"], printed: "(y − (Wx + b))xᵀ/σ²" },
+  { id: "gaussian-samples", source: `${PRML} eq. (2.118)`, expr: "\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", wrt: "mu", meant: ["mu: vector"] },
 ];
