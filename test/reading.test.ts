@@ -511,7 +511,9 @@ describe("𝒩(x; μ, Σ): the Gaussian written as a distribution (PRML eq. 2.43
     expect(checked("𝒩(x; μ, Σ)", "mu").notes[0]).toBe("𝒩(x; μ, Σ) is read as the Gaussian density of x with mean μ and covariance Σ, written out in f");
     expect(checked("\\mathcal{N}(x; 0, I)", "x").derivative.text).toBe("−exp(−(xᵀx + log det(2πI))/2)x");
     expect(checked("\\log N(y \\mid W x + b, \\sigma^2 I)", "b").derivative.text).toBe("(y − (Wx + b))/σ²");
-    expect(checked("\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", "mu").kind).toBe("gradient");
+    expect(checked("\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", "mu").derivative.text).toBe("Σ⁻¹(X − 𝟏μᵀ)ᵀ𝟏");
+    // the maximum-likelihood covariance solves this = 0: Σ = (X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)/n (PRML eq. 2.122)
+    expect(checked("\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", "Sigma").derivative.text).toBe("(Σ⁻¹(X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)Σ⁻¹ − nΣ⁻¹)/2");
   });
 
   it("with a scalar variance it is the univariate density: 𝒩(y; μ, σ²)", () => {

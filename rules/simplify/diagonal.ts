@@ -28,6 +28,15 @@ export const DIAGONAL_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // a sum over samples of a quadratic form, Σᵢ log 𝒩(xᵢ; μ, Σ) by Σ, arrives as Diag(−𝟏/2) between X's
+    id: "diag-of-ones", source: "derived: Diag(c𝟏) has c on its diagonal", formula: "\\operatorname{diag}(c\\mathbf{1}) = c I",
+    witness: "a^T diag(2 \\mathbf{1} + v - v) b", witnessLet: ["a: vector", "b: vector", "v: vector"], on: ["diagm"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      return chain.length === 1 && chain[0]!.kind === "ones" ? E.mul(E.num(coeff), ...scalars, E.identity(e.shape.rows)) : null;
+    },
+  }),
+  rewriteRule({
     id: "diag-transpose", source: "derived: A and Aᵀ share their diagonal", formula: "\\operatorname{diag}(A^{\\top}) = \\operatorname{diag}(A)",
     witness: "diag(A^T)", on: ["diag"],
     apply: (e) => (e.arg.kind === "transpose" ? E.diagVec(e.arg.arg) : null),
