@@ -49,6 +49,17 @@ describe("the derivative written in the input", () => {
     expect(r.notes[0]).toBe('t is read as a scalar, as \\frac{d}{dt} writes a derivative by a scalar; --let "t: vector" if it is not');
   });
 
+  it("d/dt reads t as a scalar also where t is written: a line search x − ta is no product of two vectors", () => {
+    const r = noWrt("\\frac{d}{dt} (x - t a)^T (x - t a)");
+    expect(r.kind).toBe("derivative");
+    expect(r.derivative.text).toBe("−2aᵀ(x − ta)");
+    expect(r.shapes).toMatchObject({ t: "1×1", x: "n×1", a: "n×1" });
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes).toEqual(['t is read as a scalar, as \\frac{d}{dt} writes a derivative by a scalar; --let "t: vector" if it is not']);
+    // declared, t is what the declaration says
+    expect(noWrt("\\frac{d}{dt} x^T t", { let: ["t: vector"] }).derivative.text).toBe("x");
+  });
+
   it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {
     const r = noWrt("\\nabla_\\theta u^T A(\\theta) v");
     expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(uvᵀ)");

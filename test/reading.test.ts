@@ -516,6 +516,15 @@ describe("𝒩(x; μ, Σ): the Gaussian written as a distribution (PRML eq. 2.43
     expect(checked("\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", "Sigma").derivative.text).toBe("(Σ⁻¹(X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)Σ⁻¹ − nΣ⁻¹)/2");
   });
 
+  it("an isotropic covariance, σ²I or a Σ declared a scalar, normalises by n log(2πσ²): the n of x's length", () => {
+    expect(checked("\\log N(y \\mid W x + b, \\sigma^2 I)", "sigma").derivative.text).toBe("(y − (Wx + b))ᵀ(y − (Wx + b))/σ³ − n/σ");
+    const declared = checked("\\log N(x; mu, Sigma)", "Sigma", { let: ["Sigma: scalar"] });
+    expect(declared.derivative.text).toBe("((x − μ)ᵀ(x − μ)/Σ² − n/Σ)/2");
+    // the standard normal's I is the identity, not a covariance symbol to read
+    const standard = checked("\\mathcal{N}(x; 0, I)", "x");
+    expect(standard.notes.some((n) => n.includes("positive definite"))).toBe(false);
+  });
+
   it("with a scalar variance it is the univariate density: 𝒩(y; μ, σ²)", () => {
     const r = checked("\\log \\mathcal{N}(y; \\mu, \\sigma^2)", "mu");
     expect(r.function.text).toBe("−(y − μ)²/(2σ²) − log(2πσ²)/2");

@@ -444,10 +444,14 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
 
   const notes: string[] = [...indexedNotes, ...gaussians.notes, ...covarianceNotes];
-  // d/dt, \frac{d}{dt}: a derivative by a scalar; a t that only parameterises (X(t)) has no other evidence of its shape
-  if (question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && !collectNames(root).includes(wrtList[0]!) && conventionalRank(wrtList[0]!) !== "scalar") {
-    declarations.push({ name: wrtList[0]!, rank: "scalar" });
-    notes.push(`${nameText(wrtList[0]!)} is read as a scalar, as ${question.notation} writes a derivative by a scalar; --let "${nameInput(wrtList[0]!)}: vector" if it is not`);
+  // d/dt, \frac{d}{dt}: a derivative by a scalar, whatever t's letter says (x − ta is a line through x, not
+  // the product of two vectors); only a t the expression cannot read as a scalar keeps its convention
+  const byNotation = question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && conventionalRank(wrtList[0]!) !== "scalar"
+    ? { declaration: { name: wrtList[0]!, rank: "scalar" as const }, note: `${nameText(wrtList[0]!)} is read as a scalar, as ${question.notation} writes a derivative by a scalar; --let "${nameInput(wrtList[0]!)}: vector" if it is not` }
+    : null;
+  if (byNotation) {
+    declarations.push(byNotation.declaration);
+    notes.push(byNotation.note);
   }
   // ∇_θ uᵀA(θ)v: a gradient is by a vector, so a θ that only parameterises is one, whatever its letter says
   if (question.notation && /^(?:\\nabla|∇)(?!\s*(?:\^|²))/.test(question.notation) && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0])
@@ -456,9 +460,18 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     notes.push(`${nameText(wrtList[0]!)} is read as a vector, as ${question.notation} asks for a gradient; --let "${nameInput(wrtList[0]!)}: scalar" if it is not`);
   }
   // the reading prefers a scalar f for the first variable asked for, as for a single one
-  const reading = readShapes(root, { text: input, offset: 0 }, {
+  const read = () => readShapes(root, { text: input, offset: 0 }, {
     declarations, definitions, dependencies: dependsOn, extraSymbols: dependsOn.size ? [...wrtList, ...new Set(dependsOn.values())] : wrtList, maxPower: limits.maxPower, collapsing: !options.hessian, hessian: Boolean(options.hessian), wrt: wrtList[0]!, display: nameText, deadline,
   });
+  let reading: ReturnType<typeof readShapes>;
+  try {
+    reading = read();
+  } catch (err) {
+    if (!byNotation || !(err instanceof MatdiffError) || (err.code !== "shape" && err.code !== "unsupported")) throw err;
+    declarations.splice(declarations.indexOf(byNotation.declaration), 1);
+    notes.splice(notes.indexOf(byNotation.note), 1);
+    reading = read();
+  }
   const el = reading.elaborated;
   notes.push(...reading.notes);
   for (const [name, { of }] of written) {

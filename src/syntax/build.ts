@@ -161,15 +161,19 @@ export function gaussianNode(name: Token, x: Node, mean: Node, cov: Node, close:
   const op = (o: BinaryOp, left: Node, right: Node): Node => ({ type: "binary", op: o, left, right, span: whole });
   const univariate = !mentionsMatrix(cov) && !mentionsMatrix(x) && !mentionsMatrix(mean);
   const residual = op("-", x, mean);
+  const identity = cov.type === "ident" && cov.name === "I" && !cov.bold;
+  // ΣI, one node in both places: a Σ declared a scalar is the isotropic σ²I, whose log det(2πσ²I) is
+  // n log(2πσ²) with n the length of x (the I is sized by the product with x − μ); a matrix Σ drops the I
+  const covariance = univariate || identity ? cov : op("*", cov, { type: "ident", name: "I", span: whole });
   const twoPi = (of: Node) => op("*", op("*", num("2"), { type: "ident", name: "pi", span: whole }), of);
   const half = (n: Node) => op("/", n, num("2"));
   const quadratic = univariate
     ? op("/", { type: "postfix", op: "pow", arg: residual, exponent: "2", span: whole }, cov)
-    : cov.type === "ident" && cov.name === "I" && !cov.bold
+    : identity
       // 𝒩(x; 0, I), the standard normal: I⁻¹ is no factor to print
       ? op("*", { type: "postfix", op: "T", arg: residual, span: whole }, residual)
-      : op("*", op("*", { type: "postfix", op: "T", arg: residual, span: whole }, { type: "postfix", op: "inv", arg: cov, span: whole }), residual);
-  const logNormaliser: Node = { type: "call", fn: univariate ? "log" : "logdet", args: [twoPi(cov)], span: whole, nameSpan: whole };
+      : op("*", op("*", { type: "postfix", op: "T", arg: residual, span: whole }, { type: "postfix", op: "inv", arg: covariance, span: whole }), residual);
+  const logNormaliser: Node = { type: "call", fn: univariate ? "log" : "logdet", args: [twoPi(covariance)], span: whole, nameSpan: whole };
   const logDensity = op("-", { type: "neg", arg: half(quadratic), span: whole }, half(logNormaliser));
   const gaussian: Gaussian = { x, mean, cov, univariate, log: false };
   return { type: "call", fn: "exp", args: [logDensity], span: whole, nameSpan: span(name.offset, name.end), gaussian };

@@ -24,7 +24,8 @@ export function readGaussians(root: Node, input: string, display: (name: string)
     const what = g.log ? "log-density" : "density";
     const spread = g.univariate ? `variance ${written(g.cov)}` : `covariance ${written(g.cov)}`;
     notes.push(`${written(n)} is read as the Gaussian ${what} of ${written(g.x)} with mean ${written(g.mean)} and ${spread}, written out in f`);
-    if (!g.univariate && g.cov.type === "ident" && !covariances.includes(g.cov.name)) covariances.push(g.cov.name);
+    // I, the standard normal's, is the identity and nothing to declare
+    if (!g.univariate && g.cov.type === "ident" && g.cov.name !== "I" && !covariances.includes(g.cov.name)) covariances.push(g.cov.name);
   }
   return { notes, covariances };
 }
