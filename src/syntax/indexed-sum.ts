@@ -169,6 +169,11 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
       case "bars": return { node: { ...n, arg: read(n.arg).node }, dep: true };
       case "call": {
         if (n.args.length === 1 && ENTRYWISE.has(n.fn)) return { node: { ...n, args: [read(n.args[0]!).node] }, dep: true };
+        // the hinge max(0, 1 − yᵢwᵀxᵢ) of the SVM: max(·, 0) is the ReLU, entrywise (shapes/elaborate.ts reads it so)
+        const zero = (x: Node | undefined) => x?.type === "number" && Number(x.text) === 0;
+        if (n.fn === "max" && n.args.length === 2 && (zero(n.args[0]) || zero(n.args[1]))) {
+          return { node: { ...n, args: n.args.map((a) => (zero(a) ? a : read(a).node)) }, dep: true };
+        }
         return refuse(input, n.span, `${n.fn} of a term in ${index} is not read inside an indexed sum`, VECTOR_FORM_HINT);
       }
       default:
