@@ -181,6 +181,18 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     }
   };
 
+  /**
+   * A vector built from samples by sums and products (xᵢ − μ, A xᵢ): its rows stack to a matrix. A function
+   * of one, log σ(wᵀxᵢ), is a scalar in i, read as the functions are (yᵢ log σ(wᵀxᵢ) is y ⊙ log σ(Xw)).
+   */
+  function sampleVector(x: Node): boolean {
+    const base = indexedName(x);
+    if (base !== null) return renamed.has(base);
+    if (!dependsOn(x, indexedName)) return true;
+    if (x.type === "neg") return sampleVector(x.arg);
+    return x.type === "binary" && (x.op === "+" || x.op === "-" || x.op === "*") && sampleVector(x.left) && sampleVector(x.right);
+  }
+
   /** A product: the scalar factors in i multiply entrywise; an inner product with a sample is a column of X·(…). */
   function product(n: Node & { type: "binary" }): Read {
     const factors = flatten(n);
@@ -202,7 +214,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
         break;
       }
       const base = indexedName(f);
-      const sample = base !== null ? renamed.has(base) : dependsOn(f, indexedName) && nodesInOrder(f).every((x) => indexedName(x) === null || renamed.has(indexedName(x)!));
+      const sample = base !== null ? renamed.has(base) : dependsOn(f, indexedName) && sampleVector(f);
       if (sample) {
         // E x_i, E the index-free factors before it (since the last factor in i): (E x_i) = x_iᵀEᵀ, the i-th entry of X Eᵀ
         let start = k;
