@@ -155,7 +155,7 @@ describe("sums over an index, as statistics texts write them", () => {
       ["\\sum_{i}^{m} (y_i - \\theta^T \\phi_i)^2", "theta", "−2Φᵀ(y − Φθ)"],
       ["\\sum_i w^T x_i", "w", "Xᵀ𝟏"],
       ["\\sum_i w^T A x_i", "w", "AXᵀ𝟏"],
-      ["\\sum_i (y_i - \\mu)^2", "mu", "−2 sum(y − μ𝟏)"],
+      ["\\sum_i (y_i - \\mu)^2", "mu", "−2(sum(y) − nμ)"],
       ["-\\sum_i (y_i \\log(p_i) + (1 - y_i) \\log(1 - p_i))", "p", "−(y ⊘ p − (𝟏 − y) ⊘ (𝟏 − p))"],
       ["\\sum_i (x_i^T w - c)^2", "w", "2Xᵀ(Xw − c𝟏)"],
     ];

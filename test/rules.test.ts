@@ -368,9 +368,15 @@ describe("a scalar common to every term comes out to its lowest power (derived: 
 });
 
 describe("sum is linear (derived)", () => {
-  it("sum(−2(y − μ𝟏)) is −2 sum(y − μ𝟏), checked", () => {
+  it("sum(−2(y − μ𝟏)) is −2(sum(y) − nμ): the factor leaves the sum, the constant term adds up to nμ; checked", () => {
     const r = differentiate("\\sum_i (y_i - \\mu)^2", { wrt: "mu", check: true });
-    expect(r.derivative.text).toBe("−2 sum(y − μ𝟏)");
+    expect(r.derivative.text).toBe("−2(sum(y) − nμ)");
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("Σᵢ log 𝒩(yᵢ; xᵢᵀw, σ²) by σ: the sum of squares is (y − Xw)ᵀ(y − Xw), the constant N/σ; checked", () => {
+    const r = differentiate("-\\sum_{i=1}^{N} \\log \\mathcal{N}(y_i; w^T x_i, \\sigma^2)", { wrt: "sigma", check: true });
+    expect(r.derivative.text).toBe("−((y − Xw)ᵀ(y − Xw)/σ³ − N/σ)");
     expect(r.check?.ok).toBe(true);
   });
 });

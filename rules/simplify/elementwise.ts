@@ -87,6 +87,34 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // Σᵢ log 𝒩(yᵢ; xᵢᵀw, σ²) by σ arrives as sum((y − Xw)∘²/σ³ − 𝟏/σ): the constant term adds up to n/σ
+    id: "sum-of-constant-term", source: "derived: sum is linear, sum(c𝟏ₙ) = cn", formula: "\\operatorname{sum}(A + c\\mathbf{1}) = \\operatorname{sum}(A) + c\\, n",
+    witness: "sum(x.^2 - 2 \\mathbf{1}) s", witnessLet: ["x: vector", "s: scalar"], on: ["sum"],
+    apply: (e) => {
+      if (e.kind !== "sum" || e.arg.kind !== "add") return null;
+      const constant = (t: E.Expr) => { const { chain } = E.splitMul(t); return chain.length === 1 && chain[0]!.kind === "ones"; };
+      const constants = e.arg.terms.filter(constant);
+      if (constants.length === 0 || constants.length === e.arg.terms.length) return null;
+      const entries = E.mul(E.sizeOf(e.arg.shape.rows), E.sizeOf(e.arg.shape.cols));
+      return E.add(E.sumAll(E.add(...e.arg.terms.filter((t) => !constant(t)))), ...constants.map((t) => {
+        const { coeff, scalars } = E.splitMul(t);
+        return E.mul(E.num(coeff), ...scalars, entries);
+      }));
+    },
+  }),
+  rewriteRule({
+    // the sum of squares of a column is its squared norm: sum((y − Xw)∘²) = (y − Xw)ᵀ(y − Xw)
+    id: "sum-of-squares", source: "derived: Σᵢ vᵢ² = vᵀv", formula: "\\operatorname{sum}(v^{\\circ 2}) = v^{\\top} v",
+    witness: "sum((x - y).^2) s", witnessLet: ["x: vector", "y: vector", "s: scalar"], on: ["sum"],
+    apply: (e) => {
+      if (e.kind !== "sum") return null;
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      const square = chain.length === 1 ? chain[0]! : null;
+      if (square?.kind !== "hpower" || square.exp.n !== 2 || square.exp.d !== 1 || square.shape.cols !== 1 || square.shape.rows === 1) return null;
+      return E.mul(E.num(coeff), ...scalars, E.transpose(square.arg), square.arg);
+    },
+  }),
+  rewriteRule({
     // df of sum(exp(Ax)) or 𝟏ᵀexp(Ax) reads exp(Ax)ᵀA dx, as a textbook writes it, not sum(A dx ⊙ exp(Ax)). Of
     // columns only: sum(dX ⊙ G) of matrices reads better than tr(Gᵀ dX) once transposes move into G; and without
     // a differential only two columns become uᵀv (three or more factors stay a sum of entrywise products)
