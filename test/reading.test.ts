@@ -482,6 +482,21 @@ describe("𝟏 and I are sized by unification, never the scalar 1 (issue 17 item
   });
 });
 
+describe("s_y beside Σⱼ exp(s_j): the entry of s at a label, the softmax cross-entropy as written", () => {
+  it("reads s_y as yᵀs with y one-hot, says so, and gives softmax(s) − y; a declared y stays as declared", () => {
+    for (const expr of ["-\\log \\frac{\\exp(s_y)}{\\sum_j \\exp(s_j)}", "-s_y + \\log \\sum_j \\exp(s_j)", "\\log \\sum_{j} e^{s_j} - s_y"]) {
+      const r = differentiate(expr, { wrt: "s", check: true });
+      expect(r.derivative.text, expr).toBe("softmax(s) − y");
+      expect(r.check?.ok, expr).toBe(true);
+      expect(r.notes, expr).toContain('s_y is read as yᵀs, the entry of s at the label y, with y the label\'s one-hot vector (as --let "y: probability" declares); declare y otherwise if it is not');
+    }
+    // without a sum over s's entries, s_y is a symbol of its own
+    expect(differentiate("\\exp(s_y) + s^T s", { wrt: "s" }).derivative.text).toBe("2s");
+    // the entries of a sum's index are never a label: s_j inside Σⱼ stays entry j
+    expect(differentiate("\\sum_j \\exp(s_j)", { wrt: "s" }).derivative.text).toBe("exp(s)");
+  });
+});
+
 describe("𝒩(x; μ, Σ): the Gaussian written as a distribution (PRML eq. 2.43)", () => {
   const checked = (expr: string, wrt: string, extra: { let?: string[] } = {}) => {
     const r = differentiate(expr, { wrt, check: true, ...extra });

@@ -103,6 +103,20 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // −log(exp(s_y)/Σⱼ exp(s_j)), the cross-entropy as written, differentiates to exp(s)/sum(exp(s)) − y
+    id: "softmax-quotient", source: "derived: softmax(v)ᵢ = exp(vᵢ)/Σⱼ exp(vⱼ)", formula: "\\frac{\\exp(v)}{\\operatorname{sum}(\\exp(v))} = \\operatorname{softmax}(v)",
+    witness: "exp(v) / sum(exp(v))", witnessLet: ["v: vector"], on: ["mul"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const i = chain.findIndex((c) => c.kind === "fn" && c.name === "exp" && c.shape.cols === 1 && c.shape.rows !== 1);
+      if (i < 0) return null;
+      const exp = chain[i]!;
+      const k = scalars.findIndex((x) => x.kind === "power" && x.exp.n === -1 && x.exp.d === 1 && x.arg.kind === "sum" && x.arg.arg === exp);
+      if (k < 0) return null;
+      return E.mul(E.num(coeff), ...scalars.filter((_, j) => j !== k), ...chain.slice(0, i), E.fn("softmax", (exp as E.Fn).arg), ...chain.slice(i + 1));
+    },
+  }),
+  rewriteRule({
     // the sum of squares of a column is its squared norm: sum((y − Xw)∘²) = (y − Xw)ᵀ(y − Xw)
     id: "sum-of-squares", source: "derived: Σᵢ vᵢ² = vᵀv", formula: "\\operatorname{sum}(v^{\\circ 2}) = v^{\\top} v",
     witness: "sum((x - y).^2) s", witnessLet: ["x: vector", "y: vector", "s: scalar"], on: ["sum"],

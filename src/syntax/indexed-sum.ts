@@ -29,6 +29,11 @@ export interface IndexedReading {
    * the ones read as entries, the others matrices of samples.
    */
   readonly counts: ReadonlyMap<string, RowCount>;
+  /**
+   * s_y beside Σⱼ exp(s_j): the entry of s at a label y, read as yᵀs with y the one-hot vector of the label,
+   * which the analysis declares so (a probability vector, 𝟏ᵀy = 1).
+   */
+  readonly labels: readonly string[];
 }
 
 /** The rows an indexed sum gives a symbol: its upper limit, the symbol's rank, and the sum as written (for messages). */
@@ -39,19 +44,36 @@ const ENTRYWISE = new Set(["exp", "log", "sin", "cos", "tanh", "tan", "arctan", 
 
 export function readIndexedSums(root: Node, input: string): IndexedReading {
   // most inputs have no indexed sum: reading them costs one walk, no copy
-  if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined)) return { root, notes: [], counts: NO_COUNTS };
+  if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined)) return { root, notes: [], counts: NO_COUNTS, labels: [] };
   const notes: string[] = [];
   const counts = new Map<string, RowCount>();
   const used = namesIn(root);
   const indices = new Set<string>();
+  const entryVectors = new Set<string>();
   const walk = (n: Node): Node => {
     if (n.type === "call" && n.index !== undefined) {
       indices.add(n.index);
-      return sumOver(n as Node & { type: "call" }, input, used, notes, counts);
+      return sumOver(n as Node & { type: "call" }, input, used, notes, counts, entryVectors);
     }
     return mapChildren(n, walk);
   };
-  const read = walk(root);
+  const summed = walk(root);
+  // −log(exp(s_y)/Σⱼ exp(s_j)): s_y is the entry of that same s at the label y (the softmax cross-entropy),
+  // not a scalar of its own, whose gradient would leave out the numerator
+  const labels: string[] = [];
+  const picked = (n: Node): Node => {
+    const m = n.type === "ident" && !n.of ? /^(.+)_([a-z])$/.exec(n.name) : null;
+    if (m && entryVectors.has(m[1]!) && !indices.has(m[2]!)) {
+      const [, base, label] = m;
+      if (!labels.includes(label!)) {
+        labels.push(label!);
+        notes.push(`${baseText(base!)}_${label} is read as ${label}ᵀ${baseText(base!)}, the entry of ${baseText(base!)} at the label ${label}, with ${label} the label's one-hot vector (as --let "${label}: probability" declares); declare ${label} otherwise if it is not`);
+      }
+      return { type: "binary", op: "*", left: { type: "postfix", op: "T", arg: ident(label!, n.span), span: n.span }, right: ident(base!, n.span), span: n.span, implicit: true };
+    }
+    return mapChildren(n, picked);
+  };
+  const read = entryVectors.size ? picked(summed) : summed;
   // Σᵢ yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ): the sum takes the product after it, so the second term's yᵢ is outside it —
   // not what was meant, and read as a scalar of its own it would be a wrong answer
   for (const m of nodesInOrder(read).sort((a, b) => a.span.start - b.span.start)) {
@@ -61,7 +83,7 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
       refuse(input, m.span, `${m.name} is written with the index ${index} but stands outside the sum over ${index}`, `put the whole summand in parentheses: \\sum_${index} (…)`);
     }
   }
-  return { root: read, notes, counts };
+  return { root: read, notes, counts, labels };
 }
 
 const NO_COUNTS: IndexedReading["counts"] = new Map();
@@ -75,7 +97,7 @@ function refuse(input: string, at: Span, what: string, hint: string): never {
 
 const VECTOR_FORM_HINT = "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)² is ‖y − Xβ‖², Σᵢ xᵢxᵢᵀ is XᵀX, Σᵢ f(xᵢᵀw) is sum(f(Xw))";
 
-function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, RowCount>): Node {
+function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, RowCount>, entryVectors: Set<string>): Node {
   const index = call.index!;
   const summand = call.args[0]!;
   const suffix = `_${index}`;
@@ -306,6 +328,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   const body = read(summand);
   const entries = [...nodesInOrder(summand)].map(indexedName).filter((b): b is string => b !== null);
   const vectors = [...new Set(entries)].filter((b) => !renamed.has(b));
+  for (const b of vectors) entryVectors.add(b);
   const maps = new Map(all.flatMap((m) => (m.type === "ident" && m.of && withIndex(m.of.name) ? [[m.name, m.of.name] as const] : [])));
   const sample = (b: string) => (maps.has(b) ? `${baseText(b)}(${baseText(maps.get(b)!)})` : `${baseText(b)}_${index}`);
   const said = [
