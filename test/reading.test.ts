@@ -482,6 +482,21 @@ describe("𝟏 and I are sized by unification, never the scalar 1 (issue 17 item
   });
 });
 
+describe("notation that is not a product: 𝔼[·] and ℙ(·) are refused, never read as E times x", () => {
+  it("says what the notation is, where, and what to write instead", () => {
+    for (const [expr, what] of [["\\mathbb{E}[x^T A x]", "an expectation"], ["\\mathbb{E}\\left[ \\|x\\|^2 \\right]", "an expectation"], ["\\mathbb E(x)", "an expectation"], ["\\mathbb{P}(x)", "a probability"]] as const) {
+      let e: unknown;
+      try { differentiate(expr, { wrt: "x" }); } catch (err) { e = err; }
+      expect(e, expr).toBeInstanceOf(MatdiffError);
+      expect((e as MatdiffError).message, expr).toMatch(new RegExp(`^${what}, .* is not something matdiff differentiates$`));
+      expect((e as MatdiffError).start, expr).toBe(0);
+      expect((e as MatdiffError).hint, expr).toBeTruthy();
+    }
+    // 𝟙 and a blackboard letter not applied stay what they were
+    expect(differentiate("\\mathbb{1}^T x", { wrt: "x" }).derivative.text).toBe("𝟏");
+  });
+});
+
 describe("s_y beside Σⱼ exp(s_j): the entry of s at a label, the softmax cross-entropy as written", () => {
   it("reads s_y as yᵀs with y one-hot, says so, and gives softmax(s) − y; a declared y stays as declared", () => {
     for (const expr of ["-\\log \\frac{\\exp(s_y)}{\\sum_j \\exp(s_j)}", "-s_y + \\log \\sum_j \\exp(s_j)", "\\log \\sum_{j} e^{s_j} - s_y"]) {

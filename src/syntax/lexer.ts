@@ -552,6 +552,20 @@ export function tokenize(input: string): Token[] {
       }
       if (name === "operatorname") throw syntaxError(input, "expected a function name in braces after '\\operatorname'", t.offset, t.end);
     }
+    if (name === "mathbb") {
+      // 𝔼[x], \mathbb{P}(A): an expectation or a probability, not the matrix E times x
+      const braced = r[i + 1]?.type === "lbrace" && r[i + 3]?.type === "rbrace";
+      const letter = braced ? r[i + 2] : r[i + 1];
+      const after = r[braced ? i + 4 : i + 2];
+      if (letter?.type === "word" && (letter.text === "E" || letter.text === "P") && (after?.type === "lbrack" || after?.type === "lparen" || (after?.type === "cmd" && SIZING.test(after.text)))) {
+        const what = letter.text === "E" ? "an expectation, 𝔼[·]," : "a probability, ℙ(·),";
+        throw new MatdiffError("unsupported", `${what} is not something matdiff differentiates`, { start: t.offset, end: letter.end + (braced ? 1 : 0) }, {
+          hint: letter.text === "E"
+            ? "differentiate the quantity inside it: the derivative of an expectation over a fixed distribution is the expectation of the derivative"
+            : "write the density or the quantity itself, e.g. \\log \\mathcal{N}(x; \\mu, \\Sigma)",
+        });
+      }
+    }
     if (DECORATIONS.has(name)) { decor = { start: t.offset, bold: BOLD.has(name) }; return i; }
     const accent = ACCENT_BY_COMMAND.get(name);
     if (accent) { decor = { start: t.offset, bold: false, accent }; return i; }
