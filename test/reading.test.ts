@@ -505,6 +505,8 @@ describe("s_y beside Σⱼ exp(s_j): the entry of s at a label, the softmax cros
       expect(r.check?.ok, expr).toBe(true);
       expect(r.notes, expr).toContain('s_y is read as yᵀs, the entry of s at the label y, with y the label\'s one-hot vector (as --let "y: probability" declares); declare y otherwise if it is not');
     }
+    // df as a textbook writes it: the sum divided by cancels, the quotient is the softmax
+    expect(differentiate("-\\log \\frac{\\exp(s_y)}{\\sum_j \\exp(s_j)}", { wrt: "s" }).differential.text).toBe("−(yᵀ ds − softmax(s)ᵀ ds)");
     // without a sum over s's entries, s_y is a symbol of its own
     expect(differentiate("\\exp(s_y) + s^T s", { wrt: "s" }).derivative.text).toBe("2s");
     // the entries of a sum's index are never a label: s_j inside Σⱼ stays entry j

@@ -108,12 +108,25 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     witness: "exp(v) / sum(exp(v))", witnessLet: ["v: vector"], on: ["mul"],
     apply: (e) => {
       const { coeff, scalars, chain } = E.splitMul(e);
-      const i = chain.findIndex((c) => c.kind === "fn" && c.name === "exp" && c.shape.cols === 1 && c.shape.rows !== 1);
-      if (i < 0) return null;
-      const exp = chain[i]!;
-      const k = scalars.findIndex((x) => x.kind === "power" && x.exp.n === -1 && x.exp.d === 1 && x.arg.kind === "sum" && x.arg.arg === exp);
-      if (k < 0) return null;
-      return E.mul(E.num(coeff), ...scalars.filter((_, j) => j !== k), ...chain.slice(0, i), E.fn("softmax", (exp as E.Fn).arg), ...chain.slice(i + 1));
+      const isExp = (c: E.Expr) => c.kind === "fn" && c.name === "exp" && c.shape.cols === 1 && c.shape.rows !== 1;
+      // the sum(exp(v)) divided by, and the exp(v) it divides: a factor of the chain, or the first of a 1×1 product
+      // among the scalars, exp(v)ᵀ dv as df writes it (E.mul keeps a scalar product whole)
+      for (let k = 0; k < scalars.length; k++) {
+        const p = scalars[k]!;
+        if (p.kind !== "power" || p.exp.n !== -1 || p.exp.d !== 1 || p.arg.kind !== "sum" || !isExp(p.arg.arg)) continue;
+        const exp = p.arg.arg as E.Fn;
+        const softmax = E.fn("softmax", exp.arg);
+        const swap = (c: E.Expr): E.Expr | null => (c === exp ? softmax : c.kind === "transpose" && c.arg === exp ? E.transpose(softmax) : null);
+        const others = scalars.filter((_, j) => j !== k);
+        const i = chain.findIndex((c) => swap(c) !== null);
+        if (i >= 0) return E.mul(E.num(coeff), ...others, ...chain.slice(0, i), swap(chain[i]!)!, ...chain.slice(i + 1));
+        const m = others.findIndex((x) => x.kind === "mul" && swap(x.factors[0]!) !== null);
+        if (m >= 0) {
+          const product = others[m] as E.Mul;
+          return E.mul(E.num(coeff), ...others.filter((_, j) => j !== m), E.mul(swap(product.factors[0]!)!, ...product.factors.slice(1)), ...chain);
+        }
+      }
+      return null;
     },
   }),
   rewriteRule({

@@ -266,6 +266,24 @@ export const SUM_RULES: readonly AnyRewriteRule[] = [
       return E.add(...terms.map((t) => E.mul(E.num(coeff), t)));
     },
   }),
+  rewriteRule({
+    // d of −log(exp(yᵀs)/Σ exp(s)) arrives as −S(yᵀds/S − exp(s)ᵀds/S²), S = sum(exp(s)): S cancels into each term
+    id: "cancel-into-sum", source: "derived: distributivity, then c·c⁻ᵏ = c¹⁻ᵏ", formula: "c\left(\frac{a}{c} - \frac{b}{c^{2}}\right) = a - \frac{b}{c}",
+    witness: "s (a^T x / s - b^T x / s^2)", witnessLet: ["s: scalar", "a: vector", "b: vector", "x: vector"], on: ["mul"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const j = scalars.findIndex((x) => x.kind === "add");
+      const sum = j >= 0 ? scalars[j] as E.Add : chain.length === 1 && chain[0]!.kind === "add" ? chain[0] : null;
+      if (!sum) return null;
+      // c divides every term: each has a factor c⁻ᵏ, k ≥ 1
+      const divides = (c: Expr) => sum.terms.every((t) => E.splitMul(t).scalars.some((x) => x.kind === "power" && x.arg === c && x.exp.n < 0));
+      const i = scalars.findIndex((c, k) => k !== j && c.kind !== "add" && divides(c));
+      if (i < 0) return null;
+      const c = scalars[i]!;
+      const rest = scalars.filter((_, k) => k !== i && k !== j);
+      return E.mul(E.num(coeff), ...rest, E.add(...sum.terms.map((t) => E.mul(c, t))), ...(j >= 0 ? chain : []));
+    },
+  }),
 ];
 
 /** The largest integer dividing every term's coefficient (1 for fractions). */
