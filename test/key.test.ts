@@ -157,7 +157,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
   const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
 
   it("solves every problem and verifies each against finite differences", () => {
-    expect(key.entries).toHaveLength(18);
+    expect(key.entries).toHaveLength(22);
     for (const e of key.entries) {
       expect(e.ok, e.problem.title).toBe(true);
       if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);
@@ -177,6 +177,11 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     expect(text("Two-layer network with ReLU, first layer")).toBe("2(W₂ᵀ(W₂ relu(W₁ x) − y) ⊙ heaviside(W₁ x))xᵀ");
     // erf′ = (2/√π) e^{−t²} (DLMF 7.10.1), π the number
     expect(text("Probit regression")).toBe("2Xᵀ(y ⊙ exp(−(Xw)∘²))/sqrt(π)");
+    // written as the textbooks write them: s_y beside Σⱼ, 𝒩(x; μ, Σ), Σᵢ over samples, the hinge
+    expect(text("Softmax classifier, as written")).toBe("(softmax(s) − y)xᵀ");
+    expect(text("Gaussian log-likelihood, mean")).toBe("Σ⁻¹(x − μ)");
+    expect(text("Gaussian maximum likelihood, covariance")).toBe("(Σ⁻¹(X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)Σ⁻¹ − NΣ⁻¹)/2");
+    expect(text("Support vector machine, primal")).toBe("w − CXᵀ(y ⊙ heaviside(𝟏 − y ⊙ Xw))");
     expect(text("Attention scores")).toBe("(diag(softmax(Kᵀq/sqrt(d))) − softmax(Kᵀq/sqrt(d)) softmax(Kᵀq/sqrt(d))ᵀ)Kᵀ/sqrt(d)");
   });
 
