@@ -132,7 +132,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     const greek = GREEK.get(base);
     const capital = greek && !greek.upper ? base[0]!.toUpperCase() + base.slice(1) : undefined;
     const upper = greek ? (capital && GREEK.get(capital)?.upper ? capital : undefined) : /^[a-z]$/.test(base) ? base.toUpperCase() : undefined;
-    if (!upper) refuse(input, call.span, `x_${index} is read as the i-th row of a matrix, but ${base} has no capital letter to name it`, VECTOR_FORM_HINT);
+    if (!upper) refuse(input, call.span, `${baseText(base)}_${index} is read as row ${index} of a matrix, but ${baseText(base)} has no capital letter to name it`, VECTOR_FORM_HINT);
     if (used.has(upper)) refuse(input, call.span, `${base}_${index} would be a row of ${upper}, which the expression already uses`, VECTOR_FORM_HINT);
     return upper;
   };
