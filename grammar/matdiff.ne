@@ -11,7 +11,7 @@ import { lexer } from "./lexer.js";
 import type { FunctionName, Node } from "./ast.js";
 import {
   angledExponent, barsNode, binaryNode, braced, callNode, circledSuperscript, elementwise, expCall, expOfNegated, exponentIdent,
-  fractionExponent, gaussianNode, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
+  entryNode, fractionExponent, gaussianNode, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
   postfixNode, powerBy, primeNode, productNode, spelledBinary, subscriptedNorm, subscriptedNormPower, superscript, timesNode,
   transposeExponent, type Exponent,
 } from "./build.js";
@@ -121,6 +121,8 @@ Atom -> %num                         {% (d) => numberNode(tok(d[0])) %}
       | %ident                       {% (d) => identNode(tok(d[0])) %}
       | %ones                        {% (d) => onesNode(tok(d[0])) %}
       | Group                        {% id %}
+      # `(Wx)_j`: an entry of a vector, read in a sum over j (src/syntax/indexed-sum.ts)
+      | Group %sub                   {% (d, _, reject) => entryNode(node(d[0]), tok(d[1])) ?? reject %}
       | %fncall Paren                {% (d) => callNode(tok(d[0]).value as FunctionName, tok(d[0]), [node(d[1][1])], tok(d[1][2]).end) %}
       | %sqrtcmd %lbrace Sum %rbrace {% (d) => callNode("sqrt", tok(d[0]), [node(d[2])], tok(d[3]).end) %}
       | %invfn Paren                 {% (d) => inverseCall(tok(d[0]), node(d[1][1]), tok(d[1][2])) %}

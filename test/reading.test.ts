@@ -507,6 +507,12 @@ describe("s_y beside Σⱼ exp(s_j): the entry of s at a label, the softmax cros
     }
     // df as a textbook writes it: the sum divided by cancels, the quotient is the softmax
     expect(differentiate("-\\log \\frac{\\exp(s_y)}{\\sum_j \\exp(s_j)}", { wrt: "s" }).differential.text).toBe("−(yᵀ ds − softmax(s)ᵀ ds)");
+    // an entry of a parenthesised vector, (Wx)_j in the sum and (Wx)_y beside it, reads alike
+    const scores = differentiate("\\log \\sum_{j} \\exp((W x + b)_j) - (W x + b)_y", { wrt: "b", check: true });
+    expect(scores.derivative.text).toBe("softmax(Wx + b) − y");
+    expect(scores.check?.ok).toBe(true);
+    expect(scores.notes[0]).toBe("\\sum_{j} is read as the sum of the entries of a vector: (W x + b)_j is entry j of the vector (W x + b)");
+    expect(() => differentiate("(W x)_j", { wrt: "W" })).toThrow(/\(W x\)_j, an entry of a vector, is read only inside a sum over j/);
     // without a sum over s's entries, s_y is a symbol of its own
     expect(differentiate("\\exp(s_y) + s^T s", { wrt: "s" }).derivative.text).toBe("2s");
     // the entries of a sum's index are never a label: s_j inside Σⱼ stays entry j

@@ -119,7 +119,7 @@ function guardTreeDepth(root: Node): void {
       case "binary": stack.push([n.left, depth], [n.right, depth + 1]); break;
       case "inner": stack.push([n.left, depth + 1], [n.right, depth + 1]); break;
       case "neg": case "postfix": stack.push([n.arg, depth]); break;
-      case "norm": case "bars": stack.push([n.arg, depth + 1]); break;
+      case "norm": case "bars": case "entry": stack.push([n.arg, depth + 1]); break;
       case "call": for (const a of n.args) stack.push([a, depth + 1]); break;
       default: break;
     }

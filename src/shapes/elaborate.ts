@@ -550,6 +550,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         }
         return SCALAR_T;
       }
+      case "entry":
+        // indexed-sum.ts reads (Wx)_j inside a sum over j and (Wx)_y beside one; one left here is neither
+        return fail(src, "unsupported", `${snippet(src, n.span)}, an entry of a vector, is read only inside a sum over ${n.index} (as \\sum_${n.index} \\exp(${snippet(src, n.arg.span)}_${n.index})) or as a label beside one`, n.span,
+          "name the vector with --where, e.g. --where \"s = W x\", and write s_j");
       case "inner": {
         const l = infer(n.left, src).shape;
         const r = infer(n.right, src).shape;

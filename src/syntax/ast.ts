@@ -107,7 +107,12 @@ export type Node =
   /** `|x|`, `\lvert X \rvert`: entrywise absolute value of a scalar or vector, determinant of a matrix. */
   | { readonly type: "bars"; readonly arg: Node; readonly span: Span }
   /** The all-ones vector or matrix: `𝟏`, `\mathbf{1}`, `\mathbb{1}`. */
-  | { readonly type: "ones"; readonly span: Span };
+  | { readonly type: "ones"; readonly span: Span }
+  /**
+   * `(Wx)_j`: entry j of a parenthesised vector. Read only inside a sum over j, or as a label beside such a sum
+   * (`(Wx)_y`), by indexed-sum.ts; anywhere else shapes/elaborate.ts refuses it.
+   */
+  | { readonly type: "entry"; readonly arg: Node; readonly index: string; readonly span: Span };
 
 /** Every node, in source order, without recursion (chains can be thousands deep). */
 export function nodesInOrder(root: Node): Node[] {
@@ -126,7 +131,7 @@ export function nodesInOrder(root: Node): Node[] {
 export function childrenOf(n: Node): readonly Node[] {
   switch (n.type) {
     case "binary": case "inner": return [n.left, n.right];
-    case "neg": case "postfix": case "norm": case "bars": return [n.arg];
+    case "neg": case "postfix": case "norm": case "bars": case "entry": return [n.arg];
     case "call": return n.args;
     default: return NO_CHILDREN;
   }

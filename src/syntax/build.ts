@@ -34,6 +34,11 @@ export function timesNode(left: Node, op: Token, right: Node): Node {
   return op.text === "\\cdot" || op.text === "·" ? { ...n, dot: true } as Node : n;
 }
 
+/** `(Wx)_j`: entry j of the group's vector; a subscript that is not one letter is no index (null). */
+export function entryNode(group: Node, sub: Token): Node | null {
+  return /^[a-z]$/.test(sub.value) ? { type: "entry", arg: group, index: sub.value, span: span(group.span.start, sub.end) } : null;
+}
+
 /** A bracketed group is not a node: its content stands in, spanning the brackets too. */
 export const groupNode = (open: Token, content: Node, close: Token): Node => ({ ...content, span: span(open.offset, close.end) });
 

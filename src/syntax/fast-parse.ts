@@ -15,7 +15,7 @@
 import type { FunctionName, Node } from "./ast.js";
 import {
   angledExponent, barsNode, binaryNode, braced, callNode, circledSuperscript, elementwise, expCall, expOfNegated, exponentIdent,
-  fractionExponent, gaussianNode, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
+  entryNode, fractionExponent, gaussianNode, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
   postfixNode, powerBy, primeNode, productNode, spelledBinary, subscriptedNorm, subscriptedNormPower, superscript, timesNode,
   transposeExponent, type Exponent,
 } from "./build.js";
@@ -251,7 +251,12 @@ export function fastParse(tokens: readonly Token[]): Node | null {
       case "lparen": case "lbrack": case "lbrace": {
         const close = t.type === "lparen" ? "rparen" : t.type === "lbrack" ? "rbrack" : "rbrace";
         const content = sum();
-        return groupNode(t, content, take(close));
+        const group = groupNode(t, content, take(close));
+        if (!is("sub")) return group;
+        const entry = entryNode(group, peek()!);
+        if (!entry) throw DECLINE;
+        at++;
+        return entry;
       }
       case "fncall": { const [arg, close] = paren(); return callNode(t.value as FunctionName, t, [arg], close.end); }
       case "sqrtcmd": { take("lbrace"); const arg = sum(); return callNode("sqrt", t, [arg], take("rbrace").end); }

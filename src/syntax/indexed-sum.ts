@@ -19,6 +19,7 @@ import { nodesInOrder, type Node, type Span } from "./ast.js";
 import { MatdiffError } from "../errors.js";
 import { GREEK } from "./greek.js";
 import { baseText } from "./names.js";
+import { formatTree } from "./parse.js";
 
 /** How an indexed sum was read: one note per sum. */
 export interface IndexedReading {
@@ -47,6 +48,10 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined)) return { root, notes: [], counts: NO_COUNTS, labels: [] };
   const notes: string[] = [];
   const counts = new Map<string, RowCount>();
+  // (Wx)_j in a sum over j, and (Wx)_y beside it: the vector gets a name no input can spell while the sums are
+  // read as if it were written s_j, s_y, and takes its place again after
+  const vectors = entryVectorsOf(root);
+  if (vectors.size) root = nameEntries(root, vectors);
   const used = namesIn(root);
   const indices = new Set<string>();
   const entryVectors = new Set<string>();
@@ -83,7 +88,31 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
       refuse(input, m.span, `${m.name} is written with the index ${index} but stands outside the sum over ${index}`, `put the whole summand in parentheses: \\sum_${index} (…)`);
     }
   }
-  return { root: read, notes, counts, labels };
+  if (!vectors.size) return { root: read, notes, counts, labels };
+  const written = new Map([...vectors.values()].map((v) => [v.name, v] as const));
+  const unname = (n: Node): Node => (n.type === "ident" && written.has(n.name) ? written.get(n.name)!.node : mapChildren(n, unname));
+  const said = (note: string) => [...written.values()].reduce((t, v) => t.split(v.name).join(`(${input.slice(v.node.span.start, v.node.span.end).replace(/^\((.*)\)$/s, "$1").replace(/\s+/g, " ")})`), note);
+  return { root: unname(read), notes: notes.map(said), counts, labels };
+}
+
+/** The vectors written with an entry index, (Wx)_j, that a sum over j reads: by their tree, each with its stand-in name. */
+function entryVectorsOf(root: Node): Map<string, { readonly name: string; readonly node: Node }> {
+  const out = new Map<string, { name: string; node: Node }>();
+  for (const n of nodesInOrder(root)) {
+    if (n.type !== "call" || n.index === undefined) continue;
+    for (const m of nodesInOrder(n.args[0]!)) {
+      if (m.type !== "entry" || m.index !== n.index) continue;
+      const key = formatTree(m.arg);
+      if (!out.has(key)) out.set(key, { name: `§${out.size + 1}`, node: m.arg });
+    }
+  }
+  return out;
+}
+
+/** Every (v)_k of a vector a sum reads, as the ident of its stand-in name, §1_k. */
+function nameEntries(n: Node, vectors: ReadonlyMap<string, { readonly name: string }>): Node {
+  const v = n.type === "entry" ? vectors.get(formatTree(n.arg)) : undefined;
+  return v ? { type: "ident", name: `${v.name}_${(n as { index: string }).index}`, span: n.span } : mapChildren(n, (c) => nameEntries(c, vectors));
 }
 
 const NO_COUNTS: IndexedReading["counts"] = new Map();
@@ -365,7 +394,7 @@ function mapChildren(n: Node, f: (n: Node) => Node): Node {
   switch (n.type) {
     case "binary": return { ...n, left: f(n.left), right: f(n.right) };
     case "inner": return { ...n, left: f(n.left), right: f(n.right) };
-    case "neg": case "postfix": case "norm": case "bars": return { ...n, arg: f(n.arg) } as Node;
+    case "neg": case "postfix": case "norm": case "bars": case "entry": return { ...n, arg: f(n.arg) } as Node;
     case "call": return { ...n, args: n.args.map(f) };
     default: return n;
   }

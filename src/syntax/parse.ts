@@ -182,6 +182,7 @@ export function formatTree(n: Node): string {
     case "norm": return `(norm${n.kind === null ? "" : `_${n.kind}`} ${formatTree(n.arg)})`;
     case "inner": return `(inner ${formatTree(n.left)} ${formatTree(n.right)})`;
     case "bars": return `(bars ${formatTree(n.arg)})`;
+    case "entry": return `(entry ${formatTree(n.arg)} ${n.index})`;
   }
 }
 
@@ -206,5 +207,6 @@ export function describe(n: Node): string {
     case "norm": return `‖${describe(n.arg)}‖${n.kind === null ? "" : `_${n.kind}`}`;
     case "inner": return `⟨${describe(n.left)}, ${describe(n.right)}⟩`;
     case "bars": return `|${describe(n.arg)}|`;
+    case "entry": return `(${describe(n.arg)})_${n.index}`;
   }
 }

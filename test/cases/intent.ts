@@ -99,6 +99,7 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "count-beside-form", source: "derived: a count next to a quadratic form", expr: "\\frac{y^T y}{N \\, x^T x}", wrt: "x", meant: ["x: vector", "y: vector", "N: scalar"] },
   { id: "cross-entropy-indexed", source: `${PRML} eqs. (4.90)–(4.91)`, expr: "-\\sum_i [y_i \\log \\sigma(w^T x_i) + (1 - y_i)\\log(1 - \\sigma(w^T x_i))]", wrt: "w", meant: ["w: vector"], printed: "−Xᵀ(y − σ(Xw))" },
   { id: "softmax-cross-entropy-label", source: "CS231n, softmax classifier: Lᵢ = −log(e^{s_{yᵢ}}/Σⱼ e^{s_j})", expr: "-\\log \\frac{\\exp(s_y)}{\\sum_j \\exp(s_j)}", wrt: "s", meant: ["s: vector", "y: probability"], printed: "softmax(s) − y" },
+  { id: "softmax-cross-entropy-scores", source: "CS231n, softmax classifier with scores Wx", expr: "-\\log \\frac{e^{(W x)_y}}{\\sum_j e^{(W x)_j}}", wrt: "W", meant: ["x: vector", "y: probability"], printed: "(softmax(Wx) − y)xᵀ" },
   { id: "svm-hinge-indexed", source: `${ESL} eq. (12.25)`, expr: "\\frac{1}{2}\\|w\\|^2 + C\\sum_i \\max(0, 1 - y_i w^T x_i)", wrt: "w", meant: ["w: vector", "C: scalar"], printed: "w − CXᵀ(y ⊙ heaviside(𝟏 − y ⊙ Xw))" },
   // ── the Gaussian written as a distribution: 𝒩(x; μ, Σ), its covariance symmetric positive definite ──
   { id: "gaussian-log-mean", source: `${PRML} eq. (2.43)`, expr: "\\log \\mathcal{N}(x; \\mu, \\Sigma)", wrt: "mu", meant: ["x: vector", "mu: vector"], printed: "Σ⁻¹(x − μ)" },
