@@ -547,7 +547,8 @@ describe("𝒩(x; μ, Σ): the Gaussian written as a distribution (PRML eq. 2.43
 
   it("the density itself, the standard normal, a regression likelihood, samples summed", () => {
     expect(checked("𝒩(x; μ, Σ)", "mu").notes[0]).toBe("𝒩(x; μ, Σ) is read as the Gaussian density of x with mean μ and covariance Σ, written out in f");
-    expect(checked("\\mathcal{N}(x; 0, I)", "x").derivative.text).toBe("−exp(−(xᵀx + log det(2πI))/2)x");
+    expect(checked("𝒩(x; μ, Σ)", "mu").function.text).toBe("exp(−(x − μ)ᵀΣ⁻¹(x − μ)/2)/sqrt(det(2πΣ))");
+    expect(checked("\\mathcal{N}(x; 0, I)", "x").derivative.text).toBe("−exp(−xᵀx/2)x/sqrt(det(2πI))");
     expect(checked("\\log N(y \\mid W x + b, \\sigma^2 I)", "b").derivative.text).toBe("(y − (Wx + b))/σ²");
     expect(checked("\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", "mu").derivative.text).toBe("Σ⁻¹(X − 𝟏μᵀ)ᵀ𝟏");
     // the maximum-likelihood covariance solves this = 0: Σ = (X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)/n (PRML eq. 2.122)

@@ -54,6 +54,8 @@ export interface Gaussian {
   readonly univariate: boolean;
   /** Read as log 𝒩: the log-density itself. */
   readonly log: boolean;
+  /** On the density's node: the log-density, which log 𝒩 stands for (build.ts callNode). */
+  readonly logDensity?: Node;
 }
 
 export type Node =

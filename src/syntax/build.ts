@@ -63,9 +63,10 @@ export const negNode = (minus: Token, arg: Node): Node => ({ type: "neg", arg, s
 export function callNode(fn: FunctionName, name: Token, args: Node[], end: number): Node {
   // log 𝒩(x; μ, Σ) is the log-density itself, not the log of its exp
   const density = args[0];
-  if (fn === "log" && args.length === 1 && density?.type === "call" && density.gaussian && !density.gaussian.log) {
-    const n = { ...density.args[0]!, span: span(name.offset, end) } as Building<"binary">;
-    n.gaussian = { ...density.gaussian, log: true };
+  const gaussian = density?.type === "binary" ? density.gaussian : undefined;
+  if (fn === "log" && args.length === 1 && gaussian?.logDensity) {
+    const n = { ...gaussian.logDensity, span: span(name.offset, end) } as Building<"binary">;
+    n.gaussian = { x: gaussian.x, mean: gaussian.mean, cov: gaussian.cov, univariate: gaussian.univariate, log: true };
     return n;
   }
   const n: Building<"call"> = { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
@@ -155,9 +156,9 @@ export const subscriptedNormPower = (norm: Node, e: Exponent, sub: Token): Node 
   ({ ...postfixNode({ ...norm, kind: sub.value as NormKind } as Node, e), span: span(norm.span.start, sub.end) });
 
 /**
- * `𝒩(x; μ, Σ)`, `N(x \mid μ, Σ)`: the Gaussian density, written as exp of the log-density
- * −½(x − μ)ᵀΣ⁻¹(x − μ) − ½ log det(2πΣ) (Bishop, PRML eq. 2.43), or of −(x − μ)²/(2σ²) − ½ log(2πσ²) when
- * nothing in it is a matrix by its letter (𝒩(y; m, σ²)). The nodes it adds span the whole call, so a message
+ * `𝒩(x; μ, Σ)`, `N(x \mid μ, Σ)`: the Gaussian density exp(−½(x − μ)ᵀΣ⁻¹(x − μ))/√det(2πΣ) (Bishop, PRML
+ * eq. 2.43), or exp(−(x − μ)²/(2σ²))/√(2πσ²) when nothing in it is a matrix by its letter (𝒩(y; m, σ²)); under
+ * a log, the log-density −½(x − μ)ᵀΣ⁻¹(x − μ) − ½ log det(2πΣ) (callNode). The nodes it adds span the whole call, so a message
  * about them quotes what was written; (x − μ) and Σ are one node each, used twice, so both uses have one shape.
  */
 export function gaussianNode(name: Token, x: Node, mean: Node, cov: Node, close: Token): Node {
@@ -179,9 +180,11 @@ export function gaussianNode(name: Token, x: Node, mean: Node, cov: Node, close:
       ? op("*", { type: "postfix", op: "T", arg: residual, span: whole }, residual)
       : op("*", op("*", { type: "postfix", op: "T", arg: residual, span: whole }, { type: "postfix", op: "inv", arg: covariance, span: whole }), residual);
   const logNormaliser: Node = { type: "call", fn: univariate ? "log" : "logdet", args: [twoPi(covariance)], span: whole, nameSpan: whole };
-  const logDensity = op("-", { type: "neg", arg: half(quadratic), span: whole }, half(logNormaliser));
-  const gaussian: Gaussian = { x, mean, cov, univariate, log: false };
-  return { type: "call", fn: "exp", args: [logDensity], span: whole, nameSpan: span(name.offset, name.end), gaussian };
+  const exponent: Node = { type: "neg", arg: half(quadratic), span: whole };
+  const logDensity = op("-", exponent, half(logNormaliser));
+  const normaliser: Node = { type: "call", fn: "sqrt", args: [univariate ? twoPi(covariance) : { type: "call", fn: "det", args: [twoPi(covariance)], span: whole, nameSpan: whole }], span: whole, nameSpan: whole };
+  const gaussian: Gaussian = { x, mean, cov, univariate, log: false, logDensity };
+  return { type: "binary", op: "/", left: { type: "call", fn: "exp", args: [exponent], span: whole, nameSpan: span(name.offset, name.end) }, right: normaliser, span: whole, gaussian };
 }
 
 /** Does the subtree name a matrix by its letter (Σ, S, I, K₁), a bold symbol or 𝟏: then 𝒩 is multivariate. */

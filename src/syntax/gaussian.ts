@@ -19,7 +19,7 @@ export function readGaussians(root: Node, input: string, display: (name: string)
   const written = (n: Node) => (n.type === "ident" ? display(n.name) : input.slice(n.span.start, n.span.end).replace(/\s+/g, " ").trim());
   for (const n of nodesInOrder(root)) {
     const g: Gaussian | undefined = n.type === "call" || n.type === "binary" ? n.gaussian : undefined;
-    // log 𝒩 unwraps the density's exp (build.ts callNode), so each 𝒩 written is met once
+    // log 𝒩 stands for the log-density, not the density (build.ts callNode), so each 𝒩 written is met once
     if (!g) continue;
     const what = g.log ? "log-density" : "density";
     const spread = g.univariate ? `variance ${written(g.cov)}` : `covariance ${written(g.cov)}`;
