@@ -513,6 +513,14 @@ describe("s_y beside Σⱼ exp(s_j): the entry of s at a label, the softmax cros
     expect(scores.check?.ok).toBe(true);
     expect(scores.notes[0]).toBe("\\sum_{j} is read as the sum of the entries of a vector: (W x + b)_j is entry j of the vector (W x + b)");
     expect(() => differentiate("(W x)_j", { wrt: "W" })).toThrow(/\(W x\)_j, an entry of a vector, is read only inside a sum over j/);
+    // Σ_{j≠y}: every j less the label's term; a sample at the label is a row of its matrix
+    const left = differentiate("\\sum_{j \\ne y} \\exp(s_j)", { wrt: "s", check: true });
+    expect(left.derivative.text).toBe("exp(s) − exp(yᵀs)y");
+    expect(left.check?.ok).toBe(true);
+    expect(left.notes).toContain("\\sum_{j \\ne y} is read as the sum over every j less the term j = y");
+    const rows = differentiate("\\sum_{j \\neq y} x_j^T w", { wrt: "w", check: true });
+    expect(rows.derivative.text).toBe("Xᵀ(𝟏 − y)");
+    expect(rows.notes).toContain('x_y is read as Xᵀy, row y of X, with y the label\'s one-hot vector (as --let "y: probability" declares); declare y otherwise if it is not');
     // without a sum over s's entries, s_y is a symbol of its own
     expect(differentiate("\\exp(s_y) + s^T s", { wrt: "s" }).derivative.text).toBe("2s");
     // the entries of a sum's index are never a label: s_j inside Σⱼ stays entry j

@@ -99,6 +99,8 @@ export type Node =
       readonly index?: string;
       /** `\sum_{i=1}^{N}`: the upper limit, the number of terms (a letter or a number): the rows of what is indexed. */
       readonly count?: string;
+      /** `\sum_{j \neq y}`: the value of the index left out (a label, indexed-sum.ts). */
+      readonly except?: string;
       /** A sum over an index read as the sum of a vector's entries (indexed-sum.ts): its argument must be a column. */
       readonly entries?: string;
       /** 𝒩(x; μ, Σ), read as exp of its log-density. */

@@ -72,6 +72,7 @@ export function callNode(fn: FunctionName, name: Token, args: Node[], end: numbe
   const n: Building<"call"> = { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
   if (name.index) n.index = name.index;
   if (name.count) n.count = name.count;
+  if (name.except) n.except = name.except;
   return n;
 }
 

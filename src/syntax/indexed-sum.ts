@@ -55,10 +55,17 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   const used = namesIn(root);
   const indices = new Set<string>();
   const entryVectors = new Set<string>();
+  /** Samples read as rows of a matrix (x_j → X), by their letter: x_y beside them is row y, Xᵀy. */
+  const sampleRows = new Map<string, string>();
   const walk = (n: Node): Node => {
     if (n.type === "call" && n.index !== undefined) {
       indices.add(n.index);
-      return sumOver(n as Node & { type: "call" }, input, used, notes, counts, entryVectors);
+      if (n.except === undefined) return sumOver(n as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
+      // Σ_{j≠y} g(j) = Σⱼ g(j) − g(y): the term left out is the summand at the label, s_j read as s_y (below)
+      const { except, ...all } = n as Node & { type: "call" };
+      const whole = sumOver(all as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
+      notes.push(`${input.slice(n.span.start, n.nameSpan.end)} is read as the sum over every ${n.index} less the term ${n.index} = ${except}`);
+      return { type: "binary", op: "-", left: whole, right: atIndex(n.args[0]!, n.index, except!), span: n.span };
     }
     return mapChildren(n, walk);
   };
@@ -68,6 +75,16 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   const labels: string[] = [];
   const picked = (n: Node): Node => {
     const m = n.type === "ident" && !n.of ? /^(.+)_([a-z])$/.exec(n.name) : null;
+    if (m && sampleRows.has(m[1]!) && !indices.has(m[2]!)) {
+      // x_y, the sample at the label: row y of X, as a column Xᵀy
+      const [, base, label] = m;
+      const matrix = sampleRows.get(base!)!;
+      if (!labels.includes(label!)) {
+        labels.push(label!);
+        notes.push(`${baseText(base!)}_${label} is read as ${baseText(matrix)}ᵀ${label}, row ${label} of ${baseText(matrix)}, with ${label} the label's one-hot vector (as --let "${label}: probability" declares); declare ${label} otherwise if it is not`);
+      }
+      return { type: "binary", op: "*", left: { type: "postfix", op: "T", arg: ident(matrix, n.span), span: n.span }, right: ident(label!, n.span), span: n.span, implicit: true };
+    }
     if (m && entryVectors.has(m[1]!) && !indices.has(m[2]!)) {
       const [, base, label] = m;
       if (!labels.includes(label!)) {
@@ -78,7 +95,7 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
     }
     return mapChildren(n, picked);
   };
-  const read = entryVectors.size ? picked(summed) : summed;
+  const read = entryVectors.size || sampleRows.size ? picked(summed) : summed;
   // Σᵢ yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ): the sum takes the product after it, so the second term's yᵢ is outside it —
   // not what was meant, and read as a scalar of its own it would be a wrong answer
   for (const m of nodesInOrder(read).sort((a, b) => a.span.start - b.span.start)) {
@@ -93,6 +110,13 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   const unname = (n: Node): Node => (n.type === "ident" && written.has(n.name) ? written.get(n.name)!.node : mapChildren(n, unname));
   const said = (note: string) => [...written.values()].reduce((t, v) => t.split(v.name).join(`(${input.slice(v.node.span.start, v.node.span.end).replace(/^\((.*)\)$/s, "$1").replace(/\s+/g, " ")})`), note);
   return { root: unname(read), notes: notes.map(said), counts, labels };
+}
+
+/** The summand at one value of its index: x_j → x_y, (Wx)_j → (Wx)_y. */
+function atIndex(n: Node, index: string, value: string): Node {
+  if (n.type === "ident" && n.name.endsWith(`_${index}`) && !n.name.slice(0, -index.length - 1).includes("_")) return { ...n, name: `${n.name.slice(0, -index.length)}${value}` };
+  if (n.type === "entry" && n.index === index) return { ...n, index: value, arg: atIndex(n.arg, index, value) };
+  return mapChildren(n, (c) => atIndex(c, index, value));
 }
 
 /** The vectors written with an entry index, (Wx)_j, that a sum over j reads: by their tree, each with its stand-in name. */
@@ -126,7 +150,7 @@ function refuse(input: string, at: Span, what: string, hint: string): never {
 
 const VECTOR_FORM_HINT = "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)² is ‖y − Xβ‖², Σᵢ xᵢxᵢᵀ is XᵀX, Σᵢ f(xᵢᵀw) is sum(f(Xw))";
 
-function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, RowCount>, entryVectors: Set<string>): Node {
+function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, RowCount>, entryVectors: Set<string>, sampleRows: Map<string, string>): Node {
   const index = call.index!;
   const summand = call.args[0]!;
   const suffix = `_${index}`;
@@ -358,6 +382,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   const entries = [...nodesInOrder(summand)].map(indexedName).filter((b): b is string => b !== null);
   const vectors = [...new Set(entries)].filter((b) => !renamed.has(b));
   for (const b of vectors) entryVectors.add(b);
+  for (const [b, m] of renamed) sampleRows.set(b, m);
   const maps = new Map(all.flatMap((m) => (m.type === "ident" && m.of && withIndex(m.of.name) ? [[m.name, m.of.name] as const] : [])));
   const sample = (b: string) => (maps.has(b) ? `${baseText(b)}(${baseText(maps.get(b)!)})` : `${baseText(b)}_${index}`);
   const said = [

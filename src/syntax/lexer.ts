@@ -41,6 +41,8 @@ export interface Token {
   readonly index?: string;
   /** `\sum_{i=1}^{N}`: the upper limit, a letter or a number: how many terms the sum has. */
   readonly count?: string;
+  /** `\sum_{j \neq y}`: the one value of the index the sum leaves out, a label. */
+  readonly except?: string;
   /** `A(θ)`: the ident is an opaque function of the parameter written in parentheses right after it (see `parameterOf`). */
   readonly param?: { readonly name: string; readonly offset: number; readonly end: number };
 }
@@ -477,10 +479,16 @@ export function tokenize(input: string): Token[] {
   }
 
   /** `_i`, `_{i}`, `_{i=1}`, then `^n`, `^N`, `^{n}`: the index of \sum, its upper limit, the last raw token read and where it ends. */
-  function sumLimits(j: number): { index: string; count?: string; last: number; end: number } | null {
+  function sumLimits(j: number): { index: string; count?: string; except?: string; last: number; end: number } | null {
     let index: string;
     let from = "1";
     const a = r[j]!;
+    // \sum_{j \neq y}: every j but the label y
+    const [open, i, neq, label, close] = [r[j + 1], r[j + 2], r[j + 3], r[j + 4], r[j + 5]];
+    if (a.type === "underscore" && open?.type === "lbrace" && i?.type === "word" && i.text.length === 1 && neq?.type === "cmd" && (neq.text === "\\neq" || neq.text === "\\ne")
+      && label?.type === "word" && label.text.length === 1 && label.text !== i.text && close?.type === "rbrace") {
+      return { index: i.text, except: label.text, last: j + 5, end: close.end };
+    }
     if (a.type === "sumfrom") { index = /[A-Za-z]/.exec(a.text.slice(1))![0]; from = /=\s*(\d+)/.exec(a.text)![1]!; }
     else if (r[j + 1]?.type === "word" && r[j + 1]!.text.length === 1) { index = r[j + 1]!.text; j++; }
     else if (r[j + 1]?.type === "lbrace" && r[j + 2]?.type === "word" && r[j + 2]!.text.length === 1 && r[j + 3]?.type === "rbrace") { index = r[j + 2]!.text; j += 3; }
@@ -514,7 +522,7 @@ export function tokenize(input: string): Token[] {
     if (fn === "sum" && (r[i + 1]?.type === "underscore" || r[i + 1]?.type === "sumfrom")) {
       const limits = sumLimits(i + 1);
       if (limits) {
-        push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.index, ...(limits.count ? { count: limits.count } : {}) });
+        push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.index, ...(limits.count ? { count: limits.count } : {}), ...(limits.except ? { except: limits.except } : {}) });
         return limits.last;
       }
       // \sum_i y_i x_i^T w sums over an index the summand is written in; matdiff reads whole vectors and matrices

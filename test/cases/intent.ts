@@ -100,6 +100,7 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "cross-entropy-indexed", source: `${PRML} eqs. (4.90)–(4.91)`, expr: "-\\sum_i [y_i \\log \\sigma(w^T x_i) + (1 - y_i)\\log(1 - \\sigma(w^T x_i))]", wrt: "w", meant: ["w: vector"], printed: "−Xᵀ(y − σ(Xw))" },
   { id: "softmax-cross-entropy-label", source: "CS231n, softmax classifier: Lᵢ = −log(e^{s_{yᵢ}}/Σⱼ e^{s_j})", expr: "-\\log \\frac{\\exp(s_y)}{\\sum_j \\exp(s_j)}", wrt: "s", meant: ["s: vector", "y: probability"], printed: "softmax(s) − y" },
   { id: "softmax-cross-entropy-scores", source: "CS231n, softmax classifier with scores Wx", expr: "-\\log \\frac{e^{(W x)_y}}{\\sum_j e^{(W x)_j}}", wrt: "W", meant: ["x: vector", "y: probability"], printed: "(softmax(Wx) − y)xᵀ" },
+  { id: "multiclass-svm", source: "CS231n, multiclass SVM loss Σ_{j≠y} max(0, s_j − s_y + Δ)", expr: "\\sum_{j \\neq y} \\max(0, s_j - s_y + 1)", wrt: "s", meant: ["s: vector", "y: probability"], printed: "heaviside(s + (1 − yᵀs)𝟏) − (𝟏ᵀ heaviside(s + (1 − yᵀs)𝟏))y" },
   { id: "svm-hinge-indexed", source: `${ESL} eq. (12.25)`, expr: "\\frac{1}{2}\\|w\\|^2 + C\\sum_i \\max(0, 1 - y_i w^T x_i)", wrt: "w", meant: ["w: vector", "C: scalar"], printed: "w − CXᵀ(y ⊙ heaviside(𝟏 − y ⊙ Xw))" },
   // ── the Gaussian written as a distribution: 𝒩(x; μ, Σ), its covariance symmetric positive definite ──
   { id: "gaussian-log-mean", source: `${PRML} eq. (2.43)`, expr: "\\log \\mathcal{N}(x; \\mu, \\Sigma)", wrt: "mu", meant: ["x: vector", "mu: vector"], printed: "Σ⁻¹(x − μ)" },
