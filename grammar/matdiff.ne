@@ -124,6 +124,8 @@ Atom -> %num                         {% (d) => numberNode(tok(d[0])) %}
       # `(Wx)_j`: an entry of a vector, read in a sum over j (src/syntax/indexed-sum.ts)
       | Group %sub                   {% (d, _, reject) => entryNode(node(d[0]), tok(d[1])) ?? reject %}
       | %fncall Paren                {% (d) => callNode(tok(d[0]).value as FunctionName, tok(d[0]), [node(d[1][1])], tok(d[1][2]).end) %}
+      # `softmax(z)_y`: an entry of a function's vector
+      | %fncall Paren %sub           {% (d, _, reject) => entryNode(callNode(tok(d[0]).value as FunctionName, tok(d[0]), [node(d[1][1])], tok(d[1][2]).end), tok(d[2])) ?? reject %}
       | %sqrtcmd %lbrace Sum %rbrace {% (d) => callNode("sqrt", tok(d[0]), [node(d[2])], tok(d[3]).end) %}
       | %invfn Paren                 {% (d) => inverseCall(tok(d[0]), node(d[1][1]), tok(d[1][2])) %}
       | %normfn Paren                {% (d) => normNode(tok(d[0]), node(d[1][1]), tok(d[1][2])) %}

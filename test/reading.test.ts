@@ -512,7 +512,15 @@ describe("s_y beside Σⱼ exp(s_j): the entry of s at a label, the softmax cros
     expect(scores.derivative.text).toBe("softmax(Wx + b) − y");
     expect(scores.check?.ok).toBe(true);
     expect(scores.notes[0]).toBe("\\sum_{j} is read as the sum of the entries of a vector: (W x + b)_j is entry j of the vector (W x + b)");
-    expect(() => differentiate("(W x)_j", { wrt: "W" })).toThrow(/\(W x\)_j, an entry of a vector, is read only inside a sum over j/);
+    // with no sum over its index, an entry is at a label; an entrywise function of it is the entry of the function:
+    // −log softmax(Wx)_y is −yᵀlog softmax(Wx), whose gradient is the cross-entropy's
+    const entry = differentiate("-\\log \\operatorname{softmax}(W x)_y", { wrt: "W", check: true });
+    expect(entry.derivative.text).toBe("(softmax(Wx) − y)xᵀ");
+    expect(entry.check?.ok).toBe(true);
+    expect(entry.notes[0]).toBe('\\log \\operatorname{softmax}(W x)_y is read as yᵀlog \\operatorname{softmax}(W x), the entry of log \\operatorname{softmax}(W x) at the label y, with y the label\'s one-hot vector (as --let "y: probability" declares); declare y otherwise if it is not');
+    expect(differentiate("(W x)_k", { wrt: "W" }).derivative.text).toBe("kxᵀ");
+    // in a --where definition, which no sum reads, an entry is refused with what to write
+    expect(() => differentiate("p^T p", { wrt: "W", where: ["p = (W x)_j"] })).toThrow(/an entry of a vector, is read only inside a sum over j/);
     // Σ_{j≠y}: every j less the label's term; a sample at the label is a row of its matrix
     const left = differentiate("\\sum_{j \\ne y} \\exp(s_j)", { wrt: "s", check: true });
     expect(left.derivative.text).toBe("exp(s) − exp(yᵀs)y");

@@ -258,7 +258,15 @@ export function fastParse(tokens: readonly Token[]): Node | null {
         at++;
         return entry;
       }
-      case "fncall": { const [arg, close] = paren(); return callNode(t.value as FunctionName, t, [arg], close.end); }
+      case "fncall": {
+        const [arg, close] = paren();
+        const call = callNode(t.value as FunctionName, t, [arg], close.end);
+        if (!is("sub")) return call;
+        const entry = entryNode(call, peek()!);
+        if (!entry) throw DECLINE;
+        at++;
+        return entry;
+      }
       case "sqrtcmd": { take("lbrace"); const arg = sum(); return callNode("sqrt", t, [arg], take("rbrace").end); }
       case "invfn": { const [arg, close] = paren(); return inverseCall(t, arg, close); }
       case "normfn": { const [arg, close] = paren(); return normNode(t, arg, close); }

@@ -44,8 +44,8 @@ export interface RowCount { readonly rows: string; readonly rank: "vector" | "ma
 const ENTRYWISE = new Set(["exp", "log", "sin", "cos", "tanh", "tan", "arctan", "sinh", "cosh", "sigmoid", "log1p", "expm1", "erf", "relu", "softplus", "sqrt", "abs", "sign", "heaviside"]);
 
 export function readIndexedSums(root: Node, input: string): IndexedReading {
-  // most inputs have no indexed sum: reading them costs one walk, no copy
-  if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined)) return { root, notes: [], counts: NO_COUNTS, labels: [] };
+  // most inputs have no indexed sum and no entry: reading them costs one walk, no copy
+  if (!nodesInOrder(root).some((n) => (n.type === "call" && n.index !== undefined) || n.type === "entry")) return { root, notes: [], counts: NO_COUNTS, labels: [] };
   const notes: string[] = [];
   const counts = new Map<string, RowCount>();
   // (Wx)_j in a sum over j, and (Wx)_y beside it: the vector gets a name no input can spell while the sums are
@@ -73,29 +73,42 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   // −log(exp(s_y)/Σⱼ exp(s_j)): s_y is the entry of that same s at the label y (the softmax cross-entropy),
   // not a scalar of its own, whose gradient would leave out the numerator
   const labels: string[] = [];
+  /** `row` of a label's one-hot vector ℓ: ℓᵀv (the entry of v at ℓ), or with a matrix, Mᵀℓ (row ℓ of M); said once per label. */
+  const atLabel = (label: string, written: string, vector: Node, what: string, at: Span, row = false): Node => {
+    if (!labels.includes(label)) {
+      labels.push(label);
+      notes.push(`${written} is read as ${what}, with ${label} the label's one-hot vector (as --let "${label}: probability" declares); declare ${label} otherwise if it is not`);
+    }
+    const l = ident(label, at);
+    return row ? { type: "binary", op: "*", left: { type: "postfix", op: "T", arg: vector, span: at }, right: l, span: at, implicit: true }
+      : { type: "binary", op: "*", left: { type: "postfix", op: "T", arg: l, span: at }, right: vector, span: at, implicit: true };
+  };
   const picked = (n: Node): Node => {
     const m = n.type === "ident" && !n.of ? /^(.+)_([a-z])$/.exec(n.name) : null;
-    if (m && sampleRows.has(m[1]!) && !indices.has(m[2]!)) {
-      // x_y, the sample at the label: row y of X, as a column Xᵀy
-      const [, base, label] = m;
-      const matrix = sampleRows.get(base!)!;
-      if (!labels.includes(label!)) {
-        labels.push(label!);
-        notes.push(`${baseText(base!)}_${label} is read as ${baseText(matrix)}ᵀ${label}, row ${label} of ${baseText(matrix)}, with ${label} the label's one-hot vector (as --let "${label}: probability" declares); declare ${label} otherwise if it is not`);
-      }
-      return { type: "binary", op: "*", left: { type: "postfix", op: "T", arg: ident(matrix, n.span), span: n.span }, right: ident(label!, n.span), span: n.span, implicit: true };
-    }
-    if (m && entryVectors.has(m[1]!) && !indices.has(m[2]!)) {
-      const [, base, label] = m;
-      if (!labels.includes(label!)) {
-        labels.push(label!);
-        notes.push(`${baseText(base!)}_${label} is read as ${label}ᵀ${baseText(base!)}, the entry of ${baseText(base!)} at the label ${label}, with ${label} the label's one-hot vector (as --let "${label}: probability" declares); declare ${label} otherwise if it is not`);
-      }
-      return { type: "binary", op: "*", left: { type: "postfix", op: "T", arg: ident(label!, n.span), span: n.span }, right: ident(base!, n.span), span: n.span, implicit: true };
-    }
-    return mapChildren(n, picked);
+    if (!m || indices.has(m[2]!)) return mapChildren(n, picked);
+    const [, base, label] = m as unknown as [string, string, string];
+    const matrix = sampleRows.get(base);
+    // x_y, the sample at the label: row y of X, as a column Xᵀy
+    if (matrix) return atLabel(label, `${baseText(base)}_${label}`, ident(matrix, n.span), `${baseText(matrix)}ᵀ${label}, row ${label} of ${baseText(matrix)}`, n.span, true);
+    if (entryVectors.has(base)) return atLabel(label, `${baseText(base)}_${label}`, ident(base, n.span), `${label}ᵀ${baseText(base)}, the entry of ${baseText(base)} at the label ${label}`, n.span);
+    return n;
   };
-  const read = entryVectors.size || sampleRows.size ? picked(summed) : summed;
+  // softmax(z)_y, (Wx)_k with no sum over the index: the entry at a label, yᵀsoftmax(z)
+  // log softmax(z)_y is the entry of log softmax(z), entrywise functions taken inside: −yᵀlog softmax(z) has the
+  // cross-entropy's gradient softmax(z) − y, where −log(yᵀsoftmax(z)) would need y one-hot to reach it
+  const entryAt = (n: Node, inside = ""): Node => {
+    if (n.type === "call" && n.args.length === 1 && ENTRYWISE.has(n.fn) && n.args[0]!.type === "entry") {
+      const e = n.args[0];
+      return entryAt({ type: "entry", arg: { ...n, args: [e.arg] }, index: e.index, span: n.span }, `${inside}${n.fn} `);
+    }
+    if (n.type !== "entry") return mapChildren(n, (c) => entryAt(c));
+    // the vector as written, after the functions taken inside: log softmax(W x)
+    let vector = n.arg;
+    while (inside && vector.type === "call" && vector.span === n.span) vector = vector.args[0]!;
+    const text = `${inside}${input.slice(vector.span.start, vector.span.end).replace(/\s+/g, " ")}`;
+    return atLabel(n.index, input.slice(n.span.start, n.span.end).replace(/\s+/g, " "), entryAt(n.arg), `${n.index}ᵀ${text}, the entry of ${text} at the label ${n.index}`, n.span);
+  };
+  const read = entryAt(entryVectors.size || sampleRows.size ? picked(summed) : summed);
   // Σᵢ yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ): the sum takes the product after it, so the second term's yᵢ is outside it —
   // not what was meant, and read as a scalar of its own it would be a wrong answer
   for (const m of nodesInOrder(read).sort((a, b) => a.span.start - b.span.start)) {
