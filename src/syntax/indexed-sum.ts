@@ -14,6 +14,11 @@
  * \sum_{i=1}^{N}, is the number of rows of what the sum reads (IndexedReading.counts). Anything else in
  * i (outer products x_i x_iᵀ, other norms, nested indexed sums) is refused with a hint to write the vector form,
  * never guessed.
+ *
+ * Labels: beside a sum over j that reads s_j, s_y (y no index) is the entry of s at the label y, yᵀs with y
+ * one-hot, and a sample x_y is row y of X, Xᵀy; (Wx)_j is read as s_j is, the vector named for the reading;
+ * an entry with no sum over its index, softmax(z)_y, is at a label too; \sum_{j \neq y} is the sum over every
+ * j less the summand at y. Each reading is said in a note, and the label declared a probability vector.
  */
 import { nodesInOrder, type Node, type Span } from "./ast.js";
 import { MatdiffError } from "../errors.js";
