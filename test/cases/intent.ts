@@ -108,5 +108,6 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "gaussian-log-covariance", source: `${PRML} eq. (2.118)`, expr: "\\log \\mathcal{N}(x \\mid \\mu, \\Sigma)", wrt: "Sigma", meant: ["x: vector", "mu: vector"], printed: "(Σ⁻¹(x − μ)(x − μ)ᵀΣ⁻¹ − Σ⁻¹)/2" },
   { id: "gaussian-density-unicode", source: `${PRML} eq. (2.43)`, expr: "𝒩(x; μ, Σ)", wrt: "x", meant: ["x: vector", "mu: vector"] },
   { id: "gaussian-regression", source: `${PRML} eq. (3.10)`, expr: "\\log N(y \\mid W x + b, \\sigma^2 I)", wrt: "W", meant: ["y: vector", "x: vector", "b: vector", "sigma: scalar"], printed: "(y − (Wx + b))xᵀ/σ²" },
+  { id: "bayesian-linear-regression", source: `${PRML} eqs. (3.10), (3.52)`, expr: "\\log \\mathcal{N}(y; \\Phi w, \\beta^{-1} I) + \\log \\mathcal{N}(w; 0, \\alpha^{-1} I)", wrt: "w", meant: ["y: vector", "w: vector"], printed: "βΦᵀ(y − Φw) − αw" },
   { id: "gaussian-samples", source: `${PRML} eq. (2.118)`, expr: "\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", wrt: "mu", meant: ["mu: vector"] },
 ];
