@@ -7,7 +7,7 @@ import {
 } from "../src/core/expr.js";
 import { rat } from "../src/core/rational.js";
 import { SCALAR, shape } from "../src/core/shape.js";
-import { checkDifferential, checkGradient, numericallyEqual } from "../src/numeric/check.js";
+import { checkDifferential, checkGradient, checkJacobian, numericallyEqual } from "../src/numeric/check.js";
 import { diffKey, type Env, evaluate, holding, movingWith, resolveDim } from "../src/numeric/evaluate.js";
 import { Matrix, NumericError } from "../src/numeric/matrix.js";
 import { makeRng, sampleDims, sampleEnv } from "../src/numeric/random.js";
@@ -409,6 +409,71 @@ describe("checkGradient", () => {
 
   it("refuses a non-scalar f", () => {
     throwsNumeric(() => checkGradient({ f: A, wrt: A, gradient: A }), "shape");
+  });
+
+  /** A budget that counts the check's draws and finite differences (it calls check() before each). */
+  const counting = () => {
+    const budget = { checks: 0, tick() {}, check() { budget.checks++; } };
+    return budget;
+  };
+
+  it("checks a right gradient along one random direction per trial, whatever the size of wrt", () => {
+    const big = sym("X", shape(5, 5));
+    const budget = counting();
+    expect(checkGradient({ f: logdet(big), wrt: big, gradient: transpose(inverse(big)), budget }).ok).toBe(true);
+    // a draw and one finite difference per trial; entry by entry it would be 25 differences a trial
+    expect(budget.checks).toBe(6);
+  });
+
+  it("redoes a wrong gradient entry by entry, and names the entry at fault", () => {
+    const budget = counting();
+    const diag = checkGradient({ f: logdet(X), wrt: X, gradient: add(transpose(inverse(X)), scale(rat(1, 100), identity("n"))), budget });
+    expect(diag.ok).toBe(false);
+    expect(budget.checks).toBeGreaterThan(6);
+    // only the diagonal is off: the worst entry is on it, its reference the finite difference there
+    const [i, j] = diag.worst!.index;
+    expect(i).toBe(j);
+    expect(diag.worst!.actual - diag.worst!.expected).toBeCloseTo(0.01, 6);
+  });
+
+  it("takes a symmetric gradient's antisymmetric part, which no symmetric direction sees, for what it is", () => {
+    const S = sym("S", n, { symmetric: true });
+    // ⟨Aᵀ, V⟩ = ⟨(A + Aᵀ)/2, V⟩ for every symmetric V: only its structure tells Aᵀ from the symmetric gradient
+    const r = checkGradient({ f: trace(mul(A, S)), wrt: S, gradient: transpose(A) });
+    expect(r.ok).toBe(false);
+    const [i, j] = r.worst!.index;
+    expect(i).not.toBe(j);
+  });
+});
+
+describe("checkJacobian", () => {
+  const n = shape("n", "n");
+  const A = sym("A", n), X = sym("X", n);
+  const I = identity("n");
+
+  it("passes vec(AX) → I ⊗ A and d(X²) → I ⊗ X + Xᵀ ⊗ I, and fails the swapped Kronecker factors", () => {
+    expect(checkJacobian({ f: mul(A, X), wrt: X, jacobian: kron(I, A) }).ok).toBe(true);
+    expect(checkJacobian({ f: mul(A, X), wrt: X, jacobian: kron(A, I) }).ok).toBe(false);
+    const square = mul(X, X);
+    expect(checkJacobian({ f: square, wrt: X, jacobian: add(kron(I, X), kron(transpose(X), I)) }).ok).toBe(true);
+    const wrong = checkJacobian({ f: square, wrt: X, jacobian: add(kron(I, X), kron(X, I)) });
+    expect(wrong.ok).toBe(false);
+    expect(wrong.relError).toBeGreaterThan(1e-2);
+  });
+
+  it("checks a right Jacobian along one random direction per trial", () => {
+    const big = sym("X", shape(5, 5));
+    const budget = { checks: 0, tick() {}, check() { budget.checks++; } };
+    expect(checkJacobian({ f: inverse(big), wrt: big, jacobian: neg(kron(transpose(inverse(big)), inverse(big))), budget }).ok).toBe(true);
+    expect(budget.checks).toBe(6);
+  });
+
+  it("moves a symmetric wrt along symmetric directions only", () => {
+    const S = sym("S", n, { symmetric: true });
+    // on symmetric directions vec(dS) = K vec(dS), so I ⊗ A and (I ⊗ A)K are the same claim
+    expect(checkJacobian({ f: mul(A, S), wrt: S, jacobian: kron(I, A) }).ok).toBe(true);
+    expect(checkJacobian({ f: mul(A, S), wrt: S, jacobian: mul(kron(I, A), commutation("n", "n")) }).ok).toBe(true);
+    expect(checkJacobian({ f: mul(A, S), wrt: S, jacobian: kron(A, I) }).ok).toBe(false);
   });
 });
 

@@ -109,13 +109,84 @@ export interface GradientCheck extends CheckOptions {
 }
 
 /**
- * Compares `gradient` with the finite-difference gradient of the scalar `f`,
- * one coordinate of wrt at a time. For a diagonal wrt only the diagonal is
- * free; the expected gradient is then diagonal (the analogue of "sym").
+ * Compares `gradient` with finite differences of the scalar `f`. First along
+ * one random direction V per trial: df[V] = ⟨G, V⟩, four evaluations of f
+ * where entry by entry takes four per entry of wrt (64 for a 4×4 X). That is
+ * as strict: a wrong G differs from the right one by some Δ ≠ 0, and ⟨Δ, V⟩
+ * vanishes only for V on a hyperplane, which a Gaussian V misses with
+ * probability one (at tolerance 1e-6, with odds of some 1e-6 per trial).
+ * A symmetric or diagonal wrt moves along symmetric or diagonal V only, which
+ * see G's symmetric or diagonal part only, so G's structure is checked apart.
+ * Where the direction disagrees the check is redone entry by entry, which
+ * has the last word and names the entry at fault.
  */
 export function checkGradient(opts: GradientCheck): CheckResult {
+  const along = checkGradientAlong(opts);
+  return along.ok ? along : checkGradientEntrywise(opts);
+}
+
+/** The gradient's pairing with a direction V of wrt: ⟨G, V⟩, or for the cookbook convention Σ_{i≤j} G_ij V_ij. */
+function pairing(g: Matrix, v: Matrix, cookbook: boolean): number {
+  let s = 0;
+  for (let j = 0; j < v.cols; j++) for (let i = cookbook ? j : 0; i < v.rows; i++) s += g.get(i, j) * v.get(i, j);
+  return s;
+}
+
+/**
+ * The size ⟨G, V⟩ has for a typical direction, ‖G‖_F ‖V‖_F / √(entries of V) (its root mean square over
+ * Gaussian V; for a Jacobian J, that of ‖J vec(V)‖): the scale against which a directional error is
+ * relative, as an entry's is against the whole gradient's size. A V nearly orthogonal to G makes ⟨G, V⟩
+ * small while the rounding in the finite difference stays the size of G's: against ⟨G, V⟩ itself, the
+ * errors of right gradients reached 1e-7 of the check's 1e-6 tolerance.
+ */
+function typicalPairing(g: Matrix, v: Matrix): number {
+  return (g.norm() * v.norm()) / Math.sqrt(v.rows * v.cols);
+}
+
+/**
+ * How far G is from the structure of wrt: its antisymmetric part for a symmetric wrt, its off-diagonal part
+ * for a diagonal one; null for a general wrt (or a G of another shape, which the caller reports).
+ */
+function structureOutcome(g: Matrix, wrt: Sym, floor: number): Comparison | null {
+  const diagonal = Boolean(wrt.props.diagonal);
+  if (!(diagonal || wrt.props.symmetric || wrt.props.posdef) || g.rows !== g.cols) return null;
+  let worst = 0, at: [number, number] = [0, 0], sum = 0;
+  for (let j = 0; j < g.cols; j++) {
+    for (let i = 0; i < g.rows; i++) {
+      const off = diagonal ? (i === j ? 0 : g.get(i, j)) : g.get(i, j) - g.get(j, i);
+      sum += off * off;
+      if (Math.abs(off) > worst) { worst = Math.abs(off); at = [i, j]; }
+    }
+  }
+  const [i, j] = at;
+  return { relError: Math.sqrt(sum) / Math.max(g.norm(), floor), index: at, expected: diagonal ? 0 : g.get(j, i), actual: g.get(i, j) };
+}
+
+function checkGradientAlong(opts: GradientCheck): CheckResult {
   const { f, wrt, gradient } = opts;
   if (!isScalarShape(f.shape)) throw new NumericError("shape", `checkGradient needs a scalar f, got ${formatShape(f.shape)}`);
+  const cookbook = opts.symmetric === "cookbook" && Boolean(wrt.props.symmetric || wrt.props.posdef);
+  const moves = movingWith(new Set([wrt.name]));
+  return runTrials(opts, CHECK_TOL, [f, gradient, wrt], (env, seed) => {
+    const held = holding(moves);
+    const x = env.values.get(wrt.name)!;
+    const g = evalFinite(gradient, env, held);
+    if (!g.sameShape(x)) return `gradient is ${g.rows}×${g.cols} but ${wrt.name} is ${x.rows}×${x.cols}`;
+    const f0 = evalFinite(f, env, held).data[0]!;
+    const floor = FLOOR * Math.max(1, Math.abs(f0));
+    const v = sampleDirection(wrt, makeRng(mixSeed(seed, 0x9d1)), env.dims);
+    opts.budget?.check();
+    const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(v.scale(t))), held);
+    const slope = richardson(moved, ((opts.step ?? FD_STEP) * Math.max(1, x.maxAbs())) / Math.max(v.maxAbs(), Number.MIN_VALUE), floor);
+    const along = compare(slope, Matrix.scalar(pairing(g, v, cookbook)), Math.max(floor, typicalPairing(g, v)));
+    const shaped = structureOutcome(g, wrt, floor);
+    return shaped && shaped.relError > along.relError ? shaped : along;
+  });
+}
+
+/** The gradient entry by entry: one coordinate of wrt at a time (checkGradient's second opinion). */
+function checkGradientEntrywise(opts: GradientCheck): CheckResult {
+  const { f, wrt, gradient } = opts;
   const symmetric = Boolean(wrt.props.symmetric || wrt.props.posdef || wrt.props.diagonal);
   const cookbook = opts.symmetric === "cookbook";
   const moves = movingWith(new Set([wrt.name]));
@@ -232,13 +303,48 @@ export interface JacobianCheck extends CheckOptions {
 }
 
 /**
- * Column k of the Jacobian against the central difference of vec(f) along
- * the k-th entry of wrt (entry (i, j) is k = i + j·rows). A symmetric wrt
+ * J vec(V) against the central difference of vec(f) along one random
+ * direction V of wrt per trial (symmetric or diagonal as wrt is), in four
+ * evaluations of f where column by column takes four per entry of wrt: a
+ * wrong J differs by some Δ ≠ 0, whose kernel a Gaussian V misses with
+ * probability one. Where it disagrees the check is redone column by column,
+ * which has the last word and names the entry at fault.
+ */
+export function checkJacobian(opts: JacobianCheck): CheckResult {
+  const along = checkJacobianAlong(opts);
+  return along.ok ? along : checkJacobianByColumn(opts);
+}
+
+function checkJacobianAlong(opts: JacobianCheck): CheckResult {
+  const { f, wrt, jacobian } = opts;
+  const moves = movingWith(new Set([wrt.name]));
+  return runTrials(opts, CHECK_TOL, [f, jacobian, wrt], (env, seed) => {
+    const held = holding(moves);
+    const x = env.values.get(wrt.name)!;
+    const j = evalFinite(jacobian, env, held);
+    const f0 = evalFinite(f, env, held);
+    const size = f0.rows * f0.cols;
+    if (j.rows !== size || j.cols !== x.rows * x.cols) {
+      return `the Jacobian is ${j.rows}×${j.cols} but vec(f) has ${size} entries and vec(${wrt.name}) ${x.rows * x.cols}`;
+    }
+    const v = sampleDirection(wrt, makeRng(mixSeed(seed, 0x9d1)), env.dims);
+    opts.budget?.check();
+    const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(v.scale(t))), held).vec();
+    const floor = FLOOR * Math.max(1, f0.norm());
+    const fd = richardson(moved, ((opts.step ?? FD_STEP) * Math.max(1, x.maxAbs())) / Math.max(v.maxAbs(), Number.MIN_VALUE), floor);
+    return compare(fd, j.matmul(v.vec()), Math.max(floor, typicalPairing(j, v)));
+  });
+}
+
+/**
+ * The Jacobian column by column (checkJacobian's second opinion): column k
+ * against the central difference of vec(f) along the k-th entry of wrt
+ * (entry (i, j) is k = i + j·rows). A symmetric wrt
  * moves S_ij and S_ji together, so it is checked along symmetric directions
  * only: the claim is then J vec(E) = vec(df[E]) for symmetric E. Likewise a
  * diagonal wrt is checked along diagonal directions only (as in checkGradient).
  */
-export function checkJacobian(opts: JacobianCheck): CheckResult {
+function checkJacobianByColumn(opts: JacobianCheck): CheckResult {
   const { f, wrt, jacobian } = opts;
   const symmetric = Boolean(wrt.props.symmetric || wrt.props.posdef);
   const diagonal = Boolean(wrt.props.diagonal);
@@ -279,7 +385,9 @@ export function checkJacobian(opts: JacobianCheck): CheckResult {
 /** A draw on which something is undefined (non-finite, singular): draw again. */
 class InvalidSample extends Error {}
 
-type Outcome = { relError: number; index: [number, number]; expected: number; actual: number } | string;
+type Comparison = { relError: number; index: [number, number]; expected: number; actual: number };
+/** A comparison, or why none could be made (shapes that do not match). */
+type Outcome = Comparison | string;
 
 function runTrials(opts: CheckOptions, defaultTol: number, exprs: Expr[], trial: (env: Env, seed: number) => Outcome): CheckResult {
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -363,7 +471,7 @@ function richardson(g: (t: number) => Matrix, h0: number, floor: number): Matrix
   throw new InvalidSample(`finite differences did not settle at any step from ${(h0 * Math.max(...FD_STEPS)).toExponential(0)} down to ${(h0 * Math.min(...FD_STEPS)).toExponential(0)}`);
 }
 
-function compare(expected: Matrix, actual: Matrix, floor: number): Outcome {
+function compare(expected: Matrix, actual: Matrix, floor: number): Comparison {
   const diff = actual.sub(expected);
   let k = 0;
   diff.data.forEach((x, i) => { if (Math.abs(x) > Math.abs(diff.data[k]!)) k = i; });
