@@ -109,43 +109,38 @@ export interface GradientCheck extends CheckOptions {
 }
 
 /**
- * Compares `gradient` with finite differences of the scalar `f`. First along
- * one random direction V per trial: df[V] = ⟨G, V⟩, four evaluations of f
- * where entry by entry takes four per entry of wrt (64 for a 4×4 X). That is
- * as strict: a wrong G differs from the right one by some Δ ≠ 0, and ⟨Δ, V⟩
- * vanishes only for V on a hyperplane, which a Gaussian V misses with
- * probability one (at tolerance 1e-6, with odds of some 1e-6 per trial).
- * A symmetric or diagonal wrt moves along symmetric or diagonal V only, which
- * see G's symmetric or diagonal part only, so G's structure is checked apart.
- * Where the direction disagrees the check is redone entry by entry, which
- * has the last word and names the entry at fault.
+ * Compares `gradient` with finite differences of the scalar `f`: the gradient is checked as the Jacobian it
+ * is, the row vec(G)ᵀ with df = vec(G)ᵀ vec(dX) (see checkLinearisation), and its structure apart: a
+ * symmetric or diagonal wrt moves along symmetric or diagonal directions only, which see only G's
+ * symmetric or diagonal part. For the cookbook convention, G_ij = ∂f/∂S_ij with S_ij = S_ji one variable,
+ * the row is vec(G ∘ M)ᵀ with M ½ off the diagonal and 1 on it.
  */
 export function checkGradient(opts: GradientCheck): CheckResult {
-  const along = checkGradientAlong(opts);
-  return along.ok ? along : checkGradientEntrywise(opts);
-}
-
-/** The gradient's pairing with a direction V of wrt: ⟨G, V⟩, or for the cookbook convention Σ_{i≤j} G_ij V_ij. */
-function pairing(g: Matrix, v: Matrix, cookbook: boolean): number {
-  let s = 0;
-  for (let j = 0; j < v.cols; j++) for (let i = cookbook ? j : 0; i < v.rows; i++) s += g.get(i, j) * v.get(i, j);
-  return s;
+  const { f, wrt, gradient } = opts;
+  if (!isScalarShape(f.shape)) throw new NumericError("shape", `checkGradient needs a scalar f, got ${formatShape(f.shape)}`);
+  const cookbook = opts.symmetric === "cookbook" && Boolean(wrt.props.symmetric || wrt.props.posdef);
+  return checkLinearisation(opts, f, wrt, [f, gradient, wrt], (env, held, x, floor) => {
+    const g = evalFinite(gradient, env, held);
+    if (!g.sameShape(x)) return `gradient is ${g.rows}×${g.cols} but ${wrt.name} is ${x.rows}×${x.cols}`;
+    const row = (cookbook ? g.map((v, i, j) => (i === j ? v : v / 2)) : g).vec().transpose();
+    return { j: row, structure: structureOutcome(g, wrt, floor) };
+  });
 }
 
 /**
- * The size ⟨G, V⟩ has for a typical direction, ‖G‖_F ‖V‖_F / √(entries of V) (its root mean square over
- * Gaussian V; for a Jacobian J, that of ‖J vec(V)‖): the scale against which a directional error is
- * relative, as an entry's is against the whole gradient's size. A V nearly orthogonal to G makes ⟨G, V⟩
- * small while the rounding in the finite difference stays the size of G's: against ⟨G, V⟩ itself, the
- * errors of right gradients reached 1e-7 of the check's 1e-6 tolerance.
+ * The size J vec(V) has for a typical direction, ‖J‖_F ‖V‖_F / √(entries of V) (its root mean square over
+ * Gaussian V): the scale against which a directional error is relative, as an entry's is against the whole
+ * derivative's size. A V nearly orthogonal to a gradient makes ⟨G, V⟩ small while the rounding in the finite
+ * difference stays the size of G's: against ⟨G, V⟩ itself, the errors of right gradients reached 1e-7 of the
+ * check's 1e-6 tolerance.
  */
-function typicalPairing(g: Matrix, v: Matrix): number {
-  return (g.norm() * v.norm()) / Math.sqrt(v.rows * v.cols);
+function typicalPairing(j: Matrix, v: Matrix): number {
+  return (j.norm() * v.norm()) / Math.sqrt(v.rows * v.cols);
 }
 
 /**
  * How far G is from the structure of wrt: its antisymmetric part for a symmetric wrt, its off-diagonal part
- * for a diagonal one; null for a general wrt (or a G of another shape, which the caller reports).
+ * for a diagonal one; null for a general wrt.
  */
 function structureOutcome(g: Matrix, wrt: Sym, floor: number): Comparison | null {
   const diagonal = Boolean(wrt.props.diagonal);
@@ -160,63 +155,6 @@ function structureOutcome(g: Matrix, wrt: Sym, floor: number): Comparison | null
   }
   const [i, j] = at;
   return { relError: Math.sqrt(sum) / Math.max(g.norm(), floor), index: at, expected: diagonal ? 0 : g.get(j, i), actual: g.get(i, j) };
-}
-
-function checkGradientAlong(opts: GradientCheck): CheckResult {
-  const { f, wrt, gradient } = opts;
-  if (!isScalarShape(f.shape)) throw new NumericError("shape", `checkGradient needs a scalar f, got ${formatShape(f.shape)}`);
-  const cookbook = opts.symmetric === "cookbook" && Boolean(wrt.props.symmetric || wrt.props.posdef);
-  const moves = movingWith(new Set([wrt.name]));
-  return runTrials(opts, CHECK_TOL, [f, gradient, wrt], (env, seed) => {
-    const held = holding(moves);
-    const x = env.values.get(wrt.name)!;
-    const g = evalFinite(gradient, env, held);
-    if (!g.sameShape(x)) return `gradient is ${g.rows}×${g.cols} but ${wrt.name} is ${x.rows}×${x.cols}`;
-    const f0 = evalFinite(f, env, held).data[0]!;
-    const floor = FLOOR * Math.max(1, Math.abs(f0));
-    const v = sampleDirection(wrt, makeRng(mixSeed(seed, 0x9d1)), env.dims);
-    opts.budget?.check();
-    const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(v.scale(t))), held);
-    const slope = richardson(moved, ((opts.step ?? FD_STEP) * Math.max(1, x.maxAbs())) / Math.max(v.maxAbs(), Number.MIN_VALUE), floor);
-    const along = compare(slope, Matrix.scalar(pairing(g, v, cookbook)), Math.max(floor, typicalPairing(g, v)));
-    const shaped = structureOutcome(g, wrt, floor);
-    return shaped && shaped.relError > along.relError ? shaped : along;
-  });
-}
-
-/** The gradient entry by entry: one coordinate of wrt at a time (checkGradient's second opinion). */
-function checkGradientEntrywise(opts: GradientCheck): CheckResult {
-  const { f, wrt, gradient } = opts;
-  const symmetric = Boolean(wrt.props.symmetric || wrt.props.posdef || wrt.props.diagonal);
-  const cookbook = opts.symmetric === "cookbook";
-  const moves = movingWith(new Set([wrt.name]));
-  return runTrials(opts, CHECK_TOL, [f, gradient, wrt], (env) => {
-    const held = holding(moves);
-    const x = env.values.get(wrt.name)!;
-    const g = evalFinite(gradient, env, held);
-    if (!g.sameShape(x)) return `gradient is ${g.rows}×${g.cols} but ${wrt.name} is ${x.rows}×${x.cols}`;
-    const f0 = evalFinite(f, env, held).data[0]!;
-    const fd = Matrix.zeros(x.rows, x.cols);
-    for (let j = 0; j < x.cols; j++) {
-      for (let i = symmetric ? j : 0; i < x.rows; i++) {
-        if (wrt.props.diagonal && i !== j) continue;
-        opts.budget?.check();
-        // a symmetric variable moves S_ij and S_ji together: the direction E_ij + E_ji
-        const moved = (t: number) => {
-          const y = x.clone();
-          y.set(i, j, y.get(i, j) + t);
-          if (symmetric && i !== j) y.set(j, i, y.get(j, i) + t);
-          return evalFinite(f, withValue(env, wrt.name, y), held);
-        };
-        const slope = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x.get(i, j))), FLOOR * Math.max(1, Math.abs(f0))).data[0]!;
-        // ⟨G, E_ij + E_ji⟩ = 2 G_ij for the "sym" gradient; the cookbook entry is the slope itself
-        const entry = symmetric && i !== j && !cookbook ? slope / 2 : slope;
-        fd.set(i, j, entry);
-        if (symmetric) fd.set(j, i, entry);
-      }
-    }
-    return compare(fd, g, FLOOR * Math.max(1, Math.abs(f0)));
-  });
 }
 
 export interface DifferentialCheck extends CheckOptions {
@@ -302,62 +240,70 @@ export interface JacobianCheck extends CheckOptions {
   jacobian: Expr;
 }
 
-/**
- * J vec(V) against the central difference of vec(f) along one random
- * direction V of wrt per trial (symmetric or diagonal as wrt is), in four
- * evaluations of f where column by column takes four per entry of wrt: a
- * wrong J differs by some Δ ≠ 0, whose kernel a Gaussian V misses with
- * probability one. Where it disagrees the check is redone column by column,
- * which has the last word and names the entry at fault.
- */
+/** Checks the Jacobian of vec(f) by vec(wrt) (see checkLinearisation). */
 export function checkJacobian(opts: JacobianCheck): CheckResult {
-  const along = checkJacobianAlong(opts);
-  return along.ok ? along : checkJacobianByColumn(opts);
-}
-
-function checkJacobianAlong(opts: JacobianCheck): CheckResult {
   const { f, wrt, jacobian } = opts;
-  const moves = movingWith(new Set([wrt.name]));
-  return runTrials(opts, CHECK_TOL, [f, jacobian, wrt], (env, seed) => {
-    const held = holding(moves);
-    const x = env.values.get(wrt.name)!;
+  return checkLinearisation(opts, f, wrt, [f, jacobian, wrt], (env, held, x, _floor, f0) => {
     const j = evalFinite(jacobian, env, held);
-    const f0 = evalFinite(f, env, held);
     const size = f0.rows * f0.cols;
     if (j.rows !== size || j.cols !== x.rows * x.cols) {
       return `the Jacobian is ${j.rows}×${j.cols} but vec(f) has ${size} entries and vec(${wrt.name}) ${x.rows * x.cols}`;
     }
-    const v = sampleDirection(wrt, makeRng(mixSeed(seed, 0x9d1)), env.dims);
-    opts.budget?.check();
-    const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(v.scale(t))), held).vec();
-    const floor = FLOOR * Math.max(1, f0.norm());
-    const fd = richardson(moved, ((opts.step ?? FD_STEP) * Math.max(1, x.maxAbs())) / Math.max(v.maxAbs(), Number.MIN_VALUE), floor);
-    return compare(fd, j.matmul(v.vec()), Math.max(floor, typicalPairing(j, v)));
+    return { j, structure: null };
   });
 }
 
 /**
- * The Jacobian column by column (checkJacobian's second opinion): column k
- * against the central difference of vec(f) along the k-th entry of wrt
- * (entry (i, j) is k = i + j·rows). A symmetric wrt
- * moves S_ij and S_ji together, so it is checked along symmetric directions
- * only: the claim is then J vec(E) = vec(df[E]) for symmetric E. Likewise a
- * diagonal wrt is checked along diagonal directions only (as in checkGradient).
+ * A claimed derivative at a sampled point, as J = ∂vec(f)/∂vec(wrt), with how far it is from the structure
+ * wrt demands of it (a gradient by a symmetric matrix is symmetric); or why it cannot be compared.
  */
-function checkJacobianByColumn(opts: JacobianCheck): CheckResult {
-  const { f, wrt, jacobian } = opts;
+type Claim = { readonly j: Matrix; readonly structure: Comparison | null } | string;
+type ClaimAt = (env: Env, held: Held, x: Matrix, floor: number, f0: Matrix) => Claim;
+
+/**
+ * J vec(V) against the central difference of vec(f) along one random direction V of wrt per trial
+ * (symmetric or diagonal as wrt is): four evaluations of f, where column by column takes four per entry of
+ * wrt (64 for a 4×4 X). That is as strict: a wrong J differs from the right one by some Δ ≠ 0, and Δ vec(V)
+ * vanishes only for V in Δ's kernel, a proper subspace a Gaussian V misses with probability one (within
+ * the tolerance, with odds of some 1e-6 a trial). Where it disagrees the check is redone column by column,
+ * which has the last word and names the entry at fault.
+ */
+function checkLinearisation(opts: CheckOptions, f: Expr, wrt: Sym, exprs: Expr[], claimAt: ClaimAt): CheckResult {
+  const moves = movingWith(new Set([wrt.name]));
+  const along = runTrials(opts, CHECK_TOL, exprs, (env, seed) => {
+    const held = holding(moves);
+    const x = env.values.get(wrt.name)!;
+    const f0 = evalFinite(f, env, held);
+    const floor = FLOOR * Math.max(1, f0.norm());
+    const claim = claimAt(env, held, x, floor, f0);
+    if (typeof claim === "string") return claim;
+    const v = sampleDirection(wrt, makeRng(mixSeed(seed, 0x9d1)), env.dims);
+    opts.budget?.check();
+    const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(v.scale(t))), held).vec();
+    const fd = richardson(moved, ((opts.step ?? FD_STEP) * Math.max(1, x.maxAbs())) / Math.max(v.maxAbs(), Number.MIN_VALUE), floor);
+    return worse(compare(fd, claim.j.matmul(v.vec()), Math.max(floor, typicalPairing(claim.j, v))), claim.structure);
+  });
+  return along.ok ? along : checkByColumn(opts, f, wrt, exprs, claimAt);
+}
+
+/**
+ * Column k of J against the central difference of vec(f) along the k-th entry of wrt (entry (i, j) is
+ * k = i + j·rows): checkLinearisation's second opinion. A symmetric wrt moves S_ij and S_ji together, so
+ * it is checked along symmetric directions only: the claim is then J vec(E) = vec(df[E]) for symmetric E.
+ * Likewise a diagonal wrt is checked along diagonal directions only.
+ */
+function checkByColumn(opts: CheckOptions, f: Expr, wrt: Sym, exprs: Expr[], claimAt: ClaimAt): CheckResult {
   const symmetric = Boolean(wrt.props.symmetric || wrt.props.posdef);
   const diagonal = Boolean(wrt.props.diagonal);
   const moves = movingWith(new Set([wrt.name]));
-  return runTrials(opts, CHECK_TOL, [f, jacobian, wrt], (env) => {
+  return runTrials(opts, CHECK_TOL, exprs, (env) => {
     const held = holding(moves);
     const x = env.values.get(wrt.name)!;
-    const j = evalFinite(jacobian, env, held);
     const f0 = evalFinite(f, env, held);
+    const floor = FLOOR * Math.max(1, f0.norm());
+    const claim = claimAt(env, held, x, floor, f0);
+    if (typeof claim === "string") return claim;
     const size = f0.rows * f0.cols;
-    if (j.rows !== size || j.cols !== x.rows * x.cols) {
-      return `the Jacobian is ${j.rows}×${j.cols} but vec(f) has ${size} entries and vec(${wrt.name}) ${x.rows * x.cols}`;
-    }
     const fd = Matrix.zeros(size, x.rows * x.cols);
     const lin = Matrix.zeros(size, x.rows * x.cols);
     for (let c = 0; c < x.cols; c++) {
@@ -368,17 +314,24 @@ function checkJacobianByColumn(opts: JacobianCheck): CheckResult {
         dir.set(r, c, 1);
         if (symmetric) dir.set(c, r, 1);
         const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(dir.scale(t))), held).vec();
-        const col = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x.get(r, c))), FLOOR * Math.max(1, f0.norm()));
-        const applied = j.matmul(dir.vec());
+        const col = richardson(moved, (opts.step ?? FD_STEP) * Math.max(1, Math.abs(x.get(r, c))), floor);
+        const applied = claim.j.matmul(dir.vec());
         for (let i = 0; i < size; i++) {
           fd.set(i, r + c * x.rows, col.data[i]!);
           lin.set(i, r + c * x.rows, applied.data[i]!);
         }
       }
     }
-    return compare(fd, lin, FLOOR * Math.max(1, f0.norm()));
+    const byColumn = compare(fd, lin, floor);
+    // a scalar f's row J = vec(G)ᵀ: its column k is G's entry (k mod rows, k div rows)
+    const k = byColumn.index[1];
+    const named: Comparison = size === 1 ? { ...byColumn, index: [k % x.rows, Math.floor(k / x.rows)] } : byColumn;
+    return worse(named, claim.structure);
   });
 }
+
+/** The comparison with the larger error: the derivative's or its structure's. */
+const worse = (a: Comparison, b: Comparison | null): Comparison => (b && b.relError > a.relError ? b : a);
 
 // ---------------------------------------------------------------------------
 
