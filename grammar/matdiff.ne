@@ -132,6 +132,9 @@ Atom -> %num                         {% (d) => numberNode(tok(d[0])) %}
       # max(x, 0): only as the ReLU, which shapes/elaborate.ts checks
       | %maxfn %lparen Sum %comma Sum %rparen
           {% (d) => callNode("max", tok(d[0]), [node(d[2]), node(d[4])], tok(d[5]).end) %}
+      # max(x): the largest entry, which shapes/elaborate.ts refuses with what it is
+      | %maxfn %lparen Sum %rparen
+          {% (d) => callNode("max", tok(d[0]), [node(d[2])], tok(d[3]).end) %}
       # 𝒩(x; μ, Σ), N(x \mid μ, Σ): the lexer types N as %gaussfn only before such a parenthesis
       | %gaussfn %lparen Sum %semi Sum %comma Sum %rparen
           {% (d) => gaussianNode(tok(d[0]), node(d[2]), node(d[4]), node(d[6]), tok(d[7])) %}

@@ -65,7 +65,8 @@ function mutate(s: string, random: () => number): string {
   return p.join("");
 }
 
-const CODES: readonly ErrorCode[] = ["syntax", "ambiguous", "unknown-function", "unknown-command", "unknown-word", "empty", "limit"];
+// "unsupported": notation the lexer reads and refuses for what it is (‖X‖_*, ‖x‖_∞, max_i x_i)
+const CODES: readonly ErrorCode[] = ["syntax", "ambiguous", "unknown-function", "unknown-command", "unknown-word", "empty", "limit", "unsupported"];
 
 function children(n: Node): Node[] {
   switch (n.type) {

@@ -101,6 +101,42 @@ describe("the derivative written in the input", () => {
     expect([(err as MatdiffError).start, (err as MatdiffError).end]).toEqual([17, 21]);
   });
 
+  it.each([
+    ["\\min_w \\|Xw - y\\|^2 + \\lambda \\|w\\|^2", "\\|Xw - y\\|^2 + \\lambda \\|w\\|^2", ["w"]],
+    ["\\arg\\min_{w} \\frac12\\|Xw-y\\|^2", "\\frac12\\|Xw-y\\|^2", ["w"]],
+    ["\\argmin_\\theta \\|X\\theta - y\\|^2", "\\|X\\theta - y\\|^2", ["\\theta"]],
+    ["\\operatorname*{arg\\,min}_{W, b} \\|W x + b - y\\|^2", "\\|W x + b - y\\|^2", ["W", "b"]],
+    ["\\operatorname{argmax}_\\theta \\theta^T x - \\log(1 + e^{\\theta^T x})", "\\theta^T x - \\log(1 + e^{\\theta^T x})", ["\\theta"]],
+    ["\\underset{w}{\\arg\\min} \\|Xw-y\\|^2", "\\|Xw-y\\|^2", ["w"]],
+    ["\\mathop{\\mathrm{argmin}}_w \\|Xw-y\\|^2", "\\|Xw-y\\|^2", ["w"]],
+    ["\\min_{w \\in \\mathbb{R}^d} \\|Xw - y\\|^2", "\\|Xw - y\\|^2", ["w"]],
+    ["\\max\\limits_{\\theta} \\sum_i \\log \\sigma(y_i \\theta^T x_i)", "\\sum_i \\log \\sigma(y_i \\theta^T x_i)", ["\\theta"]],
+  ])("an optimisation problem %s differentiates its objective by its variables", (question, objective, wrt) => {
+    const q = readQuestion(question);
+    expect(q.wrt).toEqual(wrt);
+    expect(q.expr.trim()).toBe(objective);
+    expect(q.expr.length).toBe(question.length);
+    const asked = differentiateAll(question, { wrt: "", check: true });
+    const plain = differentiateAll(objective, { wrt: wrt.join(", ") });
+    expect(asked.results.map((r) => r.check?.ok)).toEqual(wrt.map(() => true));
+    expect(asked.results.map((r) => r.derivative.text)).toEqual(plain.results.map((r) => r.derivative.text));
+  });
+
+  it("\\max_i x_i is x's largest entry, not an optimisation in i: refused with what it is", () => {
+    expect(readQuestion("\\max_i x_i").wrt).toEqual([]);
+    for (const expr of ["\\max_i x_i", "\\max(x)", "max(x)", "\\min(x)", "min(x)", "\\min_j x_j", "max_i x_i"]) {
+      let e: unknown;
+      try { differentiate(expr, { wrt: "x" }); } catch (err) { e = err; }
+      expect(e, expr).toBeInstanceOf(MatdiffError);
+      expect((e as MatdiffError).code, expr).toBe("unsupported");
+      expect((e as MatdiffError).message, expr).toMatch(/^(?:the (?:largest|smallest) entry \(.*\)|.*, the largest entry,) has no derivative in closed form/);
+      expect((e as MatdiffError).start, expr).toBe(0);
+      expect((e as MatdiffError).hint, expr).toMatch(/logsumexp/);
+    }
+    // the ReLU is still max(0, x)
+    expect(differentiate("\\max(0, x)", { wrt: "x" }).function.text).toBe("relu(x)");
+  });
+
   it("a \\partial or \\nabla elsewhere is an error with a hint; ordinary fractions are untouched", async () => {
     const cli = await runCli(["\\nabla tr(X)"]);
     expect(cli.code).not.toBe(0);

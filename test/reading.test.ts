@@ -497,6 +497,40 @@ describe("notation that is not a product: 𝔼[·] and ℙ(·) are refused, neve
   });
 });
 
+describe("λ_max(A), σ₁(X): a spectral value is refused, never read as λ_max times A", () => {
+  const refusal = (expr: string, opts: Record<string, unknown> = {}) => {
+    try { differentiate(expr, { wrt: "A", ...opts }); } catch (err) { return err as MatdiffError; }
+    return expect.unreachable(`${expr} was read`);
+  };
+
+  it.each([
+    ["\\lambda_{max}(A)", "the largest eigenvalue of A"],
+    ["\\lambda_{\\max}(A)", "the largest eigenvalue of A"],
+    ["\\lambda_{\\min}(A^T A)", "the smallest eigenvalue of A^T A"],
+    ["\\lambda_1(A)", "the eigenvalue number 1 of A"],
+    ["\\lambda_i \\left(A\\right)", "the eigenvalue number i of A"],
+    ["\\sigma_{max}(A)", "the largest singular value of A"],
+    ["\\sigma_1 (A + B)", "the singular value number 1 of A + B"],
+    ["tr(B) + \\lambda_{max}(A)", "the largest eigenvalue of A"],
+  ])("%s reads as %s and is refused where it is written", (expr, what) => {
+    const e = refusal(expr);
+    expect(e).toBeInstanceOf(MatdiffError);
+    expect(e.code).toBe("unsupported");
+    expect(e.message).toContain(`reads as ${what}, which matdiff does not differentiate`);
+    expect(expr.slice(e.start, e.end)).toMatch(/^\\(?:lambda|sigma)_/);
+    expect(e.hint).toMatch(/v vᵀ|u vᵀ/);
+  });
+
+  it("a weight λ₁ times a scalar or a vector stays a product, and so does a declared λ_max", () => {
+    const r = differentiate("\\lambda_1(w^T w) + \\lambda_2 \\|w\\|_1", { wrt: "w", check: true });
+    expect(r.derivative.text).toBe("2λ₁ w + λ₂ sign(w)");
+    expect(r.check?.ok).toBe(true);
+    const declared = differentiate("\\lambda_{max}(A)", { wrt: "A", let: ["lambda_max: scalar"], check: true });
+    expect(declared.function.text).toBe("λ_{max} A");
+    expect(declared.check?.ok).toBe(true);
+  });
+});
+
 describe("s_y beside Σⱼ exp(s_j): the entry of s at a label, the softmax cross-entropy as written", () => {
   it("reads s_y as yᵀs with y one-hot, says so, and gives softmax(s) − y; a declared y stays as declared", () => {
     for (const expr of ["-\\log \\frac{\\exp(s_y)}{\\sum_j \\exp(s_j)}", "-s_y + \\log \\sum_j \\exp(s_j)", "\\log \\sum_{j} e^{s_j} - s_y"]) {

@@ -55,6 +55,9 @@ export interface ElaborateOptions {
 }
 
 /** The letter conventions of DESIGN.md §2: uppercase a matrix, lowercase Latin a vector, lowercase Greek a scalar. */
+/** λ and σ with an index of the spectrum: `lambda_max`, `sigma_1`, `lambda_i`. */
+const SPECTRAL_NAME = /^(?:lambda|sigma)_(?:max|min|\d+|[a-z])$/;
+
 export function conventionalRank(name: string): Rank {
   if (isUpperName(name)) return "matrix";
   return isGreekLower(name) ? "scalar" : "vector";
@@ -212,11 +215,49 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     return i - src.offset;
   };
 
+  /**
+   * `λ_max(A)`, `λ₁(A)`, `σ_{min}(X)`, `λ_i(S)`: a spectral value of the matrix in the parentheses, not λ_max
+   * times A; refused once the shapes are known (a scalar or vector in them is a product: `λ₁(wᵀw)`), unless
+   * the letter is declared.
+   */
+  const spectral: { readonly product: Node & { type: "binary" }; readonly name: string; readonly src: SourceText }[] = [];
+  function noteSpectral(n: Node & { type: "binary" }, src: SourceText): void {
+    let left = n.left;
+    while (left.type === "binary" && left.op === "*" && left.implicit) left = left.right;
+    if (left.type !== "ident" || !SPECTRAL_NAME.test(left.name) || decls.has(left.name)) return;
+    const after = src.text.slice(left.span.end + src.offset, n.right.span.end + src.offset);
+    if (!/^\s*(?:\\(?:left|[bB]igg?l?)\s*)?\(/.test(after)) return;
+    const candidate = { product: n, name: left.name, src };
+    // a matrix already (A by its letter): refused before a sum it is in fails to fit
+    const arg = infos.get(n.right)?.shape;
+    if (arg && dims.isRigid(arg.rows) && dims.isRigid(arg.cols)) refuseSpectral([candidate]);
+    spectral.push(candidate);
+  }
+  function refuseSpectral(candidates = spectral): void {
+    for (const { product, name, src } of candidates) {
+      const arg = infos.get(product.right)?.shape;
+      if (!arg || dims.isOne(arg.rows) || dims.isOne(arg.cols)) continue;
+      const [letter, index] = name.split("_") as [string, string];
+      const singular = letter === "sigma";
+      const which = index === "max" ? "largest " : index === "min" ? "smallest " : "";
+      const what = `${which}${singular ? "singular value" : "eigenvalue"}`;
+      const span = { start: product.left.span.start, end: product.span.end };
+      const matrix = snippet(src, product.right.span).replace(/^(?:\\(?:left|[bB]igg?l?)\s*)?\((.*?)\s*(?:\\(?:right|[bB]igg?r?)\s*)?\)$/s, "$1");
+      fail(src, "unsupported", `${snippet(src, span)} reads as the ${what}${which ? "" : ` number ${index}`} of ${matrix}, which matdiff does not differentiate`, span,
+        `${singular ? "for a simple singular value σ with unit singular vectors u, v: ∇σ = u vᵀ" : "for a symmetric matrix and a simple eigenvalue λ with unit eigenvector v: ∇λ = v vᵀ"}; `
+        + `for a product write ${snippet(src, product.left.span)} \\cdot (…), or declare --let "${name}: scalar"`);
+    }
+  }
+
   /** max(x, 0) and max(0, x) are relu(x), entrywise; other maxima have no derivative matdiff can write. */
   function reluArgument(n: Extract<Node, { type: "call" }>, src: SourceText): Node {
     const [a, b] = n.args;
     if (b && isLiteralZero(b)) return a!;
     if (a && b && isLiteralZero(a)) return b;
+    if (!b) {
+      return fail(src, "unsupported", `${snippet(src, n.span)}, the largest entry, has no derivative in closed form (it is one-hot at the largest entry), at ${where(src, n.span.start)}`, n.span,
+        "max(0, x) and max(x, 0) are the ReLU; a smooth largest entry is logsumexp(x)");
+    }
     return fail(src, "unsupported", `max(a, b) is supported only as max(x, 0), the ReLU, at ${where(src, n.span.start)}`, n.span, "write relu(x) for max(x, 0)");
   }
 
@@ -356,6 +397,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return l;
           }
           case "*": {
+            if (n.implicit) noteSpectral(n, src);
             // 𝟏ᵀ𝟏 is the size n, a scalar (issue 17), however the product goes on: (𝟏ᵀ𝟏)u is n·u, not 𝟏ᵀ
             // times an all-ones matrix sized by u (fuzz seed 20261205, (b), (c), (e): Xᵀ(𝟏ᵀ𝟏u) failed to read)
             if (isOnesRow(n.left) && n.right.type === "ones" && dims.unify(l.cols, r.rows) && dims.unifyShapes({ rows: l.rows, cols: r.cols }, SCALAR_T)) return SCALAR_T;
@@ -584,6 +626,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     }
   }
   settleProducts();
+  refuseSpectral();
 
   for (const name of opts.extraSymbols ?? []) if (!isIdentityName(name)) symbolInfo(name, { start: 0, end: 0 }, source);
 

@@ -273,6 +273,7 @@ export function fastParse(tokens: readonly Token[]): Node | null {
       case "maxfn": case "kronfn": {
         take("lparen");
         const left = sum();
+        if (t.type === "maxfn" && is("rparen")) return callNode("max", t, [left], take("rparen").end);
         take("comma");
         const right = sum();
         const close = take("rparen");

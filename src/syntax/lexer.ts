@@ -263,7 +263,19 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return best;
 }
 
+/**
+ * `\max_i x_i`, `\min(x)`, `\min_i`: the largest or smallest entry, whose derivative is a one-hot vector at an
+ * index no closed form names. (An optimisation, `\min_w f`, is read before lexing: src/syntax/question.ts.)
+ */
+function extremumOverEntries(t: { readonly text: string; readonly offset: number; readonly end: number }, next: { readonly end: number } | undefined): MatdiffError {
+  const what = t.text.includes("min") ? "smallest" : "largest";
+  return new MatdiffError("unsupported", `the ${what} entry (${t.text}) has no derivative in closed form: it is one-hot at that entry`, { start: t.offset, end: next?.end ?? t.end }, {
+    hint: `max(0, x) and max(x, 0) are the ReLU; a smooth ${what} entry is ${what === "largest" ? "logsumexp(x)" : "−logsumexp(−x)"}; an optimisation reads \\min_w f, the objective by w`,
+  });
+}
+
 function unknownFunction(name: string, start: number, end: number): MatdiffError {
+  if (name === "min") return extremumOverEntries({ text: name, offset: start, end }, undefined);
   const guess = didYouMean(name, KNOWN_FUNCTIONS);
   const hint = guess ? `did you mean ${guess}?` : `known functions: ${KNOWN_FUNCTIONS.join(", ")}`;
   return new MatdiffError("unknown-function", `unknown function '${name}'`, { start, end }, { hint });
@@ -374,6 +386,7 @@ export function tokenize(input: string): Token[] {
       const last = k === pieces.length - 1;
       const special = lookup(SPECIAL_WORDS, p);
       const fn = lookup(FUNCTION_WORDS, p);
+      if (special === "maxfn" && last && r[next]?.type === "underscore") throw extremumOverEntries({ text: p, offset: at, end }, r[next + 1]);
       if (special) push(make(special, p, at, end));
       else if (fn) push(make("fnop", fn, at, end));
       else if (GREEK.has(p)) push(greek(p, at, end, last ? next : -1));
@@ -449,6 +462,13 @@ export function tokenize(input: string): Token[] {
         pushSub(text, u.offset, close.end);
         return j;
       }
+    }
+    // λ_{\max}, σ_\min: the words, as λ_{max} (spectral values, which shapes/elaborate.ts refuses with what they are)
+    const extremum = a?.type === "cmd" ? a : a?.type === "lbrace" && r[i + 3]?.type === "rbrace" ? r[i + 2] : undefined;
+    if (extremum?.type === "cmd" && (extremum.text === "\\max" || extremum.text === "\\min")) {
+      const last = a?.type === "lbrace" ? i + 3 : i + 1;
+      pushSub(extremum.text.slice(1), u.offset, r[last]!.end);
+      return last;
     }
     const infinity = a?.type === "cmd" ? a : a?.type === "lbrace" ? r[i + 2] : undefined;
     if (infinity?.type === "cmd" && infinity.text === "\\infty") {
@@ -532,6 +552,7 @@ export function tokenize(input: string): Token[] {
       });
     }
     if (fn) { push(make("fnop", fn, t.offset, t.end)); return i; }
+    if ((name === "max" && r[i + 1]?.type === "underscore") || name === "min") throw extremumOverEntries(t, r[i + 1]);
     const symbol = lookup(SYMBOL_COMMANDS, name);
     if (symbol) { push(make(symbol, "", t.offset, t.end)); return i; }
     const isWord = (w: Raw | undefined): w is Raw => w?.type === "word" || w?.type === "fnword";

@@ -49,6 +49,24 @@ const TWO_DENOMINATORS = new RegExp(String.raw`^\s*${D}\s*(${VAR})\s*(?:\\[,;!]\
 const NUMERATOR = new RegExp(String.raw`^\s*${D}\s*(${SQUARED})?`);
 const DEFINED = new RegExp(String.raw`^(?:\\mathcal\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω](?:_\{[^{}]*\}|_[A-Za-z0-9]+)?)\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
 const OPERATOR = new RegExp(String.raw`^(?:(?:\\nabla|∇)\s*(${SQUARED})?\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR}))\s*(${SQUARED})?|${D}\s*(${SQUARED})?\s*/\s*(${D})\s*(${VAR})\s*(${SQUARED})?|(?:\\partial|∂)\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR})))`);
+/**
+ * An optimisation problem as written in a paper: `\min_w`, `\arg\min_{w}`, `\operatorname*{arg\,min}_{W, b}`,
+ * `\underset{θ}{\max}`, `\min_{w \in \mathbb{R}^d}`: its objective is differentiated by its variables (groups
+ * 1 and 2, a subscript braced or not, 3 \underset's), the domain after \in left out.
+ */
+const ARG = String.raw`arg\s*(?:\\[,;!]\s*)?`;
+const EXTREMUM = String.raw`(?:\\arg\s*\\(?:min|max)|\\(?:arg)?(?:min|max)|\\operatorname\*?\{\s*(?:${ARG})?(?:min|max)\s*\}|\\mathop\{\\mathrm\{${ARG}(?:min|max)\}\}|\\mathrm\{${ARG}(?:min|max)\}|(?:arg)?(?:min|max))`;
+const OPTIMUM = new RegExp(String.raw`^(?:${EXTREMUM}\s*(?:\\limits\s*)?_\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|(${VAR}))|\\underset\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*\{\s*${EXTREMUM}\s*\})`);
+const WHOLE_VAR = new RegExp(String.raw`^${VAR}$`);
+/**
+ * The variables of an optimisation's subscript: `W, b`, `w \in \mathbb{R}^d`; null when one is not a variable,
+ * or is an index of the objective (`\max_i x_i` is x's largest entry, not a problem in i).
+ */
+function optimised(subscript: string, objective: string): string[] | null {
+  const names = subscript.split(",").map((part) => part.split(/\\in\b|∈/)[0]!.trim());
+  if (!names.every((n) => WHOLE_VAR.test(n))) return null;
+  return names.some((n) => objective.includes(`_${n}`) || objective.includes(`_{${n}}`)) ? null : names;
+}
 /** What OPERATOR can start with. */
 const OPERATOR_START = /^[\\∇∂d]/;
 
@@ -116,6 +134,16 @@ export function readQuestion(input: string): Question {
       expr: input.slice(0, at) + blank(input.slice(at, n0)) + numerator + blank(input.slice(n1, fraction.end)) + input.slice(fraction.end),
       wrt: [fraction.wrt], hessian: fraction.second, total: fraction.total, notation: `${input.slice(at, n0)}…${input.slice(n1, fraction.end)}`,
     };
+  }
+
+  // \min_w ‖Xw − y‖², \arg\min_{W, b} L: the objective, by the problem's variables
+  const optimum = /^[\\am]/.test(rest) ? OPTIMUM.exec(rest) : null;
+  if (optimum) {
+    const wrt = optimised(optimum[1] ?? optimum[2] ?? optimum[3] ?? "", rest.slice(optimum[0].length));
+    if (wrt) {
+      const end = at + optimum[0].length;
+      return { expr: input.slice(0, at) + blank(optimum[0]) + input.slice(end), wrt, hessian: false, notation: optimum[0].trim() };
+    }
   }
 
   // ∇_x, \nabla_{x}, \nabla^2_x, \nabla_x^2, ∇²_x, ∂/∂x, d/dx, \partial_x
