@@ -69,7 +69,7 @@ describe("one Unicode elementwise power in text output", () => {
     const r = showcase("elementwise-square");
     expect(r.function.text).toBe("sum(x∘²) + aᵀx∘³");
     for (const t of [r.function.text, r.differential.text, r.derivative.text, r.derivation!.text]) expect(t).not.toContain(".^");
-    expect(differentiate("sum(x.^{-1}) + sum(sqrt(x))", { wrt: "x" }).derivative.text).toBe("(x∘^{−1/2} − 2x∘⁻²)/2");
+    expect(differentiate("sum(x.^{-1}) + sum(sqrt(x))", { wrt: "x" }).derivative.text).toBe("x∘^{−1/2}/2 − x∘⁻²");
   });
 });
 
@@ -119,5 +119,21 @@ describe("spacing costs KaTeX no macro expansion (issue 17: a long Hessian deriv
   it("no LaTeX form of a result or derivation spells a spacing macro", () => {
     const r = differentiate("tr(A X^{-1} B)", { wrt: "X", steps: true, hessian: false });
     for (const s of [r.derivative.latex, r.differential.latex, r.derivation!.latex]) expect(s).not.toMatch(/\\[,;:!]|\\quad/);
+  });
+});
+
+describe("a fraction comes out of the terms that share it, not out of the whole sum", () => {
+  it.each([
+    ["\\frac{1}{2} x^T A x - b^T x", "x", "(A + Aᵀ)x/2 − b"],
+    ["\\frac12 \\theta^T H \\theta + g^T \\theta + c", "theta", "(H + Hᵀ)θ/2 + g"],
+    ["-\\frac{1}{2} x^T A x + b^T x", "x", "b − (A + Aᵀ)x/2"],
+    ["x^T A x + \\frac{1}{3} b^T x", "x", "(A + Aᵀ)x + b/3"],
+    ["x^T A x/2 + x^T B x/2 + c^T x", "x", "(A + B + Aᵀ + Bᵀ)x/2 + c"],
+    // a fraction every term has still comes out of all of them
+    ["\\frac{1}{2} x^T A x", "x", "(A + Aᵀ)x/2"],
+  ])("∇ %s by %s is %s, checked", (expr, wrt, gradient) => {
+    const r = differentiate(expr, { wrt, check: true });
+    expect(r.derivative.text).toBe(gradient);
+    expect(r.check?.ok).toBe(true);
   });
 });

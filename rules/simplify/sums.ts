@@ -183,10 +183,27 @@ export const SUM_RULES: readonly AnyRewriteRule[] = [
       // 2Ax + 2Bx = 2(A + B)x and (A + Aᵀ)/2, but −2Φᵀe + 2λθ stays as written
       const sameSign = cs.every((c) => c.n > 0) || cs.every((c) => c.n < 0);
       if (!sameSign && common.d === 1) return null;
-      // a + b + c/2 stays: ½(2a + 2b + c) is what distribute-fraction undoes (more than half
-      // of the terms would come out integral), and the two rules must not undo each other
-      if (common.d !== 1 && cs.filter((c) => c.d === 1).length * 2 > cs.length) return null;
-      return E.mul(E.num(common), E.add(...e.terms.map((t) => E.mul(E.num(Q.div(Q.ONE, common)), t))));
+      const factored = (c: Q.Rational, terms: readonly Expr[]) => E.mul(E.num(c), E.add(...terms.map((t) => E.mul(E.num(Q.div(Q.ONE, c)), t))));
+      // beside a whole term a fraction comes out of the terms that share it only: ½xᵀAx − bᵀx gives ½(A + Aᵀ)x − b,
+      // not ((A + Aᵀ)x − 2b)/2, and a + b + c/2 stays (distribute-fraction undoes ½(2a + 2b + c): the two must
+      // not undo each other)
+      if (common.d !== 1 && cs.some((c) => c.d === 1)) {
+        const sizes = new Map<string, { c: Q.Rational; n: number }>();
+        for (const c of cs) {
+          if (c.d === 1) continue;
+          const key = `${Math.abs(c.n)}/${c.d}`;
+          const seen = sizes.get(key);
+          if (seen) seen.n++;
+          else sizes.set(key, { c: Q.rat(Math.abs(c.n), c.d), n: 1 });
+        }
+        const shared = [...sizes.values()].filter((s) => s.n >= 2).sort((a, b) => b.n - a.n)[0];
+        if (!shared) return null;
+        const inGroup = (c: Q.Rational) => Math.abs(c.n) === shared.c.n && c.d === shared.c.d;
+        const group = e.terms.filter((_, i) => inGroup(cs[i]!));
+        const signed = group.every((t) => coefficientOf(t)[0].n < 0) ? Q.neg(shared.c) : shared.c;
+        return E.add(factored(signed, group), ...e.terms.filter((_, i) => !inGroup(cs[i]!)));
+      }
+      return factored(common, e.terms);
     },
   }),
   rewriteRule({
