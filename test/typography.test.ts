@@ -137,3 +137,14 @@ describe("a fraction comes out of the terms that share it, not out of the whole 
     expect(r.check?.ok).toBe(true);
   });
 });
+
+describe("no −(− in a differential", () => {
+  it("the signs of −½(x − μ)ᵀA(x − μ) by μ cancel: df = ((dμ)ᵀA(x − μ) + (x − μ)ᵀA dμ)/2", () => {
+    for (const expr of ["-\\frac12 (x - \\mu)^T A (x - \\mu)", "-(x - \\mu)^T A (x - \\mu)", "-\\frac12 \\sum_i (x_i-\\mu)^T A (x_i-\\mu)"]) {
+      const r = differentiate(expr, { wrt: "mu", check: true, steps: true });
+      expect(r.check?.ok, expr).toBe(true);
+      for (const t of [r.differential.text, r.derivative.text, r.derivation!.text]) expect(t, expr).not.toMatch(/−\(−/);
+    }
+    expect(differentiate("-\\frac12 (x - \\mu)^T A (x - \\mu)", { wrt: "mu" }).differential.text).toBe("((dμ)ᵀA(x − μ) + (x − μ)ᵀA dμ)/2");
+  });
+});

@@ -161,10 +161,11 @@ export const PRODUCT_RULES: readonly AnyRewriteRule[] = [
     witness: "A (-B - C)", on: ["mul"],
     apply: (e) => {
       const { coeff, scalars, chain } = E.splitMul(e);
-      const i = chain.findIndex((f) => f.kind === "add" && f.terms.every((t) => E.splitMul(t).coeff.n < 0));
+      // a 1×1 sum too: d of −½(x − μ)ᵀA(x − μ) by μ arrives as −½(−(dμ)ᵀA(x − μ) − (x − μ)ᵀA dμ), no "−(−"
+      const all = [...scalars, ...chain];
+      const i = all.findIndex((f) => f.kind === "add" && f.terms.every((t) => E.splitMul(t).coeff.n < 0));
       if (i < 0) return null;
-      const flipped = chain.map((f, j) => (j === i ? E.add(...(f as E.Add).terms.map(E.neg)) : f));
-      return E.mul(E.num(Q.neg(coeff)), ...scalars, ...flipped);
+      return E.mul(E.num(Q.neg(coeff)), ...all.map((f, j) => (j === i ? E.add(...(f as E.Add).terms.map(E.neg)) : f)));
     },
   }),
   rewriteRule({
