@@ -143,16 +143,23 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     }
   }
   if (!E.isZero(p.direct)) {
-    const own = { text: `(${toText(p.direct)})${matrixX ? "_{ij}" : "_i"}`, latex: `\\left(${toLatex(p.direct)}\\right)_{${matrixX ? "ij" : "i"}}` };
+    // φ_i, but (Ax)_i and (W₁)_{ij}: a symbol with no subscript of its own takes the index bare
+    const bare = p.direct.kind === "sym" && !p.direct.name.includes("_");
+    const at = matrixX ? "ij" : "i";
+    const own = bare
+      ? { text: `${toText(p.direct)}${matrixX ? "_{ij}" : "_i"}`, latex: `${toLatex(p.direct)}_{${at}}` }
+      : { text: `(${toText(p.direct)})${matrixX ? "_{ij}" : "_i"}`, latex: `\\left(${toLatex(p.direct)}\\right)_{${at}}` };
     inner.push(own);
     traced.push(own);
   }
   const join = (xs: readonly Rendered[], key: keyof Rendered) => xs.map((x) => x[key]).join(" + ");
   const lhs = { text: `∂f/∂${index.text}`, latex: `\\frac{\\partial f}{\\partial ${index.latex}}` };
+  // the traced form only where it differs: for scalar intermediates the two are one
+  const same = join(inner, "text") === join(traced, "text");
   const components = componentsExact && inner.length && !isScalarShape(X.shape)
     ? {
-      text: `${lhs.text} = ${join(inner, "text")} = ${join(traced, "text")}`,
-      latex: `${lhs.latex} = ${join(inner, "latex")} = ${join(traced, "latex")}`,
+      text: `${lhs.text} = ${join(inner, "text")}${same ? "" : ` = ${join(traced, "text")}`}`,
+      latex: `${lhs.latex} = ${join(inner, "latex")}${same ? "" : ` = ${join(traced, "latex")}`}`,
     }
     : undefined;
 
