@@ -634,3 +634,37 @@ describe("𝒩(x; μ, Σ): the Gaussian written as a distribution (PRML eq. 2.43
     expect(() => differentiate("x; y", { wrt: "x" })).toThrow(/unexpected ';' at 1:2/);
   });
 });
+
+describe("a 1 after a matrix or a row is the all-ones column: 1ᵀX1 is the sum of X's entries", () => {
+  it.each([
+    ["1^T X 1", "X", "𝟏ᵀX𝟏", "𝟏𝟏ᵀ"],
+    ["\\mathbf{1}^T \\exp(X) 1", "X", "𝟏ᵀ exp(X)𝟏", "exp(X)"],
+    ["1^T \\log(X) 1", "X", "𝟏ᵀ log(X)𝟏", "X∘⁻¹"],
+    ["x^T A 1", "x", "xᵀA𝟏", "A𝟏"],
+  ])("%s by %s reads %s, gradient %s, with a note", (expr, wrt, f, gradient) => {
+    const r = differentiate(expr, { wrt, check: true });
+    expect(r.function.text).toBe(f);
+    expect(r.derivative.text).toBe(gradient);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.some((n) => /is read as 𝟏, the all-ones column/.test(n))).toBe(true);
+  });
+
+  it("a 1 in front, or after a column or a scalar, is the number", () => {
+    for (const [expr, f] of [["1 x^T x", "xᵀx"], ["2 x^T x 1", "2xᵀx"], ["(x^T x) 1", "xᵀx"]] as const) {
+      const r = differentiate(expr, { wrt: "x" });
+      expect(r.function.text, expr).toBe(f);
+      expect(r.notes.some((n) => /all-ones column/.test(n)), expr).toBe(false);
+    }
+  });
+});
+
+describe("\\prod over an index is refused with the sum its log is", () => {
+  it("says what it is and where", () => {
+    let e: unknown;
+    try { differentiate("\\log \\prod_i x_i", { wrt: "x" }); } catch (err) { e = err; }
+    expect(e).toBeInstanceOf(MatdiffError);
+    expect((e as MatdiffError).code).toBe("unsupported");
+    expect((e as MatdiffError).start).toBe(5);
+    expect((e as MatdiffError).hint).toMatch(/Σᵢ log p\(xᵢ\)/);
+  });
+});

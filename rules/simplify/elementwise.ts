@@ -232,6 +232,18 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     apply: (e) => (e.arg.kind === "identity" && e.exp.n > 0 ? e.arg : null),
   }),
   rewriteRule({
+    // 𝟏ᵀ exp(X) 𝟏 by X gives 𝟏𝟏ᵀ ⊙ exp(X), and 𝟏ᵀ log(X) 𝟏 gives 𝟏𝟏ᵀ ⊘ X: a factor of ones changes no entry
+    id: "hadamard-by-ones", source: "derived: 1 · t = t entrywise", formula: "\mathbf{1}\mathbf{1}^{\top} \odot A = A",
+    witness: "A \\odot (\\mathbf{1} \\mathbf{1}^T)", witnessLet: ["A: n x m"], on: ["hadamard"],
+    apply: (e) => {
+      const ones = (f: E.Expr): boolean => f.kind === "ones" || (f.kind === "transpose" && ones(f.arg))
+        || (f.kind === "mul" && f.factors.length === 2 && ones(f.factors[0]!) && ones(f.factors[1]!));
+      const rest = e.factors.filter((f) => !ones(f));
+      return rest.length && rest.length < e.factors.length && rest.some((f) => f.shape.rows === e.shape.rows && f.shape.cols === e.shape.cols)
+        ? E.hadamard(...rest) : null;
+    },
+  }),
+  rewriteRule({
     id: "diagonal-part-transpose", source: "derived: Aᵀ and A share their diagonal", formula: "A^{\\top} \\odot I = A \\odot I",
     witness: "A^T .* I", on: ["hadamard"],
     apply: (e) => {

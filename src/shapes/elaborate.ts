@@ -188,6 +188,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const oneNorms: { readonly node: Node; readonly src: SourceText }[] = [];
   /** `1^T`, read as the all-ones row 𝟏ᵀ. */
   const onesRows = new Map<Node, SourceText>();
+  /** `X 1`: a 1 after a matrix or a row, read as the all-ones column 𝟏. */
+  const onesColumns = new Map<Node, SourceText>();
   /** `mean(v)`: said in a note, with the number of entries it divides by. */
   const means = new Map<Node & { type: "call" }, SourceText>();
   /** Certainly a vector or matrix, whatever the still-open sizes become. */
@@ -378,6 +380,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         return infer(n.arg, src).shape;
       case "binary": {
         const l = infer(n.left, src).shape;
+        // 1ᵀX1, X 1: a 1 written after a matrix or a row is the all-ones column 𝟏 (a number that scales is written
+        // first), so 1ᵀX1 is the sum of X's entries, not the row 𝟏ᵀX
+        if (n.op === "*" && n.implicit && n.right.type === "number" && n.right.text === "1" && certainlyNotScalar(l) && !dims.isOne(l.cols)) {
+          onesColumns.set(n.right, src);
+          infos.set(n.right, { shape: { rows: dims.fresh(), cols: dims.fresh({ flexible: true }) }, src });
+        }
         const r = infer(n.right, src).shape;
         const at = opPos(src, n.left, n.right);
         const mismatch = (sym: string, hint?: string): never =>
@@ -618,7 +626,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   settleProducts();
   // A 𝟏 or 0 whose size nothing fixed is as small as it can be: 𝟏ᵀx makes 𝟏 a column, not a matrix
   for (const [node, info] of infos) {
-    if (node.type === "ones" || onesRows.has(node) || (node.type === "number" && isLiteralZero(node))) {
+    if (node.type === "ones" || onesRows.has(node) || onesColumns.has(node) || (node.type === "number" && isLiteralZero(node))) {
       for (const d of [info.shape.rows, info.shape.cols]) {
         const r = dims.resolve(d);
         if (r.k === "var" && r.v.flexible) dims.unify(r, ONE_T);
@@ -733,6 +741,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     const shapeHere = () => toShape(info!.shape);
     switch (n.type) {
       case "number": {
+        if (onesColumns.has(n)) return E.ones(shapeHere());
         const v = Q.parseRational(n.text)!;
         return v.n === 0 ? E.zero(shapeHere()) : E.num(v);
       }
@@ -862,6 +871,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       notes.push(`${snippet(src, call.span)} is taken entrywise, not as the matrix ${MATRIX_FUNCTION_NAMESAKE[call.fn]}`);
     }
     for (const [node, src] of onesRows) notes.push(`${snippet(src, node.span)} is read as 𝟏ᵀ: a number has no transpose`);
+    for (const [node, src] of onesColumns) notes.push(`the ${snippet(src, node.span)} after a matrix or a row at ${where(src, node.span.start)} is read as 𝟏, the all-ones column: a number that scales is written first`);
     for (const [node, src] of entrywisePowers) {
       const { arg, exponent } = node as Node & { type: "postfix" };
       const v = snippet(src, arg.span);

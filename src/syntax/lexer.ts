@@ -494,6 +494,11 @@ export function tokenize(input: string): Token[] {
         hint: "write the derivative first, as \\nabla_X f, \\frac{\\partial}{\\partial X} f or \\frac{\\partial f}{\\partial X}; or f alone with --wrt X",
       });
     }
+    if (t.text === "\\prod") {
+      return new MatdiffError("unsupported", "a product over an index, \\prod, is not something matdiff reads", spanOf(t), {
+        hint: "a likelihood's log turns it into a sum: log ∏ᵢ p(xᵢ) = Σᵢ log p(xᵢ), written \\sum_i \\log …",
+      });
+    }
     const guess = didYouMean(t.text, KNOWN_COMMANDS);
     return new MatdiffError("unknown-command", `unknown LaTeX command '${t.text}'`, spanOf(t), guess ? { hint: `did you mean ${guess}?` } : {});
   }
