@@ -379,10 +379,10 @@ describe("spellings people paste", () => {
     throw new Error(`${expr} did not fail`);
   };
 
-  it("\\sum is sum; \\max(·, 0) is relu; a \\sum over two indices is an error with a hint and a caret", () => {
+  it("\\sum is sum; \\max(·, 0) is relu; a \\sum over three indices is an error with a hint and a caret", () => {
     expect(differentiate("\\sum(\\log(\\sigma(y ⊙ X w)))", { wrt: "w" }).derivative.text).toBe("Xᵀ(y ⊙ (𝟏 − σ(y ⊙ Xw)))");
     expect(differentiate("\\sum \\max(x, 0)", { wrt: "x" }).function.text).toBe("sum(relu(x))");
-    const err = fails("\\sum_{ij} A_{ij} x_j", "x");
+    const err = fails("\\sum_{ijk} A_{ij} x_k", "x");
     expect(err.message).toBe("'\\sum' with an index at 1:1: matdiff reads sums of whole vectors, not of indexed entries");
     expect(err.hint).toMatch(/sum\(v\)/);
   });
@@ -666,5 +666,44 @@ describe("\\prod over an index is refused with the sum its log is", () => {
     expect((e as MatdiffError).code).toBe("unsupported");
     expect((e as MatdiffError).start).toBe(5);
     expect((e as MatdiffError).hint).toMatch(/Σᵢ log p\(xᵢ\)/);
+  });
+});
+
+describe("double sums Σᵢⱼ, as graph and kernel methods write them: each term in matrices", () => {
+  const read = (expr: string, wrt: string) => differentiate(expr, { wrt, check: true });
+  it.each([
+    ["\\sum_{i,j} A_{ij} x_i x_j", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["\\sum_i \\sum_j A_{ij} x_i y_j", "y", "xᵀAy", "Aᵀx"],
+    ["\\sum_{i=1}^n \\sum_{j=1}^n A_{ij} x_i x_j", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["\\sum_{ij} K_{ij} \\alpha_i \\alpha_j", "alpha", "αᵀKα", "(K + Kᵀ)α"],
+    ["\\sum_{i,j} A_{ji} x_i x_j", "A", "xᵀAᵀx", "xxᵀ"],
+    ["\\sum_{i,j} A_{ij} B_{ij}", "A", "tr(AᵀB)", "B"],
+    ["\\sum_{i,j} A_{ij} \\log(x_i) x_j", "x", "log(x)ᵀAx", "Ax ⊘ x + Aᵀ log(x)"],
+    ["\\sum_{i,j} A_{ij} (x_i - x_j)^2", "x", "(x∘²)ᵀA𝟏 − 2xᵀAx + 𝟏ᵀAx∘²", "2(x ⊙ A𝟏) + 2(x ⊙ Aᵀ𝟏) − 2(A + Aᵀ)x"],
+    ["\\sum_{i}\\sum_{j} W_{ij} \\|x_i - x_j\\|^2", "X", "diag(XXᵀ)ᵀW𝟏 − 2 tr(XᵀWX) + 𝟏ᵀW diag(XXᵀ)", "(diag(2(W + Wᵀ)𝟏) − 2W − 2Wᵀ)X"],
+  ])("%s by %s reads %s, gradient %s, checked", (expr, wrt, f, gradient) => {
+    const r = read(expr, wrt);
+    expect(r.function.text).toBe(f);
+    expect(r.derivative.text).toBe(gradient);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.some((n) => n.includes("is read as a double sum"))).toBe(true);
+  });
+
+  it("the Laplacian smoothness term ½Σᵢⱼ wᵢⱼ(fᵢ − fⱼ)² names W and says it expanded the square", () => {
+    const r = read("\\frac12 \\sum_{i,j} w_{ij} (f_i - f_j)^2", "f");
+    expect(r.check?.ok).toBe(true);
+    const note = r.notes.find((n) => n.includes("double sum"))!;
+    expect(note).toContain("w_{ij} is entry (i, j) of the matrix W");
+    expect(note).toContain("(f_i - f_j)^2 expanded as a square of a difference");
+  });
+
+  it("a term that mixes the indices otherwise is refused where it is, with the matrix forms as the hint", () => {
+    for (const expr of ["\\sum_{i,j} A_{ij} \\exp(x_i - x_j)", "\\sum_{i,j} A_{ij} B_{ij} C_{ij}"]) {
+      let e: unknown;
+      try { differentiate(expr, { wrt: "A" }); } catch (err) { e = err; }
+      expect(e, expr).toBeInstanceOf(MatdiffError);
+      expect((e as MatdiffError).code, expr).toBe("unsupported");
+      expect((e as MatdiffError).message, expr).toMatch(/double sum/);
+    }
   });
 });

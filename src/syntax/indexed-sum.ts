@@ -65,6 +65,11 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   const walk = (n: Node): Node => {
     if (n.type === "call" && n.index !== undefined) {
       indices.add(n.index);
+      const inner = n.args[0]!;
+      if (inner.type === "call" && inner.index !== undefined && n.except === undefined && inner.except === undefined) {
+        indices.add(inner.index);
+        return doubleSum(n as Node & { type: "call" }, inner as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
+      }
       if (n.except === undefined) return sumOver(n as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
       // Σ_{j≠y} g(j) = Σⱼ g(j) − g(y): the term left out is the summand at the label, s_j read as s_y (below)
       const { except, ...all } = n as Node & { type: "call" };
@@ -410,6 +415,149 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   notes.push(`${input.slice(call.span.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${said.join(", ")}${countNote}`);
   // `entries`: elaborate makes sure the summand did read as a vector, one entry per i
   return { type: "call", fn: "sum", args: [body.node], span: call.span, nameSpan: call.nameSpan, entries: index };
+}
+
+/**
+ * Σᵢ Σⱼ (or Σ_{i,j}) of a term that is bilinear in the two indices, as graph and kernel methods write them:
+ *
+ *   Σᵢⱼ Aᵢⱼ uᵢ vⱼ = uᵀAv            (uᵢ, vⱼ any terms a single sum reads: xᵢ, yᵢ², log pᵢ; Aⱼᵢ is Aᵀ; no A is 𝟏𝟏ᵀ)
+ *   Σᵢⱼ Aᵢⱼ (xᵢ − xⱼ)² = (x∘²)ᵀA𝟏 − 2xᵀAx + 𝟏ᵀA x∘²
+ *   Σᵢⱼ Wᵢⱼ ‖xᵢ − xⱼ‖² = diag(XXᵀ)ᵀW𝟏 − 2 tr(XᵀWX) + 𝟏ᵀW diag(XXᵀ)     (xᵢ samples, the rows of X)
+ *
+ * A square of a difference is expanded; each term is then a constant times factors in i alone, in j alone and
+ * at most one entry Aᵢⱼ, read as the single sums over i and over j read their summands. Anything else that
+ * mixes the two indices is refused.
+ */
+function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, RowCount>, entryVectors: Set<string>, sampleRows: Map<string, string>): Node {
+  const i = outer.index!, j = innerSum.index!;
+  const at = outer.span;
+  const written = input.slice(outer.span.start, innerSum.nameSpan.end).replace(/\s+/g, " ");
+  if (i === j) refuse(input, at, `a double sum needs two indices, not ${i} twice`, VECTOR_FORM_HINT);
+  const single = (name: string, k: string) => name.endsWith(`_${k}`) && name.length > k.length + 1 && !name.slice(0, -k.length - 1).includes("_");
+  const pairOf = (n: Node): { base: string; transposed: boolean } | null => {
+    if (n.type !== "ident") return null;
+    const m = /^([^_]+)_([a-z])([a-z])$/.exec(n.name);
+    if (!m || !((m[2] === i && m[3] === j) || (m[2] === j && m[3] === i))) return null;
+    return { base: m[1]!, transposed: m[2] === j };
+  };
+  const isIn = (n: Node, k: string) => nodesInOrder(n).some((m) => m.type === "ident" && (single(m.name, k) || (m.of !== undefined && single(m.of.name, k))));
+  const stack: { sign: number; factors: Node[] }[] = [];
+  const split = (n: Node, sign: number, extra: readonly Node[] = []): void => {
+    if (n.type === "neg") return split(n.arg, -sign, extra);
+    if (n.type === "binary" && (n.op === "+" || n.op === "-")) {
+      split(n.left, sign, extra);
+      split(n.right, n.op === "-" ? -sign : sign, extra);
+      return;
+    }
+    stack.push({ sign, factors: [...extra, ...flatten(n)] });
+  };
+  split(innerSum.args[0]!, 1);
+  const pairNames = new Set<string>();
+  /** Squares of differences expanded, as written. */
+  const expanded = new Set<string>();
+  const sampleLetters = new Set<string>();
+  const terms: Node[] = [];
+  const signs: number[] = [];
+  const one = (from: Span): Node => ({ type: "ones", span: from });
+  const T = (n: Node): Node => ({ type: "postfix", op: "T", arg: n, span: n.span });
+  const square = (n: Node): Node => ({ type: "postfix", op: "pow", exponent: "2", arg: n, span: n.span });
+  /** Σ over k of a summand in k alone, as the vector whose entries it sums. */
+  const vectorOver = (factors: readonly Node[], k: string, from: Span): Node => {
+    if (factors.length === 0) return one(from);
+    const call: Node & { type: "call" } = { type: "call", fn: "sum", args: [chain(factors)], span: at, nameSpan: outer.nameSpan, index: k };
+    const read = sumOver(call, input, used, [], counts, entryVectors, sampleRows);
+    if (read.type !== "call" || read.fn !== "sum") return refuse(input, span(factors[0]!.span.start, factors[factors.length - 1]!.span.end), `this term in ${k} is not read inside a double sum`, VECTOR_FORM_HINT);
+    return read.args[0]!;
+  };
+  const matrixLetter = (base: string, from: Span): string => {
+    const upper = /^[a-z]$/.test(base) ? base.toUpperCase() : base;
+    if (upper !== base && used.has(upper)) refuse(input, from, `${base}_{${i}${j}} would be an entry of ${upper}, which the expression already uses`, VECTOR_FORM_HINT);
+    return upper;
+  };
+  while (stack.length) {
+    const { sign, factors } = stack.shift()!;
+    const pairs = factors.filter((f) => pairOf(f) !== null);
+    // Σᵢⱼ Aᵢⱼ Bᵢⱼ = tr(AᵀB)
+    if (pairs.length === 2 && factors.every((f) => pairs.includes(f) || (!isIn(f, i) && !isIn(f, j)))) {
+      const free = factors.filter((f) => !pairs.includes(f));
+      const body: Node = { type: "call", fn: "tr", args: [chain([T(pairMatrix(pairs[0]!)), pairMatrix(pairs[1]!)])], span: at, nameSpan: at };
+      terms.push(free.length ? chain([...free, body]) : body);
+      signs.push(sign);
+      continue;
+    }
+    if (pairs.length > 1) refuse(input, at, `a term with more than two entries in ${i} and ${j} is not read inside a double sum`, VECTOR_FORM_HINT);
+    const pair = pairs[0];
+    const rest = factors.filter((f) => f !== pair);
+    const mixed = rest.filter((f) => isIn(f, i) && isIn(f, j));
+    if (mixed.length > 1) refuse(input, at, `a term with several factors in both ${i} and ${j} is not read inside a double sum`, VECTOR_FORM_HINT);
+    const m = mixed[0];
+    if (m) {
+      const others = rest.filter((f) => f !== m);
+      const withPair = pair ? [pair, ...others] : others;
+      // (aᵢ − bⱼ)²: a², −2ab, b²
+      const arg = m.type === "postfix" && m.op === "pow" && m.exponent === "2" ? m.arg : null;
+      const diff = arg && arg.type === "binary" && (arg.op === "-" || arg.op === "+") ? arg : null;
+      const sides = diff && ((isIn(diff.left, i) && !isIn(diff.left, j) && isIn(diff.right, j) && !isIn(diff.right, i)) || (isIn(diff.left, j) && !isIn(diff.left, i) && isIn(diff.right, i) && !isIn(diff.right, j)));
+      if (diff && sides && arg!.type !== "norm") {
+        const cross = diff.op === "-" ? -2 : 2;
+        expanded.add(input.slice(m.span.start, m.span.end).replace(/\s+/g, " "));
+        stack.push({ sign, factors: [...withPair, square(diff.left)] });
+        stack.push({ sign: sign * cross, factors: [...withPair, diff.left, diff.right] });
+        stack.push({ sign, factors: [...withPair, square(diff.right)] });
+        continue;
+      }
+      // ‖xᵢ − yⱼ‖², samples: diag(XXᵀ)ᵀP𝟏 − 2 tr(XᵀPY) + 𝟏ᵀP diag(YYᵀ)
+      const norm = arg && arg.type === "norm" && (arg.kind === null || arg.kind === "2") && arg.arg.type === "binary" && arg.arg.op === "-" ? arg.arg : null;
+      const letter = (n: Node, k: string) => (n.type === "ident" && single(n.name, k) ? n.name.slice(0, -k.length - 1) : null);
+      if (norm && others.every((f) => !isIn(f, i) && !isIn(f, j))) {
+        const [a, b] = letter(norm.left, i) !== null ? [norm.left, norm.right] : [norm.right, norm.left];
+        const xa = letter(a, i), xb = letter(b, j);
+        if (xa !== null && xb !== null) {
+          const X = matrixLetter(xa, a.span), Y = matrixLetter(xb, b.span);
+          sampleLetters.add(xa).add(xb);
+          expanded.add(input.slice(m.span.start, m.span.end).replace(/\s+/g, " "));
+          const P = pair ? pairMatrix(pair) : chain([one(at), T(one(at))]);
+          const rows = (M: string, from: Span): Node => ({ type: "call", fn: "diag", args: [chain([ident(M, from), T(ident(M, from))])], span: from, nameSpan: from });
+          const scalars = others;
+          const put = (s: number, body: Node) => { terms.push(scalars.length ? chain([...scalars, body]) : body); signs.push(sign * s); };
+          put(1, chain([T(rows(X, a.span)), P, one(at)]));
+          put(-2, { type: "call", fn: "tr", args: [chain([T(ident(X, a.span)), P, ident(Y, b.span)])], span: at, nameSpan: at });
+          put(1, chain([T(one(at)), P, rows(Y, b.span)]));
+          continue;
+        }
+      }
+      refuse(input, m.span, `this term mixes ${i} and ${j} in a way a double sum is not read`, `write it in matrices: Σᵢⱼ Aᵢⱼ uᵢ vⱼ is uᵀAv, Σᵢⱼ Aᵢⱼ (xᵢ − xⱼ)² is (x∘²)ᵀA𝟏 − 2xᵀAx + 𝟏ᵀA x∘²`);
+    }
+    const inI = rest.filter((f) => isIn(f, i));
+    const inJ = rest.filter((f) => isIn(f, j));
+    const free = rest.filter((f) => !isIn(f, i) && !isIn(f, j));
+    if (free.some(rowOrMatrix)) refuse(input, at, `a double sum of a term times a matrix or row is not read: only numbers and scalars may stand beside entries`, VECTOR_FORM_HINT);
+    const u = vectorOver(inI, i, at), v = vectorOver(inJ, j, at);
+    const P = pair ? pairMatrix(pair) : chain([one(at), T(one(at))]);
+    const body = chain([T(u), P, v]);
+    terms.push(free.length ? chain([...free, body]) : body);
+    signs.push(sign);
+  }
+
+  function pairMatrix(n: Node): Node {
+    const { base, transposed } = pairOf(n)!;
+    const M = matrixLetter(base, n.span);
+    pairNames.add(transposed
+      ? `${baseText(base)}_{${j}${i}} is entry (${j}, ${i}) of the matrix ${baseText(M)}, entry (${i}, ${j}) of ${baseText(M)}ᵀ`
+      : `${baseText(base)}_{${i}${j}} is entry (${i}, ${j}) of the matrix ${baseText(M)}`);
+    return transposed ? T(ident(M, n.span)) : ident(M, n.span);
+  }
+
+  const said = [...pairNames, ...[...sampleLetters].map((x) => `${baseText(x)}_${i} and ${baseText(x)}_${j} are rows of the matrix ${baseText(/^[a-z]$/.test(x) ? x.toUpperCase() : x)}`)];
+  if (expanded.size) said.push(`${[...expanded].join(", ")} expanded as a square of a difference`);
+  notes.push(`${written} is read as a double sum, each term in matrices (Σᵢⱼ Aᵢⱼ uᵢvⱼ = uᵀAv)${said.length ? `: ${said.join("; ")}` : ""}`);
+  let out: Node | null = null;
+  terms.forEach((t, k) => {
+    const s = signs[k]!;
+    const scaled: Node = Math.abs(s) === 1 ? t : chain([{ type: "number", text: String(Math.abs(s)), span: t.span }, t]);
+    out = out === null ? (s < 0 ? { type: "neg", arg: scaled, span: at } : scaled) : { type: "binary", op: s < 0 ? "-" : "+", left: out, right: scaled, span: at };
+  });
+  return out!;
 }
 
 /** wᵀ, Aᵀ, A, Σ⁻¹, W₁: what makes an inner product with a sample after it, as a scalar (c, λ, 2) does not. */

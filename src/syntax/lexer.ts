@@ -504,10 +504,20 @@ export function tokenize(input: string): Token[] {
   }
 
   /** `_i`, `_{i}`, `_{i=1}`, then `^n`, `^N`, `^{n}`: the index of \sum, its upper limit, the last raw token read and where it ends. */
-  function sumLimits(j: number): { index: string; count?: string; except?: string; last: number; end: number } | null {
+  function sumLimits(j: number): { index: string; inner?: string; count?: string; except?: string; last: number; end: number } | null {
     let index: string;
     let from = "1";
     const a = r[j]!;
+    // \sum_{i,j}, \sum_{ij}: a double sum, read as \sum_i \sum_j (src/syntax/indexed-sum.ts)
+    const [o, first, comma, second, shut] = [r[j + 1], r[j + 2], r[j + 3], r[j + 4], r[j + 5]];
+    if (a.type === "underscore" && o?.type === "lbrace" && first?.type === "word") {
+      if (first.text.length === 1 && comma?.type === "comma" && second?.type === "word" && second.text.length === 1 && second.text !== first.text && shut?.type === "rbrace") {
+        return { index: first.text, inner: second.text, last: j + 5, end: shut.end };
+      }
+      if (/^[a-z]{2}$/.test(first.text) && first.text[0] !== first.text[1] && comma?.type === "rbrace") {
+        return { index: first.text[0]!, inner: first.text[1]!, last: j + 3, end: comma.end };
+      }
+    }
     // \sum_{j \neq y}: every j but the label y
     const [open, i, neq, label, close] = [r[j + 1], r[j + 2], r[j + 3], r[j + 4], r[j + 5]];
     if (a.type === "underscore" && open?.type === "lbrace" && i?.type === "word" && i.text.length === 1 && neq?.type === "cmd" && (neq.text === "\\neq" || neq.text === "\\ne")
@@ -548,6 +558,7 @@ export function tokenize(input: string): Token[] {
       const limits = sumLimits(i + 1);
       if (limits) {
         push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.index, ...(limits.count ? { count: limits.count } : {}), ...(limits.except ? { except: limits.except } : {}) });
+        if (limits.inner) push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.inner });
         return limits.last;
       }
       // \sum_i y_i x_i^T w sums over an index the summand is written in; matdiff reads whole vectors and matrices
