@@ -162,10 +162,13 @@ export const PRODUCT_RULES: readonly AnyRewriteRule[] = [
     apply: (e) => {
       const { coeff, scalars, chain } = E.splitMul(e);
       // a 1×1 sum too: d of −½(x − μ)ᵀA(x − μ) by μ arrives as −½(−(dμ)ᵀA(x − μ) − (x − μ)ᵀA dμ), no "−(−"
-      const all = [...scalars, ...chain];
-      const i = all.findIndex((f) => f.kind === "add" && f.terms.every((t) => E.splitMul(t).coeff.n < 0));
-      if (i < 0) return null;
-      return E.mul(E.num(Q.neg(coeff)), ...all.map((f, j) => (j === i ? E.add(...(f as E.Add).terms.map(E.neg)) : f)));
+      const negative = (f: E.Expr) => f.kind === "add" && f.terms.every((t) => E.splitMul(t).coeff.n < 0);
+      // the first such sum, among the 1×1 factors or else in the chain (no array made on a hot path's miss)
+      const inScalars = scalars.findIndex(negative);
+      const inChain = inScalars < 0 ? chain.findIndex(negative) : -1;
+      if (inScalars < 0 && inChain < 0) return null;
+      const flip = (fs: readonly E.Expr[], i: number) => fs.map((f, j) => (j === i ? E.add(...(f as E.Add).terms.map(E.neg)) : f));
+      return E.mul(E.num(Q.neg(coeff)), ...flip(scalars, inScalars), ...flip(chain, inChain));
     },
   }),
   rewriteRule({

@@ -271,12 +271,9 @@ type ClaimAt = (env: Env, held: Held, x: Matrix, floor: number, f0: Matrix) => C
 function checkLinearisation(opts: CheckOptions, f: Expr, wrt: Sym, exprs: Expr[], claimAt: ClaimAt): CheckResult {
   const moves = movingWith(new Set([wrt.name]));
   const along = runTrials(opts, CHECK_TOL, exprs, (env, seed) => {
-    const held = holding(moves);
-    const x = env.values.get(wrt.name)!;
-    const f0 = evalFinite(f, env, held);
-    const floor = FLOOR * Math.max(1, f0.norm());
-    const claim = claimAt(env, held, x, floor, f0);
-    if (typeof claim === "string") return claim;
+    const point = pointOf(env, moves, f, wrt, claimAt);
+    if (typeof point === "string") return point;
+    const { held, x, floor, claim } = point;
     const v = sampleDirection(wrt, makeRng(mixSeed(seed, 0x9d1)), env.dims);
     opts.budget?.check();
     const moved = (t: number) => evalFinite(f, withValue(env, wrt.name, x.add(v.scale(t))), held).vec();
@@ -297,12 +294,9 @@ function checkByColumn(opts: CheckOptions, f: Expr, wrt: Sym, exprs: Expr[], cla
   const diagonal = Boolean(wrt.props.diagonal);
   const moves = movingWith(new Set([wrt.name]));
   return runTrials(opts, CHECK_TOL, exprs, (env) => {
-    const held = holding(moves);
-    const x = env.values.get(wrt.name)!;
-    const f0 = evalFinite(f, env, held);
-    const floor = FLOOR * Math.max(1, f0.norm());
-    const claim = claimAt(env, held, x, floor, f0);
-    if (typeof claim === "string") return claim;
+    const point = pointOf(env, moves, f, wrt, claimAt);
+    if (typeof point === "string") return point;
+    const { held, x, f0, floor, claim } = point;
     const size = f0.rows * f0.cols;
     const fd = Matrix.zeros(size, x.rows * x.cols);
     const lin = Matrix.zeros(size, x.rows * x.cols);
@@ -328,6 +322,16 @@ function checkByColumn(opts: CheckOptions, f: Expr, wrt: Sym, exprs: Expr[], cla
     const named: Comparison = size === 1 ? { ...byColumn, index: [k % x.rows, Math.floor(k / x.rows)] } : byColumn;
     return worse(named, claim.structure);
   });
+}
+
+/** Where a trial starts: wrt's value, f there, the error floor, and the claim at that point (or why there is none). */
+function pointOf(env: Env, moves: ReturnType<typeof movingWith>, f: Expr, wrt: Sym, claimAt: ClaimAt) {
+  const held = holding(moves);
+  const x = env.values.get(wrt.name)!;
+  const f0 = evalFinite(f, env, held);
+  const floor = FLOOR * Math.max(1, f0.norm());
+  const claim = claimAt(env, held, x, floor, f0);
+  return typeof claim === "string" ? claim : { held, x, f0, floor, claim };
 }
 
 /** The comparison with the larger error: the derivative's or its structure's. */

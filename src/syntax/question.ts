@@ -137,7 +137,8 @@ export function readQuestion(input: string): Question {
   }
 
   // \min_w ‖Xw − y‖², \arg\min_{W, b} L: the objective, by the problem's variables
-  const optimum = /^[\\am]/.test(rest) ? OPTIMUM.exec(rest) : null;
+  // only what names an extremum pays for the long expression (compiled on its first run)
+  const optimum = /^[\\am]/.test(rest) && (rest.includes("min") || rest.includes("max")) ? OPTIMUM.exec(rest) : null;
   if (optimum) {
     const wrt = optimised(optimum[1] ?? optimum[2] ?? optimum[3] ?? "", rest.slice(optimum[0].length));
     if (wrt) {
