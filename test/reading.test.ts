@@ -698,7 +698,7 @@ describe("double sums Σᵢⱼ, as graph and kernel methods write them: each ter
   });
 
   it("a term that mixes the indices otherwise is refused where it is, with the matrix forms as the hint", () => {
-    for (const expr of ["\\sum_{i,j} A_{ij} \\exp(x_i - x_j)", "\\sum_{i,j} A_{ij} B_{ij} C_{ij}"]) {
+    for (const expr of ["\\sum_{i,j} A_{ij} \\exp(x_i - x_j)", "\\sum_{i,j} A_{ij} B_{ij} C_{ij}", "\\sum_i \\sum_j \\sum_k A_{ij} x_k", "\\sum_i \\sum_i A_{ii}"]) {
       let e: unknown;
       try { differentiate(expr, { wrt: "A" }); } catch (err) { e = err; }
       expect(e, expr).toBeInstanceOf(MatdiffError);

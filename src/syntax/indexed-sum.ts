@@ -433,6 +433,7 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
   const at = outer.span;
   const written = input.slice(outer.span.start, innerSum.nameSpan.end).replace(/\s+/g, " ");
   if (i === j) refuse(input, at, `a double sum needs two indices, not ${i} twice`, VECTOR_FORM_HINT);
+  if (nodesInOrder(innerSum.args[0]!).some((m) => m.type === "call" && m.index !== undefined)) refuse(input, at, "a sum over an index inside a double sum is not read", VECTOR_FORM_HINT);
   const single = (name: string, k: string) => name.endsWith(`_${k}`) && name.length > k.length + 1 && !name.slice(0, -k.length - 1).includes("_");
   const pairOf = (n: Node): { base: string; transposed: boolean } | null => {
     if (n.type !== "ident") return null;
