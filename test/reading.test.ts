@@ -707,3 +707,18 @@ describe("double sums Σᵢⱼ, as graph and kernel methods write them: each ter
     }
   });
 });
+
+describe("a mixture of Gaussians is refused for what it is, not as samples with no capital letter", () => {
+  it("says mixture, where, and what to differentiate instead", () => {
+    for (const expr of ["\\log \\sum_k \\pi_k \\mathcal{N}(x; \\mu_k, \\Sigma_k)", "\\sum_k \\pi_k \\mathcal{N}(x \\mid \\mu_k, \\Sigma)"]) {
+      let e: unknown;
+      try { differentiate(expr, { wrt: "x" }); } catch (err) { e = err; }
+      expect(e, expr).toBeInstanceOf(MatdiffError);
+      expect((e as MatdiffError).message, expr).toMatch(/^a mixture of Gaussians, a sum over components k of 𝒩/);
+      expect(expr.slice((e as MatdiffError).start, (e as MatdiffError).end), expr).toMatch(/^\\sum_k/);
+      expect((e as MatdiffError).hint, expr).toMatch(/responsibility/);
+    }
+    // samples of one Gaussian still read
+    expect(differentiate("\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", { wrt: "mu", check: true }).check?.ok).toBe(true);
+  });
+});

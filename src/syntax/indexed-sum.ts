@@ -182,6 +182,14 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   const indexedName = (n: Node) => (n.type !== "ident" ? null : withIndex(n.name) ? n.name.slice(0, -suffix.length) : n.of && withIndex(n.of.name) ? n.name : null);
   const all = nodesInOrder(summand);
   if (all.some((m) => m.type === "call" && m.index !== undefined)) refuse(input, call.span, "a sum over an index inside another is not read", VECTOR_FORM_HINT);
+  // Σₖ πₖ 𝒩(x; μₖ, Σₖ): the mixture's components, not samples (Σᵢ log 𝒩(yᵢ; xᵢᵀw, σ²) has its samples in the point)
+  const inIndex = (p: Node) => nodesInOrder(p).some((q) => q.type === "ident" && withIndex(q.name));
+  const component = all.find((m): m is Node & { type: "call" } => (m.type === "call" || m.type === "binary") && m.gaussian !== undefined
+    && !inIndex(m.gaussian.x) && (inIndex(m.gaussian.mean) || inIndex(m.gaussian.cov)));
+  if (component) {
+    refuse(input, call.span, `a mixture of Gaussians, a sum over components ${index} of 𝒩 with parameters in ${index}, is not read`,
+      `its gradient weighs each component by its responsibility; differentiate one component, \\log \\mathcal{N}(x; \\mu, \\Sigma), or write the terms out`);
+  }
   if (!all.some((m) => indexedName(m) !== null)) {
     refuse(input, call.span, `nothing in the summand is written with the index ${index}`, `write the terms that vary with ${index} as y_${index}, x_${index}; a sum of a constant is n times it`);
   }
