@@ -722,3 +722,12 @@ describe("a mixture of Gaussians is refused for what it is, not as samples with 
     expect(differentiate("\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", { wrt: "mu", check: true }).check?.ok).toBe(true);
   });
 });
+
+describe("⟨A, B⟩_F, the Frobenius inner product as papers subscript it", () => {
+  it.each(["\\langle A, X \\rangle_F", "\\left\\langle A, X \\right\\rangle_{F}", "⟨A, X⟩_F"])("%s is tr(AᵀX), gradient A", (expr) => {
+    const r = differentiate(expr, { wrt: "X", check: true });
+    expect(r.function.text).toBe("tr(AᵀX)");
+    expect(r.derivative.text).toBe("A");
+    expect(r.check?.ok).toBe(true);
+  });
+});

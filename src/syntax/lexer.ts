@@ -443,6 +443,12 @@ export function tokenize(input: string): Token[] {
     const pushSub = (text: string, start: number, end: number) => push(make("sub", text, start, end));
     const u = r[i]!;
     const a = r[i + 1];
+    // ⟨A, B⟩_F: the Frobenius inner product, which ⟨A, B⟩ already is
+    const closed = r[i - 1];
+    if (closed && (closed.type === "rangle" || (closed.type === "cmd" && closed.text === "\\rangle"))) {
+      if (a?.type === "word" && a.text === "F") return i + 1;
+      if (a?.type === "lbrace" && r[i + 2]?.type === "word" && r[i + 2]!.text === "F" && r[i + 3]?.type === "rbrace") return i + 3;
+    }
     if (a?.type === "num" && /^\d+$/.test(a.text)) {
       pushSub(a.text, u.offset, a.end);
       return i + 1;
