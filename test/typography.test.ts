@@ -148,3 +148,13 @@ describe("no −(− in a differential", () => {
     expect(differentiate("-\\frac12 (x - \\mu)^T A (x - \\mu)", { wrt: "mu" }).differential.text).toBe("((dμ)ᵀA(x − μ) + (x − μ)ᵀA dμ)/2");
   });
 });
+
+describe("entrywise powers of one base cancel through a quotient", () => {
+  it("∇_p Σᵢ pᵢ log(pᵢ/qᵢ) (KL) is log(p ⊘ q) + 𝟏, not log(p ⊘ q) + p ⊘ q ⊘ (p ⊘ q)", () => {
+    for (const expr of ["\\sum_i p_i \\log \\frac{p_i}{q_i}", "p^T \\log(p ./ q)"]) {
+      const r = differentiate(expr, { wrt: "p", check: true });
+      expect(r.derivative.text, expr).toBe("log(p ⊘ q) + 𝟏");
+      expect(r.check?.ok, expr).toBe(true);
+    }
+  });
+});

@@ -215,14 +215,21 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     witness: "x .* x", on: ["hadamard"],
     apply: (e) => {
       const baseOf = (f: E.Expr): [E.Expr, Q.Rational] => (f.kind === "hpower" ? [f.arg, f.exp] : [f, Q.ONE]);
-      const powers = new Map<number, [E.Expr, Q.Rational]>();
+      // (p ⊘ q)∘⁻¹ is p∘⁻¹ ⊙ q for an integer power: KL's p ⊘ q ⊘ (p ⊘ q) is then 𝟏
+      const parts: [E.Expr, Q.Rational][] = [];
       for (const f of e.factors) {
-        const [b, p] = baseOf(f);
+        if (f.kind === "hpower" && f.arg.kind === "hadamard" && Q.isInt(f.exp)) for (const g of f.arg.factors) { const [b, p] = baseOf(g); parts.push([b, Q.mul(p, f.exp)]); }
+        else parts.push(baseOf(f));
+      }
+      const powers = new Map<number, [E.Expr, Q.Rational]>();
+      for (const [b, p] of parts) {
         const seen = powers.get(b.id);
         powers.set(b.id, [b, seen ? Q.add(seen[1], p) : p]);
       }
-      if (powers.size === e.factors.length) return null;
-      return E.hadamard(...[...powers.values()].map(([b, p]) => E.hpower(b, p)));
+      if (powers.size === parts.length) return null;
+      // t∘ᵃ ⊙ t∘⁻ᵃ = 𝟏 where t has no zero entry, which its negative power already says
+      const kept = [...powers.values()].filter(([, p]) => p.n !== 0);
+      return kept.length ? E.hadamard(...kept.map(([b, p]) => E.hpower(b, p))) : E.ones(e.shape);
     },
   }),
   rewriteRule({
