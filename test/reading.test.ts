@@ -731,3 +731,20 @@ describe("⟨A, B⟩_F, the Frobenius inner product as papers subscript it", () 
     expect(r.check?.ok).toBe(true);
   });
 });
+
+describe("names people reach for that are no function here: answered with what to write", () => {
+  it.each([
+    ["\\operatorname{KL}(p \\| q)", "KL", /Σᵢ pᵢ log\(pᵢ\/qᵢ\)/],
+    ["KL(p, q)", "KL", /p\^T \\log\(p \.\/ q\)/],
+    ["argmax(x)", "argmax", /softmax/],
+    ["\\operatorname{rank}(A)", "rank", /piecewise constant/],
+    ["eig(A)", "eig", /v vᵀ/],
+  ])("%s", (expr, name, hint) => {
+    let e: unknown;
+    try { differentiate(expr, { wrt: "x" }); } catch (err) { e = err; }
+    expect(e).toBeInstanceOf(MatdiffError);
+    expect((e as MatdiffError).message).toBe(`unknown function '${name}'`);
+    expect((e as MatdiffError).hint).toMatch(hint);
+    expect(expr.slice((e as MatdiffError).start, (e as MatdiffError).end)).toBe(name);
+  });
+});

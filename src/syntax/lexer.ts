@@ -274,8 +274,19 @@ function extremumOverEntries(t: { readonly text: string; readonly offset: number
   });
 }
 
+/** Names people reach for that are no function matdiff has, with what to write instead. */
+const INSTEAD: Readonly<Record<string, string>> = {
+  KL: "KL(p ‖ q) is Σᵢ pᵢ log(pᵢ/qᵢ): write p^T \\log(p ./ q), or \\sum_i p_i \\log \\frac{p_i}{q_i}",
+  eig: "eigenvalues are not differentiated: for a symmetric A and a simple eigenvalue λ with unit eigenvector v, ∇λ = v vᵀ",
+  rank: "the rank is piecewise constant: where it is differentiable its derivative is 0",
+  argmax: "an argmax is piecewise constant; a smooth stand-in is softmax(x)",
+  argmin: "an argmin is piecewise constant; a smooth stand-in is softmax(−x)",
+};
+
 function unknownFunction(name: string, start: number, end: number): MatdiffError {
   if (name === "min") return extremumOverEntries({ text: name, offset: start, end }, undefined);
+  const instead = Object.hasOwn(INSTEAD, name) ? INSTEAD[name] : undefined;
+  if (instead) return new MatdiffError("unknown-function", `unknown function '${name}'`, { start, end }, { hint: instead });
   const guess = didYouMean(name, KNOWN_FUNCTIONS);
   const hint = guess ? `did you mean ${guess}?` : `known functions: ${KNOWN_FUNCTIONS.join(", ")}`;
   return new MatdiffError("unknown-function", `unknown function '${name}'`, { start, end }, { hint });
@@ -362,6 +373,8 @@ export function tokenize(input: string): Token[] {
     name === "sigma" && opensParen(next, true) ? make("fncall", "sigmoid", offset, end) : make("ident", name, offset, end);
 
   const word = (t: Raw, next: number): void => {
+    // argmax(x), rank(A), KL(p, q): a name people reach for, answered with what to write (not a·r·g·max(x))
+    if (Object.hasOwn(INSTEAD, t.text) && opensParen(next, true)) throw unknownFunction(t.text, t.offset, t.end);
     const pieces = splitWord(t.text);
     // `foo(x)` and `Trace(A)` (Tr·a·c·e) are misspelt calls; `xtr(A)` and `thetax(y)` split cleanly.
     const isFunction = (p: string) => lookup(FUNCTION_WORDS, p) !== undefined || lookup(SPECIAL_WORDS, p) !== undefined;
