@@ -319,7 +319,20 @@ describe("a sum of squares as NumPy writes it", () => {
     const mean = differentiate("\\frac{1}{n}\\sum (Xw-y)^2", { wrt: "w", check: true });
     expect(mean.derivative.text).toBe("2Xᵀ(Xw − y)/n");
     expect(mean.check?.ok).toBe(true);
-    expect(mean.notes.join("\n")).toContain('n is read as a scalar, though its letter suggests a vector: as a vector, f would be m×1, not the scalar a gradient needs; --let "n: scalar" states this reading');
+    expect(mean.notes.join("\n")).toContain('n is read as a scalar, though its letter suggests a vector: as a vector it does not fit (n divides, as a size or a count does); --let "n: scalar" states this reading');
+  });
+
+  it("a size letter under a division is a number, √d as attention scales: softmax(Kᵀq/√d) is not Kᵀq ⊘ √d", () => {
+    for (const [expr, d] of [["\\operatorname{softmax}(K^T q / \\sqrt{d})^T v", "d"], ["\\operatorname{softmax}(\\frac{K^T q}{\\sqrt{d_k}})^T v", "d_k"]] as const) {
+      const r = differentiate(expr, { wrt: "q", check: true });
+      expect(r.check?.ok, expr).toBe(true);
+      expect(r.derivative.text, expr).not.toContain("⊘");
+      expect(r.notes.join("\n"), expr).toContain(`${d} is read as a scalar, though its letter suggests a vector: as a vector it does not fit (\\sqrt{${d}} divides, as a size or a count does)`);
+    }
+    // RMSprop's g/√v stays entrywise (v is no size), and so does a size letter declared a vector
+    expect(differentiate("g / \\sqrt{v}", { wrt: "g" }).function.text).toBe("g ⊘ sqrt(v)");
+    expect(differentiate("x / n", { wrt: "x", let: ["n: vector"] }).function.text).toBe("x ⊘ n");
+    expect(differentiate("x / n", { wrt: "x" }).function.text).toBe("x/n");
   });
 
   it("mean(v) is np.mean: the sum over the number of entries, a size that prints as n, checked", () => {

@@ -55,6 +55,9 @@ export interface ElaborateOptions {
 }
 
 /** The letter conventions of DESIGN.md §2: uppercase a matrix, lowercase Latin a vector, lowercase Greek a scalar. */
+/** Letters that name sizes and counts (d, n, m, N, M, D, with a subscript: d_k). */
+const COUNT_LETTER = /^[dnmNMD](?:_[A-Za-z0-9]+)?$/;
+
 /** λ and σ with an index of the spectrum: `lambda_max`, `sigma_1`, `lambda_i`. */
 const SPECTRAL_NAME = /^(?:lambda|sigma)_(?:max|min|\d+|[a-z])$/;
 
@@ -192,6 +195,15 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const onesColumns = new Map<Node, SourceText>();
   /** `mean(v)`: said in a note, with the number of entries it divides by. */
   const means = new Map<Node & { type: "call" }, SourceText>();
+  /**
+   * A divisor that is a size by its letter, d, n, N, d_k or its square root (Kᵀq/√d, attention's scaling; ‖r‖²/n):
+   * never an entrywise division, so a vector reading of the letter fails and the scalar one is taken, with a note.
+   * (g/√v, RMSprop's, stays entrywise: v is no size.)
+   */
+  const countLike = (x: Node): boolean => {
+    const a = x.type === "call" && x.fn === "sqrt" && x.args.length === 1 ? x.args[0]! : x;
+    return a.type === "ident" && COUNT_LETTER.test(a.name) && !decls.has(a.name) && !defs.has(a.name);
+  };
   /** Certainly a vector or matrix, whatever the still-open sizes become. */
   const certainlyNotScalar = (s: ShapeT) => dims.isRigid(s.rows) || dims.isRigid(s.cols);
 
@@ -441,12 +453,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             // a vector by a vector of its size is entrywise, as NumPy reads x / y; a scalar by a vector is not
             // (‖r‖²/n means n is a number), nor a matrix by a matrix (A/B may mean A B⁻¹), nor a divisor that
             // may still be a scalar (x / t, 𝟏ᵀexp(x))
-            if (certainlyNotScalar(l) && certainlyNotScalar(r) && (dims.isOne(r.cols) || dims.isOne(r.rows)) && dims.unifyShapes(l, r)) {
+            if (certainlyNotScalar(l) && certainlyNotScalar(r) && !countLike(n.right) && (dims.isOne(r.cols) || dims.isOne(r.rows)) && dims.unifyShapes(l, r)) {
               entrywiseDivisions.add(n);
               return l;
             }
             // a number over a vector is NumPy's 1 / v, entrywise: 1/(1 + exp(−Ax)) is the logistic σ(Ax)
-            if (isNumericLiteral(n.left) && dims.isScalar(l) && certainlyNotScalar(r) && (dims.isOne(r.cols) || dims.isOne(r.rows))) {
+            if (isNumericLiteral(n.left) && dims.isScalar(l) && certainlyNotScalar(r) && !countLike(n.right) && (dims.isOne(r.cols) || dims.isOne(r.rows))) {
               entrywiseReciprocals.add(n);
               return r;
             }
@@ -455,7 +467,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
               const hint = isNumericLiteral(n.left)
                 ? `for the entrywise reciprocal write ${snippet(src, n.left.span)} ./ ${snippet(src, n.right.span)}; for the matrix inverse, ${snippet(src, n.right.span)}^{-1}`
                 : "multiply by an inverse instead, e.g. A B^{-1}";
-              fail(src, "shape", `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar, at ${where(src, at)}`, n.right.span, hint);
+              const why = countLike(n.right) ? `${snippet(src, n.right.span)} divides, as a size or a count does` : `division by ${snippet(src, n.right.span)}, which is ${show(r)}, not a scalar`;
+              fail(src, "shape", `${why}, at ${where(src, at)}`, n.right.span, hint);
             }
             return l;
           case "hadamard": case "hdivide":
