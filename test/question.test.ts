@@ -23,6 +23,7 @@ describe("the derivative written in the input", () => {
     ["f(x) = x^T A x", "x^T A x", "x"],
     ["J(\\theta) := \\frac{1}{2}\\|X\\theta - y\\|^2", "\\frac{1}{2}\\|X\\theta - y\\|^2", "theta"],
     ["\\mathcal{L}(\\hat{y}) = -y^T \\log \\hat{y}", "-y^T \\log \\hat{y}", "\\hat{y}"],
+    ["\\log L(\\theta) = \\sum_i (y_i \\theta^T x_i - \\exp(\\theta^T x_i))", "\\sum_i (y_i \\theta^T x_i - \\exp(\\theta^T x_i))", "theta"],
   ])("%s is %s wrt %s, checked", (question, expr, wrt) => {
     const asked = noWrt(question);
     const plain = differentiate(expr, { wrt });

@@ -47,7 +47,7 @@ const SQUARED = String.raw`(?:\^\s*(?:\{\s*2\s*\}|2)|²)`;
 const ONE_DENOMINATOR = new RegExp(String.raw`^\s*(${D})\s*(${VAR})\s*(${SQUARED})?\s*$`);
 const TWO_DENOMINATORS = new RegExp(String.raw`^\s*${D}\s*(${VAR})\s*(?:\\[,;!]\s*)?${D}\s*(${VAR})\s*${TRANSPOSE}?\s*$`);
 const NUMERATOR = new RegExp(String.raw`^\s*${D}\s*(${SQUARED})?`);
-const DEFINED = new RegExp(String.raw`^(?:\\mathcal\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω](?:_\{[^{}]*\}|_[A-Za-z0-9]+)?)\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
+const DEFINED = new RegExp(String.raw`^(?:\\(?:log|ln)\s*)?(?:\\mathcal\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω](?:_\{[^{}]*\}|_[A-Za-z0-9]+)?)\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
 const OPERATOR = new RegExp(String.raw`^(?:(?:\\nabla|∇)\s*(${SQUARED})?\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR}))\s*(${SQUARED})?|${D}\s*(${SQUARED})?\s*/\s*(${D})\s*(${VAR})\s*(${SQUARED})?|(?:\\partial|∂)\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR})))`);
 /**
  * An optimisation problem as written in a paper: `\min_w`, `\arg\min_{w}`, `\operatorname*{arg\,min}_{W, b}`,
@@ -109,7 +109,7 @@ export function readQuestion(input: string): Question {
   while (/\s/.test(input[at] ?? "")) at++;
   const rest = input.slice(at);
 
-  // f(x) = …, L(W_1, b_1; X) = …, \mathcal{L} = …, J(θ) := …: a name for the function, and the variables it is of
+  // f(x) = …, L(W_1, b_1; X) = …, \mathcal{L} = …, J(θ) := …, \log L(θ) = …: a name for the function, and the variables it is of
   // the cheap tests first: V8 compiles a regular expression on its first run, and these are long (2 ms of a cold command)
   const defined = rest.includes("=") ? DEFINED.exec(rest) : null;
   if (defined) {
