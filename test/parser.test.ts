@@ -304,7 +304,7 @@ describe("errors", () => {
     ["A^x y", "syntax", "unexpected 'x' at 1:3", [2, 3]],
     ["A.^T", "syntax", "unexpected 'T' at 1:4", [3, 4]],
     ["A \\top", "syntax", "unexpected '\\top' at 1:3", [2, 6]],
-    ["‖x‖_3 + y", "syntax", "unexpected '_3' at 1:4", [3, 5]],
+    ["‖x‖_3 + y", "unsupported", "the norm ‖·‖_3 is not supported: only ‖·‖_1, ‖·‖_2 (or ‖·‖) and ‖·‖_F are", [3, 5]],
     ["(a]", "syntax", "unexpected ']' at 1:3", [2, 3]],
     ["inv A", "syntax", "unexpected 'A' at 1:5", [4, 5]],
     ["2.x", "syntax", "unexpected '.' at 1:2", [1, 2]],

@@ -400,6 +400,16 @@ describe("spellings people paste", () => {
     expect(err.hint).toMatch(/sum\(v\)/);
   });
 
+  it("‖x‖_3, ‖x‖_p: a p-norm other than 1, 2 and F is refused at its subscript, with the sum to write", () => {
+    for (const [expr, p] of [["\\|x\\|_3^3", "3"], ["\\|x\\|_p", "p"], ["‖x‖_4", "4"], ["\\lVert x \\rVert_3", "3"]] as const) {
+      const e = fails(expr);
+      expect(e.code, expr).toBe("unsupported");
+      expect(e.message, expr).toBe(`the norm ‖·‖_${p} is not supported: only ‖·‖_1, ‖·‖_2 (or ‖·‖) and ‖·‖_F are`);
+      expect(expr.slice(e.start, e.end), expr).toBe(`_${p}`);
+      expect(e.hint, expr).toContain(`sum(abs(x).^${p})`);
+    }
+  });
+
   it("‖x‖_∞ is an error with a hint", () => {
     const e = fails("\\|x\\|_\\infty");
     expect(e.code).toBe("unsupported");

@@ -654,6 +654,13 @@ export function tokenize(input: string): Token[] {
     if (t.type === "fnop" && out[k + 1]?.type === "lparen" && !t.text.startsWith("\\sum")) return { ...t, type: "fncall" };
     if (t.type === "ident" && t.value === "T" && afterCaret(out, k)) return { ...t, type: "tee" };
     if (t.type === "sub" && (t.value === "1" || t.value === "2" || t.value === "F")) return { ...t, type: "normsub" };
+    // ‖x‖_3, ‖x‖_p: a p-norm, which only 1, 2 and F are
+    if (t.type === "sub" && (out[k - 1]?.type === "bar" || out[k - 1]?.type === "rnorm")) {
+      const p = /^\d+$/.test(t.value) ? t.value : "p";
+      throw new MatdiffError("unsupported", `the norm ‖·‖_${t.value} is not supported: only ‖·‖_1, ‖·‖_2 (or ‖·‖) and ‖·‖_F are`, spanOf(t), {
+        hint: `for Σᵢ |xᵢ|^${p} write sum(abs(x).^${p}), and for the norm itself (sum(abs(x).^${p}))^{1/${p}}`,
+      });
+    }
     if (t.type === "ident" && t.value === "e" && !t.bold && out[k + 1]?.type === "caret" && !powerOfSymbol(out, k + 2)) {
       return { ...t, type: "expbase" };
     }
