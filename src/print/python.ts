@@ -12,7 +12,6 @@
  * entry's `python` record (core/operations.ts), both checked complete by the
  * compiler.
  */
-import { match, P } from "ts-pattern";
 import { InternalError, children, hpower, power, splitMul, type ConstName, type Expr, type HPower, type Power, type Sym } from "../core/expr.js";
 import { OPERATIONS, type PythonBackend, type PythonBinding } from "../core/operations.js";
 import * as Q from "../core/rational.js";
@@ -229,74 +228,81 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
     return out;
   };
 
-  const printNode = (x: Expr): Out =>
-    match(x)
-      .with({ kind: P.union("num", "mul") }, (m) => {
-        const { coeff, scalars, chain } = splitMul(m);
+  // a switch, not ts-pattern's match(): this runs once per node of every NumPy and PyTorch form, and match()
+  // allocated its builder and patterns per node, a twelfth of an answer key's garbage
+  const printNode = (x: Expr): Out => {
+    switch (x.kind) {
+      case "num":
+      case "mul": {
+        const { coeff, scalars, chain } = splitMul(x);
         return product(coeff, scalars, chain);
-      })
-      .with({ kind: "sym" }, (s) => {
+      }
+      case "sym":
         // the Jacobian the caller passes in: J_A, an array of shape (A.size, theta.size)
-        if (s.props.jacobianOf) return atom(`J_${pyName(s.props.jacobianOf.of)}`);
-        return atom(pyName(s.name));
-      })
-      .with({ kind: "const" }, (c) => atom(py.constants[c.name]))
-      .with({ kind: "d" }, (d) => atom(d.tag === 0 ? `d${pyName(d.of.name)}` : `d${d.tag}_${pyName(d.of.name)}`))
-      .with({ kind: "identity" }, (i) => atom(py.eye(dim(i.shape.rows), like)))
-      .with({ kind: "zero" }, (z) => atom(py.zeros(size(z.shape), like)))
-      .with({ kind: "ones" }, (o) => atom(py.ones(size(o.shape), like)))
-      .with({ kind: "dop" }, () => { throw new InternalError("an unexpanded differential has no Python form"); })
-      .with({ kind: "commutation" }, (k) => atom(py.commutation(dim(k.m), dim(k.n), like)))
-      .with({ kind: "add" }, (a) => sum(a.terms))
-      .with({ kind: "transpose" }, (t) => {
+        if (x.props.jacobianOf) return atom(`J_${pyName(x.props.jacobianOf.of)}`);
+        return atom(pyName(x.name));
+      case "const": return atom(py.constants[x.name]);
+      case "d": return atom(x.tag === 0 ? `d${pyName(x.of.name)}` : `d${x.tag}_${pyName(x.of.name)}`);
+      case "identity": return atom(py.eye(dim(x.shape.rows), like));
+      case "zero": return atom(py.zeros(size(x.shape), like));
+      case "ones": return atom(py.ones(size(x.shape), like));
+      case "dop": throw new InternalError("an unexpanded differential has no Python form");
+      case "commutation": return atom(py.commutation(dim(x.m), dim(x.n), like));
+      case "add": return sum(x.terms);
+      case "transpose":
         // transposing a 1-D array is a no-op
-        if (!isMatrix(t.shape)) return print(t.arg);
-        return atom(py.transpose(wrap(print(t.arg), Py.ATOM)));
-      })
-      .with({ kind: "inverse" }, (i) => call(py.inv)(i.arg)) // A⁻ᵀ is inv(A).T
-      .with({ kind: "power" }, (p) =>
-        isScalarShape(p.shape)
-          ? { s: `${wrap(print(p.arg), Py.ATOM)} ** ${exponent(p.exp)}`, prec: Py.POW }
-          : atom(py.matrixPower(print(p.arg).s, p.exp.n)))
-      .with({ kind: "hpower" }, (p) => ({ s: `${wrap(print(p.arg), Py.ATOM)} ** ${exponent(p.exp)}`, prec: Py.POW }))
-      .with({ kind: "epower" }, (p) => ({ s: `${wrap(print(p.arg), Py.ATOM)} ** ${wrap(print(p.exp), Py.ATOM)}`, prec: Py.POW }))
-      .with({ kind: "hadamard" }, (h) => {
+        if (!isMatrix(x.shape)) return print(x.arg);
+        return atom(py.transpose(wrap(print(x.arg), Py.ATOM)));
+      case "inverse": return call(py.inv)(x.arg); // A⁻ᵀ is inv(A).T
+      case "power":
+        return isScalarShape(x.shape)
+          ? { s: `${wrap(print(x.arg), Py.ATOM)} ** ${exponent(x.exp)}`, prec: Py.POW }
+          : atom(py.matrixPower(print(x.arg).s, x.exp.n));
+      case "hpower": return { s: `${wrap(print(x.arg), Py.ATOM)} ** ${exponent(x.exp)}`, prec: Py.POW };
+      case "epower": return { s: `${wrap(print(x.arg), Py.ATOM)} ** ${wrap(print(x.exp), Py.ATOM)}`, prec: Py.POW };
+      case "hadamard": {
         // x ⊙ y∘⁻¹ is x / y, as for the text and LaTeX forms
         const divisor = (f: Expr) => f.kind === "hpower" && f.exp.n < 0;
-        const over = h.factors.filter((f) => !divisor(f)), under = h.factors.filter(divisor) as HPower[];
-        if (over.length === 0 || under.length === 0) return { s: h.factors.map(operand).join(" * "), prec: Py.MUL };
+        const over = x.factors.filter((f) => !divisor(f)), under = x.factors.filter(divisor) as HPower[];
+        if (over.length === 0 || under.length === 0) return { s: x.factors.map(operand).join(" * "), prec: Py.MUL };
         return { s: [over.map(operand).join(" * "), ...under.map((f) => operand(hpower(f.arg, Q.neg(f.exp))))].join(" / "), prec: Py.MUL };
-      })
-      .with({ kind: "kron" }, (k) => kron(k.factors))
-      // tr(I_n) is the size n, as the text and LaTeX forms print it: X.shape[0], not np.trace(np.eye(X.shape[0]))
-      .with({ kind: "trace" }, (t) => {
-        if (t.arg.kind !== "identity") return call(py.trace)(t.arg);
-        const n = dim(t.arg.shape.rows);
+      }
+      case "kron": return kron(x.factors);
+      case "trace": {
+        // tr(I_n) is the size n, as the text and LaTeX forms print it: X.shape[0], not np.trace(np.eye(X.shape[0]))
+        if (x.arg.kind !== "identity") return call(py.trace)(x.arg);
+        const n = dim(x.arg.shape.rows);
         return n.includes(" * ") ? { s: n, prec: Py.MUL } : atom(n);
-      })
-      .with({ kind: "det" }, (d) => call(py.det)(d.arg))
-      .with({ kind: "logdet" }, (l) => call(py.logdet)(l.arg))
-      .with({ kind: "fn" }, (f) => {
-        if (isFloat(f.arg)) {
+      }
+      case "det": return call(py.det)(x.arg);
+      case "logdet": return call(py.logdet)(x.arg);
+      case "fn": {
+        const spelling = OPERATIONS[x.name].python[py.name];
+        if (isFloat(x.arg)) {
           // √π, as erf′ has it: a float's square root needs no library
-          if (f.name === "sqrt") return { s: `${wrap(print(f.arg), Py.ATOM)} ** 0.5`, prec: Py.POW };
-          const spelling = OPERATIONS[f.name].python[py.name];
-          const arg = py.floatArgument(print(f.arg).s, like);
+          if (x.name === "sqrt") return { s: `${wrap(print(x.arg), Py.ATOM)} ** 0.5`, prec: Py.POW };
+          const arg = py.floatArgument(print(x.arg).s, like);
           if (typeof spelling === "string") return atom(`${spelling}(${arg})`);
           return { s: spelling.template(() => arg), prec: BINDING[spelling.binds] };
         }
-        const spelling = OPERATIONS[f.name].python[py.name];
-        if (typeof spelling === "string") return atom(`${spelling}(${print(f.arg).s})`);
-        return { s: spelling.template((at) => wrap(print(f.arg), BINDING[at])), prec: BINDING[spelling.binds] };
-      })
-      .with({ kind: "sum" }, (s) => call(py.sum)(s.arg))
-      .with({ kind: P.union("diag", "diagm") }, (d) => call(py.diag)(d.arg)) // matrix → 1-D and 1-D → matrix
+        const arg = x.arg;
+        if (typeof spelling === "string") return atom(`${spelling}(${print(arg).s})`);
+        return { s: spelling.template((at) => wrap(print(arg), BINDING[at])), prec: BINDING[spelling.binds] };
+      }
+      case "sum": return call(py.sum)(x.arg);
+      case "diag":
+      case "diagm": return call(py.diag)(x.arg); // matrix → 1-D and 1-D → matrix
       // vec of a 1-D array is the array
-      .with({ kind: "vec" }, (v) => (isMatrix(v.arg.shape) ? atom(py.vec(wrap(print(v.arg), Py.ATOM))) : print(v.arg)))
+      case "vec": return isMatrix(x.arg.shape) ? atom(py.vec(wrap(print(x.arg), Py.ATOM))) : print(x.arg);
       // the inverse of vec: the 1-D array refilled column by column into the node's shape
-      .with({ kind: "unvec" }, (u) => atom(py.reshapeColumnMajor(wrap(print(u.arg), Py.ATOM), dim(u.shape.rows), dim(u.shape.cols))))
-      .with({ kind: "norm" }, (m) => atom(py.norm(print(m.arg).s, !isMatrix(m.arg.shape) ? "vector" : m.p === "F" ? "fro" : "spectral")))
-      .exhaustive();
+      case "unvec": return atom(py.reshapeColumnMajor(wrap(print(x.arg), Py.ATOM), dim(x.shape.rows), dim(x.shape.cols)));
+      case "norm": return atom(py.norm(print(x.arg).s, !isMatrix(x.arg.shape) ? "vector" : x.p === "F" ? "fro" : "spectral"));
+      default: {
+        const unknown: never = x;
+        throw new InternalError(`no Python form for ${(unknown as Expr).kind}`);
+      }
+    }
+  };
 
   function sum(terms: readonly Expr[]): Out {
     const s = terms.map((t, i) => {
