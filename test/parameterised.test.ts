@@ -102,9 +102,7 @@ function pythonCases(c: ParameterisedCase): PyCase[] {
     for (const e of [expand(a.f), result, a.X]) {
       const visit = (x: typeof e): void => {
         if (x.kind === "sym") syms.set(x.name, x);
-        if ("arg" in x) visit(x.arg as typeof e);
-        if ("terms" in x) (x.terms as (typeof e)[]).forEach(visit);
-        if ("factors" in x) (x.factors as (typeof e)[]).forEach(visit);
+        E.children(x).forEach(visit);
       };
       visit(e);
     }

@@ -223,15 +223,76 @@ function assertShape(ok: boolean, what: string, ...args: Expr[]): void {
 }
 
 // ---------------------------------------------------------------------------
+// The nodes' one layout
+
+/** A leaf's children: one shared empty list, not an allocation per leaf per traversal. */
+const NO_CHILDREN: readonly Expr[] = Object.freeze([]);
+
+/** The fields of every kind of node, each optional: what ExprNode's constructor reads. */
+interface AnyFields {
+  readonly kind: Kind; readonly id: number; readonly shape: Shape;
+  readonly arg?: Expr; readonly exp?: Rational | Expr; readonly terms?: readonly Expr[]; readonly factors?: readonly Expr[];
+  readonly value?: Rational; readonly name?: string; readonly props?: SymbolProps; readonly of?: Sym; readonly tag?: number;
+  readonly m?: Dim; readonly n?: Dim; readonly p?: "2" | "F";
+}
+
+/**
+ * Every node has the same fields in the same order, undefined where its kind has none. The engine
+ * reads e.kind, e.id and e.shape over nodes of thirty kinds, and V8 keys its inline caches by an
+ * object's hidden class: as a dozen object literals, each such read met a dozen classes and went
+ * megamorphic, slower than the call it sits in. A node also keeps its children's list, made once,
+ * so a traversal allocates nothing per node (children()).
+ */
+class ExprNode {
+  readonly kind: Kind;
+  readonly id: number;
+  readonly shape: Shape;
+  readonly arg: Expr | undefined;
+  readonly exp: Rational | Expr | undefined;
+  readonly terms: readonly Expr[] | undefined;
+  readonly factors: readonly Expr[] | undefined;
+  readonly value: Rational | undefined;
+  readonly name: string | undefined;
+  readonly props: SymbolProps | undefined;
+  readonly of: Sym | undefined;
+  readonly tag: number | undefined;
+  readonly m: Dim | undefined;
+  readonly n: Dim | undefined;
+  readonly p: "2" | "F" | undefined;
+  readonly kids: readonly Expr[];
+  constructor(f: AnyFields) {
+    this.kind = f.kind;
+    this.id = f.id;
+    this.shape = f.shape;
+    this.arg = f.arg;
+    this.exp = f.exp;
+    this.terms = f.terms;
+    this.factors = f.factors;
+    this.value = f.value;
+    this.name = f.name;
+    this.props = f.props;
+    this.of = f.of;
+    this.tag = f.tag;
+    this.m = f.m;
+    this.n = f.n;
+    this.p = f.p;
+    this.kids = f.terms ?? f.factors
+      ?? (f.kind === "epower" ? [f.arg!, f.exp as Expr] : f.arg !== undefined ? [f.arg] : NO_CHILDREN);
+  }
+}
+
+const node = <E extends Expr>(fields: E): E => new ExprNode(fields as AnyFields) as unknown as E;
+
+// ---------------------------------------------------------------------------
 // Leaves
 
 export function num(value: Rational | number): Num {
   const v = typeof value === "number" ? Q.rat(value) : value;
-  return intern(`num|${ratKey(v)}`, (id) => ({ kind: "num", id, shape: SCALAR, value: v }));
+  return intern(`num|${ratKey(v)}`, (id) => node({ kind: "num", id, shape: SCALAR, value: v }));
 }
 
 export function constant(name: ConstName): Const {
-  return intern(`const|${name}`, (id) => ({ kind: "const", id, shape: SCALAR, name }));
+  return intern(`const|${name}`, (id) => node({ kind: "const", id, shape: SCALAR, name }));
 }
 
 export const ZERO_NUM = num(0);
@@ -240,7 +301,7 @@ export const ONE_NUM = num(1);
 export function sym(name: string, s: Shape, props: SymbolProps = {}): Sym {
   const p = `${props.symmetric ? "s" : ""}${props.posdef ? "p" : ""}${props.diagonal ? "d" : ""}${props.probability ? "1" : ""}|${props.dependsOn ?? ""}|${props.derivativeOf ?? ""}`
     + (props.jacobianOf ? `|J|${props.jacobianOf.of}|${props.jacobianOf.wrt}` : "");
-  return intern(`sym|${name}|${dimKey(s)}|${p}`, (id) => ({ kind: "sym", id, shape: s, name, props }));
+  return intern(`sym|${name}|${dimKey(s)}|${p}`, (id) => node({ kind: "sym", id, shape: s, name, props }));
 }
 
 /** Ẋ, the derivative of a symbol X(t) with respect to the scalar it depends on. */
@@ -263,16 +324,16 @@ export function jacobianSym(a: Sym, theta: Sym): Sym {
 }
 
 export function diff(of: Sym, tag = 0): Diff {
-  return intern(`d|${of.id}|${tag}`, (id) => ({ kind: "d", id, shape: of.shape, of, tag }));
+  return intern(`d|${of.id}|${tag}`, (id) => node({ kind: "d", id, shape: of.shape, of, tag }));
 }
 
 export function diffOf(arg: Expr): DiffOf {
-  return intern(unaryKey(UNARY.dop, arg), (id) => ({ kind: "dop", id, shape: arg.shape, arg }));
+  return intern(unaryKey(UNARY.dop, arg), (id) => node({ kind: "dop", id, shape: arg.shape, arg }));
 }
 
 export function identity(n: Dim): Expr {
   if (n === 1) return ONE_NUM;
-  return intern(`I|${n}`, (id) => ({ kind: "identity", id, shape: shape(n, n) }));
+  return intern(`I|${n}`, (id) => node({ kind: "identity", id, shape: shape(n, n) }));
 }
 
 /**
@@ -285,19 +346,19 @@ export function sizeOf(n: Dim): Expr {
 
 export function zero(s: Shape): Expr {
   if (isScalarShape(s)) return ZERO_NUM;
-  return intern(`0|${dimKey(s)}`, (id) => ({ kind: "zero", id, shape: s }));
+  return intern(`0|${dimKey(s)}`, (id) => node({ kind: "zero", id, shape: s }));
 }
 
 export function ones(s: Shape): Expr {
   if (isScalarShape(s)) return ONE_NUM;
-  return intern(`1|${dimKey(s)}`, (id) => ({ kind: "ones", id, shape: s }));
+  return intern(`1|${dimKey(s)}`, (id) => node({ kind: "ones", id, shape: s }));
 }
 
 /** K_{m,n}; for vectors (m or n = 1) vec(aᵀ) = vec(a), so K is the identity. */
 export function commutation(m: Dim, n: Dim): Expr {
   if (m === 1 || n === 1) return identity(mulDim(m, n));
   const size = mulDim(m, n);
-  return intern(`K|${m}|${n}`, (id) => ({ kind: "commutation", id, shape: shape(size, size), m, n }));
+  return intern(`K|${m}|${n}`, (id) => node({ kind: "commutation", id, shape: shape(size, size), m, n }));
 }
 
 export const isZero = (e: Expr) => e.kind === "zero" || (e.kind === "num" && e.value.n === 0);
@@ -323,7 +384,7 @@ export function add(...terms: Expr[]): Expr {
   if (constant.n !== 0) flat.splice(constantAt, 0, num(constant));
   if (flat.length === 0) return zero(s);
   if (flat.length === 1) return flat[0]!;
-  return intern(`+|${ids(flat)}`, (id) => ({ kind: "add", id, shape: s, terms: flat }));
+  return intern(`+|${ids(flat)}`, (id) => node({ kind: "add", id, shape: s, terms: flat }));
 }
 
 export const sub = (a: Expr, b: Expr) => add(a, neg(b));
@@ -428,7 +489,7 @@ export function mul(...factors: Expr[]): Expr {
 }
 
 function mulNode(factors: readonly Expr[], s: Shape): Mul {
-  return intern(`*|${ids(factors)}`, (id) => ({ kind: "mul", id, shape: s, factors }));
+  return intern(`*|${ids(factors)}`, (id) => node({ kind: "mul", id, shape: s, factors }));
 }
 
 export const scale = (c: Rational | number, e: Expr) => mul(num(c), e);
@@ -448,7 +509,7 @@ export function transpose(a: Expr): Expr {
     case "inverse": if (a.arg.kind === "sym" && (a.arg.props.symmetric || a.arg.props.posdef || a.arg.props.diagonal)) return a; break;
   }
   if (isScalarShape(a.shape)) return a;
-  return intern(unaryKey(UNARY.T, a), (id) => ({ kind: "transpose", id, shape: transposeShape(a.shape), arg: a }));
+  return intern(unaryKey(UNARY.T, a), (id) => node({ kind: "transpose", id, shape: transposeShape(a.shape), arg: a }));
 }
 
 export function inverse(a: Expr): Expr {
@@ -467,7 +528,7 @@ export function inverse(a: Expr): Expr {
       return num(Q.div(Q.ONE, a.value));
   }
   if (isScalarShape(a.shape)) return power(a, Q.MINUS_ONE);
-  return intern(unaryKey(UNARY.inv, a), (id) => ({ kind: "inverse", id, shape: a.shape, arg: a }));
+  return intern(unaryKey(UNARY.inv, a), (id) => node({ kind: "inverse", id, shape: a.shape, arg: a }));
 }
 
 /** Largest numerator or denominator a numeric power is folded to (see power). */
@@ -510,7 +571,7 @@ export function power(a: Expr, p: Rational | number): Expr {
     const t = logisticArgument(a);
     if (t) return fn("sigmoid", t);
   }
-  return intern(`^|${a.id}|${ratKey(r)}`, (id) => ({ kind: "power", id, shape: a.shape, arg: a, exp: r }));
+  return intern(`^|${a.id}|${ratKey(r)}`, (id) => node({ kind: "power", id, shape: a.shape, arg: a, exp: r }));
 }
 
 /**
@@ -556,7 +617,7 @@ export function hadamard(...factors: Expr[]): Expr {
   if (flat.some((f) => f.kind === "zero")) return zero(finalShape);
   const body = flat.length === 0 ? ones(finalShape)
     : flat.length === 1 ? flat[0]!
-    : intern(`o|${ids(flat)}`, (id): Hadamard => ({ kind: "hadamard", id, shape: finalShape, factors: flat }));
+    : intern(`o|${ids(flat)}`, (id) => node<Hadamard>({ kind: "hadamard", id, shape: finalShape, factors: flat }));
   return scalars.length ? mul(...scalars, body) : body;
 }
 
@@ -573,7 +634,7 @@ export function hpower(a: Expr, p: Rational | number): Expr {
     const t = logisticArgument(a);
     if (t) return fn("sigmoid", t);
   }
-  return intern(`.^|${a.id}|${ratKey(r)}`, (id) => ({ kind: "hpower", id, shape: a.shape, arg: a, exp: r }));
+  return intern(`.^|${a.id}|${ratKey(r)}`, (id) => node({ kind: "hpower", id, shape: a.shape, arg: a, exp: r }));
 }
 
 export function kron(...factors: Expr[]): Expr {
@@ -589,7 +650,7 @@ export function kron(...factors: Expr[]): Expr {
   if (flat.some((f) => f.kind === "zero")) {
     return zero(shape(flat.map((f) => f.shape.rows).reduce(mulDim), flat.map((f) => f.shape.cols).reduce(mulDim)));
   }
-  const body = flat.length === 1 ? flat[0]! : intern(`⊗|${ids(flat)}`, (id): Kron => ({
+  const body = flat.length === 1 ? flat[0]! : intern(`⊗|${ids(flat)}`, (id) => node<Kron>({
     kind: "kron", id, factors: flat,
     shape: shape(flat.map((f) => f.shape.rows).reduce(mulDim), flat.map((f) => f.shape.cols).reduce(mulDim)),
   }));
@@ -603,21 +664,21 @@ export function trace(a: Expr): Expr {
   assertShape(a.shape.rows === a.shape.cols, "trace", a);
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "zero") return ZERO_NUM;
-  return intern(unaryKey(UNARY.tr, a), (id) => ({ kind: "trace", id, shape: SCALAR, arg: a }));
+  return intern(unaryKey(UNARY.tr, a), (id) => node({ kind: "trace", id, shape: SCALAR, arg: a }));
 }
 
 export function det(a: Expr): Expr {
   assertShape(a.shape.rows === a.shape.cols, "det", a);
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "identity") return ONE_NUM;
-  return intern(unaryKey(UNARY.det, a), (id) => ({ kind: "det", id, shape: SCALAR, arg: a }));
+  return intern(unaryKey(UNARY.det, a), (id) => node({ kind: "det", id, shape: SCALAR, arg: a }));
 }
 
 export function logdet(a: Expr): Expr {
   assertShape(a.shape.rows === a.shape.cols, "logdet", a);
   if (isScalarShape(a.shape)) return fn("log", a);
   if (a.kind === "identity") return ZERO_NUM;
-  return intern(unaryKey(UNARY.logdet, a), (id) => ({ kind: "logdet", id, shape: SCALAR, arg: a }));
+  return intern(unaryKey(UNARY.logdet, a), (id) => node({ kind: "logdet", id, shape: SCALAR, arg: a }));
 }
 
 const FN_INDEX = new Map(FN_NAMES.map((name, i) => [name, i]));
@@ -642,7 +703,7 @@ export function fn(name: FnName, a: Expr): Expr {
   }
   if (op.kind === "reduce" && isScalarShape(a.shape)) return a; // of one number, log eᵗ = t
   const s = op.kind === "reduce" ? SCALAR : a.shape;
-  return intern(unaryKey(UNARY.fn + FN_INDEX.get(name)!, a), (id) => ({ kind: "fn", id, shape: s, name, arg: a }));
+  return intern(unaryKey(UNARY.fn + FN_INDEX.get(name)!, a), (id) => node({ kind: "fn", id, shape: s, name, arg: a }));
 }
 
 const isVectorShape = (s: Shape) => s.cols === 1 || s.rows === 1;
@@ -652,7 +713,7 @@ export function sumAll(a: Expr): Expr {
   if (a.kind === "zero") return ZERO_NUM;
   // the entries of diag(A) add up to tr(A): Σᵢ (xᵢ − μ)ᵀM(xᵢ − μ) read from an indexed sum is a trace
   if (a.kind === "diag") return trace(a.arg);
-  return intern(unaryKey(UNARY.sum, a), (id) => ({ kind: "sum", id, shape: SCALAR, arg: a }));
+  return intern(unaryKey(UNARY.sum, a), (id) => node({ kind: "sum", id, shape: SCALAR, arg: a }));
 }
 
 export function diagVec(a: Expr): Expr {
@@ -660,7 +721,7 @@ export function diagVec(a: Expr): Expr {
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "diagm") return a.arg;
   if (a.kind === "zero") return zero(shape(a.shape.rows, 1));
-  return intern(unaryKey(UNARY.diag, a), (id) => ({ kind: "diag", id, shape: shape(a.shape.rows, 1), arg: a }));
+  return intern(unaryKey(UNARY.diag, a), (id) => node({ kind: "diag", id, shape: shape(a.shape.rows, 1), arg: a }));
 }
 
 export function diagMat(a: Expr): Expr {
@@ -668,7 +729,7 @@ export function diagMat(a: Expr): Expr {
   if (isScalarShape(a.shape)) return a;
   if (a.kind === "ones") return identity(a.shape.rows);
   if (a.kind === "zero") return zero(shape(a.shape.rows, a.shape.rows));
-  return intern(unaryKey(UNARY.diagm, a), (id) => ({ kind: "diagm", id, shape: shape(a.shape.rows, a.shape.rows), arg: a }));
+  return intern(unaryKey(UNARY.diagm, a), (id) => node({ kind: "diagm", id, shape: shape(a.shape.rows, a.shape.rows), arg: a }));
 }
 
 export function vec(a: Expr): Expr {
@@ -677,7 +738,7 @@ export function vec(a: Expr): Expr {
   if (a.shape.rows === 1) return transpose(a); // a row's entries stacked are its transpose: vec(xᵀA) = Aᵀx
   const s = shape(mulDim(a.shape.rows, a.shape.cols), 1);
   if (a.kind === "zero") return zero(s);
-  return intern(unaryKey(UNARY.vec, a), (id) => ({ kind: "vec", id, shape: s, arg: a }));
+  return intern(unaryKey(UNARY.vec, a), (id) => node({ kind: "vec", id, shape: s, arg: a }));
 }
 
 /** unvec(u) as a rows×cols matrix: vec(unvec(u)) = u; unvec(vec(M)) = M. */
@@ -689,7 +750,7 @@ export function unvec(a: Expr, rows: Dim, cols: Dim): Expr {
   if (a.kind === "vec" && sameShape(a.arg.shape, s)) return a.arg;
   if (a.kind === "zero") return zero(s);
   if (a.kind === "ones") return ones(s);
-  return intern(`unvec|${a.id}|${dimKey(s)}`, (id) => ({ kind: "unvec", id, shape: s, arg: a }));
+  return intern(`unvec|${a.id}|${dimKey(s)}`, (id) => node({ kind: "unvec", id, shape: s, arg: a }));
 }
 
 /** a.^p entrywise for a scalar expression p; a number p is hpower's, and of a scalar a it is a power. */
@@ -697,30 +758,22 @@ export function epower(a: Expr, p: Expr): Expr {
   assertShape(isScalarShape(p.shape), "an elementwise power's exponent", p);
   if (p.kind === "num") return hpower(a, p.value);
   if (a.kind === "ones") return a;
-  return intern(`.^e|${a.id}|${p.id}`, (id) => ({ kind: "epower", id, shape: a.shape, arg: a, exp: p }));
+  return intern(`.^e|${a.id}|${p.id}`, (id) => node({ kind: "epower", id, shape: a.shape, arg: a, exp: p }));
 }
 
 export function norm(a: Expr, p: "2" | "F"): Expr {
   if (a.kind === "zero") return ZERO_NUM;
   if (isScalarShape(a.shape)) return fn("abs", a);
-  return intern(unaryKey(p === "2" ? UNARY.norm2 : UNARY.normF, a), (id) => ({ kind: "norm", id, shape: SCALAR, arg: a, p }));
+  return intern(unaryKey(p === "2" ? UNARY.norm2 : UNARY.normF, a), (id) => node({ kind: "norm", id, shape: SCALAR, arg: a, p }));
 }
 
 // ---------------------------------------------------------------------------
 // Traversal helpers
 
-/** A leaf's children: one shared empty list, not an allocation per leaf per traversal. */
-const NO_CHILDREN: readonly Expr[] = Object.freeze([]);
 
 /** Children in order; the single place that knows every node's operands. */
 export function children(e: Expr): readonly Expr[] {
-  switch (e.kind) {
-    case "num": case "const": case "sym": case "d": case "identity": case "zero": case "ones": case "commutation": return NO_CHILDREN;
-    case "add": return e.terms;
-    case "mul": case "hadamard": case "kron": return e.factors;
-    case "epower": return [e.arg, e.exp];
-    default: return [e.arg];
-  }
+  return (e as unknown as ExprNode).kids;
 }
 
 /** Rebuilds `e` with new children through the normalising constructors. */
