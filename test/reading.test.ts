@@ -771,3 +771,25 @@ describe("names people reach for that are no function here: answered with what t
     expect(expr.slice((e as MatdiffError).start, (e as MatdiffError).end)).toBe(name);
   });
 });
+
+describe("xᵀAx / xᵀx: a divisor that begins with a transpose takes the factors after it", () => {
+  it("reads the Rayleigh quotient as (xᵀAx)/(xᵀx), says so, and checks", () => {
+    const r = differentiate("x^T A x / x^T x", { wrt: "x", check: true });
+    expect(r.function.text).toBe("xᵀAx/(xᵀx)");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes).toContain("x^T A x / x^T x is read as (x^T A x)/(x^T x): a row cannot divide, so the division takes the whole product after /");
+    // the same function as the fraction
+    expect(differentiate("\\frac{x^T A x}{x^T x}", { wrt: "x" }).derivative.text).toBe(r.derivative.text);
+    expect(differentiate("(x^T A x)/(x^T x)", { wrt: "x" }).notes).toEqual([]);
+  });
+
+  it("ends the divisor where the product ends: at +, and at the end of a bracket", () => {
+    expect(differentiate("x^T A x / x^T x + 1", { wrt: "x" }).function.text).toBe("xᵀAx/(xᵀx) + 1");
+    expect(differentiate("(x^T A x / x^T x) b^T x", { wrt: "x" }).function.text).toBe("(xᵀAx)bᵀx/(xᵀx)");
+  });
+
+  it("leaves a bracketed divisor as written, and a division that does not begin with a transpose", () => {
+    expect(() => differentiate("y / (x^T) x", { wrt: "x" })).toThrow(/division by \(x\^T\), which is 1×\w+, not a scalar/);
+    expect(differentiate("x^T x / n x^T y", { wrt: "x" }).function.text).not.toMatch(/\/\(n/);
+  });
+});

@@ -177,6 +177,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const entrywisePowers = new Map<Node, SourceText>();
   /** `w · x` of two vectors: the dot product wᵀx, said in a note. */
   const dotProducts = new Map<Node, SourceText>();
+  /** Divisions whose divisor took the factors after its transpose (`xᵀAx / xᵀx`, syntax/build.ts). */
+  const divisorRuns = new Map<Node, SourceText>();
   /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
   const entrywiseDivisions = new Set<Node>();
   /** `1 / v` of a vector: entrywise, NumPy's reading, said in a note. */
@@ -448,6 +450,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return { rows: l.rows, cols: r.cols };
           }
           case "/":
+            if (n.divisorRun) divisorRuns.set(n, src);
             // a literal 0 has the shape it is given, so test for it before the shapes
             if (isLiteralZero(n.right)) fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
             // a vector by a vector of its size is entrywise, as NumPy reads x / y; a scalar by a vector is not
@@ -889,6 +892,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       const { arg, exponent } = node as Node & { type: "postfix" };
       const v = snippet(src, arg.span);
       notes.push(`${snippet(src, node.span)} of a vector under a sum is read entrywise, ${v}.^${exponent}, as NumPy's sum(v**${exponent}) reads it`);
+    }
+    for (const [node, src] of divisorRuns) {
+      const { left, right } = node as Node & { type: "binary" };
+      const grouped = (n: Node) => { const t = snippet(src, n.span); return n.type === "ident" || /^\(.*\)$/.test(t) ? t : `(${t})`; };
+      notes.push(`${snippet(src, node.span)} is read as ${grouped(left)}/${grouped(right)}: a row cannot divide, so the division takes the whole product after /`);
     }
     for (const [node, src] of dotProducts) {
       const { left, right } = node as Node & { type: "binary" };

@@ -80,6 +80,8 @@ export type Node =
       readonly dot?: true;
       /** log 𝒩(x; μ, Σ), read as this log-density. */
       readonly gaussian?: Gaussian;
+      /** `xᵀAx / xᵀx`: a division whose divisor took the factors after its transpose (build.ts extendedDivisor). */
+      readonly divisorRun?: true;
     }
   | { readonly type: "neg"; readonly arg: Node; readonly span: Span }
   | {

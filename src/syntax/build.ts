@@ -26,12 +26,34 @@ export function binaryNode(op: BinaryOp, left: Node, right: Node, implicit = fal
 }
 
 /** Juxtaposition: `AB`, `u^T A v`, and an operator form's run. */
-export const productNode = (left: Node, right: Node): Node => binaryNode("*", left, right, true);
+export const productNode = (left: Node, right: Node): Node =>
+  extendedDivisor(left, right, (d) => binaryNode("*", d, right, true)) ?? binaryNode("*", left, right, true);
 
 /** `w \cdot x`, `w · x`: the dot of a dot product, which elaborate reads as wᵀx between two vectors. */
 export function timesNode(left: Node, op: Token, right: Node): Node {
-  const n = binaryNode("*", left, right);
-  return op.text === "\\cdot" || op.text === "·" ? { ...n, dot: true } as Node : n;
+  const times = (l: Node) => {
+    const n = binaryNode("*", l, right);
+    return op.text === "\\cdot" || op.text === "·" ? { ...n, dot: true } as Node : n;
+  };
+  return extendedDivisor(left, right, times) ?? times(left);
+}
+
+/** Whether n, unbracketed, begins with a transpose: xᵀ in `xᵀx`, `xᵀAx`, `x'*x`. */
+function startsTransposed(n: Node): boolean {
+  if (n.type === "postfix") return n.op === "T" && n.span.start === n.arg.span.start;
+  if (n.type === "binary" && n.op === "*") return n.span.start === n.left.span.start && startsTransposed(n.left);
+  return false;
+}
+
+/**
+ * `xᵀAx / xᵀx` is the Rayleigh quotient (xᵀAx)/(xᵀx), as everyone writes it, though `/` and the product
+ * share one left-associative level (a/b c is (a/b) c): a divisor that begins with a transpose is a row, never
+ * the scalar a division needs, so the factors after it join the divisor. `(a/xᵀ)x` and `a/(xᵀ)x`, bracketed,
+ * stay as written (and fail as written); elaborate.ts says the reading in a note.
+ */
+function extendedDivisor(left: Node, right: Node, join: (divisor: Node) => Node): Node | null {
+  if (left.type !== "binary" || left.op !== "/" || left.span.end !== left.right.span.end || !startsTransposed(left.right)) return null;
+  return { ...left, right: join(left.right), span: span(left.span.start, right.span.end), divisorRun: true };
 }
 
 /** `(Wx)_j`: entry j of the group's vector; a subscript that is not one letter is no index (null). */

@@ -110,4 +110,8 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "gaussian-regression", source: `${PRML} eq. (3.10)`, expr: "\\log N(y \\mid W x + b, \\sigma^2 I)", wrt: "W", meant: ["y: vector", "x: vector", "b: vector", "sigma: scalar"], printed: "(y − (Wx + b))xᵀ/σ²" },
   { id: "bayesian-linear-regression", source: `${PRML} eqs. (3.10), (3.52)`, expr: "\\log \\mathcal{N}(y; \\Phi w, \\beta^{-1} I) + \\log \\mathcal{N}(w; 0, \\alpha^{-1} I)", wrt: "w", meant: ["y: vector", "w: vector"], printed: "βΦᵀ(y − Φw) − αw" },
   { id: "gaussian-samples", source: `${PRML} eq. (2.118)`, expr: "\\sum_i \\log \\mathcal{N}(x_i; \\mu, \\Sigma)", wrt: "mu", meant: ["mu: vector"] },
+  // ── quotients as typed: a divisor that begins with a transpose takes the product after it ──
+  { id: "rayleigh-quotient", source: "Golub & Van Loan, Matrix Computations (4th ed.), §8.2.3", expr: "x^T A x / x^T x", wrt: "x", meant: ["x: vector"], printed: "(A + Aᵀ)x/(xᵀx) − 2(xᵀAx)x/(xᵀx)²" },
+  { id: "rayleigh-quotient-ascii", source: "Golub & Van Loan, Matrix Computations (4th ed.), §8.2.3", expr: "x'*A*x / x'*x", wrt: "x", meant: ["x: vector"] },
+  { id: "projection-coefficient", source: "Strang, Introduction to Linear Algebra (5th ed.), §4.2", expr: "a^T b / a^T a", wrt: "a", meant: ["a: vector", "b: vector"] },
 ];
