@@ -793,3 +793,30 @@ describe("xᵀAx / xᵀx: a divisor that begins with a transpose takes the facto
     expect(differentiate("x^T x / n x^T y", { wrt: "x" }).function.text).not.toMatch(/\/\(n/);
   });
 });
+
+describe("a function of a parameter written L(θ), Z(θ), p(θ): a scalar unless the expression says otherwise", () => {
+  it.each([
+    ["\\log L(\\theta)", "theta", "L̇/L"],
+    ["\\log Z(\\theta)", "theta", "Ż/Z"],
+    ["-\\log p(\\theta)", "theta", "−ṗ/p"],
+  ])("%s by %s is %s, with a note that the letter's convention gave way", (expr, wrt, printed) => {
+    const r = differentiate(expr, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.some((n) => /is read as a scalar, though its letter suggests a (matrix|vector)/.test(n))).toBe(true);
+  });
+
+  it("keeps the matrix the structure asks for: uᵀA(θ)v, log det Σ(θ), ‖A(t)x‖²", () => {
+    expect(differentiate("u^T A(\\theta) v", { wrt: "theta" }).derivative.text).toBe("uᵀȦv");
+    expect(differentiate("\\log\\det \\Sigma(\\theta)", { wrt: "theta" }).derivative.text).toBe("tr(Σ⁻¹Σ̇)");
+    const r = differentiate("\\|A(t) x\\|^2", { wrt: "t", let: ["t: vector"] });
+    expect(r.notes.join("\n")).toMatch(/A, a matrix that depends on t/);
+  });
+
+  it("the score ∇_θ log L(θ) by a vector θ is J_L(θ)ᵀ/L, and a unit coefficient is not printed per component", () => {
+    const r = differentiate("\\nabla_\\theta \\log L(\\theta)", { wrt: "theta", check: true });
+    expect(r.derivative.text).toBe("J_L(θ)ᵀ/L");
+    expect(r.check?.ok).toBe(true);
+    expect(differentiate("a^T x - F(x)", { wrt: "x" }).parameterisation?.components?.text).toBe("∂f/∂x_i = −∂F/∂x_i + a_i");
+  });
+});

@@ -125,15 +125,21 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
   const loose = (e: Expr) => e.kind === "add" || e.kind === "hadamard" || e.kind === "kron" || (e.kind === "mul" && E.splitMul(e).coeff.n < 0);
   const wrapText = (e: Expr) => (loose(e) ? `(${toText(e)})` : toText(e));
   const wrapLatex = (e: Expr) => (loose(e) ? `\\left(${toLatex(e)}\\right)` : toLatex(e));
+  /** g ∂b/∂θ_i for a scalar b: ∂b/∂θ_i alone where g is 1, −∂b/∂θ_i where it is −1. */
+  const times = (g: Expr, d: Rendered): Rendered => {
+    if (g === E.ONE_NUM) return d;
+    if (g === E.num(-1)) return { text: `−${d.text}`, latex: `-${d.latex}` };
+    return { text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} ${THIN}${d.latex}` };
+  };
   let componentsExact = true;
   for (const n of children(X)) {
     if (children(n.sym).length) { componentsExact = false; continue; }
     const g = p.partials.get(n.sym.name)!;
     if (E.isZero(g)) continue;
     const d = part(n);
-    inner.push(isScalarShape(n.sym.shape) ? { text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} ${THIN}${d.latex}` }
+    inner.push(isScalarShape(n.sym.shape) ? times(g, d)
       : { text: `⟨${toText(g)}, ${d.text}⟩`, latex: `\\left\\langle ${toLatex(g)}, ${d.latex} \\right\\rangle` });
-    if (isScalarShape(n.sym.shape)) traced.push({ text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} ${THIN}${d.latex}` });
+    if (isScalarShape(n.sym.shape)) traced.push(times(g, d));
     else if (n.sym.shape.cols === 1) {
       const gt = p.partialsTransposed.get(n.sym.name)!;
       traced.push({ text: `${wrapText(gt)} ${d.text}`, latex: `${wrapLatex(gt)} ${THIN}${d.latex}` });
@@ -152,7 +158,10 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     inner.push(own);
     traced.push(own);
   }
-  const join = (xs: readonly Rendered[], key: keyof Rendered) => xs.map((x) => x[key]).join(" + ");
+  const join = (xs: readonly Rendered[], key: keyof Rendered) => xs.map((x, i) => {
+    const minus = key === "text" ? "−" : "-";
+    return i === 0 ? x[key] : x[key].startsWith(minus) ? ` ${minus} ${x[key].slice(minus.length)}` : ` + ${x[key]}`;
+  }).join("");
   const lhs = { text: `∂f/∂${index.text}`, latex: `\\frac{\\partial f}{\\partial ${index.latex}}` };
   // the traced form only where it differs: for scalar intermediates the two are one
   const same = join(inner, "text") === join(traced, "text");

@@ -59,9 +59,16 @@ type Attempt =
 export function readShapes(root: Node, source: SourceText, opts: ReadOptions): Reading {
   const unknowns = undeclaredSymbols(root, source, opts);
   const forced = new Map(unknowns.flatMap((u) => (u.forced ? [[u.name, u.forced.rank] as const] : [])));
-  const free = unknowns.filter((u) => !u.forced && u.conventional !== "matrix");
+  /**
+   * A symbol written as a function of a parameter, L(θ), Z(θ), p(θ): the value the question is about, a
+   * likelihood or a normaliser, which is a scalar unless the expression says otherwise (uᵀA(θ)v); log L(θ)
+   * read as the entrywise log of a matrix answered a question nobody asks.
+   */
+  const written = (name: string) => opts.dependencies?.has(name) === true;
+  const free = unknowns.filter((u) => !u.forced && (u.conventional !== "matrix" || written(u.name)));
   /** Capital letters read as scalars (C in wᵀw/2 + C·sum(…), K, L): only when no other reading gives a gradient. */
-  const capitals = unknowns.filter((u) => !u.forced && u.conventional === "matrix");
+  const capitals = unknowns.filter((u) => !u.forced && u.conventional === "matrix" && !written(u.name));
+  const writesFunctions = unknowns.some((u) => written(u.name));
   const departing = [...free, ...capitals];
   const other = (r: Rank): Rank => (r === "scalar" ? "vector" : "scalar");
 
@@ -95,7 +102,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   const costOf = (departed: readonly string[], a: { gradient: boolean; scalarF: boolean }, el: Elaborated): Cost => {
     const greek = departed.filter((name) => departing.find((u) => u.name === name)!.conventional === "scalar").length;
     // σ(t) asked for its second derivative: t a scalar (d²f/dt²) over the vector whose f has no Hessian
-    const notGradient = a.gradient ? 0 : opts.hessian && a.scalarF ? 1 : 2;
+    // and where a function of a parameter is written (log L(θ) by a scalar θ), a scalar f over the matrix its letter suggests
+    const notGradient = a.gradient ? 0 : a.scalarF && (opts.hessian || writesFunctions) ? 1 : 2;
     return [notGradient, el.entrywiseReciprocals, departed.length, departed.length - greek];
   };
   const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3];
