@@ -820,3 +820,48 @@ describe("a function of a parameter written L(θ), Z(θ), p(θ): a scalar unless
     expect(differentiate("a^T x - F(x)", { wrt: "x" }).parameterisation?.components?.text).toBe("∂f/∂x_i = −∂F/∂x_i + a_i");
   });
 });
+
+describe("subscripts people write: a Greek letter or an upright label, and a symbol subscripted by the variable", () => {
+  it("x_\\theta, x_{\\theta} and x_θ are one symbol, printed x_θ and x_{\\theta}", () => {
+    const a = differentiate("x_\\theta^T A x_{\\theta}", { wrt: "x_θ", check: true });
+    expect(a.derivative.text).toBe("(A + Aᵀ)x_θ");
+    expect(a.derivative.latex).toBe("(A + A^{\\top}) x_{\\theta}");
+    expect(a.check?.ok).toBe(true);
+    expect(() => renderKatex(a.derivative.latex)).not.toThrow();
+  });
+
+  it("W_{\\text{out}} and W_{\\mathrm{out}} are W_out, a word printed upright", () => {
+    const r = differentiate("\\|W_{\\text{out}} h - y\\|^2", { wrt: "W_{\\mathrm{out}}", check: true });
+    expect(r.derivative.text).toBe("2(W_{out} h − y)hᵀ");
+    expect(r.derivative.latex).toContain("W_{\\mathrm{out}}");
+    expect(r.check?.ok).toBe(true);
+    expect(differentiate(r.function.latex, { wrt: "W_out" }).derivative.text).toBe(r.derivative.text);
+  });
+
+  it("p_θ(x) and μ_θ asked by θ depend on θ, as the subscript says, with the dot over the letter (was a silent 0)", () => {
+    const p = differentiate("\\log p_\\theta(x)", { wrt: "theta", check: true });
+    expect(p.derivative.text).toBe("ṗ_θ/p_θ");
+    expect(p.derivative.latex).toContain("\\dot{p}_{\\theta}");
+    expect(p.check?.ok).toBe(true);
+    expect(p.notes).toContain('p_θ is read as a scalar that depends on θ, as its subscript says (as --let "p_theta: scalar(theta)" declares)');
+    const mu = differentiate("\\|x - \\mu_\\theta\\|^2", { wrt: "theta", let: ["theta: vector"], check: true });
+    expect(mu.derivative.text).toBe("−2J_{μ_θ}(θ)ᵀ(x − μ_θ)");
+    expect(mu.check?.ok).toBe(true);
+    // a declared symbol keeps its declaration
+    expect(differentiate("\\|x - \\mu_\\theta\\|^2", { wrt: "theta", let: ["mu_theta: vector"] }).derivative.text).toBe("0");
+  });
+
+  it("p(x | θ), p(x; θ), π(a | s) are refused at the bar for what they are, with what to write", () => {
+    for (const [input, at] of [["\\log p(x|\\theta)", 8], ["\\log p(x \\mid \\theta)", 9], ["\\log P(y|X, w)", 8], ["\\log \\pi(a|s)", 10]] as const) {
+      let caught: unknown;
+      try { differentiate(input, { wrt: "theta" }); } catch (err) { caught = err; }
+      expect(caught, input).toBeInstanceOf(MatdiffError);
+      const e = caught as MatdiffError;
+      expect(e.message, input).toMatch(/is a density or a distribution written by its name, which matdiff cannot see inside/);
+      expect(e.start, input).toBe(at);
+      expect(e.hint, input).toMatch(/\\mathcal\{N\}\(x; \\mu, \\Sigma\)/);
+    }
+    // a pair of bars inside a call is no conditional
+    expect(() => differentiate("A(|x| + )", { wrt: "x" })).toThrow(/unexpected '\)'/);
+  });
+});

@@ -447,6 +447,20 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     });
   }
 
+  // p_θ(x), μ_θ, Σ_θ asked by θ: a symbol subscripted by the variable is a function of it, as the subscript
+  // says (the x of p_θ(x) is the point it is evaluated at); read as a constant, the answer was a silent 0
+  const subscripted: string[] = [];
+  for (const w of wrtList) {
+    for (const name of new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))])) {
+      const sub = name.indexOf("_") < 0 ? null : name.slice(name.indexOf("_") + 1);
+      if (sub !== w || declarations.some((d) => d.name === name) || definitions.some((d) => d.name === name) || dependsOn.get(name) === w) continue;
+      dependsOn.set(name, w);
+      written.delete(name);
+      subscripted.push(name);
+    }
+  }
+  if (subscripted.length) checkDependencyCycles(dependsOn, nameText);
+
   const notes: string[] = [...indexedNotes, ...gaussians.notes, ...covarianceNotes];
   // d/dt, \frac{d}{dt}: a derivative by a scalar, whatever t's letter says (x − ta is a line through x, not
   // the product of two vectors); only a t the expression cannot read as a scalar keeps its convention
@@ -478,6 +492,12 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
   const el = reading.elaborated;
   notes.push(...reading.notes);
+  for (const name of subscripted) {
+    const shape = el.symbols.get(name)?.shape;
+    const rank = !shape || isScalarShape(shape) ? "scalar" : shape.cols === 1 ? "vector" : "matrix";
+    const of = dependsOn.get(name)!;
+    notes.push(`${nameText(name)} is read as a ${rank} that depends on ${nameText(of)}, as its subscript says (as --let "${nameInput(name)}: ${rank}(${nameInput(of)})" declares)`);
+  }
   for (const [name, { of }] of written) {
     const shape = el.symbols.get(name)?.shape;
     const rank = !shape || isScalarShape(shape) ? "scalar" : shape.cols === 1 ? "vector" : "matrix";

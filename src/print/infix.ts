@@ -182,7 +182,11 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
         if (e.props.jacobianOf) return atom(n.jacobian(symbol(e.props.jacobianOf.of), symbol(e.props.jacobianOf.wrt)));
         // Ẋ, Ẍ: X followed by one combining dot per derivative (core/expr.ts `dotted`)
         const order = (/\u0307*$/.exec(e.name)?.[0] ?? "").length;
-        return atom(order ? n.dot(symbol(e.name.slice(0, e.name.length - order)), order) : symbol(e.name));
+        if (!order) return atom(symbol(e.name));
+        // the dot over the letter, its subscript after: ṗ_θ and Ẇ₁, not p_θ with a dot over the θ
+        const { base, sub } = splitName(e.name.slice(0, e.name.length - order));
+        const letter = n.symbol(base, null);
+        return atom(n.dot(letter, order) + n.symbol(base, sub).slice(letter.length));
       }
       // A decorated atom like `A^T`: juxtaposes freely, parenthesised under a postfix, `(dX)^T`.
       case "d": return { s: n.differential(symbol(e.of.name), e.tag), prec: Prec.POSTFIX };

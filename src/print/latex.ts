@@ -8,6 +8,7 @@ import type { Expr } from "../core/expr.js";
 import type { Rational } from "../core/rational.js";
 import { formatRational } from "../core/rational.js";
 import { baseLatex } from "../syntax/names.js";
+import { GREEK } from "../syntax/greek.js";
 import { latexOperatorName } from "../core/operations.js";
 import { Prec } from "../syntax/precedence.js";
 import { makePrinter, splitName, type Notation, type Printed } from "./infix.js";
@@ -36,8 +37,18 @@ function isDifferential(e: Expr | null): boolean {
   return (e.kind === "transpose" || e.kind === "power") && e.arg.kind === "d";
 }
 
+/**
+ * A subscript: a Greek letter's name as the letter (x_{\\theta}), a label of three letters or more upright
+ * (W_{\\mathrm{out}}), indices and short labels as they are (x_{i}, W_{hh}, W_{1}).
+ */
+function subscriptLatex(sub: string): string {
+  const greek = GREEK.get(sub);
+  if (greek) return greek.latex;
+  return /^[A-Za-z]{3,}$/.test(sub) ? `\\mathrm{${sub}}` : sub;
+}
+
 const latex: Notation = {
-  symbol: (base, sub) => baseLatex(base) + (sub === null ? "" : `_{${sub}}`),
+  symbol: (base, sub) => baseLatex(base) + (sub === null ? "" : `_{${subscriptLatex(sub)}}`),
   differential: (symbol, tag) => `\\mathrm{d}${"'".repeat(tag)}${symbol}`,
   identity: "I",
   zero: "0",

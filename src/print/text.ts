@@ -24,6 +24,8 @@ const rational = (r: Rational) => (r.d === 1 ? String(r.n) : `${r.n}/${r.d}`).re
 function subscript(sub: string | null): string {
   if (sub === null) return "";
   if (/^\d+$/.test(sub)) return [...sub].map((c) => SUBSCRIPT_DIGITS[Number(c)]).join("");
+  const greek = GREEK.get(sub)?.unicode; // x_θ, from x_\theta
+  if (greek) return `_${greek}`;
   return sub.length === 1 ? `_${sub}` : `_{${sub}}`;
 }
 

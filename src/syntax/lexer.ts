@@ -87,6 +87,9 @@ const DECORATIONS: ReadonlySet<string> = new Set([
 ]);
 /** Decorations that make a lowercase letter a vector. */
 const BOLD: ReadonlySet<string> = new Set(["mathbf", "boldsymbol", "bm", "pmb"]);
+/** A subscript's label in upright letters: `W_{\text{out}}`, `b_{\mathrm{hid}}`. */
+const UPRIGHT: ReadonlySet<string> = new Set(["\\text", "\\textrm", "\\mathrm", "\\operatorname", "\\textit", "\\mathit"]);
+
 /** `\operatorname{tr}`, `\text{tr}`; `\mathrm{tr}` too, but `\mathrm{T}` is a decorated letter. */
 const NAME_COMMANDS: ReadonlySet<string> = new Set(["operatorname", "mathrm", "text", "textrm"]);
 /** `\frac12` is `\frac{1}{2}`: an unbraced argument of these is one character, as in TeX. */
@@ -480,6 +483,24 @@ export function tokenize(input: string): Token[] {
       if (text !== "" && /^[A-Za-z0-9]+$/.test(text) && close?.type === "rbrace") {
         pushSub(text, u.offset, close.end);
         return j;
+      }
+    }
+    // x_θ, p_{\theta}, Σ_\theta: a Greek letter, its name as the subscript's text (printed θ, \theta, theta)
+    const greekName = (t: Raw | undefined) => (t?.type === "cmd" && GREEK.has(t.text.slice(1)) ? t.text.slice(1) : t?.type === "greek" ? GREEK_BY_UNICODE.get(t.text) : undefined);
+    const g = greekName(a) ?? (a?.type === "lbrace" && r[i + 3]?.type === "rbrace" ? greekName(r[i + 2]) : undefined);
+    if (g !== undefined) {
+      const last = a?.type === "lbrace" ? i + 3 : i + 1;
+      pushSub(g, u.offset, r[last]!.end);
+      return last;
+    }
+    // W_{\text{out}}, b_{\mathrm{hid}}: a label in upright letters, as W_{out} (printed upright where it is a word)
+    if (a?.type === "lbrace" && r[i + 2]?.type === "cmd" && UPRIGHT.has(r[i + 2]!.text) && r[i + 3]?.type === "lbrace") {
+      let j = i + 4;
+      let text = "";
+      while (r[j]?.type === "num" || r[j]?.type === "word") text += r[j++]!.text;
+      if (text !== "" && r[j]?.type === "rbrace" && r[j + 1]?.type === "rbrace") {
+        pushSub(text, u.offset, r[j + 1]!.end);
+        return j + 1;
       }
     }
     // λ_{\max}, σ_\min: the words, as λ_{max} (spectral values, which shapes/elaborate.ts refuses with what they are)

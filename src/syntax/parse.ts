@@ -118,6 +118,8 @@ function run(input: string, tokens: readonly Token[]): Results {
     }
     const token = (e as { token?: Token }).token;
     if (token?.offset === undefined) throw e;
+    const density = conditionalDensity(input, tokens);
+    if (density) throw density;
     throw new MatdiffError("syntax", `unexpected '${token.text}' at ${at(input, token.offset)}`, spanOf(token));
   }
   const table = (parser as unknown as { table: Column[] }).table;
@@ -209,4 +211,35 @@ export function describe(n: Node): string {
     case "bars": return `|${describe(n.arg)}|`;
     case "entry": return `(${describe(n.arg)})_${n.index}`;
   }
+}
+
+/**
+ * `p(x | θ)`, `p(x; θ)`, `P(y | X, w)`, `π(a | s)`: a density or a distribution written by its name, with
+ * what it is conditioned on or parameterised by after a bar or a semicolon. It is not an expression matdiff
+ * can see inside (𝒩(x; μ, Σ) is, gaussian.ts), and the bar read as |·| failed at some later token: the error
+ * says what was written, at the bar, and what to write instead.
+ */
+function conditionalDensity(input: string, tokens: readonly Token[]): MatdiffError | null {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const name = tokens[i]!;
+    if (name.type !== "ident" || tokens[i + 1]!.type !== "lparen") continue;
+    // one bar at the parenthesis's own level, after something: |x| in f(|x|) is a pair
+    let depth = 0;
+    const separators: Token[] = [];
+    for (let j = i + 1; j < tokens.length; j++) {
+      const t = tokens[j]!;
+      if (OPENERS[t.type]) depth++;
+      else if (CLOSERS.has(t.type) && --depth === 0) break;
+      if (depth === 1 && (t.type === "vbar" || t.type === "semi") && j > i + 2) separators.push(t);
+      else if (depth === 1 && t.type === "vbar") separators.push(t, t); // |x| opening the argument: a pair, never the one bar of p(x | θ)
+    }
+    const bars = separators.filter((x) => x.type === "vbar");
+    const t = separators.find((x) => x.type === "semi") ?? (bars.length === 1 ? bars[0] : undefined);
+    if (!t) continue;
+    const written = input.slice(name.offset, name.end);
+    return new MatdiffError("unsupported", `${written}(… ${input.slice(t.offset, t.end)} …) is a density or a distribution written by its name, which matdiff cannot see inside, at ${at(input, t.offset)}`, spanOf(t), {
+      hint: `write its formula (a Gaussian as \\log \\mathcal{N}(x; \\mu, \\Sigma)), or ${written} as a function of the variable alone, \\log ${written}(\\theta), which is read as an unknown scalar function of θ`,
+    });
+  }
+  return null;
 }
