@@ -76,7 +76,8 @@ const CASES: readonly Case[] = [
   c("Hadamard square", hpower(A, 2), "A^{\\circ 2}", "A∘²", "A ** 2"),
   c("Hadamard root of a sum", hpower(add(A, B), half), "(A + B)^{\\circ 1/2}", "(A + B)∘^{1/2}", "(A + B) ** 0.5"),
   c("Hadamard reciprocal", hpower(x, -1), "x^{\\circ -1}", "x∘⁻¹", "x ** -1"),
-  c("Hadamard power of a transpose", hpower(T(A), 2), "(A^{\\top})^{\\circ 2}", "(Aᵀ)∘²", "A.T ** 2"),
+  // one node for (Aᵀ)∘² and (A∘²)ᵀ, the transpose outside as A⁻ᵀ keeps it (core/expr.ts hpower)
+  c("Hadamard power of a transpose", hpower(T(A), 2), "(A^{\\circ 2})^{\\top}", "(A∘²)ᵀ", "(A ** 2).T"),
   c("Hadamard power in a product", mul(hpower(A, 2), B), "A^{\\circ 2} B", "A∘²B", "A ** 2 @ B"),
   // trace, det, log det
   c("tr(A⁻¹B)", trace(mul(inv(A), B)), "\\mathop{\\mathrm{tr}}(A^{-1} B)", "tr(A⁻¹B)", "np.trace(np.linalg.inv(A) @ B)"),

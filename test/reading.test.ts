@@ -864,4 +864,26 @@ describe("subscripts people write: a Greek letter or an upright label, and a sym
     // a pair of bars inside a call is no conditional
     expect(() => differentiate("A(|x| + )", { wrt: "x" })).toThrow(/unexpected '\)'/);
   });
+  it("eᶻ/(1 + eᶻ) reads as the logistic σ(z) it is written to mean, and its derivative comes out as σ(1 − σ)", () => {
+    const r = differentiate("exp(theta'x)/(1+exp(theta'x))", { wrt: "theta", check: true });
+    expect(r.function.text).toBe("σ(θᵀx)");
+    expect(r.derivative.text).toBe("σ(θᵀx)(1 − σ(θᵀx))x");
+    expect(r.check?.ok).toBe(true);
+    const log = differentiate("\\log\\frac{e^{w^T x}}{1+e^{w^T x}}", { wrt: "w", check: true });
+    expect(log.derivative.text).toBe("(1 − σ(wᵀx))x");
+    expect(log.check?.ok).toBe(true);
+    const v = differentiate("sigmoid(x)'*(1-sigmoid(x))", { wrt: "x", check: true });
+    expect(v.derivative.text).toBe("σ(x) ⊙ (𝟏 − σ(x)) ⊙ (𝟏 − 2σ(x))");
+    expect(v.check?.ok).toBe(true);
+  });
+
+  it("a − (a − b) is b, and (Aᵀ)∘² keeps the transpose outside", () => {
+    const r = differentiate("tr(A - (A - B X))", { wrt: "X", check: true });
+    expect(r.derivative.text).toBe("Bᵀ");
+    expect(r.check?.ok).toBe(true);
+    const h = differentiate("sum((A')^{\\circ 2})", { wrt: "A", check: true });
+    expect(h.function.text).toBe("sum((A∘²)ᵀ)");
+    expect(h.derivative.text).toBe("2A");
+    expect(h.check?.ok).toBe(true);
+  });
 });

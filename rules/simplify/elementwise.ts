@@ -291,6 +291,27 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // σ(z)σ(−z) is σ′(z), which the textbooks and σ's own derivative rule write σ(z)(1 − σ(z))
+    id: "logistic-pair", source: "derived: σ(−z) = 1 − σ(z)", formula: "\\sigma(z) \\odot \\sigma(-z) = \\sigma(z) \\odot (\\mathbf{1} - \\sigma(z))",
+    witness: "sigmoid(x) .* sigmoid(-x)", on: ["hadamard", "mul"],
+    apply: (e) => {
+      const factors = e.kind === "hadamard" ? e.factors : e.kind === "mul" ? E.splitMul(e).scalars : null;
+      if (!factors) return null;
+      for (const f of factors) {
+        if (f.kind !== "fn" || f.name !== "sigmoid") continue;
+        const j = factors.indexOf(E.fn("sigmoid", E.neg(f.arg)));
+        // of σ(z) and σ(−z), the one written without a minus stays
+        if (j < 0 || E.splitMul(f.arg).coeff.n < 0) continue;
+        const complement = E.sub(E.ones(f.shape), f);
+        const rest = factors.map((g, k) => (k === j ? complement : g));
+        if (e.kind === "hadamard") return E.hadamard(...rest);
+        const { coeff, chain } = E.splitMul(e);
+        return E.mul(E.num(coeff), ...rest, ...chain);
+      }
+      return null;
+    },
+  }),
+  rewriteRule({
     // -yᵀlog(ŷ) with ŷ = softmax(Wx) defined by --where: d log(ŷ) = dŷ ⊘ ŷ meets ŷ again in dŷ
     id: "reciprocal-inner", source: "derived: Σᵢ rᵢ bᵢ⁻¹ bᵢ = Σᵢ rᵢ wherever b has no zero entry (b∘⁻¹ is written)",
     formula: "(r \\odot (b^{\\circ -1})^{\\top})\\, b = r \\mathbf{1}, \\quad b^{\\top} (c \\odot b^{\\circ -1}) = \\mathbf{1}^{\\top} c",

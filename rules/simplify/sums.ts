@@ -152,6 +152,25 @@ export const SUM_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // d of eᶻ/(1 + eᶻ) factors as σ(z)(1 − (1 − σ(−z))): a bracketed sum whose terms meet terms outside it is
+    // opened, so they cancel or merge; a sum that meets nothing stays factored, as 2(x + y) + z
+    id: "open-to-cancel", source: "derived: distributivity", formula: "a - (a - b) = b",
+    witness: "x - (x - y)", on: ["add"],
+    apply: (e) => {
+      for (const t of e.terms) {
+        const { coeff, scalars, chain } = E.splitMul(t);
+        const inner = scalars.length === 1 && chain.length === 0 ? scalars[0]! : scalars.length === 0 && chain.length === 1 ? chain[0]! : null;
+        if (inner?.kind !== "add") continue;
+        const others = e.terms.filter((u) => u !== t);
+        const outside = new Set(others.map((u) => likeKey(coefficientOf(u)[1]).id));
+        const opened = inner.terms.map((u) => E.mul(E.num(coeff), u));
+        if (!opened.some((u) => outside.has(likeKey(coefficientOf(u)[1]).id))) continue;
+        return E.add(...e.terms.flatMap((u) => (u === t ? opened : [u])));
+      }
+      return null;
+    },
+  }),
+  rewriteRule({
     // Only the signs move (x − As, not −As + x); otherwise the order the user
     // wrote, or the product rule produced, is the order a reader expects.
     id: "order-terms", tags: ["mechanical"], source: "derived: addition commutes", formula: "-B + A = A - B",

@@ -630,6 +630,10 @@ export function hpower(a: Expr, p: Rational | number): Expr {
   if (a.kind === "zero" && r.n > 0) return a;
   // (t^a)^b = t^(ab) entrywise only for integer b (else (t²)^½ = |t|, not t)
   if (a.kind === "hpower" && Q.isInt(r)) return hpower(a.arg, Q.mul(a.exp, r));
+  // (Aᵀ)∘ᵏ and (A∘ᵏ)ᵀ are one array: one node, the transpose outside, as A⁻ᵀ keeps it (inverse), so
+  // ((Aᵀ)∘²)ᵀ is A∘², not a transpose of a power of a transpose
+  if (a.kind === "transpose") return transpose(hpower(a.arg, r));
+
   if (r.n === -1 && r.d === 1) {
     const t = logisticArgument(a);
     if (t) return fn("sigmoid", t);

@@ -144,6 +144,15 @@ function isNumericLiteral(n: Node): boolean {
   }
 }
 
+/**
+ * eᶻ/(1 + eᶻ) is σ(z), as it is written to mean: 1/(1 + eᶻ) is built as σ(−z) (core/expr.ts), and
+ * f = eᶻσ(−z) read back the reader's own logistic function in a form nobody writes.
+ */
+function logistic(numerator: Expr, reciprocal: Expr): Expr | null {
+  if (numerator.kind !== "fn" || numerator.name !== "exp" || reciprocal.kind !== "fn" || reciprocal.name !== "sigmoid") return null;
+  return reciprocal.arg === E.neg(numerator.arg) ? E.fn("sigmoid", numerator.arg) : null;
+}
+
 /** 𝟏ᵀ as written: the transposed 𝟏, or 1ᵀ (a number has no transpose). */
 const isOnesRow = (n: Node): boolean => isTransposedOne(n) || (n.type === "postfix" && n.op === "T" && n.arg.type === "ones");
 const isTransposedOne = (n: Node) => n.type === "postfix" && n.op === "T" && n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 1 && Q.parseRational(n.arg.text)?.d === 1;
@@ -789,9 +798,9 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
                 const declare = n.right.type === "ident" ? ` with --let "${nameInput(n.right.name)}: scalar"` : "";
                 divisionNotes.push(`${snippet(info!.src, n.span)} divides entrywise, ${x} ./ ${y}, as in NumPy; to divide by a number, declare ${y} a scalar${declare}`);
               }
-              return E.hadamard(l, E.hpower(r, -1));
+              return logistic(l, E.hpower(r, -1)) ?? E.hadamard(l, E.hpower(r, -1));
             }
-            return E.mul(l, reciprocal(r));
+            return logistic(l, reciprocal(r)) ?? E.mul(l, reciprocal(r));
           case "hadamard": return E.hadamard(l, r);
           case "kron": return E.kron(l, r);
           case "hpow": return E.epower(l, r);
