@@ -263,3 +263,20 @@ describe("a scalar to a negative power divides the term", () => {
     expect(r.derivative.index?.latex).toBe("\\frac{\\partial f}{\\partial x_{i}} = \\frac{2 x_{i}}{\\lambda}");
   });
 });
+
+describe("a divisor's powers of one base are one power", () => {
+  it("λ⁻¹λ⁻² divides by λ³ and λ⁻²λ⁻² by λ⁴, never λ^{2}^{2} (fuzz (d), seed 67914133)", () => {
+    const options = { wrt: "alpha", let: ["alpha: scalar", "A: n x n", "x: n"] };
+    const expr = "‖sin(x) \\odot diag(\\frac{A}{alpha})‖";
+    for (const [hessian, power] of [[false, "\\alpha^{3}"], [true, "\\alpha^{4}"]] as const) {
+      const r = differentiate(expr, { ...options, hessian });
+      const latex = r.derivative.index!.latex;
+      expect(latex).toContain(power);
+      expect(latex).not.toMatch(/\}\^\{/);
+      expect(() => renderKatex(latex)).not.toThrow();
+    }
+    const a = analyze(expr, { ...options, hessian: true });
+    expect(checkAnalysis(a).ok).toBe(true);
+    expect(numericError(a, indexFormula(a))).toBeLessThan(1e-6);
+  });
+});

@@ -514,7 +514,11 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   for (const parent of new Set(dependsOn.values())) {
     if (occurring.has(parent) || declarations.some((d) => d.name === parent)) continue;
     const rank = conventionalRank(parent);
-    notes.push(`${nameText(parent)} does not occur in the expression and is not declared, so it is read as a ${rank} by convention; declare it, e.g. --let "${nameInput(parent)}: ${rank === "scalar" ? "vector" : "scalar"}", if it is not`);
+    const declare = `declare it, e.g. --let "${nameInput(parent)}: ${rank === "scalar" ? "vector" : "scalar"}", if it is not`;
+    // φ(x) writes x, but as an argument only, which says nothing of its shape
+    const caller = [...written].find(([, w]) => w.of === parent)?.[0];
+    const argumentOnly = caller === undefined ? "" : ` (it is written only as the argument of ${nameText(caller)}(${nameText(parent)}), which does not size it)`;
+    notes.push(`${nameText(parent)} does not occur in the expression and is not declared, so it is read as a ${rank} by convention${argumentOnly}; ${declare}`);
   }
 
   // one differential in every variable (and the symbols that depend on them): reverse mode shares it;

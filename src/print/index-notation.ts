@@ -117,16 +117,18 @@ function printTerms(terms: readonly Term[], free: ReadonlySet<string>, s: Spelli
     const mag = Q.rat(Math.abs(t.coeff.n), t.coeff.d);
     // a scalar to a negative power (sqrt(π)⁻¹, λ⁻¹) divides the term, as the other forms write it
     const divisor = (f: Factor) => f.kind === "atom" && f.idx.length === 0 && f.expr.kind === "power" && f.expr.exp.n < 0;
-    const dens = t.factors.filter(divisor).map((f) => {
+    // one power per base: λ⁻¹λ⁻² divides by λ³ (printing each and counting the strings made λ^{2}^{2} of λ⁻²λ⁻²)
+    const exponents = new Map<Expr, Rational>();
+    for (const f of t.factors) {
+      if (!divisor(f)) continue;
       const p = (f as Factor & { kind: "atom" }).expr as Expr & { kind: "power" };
-      return atomBase(E.power(p.arg, Q.neg(p.exp)), false, s);
-    });
+      exponents.set(p.arg, Q.sub(exponents.get(p.arg) ?? Q.ZERO, p.exp));
+    }
+    const dens = [...exponents].map(([arg, exp]) => atomBase(E.power(arg, exp), false, s));
     const factors = printProduct(t.factors.filter((f) => !divisor(f)), free, s);
     const number = mag.d === 1 ? String(mag.n) : s.fraction(mag);
     const product = factors.length === 0 ? number : [...(Q.eq(mag, Q.ONE) ? [] : [number]), ...factors].join(" ");
-    const counts = new Map<string, number>();
-    for (const d of dens) counts.set(d, (counts.get(d) ?? 0) + 1);
-    const den = [...counts].map(([d, n]) => (n === 1 ? d : d + s.power(n))).join(" ");
+    const den = dens.join(" ");
     const body = dens.length ? s.over(product, den) : product;
     const negative = t.coeff.n < 0;
     if (k === 0) return negative ? s.minus + body : body;
