@@ -61,6 +61,19 @@ describe("the derivative written in the input", () => {
     expect(noWrt("\\frac{d}{dt} x^T t", { let: ["t: vector"] }).derivative.text).toBe("x");
   });
 
+  it("d/dx of an x written transposed or bold is the gradient its author means (was x·x·A by a number)", () => {
+    for (const q of ["d/dx (x^T A x)", "\\frac{d}{d\\mathbf{x}} \\mathbf{x}^T A \\mathbf{x}"]) {
+      const r = noWrt(q);
+      expect(r.kind, q).toBe("gradient");
+      expect(r.derivative.text, q).toBe("(A + Aᵀ)x");
+      expect(r.check?.ok, q).toBe(true);
+      expect(r.notes.join("\n"), q).toMatch(/is read as the gradient ∇_x: x is written as a vector \(transposed or bold\), which no scalar is; --let "x: scalar" for the derivative by a number/);
+    }
+    expect(noWrt("\\frac{d}{dx} x^T x").derivative.text).toBe("2x");
+    // a scalar x, declared, is a scalar still
+    expect(noWrt("d/dx (x^T A x)", { let: ["x: scalar"] }).derivative.text).toBe("2xA");
+  });
+
   it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {
     const r = noWrt("\\nabla_\\theta u^T A(\\theta) v");
     expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(uvᵀ)");

@@ -465,11 +465,14 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   // d/dt, \frac{d}{dt}: a derivative by a scalar, whatever t's letter says (x − ta is a line through x, not
   // the product of two vectors); only a t the expression cannot read as a scalar keeps its convention
   const byNotation = question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && conventionalRank(wrtList[0]!) !== "scalar"
+    && !writtenAsVector(root, wrtList[0]!)
     ? { declaration: { name: wrtList[0]!, rank: "scalar" as const }, note: `${nameText(wrtList[0]!)} is read as a scalar, as ${question.notation} writes a derivative by a scalar; --let "${nameInput(wrtList[0]!)}: vector" if it is not` }
     : null;
   if (byNotation) {
     declarations.push(byNotation.declaration);
     notes.push(byNotation.note);
+  } else if (question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && writtenAsVector(root, wrtList[0]!)) {
+    notes.push(`${question.notation} is read as the gradient ∇_${nameText(wrtList[0]!)}: ${nameText(wrtList[0]!)} is written as a vector (transposed or bold), which no scalar is; --let "${nameInput(wrtList[0]!)}: scalar" for the derivative by a number`);
   }
   // ∇_θ uᵀA(θ)v: a gradient is by a vector, so a θ that only parameterises is one, whatever its letter says
   if (question.notation && /^(?:\\nabla|∇)(?!\s*(?:\^|²))/.test(question.notation) && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0])
@@ -834,4 +837,14 @@ function extractTerms(simplified: Expr, written: Expr, dX: E.Diff, budget: Budge
 
 function collectNames(root: Node): string[] {
   return nodesInOrder(root).flatMap((n) => (n.type === "ident" && n.name !== "I" ? [n.name] : []));
+}
+
+/**
+ * xᵀ, x′, \mathbf{x}: written as no scalar is (the hard evidence of reading.ts), so d/dx (xᵀAx) asks for the
+ * gradient its author writes with d/dx, not the derivative of x·x·A by a number.
+ */
+function writtenAsVector(root: Node, name: string): boolean {
+  return nodesInOrder(root).some((n) =>
+    (n.type === "ident" && n.name === name && n.bold === true)
+    || (n.type === "postfix" && (n.op === "T" || n.op === "invT") && n.arg.type === "ident" && n.arg.name === name && !n.besideSamples));
 }
