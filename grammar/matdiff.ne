@@ -12,7 +12,7 @@ import type { FunctionName, Node } from "./ast.js";
 import {
   angledExponent, barsNode, binaryNode, braced, callNode, circledSuperscript, elementwise, expCall, expOfNegated, exponentIdent,
   entryNode, fractionExponent, gaussianNode, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
-  postfixNode, powerBy, primeNode, productNode, spelledBinary, subscriptedNorm, subscriptedNormPower, superscript, timesNode,
+  postfixNode, powerBy, primeNode, symbolicPower, groupPower, productNode, spelledBinary, subscriptedNorm, subscriptedNormPower, superscript, timesNode,
   transposeExponent, type Exponent,
 } from "./build.js";
 
@@ -88,6 +88,11 @@ Postfix -> Atom                      {% id %}
          | Postfix %hadamard %caret Paren  {% (d) => powerBy(node(d[0]), node(d[3][1]), tok(d[3][2]).end) %}
          | Postfix %caret %lbrace %hadamard %ident %rbrace {% (d) => powerBy(node(d[0]), exponentIdent(tok(d[4])), tok(d[5]).end) %}
          | Postfix %caret %lbrace %hadamard Paren %rbrace  {% (d) => powerBy(node(d[0]), node(d[4][1]), tok(d[5]).end) %}
+         # a power by a symbol or an expression, only a scalar's: `x^n`, `t^{a - 1}`, `(2\pi)^{-d/2}`; and `x^(1/2)`
+         | Postfix %caret %ident     {% (d) => symbolicPower(node(d[0]), exponentIdent(tok(d[2])), tok(d[2]).end) %}
+         | Postfix %caret %lparen Sum %rparen {% (d, _, reject) => groupPower(node(d[0]), tok(d[2]), node(d[3]), tok(d[4])) ?? reject %}
+         | Postfix %caret %lbrack Sum %rbrack {% (d, _, reject) => groupPower(node(d[0]), tok(d[2]), node(d[3]), tok(d[4])) ?? reject %}
+         | Postfix %caret %lbrace Sum %rbrace {% (d, _, reject) => groupPower(node(d[0]), tok(d[2]), node(d[3]), tok(d[4])) ?? reject %}
          | Postfix %prime            {% (d) => primeNode(node(d[0]), tok(d[1])) %}
          | Postfix %sup              {% (d) => postfixNode(node(d[0]), superscript(tok(d[1]))) %}
          # `‖x‖^2_2`: LaTeX allows the subscript after the superscript.

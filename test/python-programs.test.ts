@@ -193,6 +193,21 @@ describe("--emit numpy-script: every generated script runs and passes its own fi
     expect(failed.stdout).toMatch(/check FAILED\n$/);
   });
 
+  it("a NaN is a failure, not agreement: det(A)^(1/n) drawn with det(A) < 0 failed silently as 'check passed'", () => {
+    const text = program("numpy-script").emit("\\det(A)^{1/n}", { wrt: ["A"] });
+    // a square matrix under a fractional power is drawn with det > 0 and positive entries
+    expect(text).toContain("A = positive_square(rng, size_");
+    const ran = spawnSync(PYTHON, ["-"], { input: text, encoding: "utf8" });
+    expect(ran.status, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/check passed\n$/);
+    // drawn as before, det(A) may be negative and f NaN: the check must then fail
+    const careless = text.replace(/A = positive_square\(rng, (\w+)\)/, "A = -np.eye($1)");
+    expect(careless).not.toBe(text);
+    const failed = spawnSync(PYTHON, ["-"], { input: careless, encoding: "utf8" });
+    expect(failed.stdout).toMatch(/check FAILED\n$/);
+    expect(failed.status).toBe(1);
+  });
+
   it("draws data of consistent shapes that respect the declarations: symmetric, positive definite, positive arguments of log", () => {
     const s = program("numpy-script").emit("log det(Sigma) + x^T Sigma^{-1} x + sum(log(z))", { wrt: ["Sigma"], let: ["Sigma: posdef"] });
     expect(s).toContain("Sigma = spd(rng, size_n)");

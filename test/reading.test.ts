@@ -887,3 +887,49 @@ describe("subscripts people write: a Greek letter or an upright label, and a sym
     expect(h.check?.ok).toBe(true);
   });
 });
+
+describe("powers by a symbol or an expression, as statisticians write them (was 'unexpected n')", () => {
+  const cases: ReadonlyArray<[string, string, string, string]> = [
+    // [input, wrt, f as read, derivative]
+    ["(2\\pi)^{-n/2} \\det(\\Sigma)^{-1/2} \\exp(-\\frac12 (x-\\mu)^T \\Sigma^{-1} (x-\\mu))", "mu",
+      "(2π)^(−n/2) exp(−(x − μ)ᵀΣ⁻¹(x − μ)/2)/det(Σ)^{1/2}", "exp(−(x − μ)ᵀΣ⁻¹(x − μ)/2)(2π)^(−n/2)(Σ⁻¹ + Σ⁻ᵀ)(x − μ)/(2 det(Σ)^{1/2})"],
+    ["t^a", "t", "t^a", "at^(a − 1)"],
+    ["t^a", "a", "t^a", "log(t)t^a"],
+    ["\\|x\\|^p", "x", "‖x‖^p", "p‖x‖^(p − 2)x"],
+    ["\\|A x - b\\|_2^{p}", "x", "‖Ax − b‖^p", "p‖Ax − b‖^(p − 2)Aᵀ(Ax − b)"],
+    ["\\det(A)^{1/n}", "A", "det(A)^(1/n)", "det(A)^(1/n)A⁻ᵀ/n"],
+    ["(1 + x^T x)^{-(\\nu + d)/2}", "x", "(1 + xᵀx)^(−(ν + d)/2)", "−(ν + d)(1 + xᵀx)^(−(ν + d)/2 − 1)x"],
+    ["x^T x (x^T x)^{p}", "x", "(xᵀx)(xᵀx)^p", "2(xᵀx)^p(1 + p)x"],
+    // ASCII's parenthesised exponents, numbers included
+    ["(x'x)^(1/2)", "x", "(xᵀx)^{1/2}", "x/(xᵀx)^{1/2}"],
+    ["t^(n-1)", "t", "t^(n − 1)", "t^(n − 2)(n − 1)"],
+  ];
+  for (const [input, wrt, f, derivative] of cases) {
+    it(`${input} by ${wrt}`, () => {
+      const r = differentiate(input, { wrt, check: true });
+      expect(r.function.text).toBe(f);
+      expect(r.derivative.text).toBe(derivative);
+      expect(r.check?.ok).toBe(true);
+      expect(() => renderKatex(r.derivative.latex)).not.toThrow();
+      expect(() => renderKatex(r.function.latex)).not.toThrow();
+      // what is printed reads back as itself, in text and in LaTeX
+      expect(differentiate(r.function.text, { wrt }).derivative.text).toBe(derivative);
+      expect(differentiate(r.function.latex, { wrt }).derivative.text).toBe(derivative);
+    });
+  }
+
+  it("a matrix or vector raised to a symbol is refused for what it is, with the entrywise power to write", () => {
+    for (const [input, at] of [["A^n", 2], ["x^T A^k x", 6], ["x^T x^n", 6]] as const) {
+      let caught: unknown;
+      try { differentiate(input, { wrt: "x" }); } catch (err) { caught = err; }
+      expect(caught, input).toBeInstanceOf(MatdiffError);
+      const e = caught as MatdiffError;
+      expect(e.code, input).toBe("shape");
+      expect(e.message, input).toMatch(/to the power \w: a power by a symbol or an expression is a scalar's/);
+      expect(e.start, input).toBe(at);
+      expect(e.hint, input).toMatch(/for the entrywise power write \w\.\^\w; a matrix power needs a number/);
+    }
+    // the entrywise power it points to is read
+    expect(differentiate("sum(x.^n)", { wrt: "x", let: ["n: scalar"], check: true }).derivative.text).toBe("nx∘^(n − 1)");
+  });
+});

@@ -22,22 +22,33 @@ function basePower(f: Expr): [Expr, Q.Rational] {
   return [f, Q.ONE];
 }
 
-/** Merges neighbours with the same base; returns null when nothing merged. */
+/**
+ * Merges neighbours with the same base; returns null when nothing merged. A scalar's power by an expression
+ * (t^(a − 1), det(A)^(1/n − 1)) merges with its base's other powers too: t·t^(a − 1) = t^a.
+ */
 function mergeRun(factors: readonly Expr[], scalar: boolean): Expr[] | null {
-  const out: [Expr, Q.Rational][] = [];
+  const out: [Expr, Q.Rational, Expr[]][] = [];
   let merged = false;
   for (const f of factors) {
-    const [b, k] = basePower(f);
+    const symbolic = scalar && f.kind === "epower";
+    const [b, k] = symbolic ? [f.arg, Q.ZERO] : basePower(f);
     const last = out[out.length - 1];
     // scalars commute, so any earlier equal base may absorb this one
     const j = scalar ? out.findIndex(([ob]) => ob === b) : last && last[0] === b ? out.length - 1 : -1;
     // fractional scalar powers only merge with care: s^a s^b = s^(a+b) holds for s > 0, which
     // is the only domain where fractional powers are defined here
-    if (j >= 0) { out[j] = [b, Q.add(out[j]![1], k)]; merged = true; }
-    else out.push([b, k]);
+    if (j >= 0) {
+      const [, k0, exps] = out[j]!;
+      out[j] = [b, Q.add(k0, k), symbolic ? [...exps, f.exp] : exps];
+      merged = true;
+    } else out.push([b, k, symbolic ? [f.exp] : []]);
   }
   if (!merged) return null;
-  return out.filter(([, k]) => k.n !== 0).map(([b, k]) => E.power(b, k));
+  return out.flatMap(([b, k, exps]) => {
+    if (exps.length === 0) return k.n === 0 ? [] : [E.power(b, k)];
+    const exponent = E.add(E.num(k), ...exps);
+    return exponent.kind === "num" && exponent.value.n === 0 ? [] : [E.epower(b, exponent)];
+  });
 }
 
 /** Splits a chain into 1×1 sub-chains (scalars) and the rest. */

@@ -284,7 +284,7 @@ function randomValue(s: Sym, dim: (d: Dim) => string, positive: boolean): string
   if (s.props.diagonal) return `np.diag(rng.uniform(0.5, 2.0, ${r}))`;
   if (s.props.posdef) return `spd(rng, ${r})`;
   if (s.props.symmetric) return `symmetric(rng, ${r})`;
-  if (positive) return `rng.uniform(0.5, 2.0, (${r}, ${c}))`;
+  if (positive) return s.shape.rows === s.shape.cols ? `positive_square(rng, ${r})` : `rng.uniform(0.5, 2.0, (${r}, ${c}))`;
   // shifted by 2√n past the spectral radius (≈ √n) of a Gaussian matrix: invertible, well conditioned, det > 0
   if (s.shape.rows === s.shape.cols) return `rng.standard_normal((${r}, ${c})) + 2 * np.sqrt(${r}) * np.eye(${r})`;
   return `rng.standard_normal((${r}, ${c}))`;
@@ -324,6 +324,8 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
   };
   const derivs = p.parts.map((x) => `grad_${x.name}`);
   const call = callers(p);
+  const draws = p.inputs.map((s) => `    ${pyName(s.name)} = ${randomValue(s, dim, positive.has(s.name))}`);
+  const usesPositiveSquare = draws.some((d) => d.includes("= positive_square("));
   return [
     "#!/usr/bin/env python3",
     ...header(p, commandLine, "f, its derivative and a finite-difference check"),
@@ -345,10 +347,18 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
     "    return M @ M.T / n + np.eye(n)",
     "",
     "",
+    ...(usesPositiveSquare ? [
+      "def positive_square(rng, n):",
+      "    M = rng.uniform(0.5, 2.0, (n, n))",
+      "    # swapping two rows flips the sign of det: det > 0 (for det(A)^p), the entries still positive (for log(A))",
+      "    return M if np.linalg.det(M) > 0 else M[[1, 0, *range(2, n)]]",
+      "",
+      "",
+    ] : []),
     "def main(seed=0):",
     "    rng = np.random.default_rng(seed)",
     ...dimNames.map((d) => `    ${sizeVar(d)} = ${dims.get(d)}`),
-    ...p.inputs.map((s) => `    ${pyName(s.name)} = ${randomValue(s, dim, positive.has(s.name))}`),
+    ...draws,
     `    print("f =", ${call.f}(${args.join(", ")}))`,
     `    ${derivs.join(", ")} = ${call.grad_f}(${args.join(", ")})`,
     ...(p.scalarF ? [] : [`    ${derivs.join(", ")} = ${derivs.map((d) => `np.asarray(${d})`).join(", ")}`]),
@@ -370,7 +380,8 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
         `    exact = ${exact}`,
         "    error = float(np.max(np.abs(numeric - exact))) / max(1e-12, float(np.max(np.abs(exact))), float(np.max(np.abs(numeric))))",
         `    print("d/d${n}: relative error %.1e against central differences" % error)`,
-        "    worst = max(worst, error)",
+        // a NaN is no agreement: max(0.0, nan) is 0.0, so it would have passed
+        "    worst = max(worst, error) if np.isfinite(error) else float(\"inf\")",
       ];
     }),
     "    return worst",

@@ -29,7 +29,9 @@ export type Postfix =
   | { readonly op: "T" | "inv" | "invT" }
   | { readonly op: "pow" | "hpow"; readonly exp: Rational }
   /** x.^p by a scalar expression, the exponent printed already (an atom, or parenthesised). */
-  | { readonly op: "hpowx"; readonly exp: string };
+  | { readonly op: "hpowx"; readonly exp: string }
+  /** A scalar's power by an expression, tⁿ, t^(a − 1): the exponent printed, and whether it is one symbol. */
+  | { readonly op: "powx"; readonly exp: string; readonly atomic: boolean };
 
 export interface Notation {
   /** A symbol from its canonical name split as `base_sub` (`W_1` → "W", "1"; `theta` → "theta", null). */
@@ -207,7 +209,11 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
         ? postfix(e.arg.arg, { op: "pow", exp: Q.neg(e.exp) })
         : postfix(e.arg, { op: "pow", exp: e.exp });
       case "hpower": return postfix(e.arg, { op: "hpow", exp: e.exp });
-      case "epower": return postfix(e.arg, { op: "hpowx", exp: e.exp.kind === "sym" ? print(e.exp).s : `(${print(e.exp).s})` });
+      // a scalar's entrywise power is its power, written as one: (2π)^{−d/2}, not (2π)∘^(−d/2)
+      case "epower": return isScalarShape(e.arg.shape)
+        // det(A)^(1/n): an exponent that is a reciprocal reads as the fraction, not n⁻¹
+        ? postfix(e.arg, { op: "powx", exp: (isReciprocal(e.exp) ? product(Q.ONE, [e.exp]) : print(e.exp)).s, atomic: e.exp.kind === "sym" })
+        : postfix(e.arg, { op: "hpowx", exp: e.exp.kind === "sym" ? print(e.exp).s : `(${print(e.exp).s})` });
       case "hadamard": return hadamardOf(e.factors);
       case "kron": return elementwise(e.factors, n.kron);
       // tr(I_n) is the size n, written as a textbook writes it (2n𝟏𝟏ᵀX); a declared size reads back as itself (shapes/elaborate.ts)

@@ -76,6 +76,7 @@ const latex: Notation = {
       case "pow": return `^{${exponent(p.exp)}}`;
       case "hpow": return `^{\\circ ${exponent(p.exp)}}`; // Hadamard power
       case "hpowx": return `^{\\circ ${p.exp}}`; // by a scalar expression: x^{\circ p}, x^{\circ (p - 1)}
+      case "powx": return `^{${p.exp}}`;
     }
   },
   functions: "latex",

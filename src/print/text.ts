@@ -96,6 +96,7 @@ const text: Notation = {
       // the Hadamard power: x∘², x∘⁻¹ (as x², A⁻¹), and x∘^{1/2} where superscripts have no fraction
       case "hpow": return p.exp.d === 1 ? `∘${power(p.exp)}` : `∘^{${rational(p.exp)}}`;
       case "hpowx": return `∘^${p.exp}`; // x∘^p, x∘^(p − 1)
+      case "powx": return p.atomic ? `^${p.exp}` : `^(${p.exp})`; // a scalar's power: t^n, t^(a − 1)
     }
   },
   functions: "text",

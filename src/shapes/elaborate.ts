@@ -492,9 +492,15 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "kron":
             return { rows: { k: "prod", parts: [l.rows, r.rows] }, cols: { k: "prod", parts: [l.cols, r.cols] } };
           case "hpow":
+            // x^n with n a symbol: a scalar's power; a matrix power needs a number of factors
+            if (n.scalarPower && !dims.isScalar(l) && (certainlyNotScalar(l) || !dims.unifyShapes(l, SCALAR_T))) {
+              const base = snippet(src, n.left.span), exponent = snippet(src, n.right.span);
+              fail(src, "shape", `${snippet(src, n.span)} raises ${base}, which is ${show(l)}, to the power ${exponent}: a power by a symbol or an expression is a scalar's, at ${where(src, n.span.start)}`, n.right.span,
+                `for the entrywise power write ${base}.^${n.right.type === "ident" ? exponent : `(${exponent})`}; a matrix power needs a number, e.g. ${base}^3`);
+            }
             // x.^p: p is a scalar (a sizeless 𝟏ᵀ𝟏 becomes one), the result has x's shape
             if (!dims.isScalar(r) && (certainlyNotScalar(r) || !dims.unifyShapes(r, SCALAR_T))) {
-              fail(src, "shape", `the exponent of an elementwise power must be a scalar, but ${snippet(src, n.right.span)} is ${show(r)} at ${where(src, n.right.span.start)}`, n.right.span,
+              fail(src, "shape", `the exponent of ${n.scalarPower ? "a power" : "an elementwise power"} must be a scalar, but ${snippet(src, n.right.span)} is ${show(r)} at ${where(src, n.right.span.start)}`, n.right.span,
                 "for entrywise powers by a vector of exponents write exp(p ⊙ log(x))");
             }
             return l;

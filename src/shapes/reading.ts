@@ -67,6 +67,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   const written = (name: string) => opts.dependencies?.has(name) === true;
   const free = unknowns.filter((u) => !u.forced && (u.conventional !== "matrix" || written(u.name)));
   /** Capital letters read as scalars (C in wᵀw/2 + C·sum(…), K, L): only when no other reading gives a gradient. */
+  // Aᵏ by a symbol k is a matrix power nobody can compute in closed form, not a capital that is a number
   const capitals = unknowns.filter((u) => !u.forced && u.conventional === "matrix" && !written(u.name));
   const writesFunctions = unknowns.some((u) => written(u.name));
   const departing = [...free, ...capitals];
@@ -125,10 +126,14 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   // the last resort, capitals as scalars (the C of wᵀw/2 + C·sum(…), a constant K): only where no reading fits at all
   // because sizes clash — tr(X) A keeps its matrix A, e^{A} is refused for what it is — and only for a gradient
   const clash = best === null && !conventional.ok && conventional.error.code === "shape";
+  let powered: ReadonlySet<string> | undefined;
+  const poweredBySymbol = (name: string) => (powered ??= new Set(nodesInOrder(root).flatMap((n) => (n.type === "binary" && n.scalarPower && n.left.type === "ident" ? [n.left.name] : [])))).has(name);
   for (let size = 1; clash && size <= departing.length && budget > 0 && capitals.length > 0; size++) {
     if (best !== null) break;
     for (const departed of combinations(departing.map((u) => u.name), size)) {
       if (!departed.some((name) => capitals.some((u) => u.name === name))) continue;
+      // Aᵏ by a symbol k is a matrix power with no closed form, not a capital that is a number
+      if (departed.some(poweredBySymbol)) continue;
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
       const a = attempt(new Set(departed));
       if (!a.ok || !a.gradient) continue;

@@ -82,6 +82,8 @@ export type Node =
       readonly gaussian?: Gaussian;
       /** `xᵀAx / xᵀx`: a division whose divisor took the factors after its transpose (build.ts extendedDivisor). */
       readonly divisorRun?: true;
+      /** `x^n`, `t^{a - 1}` (op "hpow"): written with ^, not .^, so a power only a scalar has (build.ts symbolicPower). */
+      readonly scalarPower?: true;
     }
   | { readonly type: "neg"; readonly arg: Node; readonly span: Span }
   | {

@@ -165,6 +165,37 @@ export function powerBy(arg: Node, exponent: Node, end: number): Node {
   return { type: "binary", op: "hpow", left: arg, right: exponent, span: span(arg.span.start, end) };
 }
 
+/**
+ * `x^n`, `t^{a - 1}`, `(2π)^{-d/2}`, `‖x‖^p`: a power by a symbol or an expression, which only a scalar has
+ * (shapes/elaborate.ts refuses it of a vector or matrix, pointing to `.^`). The node of `x.^p`, marked.
+ */
+export function symbolicPower(arg: Node, exponent: Node, end: number): Node {
+  return { type: "binary", op: "hpow", left: arg, right: exponent, span: span(arg.span.start, end), scalarPower: true };
+}
+
+/**
+ * `x^(1/2)`, `(xᵀx)^(3/2)`, `t^(n - 1)`: an exponent in parentheses or brackets, as ASCII writes it. A number there
+ * is the power `^{1/2}` is; anything else a power by an expression. In braces only the expression: `^{1/2}` has its
+ * own rule (the grammar's Power), and two readings of one input would be an ambiguity.
+ */
+export function groupPower(arg: Node, open: Token, content: Node, close: Token): Node | null {
+  const number = numericExponent(content);
+  if (number !== null) return open.type === "lbrace" ? null : postfixNode(arg, power(number.startsWith("-"), number.replace(/^-/, ""), close.end));
+  // the exponent spans what is inside the brackets: notes quote a − 1, not {a-1}
+  return symbolicPower(arg, content, close.end);
+}
+
+/** "3", "-1/2", "0.5" for a number, a fraction of numbers, or either negated; null for anything else. */
+function numericExponent(n: Node): string | null {
+  if (n.type === "number") return decimal(n.text);
+  if (n.type === "neg") {
+    const inner = numericExponent(n.arg);
+    return inner === null || inner.startsWith("-") ? null : `-${inner}`;
+  }
+  if (n.type === "binary" && n.op === "/" && n.left.type === "number" && n.right.type === "number") return `${decimal(n.left.text)}/${decimal(n.right.text)}`;
+  return null;
+}
+
 /** `.^n`; `.^{-1}` is the elementwise reciprocal, not an inverse. */
 export function elementwise(arg: Node, e: Exponent): Node {
   return postfixNode(arg, { op: "epow", exponent: e.exponent ?? "-1", end: e.end });

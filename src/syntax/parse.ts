@@ -176,7 +176,7 @@ export function formatTree(n: Node): string {
     case "number": return n.text;
     case "ident": return n.of ? `(${n.name} of ${n.of.name})` : n.name;
     case "ones": return "ones";
-    case "binary": return `(${SYMBOL[n.op]} ${formatTree(n.left)} ${formatTree(n.right)})`;
+    case "binary": return `(${n.scalarPower ? "^" : SYMBOL[n.op]} ${formatTree(n.left)} ${formatTree(n.right)})`;
     case "neg": return `(neg ${formatTree(n.arg)})`;
     case "postfix":
       return `(${n.op} ${formatTree(n.arg)}${n.exponent === undefined ? "" : ` ${n.exponent}`})`;
@@ -196,6 +196,8 @@ export function describe(n: Node): string {
     case "ident": return n.of ? `${n.name}(${n.of.name})` : n.name;
     case "ones": return "𝟏";
     case "binary": {
+      // a power's exponent in parentheses unless it is one name or number: x^(X^2), not x^X^2
+      if (n.op === "hpow") return `${n.left.type === "postfix" ? `(${describe(n.left)})` : wrap(n.left)}${n.scalarPower ? "^" : ".^"}${n.right.type === "ident" || n.right.type === "number" ? describe(n.right) : `(${describe(n.right)})`}`;
       const op = n.implicit ? " " : ` ${SYMBOL[n.op]} `;
       return `${wrap(n.left)}${op}${wrap(n.right)}`;
     }
