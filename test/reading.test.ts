@@ -933,3 +933,29 @@ describe("powers by a symbol or an expression, as statisticians write them (was 
     expect(differentiate("sum(x.^n)", { wrt: "x", let: ["n: scalar"], check: true }).derivative.text).toBe("nx∘^(n − 1)");
   });
 });
+
+describe("\\times and × are the product people write between numbers and matrices; between two vectors, the cross product", () => {
+  it("2 × xᵀx, A \\times B, λ × ‖w‖², 3 × 4 × tr(X) are products", () => {
+    for (const [input, wrt, derivative] of [["2 \\times x^T x", "x", "4x"], ["x^T A × x", "x", "(A + Aᵀ)x"], ["\\lambda \\times \\|w\\|^2", "w", "2λw"], ["3 × 4 × tr(X)", "X", "12I"]] as const) {
+      const r = differentiate(input, { wrt, check: true });
+      expect(r.derivative.text, input).toBe(derivative);
+      expect(r.check?.ok, input).toBe(true);
+    }
+    expect(differentiate("A \\times B", { wrt: "A" }).function.text).toBe("AB");
+  });
+
+  it("a × b of two vectors is refused as the cross product, not read as a number times a vector", () => {
+    for (const [input, at] of [["a \\times b", 0], ["\\|a × b\\|^2", 2]] as const) {
+      let caught: unknown;
+      try { differentiate(input, { wrt: "a" }); } catch (err) { caught = err; }
+      expect(caught, input).toBeInstanceOf(MatdiffError);
+      const e = caught as MatdiffError;
+      expect(e.code, input).toBe("unsupported");
+      expect(e.message, input).toMatch(/of two vectors is the cross product, which matdiff does not read/);
+      expect(e.start, input).toBe(at);
+      expect(e.hint, input).toMatch(/the 3×3 skew-symmetric matrix of a/);
+    }
+    // declared a number, a is one
+    expect(differentiate("a \\times b", { wrt: "a", let: ["a: scalar"] }).derivative.text).toBe("b");
+  });
+});

@@ -153,6 +153,9 @@ function logistic(numerator: Expr, reciprocal: Expr): Expr | null {
   return reciprocal.arg === E.neg(numerator.arg) ? E.fn("sigmoid", numerator.arg) : null;
 }
 
+/** What a × b of two vectors is: shapes/reading.ts refuses it outright rather than read a or b as a number. */
+export const CROSS_PRODUCT = "of two vectors is the cross product";
+
 /** 𝟏ᵀ as written: the transposed 𝟏, or 1ᵀ (a number has no transpose). */
 const isOnesRow = (n: Node): boolean => isTransposedOne(n) || (n.type === "postfix" && n.op === "T" && n.arg.type === "ones");
 const isTransposedOne = (n: Node) => n.type === "postfix" && n.op === "T" && n.arg.type === "number" && Q.parseRational(n.arg.text)?.n === 1 && Q.parseRational(n.arg.text)?.d === 1;
@@ -453,6 +456,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
               if (n.dot && bothColumns && dims.unify(l.rows, r.rows)) {
                 dotProducts.set(n, src);
                 return SCALAR_T;
+              }
+              // a × b of two 3-vectors: the cross product, which has no place in matrix calculus' notation
+              if (n.cross && bothColumns) {
+                const a = snippet(src, n.left.span), b = snippet(src, n.right.span);
+                fail(src, "unsupported", `${snippet(src, n.span)} ${CROSS_PRODUCT}, which matdiff does not read, at ${where(src, at)}`, n.span,
+                  `${a} × ${b} = [${a}]ₓ ${b}, with [${a}]ₓ the 3×3 skew-symmetric matrix of ${a}: write it S ${b} (--let "S: 3 x 3"); for the dot product write ${a}^T ${b}`);
               }
               mismatch("·", bothColumns ? `did you mean ${snippet(src, n.left.span)}^T ${snippet(src, n.right.span)}?` : undefined);
             }

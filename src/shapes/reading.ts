@@ -21,7 +21,7 @@
 import { childrenOf, nodesInOrder, type Node } from "../syntax/ast.js";
 import { MatdiffError } from "../errors.js";
 import type { Rank } from "./declarations.js";
-import { conventionalRank, elaborate, isUpperName, type ElaborateOptions, type Elaborated, type SourceText } from "./elaborate.js";
+import { conventionalRank, CROSS_PRODUCT, elaborate, isUpperName, type ElaborateOptions, type Elaborated, type SourceText } from "./elaborate.js";
 import { nameInput } from "../syntax/names.js";
 
 export interface ReadOptions extends ElaborateOptions {
@@ -94,6 +94,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   if (conventional.ok && conventional.gradient) return finish(conventional.el, [], []);
   // a symbol that must be a square matrix is none of the readings tried here: its hint to declare it says more
   if (!conventional.ok && conventional.error.hint?.startsWith("declare it")) throw conventional.error;
+  // a × b of two vectors: a cross product, not a number times a vector
+  if (!conventional.ok && conventional.error.message.includes(CROSS_PRODUCT)) throw conventional.error;
 
   const nodes = nodesInOrder(root).length + (opts.definitions ?? []).reduce((k, d) => k + nodesInOrder(d.node).length, 0);
   let budget = Math.max(8, Math.min(MAX_READINGS, Math.floor(WORK / Math.max(1, nodes))));

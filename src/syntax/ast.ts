@@ -78,6 +78,8 @@ export type Node =
       readonly implicit?: boolean;
       /** Product written `\cdot` or `·`: between two vectors, the dot product (`w · x` = wᵀx). */
       readonly dot?: true;
+      /** Product written `\times` or `×`: a product like any other (`2 \times A`), but between two vectors the cross product, refused. */
+      readonly cross?: true;
       /** log 𝒩(x; μ, Σ), read as this log-density. */
       readonly gaussian?: Gaussian;
       /** `xᵀAx / xᵀx`: a division whose divisor took the factors after its transpose (build.ts extendedDivisor). */

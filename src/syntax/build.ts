@@ -33,7 +33,8 @@ export const productNode = (left: Node, right: Node): Node =>
 export function timesNode(left: Node, op: Token, right: Node): Node {
   const times = (l: Node) => {
     const n = binaryNode("*", l, right);
-    return op.text === "\\cdot" || op.text === "·" ? { ...n, dot: true } as Node : n;
+    if (op.text === "\\cdot" || op.text === "·") return { ...n, dot: true } as Node;
+    return op.text === "\\times" || op.text === "×" ? { ...n, cross: true } as Node : n;
   };
   return extendedDivisor(left, right, times) ?? times(left);
 }

@@ -76,7 +76,7 @@ const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
   tr: "tr", Tr: "tr", sum: "sum",
 };
 const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
-  cdot: "times", odot: "hadamard", circ: "hadamard", oslash: "hdivide", otimes: "kronop", top: "tee", intercal: "tee",
+  cdot: "times", times: "times", odot: "hadamard", circ: "hadamard", oslash: "hdivide", otimes: "kronop", top: "tee", intercal: "tee",
   langle: "langle", rangle: "rangle", lVert: "lnorm", rVert: "rnorm", Vert: "bar",
   frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "lvert", rvert: "rvert", vert: "vbar", max: "maxfn",
   mid: "semi",
@@ -137,7 +137,7 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** Characters that are a token of their own, by type (the order of the checks below decides the rest). */
 const SINGLE: ReadonlyMap<string, string> = new Map([
   ...[["(", "lparen"], [")", "rparen"], ["[", "lbrack"], ["]", "rbrack"], ["{", "lbrace"], ["}", "rbrace"], ["+", "plus"], ["-", "minus"], ["−", "minus"],
-    ["*", "times"], ["·", "times"], ["/", "slash"], ["⊙", "hadamard"], ["∘", "hadamard"], ["⊘", "hdivide"], ["⊗", "kronop"], ["^", "caret"], ["'", "prime"],
+    ["*", "times"], ["·", "times"], ["×", "times"], ["/", "slash"], ["⊙", "hadamard"], ["∘", "hadamard"], ["⊘", "hdivide"], ["⊗", "kronop"], ["^", "caret"], ["'", "prime"],
     ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], [";", "semi"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
   ...[...GREEK_BY_UNICODE.keys()].map((c) => [c, "greek"] as const),
   ...[...PRECOMPOSED_ACCENTED].map((c) => [c, "accented"] as const),
