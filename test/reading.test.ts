@@ -959,3 +959,21 @@ describe("\\times and × are the product people write between numbers and matric
     expect(differentiate("a \\times b", { wrt: "a", let: ["a: scalar"] }).derivative.text).toBe("b");
   });
 });
+
+describe("names people reach for that matdiff does not read get what to write instead, not a look-alike", () => {
+  it("expm, logm, sqrtm (not 'did you mean exp?', which is entrywise), MSE, CE", () => {
+    for (const [input, hint] of [
+      ["tr(expm(X))", /matrix exponential is not read \(exp\(X\) is entrywise\).*∇ tr\(expm\(X\)\) = expm\(X\)ᵀ/],
+      ["tr(logm(X))", /tr\(logm\(X\)\) = log det\(X\), written \\log\\det\(X\)/],
+      ["tr(sqrtm(X))", /matrix square root is not read/],
+      ["MSE(y, Xw)", /‖y − ŷ‖²\/n/],
+      ["CE(y, softmax(Wx))", /−yᵀ log\(p\)/],
+    ] as const) {
+      let caught: unknown;
+      try { differentiate(input, { wrt: "X" }); } catch (err) { caught = err; }
+      expect(caught, input).toBeInstanceOf(MatdiffError);
+      expect((caught as MatdiffError).code, input).toBe("unknown-function");
+      expect((caught as MatdiffError).hint, input).toMatch(hint);
+    }
+  });
+});

@@ -284,6 +284,12 @@ const INSTEAD: Readonly<Record<string, string>> = {
   rank: "the rank is piecewise constant: where it is differentiable its derivative is 0",
   argmax: "an argmax is piecewise constant; a smooth stand-in is softmax(x)",
   argmin: "an argmin is piecewise constant; a smooth stand-in is softmax(−x)",
+  // the matrix functions: exp, log and sqrt of a matrix are entrywise here, and these are not them
+  expm: "the matrix exponential is not read (exp(X) is entrywise); under a trace, d tr(expm(X)) = tr(expm(X) dX), so ∇ tr(expm(X)) = expm(X)ᵀ",
+  logm: "the matrix logarithm is not read (log(X) is entrywise), but its trace is: tr(logm(X)) = log det(X), written \\log\\det(X)",
+  sqrtm: "the matrix square root is not read (sqrt(X) is entrywise); under a trace, ∇ tr(sqrtm(X)) = ½ sqrtm(X)⁻ᵀ",
+  MSE: "the mean squared error of y and ŷ is ‖y − ŷ‖²/n: write \\frac{1}{n}\\|y - \\hat{y}\\|^2",
+  CE: "the cross-entropy of a one-hot y and probabilities p is −yᵀ log(p): write -y^T \\log(p), or -y^T \\log\\operatorname{softmax}(z) for logits z",
 };
 
 function unknownFunction(name: string, start: number, end: number): MatdiffError {
