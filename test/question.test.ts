@@ -74,6 +74,26 @@ describe("the derivative written in the input", () => {
     expect(noWrt("d/dx (x^T A x)", { let: ["x: scalar"] }).derivative.text).toBe("2xA");
   });
 
+  it("domains stated after f (x ∈ ℝⁿ, A ∈ 𝕊ⁿ, Σ ∈ 𝕊ⁿ₊₊, W ∈ ℝ^{d×k}) are the declarations --let would make, with a note", () => {
+    const q = differentiate("x^T A x, \\quad x \\in \\mathbb{R}^n, A \\in \\mathbb{S}^n", { wrt: "x", check: true });
+    expect(q.derivative.text).toBe("2Ax");
+    expect(q.check?.ok).toBe(true);
+    expect(q.notes).toContain('the domains stated after f are read as declarations: --let "x: vector n" --let "A: symmetric n x n"');
+    const logdet = differentiate("\\log\\det\\Sigma, \\Sigma \\in \\mathbb{S}^n_{++}", { wrt: "Sigma", check: true });
+    expect(logdet.derivative.text).toBe("Σ⁻¹");
+    expect(logdet.check?.ok).toBe(true);
+    const ls = noWrt("\\nabla_X \\|XW - Y\\|_F^2,\\ X \\in ℝ^{n×d}, W \\in ℝ^{d×k}");
+    expect(ls.derivative.text).toBe("2(XW − Y)Wᵀ");
+    expect(ls.shapes).toMatchObject({ X: "n×d", W: "d×k", Y: "n×k" });
+    expect(noWrt("f(\\theta) = \\theta^T A \\theta, \\quad \\theta \\in \\mathbb{R}^p").shapes).toMatchObject({ theta: "p×1", A: "p×p" });
+    expect(differentiate("t^2 x, t \\in \\mathbb{R}", { wrt: "t" }).derivative.text).toBe("2tx");
+    expect(differentiate("x^T A x \\quad \\text{where } A \\in \\mathbb{R}^{n \\times n}, x \\in \\mathbb{R}^{n}.", { wrt: "x" }).derivative.text).toBe("(A + Aᵀ)x");
+    // --let says more than the text, and wins
+    expect(differentiate("x^T A x, \\quad A \\in \\mathbb{S}^n", { wrt: "x", let: ["A: square"] }).derivative.text).toBe("(A + Aᵀ)x");
+    // stated sizes that disagree are a mismatch, named
+    expect(() => differentiate("x^T A x, \\quad x \\in \\mathbb{R}^n, A \\in \\mathbb{R}^{m \\times m}", { wrt: "x" })).toThrow(/dimension mismatch in x\^T A at 1:5: 1×n · m×m/);
+  });
+
   it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {
     const r = noWrt("\\nabla_\\theta u^T A(\\theta) v");
     expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(uvᵀ)");

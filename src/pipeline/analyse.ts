@@ -13,6 +13,7 @@ import { MatdiffError } from "../errors.js";
 import { RationalOverflow } from "../core/rational.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "../syntax/parse.js";
 import { readQuestion } from "../syntax/question.js";
+import { readDomains } from "../syntax/domains.js";
 import { nodesInOrder, type Node } from "../syntax/ast.js";
 import { parseDeclaration, type Declaration } from "../shapes/declarations.js";
 import { conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated, type SourceText } from "../shapes/elaborate.js";
@@ -350,7 +351,9 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const deadline = budget.deadline;
   // \nabla_x f, \frac{∂}{∂X} f, f(x) = …: the question's own notation names the variable; the rest is the function
   const question = typed.length <= limits.maxLength ? readQuestion(typed) : { expr: typed, wrt: [], hessian: false };
-  const input = question.expr;
+  // x^T A x, \quad A \in \mathbb{S}^n: the domains stated after f are declarations
+  const stated = readDomains(question.expr);
+  const input = stated.expr;
   const wrtAsked = askedWrt.length ? askedWrt : question.wrt;
   const hessian = Boolean(asked.hessian || question.hessian);
   const options = { symmetric: asked.symmetric, hessian };
@@ -367,6 +370,17 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
       if (name === null) throw new MatdiffError("declaration", `bad --let "${t}": '${raw.trim()}' is not a single symbol`, undefined, { hint: 'e.g. --let "S: symmetric"' });
       return name;
     }));
+  const domainNotes: string[] = [];
+  const fromDomains: string[] = [];
+  for (const d of stated.domains) {
+    const declaration = parseDeclaration(`${d.name}: ${d.spec}`, (raw) => symbolName(raw, limits) ?? raw);
+    // --let says more than the text: it wins
+    if (declarations.some((o) => o.name === declaration.name) || fromDomains.includes(declaration.name)) continue;
+    declarations.push(declaration);
+    fromDomains.push(declaration.name);
+    domainNotes.push(`--let "${nameInput(declaration.name)}: ${d.spec}"`);
+  }
+  if (domainNotes.length) domainNotes.splice(0, domainNotes.length, `the domains stated after f are read as declarations: ${domainNotes.join(" ")}`);
   const definitions = entries(asked.where, " =").map((t) => readDefinition(t, limits));
   // \sum_{i=1}^{N}: what the sum reads has N rows (y: N×1, X: N×p), unless --let or --where says otherwise;
   // N then names that size wherever it is written (the 1/N of a mean), as a declared size does
@@ -461,7 +475,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
   if (subscripted.length) checkDependencyCycles(dependsOn, nameText);
 
-  const notes: string[] = [...indexedNotes, ...gaussians.notes, ...covarianceNotes];
+  const notes: string[] = [...domainNotes, ...indexedNotes, ...gaussians.notes, ...covarianceNotes];
   // d/dt, \frac{d}{dt}: a derivative by a scalar, whatever t's letter says (x − ta is a line through x, not
   // the product of two vectors); only a t the expression cannot read as a scalar keeps its convention
   const byNotation = question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && conventionalRank(wrtList[0]!) !== "scalar"
