@@ -464,8 +464,10 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   // p_θ(x), μ_θ, Σ_θ asked by θ: a symbol subscripted by the variable is a function of it, as the subscript
   // says (the x of p_θ(x) is the point it is evaluated at); read as a constant, the answer was a silent 0
   const subscripted: string[] = [];
+  // names walked once, and only where a subscript is written at all
+  const names = input.includes("_") || definitions.length ? new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))]) : new Set<string>();
   for (const w of wrtList) {
-    for (const name of new Set([...collectNames(root), ...definitions.flatMap((d) => collectNames(d.node))])) {
+    for (const name of names) {
       const sub = name.indexOf("_") < 0 ? null : name.slice(name.indexOf("_") + 1);
       if (sub !== w || declarations.some((d) => d.name === name) || definitions.some((d) => d.name === name) || dependsOn.get(name) === w) continue;
       dependsOn.set(name, w);
