@@ -977,3 +977,17 @@ describe("names people reach for that matdiff does not read get what to write in
     }
   });
 });
+
+describe("powers of powers compose for a scalar, which a real power is only of a positive one", () => {
+  it("(t^a)^b = t^(ab), so t^t^…^t read left to right is t^(tⁿ) and its derivative stays small", () => {
+    const six = differentiate("t^t^t^t^t^t", { wrt: "t", check: true });
+    expect(six.derivative.text).toBe("t^(4 + t⁵)(1 + 5 log(t))");
+    expect(six.check?.ok).toBe(true);
+    // 400 levels: was a derivative of 4.8 million characters, refused after 5 s
+    const tower = differentiate(Array(400).fill("t").join("^"), { wrt: "t" });
+    expect(tower.derivative.text).toBe("t^(398 + t³⁹⁹)(1 + 399 log(t))");
+    const mixed = differentiate("(t^2)^a", { wrt: "a", check: true });
+    expect(mixed.derivative.text).toBe("2 log(t)t^(2a)");
+    expect(mixed.check?.ok).toBe(true);
+  });
+});

@@ -551,6 +551,8 @@ export function power(a: Expr, p: Rational | number): Expr {
   }
   if (r.n === 0) return scalar ? ONE_NUM : identity(a.shape.rows);
   if (r.n === 1 && r.d === 1) return a;
+  // (tᵃ)ʳ = t^(ar): tᵃ by a real a is defined for t > 0 only, where powers compose
+  if (scalar && a.kind === "epower") return epower(a.arg, mul(num(r), a.exp));
   if (a.kind === "num" && Q.isInt(r) && Math.abs(r.n) <= 64) {
     if (a.value.n === 0 && r.n < 0) throw new DivisionByZero(a);
     const base = r.n < 0 ? Q.div(Q.ONE, a.value) : a.value;
@@ -762,6 +764,10 @@ export function epower(a: Expr, p: Expr): Expr {
   assertShape(isScalarShape(p.shape), "an elementwise power's exponent", p);
   if (p.kind === "num") return hpower(a, p.value);
   if (a.kind === "ones") return a;
+  // (tᵃ)ᵇ = t^(ab) and (tʳ)ᵇ = t^(rb) for a scalar t: a real power is taken of t > 0 only, where powers compose
+  // (((t^t)^t)^t…, a tower read left to right, is t^(tⁿ), not a derivative that grows as the square of n)
+  if (isScalarShape(a.shape) && a.kind === "epower") return epower(a.arg, mul(a.exp, p));
+  if (isScalarShape(a.shape) && a.kind === "power") return epower(a.arg, mul(num(a.exp), p));
   return intern(`.^e|${a.id}|${p.id}`, (id) => node({ kind: "epower", id, shape: a.shape, arg: a, exp: p }));
 }
 

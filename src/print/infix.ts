@@ -287,7 +287,8 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
     let bars = 0;
     const append = (piece: string) => {
       pieces.push(piece);
-      tail = (tail + piece).slice(-TAIL);
+      // a long piece is its own tail: tail + piece would copy the whole of it, at every level of a deep product
+      tail = piece.length >= TAIL ? piece.slice(-TAIL) : (tail + piece).slice(-TAIL);
       bars += countBars(piece);
     };
     if (!Q.eq(lead, Q.ONE)) append(wrap(n.number(lead), Prec.PRODUCT));

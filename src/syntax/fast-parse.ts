@@ -16,7 +16,7 @@ import type { FunctionName, Node } from "./ast.js";
 import {
   angledExponent, barsNode, binaryNode, braced, callNode, circledSuperscript, elementwise, expCall, expOfNegated, exponentIdent,
   entryNode, fractionExponent, gaussianNode, groupNode, identNode, innerNode, inverseCall, negNode, normNode, numberExponent, numberNode, onesNode,
-  postfixNode, powerBy, primeNode, productNode, spelledBinary, subscriptedNorm, subscriptedNormPower, superscript, timesNode,
+  postfixNode, powerBy, primeNode, productNode, symbolicPower, groupPower, spelledBinary, subscriptedNorm, subscriptedNormPower, superscript, timesNode,
   transposeExponent, type Exponent,
 } from "./build.js";
 import type { Token, TokenType } from "./lexer.js";
@@ -151,7 +151,19 @@ export function fastParse(tokens: readonly Token[]): Node | null {
             arg = elementwise(arg, braced(circled, take("rbrace")));
             continue;
           }
-          const e = exponent();
+          // a power by a symbol or an expression (x^n, t^{a - 1}, x^(1/2)): the grammar's rules after Exponent's
+          if (is("ident")) { const p = take("ident"); arg = symbolicPower(arg, exponentIdent(p), p.end); continue; }
+          if (is("lparen") || is("lbrack")) { arg = groupExponent(arg); continue; }
+          const from = at;
+          let e: Exponent;
+          try {
+            e = exponent();
+          } catch (err) {
+            if (err !== DECLINE || !is("lbrace", from - at)) throw err;
+            at = from;
+            arg = groupExponent(arg);
+            continue;
+          }
           // ‖x‖^2_2: the subscript after the superscript
           if (first && bareNorm && is("normsub")) { arg = subscriptedNormPower(arg, e, take("normsub")); continue; }
           arg = postfixNode(arg, e);
@@ -187,6 +199,17 @@ export function fastParse(tokens: readonly Token[]): Node | null {
         default: return arg;
       }
     }
+  }
+
+  // ^( Sum ), ^[ Sum ], ^{ Sum }: groupPower decides (a number in braces is Power's, never this)
+  function groupExponent(base: Node): Node {
+    const open = peek()!;
+    at++;
+    const close = open.type === "lparen" ? "rparen" : open.type === "lbrack" ? "rbrack" : "rbrace";
+    const content = sum();
+    const node = groupPower(base, open, content, take(close));
+    if (!node) throw DECLINE;
+    return node;
   }
 
   // Exponent -> Transpose | { Transpose } | Power
