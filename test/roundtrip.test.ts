@@ -98,11 +98,16 @@ describe("printed forms the parser reads", () => {
     ["a chain through a 1×1 prefix", E.mul(E.transpose(x), A, x, E.transpose(x), x), "xᵀ(Axxᵀx)",
       "x^{\\top} (A x x^{\\top} x)"],
     // Letters glued to `(` read as a misspelt function: `tt(…)`.
-    ["a scalar twice before a bracket", E.mul(t, t, E.add(A, X)), "tt (A + X)", "t t (A + X)"],
+    ["two scalars before a bracket", E.mul(E.sym("s", SCALAR), t, E.add(A, X)), "st (A + X)", "s t (A + X)"],
     ["a norm after a norm and a factor", E.mul(E.norm(x, "2"), t, E.norm(E.mul(A, x), "2")), "‖x‖t·‖Ax‖",
       "\\lVert x \\rVert t \\lVert A x \\rVert"],
     ["a norm inside a norm", E.norm(E.mul(E.norm(x, "2"), x), "2"), "‖(‖x‖x)‖", "\\lVert \\lVert x \\rVert x \\rVert"],
   ];
+  it("a run of one scalar prints as its power (f as read, before simplification, holds such runs), and reads back", () => {
+    const e = E.mul(t, t, E.add(A, X));
+    expect([toText(e), toLatex(e)]).toEqual(["t²(A + X)", "t^{2} (A + X)"]);
+    for (const s of ["t²(A + X)", "t^{2} (A + X)"]) expect(roundTrip(e, s), s).toMatch(/identical|numerically equal/);
+  });
   for (const [what, e, text, latex] of cases) {
     it(what, () => {
       expect([toText(e), toLatex(e)]).toEqual([text, latex]);

@@ -117,6 +117,23 @@ function postfixOf(e: Transpose | Inverse): { base: Expr; op: "T" | "inv" | "inv
  * aᵀ(bcᵀd) it reads back as the one chain: no prefix of bcᵀd is 1×1, as its
  * first factor has as many rows as aᵀ has columns.
  */
+/**
+ * A run of one scalar factor prints as its power: t·t·A (f as read, before simplification) is t²A, not ttA,
+ * and t·t·t·t·t is t⁵, not "tt tt t". Differentials stay apart (dt dt is a second differential's).
+ */
+function powersOfRuns(factors: readonly Expr[]): readonly Expr[] {
+  let out: Expr[] | null = null;
+  for (let i = 0; i < factors.length;) {
+    const f = factors[i]!;
+    let k = 1;
+    if (isScalarShape(f.shape) && f.kind !== "d" && f.kind !== "num") while (factors[i + k] === f) k++;
+    if (k > 1) out ??= factors.slice(0, i);
+    if (out) out.push(k > 1 ? power(f, k) : f);
+    i += k;
+  }
+  return out ?? factors;
+}
+
 function groupChain(factors: readonly Expr[]): readonly Expr[] {
   const start = factors.findIndex((f) => !isScalarShape(f.shape));
   const chain = factors.slice(start);
@@ -275,7 +292,7 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
     // a scalar differential reads last, as in −(A + tB)⁻¹B(A + tB)⁻¹ dt (scalars commute)
     const scalarD = (f: Expr) => f.kind === "d" && isScalarShape(f.shape);
     const ordered = [...given.filter((f) => !scalarD(f)), ...given.filter(scalarD)];
-    const factors = groupChain(ordered);
+    const factors = groupChain(powersOfRuns(ordered));
     const only = factors[0];
     if (only === undefined) return n.number(coeff);
     const divide = n.coefficients === "divide" && coeff.d !== 1;
