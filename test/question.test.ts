@@ -94,6 +94,29 @@ describe("the derivative written in the input", () => {
     expect(() => differentiate("x^T A x, \\quad x \\in \\mathbb{R}^n, A \\in \\mathbb{R}^{m \\times m}", { wrt: "x" })).toThrow(/dimension mismatch in x\^T A at 1:5: 1×n · m×m/);
   });
 
+  it("∂/∂σ², d/dt², --wrt sigma^2 ask for the derivative by a square: refused with what to write, never answered as d²/dσ² or d/dσ", () => {
+    for (const [input, wrt, said] of [
+      ["\\frac{\\partial}{\\partial \\sigma^2} \\frac{1}{2\\sigma^2}\\|y - X\\beta\\|^2 + \\frac{n}{2}\\log\\sigma^2", "", "\\frac{\\partial}{\\partial \\sigma^2}"],
+      ["d/dt² t^3", "", "d/dt²"],
+      ["\\frac{1}{2\\sigma^2}\\|y\\|^2", "\\sigma^2", "--wrt \\sigma^2"],
+      ["\\frac{1}{2\\sigma^2}\\|y\\|^2", "σ²", "--wrt σ²"],
+      ["\\frac{1}{2\\sigma^2}\\|y\\|^2", "sigma^{2}", "--wrt sigma^{2}"],
+    ] as const) {
+      let caught: unknown;
+      try { differentiate(input, { wrt }); } catch (err) { caught = err; }
+      expect(caught, input).toBeInstanceOf(MatdiffError);
+      const e = caught as MatdiffError;
+      expect(e.code, input).toBe("unsupported");
+      expect(e.message, input).toBe(`${said} asks for the derivative by ${input.startsWith("d/dt") ? "t" : "σ"}², which matdiff does not take`);
+      expect(e.hint, input).toMatch(/d\/d(σ|t)² = \(d\/d(σ|t)\)\/\(2(σ|t)\)/);
+    }
+    // the second derivative keeps its notation: ∂² over ∂σ²
+    const second = noWrt("\\frac{\\partial^2}{\\partial \\sigma^2} \\log\\sigma^2");
+    expect(second.kind).toBe("hessian");
+    expect(second.derivative.text).toBe("−2/σ²");
+    expect(noWrt("\\frac{d^2}{dt^2} t^3").derivative.text).toBe("6t");
+  });
+
   it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {
     const r = noWrt("\\nabla_\\theta u^T A(\\theta) v");
     expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(uvᵀ)");

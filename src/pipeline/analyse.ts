@@ -439,6 +439,14 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const wrtList: string[] = [];
   for (const raw of wrtAsked) {
     const wrtName = symbolName(raw, limits);
+    // ∂/∂σ², --wrt sigma^2: the derivative by a square (a variance's MLE), which is (d/dσ)/(2σ)
+    const base = question.bySquare ? wrtName : squaredName(raw, limits);
+    if (base) {
+      const x = nameText(base);
+      throw new MatdiffError("unsupported", `${question.bySquare ? question.notation : `--wrt ${raw}`} asks for the derivative by ${x}², which matdiff does not take`, undefined, {
+        hint: `differentiate by ${x} (--wrt ${nameInput(base)}): d/d${x}² = (d/d${x})/(2${x}); or write f in a variable v = ${x}² and ask --wrt v${question.bySquare ? `; for the second derivative write \\frac{\\partial^2}{\\partial ${GREEK.has(base) ? `\\${base}` : nameInput(base)}^2}` : ""}`,
+      });
+    }
     if (!wrtName || wrtName === "I") {
       throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${raw}' is not a symbol`);
     }
@@ -863,4 +871,10 @@ function writtenAsVector(root: Node, name: string): boolean {
   return nodesInOrder(root).some((n) =>
     (n.type === "ident" && n.name === name && n.bold === true)
     || (n.type === "postfix" && (n.op === "T" || n.op === "invT") && n.arg.type === "ident" && n.arg.name === name && !n.besideSamples));
+}
+
+/** `sigma^2`, `\\sigma^{2}`, `σ²`: the symbol whose square a --wrt names, or null. */
+function squaredName(raw: string, limits: Limits): string | null {
+  const m = /^(.*?)\s*(?:\^\s*(?:\{\s*2\s*\}|2)|²)\s*$/.exec(raw);
+  return m && m[1]!.trim() ? symbolName(m[1]!, limits) : null;
 }

@@ -20,6 +20,8 @@ export interface Question {
   readonly total?: boolean;
   /** The notation as written, for messages: `\nabla_x`, `f(x) =`. */
   readonly notation?: string;
+  /** `\frac{∂}{∂σ^2}`, `d/dσ²`: a first derivative by the square of the variable (its ² on the denominator only). */
+  readonly bySquare?: boolean;
 }
 
 const blank = (s: string) => s.replace(/[^\n]/g, " ");
@@ -83,7 +85,7 @@ function denominator(text: string): { readonly wrt: string; readonly second: boo
 }
 
 /** `\frac{∂}{∂x}`, `\frac{∂²}{∂x∂xᵀ}`, `\frac{∂ f}{∂x}`: the fraction at `at`, if it is a derivative. */
-function derivativeFraction(s: string, at: number): { end: number; numerator: [number, number]; wrt: string; second: boolean; total: boolean } | null {
+function derivativeFraction(s: string, at: number): { end: number; numerator: [number, number]; wrt: string; second: boolean; total: boolean; bySquare: boolean } | null {
   const head = /^\\[dt]?frac\s*/.exec(s.slice(at));
   if (!head) return null;
   const open1 = at + head[0].length;
@@ -101,7 +103,9 @@ function derivativeFraction(s: string, at: number): { end: number; numerator: [n
   if (!num) return null;
   // the d of a numerator `d f` must not be the first letter of the function: \frac{dx^T A x}{dx} is ambiguous, read as d(xᵀAx)
   const start = open1 + 1 + num[0].length;
-  return { end: close2, numerator: [start, close1 - 1], wrt: den.wrt, second: den.second || num[1] !== undefined, total: den.total };
+  // ∂²/∂x² is the second derivative; ∂/∂σ², with the ² on the denominator alone, the first by σ²
+  const bySquare = den.second && num[1] === undefined && ONE_DENOMINATOR.test(s.slice(open2 + 1, close2 - 1));
+  return { end: close2, numerator: [start, close1 - 1], wrt: den.wrt, second: !bySquare && (den.second || num[1] !== undefined), total: den.total, bySquare };
 }
 
 export function readQuestion(input: string): Question {
@@ -126,13 +130,13 @@ export function readQuestion(input: string): Question {
     const written = input.slice(at, fraction.end);
     if (numerator.trim() === "") {
       // \frac{∂}{∂x} f: the operator, then the function
-      return { expr: input.slice(0, at) + blank(written) + input.slice(fraction.end), wrt: [fraction.wrt], hessian: fraction.second, total: fraction.total, notation: input.slice(at, fraction.end) };
+      return { expr: input.slice(0, at) + blank(written) + input.slice(fraction.end), wrt: [fraction.wrt], hessian: fraction.second, total: fraction.total, notation: input.slice(at, fraction.end), bySquare: fraction.bySquare };
     }
     // \frac{∂ f}{∂x}: the function is the numerator; nothing may follow the fraction
     if (input.slice(fraction.end).trim() !== "") return { expr: input, wrt: [], hessian: false };
     return {
       expr: input.slice(0, at) + blank(input.slice(at, n0)) + numerator + blank(input.slice(n1, fraction.end)) + input.slice(fraction.end),
-      wrt: [fraction.wrt], hessian: fraction.second, total: fraction.total, notation: `${input.slice(at, n0)}…${input.slice(n1, fraction.end)}`,
+      wrt: [fraction.wrt], hessian: fraction.second, total: fraction.total, notation: `${input.slice(at, n0)}…${input.slice(n1, fraction.end)}`, bySquare: fraction.bySquare,
     };
   }
 
@@ -153,9 +157,11 @@ export function readQuestion(input: string): Question {
     const m = operator;
     const wrt = m[2] ?? m[3] ?? m[7] ?? m[9] ?? m[10];
     if (wrt) {
-      const second = [m[1], m[4], m[5], m[8]].some((g) => g !== undefined);
+      // d/dσ², the ² on the denominator alone: the first derivative by σ²
+      const bySquare = m[8] !== undefined && m[5] === undefined;
+      const second = !bySquare && [m[1], m[4], m[5], m[8]].some((g) => g !== undefined);
       const end = at + m[0].length;
-      return { expr: input.slice(0, at) + blank(m[0]) + input.slice(end), wrt: [wrt.trim()], hessian: second, total: m[6] !== undefined && isTotal(m[6]), notation: m[0].trim() };
+      return { expr: input.slice(0, at) + blank(m[0]) + input.slice(end), wrt: [wrt.trim()], hessian: second, total: m[6] !== undefined && isTotal(m[6]), notation: m[0].trim(), bySquare };
     }
   }
   return { expr: input, wrt: [], hessian: false };
