@@ -117,6 +117,20 @@ describe("the derivative written in the input", () => {
     expect(noWrt("\\frac{d^2}{dt^2} t^3").derivative.text).toBe("6t");
   });
 
+  it("∂/∂θ_i of f written in θ is entry i of θ's gradient, with a note (was 0: θ_i read as a symbol f does not contain)", () => {
+    const r = noWrt("\\frac{\\partial}{\\partial \\theta_i} \\theta^T A \\theta");
+    expect(r.kind).toBe("gradient");
+    expect(r.derivative.text).toBe("(A + Aᵀ)θ");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes[0]).toBe("θ_i is read as entry i of θ, which f is written in: the gradient ∇_θ f is given, entry by entry with --format index (∂f/∂θ_i)");
+    expect(r.derivative.index?.text).toBe("∂f/∂θ_i = A_{ij} θ_j + A_{ji} θ_j");
+    expect(differentiate("x^T x", { wrt: "x_k", check: true }).derivative.text).toBe("2x");
+    expect(noWrt("\\frac{\\partial}{\\partial x_i} \\sum_i x_i^2").derivative.text).toBe("2x");
+    // a symbol f is written in stays itself: x_i beside x_j, W_1 (a digit is a name, not an index)
+    expect(differentiate("x_i^2 + x_j", { wrt: "x_i" }).derivative.text).toBe("2x_i");
+    expect(differentiate("x^T W_1 x", { wrt: "W_1" }).derivative.text).toBe("xxᵀ");
+  });
+
   it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {
     const r = noWrt("\\nabla_\\theta u^T A(\\theta) v");
     expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(uvᵀ)");

@@ -437,8 +437,18 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     });
   }
   const wrtList: string[] = [];
+  const componentNotes: string[] = [];
+  /** The names as asked, before an entry θ_i is read as its vector θ: what the notation's names are checked against. */
+  const askedNames: (string | null)[] = [];
   for (const raw of wrtAsked) {
-    const wrtName = symbolName(raw, limits);
+    let wrtName = symbolName(raw, limits);
+    askedNames.push(wrtName);
+    // ∂/∂θ_i of f written in θ: entry i of θ, not a symbol f does not contain (whose derivative, 0, was a wrong answer)
+    const component = wrtName ? entryOf(wrtName, root, declarations, definitions) : null;
+    if (component) {
+      componentNotes.push(`${nameText(wrtName!)} is read as entry ${component.index} of ${nameText(component.of)}, which f is written in: the gradient ∇_${nameText(component.of)} f is given, entry by entry with --format index (∂f/∂${nameText(component.of)}_i)`);
+      wrtName = component.of;
+    }
     // ∂/∂σ², --wrt sigma^2: the derivative by a square (a variance's MLE), which is (d/dσ)/(2σ)
     const base = question.bySquare ? wrtName : squaredName(raw, limits);
     if (base) {
@@ -458,7 +468,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
   // an operator that names its variable (∇_x, ∂/∂X) and a --wrt that names another ask two questions
   const operatorNames = question.notation && !/=$/.test(question.notation) ? question.wrt.map((w) => symbolName(w, limits)) : [];
-  if (askedWrt.length && operatorNames.length && (operatorNames.length !== wrtList.length || operatorNames.some((n, i) => n !== wrtList[i]))) {
+  if (askedWrt.length && operatorNames.length && (operatorNames.length !== askedNames.length || operatorNames.some((n, i) => n !== askedNames[i]))) {
     throw new MatdiffError("wrt", `the input asks for ${question.notation}, with respect to ${operatorNames.map((n) => (n ? nameText(n) : "?")).join(", ")}, but --wrt names ${wrtList.map(nameText).join(", ")}`, undefined, {
       hint: "drop --wrt, or the derivative's notation from the expression",
     });
@@ -485,7 +495,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
   if (subscripted.length) checkDependencyCycles(dependsOn, nameText);
 
-  const notes: string[] = [...domainNotes, ...indexedNotes, ...gaussians.notes, ...covarianceNotes];
+  const notes: string[] = [...domainNotes, ...componentNotes, ...indexedNotes, ...gaussians.notes, ...covarianceNotes];
   // d/dt, \frac{d}{dt}: a derivative by a scalar, whatever t's letter says (x − ta is a line through x, not
   // the product of two vectors); only a t the expression cannot read as a scalar keeps its convention
   const byNotation = question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && conventionalRank(wrtList[0]!) !== "scalar"
@@ -877,4 +887,20 @@ function writtenAsVector(root: Node, name: string): boolean {
 function squaredName(raw: string, limits: Limits): string | null {
   const m = /^(.*?)\s*(?:\^\s*(?:\{\s*2\s*\}|2)|²)\s*$/.exec(raw);
   return m && m[1]!.trim() ? symbolName(m[1]!, limits) : null;
+}
+
+/**
+ * θ_i asked for where f is written in θ and never in θ_i: entry i of θ, its index one letter. A θ_i that f
+ * contains, or that is declared or defined, is a symbol of its own (W_1, x_i of a sum read away).
+ */
+function entryOf(name: string, root: Node, declarations: readonly Declaration[], definitions: readonly Definition[]): { of: string; index: string } | null {
+  const at = name.indexOf("_");
+  if (at <= 0) return null;
+  const index = name.slice(at + 1).replace(/^\{(.*)\}$/, "$1");
+  if (!/^[a-z]$/.test(index)) return null;
+  const of = name.slice(0, at);
+  const declared = (n: string) => declarations.some((d) => d.name === n) || definitions.some((d) => d.name === n);
+  if (declared(name)) return null;
+  const names = collectNames(root);
+  return names.includes(of) && !names.includes(name) ? { of, index } : null;
 }
