@@ -122,10 +122,13 @@ describe("the derivative written in the input", () => {
     expect(r.kind).toBe("gradient");
     expect(r.derivative.text).toBe("(A + Aᵀ)θ");
     expect(r.check?.ok).toBe(true);
-    expect(r.notes[0]).toBe("θ_i is read as entry i of θ, which f is written in: the gradient ∇_θ f is given, entry by entry with --format index (∂f/∂θ_i)");
+    expect(r.notes[0]).toBe("θ_i is read as entry i of θ, which f is written in: the gradient ∇_θ f is given, entry by entry with --format index");
     expect(r.derivative.index?.text).toBe("∂f/∂θ_i = A_{ij} θ_j + A_{ji} θ_j");
     expect(differentiate("x^T x", { wrt: "x_k", check: true }).derivative.text).toBe("2x");
     expect(noWrt("\\frac{\\partial}{\\partial x_i} \\sum_i x_i^2").derivative.text).toBe("2x");
+    const entry = noWrt("\\frac{\\partial}{\\partial X_{ij}} tr(AX)");
+    expect(entry.derivative.text).toBe("Aᵀ");
+    expect(entry.notes[0]).toMatch(/^X_{ij} is read as entry \(i, j\) of X/);
     // a symbol f is written in stays itself: x_i beside x_j, W_1 (a digit is a name, not an index)
     expect(differentiate("x_i^2 + x_j", { wrt: "x_i" }).derivative.text).toBe("2x_i");
     expect(differentiate("x^T W_1 x", { wrt: "W_1" }).derivative.text).toBe("xxᵀ");

@@ -446,7 +446,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     // ∂/∂θ_i of f written in θ: entry i of θ, not a symbol f does not contain (whose derivative, 0, was a wrong answer)
     const component = wrtName ? entryOf(wrtName, root, declarations, definitions) : null;
     if (component) {
-      componentNotes.push(`${nameText(wrtName!)} is read as entry ${component.index} of ${nameText(component.of)}, which f is written in: the gradient ∇_${nameText(component.of)} f is given, entry by entry with --format index (∂f/∂${nameText(component.of)}_i)`);
+      componentNotes.push(`${nameText(wrtName!)} is read as entry ${component.index} of ${nameText(component.of)}, which f is written in: the gradient ∇_${nameText(component.of)} f is given, entry by entry with --format index`);
       wrtName = component.of;
     }
     // ∂/∂σ², --wrt sigma^2: the derivative by a square (a variance's MLE), which is (d/dσ)/(2σ)
@@ -896,8 +896,11 @@ function squaredName(raw: string, limits: Limits): string | null {
 function entryOf(name: string, root: Node, declarations: readonly Declaration[], definitions: readonly Definition[]): { of: string; index: string } | null {
   const at = name.indexOf("_");
   if (at <= 0) return null;
-  const index = name.slice(at + 1).replace(/^\{(.*)\}$/, "$1");
-  if (!/^[a-z]$/.test(index)) return null;
+  const written = name.slice(at + 1).replace(/^\{(.*)\}$/, "$1");
+  // θ_i, X_{ij}, X_{i,j}: one index or two
+  const letters = /^([a-z])(?:,?\s*([a-z]))?$/.exec(written);
+  if (!letters) return null;
+  const index = letters[2] ? `(${letters[1]}, ${letters[2]})` : letters[1]!;
   const of = name.slice(0, at);
   const declared = (n: string) => declarations.some((d) => d.name === n) || definitions.some((d) => d.name === n);
   if (declared(name)) return null;
