@@ -1,5 +1,6 @@
 /** Hadamard products commute: factors take a canonical order so like terms meet. */
 import * as E from "../../src/core/expr.js";
+import type { Expr } from "../../src/core/expr.js";
 import { rewriteRule, type AnyRewriteRule } from "../rule.js";
 import * as Q from "../../src/core/rational.js";
 
@@ -71,6 +72,29 @@ function entrywiseInner(h: E.Expr): E.Expr | null {
   // split it into σ(…)ᵀ ⊙ yᵀ
   if (withD.length === 1 && rest.length > 1) return E.mul(E.transpose(withD[0]!), E.hadamard(...rest));
   if (withD.length === 0 && h.factors.length === 2) return E.mul(E.transpose(h.factors[0]!), h.factors[1]!);
+  return null;
+}
+
+/**
+ * In a Hadamard product, or a product's scalar factors: a factor fn(z) beside σ(−z), the pair replaced by what
+ * `pair` makes of fn(z) (null: leave it); the product rebuilt around them, or null when no pair is there.
+ */
+function withSigmoidOfNegated(e: Expr, fn: "exp" | "sigmoid", pair: (f: Expr & { kind: "fn" }) => Expr[] | null): Expr | null {
+  const factors = e.kind === "hadamard" ? e.factors : e.kind === "mul" ? E.splitMul(e).scalars : null;
+  if (!factors) return null;
+  for (let i = 0; i < factors.length; i++) {
+    const f = factors[i]!;
+    if (f.kind !== "fn" || f.name !== fn) continue;
+    const j = factors.indexOf(E.fn("sigmoid", E.neg(f.arg)));
+    if (j < 0) continue;
+    const replaced = pair(f);
+    if (!replaced) continue;
+    // by place, not by value: in eᶻeᶻσ(−z) one eᶻ pairs, the other stays
+    const rest = factors.filter((_, k) => k !== i && k !== j);
+    if (e.kind === "hadamard") return E.hadamard(...replaced, ...rest);
+    const { coeff, chain } = E.splitMul(e);
+    return E.mul(E.num(coeff), ...replaced, ...rest, ...chain);
+  }
   return null;
 }
 
@@ -274,42 +298,14 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     // 1/(1 + eᶻ) is built as σ(−z) (core/expr.ts), so eᶻ/(1 + eᶻ) meets the rule as eᶻ σ(−z)
     id: "logistic", source: "derived: eᶻσ(−z) = eᶻ/(1 + eᶻ) = σ(z)", formula: "\\exp(z) \\odot \\sigma(-z) = \\exp(z) \\odot (\\mathbf{1} + \\exp(z))^{\\circ -1} = \\sigma(z)",
     witness: "exp(x) .* (\\mathbf{1} + exp(x)).^{-1}", on: ["hadamard", "mul"],
-    apply: (e) => {
-      // the entrywise form (vectors) and the scalar form share one shape of argument
-      const factors = e.kind === "hadamard" ? e.factors : e.kind === "mul" ? E.splitMul(e).scalars : null;
-      if (!factors) return null;
-      for (const f of factors) {
-        if (f.kind !== "fn" || f.name !== "exp") continue;
-        const j = factors.indexOf(E.fn("sigmoid", E.neg(f.arg)));
-        if (j < 0) continue;
-        const rest = factors.filter((g, k) => g !== f && k !== j);
-        if (e.kind === "hadamard") return E.hadamard(E.fn("sigmoid", f.arg), ...rest);
-        const { coeff, chain } = E.splitMul(e);
-        return E.mul(E.num(coeff), E.fn("sigmoid", f.arg), ...rest, ...chain);
-      }
-      return null;
-    },
+    apply: (e) => withSigmoidOfNegated(e, "exp", (f) => [E.fn("sigmoid", f.arg)]),
   }),
   rewriteRule({
     // σ(z)σ(−z) is σ′(z), which the textbooks and σ's own derivative rule write σ(z)(1 − σ(z))
     id: "logistic-pair", source: "derived: σ(−z) = 1 − σ(z)", formula: "\\sigma(z) \\odot \\sigma(-z) = \\sigma(z) \\odot (\\mathbf{1} - \\sigma(z))",
     witness: "sigmoid(x) .* sigmoid(-x)", on: ["hadamard", "mul"],
-    apply: (e) => {
-      const factors = e.kind === "hadamard" ? e.factors : e.kind === "mul" ? E.splitMul(e).scalars : null;
-      if (!factors) return null;
-      for (const f of factors) {
-        if (f.kind !== "fn" || f.name !== "sigmoid") continue;
-        const j = factors.indexOf(E.fn("sigmoid", E.neg(f.arg)));
-        // of σ(z) and σ(−z), the one written without a minus stays
-        if (j < 0 || E.splitMul(f.arg).coeff.n < 0) continue;
-        const complement = E.sub(E.ones(f.shape), f);
-        const rest = factors.map((g, k) => (k === j ? complement : g));
-        if (e.kind === "hadamard") return E.hadamard(...rest);
-        const { coeff, chain } = E.splitMul(e);
-        return E.mul(E.num(coeff), ...rest, ...chain);
-      }
-      return null;
-    },
+    // of σ(z) and σ(−z), the one written without a minus stays
+    apply: (e) => withSigmoidOfNegated(e, "sigmoid", (f) => (E.splitMul(f.arg).coeff.n < 0 ? null : [f, E.sub(E.ones(f.shape), f)])),
   }),
   rewriteRule({
     // -yᵀlog(ŷ) with ŷ = softmax(Wx) defined by --where: d log(ŷ) = dŷ ⊘ ŷ meets ŷ again in dŷ

@@ -3,7 +3,8 @@
  * them all (STYLE habit 9): parse tree, shapes, differential, raw and
  * simplified gradient, LaTeX. A failing assertion prints this report.
  */
-import { analyze, type Analysis, type DifferentiateOptions } from "../../src/api.js";
+import { analyze, differentiate, type Analysis, type DifferentiateOptions } from "../../src/api.js";
+import { MatdiffError } from "../../src/errors.js";
 import { parse, formatTree } from "../../src/syntax/parse.js";
 import { elaborate } from "../../src/shapes/elaborate.js";
 import type { Declaration } from "../../src/shapes/declarations.js";
@@ -95,4 +96,15 @@ export { renderKatex } from "./katex.js";
 
 export function sameValue(a: Analysis, x: Expr, y: Expr): CheckResult {
   return numericallyEqual(expandDefinitions(x, a.definitions), expandDefinitions(y, a.definitions));
+}
+
+/** The MatdiffError an input is refused with; an answer, or any other error, fails the test. */
+export function refusalOf(input: string, options: DifferentiateOptions): MatdiffError {
+  try {
+    differentiate(input, options);
+  } catch (err) {
+    if (err instanceof MatdiffError) return err;
+    throw err;
+  }
+  throw new Error(`${input}: answered, where a refusal was expected`);
 }
