@@ -132,6 +132,21 @@ describe("the derivative written in the input", () => {
     expect(differentiate("x^T W_1 x", { wrt: "W_1" }).derivative.text).toBe("xxᵀ");
   });
 
+  it("∇f with no subscript is by f's one symbol, with a note; with several, the question is which (was \\nabla not read)", () => {
+    const r = noWrt("\\nabla \\|x\\|^2");
+    expect(r.derivative.text).toBe("2x");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes).toContain("\\nabla with no subscript is read as by x, f's one symbol");
+    const h = noWrt("∇²‖x‖^4");
+    expect(h.kind).toBe("hessian");
+    expect(h.derivative.text).toBe("4(2xxᵀ + ‖x‖²I)");
+    expect(h.check?.ok).toBe(true);
+    const e = refusalOf("∇ x^T A x", { wrt: "" });
+    expect(e.code).toBe("wrt");
+    expect(e.message).toBe("∇ with no subscript: with respect to which of x, A?");
+    expect(e.hint).toBe("write the variable as its subscript, e.g. ∇_x f, or use --wrt");
+  });
+
   it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {
     const r = noWrt("\\nabla_\\theta u^T A(\\theta) v");
     expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(uvᵀ)");
@@ -210,7 +225,7 @@ describe("the derivative written in the input", () => {
   });
 
   it("a \\partial or \\nabla elsewhere is an error with a hint; ordinary fractions are untouched", async () => {
-    const cli = await runCli(["\\nabla tr(X)"]);
+    const cli = await runCli(["tr(X) \\nabla X"]);
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toContain("'\\nabla' here is not a derivative matdiff can read");
     expect(cli.stderr).toContain("hint: write the derivative first");

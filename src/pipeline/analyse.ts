@@ -354,7 +354,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   // x^T A x, \quad A \in \mathbb{S}^n: the domains stated after f are declarations
   const stated = readDomains(question.expr);
   const input = stated.expr;
-  const wrtAsked = askedWrt.length ? askedWrt : question.wrt;
+  let wrtAsked = askedWrt.length ? askedWrt : question.wrt;
   const hessian = Boolean(asked.hessian || question.hessian);
   const options = { symmetric: asked.symmetric, hessian };
   // Σᵢ (yᵢ − xᵢᵀβ)²: sums over an index read as the vectors and matrices they stand for
@@ -430,6 +430,19 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     }
   }
 
+  // ∇f with no subscript: by f's one symbol, which the notation leaves no doubt about
+  const bareNablaNotes: string[] = [];
+  if (wrtAsked.length === 0 && question.bareNabla) {
+    const names = [...new Set(collectNames(root))];
+    if (names.length === 1) {
+      wrtAsked = names;
+      bareNablaNotes.push(`${question.notation} with no subscript is read as by ${nameText(names[0]!)}, f's one symbol`);
+    } else {
+      throw new MatdiffError("wrt", `${question.notation} with no subscript: with respect to which of ${names.map(nameText).join(", ")}?`, undefined, {
+        hint: `write the variable as its subscript, e.g. ${question.notation}_${names.length ? nameInput(names[0]!) : "x"} f, or use --wrt`,
+      });
+    }
+  }
   if (wrtAsked.length === 0) {
     const names = [...new Set(collectNames(root))].sort();
     throw new MatdiffError("wrt", `missing the variable to differentiate with respect to`, undefined, {
@@ -495,7 +508,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
   if (subscripted.length) checkDependencyCycles(dependsOn, nameText);
 
-  const notes: string[] = [...domainNotes, ...componentNotes, ...indexedNotes, ...gaussians.notes, ...covarianceNotes];
+  const notes: string[] = [...domainNotes, ...bareNablaNotes, ...componentNotes, ...indexedNotes, ...gaussians.notes, ...covarianceNotes];
   // d/dt, \frac{d}{dt}: a derivative by a scalar, whatever t's letter says (x − ta is a line through x, not
   // the product of two vectors); only a t the expression cannot read as a scalar keeps its convention
   const byNotation = question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && conventionalRank(wrtList[0]!) !== "scalar"

@@ -22,6 +22,8 @@ export interface Question {
   readonly notation?: string;
   /** `\frac{∂}{∂σ^2}`, `d/dσ²`: a first derivative by the square of the variable (its ² on the denominator only). */
   readonly bySquare?: boolean;
+  /** `\\nabla f` with no subscript: the variable is to be found, f's one symbol. */
+  readonly bareNabla?: boolean;
 }
 
 const blank = (s: string) => s.replace(/[^\n]/g, " ");
@@ -69,6 +71,8 @@ function optimised(subscript: string, objective: string): string[] | null {
   if (!names.every((n) => WHOLE_VAR.test(n))) return null;
   return names.some((n) => objective.includes(`_${n}`) || objective.includes(`_{${n}}`)) ? null : names;
 }
+/** `\\nabla f`, `∇² f`: the operator with no subscript (a subscript is OPERATOR's). */
+const BARE_NABLA = new RegExp(String.raw`^(?:\\nabla(?![A-Za-z])|∇)\s*(${SQUARED})?(?!\s*_)`);
 /** What OPERATOR can start with. */
 const OPERATOR_START = /^[\\∇∂d]/;
 
@@ -163,6 +167,12 @@ export function readQuestion(input: string): Question {
       const end = at + m[0].length;
       return { expr: input.slice(0, at) + blank(m[0]) + input.slice(end), wrt: [wrt.trim()], hessian: second, total: m[6] !== undefined && isTotal(m[6]), notation: m[0].trim(), bySquare };
     }
+  }
+  // ∇f, ∇²f with no subscript: the variable is f's one symbol (analyse.ts), or the question is refused as ambiguous
+  const bare = rest.startsWith("\\nabla") || rest.startsWith("∇") ? BARE_NABLA.exec(rest) : null;
+  if (bare) {
+    const end = at + bare[0].length;
+    return { expr: input.slice(0, at) + blank(bare[0]) + input.slice(end), wrt: [], hessian: bare[1] !== undefined, notation: bare[0].trim(), bareNabla: true };
   }
   return { expr: input, wrt: [], hessian: false };
 }
