@@ -247,13 +247,28 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(eps.notes.join("\n")).toMatch(/ε is read as a vector[^\n]*summed over the index/);
   });
 
+  it("takes the terms after a sum written with its index into it, as Bishop's braces would (was refused)", () => {
+    const ce = differentiate("-\\sum_i y_i \\log \\sigma(w^T x_i) + (1 - y_i) \\log(1 - \\sigma(w^T x_i)) + \\lambda w^T w", { wrt: "w", check: true });
+    expect(ce.function.text).toBe("−sum(y ⊙ log(σ(Xw)) + (𝟏 − y) ⊙ log(𝟏 − σ(Xw))) + λwᵀw");
+    expect(ce.derivative.text).toBe("2λw − Xᵀ(y − σ(Xw))");
+    expect(ce.check?.ok).toBe(true);
+    expect(ce.notes).toContain("\\sum_i is read over the terms after it written with its index i, as if they were in its brackets");
+    const bishop = differentiate("\\sum_{n=1}^N t_n \\log y_n + (1 - t_n) \\log(1 - y_n)", { wrt: "y", check: true });
+    expect(bishop.derivative.text).toBe("t ⊘ y − (𝟏 − t) ⊘ (𝟏 − y)");
+    expect(bishop.check?.ok).toBe(true);
+    // after another term, the sum's sign is the whole sum's: wᵀw − Σᵢ(a + b)
+    const after = differentiate("w^T w - \\sum_i y_i \\log(p_i) + (1 - y_i) \\log(1 - p_i)", { wrt: "p", check: true });
+    expect(after.function.text).toBe("wᵀw − sum(y ⊙ log(p) + (𝟏 − y) ⊙ log(𝟏 − p))");
+    expect(after.check?.ok).toBe(true);
+  });
+
   it("refuses what it would have to guess, with a caret and the vector form in the hint", () => {
     const fails = (expr: string, wrt: string) => {
       try { differentiate(expr, { wrt }); } catch (err) { if (err instanceof MatdiffError) return err; throw err; }
       throw new Error(`${expr} did not fail`);
     };
     const refused: Array<[string, RegExp]> = [
-      ["\\sum_i y_i \\log(p_i) + (1 - y_i) \\log(1 - p_i)", /stands outside the sum over i/],
+      ["(\\sum_i x_i) y_i", /stands outside the sum over i/],
       ["\\sum_i x_i x_i^T", /index-free row/],
       ["\\sum_i \\|x_i - \\mu\\|_1", /only the 2-norm is/],
       ["\\sum_i c", /nothing in the summand is written with the index i/],

@@ -57,6 +57,7 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   // read as if it were written s_j, s_y, and takes its place again after
   const vectors = entryVectorsOf(root);
   if (vectors.size) root = nameEntries(root, vectors);
+  root = extendSums(root, input, notes);
   const used = namesIn(root);
   const indices = new Set<string>();
   const entryVectors = new Set<string>();
@@ -588,6 +589,41 @@ function chain(factors: readonly Node[]): Node {
 
 function dependsOn(n: Node, indexed: (n: Node) => string | null): boolean {
   return nodesInOrder(n).some((m) => indexed(m) !== null);
+}
+
+/**
+ * Σₙ tₙ log yₙ + (1 − tₙ) log(1 − yₙ): the sum takes the product after it, but a term after it written with its
+ * index can only be part of it (Bishop's braces, left out), so the sum extends over it, with a note. A term
+ * without the index (− λ‖w‖²) stays outside. Was refused; read as a scalar of its own it would be a wrong answer.
+ */
+function extendSums(root: Node, input: string, notes: string[]): Node {
+  /** `left op right` with right taken into the sum that ends left (Σ…, −Σ…, a − Σ…), or null when none does. */
+  const join = (left: Node, op: "+" | "-", right: Node): Node | null => {
+    const end = span(left.span.start, right.span.end);
+    // a − Σ… + b: the sum is the chain's last operand, its sign the whole sum's
+    if (left.type === "binary" && (left.op === "+" || left.op === "-")) {
+      const tail = join(left.right, op, right);
+      return tail && { ...left, right: tail, span: end };
+    }
+    // −Σ…: the minus is the whole sum's, as in the cross-entropy −Σₙ tₙ log yₙ + (1 − tₙ) log(1 − yₙ)
+    if (left.type === "neg") {
+      const inner = join(left.arg, op, right);
+      return inner && { ...left, arg: inner, span: end };
+    }
+    if (left.type !== "call" || left.index === undefined || left.except !== undefined || left.args.length !== 1) return null;
+    const index = left.index;
+    if (!nodesInOrder(right).some((r) => (r.type === "ident" && r.name.endsWith(`_${index}`) && r.name.length > index.length + 1) || (r.type === "entry" && r.index === index))) return null;
+    const body = left.args[0]!;
+    const said = input.slice(left.span.start, left.nameSpan.end);
+    if (!notes.some((t) => t.startsWith(said))) notes.push(`${said} is read over the terms after it written with its index ${index}, as if they were in its brackets`);
+    return { ...left, args: [{ type: "binary", op, left: body, right, span: span(body.span.start, right.span.end) }], span: end };
+  };
+  const walk = (n: Node): Node => {
+    const m = mapChildren(n, walk);
+    if (m.type !== "binary" || (m.op !== "+" && m.op !== "-")) return m;
+    return join(m.left, m.op, m.right) ?? m;
+  };
+  return walk(root);
 }
 
 function mapChildren(n: Node, f: (n: Node) => Node): Node {
