@@ -86,7 +86,8 @@ function withSigmoidOfNegated(e: Expr, fn: "exp" | "sigmoid", pair: (f: Expr & {
     const f = factors[i]!;
     if (f.kind !== "fn" || f.name !== fn) continue;
     const j = factors.indexOf(E.fn("sigmoid", E.neg(f.arg)));
-    if (j < 0) continue;
+    // σ(0) is its own σ(−0): no pair (fuzz (b), seed 1817963273, paired it with itself)
+    if (j < 0 || j === i) continue;
     const replaced = pair(f);
     if (!replaced) continue;
     // by place, not by value: in eᶻeᶻσ(−z) one eᶻ pairs, the other stays
