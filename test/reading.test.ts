@@ -247,6 +247,24 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(eps.notes.join("\n")).toMatch(/ε is read as a vector[^\n]*summed over the index/);
   });
 
+  it("a Gram entry xᵢᵀxⱼ, xᵢᵀAxⱼ, ⟨xᵢ, xⱼ⟩ in a double sum is entry (i, j) of XXᵀ, XAXᵀ: the SVM's dual as written (was refused)", () => {
+    const dual = differentiate("\\sum_i \\alpha_i - \\frac12 \\sum_i \\sum_j \\alpha_i \\alpha_j y_i y_j x_i^T x_j", { wrt: "alpha", check: true });
+    expect(dual.function.text).toBe("sum(α) − (α ⊙ y)ᵀXXᵀ(α ⊙ y)/2");
+    expect(dual.derivative.text).toBe("𝟏 − y ⊙ XXᵀ(α ⊙ y)");
+    expect(dual.check?.ok).toBe(true);
+    expect(dual.notes.join("\n")).toContain("x_i^T x_j is entry (i, j) of XXᵀ; x_i and x_j are rows of the matrix X");
+    const bilinear = differentiate("\\sum_{i,j} a_i b_j x_i^T A x_j", { wrt: "A", check: true });
+    expect(bilinear.function.text).toBe("aᵀXAXᵀb");
+    expect(bilinear.derivative.text).toBe("XᵀabᵀX");
+    expect(bilinear.check?.ok).toBe(true);
+    const inner = differentiate("\\sum_i\\sum_j c_i c_j \\langle x_i, x_j \\rangle", { wrt: "c", check: true });
+    expect(inner.derivative.text).toBe("2XXᵀc");
+    expect(inner.check?.ok).toBe(true);
+    // xⱼᵀxᵢ is entry (j, i): the transpose, checked by X
+    const swapped = differentiate("\\sum_{i,j} a_i b_j x_j^T x_i", { wrt: "X", check: true });
+    expect(swapped.check?.ok).toBe(true);
+  });
+
   it("takes the terms after a sum written with its index into it, as Bishop's braces would (was refused)", () => {
     const ce = differentiate("-\\sum_i y_i \\log \\sigma(w^T x_i) + (1 - y_i) \\log(1 - \\sigma(w^T x_i)) + \\lambda w^T w", { wrt: "w", check: true });
     expect(ce.function.text).toBe("−sum(y ⊙ log(σ(Xw)) + (𝟏 − y) ⊙ log(𝟏 − σ(Xw))) + λwᵀw");
@@ -887,6 +905,13 @@ describe("subscripts people write: a Greek letter or an upright label, and a sym
     const v = differentiate("sigmoid(x)'*(1-sigmoid(x))", { wrt: "x", check: true });
     expect(v.derivative.text).toBe("σ(x) ⊙ (𝟏 − σ(x)) ⊙ (𝟏 − 2σ(x))");
     expect(v.check?.ok).toBe(true);
+  });
+
+  it("σ(0) is its own σ(−0), no pair for the logistic rules (fuzz (b), seed 1817963273: a wrong step, then the step limit)", () => {
+    const r = differentiate("exp(sigmoid(X - X)) ./ (𝟏 + (X + log(X)).^2)", { wrt: "X", let: ["X: m x n"], check: true });
+    expect(r.check?.ok).toBe(true);
+    expect(r.simplification.stopped).not.toBe("step-limit");
+    expect(r.simplification.rules).not.toContain("logistic-pair");
   });
 
   it("a − (a − b) is b, and (Aᵀ)∘² keeps the transpose outside", () => {

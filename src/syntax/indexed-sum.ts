@@ -20,7 +20,7 @@
  * an entry with no sum over its index, softmax(z)_y, is at a label too; \sum_{j \neq y} is the sum over every
  * j less the summand at y. Each reading is said in a note, and the label declared a probability vector.
  */
-import { nodesInOrder, type Node, type Span } from "./ast.js";
+import { childrenOf, nodesInOrder, type Node, type Span } from "./ast.js";
 import { MatdiffError } from "../errors.js";
 import { GREEK } from "./greek.js";
 import { baseText } from "./names.js";
@@ -484,8 +484,60 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     if (upper !== base && used.has(upper)) refuse(input, from, `${base}_{${i}${j}} would be an entry of ${upper}, which the expression already uses`, VECTOR_FORM_HINT);
     return upper;
   };
+  /** xᵢᵀxⱼ, xᵢᵀMxⱼ, ⟨xᵢ, xⱼ⟩ among the factors: entry (i, j) of the Gram matrix XMYᵀ of the samples' rows. */
+  const gramOf = (factors: readonly Node[]): { matrix: Node; used: ReadonlySet<Node> } | null => {
+    const sample = (n: Node): { letter: string; k: string } | null => {
+      if (n.type !== "ident") return null;
+      for (const k of [i, j]) if (single(n.name, k)) return { letter: n.name.slice(0, -k.length - 1), k };
+      return null;
+    };
+    const matrixOf = (a: { letter: string; k: string }, middle: readonly Node[], b: { letter: string; k: string }, from: Span): Node | null => {
+      if (a.k === b.k) return null;
+      const X = matrixLetter(a.letter, from), Y = matrixLetter(b.letter, from);
+      sampleLetters.add(a.letter).add(b.letter);
+      const between = middle.length ? input.slice(middle[0]!.span.start, middle[middle.length - 1]!.span.end).replace(/\s+/g, " ") : "";
+      pairNames.add(`${input.slice(from.start, from.end).replace(/\s+/g, " ")} is entry (${a.k}, ${b.k}) of ${baseText(X)}${between}${baseText(Y)}ᵀ`);
+      const m = chain([ident(X, from), ...middle, T(ident(Y, from))]);
+      return a.k === i ? m : T(m);
+    };
+    for (let k = 0; k < factors.length; k++) {
+      const f = factors[k]!;
+      if (f.type === "inner") {
+        const a = sample(f.left), b = sample(f.right);
+        const matrix = a && b ? matrixOf(a, [], b, f.span) : null;
+        if (matrix) return { matrix, used: new Set([f]) };
+        continue;
+      }
+      const a = f.type === "postfix" && f.op === "T" ? sample(f.arg) : null;
+      if (!a) continue;
+      for (let l = k + 1; l < factors.length; l++) {
+        const b = sample(factors[l]!);
+        if (b) {
+          const middle = factors.slice(k + 1, l);
+          const matrix = matrixOf(a, middle, b, span(f.span.start, factors[l]!.span.end));
+          return matrix ? { matrix, used: new Set([f, ...middle, factors[l]!]) } : null;
+        }
+        if (isIn(factors[l]!, i) || isIn(factors[l]!, j)) break;
+      }
+    }
+    return null;
+  };
   while (stack.length) {
     const { sign, factors } = stack.shift()!;
+    // Σᵢⱼ αᵢαⱼyᵢyⱼ xᵢᵀxⱼ (the SVM's dual) = (α ⊙ y)ᵀXXᵀ(α ⊙ y): the Gram entry is the pair
+    const gram = factors.some((f) => pairOf(f) !== null) ? null : gramOf(factors);
+    if (gram) {
+      const rest = factors.filter((f) => !gram.used.has(f));
+      if (!rest.some((f) => isIn(f, i) && isIn(f, j))) {
+        const inI = rest.filter((f) => isIn(f, i)), inJ = rest.filter((f) => isIn(f, j));
+        const free = rest.filter((f) => !isIn(f, i) && !isIn(f, j));
+        if (free.some(rowOrMatrix)) refuse(input, at, `a double sum of a term times a matrix or row is not read: only numbers and scalars may stand beside entries`, VECTOR_FORM_HINT);
+        const body = chain([T(vectorOver(inI, i, at)), gram.matrix, vectorOver(inJ, j, at)]);
+        terms.push(free.length ? chain([...free, body]) : body);
+        signs.push(sign);
+        continue;
+      }
+    }
     const pairs = factors.filter((f) => pairOf(f) !== null);
     // Σᵢⱼ Aᵢⱼ Bᵢⱼ = tr(AᵀB)
     if (pairs.length === 2 && factors.every((f) => pairs.includes(f) || (!isIn(f, i) && !isIn(f, j)))) {
@@ -612,7 +664,7 @@ function extendSums(root: Node, input: string, notes: string[]): Node {
     }
     if (left.type !== "call" || left.index === undefined || left.except !== undefined || left.args.length !== 1) return null;
     const index = left.index;
-    if (!nodesInOrder(right).some((r) => (r.type === "ident" && r.name.endsWith(`_${index}`) && r.name.length > index.length + 1) || (r.type === "entry" && r.index === index))) return null;
+    if (!writesFreeIndex(right, index)) return null;
     const body = left.args[0]!;
     const said = input.slice(left.span.start, left.nameSpan.end);
     if (!notes.some((t) => t.startsWith(said))) notes.push(`${said} is read over the terms after it written with its index ${index}, as if they were in its brackets`);
@@ -624,6 +676,14 @@ function extendSums(root: Node, input: string, notes: string[]): Node {
     return join(m.left, m.op, m.right) ?? m;
   };
   return walk(root);
+}
+
+/** Whether n writes the index free: xᵢ, (Wx)ᵢ, not bound by a sum of its own over the index (½ Σᵢ Σⱼ αᵢαⱼ…). */
+function writesFreeIndex(n: Node, index: string): boolean {
+  if (n.type === "call" && n.index === index) return false;
+  if (n.type === "ident") return n.name.endsWith(`_${index}`) && n.name.length > index.length + 1;
+  if (n.type === "entry" && n.index === index) return true;
+  return childrenOf(n).some((c) => writesFreeIndex(c, index));
 }
 
 function mapChildren(n: Node, f: (n: Node) => Node): Node {
