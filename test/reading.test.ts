@@ -265,6 +265,15 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(swapped.check?.ok).toBe(true);
   });
 
+  it("Σ_{i≠j} with two index letters is a double sum off the diagonal: refused, never a label j (was xⱼ read as Xᵀj, j one-hot)", () => {
+    const e = refusalOf("\\sum_{i \\ne j} x_i^T x_j", { wrt: "X" });
+    expect(e.code).toBe("unsupported");
+    expect(e.message).toMatch(/reads as a double sum over i ≠ j, which is not read/);
+    expect(e.hint).toMatch(/less its diagonal/);
+    // a label left out is read, as before
+    expect(differentiate("\\sum_{j \\neq y} \\max(0, s_j - s_y + 1)", { wrt: "s", check: true }).check?.ok).toBe(true);
+  });
+
   it("takes the terms after a sum written with its index into it, as Bishop's braces would (was refused)", () => {
     const ce = differentiate("-\\sum_i y_i \\log \\sigma(w^T x_i) + (1 - y_i) \\log(1 - \\sigma(w^T x_i)) + \\lambda w^T w", { wrt: "w", check: true });
     expect(ce.function.text).toBe("−sum(y ⊙ log(σ(Xw)) + (𝟏 − y) ⊙ log(𝟏 − σ(Xw))) + λwᵀw");

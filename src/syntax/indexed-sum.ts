@@ -72,6 +72,11 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
         return doubleSum(n as Node & { type: "call" }, inner as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
       }
       if (n.except === undefined) return sumOver(n as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
+      // Σ_{i≠j} xᵢᵀxⱼ: a double sum off the diagonal, its j an index as i is, not a label to leave out
+      if (INDEX_LETTERS.has(n.except)) {
+        refuse(input, n.nameSpan, `\\sum_{${n.index} \\neq ${n.except}} reads as a double sum over ${n.index} ≠ ${n.except}, which is not read`,
+          `write the double sum less its diagonal: \\sum_{${n.index},${n.except}} (…) minus the terms ${n.index} = ${n.except}; a label left out, Σ_{j≠y}, is written with its own letter`);
+      }
       // Σ_{j≠y} g(j) = Σⱼ g(j) − g(y): the term left out is the summand at the label, s_j read as s_y (below)
       const { except, ...all } = n as Node & { type: "call" };
       const whole = sumOver(all as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
@@ -171,6 +176,9 @@ const ident = (name: string, at: Span): Node => ({ type: "ident", name, span: at
 function refuse(input: string, at: Span, what: string, hint: string): never {
   throw new MatdiffError("unsupported", `${what} (in ${input.slice(at.start, at.end).replace(/\s+/g, " ")})`, at, { hint });
 }
+
+/** The letters an index is written with, never a label's: Σ_{i≠j} pairs two of them. */
+const INDEX_LETTERS: ReadonlySet<string> = new Set(["i", "j", "k", "l", "m", "n"]);
 
 const VECTOR_FORM_HINT = "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)² is ‖y − Xβ‖², Σᵢ xᵢxᵢᵀ is XᵀX, Σᵢ f(xᵢᵀw) is sum(f(Xw))";
 
