@@ -145,6 +145,8 @@ describe("the derivative written in the input", () => {
     expect(e.code).toBe("wrt");
     expect(e.message).toBe("∇ with no subscript: with respect to which of x, A?");
     expect(e.hint).toBe("write the variable as its subscript, e.g. ∇_x f, or use --wrt");
+    // no symbol at all: the variable is missing, as without ∇
+    expect(refusalOf("\\nabla 3", { wrt: "" }).message).toBe("missing the variable to differentiate with respect to");
   });
 
   it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {

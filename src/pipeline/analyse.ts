@@ -437,9 +437,9 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     if (names.length === 1) {
       wrtAsked = names;
       bareNablaNotes.push(`${question.notation} with no subscript is read as by ${nameText(names[0]!)}, f's one symbol`);
-    } else {
+    } else if (names.length > 1) {
       throw new MatdiffError("wrt", `${question.notation} with no subscript: with respect to which of ${names.map(nameText).join(", ")}?`, undefined, {
-        hint: `write the variable as its subscript, e.g. ${question.notation}_${names.length ? nameInput(names[0]!) : "x"} f, or use --wrt`,
+        hint: `write the variable as its subscript, e.g. ${question.notation}_${nameInput(names[0]!)} f, or use --wrt`,
       });
     }
   }
