@@ -260,6 +260,14 @@ describe("sums over an index, as statistics texts write them", () => {
     const inner = differentiate("\\sum_i\\sum_j c_i c_j \\langle x_i, x_j \\rangle", { wrt: "c", check: true });
     expect(inner.derivative.text).toBe("2XXᵀc");
     expect(inner.check?.ok).toBe(true);
+    // a power or an entrywise function of the Gram entry: a kernel matrix, taken entrywise
+    const squared = differentiate("\\sum_i \\sum_j (x_i^T x_j)^2", { wrt: "X", check: true });
+    expect(squared.function.text).toBe("𝟏ᵀ(XXᵀ)∘²𝟏");
+    expect(squared.derivative.text).toBe("4XXᵀX");
+    expect(squared.check?.ok).toBe(true);
+    const kernel = differentiate("\\sum_{i,j} a_i a_j \\exp(x_i^T x_j)", { wrt: "X", check: true });
+    expect(kernel.derivative.text).toBe("2(aaᵀ ⊙ exp(XXᵀ))X");
+    expect(kernel.check?.ok).toBe(true);
     // xⱼᵀxᵢ is entry (j, i): the transpose, checked by X
     const swapped = differentiate("\\sum_{i,j} a_i b_j x_j^T x_i", { wrt: "X", check: true });
     expect(swapped.check?.ok).toBe(true);

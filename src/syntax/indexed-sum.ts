@@ -510,6 +510,19 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     };
     for (let k = 0; k < factors.length; k++) {
       const f = factors[k]!;
+      // (xᵢᵀxⱼ)², exp(xᵢᵀxⱼ), tanh(xᵢᵀAxⱼ): the entry of the Gram matrix's entrywise power or function, a kernel matrix
+      const wrapped = f.type === "postfix" && f.op === "pow" && f.exponent !== undefined ? f.arg : f.type === "call" && ENTRYWISE.has(f.fn) && f.args.length === 1 ? f.args[0]! : null;
+      if (wrapped) {
+        const inside = flatten(wrapped);
+        const entry = gramOf(inside);
+        if (entry && inside.every((g) => entry.used.has(g))) {
+          const matrix: Node = f.type === "postfix"
+            ? { type: "postfix", op: "epow", exponent: f.exponent, arg: entry.matrix, span: f.span }
+            : { ...(f as Node & { type: "call" }), args: [entry.matrix] };
+          return { matrix, used: new Set([f]) };
+        }
+        continue;
+      }
       if (f.type === "inner") {
         const a = sample(f.left), b = sample(f.right);
         const matrix = a && b ? matrixOf(a, [], b, f.span) : null;
