@@ -268,6 +268,11 @@ describe("sums over an index, as statistics texts write them", () => {
     const kernel = differentiate("\\sum_{i,j} a_i a_j \\exp(x_i^T x_j)", { wrt: "X", check: true });
     expect(kernel.derivative.text).toBe("2(aaᵀ ⊙ exp(XXᵀ))X");
     expect(kernel.check?.ok).toBe(true);
+    // the polynomial kernel (xᵢᵀxⱼ + 1)ᵖ: the number added to every entry
+    const polynomial = differentiate("\\sum_{i,j} a_i a_j (x_i^T x_j + 1)^3", { wrt: "X", check: true });
+    expect(polynomial.function.text).toBe("aᵀ(XXᵀ + 𝟏𝟏ᵀ)∘³a");
+    expect(polynomial.derivative.text).toBe("6(aaᵀ ⊙ (XXᵀ + 𝟏𝟏ᵀ)∘²)X");
+    expect(polynomial.check?.ok).toBe(true);
     // xⱼᵀxᵢ is entry (j, i): the transpose, checked by X
     const swapped = differentiate("\\sum_{i,j} a_i b_j x_j^T x_i", { wrt: "X", check: true });
     expect(swapped.check?.ok).toBe(true);

@@ -513,8 +513,13 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
       // (xᵢᵀxⱼ)², exp(xᵢᵀxⱼ), tanh(xᵢᵀAxⱼ): the entry of the Gram matrix's entrywise power or function, a kernel matrix
       const wrapped = f.type === "postfix" && f.op === "pow" && f.exponent !== undefined ? f.arg : f.type === "call" && ENTRYWISE.has(f.fn) && f.args.length === 1 ? f.args[0]! : null;
       if (wrapped) {
-        const inside = flatten(wrapped);
-        const entry = gramOf(inside);
+        // (xᵢᵀxⱼ + c)ᵖ, the polynomial kernel: the number is added to every entry, c𝟏𝟏ᵀ
+        const shifted = wrapped.type === "binary" && (wrapped.op === "+" || wrapped.op === "-") && wrapped.right.type === "number" ? wrapped : null;
+        const inside = flatten(shifted ? shifted.left : wrapped);
+        const found = gramOf(inside);
+        const entry = found && shifted
+          ? { ...found, matrix: { ...shifted, left: found.matrix, right: chain([shifted.right, one(shifted.right.span), T(one(shifted.right.span))]) } as Node }
+          : found;
         if (entry && inside.every((g) => entry.used.has(g))) {
           const matrix: Node = f.type === "postfix"
             ? { type: "postfix", op: "epow", exponent: f.exponent, arg: entry.matrix, span: f.span }
