@@ -67,13 +67,20 @@ function commonEdge(terms: readonly Expr[], side: "left" | "right"): { factor: E
     groups.set(f.id, g);
   });
   // terms with the same scalar factors, (B + Bᵀ)x, or with no divisor among them, ((𝟏ᵀy)s − y)xᵀ;
-  // but not (AᵀA/s − t BᵀB/s²)x
+  // but not (AᵀA/s − t BᵀB/s²)x: there, those with the same scalars among them, so the generalised Rayleigh
+  // quotient's gradient reads (A + Aᵀ)w/(wᵀBw) − (wᵀAw)(B + Bᵀ)w/(wᵀBw)²
   const scalarsOf = (i: number) => E.splitMul(terms[i]!).scalars.map((x) => x.id).join(",");
   const divides = (i: number) => E.splitMul(terms[i]!).scalars.some((x) => x.kind === "power" && x.exp.n < 0);
   let best: { factor: Expr; members: number[]; rests: Expr[] } | null = null;
-  for (const g of groups.values()) {
-    const alike = g.members.every((i) => scalarsOf(i) === scalarsOf(g.members[0]!)) || !g.members.some(divides);
-    if (g.members.length < 2 || !alike) continue;
+  for (const whole of groups.values()) {
+    let g = whole;
+    if (g.members.some(divides) && !g.members.every((i) => scalarsOf(i) === scalarsOf(g.members[0]!))) {
+      const bySigns = new Map<string, number[]>();
+      g.members.forEach((i, k) => bySigns.set(scalarsOf(i), [...(bySigns.get(scalarsOf(i)) ?? []), k]));
+      const largest = [...bySigns.values()].reduce((a, b) => (b.length > a.length ? b : a));
+      g = { factor: g.factor, members: largest.map((k) => whole.members[k]!), rests: largest.map((k) => whole.rests[k]!) };
+    }
+    if (g.members.length < 2) continue;
     if (!best || g.members.length > best.members.length) best = g;
   }
   return best;

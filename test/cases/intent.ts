@@ -95,7 +95,7 @@ export const INTENT_CASES: readonly IntentCase[] = [
   { id: "quadratic-over-count", source: "derived: empirical second moment", expr: "x^T A x / N", wrt: "x", meant: ["x: vector", "N: scalar"], printed: "(A + Aᵀ)x/N" },
   // a matrix inside a divisor that is a quadratic form, a scalar as a whole: A was read as a scalar, f as the constant 1/A, ∇ = 0
   { id: "rayleigh-inverse", source: "derived: inverse Rayleigh quotient", expr: "x^T x / (x^T A x)", wrt: "x", meant: ["x: vector", "A: matrix"], printed: "2x/(xᵀAx) − (xᵀx)(A + Aᵀ)x/(xᵀAx)²" },
-  { id: "rayleigh-frac", source: "derived: generalised Rayleigh quotient", expr: "\\frac{x^\\top A x}{x^\\top B x}", wrt: "x", meant: ["x: vector", "A: matrix", "B: matrix"] },
+  { id: "rayleigh-frac", source: "derived: generalised Rayleigh quotient", expr: "\\frac{x^\\top A x}{x^\\top B x}", wrt: "x", meant: ["x: vector", "A: matrix", "B: matrix"], printed: "(A + Aᵀ)x/(xᵀBx) − (xᵀAx)(B + Bᵀ)x/(xᵀBx)²" },
   { id: "count-beside-form", source: "derived: a count next to a quadratic form", expr: "\\frac{y^T y}{N \\, x^T x}", wrt: "x", meant: ["x: vector", "y: vector", "N: scalar"] },
   { id: "cross-entropy-indexed", source: `${PRML} eqs. (4.90)–(4.91)`, expr: "-\\sum_i [y_i \\log \\sigma(w^T x_i) + (1 - y_i)\\log(1 - \\sigma(w^T x_i))]", wrt: "w", meant: ["w: vector"], printed: "−Xᵀ(y − σ(Xw))" },
   { id: "softmax-cross-entropy-label", source: "CS231n, softmax classifier: Lᵢ = −log(e^{s_{yᵢ}}/Σⱼ e^{s_j})", expr: "-\\log \\frac{\\exp(s_y)}{\\sum_j \\exp(s_j)}", wrt: "s", meant: ["s: vector", "y: probability"], printed: "softmax(s) − y" },
