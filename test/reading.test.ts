@@ -872,7 +872,24 @@ describe("a function of a parameter written L(θ), Z(θ), p(θ): a scalar unless
     const r = differentiate("\\nabla_\\theta \\log L(\\theta)", { wrt: "theta", check: true });
     expect(r.derivative.text).toBe("J_L(θ)ᵀ/L");
     expect(r.check?.ok).toBe(true);
-    expect(differentiate("a^T x - F(x)", { wrt: "x" }).parameterisation?.components?.text).toBe("∂f/∂x_i = −∂F/∂x_i + a_i");
+    expect(differentiate("a^T x - F(x)", { wrt: "x" }).parameterisation?.components?.text).toBe("∂f/∂x_i = a_i − ∂F/∂x_i");
+  });
+
+  it("an exponential family θᵀT(x) − A(θ): the statistic T(x) a vector, the log-partition A(θ) a scalar, each said", () => {
+    const r = differentiate("\\theta^T T(x) - A(\\theta)", { wrt: "theta", check: true });
+    expect(r.shapes).toMatchObject({ theta: "n×1", T: "n×1", A: "1×1" });
+    expect(r.derivative.text).toBe("T − J_A(θ)ᵀ");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toMatch(/T is read as a vector, though its letter suggests a matrix/);
+    expect(r.notes.join("\n")).toMatch(/A is read as a scalar, though its letter suggests a matrix/);
+    // n samples: the statistics are the rows of T, and the coefficient's sign is the term's
+    const n = differentiate("\\sum_i \\theta^T t(x_i) - n A(\\theta)", { wrt: "theta", check: true });
+    expect(n.derivative.text).toBe("Tᵀ𝟏 − nJ_A(θ)ᵀ");
+    expect(n.check?.ok).toBe(true);
+    expect(n.parameterisation?.components?.text).toBe("∂f/∂θ_i = (Tᵀ𝟏)_i − n ∂A/∂θ_i");
+    // a capital's rows have no capital to name their matrix: the refusal says to write them small
+    expect(refusalOf("\\sum_i \\theta^T T(x_i)", { wrt: "theta" }).message).toMatch(/T is a capital already/);
+    expect(refusalOf("\\sum_i \\theta^T T(x_i)", { wrt: "theta" }).hint).toMatch(/t\(x_i\)/);
   });
 });
 
@@ -1040,5 +1057,35 @@ describe("powers of powers compose for a scalar, which a real power is only of a
     const mixed = differentiate("(t^2)^a", { wrt: "a", check: true });
     expect(mixed.derivative.text).toBe("2 log(t)t^(2a)");
     expect(mixed.check?.ok).toBe(true);
+  });
+});
+
+describe("Φ(·): the standard normal distribution function of probit models, where Φ names nothing else", () => {
+  it("Φ(wᵀx), log Φ(yᵢwᵀxᵢ) summed, the probit likelihood: φ = e^{−t²/2}/√(2π) in the gradient, with a note, and checked", () => {
+    const r = differentiate("\\Phi(w^T x)", { wrt: "w", check: true });
+    expect(r.derivative.text).toBe("exp(−(wᵀx)²/2)x/sqrt(2π)");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toMatch(/Φ is the standard normal distribution function/);
+    expect(differentiate("Phi(x'*w)", { wrt: "w" }).function.text).toBe("Φ(xᵀw)");
+    const sum = differentiate("\\sum_i \\log \\Phi(y_i w^T x_i)", { wrt: "w", check: true });
+    expect(sum.derivative.text).toBe("Xᵀ(y ⊙ exp(−(y ⊙ Xw)∘²/2) ⊘ Φ(y ⊙ Xw))/sqrt(2π)");
+    expect(sum.check?.ok).toBe(true);
+  });
+
+  it("1 − Φ(u) is evaluated as Φ(−u): the probit likelihood checks at every draw, where log(1 − Φ(9)) summed as written is log 0", () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const r = differentiate("\\sum_i y_i \\log \\Phi(x_i^T \\beta) + (1 - y_i) \\log(1 - \\Phi(x_i^T \\beta))", { wrt: "beta", check: { seed } });
+      expect(r.check?.ok, `seed ${seed}: ${r.check?.detail}`).toBe(true);
+    }
+  });
+
+  it("beside a Φ of its own, Φ(…) is the design matrix times a bracket: yᵀΦ(ΦᵀΦ)⁻¹Φᵀy", () => {
+    const r = differentiate("y^T \\Phi(\\Phi^T \\Phi)^{-1}\\Phi^T y", { wrt: "y" });
+    expect(r.derivative.text).toBe("2Φ(ΦᵀΦ)⁻¹Φᵀy");
+    expect(r.shapes.Phi).toMatch(/×/);
+  });
+
+  it("a sum's sample matrix stays a matrix: Σᵢ log A(yᵢwᵀxᵢ) is refused, not read with Y a scalar whose rows are the yᵢ", () => {
+    expect(() => differentiate("\\sum_i \\log A(y_i w^T x_i)", { wrt: "w" })).toThrow(MatdiffError);
   });
 });

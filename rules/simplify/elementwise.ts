@@ -228,8 +228,9 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     id: "order-hadamard-factors", tags: ["mechanical"], source: "derived: the Hadamard product is entrywise, so it commutes",
     formula: "A \\odot B = B \\odot A", witness: "x .* a", on: ["hadamard"],
     apply: (e, ctx) => {
-      // x ⊙ σ(y) ⊙ (𝟏 − σ(y)): plain symbols, then functions, then sums; I last
-      const rank = (f: E.Expr) => (f.kind === "sym" || f.kind === "transpose" ? 0 : f.kind === "identity" ? 3 : f.kind === "add" ? 2 : 1);
+      // x ⊙ σ(y) ⊙ (𝟏 − σ(y)): plain symbols, then functions, then sums, then the divisors (printed after ⊘, so
+      // (𝟏 − y) ⊘ (𝟏 − Φ(u)) reads back as it was); I last
+      const rank = (f: E.Expr) => (f.kind === "sym" || f.kind === "transpose" ? 0 : f.kind === "identity" ? 4 : f.kind === "hpower" && f.exp.n < 0 ? 3 : f.kind === "add" ? 2 : 1);
       const sorted = e.factors.slice().sort((a, b) => rank(a) - rank(b) || ctx.compare(a, b));
       return sorted.every((f, i) => f === e.factors[i]) ? null : E.hadamard(...sorted);
     },

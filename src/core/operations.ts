@@ -82,6 +82,12 @@ export interface Elementwise extends OperationBase {
   readonly atZero?: 0 | 1;
   /** Numeric checks sample the argument's symbols with positive entries (log, sqrt). */
   readonly domain?: "positive";
+  /**
+   * 1 − f(t) without the cancellation where f nears 1 (1 − σ(t) = σ(−t), 1 − Φ(t) = Φ(−t)): numeric checks
+   * evaluate 𝟏 − f(u) with `value`, or log(1 − Φ(xᵀβ)) of a probit likelihood is log 0 wherever xᵀβ > 8.3,
+   * and generated code spells it with `python` where it is given.
+   */
+  readonly complement?: { readonly value: (t: number) => number; readonly python?: { readonly [B in PythonBackend]: PythonSpelling } };
 }
 
 /**
@@ -115,8 +121,7 @@ function logSumExp(xs: readonly number[]): number {
 /**
  * erf to double precision, as JavaScript has no Math.erf: the Maclaurin series
  * erf t = (2/√π) Σ (−1)ⁿ t²ⁿ⁺¹ / (n! (2n + 1)) for |t| < 3 (DLMF 7.6.1; at most
- * about 60 terms, cancellation below 1e-13 there), and the continued fraction of
- * erfc beyond (DLMF 7.9.2), evaluated by Lentz's method.
+ * about 60 terms, cancellation below 1e-13 there), and 1 − erfc beyond.
  */
 function erf(t: number): number {
   if (Number.isNaN(t)) return t;
@@ -130,7 +135,14 @@ function erf(t: number): number {
     return (2 / Math.sqrt(Math.PI)) * total;
   }
   if (a > 6) return Math.sign(t); // erfc(6) ≈ 2e-17: below a double's resolution near 1
-  // erfc a = e^{−a²}/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + 2/(a + …)))))
+  return Math.sign(t) * (1 - erfcTail(a));
+}
+
+/**
+ * erfc a for a ≥ 3 with its relative precision, far into the tail (erfc 10 ≈ 2e-45): the continued fraction
+ * erfc a = e^{−a²}/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + 2/(a + …))))) (DLMF 7.9.2), by Lentz's method.
+ */
+function erfcTail(a: number): number {
   const tiny = 1e-300;
   let f = a, c = a, d = 0;
   for (let k = 1; k < 200; k++) {
@@ -141,9 +153,11 @@ function erf(t: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
-  return Math.sign(t) * (1 - erfc);
+  return Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
 }
+
+/** erfc t = 1 − erf t, without losing the tail to cancellation: log Φ(−8) needs erfc(5.7) ≈ 1e-15 to 15 digits. */
+const erfc = (t: number): number => (t >= 3 ? erfcTail(t) : 1 - erf(t));
 
 const COLUMNS_NOTE = "softmax of a matrix is taken column by column: each column of the result sums to 1";
 
@@ -214,6 +228,7 @@ export const OPERATIONS = defineOperations({
     python: { numpy: { binds: "product", template: (x) => `1 / (1 + np.exp(-${x("power")}))` }, torch: "torch.sigmoid" },
     // two branches so that neither overflows: e^{-t} for t ≥ 0, e^{t} for t < 0
     value: (t) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t))),
+    complement: { value: (t) => (t <= 0 ? 1 / (1 + Math.exp(t)) : Math.exp(-t) / (1 + Math.exp(-t))) },
     derivative: (x, E): Expr => E.hadamard(E.fn("sigmoid", x), E.sub(E.ones(x.shape), E.fn("sigmoid", x))),
     rule: { source: "derived: σ′ = σ(1 − σ) entrywise", formula: entrywise("\\sigma(X)", "\\sigma(X) \\odot (\\mathbf{1} - \\sigma(X))"), witness: "sum(sigmoid(x))" },
   },
@@ -232,11 +247,29 @@ export const OPERATIONS = defineOperations({
     // NumPy has no erf (SciPy's is scipy.special.erf): the standard library's, vectorised; the code needs `import math`
     kind: "elementwise", words: ["erf"], commands: [], text: call("erf"), latex: operatorname("erf"),
     python: { numpy: { binds: "atom", template: (x) => `np.vectorize(math.erf)(${x("sum")})` }, torch: "torch.erf" },
-    value: erf, atZero: 0,
+    value: erf, atZero: 0, complement: { value: erfc },
     derivative: (x, E): Expr => E.mul(E.num(2), E.power(E.fn("sqrt", E.constant("pi")), -1), E.fn("exp", E.neg(E.hpower(x, 2)))),
     rule: {
       source: "derived: erf t = (2/√π) ∫₀ᵗ e^{−s²} ds, so erf′ t = (2/√π) e^{−t²} entrywise (DLMF 7.2.1, 7.10.1)",
       formula: entrywise("\\operatorname{erf}(X)", "\\tfrac{2}{\\sqrt{\\pi}} \\exp(-X^{\\circ 2})"), witness: "sum(erf(x))",
+    },
+  },
+  normcdf: {
+    // Φ glued to `(` calls it when Φ names nothing else in the input (syntax/lexer.ts): Φ(wᵀx) of a probit model
+    kind: "elementwise", words: ["normcdf"], commands: [], text: call("Φ"), latex: call("\\Phi"),
+    note: "Φ is the standard normal distribution function, Φ(t) = (1 + erf(t/√2))/2, and its derivative the density φ(t) = exp(−t²/2)/√(2π)",
+    // NumPy has no erfc (SciPy's ndtr is Φ itself): the standard library's, vectorised; PyTorch's own ndtr loses
+    // the lower tail (1.13: Φ(−6) to 5 digits), its erfc does not
+    python: { numpy: { binds: "product", template: (x) => `0.5 * np.vectorize(math.erfc)(-${x("power")} / np.sqrt(2))` }, torch: { binds: "product", template: (x) => `0.5 * torch.erfc(-${x("power")} / 2 ** 0.5)` } },
+    value: (t) => erfc(-t / Math.SQRT2) / 2,
+    complement: {
+      value: (t) => erfc(t / Math.SQRT2) / 2,
+      python: { numpy: { binds: "product", template: (x) => `0.5 * np.vectorize(math.erfc)(${x("product")} / np.sqrt(2))` }, torch: { binds: "product", template: (x) => `0.5 * torch.erfc(${x("product")} / 2 ** 0.5)` } },
+    },
+    derivative: (x, E): Expr => E.mul(E.power(E.fn("sqrt", E.mul(E.num(2), E.constant("pi"))), -1), E.fn("exp", E.scale(Q.rat(-1, 2), E.hpower(x, 2)))),
+    rule: {
+      source: "derived: Φ t = ∫_{−∞}^t e^{−s²/2} ds/√(2π), so Φ′ t = e^{−t²/2}/√(2π) entrywise (DLMF 7.2.1, 7.18.1)",
+      formula: entrywise("\\Phi(X)", "\\tfrac{1}{\\sqrt{2\\pi}} \\exp(-\\tfrac{1}{2} X^{\\circ 2})"), witness: "sum(normcdf(x))",
     },
   },
   relu: {
@@ -326,6 +359,24 @@ export const OPERATIONS = defineOperations({
 });
 
 export type FnName = keyof typeof OPERATIONS;
+
+/**
+ * 𝟏 − f(u) (or 1 − f(u)) as two terms, of an f whose complement the table gives: f's name and entry, and u; else
+ * null. The numeric evaluator and the Python printers take it whole (Elementwise.complement).
+ */
+export function complemented(terms: readonly Expr[]): { readonly op: Elementwise; readonly arg: Expr } | null {
+  if (terms.length !== 2) return null;
+  const one = (x: Expr) => x.kind === "ones" || (x.kind === "num" && Q.eq(x.value, Q.ONE));
+  const minusF = (x: Expr) => {
+    if (x.kind !== "mul" || x.factors.length !== 2) return null;
+    const [c, f] = x.factors as [Expr, Expr];
+    if (c.kind !== "num" || !Q.eq(c.value, Q.MINUS_ONE) || f.kind !== "fn") return null;
+    const op: Operation = OPERATIONS[f.name];
+    return op.kind === "elementwise" && op.complement ? { op, arg: f.arg } : null;
+  };
+  const [a, b] = terms as [Expr, Expr];
+  return one(a) ? minusF(b) : one(b) ? minusF(a) : null;
+}
 export const FN_NAMES = Object.keys(OPERATIONS) as readonly FnName[];
 
 export const isFnName = (name: string): name is FnName => Object.hasOwn(OPERATIONS, name);

@@ -4,7 +4,7 @@
  * other: treat them as read-only.
  */
 import { CONSTANT_VALUES, contains, type Expr } from "../core/expr.js";
-import { OPERATIONS } from "../core/operations.js";
+import { OPERATIONS, complemented } from "../core/operations.js";
 import type { Rational } from "../core/rational.js";
 import * as Q from "../core/rational.js";
 import { type Dim, formatShape } from "../core/shape.js";
@@ -144,7 +144,12 @@ function node(e: Expr, ev: (e: Expr) => Matrix, env: Env, size: (d: Dim, e: Expr
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) k.set(j + i * n, i + j * m, 1);
       return k;
     }
-    case "add": return e.terms.map(ev).reduce((a, b) => a.add(b));
+    case "add": {
+      // 1 − Φ(u) as Φ(−u): summed as written, 1 − Φ(9) is 0 and a probit log-likelihood −∞ where it is −43.6
+      const stable = complemented(e.terms);
+      if (stable) return ev(stable.arg).map(stable.op.complement!.value);
+      return e.terms.map(ev).reduce((a, b) => a.add(b));
+    }
     case "mul": {
       // 1×1 factors act as scalars wherever they stand (Mul's doc comment)
       let s = 1;

@@ -358,7 +358,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const hessian = Boolean(asked.hessian || question.hessian);
   const options = { symmetric: asked.symmetric, hessian };
   // Σᵢ (yᵢ − xᵢᵀβ)²: sums over an index read as the vectors and matrices they stand for
-  const { root, notes: indexedNotes, counts, labels } = readIndexedSums(parse(input, limits), input);
+  const { root, notes: indexedNotes, counts, labels, sampleMatrices } = readIndexedSums(parse(input, limits), input);
   // 𝒩(x; μ, Σ): the density (or log 𝒩's log-density) it was read as, and Σ a covariance
   const gaussians = input.includes("N") || input.includes("𝒩") ? readGaussians(root, input, nameText) : { notes: [], covariances: [] };
   guardTreeDepth(root);
@@ -407,6 +407,10 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     if (definitions.filter((o) => o.name === d.name).length > 1) throw new MatdiffError("declaration", `${d.name} is defined twice with --where`);
   }
   declarations.push(...implied);
+  // the matrix of a sum's samples (X of Σᵢ xᵢᵀw) is one however the search for a reading would have its letter
+  for (const name of sampleMatrices) {
+    if (!declarations.some((d) => d.name === name) && !definitions.some((d) => d.name === name)) declarations.push({ name, rank: "matrix" });
+  }
   // s_y beside Σⱼ exp(s_j): y is the label's one-hot vector, unless declared
   for (const label of labels) {
     if (!declarations.some((d) => d.name === label) && !definitions.some((d) => d.name === label)) declarations.push({ name: label, rank: "vector", probability: true });

@@ -115,8 +115,8 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
 
   // ∂f/∂θ_i: one term per function of θ itself (a deeper one's share reaches θ through it)
   const children = (s: Sym) => nodes.filter((n) => n.parent === s);
-  const inner: Rendered[] = [];
-  const traced: Rendered[] = [];
+  let inner: Rendered[] = [];
+  let traced: Rendered[] = [];
   const part = (n: Intermediate) => {
     const s = nameText(n.sym.name), l = latexName(n.sym.name);
     return { text: `∂${s}/∂${index.text}`, latex: `\\frac{\\partial ${l}}{\\partial ${index.latex}}` };
@@ -129,6 +129,11 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
   const times = (g: Expr, d: Rendered): Rendered => {
     if (g === E.ONE_NUM) return d;
     if (g === E.num(-1)) return { text: `−${d.text}`, latex: `-${d.latex}` };
+    // −n ∂A/∂θ_i, not (−n) ∂A/∂θ_i
+    if (g.kind === "mul" && E.splitMul(g).coeff.n < 0) {
+      const positive = times(E.scale(-1, g), d);
+      return { text: `−${positive.text}`, latex: `-${positive.latex}` };
+    }
     return { text: `${wrapText(g)} ${d.text}`, latex: `${wrapLatex(g)} ${THIN}${d.latex}` };
   };
   let componentsExact = true;
@@ -158,6 +163,10 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     inner.push(own);
     traced.push(own);
   }
+  // the terms with a plus first: (Tᵀ𝟏)_i − n ∂A/∂θ_i
+  const byText = (xs: Rendered[]) => [...xs.filter((x) => !x.text.startsWith("−")), ...xs.filter((x) => x.text.startsWith("−"))];
+  inner = byText(inner);
+  traced = byText(traced);
   const join = (xs: readonly Rendered[], key: keyof Rendered) => xs.map((x, i) => {
     const minus = key === "text" ? "−" : "-";
     return i === 0 ? x[key] : x[key].startsWith(minus) ? ` ${minus} ${x[key].slice(minus.length)}` : ` + ${x[key]}`;

@@ -13,7 +13,7 @@
  * compiler.
  */
 import { InternalError, children, hpower, power, splitMul, type ConstName, type Expr, type HPower, type Power, type Sym } from "../core/expr.js";
-import { OPERATIONS, type PythonBackend, type PythonBinding } from "../core/operations.js";
+import { OPERATIONS, complemented, type PythonBackend, type PythonBinding, type PythonSpelling } from "../core/operations.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { type Dim, type Shape, isColumn, isRow, isScalarShape, shape } from "../core/shape.js";
@@ -228,6 +228,10 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
     return out;
   };
 
+  /** A function's spelling applied to an argument. */
+  const applied = (spelling: PythonSpelling, arg: Expr): Out =>
+    typeof spelling === "string" ? atom(`${spelling}(${print(arg).s})`) : { s: spelling.template((at) => wrap(print(arg), BINDING[at])), prec: BINDING[spelling.binds] };
+
   // a switch, not ts-pattern's match(): this runs once per node of every NumPy and PyTorch form, and match()
   // allocated its builder and patterns per node, a twelfth of an answer key's garbage
   const printNode = (x: Expr): Out => {
@@ -248,7 +252,12 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
       case "ones": return atom(py.ones(size(x.shape), like));
       case "dop": throw new InternalError("an unexpanded differential has no Python form");
       case "commutation": return atom(py.commutation(dim(x.m), dim(x.n), like));
-      case "add": return sum(x.terms);
+      case "add": {
+        // 1 − Φ(u) as Φ(−u), so the code does not lose the tail to cancellation (Elementwise.complement)
+        const c = complemented(x.terms);
+        const spelling = c?.op.complement!.python?.[py.name];
+        return c && spelling && !isFloat(c.arg) ? applied(spelling, c.arg) : sum(x.terms);
+      }
       case "transpose":
         // transposing a 1-D array is a no-op
         if (!isMatrix(x.shape)) return print(x.arg);
@@ -285,9 +294,7 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
           if (typeof spelling === "string") return atom(`${spelling}(${arg})`);
           return { s: spelling.template(() => arg), prec: BINDING[spelling.binds] };
         }
-        const arg = x.arg;
-        if (typeof spelling === "string") return atom(`${spelling}(${print(arg).s})`);
-        return { s: spelling.template((at) => wrap(print(arg), BINDING[at])), prec: BINDING[spelling.binds] };
+        return applied(spelling, x.arg);
       }
       case "sum": return call(py.sum)(x.arg);
       case "diag":

@@ -72,10 +72,17 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   const writesFunctions = unknowns.some((u) => written(u.name));
   const departing = [...free, ...capitals];
   const other = (r: Rank): Rank => (r === "scalar" ? "vector" : "scalar");
+  /**
+   * The ranks a symbol may depart to: the other of scalar and vector, and for a capital, a scalar; but a
+   * capital written as a function is a scalar or a vector, as the structure says: the log-partition A(θ) of
+   * θᵀT(x) − A(θ) is a scalar, the sufficient statistic T(x) a vector.
+   */
+  const alternatives = (u: Unknown): readonly Rank[] => (u.conventional === "matrix" && written(u.name) ? ["scalar", "vector"] : [other(u.conventional)]);
+  const unknownNamed = new Map(unknowns.map((u) => [u.name, u]));
 
-  const attempt = (departed: ReadonlySet<string>): Attempt => {
+  const attempt = (departed: ReadonlyMap<string, Rank>): Attempt => {
     const ranks = new Map(forced);
-    for (const u of departing) ranks.set(u.name, departed.has(u.name) ? other(u.conventional) : u.conventional);
+    for (const u of departing) ranks.set(u.name, departed.get(u.name) ?? u.conventional);
     try {
       const el = elaborate(root, source, opts, ranks);
       const f = el.expr.shape;
@@ -90,8 +97,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     }
   };
 
-  const conventional = attempt(new Set());
-  if (conventional.ok && conventional.gradient) return finish(conventional.el, [], []);
+  const conventional = attempt(new Map());
+  if (conventional.ok && conventional.gradient) return finish(conventional.el, new Map(), []);
   // a symbol that must be a square matrix is none of the readings tried here: its hint to declare it says more
   if (!conventional.ok && conventional.error.hint?.startsWith("declare it")) throw conventional.error;
   // a × b of two vectors: a cross product, not a number times a vector
@@ -102,22 +109,22 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   // NumPy's 1 / v of a vector is a reading of last resort before a departure: 1/x by x means a scalar x, unless
   // only the vector gives a gradient (sum(1/(1 + exp(−x))))
   type Cost = readonly [notGradient: number, reciprocals: number, departures: number, latinAsScalar: number];
-  const costOf = (departed: readonly string[], a: { gradient: boolean; scalarF: boolean }, el: Elaborated): Cost => {
-    const greek = departed.filter((name) => departing.find((u) => u.name === name)!.conventional === "scalar").length;
+  const costOf = (departed: ReadonlyMap<string, Rank>, a: { gradient: boolean; scalarF: boolean }, el: Elaborated): Cost => {
+    const greek = [...departed.keys()].filter((name) => unknownNamed.get(name)!.conventional === "scalar").length;
     // σ(t) asked for its second derivative: t a scalar (d²f/dt²) over the vector whose f has no Hessian
     // and where a function of a parameter is written (log L(θ) by a scalar θ), a scalar f over the matrix its letter suggests
     const notGradient = a.gradient ? 0 : a.scalarF && (opts.hessian || writesFunctions) ? 1 : 2;
-    return [notGradient, el.entrywiseReciprocals, departed.length, departed.length - greek];
+    return [notGradient, el.entrywiseReciprocals, departed.size, departed.size - greek];
   };
   const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3];
-  let best: { el: Elaborated; departed: string[]; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: [], cost: costOf([], conventional, conventional.el) } : null;
-  const ties: string[][] = [];
+  let best: { el: Elaborated; departed: ReadonlyMap<string, Rank>; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: new Map(), cost: costOf(new Map(), conventional, conventional.el) } : null;
+  const ties: ReadonlyMap<string, Rank>[] = [];
   for (let size = 1; size <= free.length && budget > 0; size++) {
     // a larger reading departs more: once a gradient is found, none can beat it
     if (best && best.cost[0] === 0 && best.cost[1] === 0) break;
-    for (const departed of combinations(free.map((u) => u.name), size)) {
+    for (const departed of departures(free, size)) {
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
-      const a = attempt(new Set(departed));
+      const a = attempt(departed);
       if (!a.ok) continue;
       const cost = costOf(departed, a, a.el);
       const order = best === null ? -1 : compare(cost, best.cost);
@@ -132,12 +139,13 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   const poweredBySymbol = (name: string) => (powered ??= new Set(nodesInOrder(root).flatMap((n) => (n.type === "binary" && n.scalarPower && n.left.type === "ident" ? [n.left.name] : [])))).has(name);
   for (let size = 1; clash && size <= departing.length && budget > 0 && capitals.length > 0; size++) {
     if (best !== null) break;
-    for (const departed of combinations(departing.map((u) => u.name), size)) {
-      if (!departed.some((name) => capitals.some((u) => u.name === name))) continue;
+    for (const departed of departures(departing, size)) {
+      const names = [...departed.keys()];
+      if (!names.some((name) => capitals.some((u) => u.name === name))) continue;
       // Aᵏ by a symbol k is a matrix power with no closed form, not a capital that is a number
-      if (departed.some(poweredBySymbol)) continue;
+      if (names.some(poweredBySymbol)) continue;
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
-      const a = attempt(new Set(departed));
+      const a = attempt(departed);
       if (!a.ok || !a.gradient) continue;
       const cost = costOf(departed, a, a.el);
       const order = best === null ? -1 : compare(cost, best.cost);
@@ -149,26 +157,35 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   if (best === null) throw (conventional as Extract<Attempt, { ok: false }>).error;
   return finish(best.el, best.departed, ties);
 
-  function finish(el: Elaborated, departed: readonly string[], tied: readonly (readonly string[])[]): Reading {
+  /** Each way `size` of the unknowns depart from their conventions together, each to each of its alternatives. */
+  function* departures(from: readonly Unknown[], size: number): Generator<ReadonlyMap<string, Rank>> {
+    for (const chosen of combinations(from, size)) {
+      const ways = (k: number, acc: [string, Rank][]): Generator<ReadonlyMap<string, Rank>> => (function* () {
+        if (k === chosen.length) { yield new Map(acc); return; }
+        for (const rank of alternatives(chosen[k]!)) yield* ways(k + 1, [...acc, [chosen[k]!.name, rank]]);
+      })();
+      yield* ways(0, []);
+    }
+  }
+
+  function finish(el: Elaborated, chosen: ReadonlyMap<string, Rank>, tied: readonly ReadonlyMap<string, Rank>[]): Reading {
     const notes: string[] = [];
-    const chosen = new Set(departed);
     for (const u of unknowns) {
-      const rank = u.forced?.rank ?? (chosen.has(u.name) ? other(u.conventional) : u.conventional);
+      const rank = u.forced?.rank ?? chosen.get(u.name) ?? u.conventional;
       if (rank === u.conventional) continue;
       const because = u.forced?.because ?? evidence(u, chosen);
       notes.push(`${opts.display(u.name)} is read as a ${rank}, though its letter suggests a ${u.conventional}: ${because}; --let "${nameInput(u.name)}: ${rank}" states this reading`);
     }
     if (tied.length > 0) {
-      const pick = (names: readonly string[]) => names.map((n) => `--let "${nameInput(n)}: ${other(departing.find((u) => u.name === n)!.conventional)}"`).join(" ");
-      const alternatives = tied.map(pick).join(", or ");
-      notes.push(`other readings fit equally well: this one is ${pick(departed)}, another ${alternatives}; declare the shapes you mean`);
+      const pick = (reading: ReadonlyMap<string, Rank>) => [...reading].map(([n, rank]) => `--let "${nameInput(n)}: ${rank}"`).join(" ");
+      notes.push(`other readings fit equally well: this one is ${pick(chosen)}, another ${tied.map(pick).join(", or ")}; declare the shapes you mean`);
     }
     return { elaborated: el, notes: [...notes, ...el.notes] };
   }
 
   /** Why u departs: what goes wrong when it alone is read by its letter. */
-  function evidence(u: Unknown, chosen: ReadonlySet<string>): string {
-    const without = new Set(chosen);
+  function evidence(u: Unknown, chosen: ReadonlyMap<string, Rank>): string {
+    const without = new Map(chosen);
     without.delete(u.name);
     const a = attempt(without);
     if (!a.ok) return `as a ${u.conventional} it does not fit (${a.error.message.replace(/,? at \d+:\d+/g, "")})`;

@@ -23,6 +23,7 @@
 import { childrenOf, nodesInOrder, type Node, type Span } from "./ast.js";
 import { MatdiffError } from "../errors.js";
 import { GREEK } from "./greek.js";
+import { FN_NAMES, OPERATIONS } from "../core/operations.js";
 import { baseText } from "./names.js";
 import { formatTree } from "./parse.js";
 
@@ -40,17 +41,19 @@ export interface IndexedReading {
    * which the analysis declares so (a probability vector, 𝟏ᵀy = 1).
    */
   readonly labels: readonly string[];
+  /** The matrices whose rows are a sum's samples (X of xᵢ): matrices whatever their letters or the search for a reading say. */
+  readonly sampleMatrices: readonly string[];
 }
 
 /** The rows an indexed sum gives a symbol: its upper limit, the symbol's rank, and the sum as written (for messages). */
 export interface RowCount { readonly rows: string; readonly rank: "vector" | "matrix"; readonly sum: string }
 
 /** Functions of a scalar that act entrywise on a vector (the summand's). */
-const ENTRYWISE = new Set(["exp", "log", "sin", "cos", "tanh", "tan", "arctan", "sinh", "cosh", "sigmoid", "log1p", "expm1", "erf", "relu", "softplus", "sqrt", "abs", "sign", "heaviside"]);
+const ENTRYWISE: ReadonlySet<string> = new Set(FN_NAMES.filter((name) => OPERATIONS[name].kind === "elementwise"));
 
 export function readIndexedSums(root: Node, input: string): IndexedReading {
   // most inputs have no indexed sum and no entry: reading them costs one walk, no copy
-  if (!nodesInOrder(root).some((n) => (n.type === "call" && n.index !== undefined) || n.type === "entry")) return { root, notes: [], counts: NO_COUNTS, labels: [] };
+  if (!nodesInOrder(root).some((n) => (n.type === "call" && n.index !== undefined) || n.type === "entry")) return { root, notes: [], counts: NO_COUNTS, labels: [], sampleMatrices: [] };
   const notes: string[] = [];
   const counts = new Map<string, RowCount>();
   // (Wx)_j in a sum over j, and (Wx)_y beside it: the vector gets a name no input can spell while the sums are
@@ -134,11 +137,11 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
       refuse(input, m.span, `${m.name} is written with the index ${index} but stands outside the sum over ${index}`, `put the whole summand in parentheses: \\sum_${index} (…)`);
     }
   }
-  if (!vectors.size) return { root: read, notes, counts, labels };
+  if (!vectors.size) return { root: read, notes, counts, labels, sampleMatrices: [...sampleRows.values()] };
   const written = new Map([...vectors.values()].map((v) => [v.name, v] as const));
   const unname = (n: Node): Node => (n.type === "ident" && written.has(n.name) ? written.get(n.name)!.node : mapChildren(n, unname));
   const said = (note: string) => [...written.values()].reduce((t, v) => t.split(v.name).join(`(${input.slice(v.node.span.start, v.node.span.end).replace(/^\((.*)\)$/s, "$1").replace(/\s+/g, " ")})`), note);
-  return { root: unname(read), notes: notes.map(said), counts, labels };
+  return { root: unname(read), notes: notes.map(said), counts, labels, sampleMatrices: [...sampleRows.values()] };
 }
 
 /** The summand at one value of its index: x_j → x_y, (Wx)_j → (Wx)_y. */
@@ -225,7 +228,12 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     const greek = GREEK.get(base);
     const capital = greek && !greek.upper ? base[0]!.toUpperCase() + base.slice(1) : undefined;
     const upper = greek ? (capital && GREEK.get(capital)?.upper ? capital : undefined) : /^[a-z]$/.test(base) ? base.toUpperCase() : undefined;
-    if (!upper) refuse(input, call.span, `${baseText(base)}_${index} is read as row ${index} of a matrix, but ${baseText(base)} has no capital letter to name it`, VECTOR_FORM_HINT);
+    if (!upper) {
+      // T(x_i), T_i: a capital's rows would need a matrix named by a capital of a capital
+      const capital = greek ? greek.upper : /^[A-Z]$/.test(base);
+      if (capital) refuse(input, call.span, `${baseText(base)}_${index} is read as row ${index} of a matrix, but ${baseText(base)} is a capital already, with no other to name that matrix`, `write the rows with a small letter (${baseText(base.toLowerCase())}_${index}, ${baseText(base.toLowerCase())}(x_${index})), read as the rows of the matrix ${baseText(base)}, or write the sum in vectors`);
+      refuse(input, call.span, `${baseText(base)}_${index} is read as row ${index} of a matrix, but ${baseText(base)} has no capital letter to name it`, VECTOR_FORM_HINT);
+    }
     if (used.has(upper)) refuse(input, call.span, `${base}_${index} would be a row of ${upper}, which the expression already uses`, VECTOR_FORM_HINT);
     return upper;
   };

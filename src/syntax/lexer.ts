@@ -328,6 +328,11 @@ const FUNCTION_LIKE = /^(?:[a-z]{2,}|[A-Z][a-z]{2,})$/;
  * Turns the input into grammar tokens, or throws a MatdiffError for
  * characters, commands and function names that cannot be read.
  */
+/** Φ however written: \Phi, Φ, and Phi as a word of its own (the ASCII spelling). */
+const PHI = /\\Phi(?![A-Za-z])|\u03a6|(?<![A-Za-z\\])Phi(?![a-z])/g;
+/** An opening round bracket straight after, `(` or `\left(`, `\bigl(`. */
+const GLUED_PAREN = /^(?:\(|\\(?:left|[bB]igg?l?)\s*\()/;
+
 export function tokenize(input: string): Token[] {
   const r = braceFractionArguments(rawTokens(input));
   const out: Token[] = [];
@@ -377,9 +382,18 @@ export function tokenize(input: string): Token[] {
     return t.type === "lparen" || (t.type === "cmd" && SIZING.test(t.text) && r[j + 1]?.type === "lparen");
   };
 
-  /** A Greek letter; σ glued to `(` is the logistic function (DESIGN.md §2). */
-  const greek = (name: string, offset: number, end: number, next: number): Token =>
-    name === "sigma" && opensParen(next, true) ? make("fncall", "sigmoid", offset, end) : make("ident", name, offset, end);
+  /**
+   * A Greek letter; σ glued to `(` is the logistic function (DESIGN.md §2), and Φ glued to `(` the standard
+   * normal distribution function of probit models, Φ(wᵀx), where Φ names nothing else in the input: beside a
+   * Φ of its own (Φᵀ, Φw), Φ(ΦᵀΦ)⁻¹Φᵀ is the design matrix times a bracket.
+   */
+  const greek = (name: string, offset: number, end: number, next: number): Token => {
+    if (name === "sigma" && opensParen(next, true)) return make("fncall", "sigmoid", offset, end);
+    if (name === "Phi" && opensParen(next, true) && phiOnlyCalled()) return make("fncall", "normcdf", offset, end);
+    return make("ident", name, offset, end);
+  };
+  let phiCalledOnly: boolean | undefined;
+  const phiOnlyCalled = (): boolean => (phiCalledOnly ??= [...input.matchAll(PHI)].every((m) => GLUED_PAREN.test(input.slice(m.index! + m[0].length))));
 
   const word = (t: Raw, next: number): void => {
     // argmax(x), rank(A), KL(p, q): a name people reach for, answered with what to write (not a·r·g·max(x))

@@ -1178,6 +1178,20 @@ export const GRADIENT_CASES: GradientCase[] = [
     expected: "2 X^T (y .* exp(-(X w).^2)) / \\sqrt{\\pi}",
   },
   {
+    id: "ml-normcdf",
+    source: "derived: Φ′ t = e^{−t²/2}/√(2π), the standard normal density (DLMF 7.18.1)",
+    expr: "sum(\\Phi(x))",
+    wrt: "x",
+    expected: "exp(-x.^2/2) / \\sqrt{2 \\pi}",
+  },
+  {
+    id: "ml-probit-log-likelihood",
+    source: "probit regression: ∇ Σᵢ yᵢ log Φ(xᵢᵀβ) + (1 − yᵢ) log(1 − Φ(xᵢᵀβ)) = Σᵢ φ(xᵢᵀβ)(yᵢ/Φᵢ − (1 − yᵢ)/(1 − Φᵢ)) xᵢ (Greene, Econometric Analysis (7th ed.) eq. 17-18)",
+    expr: "\\sum_i y_i \\log \\Phi(x_i^T \\beta) + (1 - y_i) \\log(1 - \\Phi(x_i^T \\beta))",
+    wrt: "beta",
+    expected: "X^T (exp(-(X beta).^2/2) .* (y ./ normcdf(X beta) - (1 - y) ./ (1 - normcdf(X beta)))) / \\sqrt{2 \\pi}",
+  },
+  {
     id: "ml-pi-constant",
     source: "derived: the Gaussian normaliser log(2πσ²) is constant in x; π is the number, not a variable",
     expr: "\\frac{1}{2} \\log(2 \\pi) + \\frac{1}{2} x^T x",

@@ -67,7 +67,7 @@ export const PARAMETERISED: readonly ParameterisedCase[] = [
   // ---- θ a matrix: vec(θ)
   { name: "Θ a matrix: uᵀA(Θ)v", expr: "u^T A v", wrt: "Theta", let: ["A: matrix(Theta)"], text: "J_A(Θ)ᵀ vec(uvᵀ)", components: "∂f/∂Θ_{ij} = ⟨uvᵀ, ∂A/∂Θ_{ij}⟩ = tr(vuᵀ ∂A/∂Θ_{ij})" },
   // a scalar intermediate's two forms are one, and a symbol takes the index bare: φ_i, not (φ)_i
-  { name: "an exponential family: θᵀφ − log Z(θ)", expr: "\\theta^T \\phi(x) - \\log Z(\\theta)", wrt: "theta", components: "∂f/∂θ_i = (−1/Z) ∂Z/∂θ_i + φ_i" },
+  { name: "an exponential family: θᵀφ − log Z(θ)", expr: "\\theta^T \\phi(x) - \\log Z(\\theta)", wrt: "theta", components: "∂f/∂θ_i = φ_i − Z⁻¹ ∂Z/∂θ_i" },
   { name: "log p(x), p a scalar function of x", expr: "\\log p(x)", wrt: "x", components: "∂f/∂x_i = p⁻¹ ∂p/∂x_i" },
   { name: "Θ a matrix: xᵀA(Θ)x (seed 004)", expr: "x^T A x", wrt: "Theta", let: ["A: matrix(Theta)"] },
   { name: "Θ a matrix, also direct: tr(ΘᵀΘ) + log det A(Θ)", expr: "tr(Theta^T Theta) + log det(A)", wrt: "Theta", let: ["A: matrix(Theta)"] },
