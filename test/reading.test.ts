@@ -1089,3 +1089,19 @@ describe("Φ(·): the standard normal distribution function of probit models, wh
     expect(() => differentiate("\\sum_i \\log A(y_i w^T x_i)", { wrt: "w" })).toThrow(MatdiffError);
   });
 });
+
+describe("function names that end in a known one are that function, never a product", () => {
+  it.each([
+    ["sum(arcsin(x))", "sum(arcsin(x))"], ["sum(asin(x))", "sum(arcsin(x))"], ["sum(acos(x))", "sum(arccos(x))"],
+    ["sum(arcsinh(x))", "sum(arsinh(x))"], ["sum(atanh(x))", "sum(artanh(x))"], ["sum(log10(x))", "sum(log10(x))"],
+    ["sum(\\log_{10} x)", "sum(log10(x))"], ["sum(\\log_2(x))", "sum(log2(x))"], ["sum(swish(x))", "sum(silu(x))"],
+  ])("%s reads as %s (was a·r·c·sin(x), log(10x)), and checks", (input, read) => {
+    const r = differentiate(input, { wrt: "x", check: true });
+    expect(r.function.text).toBe(read);
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("a logarithm to another base is refused with what to write", () => {
+    expect(refusalOf("\\log_3(x)", { wrt: "x" }).hint).toMatch(/log\(x\)\/log\(b\)/);
+  });
+});

@@ -80,8 +80,8 @@ export interface Elementwise extends OperationBase {
   readonly value: (t: number) => number;
   /** f(0) when it is the number 0 or 1, so that constructors fold it (sin 0 = 0, exp 0 = 1). */
   readonly atZero?: 0 | 1;
-  /** Numeric checks sample the argument's symbols with positive entries (log, sqrt). */
-  readonly domain?: "positive";
+  /** Numeric checks sample the argument's symbols with positive entries (log, sqrt), or in (0, 1) (arcsin, artanh). */
+  readonly domain?: "positive" | "unit";
   /**
    * 1 − f(t) without the cancellation where f nears 1 (1 − σ(t) = σ(−t), 1 − Φ(t) = Φ(−t)): numeric checks
    * evaluate 𝟏 − f(u) with `value`, or log(1 − Φ(xᵀβ)) of a probit likelihood is log 0 wherever xᵀβ > 8.3,
@@ -182,6 +182,17 @@ export const OPERATIONS = defineOperations({
     value: Math.log, domain: "positive", derivative: (x, E): Expr => E.hpower(x, -1),
     rule: { source: "derived: (log t)′ = 1/t entrywise", formula: entrywise("\\log(X)", "X^{\\circ -1}"), witness: "sum(log(x))" },
   },
+  log10: {
+    // `\log_{10}` and `\log_2` are read as these (syntax/lexer.ts); log10(x) is not log(10x)
+    kind: "elementwise", words: ["log10"], commands: [], text: call("log10"), latex: (arg) => `\\log_{10}(${arg})`, python: { numpy: "np.log10", torch: "torch.log10" },
+    value: Math.log10, domain: "positive", derivative: (x, E): Expr => E.mul(E.power(E.fn("log", E.num(10)), -1), E.hpower(x, -1)),
+    rule: { source: "derived: log₁₀ t = log t / log 10, so (log₁₀ t)′ = 1/(t log 10) entrywise", formula: entrywise("\\log_{10}(X)", "\\tfrac{1}{\\log 10} X^{\\circ -1}"), witness: "sum(log10(x))" },
+  },
+  log2: {
+    kind: "elementwise", words: ["log2"], commands: [], text: call("log2"), latex: (arg) => `\\log_{2}(${arg})`, python: { numpy: "np.log2", torch: "torch.log2" },
+    value: Math.log2, domain: "positive", derivative: (x, E): Expr => E.mul(E.power(E.fn("log", E.num(2)), -1), E.hpower(x, -1)),
+    rule: { source: "derived: log₂ t = log t / log 2, so (log₂ t)′ = 1/(t log 2) entrywise", formula: entrywise("\\log_{2}(X)", "\\tfrac{1}{\\log 2} X^{\\circ -1}"), witness: "sum(log2(x))" },
+  },
   exp: {
     kind: "elementwise", words: ["exp"], commands: ["exp"], text: call("exp"), latex: call("\\exp"), python: { numpy: "np.exp", torch: "torch.exp" },
     value: Math.exp, atZero: 1, derivative: (x, E): Expr => E.fn("exp", x),
@@ -212,6 +223,34 @@ export const OPERATIONS = defineOperations({
     value: Math.atan, atZero: 0, derivative: (x, E): Expr => E.hpower(E.add(E.ones(x.shape), E.hpower(x, 2)), -1),
     rule: { source: "derived: (arctan t)′ = 1/(1 + t²) entrywise", formula: entrywise("\\arctan(X)", "(\\mathbf{1} + X^{\\circ 2})^{\\circ -1}"), witness: "sum(arctan(x))" },
   },
+  arcsin: {
+    kind: "elementwise", words: ["arcsin", "asin"], commands: ["arcsin"], text: call("arcsin"), latex: call("\\arcsin"), python: { numpy: "np.arcsin", torch: "torch.asin" },
+    value: Math.asin, atZero: 0, domain: "unit", derivative: (x, E): Expr => E.hpower(E.sub(E.ones(x.shape), E.hpower(x, 2)), Q.rat(-1, 2)),
+    rule: { source: "derived: (arcsin t)′ = 1/√(1 − t²) entrywise, |t| < 1 (DLMF 4.24.1)", formula: entrywise("\\arcsin(X)", "(\\mathbf{1} - X^{\\circ 2})^{\\circ -1/2}"), witness: "sum(arcsin(x))" },
+  },
+  arccos: {
+    kind: "elementwise", words: ["arccos", "acos"], commands: ["arccos"], text: call("arccos"), latex: call("\\arccos"), python: { numpy: "np.arccos", torch: "torch.acos" },
+    value: Math.acos, domain: "unit", derivative: (x, E): Expr => E.neg(E.hpower(E.sub(E.ones(x.shape), E.hpower(x, 2)), Q.rat(-1, 2))),
+    rule: { source: "derived: (arccos t)′ = −1/√(1 − t²) entrywise, |t| < 1 (DLMF 4.24.2)", formula: entrywise("\\arccos(X)", "-(\\mathbf{1} - X^{\\circ 2})^{\\circ -1/2}"), witness: "sum(arccos(x))" },
+  },
+  cot: {
+    kind: "elementwise", words: ["cot"], commands: ["cot"], text: call("cot"), latex: call("\\cot"),
+    python: { numpy: { binds: "product", template: (x) => `1 / np.tan(${x("sum")})` }, torch: { binds: "product", template: (x) => `1 / torch.tan(${x("sum")})` } },
+    value: (t) => 1 / Math.tan(t), derivative: (x, E): Expr => E.neg(E.add(E.ones(x.shape), E.hpower(E.fn("cot", x), 2))),
+    rule: { source: "derived: (cot t)′ = −(1 + cot² t) = −csc² t entrywise", formula: entrywise("\\cot(X)", "-(\\mathbf{1} + \\cot(X)^{\\circ 2})"), witness: "sum(cot(x))" },
+  },
+  sec: {
+    kind: "elementwise", words: ["sec"], commands: ["sec"], text: call("sec"), latex: call("\\sec"),
+    python: { numpy: { binds: "product", template: (x) => `1 / np.cos(${x("sum")})` }, torch: { binds: "product", template: (x) => `1 / torch.cos(${x("sum")})` } },
+    value: (t) => 1 / Math.cos(t), atZero: 1, derivative: (x, E): Expr => E.hadamard(E.fn("sec", x), E.fn("tan", x)),
+    rule: { source: "derived: (sec t)′ = sec t tan t entrywise", formula: entrywise("\\sec(X)", "\\sec(X) \\odot \\tan(X)"), witness: "sum(sec(x))" },
+  },
+  csc: {
+    kind: "elementwise", words: ["csc"], commands: ["csc"], text: call("csc"), latex: call("\\csc"),
+    python: { numpy: { binds: "product", template: (x) => `1 / np.sin(${x("sum")})` }, torch: { binds: "product", template: (x) => `1 / torch.sin(${x("sum")})` } },
+    value: (t) => 1 / Math.sin(t), derivative: (x, E): Expr => E.neg(E.hadamard(E.fn("csc", x), E.fn("cot", x))),
+    rule: { source: "derived: (csc t)′ = −csc t cot t entrywise", formula: entrywise("\\csc(X)", "-\\csc(X) \\odot \\cot(X)"), witness: "sum(csc(x))" },
+  },
   sinh: {
     kind: "elementwise", words: ["sinh"], commands: ["sinh"], text: call("sinh"), latex: call("\\sinh"), python: { numpy: "np.sinh", torch: "torch.sinh" },
     value: Math.sinh, atZero: 0, derivative: (x, E): Expr => E.fn("cosh", x),
@@ -221,6 +260,16 @@ export const OPERATIONS = defineOperations({
     kind: "elementwise", words: ["cosh"], commands: ["cosh"], text: call("cosh"), latex: call("\\cosh"), python: { numpy: "np.cosh", torch: "torch.cosh" },
     value: Math.cosh, atZero: 1, derivative: (x, E): Expr => E.fn("sinh", x),
     rule: { source: "derived: (cosh t)′ = sinh t entrywise", formula: entrywise("\\cosh(X)", "\\sinh(X)"), witness: "sum(cosh(x))" },
+  },
+  arsinh: {
+    kind: "elementwise", words: ["arsinh", "arcsinh", "asinh"], commands: [], text: call("arsinh"), latex: operatorname("arsinh"), python: { numpy: "np.arcsinh", torch: "torch.asinh" },
+    value: Math.asinh, atZero: 0, derivative: (x, E): Expr => E.hpower(E.add(E.ones(x.shape), E.hpower(x, 2)), Q.rat(-1, 2)),
+    rule: { source: "derived: (arsinh t)′ = 1/√(1 + t²) entrywise (DLMF 4.38.1)", formula: entrywise("\\operatorname{arsinh}(X)", "(\\mathbf{1} + X^{\\circ 2})^{\\circ -1/2}"), witness: "sum(arsinh(x))" },
+  },
+  artanh: {
+    kind: "elementwise", words: ["artanh", "arctanh", "atanh"], commands: [], text: call("artanh"), latex: operatorname("artanh"), python: { numpy: "np.arctanh", torch: "torch.atanh" },
+    value: Math.atanh, atZero: 0, domain: "unit", derivative: (x, E): Expr => E.hpower(E.sub(E.ones(x.shape), E.hpower(x, 2)), -1),
+    rule: { source: "derived: (artanh t)′ = 1/(1 − t²) entrywise, |t| < 1 (DLMF 4.38.3)", formula: entrywise("\\operatorname{artanh}(X)", "(\\mathbf{1} - X^{\\circ 2})^{\\circ -1}"), witness: "sum(artanh(x))" },
   },
   sigmoid: {
     // σ glued to `(` also calls it (syntax/lexer.ts): σ(z) is how the textbooks write it
@@ -271,6 +320,29 @@ export const OPERATIONS = defineOperations({
       source: "derived: Φ t = ∫_{−∞}^t e^{−s²/2} ds/√(2π), so Φ′ t = e^{−t²/2}/√(2π) entrywise (DLMF 7.2.1, 7.18.1)",
       formula: entrywise("\\Phi(X)", "\\tfrac{1}{\\sqrt{2\\pi}} \\exp(-\\tfrac{1}{2} X^{\\circ 2})"), witness: "sum(normcdf(x))",
     },
+  },
+  erfc: {
+    kind: "elementwise", words: ["erfc"], commands: [], text: call("erfc"), latex: operatorname("erfc"),
+    python: { numpy: { binds: "atom", template: (x) => `np.vectorize(math.erfc)(${x("sum")})` }, torch: "torch.erfc" },
+    value: erfc, atZero: 1,
+    derivative: (x, E): Expr => E.neg(E.mul(E.num(2), E.power(E.fn("sqrt", E.constant("pi")), -1), E.fn("exp", E.neg(E.hpower(x, 2))))),
+    rule: { source: "derived: erfc t = 1 − erf t, so erfc′ t = −(2/√π) e^{−t²} entrywise (DLMF 7.2.2)", formula: entrywise("\\operatorname{erfc}(X)", "-\\tfrac{2}{\\sqrt{\\pi}} \\exp(-X^{\\circ 2})"), witness: "sum(erfc(x))" },
+  },
+  gelu: {
+    // the exact GELU, x Φ(x) (Hendrycks & Gimpel 2016; PyTorch's default), not its tanh approximation
+    kind: "elementwise", words: ["gelu", "GELU"], commands: [], text: call("gelu"), latex: operatorname("GELU"),
+    python: { numpy: { binds: "product", template: (x) => `${x("power")} * (0.5 * np.vectorize(math.erfc)(-${x("power")} / np.sqrt(2)))` }, torch: "torch.nn.functional.gelu" },
+    value: (t) => t * erfc(-t / Math.SQRT2) / 2, atZero: 0,
+    derivative: (x, E): Expr => E.add(E.fn("normcdf", x), E.mul(E.power(E.fn("sqrt", E.mul(E.num(2), E.constant("pi"))), -1), E.hadamard(x, E.fn("exp", E.scale(Q.rat(-1, 2), E.hpower(x, 2)))))),
+    note: "gelu is the exact GELU, gelu(t) = t Φ(t) with Φ the standard normal distribution function (PyTorch's default, not its tanh approximation)",
+    rule: { source: "derived: (t Φ(t))′ = Φ(t) + t φ(t) entrywise, φ(t) = e^{−t²/2}/√(2π) (Hendrycks & Gimpel, GELUs, 2016)", formula: entrywise("\\operatorname{GELU}(X)", "\\Phi(X) + \\tfrac{1}{\\sqrt{2\\pi}} X \\odot \\exp(-\\tfrac{1}{2} X^{\\circ 2})"), witness: "sum(gelu(x))" },
+  },
+  silu: {
+    kind: "elementwise", words: ["silu", "SiLU", "swish"], commands: [], text: call("silu"), latex: operatorname("SiLU"),
+    python: { numpy: { binds: "product", template: (x) => `${x("power")} / (1 + np.exp(-${x("power")}))` }, torch: "torch.nn.functional.silu" },
+    value: (t) => (t >= 0 ? t / (1 + Math.exp(-t)) : t * Math.exp(t) / (1 + Math.exp(t))), atZero: 0,
+    derivative: (x, E): Expr => E.hadamard(E.fn("sigmoid", x), E.add(E.ones(x.shape), E.hadamard(x, E.sub(E.ones(x.shape), E.fn("sigmoid", x))))),
+    rule: { source: "derived: (t σ(t))′ = σ(t)(1 + t(1 − σ(t))) entrywise (Elfwing et al. 2018; Ramachandran et al., swish, 2017)", formula: entrywise("\\operatorname{SiLU}(X)", "\\sigma(X) \\odot (\\mathbf{1} + X \\odot (\\mathbf{1} - \\sigma(X)))"), witness: "sum(silu(x))" },
   },
   relu: {
     kind: "elementwise", words: ["relu", "ReLU"], commands: [], text: call("relu"), latex: operatorname("ReLU"), python: { numpy: { binds: "atom", template: (x) => `np.maximum(${x("sum")}, 0)` }, torch: "torch.relu" },

@@ -86,9 +86,12 @@ export interface CheckResult {
   detail?: string;
 }
 
-/** Does `a` equal `b` on random inputs (random directions for `d` nodes)? */
-export function numericallyEqual(a: Expr, b: Expr, opts: CheckOptions = {}): CheckResult {
-  return runTrials(opts, EQUAL_TOL, [a, b], (env) => {
+/**
+ * Does `a` equal `b` on random inputs (random directions for `d` nodes)? `within`: expressions whose domains the draws respect too (the
+ * f whose arcsin(x) keeps x in (0, 1) for its gradient (𝟏 − x∘²)∘^{−1/2}, which alone does not say so).
+ */
+export function numericallyEqual(a: Expr, b: Expr, opts: CheckOptions & { within?: readonly Expr[] } = {}): CheckResult {
+  return runTrials(opts, EQUAL_TOL, [a, b, ...(opts.within ?? [])], (env) => {
     const va = evalFinite(a, env), vb = evalFinite(b, env);
     if (!va.sameShape(vb)) return `shapes differ: ${va.rows}×${va.cols} and ${vb.rows}×${vb.cols}`;
     return compare(va, vb, FLOOR);

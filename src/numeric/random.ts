@@ -160,23 +160,28 @@ export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
 
 /**
  * Symbols that a function of positive domain takes as 1 − s (or 𝟏 − s) as well as s: a probability, as in
- * yᵀlog(ŷ) + (𝟏 − y)ᵀlog(𝟏 − ŷ), defined only for entries in (0, 1), where they are drawn.
+ * yᵀlog(ŷ) + (𝟏 − y)ᵀlog(𝟏 − ŷ), defined only for entries in (0, 1), where they are drawn; and the symbols of
+ * arcsin(x), artanh(x).
  */
 export function unitIntervalSymbols(exprs: readonly Expr[]): Set<string> {
   const out = new Set<string>();
   const seen = new Set<string>();
   const isOne = (t: Expr) => (t.kind === "num" && t.value.n === t.value.d) || t.kind === "ones";
-  const visit = (e: Expr, under: boolean) => {
-    const key = `${e.id}|${under}`;
+  // inUnit: under a function defined on (−1, 1) (arcsin, artanh), where every symbol is drawn in (0, 1)
+  const visit = (e: Expr, under: boolean, inUnit: boolean) => {
+    const key = `${e.id}|${under}|${inUnit}`;
     if (seen.has(key)) return;
     seen.add(key);
+    if (inUnit && e.kind === "sym") out.add(e.name);
     if (under && e.kind === "add" && e.terms.some(isOne)) {
       for (const t of e.terms) if (t.kind === "mul" && t === neg(t.factors[1]!) && t.factors[1]!.kind === "sym") out.add(t.factors[1]!.name);
     }
-    const needs = e.kind === "fn" && positiveDomain(OPERATIONS[e.name]);
-    for (const c of children(e)) visit(c, under || needs);
+    const op = e.kind === "fn" ? OPERATIONS[e.name] : undefined;
+    const needs = op !== undefined && positiveDomain(op);
+    const unit = op?.kind === "elementwise" && op.domain === "unit";
+    for (const c of children(e)) visit(c, under || needs, inUnit || unit);
   };
-  exprs.forEach((e) => visit(e, false));
+  exprs.forEach((e) => visit(e, false, false));
   return out;
 }
 

@@ -287,7 +287,8 @@ export function toPython(e: Expr, py: PythonBackendSpelling, opts: PythonOptions
       case "logdet": return call(py.logdet)(x.arg);
       case "fn": {
         const spelling = OPERATIONS[x.name].python[py.name];
-        if (isFloat(x.arg)) {
+        // log(10) of log10′ too: PyTorch's functions take tensors, not Python numbers
+        if (isFloat(x.arg) || x.arg.kind === "num") {
           // √π, as erf′ has it: a float's square root needs no library
           if (x.name === "sqrt") return { s: `${wrap(print(x.arg), Py.ATOM)} ** 0.5`, prec: Py.POW };
           const arg = py.floatArgument(print(x.arg).s, like);

@@ -627,6 +627,16 @@ export function tokenize(input: string): Token[] {
         hint: "write the sum of all entries as \\sum(v), sum(v) or 𝟏ᵀv, e.g. \\sum(\\log σ(y ⊙ Xw)) for Σᵢ log σ(yᵢ xᵢᵀw)",
       });
     }
+    // \log_{10} x, \log_2 x: the logarithms to a base, as matdiff prints them (log10, log2); another base is refused
+    if (name === "log" && r[i + 1]?.type === "underscore") {
+      const braced = r[i + 2]?.type === "lbrace";
+      const base = r[i + (braced ? 3 : 2)];
+      const last = i + (braced ? 4 : 2);
+      const fnBase = base?.type === "num" && (base.text === "10" || base.text === "2") && (!braced || r[last]?.type === "rbrace") ? (`log${base.text}` as FunctionName) : null;
+      if (!fnBase) throw new MatdiffError("unknown-function", `a logarithm to a base other than 10 or 2 is not read`, { start: t.offset, end: (r[last] ?? r[i + 1]!).end }, { hint: "write log(x)/log(b) for the logarithm of x to the base b" });
+      push(make("fnop", fnBase, t.offset, r[last]!.end));
+      return last;
+    }
     if (fn) { push(make("fnop", fn, t.offset, t.end)); return i; }
     if ((name === "max" && r[i + 1]?.type === "underscore") || name === "min") throw extremumOverEntries(t, r[i + 1]);
     const symbol = lookup(SYMBOL_COMMANDS, name);

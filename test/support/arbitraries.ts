@@ -191,9 +191,9 @@ const LOGDETS = ["logdet", "\\log\\det", "\\ln\\det", "log det"] as const;
  * argument may be: any real number with values of moderate size, or only a
  * positive one (log, sqrt); exp takes only the bounded ones.
  */
-const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "softplus", "arctan", "erf"];
-const BOUNDED_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "arctan", "erf"];
-const POSITIVE_FUNCTIONS: readonly FnName[] = ["log", "sqrt", "log1p"];
+const REAL_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "softplus", "arctan", "erf", "arsinh", "erfc", "normcdf", "gelu", "silu"];
+const BOUNDED_FUNCTIONS: readonly FnName[] = ["sin", "cos", "tanh", "sigmoid", "arctan", "erf", "erfc", "normcdf"];
+const POSITIVE_FUNCTIONS: readonly FnName[] = ["log", "sqrt", "log1p", "log10", "log2"];
 /** Of a bounded argument only, as exp: they grow as fast. */
 const GROWING_FUNCTIONS: readonly FnName[] = ["sinh", "cosh", "expm1"];
 /** Of a vector or matrix, keeping its shape, not entrywise: a vector, a row and each column of a matrix. */

@@ -95,7 +95,8 @@ export function run(c: Case): Run {
 export { renderKatex } from "./katex.js";
 
 export function sameValue(a: Analysis, x: Expr, y: Expr): CheckResult {
-  return numericallyEqual(expandDefinitions(x, a.definitions), expandDefinitions(y, a.definitions));
+  // drawn inside f's domain: the gradient (𝟏 − x∘²)∘^{−1/2} of arcsin(x) alone would draw x past 1
+  return numericallyEqual(expandDefinitions(x, a.definitions), expandDefinitions(y, a.definitions), { within: [expandDefinitions(a.f, a.definitions)] });
 }
 
 /** The MatdiffError an input is refused with; an answer, or any other error, fails the test. */
