@@ -1101,6 +1101,17 @@ describe("function names that end in a known one are that function, never a prod
     expect(r.check?.ok).toBe(true);
   });
 
+  it.each(["sum(arccot(x))", "sum(lgamma(x))", "sum(digamma(x))", "sum(gammaln(x))"])("%s is refused by name (was arc·cot(x), l·γ(x), d·i·γ(x))", (input) => {
+    expect(refusalOf(input, { wrt: "x" }).message).toMatch(/unknown function '(arccot|lgamma|digamma|gammaln)'/);
+  });
+
+  it("softsign and exp2 are functions (were s·o·f·t·sign(x), exp(2x))", () => {
+    expect(differentiate("sum(softsign(x))", { wrt: "x", check: true }).derivative.text).toBe("(𝟏 + abs(x))∘⁻²");
+    const r = differentiate("sum(exp2(x))", { wrt: "x", check: true });
+    expect(r.derivative.text).toBe("log(2) exp2(x)");
+    expect(r.check?.ok).toBe(true);
+  });
+
   it("a logarithm to another base is refused with what to write", () => {
     expect(refusalOf("\\log_3(x)", { wrt: "x" }).hint).toMatch(/log\(x\)\/log\(b\)/);
   });

@@ -198,6 +198,11 @@ export const OPERATIONS = defineOperations({
     value: Math.exp, atZero: 1, derivative: (x, E): Expr => E.fn("exp", x),
     rule: { source: "derived: (eᵗ)′ = eᵗ entrywise", formula: entrywise("\\exp(X)", "\\exp(X)"), witness: "sum(exp(x))" },
   },
+  exp2: {
+    kind: "elementwise", words: ["exp2"], commands: [], text: call("exp2"), latex: operatorname("exp2"), python: { numpy: "np.exp2", torch: "torch.exp2" },
+    value: (t) => 2 ** t, atZero: 1, derivative: (x, E): Expr => E.mul(E.fn("log", E.num(2)), E.fn("exp2", x)),
+    rule: { source: "derived: (2ᵗ)′ = 2ᵗ log 2 entrywise", formula: entrywise("\\operatorname{exp2}(X)", "\\log 2 \\, \\operatorname{exp2}(X)"), witness: "sum(exp2(x))" },
+  },
   sin: {
     kind: "elementwise", words: ["sin"], commands: ["sin"], text: call("sin"), latex: call("\\sin"), python: { numpy: "np.sin", torch: "torch.sin" },
     value: Math.sin, atZero: 0, derivative: (x, E): Expr => E.fn("cos", x),
@@ -343,6 +348,12 @@ export const OPERATIONS = defineOperations({
     value: (t) => (t >= 0 ? t / (1 + Math.exp(-t)) : t * Math.exp(t) / (1 + Math.exp(t))), atZero: 0,
     derivative: (x, E): Expr => E.hadamard(E.fn("sigmoid", x), E.add(E.ones(x.shape), E.hadamard(x, E.sub(E.ones(x.shape), E.fn("sigmoid", x))))),
     rule: { source: "derived: (t σ(t))′ = σ(t)(1 + t(1 − σ(t))) entrywise (Elfwing et al. 2018; Ramachandran et al., swish, 2017)", formula: entrywise("\\operatorname{SiLU}(X)", "\\sigma(X) \\odot (\\mathbf{1} + X \\odot (\\mathbf{1} - \\sigma(X)))"), witness: "sum(silu(x))" },
+  },
+  softsign: {
+    kind: "elementwise", words: ["softsign"], commands: [], text: call("softsign"), latex: operatorname("softsign"),
+    python: { numpy: { binds: "product", template: (x) => `${x("power")} / (1 + np.abs(${x("sum")}))` }, torch: "torch.nn.functional.softsign" },
+    value: (t) => t / (1 + Math.abs(t)), atZero: 0, derivative: (x, E): Expr => E.hpower(E.add(E.ones(x.shape), E.fn("abs", x)), -2),
+    rule: { source: "derived: (t/(1 + |t|))′ = 1/(1 + |t|)² entrywise", formula: entrywise("\\operatorname{softsign}(X)", "(\\mathbf{1} + \\lvert X \\rvert)^{\\circ -2}"), witness: "sum(softsign(x))" },
   },
   relu: {
     kind: "elementwise", words: ["relu", "ReLU"], commands: [], text: call("relu"), latex: operatorname("ReLU"), python: { numpy: { binds: "atom", template: (x) => `np.maximum(${x("sum")}, 0)` }, torch: "torch.relu" },

@@ -290,6 +290,11 @@ const INSTEAD: Readonly<Record<string, string>> = {
   sqrtm: "the matrix square root is not read (sqrt(X) is entrywise); under a trace, ∇ tr(sqrtm(X)) = ½ sqrtm(X)⁻ᵀ",
   MSE: "the mean squared error of y and ŷ is ‖y − ŷ‖²/n: write \\frac{1}{n}\\|y - \\hat{y}\\|^2",
   CE: "the cross-entropy of a one-hot y and probabilities p is −yᵀ log(p): write -y^T \\log(p), or -y^T \\log\\operatorname{softmax}(z) for logits z",
+  // names that end in a function matdiff knows, so that they would read as a product (arc·cot(x), l·γ(x))
+  ...Object.fromEntries(["lgamma", "gammaln", "loggamma", "digamma", "trigamma", "polygamma", "betaln"].map((name) => [name,
+    "the Gamma function and its logarithmic derivatives are not read yet: log Γ′ = ψ, the digamma function, and ψ′ the trigamma function; differentiate the rest and add ψ by hand"])),
+  ...Object.fromEntries(["arccot", "acot", "arcsec", "asec", "arccsc", "acsc"].map((name) => [name,
+    "write it with arctan, arcsin or arccos: arccot x = π/2 − arctan x, arcsec x = arccos(1/x), arccsc x = arcsin(1/x)"])),
 };
 
 function unknownFunction(name: string, start: number, end: number): MatdiffError {

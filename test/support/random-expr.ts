@@ -49,7 +49,7 @@ export function generator(random: () => number) {
     if (k !== "s") {
       options.push(() => E.hadamard(g(), g()), () => E.hpower(g(), pick(exps)), () => E.hpower(positive(k, d), pick(roots)),
         () => E.epower(positive(k, d), E.fn("tanh", g("s"))), // x.^p: a positive base, a bounded exponent
-        () => E.fn(pick(["exp", "sin", "cos", "tanh", "sigmoid", "softplus", "abs", "tan", "arctan", "sinh", "cosh", "expm1", "relu", "heaviside", "softmax", "log_softmax", "erf", "erfc", "normcdf", "gelu", "silu", "arsinh", "arcsin", "arccos", "artanh", "cot", "sec", "csc", "log10", "log2"] as const), g()));
+        () => E.fn(pick(["exp", "sin", "cos", "tanh", "sigmoid", "softplus", "abs", "tan", "arctan", "sinh", "cosh", "expm1", "relu", "heaviside", "softmax", "log_softmax", "erf", "erfc", "normcdf", "gelu", "silu", "arsinh", "arcsin", "arccos", "artanh", "cot", "sec", "csc", "log10", "log2", "exp2", "softsign"] as const), g()));
     }
     switch (k) {
       case "s":
