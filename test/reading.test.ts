@@ -1116,3 +1116,20 @@ describe("function names that end in a known one are that function, never a prod
     expect(refusalOf("\\log_3(x)", { wrt: "x" }).hint).toMatch(/log\(x\)\/log\(b\)/);
   });
 });
+
+describe("the identity and the ones vector with their sizes written: I_n, 𝟏_n", () => {
+  it.each([
+    ["x^T I_n x", "x", "xᵀx", "2x"], ["\\mathbf{1}_n^T x", "x", "𝟏ᵀx", "𝟏"], ["1_n^\\top x", "x", "𝟏ᵀx", "𝟏"],
+    ["\\operatorname{tr}(I_d X)", "X", "tr(X)", "I"], ["\\mathbf{1}_{n}^T X \\mathbf{1}_{m}", "X", "𝟏ᵀX𝟏", "𝟏𝟏ᵀ"],
+  ])("%s by %s reads as %s (I_n was a matrix of its own, 𝟏_n a parse error)", (input, wrt, read, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(read);
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("Diag(x) is diag(x); X^\\dagger is refused as the pseudo-inverse, with its full-rank forms", () => {
+    expect(differentiate("\\operatorname{Diag}(x) a", { wrt: "x" }).function.text).toBe("diag(x)a");
+    expect(refusalOf("X^{\\dagger} b", { wrt: "X" }).hint).toMatch(/\(X\^T X\)\^\{-1\} X\^T/);
+  });
+});

@@ -58,7 +58,7 @@ export const CLOSERS: ReadonlySet<TokenType> = new Set(Object.values(OPENERS));
 export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = {
   tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet",
   ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].words.map((w): [string, FunctionName] => [w, name]))),
-  sum: "sum", mean: "mean", diag: "diag", vec: "vec", unvec: "unvec",
+  sum: "sum", mean: "mean", diag: "diag", Diag: "diag", vec: "vec", unvec: "unvec",
 };
 /** `\operatorname{H}`: names that are a function only inside \operatorname (a bare H is a matrix). */
 const OPERATOR_NAMES: Readonly<Record<string, FunctionName>> = Object.fromEntries(
@@ -333,6 +333,8 @@ const FUNCTION_LIKE = /^(?:[a-z]{2,}|[A-Z][a-z]{2,})$/;
  * Turns the input into grammar tokens, or throws a MatdiffError for
  * characters, commands and function names that cannot be read.
  */
+/** The subscript of I_n, 𝟏_n: a size, one letter or a number. */
+const SIZE_SUBSCRIPT = /^(?:[A-Za-z]|\d+)$/;
 /** Φ however written: \Phi, Φ, and Phi as a word of its own (the ASCII spelling). */
 const PHI = /\\Phi(?![A-Za-z])|\u03a6|(?<![A-Za-z\\])Phi(?![a-z])/g;
 /** An opening round bracket straight after, `(` or `\left(`, `\bigl(`. */
@@ -355,6 +357,12 @@ export function tokenize(input: string): Token[] {
       throw new MatdiffError("limit", `a subscript has at most ${MAX_SUBSCRIPT} characters, this one has ${t.value.length}`, { start: t.offset, end: t.end }, { hint: "use a shorter name" });
     }
     const top = out[out.length - 1];
+    // I_n, I_{3}: the identity with its size written; 𝟏_n, \mathbf{1}_n, 1_n: the ones vector. The size is inferred,
+    // as for I and 𝟏: I_n read as a matrix named I_n of its own answered xᵀI_n x with (I_n + I_nᵀ)x
+    if (t.type === "sub" && SIZE_SUBSCRIPT.test(t.value) && (top?.type === "ones" || (top?.type === "num" && top.value === "1") || (top?.type === "ident" && top.value === "I"))) {
+      out[out.length - 1] = top.type === "ident" ? { ...top, text: input.slice(top.offset, t.end), end: t.end } : make("ones", "", top.offset, t.end);
+      return;
+    }
     if (t.type === "sub" && top?.type === "ident" && !top.value.includes("_")) {
       out[out.length - 1] = { ...make("ident", `${top.value}_${t.value}`, top.offset, t.end), ...(top.bold ? { bold: true as const } : {}) };
       return;
@@ -562,6 +570,11 @@ export function tokenize(input: string): Token[] {
     if (t.text === "\\prod") {
       return new MatdiffError("unsupported", "a product over an index, \\prod, is not something matdiff reads", spanOf(t), {
         hint: "a likelihood's log turns it into a sum: log ∏ᵢ p(xᵢ) = Σᵢ log p(xᵢ), written \\sum_i \\log …",
+      });
+    }
+    if (t.text === "\\dagger" || t.text === "\\dag") {
+      return new MatdiffError("unsupported", "the pseudo-inverse X^\\dagger is not read", spanOf(t), {
+        hint: "for X of full column rank it is (XᵀX)⁻¹Xᵀ, written (X^T X)^{-1} X^T; of full row rank, X^T (X X^T)^{-1}",
       });
     }
     const guess = didYouMean(t.text, KNOWN_COMMANDS);
