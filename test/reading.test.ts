@@ -252,7 +252,7 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(dual.function.text).toBe("sum(α) − (α ⊙ y)ᵀXXᵀ(α ⊙ y)/2");
     expect(dual.derivative.text).toBe("𝟏 − y ⊙ XXᵀ(α ⊙ y)");
     expect(dual.check?.ok).toBe(true);
-    expect(dual.notes.join("\n")).toContain("x_i^T x_j is entry (i, j) of XXᵀ; x_i and x_j are rows of the matrix X");
+    expect(dual.notes.join("\n")).toContain("x_i^T x_j is entry (i, j) of XXᵀ; x_iᵀ and x_jᵀ are rows of the matrix X");
     const bilinear = differentiate("\\sum_{i,j} a_i b_j x_i^T A x_j", { wrt: "A", check: true });
     expect(bilinear.function.text).toBe("aᵀXAXᵀb");
     expect(bilinear.derivative.text).toBe("XᵀabᵀX");
@@ -1131,5 +1131,21 @@ describe("the identity and the ones vector with their sizes written: I_n, 𝟏_n
   it("Diag(x) is diag(x); X^\\dagger is refused as the pseudo-inverse, with its full-rank forms", () => {
     expect(differentiate("\\operatorname{Diag}(x) a", { wrt: "x" }).function.text).toBe("diag(x)a");
     expect(refusalOf("X^{\\dagger} b", { wrt: "X" }).hint).toMatch(/\(X\^T X\)\^\{-1\} X\^T/);
+  });
+});
+
+describe("k-means as written: Σᵢₖ rᵢₖ‖xᵢ − μₖ‖², the centres μₖ the rows of M", () => {
+  it("by M, and by μ_k, which is row k of M (was 0: μ_k does not occur), checked", () => {
+    const input = "\\sum_{i=1}^N \\sum_{k=1}^K r_{ik} \\|x_i - \\mu_k\\|^2";
+    for (const wrt of ["M", "mu_k"]) {
+      const r = differentiate(input, { wrt, check: true });
+      expect(r.derivative.text).toBe("2 diag(Rᵀ𝟏)M − 2RᵀX");
+      expect(r.check?.ok).toBe(true);
+      expect(r.notes.join("\n")).toContain("μ_kᵀ is row k of the matrix M");
+    }
+    expect(differentiate(input, { wrt: "mu_k" }).notes.join("\n")).toMatch(/μ_k is read as row k of M/);
+    const one = differentiate("\\sum_{k=1}^K \\|x - \\mu_k\\|^2", { wrt: "x", check: true });
+    expect(one.function.text).toBe("‖𝟏xᵀ − M‖_F²");
+    expect(one.check?.ok).toBe(true);
   });
 });

@@ -358,7 +358,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const hessian = Boolean(asked.hessian || question.hessian);
   const options = { symmetric: asked.symmetric, hessian };
   // Σᵢ (yᵢ − xᵢᵀβ)²: sums over an index read as the vectors and matrices they stand for
-  const { root, notes: indexedNotes, counts, labels, sampleMatrices } = readIndexedSums(parse(input, limits), input);
+  const { root, notes: indexedNotes, counts, labels, sampleRows } = readIndexedSums(parse(input, limits), input);
   // 𝒩(x; μ, Σ): the density (or log 𝒩's log-density) it was read as, and Σ a covariance
   const gaussians = input.includes("N") || input.includes("𝒩") ? readGaussians(root, input, nameText) : { notes: [], covariances: [] };
   guardTreeDepth(root);
@@ -408,7 +408,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
   declarations.push(...implied);
   // the matrix of a sum's samples (X of Σᵢ xᵢᵀw) is one however the search for a reading would have its letter
-  for (const name of sampleMatrices) {
+  for (const name of sampleRows.values()) {
     if (!declarations.some((d) => d.name === name) && !definitions.some((d) => d.name === name)) declarations.push({ name, rank: "matrix" });
   }
   // s_y beside Σⱼ exp(s_j): y is the label's one-hot vector, unless declared
@@ -461,8 +461,12 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     let wrtName = symbolName(raw, limits);
     askedNames.push(wrtName);
     // ∂/∂θ_i of f written in θ: entry i of θ, not a symbol f does not contain (whose derivative, 0, was a wrong answer)
-    const component = wrtName ? entryOf(wrtName, root, declarations, definitions) : null;
-    if (component) {
+    const component = wrtName ? entryOf(wrtName, root, declarations, definitions, sampleRows) : null;
+    if (component?.row) {
+      // ∂/∂μ_k of Σᵢₖ rᵢₖ‖xᵢ − μₖ‖², whose μₖ are the rows of M: 0 was a wrong answer
+      componentNotes.push(`${nameText(wrtName!)} is read as row ${component.index} of ${nameText(component.of)}, the matrix of the sum's rows ${nameText(component.base)}_${component.index}ᵀ: the gradient ∇_${nameText(component.of)} f is given, and its row ${component.index} is the gradient by ${nameText(wrtName!)}`);
+      wrtName = component.of;
+    } else if (component) {
       componentNotes.push(`${nameText(wrtName!)} is read as entry ${component.index} of ${nameText(component.of)}, which f is written in: the gradient ∇_${nameText(component.of)} f is given, entry by entry with --format index`);
       wrtName = component.of;
     }
@@ -910,7 +914,7 @@ function squaredName(raw: string, limits: Limits): string | null {
  * θ_i asked for where f is written in θ and never in θ_i: entry i of θ, its index one letter. A θ_i that f
  * contains, or that is declared or defined, is a symbol of its own (W_1, x_i of a sum read away).
  */
-function entryOf(name: string, root: Node, declarations: readonly Declaration[], definitions: readonly Definition[]): { of: string; index: string } | null {
+function entryOf(name: string, root: Node, declarations: readonly Declaration[], definitions: readonly Definition[], sampleRows: ReadonlyMap<string, string>): { of: string; index: string; base: string; row?: true } | null {
   const at = name.indexOf("_");
   if (at <= 0) return null;
   const written = name.slice(at + 1).replace(/^\{(.*)\}$/, "$1");
@@ -922,5 +926,9 @@ function entryOf(name: string, root: Node, declarations: readonly Declaration[],
   const declared = (n: string) => declarations.some((d) => d.name === n) || definitions.some((d) => d.name === n);
   if (declared(name)) return null;
   const names = collectNames(root);
-  return names.includes(of) && !names.includes(name) ? { of, index } : null;
+  if (names.includes(name)) return null;
+  if (names.includes(of)) return { of, index, base: of };
+  // μ_k where a sum read its μₖ as the rows of M
+  const rows = sampleRows.get(of);
+  return rows !== undefined && names.includes(rows) && !letters[2] ? { of: rows, index, base: of, row: true } : null;
 }

@@ -41,8 +41,11 @@ export interface IndexedReading {
    * which the analysis declares so (a probability vector, 𝟏ᵀy = 1).
    */
   readonly labels: readonly string[];
-  /** The matrices whose rows are a sum's samples (X of xᵢ): matrices whatever their letters or the search for a reading say. */
-  readonly sampleMatrices: readonly string[];
+  /**
+   * The matrices whose rows are a sum's samples, by the samples' letter (x → X of xᵢ, μ → M of μₖ): matrices whatever
+   * their letters or the search for a reading say, and what a --wrt μ_k asks for.
+   */
+  readonly sampleRows: ReadonlyMap<string, string>;
 }
 
 /** The rows an indexed sum gives a symbol: its upper limit, the symbol's rank, and the sum as written (for messages). */
@@ -51,9 +54,24 @@ export interface RowCount { readonly rows: string; readonly rank: "vector" | "ma
 /** Functions of a scalar that act entrywise on a vector (the summand's). */
 const ENTRYWISE: ReadonlySet<string> = new Set(FN_NAMES.filter((name) => OPERATIONS[name].kind === "elementwise"));
 
+/**
+ * Greek letters whose capital is a Latin letter (Μ is M): μₖ are the rows of M, as a k-means objective's
+ * centres Σᵢₖ rᵢₖ‖xᵢ − μₖ‖² are. Not ι (I is the identity), ν (N counts), χ (X is x's), ο.
+ */
+const LATIN_CAPITALS: ReadonlyMap<string, string> = new Map([["alpha", "A"], ["beta", "B"], ["epsilon", "E"], ["zeta", "Z"], ["eta", "H"], ["kappa", "K"], ["mu", "M"], ["rho", "P"], ["tau", "T"]]);
+
+/** The matrix whose rows are a sum's samples x_i, φ_i, μ_k: X, Φ, M; null for a letter with no capital (T_i, ω_i). */
+function rowsMatrixName(base: string): string | null {
+  const greek = GREEK.get(base);
+  if (!greek) return /^[a-z]$/.test(base) ? base.toUpperCase() : null;
+  if (greek.upper) return null;
+  const capital = base[0]!.toUpperCase() + base.slice(1);
+  return GREEK.get(capital)?.upper ? capital : LATIN_CAPITALS.get(base) ?? null;
+}
+
 export function readIndexedSums(root: Node, input: string): IndexedReading {
   // most inputs have no indexed sum and no entry: reading them costs one walk, no copy
-  if (!nodesInOrder(root).some((n) => (n.type === "call" && n.index !== undefined) || n.type === "entry")) return { root, notes: [], counts: NO_COUNTS, labels: [], sampleMatrices: [] };
+  if (!nodesInOrder(root).some((n) => (n.type === "call" && n.index !== undefined) || n.type === "entry")) return { root, notes: [], counts: NO_COUNTS, labels: [], sampleRows: new Map() };
   const notes: string[] = [];
   const counts = new Map<string, RowCount>();
   // (Wx)_j in a sum over j, and (Wx)_y beside it: the vector gets a name no input can spell while the sums are
@@ -137,11 +155,11 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
       refuse(input, m.span, `${m.name} is written with the index ${index} but stands outside the sum over ${index}`, `put the whole summand in parentheses: \\sum_${index} (…)`);
     }
   }
-  if (!vectors.size) return { root: read, notes, counts, labels, sampleMatrices: [...sampleRows.values()] };
+  if (!vectors.size) return { root: read, notes, counts, labels, sampleRows };
   const written = new Map([...vectors.values()].map((v) => [v.name, v] as const));
   const unname = (n: Node): Node => (n.type === "ident" && written.has(n.name) ? written.get(n.name)!.node : mapChildren(n, unname));
   const said = (note: string) => [...written.values()].reduce((t, v) => t.split(v.name).join(`(${input.slice(v.node.span.start, v.node.span.end).replace(/^\((.*)\)$/s, "$1").replace(/\s+/g, " ")})`), note);
-  return { root: unname(read), notes: notes.map(said), counts, labels, sampleMatrices: [...sampleRows.values()] };
+  return { root: unname(read), notes: notes.map(said), counts, labels, sampleRows };
 }
 
 /** The summand at one value of its index: x_j → x_y, (Wx)_j → (Wx)_y. */
@@ -224,10 +242,8 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     }
   }
   const matrixOf = (base: string) => {
-    // φ_i → Φ as x_i → X; a Greek letter with no capital of its own (α → Α looks like A) names none
+    const upper = rowsMatrixName(base);
     const greek = GREEK.get(base);
-    const capital = greek && !greek.upper ? base[0]!.toUpperCase() + base.slice(1) : undefined;
-    const upper = greek ? (capital && GREEK.get(capital)?.upper ? capital : undefined) : /^[a-z]$/.test(base) ? base.toUpperCase() : undefined;
     if (!upper) {
       // T(x_i), T_i: a capital's rows would need a matrix named by a capital of a capital
       const capital = greek ? greek.upper : /^[A-Z]$/.test(base);
@@ -238,6 +254,8 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     return upper;
   };
   const renamed = new Map([...samples].map((s) => [s, matrixOf(s)] as const));
+  /** Samples read as rows where they stand (cᵢᵀxᵢ = tr(CXᵀ)), though nothing before them said so: said as rows too. */
+  const rowsHere = new Map<string, string>();
   /** What the upper limit sizes: the rows of every vector and matrix the sum reads. */
   const counted: string[] = [];
   if (call.count !== undefined) {
@@ -398,7 +416,12 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
    */
   function rowsOf(n: Node, form: Span): Node {
     const base = indexedName(n);
-    if (base !== null) return ident(renamed.get(base) ?? matrixOf(base), n.span);
+    if (base !== null) {
+      const rows = renamed.get(base) ?? matrixOf(base);
+      sampleRows.set(base, rows);
+      rowsHere.set(base, rows);
+      return ident(rows, n.span);
+    }
     if (!dependsOn(n, indexedName)) return chain([{ type: "ones", span: n.span }, { type: "postfix", op: "T", arg: n, span: form, besideSamples: true }]);
     if (n.type === "neg") return { ...n, arg: rowsOf(n.arg, form) };
     if (n.type === "binary" && (n.op === "+" || n.op === "-")) return { ...n, left: rowsOf(n.left, form), right: rowsOf(n.right, form) };
@@ -428,14 +451,14 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   }
   const body = read(summand);
   const entries = [...nodesInOrder(summand)].map(indexedName).filter((b): b is string => b !== null);
-  const vectors = [...new Set(entries)].filter((b) => !renamed.has(b));
+  const vectors = [...new Set(entries)].filter((b) => !renamed.has(b) && !rowsHere.has(b));
   for (const b of vectors) entryVectors.add(b);
   for (const [b, m] of renamed) sampleRows.set(b, m);
   const maps = new Map(all.flatMap((m) => (m.type === "ident" && m.of && withIndex(m.of.name) ? [[m.name, m.of.name] as const] : [])));
   const sample = (b: string) => (maps.has(b) ? `${baseText(b)}(${baseText(maps.get(b)!)})` : `${baseText(b)}_${index}`);
   const said = [
     ...vectors.map((b) => `${sample(b)} is entry ${index} of the vector ${baseText(b)}`),
-    ...[...renamed].map(([b, m]) => `${sample(b)}ᵀ is row ${index} of the matrix ${baseText(m)}`),
+    ...[...new Map([...renamed, ...rowsHere])].map(([b, m]) => `${sample(b)}ᵀ is row ${index} of the matrix ${baseText(m)}`),
   ];
   notes.push(`${input.slice(call.span.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${said.join(", ")}${countNote}`);
   // `entries`: elaborate makes sure the summand did read as a vector, one entry per i
@@ -481,7 +504,9 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
   const pairNames = new Set<string>();
   /** Squares of differences expanded, as written. */
   const expanded = new Set<string>();
-  const sampleLetters = new Set<string>();
+  /** Letters whose indexed vectors are rows of a matrix, with the indices they are written with (xᵢ and xⱼ, or μₖ alone). */
+  const sampleLetters = new Map<string, Set<string>>();
+  const addSample = (letter: string, k: string) => sampleLetters.set(letter, (sampleLetters.get(letter) ?? new Set<string>()).add(k));
   const terms: Node[] = [];
   const signs: number[] = [];
   const one = (from: Span): Node => ({ type: "ones", span: from });
@@ -496,7 +521,7 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     return read.args[0]!;
   };
   const matrixLetter = (base: string, from: Span): string => {
-    const upper = /^[a-z]$/.test(base) ? base.toUpperCase() : base;
+    const upper = rowsMatrixName(base) ?? base;
     if (upper !== base && used.has(upper)) refuse(input, from, `${base}_{${i}${j}} would be an entry of ${upper}, which the expression already uses`, VECTOR_FORM_HINT);
     return upper;
   };
@@ -510,7 +535,8 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     const matrixOf = (a: { letter: string; k: string }, middle: readonly Node[], b: { letter: string; k: string }, from: Span): Node | null => {
       if (a.k === b.k) return null;
       const X = matrixLetter(a.letter, from), Y = matrixLetter(b.letter, from);
-      sampleLetters.add(a.letter).add(b.letter);
+      addSample(a.letter, a.k);
+      addSample(b.letter, b.k);
       const between = middle.length ? input.slice(middle[0]!.span.start, middle[middle.length - 1]!.span.end).replace(/\s+/g, " ") : "";
       pairNames.add(`${input.slice(from.start, from.end).replace(/\s+/g, " ")} is entry (${a.k}, ${b.k}) of ${baseText(X)}${between}${baseText(Y)}ᵀ`);
       const m = chain([ident(X, from), ...middle, T(ident(Y, from))]);
@@ -610,7 +636,9 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
         const xa = letter(a, i), xb = letter(b, j);
         if (xa !== null && xb !== null) {
           const X = matrixLetter(xa, a.span), Y = matrixLetter(xb, b.span);
-          sampleLetters.add(xa).add(xb);
+          addSample(xa, i);
+          addSample(xb, j);
+          sampleRows.set(xa, X).set(xb, Y);
           expanded.add(input.slice(m.span.start, m.span.end).replace(/\s+/g, " "));
           const P = pair ? pairMatrix(pair) : chain([one(at), T(one(at))]);
           const rows = (M: string, from: Span): Node => ({ type: "call", fn: "diag", args: [chain([ident(M, from), T(ident(M, from))])], span: from, nameSpan: from });
@@ -644,7 +672,7 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     return transposed ? T(ident(M, n.span)) : ident(M, n.span);
   }
 
-  const said = [...pairNames, ...[...sampleLetters].map((x) => `${baseText(x)}_${i} and ${baseText(x)}_${j} are rows of the matrix ${baseText(/^[a-z]$/.test(x) ? x.toUpperCase() : x)}`)];
+  const said = [...pairNames, ...[...sampleLetters].map(([x, ks]) => `${[...ks].map((k) => `${baseText(x)}_${k}ᵀ`).join(" and ")} ${ks.size > 1 ? "are rows" : "is row " + [...ks][0]} of the matrix ${baseText(rowsMatrixName(x) ?? x)}`)];
   if (expanded.size) said.push(`${[...expanded].join(", ")} expanded as a square of a difference`);
   notes.push(`${written} is read as a double sum, each term in matrices (Σᵢⱼ Aᵢⱼ uᵢvⱼ = uᵀAv)${said.length ? `: ${said.join("; ")}` : ""}`);
   let out: Node | null = null;
