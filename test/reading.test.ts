@@ -758,7 +758,7 @@ describe("double sums Σᵢⱼ, as graph and kernel methods write them: each ter
     ["\\sum_{i,j} A_{ij} B_{ij}", "A", "tr(AᵀB)", "B"],
     ["\\sum_{i,j} A_{ij} \\log(x_i) x_j", "x", "log(x)ᵀAx", "Ax ⊘ x + Aᵀ log(x)"],
     ["\\sum_{i,j} A_{ij} (x_i - x_j)^2", "x", "(x∘²)ᵀA𝟏 − 2xᵀAx + 𝟏ᵀAx∘²", "2(x ⊙ A𝟏) + 2(x ⊙ Aᵀ𝟏) − 2(A + Aᵀ)x"],
-    ["\\sum_{i}\\sum_{j} W_{ij} \\|x_i - x_j\\|^2", "X", "diag(XXᵀ)ᵀW𝟏 − 2 tr(XᵀWX) + 𝟏ᵀW diag(XXᵀ)", "(diag(2(W + Wᵀ)𝟏) − 2W − 2Wᵀ)X"],
+    ["\\sum_{i}\\sum_{j} W_{ij} \\|x_i - x_j\\|^2", "X", "diag(XXᵀ)ᵀW𝟏 − 2 tr(XᵀWX) + 𝟏ᵀW diag(XXᵀ)", "2(diag((W + Wᵀ)𝟏) − W − Wᵀ)X"],
   ])("%s by %s reads %s, gradient %s, checked", (expr, wrt, f, gradient) => {
     const r = read(expr, wrt);
     expect(r.function.text).toBe(f);
@@ -1147,5 +1147,31 @@ describe("k-means as written: Σᵢₖ rᵢₖ‖xᵢ − μₖ‖², the centre
     const one = differentiate("\\sum_{k=1}^K \\|x - \\mu_k\\|^2", { wrt: "x", check: true });
     expect(one.function.text).toBe("‖𝟏xᵀ − M‖_F²");
     expect(one.check?.ok).toBe(true);
+  });
+});
+
+describe("kernels in double sums: weights beside a Gram entry, and the RBF kernel of squared distances", () => {
+  it("Σᵢⱼ Aᵢⱼ xᵢᵀxⱼ is 𝟏ᵀ(A ⊙ XXᵀ)𝟏 (was refused: xᵢ alone)", () => {
+    const r = differentiate("\\sum_{i,j} A_{ij} x_i^T x_j", { wrt: "X", check: true });
+    expect(r.function.text).toBe("𝟏ᵀ(A ⊙ XXᵀ)𝟏");
+    expect(r.derivative.text).toBe("(A + Aᵀ)X");
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it.each([
+    ["\\sum_{i,j} \\alpha_i \\alpha_j \\exp(-\\gamma \\|x_i - x_j\\|^2)", "alpha"],
+    ["\\sum_{i,j} \\alpha_i \\alpha_j \\exp(-\\gamma \\|x_i - x_j\\|^2)", "X"],
+    ["\\sum_i \\alpha_i - \\frac12 \\sum_{i,j} \\alpha_i\\alpha_j y_i y_j e^{-\\|x_i - x_j\\|^2/(2\\sigma^2)}", "alpha"],
+    ["\\sum_{i,j} \\exp(-\\|x_i - y_j\\|^2)", "Y"],
+  ])("%s by %s: the kernel matrix exp(−γD) of squared distances D, checked (was refused)", (input, wrt) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toContain("diag(XXᵀ)𝟏ᵀ − 2X");
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toMatch(/entry \(i, j\) of the squared distances/);
+  });
+
+  it("the RBF gradient by X takes γ out of the Diag: 4γ(ααᵀ ⊙ K − Diag((ααᵀ ⊙ K)𝟏))X", () => {
+    const r = differentiate("\\sum_{i,j} \\alpha_i \\alpha_j \\exp(-\\gamma \\|x_i - x_j\\|^2)", { wrt: "X" });
+    expect(r.derivative.text).toMatch(/^4γ\(ααᵀ ⊙ exp\(.*\) − diag\(\(ααᵀ ⊙ exp\(.*\)\)𝟏\)\)X$/);
   });
 });

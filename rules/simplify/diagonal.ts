@@ -18,6 +18,17 @@ export const DIAGONAL_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // the RBF kernel's gradient 4γ(K ⊙ ααᵀ − Diag((K ⊙ ααᵀ)𝟏))X, not 4(Diag(−γ(K ⊙ ααᵀ)𝟏) + γ(K ⊙ ααᵀ))X
+    id: "diag-scalar-out", source: "derived: Diag is linear", formula: "\\operatorname{diag}(c\\, s\\, v) = c\\, s \\operatorname{diag}(v)",
+    witness: "a^T diag(-2 t v) b", witnessLet: ["a: vector", "b: vector", "v: vector", "t: scalar"], on: ["diagm"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = E.splitMul(e.arg);
+      // Diag(c𝟏) is cI, diag-of-ones below
+      if (chain.length === 0 || (chain.length === 1 && chain[0]!.kind === "ones") || (scalars.length === 0 && coeff.n === 1 && coeff.d === 1)) return null;
+      return E.mul(E.num(coeff), ...scalars, E.diagMat(E.mul(...chain)));
+    },
+  }),
+  rewriteRule({
     id: "diag-outer-product", source: "derived: (a bᵀ)ᵢᵢ = aᵢbᵢ", formula: "\\operatorname{diag}(a b^{\\top}) = a \\odot b",
     witness: "diag(x y^T)", on: ["diag"],
     apply: (e) => {

@@ -604,7 +604,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             switch (OPERATIONS[n.fn].kind) {
               case "elementwise":
                 // e^{A} of a matrix is the matrix exponential in every text; exp(A) is NumPy's entrywise one
-                if (dims.isRigid(a.rows) && dims.isRigid(a.cols) && n.fn === "exp" && !snippet(src, n.nameSpan).includes("exp")) {
+                if (dims.isRigid(a.rows) && dims.isRigid(a.cols) && n.fn === "exp" && !n.ofEntries && !snippet(src, n.nameSpan).includes("exp")) {
                   fail(src, "unsupported", `${snippet(src, n.span)} of a matrix is the matrix exponential: not supported`, n.span, "for the entrywise exponential write exp(·)");
                 }
                 // a note in pass 2 if the argument turns out a square matrix

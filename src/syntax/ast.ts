@@ -111,6 +111,8 @@ export type Node =
       readonly entries?: string;
       /** 𝒩(x; μ, Σ), read as exp of its log-density. */
       readonly gaussian?: Gaussian;
+      /** e^{−γ‖xᵢ − xⱼ‖²} read as a kernel matrix (indexed-sum.ts): e^{…} of each entry, not the matrix exponential. */
+      readonly ofEntries?: true;
     }
   | { readonly type: "norm"; readonly arg: Node; readonly kind: NormKind; readonly span: Span }
   | { readonly type: "inner"; readonly left: Node; readonly right: Node; readonly span: Span }

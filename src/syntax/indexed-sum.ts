@@ -525,8 +525,29 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     if (upper !== base && used.has(upper)) refuse(input, from, `${base}_{${i}${j}} would be an entry of ${upper}, which the expression already uses`, VECTOR_FORM_HINT);
     return upper;
   };
+  /** ‖aᵢ − bⱼ‖² of samples: the matrix of squared distances whose entry (i, j) it is, else null. */
+  const squaredDistance = (f: Node): Node | null => {
+    const norm = f.type === "postfix" && f.op === "pow" && f.exponent === "2" && f.arg.type === "norm" && (f.arg.kind === null || f.arg.kind === "2") ? f.arg : null;
+    const diff = norm && norm.arg.type === "binary" && norm.arg.op === "-" ? norm.arg : null;
+    if (!diff) return null;
+    const letter = (n: Node, k: string) => (n.type === "ident" && single(n.name, k) ? n.name.slice(0, -k.length - 1) : null);
+    const [a, b] = letter(diff.left, i) !== null ? [diff.left, diff.right] : [diff.right, diff.left];
+    const xa = letter(a, i), xb = letter(b, j);
+    if (xa === null || xb === null) return null;
+    const X = matrixLetter(xa, a.span), Y = matrixLetter(xb, b.span);
+    addSample(xa, i);
+    addSample(xb, j);
+    sampleRows.set(xa, X).set(xb, Y);
+    const at2 = f.span;
+    pairNames.add(`${input.slice(at2.start, at2.end).replace(/\s+/g, " ")} is entry (${i}, ${j}) of the squared distances diag(${baseText(X)}${baseText(X)}ᵀ)𝟏ᵀ − 2${baseText(X)}${baseText(Y)}ᵀ + 𝟏 diag(${baseText(Y)}${baseText(Y)}ᵀ)ᵀ`);
+    const rows = (M: string): Node => ({ type: "call", fn: "diag", args: [chain([ident(M, at2), T(ident(M, at2))])], span: at2, nameSpan: at2 });
+    const first: Node = chain([rows(X), T(one(at2))]);
+    const cross: Node = chain([{ type: "number", text: "2", span: at2 }, ident(X, at2), T(ident(Y, at2))]);
+    const last: Node = chain([one(at2), T(rows(Y))]);
+    return { type: "binary", op: "+", left: { type: "binary", op: "-", left: first, right: cross, span: at2 }, right: last, span: at2 };
+  };
   /** xᵢᵀxⱼ, xᵢᵀMxⱼ, ⟨xᵢ, xⱼ⟩ among the factors: entry (i, j) of the Gram matrix XMYᵀ of the samples' rows. */
-  const gramOf = (factors: readonly Node[]): { matrix: Node; used: ReadonlySet<Node> } | null => {
+  const gramOf = (factors: readonly Node[], inFunction = false): { matrix: Node; used: ReadonlySet<Node> } | null => {
     const sample = (n: Node): { letter: string; k: string } | null => {
       if (n.type !== "ident") return null;
       for (const k of [i, j]) if (single(n.name, k)) return { letter: n.name.slice(0, -k.length - 1), k };
@@ -544,20 +565,35 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     };
     for (let k = 0; k < factors.length; k++) {
       const f = factors[k]!;
+      // ‖xᵢ − yⱼ‖² inside a function (the RBF kernel): entry (i, j) of the squared distances diag(XXᵀ)𝟏ᵀ − 2XYᵀ +
+      // 𝟏 diag(YYᵀ)ᵀ; alone, Σᵢⱼ Wᵢⱼ‖xᵢ − xⱼ‖² is expanded term by term below, as the Laplacian's texts write it
+      const distance = inFunction ? squaredDistance(f) : null;
+      if (distance) return { matrix: distance, used: new Set([f]) };
       // (xᵢᵀxⱼ)², exp(xᵢᵀxⱼ), tanh(xᵢᵀAxⱼ): the entry of the Gram matrix's entrywise power or function, a kernel matrix
       const wrapped = f.type === "postfix" && f.op === "pow" && f.exponent !== undefined ? f.arg : f.type === "call" && ENTRYWISE.has(f.fn) && f.args.length === 1 ? f.args[0]! : null;
       if (wrapped) {
+        // exp(−γ‖xᵢ − xⱼ‖²), exp(−‖xᵢ − xⱼ‖²/(2σ²)), the RBF kernel: numbers and scalars beside the entry, and a sign
+        const negated = wrapped.type === "neg";
+        const unsigned = negated ? wrapped.arg : wrapped;
+        const divided = unsigned.type === "binary" && unsigned.op === "/" && !isIn(unsigned.right, i) && !isIn(unsigned.right, j) && !rowOrMatrix(unsigned.right) ? unsigned : null;
+        const scaledBy = (m: Node, free: readonly Node[]): Node => {
+          const times = free.length ? chain([...free, m]) : m;
+          const over: Node = divided ? { type: "binary", op: "/", left: times, right: divided.right, span: divided.span } : times;
+          return negated ? { type: "neg", arg: over, span: wrapped.span } : over;
+        };
         // (xᵢᵀxⱼ + c)ᵖ, the polynomial kernel: the number is added to every entry, c𝟏𝟏ᵀ
-        const shifted = wrapped.type === "binary" && (wrapped.op === "+" || wrapped.op === "-") && wrapped.right.type === "number" ? wrapped : null;
-        const inside = flatten(shifted ? shifted.left : wrapped);
-        const found = gramOf(inside);
+        const shifted = !negated && !divided && wrapped.type === "binary" && (wrapped.op === "+" || wrapped.op === "-") && wrapped.right.type === "number" ? wrapped : null;
+        const inside = flatten(shifted ? shifted.left : divided ? divided.left : unsigned);
+        const found = gramOf(inside, true);
+        const free = found ? inside.filter((g) => !found.used.has(g)) : [];
+        const scalarsOnly = free.every((g) => !isIn(g, i) && !isIn(g, j) && !rowOrMatrix(g));
         const entry = found && shifted
           ? { ...found, matrix: { ...shifted, left: found.matrix, right: chain([shifted.right, one(shifted.right.span), T(one(shifted.right.span))]) } as Node }
-          : found;
+          : found && scalarsOnly && (negated || divided || free.length) ? { matrix: scaledBy(found.matrix, free), used: new Set(inside) } : found;
         if (entry && inside.every((g) => entry.used.has(g))) {
           const matrix: Node = f.type === "postfix"
             ? { type: "postfix", op: "epow", exponent: f.exponent, arg: entry.matrix, span: f.span }
-            : { ...(f as Node & { type: "call" }), args: [entry.matrix] };
+            : { ...(f as Node & { type: "call" }), args: [entry.matrix], ofEntries: true as const };
           return { matrix, used: new Set([f]) };
         }
         continue;
@@ -584,15 +620,18 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
   };
   while (stack.length) {
     const { sign, factors } = stack.shift()!;
-    // Σᵢⱼ αᵢαⱼyᵢyⱼ xᵢᵀxⱼ (the SVM's dual) = (α ⊙ y)ᵀXXᵀ(α ⊙ y): the Gram entry is the pair
-    const gram = factors.some((f) => pairOf(f) !== null) ? null : gramOf(factors);
+    // Σᵢⱼ αᵢαⱼyᵢyⱼ xᵢᵀxⱼ (the SVM's dual) = (α ⊙ y)ᵀXXᵀ(α ⊙ y): the Gram entry is the pair; beside an entry
+    // Aᵢⱼ of a matrix of weights, the two are entries of their Hadamard product, Σᵢⱼ Aᵢⱼ xᵢᵀxⱼ = 𝟏ᵀ(A ⊙ XXᵀ)𝟏
+    const weights = factors.filter((f) => pairOf(f) !== null);
+    const gram = weights.length > 1 ? null : gramOf(factors.filter((f) => !weights.includes(f)));
     if (gram) {
-      const rest = factors.filter((f) => !gram.used.has(f));
+      const rest = factors.filter((f) => !gram.used.has(f) && !weights.includes(f));
+      const entries = weights.length ? { type: "binary" as const, op: "hadamard" as const, left: pairMatrix(weights[0]!), right: gram.matrix, span: at } : gram.matrix;
       if (!rest.some((f) => isIn(f, i) && isIn(f, j))) {
         const inI = rest.filter((f) => isIn(f, i)), inJ = rest.filter((f) => isIn(f, j));
         const free = rest.filter((f) => !isIn(f, i) && !isIn(f, j));
         if (free.some(rowOrMatrix)) refuse(input, at, `a double sum of a term times a matrix or row is not read: only numbers and scalars may stand beside entries`, VECTOR_FORM_HINT);
-        const body = chain([T(vectorOver(inI, i, at)), gram.matrix, vectorOver(inJ, j, at)]);
+        const body = chain([T(vectorOver(inI, i, at)), entries, vectorOver(inJ, j, at)]);
         terms.push(free.length ? chain([...free, body]) : body);
         signs.push(sign);
         continue;
