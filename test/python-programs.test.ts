@@ -180,6 +180,15 @@ describe("--emit numpy-script: every generated script runs and passes its own fi
     expect(check.stdout.trim().split("\n").at(-1)).toBe("10.5 17.0");
   });
 
+  it("a derivative by σ² checks against finite differences in σ through d(σ²) = 2σ dσ; torch-function refuses it", () => {
+    const text = program("numpy-script").emit("-\\frac{n}{2}\\log(2\\pi\\sigma^2) - \\frac{1}{2\\sigma^2}\\|y - X\\beta\\|^2", { wrt: ["sigma^2"] });
+    expect(text).toMatch(/The derivative with respect to sigma squared/);
+    const ran = spawnSync(PYTHON, ["-"], { input: text, encoding: "utf8" });
+    expect(ran.status, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/check passed\n$/);
+    expect(() => program("torch-function").emit("\\frac{1}{\\sigma^2}", { wrt: ["sigma^2"] })).toThrow(/a derivative by σ² is not one/);
+  });
+
   it("exits 0 and prints the relative error when the check passes, and exits 1 when the gradient is wrong", () => {
     const good = program("numpy-script").emit("\\|y - Phi theta\\|^2", { wrt: ["theta"] });
     const ran = spawnSync(PYTHON, ["-"], { input: good, encoding: "utf8" });

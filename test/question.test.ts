@@ -95,19 +95,28 @@ describe("the derivative written in the input", () => {
     expect(() => differentiate("x^T A x, \\quad x \\in \\mathbb{R}^n, A \\in \\mathbb{R}^{m \\times m}", { wrt: "x" })).toThrow(/dimension mismatch in x\^T A at 1:5: 1×n · m×m/);
   });
 
-  it("∂/∂σ², d/dt², --wrt sigma^2 ask for the derivative by a square: refused with what to write, never answered as d²/dσ² or d/dσ", () => {
-    for (const [input, wrt, said] of [
-      ["\\frac{\\partial}{\\partial \\sigma^2} \\frac{1}{2\\sigma^2}\\|y - X\\beta\\|^2 + \\frac{n}{2}\\log\\sigma^2", "", "\\frac{\\partial}{\\partial \\sigma^2}"],
-      ["d/dt² t^3", "", "d/dt²"],
-      ["\\frac{1}{2\\sigma^2}\\|y\\|^2", "\\sigma^2", "--wrt \\sigma^2"],
-      ["\\frac{1}{2\\sigma^2}\\|y\\|^2", "σ²", "--wrt σ²"],
-      ["\\frac{1}{2\\sigma^2}\\|y\\|^2", "sigma^{2}", "--wrt sigma^{2}"],
+  it("∂/∂σ², d/dt², --wrt sigma^2 ask for the derivative by a square, (d/dσ)/(2σ): a variance's MLE, checked, never d²/dσ² or d/dσ", () => {
+    for (const [input, wrt, printed] of [
+      ["\\frac{\\partial}{\\partial \\sigma^2} \\frac{1}{2\\sigma^2}\\|y - X\\beta\\|^2 + \\frac{n}{2}\\log\\sigma^2", "", "(n/σ² − ‖y − Xβ‖²/σ⁴)/2"],
+      ["d/dt² t^3", "", "3t/2"],
+      ["\\frac{1}{2\\sigma^2}\\|y\\|^2", "\\sigma^2", "−‖y‖²/(2σ⁴)"],
+      ["\\frac{1}{2\\sigma^2}\\|y\\|^2", "σ²", "−‖y‖²/(2σ⁴)"],
+      ["\\frac{1}{2\\sigma^2}\\|y\\|^2", "sigma^{2}", "−‖y‖²/(2σ⁴)"],
     ] as const) {
-      const e = refusalOf(input, { wrt });
-      expect(e.code, input).toBe("unsupported");
-      expect(e.message, input).toBe(`${said} asks for the derivative by ${input.startsWith("d/dt") ? "t" : "σ"}², which matdiff does not take`);
-      expect(e.hint, input).toMatch(/d\/d(σ|t)² = \(d\/d(σ|t)\)\/\(2(σ|t)\)/);
+      const r = differentiate(input, { wrt, check: true });
+      expect(r.kind, input).toBe("derivative");
+      expect(r.derivative.text, input).toBe(printed);
+      expect(r.label.text, input).toMatch(/^df\/d(σ|t)²$/);
+      expect(r.check?.ok, input).toBe(true);
+      expect(r.notes.join("\n"), input).toMatch(/the derivative by (σ|t)² is \(d\/d(σ|t)\)\/\(2(σ|t)\)/);
     }
+    // the Gaussian's MLE of the variance: −n/(2σ²) + Σ(xᵢ − μ)²/(2σ⁴), its derivation ending in d(σ²)
+    const mle = differentiate("-\\frac{n}{2}\\log(2\\pi\\sigma^2) - \\frac{1}{2\\sigma^2}\\sum_{i=1}^n (x_i - \\mu)^2", { wrt: "sigma^2", check: true, steps: true });
+    expect(mle.derivative.text).toBe("((x − μ𝟏)ᵀ(x − μ𝟏)/σ⁴ − n/σ²)/2");
+    expect(mle.check?.ok).toBe(true);
+    expect(mle.steps!.at(-1)!.reason).toBe("dσ = d(σ²)/(2σ): the factor of d(σ²)");
+    // asked beside another variable or twice over, it is refused with what to write
+    expect(refusalOf("\\frac{1}{2\\sigma^2}\\|y\\|^2", { wrt: "sigma^2", hessian: true }).message).toMatch(/takes alone/);
     // the second derivative keeps its notation: ∂² over ∂σ²
     const second = noWrt("\\frac{\\partial^2}{\\partial \\sigma^2} \\log\\sigma^2");
     expect(second.kind).toBe("hessian");

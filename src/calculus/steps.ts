@@ -81,6 +81,8 @@ export interface DerivationInput {
   readonly frobenius?: FrobeniusTerms;
   /** The analysis's simplification pass, continued for the lines written here; otherwise one pass of the derivation's own. */
   readonly pass?: Simplifier;
+  /** The derivative is by X² (∂/∂σ²): the last line writes df with d(X²) = 2X dX. */
+  readonly bySquare?: boolean;
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
@@ -204,8 +206,13 @@ export function derive(input: DerivationInput): DerivationStep[] {
       break;
     }
     case "derivative": {
+      if (input.bySquare) {
+        // f′ dσ = (f′/(2σ)) d(σ²): the result is the factor of d(σ²)
+        merged.push({ expr: E.mul(input.result, E.diffOf(E.power(X, 2))), rules: [step("derivative")], reason: `d${nameText(X.name)} = d(${nameText(X.name)}²)/(2${nameText(X.name)}): the factor of d(${nameText(X.name)}²)` });
+        break;
+      }
       const shown = E.mul(input.result, dX);
-      if (shown !== last) merged.push({ expr: shown, rules: [step("derivative")], reason: `collect the factor d${X.name}` });
+      if (shown !== last) merged.push({ expr: shown, rules: [step("derivative")], reason: `collect the factor d${nameText(X.name)}` });
       break;
     }
     case "jacobian": {

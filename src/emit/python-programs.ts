@@ -71,6 +71,12 @@ function prepare(input: string, options: ProgramOptions, backend: PythonBackend,
   }
   const analyses = wrts.map((w) => analyze(input, { ...options, wrt: w }));
   const first = analyses[0]!;
+  const squared = analyses.find((a) => a.bySquare);
+  if (squared && program === "torch-function") {
+    throw new MatdiffError("unsupported", `--emit ${program} hands PyTorch the gradient by each input, and a derivative by ${nameText(squared.X.name)}² is not one`, undefined, {
+      hint: `emit by ${nameText(squared.X.name)} (--wrt ${pyName(squared.X.name)}), whose derivative is 2${nameText(squared.X.name)} times this one`,
+    });
+  }
   const parameterised = [...first.symbols.values()].find((s) => s.props.dependsOn);
   if (parameterised) {
     throw new MatdiffError("unsupported", `--emit ${program} does not take a symbol declared as a function (${nameText(parameterised.name)} of ${nameText(parameterised.props.dependsOn!)}) yet: the program would need its derivative as an input`, undefined, {
@@ -222,7 +228,9 @@ function plainFunctions(p: Prepared, lib: "torch" | "np"): string[] {
     "",
     "",
     `def grad_f(${args}):`,
-    `    """${p.scalarF ? "The gradient" : "The Jacobian"}${several ? `s with respect to ${names}, in that order` : ` with respect to ${names}`}${p.scalarF ? " (the shape of the variable)" : " (rows: vec f, columns: vec of the variable, column-major)"}."""`,
+    p.parts.some((x) => x.a.bySquare)
+      ? `    """The derivative with respect to ${names} squared, (d/d${names})/(2 ${names})."""`
+      : `    """${p.scalarF ? "The gradient" : "The Jacobian"}${several ? `s with respect to ${names}, in that order` : ` with respect to ${names}`}${p.scalarF ? " (the shape of the variable)" : " (rows: vec f, columns: vec of the variable, column-major)"}."""`,
     ...indent(proj),
     `    return ${p.parts.map((x) => x.derivative).join(", ")}`,
   ];
@@ -367,7 +375,10 @@ function numpyScript(input: string, options: ProgramOptions, commandLine?: strin
       const n = x.name;
       const at = (sign: string) => args.map((a) => (a === n ? `${a} ${sign} step * direction` : a)).join(", ");
       // the Jacobian maps vec(dX) (column-major) to vec(dF); a gradient pairs with dX entry by entry
-      const exact = p.scalarF
+      const exact = x.a.bySquare
+        // the derivative by σ² times d(σ²) = 2σ dσ
+        ? `2 * ${n} * ${p.scalarF ? "np.sum(gradient * direction)" : "gradient * direction"}`
+        : p.scalarF
         ? "np.sum(gradient * direction)"
         : isScalarShape(x.X.shape) ? "gradient * direction" : "(gradient @ np.ravel(direction, order=\"F\")).reshape(np.shape(f_value), order=\"F\")";
       return [

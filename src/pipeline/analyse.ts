@@ -249,6 +249,8 @@ export interface Analysis {
   readonly result: Expr;
   /** The gradient (or, for a scalar variable, the first derivative); for a Hessian, the one it differentiates. */
   readonly gradient: Expr;
+  /** A derivative by X², (d/dX)/(2X), as ∂/∂σ² asks (X a scalar). */
+  readonly bySquare?: true;
   /** d²f[dX, dX] for the Hessian of a function of a matrix. */
   readonly secondDifferential?: Expr;
   readonly symbols: ReadonlyMap<string, Sym>;
@@ -454,6 +456,8 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     });
   }
   const wrtList: string[] = [];
+  /** The variable σ of a derivative asked by its square σ² (∂/∂σ², --wrt sigma^2). */
+  let bySquare: string | undefined;
   const componentNotes: string[] = [];
   /** The names as asked, before an entry θ_i is read as its vector θ: what the notation's names are checked against. */
   const askedNames: (string | null)[] = [];
@@ -470,13 +474,18 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
       componentNotes.push(`${nameText(wrtName!)} is read as entry ${component.index} of ${nameText(component.of)}, which f is written in: the gradient ∇_${nameText(component.of)} f is given, entry by entry with --format index`);
       wrtName = component.of;
     }
-    // ∂/∂σ², --wrt sigma^2: the derivative by a square (a variance's MLE), which is (d/dσ)/(2σ)
+    // ∂/∂σ², --wrt sigma^2: the derivative by a square (a variance's MLE), (d/dσ)/(2σ) by the chain rule through σ²
     const base = question.bySquare ? wrtName : squaredName(raw, limits);
     if (base) {
       const x = nameText(base);
-      throw new MatdiffError("unsupported", `${question.bySquare ? question.notation : `--wrt ${raw}`} asks for the derivative by ${x}², which matdiff does not take`, undefined, {
-        hint: `differentiate by ${x} (--wrt ${nameInput(base)}): d/d${x}² = (d/d${x})/(2${x}); or write f in a variable v = ${x}² and ask --wrt v${question.bySquare ? `; for the second derivative write \\frac{\\partial^2}{\\partial ${GREEK.has(base) ? `\\${base}` : nameInput(base)}^2}` : ""}`,
-      });
+      const asked = question.bySquare ? question.notation : `--wrt ${raw}`;
+      if (hessian || wrtAsked.length > 1 || question.wrt.length > 1) {
+        throw new MatdiffError("unsupported", `${asked} asks for the derivative by ${x}², which matdiff takes alone: not as a second derivative, nor beside other variables`, undefined, {
+          hint: `ask for it on its own; a second derivative by ${x}² is d/d${x}² of the first, (d/d${x})/(2${x}) applied twice`,
+        });
+      }
+      bySquare = base;
+      wrtName = base;
     }
     if (!wrtName || wrtName === "I") {
       throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${raw}' is not a symbol`);
@@ -606,7 +615,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
       ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules, expansion: undefined }
       : differential(f, { wrt: own, definitions: el.definitions, budget });
     return analyzeVariable({
-      input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget, pass,
+      input, options, f, X, df, rules, nodes: plan.nodes, el, notes: variableNotes, limits, deadline, budget, pass, bySquare: bySquare === X.name,
       // the record is --steps' only when df is in X alone (not in the functions of X as well)
       expansion: own.size === 1 ? expansion : undefined,
     });
@@ -631,6 +640,8 @@ interface VariableInput {
   readonly budget: Budget;
   /** The request's simplification pass (Analysis.pass). */
   readonly pass: Simplifier;
+  /** The derivative is asked by X², not X (Analysis.bySquare). */
+  readonly bySquare: boolean;
 }
 
 /** diag(vec(I)): the mask a Jacobian through Diag(·) or diag(·) carries. */
@@ -643,6 +654,9 @@ function analyzeVariable(v: VariableInput): Analysis {
   const scalarF = isScalarShape(f.shape);
   const scalarX = isScalarShape(X.shape);
   const symmetricX = Boolean(X.props.symmetric || X.props.posdef);
+  if (v.bySquare && (!scalarX || v.nodes.length)) {
+    throw new MatdiffError("unsupported", `a derivative by ${nameText(wrtName)}² is read for a scalar ${nameText(wrtName)} that f is written in, but ${nameText(wrtName)} is ${scalarX ? "a parameter of other symbols" : formatShape(X.shape)}`);
+  }
   // one pass: df, the result (or a parameterisation's pieces) and what --steps simplifies share its memo (Analysis.pass)
   const { pass } = v;
   const simplifyInPass = (e: Expr) => pass.simplify(foldDefinitions(e, el.definitions, el.symbols));
@@ -697,6 +711,13 @@ function analyzeVariable(v: VariableInput): Analysis {
   } else if (scalarX) {
     kind = "derivative";
     raw = scalarDerivative(df, dX);
+    // d/dσ² = (d/dσ)/(2σ): σ² = v, σ = √v, dσ/dv = 1/(2σ); into each term, so σ's powers merge (n/(2σ²), not (n/σ)/(2σ))
+    if (v.bySquare) {
+      const bySigma = simplifyInPass(raw).expr;
+      const over = (t: Expr) => E.mul(E.power(E.mul(E.num(2), X), -1), t);
+      raw = bySigma.kind === "add" ? E.add(...bySigma.terms.map(over)) : over(bySigma);
+      notes.push(`the derivative by ${nameText(wrtName)}² is (d/d${nameText(wrtName)})/(2${nameText(wrtName)}), the chain rule through ${nameText(wrtName)}² = v (for ${nameText(wrtName)} > 0, ${nameText(wrtName)} = √v)`);
+    }
   } else {
     kind = "jacobian";
     raw = vecJacobian(df, dX, budget);
@@ -722,6 +743,7 @@ function analyzeVariable(v: VariableInput): Analysis {
     secondDifferential,
     symbols: el.symbols, definitions: el.definitions, convention,
     differentialRules: rules, simplification: { steps: simplified.steps, stopped: simplified.stopped }, notes, limits, deadline, budget,
+    bySquare: v.bySquare && kind === "derivative" ? true : undefined,
   };
 }
 

@@ -40,10 +40,13 @@ export function checkAnalysis(a: Analysis, opts: { readonly seed?: number; reado
   const results: CheckResult[] = [];
   switch (a.kind) {
     case "gradient":
-    case "derivative":
-      results.push(isScalarShape(a.f.shape) || a.kind === "gradient" ? first(a.f, a.result)
-        : checkJacobian({ f: expand(a.f), wrt: a.X, jacobian: E.vec(expand(a.result)), ...common }));
+    case "derivative": {
+      // by σ²: 2σ times the result is the derivative by σ, which finite differences in σ check
+      const claim = a.bySquare ? E.mul(E.num(2), a.X, a.result) : a.result;
+      results.push(isScalarShape(a.f.shape) || a.kind === "gradient" ? first(a.f, claim)
+        : checkJacobian({ f: expand(a.f), wrt: a.X, jacobian: E.vec(expand(claim)), ...common }));
       break;
+    }
     case "jacobian":
       results.push(checkJacobian({ f: expand(a.f), wrt: a.X, jacobian: expand(a.result), ...common }));
       break;

@@ -3,6 +3,7 @@
  * (calculus/index-form.ts) read off an analysis, printed by
  * print/index-notation.ts. An extra view, never a reason to fail.
  */
+import * as E from "../core/expr.js";
 import type { Dim } from "../core/shape.js";
 import { MatdiffError } from "../errors.js";
 import { expandDefinitions } from "../calculus/differential.js";
@@ -30,7 +31,8 @@ export function indexFormula(a: Analysis): IndexFormula {
 
 /** The result entrywise in Einstein summation: Unicode text, LaTeX (KaTeX strict) and an np.einsum expression (null when there is none). */
 export function indexForm(a: Analysis, opts: IndexFormOptions = {}): { text: string; latex: string; einsum: string | null } {
-  return printIndexForm(indexFormula(a), a, {
+  // by σ²: df/dσ² on the left
+  return printIndexForm(indexFormula(a), a.bySquare ? { kind: a.kind, f: a.f, X: E.power(a.X, 2) } : a, {
     dimExpr: opts.dimExpr ?? defaultDimExpr(a),
     expand: (e) => expandDefinitions(e, a.definitions),
   });

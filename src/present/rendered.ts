@@ -25,7 +25,9 @@ export interface RenderedStep {
 export const render = (e: Expr): Rendered => ({ latex: toLatex(e), text: toText(e) });
 /** The names of an analysis's result (see print/label.ts): one place for every surface. */
 export function labelOf(a: Analysis): ResultLabel {
-  const x = render(a.X);
+  // ∂f/∂σ²: the square is part of the variable's name in the label
+  const plain = render(a.X);
+  const x = a.bySquare ? { latex: `${plain.latex}^{2}`, text: `${plain.text}²` } : plain;
   const label = resultLabel(a.kind, a.f.shape, { latex: x.latex, text: x.text, shape: a.X.shape }, render(a.f));
   // through a parameterisation, a matrix θ's gradient is shown as the vector the pull-back gives
   if (a.parameterisation && a.kind === "gradient" && a.X.shape.cols !== 1) {

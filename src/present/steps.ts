@@ -18,7 +18,7 @@ export function derivationOf(a: Analysis): DerivationStep[] {
     f: a.f, X: a.X, df: a.df, definitions: a.definitions, kind: a.kind, result: a.result, gradient: a.gradient, budget: a.budget,
     // the pipeline's work, rendered rather than redone: its record of df, df simplified, its Frobenius terms
     simplifiedDf: a.simplifiedDf, ...(a.expansion ? { expansion: a.expansion } : {}), ...(a.frobenius ? { frobenius: a.frobenius } : {}), pass: a.pass,
-    ...(a.convention ? { convention: a.convention } : {}),
+    ...(a.convention ? { convention: a.convention } : {}), ...(a.bySquare ? { bySquare: true } : {}),
     // through a parameterisation this is the variable's own part; renderParameterisedSteps adds the functions' parts
     ...(a.parameterisation ? { holdDependents: true } : {}),
   });

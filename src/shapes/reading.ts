@@ -53,7 +53,7 @@ interface Unknown {
 }
 
 type Attempt =
-  | { readonly ok: true; readonly el: Elaborated; readonly gradient: boolean; readonly scalarF: boolean }
+  | { readonly ok: true; readonly el: Elaborated; readonly gradient: boolean; readonly scalarF: boolean; readonly scalarX: boolean }
   | { readonly ok: false; readonly error: MatdiffError };
 
 export function readShapes(root: Node, source: SourceText, opts: ReadOptions): Reading {
@@ -88,8 +88,9 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       const f = el.expr.shape;
       const x = el.symbols.get(opts.wrt)?.shape;
       const scalarF = f.rows === 1 && f.cols === 1;
-      const gradient = scalarF && x !== undefined && !(x.rows === 1 && x.cols === 1);
-      return { ok: true, el, gradient, scalarF };
+      const scalarX = x !== undefined && x.rows === 1 && x.cols === 1;
+      const gradient = scalarF && x !== undefined && !scalarX;
+      return { ok: true, el, gradient, scalarF, scalarX };
     } catch (err) {
       // a reading that makes part of the input unsupported (e^{A} of a matrix) is not the one meant either
       if (err instanceof MatdiffError && (err.code === "shape" || err.code === "unsupported")) return { ok: false, error: err };
@@ -146,7 +147,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       if (names.some(poweredBySymbol)) continue;
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
       const a = attempt(departed);
-      if (!a.ok || !a.gradient) continue;
+      // a gradient, or by a letter that is a scalar by convention (d/dσ² of −n log σ² − S/σ²), a scalar f
+      if (!a.ok || !(a.gradient || (a.scalarF && a.scalarX && conventionalRank(opts.wrt) === "scalar" && !departed.has(opts.wrt)))) continue;
       const cost = costOf(departed, a, a.el);
       const order = best === null ? -1 : compare(cost, best.cost);
       if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }
