@@ -168,7 +168,7 @@ describe("the raw scanner reads as moo read the same rules", () => {
     subdigits: /[₀₁₂₃₄₅₆₇₈₉]+/,
     ones: "𝟏", dotstar: ".*", dotslash: "./", dotcaret: ".^", dot: ".", dbar: ["||", "‖"], bar1: "|",
     lparen: "(", rparen: ")", lbrack: "[", rbrack: "]", lbrace: "{", rbrace: "}",
-    plus: "+", minus: ["-", "−"], times: ["*", "·"], slash: "/",
+    plus: "+", minus: ["-", "−"], times: ["*", "·", "×", "@"], slash: "/",
     hadamard: ["⊙", "∘"], hdivide: "⊘", kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
     lt: "<", gt: ">", comma: ",", semi: ";", tilde: "~", langle: "⟨", rangle: "⟩", scriptN: "𝒩",
     error: moo.error,

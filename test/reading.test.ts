@@ -1175,3 +1175,29 @@ describe("kernels in double sums: weights beside a Gram entry, and the RBF kerne
     expect(r.derivative.text).toMatch(/^4γ\(ααᵀ ⊙ exp\(.*\) − diag\(\(ααᵀ ⊙ exp\(.*\)\)𝟏\)\)X$/);
   });
 });
+
+describe("code pasted from NumPy and MATLAB: @, .T, .', **, np. and torch. prefixes", () => {
+  it.each([
+    ["np.sum((X @ w - y)**2)", "w", "sum((Xw − y)∘²)", "2Xᵀ(Xw − y)"],
+    ["x.T @ A @ x", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["x @ A @ x", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["w @ w", "w", "wᵀw", "2w"],
+    ["np.linalg.norm(X @ w - y)**2", "w", "‖Xw − y‖²", "2Xᵀ(Xw − y)"],
+    ["np.log(np.linalg.det(X))", "X", "log det(X)", "X⁻ᵀ"],
+    ["np.trace(A @ X @ B)", "X", "tr(AXB)", "AᵀBᵀ"],
+    ["x.' * A * x", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["np.sum(np.log(1 + np.exp(-y * (X @ w))))", "w", "sum(log(𝟏 + exp(−y ⊙ Xw)))", "−Xᵀ(y ⊙ σ(−y ⊙ Xw))"],
+    ["torch.sum(torch.sigmoid(X @ w))", "w", "sum(σ(Xw))", "Xᵀ(σ(Xw) ⊙ (𝟏 − σ(Xw)))"],
+  ])("%s by %s reads as %s (was an unexpected character), and checks", (input, wrt, read, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(read);
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("* is NumPy's entrywise product only in array code: A * B is still the matrix product, A @ B too", () => {
+    expect(differentiate("A * B", { wrt: "A" }).function.text).toBe("AB");
+    expect(differentiate("A @ B", { wrt: "A" }).function.text).toBe("AB");
+    expect(differentiate("np.sum(w * x)", { wrt: "w" }).function.text).toBe("sum(w ⊙ x)");
+  });
+});

@@ -137,7 +137,7 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** Characters that are a token of their own, by type (the order of the checks below decides the rest). */
 const SINGLE: ReadonlyMap<string, string> = new Map([
   ...[["(", "lparen"], [")", "rparen"], ["[", "lbrack"], ["]", "rbrack"], ["{", "lbrace"], ["}", "rbrace"], ["+", "plus"], ["-", "minus"], ["−", "minus"],
-    ["*", "times"], ["·", "times"], ["×", "times"], ["/", "slash"], ["⊙", "hadamard"], ["∘", "hadamard"], ["⊘", "hdivide"], ["⊗", "kronop"], ["^", "caret"], ["'", "prime"],
+    ["*", "times"], ["·", "times"], ["×", "times"], ["@", "times"], ["/", "slash"], ["⊙", "hadamard"], ["∘", "hadamard"], ["⊘", "hdivide"], ["⊗", "kronop"], ["^", "caret"], ["'", "prime"],
     ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], [";", "semi"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
   ...[...GREEK_BY_UNICODE.keys()].map((c) => [c, "greek"] as const),
   ...[...PRECOMPOSED_ACCENTED].map((c) => [c, "accented"] as const),
@@ -333,6 +333,10 @@ const FUNCTION_LIKE = /^(?:[a-z]{2,}|[A-Z][a-z]{2,})$/;
  * Turns the input into grammar tokens, or throws a MatdiffError for
  * characters, commands and function names that cannot be read.
  */
+/** Library prefixes of pasted code, np.sum(…), np.linalg.norm(…), torch.exp(…): the function is what is read. */
+const LIBRARY_PREFIXES: ReadonlySet<string> = new Set(["np", "numpy", "linalg", "torch", "jnp", "math"]);
+/** The prefixes that say the input is array code, whose * and ** are entrywise. */
+const NUMPY_MODULES: ReadonlySet<string> = new Set(["np", "numpy", "torch", "jnp"]);
 /** The subscript of I_n, 𝟏_n: a size, one letter or a number. */
 const SIZE_SUBSCRIPT = /^(?:[A-Za-z]|\d+)$/;
 /** Φ however written: \Phi, Φ, and Phi as a word of its own (the ASCII spelling). */
@@ -444,8 +448,41 @@ export function tokenize(input: string): Token[] {
     });
   };
 
+  // code pasted from NumPy or PyTorch (an @, an np. or torch. prefix): * and ** are entrywise there, as in NumPy
+  const numpyCode = r.some((t, k) => (t.type === "times" && t.text === "@") || (t.type === "word" && NUMPY_MODULES.has(t.text) && r[k + 1]?.type === "dot" && r[k + 1]!.offset === t.end));
   for (let i = 0; i < r.length; i++) {
     const t = r[i]!;
+    // NumPy and MATLAB as pasted: x.T and x.' transpose, x ** 2 a power, np.sum, np.linalg.norm, numpy.log the functions
+    const glued = (k: number) => r[k] !== undefined && r[k]!.offset === r[k - 1]!.end;
+    if (t.type === "dot" && glued(i + 1) && ((r[i + 1]!.type === "word" && r[i + 1]!.text === "T" && !(glued(i + 2) && r[i + 2]!.type === "word")) || r[i + 1]!.type === "prime")) {
+      push(make("prime", "", t.offset, r[i + 1]!.end));
+      i++;
+      continue;
+    }
+    if (t.type === "times" && t.text === "*" && r[i + 1]?.type === "times" && r[i + 1]!.text === "*" && glued(i + 1)) {
+      push(make(numpyCode ? "dotcaret" : "caret", "", t.offset, r[i + 1]!.end));
+      i++;
+      continue;
+    }
+    // NumPy's v @ M and v @ w take a 1-D v on the left as a row: x @ A @ x is xᵀAx (a lowercase letter is a vector
+    // by convention; a matrix or a bracket stays as written, and v.T @ M is already a row)
+    if (t.type === "times" && t.text === "@") {
+      const top = out[out.length - 1];
+      const before = out[out.length - 2];
+      const startsChain = !(before?.type === "times" && input.slice(before.offset, before.end) === "@");
+      if (top?.type === "ident" && startsChain && /^[a-z]$|^[a-z]_|^(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|rho|tau|phi|chi|psi|omega)$/.test(top.value)) {
+        push(make("prime", "", top.end, top.end));
+      }
+    }
+    if (t.type === "times" && t.text === "*" && numpyCode) {
+      push(make("hadamard", "", t.offset, t.end));
+      continue;
+    }
+    if (t.type === "word" && LIBRARY_PREFIXES.has(t.text) && r[i + 1]?.type === "dot" && glued(i + 1) && glued(i + 2) && (r[i + 2]!.type === "word" || r[i + 2]!.type === "fnword")) {
+      // the dot and the prefix go; linalg. after np. goes in its turn
+      i++;
+      continue;
+    }
     switch (t.type) {
       case "num": push(make("num", t.text, t.offset, t.end)); break;
       case "word": word(t, i + 1); break;
