@@ -1188,6 +1188,12 @@ describe("code pasted from NumPy and MATLAB: @, .T, .', **, np. and torch. prefi
     ["x.' * A * x", "x", "xᵀAx", "(A + Aᵀ)x"],
     ["np.sum(np.log(1 + np.exp(-y * (X @ w))))", "w", "sum(log(𝟏 + exp(−y ⊙ Xw)))", "−Xᵀ(y ⊙ σ(−y ⊙ Xw))"],
     ["torch.sum(torch.sigmoid(X @ w))", "w", "sum(σ(Xw))", "Xᵀ(σ(Xw) ⊙ (𝟏 − σ(Xw)))"],
+    ["np.dot(x, A @ x)", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["dot(x, A*x)", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["np.sum(np.multiply(y, np.log(p)))", "p", "sum(y ⊙ log(p))", "y ⊘ p"],
+    ["np.trace(np.matmul(np.transpose(A), B))", "A", "tr(AᵀB)", "B"],
+    ["np.maximum(0, X @ w) @ a", "w", "relu(Xw)ᵀa", "Xᵀ(a ⊙ heaviside(Xw))"],
+    ["np.sum(np.outer(u, v) * A)", "u", "sum(uvᵀ ⊙ A)", "Av"],
   ])("%s by %s reads as %s (was an unexpected character), and checks", (input, wrt, read, printed) => {
     const r = differentiate(input, { wrt, check: true });
     expect(r.function.text).toBe(read);

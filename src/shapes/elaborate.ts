@@ -189,6 +189,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const entrywisePowers = new Map<Node, SourceText>();
   /** `w · x` of two vectors: the dot product wᵀx, said in a note. */
   const dotProducts = new Map<Node, SourceText>();
+  /** v @ M with a column v: NumPy's 1-D array on the left of @, a row (built as vᵀM, like a dot product). */
+  const matmulRows = new Map<Node, SourceText>();
   /** Divisions whose divisor took the factors after its transpose (`xᵀAx / xᵀx`, syntax/build.ts). */
   const divisorRuns = new Map<Node, SourceText>();
   /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
@@ -452,6 +454,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
               if (sizeless(l) && dims.unifyShapes(l, SCALAR_T)) return r;
               if (sizeless(r) && dims.unifyShapes(r, SCALAR_T)) return l;
               const bothColumns = dims.isOne(l.cols) && dims.isOne(r.cols);
+              // x @ A, w @ w: NumPy takes a 1-D array on the left of @ as a row
+              if (n.matmul && dims.isOne(l.cols) && !dims.isOne(l.rows) && dims.unify(l.rows, r.rows)) {
+                matmulRows.set(n, src);
+                return { rows: ONE_T, cols: r.cols };
+              }
               // w · x of two vectors is the dot product, as physics and ML notes write it
               if (n.dot && bothColumns && dims.unify(l.rows, r.rows)) {
                 dotProducts.set(n, src);
@@ -752,7 +759,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   function absorbed(m: Node, parent: Node): boolean {
     if (m.type !== "binary" || parent.type !== "binary" || parent.left !== m) return false;
     const f = family(m.op);
-    if (f === null || f !== family(parent.op) || broadcasts.has(m)) return false;
+    if (f === null || f !== family(parent.op) || broadcasts.has(m) || matmulRows.has(m)) return false;
     return f === "+" || !isScalarShape(toShape(infos.get(m)!.shape));
   }
 
@@ -793,7 +800,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
         return E.neg(build(n.arg));
       case "binary": {
         if (n.op === "+" || n.op === "-") return E.add(...chainOperands(n));
-        if (n.op === "*" && dotProducts.has(n)) return E.mul(E.transpose(build(n.left)), build(n.right));
+        if (n.op === "*" && (dotProducts.has(n) || matmulRows.has(n))) return E.mul(E.transpose(build(n.left)), build(n.right));
         if (n.op === "*") return E.mul(...chainOperands(n));
         const l = build(n.left);
         const r = build(n.right);
@@ -927,6 +934,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       const written = snippet(src, left.span);
       const l = left.type === "ident" || /^\(.*\)$/.test(written) ? written : `(${written})`;
       notes.push(`${snippet(src, node.span)} of two vectors is read as their dot product ${l}^T ${snippet(src, right.span)}`);
+    }
+    for (const [node, src] of matmulRows) {
+      const { left } = node as Node & { type: "binary" };
+      const written = snippet(src, left.span);
+      notes.push(`in ${snippet(src, node.span)}, ${written} on the left of @ is a row, as NumPy takes a 1-D array there: ${left.type === "ident" || /^\(.*\)$/.test(written) ? written : `(${written})`}ᵀ`);
     }
     for (const { node, src } of oneNorms) {
       notes.push(`${snippet(src, node.span)} is the 1-norm sum(|·|): its gradient sign(·) holds where no entry is 0 (there, sign(0) = 0 gives a subgradient)`);

@@ -80,6 +80,8 @@ export type Node =
       readonly dot?: true;
       /** Product written `\times` or `×`: a product like any other (`2 \times A`), but between two vectors the cross product, refused. */
       readonly cross?: true;
+      /** Product written `@`, NumPy's: a 1-D array on its left is a row there (`v @ M` = vᵀM, `v @ w` = vᵀw). */
+      readonly matmul?: true;
       /** log 𝒩(x; μ, Σ), read as this log-density. */
       readonly gaussian?: Gaussian;
       /** `xᵀAx / xᵀx`: a division whose divisor took the factors after its transpose (build.ts extendedDivisor). */

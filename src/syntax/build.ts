@@ -34,6 +34,7 @@ export function timesNode(left: Node, op: Token, right: Node): Node {
   const times = (l: Node) => {
     const n = binaryNode("*", l, right);
     if (op.text === "\\cdot" || op.text === "·") return { ...n, dot: true } as Node;
+    if (op.text === "@") return { ...n, matmul: true } as Node;
     return op.text === "\\times" || op.text === "×" ? { ...n, cross: true } as Node : n;
   };
   return extendedDivisor(left, right, times) ?? times(left);

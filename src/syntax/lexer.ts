@@ -333,6 +333,55 @@ const FUNCTION_LIKE = /^(?:[a-z]{2,}|[A-Z][a-z]{2,})$/;
  * Turns the input into grammar tokens, or throws a MatdiffError for
  * characters, commands and function names that cannot be read.
  */
+/**
+ * NumPy's functions of two arrays, np.dot(a, b), np.outer(a, b), np.matmul(A, B), np.multiply(a, b),
+ * np.maximum(0, x), and np.transpose(A), rewritten as the notation they stand for: ⟨a, b⟩, (a)(b)ᵀ,
+ * (A)(B), (a) ⊙ (b), max(0, x), (A)ᵀ. Each must be a call, the word glued to its bracket, with one
+ * comma at its top level where it takes two.
+ */
+function arrayCalls(r: Raw[]): Raw[] {
+  if (!r.some((t) => t.type === "word" && Object.hasOwn(ARRAY_CALLS, t.text))) return r;
+  const out = [...r];
+  for (let i = out.length - 2; i >= 0; i--) {
+    const t = out[i]!;
+    if (t.type !== "word" || !Object.hasOwn(ARRAY_CALLS, t.text) || out[i + 1]!.type !== "lparen" || out[i + 1]!.offset !== t.end) continue;
+    let depth = 0, close = -1, comma = -1;
+    for (let k = i + 1; k < out.length && close < 0; k++) {
+      const type = out[k]!.type;
+      if (type === "lparen" || type === "lbrack" || type === "lbrace") depth++;
+      else if (type === "rparen" || type === "rbrack" || type === "rbrace") { depth--; if (depth === 0) close = k; }
+      else if (type === "comma" && depth === 1 && comma < 0) comma = k;
+    }
+    const kind = ARRAY_CALLS[t.text]!;
+    if (close < 0 || (kind === "transpose") !== (comma < 0)) continue;
+    const at = (type: string, like: Raw, text = like.text): Raw => ({ type, text, offset: like.offset, end: like.end });
+    const open = out[i + 1]!, shut = out[close]!, sep = comma >= 0 ? out[comma]! : undefined;
+    switch (kind) {
+      case "inner": out.splice(close, 1, at("rangle", shut, "⟩")); out.splice(i, 2, at("langle", open, "⟨")); break;
+      case "max": out.splice(i, 1, at("word", t, "max")); break;
+      case "transpose": out.splice(close, 1, shut, at("prime", shut, "'")); out.splice(i, 1); break;
+      case "outer": out.splice(close, 1, shut, at("prime", shut, "'")); out.splice(comma, 1, at("rparen", sep!, ")"), at("lparen", sep!, "(")); out.splice(i, 1); break;
+      case "matmul": out.splice(comma, 1, at("rparen", sep!, ")"), at("lparen", sep!, "(")); out.splice(i, 1); break;
+      case "multiply": out.splice(comma, 1, at("rparen", sep!, ")"), at("hadamard", sep!, "⊙"), at("lparen", sep!, "(")); out.splice(i, 1); break;
+    }
+  }
+  return out;
+}
+
+/** np.sum, np.linalg.norm, torch.exp: the prefixes and their dots dropped, the function kept (linalg. after np. in its turn). */
+function withoutLibraryPrefixes(r: Raw[]): Raw[] {
+  if (!r.some((t) => t.type === "word" && LIBRARY_PREFIXES.has(t.text))) return r;
+  return r.filter((t, k) => {
+    const prefix = (j: number) => r[j]?.type === "word" && LIBRARY_PREFIXES.has(r[j]!.text) && r[j + 1]?.type === "dot" && r[j + 1]!.offset === r[j]!.end
+      && r[j + 2] !== undefined && r[j + 2]!.offset === r[j + 1]!.end && (r[j + 2]!.type === "word" || r[j + 2]!.type === "fnword");
+    return !prefix(k) && !(t.type === "dot" && prefix(k - 1));
+  });
+}
+
+const ARRAY_CALLS: Readonly<Record<string, "inner" | "outer" | "matmul" | "multiply" | "max" | "transpose">> = {
+  dot: "inner", inner: "inner", vdot: "inner", outer: "outer", matmul: "matmul", multiply: "multiply", maximum: "max", transpose: "transpose",
+};
+
 /** Library prefixes of pasted code, np.sum(…), np.linalg.norm(…), torch.exp(…): the function is what is read. */
 const LIBRARY_PREFIXES: ReadonlySet<string> = new Set(["np", "numpy", "linalg", "torch", "jnp", "math"]);
 /** The prefixes that say the input is array code, whose * and ** are entrywise. */
@@ -345,7 +394,10 @@ const PHI = /\\Phi(?![A-Za-z])|\u03a6|(?<![A-Za-z\\])Phi(?![a-z])/g;
 const GLUED_PAREN = /^(?:\(|\\(?:left|[bB]igg?l?)\s*\()/;
 
 export function tokenize(input: string): Token[] {
-  const r = braceFractionArguments(rawTokens(input));
+  const scanned = braceFractionArguments(rawTokens(input));
+  // code pasted from NumPy or PyTorch (an @, an np. or torch. prefix): * and ** are entrywise there, as in NumPy
+  const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@") || (t.type === "word" && NUMPY_MODULES.has(t.text) && scanned[k + 1]?.type === "dot" && scanned[k + 1]!.offset === t.end));
+  const r = arrayCalls(withoutLibraryPrefixes(scanned));
   const out: Token[] = [];
   /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol, or to one letter. */
   let decor: Decoration | undefined;
@@ -448,8 +500,6 @@ export function tokenize(input: string): Token[] {
     });
   };
 
-  // code pasted from NumPy or PyTorch (an @, an np. or torch. prefix): * and ** are entrywise there, as in NumPy
-  const numpyCode = r.some((t, k) => (t.type === "times" && t.text === "@") || (t.type === "word" && NUMPY_MODULES.has(t.text) && r[k + 1]?.type === "dot" && r[k + 1]!.offset === t.end));
   for (let i = 0; i < r.length; i++) {
     const t = r[i]!;
     // NumPy and MATLAB as pasted: x.T and x.' transpose, x ** 2 a power, np.sum, np.linalg.norm, numpy.log the functions
@@ -464,23 +514,8 @@ export function tokenize(input: string): Token[] {
       i++;
       continue;
     }
-    // NumPy's v @ M and v @ w take a 1-D v on the left as a row: x @ A @ x is xᵀAx (a lowercase letter is a vector
-    // by convention; a matrix or a bracket stays as written, and v.T @ M is already a row)
-    if (t.type === "times" && t.text === "@") {
-      const top = out[out.length - 1];
-      const before = out[out.length - 2];
-      const startsChain = !(before?.type === "times" && input.slice(before.offset, before.end) === "@");
-      if (top?.type === "ident" && startsChain && /^[a-z]$|^[a-z]_|^(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|rho|tau|phi|chi|psi|omega)$/.test(top.value)) {
-        push(make("prime", "", top.end, top.end));
-      }
-    }
     if (t.type === "times" && t.text === "*" && numpyCode) {
       push(make("hadamard", "", t.offset, t.end));
-      continue;
-    }
-    if (t.type === "word" && LIBRARY_PREFIXES.has(t.text) && r[i + 1]?.type === "dot" && glued(i + 1) && glued(i + 2) && (r[i + 2]!.type === "word" || r[i + 2]!.type === "fnword")) {
-      // the dot and the prefix go; linalg. after np. goes in its turn
-      i++;
       continue;
     }
     switch (t.type) {
