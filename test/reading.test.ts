@@ -1194,6 +1194,11 @@ describe("code pasted from NumPy and MATLAB: @, .T, .', **, np. and torch. prefi
     ["np.trace(np.matmul(np.transpose(A), B))", "A", "tr(AᵀB)", "B"],
     ["np.maximum(0, X @ w) @ a", "w", "relu(Xw)ᵀa", "Xᵀ(a ⊙ heaviside(Xw))"],
     ["np.sum(np.outer(u, v) * A)", "u", "sum(uvᵀ ⊙ A)", "Av"],
+    ["(x @ A @ x)", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["(X @ w - y) @ (X @ w - y)", "w", "(Xw − y)ᵀ(Xw − y)", "2Xᵀ(Xw − y)"],
+    ["np.abs(x).sum()", "x", "sum(abs(x))", "sign(x)"],
+    ["((X @ w - y)**2).mean()", "w", "sum((Xw − y)∘²)/n", "2Xᵀ(Xw − y)/n"],
+    ["(A @ B).trace()", "A", "tr(AB)", "Bᵀ"],
   ])("%s by %s reads as %s (was an unexpected character), and checks", (input, wrt, read, printed) => {
     const r = differentiate(input, { wrt, check: true });
     expect(r.function.text).toBe(read);

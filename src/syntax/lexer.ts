@@ -368,6 +368,37 @@ function arrayCalls(r: Raw[]): Raw[] {
   return out;
 }
 
+/** NumPy's methods without arguments, x.sum(), (A @ B).trace(), np.abs(x).mean(): the functions of what they follow. */
+function methodCalls(r: Raw[]): Raw[] {
+  const METHODS: Readonly<Record<string, string>> = { sum: "sum", mean: "mean", trace: "tr" };
+  if (!r.some((t, k) => t.type === "dot" && r[k + 1]?.type === "word" && Object.hasOwn(METHODS, r[k + 1]!.text))) return r;
+  const out = [...r];
+  for (let i = 1; i + 3 < out.length; i++) {
+    const [dot, name, open, shut] = [out[i]!, out[i + 1]!, out[i + 2]!, out[i + 3]!];
+    if (dot.type !== "dot" || name.type !== "word" || !Object.hasOwn(METHODS, name.text) || open.type !== "lparen" || shut.type !== "rparen") continue;
+    if (name.offset !== dot.end || open.offset !== name.end) continue;
+    // what the method is called on: a bracket (with the function it is the call of) or one word
+    let start = i - 1;
+    const last = out[start]!;
+    if (last.type === "rparen" || last.type === "rbrack") {
+      let depth = 0;
+      for (; start >= 0; start--) {
+        const type = out[start]!.type;
+        if (type === "rparen" || type === "rbrack") depth++;
+        else if ((type === "lparen" || type === "lbrack") && --depth === 0) break;
+      }
+      if (start < 0) continue;
+      const fn = out[start - 1];
+      if (fn && (fn.type === "word" || fn.type === "fnword") && fn.end === out[start]!.offset) start--;
+    } else if (last.type !== "word" || last.end !== dot.offset) continue;
+    const at = (type: string, like: Raw, text: string): Raw => ({ type, text, offset: like.offset, end: like.end });
+    out.splice(i, 4, at("rparen", shut, ")"));
+    out.splice(start, 0, at("word", name, METHODS[name.text]!), at("lparen", open, "("));
+    i += 2;
+  }
+  return out;
+}
+
 /** np.sum, np.linalg.norm, torch.exp: the prefixes and their dots dropped, the function kept (linalg. after np. in its turn). */
 function withoutLibraryPrefixes(r: Raw[]): Raw[] {
   if (!r.some((t) => t.type === "word" && LIBRARY_PREFIXES.has(t.text))) return r;
@@ -397,7 +428,7 @@ export function tokenize(input: string): Token[] {
   const scanned = braceFractionArguments(rawTokens(input));
   // code pasted from NumPy or PyTorch (an @, an np. or torch. prefix): * and ** are entrywise there, as in NumPy
   const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@") || (t.type === "word" && NUMPY_MODULES.has(t.text) && scanned[k + 1]?.type === "dot" && scanned[k + 1]!.offset === t.end));
-  const r = arrayCalls(withoutLibraryPrefixes(scanned));
+  const r = methodCalls(arrayCalls(withoutLibraryPrefixes(scanned)));
   const out: Token[] = [];
   /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol, or to one letter. */
   let decor: Decoration | undefined;
