@@ -1212,3 +1212,14 @@ describe("code pasted from NumPy and MATLAB: @, .T, .', **, np. and torch. prefi
     expect(differentiate("np.sum(w * x)", { wrt: "w" }).function.text).toBe("sum(w ⊙ x)");
   });
 });
+
+describe("the log barrier −Σᵢ log(bᵢ − aᵢᵀx): its check draws A and x small, so that b − Ax is positive", () => {
+  it("checks (was inconclusive: Ax outweighed b in every draw), its Hessian too", () => {
+    const r = differentiate("-\\sum_i \\log(b_i - a_i^T x)", { wrt: "x", check: true });
+    expect(r.derivative.text).toBe("Aᵀ(b − Ax)∘⁻¹");
+    expect(r.check?.ok).toBe(true);
+    const h = differentiate("-\\sum_{i=1}^m \\log(b_i - a_i^T x) + t c^T x", { wrt: "x", hessian: true, check: true });
+    expect(h.derivative.text).toBe("Aᵀ diag((b − Ax)∘⁻²)A");
+    expect(h.check?.ok).toBe(true);
+  });
+});

@@ -82,12 +82,14 @@ export function sampleEnv(exprs: readonly Expr[], opts: SampleOptions): Env {
   const dims = sampleDims(exprs, opts.dims, opts.sizeOrder ?? 0);
   const positive = positiveSymbols(exprs);
   const unit = unitIntervalSymbols(exprs);
+  const small = subtractedSymbols(exprs);
   const symbols = new Map<string, Sym>();
   exprs.forEach((e) => symbolsOf(e, symbols));
   const values = new Map<string, Matrix>();
   for (const name of [...symbols.keys()].sort()) {
     const rng = makeRng(mixSeed(opts.seed, hashString(name)));
-    values.set(name, sampleValue(symbols.get(name)!, rng, dims, unit.has(name) ? "unit" : positive.has(name)));
+    const value = sampleValue(symbols.get(name)!, rng, dims, unit.has(name) ? "unit" : positive.has(name));
+    values.set(name, small.has(name) && !unit.has(name) ? value.scale(SUBTRACTED_SCALE) : value);
   }
   const diffs = new Map<string, Matrix>();
   for (const d of diffNodes(exprs)) {
@@ -152,6 +154,30 @@ export function positiveSymbols(exprs: readonly Expr[]): Set<string> {
     if (e.kind === "epower") { visit(e.arg, true); visit(e.exp, under); return; }
     const needs = (e.kind === "fn" && positiveDomain(OPERATIONS[e.name]))
       || ((e.kind === "power" || e.kind === "hpower") && e.exp.d !== 1);
+    for (const c of children(e)) visit(c, under || needs);
+  };
+  exprs.forEach((e) => visit(e, false));
+  return out;
+}
+
+/** How much smaller the symbols subtracted under a log are drawn: b − Ax stays positive for A, x up to 5 long. */
+const SUBTRACTED_SCALE = 0.1;
+
+/**
+ * Symbols in a term subtracted under a function of positive domain (or a fractional power): the A and x of
+ * log(b − Ax), the log barrier, drawn small, so that what they are taken from stays positive; drawn as
+ * the others, Ax outweighed b in every draw and the check could not judge.
+ */
+export function subtractedSymbols(exprs: readonly Expr[]): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const negative = (t: Expr) => t.kind === "mul" && t.factors[0]!.kind === "num" && t.factors[0]!.value.n < 0;
+  const visit = (e: Expr, under: boolean) => {
+    const key = `${e.id}|${under}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (under && e.kind === "add") for (const t of e.terms) if (negative(t)) symbolsOf(t, new Map()).forEach((_, name) => out.add(name));
+    const needs = (e.kind === "fn" && positiveDomain(OPERATIONS[e.name])) || ((e.kind === "power" || e.kind === "hpower") && e.exp.d !== 1);
     for (const c of children(e)) visit(c, under || needs);
   };
   exprs.forEach((e) => visit(e, false));
