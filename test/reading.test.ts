@@ -1223,3 +1223,9 @@ describe("the log barrier −Σᵢ log(bᵢ − aᵢᵀx): its check draws A and
     expect(h.check?.ok).toBe(true);
   });
 });
+
+it("a shifted index x_{t+1} is refused by name, with the matrices to write (was 'expected a subscript')", () => {
+  const e = refusalOf("\\sum_t \\|x_{t+1} - A x_t\\|^2", { wrt: "A" });
+  expect(e.message).toBe("a shifted index, x_{t+1}, is not read");
+  expect(e.hint).toContain("\\|P - Q A^T\\|_F^2");
+});

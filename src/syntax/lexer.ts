@@ -661,6 +661,12 @@ export function tokenize(input: string): Token[] {
         hint: "use the squared Frobenius norm ‖W‖_F^2 = tr(WᵀW) as the penalty, or tr(WᵀW)^{1/2} for ‖W‖_F",
       });
     }
+    // x_{t+1}, x_{i-1}: an index shifted by a number, which names no row a sum reads
+    if (a?.type === "lbrace" && r[i + 2]?.type === "word" && (r[i + 3]?.type === "plus" || r[i + 3]?.type === "minus") && r[i + 4]?.type === "num" && r[i + 5]?.type === "rbrace") {
+      throw new MatdiffError("unsupported", `a shifted index, ${input.slice(r[i - 1]?.offset ?? u.offset, r[i + 5]!.end)}, is not read`, { start: u.offset, end: r[i + 5]!.end }, {
+        hint: `name the shifted samples as their own matrix: Σₜ ‖x_{t+1} − A x_t‖² is ‖X₊ − X₋Aᵀ‖_F², written \\|P - Q A^T\\|_F^2 with P and Q the rows x_{t+1}ᵀ and x_tᵀ`,
+      });
+    }
     throw syntaxError(input, "expected a subscript after '_'", u.offset, u.end);
   }
 
