@@ -157,7 +157,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
   const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
 
   it("solves every problem and verifies each against finite differences", () => {
-    expect(key.entries).toHaveLength(22);
+    expect(key.entries).toHaveLength(26);
     for (const e of key.entries) {
       expect(e.ok, e.problem.title).toBe(true);
       if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);
@@ -183,6 +183,11 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     expect(text("Gaussian maximum likelihood, covariance")).toBe("(Σ⁻¹(X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)Σ⁻¹ − NΣ⁻¹)/2");
     expect(text("Support vector machine, primal")).toBe("w − CXᵀ(y ⊙ heaviside(𝟏 − y ⊙ Xw))");
     expect(text("Attention scores")).toBe("(diag(softmax(Kᵀq/sqrt(d))) − softmax(Kᵀq/sqrt(d)) softmax(Kᵀq/sqrt(d))ᵀ)Kᵀ/sqrt(d)");
+    // Φ, the variance, k-means and an RBF kernel as the texts write them
+    expect(text("Probit regression, the likelihood as written")).toBe("Xᵀ(exp(−(Xβ)∘²/2) ⊙ (y ⊘ Φ(Xβ) − (𝟏 − y) ⊘ (𝟏 − Φ(Xβ))))/sqrt(2π)");
+    expect(text("Gaussian maximum likelihood, variance")).toBe("(‖y − Xβ‖²/σ⁴ − n/σ²)/2");
+    expect(text("k-means, the centres")).toBe("2 diag(Rᵀ𝟏)M − 2RᵀX");
+    expect(text("Kernel SVM, the dual with an RBF kernel")).toMatch(/^𝟏 − y ⊙ exp\(−γ\(.*\)\)\(α ⊙ y\)$/);
   });
 
   it("the committed key is what the script generates (so it never goes stale)", () => {

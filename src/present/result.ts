@@ -203,7 +203,8 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
   const out: { -readonly [K in keyof DifferentiateResult]: DifferentiateResult[K] } = {
     ok: true,
     kind: a.kind,
-    wrt: { name: X.name, shape: formatShape(X.shape), latex: toLatex(X), text: toText(X) },
+    // by σ², the variable as asked: its name is σ's, its written form σ²
+    wrt: { name: X.name, shape: formatShape(X.shape), latex: toLatex(a.bySquare ? E.power(X, 2) : X), text: toText(a.bySquare ? E.power(X, 2) : X) },
     function: { latex: fn.latex, text: fn.text, shape: formatShape(f.shape) },
     differential: render(dfShown),
   } as DifferentiateResult;
