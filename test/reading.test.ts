@@ -1229,3 +1229,19 @@ it("a shifted index x_{t+1} is refused by name, with the matrices to write (was 
   expect(e.message).toBe("a shifted index, x_{t+1}, is not read");
   expect(e.hint).toContain("\\|P - Q A^T\\|_F^2");
 });
+
+describe("|v|² of a vector is its squared length ‖v‖², as physics writes it; |v| alone stays entrywise", () => {
+  it.each([["|x|^2", "‖x‖²", "2x"], ["|Ax - b|^2", "‖Ax − b‖²", "2Aᵀ(Ax − b)"], ["\\left|x - y\\right|^2", "‖x − y‖²", "2(x − y)"]])(
+    "%s reads as %s (|x|² had x read as a scalar, |Ax − b|² was refused), with a note, and checks", (input, read, printed) => {
+      const r = differentiate(input, { wrt: "x", check: true });
+      expect(r.function.text).toBe(read);
+      expect(r.derivative.text).toBe(printed);
+      expect(r.check?.ok).toBe(true);
+      expect(r.notes.join("\n")).toMatch(/is read as its squared length/);
+    });
+
+  it("|x| of a vector is still entrywise, and |A|² of a matrix det(A)²", () => {
+    expect(differentiate("\\lvert x \\rvert", { wrt: "x" }).function.text).toBe("abs(x)");
+    expect(differentiate("|A|^2", { wrt: "A" }).function.text).toBe("det(A)²");
+  });
+});

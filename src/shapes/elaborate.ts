@@ -191,6 +191,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const dotProducts = new Map<Node, SourceText>();
   /** v @ M with a column v: NumPy's 1-D array on the left of @, a row (built as vᵀM, like a dot product). */
   const matmulRows = new Map<Node, SourceText>();
+  /** |v|² of a vector v: the squared Euclidean norm ‖v‖², as physics writes it (|v| alone stays entrywise). */
+  const barNorms = new Map<Node, SourceText>();
   /** Divisions whose divisor took the factors after its transpose (`xᵀAx / xᵀx`, syntax/build.ts). */
   const divisorRuns = new Map<Node, SourceText>();
   /** `x / y` of two vectors: entrywise (NumPy's reading), said in a note. */
@@ -550,6 +552,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
               entrywisePowers.set(n, src);
               return a;
             }
+            // |v|² of a vector, as physics and engineering write the squared length: ‖v‖²
+            if (n.arg.type === "bars" && n.exponent === "2" && (dims.isOne(a.cols) || dims.isOne(a.rows))) {
+              barNorms.set(n, src);
+              return SCALAR_T;
+            }
             if (dims.isOne(a.cols) || dims.isOne(a.rows)) {
               const v = snippet(src, n.arg.span);
               fail(src, "shape", `${v}^${n.exponent} of the ${show(a)} vector ${v} is not defined at ${where(src, n.span.start)}`, n.span,
@@ -834,6 +841,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           const s = toShape(info!.shape);
           return E.transpose(E.ones(mkShape(s.cols, s.rows)));
         }
+        if (barNorms.has(n)) return E.power(E.norm(build((n.arg as Node & { type: "bars" }).arg), "2"), 2);
         const a = build(n.arg);
         switch (n.op) {
           case "T": return E.transpose(a);
@@ -934,6 +942,10 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
       const written = snippet(src, left.span);
       const l = left.type === "ident" || /^\(.*\)$/.test(written) ? written : `(${written})`;
       notes.push(`${snippet(src, node.span)} of two vectors is read as their dot product ${l}^T ${snippet(src, right.span)}`);
+    }
+    for (const [node, src] of barNorms) {
+      const inner = snippet(src, (node as Node & { type: "postfix" }).arg.span);
+      notes.push(`${snippet(src, node.span)} of a vector is read as its squared length ‖${inner.replace(/^\||\|$/g, "").replace(/^\\(?:left|lvert)\|?|\\(?:right|rvert)\|?$/g, "")}‖², as physics writes it; write ${inner}.^2 for the entrywise square`);
     }
     for (const [node, src] of matmulRows) {
       const { left } = node as Node & { type: "binary" };
