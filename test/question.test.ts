@@ -246,3 +246,12 @@ describe("the derivative written in the input", () => {
     expect(readQuestion("\\nabla_x x").expr).toBe(`${" ".repeat(9)}x`);
   });
 });
+
+describe("∇·F and ∇×F, the divergence and the curl", () => {
+  it.each([["\\nabla \\cdot (A x)", "divergence"], ["∇·(A x)", "divergence"], ["\\nabla \\times v", "curl"]])("%s is refused as the %s, with the Jacobian to ask for (was 'unexpected \\cdot')", (input, what) => {
+    const e = refusalOf(input, { wrt: "" });
+    expect(e.message).toMatch(new RegExp(`the ${what} ∇[·×]F of a vector field is not read`));
+    expect(e.hint).toMatch(/ask for the Jacobian/);
+    expect(e.start).toBe(0);
+  });
+});

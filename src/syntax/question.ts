@@ -8,6 +8,7 @@
  * The derivative's notation is blanked out of the text (replaced by spaces, so every span still points into what
  * the user wrote) and returned as the variables and whether a Hessian is asked for. Anything else is left alone.
  */
+import { MatdiffError } from "../errors.js";
 
 export interface Question {
   /** The input with the derivative's notation blanked: the same length, the same offsets. */
@@ -172,6 +173,14 @@ export function readQuestion(input: string): Question {
   const bare = rest.startsWith("\\nabla") || rest.startsWith("∇") ? BARE_NABLA.exec(rest) : null;
   if (bare) {
     const end = at + bare[0].length;
+    // ∇·F, ∇×F: the divergence and the curl of a vector field, which are not a derivative's notation here
+    const after = input.slice(end).trimStart();
+    if (/^(?:\\cdot(?![A-Za-z])|·|\\times(?![A-Za-z])|×)/.test(after)) {
+      const curl = /^(?:\\times|×)/.test(after);
+      throw new MatdiffError("unsupported", `${curl ? "the curl ∇×F" : "the divergence ∇·F"} of a vector field is not read`, { start: at, end: end + (input.length - end - after.length) + (after.startsWith("\\") ? (curl ? 6 : 5) : 1) }, {
+        hint: curl ? "ask for the Jacobian J = ∂F/∂x (--wrt x): the curl's entries are differences of its off-diagonal entries" : "ask for the Jacobian J = ∂F/∂x (--wrt x): the divergence is its trace, tr(J)",
+      });
+    }
     return { expr: input.slice(0, at) + blank(bare[0]) + input.slice(end), wrt: [], hessian: bare[1] !== undefined, notation: bare[0].trim(), bareNabla: true };
   }
   return { expr: input, wrt: [], hessian: false };
