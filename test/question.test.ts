@@ -25,6 +25,11 @@ describe("the derivative written in the input", () => {
     ["J(\\theta) := \\frac{1}{2}\\|X\\theta - y\\|^2", "\\frac{1}{2}\\|X\\theta - y\\|^2", "theta"],
     ["\\mathcal{L}(\\hat{y}) = -y^T \\log \\hat{y}", "-y^T \\log \\hat{y}", "\\hat{y}"],
     ["\\log L(\\theta) = \\sum_i (y_i \\theta^T x_i - \\exp(\\theta^T x_i))", "\\sum_i (y_i \\theta^T x_i - \\exp(\\theta^T x_i))", "theta"],
+    // a name of several letters (was "unexpected character '='"); KL(q ‖ p) is of distributions, not of variables
+    ["NLL(w) = -\\sum_i y_i \\log\\sigma(w^T x_i)", "-\\sum_i y_i \\log\\sigma(w^T x_i)", "w"],
+    ["Loss(W) = \\|XW - Y\\|_F^2", "\\|XW - Y\\|_F^2", "W"],
+    ["\\mathcal{L}_{\\text{reg}}(w) = \\lambda \\|w\\|^2", "\\lambda \\|w\\|^2", "w"],
+    ["\\operatorname{MSE}(w) = \\frac{1}{n}\\|Xw - y\\|^2", "\\frac{1}{n}\\|Xw - y\\|^2", "w"],
   ])("%s is %s wrt %s, checked", (question, expr, wrt) => {
     const asked = noWrt(question);
     const plain = differentiate(expr, { wrt });
@@ -245,6 +250,14 @@ describe("the derivative written in the input", () => {
     }
     expect(readQuestion("\\nabla_x x").expr).toBe(`${" ".repeat(9)}x`);
   });
+});
+
+it("KL = …, loss = …, KL(q ‖ p) = … name the function; the variable comes from --wrt; tr(A) = … names nothing", () => {
+  const kl = differentiate("KL(q \\| p) = \\frac12(tr(\\Sigma_2^{-1}\\Sigma_1) - \\log|\\Sigma_1|)", { wrt: "Sigma_1", check: true });
+  expect(kl.derivative.text).toBe("(Σ₂⁻ᵀ − Σ₁⁻ᵀ)/2");
+  expect(kl.check?.ok).toBe(true);
+  expect(differentiate("loss = \\|Xw - y\\|^2", { wrt: "w" }).derivative.text).toBe("2Xᵀ(Xw − y)");
+  expect(readQuestion("tr(A) = 1").expr).toBe("tr(A) = 1");
 });
 
 describe("∇·F and ∇×F, the divergence and the curl", () => {

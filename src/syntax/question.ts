@@ -9,6 +9,7 @@
  * the user wrote) and returned as the variables and whether a Hessian is asked for. Anything else is left alone.
  */
 import { MatdiffError } from "../errors.js";
+import { KNOWN_FUNCTIONS } from "./lexer.js";
 
 export interface Question {
   /** The input with the derivative's notation blanked: the same length, the same offsets. */
@@ -52,7 +53,7 @@ const SQUARED = String.raw`(?:\^\s*(?:\{\s*2\s*\}|2)|²)`;
 const ONE_DENOMINATOR = new RegExp(String.raw`^\s*(${D})\s*(${VAR})\s*(${SQUARED})?\s*$`);
 const TWO_DENOMINATORS = new RegExp(String.raw`^\s*${D}\s*(${VAR})\s*(?:\\[,;!]\s*)?${D}\s*(${VAR})\s*${TRANSPOSE}?\s*$`);
 const NUMERATOR = new RegExp(String.raw`^\s*${D}\s*(${SQUARED})?`);
-const DEFINED = new RegExp(String.raw`^(?:\\(?:log|ln)\s*)?(?:\\mathcal\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω](?:_\{[^{}]*\}|_[A-Za-z0-9]+)?)\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
+const DEFINED = new RegExp(String.raw`^(?:\\(?:log|ln)\s*)?(?:\\mathcal\{[A-Za-z]\}|\\(?:text|mathrm|operatorname|mathsf|mathit)\{[A-Za-z]+\}|\\[A-Za-z]+|([A-Za-z]{2,12})|[A-Za-zα-ωΑ-Ω])(?:_\{(?:[^{}]|\{[^{}]*\})*\}|_[A-Za-z0-9]+)?\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
 const OPERATOR = new RegExp(String.raw`^(?:(?:\\nabla|∇)\s*(${SQUARED})?\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR}))\s*(${SQUARED})?|${D}\s*(${SQUARED})?\s*/\s*(${D})\s*(${VAR})\s*(${SQUARED})?|(?:\\partial|∂)\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR})))`);
 /**
  * An optimisation problem as written in a paper: `\min_w`, `\arg\min_{w}`, `\operatorname*{arg\,min}_{W, b}`,
@@ -63,6 +64,7 @@ const ARG = String.raw`arg\s*(?:\\[,;!]\s*)?`;
 const EXTREMUM = String.raw`(?:\\arg\s*\\(?:min|max)|\\(?:arg)?(?:min|max)|\\operatorname\*?\{\s*(?:${ARG})?(?:min|max)\s*\}|\\mathop\{\\mathrm\{${ARG}(?:min|max)\}\}|\\mathrm\{${ARG}(?:min|max)\}|(?:arg)?(?:min|max))`;
 const OPTIMUM = new RegExp(String.raw`^(?:${EXTREMUM}\s*(?:\\limits\s*)?_\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|(${VAR}))|\\underset\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*\{\s*${EXTREMUM}\s*\})`);
 const WHOLE_VAR = new RegExp(String.raw`^${VAR}$`);
+const FUNCTION_NAMES: ReadonlySet<string> = new Set(KNOWN_FUNCTIONS);
 /**
  * The variables of an optimisation's subscript: `W, b`, `w \in \mathbb{R}^d`; null when one is not a variable,
  * or is an index of the objective (`\max_i x_i` is x's largest entry, not a problem in i).
@@ -121,10 +123,12 @@ export function readQuestion(input: string): Question {
   // f(x) = …, L(W_1, b_1; X) = …, \mathcal{L} = …, J(θ) := …, \log L(θ) = …: a name for the function, and the variables it is of
   // the cheap tests first: V8 compiles a regular expression on its first run, and these are long (2 ms of a cold command)
   const defined = rest.includes("=") ? DEFINED.exec(rest) : null;
-  if (defined) {
+  // KL = …, NLL(w) = …, loss = …, \text{MSE} = …: a name of letters, unless it is a function's (tr(A) = … names nothing)
+  if (defined && !(defined[1] !== undefined && FUNCTION_NAMES.has(defined[1]))) {
     const end = at + defined[0].length;
     const inner = readQuestion(input.slice(0, at) + blank(defined[0]) + input.slice(end));
-    const args = (defined[1] ?? "").split(";")[0]!.split(",").map((a) => a.trim()).filter(Boolean);
+    // KL(q ‖ p) = …: what the name is "of" is not always the variables (q and p are distributions)
+    const args = (defined[2] ?? "").split(";")[0]!.split(",").map((a) => a.trim()).filter((a) => a !== "" && (defined[1] === undefined || WHOLE_VAR.test(a)));
     return { ...inner, wrt: inner.wrt.length ? inner.wrt : args, notation: inner.notation ?? defined[0].trim() };
   }
 
