@@ -15,7 +15,7 @@ import { describe as render, formatTree, parse } from "../src/syntax/parse.js";
 import { GRADIENT_CASES } from "./cases/gradients.js";
 import { makeRng } from "../src/numeric/random.js";
 import moo from "moo";
-import { COMPOUND_WORDS, KNOWN_FUNCTIONS, rawTokens, type Raw } from "../src/syntax/lexer.js";
+import { COMPOUND_WORDS, KNOWN_FUNCTIONS, SUBSCRIPT_LETTER_CHARS, VULGAR_FRACTIONS, rawTokens, type Raw } from "../src/syntax/lexer.js";
 import { GREEK_BY_UNICODE } from "../src/syntax/greek.js";
 import { ACCENTS, PRECOMPOSED_ACCENTED } from "../src/syntax/names.js";
 import { INTENT_CASES } from "./cases/intent.js";
@@ -33,7 +33,7 @@ const COMMANDS = [
 ];
 /** Every function word (from the operation table and the lexer), Greek names and near misses. */
 const WORDS = [...KNOWN_FUNCTIONS, "theta", "Sigma", "sigma", "xi", "tarce", "foo", "softmaks"];
-const UNICODE = [..."⊙⊗∘⊘ᵀ⁻¹²³⁰‖θΣσαΦ−·′⟨⟩₁₂", "𝟏", "😀", "𝒩", "\u00a0", "\uD835", "é"];
+const UNICODE = [..."⊙⊗∘⊘ᵀ⁻¹²³⁰‖θΣσαΦ−·′⟨⟩₁₂ᵢⱼₙ∑∏", "𝟏", "😀", "𝒩", "\u00a0", "\uD835", "é"];
 /** Fragments that make well-formed structure likely, so the fuzzer gets past the first token. */
 const FRAGMENTS = ["^T", "^{-1}", "^{-T}", "^<-1>", "^{\\circ 2}", "^{\\circ", "^{\\circ -1/2}", "^{∘", "sign(", ".^", ".*", "./", "max(", ", 0)", "_2", "_F", "_{12}", "^{1/2}", "||",
   "\\frac{", "}{", "\\left(", "\\right)", "\\left\\|", "\\right\\|", "1e999", ".5", "1.", "2.5e-3", "(A B)", "x^T x", "N(x; ", "\\mathcal{N}(x \\mid "];
@@ -166,6 +166,9 @@ describe("the raw scanner reads as moo read the same rules", () => {
     accentmark: new RegExp(`[${ACCENTS.map((a) => a.mark).join("")}]`),
     sup: /⁻?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|ᵀ)/,
     subdigits: /[₀₁₂₃₄₅₆₇₈₉]+/,
+    subletters: new RegExp(`[${SUBSCRIPT_LETTER_CHARS}]+`),
+    nary: ["∑", "∏"],
+    vulgar: new RegExp(`[${VULGAR_FRACTIONS}]`),
     ones: "𝟏", dotstar: ".*", dotslash: "./", dotcaret: ".^", dot: ".", dbar: ["||", "‖"], bar1: "|",
     lparen: "(", rparen: ")", lbrack: "[", rbrack: "]", lbrace: "{", rbrace: "}",
     plus: "+", minus: ["-", "−"], times: ["*", "·", "×", "@"], slash: "/",
@@ -199,7 +202,7 @@ describe("the raw scanner reads as moo read the same rules", () => {
   it("on every input of the test corpora", () => {
     const corpus = [...SEEDS, ...INTENT_CASES.map((c) => c.expr), ...JACOBIAN_CASES.map((c) => c.expr),
       "\\sum_{i=1}^{n} (y_i - x_i^T \\beta)^2", "\\sum_{ i = 12 } x", "_{i=}", "log1p(x) + log_softmax(z) + expm1(t)", "x.5", "1.e3", ".5e-3x",
-      "⁻", "⁻ᵀ", "⁻¹²", "ᵀᵀ", "₁₂x", "\\", "a\\", "\\\n", "\\😀", "𝒩(x)", "𝒩(x; μ, Σ)", "N(x;y,z);", "x \u2028 y", "\ufeffx", "ŷ + ȳ", "y\u0302", "|||", "‖x‖", "a~b"];
+      "⁻", "⁻ᵀ", "⁻¹²", "ᵀᵀ", "₁₂x", "∑ᵢⱼ xᵢ", "½x⅞", "∏ₙ", "xₐₑₕₖₗₘₙₒₚᵣₛₜᵤᵥₓ", "x₁ᵢ", "\\", "a\\", "\\\n", "\\😀", "𝒩(x)", "𝒩(x; μ, Σ)", "N(x;y,z);", "x \u2028 y", "\ufeffx", "ŷ + ȳ", "y\u0302", "|||", "‖x‖", "a~b"];
     expect(differences(corpus)).toEqual([]);
   });
 

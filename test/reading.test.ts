@@ -1206,6 +1206,26 @@ describe("code pasted from NumPy and MATLAB: @, .T, .', **, np. and torch. prefi
     expect(r.check?.ok).toBe(true);
   });
 
+  it.each([
+    ["norm(X*W - Y, 'fro')^2", "W", "‖XW − Y‖_F²", "2Xᵀ(XW − Y)"],
+    ["np.linalg.norm(X @ W - Y, 'fro')**2", "W", "‖XW − Y‖_F²", "2Xᵀ(XW − Y)"],
+    ["norm(A*x - b, 2)^2", "x", "‖Ax − b‖²", "2Aᵀ(Ax − b)"],
+    ["norm(x, 1)", "x", "sum(abs(x))", "sign(x)"],
+  ])("%s: the order argument is the norm's subscript (was 'fro' an unknown word, ',' unexpected)", (input, wrt, read, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(read);
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("norm(X, 'nuc') and norm(x, inf) are refused by name, another order with the orders read", () => {
+    expect(refusalOf("norm(X, 'nuc')", { wrt: "X" }).message).toMatch(/nuclear norm/);
+    expect(refusalOf("norm(x, inf)", { wrt: "x" }).message).toMatch(/max-norm/);
+    const e = refusalOf("norm(x, 3)", { wrt: "x" });
+    expect(e.message).toBe("norm(·, 3) is not read: the orders read are 1, 2 and 'fro'");
+    expect([e.start, e.end]).toEqual([6, 10]);
+  });
+
   it("* is NumPy's entrywise product only in array code: A * B is still the matrix product, A @ B too", () => {
     expect(differentiate("A * B", { wrt: "A" }).function.text).toBe("AB");
     expect(differentiate("A @ B", { wrt: "A" }).function.text).toBe("AB");
@@ -1243,5 +1263,67 @@ describe("|v|² of a vector is its squared length ‖v‖², as physics writes i
   it("|x| of a vector is still entrywise, and |A|² of a matrix det(A)²", () => {
     expect(differentiate("\\lvert x \\rvert", { wrt: "x" }).function.text).toBe("abs(x)");
     expect(differentiate("|A|^2", { wrt: "A" }).function.text).toBe("det(A)²");
+  });
+});
+
+describe("sums and indices as typed in Unicode: ∑ᵢ, xᵢ, Aᵢⱼ read as their LaTeX (were unexpected characters)", () => {
+  it.each([
+    ["∑ᵢ log(1 + exp(−yᵢ wᵀxᵢ))", "w", "\\sum_i \\log(1 + \\exp(-y_i w^T x_i))", "−Xᵀ(y ⊙ σ(−y ⊙ Xw))"],
+    ["∑ᵢ (yᵢ − wᵀxᵢ)²", "w", "\\sum_i (y_i - w^T x_i)^2", "−2Xᵀ(y − Xw)"],
+    ["∑ₙ ‖xₙ − μ‖²", "mu", "\\sum_n \\|x_n - \\mu\\|^2", "−2(X − 𝟏μᵀ)ᵀ𝟏"],
+    ["∑ᵢⱼ Aᵢⱼ xᵢᵀxⱼ", "X", "\\sum_{i,j} A_{ij} x_i^T x_j", "(A + Aᵀ)X"],
+    ["xᵢᵀ A xᵢ", "x_i", "x_i^T A x_i", "(A + Aᵀ)x_i"],
+  ])("%s by %s is %s, and checks", (input, wrt, latex, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    const same = differentiate(latex, { wrt });
+    expect(r.derivative.text).toBe(printed);
+    expect(same.derivative.text).toBe(printed);
+    expect(r.function.text).toBe(same.function.text);
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("∑ before a bracket sums the bracket's squares, as \\sum does (was read as (sum(y − Xw))²)", () => {
+    expect(differentiate("∑ᵢ (yᵢ − wᵀxᵢ)^2", { wrt: "w" }).derivative.text).toBe("−2Xᵀ(y − Xw)");
+  });
+
+  it.each([
+    ["½‖Ax − b‖²", "x", "‖Ax − b‖²/2", "Aᵀ(Ax − b)"],
+    ["½ xᵀAx − bᵀx", "x", "xᵀAx/2 − bᵀx", "(A + Aᵀ)x/2 − b"],
+    ["¾xᵀx", "x", "3xᵀx/4", "3x/2"],
+  ])("%s: ½, ¾ are the fractions (were unexpected characters)", (input, wrt, read, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(read);
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("∏ is refused as \\prod is, with the log that turns it into a sum", () => {
+    const e = refusalOf("∏ᵢ p(xᵢ)", { wrt: "w" });
+    expect(e.message).toContain("a product over an index");
+    expect(e.start).toBe(0);
+  });
+});
+
+describe("an estimate has the shape of what it estimates: ŷ as y, θ̂ as θ", () => {
+  it("the binary cross-entropy y log ŷ + (1 − y) log(1 − ŷ) is of two scalars (was a scalar y and a vector ŷ, a diagonal Jacobian)", () => {
+    const r = differentiate("y\\log(\\hat y) + (1-y)\\log(1-\\hat y)", { wrt: "\\hat y", check: true });
+    expect(r.derivative.text).toBe("y/ŷ − (1 − y)/(1 − ŷ)");
+    expect(r.shapes).toEqual({ y: "1×1", "y\u0302": "1×1" });
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes).toEqual([
+      'y is read as a scalar, though its letter suggests a vector: ŷ estimates y, so the two have one shape, and ŷ is a scalar here; --let "y: scalar" states this reading',
+      'ŷ is read as a scalar, though its letter suggests a vector: ŷ estimates y, so the two have one shape, and y is a scalar here; --let "\\hat{y}: scalar" states this reading',
+    ]);
+    expect(r.notes.join("\n")).not.toMatch(/other readings fit equally well/);
+  });
+
+  it.each([
+    ["\\|y - \\hat{y}\\|^2", "\\hat{y}", "−2(y − ŷ)"],
+    ["-y^T\\log\\hat y - (1-y)^T\\log(1-\\hat y)", "\\hat y", "(𝟏 − y) ⊘ (𝟏 − ŷ) − y ⊘ ŷ"],
+    ["\\|\\hat\\theta - \\theta\\|^2", "\\hat\\theta", "2(θ̂ − θ)"],
+  ])("%s by %s keeps the pair alike: %s", (input, wrt, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
   });
 });

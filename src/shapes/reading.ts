@@ -10,8 +10,10 @@
  * Among the readings the unifier accepts, the best one
  *   1. makes the result a gradient when one can be (f scalar, the variable not):
  *      asked for ∇_w, `c wᵀw` and `−y log σ(wᵀx)` mean c and y scalars;
- *   2. then departs from the conventions for the fewest symbols;
- *   3. then, of equally many, reads Greek letters as vectors rather than Latin
+ *   2. then gives an estimate the shape of what it estimates: ŷ, θ̂ as y, θ (the binary
+ *      cross-entropy y log ŷ + (1 − y) log(1 − ŷ) is of two scalars, not of a scalar y and a vector ŷ);
+ *   3. then departs from the conventions for the fewest symbols;
+ *   4. then, of equally many, reads Greek letters as vectors rather than Latin
  *      letters as scalars: θ, β, μ, φ are vectors in ML and statistics as often
  *      as scalars, while x, w, b are nearly always vectors.
  * Two accepted readings of the same cost are a tie that a note names. Every
@@ -40,6 +42,9 @@ export interface Reading {
   /** One note per departure from the conventions, and one for a tie. */
   readonly notes: readonly string[];
 }
+
+/** The hat of an estimate, ŷ = y + U+0302 (src/syntax/names.ts). */
+const HAT = /\u0302/g;
 
 /** Elaborations tried at most, scaled down for long inputs so reading never dominates the time budget. */
 const WORK = 200_000;
@@ -79,6 +84,13 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
    */
   const alternatives = (u: Unknown): readonly Rank[] => (u.conventional === "matrix" && written(u.name) ? ["scalar", "vector"] : [other(u.conventional)]);
   const unknownNamed = new Map(unknowns.map((u) => [u.name, u]));
+  /** ŷ beside y, θ̂_i beside θ_i: an estimate and what it estimates, which have one shape. */
+  const estimates = unknowns.flatMap((u) => {
+    const estimated = u.name.replace(HAT, "");
+    return estimated !== u.name && unknownNamed.has(estimated) ? [[u.name, estimated] as const] : [];
+  });
+  const rankIn = (departed: ReadonlyMap<string, Rank>, name: string) => departed.get(name) ?? forced.get(name) ?? unknownNamed.get(name)?.conventional;
+  const unlikeEstimates = (departed: ReadonlyMap<string, Rank>) => estimates.filter(([hat, plain]) => rankIn(departed, hat) !== rankIn(departed, plain)).length;
 
   const attempt = (departed: ReadonlyMap<string, Rank>): Attempt => {
     const ranks = new Map(forced);
@@ -109,15 +121,15 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   let budget = Math.max(8, Math.min(MAX_READINGS, Math.floor(WORK / Math.max(1, nodes))));
   // NumPy's 1 / v of a vector is a reading of last resort before a departure: 1/x by x means a scalar x, unless
   // only the vector gives a gradient (sum(1/(1 + exp(−x))))
-  type Cost = readonly [notGradient: number, reciprocals: number, departures: number, latinAsScalar: number];
+  type Cost = readonly [notGradient: number, reciprocals: number, unlikeEstimates: number, departures: number, latinAsScalar: number];
   const costOf = (departed: ReadonlyMap<string, Rank>, a: { gradient: boolean; scalarF: boolean }, el: Elaborated): Cost => {
     const greek = [...departed.keys()].filter((name) => unknownNamed.get(name)!.conventional === "scalar").length;
     // σ(t) asked for its second derivative: t a scalar (d²f/dt²) over the vector whose f has no Hessian
     // and where a function of a parameter is written (log L(θ) by a scalar θ), a scalar f over the matrix its letter suggests
     const notGradient = a.gradient ? 0 : a.scalarF && (opts.hessian || writesFunctions) ? 1 : 2;
-    return [notGradient, el.entrywiseReciprocals, departed.size, departed.size - greek];
+    return [notGradient, el.entrywiseReciprocals, unlikeEstimates(departed), departed.size, departed.size - greek];
   };
-  const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3];
+  const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4];
   let best: { el: Elaborated; departed: ReadonlyMap<string, Rank>; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: new Map(), cost: costOf(new Map(), conventional, conventional.el) } : null;
   const ties: ReadonlyMap<string, Rank>[] = [];
   /**
@@ -125,12 +137,11 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
    * elaborated: where that already loses to the best so far (Ax by x: x read as a scalar), it is not tried.
    * A fifth of the corpus is Jacobians and derivatives by scalars, whose every reading was elaborated.
    */
-  const wrtRank = (departed: ReadonlyMap<string, Rank>) => departed.get(opts.wrt) ?? forced.get(opts.wrt) ?? unknownNamed.get(opts.wrt)?.conventional;
   const cannotWin = (departed: ReadonlyMap<string, Rank>) =>
-    best !== null && wrtRank(departed) === "scalar" && compare([opts.hessian || writesFunctions ? 1 : 2, 0, departed.size, 0], best.cost) > 0;
+    best !== null && rankIn(departed, opts.wrt) === "scalar" && compare([opts.hessian || writesFunctions ? 1 : 2, 0, unlikeEstimates(departed), departed.size, 0], best.cost) > 0;
   for (let size = 1; size <= free.length && budget > 0; size++) {
     // a larger reading departs more: once a gradient is found, none can beat it
-    if (best && best.cost[0] === 0 && best.cost[1] === 0) break;
+    if (best && best.cost[0] === 0 && best.cost[1] === 0 && best.cost[2] === 0) break;
     for (const departed of departures(free, size)) {
       if (cannotWin(departed)) continue;
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
@@ -200,6 +211,12 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     without.delete(u.name);
     const a = attempt(without);
     if (!a.ok) return `as a ${u.conventional} it does not fit (${a.error.message.replace(/,? at \d+:\d+/g, "")})`;
+    // it would fit, but not beside its estimate or what it estimates
+    const partner = estimates.find(([hat, plain]) => (hat === u.name || plain === u.name) && rankIn(without, hat) !== rankIn(without, plain));
+    if (partner) {
+      const other = partner[0] === u.name ? partner[1] : partner[0];
+      return `${opts.display(partner[0])} estimates ${opts.display(partner[1])}, so the two have one shape, and ${opts.display(other)} is a ${rankIn(chosen, other)} here`;
+    }
     const f = a.el.expr.shape;
     if (!(f.rows === 1 && f.cols === 1)) return `as a ${u.conventional}, f would be ${f.rows}×${f.cols}, not the scalar a ${opts.hessian ? "second derivative" : "gradient"} needs`;
     return `as a ${u.conventional}, f would have no gradient with respect to ${opts.display(opts.wrt)}`;

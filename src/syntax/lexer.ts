@@ -119,6 +119,20 @@ const SUPERSCRIPT: Readonly<Record<string, string>> = {
   "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "ᵀ": "T",
 };
 const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
+/** Unicode's subscript letters, as phones and plain-text notes write indices: xᵢ, ∑ᵢ, Aᵢⱼ. */
+const SUBSCRIPT_LETTERS: ReadonlyMap<string, string> = new Map([
+  ["ₐ", "a"], ["ₑ", "e"], ["ₕ", "h"], ["ᵢ", "i"], ["ⱼ", "j"], ["ₖ", "k"], ["ₗ", "l"], ["ₘ", "m"], ["ₙ", "n"], ["ₒ", "o"],
+  ["ₚ", "p"], ["ᵣ", "r"], ["ₛ", "s"], ["ₜ", "t"], ["ᵤ", "u"], ["ᵥ", "v"], ["ₓ", "x"],
+]);
+export const SUBSCRIPT_LETTER_CHARS = [...SUBSCRIPT_LETTERS.keys()].join("");
+/** The n-ary ∑ and ∏ as typed, the commands they are (Σ, the Greek letter, stays the covariance's name). */
+const NARY: ReadonlyMap<string, string> = new Map([["∑", "\\sum"], ["∏", "\\prod"]]);
+/** ½ and its kin as typed: the fraction, bracketed (½x is x/2, not 1/(2x)). */
+const VULGAR: ReadonlyMap<string, readonly [string, string]> = new Map([
+  ["½", ["1", "2"]], ["⅓", ["1", "3"]], ["⅔", ["2", "3"]], ["¼", ["1", "4"]], ["¾", ["3", "4"]], ["⅕", ["1", "5"]], ["⅖", ["2", "5"]],
+  ["⅗", ["3", "5"]], ["⅘", ["4", "5"]], ["⅙", ["1", "6"]], ["⅚", ["5", "6"]], ["⅛", ["1", "8"]], ["⅜", ["3", "8"]], ["⅝", ["5", "8"]], ["⅞", ["7", "8"]],
+]);
+export const VULGAR_FRACTIONS = [...VULGAR.keys()].join("");
 
 /**
  * Longest subscript of a name (`W_{out}`, `x_{12}`). Names are printed in
@@ -205,6 +219,13 @@ export function rawTokens(input: string): Raw[] {
       while (e < n && input.charCodeAt(e) >= 0x2080 && input.charCodeAt(e) <= 0x2089) e++;
       push("subdigits", p, e); p = e; continue;
     }
+    if (SUBSCRIPT_LETTERS.has(input[p]!)) {
+      let e = p + 1;
+      while (e < n && SUBSCRIPT_LETTERS.has(input[e]!)) e++;
+      push("subletters", p, e); p = e; continue;
+    }
+    if (NARY.has(input[p]!)) { push("nary", p, p + 1); p++; continue; }
+    if (VULGAR.has(input[p]!)) { push("vulgar", p, p + 1); p++; continue; }
     if (input.startsWith(ONES, p)) { push("ones", p, p + ONES.length); p += ONES.length; continue; }
     if (input.startsWith(SCRIPT_N, p)) { push("scriptN", p, p + SCRIPT_N.length); p += SCRIPT_N.length; continue; }
     if (c === 46 /* . */) {
@@ -369,6 +390,50 @@ function arrayCalls(r: Raw[]): Raw[] {
 }
 
 /** NumPy's methods without arguments, x.sum(), (A @ B).trace(), np.abs(x).mean(): the functions of what they follow. */
+/**
+ * norm(E, 'fro'), np.linalg.norm(x, 2), norm(x, 1): MATLAB's and NumPy's order argument, read as ‖E‖_F, ‖x‖_2,
+ * ‖x‖_1 (norm(·, 'nuc') and norm(·, inf) as ‖·‖_* and ‖·‖_∞, which are refused by name).
+ */
+function normOrders(r: Raw[]): Raw[] {
+  if (!r.some((t) => t.type === "word" && t.text === "norm")) return r;
+  const input = (ts: readonly Raw[]) => ts.map((t) => t.text).join("");
+  const out = [...r];
+  for (let i = out.length - 2; i >= 0; i--) {
+    const t = out[i]!;
+    if (t.type !== "word" || t.text !== "norm" || out[i + 1]!.type !== "lparen" || out[i + 1]!.offset !== t.end) continue;
+    let depth = 0, close = -1, comma = -1;
+    for (let k = i + 1; k < out.length && close < 0; k++) {
+      const type = out[k]!.type;
+      if (type === "lparen" || type === "lbrack" || type === "lbrace") depth++;
+      else if (type === "rparen" || type === "rbrack" || type === "rbrace") { depth--; if (depth === 0) close = k; }
+      else if (type === "comma" && depth === 1 && comma < 0) comma = k;
+    }
+    if (close < 0 || comma < 0) continue;
+    const order = out.slice(comma + 1, close);
+    const quoted = order.length === 3 && order[0]!.type === "prime" && order[1]!.type === "word" && order[2]!.type === "prime" ? order[1]!.text : undefined;
+    const plain = order.length === 1 && (order[0]!.type === "num" || order[0]!.type === "word") ? order[0]!.text : undefined;
+    const name = quoted ?? plain;
+    const at = (type: string, text: string, like: Raw): Raw => ({ type, text, offset: like.offset, end: like.end });
+    const shut = out[close]!, sep = out[comma]!;
+    // the order's token spans it and the bracket, so a note or a caret shows `, 'fro')` as written
+    const span: Raw = { type: "", text: "", offset: order[0]?.offset ?? sep.offset, end: shut.end };
+    const sub: Raw[] | undefined = name === "fro" || name === "f" || name === "F" ? [at("word", "F", span)]
+      : name === "1" || name === "2" ? [at("num", name, span)]
+      : name === "nuc" ? [at("times", "*", span)]
+      : name === "inf" ? [at("cmd", "\\infty", span)]
+      : undefined;
+    if (!sub) {
+      throw new MatdiffError("unsupported", `norm(·, ${input(order)}) is not read: the orders read are 1, 2 and 'fro'`, { start: sep.offset, end: shut.end }, {
+        hint: "write the norm itself, e.g. sum(abs(x).^p)^(1/p) for a p-norm",
+      });
+    }
+    const edge = (type: string): Raw => ({ type, text: "", offset: sep.offset, end: sep.offset });
+    out.splice(comma, close - comma + 1, { ...edge("dbar"), text: "‖" }, edge("underscore"), ...sub);
+    out.splice(i, 2, at("dbar", "‖", t));
+  }
+  return out;
+}
+
 function methodCalls(r: Raw[]): Raw[] {
   const METHODS: Readonly<Record<string, string>> = { sum: "sum", mean: "mean", trace: "tr" };
   if (!r.some((t, k) => t.type === "dot" && r[k + 1]?.type === "word" && Object.hasOwn(METHODS, r[k + 1]!.text))) return r;
@@ -425,10 +490,10 @@ const PHI = /\\Phi(?![A-Za-z])|\u03a6|(?<![A-Za-z\\])Phi(?![a-z])/g;
 const GLUED_PAREN = /^(?:\(|\\(?:left|[bB]igg?l?)\s*\()/;
 
 export function tokenize(input: string): Token[] {
-  const scanned = braceFractionArguments(rawTokens(input));
+  const scanned = braceFractionArguments(unicodeScripts(rawTokens(input)));
   // code pasted from NumPy or PyTorch (an @, an np. or torch. prefix): * and ** are entrywise there, as in NumPy
   const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@") || (t.type === "word" && NUMPY_MODULES.has(t.text) && scanned[k + 1]?.type === "dot" && scanned[k + 1]!.offset === t.end));
-  const r = methodCalls(arrayCalls(withoutLibraryPrefixes(scanned)));
+  const r = methodCalls(normOrders(arrayCalls(withoutLibraryPrefixes(scanned))));
   const out: Token[] = [];
   /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol, or to one letter. */
   let decor: Decoration | undefined;
@@ -711,6 +776,11 @@ export function tokenize(input: string): Token[] {
       && label?.type === "word" && label.text.length === 1 && label.text !== i.text && close?.type === "rbrace") {
       return { index: i.text, except: label.text, last: j + 5, end: close.end };
     }
+    // ∑ᵢⱼ, as typed in Unicode (`\sum_ij` in TeX is \sum_i j): a double sum
+    const run = r[j + 1];
+    if (a.type === "underscore" && a.text === "" && run?.type === "word" && /^[a-z]{2}$/.test(run.text) && run.text[0] !== run.text[1]) {
+      return { index: run.text[0]!, inner: run.text[1]!, last: j + 1, end: run.end };
+    }
     if (a.type === "sumfrom") { index = /[A-Za-z]/.exec(a.text.slice(1))![0]; from = /=\s*(\d+)/.exec(a.text)![1]!; }
     else if (r[j + 1]?.type === "word" && r[j + 1]!.text.length === 1) { index = r[j + 1]!.text; j++; }
     else if (r[j + 1]?.type === "lbrace" && r[j + 2]?.type === "word" && r[j + 2]!.text.length === 1 && r[j + 3]?.type === "rbrace") { index = r[j + 2]!.text; j += 3; }
@@ -828,8 +898,8 @@ export function tokenize(input: string): Token[] {
   return withParameters(input, withLabels(input, out.map((t, k): Token => {
     if (t.type === "ident" && t.value === "N" && !t.bold && gaussianCall(input, out, k)) return { ...t, type: "gaussfn" };
     // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
-    // \sum is a big operator: \sum (Xw − y)^2 sums the squares, it is not (\sum(Xw − y))^2
-    if (t.type === "fnop" && out[k + 1]?.type === "lparen" && !t.text.startsWith("\\sum")) return { ...t, type: "fncall" };
+    // \sum and ∑ are big operators: \sum (Xw − y)^2 sums the squares, it is not (\sum(Xw − y))^2
+    if (t.type === "fnop" && out[k + 1]?.type === "lparen" && !t.text.startsWith("\\sum") && !t.text.startsWith("∑")) return { ...t, type: "fncall" };
     if (t.type === "ident" && t.value === "T" && afterCaret(out, k)) return { ...t, type: "tee" };
     if (t.type === "sub" && (t.value === "1" || t.value === "2" || t.value === "F")) return { ...t, type: "normsub" };
     // ‖x‖_3, ‖x‖_p: a p-norm, which only 1, 2 and F are
@@ -986,6 +1056,25 @@ function delimiterType(d: Raw, side: string): TokenType | null | undefined {
 }
 
 /** `\frac12`, `\tfrac1x`, `\frac\alpha2`: TeX takes an unbraced argument as one character or command, so brace it. */
+/**
+ * ∑ and ∏ are \sum and \prod; a run of subscript letters is `_` and the letters (xᵢ is x_i, ∑ᵢ is \sum_i),
+ * the `_` spanning nothing: what follows reads them as it reads the LaTeX.
+ */
+function unicodeScripts(raw: Raw[]): Raw[] {
+  if (!raw.some((t) => t.type === "subletters" || t.type === "nary" || t.type === "vulgar")) return raw;
+  return raw.flatMap((t): Raw[] => {
+    if (t.type === "nary") return [{ type: "cmd", text: NARY.get(t.text)!, offset: t.offset, end: t.end }];
+    if (t.type === "vulgar") {
+      const [n, d] = VULGAR.get(t.text)!;
+      const at = (type: string, text: string): Raw => ({ type, text, offset: t.offset, end: t.end });
+      return [at("lparen", "("), at("num", n), at("slash", "/"), at("num", d), at("rparen", ")")];
+    }
+    if (t.type !== "subletters") return [t];
+    const letters = [...t.text].map((c) => SUBSCRIPT_LETTERS.get(c)!).join("");
+    return [{ type: "underscore", text: "", offset: t.offset, end: t.offset }, { type: "word", text: letters, offset: t.offset, end: t.end }];
+  });
+}
+
 function braceFractionArguments(raw: readonly Raw[]): Raw[] {
   const out = [...raw];
   const brace = (type: "lbrace" | "rbrace", at: number): Raw => ({ type, text: "", offset: at, end: at });
