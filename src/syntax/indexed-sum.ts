@@ -101,7 +101,7 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
       // Σ_{j≠y} g(j) = Σⱼ g(j) − g(y): the term left out is the summand at the label, s_j read as s_y (below)
       const { except, ...all } = n as Node & { type: "call" };
       const whole = sumOver(all as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
-      notes.push(`${input.slice(n.span.start, n.nameSpan.end)} is read as the sum over every ${n.index} less the term ${n.index} = ${except}`);
+      notes.push(`${input.slice(n.nameSpan.start, n.nameSpan.end)} is read as the sum over every ${n.index} less the term ${n.index} = ${except}`);
       return { type: "binary", op: "-", left: whole, right: atIndex(n.args[0]!, n.index, except!), span: n.span };
     }
     return mapChildren(n, walk);
@@ -266,7 +266,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
       if (base !== null && !renamed.has(base) && !counted.includes(base)) counted.push(base);
     }
     if (counted.includes(call.count)) refuse(input, call.span, `the upper limit ${call.count} is also the name of the ${[...renamed.values()].includes(call.count) ? "matrix" : "vector"} the sum reads`, `name the number of terms with another letter, as in \\sum_{${index}=1}^{n}`);
-    for (const name of counted) counts.set(name, { rows: call.count, rank: [...renamed.values()].includes(name) ? "matrix" : "vector", sum: input.slice(call.span.start, call.nameSpan.end) });
+    for (const name of counted) counts.set(name, { rows: call.count, rank: [...renamed.values()].includes(name) ? "matrix" : "vector", sum: input.slice(call.nameSpan.start, call.nameSpan.end) });
   }
   const countNote = call.count !== undefined && counted.length
     ? `; ${call.count} is the number of terms, the rows of ${counted.map(baseText).join(" and ")}` : "";
@@ -446,7 +446,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   if (squaredNorm) {
     const rows = rowsOf(squaredNorm.arg, squaredNorm.span);
     const said = [...renamed].map(([b, m]) => `${baseText(b)}_${index}ᵀ is row ${index} of the matrix ${baseText(m)}`);
-    notes.push(`${input.slice(call.span.start, call.nameSpan.end)} of squared norms is read as the squared Frobenius norm of the matrix of those rows: ${said.join(", ")}${countNote}`);
+    notes.push(`${input.slice(call.nameSpan.start, call.nameSpan.end)} of squared norms is read as the squared Frobenius norm of the matrix of those rows: ${said.join(", ")}${countNote}`);
     return { type: "postfix", op: "pow", exponent: "2", arg: { type: "norm", kind: "F", arg: rows, span: squaredNorm.span }, span: call.span };
   }
   const body = read(summand);
@@ -460,7 +460,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     ...vectors.map((b) => `${sample(b)} is entry ${index} of the vector ${baseText(b)}`),
     ...[...new Map([...renamed, ...rowsHere])].map(([b, m]) => `${sample(b)}ᵀ is row ${index} of the matrix ${baseText(m)}`),
   ];
-  notes.push(`${input.slice(call.span.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${said.join(", ")}${countNote}`);
+  notes.push(`${input.slice(call.nameSpan.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${said.join(", ")}${countNote}`);
   // `entries`: elaborate makes sure the summand did read as a vector, one entry per i
   return { type: "call", fn: "sum", args: [body.node], span: call.span, nameSpan: call.nameSpan, entries: index };
 }
@@ -479,7 +479,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
 function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, RowCount>, entryVectors: Set<string>, sampleRows: Map<string, string>): Node {
   const i = outer.index!, j = innerSum.index!;
   const at = outer.span;
-  const written = input.slice(outer.span.start, innerSum.nameSpan.end).replace(/\s+/g, " ");
+  const written = input.slice(outer.nameSpan.start, innerSum.nameSpan.end).replace(/\s+/g, " ");
   if (i === j) refuse(input, at, `a double sum needs two indices, not ${i} twice`, VECTOR_FORM_HINT);
   if (nodesInOrder(innerSum.args[0]!).some((m) => m.type === "call" && m.index !== undefined)) refuse(input, at, "a sum over an index inside a double sum is not read", VECTOR_FORM_HINT);
   const single = (name: string, k: string) => name.endsWith(`_${k}`) && name.length > k.length + 1 && !name.slice(0, -k.length - 1).includes("_");
@@ -767,7 +767,7 @@ function extendSums(root: Node, input: string, notes: string[]): Node {
     const index = left.index;
     if (!writesFreeIndex(right, index)) return null;
     const body = left.args[0]!;
-    const said = input.slice(left.span.start, left.nameSpan.end);
+    const said = input.slice(left.nameSpan.start, left.nameSpan.end);
     if (!notes.some((t) => t.startsWith(said))) notes.push(`${said} is read over the terms after it written with its index ${index}, as if they were in its brackets`);
     return { ...left, args: [{ type: "binary", op, left: body, right, span: span(body.span.start, right.span.end) }], span: end };
   };
