@@ -1327,3 +1327,12 @@ describe("an estimate has the shape of what it estimates: ŷ as y, θ̂ as θ", 
     expect(r.check?.ok).toBe(true);
   });
 });
+
+it("a sum inside a sum, softmax regression's Σₙ log Σₖ exp(w_kᵀxₙ), is refused with its matrix form, which reads and checks", () => {
+  const e = refusalOf("-\\sum_n \\log \\sum_k \\exp(w_k^T x_n)", { wrt: "W" });
+  expect(e.message).toMatch(/^a sum over an index inside another is not read/);
+  expect(e.hint).toContain("sum(log(exp(X W^T) 1))");
+  const r = differentiate("sum(log(exp(X W^T) 1))", { wrt: "W", check: true });
+  expect(r.function.text).toBe("sum(log(exp(XWᵀ)𝟏))");
+  expect(r.check?.ok).toBe(true);
+});
