@@ -1336,3 +1336,12 @@ it("a sum inside a sum, softmax regression's Σₙ log Σₖ exp(w_kᵀxₙ), is
   expect(r.function.text).toBe("sum(log(exp(XWᵀ)𝟏))");
   expect(r.check?.ok).toBe(true);
 });
+
+it("a label-picked row w_{y_n} is refused with its one-hot form tr(Y W Xᵀ), which with the log-partition reads and checks (was 'expected a subscript')", () => {
+  const e = refusalOf("\\sum_n (w_{y_n}^T x_n - \\log\\sum_k \\exp(w_k^T x_n))", { wrt: "W" });
+  expect(e.message).toBe("a subscript with a subscript, w_{y_n}, is not read");
+  expect(e.hint).toContain("tr(Y W X^T)");
+  expect([e.start, e.end]).toEqual([9, 15]);
+  const r = differentiate("tr(Y W X^T) - sum(log(exp(X W^T) 1))", { wrt: "W", check: true });
+  expect(r.check?.ok).toBe(true);
+});

@@ -732,6 +732,14 @@ export function tokenize(input: string): Token[] {
         hint: `name the shifted samples as their own matrix: Σₜ ‖x_{t+1} − A x_t‖² is ‖X₊ − X₋Aᵀ‖_F², written \\|P - Q A^T\\|_F^2 with P and Q the rows x_{t+1}ᵀ and x_tᵀ`,
       });
     }
+    // w_{y_n}: the row of W a label picks, softmax regression's score of the true class
+    if (a?.type === "lbrace" && r[i + 2]?.type === "word" && r[i + 3]?.type === "underscore") {
+      const close = r.findIndex((t, k) => k > i && t.type === "rbrace");
+      const end = close > 0 ? r[close]!.end : r[i + 3]!.end;
+      throw new MatdiffError("unsupported", `a subscript with a subscript, ${input.slice(r[i - 1]?.offset ?? u.offset, end)}, is not read`, { start: u.offset, end }, {
+        hint: "a row picked by each sample's label is a product with the one-hot labels: with Y the labels' one-hot rows, Σₙ w_{yₙ}ᵀxₙ is tr(Y W Xᵀ), written tr(Y W X^T)",
+      });
+    }
     throw syntaxError(input, "expected a subscript after '_'", u.offset, u.end);
   }
 
