@@ -1345,3 +1345,24 @@ it("a label-picked row w_{y_n} is refused with its one-hot form tr(Y W Xᵀ), wh
   const r = differentiate("tr(Y W X^T) - sum(log(exp(X W^T) 1))", { wrt: "W", check: true });
   expect(r.check?.ok).toBe(true);
 });
+
+describe("the machine-learning course's x^{(i)}, y^{(i)}: the samples of the sum over i", () => {
+  it.each([
+    ["\\frac{1}{2m}\\sum_{i=1}^m (\\theta^T x^{(i)} - y^{(i)})^2", "theta", "Xᵀ(Xθ − y)/m"],
+    ["-\\sum_i y^{(i)} \\log \\sigma(w^T x^{(i)}) + (1 - y^{(i)}) \\log(1 - \\sigma(w^T x^{(i)}))", "w", "−Xᵀ(y − σ(Xw))"],
+  ])("%s by %s is %s (was 'nothing in the summand is written with the index i')", (input, wrt, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes[0]).toMatch(/^x\^\{\(i\)\}, y\^\{\(i\)\} are read as the samples x_i, y_i of the sum over i|^y\^\{\(i\)\}, x\^\{\(i\)\} are read as the samples y_i, x_i of the sum over i/);
+  });
+
+  it("h_θ(x^{(i)}) under a sum with an upper limit depends on θ, as h_θ(xᵢ) under \\sum_i does (was a silent 0)", () => {
+    for (const input of ["\\frac{1}{2m}\\sum_{i=1}^m (h_\\theta(x^{(i)}) - y^{(i)})^2", "\\sum_{i=1}^m (h_\\theta(x_i) - y_i)^2"]) {
+      const r = differentiate(input, { wrt: "theta", check: true });
+      expect(r.derivative.text).not.toBe("0");
+      expect(r.derivative.text).toContain("ḣ_θᵀ(h_θ − y)");
+      expect(r.check?.ok).toBe(true);
+    }
+  });
+});

@@ -517,7 +517,8 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   for (const w of wrtList) {
     for (const name of names) {
       const sub = name.indexOf("_") < 0 ? null : name.slice(name.indexOf("_") + 1);
-      if (sub !== w || declarations.some((d) => d.name === name) || definitions.some((d) => d.name === name) || dependsOn.get(name) === w) continue;
+      // a sum's upper limit sizes h_θ of Σᵢ₌₁ᵐ (h_θ(xᵢ) − yᵢ)² (an implied declaration), which says nothing of what it depends on
+      if (sub !== w || declarations.some((d) => d.name === name && !implied.includes(d)) || definitions.some((d) => d.name === name) || dependsOn.get(name) === w) continue;
       dependsOn.set(name, w);
       written.delete(name);
       subscripted.push(name);

@@ -78,6 +78,7 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   // read as if it were written s_j, s_y, and takes its place again after
   const vectors = entryVectorsOf(root);
   if (vectors.size) root = nameEntries(root, vectors);
+  root = superscriptSamples(root, notes);
   root = extendSums(root, input, notes);
   const used = namesIn(root);
   const indices = new Set<string>();
@@ -787,6 +788,41 @@ function writesFreeIndex(n: Node, index: string): boolean {
   if (n.type === "ident") return n.name.endsWith(`_${index}`) && n.name.length > index.length + 1;
   if (n.type === "entry" && n.index === index) return true;
   return childrenOf(n).some((c) => writesFreeIndex(c, index));
+}
+
+/**
+ * x^{(i)}, y^{(i)} beside a sum over i, the machine-learning course's samples, are x_i and y_i: read as the sum
+ * reads those, over the terms after it too (a name x_i of its own in the input keeps x^{(i)} a name). One note says so.
+ */
+function superscriptSamples(root: Node, notes: string[]): Node {
+  const labelled = (name: string, index: string) => name.endsWith(`^(${index})`) && !/[_^]/.test(name.slice(0, -index.length - 3));
+  const all = nodesInOrder(root);
+  const indices = [...new Set(all.flatMap((n) => (n.type === "call" && n.index !== undefined ? [n.index] : [])))];
+  if (!indices.length || !all.some((m) => m.type === "ident" && indices.some((i) => labelled(m.name, i) || (m.of !== undefined && labelled(m.of.name, i))))) return root;
+  const names = new Set(all.flatMap((n) => (n.type === "ident" ? [n.name] : [])));
+  const read: string[] = [];
+  const sampleOf = (name: string, index: string): string | null => {
+    if (!labelled(name, index)) return null;
+    const sample = `${name.slice(0, -index.length - 3)}_${index}`;
+    if (names.has(sample)) return null;
+    if (!read.includes(name)) read.push(name);
+    return sample;
+  };
+  const rename = (n: Node, index: string): Node => {
+    if (n.type === "ident") {
+      const sample = sampleOf(n.name, index);
+      // h_θ(x^{(i)}): a function of the sample, as h_θ(x_i) is
+      const of = n.of ? sampleOf(n.of.name, index) : null;
+      return sample || of ? { ...n, ...(sample ? { name: sample } : {}), ...(of ? { of: { ...n.of!, name: of } } : {}) } : n;
+    }
+    return mapChildren(n, (c) => rename(c, index));
+  };
+  const out = indices.reduce((tree, index) => rename(tree, index), root);
+  if (read.length) {
+    const shown = (name: string) => name.replace(/\^\((.)\)$/, "^{($1)}");
+    notes.push(`${read.map(shown).join(", ")} ${read.length === 1 ? "is" : "are"} read as the sample${read.length === 1 ? "" : "s"} ${read.map((r) => r.replace(/\^\((.)\)$/, "_$1")).join(", ")} of the sum over ${read[0]!.slice(-2, -1)}`);
+  }
+  return out;
 }
 
 function mapChildren(n: Node, f: (n: Node) => Node): Node {
