@@ -127,12 +127,8 @@ const SUBSCRIPT_LETTERS: ReadonlyMap<string, string> = new Map([
 export const SUBSCRIPT_LETTER_CHARS = [...SUBSCRIPT_LETTERS.keys()].join("");
 /** The n-ary ∑ and ∏ as typed, the commands they are (Σ, the Greek letter, stays the covariance's name). */
 const NARY: ReadonlyMap<string, string> = new Map([["∑", "\\sum"], ["∏", "\\prod"]]);
-/** ½ and its kin as typed: the fraction, bracketed (½x is x/2, not 1/(2x)). */
-const VULGAR: ReadonlyMap<string, readonly [string, string]> = new Map([
-  ["½", ["1", "2"]], ["⅓", ["1", "3"]], ["⅔", ["2", "3"]], ["¼", ["1", "4"]], ["¾", ["3", "4"]], ["⅕", ["1", "5"]], ["⅖", ["2", "5"]],
-  ["⅗", ["3", "5"]], ["⅘", ["4", "5"]], ["⅙", ["1", "6"]], ["⅚", ["5", "6"]], ["⅛", ["1", "8"]], ["⅜", ["3", "8"]], ["⅝", ["5", "8"]], ["⅞", ["7", "8"]],
-]);
-export const VULGAR_FRACTIONS = [...VULGAR.keys()].join("");
+/** ½ and its kin as typed: the fraction, bracketed (½x is x/2, not 1/(2x)); NFKD spells each 1⁄2. */
+export const VULGAR_FRACTIONS = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞";
 
 /**
  * Longest subscript of a name (`W_{out}`, `x_{12}`). Names are printed in
@@ -225,7 +221,7 @@ export function rawTokens(input: string): Raw[] {
       push("subletters", p, e); p = e; continue;
     }
     if (NARY.has(input[p]!)) { push("nary", p, p + 1); p++; continue; }
-    if (VULGAR.has(input[p]!)) { push("vulgar", p, p + 1); p++; continue; }
+    if (VULGAR_FRACTIONS.includes(input[p]!)) { push("vulgar", p, p + 1); p++; continue; }
     if (input.startsWith(ONES, p)) { push("ones", p, p + ONES.length); p += ONES.length; continue; }
     if (input.startsWith(SCRIPT_N, p)) { push("scriptN", p, p + SCRIPT_N.length); p += SCRIPT_N.length; continue; }
     if (c === 46 /* . */) {
@@ -1073,7 +1069,7 @@ function unicodeScripts(raw: Raw[]): Raw[] {
   return raw.flatMap((t): Raw[] => {
     if (t.type === "nary") return [{ type: "cmd", text: NARY.get(t.text)!, offset: t.offset, end: t.end }];
     if (t.type === "vulgar") {
-      const [n, d] = VULGAR.get(t.text)!;
+      const [n, d] = t.text.normalize("NFKD").split("\u2044") as [string, string];
       const at = (type: string, text: string): Raw => ({ type, text, offset: t.offset, end: t.end });
       return [at("lparen", "("), at("num", n), at("slash", "/"), at("num", d), at("rparen", ")")];
     }
