@@ -1366,3 +1366,12 @@ describe("the machine-learning course's x^{(i)}, y^{(i)}: the samples of the sum
     }
   });
 });
+
+it("⟨w, x_k⟩ inside a sum over k is wᵀx_k (was 'this term in k is not read')", () => {
+  const r = differentiate("\\sum_k \\log(1 + e^{-y_k \\langle w, x_k \\rangle})", { wrt: "w", check: true });
+  expect(r.derivative.text).toBe("−Xᵀ(y ⊙ σ(−y ⊙ Xw))");
+  expect(r.check?.ok).toBe(true);
+  const swapped = differentiate("\\sum_k (\\langle x_k, w \\rangle - y_k)^2", { wrt: "w", check: true });
+  expect(swapped.derivative.text).toBe(differentiate("\\sum_k (x_k^T w - y_k)^2", { wrt: "w" }).derivative.text);
+  expect(swapped.check?.ok).toBe(true);
+});

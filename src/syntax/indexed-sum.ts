@@ -208,9 +208,13 @@ const VECTOR_FORM_HINT = "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)²
 
 function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, RowCount>, entryVectors: Set<string>, sampleRows: Map<string, string>): Node {
   const index = call.index!;
-  const summand = call.args[0]!;
   const suffix = `_${index}`;
   const withIndex = (name: string) => name.endsWith(suffix) && name.length > suffix.length && !name.slice(0, -suffix.length).includes("_");
+  // ⟨w, xᵢ⟩ with a sample in it is wᵀxᵢ, read as that is
+  const innerAsProduct = (n: Node): Node => (n.type === "inner" && nodesInOrder(n).some((m) => m.type === "ident" && withIndex(m.name))
+    ? { type: "binary", op: "*", left: { type: "postfix", op: "T", arg: innerAsProduct(n.left), span: n.left.span }, right: innerAsProduct(n.right), span: n.span, implicit: true }
+    : mapChildren(n, innerAsProduct));
+  const summand = innerAsProduct(call.args[0]!);
   // φ(x_i), a feature map of sample i, is indexed as φ_i is: the i-th row of Φ
   const indexedName = (n: Node) => (n.type !== "ident" ? null : withIndex(n.name) ? n.name.slice(0, -suffix.length) : n.of && withIndex(n.of.name) ? n.name : null);
   const all = nodesInOrder(summand);
