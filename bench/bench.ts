@@ -152,6 +152,10 @@ function corpus(): void {
     ...HESSIAN_CASES.map((c) => toCase(c, { hessian: true })),
   ].filter(runs);
   const reps = QUICK ? 9 : 21;
+  // Warm means V8 has tiered the code up, which 376 distinct inputs take 10–20 rounds to do: without these rounds
+  // the measured ones included that, and the same build's median read anywhere from 0.07 to 0.12 ms from one run
+  // to the next (0.044–0.047 ms warmed; session of 2026-12-07 in bench/RESULTS.md)
+  for (let r = 0; r < (QUICK ? 10 : 20); r++) for (const c of all) differentiate(c.expr, c.options);
   const per = new Map<string, number>();
   const perAnalyze: number[] = [];
   const parseOnly: number[] = [];
@@ -166,7 +170,7 @@ function corpus(): void {
   const warm = [...per.values()];
   const med = median(warm), p99 = quantile(warm, 0.99);
   const slowest = [...per].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, t]) => `${id} ${ms(t)}`).join(", ");
-  console.log(`1. corpus: ${all.length} identities (gradients, Jacobians, Hessians), differentiate() warm, median of ${reps} interleaved runs each`);
+  console.log(`1. corpus: ${all.length} identities (gradients, Jacobians, Hessians), differentiate() warm (after ${QUICK ? 10 : 20} rounds), median of ${reps} interleaved runs each`);
   console.log(`   median ${ms(med)}   p99 ${ms(p99)} (${(p99 / med).toFixed(1)}× median)   slowest: ${slowest}`);
   console.log(`   analyze() alone (no printing): median ${ms(median(perAnalyze))}; parsing alone: median ${ms(median(parseOnly))}`);
   figure("corpus median per identity", ms(med), "≤ 0.05 ms", med <= 0.05);
