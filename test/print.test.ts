@@ -226,3 +226,20 @@ describe("NumPy dimensions", () => {
     expect(toNumpy(identity(4), { dimExpr })).toBe("np.eye(4)");
   });
 });
+
+it("an all-ones matrix among a product's factors prints as 𝟏𝟏ᵀ, which reads back as that matrix (a lone 𝟏 read back as a column)", async () => {
+  const { differentiate } = await import("../src/api.js");
+  const lets = ["S: n x n", "Y: matrix m x n", "u: m"];
+  const r = differentiate("S \\mathbf{1}^T Y^T u", { wrt: "u", let: lets });
+  expect(r.function.text).toBe("S𝟏𝟏ᵀYᵀu");
+  expect(r.derivative.text).toBe("S𝟏𝟏ᵀYᵀ");
+  expect(r.function.latex).toBe("S \\mathbf{1}\\mathbf{1}^{\\top} Y^{\\top} u");
+  expect(() => renderKatex(r.function.latex)).not.toThrow();
+  for (const printed of [r.function.text, r.function.latex]) {
+    const back = differentiate(printed, { wrt: "u", let: lets, check: true });
+    expect(back.function.text).toBe("S𝟏𝟏ᵀYᵀu");
+    expect(back.check?.ok).toBe(true);
+  }
+  // in a sum the 𝟏 stays the matrix it is read as there
+  expect(differentiate("\\mathbf{1} - \\tanh(X)", { wrt: "X" }).function.text).toBe("𝟏 − tanh(X)");
+});

@@ -321,6 +321,8 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
   }
 
   function factor(f: Expr, followedByFactor: boolean, followed: boolean): string {
+    // an all-ones matrix among factors is 𝟏𝟏ᵀ: a lone 𝟏 there reads back as a column (tanh(S)𝟏𝟏ᵀYᵀ, fuzz (c))
+    if (f.kind === "ones" && f.shape.rows !== 1 && f.shape.cols !== 1) return n.ones + n.ones + n.postfix({ op: "T" });
     const p = print(f);
     // The constructors flatten products, so a product among the factors is a
     // 1×1 chain kept as one scalar (`xᵀa`), or a group made by groupChain. A

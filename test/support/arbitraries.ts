@@ -116,6 +116,8 @@ interface Term {
   readonly bar: boolean;
   /** A juxtaposition-only run of factors (what `\operatorname{tr} …` takes). */
   readonly run: boolean;
+  /** Made by prodOf: unbracketed after a factor, its first factor would multiply that one (A (𝟏ᵀYᵀu · \det B) is not A 𝟏ᵀ…). */
+  readonly product?: boolean;
   readonly syms: readonly string[];
 }
 
@@ -144,8 +146,9 @@ const PRODUCT_OPS = [" ", " ", " * ", " \\cdot "] as const;
 function prodOf(a: Term, b: Term, op = 0, br = 0): Term {
   const sep = PRODUCT_OPS[op % PRODUCT_OPS.length]!;
   const left = at(a, P.prod, br, { factor: true, left: true });
-  const right = b.open && !b.bar ? b : at(b, P.postfix, br, { factor: true });
-  return term(`${left.text}${sep}${right.text}`, P.prod, [a, b], { open: right.open, run: sep === " " && left.run && !left.open });
+  // an operator form may stand last unbracketed (A \det B), but not a product that ends in one (fuzz seed 19978468, (c))
+  const right = b.open && !b.bar && !b.product ? b : at(b, P.postfix, br, { factor: true });
+  return term(`${left.text}${sep}${right.text}`, P.prod, [a, b], { open: right.open, run: sep === " " && left.run && !left.open, product: true });
 }
 const divOf = (a: Term, b: Term, br = 0) => {
   const left = at(a, P.prod, br, { factor: true });
