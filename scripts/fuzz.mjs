@@ -5,7 +5,7 @@
 //   npm run fuzz                                  100,000 cases, random seed
 //   npm run fuzz -- --runs 20000 --seed 42        fewer cases, a given seed
 //   npm run fuzz -- --property "(c)"              one property
-//   npm run fuzz -- --property "(a)" --seed S --path P   replay a failure
+//   npm run fuzz -- --property "(a)" --seed=S --path P   replay a failure (=: a seed may be negative)
 //   npm run fuzz -- --workers 1
 import { build } from "esbuild";
 import { mkdirSync } from "node:fs";

@@ -380,3 +380,20 @@ describe("sum is linear (derived)", () => {
     expect(r.check?.ok).toBe(true);
   });
 });
+
+describe("a function of the number 0 is folded where its value is 0, 1 or ½ (the operation table's atZero)", () => {
+  it("agrees with the function's own value at 0, for every entry that states one", async () => {
+    const { OPERATIONS } = await import("../src/core/operations.js");
+    for (const [name, op] of Object.entries(OPERATIONS)) {
+      if (op.kind !== "elementwise" || op.atZero === undefined) continue;
+      expect(op.value(0), name).toBeCloseTo(op.atZero, 15);
+      const folded = E.fn(name as Parameters<typeof E.fn>[0], E.num(0));
+      expect(toText(folded), name).toBe(op.atZero === 0.5 ? "1/2" : String(op.atZero));
+    }
+  });
+
+  it("σ(t − t) and Φ(t − t) are ½ (σ(0) read back as a zero row before a matrix, fuzz (c))", () => {
+    expect(differentiate("sigmoid(t - t) x^T x", { wrt: "x", let: ["t: scalar"] }).derivative.text).toBe("x");
+    expect(differentiate("sigmoid(0)", { wrt: "x" }).function.text).toBe("1/2");
+  });
+});

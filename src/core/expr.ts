@@ -694,7 +694,7 @@ export function fn(name: FnName, a: Expr): Expr {
   const op = OPERATIONS[name];
   if (op.kind === "elementwise" && isZero(a) && op.atZero !== undefined) {
     if (op.atZero === 0) return a;
-    if (a.kind === "num") return ONE_NUM;
+    if (a.kind === "num") return op.atZero === 1 ? ONE_NUM : num(Q.rat(1, 2));
   }
   if (isOne(a) && name === "log") return ZERO_NUM;
   // log of these is one function with its own name, its own differential and its own printed form

@@ -78,8 +78,8 @@ export interface Elementwise extends OperationBase {
   readonly derivative: (x: Expr, E: typeof Core) => Expr;
   /** The value at a real number. */
   readonly value: (t: number) => number;
-  /** f(0) when it is the number 0 or 1, so that constructors fold it (sin 0 = 0, exp 0 = 1). */
-  readonly atZero?: 0 | 1;
+  /** f(0) when it is the number 0, 1 or ½, so that constructors fold it (sin 0 = 0, exp 0 = 1, σ(0) = ½). */
+  readonly atZero?: 0 | 1 | 0.5;
   /** Numeric checks sample the argument's symbols with positive entries (log, sqrt), or in (0, 1) (arcsin, artanh). */
   readonly domain?: "positive" | "unit";
   /**
@@ -281,7 +281,7 @@ export const OPERATIONS = defineOperations({
     kind: "elementwise", words: ["sigmoid"], commands: [], text: call("σ"), latex: call("\\sigma"),
     python: { numpy: { binds: "product", template: (x) => `1 / (1 + np.exp(-${x("power")}))` }, torch: "torch.sigmoid" },
     // two branches so that neither overflows: e^{-t} for t ≥ 0, e^{t} for t < 0
-    value: (t) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t))),
+    value: (t) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t))), atZero: 0.5,
     complement: { value: (t) => (t <= 0 ? 1 / (1 + Math.exp(t)) : Math.exp(-t) / (1 + Math.exp(-t))) },
     derivative: (x, E): Expr => E.hadamard(E.fn("sigmoid", x), E.sub(E.ones(x.shape), E.fn("sigmoid", x))),
     rule: { source: "derived: σ′ = σ(1 − σ) entrywise", formula: entrywise("\\sigma(X)", "\\sigma(X) \\odot (\\mathbf{1} - \\sigma(X))"), witness: "sum(sigmoid(x))" },
@@ -315,7 +315,7 @@ export const OPERATIONS = defineOperations({
     // NumPy has no erfc (SciPy's ndtr is Φ itself): the standard library's, vectorised; PyTorch's own ndtr loses
     // the lower tail (1.13: Φ(−6) to 5 digits), its erfc does not
     python: { numpy: { binds: "product", template: (x) => `0.5 * np.vectorize(math.erfc)(-${x("power")} / np.sqrt(2))` }, torch: { binds: "product", template: (x) => `0.5 * torch.erfc(-${x("power")} / 2 ** 0.5)` } },
-    value: (t) => erfc(-t / Math.SQRT2) / 2,
+    value: (t) => erfc(-t / Math.SQRT2) / 2, atZero: 0.5,
     complement: {
       value: (t) => erfc(t / Math.SQRT2) / 2,
       python: { numpy: { binds: "product", template: (x) => `0.5 * np.vectorize(math.erfc)(${x("product")} / np.sqrt(2))` }, torch: { binds: "product", template: (x) => `0.5 * torch.erfc(${x("product")} / 2 ** 0.5)` } },

@@ -53,7 +53,7 @@ function runJob(job: Job, progress: (done: number) => void): JobResult {
     failure = [
       `counterexample (shrunk ${details.numShrinks} times): ${problem}`,
       error,
-      `replay: npm run fuzz -- --property "${job.property.slice(0, 3)}" --seed ${details.seed} --path "${details.counterexamplePath}"`,
+      `replay: npm run fuzz -- --property "${job.property.slice(0, 3)}" --seed=${details.seed} --path "${details.counterexamplePath}"`,
     ].join("\n");
   }
   return { property: job.property, seed: job.seed, runs: details.numRuns, ms: performance.now() - start, ...(failure ? { failure } : {}), stats: { ...stats, reasons: [...stats.reasons] } };
