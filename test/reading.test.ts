@@ -1375,3 +1375,24 @@ it("⟨w, x_k⟩ inside a sum over k is wᵀx_k (was 'this term in k is not read
   expect(swapped.derivative.text).toBe(differentiate("\\sum_k (x_k^T w - y_k)^2", { wrt: "w" }).derivative.text);
   expect(swapped.check?.ok).toBe(true);
 });
+
+describe("LaTeX as papers write it: x^{\\prime}, \\sqrt[3]{…}, ‖X‖_{Fro}", () => {
+  it.each([
+    ["x^{\\prime} A x", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["\\sqrt[3]{x^T x}", "x", "(xᵀx)^{1/3}", "2x/(3(xᵀx)^{2/3})"],
+    ["\\|X\\|_{Fro}^2", "X", "‖X‖_F²", "2X"],
+  ])("%s by %s reads as %s (was an unknown command, an unexpected '[', an unsupported norm), and checks", (input, wrt, read, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(read);
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("\\sqrt[n] with no whole number n, or no braced radicand, is an error with the form to write", () => {
+    for (const input of ["\\sqrt[0]{x^T x}", "\\sqrt[p]{x^T x}", "\\sqrt[3]{x"]) {
+      const e = refusalOf(input, { wrt: "x" });
+      expect(e.message).toBe("\\sqrt[n]{…} takes a whole number n ≥ 1 in its brackets and its radicand in braces");
+      expect([e.start, e.end]).toEqual([0, 8]);
+    }
+  });
+});

@@ -76,7 +76,7 @@ const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
   tr: "tr", Tr: "tr", sum: "sum",
 };
 const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
-  cdot: "times", times: "times", odot: "hadamard", circ: "hadamard", oslash: "hdivide", otimes: "kronop", top: "tee", intercal: "tee",
+  cdot: "times", times: "times", odot: "hadamard", circ: "hadamard", oslash: "hdivide", otimes: "kronop", top: "tee", intercal: "tee", prime: "tee",
   langle: "langle", rangle: "rangle", lVert: "lnorm", rVert: "rnorm", Vert: "bar",
   frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "lvert", rvert: "rvert", vert: "vbar", max: "maxfn",
   mid: "semi",
@@ -486,7 +486,7 @@ const PHI = /\\Phi(?![A-Za-z])|\u03a6|(?<![A-Za-z\\])Phi(?![a-z])/g;
 const GLUED_PAREN = /^(?:\(|\\(?:left|[bB]igg?l?)\s*\()/;
 
 export function tokenize(input: string): Token[] {
-  const scanned = braceFractionArguments(unicodeScripts(rawTokens(input)));
+  const scanned = braceFractionArguments(nthRoots(unicodeScripts(rawTokens(input))));
   // code pasted from NumPy or PyTorch (an @, an np. or torch. prefix): * and ** are entrywise there, as in NumPy
   const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@") || (t.type === "word" && NUMPY_MODULES.has(t.text) && scanned[k + 1]?.type === "dot" && scanned[k + 1]!.offset === t.end));
   const r = methodCalls(normOrders(arrayCalls(withoutLibraryPrefixes(scanned))));
@@ -906,6 +906,8 @@ export function tokenize(input: string): Token[] {
     if (t.type === "fnop" && out[k + 1]?.type === "lparen" && !t.text.startsWith("\\sum") && !t.text.startsWith("∑")) return { ...t, type: "fncall" };
     if (t.type === "ident" && t.value === "T" && afterCaret(out, k)) return { ...t, type: "tee" };
     if (t.type === "sub" && (t.value === "1" || t.value === "2" || t.value === "F")) return { ...t, type: "normsub" };
+    // ‖X‖_{Fro}, ‖X‖_{fro}: the Frobenius norm as NumPy's ord='fro' spells it
+    if (t.type === "sub" && /^(?:fro|Fro|FRO)$/.test(t.value) && (out[k - 1]?.type === "bar" || out[k - 1]?.type === "rnorm")) return { ...t, type: "normsub", value: "F" };
     // ‖x‖_3, ‖x‖_p: a p-norm, which only 1, 2 and F are
     if (t.type === "sub" && (out[k - 1]?.type === "bar" || out[k - 1]?.type === "rnorm")) {
       const p = /^\d+$/.test(t.value) ? t.value : "p";
@@ -1077,6 +1079,27 @@ function unicodeScripts(raw: Raw[]): Raw[] {
     const letters = [...t.text].map((c) => SUBSCRIPT_LETTERS.get(c)!).join("");
     return [{ type: "underscore", text: "", offset: t.offset, end: t.offset }, { type: "word", text: letters, offset: t.offset, end: t.end }];
   });
+}
+
+/** \sqrt[3]{x^T x}: the n-th root, read as the power {x^T x}^{1/3} (the brackets were an unexpected '['). */
+function nthRoots(raw: Raw[]): Raw[] {
+  if (!raw.some((t, i) => t.type === "cmd" && t.text === "\\sqrt" && raw[i + 1]?.type === "lbrack")) return raw;
+  const out = [...raw];
+  for (let i = out.length - 1; i >= 0; i--) {
+    const [root, open, n, shut, brace] = [out[i]!, out[i + 1], out[i + 2], out[i + 3], out[i + 4]];
+    if (root.type !== "cmd" || root.text !== "\\sqrt" || open?.type !== "lbrack") continue;
+    const close = brace?.type === "lbrace" ? closingBrace(out, i + 4) : out.length;
+    if (n?.type !== "num" || !/^[1-9]\d*$/.test(n.text) || shut?.type !== "rbrack" || close >= out.length) {
+      throw new MatdiffError("syntax", "\\sqrt[n]{…} takes a whole number n ≥ 1 in its brackets and its radicand in braces", { start: root.offset, end: (shut ?? open).end }, {
+        hint: "e.g. \\sqrt[3]{x^T x}; for another power write (…)^{1/p}",
+      });
+    }
+    const end = out[close]!.end;
+    const at = (type: string, text: string): Raw => ({ type, text, offset: end, end });
+    out.splice(close + 1, 0, at("caret", "^"), at("lbrace", "{"), at("num", "1"), at("slash", "/"), { ...n, offset: end, end }, at("rbrace", "}"));
+    out.splice(i, 4);
+  }
+  return out;
 }
 
 function braceFractionArguments(raw: readonly Raw[]): Raw[] {
