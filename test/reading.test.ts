@@ -1396,3 +1396,16 @@ describe("LaTeX as papers write it: x^{\\prime}, \\sqrt[3]{…}, ‖X‖_{Fro}",
     }
   });
 });
+
+describe("the bias inside a margin: yᵢ(wᵀxᵢ + b)", () => {
+  it.each([
+    ["\\sum_{i=1}^n \\log(1 + \\exp(-y_i (w^T x_i + b)))", "w", "−Xᵀ(y ⊙ σ(−y ⊙ (Xw + b𝟏)))"],
+    ["\\sum_{i=1}^n \\log(1 + \\exp(-y_i (w^T x_i + b)))", "b", "−yᵀσ(−y ⊙ (Xw + b𝟏))"],
+    ["\\|w\\|^2 + C\\sum_{i=1}^n \\max(0, 1 - y_i(w^Tx_i + b))", "w", "2w − CXᵀ(y ⊙ heaviside(𝟏 − y ⊙ (Xw + b𝟏)))"],
+    ["\\|w\\|^2 + C\\sum_{i=1}^n \\max(0, 1 - y_i(w^Tx_i + b))", "b", "−Cyᵀ heaviside(𝟏 − y ⊙ (Xw + b𝟏))"],
+  ])("%s by %s is %s (was 'x_i must meet an index-free row'; by b, no reading)", (input, wrt, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+  });
+});

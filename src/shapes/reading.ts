@@ -167,8 +167,12 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       if (names.some(poweredBySymbol)) continue;
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
       const a = attempt(departed);
-      // a gradient, or by a letter that is a scalar by convention (d/dσ² of −n log σ² − S/σ²), a scalar f
-      if (!a.ok || !(a.gradient || (a.scalarF && a.scalarX && conventionalRank(opts.wrt) === "scalar" && !departed.has(opts.wrt)))) continue;
+      // a gradient; or a scalar f by a scalar: by a letter that is one by convention (d/dσ² of −n log σ² − S/σ²), or
+      // in a function of vectors, the SVM's ‖w‖² + C Σᵢ max(0, 1 − yᵢ(wᵀxᵢ + b)) by its bias b; not where every symbol
+      // would be a number, which (Ax − b)² by x and tr(1/(XᵀX)) by X are only by taking their matrices for numbers
+      const byScalar = a.ok && a.scalarF && a.scalarX
+        && ((conventionalRank(opts.wrt) === "scalar" && !departed.has(opts.wrt)) || [...a.el.symbols.values()].some((s) => s.shape.rows !== 1 || s.shape.cols !== 1));
+      if (!a.ok || !(a.gradient || byScalar)) continue;
       const cost = costOf(departed, a, a.el);
       const order = best === null ? -1 : compare(cost, best.cost);
       if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }

@@ -338,6 +338,12 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     if (base !== null) return renamed.has(base);
     if (!dependsOn(x, indexedName)) return true;
     if (x.type === "neg") return sampleVector(x.arg);
+    // wᵀxᵢ is a number, not a vector of samples: yᵢ(wᵀxᵢ + b) scales an entry, as yᵢ wᵀxᵢ does
+    if (x.type === "binary" && x.op === "*") {
+      const factors = flatten(x);
+      const first = factors.findIndex((f) => dependsOn(f, indexedName));
+      if (first > 0 && isRow(factors[first - 1]!)) return false;
+    }
     return x.type === "binary" && (x.op === "+" || x.op === "-" || x.op === "*") && sampleVector(x.left) && sampleVector(x.right);
   }
 
@@ -731,6 +737,11 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
 }
 
 /** wᵀ, Aᵀ, A, Σ⁻¹, W₁: what makes an inner product with a sample after it, as a scalar (c, λ, 2) does not. */
+/** wᵀ, the transpose of a small letter: a row, whose product with a sample is a number. */
+function isRow(n: Node): boolean {
+  return n.type === "postfix" && n.op === "T" && n.arg.type === "ident" && !rowOrMatrix(n.arg);
+}
+
 function rowOrMatrix(n: Node): boolean {
   if (n.type === "postfix") return n.op === "T" || n.op === "invT" || rowOrMatrix(n.arg);
   if (n.type === "ident") return /^[A-Z]/.test(n.name) || GREEK.get(n.name.split("_")[0]!)?.upper === true;
