@@ -1409,3 +1409,12 @@ describe("the bias inside a margin: yᵢ(wᵀxᵢ + b)", () => {
     expect(r.check?.ok).toBe(true);
   });
 });
+
+it("an entrywise function of a sample vector in a sum of squared norms is that function of the rows: Σᵢ ‖yᵢ − σ(Wxᵢ)‖² is ‖Y − σ(XWᵀ)‖_F² (was 'this vector in i is not read')", () => {
+  const r = differentiate("\\sum_i \\|y_i - \\sigma(W x_i)\\|^2", { wrt: "W", check: true });
+  expect(r.function.text).toBe("‖Y − σ(XWᵀ)‖_F²");
+  expect(r.check?.ok).toBe(true);
+  const bias = differentiate("\\sum_i \\|y_i - \\tanh(W x_i + b)\\|^2", { wrt: "b", check: true });
+  expect(bias.function.text).toBe("‖Y − tanh(XWᵀ + 𝟏bᵀ)‖_F²");
+  expect(bias.check?.ok).toBe(true);
+});

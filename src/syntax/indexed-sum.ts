@@ -439,6 +439,8 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     if (n.type === "neg") return { ...n, arg: rowsOf(n.arg, form) };
     if (n.type === "binary" && (n.op === "+" || n.op === "-")) return { ...n, left: rowsOf(n.left, form), right: rowsOf(n.right, form) };
     if (n.type === "binary" && n.op === "*" && n.left.type === "number") return { ...n, right: rowsOf(n.right, form) };
+    // σ(W xᵢ): an entrywise function of a sample vector is that function of its rows, σ(X Wᵀ)
+    if (n.type === "call" && n.args.length === 1 && ENTRYWISE.has(n.fn) && n.index === undefined) return { ...n, args: [rowsOf(n.args[0]!, form)] };
     if (n.type === "binary" && n.op === "*") {
       // E vᵢ, E index-free: its transpose vᵢᵀEᵀ is row i of V Eᵀ (numbers stay in front, untransposed)
       const factors = flatten(n);
