@@ -1418,3 +1418,11 @@ it("an entrywise function of a sample vector in a sum of squared norms is that f
   expect(bias.function.text).toBe("‖Y − tanh(XWᵀ + 𝟏bᵀ)‖_F²");
   expect(bias.check?.ok).toBe(true);
 });
+
+it("Σᵢ with the Greek capital opening the input before terms in i is the matrix Σ_i, with a note on writing the sum; Σ_k⁻¹ of a mixture has none", () => {
+  const r = differentiate("Σᵢ log(1 + exp(−yᵢ wᵀxᵢ))", { wrt: "w" });
+  expect(r.notes).toContain("Σᵢ is read as a matrix named Σ_i times what follows; for the sum over i, write ∑_i or \\sum_i");
+  expect(r.shapes["Sigma_i"]).toBe("n×m");
+  const mixture = differentiate("(x - \\mu_k)^T \\Sigma_k^{-1} (x - \\mu_k)", { wrt: "Sigma_k" });
+  expect(mixture.notes.join("\n")).not.toMatch(/matrix named/);
+});

@@ -69,9 +69,26 @@ function rowsMatrixName(base: string): string | null {
   return GREEK.get(capital)?.upper ? capital : LATIN_CAPITALS.get(base) ?? null;
 }
 
+/**
+ * Σᵢ log(1 + exp(−yᵢwᵀxᵢ)) with the Greek Σ is a matrix Σ_i times what follows, as Σ_k is in a mixture's
+ * (x − μ_k)ᵀΣ_k⁻¹(x − μ_k): read so, but where it opens the input before terms indexed by its subscript, a note
+ * says how to write the sum.
+ */
+function greekSigmaNote(root: Node, input: string): string | null {
+  const first = nodesInOrder(root).find((n) => n.type === "ident");
+  const m = first?.type === "ident" ? /^Sigma_([a-z])$/.exec(first.name) : null;
+  if (!m || !/^[\s\-−\d.]*$/.test(input.slice(0, first!.span.start))) return null;
+  const i = m[1]!;
+  const indexedAfter = nodesInOrder(root).some((n) => n !== first && n.type === "ident" && n.name.endsWith(`_${i}`) && n.span.start > first!.span.end);
+  return indexedAfter ? `${input.slice(first!.span.start, first!.span.end)} is read as a matrix named Σ_${i} times what follows; for the sum over ${i}, write ∑_${i} or \\sum_${i}` : null;
+}
+
 export function readIndexedSums(root: Node, input: string): IndexedReading {
   // most inputs have no indexed sum and no entry: reading them costs one walk, no copy
-  if (!nodesInOrder(root).some((n) => (n.type === "call" && n.index !== undefined) || n.type === "entry")) return { root, notes: [], counts: NO_COUNTS, labels: [], sampleRows: new Map() };
+  if (!nodesInOrder(root).some((n) => (n.type === "call" && n.index !== undefined) || n.type === "entry")) {
+    const sigma = input.includes("Σ") || input.includes("Sigma") ? greekSigmaNote(root, input) : null;
+    return { root, notes: sigma ? [sigma] : [], counts: NO_COUNTS, labels: [], sampleRows: new Map() };
+  }
   const notes: string[] = [];
   const counts = new Map<string, RowCount>();
   // (Wx)_j in a sum over j, and (Wx)_y beside it: the vector gets a name no input can spell while the sums are
