@@ -157,7 +157,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
   const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
 
   it("solves every problem and verifies each against finite differences", () => {
-    expect(key.entries).toHaveLength(26);
+    expect(key.entries).toHaveLength(30);
     for (const e of key.entries) {
       expect(e.ok, e.problem.title).toBe(true);
       if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);
@@ -188,6 +188,11 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     expect(text("Gaussian maximum likelihood, variance")).toBe("(‖y − Xβ‖²/σ⁴ − n/σ²)/2");
     expect(text("k-means, the centres")).toBe("2 diag(Rᵀ𝟏)M − 2RᵀX");
     expect(text("Kernel SVM, the dual with an RBF kernel")).toMatch(/^𝟏 − y ⊙ exp\(−γ\(.*\)\)\(α ⊙ y\)$/);
+    // the course's x^{(i)}, the bias in a margin, an estimate's shape, a layer's rows
+    expect(text("Linear regression, the course's notation")).toBe("Xᵀ(Xθ − y)/m");
+    expect(text("Logistic regression with a bias")).toBe("−yᵀσ(−y ⊙ (Xw + b𝟏))");
+    expect(text("Binary cross-entropy, one prediction")).toBe("(1 − y)/(1 − ŷ) − y/ŷ");
+    expect(text("One layer, squared error over the samples")).toMatch(/^−2\(.*\)X$/);
   });
 
   it("the committed key is what the script generates (so it never goes stale)", () => {

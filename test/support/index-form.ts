@@ -81,7 +81,8 @@ export function numericError(a: Analysis, form = indexFormula(a), draws = 2): nu
     if (trial > 30) throw new Error("no valid sample");
     let env: Env, expected: Matrix, actual: Matrix;
     try {
-      env = sampleEnv([expandDefinitions(a.f, a.definitions), result], { seed: 1000 + trial, sizeOrder: Math.floor(trial / 3) });
+      // the definitions' bodies too: the index form evaluates e = y^{∘3/2} itself, where f and the result may have it simplified away
+      env = sampleEnv([expandDefinitions(a.f, a.definitions), result, ...[...a.definitions.values()].map((d) => expandDefinitions(d, a.definitions))], { seed: 1000 + trial, sizeOrder: Math.floor(trial / 3) });
       expected = evaluate(result, env);
       actual = evaluateFormula(form, a, env);
     } catch (err) {
