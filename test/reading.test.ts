@@ -1328,13 +1328,23 @@ describe("an estimate has the shape of what it estimates: ŷ as y, θ̂ as θ", 
   });
 });
 
-it("a sum inside a sum, softmax regression's Σₙ log Σₖ exp(w_kᵀxₙ), is refused with its matrix form, which reads and checks", () => {
-  const e = refusalOf("-\\sum_n \\log \\sum_k \\exp(w_k^T x_n)", { wrt: "W" });
-  expect(e.message).toMatch(/^a sum over an index inside another is not read/);
-  expect(e.hint).toContain("sum(log(exp(X W^T) 1))");
-  const r = differentiate("sum(log(exp(X W^T) 1))", { wrt: "W", check: true });
-  expect(r.function.text).toBe("sum(log(exp(XWᵀ)𝟏))");
-  expect(r.check?.ok).toBe(true);
+describe("a sum inside a sum: the inner one is read first, then the outer over its rows", () => {
+  it.each([
+    ["-\\sum_n \\log \\sum_k \\exp(w_k^T x_n)", "W", "−sum(log(exp(XWᵀ)𝟏))"],
+    ["\\sum_n \\log \\sum_k \\exp(w_k^T x_n + b_k)", "b", "sum(log(exp(XWᵀ + 𝟏bᵀ)𝟏))"],
+    ["\\sum_i \\log \\sum_j \\exp(x_i^T x_j)", "X", "sum(log(exp(XXᵀ)𝟏))"],
+  ])("%s by %s is %s (softmax regression's log-partition was refused), and checks", (input, wrt, read) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(read);
+    expect(r.check?.ok).toBe(true);
+    // the same as the matrix form written out
+    expect(r.derivative.text).toBe(differentiate(read.replace("−", "-"), { wrt }).derivative.text);
+  });
+
+  it("an inner sum whose rows name a matrix the expression already uses is refused, saying which", () => {
+    const e = refusalOf("\\sum_n \\log\\sum_k \\exp(w_k^T x_n) - \\sum_n y_n^T W x_n", { wrt: "W" });
+    expect(e.message).toMatch(/^w_k would be a row of W, which the expression already uses/);
+  });
 });
 
 it("a label-picked row w_{y_n} is refused with its one-hot form tr(Y W Xᵀ), which with the log-partition reads and checks (was 'expected a subscript')", () => {

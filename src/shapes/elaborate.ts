@@ -590,7 +590,8 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return SCALAR_T;
           case "sum":
             // Σᵢ read as a vector's entries: a summand that is no column (wᵀ x_i with w a matrix) was not that
-            if (n.entries !== undefined && !(dims.isOne(a.cols) && !dims.isOne(a.rows) && dims.unifyShapes(a, { rows: a.rows, cols: ONE_T }))) {
+            // (an all-ones factor's free width is a column's here: exp(XWᵀ)𝟏, the rows' sums of an inner sum)
+            if (n.entries !== undefined && !((dims.isOne(a.cols) || (flexibleVar(a.cols) && dims.unify(a.cols, ONE_T))) && !dims.isOne(a.rows) && dims.unifyShapes(a, { rows: a.rows, cols: ONE_T }))) {
               fail(src, "unsupported", `the sum over ${n.entries} does not read as the sum of a vector's entries here: its summand in vectors is ${show(a)}`, n.nameSpan, "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)² is ‖y − Xβ‖²");
             }
             return SCALAR_T;

@@ -110,7 +110,12 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
         indices.add(inner.index);
         return doubleSum(n as Node & { type: "call" }, inner as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
       }
-      if (n.except === undefined) return sumOver(n as Node & { type: "call" }, input, used, notes, counts, entryVectors, sampleRows);
+      // Σₙ log Σₖ exp(w_kᵀxₙ): the inner sum is read first, xₙ a vector of its own there, then the outer over its rows
+      if (n.except === undefined) {
+        const nested = nodesInOrder(inner).some((m) => m !== n && m.type === "call" && m.index !== undefined);
+        const read = nested ? { ...n, args: [walk(inner)] } as Node & { type: "call" } : n as Node & { type: "call" };
+        return sumOver(read, input, used, notes, counts, entryVectors, sampleRows);
+      }
       // Σ_{i≠j} xᵢᵀxⱼ: a double sum off the diagonal, its j an index as i is, not a label to leave out
       if (INDEX_LETTERS.has(n.except)) {
         refuse(input, n.nameSpan, `\\sum_{${n.index} \\neq ${n.except}} reads as a double sum over ${n.index} ≠ ${n.except}, which is not read`,
@@ -334,6 +339,10 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
       case "bars": return { node: { ...n, arg: read(n.arg).node }, dep: true };
       case "call": {
         if (n.args.length === 1 && ENTRYWISE.has(n.fn)) return { node: { ...n, args: [read(n.args[0]!).node] }, dep: true };
+        // sum(exp(W xᵢ)), an inner sum already read: entry i of the rows' sums, exp(X Wᵀ)𝟏
+        if (n.fn === "sum" && n.args.length === 1 && n.index === undefined && sampleVector(n.args[0]!)) {
+          return { node: { type: "binary", op: "*", left: rowsOf(n.args[0]!, n.span), right: { type: "ones", span: n.span }, span: n.span, implicit: true }, dep: true };
+        }
         // the hinge max(0, 1 − yᵢwᵀxᵢ) of the SVM: max(·, 0) is the ReLU, entrywise (shapes/elaborate.ts reads it so)
         const zero = (x: Node | undefined) => x?.type === "number" && Number(x.text) === 0;
         if (n.fn === "max" && n.args.length === 2 && (zero(n.args[0]) || zero(n.args[1]))) {
@@ -355,6 +364,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     if (base !== null) return renamed.has(base);
     if (!dependsOn(x, indexedName)) return true;
     if (x.type === "neg") return sampleVector(x.arg);
+    if (x.type === "call" && x.args.length === 1 && ENTRYWISE.has(x.fn) && x.index === undefined) return sampleVector(x.args[0]!);
     // wᵀxᵢ is a number, not a vector of samples: yᵢ(wᵀxᵢ + b) scales an entry, as yᵢ wᵀxᵢ does
     if (x.type === "binary" && x.op === "*") {
       const factors = flatten(x);
