@@ -1436,3 +1436,13 @@ it("Σᵢ with the Greek capital opening the input before terms in i is the matr
   const mixture = differentiate("(x - \\mu_k)^T \\Sigma_k^{-1} (x - \\mu_k)", { wrt: "Sigma_k" });
   expect(mixture.notes.join("\n")).not.toMatch(/matrix named/);
 });
+
+it("a weighted inner sum, Σₙ log Σₖ πₖ exp(w_kᵀxₙ), and a scaled sample, Σᵢ ‖a ⊙ xᵢ − b‖², read entrywise over the rows (were refused)", () => {
+  const mixture = differentiate("\\sum_n \\log \\sum_k \\pi_k \\exp(w_k^T x_n)", { wrt: "pi", check: true });
+  expect(mixture.function.text).toBe("sum(log((𝟏πᵀ ⊙ exp(XWᵀ))𝟏))");
+  expect(mixture.check?.ok).toBe(true);
+  expect(differentiate("\\sum_n \\log \\sum_k \\pi_k \\exp(w_k^T x_n)", { wrt: "W", check: true }).check?.ok).toBe(true);
+  const scaled = differentiate("\\sum_i \\|a \\odot x_i - b\\|^2", { wrt: "a", check: true });
+  expect(scaled.function.text).toBe("‖𝟏aᵀ ⊙ X − 𝟏bᵀ‖_F²");
+  expect(scaled.check?.ok).toBe(true);
+});

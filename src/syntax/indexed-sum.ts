@@ -371,7 +371,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
       const first = factors.findIndex((f) => dependsOn(f, indexedName));
       if (first > 0 && isRow(factors[first - 1]!)) return false;
     }
-    return x.type === "binary" && (x.op === "+" || x.op === "-" || x.op === "*") && sampleVector(x.left) && sampleVector(x.right);
+    return x.type === "binary" && (x.op === "+" || x.op === "-" || x.op === "*" || x.op === "hadamard") && sampleVector(x.left) && sampleVector(x.right);
   }
 
   /** A product: the scalar factors in i multiply entrywise; an inner product with a sample is a column of X·(…). */
@@ -464,7 +464,8 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     }
     if (!dependsOn(n, indexedName)) return chain([{ type: "ones", span: n.span }, { type: "postfix", op: "T", arg: n, span: form, besideSamples: true }]);
     if (n.type === "neg") return { ...n, arg: rowsOf(n.arg, form) };
-    if (n.type === "binary" && (n.op === "+" || n.op === "-")) return { ...n, left: rowsOf(n.left, form), right: rowsOf(n.right, form) };
+    // (π ⊙ vᵢ)ᵀ = 𝟏πᵀ ⊙ Vᵢ's row: entrywise, as sums are
+    if (n.type === "binary" && (n.op === "+" || n.op === "-" || n.op === "hadamard")) return { ...n, left: rowsOf(n.left, form), right: rowsOf(n.right, form) };
     if (n.type === "binary" && n.op === "*" && n.left.type === "number") return { ...n, right: rowsOf(n.right, form) };
     // σ(W xᵢ): an entrywise function of a sample vector is that function of its rows, σ(X Wᵀ)
     if (n.type === "call" && n.args.length === 1 && ENTRYWISE.has(n.fn) && n.index === undefined) return { ...n, args: [rowsOf(n.args[0]!, form)] };
