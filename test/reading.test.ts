@@ -1446,3 +1446,11 @@ it("a weighted inner sum, Σₙ log Σₖ πₖ exp(w_kᵀxₙ), and a scaled sa
   expect(scaled.function.text).toBe("‖𝟏aᵀ ⊙ X − 𝟏bᵀ‖_F²");
   expect(scaled.check?.ok).toBe(true);
 });
+
+it("a Hadamard product with 𝟏vᵀ scales columns: softmax regression's log-partition by W is exp(WXᵀ) diag(s) X, not (𝟏sᵀ ⊙ exp(WXᵀ))X", () => {
+  const r = differentiate("-\\sum_n \\log \\sum_k \\exp(w_k^T x_n)", { wrt: "W", check: true });
+  expect(r.derivative.text).toBe("−exp(WXᵀ) diag((exp(XWᵀ)𝟏)∘⁻¹)X");
+  expect(r.check?.ok).toBe(true);
+  // a kernel's weighting (yyᵀ) ⊙ K and the cookbook's G ⊙ I keep their Hadamard form; uvᵀ ⊙ dA stays the gradient uvᵀ
+  expect(differentiate("sum((u v^T) .* A)", { wrt: "A" }).derivative.text).toBe("uvᵀ");
+});

@@ -277,6 +277,29 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // softmax regression's (𝟏sᵀ ⊙ exp(WXᵀ))X is exp(WXᵀ) diag(s) X: its columns scaled, as a textbook writes it
+    id: "hadamard-ones-outer", source: "derived: (𝟏vᵀ ⊙ A)ᵢⱼ = Aᵢⱼvⱼ",
+    formula: "(\\mathbf{1} v^{\\top}) \\odot A = A \\operatorname{diag}(v), \\quad (u \\mathbf{1}^{\\top}) \\odot A = \\operatorname{diag}(u)\\, A",
+    witness: "((\\mathbf{1} v^T) \\odot A) + ((u \\mathbf{1}^T) \\odot A)", witnessLet: ["A: n x m", "v: m", "u: n"], on: ["hadamard"],
+    apply: (e) => {
+      // of a matrix only: for vectors u ⊙ x stays the entrywise product it reads as
+      if (e.shape.rows === 1 || e.shape.cols === 1 || e.factors.length < 2) return null;
+      const column = (x: E.Expr) => x.shape.cols === 1 && x.shape.rows !== 1;
+      // one side all ones (𝟏vᵀ, u𝟏ᵀ): a weighting of the kernel, (yyᵀ) ⊙ K, stays the Hadamard product the texts write
+      const i = e.factors.findIndex((f) => f.kind === "mul" && f.factors.length === 2 && column(f.factors[0]!)
+        && f.factors[1]!.kind === "transpose" && column(f.factors[1]!.arg) && (f.factors[0]!.kind === "ones") !== (f.factors[1]!.arg.kind === "ones"));
+      if (i < 0) return null;
+      // beside 𝟏𝟏ᵀ, uvᵀ is the answer itself (hadamard-by-ones)
+      const ones = (f: E.Expr): boolean => f.kind === "ones" || (f.kind === "transpose" && ones(f.arg)) || (f.kind === "mul" && f.factors.every(ones));
+      // beside I, the diagonal part G ⊙ I of the cookbook's convention keeps its form
+      if (e.factors.some((f, j) => j !== i && (ones(f) || f.kind === "identity"))) return null;
+      // a differential's uvᵀ ⊙ dA stays as it is, the form the gradient is read from (⟨uvᵀ, dA⟩)
+      if (e.factors.some((f) => E.contains(f, (x) => x.kind === "d" || x.kind === "dop"))) return null;
+      const [u, vT] = (e.factors[i] as E.Mul).factors as [E.Expr, E.Transpose];
+      return E.mul(E.diagMat(u), E.hadamard(...e.factors.filter((_, j) => j !== i)), E.diagMat(vT.arg));
+    },
+  }),
+  rewriteRule({
     id: "diagonal-part-transpose", source: "derived: Aᵀ and A share their diagonal", formula: "A^{\\top} \\odot I = A \\odot I",
     witness: "A^T .* I", on: ["hadamard"],
     apply: (e) => {

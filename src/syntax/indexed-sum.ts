@@ -224,8 +224,6 @@ function refuse(input: string, at: Span, what: string, hint: string): never {
 /** The letters an index is written with, never a label's: Σ_{i≠j} pairs two of them. */
 const INDEX_LETTERS: ReadonlySet<string> = new Set(["i", "j", "k", "l", "m", "n"]);
 
-/** The nested sum people write most, softmax regression's log-partition, in the matrices it stands for. */
-const NESTED_SUM_HINT = "write the inner sum in vectors: Σₖ exp(w_kᵀxₙ) is 𝟏ᵀexp(Wxₙ), over n the entries of exp(XWᵀ)𝟏, so Σₙ log Σₖ exp(w_kᵀxₙ) is sum(log(exp(X W^T) 1))";
 const VECTOR_FORM_HINT = "write the sum in vectors: Σᵢ (yᵢ − xᵢᵀβ)² is ‖y − Xβ‖², Σᵢ xᵢxᵢᵀ is XᵀX, Σᵢ f(xᵢᵀw) is sum(f(Xw))";
 
 function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet<string>, notes: string[], counts: Map<string, RowCount>, entryVectors: Set<string>, sampleRows: Map<string, string>): Node {
@@ -240,7 +238,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   // φ(x_i), a feature map of sample i, is indexed as φ_i is: the i-th row of Φ
   const indexedName = (n: Node) => (n.type !== "ident" ? null : withIndex(n.name) ? n.name.slice(0, -suffix.length) : n.of && withIndex(n.of.name) ? n.name : null);
   const all = nodesInOrder(summand);
-  if (all.some((m) => m.type === "call" && m.index !== undefined)) refuse(input, call.span, "a sum over an index inside another is not read", NESTED_SUM_HINT);
+  if (all.some((m) => m.type === "call" && m.index !== undefined)) refuse(input, call.span, "a sum over an index inside another is not read", VECTOR_FORM_HINT);
   // Σₖ πₖ 𝒩(x; μₖ, Σₖ): the mixture's components, not samples (Σᵢ log 𝒩(yᵢ; xᵢᵀw, σ²) has its samples in the point)
   const inIndex = (p: Node) => nodesInOrder(p).some((q) => q.type === "ident" && withIndex(q.name));
   const component = all.find((m): m is Node & { type: "call" } => (m.type === "call" || m.type === "binary") && m.gaussian !== undefined
