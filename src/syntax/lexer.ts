@@ -356,19 +356,25 @@ const FUNCTION_LIKE = /^(?:[a-z]{2,}|[A-Z][a-z]{2,})$/;
  * (A)(B), (a) ⊙ (b), max(0, x), (A)ᵀ. Each must be a call, the word glued to its bracket, with one
  * comma at its top level where it takes two.
  */
+/** The bracket closing the call opened at `open`, and the first comma at its own level (-1 for none). */
+function callExtent(out: readonly Raw[], open: number): { close: number; comma: number } {
+  let depth = 0, close = -1, comma = -1;
+  for (let k = open; k < out.length && close < 0; k++) {
+    const type = out[k]!.type;
+    if (type === "lparen" || type === "lbrack" || type === "lbrace") depth++;
+    else if (type === "rparen" || type === "rbrack" || type === "rbrace") { depth--; if (depth === 0) close = k; }
+    else if (type === "comma" && depth === 1 && comma < 0) comma = k;
+  }
+  return { close, comma };
+}
+
 function arrayCalls(r: Raw[]): Raw[] {
   if (!r.some((t) => t.type === "word" && Object.hasOwn(ARRAY_CALLS, t.text))) return r;
   const out = [...r];
   for (let i = out.length - 2; i >= 0; i--) {
     const t = out[i]!;
     if (t.type !== "word" || !Object.hasOwn(ARRAY_CALLS, t.text) || out[i + 1]!.type !== "lparen" || out[i + 1]!.offset !== t.end) continue;
-    let depth = 0, close = -1, comma = -1;
-    for (let k = i + 1; k < out.length && close < 0; k++) {
-      const type = out[k]!.type;
-      if (type === "lparen" || type === "lbrack" || type === "lbrace") depth++;
-      else if (type === "rparen" || type === "rbrack" || type === "rbrace") { depth--; if (depth === 0) close = k; }
-      else if (type === "comma" && depth === 1 && comma < 0) comma = k;
-    }
+    const { close, comma } = callExtent(out, i + 1);
     const kind = ARRAY_CALLS[t.text]!;
     if (close < 0 || (kind === "transpose") !== (comma < 0)) continue;
     const at = (type: string, like: Raw, text = like.text): Raw => ({ type, text, offset: like.offset, end: like.end });
@@ -397,13 +403,7 @@ function normOrders(r: Raw[]): Raw[] {
   for (let i = out.length - 2; i >= 0; i--) {
     const t = out[i]!;
     if (t.type !== "word" || t.text !== "norm" || out[i + 1]!.type !== "lparen" || out[i + 1]!.offset !== t.end) continue;
-    let depth = 0, close = -1, comma = -1;
-    for (let k = i + 1; k < out.length && close < 0; k++) {
-      const type = out[k]!.type;
-      if (type === "lparen" || type === "lbrack" || type === "lbrace") depth++;
-      else if (type === "rparen" || type === "rbrack" || type === "rbrace") { depth--; if (depth === 0) close = k; }
-      else if (type === "comma" && depth === 1 && comma < 0) comma = k;
-    }
+    const { close, comma } = callExtent(out, i + 1);
     if (close < 0 || comma < 0) continue;
     const order = out.slice(comma + 1, close);
     const quoted = order.length === 3 && order[0]!.type === "prime" && order[1]!.type === "word" && order[2]!.type === "prime" ? order[1]!.text : undefined;
