@@ -1454,3 +1454,10 @@ it("a Hadamard product with 𝟏vᵀ scales columns: softmax regression's log-pa
   // a kernel's weighting (yyᵀ) ⊙ K and the cookbook's G ⊙ I keep their Hadamard form; uvᵀ ⊙ dA stays the gradient uvᵀ
   expect(differentiate("sum((u v^T) .* A)", { wrt: "A" }).derivative.text).toBe("uvᵀ");
 });
+
+it("Aᵢⱼ inside an inner sum over j, i the outer index, is refused with the vector form sum(log(Ax)), which checks (was 'nothing in the summand is written with the index i')", () => {
+  const e = refusalOf("\\sum_i \\log(\\sum_j A_{ij} x_j)", { wrt: "x" });
+  expect(e.message).toMatch(/^A_\{ij\} inside an inner sum, with the outer index i, is not read/);
+  expect(e.hint).toContain("sum(log(A x))");
+  expect(differentiate("sum(log(A x))", { wrt: "x", check: true }).check?.ok).toBe(true);
+});

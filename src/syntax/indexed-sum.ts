@@ -248,6 +248,12 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
       `its gradient weighs each component by its responsibility; differentiate one component, \\log \\mathcal{N}(x; \\mu, \\Sigma), or write the terms out`);
   }
   if (!all.some((m) => indexedName(m) !== null)) {
+    // Σᵢ log Σⱼ Aᵢⱼxⱼ: the inner sum read Aᵢⱼ as a number of its own, its i the outer index
+    const mixed = all.find((m): m is Node & { type: "ident" } => m.type === "ident" && new RegExp(`^[A-Za-z]_(?:${index}[a-z]|[a-z]${index})$`).test(m.name));
+    if (mixed) {
+      refuse(input, call.span, `${input.slice(mixed.span.start, mixed.span.end)} inside an inner sum, with the outer index ${index}, is not read`,
+        `write the inner sum in vectors: Σⱼ Aᵢⱼxⱼ is (Ax)ᵢ, so Σᵢ log Σⱼ Aᵢⱼxⱼ is sum(log(Ax)), written sum(log(A x))`);
+    }
     refuse(input, call.span, `nothing in the summand is written with the index ${index}`, `write the terms that vary with ${index} as y_${index}, x_${index}; a sum of a constant is n times it`);
   }
   // samples: x_i transposed, or the column an index-free factor meets in a product (wᵀx_i, y_i wᵀx_i, A x_i)
