@@ -192,7 +192,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     expect(text("Linear regression, the course's notation")).toBe("Xᵀ(Xθ − y)/m");
     expect(text("Logistic regression with a bias")).toBe("−yᵀσ(−y ⊙ (Xw + b𝟏))");
     expect(text("Binary cross-entropy, one prediction")).toBe("(1 − y)/(1 − ŷ) − y/ŷ");
-    expect(text("One layer, squared error over the samples")).toMatch(/^−2\(.*\)X$/);
+    expect(text("One layer, squared error over the samples")).toBe("−2(σ(XWᵀ + 𝟏bᵀ) ⊙ (𝟏 − σ(XWᵀ + 𝟏bᵀ)) ⊙ (Y − σ(XWᵀ + 𝟏bᵀ)))ᵀX");
   });
 
   it("the committed key is what the script generates (so it never goes stale)", () => {

@@ -397,3 +397,25 @@ describe("a function of the number 0 is folded where its value is 0, 1 or ½ (th
     expect(differentiate("sigmoid(0)", { wrt: "x" }).function.text).toBe("1/2");
   });
 });
+
+describe("a matrix's Hadamard product takes one transpose outside where that writes fewer (derived: entrywise)", () => {
+  it("Σᵢ ‖yᵢ − σ(Wxᵢ + b)‖²: ((Y − S) ⊙ S ⊙ (𝟏 − S))ᵀ with one S, not (𝟏 − S)ᵀ ⊙ (Y − S)ᵀ ⊙ σ(WXᵀ) or σ((XWᵀ + 𝟏bᵀ)ᵀ); each checked", () => {
+    const byW = differentiate("\\sum_i \\|y_i - \\sigma(W x_i)\\|^2", { wrt: "W", check: true });
+    expect(byW.derivative.text).toBe("−2(σ(XWᵀ) ⊙ (𝟏 − σ(XWᵀ)) ⊙ (Y − σ(XWᵀ)))ᵀX");
+    expect(byW.check?.ok).toBe(true);
+    const byB = differentiate("\\sum_i \\|y_i - \\sigma(W x_i + b)\\|^2", { wrt: "b", check: true });
+    expect(byB.derivative.text).toBe("−2(σ(XWᵀ + 𝟏bᵀ) ⊙ (𝟏 − σ(XWᵀ + 𝟏bᵀ)) ⊙ (Y − σ(XWᵀ + 𝟏bᵀ)))ᵀ𝟏");
+    expect(byB.check?.ok).toBe(true);
+  });
+
+  it("(A ⊙ B)ᵀ stays whole, (Aᵀ ⊙ B)ᵀ is A ⊙ Bᵀ; a row's and a differential's transposes spread as before", () => {
+    const gradient = (input: string, ...shapes: string[]) => differentiate(input, { wrt: "C", let: shapes, check: true });
+    const whole = gradient("tr(C^T (A .* B)^T) + (u .* v)^T C^T w", "A: m x n", "B: m x n", "C: n x m", "u: m", "v: m", "w: n");
+    expect(whole.derivative.text).toBe("(A ⊙ B)ᵀ + w(uᵀ ⊙ vᵀ)");
+    expect(whole.check?.ok).toBe(true);
+    const spread = gradient("tr(C^T (A^T .* B)^T)", "A: m x n", "B: n x m", "C: m x n");
+    expect(spread.derivative.text).toBe("A ⊙ Bᵀ");
+    expect(spread.check?.ok).toBe(true);
+    expect(differentiate("tr((A .* B)^T C)", { wrt: "A" }).differential.text).toBe("tr((Bᵀ ⊙ (dA)ᵀ)C)");
+  });
+});

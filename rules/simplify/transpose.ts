@@ -32,8 +32,22 @@ export const TRANSPOSE_RULES: readonly AnyRewriteRule[] = [
   }),
   rewriteRule({
     id: "transpose-hadamard", source: "derived: entrywise", formula: "(A \\odot B)^{\\top} = A^{\\top} \\odot B^{\\top}",
-    witness: "(A .* B)^T", on: ["transpose"],
-    apply: (e) => (e.arg.kind === "hadamard" ? E.hadamard(...e.arg.factors.map(E.transpose)) : null),
+    witness: "(A^T .* B)^T", on: ["transpose"],
+    apply: (e) => {
+      if (e.arg.kind !== "hadamard") return null;
+      // a matrix's product keeps one transpose outside where spreading it would write more (hadamard-gather-transpose)
+      if (gathers(e.arg) && transposeCount(E.hadamard(...e.arg.factors.map(transposed))) > transposeCount(e)) return null;
+      return E.hadamard(...e.arg.factors.map(E.transpose));
+    },
+  }),
+  rewriteRule({
+    id: "hadamard-gather-transpose", source: "derived: entrywise", formula: "A^{\\top} \\odot B^{\\top} = (A \\odot B)^{\\top}",
+    witness: "(A + B)^T .* (A - B)^T .* exp(B A^T)", on: ["hadamard"],
+    apply: (e) => {
+      if (!gathers(e)) return null;
+      const gathered = E.transpose(E.hadamard(...e.factors.map(transposed)));
+      return transposeCount(gathered) < transposeCount(e) ? gathered : null;
+    },
   }),
   rewriteRule({
     id: "transpose-kronecker", tags: ["kronecker-normal-form"], source: "Matrix Cookbook (2012-11-15) §10.2.1", formula: "(A \\otimes B)^{\\top} = A^{\\top} \\otimes B^{\\top}",
@@ -76,4 +90,37 @@ export function spreadRootTranspose(e: E.Expr): E.Expr {
     return E.mul(E.num(coeff), ...scalars, E.add(...chain[0]!.arg.terms.map(E.transpose)));
   }
   return e;
+}
+
+/**
+ * Where a matrix's Hadamard product's transposes go: one outside when that writes fewer of them,
+ * ((Y − S) ⊙ S ⊙ (𝟏 − S))ᵀ for (Y − S)ᵀ ⊙ Sᵀ ⊙ (𝟏 − S)ᵀ. A row's stay spread, uᵀ ⊙ vᵀ: the rules that
+ * take (y ⊘ ŷ)ᵀŷ to 𝟏ᵀy read them so. Never in a product with a differential in it, whose form the
+ * gradient is read from.
+ */
+function gathers(e: E.Hadamard): boolean {
+  return e.shape.rows !== 1 && e.shape.cols !== 1 && e.factors.length >= 2 && !E.contains(e, (x) => x.kind === "d" || x.kind === "dop");
+}
+
+/** eᵀ as the transpose rules leave it: through products, powers, Kronecker products and a matrix's entrywise functions. */
+function transposed(e: E.Expr): E.Expr {
+  switch (e.kind) {
+    case "mul": {
+      const { coeff, scalars, chain } = E.splitMul(e);
+      return E.mul(E.num(coeff), ...scalars, ...chain.slice().reverse().map(transposed));
+    }
+    case "power": return E.power(transposed(e.arg), e.exp);
+    case "kron": return E.kron(...e.factors.map(transposed));
+    case "fn":
+      return e.shape.rows !== 1 && e.shape.cols !== 1 && OPERATIONS[e.name].kind === "elementwise" ? E.fn(e.name, transposed(e.arg)) : E.transpose(e);
+    case "hpower": return e.shape.rows !== 1 && e.shape.cols !== 1 ? E.hpower(transposed(e.arg), e.exp) : E.transpose(e);
+    default: return E.transpose(e);
+  }
+}
+
+/** How many transposes e writes (a shared part once per place it is written). */
+function transposeCount(e: E.Expr): number {
+  let n = e.kind === "transpose" ? 1 : 0;
+  for (const k of E.children(e)) n += transposeCount(k);
+  return n;
 }
