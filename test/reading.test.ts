@@ -776,12 +776,55 @@ describe("double sums Σᵢⱼ, as graph and kernel methods write them: each ter
   });
 
   it("a term that mixes the indices otherwise is refused where it is, with the matrix forms as the hint", () => {
-    for (const expr of ["\\sum_{i,j} A_{ij} \\exp(x_i - x_j)", "\\sum_{i,j} A_{ij} B_{ij} C_{ij}", "\\sum_i \\sum_j \\sum_k A_{ij} x_k", "\\sum_i \\sum_i A_{ii}"]) {
+    for (const expr of ["\\sum_{i,j} A_{ij} \\exp(x_i - x_j)", "\\sum_{i,j} A_{ij} \\log(A_{ij} x_i)", "\\sum_{i,j} \\exp(A_{ij} B_{ji} x_i)", "\\sum_i \\sum_j \\sum_k A_{ij} x_k", "\\sum_i \\sum_i A_{ii}"]) {
       let e: unknown;
       try { differentiate(expr, { wrt: "A" }); } catch (err) { e = err; }
       expect(e, expr).toBeInstanceOf(MatdiffError);
       expect((e as MatdiffError).code, expr).toBe("unsupported");
       expect((e as MatdiffError).message, expr).toMatch(/double sum/);
+    }
+  });
+});
+
+describe("entrywise functions of entries in a double sum are those functions of the matrix (were read as a number apart from the sum: Σᵢⱼ |Aᵢⱼ| by A was a silent 0)", () => {
+  it.each([
+    ["\\sum_{i,j} |A_{ij}|", "A", "𝟏ᵀ abs(A)𝟏", "sign(A)"],
+    ["\\sum_{i,j} A_{ij}^2", "A", "𝟏ᵀA∘²𝟏", "2A"],
+    ["\\sum_{ij} \\log(1 + \\exp(A_{ij}))", "A", "𝟏ᵀ log(𝟏𝟏ᵀ + exp(A))𝟏", "exp(A) ⊘ (𝟏𝟏ᵀ + exp(A))"],
+    ["\\sum_{i,j} (A_{ij} - B_{ij})^2", "A", "𝟏ᵀ(A − B)∘²𝟏", "2(A − B)"],
+    ["\\sum_{i,j} |A_{ij} - B_{ij}|", "A", "𝟏ᵀ abs(A − B)𝟏", "sign(A − B)"],
+    ["\\sum_{i,j} \\frac{1}{A_{ij}}", "A", "𝟏ᵀ(𝟏𝟏ᵀ ⊘ A)𝟏", "−A∘⁻²"],
+    ["\\sum_{i,j} Y_{ij} \\log P_{ij}", "P", "tr(Yᵀ log(P))", "Y ⊘ P"],
+    ["\\sum_{i,j} A_{ij} B_{ij} C_{ij}", "B", "𝟏ᵀ(A ⊙ B ⊙ C)𝟏", "A ⊙ C"],
+    ["\\sum_{i,j} \\exp(A_{ij}) u_i v_j", "A", "uᵀ exp(A)v", "exp(A) ⊙ uvᵀ"],
+  ])("%s by %s is %s, gradient %s, checked", (input, wrt, f, gradient) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(f);
+    expect(r.derivative.text).toBe(gradient);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).not.toMatch(/is taken entrywise, not as the matrix/);
+  });
+});
+
+describe("a sum of a matrix's diagonal entries, Σᵢ f(Aᵢᵢ), is over diag(A) (was refused as 'inside an inner sum')", () => {
+  it.each([
+    ["\\sum_i A_{ii}", "A", "tr(A)", "I"],
+    ["\\sum_i \\log A_{ii}", "A", "sum(log(diag(A)))", "diag(diag(A)∘⁻¹)"],
+    ["\\sum_i |A_{ii}|", "A", "sum(abs(diag(A)))", "diag(sign(diag(A)))"],
+    ["\\sum_i (\\Sigma_{ii} - 1)^2", "Sigma", "sum((diag(Σ) − 𝟏)∘²)", "2 diag(diag(Σ) − 𝟏)"],
+  ])("%s by %s is %s, gradient %s, checked", (input, wrt, f, gradient) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(f);
+    expect(r.derivative.text).toBe(gradient);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toMatch(/is entry i of diag\(/);
+  });
+
+  it("a small letter's a_{ii} is not read so, nor a diagonal entry beside a vector in i", () => {
+    for (const expr of ["\\sum_i a_{ii}", "\\sum_i A_{ii} x_i x_i"]) {
+      let e: unknown;
+      try { differentiate(expr, { wrt: "x" }); } catch (err) { e = err; }
+      expect(e, expr).toBeInstanceOf(MatdiffError);
     }
   });
 });

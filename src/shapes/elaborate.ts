@@ -623,7 +623,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
                   fail(src, "unsupported", `${snippet(src, n.span)} of a matrix is the matrix exponential: not supported`, n.span, "for the entrywise exponential write exp(·)");
                 }
                 // a note in pass 2 if the argument turns out a square matrix
-                if (n.fn in MATRIX_FUNCTION_NAMESAKE) entrywiseOfMatrix.push({ call: n, shape: a, src });
+                if (n.fn in MATRIX_FUNCTION_NAMESAKE && !n.ofEntries) entrywiseOfMatrix.push({ call: n, shape: a, src });
                 return a;
               case "columns": return a;
               case "reduce":

@@ -247,6 +247,25 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     refuse(input, call.span, `a mixture of Gaussians, a sum over components ${index} of 𝒩 with parameters in ${index}, is not read`,
       `its gradient weighs each component by its responsibility; differentiate one component, \\log \\mathcal{N}(x; \\mu, \\Sigma), or write the terms out`);
   }
+  // Σᵢ Aᵢᵢ, Σᵢ log Aᵢᵢ: the entries of the diagonal, diag(A), where nothing else in the summand is in i
+  const diagonalOf = (m: Node) => {
+    const base = m.type === "ident" ? new RegExp(`^([A-Z]|[A-Z][a-z]+)_${index}${index}$`).exec(m.name)?.[1] : undefined;
+    // a matrix's letter: a_{ii} of a small letter is not read as one
+    return base !== undefined && (base.length === 1 || GREEK.get(base)?.upper === true) ? base : null;
+  };
+  if (all.some((m) => diagonalOf(m) !== null) && !all.some((m) => indexedName(m) !== null)) {
+    const diagonals = new Set<string>();
+    const read = entrywiseOf(summand, (m) => {
+      const base = diagonalOf(m);
+      if (base === null) return null;
+      diagonals.add(`${input.slice(m.span.start, m.span.end)} is entry ${index} of diag(${baseText(base)}), the diagonal of the matrix ${baseText(base)}`);
+      return { type: "call", fn: "diag", args: [ident(base, m.span)], span: m.span, nameSpan: m.span };
+    }, (m) => !nodesInOrder(m).some((x) => diagonalOf(x) !== null) && !rowOrMatrix(m), (m) => chain([m, { type: "ones", span: m.span }]));
+    if (read) {
+      notes.push(`${input.slice(call.nameSpan.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${[...diagonals].join(", ")}`);
+      return { type: "call", fn: "sum", args: [read], span: call.span, nameSpan: call.nameSpan };
+    }
+  }
   if (!all.some((m) => indexedName(m) !== null)) {
     // Σᵢ log Σⱼ Aᵢⱼxⱼ: the inner sum read Aᵢⱼ as a number of its own, its i the outer index
     const mixed = all.find((m): m is Node & { type: "ident" } => m.type === "ident" && new RegExp(`^[A-Za-z]_(?:${index}[a-z]|[a-z]${index})$`).test(m.name));
@@ -665,15 +684,40 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     }
     return null;
   };
+  /** Factors that are entrywise functions of entries, |Aᵢⱼ|, log(1 + exp(Aᵢⱼ)), (Aᵢⱼ − Bᵢⱼ)²: the matrix whose entries they are. */
+  const entryMatrices = new Map<Node, Node>();
+  const isEntry = (f: Node) => pairOf(f) !== null || entryMatrices.has(f);
+  const entryMatrix = (f: Node) => entryMatrices.get(f) ?? pairMatrix(f);
   while (stack.length) {
-    const { sign, factors } = stack.shift()!;
+    const { sign, factors: written } = stack.shift()!;
+    // a factor with an entry inside it is that entry's function of the whole matrix, or the term is refused: read as a
+    // number apart from the sum, Σᵢⱼ |Aᵢⱼ| was |A_ij| times n·m, and its derivative by A a silent 0
+    let factors = written;
+    for (const f of written) {
+      if (isEntry(f) || !nodesInOrder(f).some((m) => pairOf(m) !== null)) continue;
+      const matrix = entrywise(f);
+      if (!matrix) {
+        const entry = nodesInOrder(f).find((m) => pairOf(m) !== null)!;
+        refuse(input, f.span, `in a double sum, ${input.slice(entry.span.start, entry.span.end)} inside this term is read only under entrywise functions with numbers and scalars`,
+          `write it with the matrix: Σᵢⱼ |Aᵢⱼ| is 𝟏ᵀabs(A)𝟏, Σᵢⱼ f(Aᵢⱼ)uᵢ is uᵀf(A)𝟏, Σᵢⱼ Aᵢⱼ² is ‖A‖_F²`);
+      }
+      entryMatrices.set(f, matrix);
+    }
+    // several entries in one term, Σᵢⱼ Aᵢⱼ log Aᵢⱼ uᵢ: of their Hadamard product (two and nothing else in i or j is tr(AᵀB), below)
+    const entryFactors = factors.filter(isEntry);
+    if (entryFactors.length > 2 || (entryFactors.length === 2 && factors.some((f) => !isEntry(f) && (isIn(f, i) || isIn(f, j))))) {
+      const product = entryFactors.map(entryMatrix).reduce((a, b): Node => ({ type: "binary", op: "hadamard", left: a, right: b, span: span(Math.min(a.span.start, b.span.start), Math.max(a.span.end, b.span.end)) }));
+      const merged: Node = { ...product, span: entryFactors[0]!.span };
+      entryMatrices.set(merged, product);
+      factors = [merged, ...factors.filter((f) => !isEntry(f))];
+    }
     // Σᵢⱼ αᵢαⱼyᵢyⱼ xᵢᵀxⱼ (the SVM's dual) = (α ⊙ y)ᵀXXᵀ(α ⊙ y): the Gram entry is the pair; beside an entry
     // Aᵢⱼ of a matrix of weights, the two are entries of their Hadamard product, Σᵢⱼ Aᵢⱼ xᵢᵀxⱼ = 𝟏ᵀ(A ⊙ XXᵀ)𝟏
-    const weights = factors.filter((f) => pairOf(f) !== null);
+    const weights = factors.filter(isEntry);
     const gram = weights.length > 1 ? null : gramOf(factors.filter((f) => !weights.includes(f)));
     if (gram) {
       const rest = factors.filter((f) => !gram.used.has(f) && !weights.includes(f));
-      const entries = weights.length ? { type: "binary" as const, op: "hadamard" as const, left: pairMatrix(weights[0]!), right: gram.matrix, span: at } : gram.matrix;
+      const entries = weights.length ? { type: "binary" as const, op: "hadamard" as const, left: entryMatrix(weights[0]!), right: gram.matrix, span: at } : gram.matrix;
       if (!rest.some((f) => isIn(f, i) && isIn(f, j))) {
         const inI = rest.filter((f) => isIn(f, i)), inJ = rest.filter((f) => isIn(f, j));
         const free = rest.filter((f) => !isIn(f, i) && !isIn(f, j));
@@ -684,11 +728,11 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
         continue;
       }
     }
-    const pairs = factors.filter((f) => pairOf(f) !== null);
+    const pairs = factors.filter(isEntry);
     // Σᵢⱼ Aᵢⱼ Bᵢⱼ = tr(AᵀB)
     if (pairs.length === 2 && factors.every((f) => pairs.includes(f) || (!isIn(f, i) && !isIn(f, j)))) {
       const free = factors.filter((f) => !pairs.includes(f));
-      const body: Node = { type: "call", fn: "tr", args: [chain([T(pairMatrix(pairs[0]!)), pairMatrix(pairs[1]!)])], span: at, nameSpan: at };
+      const body: Node = { type: "call", fn: "tr", args: [chain([T(entryMatrix(pairs[0]!)), entryMatrix(pairs[1]!)])], span: at, nameSpan: at };
       terms.push(free.length ? chain([...free, body]) : body);
       signs.push(sign);
       continue;
@@ -726,7 +770,7 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
           addSample(xb, j);
           sampleRows.set(xa, X).set(xb, Y);
           expanded.add(input.slice(m.span.start, m.span.end).replace(/\s+/g, " "));
-          const P = pair ? pairMatrix(pair) : chain([one(at), T(one(at))]);
+          const P = pair ? entryMatrix(pair) : chain([one(at), T(one(at))]);
           const rows = (M: string, from: Span): Node => ({ type: "call", fn: "diag", args: [chain([ident(M, from), T(ident(M, from))])], span: from, nameSpan: from });
           const scalars = others;
           const put = (s: number, body: Node) => { terms.push(scalars.length ? chain([...scalars, body]) : body); signs.push(sign * s); };
@@ -743,10 +787,16 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     const free = rest.filter((f) => !isIn(f, i) && !isIn(f, j));
     if (free.some(rowOrMatrix)) refuse(input, at, `a double sum of a term times a matrix or row is not read: only numbers and scalars may stand beside entries`, VECTOR_FORM_HINT);
     const u = vectorOver(inI, i, at), v = vectorOver(inJ, j, at);
-    const P = pair ? pairMatrix(pair) : chain([one(at), T(one(at))]);
+    const P = pair ? entryMatrix(pair) : chain([one(at), T(one(at))]);
     const body = chain([T(u), P, v]);
     terms.push(free.length ? chain([...free, body]) : body);
     signs.push(sign);
+  }
+
+  /** |Aᵢⱼ|, Aᵢⱼ², log(1 + exp(Aᵢⱼ)), (Aᵢⱼ − Bᵢⱼ)²: the matrix of which it is entry (i, j). */
+  function entrywise(n: Node): Node | null {
+    return entrywiseOf(n, (m) => (pairOf(m) ? pairMatrix(m) : null), (m) => !isIn(m, i) && !isIn(m, j) && !rowOrMatrix(m) && !nodesInOrder(m).some((x) => pairOf(x) !== null),
+      (m) => chain([m, one(m.span), T(one(m.span))]));
   }
 
   function pairMatrix(n: Node): Node {
@@ -774,6 +824,51 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
 /** wᵀ, the transpose of a small letter: a row, whose product with a sample is a number. */
 function isRow(n: Node): boolean {
   return n.type === "postfix" && n.op === "T" && n.arg.type === "ident" && !rowOrMatrix(n.arg);
+}
+
+/**
+ * n, a function of entries (|Aᵢⱼ|, log(1 + exp(Aᵢⱼ)), (Aᵢᵢ − 1)²), as the matrix or vector whose entry it is: the
+ * entries' own (`leaf`) under entrywise functions, powers, sums, products and quotients, with numbers and scalars
+ * (`scalar`; `filled` puts one in every entry); null for anything else (a vector in the index, a matrix product).
+ */
+function entrywiseOf(n: Node, leaf: (n: Node) => Node | null, scalar: (n: Node) => boolean, filled: (n: Node) => Node): Node | null {
+  const at = leaf(n);
+  if (at) return at;
+  const of = (m: Node) => entrywiseOf(m, leaf, scalar, filled);
+  switch (n.type) {
+    case "bars": {
+      const a = of(n.arg);
+      return a && { type: "call", fn: "abs", args: [a], span: n.span, nameSpan: n.span, ofEntries: true };
+    }
+    case "neg": {
+      const a = of(n.arg);
+      return a && { ...n, arg: a };
+    }
+    case "postfix": {
+      if (n.op !== "pow" || n.exponent === undefined) return null;
+      const a = of(n.arg);
+      return a && { type: "postfix", op: "epow", exponent: n.exponent, arg: a, span: n.span };
+    }
+    case "call": {
+      if (!ENTRYWISE.has(n.fn) || n.args.length !== 1) return null;
+      const a = of(n.args[0]!);
+      return a && { ...n, args: [a], ofEntries: true };
+    }
+    case "binary": {
+      const left = scalar(n.left) ? null : of(n.left);
+      const right = scalar(n.right) ? null : of(n.right);
+      if ((!left && !scalar(n.left)) || (!right && !scalar(n.right)) || (!left && !right)) return null;
+      switch (n.op) {
+        // 1 + exp(Aᵢⱼ): the number in every entry
+        case "+": case "-": return { ...n, left: left ?? filled(n.left), right: right ?? filled(n.right) };
+        case "*": return left && right ? { type: "binary", op: "hadamard", left, right, span: n.span } : { ...n, left: left ?? n.left, right: right ?? n.right };
+        case "/": return right ? { type: "binary", op: "hdivide", left: left ?? filled(n.left), right, span: n.span } : { ...n, left: left! };
+        case "hadamard": case "hdivide": return left && right ? { ...n, left, right } : null;
+        default: return null;
+      }
+    }
+    default: return null;
+  }
 }
 
 function rowOrMatrix(n: Node): boolean {
