@@ -806,6 +806,18 @@ describe("entrywise functions of entries in a double sum are those functions of 
   });
 });
 
+it("Σᵢⱼ |Aᵢⱼ|² by A is 2A (|t| sign(t) = t, |t|² = t²), and |A_{ij}| alone by A says that A_{ij} is a symbol of its own", () => {
+  const squares = differentiate("\\sum_{i} \\sum_{j} |A_{ij}|^2", { wrt: "A", check: true });
+  expect(squares.derivative.text).toBe("2A");
+  expect(squares.check?.ok).toBe(true);
+  const cube = differentiate("\\sum_i |x_i|^3", { wrt: "x", check: true });
+  expect(cube.derivative.text).toBe("3(sign(x) ⊙ x∘²)");
+  expect(cube.check?.ok).toBe(true);
+  const alone = differentiate("|A_{ij}|", { wrt: "A" });
+  expect(alone.derivative.text).toBe("0");
+  expect(alone.notes).toContain("A_{ij} is a symbol of its own, not part of A: an entry is read inside a sum over its indices (\\sum_{i,j} f(A_{ij}) is 𝟏ᵀf(A)𝟏); by the entry itself, differentiate by A_{ij}");
+});
+
 describe("a sum of a matrix's diagonal entries, Σᵢ f(Aᵢᵢ), is over diag(A) (was refused as 'inside an inner sum')", () => {
   it.each([
     ["\\sum_i A_{ii}", "A", "tr(A)", "I"],

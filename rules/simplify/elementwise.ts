@@ -320,6 +320,29 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // d|x| = sign(x) ⊙ dx, so Σᵢⱼ |Aᵢⱼ|² has 2 abs(A) ⊙ sign(A) in its gradient: 2A
+    id: "abs-times-sign", source: "derived: |t| sign(t) = t", formula: "\\lvert A \\rvert \\odot \\operatorname{sign}(A) = A",
+    witness: "abs(x) .* sign(x) .* y", on: ["hadamard", "mul"],
+    apply: (e) => {
+      const factors = e.kind === "hadamard" ? e.factors : E.splitMul(e).scalars;
+      const i = factors.findIndex((f) => f.kind === "fn" && f.name === "abs" && factors.some((g) => g.kind === "fn" && g.name === "sign" && g.arg === f.arg));
+      if (i < 0) return null;
+      const arg = (factors[i] as E.Fn).arg;
+      const j = factors.findIndex((g) => g.kind === "fn" && g.name === "sign" && g.arg === arg);
+      const rest = factors.filter((_, k) => k !== i && k !== j);
+      if (e.kind === "hadamard") return E.hadamard(arg, ...rest);
+      const { coeff, chain } = E.splitMul(e);
+      return E.mul(E.num(coeff), arg, ...rest, ...chain);
+    },
+  }),
+  rewriteRule({
+    id: "abs-even-power", source: "derived: |t|ᵏ = tᵏ for even k", formula: "\\lvert A \\rvert^{\\circ 2k} = A^{\\circ 2k}",
+    witness: "sum(abs(x).^2) + abs(alpha)^4", on: ["hpower", "power"],
+    apply: (e) => (e.arg.kind === "fn" && e.arg.name === "abs" && Q.isInt(e.exp) && e.exp.n % 2 === 0
+      ? (e.kind === "hpower" ? E.hpower(e.arg.arg, e.exp) : E.power(e.arg.arg, e.exp))
+      : null),
+  }),
+  rewriteRule({
     // 1/(1 + eᶻ) is built as σ(−z) (core/expr.ts), so eᶻ/(1 + eᶻ) meets the rule as eᶻ σ(−z)
     id: "logistic", source: "derived: eᶻσ(−z) = eᶻ/(1 + eᶻ) = σ(z)", formula: "\\exp(z) \\odot \\sigma(-z) = \\exp(z) \\odot (\\mathbf{1} + \\exp(z))^{\\circ -1} = \\sigma(z)",
     witness: "exp(x) .* (\\mathbf{1} + exp(x)).^{-1}", on: ["hadamard", "mul"],

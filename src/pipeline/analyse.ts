@@ -611,6 +611,11 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
       variableNotes.push(dependsOn.size
         ? `nothing in the expression depends on ${nameText(X.name)}: it does not occur, and no symbol in it is declared a function of ${nameText(X.name)}; so the derivative is 0`
         : `${X.name} does not occur in the expression, so the derivative is 0`);
+      // |A_{ij}| by A: a symbol of its own by its name, which the asker may have meant as an entry
+      const namesake = [...el.symbols.keys()].find((name) => name.startsWith(`${X.name}_`));
+      if (namesake !== undefined) {
+        variableNotes.push(`${nameText(namesake)} is a symbol of its own, not part of ${nameText(X.name)}: an entry is read inside a sum over its indices (\\sum_{i,j} f(${X.name}_{ij}) is 𝟏ᵀf(${X.name})𝟏); by the entry itself, differentiate by ${nameText(namesake)}`);
+      }
     }
     const { df, rules, expansion } = shared
       ? { df: restrictDifferential(shared.df, new Set(own.keys())), rules: shared.rules, expansion: undefined }
