@@ -163,6 +163,50 @@ describe("the derivative written in the input", () => {
     expect(refusalOf("\\nabla 3", { wrt: "" }).message).toBe("missing the variable to differentiate with respect to");
   });
 
+  it("the question in words: 'the gradient of … with respect to x', 'derivative of … wrt X', 'Hessian of … w.r.t. x' (were 'not a function matdiff knows')", () => {
+    const cases: ReadonlyArray<[string, string, string]> = [
+      ["derivative of log det(X) with respect to X", "X", "X⁻ᵀ"],
+      ["the gradient of \\frac{1}{2}\\|Ax - b\\|^2 with respect to x", "x", "Aᵀ(Ax − b)"],
+      ["grad of x^T A x wrt x", "x", "(A + Aᵀ)x"],
+      ["\\|W x - y\\|^2 \\text{ with respect to } W", "W", "2(Wx − y)xᵀ"],
+      ["Jacobian of \\sigma(Wx) wrt x", "x", "diag(σ(Wx) ⊙ (𝟏 − σ(Wx)))W"],
+    ];
+    for (const [input, wrt, derivative] of cases) {
+      const r = noWrt(input);
+      expect(r.wrt.text, input).toBe(wrt);
+      expect(r.derivative.text, input).toBe(derivative);
+      expect(r.check?.ok, input).toBe(true);
+    }
+    const h = noWrt("Hessian of x^T A x w.r.t. x");
+    expect(h.kind).toBe("hessian");
+    expect(h.derivative.text).toBe("A + Aᵀ");
+    const both = differentiateAll("\\mathrm{tr}(AXB), w.r.t. X and A", { wrt: [], check: true });
+    expect(both.results.map((r) => `${r.wrt.text}: ${r.derivative.text}`)).toEqual(["X: AᵀBᵀ", "A: BᵀXᵀ"]);
+    const one = noWrt("the gradient of x^T x");
+    expect(one.derivative.text).toBe("2x");
+    expect(one.notes).toContain(`"the gradient of" names no variable: it is read as by x, f's one symbol`);
+    const e = refusalOf("the gradient of x^T A x", { wrt: "" });
+    expect(e.message).toBe(`"the gradient of" names no variable: with respect to which of x, A?`);
+  });
+
+  it("the derivative beside the definition of what it differentiates: ∂f/∂x, f = xᵀAx; L = …; find ∇_W L (were 'unexpected =')", () => {
+    const cases: ReadonlyArray<[string, string, string]> = [
+      ["\\frac{\\partial f}{\\partial x}, f = x^T A x", "x", "(A + Aᵀ)x"],
+      ["\\frac{\\partial L}{\\partial W} \\text{ where } L = \\|XW - Y\\|_F^2", "W", "2Xᵀ(XW − Y)"],
+      ["f = x^T A x, \\frac{\\partial f}{\\partial x}", "x", "(A + Aᵀ)x"],
+      ["L(W) = \\|XW - Y\\|_F^2; find \\nabla_W L", "W", "2Xᵀ(XW − Y)"],
+      ["L(W, b) = \\|W x + b - y\\|^2, \\frac{\\partial L}{\\partial b}", "b", "2(Wx + b − y)"],
+    ];
+    for (const [input, wrt, derivative] of cases) {
+      const r = noWrt(input);
+      expect(r.wrt.text, input).toBe(wrt);
+      expect(r.derivative.text, input).toBe(derivative);
+      expect(r.check?.ok, input).toBe(true);
+    }
+    // another name's definition is not the numerator's
+    expect(() => noWrt("\\frac{\\partial f}{\\partial x}, g = x^T x")).toThrow(MatdiffError);
+  });
+
   it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {
     const r = noWrt("\\nabla_\\theta u^T A(\\theta) v");
     expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(uvᵀ)");

@@ -440,12 +440,17 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const bareNablaNotes: string[] = [];
   if (wrtAsked.length === 0 && question.bareNabla) {
     const names = [...new Set(collectNames(root))];
+    // ∇f names its variable in a subscript; "the gradient of f" in words
+    const inWords = /^[A-Za-z]/.test(question.notation ?? "");
+    const unnamed = inWords ? `"${question.notation}" names no variable` : `${question.notation} with no subscript`;
     if (names.length === 1) {
       wrtAsked = names;
-      bareNablaNotes.push(`${question.notation} with no subscript is read as by ${nameText(names[0]!)}, f's one symbol`);
+      bareNablaNotes.push(`${unnamed}${inWords ? ": it" : ""} is read as by ${nameText(names[0]!)}, f's one symbol`);
     } else if (names.length > 1) {
-      throw new MatdiffError("wrt", `${question.notation} with no subscript: with respect to which of ${names.map(nameText).join(", ")}?`, undefined, {
-        hint: `write the variable as its subscript, e.g. ${question.notation}_${nameInput(names[0]!)} f, or use --wrt`,
+      throw new MatdiffError("wrt", `${unnamed}: with respect to which of ${names.map(nameText).join(", ")}?`, undefined, {
+        hint: inWords
+          ? `add the variable, e.g. ${question.notation} f with respect to ${nameInput(names[0]!)}, or use --wrt`
+          : `write the variable as its subscript, e.g. ${question.notation}_${nameInput(names[0]!)} f, or use --wrt`,
       });
     }
   }

@@ -115,7 +115,72 @@ function derivativeFraction(s: string, at: number): { end: number; numerator: [n
   return { end: close2, numerator: [start, close1 - 1], wrt: den.wrt, second: !bySquare && (den.second || num[1] !== undefined), total: den.total, bySquare };
 }
 
+/** What joins a derivative and a definition: a comma, a semicolon, \quad, "where". */
+const JOIN = /^\s*(?:[,;:]|\\q?quad\b|\\text\{\s*(?:where|with)\s*\}|where\b)\s*(?:(?:\\text\{\s*)?(?:where|with)(?:\s*\})?\s*)?/;
+
+/** After `\frac{∂f}{∂x}` at `from`: where `f = …` starts (its name `name`, with or without arguments), or null. */
+function definitionAfter(input: string, from: number, name: string): number | null {
+  const join = JOIN.exec(input.slice(from));
+  if (!join || name === "") return null;
+  const start = from + join[0].length;
+  const rest = input.slice(start);
+  if (!rest.startsWith(name)) return null;
+  const after = rest.slice(name.length);
+  return /^\s*(?:\([^()=]*\))?\s*:?=(?!=)/.test(after) ? start : null;
+}
+
+/** The question written after a definition of `name` (`, \frac{∂f}{∂x}`, `; find ∇_W L`), where it starts, or null. */
+function derivativeAfter(input: string, from: number, name: string): { start: number; question: Question } | null {
+  if (name === "") return null;
+  let depth = 0;
+  // the last join at the top level: the definition's own commas are inside brackets (L(W, b) = …, tr(A, B))
+  for (let i = input.length - 1; i >= from; i--) {
+    const c = input[i]!;
+    if (c === ")" || c === "}" || c === "]") depth++;
+    else if (c === "(" || c === "{" || c === "[") depth--;
+    if (depth !== 0 || !/[,;\\]/.test(c)) continue;
+    const join = JOIN.exec(input.slice(i));
+    if (!join) continue;
+    const tail = input.slice(i + join[0].length).replace(/^(?:find|compute|give)\s+/i, (w) => blank(w));
+    const question = readQuestion(tail);
+    const of = question.expr.trim().replace(/\s*\([^()]*\)$/, "");
+    if (question.wrt.length && of === name) return { start: i, question };
+    return null;
+  }
+  return null;
+}
+
+/**
+ * The question in words: "the gradient of f with respect to x", "derivative of log det(X) wrt X", "Hessian of f
+ * w.r.t. x", "f, with respect to W and b": the words blanked, the variables named, the rest read as ever.
+ */
+const ASKED = /^\s*(?:(?:what\s+is|find|compute|give)\s+)?(?:the\s+)?(gradient|derivative|hessian|jacobian|differential|grad)\s+of\s+/i;
+const BY_WORDS = new RegExp(String.raw`(?:,\s*|\s+|\\(?:quad|qquad|,|;)\s*)(?:\\text\{\s*)?(?:with\s+respect\s+to|w\.\s?r\.\s?t\.?|wrt)(?:\s*\})?\s+(${VAR}(?:\s*(?:,|and)\s*${VAR})*)\s*[.?]?\s*$`, "i");
+
+function readWords(input: string): Question | null {
+  const asked = /[a-z]{3}/i.test(input) ? ASKED.exec(input) : null;
+  const by = /w\.?\s?r\.?\s?t|respect/i.test(input) ? BY_WORDS.exec(input) : null;
+  if (!asked && !by) return null;
+  const head = asked ? asked[0].length : 0;
+  const tail = by ? by.index : input.length;
+  if (tail <= head) return null;
+  const inner = readQuestion(blank(input.slice(0, head)) + input.slice(head, tail) + blank(input.slice(tail)));
+  const wrt = by ? by[1]!.split(/\s*(?:,|\band\b)\s*/).map((v) => v.trim()).filter((v) => v !== "") : [];
+  const hessian = Boolean(asked && asked[1]!.toLowerCase() === "hessian");
+  const notation = asked ? `the ${asked[1]!.toLowerCase()} of` : by![0].trim();
+  return {
+    ...inner,
+    wrt: wrt.length ? wrt : inner.wrt,
+    hessian: hessian || inner.hessian,
+    notation: inner.notation ?? notation,
+    // "the derivative of xᵀx" names no variable: f's one symbol, as ∇f with no subscript
+    ...(wrt.length === 0 && inner.wrt.length === 0 && asked ? { bareNabla: true } : {}),
+  };
+}
+
 export function readQuestion(input: string): Question {
+  const words = readWords(input);
+  if (words) return words;
   let at = 0;
   while (/\s/.test(input[at] ?? "")) at++;
   const rest = input.slice(at);
@@ -126,6 +191,12 @@ export function readQuestion(input: string): Question {
   // KL = …, NLL(w) = …, loss = …, \text{MSE} = …: a name of letters, unless it is a function's (tr(A) = … names nothing)
   if (defined && !(defined[1] !== undefined && FUNCTION_NAMES.has(defined[1]))) {
     const end = at + defined[0].length;
+    // f = xᵀAx, \frac{∂f}{∂x}; L = ‖XW − Y‖²; find ∇_W L: the derivative of the name, after its definition
+    const asked = derivativeAfter(input, end, defined[0].replace(/\(.*$|:?=$/s, "").trim());
+    if (asked) {
+      const inner = readQuestion(input.slice(0, at) + blank(defined[0]) + input.slice(end, asked.start) + blank(input.slice(asked.start)));
+      return { ...inner, wrt: asked.question.wrt, hessian: asked.question.hessian, ...(asked.question.total ? { total: true } : {}), notation: asked.question.notation ?? defined[0].trim(), ...(asked.question.bySquare ? { bySquare: true } : {}) };
+    }
     const inner = readQuestion(input.slice(0, at) + blank(defined[0]) + input.slice(end));
     // KL(q ‖ p) = …: what the name is "of" is not always the variables (q and p are distributions)
     const args = (defined[2] ?? "").split(";")[0]!.split(",").map((a) => a.trim()).filter((a) => a !== "" && (defined[1] === undefined || WHOLE_VAR.test(a)));
@@ -141,7 +212,13 @@ export function readQuestion(input: string): Question {
       // \frac{∂}{∂x} f: the operator, then the function
       return { expr: input.slice(0, at) + blank(written) + input.slice(fraction.end), wrt: [fraction.wrt], hessian: fraction.second, total: fraction.total, notation: input.slice(at, fraction.end), bySquare: fraction.bySquare };
     }
-    // \frac{∂ f}{∂x}: the function is the numerator; nothing may follow the fraction
+    // \frac{∂f}{∂x}, f = xᵀAx; \frac{∂L}{∂W} \text{ where } L = …: the numerator's definition follows
+    const where = input.slice(fraction.end).trim() !== "" ? definitionAfter(input, fraction.end, numerator.trim()) : null;
+    if (where !== null) {
+      const inner = readQuestion(blank(input.slice(0, where)) + input.slice(where));
+      return { ...inner, wrt: [fraction.wrt], hessian: fraction.second || inner.hessian, total: fraction.total, notation: written, bySquare: fraction.bySquare };
+    }
+    // \frac{∂ f}{∂x}: the function is the numerator; nothing else may follow the fraction
     if (input.slice(fraction.end).trim() !== "") return { expr: input, wrt: [], hessian: false };
     return {
       expr: input.slice(0, at) + blank(input.slice(at, n0)) + numerator + blank(input.slice(n1, fraction.end)) + input.slice(fraction.end),
