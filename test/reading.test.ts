@@ -1510,9 +1510,24 @@ it("a Hadamard product with 𝟏vᵀ scales columns: softmax regression's log-pa
   expect(differentiate("sum((u v^T) .* A)", { wrt: "A" }).derivative.text).toBe("uvᵀ");
 });
 
-it("Aᵢⱼ inside an inner sum over j, i the outer index, is refused with the vector form sum(log(Ax)), which checks (was 'nothing in the summand is written with the index i')", () => {
-  const e = refusalOf("\\sum_i \\log(\\sum_j A_{ij} x_j)", { wrt: "x" });
-  expect(e.message).toMatch(/^A_\{ij\} inside an inner sum, with the outer index i, is not read/);
-  expect(e.hint).toContain("sum(log(A x))");
-  expect(differentiate("sum(log(A x))", { wrt: "x", check: true }).check?.ok).toBe(true);
+describe("Σⱼ Aᵢⱼxⱼ inside a sum over i is (Ax)ᵢ, entry i of Ax (was refused: 'A_{ij} inside an inner sum, with the outer index i')", () => {
+  it.each([
+    ["\\sum_i \\log(\\sum_j A_{ij} x_j)", "x", "sum(log(Ax))", "Aᵀ(Ax)∘⁻¹"],
+    ["\\sum_i \\left(y_i - \\sum_j A_{ij} x_j\\right)^2", "x", "sum((y − Ax)∘²)", "−2Aᵀ(y − Ax)"],
+    ["\\sum_i y_i \\sum_j A_{ji} x_j", "x", "sum(y ⊙ Aᵀx)", "Ay"],
+    ["\\sum_i \\exp(\\sum_j W_{ij} x_j)", "W", "sum(exp(Wx))", "exp(Wx)xᵀ"],
+    ["\\sum_i \\log \\sum_j A_{ij} \\exp(x_j)", "x", "sum(log(A exp(x)))", "Aᵀ(A exp(x))∘⁻¹ ⊙ exp(x)"],
+  ])("%s by %s is %s, gradient %s, checked", (input, wrt, f, gradient) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(f);
+    expect(r.derivative.text).toBe(gradient);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toMatch(/is read as \(A\^?T? ?\w+\)_i|is read as \((A|W)/);
+  });
+
+  it("the note says which entry of which vector; an inner sum with two entries is still refused", () => {
+    const r = differentiate("\\sum_i \\log \\sum_j A_{ij} x_j", { wrt: "x" });
+    expect(r.notes).toContain("\\sum_j A_{ij} x_j is read as (A x)_i, entry i of the vector A x: A_{ij} is entry (i, j) of the matrix A");
+    expect(() => differentiate("\\sum_i \\log \\sum_j A_{ij} B_{ij} x_j", { wrt: "x" })).toThrow(MatdiffError);
+  });
 });

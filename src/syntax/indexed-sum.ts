@@ -25,7 +25,7 @@ import { MatdiffError } from "../errors.js";
 import { GREEK } from "./greek.js";
 import { FN_NAMES, OPERATIONS } from "../core/operations.js";
 import { baseText } from "./names.js";
-import { formatTree } from "./parse.js";
+import { describe, formatTree } from "./parse.js";
 
 /** How an indexed sum was read: one note per sum. */
 export interface IndexedReading {
@@ -93,15 +93,16 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   const counts = new Map<string, RowCount>();
   // (Wx)_j in a sum over j, and (Wx)_y beside it: the vector gets a name no input can spell while the sums are
   // read as if it were written s_j, s_y, and takes its place again after
+  const entryVectors = new Set<string>();
+  /** Samples read as rows of a matrix (x_j → X), by their letter: x_y beside them is row y, Xᵀy. */
+  const sampleRows = new Map<string, string>();
+  root = innerProducts(root, input, notes, counts, entryVectors, sampleRows);
   const vectors = entryVectorsOf(root);
   if (vectors.size) root = nameEntries(root, vectors);
   root = superscriptSamples(root, notes);
   root = extendSums(root, input, notes);
   const used = namesIn(root);
   const indices = new Set<string>();
-  const entryVectors = new Set<string>();
-  /** Samples read as rows of a matrix (x_j → X), by their letter: x_y beside them is row y, Xᵀy. */
-  const sampleRows = new Map<string, string>();
   const walk = (n: Node): Node => {
     if (n.type === "call" && n.index !== undefined) {
       indices.add(n.index);
@@ -181,8 +182,62 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   if (!vectors.size) return { root: read, notes, counts, labels, sampleRows };
   const written = new Map([...vectors.values()].map((v) => [v.name, v] as const));
   const unname = (n: Node): Node => (n.type === "ident" && written.has(n.name) ? written.get(n.name)!.node : mapChildren(n, unname));
-  const said = (note: string) => [...written.values()].reduce((t, v) => t.split(v.name).join(`(${input.slice(v.node.span.start, v.node.span.end).replace(/^\((.*)\)$/s, "$1").replace(/\s+/g, " ")})`), note);
+  const said = (note: string) => [...written.values()].reduce((t, v) => t.split(v.name).join(`(${spelled.get(v.node) ?? input.slice(v.node.span.start, v.node.span.end).replace(/^\((.*)\)$/s, "$1").replace(/\s+/g, " ")})`), note);
   return { root: unname(read), notes: notes.map(said), counts, labels, sampleRows };
+}
+
+/** Vectors a reading made that the input does not spell (innerProducts' Ax): how notes write them. */
+const spelled = new WeakMap<Node, string>();
+
+/**
+ * Σⱼ Aᵢⱼxⱼ inside a sum over i is entry i of the vector Ax (Σⱼ Aᵢⱼ f(xⱼ) of A f(x), Σⱼ Aⱼᵢxⱼ of Aᵀx, Σⱼ Aᵢⱼ of
+ * A𝟏), which the outer sum then reads as it reads (Wx)ᵢ: Σᵢ log Σⱼ Aᵢⱼxⱼ is sum(log(Ax)). Left as written where the
+ * summand is not one such entry times a vector's entries in j (the outer sum then says what it cannot read).
+ */
+function innerProducts(root: Node, input: string, notes: string[], counts: Map<string, RowCount>, entryVectors: Set<string>, sampleRows: Map<string, string>): Node {
+  if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined && nodesInOrder(n.args[0]!).some((m) => m !== n && m.type === "call" && m.index !== undefined))) return root;
+  const used = namesIn(root);
+  const entryOf = (sum: Node & { type: "call" }, i: string, j: string): Node | null => {
+    const factors = flatten(sum.args[0]!);
+    const pair = (f: Node) => (f.type === "ident" ? new RegExp(`^([A-Za-z]|[A-Z][a-z]+)_(${i}${j}|${j}${i})$`).exec(f.name) : null);
+    const pairs = factors.filter((f) => pair(f) !== null);
+    if (pairs.length !== 1) return null;
+    const [, base, indices] = pair(pairs[0]!)! as unknown as [string, string, string];
+    const rest = factors.filter((f) => f !== pairs[0]);
+    // nothing else in i, nor another entry: Σⱼ Aᵢⱼ Bᵢⱼ is no product with a vector
+    const inI = (m: Node) => m.type === "ident" && (m.name.endsWith(`_${i}`) || pair(m) !== null || /_[a-z]{2}$/.test(m.name));
+    if (rest.some((f) => nodesInOrder(f).some(inI))) return null;
+    const upper = /^[a-z]$/.test(base!) ? base!.toUpperCase() : base!;
+    if (upper !== base && used.has(upper)) return null;
+    const inJ = rest.some((f) => nodesInOrder(f).some((m) => m.type === "ident" && m.name.endsWith(`_${j}`)));
+    let vector: Node;
+    if (!inJ) vector = rest.length ? chain([...rest, { type: "ones", span: sum.span }]) : { type: "ones", span: sum.span };
+    else {
+      try {
+        const read = sumOver({ type: "call", fn: "sum", args: [chain(rest)], span: sum.span, nameSpan: sum.nameSpan, index: j }, input, used, notes, counts, entryVectors, sampleRows);
+        if (read.type !== "call" || read.fn !== "sum") return null;
+        vector = read.args[0]!;
+      } catch (e) {
+        if (e instanceof MatdiffError) return null;
+        throw e;
+      }
+    }
+    const matrix: Node = indices === `${i}${j}` ? ident(upper, pairs[0]!.span) : { type: "postfix", op: "T", arg: ident(upper, pairs[0]!.span), span: pairs[0]!.span };
+    const product = chain([matrix, vector]);
+    const text = describe(product);
+    spelled.set(product, text);
+    notes.push(`${input.slice(sum.span.start, sum.span.end).replace(/\s+/g, " ")} is read as (${text})_${i}, entry ${i} of the vector ${text}: ${input.slice(pairs[0]!.span.start, pairs[0]!.span.end)} is entry (${indices[0]}, ${indices[1]}) of the matrix ${baseText(upper)}`);
+    return { type: "entry", arg: product, index: i, span: sum.span };
+  };
+  const go = (n: Node, outer: string | undefined): Node => {
+    if (n.type !== "call" || n.index === undefined) return mapChildren(n, (c) => go(c, outer));
+    if (outer !== undefined && outer !== n.index && n.except === undefined) {
+      const entry = entryOf(n, outer, n.index);
+      if (entry) return entry;
+    }
+    return mapChildren(n, (c) => go(c, n.index));
+  };
+  return go(root, undefined);
 }
 
 /** The summand at one value of its index: x_j → x_y, (Wx)_j → (Wx)_y. */
