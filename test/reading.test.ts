@@ -832,12 +832,16 @@ describe("a sum of a matrix's diagonal entries, Σᵢ f(Aᵢᵢ), is over diag(A
     expect(r.notes.join("\n")).toMatch(/is entry i of diag\(/);
   });
 
-  it("a small letter's a_{ii} is not read so, nor a diagonal entry beside a vector in i", () => {
-    for (const expr of ["\\sum_i a_{ii}", "\\sum_i A_{ii} x_i x_i"]) {
-      let e: unknown;
-      try { differentiate(expr, { wrt: "x" }); } catch (err) { e = err; }
-      expect(e, expr).toBeInstanceOf(MatdiffError);
-    }
+  it("beside a vector's entries too: Σᵢ Aᵢᵢxᵢ² is sum(diag(A) ⊙ x∘²); a small letter's a_{ii} is refused with A_{ii} to write", () => {
+    const r = differentiate("\\sum_i A_{ii} x_i^2", { wrt: "x", check: true });
+    expect(r.function.text).toBe("sum(diag(A) ⊙ x∘²)");
+    expect(r.derivative.text).toBe("2(x ⊙ diag(A))");
+    expect(r.check?.ok).toBe(true);
+    let e: unknown;
+    try { differentiate("\\sum_i a_{ii}", { wrt: "a" }); } catch (err) { e = err; }
+    expect(e).toBeInstanceOf(MatdiffError);
+    expect((e as MatdiffError).message).toBe("a_{ii} of a small letter is not read as a diagonal entry (in a_{ii})");
+    expect((e as MatdiffError).hint).toBe("write A_{ii}, entry i of diag(A), the diagonal of the matrix A");
   });
 });
 

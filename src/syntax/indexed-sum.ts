@@ -186,7 +186,26 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   return { root: unname(read), notes: notes.map(said), counts, labels, sampleRows };
 }
 
-/** Vectors a reading made that the input does not spell (innerProducts' Ax): how notes write them. */
+/**
+ * Aᵢᵢ in a sum over i is entry i of diag(A), which the sum then reads as it reads (Wx)ᵢ: Σᵢ Aᵢᵢ is sum(diag(A)) = tr(A),
+ * Σᵢ log Aᵢᵢ and Σᵢ Aᵢᵢxᵢ² too. A matrix's letter only, a capital: a_{ii} of a small letter is not read so.
+ */
+function diagonalEntries(root: Node, input: string, notes: string[]): Node {
+  const go = (n: Node, index: string | undefined): Node => {
+    if (n.type === "call" && n.index !== undefined) return mapChildren(n, (c) => go(c, n.index));
+    if (index === undefined || n.type !== "ident") return mapChildren(n, (c) => go(c, index));
+    const base = new RegExp(`^([A-Z]|[A-Z][a-z]+)_${index}${index}$`).exec(n.name)?.[1];
+    if (base === undefined || (base.length > 1 && GREEK.get(base)?.upper !== true)) return n;
+    const diagonal: Node = { type: "call", fn: "diag", args: [ident(base, n.span)], span: n.span, nameSpan: n.span };
+    spelled.set(diagonal, `diag(${baseText(base)})`);
+    const note = `${input.slice(n.span.start, n.span.end)} is entry ${index} of diag(${baseText(base)}), the diagonal of the matrix ${baseText(base)}`;
+    if (!notes.includes(note)) notes.push(note);
+    return { type: "entry", arg: diagonal, index, span: n.span };
+  };
+  return nodesInOrder(root).some((n) => n.type === "ident" && /_([a-z])\1$/.test(n.name)) ? go(root, undefined) : root;
+}
+
+/** Vectors a reading made that the input does not spell (innerProducts' Ax, diag(A)): how notes write them. */
 const spelled = new WeakMap<Node, string>();
 
 /**
@@ -195,6 +214,7 @@ const spelled = new WeakMap<Node, string>();
  * summand is not one such entry times a vector's entries in j (the outer sum then says what it cannot read).
  */
 function innerProducts(root: Node, input: string, notes: string[], counts: Map<string, RowCount>, entryVectors: Set<string>, sampleRows: Map<string, string>): Node {
+  root = diagonalEntries(root, input, notes);
   if (!nodesInOrder(root).some((n) => n.type === "call" && n.index !== undefined && nodesInOrder(n.args[0]!).some((m) => m !== n && m.type === "call" && m.index !== undefined))) return root;
   const used = namesIn(root);
   const entryOf = (sum: Node & { type: "call" }, i: string, j: string): Node | null => {
@@ -302,28 +322,14 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     refuse(input, call.span, `a mixture of Gaussians, a sum over components ${index} of 𝒩 with parameters in ${index}, is not read`,
       `its gradient weighs each component by its responsibility; differentiate one component, \\log \\mathcal{N}(x; \\mu, \\Sigma), or write the terms out`);
   }
-  // Σᵢ Aᵢᵢ, Σᵢ log Aᵢᵢ: the entries of the diagonal, diag(A), where nothing else in the summand is in i
-  const diagonalOf = (m: Node) => {
-    const base = m.type === "ident" ? new RegExp(`^([A-Z]|[A-Z][a-z]+)_${index}${index}$`).exec(m.name)?.[1] : undefined;
-    // a matrix's letter: a_{ii} of a small letter is not read as one
-    return base !== undefined && (base.length === 1 || GREEK.get(base)?.upper === true) ? base : null;
-  };
-  if (all.some((m) => diagonalOf(m) !== null) && !all.some((m) => indexedName(m) !== null)) {
-    const diagonals = new Set<string>();
-    const read = entrywiseOf(summand, (m) => {
-      const base = diagonalOf(m);
-      if (base === null) return null;
-      diagonals.add(`${input.slice(m.span.start, m.span.end)} is entry ${index} of diag(${baseText(base)}), the diagonal of the matrix ${baseText(base)}`);
-      return { type: "call", fn: "diag", args: [ident(base, m.span)], span: m.span, nameSpan: m.span };
-    }, (m) => !nodesInOrder(m).some((x) => diagonalOf(x) !== null) && !rowOrMatrix(m), (m) => chain([m, { type: "ones", span: m.span }]));
-    if (read) {
-      notes.push(`${input.slice(call.nameSpan.start, call.nameSpan.end)} is read as the sum of the entries of a vector: ${[...diagonals].join(", ")}`);
-      return { type: "call", fn: "sum", args: [read], span: call.span, nameSpan: call.nameSpan };
-    }
-  }
   if (!all.some((m) => indexedName(m) !== null)) {
     // Σᵢ log Σⱼ Aᵢⱼxⱼ: the inner sum read Aᵢⱼ as a number of its own, its i the outer index
     const mixed = all.find((m): m is Node & { type: "ident" } => m.type === "ident" && new RegExp(`^[A-Za-z]_(?:${index}[a-z]|[a-z]${index})$`).test(m.name));
+    // a_{ii}: a diagonal entry is read of a matrix's capital letter only (diagonalEntries)
+    if (mixed && mixed.name.endsWith(`_${index}${index}`)) {
+      const letter = mixed.name[0]!;
+      refuse(input, mixed.span, `${input.slice(mixed.span.start, mixed.span.end)} of a small letter is not read as a diagonal entry`, `write ${letter.toUpperCase()}_{${index}${index}}, entry ${index} of diag(${letter.toUpperCase()}), the diagonal of the matrix ${letter.toUpperCase()}`);
+    }
     if (mixed) {
       refuse(input, call.span, `${input.slice(mixed.span.start, mixed.span.end)} inside an inner sum, with the outer index ${index}, is not read`,
         `write the inner sum in vectors: Σⱼ Aᵢⱼxⱼ is (Ax)ᵢ, so Σᵢ log Σⱼ Aᵢⱼxⱼ is sum(log(Ax)), written sum(log(A x))`);
