@@ -419,3 +419,18 @@ describe("a matrix's Hadamard product takes one transpose outside where that wri
     expect(differentiate("tr((A .* B)^T C)", { wrt: "A" }).differential.text).toBe("tr((Bᵀ ⊙ (dA)ᵀ)C)");
   });
 });
+
+describe("exp(v)/sum(exp(v)) as written is read as softmax(v) before it is differentiated (rule softmax-quotient)", () => {
+  it("the cross-entropy written out is (𝟏ᵀy) softmax(z) − y and softmax's Jacobian diag(s) − ssᵀ (were quotient-rule terms nothing collected); each checked", () => {
+    const ce = differentiate("-\\sum_k y_k \\log \\frac{e^{z_k}}{\\sum_j e^{z_j}}", { wrt: "z", check: true });
+    expect(ce.function.text).toBe("−sum(y ⊙ log softmax(z))");
+    expect(ce.derivative.text).toBe("(𝟏ᵀy) softmax(z) − y");
+    expect(ce.check?.ok).toBe(true);
+    expect(ce.notes).toContain("exp(·)/sum(exp(·)) is read as softmax(·), the function it writes out, and differentiated as that");
+    const jacobian = differentiate("exp(z)/sum(exp(z))", { wrt: "z", check: true });
+    expect(jacobian.derivative.text).toBe("diag(softmax(z)) − softmax(z) softmax(z)ᵀ");
+    expect(jacobian.check?.ok).toBe(true);
+    // the entry at a label, exp(yᵀz)/Σⱼ exp(z_j), is no softmax of a vector: read as written
+    expect(differentiate("-\\log \\frac{e^{z_y}}{\\sum_j e^{z_j}}", { wrt: "z" }).notes.join("\n")).not.toMatch(/is read as softmax/);
+  });
+});

@@ -22,7 +22,7 @@ import { guardFoldedPowers, definitionSite } from "../shapes/folded-power.js";
 import { differential, expandDefinitions, type Expansion } from "../calculus/differential.js";
 import { frobeniusTerms, type FrobeniusTerms } from "../calculus/gradient.js";
 import { symmetricGradient, diagonalGradient, type SymmetricConvention } from "../calculus/symmetric.js";
-import { simplifier, type Simplifier, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
+import { readSoftmaxQuotients, simplifier, type Simplifier, type SimplifyResult, type StopReason, type Step } from "../simplify/index.js";
 import { toText, nameText } from "../print/text.js";
 import { GREEK } from "../syntax/greek.js";
 import { nameInput } from "../syntax/names.js";
@@ -576,7 +576,10 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     const rank = !shape || isScalarShape(shape) ? "scalar" : shape.cols === 1 ? "vector" : "matrix";
     notes.push(`${nameText(name)}(${nameText(of)}) is read as ${nameText(name)}, a ${rank} that depends on ${nameText(of)} (as --let "${nameInput(name)}: ${rank}(${nameInput(of)})" declares), not as a product; write ${nameText(name)} ${nameText(of)} for the product`);
   }
-  const f = el.expr;
+  // exp(z)/sum(exp(z)) as written is softmax(z): differentiated as the quotient, its df collects back into nothing
+  const softmaxRead = readSoftmaxQuotients(el.expr);
+  if (softmaxRead) notes.push(`exp(·)/sum(exp(·)) is read as softmax(·), the function it writes out, and differentiated as that`);
+  const f = softmaxRead ?? el.expr;
   guardFoldedPowers(f, el.definitions, { maxPower: limits.maxPower, collapsing: !options.hessian, display: nameText, site: (name) => definitionSite(definitions, name) });
   guardExpandedSize(f, el.definitions, limits.maxExpandedSize, !options.hessian);
   budget.check();

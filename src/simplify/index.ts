@@ -1,4 +1,6 @@
+import * as E from "../core/expr.js";
 import type { Expr } from "../core/expr.js";
+import { compareExpr } from "../core/order.js";
 import { SIMPLIFY_RULES } from "../../rules/simplify/index.js";
 import { spreadRootTranspose } from "../../rules/simplify/transpose.js";
 import { known } from "../../rules/registry.js";
@@ -7,6 +9,18 @@ import { DEFAULT_SIMPLIFY_LIMITS, makeRuleIndex, rewrite, rewriteRun, type Simpl
 export type { Step, StopReason, SimplifyResult, SimplifyLimits } from "./engine.js";
 
 const INDEX = makeRuleIndex(SIMPLIFY_RULES);
+const SOFTMAX_QUOTIENT = SIMPLIFY_RULES.find((r) => r.id === "softmax-quotient")!;
+
+/**
+ * f as read, its exp(v)/sum(exp(v)) written softmax(v) (rule softmax-quotient), before it is differentiated: taken
+ * through the quotient rule, −yᵀlog(exp(z)/sum(exp(z))) left a df no rule collects back into (𝟏ᵀy) softmax(z) − y.
+ * Null where there is none.
+ */
+export function readSoftmaxQuotients(f: Expr): Expr | null {
+  if (!E.contains(f, (e) => e.kind === "sum" && e.arg.kind === "fn" && e.arg.name === "exp")) return null;
+  const read = E.mapBottomUp(f, (e) => (e.kind === "mul" ? SOFTMAX_QUOTIENT.apply(e, { compare: compareExpr }) ?? e : e));
+  return read === f ? null : read;
+}
 const TRANSPOSE_SUM = known("transpose-sum");
 
 /**
