@@ -165,7 +165,7 @@ describe("issue 17 item 1: found by the new generators (item 5)", () => {
     { expr: "\\mathbf{1}\\mathbf{1}^\\top x", options: { wrt: "x" }, text: "𝟏𝟏ᵀ", source: "derived: d(𝟏𝟏ᵀx) = 𝟏𝟏ᵀdx, a Jacobian" },
     { expr: "\\|\\mathbf{1}\\mathbf{1}^\\top X\\|_F^2", options: { wrt: "X" }, text: "2n𝟏𝟏ᵀX", source: "Matrix Cookbook (2012-11-15) eq. (103) with (𝟏𝟏ᵀ)ᵀ𝟏𝟏ᵀ = (𝟏ᵀ𝟏)𝟏𝟏ᵀ, 𝟏ᵀ𝟏 = n" },
     {
-      expr: "\\frac{\\exp(x)}{\\mathbf{1}^\\top \\exp(x)}", options: { wrt: "x" }, text: "diag(exp(x))/(𝟏ᵀ exp(x)) − exp(x) exp(x)ᵀ/(𝟏ᵀ exp(x))²",
+      expr: "\\frac{\\exp(x)}{\\mathbf{1}^\\top \\exp(x)}", options: { wrt: "x" }, text: "diag(softmax(x)) − softmax(x) softmax(x)ᵀ",
       source: "Bishop, PRML (2006) eq. (4.106): the softmax Jacobian diag(s) − ssᵀ",
     },
     { expr: "(I \\otimes A)\\,\\mathrm{vec}(X)", options: { wrt: "X", let: ["A: 2 x 2", "X: 2 x 3"] }, text: "I ⊗ A", source: "Magnus & Neudecker (2019) ch. 2: vec(AX) = (I ⊗ A)vec(X), I of X's columns" },

@@ -430,6 +430,10 @@ describe("exp(v)/sum(exp(v)) as written is read as softmax(v) before it is diffe
     const jacobian = differentiate("exp(z)/sum(exp(z))", { wrt: "z", check: true });
     expect(jacobian.derivative.text).toBe("diag(softmax(z)) − softmax(z) softmax(z)ᵀ");
     expect(jacobian.check?.ok).toBe(true);
+    const ones = differentiate("-y^T \\log \\frac{\\exp(Wx)}{\\mathbf{1}^T\\exp(Wx)}", { wrt: "x", check: true });
+    expect(ones.function.text).toBe("−yᵀ log softmax(Wx)");
+    expect(ones.derivative.text).toBe("Wᵀ((𝟏ᵀy) softmax(Wx) − y)");
+    expect(ones.check?.ok).toBe(true);
     // the entry at a label, exp(yᵀz)/Σⱼ exp(z_j), is no softmax of a vector: read as written
     expect(differentiate("-\\log \\frac{e^{z_y}}{\\sum_j e^{z_j}}", { wrt: "z" }).notes.join("\n")).not.toMatch(/is read as softmax/);
   });

@@ -17,9 +17,13 @@ const SOFTMAX_QUOTIENT = SIMPLIFY_RULES.find((r) => r.id === "softmax-quotient")
  * Null where there is none.
  */
 export function readSoftmaxQuotients(f: Expr): Expr | null {
-  if (!E.contains(f, (e) => e.kind === "sum" && e.arg.kind === "fn" && e.arg.name === "exp")) return null;
-  const read = E.mapBottomUp(f, (e) => (e.kind === "mul" ? SOFTMAX_QUOTIENT.apply(e, { compare: compareExpr }) ?? e : e));
-  return read === f ? null : read;
+  const isExp = (e: Expr) => e.kind === "fn" && e.name === "exp" && e.shape.cols === 1;
+  // 𝟏ᵀexp(v), the sum as a product with the ones, is sum(exp(v)) to the rule
+  const onesTimesExp = (e: Expr) => e.kind === "mul" && e.factors.length === 2 && e.factors[0]!.kind === "ones" && isExp(e.factors[1]!);
+  if (!E.contains(f, (e) => (e.kind === "sum" && isExp(e.arg)) || onesTimesExp(e))) return null;
+  const summed = E.mapBottomUp(f, (e) => (onesTimesExp(e) ? E.sumAll((e as E.Mul).factors[1]!) : e));
+  const read = E.mapBottomUp(summed, (e) => (e.kind === "mul" ? SOFTMAX_QUOTIENT.apply(e, { compare: compareExpr }) ?? e : e));
+  return read === summed ? null : read;
 }
 const TRANSPOSE_SUM = known("transpose-sum");
 
