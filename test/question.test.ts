@@ -203,6 +203,9 @@ describe("the derivative written in the input", () => {
       expect(r.derivative.text, input).toBe(derivative);
       expect(r.check?.ok, input).toBe(true);
     }
+    // a decorated name: x̄ = …, 𝐲 = W𝐱 with its derivative after it
+    expect(noWrt("\\bar{x} = \\frac{1}{n}\\sum_i x_i", { wrt: "x" }).derivative.text).toBe("𝟏/n");
+    expect(noWrt("\\mathbf{y} = W\\mathbf{x}, \\frac{\\partial \\mathbf{y}}{\\partial \\mathbf{x}}").derivative.text).toBe("W");
     // another name's definition is not the numerator's
     expect(() => noWrt("\\frac{\\partial f}{\\partial x}, g = x^T x")).toThrow(MatdiffError);
   });

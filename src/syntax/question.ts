@@ -53,7 +53,7 @@ const SQUARED = String.raw`(?:\^\s*(?:\{\s*2\s*\}|2)|²)`;
 const ONE_DENOMINATOR = new RegExp(String.raw`^\s*(${D})\s*(${VAR})\s*(${SQUARED})?\s*$`);
 const TWO_DENOMINATORS = new RegExp(String.raw`^\s*${D}\s*(${VAR})\s*(?:\\[,;!]\s*)?${D}\s*(${VAR})\s*${TRANSPOSE}?\s*$`);
 const NUMERATOR = new RegExp(String.raw`^\s*${D}\s*(${SQUARED})?`);
-const DEFINED = new RegExp(String.raw`^(?:\\(?:log|ln)\s*)?(?:\\mathcal\{[A-Za-z]\}|\\(?:text|mathrm|operatorname|mathsf|mathit)\{[A-Za-z]+\}|\\[A-Za-z]+|([A-Za-z]{2,12})|[A-Za-zα-ωΑ-Ω])(?:_\{(?:[^{}]|\{[^{}]*\})*\}|_[A-Za-z0-9]+)?\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
+const DEFINED = new RegExp(String.raw`^(?:\\(?:log|ln)\s*)?(?:\\mathcal\{[A-Za-z]\}|\\(?:bar|hat|tilde|overline|widehat|widetilde|mathbf|boldsymbol|bm)\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\(?:text|mathrm|operatorname|mathsf|mathit)\{[A-Za-z]+\}|\\[A-Za-z]+|([A-Za-z]{2,12})|[A-Za-zα-ωΑ-Ω])(?:_\{(?:[^{}]|\{[^{}]*\})*\}|_[A-Za-z0-9]+)?\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
 const OPERATOR = new RegExp(String.raw`^(?:(?:\\nabla|∇)\s*(${SQUARED})?\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR}))\s*(${SQUARED})?|${D}\s*(${SQUARED})?\s*/\s*(${D})\s*(${VAR})\s*(${SQUARED})?|(?:\\partial|∂)\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR})))`);
 /**
  * An optimisation problem as written in a paper: `\min_w`, `\arg\min_{w}`, `\operatorname*{arg\,min}_{W, b}`,
