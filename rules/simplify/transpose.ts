@@ -36,7 +36,7 @@ export const TRANSPOSE_RULES: readonly AnyRewriteRule[] = [
     apply: (e) => {
       if (e.arg.kind !== "hadamard") return null;
       // a matrix's product keeps one transpose outside where spreading it would write more (hadamard-gather-transpose)
-      if (gathers(e.arg) && transposeCount(E.hadamard(...e.arg.factors.map(transposed))) > transposeCount(e)) return null;
+      if (spreadable(e.arg) && transposeCount(E.hadamard(...e.arg.factors.map(transposed))) > transposeCount(e)) return null;
       return E.hadamard(...e.arg.factors.map(E.transpose));
     },
   }),
@@ -99,6 +99,14 @@ export function spreadRootTranspose(e: E.Expr): E.Expr {
  * gradient is read from.
  */
 function gathers(e: E.Hadamard): boolean {
+  // fewer only where two factors at least are transposes: the rule is tried at every Hadamard product, so this first
+  let transposes = 0;
+  for (const f of e.factors) if (f.kind === "transpose") transposes++;
+  return transposes >= 2 && e.shape.rows !== 1 && e.shape.cols !== 1 && !E.contains(e, (x) => x.kind === "d" || x.kind === "dop");
+}
+
+/** A matrix's Hadamard product without a differential in it: its transpose stays outside where spreading it writes more. */
+function spreadable(e: E.Hadamard): boolean {
   return e.shape.rows !== 1 && e.shape.cols !== 1 && e.factors.length >= 2 && !E.contains(e, (x) => x.kind === "d" || x.kind === "dop");
 }
 

@@ -577,7 +577,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     notes.push(`${nameText(name)}(${nameText(of)}) is read as ${nameText(name)}, a ${rank} that depends on ${nameText(of)} (as --let "${nameInput(name)}: ${rank}(${nameInput(of)})" declares), not as a product; write ${nameText(name)} ${nameText(of)} for the product`);
   }
   // exp(z)/sum(exp(z)) as written is softmax(z): differentiated as the quotient, its df collects back into nothing
-  const softmaxRead = readSoftmaxQuotients(el.expr);
+  const softmaxRead = /exp|e\s*\^/.test(input) ? readSoftmaxQuotients(el.expr) : null;
   if (softmaxRead) notes.push(`exp(·)/sum(exp(·)) is read as softmax(·), the function it writes out, and differentiated as that`);
   const f = softmaxRead ?? el.expr;
   guardFoldedPowers(f, el.definitions, { maxPower: limits.maxPower, collapsing: !options.hessian, display: nameText, site: (name) => definitionSite(definitions, name) });
