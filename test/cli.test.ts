@@ -228,6 +228,14 @@ describe("bad command lines exit 2", () => {
     expect(r.stderr).toBe("matdiff: error: --wrt must name one symbol, e.g. --wrt A; 'A B' is not a symbol\n");
   });
 
+  it("--wrt hat{y}, a shell having taken the backslash of an unquoted \\hat{y}, says to quote it", async () => {
+    const r = await cli(["-\\sum_k y_k \\log \\hat{y}_k", "--wrt", "hat{y}"]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toBe("matdiff: error: --wrt must name one symbol, e.g. --wrt A; 'hat{y}' is not a symbol\n  hint: for \\hat{y}, quote it so the shell keeps the backslash: --wrt '\\hat{y}'\n");
+    const quoted = await cli(["-\\sum_k y_k \\log \\hat{y}_k", "--wrt", "\\hat{y}"]);
+    expect(quoted.stdout).toContain("∇_ŷ f = −y ⊘ ŷ");
+  });
+
   it("a malformed --let", async () => {
     const r = await cli(["tr(A)", "--wrt", "A", "--let", "A symmetric"]);
     expect(r.code).toBe(EXIT.usage);

@@ -493,7 +493,10 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
       wrtName = base;
     }
     if (!wrtName || wrtName === "I") {
-      throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${raw}' is not a symbol`);
+      // hat{y}: a shell took the backslash of an unquoted --wrt \hat{y}
+      const lost = /^[a-zA-Z]+\{/.test(raw.trim()) ? `\\${raw.trim()}` : null;
+      throw new MatdiffError("wrt", `--wrt must name one symbol, e.g. --wrt A; '${raw}' is not a symbol`, undefined,
+        lost ? { hint: `for ${lost}, quote it so the shell keeps the backslash: --wrt '${lost}'` } : undefined);
     }
     if (definitions.some((d) => d.name === wrtName)) {
       throw new MatdiffError("wrt", `${wrtName} is defined by --where; differentiate with respect to a symbol it is built from`);
