@@ -167,7 +167,7 @@ function readWords(input: string): Question | null {
   const inner = readQuestion(blank(input.slice(0, head)) + input.slice(head, tail) + blank(input.slice(tail)));
   const wrt = by ? by[1]!.split(/\s*(?:,|\band\b)\s*/).map((v) => v.trim()).filter((v) => v !== "") : [];
   const hessian = Boolean(asked && asked[1]!.toLowerCase() === "hessian");
-  const notation = asked ? `the ${asked[1]!.toLowerCase()} of` : by![0].trim();
+  const notation = asked ? `the ${asked[1]!} of` : by![0].trim();
   return {
     ...inner,
     wrt: wrt.length ? wrt : inner.wrt,
