@@ -185,6 +185,7 @@ describe("the derivative written in the input", () => {
     const one = noWrt("the gradient of x^T x");
     expect(one.derivative.text).toBe("2x");
     expect(one.notes).toContain(`"the gradient of" names no variable: it is read as by x, f's one symbol`);
+    expect(refusalOf("the gradient of", { wrt: "" }).message).toBe("empty expression");
     const e = refusalOf("the gradient of x^T A x", { wrt: "" });
     expect(e.message).toBe(`"the gradient of" names no variable: with respect to which of x, A?`);
   });

@@ -154,7 +154,7 @@ function derivativeAfter(input: string, from: number, name: string): { start: nu
  * The question in words: "the gradient of f with respect to x", "derivative of log det(X) wrt X", "Hessian of f
  * w.r.t. x", "f, with respect to W and b": the words blanked, the variables named, the rest read as ever.
  */
-const ASKED = /^\s*(?:(?:what\s+is|find|compute|give)\s+)?(?:the\s+)?(gradient|derivative|hessian|jacobian|differential|grad)\s+of\s+/i;
+const ASKED = /^\s*(?:(?:what\s+is|find|compute|give)\s+)?(?:the\s+)?(gradient|derivative|hessian|jacobian|differential|grad)\s+of(?:\s+|\s*$)/i;
 const BY_WORDS = new RegExp(String.raw`(?:,\s*|\s+|\\(?:quad|qquad|,|;)\s*)(?:\\text\{\s*)?(?:with\s+respect\s+to|w\.\s?r\.\s?t\.?|wrt)(?:\s*\})?\s+(${VAR}(?:\s*(?:,|and)\s*${VAR})*)\s*[.?]?\s*$`, "i");
 
 function readWords(input: string): Question | null {
@@ -163,7 +163,8 @@ function readWords(input: string): Question | null {
   if (!asked && !by) return null;
   const head = asked ? asked[0].length : 0;
   const tail = by ? by.index : input.length;
-  if (tail <= head) return null;
+  // "the gradient of" and nothing after it: an empty expression, not the word 'gradient'
+  if (tail <= head) return asked ? { expr: blank(input), wrt: [], hessian: false } : null;
   const inner = readQuestion(blank(input.slice(0, head)) + input.slice(head, tail) + blank(input.slice(tail)));
   const wrt = by ? by[1]!.split(/\s*(?:,|\band\b)\s*/).map((v) => v.trim()).filter((v) => v !== "") : [];
   const hessian = Boolean(asked && asked[1]!.toLowerCase() === "hessian");
