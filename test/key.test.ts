@@ -157,7 +157,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
   const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
 
   it("solves every problem and verifies each against finite differences", () => {
-    expect(key.entries).toHaveLength(30);
+    expect(key.entries).toHaveLength(32);
     for (const e of key.entries) {
       expect(e.ok, e.problem.title).toBe(true);
       if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);
@@ -193,6 +193,9 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     expect(text("Logistic regression with a bias")).toBe("−yᵀσ(−y ⊙ (Xw + b𝟏))");
     expect(text("Binary cross-entropy, one prediction")).toBe("(1 − y)/(1 − ŷ) − y/ŷ");
     expect(text("One layer, squared error over the samples")).toBe("−2(σ(XWᵀ + 𝟏bᵀ) ⊙ (𝟏 − σ(XWᵀ + 𝟏bᵀ)) ⊙ (Y − σ(XWᵀ + 𝟏bᵀ)))ᵀX");
+    // index notation's inner sum as an entry of a product; the softmax written out read as softmax
+    expect(text("Least squares in index notation")).toBe("−Xᵀ(y − Xβ)");
+    expect(text("Cross-entropy with the softmax written out")).toBe("(𝟏ᵀy) softmax(z) − y");
   });
 
   it("the committed key is what the script generates (so it never goes stale)", () => {
