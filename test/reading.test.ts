@@ -835,6 +835,7 @@ describe("a sum of a matrix's diagonal entries, Σᵢ f(Aᵢᵢ), is over diag(A
   it("beside a vector's entries too: Σᵢ Aᵢᵢxᵢ² is sum(diag(A) ⊙ x∘²); a small letter's a_{ii} is refused with A_{ii} to write", () => {
     const r = differentiate("\\sum_i A_{ii} x_i^2", { wrt: "x", check: true });
     expect(r.function.text).toBe("sum(diag(A) ⊙ x∘²)");
+    expect(r.notes).toContain("\\sum_i is read as the sum of the entries of a vector: diag(A)_i is entry i of the vector diag(A), x_i is entry i of the vector x");
     expect(r.derivative.text).toBe("2(x ⊙ diag(A))");
     expect(r.check?.ok).toBe(true);
     let e: unknown;

@@ -182,7 +182,12 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   if (!vectors.size) return { root: read, notes, counts, labels, sampleRows };
   const written = new Map([...vectors.values()].map((v) => [v.name, v] as const));
   const unname = (n: Node): Node => (n.type === "ident" && written.has(n.name) ? written.get(n.name)!.node : mapChildren(n, unname));
-  const said = (note: string) => [...written.values()].reduce((t, v) => t.split(v.name).join(`(${spelled.get(v.node) ?? input.slice(v.node.span.start, v.node.span.end).replace(/^\((.*)\)$/s, "$1").replace(/\s+/g, " ")})`), note);
+  // a vector spelled as one call, diag(A), needs no brackets of its own: diag(A)_i, not (diag(A))_i
+  const spell = (v: { readonly node: Node }) => {
+    const text = spelled.get(v.node) ?? input.slice(v.node.span.start, v.node.span.end).replace(/^\((.*)\)$/s, "$1").replace(/\s+/g, " ");
+    return /^\w+\([^()]*\)$/.test(text) ? text : `(${text})`;
+  };
+  const said = (note: string) => [...written.values()].reduce((t, v) => t.split(v.name).join(spell(v)), note);
   return { root: unname(read), notes: notes.map(said), counts, labels, sampleRows };
 }
 
