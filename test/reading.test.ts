@@ -816,6 +816,7 @@ it("Σᵢⱼ |Aᵢⱼ|² by A is 2A (|t| sign(t) = t, |t|² = t²), and |A_{ij}|
   const alone = differentiate("|A_{ij}|", { wrt: "A" });
   expect(alone.derivative.text).toBe("0");
   expect(alone.notes).toContain("A_{ij} is a symbol of its own, not part of A: an entry is read inside a sum over its indices (\\sum_{i,j} f(A_{ij}) is 𝟏ᵀf(A)𝟏); by the entry itself, differentiate by A_{ij}");
+  expect(differentiate("x_1^2 + x_2^2", { wrt: "x" }).notes).toContain("x₁ is a symbol of its own, not part of x: an entry is read inside a sum over its indices (\\sum_i f(x_i) is sum(f(x))); by the entry itself, differentiate by x₁");
 });
 
 describe("a sum of a matrix's diagonal entries, Σᵢ f(Aᵢᵢ), is over diag(A) (was refused as 'inside an inner sum')", () => {

@@ -625,7 +625,10 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
       // |A_{ij}| by A: a symbol of its own by its name, which the asker may have meant as an entry
       const namesake = [...el.symbols.keys()].find((name) => name.startsWith(`${X.name}_`));
       if (namesake !== undefined) {
-        variableNotes.push(`${nameText(namesake)} is a symbol of its own, not part of ${nameText(X.name)}: an entry is read inside a sum over its indices (\\sum_{i,j} f(${X.name}_{ij}) is 𝟏ᵀf(${X.name})𝟏); by the entry itself, differentiate by ${nameText(namesake)}`);
+        const example = isScalarShape(X.shape) || X.shape.cols === 1 || X.shape.rows === 1
+          ? `\\sum_i f(${X.name}_i) is sum(f(${X.name}))`
+          : `\\sum_{i,j} f(${X.name}_{ij}) is 𝟏ᵀf(${X.name})𝟏`;
+        variableNotes.push(`${nameText(namesake)} is a symbol of its own, not part of ${nameText(X.name)}: an entry is read inside a sum over its indices (${example}); by the entry itself, differentiate by ${nameText(namesake)}`);
       }
     }
     const { df, rules, expansion } = shared
