@@ -68,7 +68,7 @@ const CASES: readonly ErrorCase[] = [
   {
     name: "unknown function inside \\operatorname", expr: "\\operatorname{foo}(x)", wrt: "x",
     code: "unknown-function", message: "unknown function 'foo'", span: [14, 17],
-    hint: "known functions: tr, Tr, trace, det, logdet, log, ln, log10, log2, exp, exp2, sin, cos, tanh, tan, arctan, atan, arcsin, asin, arccos, acos, cot, sec, csc, sinh, cosh, arsinh, arcsinh, asinh, artanh, arctanh, atanh, sigmoid, log1p, expm1, erf, normcdf, erfc, gelu, GELU, silu, SiLU, swish, softsign, relu, ReLU, heaviside, softplus, sqrt, abs, sign, softmax, log_softmax, logsoftmax, logsumexp, lse, sum, mean, diag, Diag, vec, unvec, inv, kron, norm, max",
+    hint: "known functions: tr, Tr, trace, det, logdet, log, ln, log10, log2, exp, exp2, sin, cos, tanh, tan, arctan, atan, arcsin, asin, arccos, acos, cot, sec, csc, sinh, cosh, arsinh, arcsinh, asinh, artanh, arctanh, atanh, sigmoid, expit, log1p, expm1, erf, normcdf, erfc, gelu, GELU, silu, SiLU, swish, softsign, relu, ReLU, heaviside, softplus, sqrt, abs, sign, softmax, log_softmax, logsoftmax, logsumexp, lse, sum, mean, diag, Diag, vec, unvec, inv, kron, norm, max",
     exit: EXIT.input,
   },
   {

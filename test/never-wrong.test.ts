@@ -344,3 +344,43 @@ describe("campaign of 100,000 cases, seed 20261208 (npm run fuzz -- --runs 10000
     expect(differentiate("θ (x^T \\mathbf{1})", { wrt: "theta", let: ["theta: vector n", "x: n"] }).derivative.text).toBe("(xᵀ𝟏)I");
   });
 });
+
+describe("code's indexing, MATLAB's left division and an expectation: refused, never read as a product", () => {
+  // A\ B stays TeX's control space in a product (test/parser.test.ts): MATLAB writes its left division glued, A\b
+  const refusal = (input: string, wrt: string) => {
+    try {
+      differentiate(input, { wrt });
+    } catch (err) {
+      return err as { message: string; hint?: string; start?: number; end?: number };
+    }
+    throw new Error(`${input}: answered, where a refusal was expected`);
+  };
+
+  it.each([
+    // x times the bracket [1] was x, (A @ x) times [0] was 0, and slogdet s·log det
+    ["x[1]", "x", /^\[1\] picks an entry by its position/],
+    ["(A @ x)[0]", "x", /^\[0\] picks an entry by its position/],
+    ["X[:, 0]", "X", /^\[:, 0\] picks a slice by its position/],
+    ["x[1:3]", "x", /picks a slice/],
+    ["np.linalg.slogdet(X)", "X", /^slogdet\(…\) is a pair/],
+    ["slogdet(X)[0]", "X", /the sign of the determinant/],
+    ["E[x^T A x]", "A", /^E\[·\], an expectation/],
+    ["A : X", "X", /unexpected character ':'/],
+  ])("%s by %s is refused: %s", (input, wrt, message) => {
+    expect(refusal(input, wrt).message).toMatch(message);
+  });
+
+  it("the hints say what to write", () => {
+    expect(refusal("x[1]", "x").hint).toMatch(/x\[k\] is eᵀx, written e\^T x/);
+    expect(refusal("A\\b", "b").hint).toBe("for MATLAB's left division A\\b, the solution x of Ax = b, write A^{-1} b, or inv(A)*b");
+    expect(refusal("(X'*X)\\(X'*y)", "y").hint).toMatch(/MATLAB's left division/);
+    expect(refusal("A : X", "X").hint).toMatch(/\\langle A, B \\rangle or tr\(A\^T B\)/);
+    expect(refusal("A\\lamda", "A").hint).toBe("did you mean \\lambda?");
+  });
+
+  it("a TeX space among other TeX is a space, and brackets that are not an index are a product", () => {
+    expect(differentiate("\\frac{1}{2} x^T A \\ x", { wrt: "x" }).function.text).toBe("xᵀAx/2");
+    expect(differentiate("a[x + y]", { wrt: "x", let: ["a: scalar"] }).function.text).toBe("a(x + y)");
+    expect(differentiate("W^{[1]} x", { wrt: "x" }).function.text).toBe("W^[1]x");
+  });
+});

@@ -1287,6 +1287,54 @@ describe("code pasted from NumPy and MATLAB: @, .T, .', **, np. and torch. prefi
     expect([e.start, e.end]).toEqual([6, 10]);
   });
 
+  it.each([
+    ["w.dot(x)", "w", "wᵀx", "x"],
+    ["X.T.dot(X.dot(w) - y)", "w", "Xᵀ(Xw − y)", "XᵀX"],
+    ["x.dot(A).dot(x)", "x", "xᵀAx", "(A + Aᵀ)x"],
+    ["(X.dot(w) - y).dot(X.dot(w) - y)", "w", "(Xw − y)ᵀ(Xw − y)", "2Xᵀ(Xw − y)"],
+    ["w.T.dot(x)**2", "w", "(wᵀx)²", "2(wᵀx)x"],
+    ["np.exp(w).dot(x)", "w", "exp(w)ᵀx", "x ⊙ exp(w)"],
+    ["(X ** 2).sum()", "X", "sum(X∘²)", "2X"],
+    ["np.square(X - Y).sum()", "X", "sum((X − Y)∘²)", "2(X − Y)"],
+    ["np.logaddexp(0, X @ w).sum()", "w", "sum(softplus(Xw))", "Xᵀσ(Xw)"],
+    ["np.logaddexp(a @ x, 0)", "x", "softplus(aᵀx)", "σ(aᵀx)a"],
+    ["np.logaddexp(a @ x, b @ x)", "x", "log(exp(aᵀx) + exp(bᵀx))", "(exp(aᵀx)a + exp(bᵀx)b)/(exp(aᵀx) + exp(bᵀx))"],
+    ["scipy.special.expit(X @ w).sum()", "w", "sum(σ(Xw))", "Xᵀ(σ(Xw) ⊙ (𝟏 − σ(Xw)))"],
+    ["x @ (np.eye(n) + A) @ x", "x", "xᵀ(I + A)x", "(2I + A + Aᵀ)x"],
+    ["np.ones(n) @ x", "x", "𝟏ᵀx", "𝟏"],
+    ["np.ones(n) @ A @ np.ones(n)", "A", "𝟏ᵀA𝟏", "𝟏𝟏ᵀ"],
+    ["b @ np.linalg.solve(A, b)", "A", "bᵀA⁻¹b", "−A⁻ᵀbbᵀA⁻ᵀ"],
+    ["np.linalg.slogdet(X)[1]", "X", "log(abs(det(X)))", "X⁻ᵀ"],
+    ["F.relu(W @ x).sum()", "W", "sum(relu(Wx))", "heaviside(Wx)xᵀ"],
+    ["torch.nn.functional.softplus(x).sum()", "x", "sum(softplus(x))", "σ(x)"],
+  ])("%s by %s reads as NumPy does, %s (was an unknown function, a misreading or an unexpected character), and checks", (input, wrt, read, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(read);
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("x[i] by a sum's letter is the subscript x_i: an entry of x inside the sum", () => {
+    expect(differentiate("\\sum_i y[i] \\log p[i]", { wrt: "p", check: true }).derivative.text).toBe("y ⊘ p");
+    expect(differentiate("\\sum_{i,j} X[i,j]^2", { wrt: "X", check: true }).derivative.text).toBe("2X");
+    expect(differentiate("\\sum_{i,j} X[i][j]^2", { wrt: "X", check: true }).derivative.text).toBe("2X");
+    expect(differentiate("\\sum_i (A x)[i]^2", { wrt: "x", check: true }).derivative.text).toBe("2AᵀAx");
+  });
+
+  it("F is torch.nn.functional only before a function's call: F.T and F x are still the matrix F", () => {
+    expect(differentiate("F.T @ x", { wrt: "x" }).function.text).toBe("Fᵀx");
+    expect(differentiate("F x", { wrt: "x" }).function.text).toBe("Fx");
+  });
+
+  it("an axis or a keyword argument is refused with what the function is over without it", () => {
+    const sum = refusalOf("np.sum(X, axis=0)", { wrt: "X" });
+    expect(sum.message).toMatch(/keyword argument, axis=…, is not read/);
+    expect(sum.hint).toMatch(/column sums \(axis 0\) are 𝟏ᵀX/);
+    expect(refusalOf("torch.logsumexp(x, 0)", { wrt: "x" }).hint).toMatch(/^logsumexp takes one argument; an axis is not read/);
+    expect(refusalOf("F.softmax(z, dim=-1) @ y", { wrt: "z" }).hint).toMatch(/softmax\(X\^T\)\^T/);
+    expect(refusalOf("np.linalg.norm(x, ord=1)", { wrt: "x" }).hint).toBe("write the order as norm(x, 1), norm(x, 2) or norm(X, 'fro')");
+  });
+
   it("* is NumPy's entrywise product only in array code: A * B is still the matrix product, A @ B too", () => {
     expect(differentiate("A * B", { wrt: "A" }).function.text).toBe("AB");
     expect(differentiate("A @ B", { wrt: "A" }).function.text).toBe("AB");

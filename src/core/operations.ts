@@ -278,7 +278,7 @@ export const OPERATIONS = defineOperations({
   },
   sigmoid: {
     // σ glued to `(` also calls it (syntax/lexer.ts): σ(z) is how the textbooks write it
-    kind: "elementwise", words: ["sigmoid"], commands: [], text: call("σ"), latex: call("\\sigma"),
+    kind: "elementwise", words: ["sigmoid", "expit"], commands: [], text: call("σ"), latex: call("\\sigma"),
     python: { numpy: { binds: "product", template: (x) => `1 / (1 + np.exp(-${x("power")}))` }, torch: "torch.sigmoid" },
     // two branches so that neither overflows: e^{-t} for t ≥ 0, e^{t} for t < 0
     value: (t) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t))), atZero: 0.5,

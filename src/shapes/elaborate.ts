@@ -449,6 +449,11 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             // a later use (diag(e), fuzz (a) seed 20261208) would choose
             if (scalarByFlexible(l) && dims.isOne(l.cols) && dims.isOne(r.rows) && dims.isRigid(r.cols) && dims.unifyShapes(l, SCALAR_T)) return r;
             if (scalarByFlexible(r) && dims.isOne(r.rows) && dims.isOne(l.cols) && dims.isRigid(l.rows) && dims.unifyShapes(r, SCALAR_T)) return l;
+            // np.ones(n) @ x: the ones on the left of @ are NumPy's 1-D array, a row, not an all-ones matrix sized by x
+            if (n.matmul && n.left.type === "ones" && !dims.isRigid(l.cols) && dims.isRigid(r.rows) && dims.unify(l.cols, ONE_T) && dims.unify(l.rows, r.rows)) {
+              matmulRows.set(n, src);
+              return { rows: ONE_T, cols: r.cols };
+            }
             if (!dims.unify(l.cols, r.rows)) {
               // a product of sizeless constants that nothing has sized yet (𝟏ᵀv, printed by (𝟏ᵀv)x)
               // can be a scalar, and here only a scalar fits
@@ -951,7 +956,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
     for (const [node, src] of matmulRows) {
       const { left } = node as Node & { type: "binary" };
       const written = snippet(src, left.span);
-      notes.push(`in ${snippet(src, node.span)}, ${written} on the left of @ is a row, as NumPy takes a 1-D array there: ${left.type === "ident" || /^\(.*\)$/.test(written) ? written : `(${written})`}ᵀ`);
+      notes.push(`in ${snippet(src, node.span)}, ${written} on the left of @ is a row, as NumPy takes a 1-D array there: ${left.type === "ident" || left.type === "ones" || /^\(.*\)$|^[A-Za-z_.]+\([^()]*\)$/.test(written) ? written : `(${written})`}ᵀ`);
     }
     for (const { node, src } of oneNorms) {
       notes.push(`${snippet(src, node.span)} is the 1-norm sum(|·|): its gradient sign(·) holds where no entry is 0 (there, sign(0) = 0 gives a subgradient)`);

@@ -148,7 +148,7 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const SINGLE: ReadonlyMap<string, string> = new Map([
   ...[["(", "lparen"], [")", "rparen"], ["[", "lbrack"], ["]", "rbrack"], ["{", "lbrace"], ["}", "rbrace"], ["+", "plus"], ["-", "minus"], ["−", "minus"],
     ["*", "times"], ["·", "times"], ["×", "times"], ["@", "times"], ["/", "slash"], ["⊙", "hadamard"], ["∘", "hadamard"], ["⊘", "hdivide"], ["⊗", "kronop"], ["^", "caret"], ["'", "prime"],
-    ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], [";", "semi"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
+    ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], [";", "semi"], [":", "colon"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
   ...[...GREEK_BY_UNICODE.keys()].map((c) => [c, "greek"] as const),
   ...[...PRECOMPOSED_ACCENTED].map((c) => [c, "accented"] as const),
   ...ACCENTS.map((a) => [a.mark, "accentmark"] as const),
@@ -242,8 +242,27 @@ export function rawTokens(input: string): Raw[] {
   return out;
 }
 
+/** What a function that code gives an axis (dim=0, axis=1, a second argument) is over without one, and how to write the other axis. */
+export function axisHint(fn: string | undefined): string {
+  if (fn === "sum" || fn === "mean") {
+    return `${fn}(X) is over every entry: ${fn === "sum" ? "the column sums (axis 0) are 𝟏ᵀX, written \\mathbf{1}^T X, the row sums (axis 1) X𝟏" : "the column means (axis 0) are 𝟏ᵀX/n, written \\mathbf{1}^T X / n, the row means (axis 1) X𝟏/m"}`;
+  }
+  return "an axis is not read: softmax, log_softmax and logsumexp are over a vector's entries (of a matrix, column by column, dim 0); for rows, transpose: softmax(X^T)^T";
+}
+
 function unexpected(input: string, at: number): MatdiffError {
   const ch = String.fromCodePoint(input.codePointAt(at) ?? 0);
+  // F.softmax(z, dim=0), np.sum(X, axis=1), np.linalg.norm(x, ord=1): a keyword argument of pasted code
+  const keyword = ch === "=" ? /\b(dim|axis|ord|keepdims?)\s*$/.exec(input.slice(0, at))?.[1] : undefined;
+  if (keyword) {
+    const fn = /([A-Za-z_]\w*)\s*\([^()]*,\s*\w+\s*$/.exec(input.slice(0, at))?.[1];
+    const { line, col } = lineCol(input, at);
+    return new MatdiffError("syntax", `a keyword argument, ${keyword}=…, is not read, at ${line}:${col}`, { start: at - keyword.length, end: at + 1 }, {
+      hint: keyword === "ord"
+        ? "write the order as norm(x, 1), norm(x, 2) or norm(X, 'fro')"
+        : axisHint(fn),
+    });
+  }
   return syntaxError(input, `unexpected character '${ch}'`, at, at + ch.length);
 }
 
@@ -376,7 +395,7 @@ function arrayCalls(r: Raw[]): Raw[] {
     if (t.type !== "word" || !Object.hasOwn(ARRAY_CALLS, t.text) || out[i + 1]!.type !== "lparen" || out[i + 1]!.offset !== t.end) continue;
     const { close, comma } = callExtent(out, i + 1);
     const kind = ARRAY_CALLS[t.text]!;
-    if (close < 0 || (kind === "transpose") !== (comma < 0)) continue;
+    if (close < 0 || ONE_ARGUMENT.has(kind) !== (comma < 0) || close === i + 2) continue;
     const at = (type: string, like: Raw, text = like.text): Raw => ({ type, text, offset: like.offset, end: like.end });
     const open = out[i + 1]!, shut = out[close]!, sep = comma >= 0 ? out[comma]! : undefined;
     switch (kind) {
@@ -386,12 +405,33 @@ function arrayCalls(r: Raw[]): Raw[] {
       case "outer": out.splice(close, 1, shut, at("prime", shut, "'")); out.splice(comma, 1, at("rparen", sep!, ")"), at("lparen", sep!, "(")); out.splice(i, 1); break;
       case "matmul": out.splice(comma, 1, at("rparen", sep!, ")"), at("lparen", sep!, "(")); out.splice(i, 1); break;
       case "multiply": out.splice(comma, 1, at("rparen", sep!, ")"), at("hadamard", sep!, "⊙"), at("lparen", sep!, "(")); out.splice(i, 1); break;
+      // ((x).^2), ((A)^{-1}(b)): bracketed whole, so that a method or a product after it takes all of it
+      case "square": out.splice(close + 1, 0, at("dotcaret", shut, ".^"), at("num", shut, "2"), at("rparen", shut, ")")); out.splice(i, 1, at("lparen", t, "(")); break;
+      case "identity": out.splice(i, close - i + 1, at("word", { ...t, end: shut.end }, "I")); break;
+      case "ones": out.splice(i, close - i + 1, at("ones", { ...t, end: shut.end }, "𝟏")); break;
+      case "solve":
+        out.splice(close + 1, 0, at("rparen", shut, ")"));
+        out.splice(comma, 1, at("rparen", sep!, ")"), at("caret", sep!, "^"), at("lbrace", sep!, "{"), at("minus", sep!, "-"), at("num", sep!, "1"), at("rbrace", sep!, "}"), at("lparen", sep!, "("));
+        out.splice(i, 1, at("lparen", t, "("));
+        break;
+      case "logaddexp": {
+        // np.logaddexp(0, x), the softplus log(1 + eˣ) as NumPy writes it stably
+        const zero = (from: number, to: number) => to === from + 1 && out[from]!.type === "num" && Number(out[from]!.text) === 0;
+        if (zero(i + 2, comma) || zero(comma + 1, close)) {
+          out.splice(zero(i + 2, comma) ? i + 2 : comma, 2);
+          out.splice(i, 1, at("fnword", t, "softplus"));
+          break;
+        }
+        out.splice(close, 1, shut, at("rparen", shut, ")"));
+        out.splice(comma, 1, at("rparen", sep!, ")"), at("plus", sep!, "+"), at("word", sep!, "exp"), at("lparen", sep!, "("));
+        out.splice(i, 1, at("word", t, "log"), at("lparen", open, "("), at("word", t, "exp"));
+        break;
+      }
     }
   }
   return out;
 }
 
-/** NumPy's methods without arguments, x.sum(), (A @ B).trace(), np.abs(x).mean(): the functions of what they follow. */
 /**
  * norm(E, 'fro'), np.linalg.norm(x, 2), norm(x, 1): MATLAB's and NumPy's order argument, read as ‖E‖_F, ‖x‖_2,
  * ‖x‖_1 (norm(·, 'nuc') and norm(·, inf) as ‖·‖_* and ‖·‖_∞, which are refused by name).
@@ -430,29 +470,58 @@ function normOrders(r: Raw[]): Raw[] {
   return out;
 }
 
+/** Where the receiver of the method call whose dot is at `dot` starts: a bracket with the function it is the call of, or a word, and X.T's X with it. */
+function receiverStart(out: readonly Raw[], dot: number): number {
+  let start = dot - 1;
+  const last = out[start];
+  if (last === undefined || last.end !== out[dot]!.offset) return -1;
+  if (last.type === "rparen" || last.type === "rbrack") {
+    let depth = 0;
+    for (; start >= 0; start--) {
+      const type = out[start]!.type;
+      if (type === "rparen" || type === "rbrack") depth++;
+      else if ((type === "lparen" || type === "lbrack") && --depth === 0) break;
+    }
+    if (start < 0) return -1;
+    const fn = out[start - 1];
+    if (fn && (fn.type === "word" || fn.type === "fnword") && fn.end === out[start]!.offset) start--;
+  } else if (last.type !== "word") return -1;
+  // X.T.sum(), A.T.dot(x): the transpose belongs to the receiver
+  const [d, x] = [out[start - 1], out[start - 2]];
+  if (out[start]!.type === "word" && out[start]!.text === "T" && d?.type === "dot" && d.end === out[start]!.offset && x !== undefined && x.end === d.offset) {
+    return x.type === "rparen" || x.type === "rbrack" ? receiverStart(out, start - 1) : x.type === "word" ? start - 2 : start;
+  }
+  return start;
+}
+
+/**
+ * NumPy's methods, x.sum(), (A @ B).trace(), np.abs(x).mean(): the functions of what they follow; and a.dot(b),
+ * X.T.dot(X), x.dot(A).dot(x): the product a @ b, NumPy's 1-D conventions with it.
+ */
 function methodCalls(r: Raw[]): Raw[] {
   const METHODS: Readonly<Record<string, string>> = { sum: "sum", mean: "mean", trace: "tr" };
-  if (!r.some((t, k) => t.type === "dot" && r[k + 1]?.type === "word" && Object.hasOwn(METHODS, r[k + 1]!.text))) return r;
+  const method = (k: number) => r[k]!.type === "dot" && r[k + 1]?.type === "word" && (Object.hasOwn(METHODS, r[k + 1]!.text) || r[k + 1]!.text === "dot");
+  if (!r.some((_, k) => method(k))) return r;
   const out = [...r];
+  const at = (type: string, like: Raw, text: string): Raw => ({ type, text, offset: like.offset, end: like.end });
   for (let i = 1; i + 3 < out.length; i++) {
-    const [dot, name, open, shut] = [out[i]!, out[i + 1]!, out[i + 2]!, out[i + 3]!];
-    if (dot.type !== "dot" || name.type !== "word" || !Object.hasOwn(METHODS, name.text) || open.type !== "lparen" || shut.type !== "rparen") continue;
-    if (name.offset !== dot.end || open.offset !== name.end) continue;
-    // what the method is called on: a bracket (with the function it is the call of) or one word
-    let start = i - 1;
-    const last = out[start]!;
-    if (last.type === "rparen" || last.type === "rbrack") {
-      let depth = 0;
-      for (; start >= 0; start--) {
-        const type = out[start]!.type;
-        if (type === "rparen" || type === "rbrack") depth++;
-        else if ((type === "lparen" || type === "lbrack") && --depth === 0) break;
-      }
-      if (start < 0) continue;
-      const fn = out[start - 1];
-      if (fn && (fn.type === "word" || fn.type === "fnword") && fn.end === out[start]!.offset) start--;
-    } else if (last.type !== "word" || last.end !== dot.offset) continue;
-    const at = (type: string, like: Raw, text: string): Raw => ({ type, text, offset: like.offset, end: like.end });
+    const [dot, name, open] = [out[i]!, out[i + 1]!, out[i + 2]!];
+    if (dot.type !== "dot" || name.type !== "word" || open.type !== "lparen" || name.offset !== dot.end || open.offset !== name.end) continue;
+    if (name.text === "dot") {
+      const { close, comma } = callExtent(out, i + 2);
+      const start = receiverStart(out, i);
+      if (close < 0 || comma >= 0 || close === i + 3 || start < 0) continue;
+      // (receiver @ (argument)): the call's own brackets around the argument
+      out.splice(close + 1, 0, at("rparen", out[close]!, ")"));
+      out.splice(i, 2, at("times", name, "@"));
+      out.splice(start, 0, at("lparen", out[start]!, "("));
+      i++;
+      continue;
+    }
+    const shut = out[i + 3]!;
+    if (!Object.hasOwn(METHODS, name.text) || shut.type !== "rparen") continue;
+    const start = receiverStart(out, i);
+    if (start < 0) continue;
     out.splice(i, 4, at("rparen", shut, ")"));
     out.splice(start, 0, at("word", name, METHODS[name.text]!), at("lparen", open, "("));
     i += 2;
@@ -460,24 +529,106 @@ function methodCalls(r: Raw[]): Raw[] {
   return out;
 }
 
+/**
+ * Square brackets glued to what they index, as code writes them: x[i] and X[i, j] (X[i][j]) by letters are the
+ * subscripts x_i and X_{ij}, which a sum over i reads as entries (Σᵢ y[i] log p[i] is yᵀ log p); by a number or a
+ * slice, x[0], X[:, 1], (A @ x)[0], they pick an entry by its position, which is refused: read as the product of x
+ * and the bracket [0], x[1] was x and (A @ x)[0] was 0. E[x] is an expectation, as 𝔼[x] is (refused with it).
+ * np.linalg.slogdet(X)[1] is log|det X|, the pair's second; its first, the sign, and the pair itself are refused.
+ */
+function indexing(r: Raw[], input: string): Raw[] {
+  if (!r.some((t) => t.type === "lbrack" || (t.type === "word" && t.text === "slogdet"))) return r;
+  const out = [...r];
+  const at = (type: string, text: string, offset: number, end = offset): Raw => ({ type, text, offset, end });
+  for (let i = out.length - 2; i >= 0; i--) {
+    const t = out[i]!;
+    if (t.type !== "word" || t.text !== "slogdet" || out[i + 1]!.type !== "lparen" || out[i + 1]!.offset !== t.end) continue;
+    const { close } = callExtent(out, i + 1);
+    if (close < 0) continue;
+    const [open, n, shut] = [out[close + 1], out[close + 2], out[close + 3]];
+    const picked = open?.type === "lbrack" && open.offset === out[close]!.end && n?.type === "num" && shut?.type === "rbrack" ? n.text : undefined;
+    if (picked !== "1") {
+      const end = picked !== undefined ? shut!.end : out[close]!.end;
+      throw new MatdiffError("unsupported", picked === "0"
+        ? "slogdet(…)[0] is the sign of the determinant, which is constant wherever it is differentiable: its derivative is 0"
+        : "slogdet(…) is a pair, the sign and log|det|, not one function to differentiate", { start: t.offset, end }, {
+        hint: "its second entry, slogdet(X)[1], is log|det X|, written \\log|\\det X| (its gradient is X⁻ᵀ)",
+      });
+    }
+    // slogdet(X)[1] as log|det(X)|, each piece spanning the letters it stands for
+    out.splice(close + 1, 3, at("bar1", "|", shut!.offset, shut!.end));
+    out.splice(i, 1, at("word", "log", t.offset + 1, t.offset + 4), at("bar1", "|", t.offset + 4), at("word", "det", t.offset + 4, t.end));
+  }
+  for (let k = 1; k < out.length; k++) {
+    const open = out[k]!, before = out[k - 1]!;
+    if (open.type !== "lbrack") continue;
+    if (before.type === "word" && before.text === "E") {
+      throw new MatdiffError("unsupported", "E[·], an expectation, is not something matdiff differentiates", { start: before.offset, end: open.end }, {
+        hint: "differentiate the quantity inside it: the derivative of an expectation over a fixed distribution is the expectation of the derivative",
+      });
+    }
+    if (before.end !== open.offset || !["word", "greek", "rparen", "rbrack", "prime"].includes(before.type)) continue;
+    let close = -1;
+    for (let j = k, depth = 0; j < out.length && close < 0; j++) {
+      if (out[j]!.type === "lbrack") depth++;
+      else if (out[j]!.type === "rbrack" && --depth === 0) close = j;
+    }
+    if (close < 0) continue;
+    const inside = out.slice(k + 1, close);
+    const letter = (t: Raw | undefined) => t !== undefined && t.type === "word" && t.text.length === 1;
+    const next = out.slice(close + 1, close + 4);
+    // X[i][j]: a second bracket of one letter glued to the first
+    const second = next[0]?.type === "lbrack" && next[0].offset === out[close]!.end && letter(next[1]) && next[2]?.type === "rbrack";
+    const letters = inside.length === 1 && letter(inside[0]) ? [inside[0]!]
+      : inside.length === 3 && letter(inside[0]) && inside[1]!.type === "comma" && letter(inside[2]) ? [inside[0]!, inside[2]!] : undefined;
+    if (letters && (letters.length === 1 || !second)) {
+      const all = second ? [...letters, next[1]!] : letters;
+      const last = second ? next[2]! : out[close]!;
+      out.splice(k, (second ? close + 3 : close) - k + 1,
+        at("underscore", "_", open.offset, open.end), at("lbrace", "{", open.offset, open.end),
+        at("word", all.map((l) => l.text).join(""), all[0]!.offset, all[all.length - 1]!.end), at("rbrace", "}", last.offset, last.end));
+      continue;
+    }
+    const position = inside.length > 0 && inside.every((t) => t.type === "num" || t.type === "comma" || t.type === "colon" || t.type === "minus" || letter(t));
+    if (!position) continue;
+    const slice = inside.some((t) => t.type === "colon");
+    throw new MatdiffError("unsupported", `${input.slice(open.offset, out[close]!.end)} picks ${slice ? "a slice" : "an entry"} by its position, which matdiff does not read: it differentiates whole vectors and matrices`, { start: open.offset, end: out[close]!.end }, {
+      hint: slice
+        ? "a column is a product with a unit vector: X[:, k] is X e, a row X[k, :] is eᵀX, written X e and e^T X with e the unit vector of that column or row"
+        : "an entry is a product with a unit vector: x[k] is eᵀx, written e^T x with e the unit vector of that entry; inside a sum, an index by the sum's letter reads: \\sum_i x[i]^2 is ‖x‖²",
+    });
+  }
+  return out;
+}
+
 /** np.sum, np.linalg.norm, torch.exp: the prefixes and their dots dropped, the function kept (linalg. after np. in its turn). */
 function withoutLibraryPrefixes(r: Raw[]): Raw[] {
-  if (!r.some((t) => t.type === "word" && LIBRARY_PREFIXES.has(t.text))) return r;
+  if (!r.some((t) => t.type === "word" && (LIBRARY_PREFIXES.has(t.text) || t.text === "F"))) return r;
+  // F.softmax(z), F.relu(x): torch.nn.functional as PyTorch code imports it, where F is followed by a function's call
+  const called = (j: number) => r[j + 3]?.type === "lparen" && r[j + 3]!.offset === r[j + 2]!.end
+    && (r[j + 2]!.type === "fnword" || Object.hasOwn(FUNCTION_WORDS, r[j + 2]!.text) || Object.hasOwn(ARRAY_CALLS, r[j + 2]!.text));
   return r.filter((t, k) => {
-    const prefix = (j: number) => r[j]?.type === "word" && LIBRARY_PREFIXES.has(r[j]!.text) && r[j + 1]?.type === "dot" && r[j + 1]!.offset === r[j]!.end
-      && r[j + 2] !== undefined && r[j + 2]!.offset === r[j + 1]!.end && (r[j + 2]!.type === "word" || r[j + 2]!.type === "fnword");
+    const prefix = (j: number) => r[j]?.type === "word" && r[j + 1]?.type === "dot" && r[j + 1]!.offset === r[j]!.end
+      && r[j + 2] !== undefined && r[j + 2]!.offset === r[j + 1]!.end && (r[j + 2]!.type === "word" || r[j + 2]!.type === "fnword")
+      && (LIBRARY_PREFIXES.has(r[j]!.text) || (r[j]!.text === "F" && called(j)));
     return !prefix(k) && !(t.type === "dot" && prefix(k - 1));
   });
 }
 
-const ARRAY_CALLS: Readonly<Record<string, "inner" | "outer" | "matmul" | "multiply" | "max" | "transpose">> = {
+type ArrayCall = "inner" | "outer" | "matmul" | "multiply" | "max" | "transpose" | "square" | "identity" | "ones" | "solve" | "logaddexp";
+const ARRAY_CALLS: Readonly<Record<string, ArrayCall>> = {
   dot: "inner", inner: "inner", vdot: "inner", outer: "outer", matmul: "matmul", multiply: "multiply", maximum: "max", transpose: "transpose",
+  square: "square", eye: "identity", identity: "identity", ones: "ones", solve: "solve", logaddexp: "logaddexp",
 };
+/** The calls of one argument (the rest take two): np.transpose(A), np.square(x), np.eye(n) (a size, not read), np.ones(n). */
+const ONE_ARGUMENT: ReadonlySet<ArrayCall> = new Set(["transpose", "square", "identity", "ones"]);
 
 /** Library prefixes of pasted code, np.sum(…), np.linalg.norm(…), torch.exp(…): the function is what is read. */
-const LIBRARY_PREFIXES: ReadonlySet<string> = new Set(["np", "numpy", "linalg", "torch", "jnp", "math"]);
+const LIBRARY_PREFIXES: ReadonlySet<string> = new Set(["np", "numpy", "linalg", "torch", "jnp", "math", "scipy", "special", "nn", "functional"]);
 /** The prefixes that say the input is array code, whose * and ** are entrywise. */
 const NUMPY_MODULES: ReadonlySet<string> = new Set(["np", "numpy", "torch", "jnp"]);
+/** Methods that say the input is array code: x.sum(), (x**2).mean(), a.dot(b). */
+const NUMPY_METHODS: ReadonlySet<string> = new Set(["sum", "mean", "trace", "dot"]);
 /** The subscript of I_n, 𝟏_n: a size, one letter or a number. */
 const SIZE_SUBSCRIPT = /^(?:[A-Za-z]|\d+)$/;
 /** Φ however written: \Phi, Φ, and Phi as a word of its own (the ASCII spelling). */
@@ -487,9 +638,12 @@ const GLUED_PAREN = /^(?:\(|\\(?:left|[bB]igg?l?)\s*\()/;
 
 export function tokenize(input: string): Token[] {
   const scanned = braceFractionArguments(nthRoots(unicodeScripts(rawTokens(input))));
-  // code pasted from NumPy or PyTorch (an @, an np. or torch. prefix): * and ** are entrywise there, as in NumPy
-  const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@") || (t.type === "word" && NUMPY_MODULES.has(t.text) && scanned[k + 1]?.type === "dot" && scanned[k + 1]!.offset === t.end));
-  const r = methodCalls(normOrders(arrayCalls(withoutLibraryPrefixes(scanned))));
+  // code pasted from NumPy or PyTorch (an @, an np. or torch. prefix, a method call): * and ** are entrywise there, as in NumPy
+  const glued = (k: number) => scanned[k] !== undefined && scanned[k]!.offset === scanned[k - 1]!.end;
+  const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@")
+    || (t.type === "word" && NUMPY_MODULES.has(t.text) && scanned[k + 1]?.type === "dot" && glued(k + 1))
+    || (t.type === "dot" && k > 0 && glued(k) && scanned[k + 1]?.type === "word" && NUMPY_METHODS.has(scanned[k + 1]!.text) && glued(k + 1) && scanned[k + 2]?.type === "lparen" && glued(k + 2)));
+  const r = methodCalls(normOrders(arrayCalls(indexing(withoutLibraryPrefixes(scanned), input))));
   const out: Token[] = [];
   /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol, or to one letter. */
   let decor: Decoration | undefined;
@@ -606,6 +760,11 @@ export function tokenize(input: string): Token[] {
       i++;
       continue;
     }
+    if (t.type === "times" && t.text === "@") {
+      // a.dot(b) is a @ b (methodCalls): the operator is @ wherever it was written
+      push({ ...make("times", "@", t.offset, t.end), text: "@" });
+      continue;
+    }
     if (t.type === "times" && t.text === "*" && numpyCode) {
       push(make("hadamard", "", t.offset, t.end));
       continue;
@@ -639,10 +798,15 @@ export function tokenize(input: string): Token[] {
         const sym = t.text[1]!;
         if (sym === "|") push(make("bar", "", t.offset, t.end));
         else if (sym === "{" || sym === "}") push(make(sym === "{" ? "lbrace" : "rbrace", "", t.offset, t.end));
-        else if (!",;:! >".includes(sym)) throw unknownCommand(t);
+        else if (!",;:! >".includes(sym)) throw unknownCommand(t, r[i - 1]);
         break;
       }
       case "dbar": push(make("bar", "", t.offset, t.end)); break;
+      case "colon": {
+        // A : B, the Frobenius product of continuum mechanics; a colon anywhere else is a slice's, x[1:3]
+        if (i === 0 || i + 1 === r.length) throw unexpected(input, t.offset);
+        throw new MatdiffError("syntax", unexpected(input, t.offset).message, spanOf(t), { hint: "for the Frobenius product A : B write \\langle A, B \\rangle or tr(A^T B)" });
+      }
       case "bar1": push(make("vbar", "", t.offset, t.end)); break;
       case "dot": push(make("stray", "", t.offset, t.end)); break;
       case "dotstar": push(make("hadamard", "", t.offset, t.end)); break;
@@ -739,7 +903,14 @@ export function tokenize(input: string): Token[] {
     throw syntaxError(input, "expected a subscript after '_'", u.offset, u.end);
   }
 
-  function unknownCommand(t: Raw): MatdiffError {
+  /** The backslash at i stands between two operands, as MATLAB's A\b and (X'*X)\(X'*y) write a solve. */
+  function leftDivision(i: number): boolean {
+    const [before, after] = [r[i - 1], r[i + 1]];
+    const operandEnd = before !== undefined && ["word", "greek", "rparen", "prime", "num"].includes(before.type);
+    return operandEnd && (r[i]!.type === "cmd" || (after !== undefined && ["word", "greek", "lparen", "num"].includes(after.type)));
+  }
+
+  function unknownCommand(t: Raw, before?: Raw): MatdiffError {
     if (t.text === "\\partial" || t.text === "\\nabla") {
       return new MatdiffError("syntax", `'${t.text}' here is not a derivative matdiff can read`, spanOf(t), {
         hint: "write the derivative first, as \\nabla_X f, \\frac{\\partial}{\\partial X} f or \\frac{\\partial f}{\\partial X}; or f alone with --wrt X",
@@ -756,6 +927,14 @@ export function tokenize(input: string): Token[] {
       });
     }
     const guess = didYouMean(t.text, KNOWN_COMMANDS);
+    // A\b, X\y: a one- or two-letter name after a backslash glued to an operand is MATLAB's, not a misspelt command
+    if ((!guess || t.text.length <= 3) && before !== undefined && before.end === t.offset && leftDivision(r.indexOf(t))) {
+      const words = before.type === "word" && t.type === "cmd";
+      const [a, b] = words ? [before.text, t.text.slice(1)] : ["A", "b"];
+      return new MatdiffError("unknown-command", `unknown LaTeX command '${t.text}'`, spanOf(t), {
+        hint: `for MATLAB's left division ${a}\\${b}, the solution x of ${a}x = ${b}, write ${a}^{-1} ${b}, or inv(${a})*${b}`,
+      });
+    }
     return new MatdiffError("unknown-command", `unknown LaTeX command '${t.text}'`, spanOf(t), guess ? { hint: `did you mean ${guess}?` } : {});
   }
 
@@ -885,7 +1064,7 @@ export function tokenize(input: string): Token[] {
     if (DECORATIONS.has(name)) { decor = { start: t.offset, bold: BOLD.has(name) }; return i; }
     const accent = ACCENT_BY_COMMAND.get(name);
     if (accent) { decor = { start: t.offset, bold: false, accent }; return i; }
-    throw unknownCommand(t);
+    throw unknownCommand(t, r[i - 1]);
   }
 
   /** `\left(`, `\bigr]`, `\left\|`: one delimiter token spanning both; `\left.` is nothing. */

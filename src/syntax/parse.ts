@@ -8,7 +8,7 @@ import nearley from "nearley";
 import type { BinaryOp, Node } from "./ast.js";
 import grammar from "./grammar.generated.js";
 import { fastParse } from "./fast-parse.js";
-import { CLOSERS, OPENERS, TokenLexer, spanOf, tokenize, type Token, type TokenType } from "./lexer.js";
+import { CLOSERS, OPENERS, TokenLexer, axisHint, spanOf, tokenize, type Token, type TokenType } from "./lexer.js";
 import { MatdiffError, lineCol } from "../errors.js";
 
 export interface Limits {
@@ -100,6 +100,25 @@ function checkDepth(input: string, tokens: readonly Token[], maxDepth: number): 
   }
 }
 
+/**
+ * torch.logsumexp(x, 0), F.softmax(z, -1), np.sum(X, 1): a function of one argument given a second, an axis as
+ * code writes it; a hint says what the function without it is over.
+ */
+function secondArgument(tokens: readonly Token[], comma: Token): { hint?: string } {
+  if (comma.type !== "comma") return {};
+  const k = tokens.indexOf(comma);
+  for (let j = k - 1, depth = 0; j > 0; j--) {
+    const t = tokens[j]!;
+    if (CLOSERS.has(t.type)) depth++;
+    else if (OPENERS[t.type] && depth-- === 0) {
+      const fn = tokens[j - 1];
+      if (t.type !== "lparen" || (fn?.type !== "fnop" && fn?.type !== "fncall")) return {};
+      return { hint: `${fn.text} takes one argument; ${axisHint(fn.value)}` };
+    }
+  }
+  return {};
+}
+
 /** The readings, and what the parser could have taken next (asked only when there is no reading). */
 type Results = Node[] & { expected: () => ReadonlySet<string> };
 
@@ -120,7 +139,7 @@ function run(input: string, tokens: readonly Token[]): Results {
     if (token?.offset === undefined) throw e;
     const density = conditionalDensity(input, tokens);
     if (density) throw density;
-    throw new MatdiffError("syntax", `unexpected '${token.text}' at ${at(input, token.offset)}`, spanOf(token));
+    throw new MatdiffError("syntax", `unexpected '${token.text}' at ${at(input, token.offset)}`, spanOf(token), secondArgument(tokens, token));
   }
   const table = (parser as unknown as { table: Column[] }).table;
   return Object.assign([...parser.results] as Node[], { expected: () => expectedTypes(table[parser.current]) });
