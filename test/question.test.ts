@@ -316,3 +316,40 @@ describe("∇·F and ∇×F, the divergence and the curl", () => {
     expect(e.start).toBe(0);
   });
 });
+
+describe("a formula pasted from a note with its delimiters: $…$, $$…$$, \\(…\\), \\[…\\], \\begin{equation}", () => {
+  it.each([
+    ["$x^T A x$", "x"],
+    ["$$x^T A x$$", "x"],
+    ["\\(x^T A x\\)", "x"],
+    ["\\[x^T A x\\]", "x"],
+    ["\\begin{equation} x^T A x, \\end{equation}", "x"],
+    ["\\begin{equation*} x^T A x. \\end{equation*}", "x"],
+    ["  $$ x^T A x . $$  ", "x"],
+  ])("%s is the formula inside (was an unexpected character or an unknown command)", (input, wrt) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe("xᵀAx");
+    expect(r.derivative.text).toBe("(A + Aᵀ)x");
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("the question inside the delimiters is read too, and spans still point into what was written", () => {
+    expect(noWrt("$$\\nabla_x x^T A x$$").derivative.text).toBe("(A + Aᵀ)x");
+    expect(noWrt("$f(x) = \\|Ax - b\\|^2$").derivative.text).toBe("2Aᵀ(Ax − b)");
+    const e = refusalOf("$x^T A + $", { wrt: "x" });
+    expect(e.start).toBeGreaterThan(0);
+  });
+
+  it("dollars that do not wrap the whole input are refused with what to paste", () => {
+    for (const input of ["$x$ and $y$", "$x^T A x", "$$ $$"]) {
+      const e = refusalOf(input, { wrt: "x" });
+      expect(e.message).toMatch(/unexpected character '\$'/);
+      expect(e.hint).toMatch(/paste the math between the dollars/);
+    }
+  });
+
+  it("\\frac{∂f}{∂X} for f = …: 'for' joins the derivative and its definition, as 'where' does", () => {
+    expect(noWrt("\\frac{\\partial f}{\\partial X} \\text{ for } f = \\operatorname{tr}(X^T A X)").derivative.text).toBe("(A + Aᵀ)X");
+    expect(noWrt("\\frac{\\partial f}{\\partial x} for f = x^T A x").derivative.text).toBe("(A + Aᵀ)x");
+  });
+});

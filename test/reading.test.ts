@@ -1237,6 +1237,19 @@ describe("kernels in double sums: weights beside a Gram entry, and the RBF kerne
   });
 });
 
+describe("\\vec{μ}, \\underline{x}: a letter marked as a vector is one, as a bold one is", () => {
+  it.each([
+    ["\\vec{\\mu}^T \\Sigma \\vec{\\mu}", "mu", "(Σ + Σᵀ)μ", "\\vec{\\mu}"],
+    ["\\|x - \\vec{\\mu}\\|^2", "mu", "−2(x − μ)", "\\vec{\\mu}"],
+    ["\\underline{\\theta}^T \\underline{x}", "theta", "x", "\\underline{\\theta}"],
+  ])("%s by %s: %s, with the note", (input, wrt, printed, written) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toContain(`it is written as a vector, ${written}`);
+  });
+});
+
 describe("code pasted from NumPy and MATLAB: @, .T, .', **, np. and torch. prefixes", () => {
   it.each([
     ["np.sum((X @ w - y)**2)", "w", "sum((Xw − y)∘²)", "2Xᵀ(Xw − y)"],

@@ -271,7 +271,7 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
       if (seen.divisor && !seen.transposed) return { name, conventional, forced: { rank: "scalar", because: `it is a divisor in ${seen.divisor}` } };
       return { name, conventional };
     }
-    if (seen.bold) return { name, conventional, forced: { rank: "vector", because: `it is written in bold, ${seen.bold}` } };
+    if (seen.bold) return { name, conventional, forced: { rank: "vector", because: `it is written ${/^\\(?:vec|underline|overrightarrow)\b/.test(seen.bold) ? "as a vector" : "in bold"}, ${seen.bold}` } };
     if (seen.entries) return { name, conventional, forced: { rank: "vector", because: `its entries ${seen.entries} are summed over the index` } };
     if (seen.transposed) return { name, conventional, forced: { rank: "vector", because: `it is transposed in ${seen.transposed}` } };
     if (seen.besideSamples) return { name, conventional, forced: { rank: "vector", because: `it is combined with the sample vectors in ${seen.besideSamples}` } };

@@ -81,12 +81,15 @@ const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
   frac: "frac", dfrac: "frac", tfrac: "frac", sqrt: "sqrtcmd", lvert: "lvert", rvert: "rvert", vert: "vbar", max: "maxfn",
   mid: "semi",
 };
-/** Decorations that do not change which symbol is meant: `\mathbf{x}` is `x`. `\vec` is LaTeX's arrow accent. */
+/**
+ * Decorations that do not change which symbol is meant: `\mathbf{x}` is `x`. `\vec` is LaTeX's arrow accent,
+ * `\underline{x}` engineering's mark of a vector.
+ */
 const DECORATIONS: ReadonlySet<string> = new Set([
-  "mathbf", "boldsymbol", "bm", "pmb", "mathbb", "mathit", "mathsf", "mathrm", "mathcal", "vec",
+  "mathbf", "boldsymbol", "bm", "pmb", "mathbb", "mathit", "mathsf", "mathrm", "mathcal", "vec", "underline", "overrightarrow",
 ]);
-/** Decorations that make a lowercase letter a vector. */
-const BOLD: ReadonlySet<string> = new Set(["mathbf", "boldsymbol", "bm", "pmb"]);
+/** Decorations that make a lowercase letter a vector: bold, and the arrow and the bar below that mark one. */
+const BOLD: ReadonlySet<string> = new Set(["mathbf", "boldsymbol", "bm", "pmb", "vec", "underline", "overrightarrow"]);
 /** A subscript's label in upright letters: `W_{\text{out}}`, `b_{\mathrm{hid}}`. */
 const UPRIGHT: ReadonlySet<string> = new Set(["\\text", "\\textrm", "\\mathrm", "\\operatorname", "\\textit", "\\mathit"]);
 
@@ -261,6 +264,12 @@ function unexpected(input: string, at: number): MatdiffError {
       hint: keyword === "ord"
         ? "write the order as norm(x, 1), norm(x, 2) or norm(X, 'fro')"
         : axisHint(fn),
+    });
+  }
+  if (ch === "$") {
+    const { line, col } = lineCol(input, at);
+    return new MatdiffError("syntax", `unexpected character '$' at ${line}:${col}`, { start: at, end: at + 1 }, {
+      hint: "$…$ around the whole input is read as a note's formula; otherwise paste the math between the dollars",
     });
   }
   return syntaxError(input, `unexpected character '${ch}'`, at, at + ch.length);
@@ -1051,7 +1060,16 @@ export function tokenize(input: string): Token[] {
       // 𝔼[x], \mathbb{P}(A): an expectation or a probability, not the matrix E times x
       const braced = r[i + 1]?.type === "lbrace" && r[i + 3]?.type === "rbrace";
       const letter = braced ? r[i + 2] : r[i + 1];
-      const after = r[braced ? i + 4 : i + 2];
+      // 𝔼_q[·], \mathbb{E}_{x \sim p}[·]: the distribution in a subscript before the bracket
+      let next = braced ? i + 4 : i + 2;
+      if (r[next]?.type === "underscore") {
+        if (r[next + 1]?.type !== "lbrace") next += 2;
+        else for (let j = next + 1, depth = 0; j < r.length; j++) {
+          if (r[j]!.type === "lbrace") depth++;
+          else if (r[j]!.type === "rbrace" && --depth === 0) { next = j + 1; break; }
+        }
+      }
+      const after = r[next];
       if (letter?.type === "word" && (letter.text === "E" || letter.text === "P") && (after?.type === "lbrack" || after?.type === "lparen" || (after?.type === "cmd" && SIZING.test(after.text)))) {
         const what = letter.text === "E" ? "an expectation, 𝔼[·]," : "a probability, ℙ(·),";
         throw new MatdiffError("unsupported", `${what} is not something matdiff differentiates`, { start: t.offset, end: letter.end + (braced ? 1 : 0) }, {

@@ -115,8 +115,8 @@ function derivativeFraction(s: string, at: number): { end: number; numerator: [n
   return { end: close2, numerator: [start, close1 - 1], wrt: den.wrt, second: !bySquare && (den.second || num[1] !== undefined), total: den.total, bySquare };
 }
 
-/** What joins a derivative and a definition: a comma, a semicolon, \quad, "where". */
-const JOIN = /^\s*(?:[,;:]|\\q?quad\b|\\text\{\s*(?:where|with)\s*\}|where\b)\s*(?:(?:\\text\{\s*)?(?:where|with)(?:\s*\})?\s*)?/;
+/** What joins a derivative and a definition: a comma, a semicolon, \quad, "where", "for". */
+const JOIN = /^\s*(?:[,;:]|\\q?quad\b|\\text\{\s*(?:where|with|for)\s*\}|(?:where|for)\b)\s*(?:(?:\\text\{\s*)?(?:where|with|for)(?:\s*\})?\s*)?/;
 
 /** After `\frac{∂f}{∂x}` at `from`: where `f = …` starts (its name `name`, with or without arguments), or null. */
 function definitionAfter(input: string, from: number, name: string): number | null {
@@ -179,7 +179,27 @@ function readWords(input: string): Question | null {
   };
 }
 
+/**
+ * The math of a note pasted with its delimiters: $…$, $$…$$, \(…\), \[…\], \begin{equation}…\end{equation}, and the
+ * full stop or comma that ends a displayed formula inside them; null when the input is not one delimited formula.
+ */
+const DELIMITED = /^(\s*)(\$\$|\$|\\\(|\\\[|\\begin\{(equation\*?|displaymath|math)\})([\s\S]*?)([.,;]?\s*)(\$\$|\$|\\\)|\\\]|\\end\{(equation\*?|displaymath|math)\})(\s*)$/;
+const CLOSER: Readonly<Record<string, string>> = { "$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]" };
+
+function undelimited(input: string): string | null {
+  if (!/^\s*[$\\]/.test(input)) return null;
+  const m = DELIMITED.exec(input);
+  if (!m) return null;
+  const [, lead, open, env, body, stop, close, endEnv, trail] = m as unknown as string[];
+  if (env !== undefined ? endEnv !== env : CLOSER[open!] !== close) return null;
+  // $x$ and $y$: two formulas, not one; \[ … \] holding a $ is not a display either
+  if (body!.includes("$") || body!.trim() === "") return null;
+  return lead! + blank(open!) + body! + blank(stop! + close! + trail!);
+}
+
 export function readQuestion(input: string): Question {
+  const unwrapped = undelimited(input);
+  if (unwrapped !== null) return readQuestion(unwrapped);
   const words = readWords(input);
   if (words) return words;
   let at = 0;
