@@ -387,3 +387,26 @@ describe("code's indexing, MATLAB's left division and an expectation: refused, n
     expect(differentiate("W^{[1]} x", { wrt: "x" }).function.text).toBe("W^[1]x");
   });
 });
+
+describe("a reading refused for what it is beats a size clash, and is not traded for a capital read as a number", () => {
+  it("e^{tA} by t: the matrix exponential is refused by name (was a dimension mismatch, n×1 · m×p)", () => {
+    for (const input of ["e^{tA}", "tr(e^{tA})"]) {
+      expect(() => differentiate(input, { wrt: "t" })).toThrow(/e\^\{tA\} of a matrix is the matrix exponential: not supported/);
+    }
+  });
+
+  it("x^T e^{tA} x by t is refused, not answered with A read as a number", () => {
+    expect(() => differentiate("x^T e^{tA} x", { wrt: "t" })).toThrow(/matrix exponential/);
+  });
+});
+
+describe("a check with no valid sample names the part that is not finite", () => {
+  it.each([
+    ["\\log(0) + x^T x", "log(0)"],
+    ["\\sqrt{-1} x^T x", "sqrt(−1)"],
+  ])("%s: %s (was 'a add expression', 'a mul expression')", (input, part) => {
+    const r = differentiate(input, { wrt: "x", check: true });
+    expect(r.check?.inconclusive).toBe(true);
+    expect(r.check?.detail).toBe(`no valid sample in 20 draws; at the last, ${part} evaluated to a non-finite value`);
+  });
+});

@@ -34,6 +34,7 @@ import type { Expr, Sym } from "../core/expr.js";
 import { formatShape, isScalarShape } from "../core/shape.js";
 import { diffKey, type Env, evaluate, type Held, holding, movingWith, resolveDim } from "./evaluate.js";
 import { Matrix, NumericError } from "./matrix.js";
+import { toText } from "../print/text.js";
 import { diffNodes, makeRng, mixSeed, sampleDims, sampleDirection, sampleEnv } from "./random.js";
 
 export const DEFAULT_SEED = 1;
@@ -393,8 +394,20 @@ function evalFinite(e: Expr, env: Env, held?: Held): Matrix {
     if (err instanceof NumericError && err.code === "singular") throw new InvalidSample(err.message);
     throw err;
   }
-  if (!m.isFinite()) throw new InvalidSample(`a ${e.kind} expression evaluated to a non-finite value`);
+  if (!m.isFinite()) throw new InvalidSample(`${toText(nonFiniteAt(e, env, held))} evaluated to a non-finite value`);
   return m;
+}
+
+/** The smallest part of e whose value is not finite where e's is not (log(0) in log(0) + xᵀx), for the message. */
+function nonFiniteAt(e: Expr, env: Env, held?: Held): Expr {
+  for (const c of E.children(e)) {
+    try {
+      if (!evaluate(c, env, held).isFinite()) return nonFiniteAt(c, env, held);
+    } catch {
+      // a part that cannot be evaluated alone (a differential's) says nothing more
+    }
+  }
+  return e;
 }
 
 function withValue(env: Env, name: string, value: Matrix): Env {

@@ -92,6 +92,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   const rankIn = (departed: ReadonlyMap<string, Rank>, name: string) => departed.get(name) ?? forced.get(name) ?? unknownNamed.get(name)?.conventional;
   const unlikeEstimates = (departed: ReadonlyMap<string, Rank>) => estimates.filter(([hat, plain]) => rankIn(departed, hat) !== rankIn(departed, plain)).length;
 
+  /** The first reading refused for what it makes of the input (e^{tA} of a scalar t, the matrix exponential). */
+  let unsupported: MatdiffError | undefined;
   const attempt = (departed: ReadonlyMap<string, Rank>): Attempt => {
     const ranks = new Map(forced);
     for (const u of departing) ranks.set(u.name, departed.get(u.name) ?? u.conventional);
@@ -105,7 +107,10 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       return { ok: true, el, gradient, scalarF, scalarX };
     } catch (err) {
       // a reading that makes part of the input unsupported (e^{A} of a matrix) is not the one meant either
-      if (err instanceof MatdiffError && (err.code === "shape" || err.code === "unsupported")) return { ok: false, error: err };
+      if (err instanceof MatdiffError && (err.code === "shape" || err.code === "unsupported")) {
+        if (err.code === "unsupported" && departed.size > 0) unsupported ??= err;
+        return { ok: false, error: err };
+      }
       throw err;
     }
   };
@@ -155,7 +160,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   }
   // the last resort, capitals as scalars (the C of wᵀw/2 + C·sum(…), a constant K): only where no reading fits at all
   // because sizes clash — tr(X) A keeps its matrix A, e^{A} is refused for what it is — and only for a gradient
-  const clash = best === null && !conventional.ok && conventional.error.code === "shape";
+  // (not where a reading was refused for what it is: e^{tA} with A a number is not what x^T e^{tA} x means)
+  const clash = best === null && !conventional.ok && conventional.error.code === "shape" && unsupported === undefined;
   let powered: ReadonlySet<string> | undefined;
   const poweredBySymbol = (name: string) => (powered ??= new Set(nodesInOrder(root).flatMap((n) => (n.type === "binary" && n.scalarPower && n.left.type === "ident" ? [n.left.name] : [])))).has(name);
   for (let size = 1; clash && size <= departing.length && budget > 0 && capitals.length > 0; size++) {
@@ -180,7 +186,12 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     }
   }
   // no reading fits: the conventional one's error says where (best is only null when that one failed too)
-  if (best === null) throw (conventional as Extract<Attempt, { ok: false }>).error;
+  // where the sizes of the convention clash and another reading is refused for what it is (e^{tA}: t a vector
+  // clashes, a scalar t makes it the matrix exponential), that refusal says what stands in the way
+  if (best === null) {
+    const error = (conventional as Extract<Attempt, { ok: false }>).error;
+    throw error.code === "shape" && unsupported ? unsupported : error;
+  }
   return finish(best.el, best.departed, ties);
 
   /** Each way `size` of the unknowns depart from their conventions together, each to each of its alternatives. */

@@ -266,7 +266,8 @@ function unexpected(input: string, at: number): MatdiffError {
         : axisHint(fn),
     });
   }
-  if (ch === "$") {
+  // $x^T A x without its closing $: a note's formula half pasted
+  if (ch === "$" && input.trimStart().startsWith("$")) {
     const { line, col } = lineCol(input, at);
     return new MatdiffError("syntax", `unexpected character '$' at ${line}:${col}`, { start: at, end: at + 1 }, {
       hint: "$…$ around the whole input is read as a note's formula; otherwise paste the math between the dollars",
