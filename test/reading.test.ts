@@ -1598,3 +1598,31 @@ describe("Σⱼ Aᵢⱼxⱼ inside a sum over i is (Ax)ᵢ, entry i of Ax (was r
     expect(() => differentiate("\\sum_i \\log \\sum_j A_{ij} B_{ij} x_j", { wrt: "x" })).toThrow(MatdiffError);
   });
 });
+
+describe("a count's letter beside a sum with no upper limit is its number of terms: (1/n)Σᵢ, (1/N)Σₙ, n log σ", () => {
+  it.each([
+    ["\\frac{1}{n}\\sum_i (y_i - \\mu)^2", "mu", "−2(sum(y) − nμ)/n", "n"],
+    ["n\\log\\sigma + \\frac{1}{2\\sigma^2}\\sum_i (y_i - \\mu)^2", "mu", "−(sum(y) − nμ)/σ²", "n"],
+    ["\\frac{1}{N}\\sum_n (y_n - w^T x_n)^2", "w", "−2Xᵀ(y − Xw)/N", "N"],
+    ["\\frac{1}{2m}\\sum_i (\\theta^T x_i - y_i)^2", "theta", "Xᵀ(Xθ − y)/m", "m"],
+  ])("%s by %s: %s (was a size m or n beside a scalar n, N or m of its own)", (input, wrt, printed, letter) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toContain(`${letter}, with no upper limit written, is read as the number of terms`);
+    expect(Object.keys(r.shapes)).not.toContain(letter);
+  });
+
+  it("not where the letter is the variable, is declared, sizes are declared, or is no count (the margin m inside the hinge)", () => {
+    const by = (input: string, options: Parameters<typeof differentiate>[1]) => differentiate(input, { ...options, check: true });
+    const mean = "\\frac{1}{n}\\sum_i (y_i - \\mu)^2";
+    expect(by(mean, { wrt: "n" }).derivative.text).toBe("−(y − μ𝟏)ᵀ(y − μ𝟏)/n²");
+    expect(by(mean, { wrt: "mu", let: ["n: scalar"] }).derivative.text).toBe("−2(sum(y) − mμ)/n");
+    const sized = by(mean, { wrt: "mu", let: ["y: vector 5"] });
+    expect(sized.derivative.text).toBe("−2(sum(y) − 5μ)/n");
+    expect(sized.notes.join("\n")).not.toContain("number of terms");
+    const hinge = by("\\sum_i \\max(0, m - y_i w^T x_i)", { wrt: "w" });
+    expect(hinge.notes.join("\n")).not.toContain("number of terms");
+    expect(hinge.shapes).toHaveProperty("m");
+  });
+});

@@ -360,12 +360,16 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const hessian = Boolean(asked.hessian || question.hessian);
   const options = { symmetric: asked.symmetric, hessian };
   // Σᵢ (yᵢ − xᵢᵀβ)²: sums over an index read as the vectors and matrices they stand for
-  const { root, notes: indexedNotes, counts, labels, sampleRows } = readIndexedSums(parse(input, limits), input);
+  // not the count of a sum with no upper limit: the variable, a declared name, any count letter once sizes are declared
+  const lets = entries(asked.let, ":");
+  const notCounts = new Set([...wrtAsked.map((w) => w.trim()), ...lets.map((t) => t.split(":")[0]!.trim())]);
+  if (lets.some((t) => /\d|\s(?:x|×)\s|vector\s+\S/.test(t.split(":").slice(1).join(":")))) for (const c of ["n", "N", "m", "M"]) notCounts.add(c);
+  const { root, notes: indexedNotes, counts, labels, sampleRows } = readIndexedSums(parse(input, limits), input, notCounts);
   // 𝒩(x; μ, Σ): the density (or log 𝒩's log-density) it was read as, and Σ a covariance
   const gaussians = input.includes("N") || input.includes("𝒩") ? readGaussians(root, input, nameText) : { notes: [], covariances: [] };
   guardTreeDepth(root);
 
-  const declarations: Declaration[] = entries(asked.let, ":").map((t) =>
+  const declarations: Declaration[] = lets.map((t) =>
     parseDeclaration(t, (raw) => {
       const name = symbolName(raw, limits);
       // as for --where: a name that is not one symbol (`<img …>`, `x y`) declares nothing the expression could use
@@ -387,11 +391,13 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   // \sum_{i=1}^{N}: what the sum reads has N rows (y: N×1, X: N×p), unless --let or --where says otherwise;
   // N then names that size wherever it is written (the 1/N of a mean), as a declared size does
   const implied: Declaration[] = [];
-  for (const [name, { rows: written, rank, sum }] of counts) {
+  for (const [name, { rows: written, rank, sum, implied: byLetter }] of counts) {
     if (definitions.some((d) => d.name === name)) continue;
     const rows = /^\d+$/.test(written) ? Number(written) : written;
     const at = declarations.findIndex((d) => d.name === name);
     const declared = declarations[at];
+    // a count read from the letter beside the sum yields to what --let says
+    if (byLetter && declared && (declared.rows !== undefined || declarations.some((d) => d.name === written))) continue;
     if (!declared) implied.push({ name, rank, rows });
     else if (declared.rows === undefined && declared.rank !== "scalar") declarations[at] = { ...declared, rows };
     else if (declared.rows !== rows) {

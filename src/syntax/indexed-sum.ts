@@ -49,7 +49,38 @@ export interface IndexedReading {
 }
 
 /** The rows an indexed sum gives a symbol: its upper limit, the symbol's rank, and the sum as written (for messages). */
-export interface RowCount { readonly rows: string; readonly rank: "vector" | "matrix"; readonly sum: string }
+export interface RowCount {
+  readonly rows: string; readonly rank: "vector" | "matrix"; readonly sum: string;
+  /** Read from a count's letter beside a sum with no upper limit (impliedCount): a declaration overrides it. */
+  readonly implied?: true;
+}
+
+/** The letters that count samples, n of (1/n)Σᵢ and N of (1/N)Σₙ, m of the course's (1/m)Σᵢ. */
+const COUNT_LETTERS: ReadonlySet<string> = new Set(["n", "N", "m", "M"]);
+
+/**
+ * (1/n)Σᵢ (yᵢ − μ)², n log σ + Σᵢ (yᵢ − μ)²/(2σ²): a count's letter beside sums with no upper limit, all over
+ * one index, is their number of terms, as Σ_{i=1}^n writes it (the mean's n, not a number of its own beside a
+ * size m that y would get). Only one such letter, never transposed, and no sum with a limit of its own.
+ */
+function impliedCount(root: Node, exclude: ReadonlySet<string>): { root: Node; letter: string } | null {
+  const nodes = nodesInOrder(root);
+  const sums = nodes.filter((n): n is Node & { type: "call" } => n.type === "call" && n.index !== undefined);
+  if (sums.length === 0 || sums.some((s) => s.count !== undefined || s.except !== undefined || s.index !== sums[0]!.index)) return null;
+  if (sums.some((s) => nodesInOrder(s.args[0]!).some((m) => m !== s && m.type === "call" && m.index !== undefined))) return null;
+  const letters = new Set(nodes.flatMap((n) => (n.type === "ident" && COUNT_LETTERS.has(n.name) ? [n.name] : [])));
+  if (letters.size !== 1) return null;
+  const letter = [...letters][0]!;
+  if (letter === sums[0]!.index || exclude.has(letter) || nodes.some((n) => n.type === "postfix" && n.arg.type === "ident" && n.arg.name === letter)) return null;
+  // written as a count is: a divisor (1/n, \frac{1}{2m}), or the coefficient of a log (n log σ, \frac{n}{2}\log|Σ|);
+  // not the margin m of Σᵢ max(0, m − yᵢwᵀxᵢ)
+  const has = (n: Node) => nodesInOrder(n).some((m) => m.type === "ident" && m.name === letter);
+  const isLog = (n: Node): boolean => (n.type === "call" && (n.fn === "log" || n.fn === "logdet")) || (n.type === "binary" && n.op === "*" && isLog(n.left));
+  const counting = nodes.some((n) => n.type === "binary" && ((n.op === "/" && has(n.right)) || (n.op === "*" && has(n.left) && !nodesInOrder(n.left).some((m) => m.type === "call") && isLog(n.right))));
+  if (!counting) return null;
+  const withCount = (n: Node): Node => (n.type === "call" && n.index !== undefined ? { ...mapChildren(n, withCount), count: letter } as Node : mapChildren(n, withCount));
+  return { root: withCount(root), letter };
+}
 
 /** Functions of a scalar that act entrywise on a vector (the summand's). */
 const ENTRYWISE: ReadonlySet<string> = new Set(FN_NAMES.filter((name) => OPERATIONS[name].kind === "elementwise"));
@@ -83,7 +114,8 @@ function greekSigmaNote(root: Node, input: string): string | null {
   return indexedAfter ? `${input.slice(first!.span.start, first!.span.end)} is read as a matrix named Σ_${i} times what follows; for the sum over ${i}, write ∑_${i} or \\sum_${i}` : null;
 }
 
-export function readIndexedSums(root: Node, input: string): IndexedReading {
+/** `exclude`: letters not to read as a sum's count (the variable, a name declared with --let). */
+export function readIndexedSums(root: Node, input: string, exclude: ReadonlySet<string> = new Set()): IndexedReading {
   // most inputs have no indexed sum and no entry: reading them costs one walk, no copy
   if (!nodesInOrder(root).some((n) => (n.type === "call" && n.index !== undefined) || n.type === "entry")) {
     const sigma = input.includes("Σ") || input.includes("Sigma") ? greekSigmaNote(root, input) : null;
@@ -91,6 +123,8 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
   }
   const notes: string[] = [];
   const counts = new Map<string, RowCount>();
+  const implied = impliedCount(root, exclude);
+  if (implied) root = implied.root;
   // (Wx)_j in a sum over j, and (Wx)_y beside it: the vector gets a name no input can spell while the sums are
   // read as if it were written s_j, s_y, and takes its place again after
   const entryVectors = new Set<string>();
@@ -178,6 +212,11 @@ export function readIndexedSums(root: Node, input: string): IndexedReading {
     if (index !== undefined) {
       refuse(input, m.span, `${m.name} is written with the index ${index} but stands outside the sum over ${index}`, `put the whole summand in parentheses: \\sum_${index} (…)`);
     }
+  }
+  if (implied) {
+    for (const [name, count] of counts) counts.set(name, { ...count, implied: true });
+    const said = `; ${implied.letter} is the number of terms`;
+    notes.forEach((note, k) => { notes[k] = note.replace(said, `; ${implied.letter}, with no upper limit written, is read as the number of terms`); });
   }
   if (!vectors.size) return { root: read, notes, counts, labels, sampleRows };
   const written = new Map([...vectors.values()].map((v) => [v.name, v] as const));
