@@ -173,7 +173,7 @@ describe("the raw scanner reads as moo read the same rules", () => {
     lparen: "(", rparen: ")", lbrack: "[", rbrack: "]", lbrace: "{", rbrace: "}",
     plus: "+", minus: ["-", "−"], times: ["*", "·", "×", "@"], slash: "/",
     hadamard: ["⊙", "∘"], hdivide: "⊘", kronop: "⊗", caret: "^", prime: ["'", "′"], underscore: "_",
-    lt: "<", gt: ">", comma: ",", semi: ";", colon: ":", tilde: "~", langle: "⟨", rangle: "⟩", scriptN: "𝒩",
+    lt: "<", gt: ">", comma: ",", semi: ";", colon: ":", sqrtsign: "√", tilde: "~", langle: "⟨", rangle: "⟩", scriptN: "𝒩",
     error: moo.error,
   });
   /** moo's pieces (whitespace and ~ dropped), or the offset of the character it could not read. */

@@ -353,3 +353,17 @@ describe("a formula pasted from a note with its delimiters: $…$, $$…$$, \\(�
     expect(noWrt("\\frac{\\partial f}{\\partial x} for f = x^T A x").derivative.text).toBe("(A + Aᵀ)x");
   });
 });
+
+describe("∇ with the variable as a Unicode subscript letter, as a phone types it: ∇ₓ, ∇²ₓ, ∇ᵦ (was an unexpected 'ₓ')", () => {
+  it.each([
+    ["∇ₓ xᵀAx", "(A + Aᵀ)x", undefined],
+    ["∇²ₓ xᵀAx", "(A + Aᵀ)x", "A + Aᵀ"],
+    ["∇ₓ² xᵀAx", "(A + Aᵀ)x", "A + Aᵀ"],
+    ["∇ᵦ ‖y − Xβ‖²", "−2Xᵀ(y − Xβ)", undefined],
+  ])("%s", (input, gradient, hessian) => {
+    const r = noWrt(input);
+    expect(r.kind).toBe(hessian ? "hessian" : "gradient");
+    expect(r.derivative.text).toBe(hessian ?? gradient);
+    expect(r.check?.ok).toBe(true);
+  });
+});

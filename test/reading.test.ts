@@ -1626,3 +1626,17 @@ describe("a count's letter beside a sum with no upper limit is its number of ter
     expect(hinge.shapes).toHaveProperty("m");
   });
 });
+
+describe("√ as typed: √(xᵀx) is sqrt(xᵀx), √2 x is √2 · x (was an unexpected character)", () => {
+  it.each([
+    ["√(xᵀx)", "x", "sqrt(xᵀx)", "x/(xᵀx)^{1/2}"],
+    ["2√(x^T A x)", "x", "2 sqrt(xᵀAx)", "(A + Aᵀ)x/(xᵀAx)^{1/2}"],
+    ["√2 xᵀx", "x", "sqrt(2)xᵀx", "2 sqrt(2)x"],
+    ["1/√(xᵀx)", "x", "sqrt(xᵀx)⁻¹", "−x/(xᵀx)^{3/2}"],
+  ])("%s by %s reads as %s: %s", (input, wrt, read, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.function.text).toBe(read);
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+  });
+});

@@ -336,6 +336,47 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // 1/√(xᵀx) differentiates to −x/(xᵀx)^{3/2}, not −x/(√(xᵀx)²(xᵀx)^{1/2}): a scalar's square root is the power
+    // 1/2 its derivative is written with, so that it meets its powers and like terms. √2 and √π stay as written,
+    // and so does the √d of a symbol (attention's softmax(QKᵀ/√d)) unless it meets a power of d: √t² = t
+    id: "sqrt-as-power", source: "derived: √s = s^{1/2} for s ≥ 0", formula: "\\sqrt{s} = s^{1/2}",
+    witness: "sqrt(x^T x)^{-1} + sqrt(alpha)^2 + sqrt(alpha) alpha + sqrt(alpha) + alpha^{1/2}", witnessLet: ["x: vector", "alpha: scalar"], on: ["fn", "power", "mul", "add"],
+    apply: (e) => {
+      const root = (f: E.Expr) => (f.kind === "fn" && f.name === "sqrt" && f.arg.shape.rows === 1 && f.arg.shape.cols === 1 && E.contains(f.arg, (x) => x.kind === "sym") ? f.arg : null);
+      const half = Q.rat(1, 2);
+      if (e.kind === "fn") {
+        const s = root(e);
+        return s !== null && s.kind !== "sym" ? E.power(s, half) : null;
+      }
+      if (e.kind === "power") {
+        const s = root(e.arg);
+        // of a symbol, an even power only: 1/√d stays as written
+        return s !== null && (s.kind !== "sym" || (Q.isInt(e.exp) && e.exp.n % 2 === 0)) ? E.power(s, Q.mul(half, e.exp)) : null;
+      }
+      const base = (f: E.Expr) => (f.kind === "power" ? f.arg : f);
+      const factors = (t: E.Expr) => E.splitMul(t).scalars;
+      if (e.kind === "add") {
+        // √t + t^{1/2}/2: like terms once √t is the power its neighbour is written with
+        const powered = new Set(e.terms.flatMap((t) => factors(t).filter((f) => f.kind === "power" && !Q.isInt(f.exp)).map((f) => base(f))));
+        const terms = e.terms.map((t) => {
+          const { coeff, scalars, chain } = E.splitMul(t);
+          const at = scalars.findIndex((f) => { const s = root(f); return s !== null && powered.has(s); });
+          return at < 0 ? t : E.mul(E.num(coeff), ...scalars.map((f, k) => (k === at ? E.power(root(f)!, half) : f)), ...chain);
+        });
+        return terms.some((t, k) => t !== e.terms[k]) ? E.add(...terms) : null;
+      }
+      if (e.kind !== "mul") return null;
+      const { coeff, scalars, chain } = E.splitMul(e);
+      for (const f of scalars) {
+        const s = root(f);
+        if (s !== null && scalars.some((g) => g !== f && base(g) === s)) {
+          return E.mul(E.num(coeff), ...scalars.map((g) => (g === f ? E.power(s, half) : g)), ...chain);
+        }
+      }
+      return null;
+    },
+  }),
+  rewriteRule({
     id: "abs-even-power", source: "derived: |t|ᵏ = tᵏ for even k", formula: "\\lvert A \\rvert^{\\circ 2k} = A^{\\circ 2k}",
     witness: "sum(abs(x).^2) + abs(alpha)^4", on: ["hpower", "power"],
     apply: (e) => (e.arg.kind === "fn" && e.arg.name === "abs" && Q.isInt(e.exp) && e.exp.n % 2 === 0

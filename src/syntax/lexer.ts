@@ -151,7 +151,7 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const SINGLE: ReadonlyMap<string, string> = new Map([
   ...[["(", "lparen"], [")", "rparen"], ["[", "lbrack"], ["]", "rbrack"], ["{", "lbrace"], ["}", "rbrace"], ["+", "plus"], ["-", "minus"], ["−", "minus"],
     ["*", "times"], ["·", "times"], ["×", "times"], ["@", "times"], ["/", "slash"], ["⊙", "hadamard"], ["∘", "hadamard"], ["⊘", "hdivide"], ["⊗", "kronop"], ["^", "caret"], ["'", "prime"],
-    ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], [";", "semi"], [":", "colon"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
+    ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], [";", "semi"], [":", "colon"], ["√", "sqrtsign"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
   ...[...GREEK_BY_UNICODE.keys()].map((c) => [c, "greek"] as const),
   ...[...PRECOMPOSED_ACCENTED].map((c) => [c, "accented"] as const),
   ...ACCENTS.map((a) => [a.mark, "accentmark"] as const),
@@ -540,6 +540,31 @@ function methodCalls(r: Raw[]): Raw[] {
 }
 
 /**
+ * √ as typed: √(xᵀx) is sqrt(xᵀx), and √ before a number or a letter takes that one, as the sign's bar
+ * covers it: √2 x is √2 · x, not √(2x) (a word's first letter only, √xy is √x · y).
+ */
+function radicals(r: Raw[]): Raw[] {
+  if (!r.some((t) => t.type === "sqrtsign")) return r;
+  const out: Raw[] = [];
+  for (let k = 0; k < r.length; k++) {
+    const t = r[k]!, next = r[k + 1];
+    if (t.type !== "sqrtsign" || next === undefined) { out.push(t); continue; }
+    const name: Raw = { type: "word", text: "sqrt", offset: t.offset, end: t.end };
+    const edge = (type: string, text: string, at: number): Raw => ({ type, text, offset: at, end: at });
+    if (next.type === "lparen") { out.push(name, { ...next, offset: t.end }); k++; continue; }
+    if (next.type === "num" || next.type === "greek" || next.type === "word") {
+      const first: Raw = next.type === "word" ? { ...next, text: next.text[0]!, end: next.offset + 1 } : next;
+      out.push(name, edge("lparen", "(", t.end), first, edge("rparen", ")", first.end));
+      if (next.type === "word" && next.text.length > 1) out.push({ ...next, text: next.text.slice(1), offset: next.offset + 1 });
+      k++;
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/**
  * Square brackets glued to what they index, as code writes them: x[i] and X[i, j] (X[i][j]) by letters are the
  * subscripts x_i and X_{ij}, which a sum over i reads as entries (Σᵢ y[i] log p[i] is yᵀ log p); by a number or a
  * slice, x[0], X[:, 1], (A @ x)[0], they pick an entry by its position, which is refused: read as the product of x
@@ -653,7 +678,7 @@ export function tokenize(input: string): Token[] {
   const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@")
     || (t.type === "word" && NUMPY_MODULES.has(t.text) && scanned[k + 1]?.type === "dot" && glued(k + 1))
     || (t.type === "dot" && k > 0 && glued(k) && scanned[k + 1]?.type === "word" && NUMPY_METHODS.has(scanned[k + 1]!.text) && glued(k + 1) && scanned[k + 2]?.type === "lparen" && glued(k + 2)));
-  const r = methodCalls(normOrders(arrayCalls(indexing(withoutLibraryPrefixes(scanned), input))));
+  const r = methodCalls(normOrders(arrayCalls(indexing(withoutLibraryPrefixes(radicals(scanned)), input))));
   const out: Token[] = [];
   /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol, or to one letter. */
   let decor: Decoration | undefined;
@@ -812,6 +837,8 @@ export function tokenize(input: string): Token[] {
         break;
       }
       case "dbar": push(make("bar", "", t.offset, t.end)); break;
+      // √ before anything but the bracket or the one symbol radicals() gave it takes what follows, as sqrt does
+      case "sqrtsign": push(make("fnop", "sqrt", t.offset, t.end)); break;
       case "colon": {
         // A : B, the Frobenius product of continuum mechanics; a colon anywhere else is a slice's, x[1:3]
         if (i === 0 || i + 1 === r.length) throw unexpected(input, t.offset);

@@ -115,6 +115,13 @@ function derivativeFraction(s: string, at: number): { end: number; numerator: [n
   return { end: close2, numerator: [start, close1 - 1], wrt: den.wrt, second: !bySquare && (den.second || num[1] !== undefined), total: den.total, bySquare };
 }
 
+/** The variable of ∇ₓ as the subscript letter it is typed with. */
+const UNICODE_SUBSCRIPTS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries([..."ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"].map((c, k) => [c, "aehijklmnoprstuvx"[k]!])),
+  ᵦ: "\\beta", ᵧ: "\\gamma", ᵨ: "\\rho", ᵩ: "\\phi", ᵪ: "\\chi",
+};
+const UNICODE_NABLA = new RegExp(`^(?:\\\\nabla|∇)\\s*(${SQUARED})?\\s*([${Object.keys(UNICODE_SUBSCRIPTS).join("")}])\\s*(${SQUARED})?`);
+
 /** What joins a derivative and a definition: a comma, a semicolon, \quad, "where", "for". */
 const JOIN = /^\s*(?:[,;:]|\\q?quad\b|\\text\{\s*(?:where|with|for)\s*\}|(?:where|for)\b)\s*(?:(?:\\text\{\s*)?(?:where|with|for)(?:\s*\})?\s*)?/;
 
@@ -258,6 +265,12 @@ export function readQuestion(input: string): Question {
     }
   }
 
+  // ∇ₓ f, ∇²ᵤ f, ∇ᵦ f: the variable as a phone types it, a Unicode subscript letter
+  const typed = rest.startsWith("\\nabla") || rest.startsWith("∇") ? UNICODE_NABLA.exec(rest) : null;
+  if (typed) {
+    const end = at + typed[0].length;
+    return { expr: input.slice(0, at) + blank(typed[0]) + input.slice(end), wrt: [UNICODE_SUBSCRIPTS[typed[2]!]!], hessian: typed[1] !== undefined || typed[3] !== undefined, notation: typed[0].trim() };
+  }
   // ∇_x, \nabla_{x}, \nabla^2_x, \nabla_x^2, ∇²_x, ∂/∂x, d/dx, \partial_x
   const operator = OPERATOR_START.test(rest) ? OPERATOR.exec(rest) : null;
   if (operator) {
