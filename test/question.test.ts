@@ -367,3 +367,31 @@ describe("∇ with the variable as a Unicode subscript letter, as a phone types 
     expect(r.check?.ok).toBe(true);
   });
 });
+
+describe("a question as a sentence: its full stop or question mark, its domains after 'where'", () => {
+  it.each([
+    ["What is the gradient of f(x) = x^T A x?", "(A + Aᵀ)x"],
+    ["compute the gradient of log det(X) with respect to X.", "X⁻ᵀ"],
+    ["\\nabla_x \\frac{1}{2}\\|Ax - b\\|^2 .", "Aᵀ(Ax − b)"],
+  ])("%s (was an unexpected '?' or '.')", (input, printed) => {
+    expect(noWrt(input).derivative.text).toBe(printed);
+  });
+
+  it("Find the Hessian of f(x) = ½xᵀAx − bᵀx.", () => {
+    const r = noWrt("Find the Hessian of f(x) = \\frac{1}{2} x^T A x - b^T x.");
+    expect(r.kind).toBe("hessian");
+    expect(r.derivative.text).toBe("(A + Aᵀ)/2");
+  });
+
+  it("… where X ∈ ℝ^{n×d}: the domain after a plain 'where' is a declaration (was 'where' an unknown word)", () => {
+    const r = noWrt("\\nabla_W \\|XW - Y\\|_F^2 where X \\in \\mathbb{R}^{n \\times d}");
+    expect(r.derivative.text).toBe("2Xᵀ(XW − Y)");
+    expect(r.shapes.X).toBe("n×d");
+    expect(r.notes).toContain('the domains stated after f are read as declarations: --let "X: matrix n x d"');
+  });
+
+  it("d/dX of a matrix X says X is written as a matrix, not as a vector", () => {
+    const r = noWrt("d/dX tr(X^T A X)");
+    expect(r.notes.join("\n")).toContain("X is written as a matrix (a capital, transposed)");
+  });
+});

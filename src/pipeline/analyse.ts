@@ -551,7 +551,9 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     declarations.push(byNotation.declaration);
     notes.push(byNotation.note);
   } else if (question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && writtenAsVector(root, wrtList[0]!)) {
-    notes.push(`${question.notation} is read as the gradient ∇_${nameText(wrtList[0]!)}: ${nameText(wrtList[0]!)} is written as a vector (transposed or bold), which no scalar is; --let "${nameInput(wrtList[0]!)}: scalar" for the derivative by a number`);
+    // d/dX of a matrix X (tr(XᵀAX)) is a gradient by a matrix, which no sentence about vectors describes
+    const matrix = conventionalRank(wrtList[0]!) === "matrix";
+    notes.push(`${question.notation} is read as the gradient ∇_${nameText(wrtList[0]!)}: ${nameText(wrtList[0]!)} is written as a ${matrix ? "matrix" : "vector"} (${matrix ? "a capital, transposed" : "transposed or bold"}), which no scalar is; --let "${nameInput(wrtList[0]!)}: scalar" for the derivative by a number`);
   }
   // ∇_θ uᵀA(θ)v: a gradient is by a vector, so a θ that only parameterises is one, whatever its letter says
   if (question.notation && /^(?:\\nabla|∇)(?!\s*(?:\^|²))/.test(question.notation) && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0])

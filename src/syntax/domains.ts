@@ -26,8 +26,9 @@ const SUB = String.raw`_\s*(?:\{\s*\+\+?\s*\}|\+\+?)`;
 const SPACE = String.raw`${SET}(?:\s*${SUP})?(?:\s*${SUB})?(?:\s*${SUP})?`;
 const ITEM = String.raw`${VAR}(?:\s*,\s*${VAR})*\s*(?:\\in(?![A-Za-z])|∈)\s*${SPACE}`;
 /** Between the function and its first domain, and between domains: a comma, \quad, \text{where}, … */
-const GAP = String.raw`(?:\s|,|;|\\[,;:! ]|\\q?quad(?![A-Za-z])|\\text\s*\{[^{}]*\}|\\mathrm\s*\{[^{}]*\}|\\(?:text|mathrm)?(?:for|where|with|and)(?![A-Za-z]))*`;
-const TAIL = new RegExp(String.raw`(?:,|;|\\q?quad(?![A-Za-z])|\\text\s*\{[^{}]*\})${GAP}(${ITEM}(?:${GAP}${ITEM})*)${GAP}\.?\s*$`);
+const GAP = String.raw`(?:\s|,|;|\\[,;:! ]|\\q?quad(?![A-Za-z])|\\text\s*\{[^{}]*\}|\\mathrm\s*\{[^{}]*\}|\\(?:text|mathrm)?(?:for|where|with|and)(?![A-Za-z])|(?<![A-Za-z\\])(?:for|where|with|and)(?![A-Za-z]))*`;
+/** ‖XW − Y‖², W ∈ ℝ^{d×k}; … \quad …; … where X ∈ ℝ^{n×d} (the word itself, as plain text types it) */
+const TAIL = new RegExp(String.raw`(?:,|;|\\q?quad(?![A-Za-z])|\\text\s*\{[^{}]*\}|\s(?:where|for|with)(?![A-Za-z]))${GAP}(${ITEM}(?:${GAP}${ITEM})*)${GAP}\.?\s*$`);
 const ONE_ITEM = new RegExp(String.raw`(${VAR}(?:\s*,\s*${VAR})*)\s*(?:\\in(?![A-Za-z])|∈)\s*(${SPACE})`, "g");
 const NAMES = new RegExp(VAR, "g");
 

@@ -191,6 +191,7 @@ function readWords(input: string): Question | null {
  * full stop or comma that ends a displayed formula inside them; null when the input is not one delimited formula.
  */
 const DELIMITED = /^(\s*)(\$\$|\$|\\\(|\\\[|\\begin\{(equation\*?|displaymath|math)\})([\s\S]*?)([.,;]?\s*)(\$\$|\$|\\\)|\\\]|\\end\{(equation\*?|displaymath|math)\})(\s*)$/;
+const ENDS_SENTENCE = /(?<=\S)\s*[.?!]+\s*$/;
 const CLOSER: Readonly<Record<string, string>> = { "$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]" };
 
 function undelimited(input: string): string | null {
@@ -207,6 +208,9 @@ function undelimited(input: string): string | null {
 export function readQuestion(input: string): Question {
   const unwrapped = undelimited(input);
   if (unwrapped !== null) return readQuestion(unwrapped);
+  // "What is the gradient of f(x) = xᵀAx?", "Find the Hessian of … .": the sentence's own full stop or question mark
+  const stop = ENDS_SENTENCE.exec(input);
+  if (stop) return readQuestion(input.slice(0, stop.index) + blank(stop[0]));
   const words = readWords(input);
   if (words) return words;
   let at = 0;
