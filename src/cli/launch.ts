@@ -121,6 +121,12 @@ export async function start(entryUrl: string): Promise<void> {
  * however many problems it has, but the heap V8 let grow around it took the peak from 89 MiB at 100
  * problems to 132 MiB at 500. Held, 500 problems peak at 97 MiB, in the same time (0.95–0.96× paired,
  * at 50% and 100%; 1.02× at 100 problems, within the noise).
+ *
+ * And TurboFan, V8's optimising compiler, is off: a key runs a hundred different derivations once each, and the
+ * code it optimised for one problem rarely ran long enough in the next to repay compiling it (on two cores the
+ * compiling competes with the key itself). Measured on the bench's 2-core machine, paired: 100 problems
+ * 0.89–1.05 s and 71 MiB against 1.04–1.15 s and 90 MiB; 600 problems 2.8 s against 3.4 s (turned back on
+ * after 1.5 s, 3.1 s). A single command is not changed by it either way, so it is left alone there.
  */
 function smallHeap(): () => void {
   // required here, not imported: node:v8 loads its heap utilities and the streams, 4 ms of every other command's start
@@ -129,10 +135,11 @@ function smallHeap(): () => void {
     ({ setFlagsFromString } = nodeModule.createRequire(import.meta.url)("node:v8") as typeof import("node:v8"));
     setFlagsFromString("--semi-space-growth-factor=1");
     setFlagsFromString("--heap-growing-percent=50");
+    setFlagsFromString("--no-turbofan");
   } catch {
     return () => undefined;
   }
-  return () => { setFlagsFromString("--semi-space-growth-factor=2"); setFlagsFromString("--heap-growing-percent=0"); };
+  return () => { setFlagsFromString("--semi-space-growth-factor=2"); setFlagsFromString("--heap-growing-percent=0"); setFlagsFromString("--turbofan"); };
 }
 
 /**
