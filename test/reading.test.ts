@@ -1640,3 +1640,28 @@ describe("√ as typed: √(xᵀx) is sqrt(xᵀx), √2 x is √2 · x (was an u
     expect(r.check?.ok).toBe(true);
   });
 });
+
+describe("matrix factorisation as written: Σᵢⱼ (Yᵢⱼ − uᵢᵀvⱼ)², an entry beside a Gram entry in a function (was refused)", () => {
+  it.each([
+    ["\\sum_{i,j} (Y_{ij} - u_i^T v_j)^2", "U", "−2(Y − UVᵀ)V"],
+    ["\\sum_{i,j} W_{ij}(R_{ij} - u_i^T v_j)^2", "U", "−2(W ⊙ (R − UVᵀ))V"],
+    ["\\sum_{i,j} (A_{ij} - x_i^T M x_j)^2", "M", "−2Xᵀ(A − XMXᵀ)X"],
+    // the regulariser's U and V are the matrices of those rows: a Frobenius norm is the same of rows and of columns
+    ["\\sum_{i,j} (Y_{ij} - u_i^T v_j)^2 + \\lambda(\\|U\\|_F^2 + \\|V\\|_F^2)", "V", "2λV − 2(Y − UVᵀ)ᵀU"],
+  ])("%s by %s: %s, checked", (input, wrt, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toMatch(/is entry \(i, j\) of (UVᵀ|XMXᵀ)/);
+  });
+
+  it("−Yᵢⱼuᵢᵀvⱼ inside a function is the entry of −Y ⊙ UVᵀ, checked", () => {
+    const r = differentiate("\\sum_{i,j} \\log(1 + \\exp(-Y_{ij} u_i^T v_j))", { wrt: "U", check: true });
+    expect(r.check?.ok).toBe(true);
+    expect(r.function.text).toBe("𝟏ᵀ log(𝟏𝟏ᵀ + exp(−UVᵀ ⊙ Y))𝟏");
+  });
+
+  it("a matrix the rows would name that is used outside a Frobenius norm is still refused (rows or columns?)", () => {
+    expect(() => differentiate("\\sum_{i,j} (Y_{ij} - u_i^T v_j)^2 + \\mathrm{tr}(U A)", { wrt: "U" })).toThrow(/which the expression already uses/);
+  });
+});

@@ -900,8 +900,30 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
 
   /** |Aᵢⱼ|, Aᵢⱼ², log(1 + exp(Aᵢⱼ)), (Aᵢⱼ − Bᵢⱼ)²: the matrix of which it is entry (i, j). */
   function entrywise(n: Node): Node | null {
-    return entrywiseOf(n, (m) => (pairOf(m) ? pairMatrix(m) : null), (m) => !isIn(m, i) && !isIn(m, j) && !rowOrMatrix(m) && !nodesInOrder(m).some((x) => pairOf(x) !== null),
+    return entrywiseOf(n, (m) => (pairOf(m) ? pairMatrix(m) : gramEntry(m)), (m) => !isIn(m, i) && !isIn(m, j) && !rowOrMatrix(m) && !nodesInOrder(m).some((x) => pairOf(x) !== null),
       (m) => chain([m, one(m.span), T(one(m.span))]));
+  }
+
+  /**
+   * uᵢᵀvⱼ, uᵢᵀMvⱼ beside an entry in a function, (Yᵢⱼ − uᵢᵀvⱼ)² of matrix factorisation: entry (i, j) of UVᵀ, UMVᵀ;
+   * times entries and scalars, −Yᵢⱼuᵢᵀvⱼ of a logistic factorisation, the entry of −Y ⊙ UVᵀ.
+   */
+  function gramEntry(m: Node): Node | null {
+    if (m.type !== "binary" || m.op !== "*") return null;
+    const factors = flatten(m);
+    const sampled = (n: Node) => n.type === "ident" && (single(n.name, i) || single(n.name, j));
+    const a = factors.findIndex((f) => f.type === "postfix" && f.op === "T" && sampled(f.arg));
+    const b = factors.findIndex((f, k) => k > a && sampled(f));
+    if (a < 0 || b < 0 || factors.slice(a + 1, b).some((f) => isIn(f, i) || isIn(f, j))) return null;
+    const others = [...factors.slice(0, a), ...factors.slice(b + 1)];
+    const scalar = (f: Node) => !isIn(f, i) && !isIn(f, j) && !rowOrMatrix(f);
+    if (!others.every((f) => pairOf(f) !== null || scalar(f))) return null;
+    const g = gramOf(factors.slice(a, b + 1));
+    if (!g || !factors.slice(a, b + 1).every((f) => g.used.has(f))) return null;
+    const entries = [g.matrix, ...others.filter((f) => pairOf(f) !== null).map(pairMatrix)]
+      .reduce((x, y): Node => ({ type: "binary", op: "hadamard", left: x, right: y, span: span(Math.min(x.span.start, y.span.start), Math.max(x.span.end, y.span.end)) }));
+    const scalars = others.filter((f) => pairOf(f) === null);
+    return scalars.length ? chain([...scalars, entries]) : entries;
   }
 
   function pairMatrix(n: Node): Node {
@@ -1084,6 +1106,14 @@ function mapChildren(n: Node, f: (n: Node) => Node): Node {
   }
 }
 
+/**
+ * The names the expression uses, which a sum's rows may not take for their matrix (wₖ as the rows of a W written
+ * beside them could as well be its columns); not a name used only in Frobenius norms, which are the same of rows
+ * and of columns: the regulariser λ(‖U‖_F² + ‖V‖_F²) of Σᵢⱼ (Yᵢⱼ − uᵢᵀvⱼ)².
+ */
 function namesIn(root: Node): Set<string> {
-  return new Set(nodesInOrder(root).flatMap((n) => (n.type === "ident" ? [n.name] : [])));
+  const nodes = nodesInOrder(root);
+  const inNorms = new Set(nodes.flatMap((n) => (n.type === "norm" && n.kind === "F" && n.arg.type === "ident" ? [n.arg] : [])));
+  const elsewhere = new Set(nodes.flatMap((n) => (n.type === "ident" && !inNorms.has(n) ? [n.name] : [])));
+  return elsewhere;
 }
