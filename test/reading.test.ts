@@ -790,7 +790,7 @@ describe("entrywise functions of entries in a double sum are those functions of 
   it.each([
     ["\\sum_{i,j} |A_{ij}|", "A", "𝟏ᵀ abs(A)𝟏", "sign(A)"],
     ["\\sum_{i,j} A_{ij}^2", "A", "𝟏ᵀA∘²𝟏", "2A"],
-    ["\\sum_{ij} \\log(1 + \\exp(A_{ij}))", "A", "𝟏ᵀ log(𝟏𝟏ᵀ + exp(A))𝟏", "exp(A) ⊘ (𝟏𝟏ᵀ + exp(A))"],
+    ["\\sum_{ij} \\log(1 + \\exp(A_{ij}))", "A", "𝟏ᵀ log(𝟏𝟏ᵀ + exp(A))𝟏", "σ(A)"],
     ["\\sum_{i,j} (A_{ij} - B_{ij})^2", "A", "𝟏ᵀ(A − B)∘²𝟏", "2(A − B)"],
     ["\\sum_{i,j} |A_{ij} - B_{ij}|", "A", "𝟏ᵀ abs(A − B)𝟏", "sign(A − B)"],
     ["\\sum_{i,j} \\frac{1}{A_{ij}}", "A", "𝟏ᵀ(𝟏𝟏ᵀ ⊘ A)𝟏", "−A∘⁻²"],
@@ -1659,6 +1659,8 @@ describe("matrix factorisation as written: Σᵢⱼ (Yᵢⱼ − uᵢᵀvⱼ)²,
     const r = differentiate("\\sum_{i,j} \\log(1 + \\exp(-Y_{ij} u_i^T v_j))", { wrt: "U", check: true });
     expect(r.check?.ok).toBe(true);
     expect(r.function.text).toBe("𝟏ᵀ log(𝟏𝟏ᵀ + exp(−UVᵀ ⊙ Y))𝟏");
+    // 1/(𝟏𝟏ᵀ + exp(−t)) of a matrix is σ(t), as 1/(𝟏 + exp(−t)) of a vector is
+    expect(r.derivative.text).toBe("−(Y ⊙ σ(−Y ⊙ UVᵀ))V");
   });
 
   it("a matrix the rows would name that is used outside a Frobenius norm is still refused (rows or columns?)", () => {

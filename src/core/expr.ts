@@ -584,7 +584,9 @@ export function power(a: Expr, p: Rational | number): Expr {
 function logisticArgument(a: Expr): Expr | null {
   if (a.kind !== "add" || a.terms.length !== 2) return null;
   const [p, q] = a.terms as [Expr, Expr];
-  const isOne = (x: Expr) => x === ONE_NUM || x.kind === "ones";
+  // 1, 𝟏, and the all-ones matrix 𝟏𝟏ᵀ a double sum fills a number into (𝟏𝟏ᵀ + exp(−Y ⊙ UVᵀ))
+  const isOne = (x: Expr) => x === ONE_NUM || x.kind === "ones"
+    || (x.kind === "mul" && x.factors.length === 2 && x.factors.every((f) => f.kind === "ones"));
   const expOf = (x: Expr) => (x.kind === "fn" && x.name === "exp" ? x.arg : null);
   const u = isOne(p) ? expOf(q) : isOne(q) ? expOf(p) : null;
   return u && neg(u);
