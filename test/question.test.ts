@@ -395,3 +395,28 @@ describe("a question as a sentence: its full stop or question mark, its domains 
     expect(r.notes.join("\n")).toContain("X is written as a matrix (a capital, transposed)");
   });
 });
+
+describe("definitions after the function, as --where gives them: ‖y − ŷ‖², ŷ = Xw; ‖z‖² where z = Ax − b", () => {
+  it.each([
+    ["\\|y - \\hat{y}\\|^2, \\hat{y} = Xw", "w", "−2Xᵀ(y − ŷ)", "\\hat{y} = Xw"],
+    ["\\|y - z\\|^2 \\text{ where } z = X w", "w", "−2Xᵀ(y − z)", "z = X w"],
+    ["\\|z\\|^2 where z = Ax - b", "x", "2Aᵀz", "z = Ax - b"],
+    ["-y^T \\log p, p = \\operatorname{softmax}(z)", "z", "(𝟏ᵀy)p − y", "p = \\operatorname{softmax}(z)"],
+    ["\\|W_2 h - y\\|^2, h = \\sigma(W_1 x),", "W_1", "2(h ⊙ W₂ᵀ(W₂ h − y) ⊙ (𝟏 − h))xᵀ", "h = \\sigma(W_1 x)"],
+  ])("%s by %s: %s (was an unexpected '=')", (input, wrt, printed, definition) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes).toContain(`${definition} after f is read as a definition, as --where gives it`);
+  });
+
+  it("with the function named and the variable in its arguments: f(x) = ‖z‖², z = Ax − b", () => {
+    expect(noWrt("f(x) = \\|z\\|^2, z = Ax - b").derivative.text).toBe("2Aᵀz");
+  });
+
+  it("not a name nothing uses, nor the derivative's own (∂f/∂x, f = …), nor an = in brackets", () => {
+    expect(() => differentiate("\\|z\\|^2, z = Ax - b, q = 3", { wrt: "x" })).toThrow(/unexpected character '='/);
+    expect(noWrt("\\frac{\\partial f}{\\partial x}, f = x^T A x").notes.join("\n")).not.toContain("read as a definition");
+    expect(() => differentiate("\\sum_{i, j = 1}^n A_{ij}", { wrt: "A" })).toThrow(/unexpected character '='/);
+  });
+});

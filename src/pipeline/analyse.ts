@@ -185,8 +185,7 @@ function entries(v: readonly string[] | Readonly<Record<string, string>> | undef
   return Object.entries(v).map(([k, s]) => `${k}${sep} ${s}`);
 }
 
-function readDefinition(text: string, limits: Limits): Definition {
-  const label = `--where "${text}"`;
+function readDefinition(text: string, limits: Limits, label = `--where "${text}"`): Definition {
   const eq = text.indexOf("=");
   if (eq < 0) throw new MatdiffError("declaration", `bad ${label}: expected NAME = EXPRESSION`, undefined, { hint: 'e.g. --where "e = y - Phi theta"' });
   const name = symbolName(text.slice(0, eq), limits);
@@ -387,7 +386,10 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     domainNotes.push(`--let "${nameInput(declaration.name)}: ${d.spec}"`);
   }
   if (domainNotes.length) domainNotes.splice(0, domainNotes.length, `the domains stated after f are read as declarations: ${domainNotes.join(" ")}`);
-  const definitions = entries(asked.where, " =").map((t) => readDefinition(t, limits));
+  // ‖y − ŷ‖², ŷ = Xw: definitions written after the function are read as --where's
+  const inline = (question.where ?? []).map((d) => d.text.replace(/\s+/g, " "));
+  const definitions = [...entries(asked.where, " =").map((t) => readDefinition(t, limits)), ...inline.map((t) => readDefinition(t, limits, `the definition "${t}"`))];
+  const inlineNotes = inline.length ? [`${inline.join(", ")} after f ${inline.length > 1 ? "are" : "is"} read as ${inline.length > 1 ? "definitions" : "a definition"}, as --where gives ${inline.length > 1 ? "them" : "it"}`] : [];
   // \sum_{i=1}^{N}: what the sum reads has N rows (y: N×1, X: N×p), unless --let or --where says otherwise;
   // N then names that size wherever it is written (the 1/N of a mean), as a declared size does
   const implied: Declaration[] = [];
@@ -540,7 +542,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
   if (subscripted.length) checkDependencyCycles(dependsOn, nameText);
 
-  const notes: string[] = [...domainNotes, ...bareNablaNotes, ...componentNotes, ...indexedNotes, ...gaussians.notes, ...covarianceNotes];
+  const notes: string[] = [...domainNotes, ...inlineNotes, ...bareNablaNotes, ...componentNotes, ...indexedNotes, ...gaussians.notes, ...covarianceNotes];
   // d/dt, \frac{d}{dt}: a derivative by a scalar, whatever t's letter says (x − ta is a line through x, not
   // the product of two vectors); only a t the expression cannot read as a scalar keeps its convention
   const byNotation = question.total && wrtList.length === 1 && !declarations.some((d) => d.name === wrtList[0]) && conventionalRank(wrtList[0]!) !== "scalar"

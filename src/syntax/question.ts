@@ -26,6 +26,8 @@ export interface Question {
   readonly bySquare?: boolean;
   /** `\\nabla f` with no subscript: the variable is to be found, f's one symbol. */
   readonly bareNabla?: boolean;
+  /** `‖y − ŷ‖², ŷ = Xw`, `… where z = Wx`: definitions after the function, as --where gives them, and where each starts. */
+  readonly where?: readonly { readonly text: string; readonly offset: number }[];
 }
 
 const blank = (s: string) => s.replace(/[^\n]/g, " ");
@@ -192,6 +194,49 @@ function readWords(input: string): Question | null {
  */
 const DELIMITED = /^(\s*)(\$\$|\$|\\\(|\\\[|\\begin\{(equation\*?|displaymath|math)\})([\s\S]*?)([.,;]?\s*)(\$\$|\$|\\\)|\\\]|\\end\{(equation\*?|displaymath|math)\})(\s*)$/;
 const ENDS_SENTENCE = /(?<=\S)\s*[.?!]+\s*$/;
+
+/** `, z = `, `; p = `, `\\quad \\hat{y} = `, ` where z = `, `\\text{ where } z = `: a definition starting after the function. */
+const DEFINITION_START = new RegExp(String.raw`(?:,|;|\\q?quad(?![A-Za-z])|\\text\{\s*(?:where|with|and)\s*\}|(?<![A-Za-z\\])(?:where|with|and)(?![A-Za-z]))\s*(?:\\text\{\s*(?:where|with)\s*\}\s*|(?:where|with)\s+)?(${VAR})\s*:?=(?!=)`, "g");
+
+/**
+ * ‖y − ŷ‖², ŷ = Xw; −Σᵢ yᵢ log pᵢ, p = softmax(z); ‖z‖² where z = Ax − b: definitions after the function, each of a
+ * name the function (or another definition) uses, read as --where reads them. Not a name the derivative's own
+ * notation differentiates (\frac{∂f}{∂x}, f = …, read by definitionAfter), nor an = inside brackets (\sum_{i, j = 1}).
+ */
+function trailingDefinitions(input: string): { expr: string; where: { text: string; offset: number }[] } | null {
+  const starts = [...input.matchAll(DEFINITION_START)].filter((m) => depthAt(input, m.index!) === 0);
+  if (starts.length === 0) return null;
+  const main = input.slice(0, starts[0]!.index);
+  if (main.trim() === "") return null;
+  const names = starts.map((m) => m[1]!.trim());
+  const defs = starts.map((m, k) => {
+    const from = m.index! + m[0].indexOf(m[1]!);
+    const to = k + 1 < starts.length ? starts[k + 1]!.index! : input.length;
+    // h = σ(W₁x), with the list's last comma after it
+    return { text: input.slice(from, to).replace(/[\s,;]+$/, ""), offset: from };
+  });
+  // every name must be used: by the function or by another definition (z = Wx, p = softmax(z))
+  const bare = (s: string) => s.replace(/\\(?:[A-Za-z]+|.)/g, (c) => (names.includes(c) ? c : " "));
+  const uses = (text: string, name: string) => (/^\\/.test(name) || name.length > 1 ? text.includes(name) : new RegExp(`(?<![A-Za-z])${name}(?![A-Za-z])|${name}(?=[_^'(])`).test(bare(text)));
+  for (const [k, name] of names.entries()) {
+    const elsewhere = [main, ...defs.filter((_, j) => j !== k).map((d) => d.text.slice(d.text.indexOf("=") + 1))];
+    if (!elsewhere.some((t) => uses(t, name))) return null;
+    if (new RegExp(`(?:\\\\partial|∂|\\\\nabla|∇)\\s*${name.replace(/[\\{}^$.()]/g, "\\$&")}(?![A-Za-z])`).test(main)) return null;
+  }
+  return { expr: main + blank(input.slice(main.length)), where: defs };
+}
+
+/** How deep in brackets position `at` of s is. */
+function depthAt(s: string, at: number): number {
+  let depth = 0;
+  for (let k = 0; k < at; k++) {
+    const c = s[k];
+    if (c === "\\") { k++; continue; }
+    if (c === "{" || c === "(" || c === "[") depth++;
+    else if (c === "}" || c === ")" || c === "]") depth = Math.max(0, depth - 1);
+  }
+  return depth;
+}
 const CLOSER: Readonly<Record<string, string>> = { "$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]" };
 
 function undelimited(input: string): string | null {
@@ -211,6 +256,11 @@ export function readQuestion(input: string): Question {
   // "What is the gradient of f(x) = xᵀAx?", "Find the Hessian of … .": the sentence's own full stop or question mark
   const stop = ENDS_SENTENCE.exec(input);
   if (stop) return readQuestion(input.slice(0, stop.index) + blank(stop[0]));
+  const after = input.includes("=") ? trailingDefinitions(input) : null;
+  if (after) {
+    const inner = readQuestion(after.expr);
+    return { ...inner, where: [...(inner.where ?? []), ...after.where] };
+  }
   const words = readWords(input);
   if (words) return words;
   let at = 0;
