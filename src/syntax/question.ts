@@ -205,7 +205,8 @@ const DEFINITION_START = new RegExp(String.raw`(?:,|;|\\q?quad(?![A-Za-z])|\\tex
  */
 function trailingDefinitions(input: string): { expr: string; where: { text: string; offset: number }[] } | null {
   const starts = [...input.matchAll(DEFINITION_START)].filter((m) => depthAt(input, m.index!) === 0);
-  if (starts.length === 0) return null;
+  // a handful, as people write them; each is checked against the others, which a pasted list of thousands would square
+  if (starts.length === 0 || starts.length > MAX_INLINE_DEFINITIONS) return null;
   const main = input.slice(0, starts[0]!.index);
   if (main.trim() === "") return null;
   const names = starts.map((m) => m[1]!.trim());
@@ -225,6 +226,8 @@ function trailingDefinitions(input: string): { expr: string; where: { text: stri
   }
   return { expr: main + blank(input.slice(main.length)), where: defs };
 }
+
+const MAX_INLINE_DEFINITIONS = 16;
 
 /** How deep in brackets position `at` of s is. */
 function depthAt(s: string, at: number): number {
