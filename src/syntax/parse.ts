@@ -104,6 +104,9 @@ function checkDepth(input: string, tokens: readonly Token[], maxDepth: number): 
  * torch.logsumexp(x, 0), F.softmax(z, -1), np.sum(X, 1): a function of one argument given a second, an axis as
  * code writes it; a hint says what the function without it is over.
  */
+/** The functions code calls with an axis: np.sum(X, 0), torch.logsumexp(x, 0), F.softmax(z, -1). */
+const AXIS_FUNCTIONS: ReadonlySet<string> = new Set(["softmax", "log_softmax", "logsumexp", "sum", "mean"]);
+
 function secondArgument(tokens: readonly Token[], comma: Token): { hint?: string } {
   if (comma.type !== "comma") return {};
   const k = tokens.indexOf(comma);
@@ -112,7 +115,7 @@ function secondArgument(tokens: readonly Token[], comma: Token): { hint?: string
     if (CLOSERS.has(t.type)) depth++;
     else if (OPENERS[t.type] && depth-- === 0) {
       const fn = tokens[j - 1];
-      if (t.type !== "lparen" || (fn?.type !== "fnop" && fn?.type !== "fncall")) return {};
+      if (t.type !== "lparen" || (fn?.type !== "fnop" && fn?.type !== "fncall") || !AXIS_FUNCTIONS.has(fn.value)) return {};
       return { hint: `${fn.text} takes one argument; ${axisHint(fn.value)}` };
     }
   }
