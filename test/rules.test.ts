@@ -255,6 +255,15 @@ describe("negative goals (STYLE habit 8): plausible wrong identities are rejecte
     expect(numericallyEqual(E.trace(E.mul(A, B, C)), E.trace(E.mul(A, C, B))).ok).toBe(false);
   });
 
+  it("abs(A)² of a matrix is the product abs(A) abs(A), not A² (rule abs-even-power is entrywise and of scalars; fuzz (b′), seed 1909514088)", () => {
+    const index = makeRuleIndex(SIMPLIFY_RULES);
+    const e = E.power(E.fn("abs", A), 2);
+    const out = rewrite(e, index).expr;
+    expect(toText(out)).not.toBe("A²");
+    expect(numericallyEqual(e, out).ok).toBe(true);
+    expect(numericallyEqual(e, E.power(A, 2)).ok).toBe(false);
+  });
+
   it("simplification keeps tr(A B C) a cyclic rotation of A B C, never tr(A C B)", () => {
     const index = makeRuleIndex(SIMPLIFY_RULES);
     for (const [x, y, z] of [[A, B, C], [C, B, A], [B, A, C], [A, C, B]] as const) {

@@ -379,7 +379,8 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
   rewriteRule({
     id: "abs-even-power", source: "derived: |t|ᵏ = tᵏ for even k", formula: "\\lvert A \\rvert^{\\circ 2k} = A^{\\circ 2k}",
     witness: "sum(abs(x).^2) + abs(alpha)^4", on: ["hpower", "power"],
-    apply: (e) => (e.arg.kind === "fn" && e.arg.name === "abs" && Q.isInt(e.exp) && e.exp.n % 2 === 0
+    // a matrix power of abs(Σ) is a product of matrices of absolute values, not entrywise: abs(Σ)² is no Σ² (fuzz (b′), seed 1909514088)
+    apply: (e) => (e.arg.kind === "fn" && e.arg.name === "abs" && Q.isInt(e.exp) && e.exp.n % 2 === 0 && (e.kind === "hpower" || (e.shape.rows === 1 && e.shape.cols === 1))
       ? (e.kind === "hpower" ? E.hpower(e.arg.arg, e.exp) : E.power(e.arg.arg, e.exp))
       : null),
   }),
