@@ -425,3 +425,14 @@ describe("a scalar's square root meets its powers (rule sqrt-as-power): the clos
     expectExample({ expr: input, options: { wrt }, text, source: "derived: √s = s^{1/2}" });
   });
 });
+
+describe("a derivative of 0 by a letter the expression has in its other case says which one it does have", () => {
+  it.each([
+    ["x^T A x", "X", "x"],
+    ["\\|W x\\|^2", "w", "W"],
+  ])("%s by %s: 0, and %s does", (input, wrt, other) => {
+    const r = differentiate(input, { wrt });
+    expect(r.derivative.text).toBe("0");
+    expect(r.notes).toContain(`${wrt} does not occur in the expression, so the derivative is 0; ${other} does: --wrt ${other} differentiates by it`);
+  });
+});

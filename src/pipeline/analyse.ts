@@ -628,10 +628,15 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     const variableNotes = [...notes];
     const { X } = plan;
     const usesX = E.contains(expanded, (e) => e === X || (e.kind === "sym" && plan.dependents.has(e.name)));
+    // --wrt X of xᵀAx, --wrt w of Wx: the other case of a letter the expression has is the likelier question
+    const lookalike = (name: string) => {
+      const other = [...el.symbols.keys()].find((s) => s !== name && s.toLowerCase() === name.toLowerCase());
+      return other === undefined ? "" : `; ${nameText(other)} does: --wrt ${nameInput(other)} differentiates by it`;
+    };
     if (!usesX) {
       variableNotes.push(dependsOn.size
         ? `nothing in the expression depends on ${nameText(X.name)}: it does not occur, and no symbol in it is declared a function of ${nameText(X.name)}; so the derivative is 0`
-        : `${X.name} does not occur in the expression, so the derivative is 0`);
+        : `${X.name} does not occur in the expression, so the derivative is 0${lookalike(X.name)}`);
       // |A_{ij}| by A: a symbol of its own by its name, which the asker may have meant as an entry
       const namesake = [...el.symbols.keys()].find((name) => name.startsWith(`${X.name}_`));
       if (namesake !== undefined) {
