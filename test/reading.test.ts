@@ -1667,3 +1667,20 @@ describe("matrix factorisation as written: Σᵢⱼ (Yᵢⱼ − uᵢᵀvⱼ)²,
     expect(() => differentiate("\\sum_{i,j} (Y_{ij} - u_i^T v_j)^2 + \\mathrm{tr}(U A)", { wrt: "U" })).toThrow(/which the expression already uses/);
   });
 });
+
+describe("⊙ multiplies arrays: a letter beside it is read as one, as layer norm's γ ⊙ (x − μ)/σ + β means", () => {
+  it.each([
+    ["\\gamma \\odot \\frac{x - \\mu}{\\sigma} + \\beta", "gamma", "diag(x − μ)/σ"],
+    ["\\gamma \\odot \\frac{x - \\mu}{\\sigma} + \\beta", "x", "diag(γ)/σ"],
+    ["\\alpha \\odot x", "x", "diag(α)"],
+  ])("%s by %s: %s (was γ a number, and x one beside a number μ)", (input, wrt, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toMatch(/(γ|α) is read as a vector, though its letter suggests a scalar: it is a factor of ⊙/);
+  });
+
+  it("declared a number, it stays one: α ⊙ x with --let \"alpha: scalar\" is αx", () => {
+    expect(differentiate("\\alpha \\odot x", { wrt: "x", let: ["alpha: scalar"] }).derivative.text).toBe("αI");
+  });
+});

@@ -76,6 +76,8 @@ export interface Elaborated {
   readonly notes: readonly string[];
   /** Numbers over vectors read entrywise (NumPy's 1 / v): a reading that needs none is the likelier one (shapes/reading.ts). */
   readonly entrywiseReciprocals: number;
+  /** ⊙ and ⊘ with a number on a side, which no one writes ⊙ for (α ⊙ x is αx): a reading with none is the likelier one. */
+  readonly scalarHadamards: number;
 }
 
 export const DEFAULT_MAX_POWER = 64;
@@ -199,6 +201,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
   const entrywiseDivisions = new Set<Node>();
   /** `1 / v` of a vector: entrywise, NumPy's reading, said in a note. */
   const entrywiseReciprocals = new Set<Node>();
+  const scalarHadamards = new Set<Node>();
   const divisionNotes: string[] = [];
   /** `|X|` of a matrix: its determinant. */
   const barsIsDet = new Set<Node>();
@@ -508,6 +511,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
             return l;
           case "hadamard": case "hdivide":
             if (isLiteralZero(n.right) && n.op === "hdivide") fail(src, "number", `division by zero at ${where(src, at)}`, n.right.span);
+            if (dims.isScalar(l) || dims.isScalar(r)) scalarHadamards.add(n);
             if (dims.isScalar(l)) return r;
             if (dims.isScalar(r)) return l;
             if (!dims.unifyShapes(l, r)) mismatch(n.op === "hadamard" ? "⊙" : "⊘");
@@ -913,7 +917,7 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
 
   const expr = build(root);
   for (const name of symbols.keys()) symFor(name);
-  return { expr, symbols: syms, definitions, notes: readingNotes(), entrywiseReciprocals: entrywiseReciprocals.size };
+  return { expr, symbols: syms, definitions, notes: readingNotes(), entrywiseReciprocals: entrywiseReciprocals.size, scalarHadamards: scalarHadamards.size };
 
   function readingNotes(): string[] {
     const notes: string[] = [];

@@ -126,15 +126,17 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   let budget = Math.max(8, Math.min(MAX_READINGS, Math.floor(WORK / Math.max(1, nodes))));
   // NumPy's 1 / v of a vector is a reading of last resort before a departure: 1/x by x means a scalar x, unless
   // only the vector gives a gradient (sum(1/(1 + exp(−x))))
-  type Cost = readonly [notGradient: number, reciprocals: number, unlikeEstimates: number, departures: number, latinAsScalar: number];
+  // γ ⊙ (x − μ)/σ + β: a ⊙ with a number on a side says nothing a product would not, so a reading that makes an
+  // operand a number (γ the scalar its letter suggests, or x one beside a scalar μ) is not what the ⊙ was written for
+  type Cost = readonly [notGradient: number, reciprocals: number, scalarHadamards: number, unlikeEstimates: number, departures: number, latinAsScalar: number];
   const costOf = (departed: ReadonlyMap<string, Rank>, a: { gradient: boolean; scalarF: boolean }, el: Elaborated): Cost => {
     const greek = [...departed.keys()].filter((name) => unknownNamed.get(name)!.conventional === "scalar").length;
     // σ(t) asked for its second derivative: t a scalar (d²f/dt²) over the vector whose f has no Hessian
     // and where a function of a parameter is written (log L(θ) by a scalar θ), a scalar f over the matrix its letter suggests
     const notGradient = a.gradient ? 0 : a.scalarF && (opts.hessian || writesFunctions) ? 1 : 2;
-    return [notGradient, el.entrywiseReciprocals, unlikeEstimates(departed), departed.size, departed.size - greek];
+    return [notGradient, el.entrywiseReciprocals, el.scalarHadamards, unlikeEstimates(departed), departed.size, departed.size - greek];
   };
-  const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4];
+  const compare = (a: Cost, b: Cost) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4] || a[5] - b[5];
   let best: { el: Elaborated; departed: ReadonlyMap<string, Rank>; cost: Cost } | null = conventional.ok ? { el: conventional.el, departed: new Map(), cost: costOf(new Map(), conventional, conventional.el) } : null;
   const ties: ReadonlyMap<string, Rank>[] = [];
   /**
@@ -143,10 +145,10 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
    * A fifth of the corpus is Jacobians and derivatives by scalars, whose every reading was elaborated.
    */
   const cannotWin = (departed: ReadonlyMap<string, Rank>) =>
-    best !== null && rankIn(departed, opts.wrt) === "scalar" && compare([opts.hessian || writesFunctions ? 1 : 2, 0, unlikeEstimates(departed), departed.size, 0], best.cost) > 0;
+    best !== null && rankIn(departed, opts.wrt) === "scalar" && compare([opts.hessian || writesFunctions ? 1 : 2, 0, 0, unlikeEstimates(departed), departed.size, 0], best.cost) > 0;
   for (let size = 1; size <= free.length && budget > 0; size++) {
     // a larger reading departs more: once a gradient is found, none can beat it
-    if (best && best.cost[0] === 0 && best.cost[1] === 0 && best.cost[2] === 0) break;
+    if (best && best.cost[0] === 0 && best.cost[1] === 0 && best.cost[2] === 0 && best.cost[3] === 0) break;
     for (const departed of departures(free, size)) {
       if (cannotWin(departed)) continue;
       if (--budget < 0 || (opts.deadline !== undefined && Date.now() > opts.deadline)) { budget = 0; break; }
@@ -210,7 +212,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     for (const u of unknowns) {
       const rank = u.forced?.rank ?? chosen.get(u.name) ?? u.conventional;
       if (rank === u.conventional) continue;
-      const because = u.forced?.because ?? evidence(u, chosen);
+      const because = u.forced?.because ?? evidence(u, chosen, el);
       notes.push(`${opts.display(u.name)} is read as a ${rank}, though its letter suggests a ${u.conventional}: ${because}; --let "${nameInput(u.name)}: ${rank}" states this reading`);
     }
     if (tied.length > 0) {
@@ -221,7 +223,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   }
 
   /** Why u departs: what goes wrong when it alone is read by its letter. */
-  function evidence(u: Unknown, chosen: ReadonlyMap<string, Rank>): string {
+  function evidence(u: Unknown, chosen: ReadonlyMap<string, Rank>, read: Elaborated): string {
     const without = new Map(chosen);
     without.delete(u.name);
     const a = attempt(without);
@@ -232,6 +234,8 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       const other = partner[0] === u.name ? partner[1] : partner[0];
       return `${opts.display(partner[0])} estimates ${opts.display(partner[1])}, so the two have one shape, and ${opts.display(other)} is a ${rankIn(chosen, other)} here`;
     }
+    // γ ⊙ (x − μ): it fits as a number, but a ⊙ beside a number is no Hadamard product
+    if (a.el.scalarHadamards > read.scalarHadamards) return `it is a factor of ⊙, which multiplies arrays entry by entry (a number beside ⊙ would be a plain product)`;
     const f = a.el.expr.shape;
     if (!(f.rows === 1 && f.cols === 1)) return `as a ${u.conventional}, f would be ${f.rows}×${f.cols}, not the scalar a ${opts.hessian ? "second derivative" : "gradient"} needs`;
     return `as a ${u.conventional}, f would have no gradient with respect to ${opts.display(opts.wrt)}`;
