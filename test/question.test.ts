@@ -420,3 +420,21 @@ describe("definitions after the function, as --where gives them: ‖y − ŷ‖�
     expect(() => differentiate("\\sum_{i, j = 1}^n A_{ij}", { wrt: "A" })).toThrow(/unexpected character '='/);
   });
 });
+
+describe("an entry's definition after the function, μᵢ = e^{xᵢᵀβ}: put in place of each of its uses before the sums are read", () => {
+  it.each([
+    ["\\sum_i \\left( y_i \\log \\mu_i - \\mu_i \\right), \\mu_i = e^{x_i^T\\beta}", "beta", "Xᵀ(y − exp(Xβ))"],
+    ["-\\sum_i [y_i \\log p_i + (1 - y_i)\\log(1 - p_i)], p_i = \\sigma(w^T x_i)", "w", "−Xᵀ(y − σ(Xw))"],
+    ["\\sum_n \\log \\sigma(z_n) where z_n = y_n w^T x_n", "w", "Xᵀ(y ⊙ (𝟏 − σ(y ⊙ Xw)))"],
+  ])("%s by %s: %s (was an unexpected '=')", (input, wrt, printed) => {
+    const r = differentiate(input, { wrt, check: true });
+    expect(r.derivative.text).toBe(printed);
+    expect(r.check?.ok).toBe(true);
+    expect(r.notes.join("\n")).toContain("(an entry's, put in place of each of its uses)");
+  });
+
+  it("what the definition says is quoted from where it is written", () => {
+    const r = differentiate("\\sum_i \\left( y_i \\log \\mu_i - \\mu_i \\right), \\mu_i = e^{x_i^T\\beta}", { wrt: "beta" });
+    expect(r.notes.join("\n")).toContain("(e^{x_i^T\\beta} of a matrix is the matrix exponential: not supported)");
+  });
+});

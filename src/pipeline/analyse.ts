@@ -3,7 +3,7 @@
  * sizes, take the differential, bring it to a gradient, Jacobian or Hessian
  * and simplify. Everything as expressions; presenting them is present/'s job.
  */
-import { readIndexedSums } from "../syntax/indexed-sum.js";
+import { substituteIndexed, readIndexedSums } from "../syntax/indexed-sum.js";
 import { readGaussians } from "../syntax/gaussian.js";
 import * as E from "../core/expr.js";
 import type { Expr, Sym } from "../core/expr.js";
@@ -354,7 +354,7 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const question = typed.length <= limits.maxLength ? readQuestion(typed) : { expr: typed, wrt: [], hessian: false };
   // x^T A x, \quad A \in \mathbb{S}^n: the domains stated after f are declarations
   const stated = readDomains(question.expr);
-  const input = stated.expr;
+  let input = stated.expr;
   let wrtAsked = askedWrt.length ? askedWrt : question.wrt;
   const hessian = Boolean(asked.hessian || question.hessian);
   const options = { symmetric: asked.symmetric, hessian };
@@ -363,7 +363,19 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   const lets = entries(asked.let, ":");
   const notCounts = new Set([...wrtAsked.map((w) => w.trim()), ...lets.map((t) => t.split(":")[0]!.trim())]);
   if (lets.some((t) => /\d|\s(?:x|×)\s|vector\s+\S/.test(t.split(":").slice(1).join(":")))) for (const c of ["n", "N", "m", "M"]) notCounts.add(c);
-  const { root, notes: indexedNotes, counts, labels, sampleRows } = readIndexedSums(parse(input, limits), input, notCounts);
+  // μᵢ = e^{xᵢᵀβ} after the function: an entry's definition, put in place of its uses before the sums are read
+  const indexedDefinitions: { base: string; index: string; node: Node }[] = [];
+  const afterF = (question.where ?? []).filter((d) => {
+    const eq = d.text.indexOf("=");
+    const entry = /^(.+)_([A-Za-z])$/.exec(symbolName(d.text.slice(0, eq), limits) ?? "");
+    if (!entry) return true;
+    indexedDefinitions.push({ base: entry[1]!, index: entry[2]!, node: parse(" ".repeat(d.offset + eq + 1) + d.text.slice(eq + 1), limits) });
+    return false;
+  });
+  const parsed = parse(input, limits);
+  // the definitions' text back in place, now that f is parsed: what was put in its place is quoted from there
+  for (const d of (question.where ?? []).filter((w) => !afterF.includes(w))) input = input.slice(0, d.offset) + d.text + input.slice(d.offset + d.text.length);
+  const { root, notes: indexedNotes, counts, labels, sampleRows } = readIndexedSums(substituteIndexed(parsed, indexedDefinitions), input, notCounts);
   // 𝒩(x; μ, Σ): the density (or log 𝒩's log-density) it was read as, and Σ a covariance
   const gaussians = input.includes("N") || input.includes("𝒩") ? readGaussians(root, input, nameText) : { notes: [], covariances: [] };
   guardTreeDepth(root);
@@ -387,9 +399,10 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
   }
   if (domainNotes.length) domainNotes.splice(0, domainNotes.length, `the domains stated after f are read as declarations: ${domainNotes.join(" ")}`);
   // ‖y − ŷ‖², ŷ = Xw: definitions written after the function are read as --where's
-  const inline = (question.where ?? []).map((d) => d.text.replace(/\s+/g, " "));
+  const inline = afterF.map((d) => d.text.replace(/\s+/g, " "));
   const definitions = [...entries(asked.where, " =").map((t) => readDefinition(t, limits)), ...inline.map((t) => readDefinition(t, limits, `the definition "${t}"`))];
-  const inlineNotes = inline.length ? [`${inline.join(", ")} after f ${inline.length > 1 ? "are" : "is"} read as ${inline.length > 1 ? "definitions" : "a definition"}, as --where gives ${inline.length > 1 ? "them" : "it"}`] : [];
+  const writtenAfter = (question.where ?? []).map((d) => d.text.replace(/\s+/g, " "));
+  const inlineNotes = writtenAfter.length ? [`${writtenAfter.join(", ")} after f ${writtenAfter.length > 1 ? "are" : "is"} read as ${writtenAfter.length > 1 ? "definitions" : "a definition"}, as --where gives ${writtenAfter.length > 1 ? "them" : "it"}${indexedDefinitions.length ? ` (an entry's, put in place of each of its uses)` : ""}`] : [];
   // \sum_{i=1}^{N}: what the sum reads has N rows (y: N×1, X: N×p), unless --let or --where says otherwise;
   // N then names that size wherever it is written (the 1/N of a mean), as a declared size does
   const implied: Declaration[] = [];

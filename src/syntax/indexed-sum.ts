@@ -1096,6 +1096,26 @@ function superscriptSamples(root: Node, notes: string[]): Node {
   return out;
 }
 
+/**
+ * μᵢ = e^{xᵢᵀβ} after −Σᵢ (yᵢ log μᵢ − μᵢ): an indexed name's definition put in place of each of its uses, its index
+ * the use's (μⱼ takes xⱼ), before the sums are read; so the sum reads exp(Xβ) where μ stood.
+ */
+export function substituteIndexed(root: Node, defs: readonly { readonly base: string; readonly index: string; readonly node: Node }[]): Node {
+  if (defs.length === 0) return root;
+  const reindexed = (n: Node, from: string, to: string): Node => (n.type === "ident" && n.name.endsWith(`_${from}`)
+    ? { ...n, name: `${n.name.slice(0, -from.length)}${to}` }
+    : mapChildren(n, (m) => reindexed(m, from, to)));
+  const walk = (n: Node): Node => {
+    if (n.type === "ident") {
+      const m = /^(.+)_([A-Za-z])$/.exec(n.name);
+      const def = m ? defs.find((d) => d.base === m[1]) : undefined;
+      if (def) return walk(reindexed(def.node, def.index, m![2]!));
+    }
+    return mapChildren(n, walk);
+  };
+  return walk(root);
+}
+
 function mapChildren(n: Node, f: (n: Node) => Node): Node {
   switch (n.type) {
     case "binary": return { ...n, left: f(n.left), right: f(n.right) };
