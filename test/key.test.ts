@@ -157,7 +157,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
   const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
 
   it("solves every problem and verifies each against finite differences", () => {
-    expect(key.entries).toHaveLength(32);
+    expect(key.entries).toHaveLength(35);
     for (const e of key.entries) {
       expect(e.ok, e.problem.title).toBe(true);
       if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);
@@ -196,6 +196,10 @@ describe("the ML gallery (examples/ml.yaml)", () => {
     // index notation's inner sum as an entry of a product; the softmax written out read as softmax
     expect(text("Least squares in index notation")).toBe("−Xᵀ(y − Xβ)");
     expect(text("Cross-entropy with the softmax written out")).toBe("(𝟏ᵀy) softmax(z) − y");
+    // a Gram entry in a double sum, an entry's definition after f, ⊙ as the sign of arrays
+    expect(text("Matrix factorisation, entry by entry with weight decay")).toBe("2λU − 2(Y − UVᵀ)V");
+    expect(text("Poisson regression, as a statistician writes it")).toBe("Xᵀ(y − exp(Xβ))");
+    expect(text("Layer normalisation's gain")).toBe("diag(x − μ)/σ");
   });
 
   it("the committed key is what the script generates (so it never goes stale)", () => {

@@ -438,3 +438,10 @@ describe("an entry's definition after the function, μᵢ = e^{xᵢᵀβ}: put i
     expect(r.notes.join("\n")).toContain("(e^{x_i^T\\beta} of a matrix is the matrix exponential: not supported)");
   });
 });
+
+describe("joiners in a row before a definition: ', \\quad μᵢ = …', ', \\quad where z = …'", () => {
+  it("reads the definition after several joiners", () => {
+    expect(differentiate("\\|z\\|^2, \\quad where z = Ax - b", { wrt: "x", check: true }).derivative.text).toBe("2Aᵀz");
+    expect(differentiate("\\sum_i \\left( y_i \\log \\mu_i - \\mu_i \\right), \\quad \\mu_i = e^{x_i^T\\beta}", { wrt: "beta", check: true }).derivative.text).toBe("Xᵀ(y − exp(Xβ))");
+  });
+});

@@ -196,7 +196,7 @@ const DELIMITED = /^(\s*)(\$\$|\$|\\\(|\\\[|\\begin\{(equation\*?|displaymath|ma
 const ENDS_SENTENCE = /(?<=\S)\s*[.?!]+\s*$/;
 
 /** `, z = `, `; p = `, `\\quad \\hat{y} = `, ` where z = `, `\\text{ where } z = `: a definition starting after the function. */
-const DEFINITION_START = new RegExp(String.raw`(?:,|;|\\q?quad(?![A-Za-z])|\\text\{\s*(?:where|with|and)\s*\}|(?<![A-Za-z\\])(?:where|with|and)(?![A-Za-z]))\s*(?:\\text\{\s*(?:where|with)\s*\}\s*|(?:where|with)\s+)?(${VAR})\s*:?=(?!=)`, "g");
+const DEFINITION_START = new RegExp(String.raw`(?:,|;|\\q?quad(?![A-Za-z])|\\text\{\s*(?:where|with|and)\s*\}|(?<![A-Za-z\\])(?:where|with|and)(?![A-Za-z]))(?:\s*(?:,|;|\\q?quad(?![A-Za-z])|\\[,;:!]|\\text\{\s*(?:where|with)\s*\}|(?<![A-Za-z\\])(?:where|with)(?![A-Za-z])))*\s*(${VAR})\s*:?=(?!=)`, "g");
 
 /**
  * ‖y − ŷ‖², ŷ = Xw; −Σᵢ yᵢ log pᵢ, p = softmax(z); ‖z‖² where z = Ax − b: definitions after the function, each of a
