@@ -54,7 +54,8 @@ function renderText(r: DifferentiateResult, color: boolean): string {
   const s = style(color);
   const lines = [
     `${s.dim("f =")} ${r.function.text}`,
-    ...Object.entries(r.definitions ?? {}).map(([n, d]) => `${s.dim(`  where ${n} =`)} ${d.text}`),
+    // the name as printed, β, ŷ, ℓ: the record is keyed by the canonical name (beta), as JSON has it
+    ...Object.entries(r.definitions ?? {}).map(([n, d]) => `${s.dim(`  where ${nameText(n)} =`)} ${d.text}`),
     ...(r.derivation ? ["", ...r.derivation.text.split("\n").slice(0, -1), s.bold(r.derivation.text.split("\n").at(-1)!), ""] : [`${s.dim(`${name.differential.text} =`)} ${r.differential.text}`]),
     ...(r.gradient && name.gradient && !r.derivation ? [`${s.dim(`${name.gradient.text} =`)} ${r.gradient.text}`] : []),
     ...(r.secondDifferential && name.secondDifferential && !r.derivation ? [`${s.dim(`${name.secondDifferential.text} =`)} ${r.secondDifferential.text}`] : []),

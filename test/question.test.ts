@@ -445,3 +445,21 @@ describe("joiners in a row before a definition: ', \\quad μᵢ = …', ', \\qua
     expect(differentiate("\\sum_i \\left( y_i \\log \\mu_i - \\mu_i \\right), \\quad \\mu_i = e^{x_i^T\\beta}", { wrt: "beta", check: true }).derivative.text).toBe("Xᵀ(y − exp(Xβ))");
   });
 });
+
+describe("ℓ, the script l a loss is named with: \\ell and ℓ are a scalar's name (was an unknown command)", () => {
+  it("∇_W ℓ, ℓ = −yᵀ log p, p = softmax(Wx)", () => {
+    const r = noWrt("\\nabla_W \\ell, \\ell = -y^T \\log p, p = \\operatorname{softmax}(W x)");
+    expect(r.derivative.text).toBe("((𝟏ᵀy)p − y)xᵀ");
+    expect(r.check?.ok).toBe(true);
+  });
+
+  it("ℓ = … names the function, and \\ell(w) = … its variable", () => {
+    expect(differentiate("ℓ = \\|Xw - y\\|^2", { wrt: "w" }).derivative.text).toBe("2Xᵀ(Xw − y)");
+    expect(noWrt("\\ell(w) = \\|Xw - y\\|^2").derivative.text).toBe("2Xᵀ(Xw − y)");
+  });
+
+  it("a definition's line prints the name as the rest does: where β = Ab, where ℓ = … (was where beta)", async () => {
+    const out = await runCli(["\\|y - X\\beta\\|^2", "--wrt", "X", "--where", "beta = A b"]);
+    expect(out.stdout).toContain("  where β = Ab");
+  });
+});

@@ -15,6 +15,8 @@ const LOWER: ReadonlyArray<[string, string]> = [
   ["zeta", "ζ"], ["eta", "η"], ["theta", "θ"], ["vartheta", "ϑ"], ["iota", "ι"], ["kappa", "κ"],
   ["lambda", "λ"], ["mu", "μ"], ["nu", "ν"], ["xi", "ξ"], ["pi", "π"], ["rho", "ρ"], ["sigma", "σ"],
   ["tau", "τ"], ["upsilon", "υ"], ["phi", "φ"], ["varphi", "ϕ"], ["chi", "χ"], ["psi", "ψ"], ["omega", "ω"],
+  // not Greek, but a letter by command as these are: ℓ, the script l a loss is named with (a scalar, as theirs)
+  ["ell", "ℓ"],
 ];
 const UPPER: ReadonlyArray<[string, string]> = [
   ["Gamma", "Γ"], ["Delta", "Δ"], ["Theta", "Θ"], ["Lambda", "Λ"], ["Xi", "Ξ"], ["Pi", "Π"],

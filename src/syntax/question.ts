@@ -47,7 +47,7 @@ function closing(s: string, open: number): number {
 /** `\partial`, `∂`, `d`, `\mathrm{d}`, `\operatorname{d}` at the start of a differential. */
 const D = String.raw`(?:\\partial|∂|\\mathrm\{d\}|\\operatorname\{d\}|d)`;
 /** A symbol as a variable is spelt: `x`, `W_1`, `W_{hh}`, `\theta`, `θ`, `\mathbf{x}`, `\boldsymbol{\theta}`, `\hat{y}`, `ŷ`. */
-const VAR = String.raw`(?:\\[A-Za-z]+\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω][\u0302\u0303\u0304]?|[\u00C0-\u024F])(?:_\{[^{}]*\}|_[A-Za-z0-9]+)?`;
+const VAR = String.raw`(?:\\[A-Za-z]+\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\[A-Za-z]+|[A-Za-zα-ωΑ-Ωℓ][\u0302\u0303\u0304]?|[\u00C0-\u024F])(?:_\{[^{}]*\}|_[A-Za-z0-9]+)?`;
 const TRANSPOSE = String.raw`(?:\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\})(?:\s*\})?|ᵀ|')`;
 const SQUARED = String.raw`(?:\^\s*(?:\{\s*2\s*\}|2)|²)`;
 
@@ -55,7 +55,7 @@ const SQUARED = String.raw`(?:\^\s*(?:\{\s*2\s*\}|2)|²)`;
 const ONE_DENOMINATOR = new RegExp(String.raw`^\s*(${D})\s*(${VAR})\s*(${SQUARED})?\s*$`);
 const TWO_DENOMINATORS = new RegExp(String.raw`^\s*${D}\s*(${VAR})\s*(?:\\[,;!]\s*)?${D}\s*(${VAR})\s*${TRANSPOSE}?\s*$`);
 const NUMERATOR = new RegExp(String.raw`^\s*${D}\s*(${SQUARED})?`);
-const DEFINED = new RegExp(String.raw`^(?:\\(?:log|ln)\s*)?(?:\\mathcal\{[A-Za-z]\}|\\(?:bar|hat|tilde|overline|widehat|widetilde|mathbf|boldsymbol|bm)\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\(?:text|mathrm|operatorname|mathsf|mathit)\{[A-Za-z]+\}|\\[A-Za-z]+|([A-Za-z]{2,12})|[A-Za-zα-ωΑ-Ω])(?:_\{(?:[^{}]|\{[^{}]*\})*\}|_[A-Za-z0-9]+)?\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
+const DEFINED = new RegExp(String.raw`^(?:\\(?:log|ln)\s*)?(?:\\mathcal\{[A-Za-z]\}|\\(?:bar|hat|tilde|overline|widehat|widetilde|mathbf|boldsymbol|bm)\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\(?:text|mathrm|operatorname|mathsf|mathit)\{[A-Za-z]+\}|\\[A-Za-z]+|([A-Za-z]{2,12})|[A-Za-zα-ωΑ-Ωℓ])(?:_\{(?:[^{}]|\{[^{}]*\})*\}|_[A-Za-z0-9]+)?\s*(?:\(([^()=]*)\))?\s*:?=(?!=)`);
 const OPERATOR = new RegExp(String.raw`^(?:(?:\\nabla|∇)\s*(${SQUARED})?\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR}))\s*(${SQUARED})?|${D}\s*(${SQUARED})?\s*/\s*(${D})\s*(${VAR})\s*(${SQUARED})?|(?:\\partial|∂)\s*_\s*(?:\{\s*(${VAR})\s*\}|(${VAR})))`);
 /**
  * An optimisation problem as written in a paper: `\min_w`, `\arg\min_{w}`, `\operatorname*{arg\,min}_{W, b}`,
