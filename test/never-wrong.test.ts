@@ -436,3 +436,25 @@ describe("a derivative of 0 by a letter the expression has in its other case say
     expect(r.notes).toContain(`${wrt} does not occur in the expression, so the derivative is 0; ${other} does: --wrt ${other} differentiates by it`);
   });
 });
+
+describe("A^+, A^*, A^H: the pseudo-inverse, the adjoint and the conjugate transpose are refused by name (were an unexpected '+' or '*', or a power by H)", () => {
+  it.each([
+    ["x^T A^+ b", /^unexpected '\+' at 1:7$/, /^A\^\+ as the pseudo-inverse is not read: .*\(X\^T X\)\^\{-1\} X\^T/],
+    ["A^* x", /^unexpected '\*' at 1:3$/, /^A\^\* as the adjoint: .*write the transpose, A\^T/],
+    ["A^{\\ast} x", /^unexpected '\\ast' at 1:4$/, /^A\^\* as the adjoint/],
+    ["A^H x", /^A\^H, the conjugate transpose, is not read/, /write A\^T/],
+  ])("%s", (input, message, hint) => {
+    try {
+      differentiate(input, { wrt: "x" });
+      throw new Error("answered");
+    } catch (err) {
+      expect((err as Error).message).toMatch(message);
+      expect((err as { hint?: string }).hint).toMatch(hint);
+    }
+  });
+
+  it("e^{H} is still exp(H), and adj(A) is refused with det(A) A⁻¹", () => {
+    expect(() => differentiate("e^{H} x", { wrt: "x" })).toThrow(/matrix exponential/);
+    try { differentiate("\\operatorname{adj}(A)", { wrt: "A" }); } catch (err) { expect((err as { hint?: string }).hint).toMatch(/det\(A\) A⁻¹/); }
+  });
+});

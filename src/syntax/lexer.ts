@@ -324,10 +324,17 @@ function extremumOverEntries(t: { readonly text: string; readonly offset: number
 }
 
 /** Names people reach for that are no function matdiff has, with what to write instead. */
+/** What the pseudo-inverse is, for \\dagger, pinv and A^+. */
+const PSEUDO_INVERSE = "for X of full column rank it is (XᵀX)⁻¹Xᵀ, written (X^T X)^{-1} X^T; of full row rank, X^T (X X^T)^{-1}";
+const ADJUGATE = "the adjugate of an invertible A is det(A) A⁻¹: write \\det(A) A^{-1}";
+
 const INSTEAD: Readonly<Record<string, string>> = {
   KL: "KL(p ‖ q) is Σᵢ pᵢ log(pᵢ/qᵢ): write p^T \\log(p ./ q), or \\sum_i p_i \\log \\frac{p_i}{q_i}",
   eig: "eigenvalues are not differentiated: for a symmetric A and a simple eigenvalue λ with unit eigenvector v, ∇λ = v vᵀ",
   rank: "the rank is piecewise constant: where it is differentiable its derivative is 0",
+  adj: ADJUGATE,
+  adjugate: ADJUGATE,
+  pinv: `the pseudo-inverse is not read: ${PSEUDO_INVERSE}`,
   argmax: "an argmax is piecewise constant; a smooth stand-in is softmax(x)",
   argmin: "an argmin is piecewise constant; a smooth stand-in is softmax(−x)",
   // the matrix functions: exp, log and sqrt of a matrix are entrywise here, and these are not them
@@ -571,6 +578,31 @@ function radicals(r: Raw[]): Raw[] {
  * and the bracket [0], x[1] was x and (A @ x)[0] was 0. E[x] is an expectation, as 𝔼[x] is (refused with it).
  * np.linalg.slogdet(X)[1] is log|det X|, the pair's second; its first, the sign, and the pair itself are refused.
  */
+/**
+ * A^+, A^*, A^H: the pseudo-inverse, the adjoint and the conjugate transpose, which the grammar met as an unexpected
+ * '+' or '*' (and A^H as a power by a symbol): refused with what to write.
+ */
+function superscriptOperators(r: readonly Raw[], input: string): void {
+  for (let k = 1; k + 1 < r.length; k++) {
+    const [caret, op] = [r[k]!, r[k + 1]!];
+    if (caret.type !== "caret") continue;
+    const braced = op.type === "lbrace" && r[k + 3]?.type === "rbrace" ? r[k + 2]! : op;
+    const sign = braced.type === "plus" ? "+" : (braced.type === "times" && braced.text === "*") || (braced.type === "cmd" && braced.text === "\\ast") ? "*"
+      : braced.type === "word" && braced.text === "H" && (r[k + 2] === undefined || braced !== op || r[k + 2]!.offset > braced.end || r[k + 2]!.type !== "word") ? "H" : null;
+    const base = r[k - 1]!;
+    // e^{H} is exp(H), 2^H a number's power
+    if (sign === null || base.type === "num" || (base.type === "word" && /e$/.test(base.text) && sign === "H")) continue;
+    const end = braced === op ? op.end : r[k + 3]!.end;
+    const written = `${base.type === "word" || base.type === "greek" ? base.text : base.type === "rparen" ? "(…)" : "A"}^${sign}`;
+    const hint = sign === "+"
+      ? `${written} as the pseudo-inverse is not read: ${PSEUDO_INVERSE}`
+      : `${written} as the ${sign === "H" ? "conjugate transpose" : "adjoint"}: matdiff's matrices are real, so write the transpose, A^T`;
+    // the + and * stay the unexpected characters they are, with what to write
+    if (sign !== "H") throw new MatdiffError("syntax", `unexpected '${braced.text}' at ${lineCol(input, braced.offset).line}:${lineCol(input, braced.offset).col}`, spanOf(braced), { hint });
+    throw new MatdiffError("unsupported", `${written}, the conjugate transpose, is not read: matdiff's matrices are real`, { start: caret.offset, end }, { hint: "of a real matrix it is the transpose: write A^T" });
+  }
+}
+
 function indexing(r: Raw[], input: string): Raw[] {
   if (!r.some((t) => t.type === "lbrack" || (t.type === "word" && t.text === "slogdet"))) return r;
   const out = [...r];
@@ -678,6 +710,7 @@ export function tokenize(input: string): Token[] {
   const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@")
     || (t.type === "word" && NUMPY_MODULES.has(t.text) && scanned[k + 1]?.type === "dot" && glued(k + 1))
     || (t.type === "dot" && k > 0 && glued(k) && scanned[k + 1]?.type === "word" && NUMPY_METHODS.has(scanned[k + 1]!.text) && glued(k + 1) && scanned[k + 2]?.type === "lparen" && glued(k + 2)));
+  superscriptOperators(scanned, input);
   const r = methodCalls(normOrders(arrayCalls(indexing(withoutLibraryPrefixes(radicals(scanned)), input))));
   const out: Token[] = [];
   /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol, or to one letter. */
@@ -960,7 +993,7 @@ export function tokenize(input: string): Token[] {
     }
     if (t.text === "\\dagger" || t.text === "\\dag") {
       return new MatdiffError("unsupported", "the pseudo-inverse X^\\dagger is not read", spanOf(t), {
-        hint: "for X of full column rank it is (XᵀX)⁻¹Xᵀ, written (X^T X)^{-1} X^T; of full row rank, X^T (X X^T)^{-1}",
+        hint: PSEUDO_INVERSE,
       });
     }
     const guess = didYouMean(t.text, KNOWN_COMMANDS);
