@@ -355,6 +355,10 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
       }
       const base = (f: E.Expr) => (f.kind === "power" ? f.arg : f);
       const factors = (t: E.Expr) => E.splitMul(t).scalars;
+      // every product and sum of the simplifier meets this rule: only one with a square root of a scalar in it pays for more
+      const isSqrt = (f: E.Expr) => f.kind === "fn" && f.name === "sqrt";
+      const hasSqrt = (t: E.Expr) => isSqrt(t) || (t.kind === "mul" && t.factors.some(isSqrt));
+      if (!(e.kind === "add" ? e.terms.some(hasSqrt) : hasSqrt(e))) return null;
       if (e.kind === "add") {
         // √t + t^{1/2}/2: like terms once √t is the power its neighbour is written with
         const powered = new Set(e.terms.flatMap((t) => factors(t).filter((f) => f.kind === "power" && !Q.isInt(f.exp)).map((f) => base(f))));

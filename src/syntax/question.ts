@@ -243,7 +243,8 @@ function depthAt(s: string, at: number): number {
 const CLOSER: Readonly<Record<string, string>> = { "$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]" };
 
 function undelimited(input: string): string | null {
-  if (!/^\s*[$\\]/.test(input)) return null;
+  // every request passes here: only an input that opens as a delimited formula pays for the expression
+  if (!/^\s*(?:\$|\\[([]|\\begin\{)/.test(input)) return null;
   const m = DELIMITED.exec(input);
   if (!m) return null;
   const [, lead, open, env, body, stop, close, endEnv, trail] = m as unknown as string[];
@@ -257,7 +258,7 @@ export function readQuestion(input: string): Question {
   const unwrapped = undelimited(input);
   if (unwrapped !== null) return readQuestion(unwrapped);
   // "What is the gradient of f(x) = xᵀAx?", "Find the Hessian of … .": the sentence's own full stop or question mark
-  const stop = ENDS_SENTENCE.exec(input);
+  const stop = /[.?!]\s*$/.test(input) ? ENDS_SENTENCE.exec(input) : null;
   if (stop) return readQuestion(input.slice(0, stop.index) + blank(stop[0]));
   const after = input.includes("=") ? trailingDefinitions(input) : null;
   if (after) {
