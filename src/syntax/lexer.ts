@@ -710,8 +710,11 @@ export function tokenize(input: string): Token[] {
   const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@")
     || (t.type === "word" && NUMPY_MODULES.has(t.text) && scanned[k + 1]?.type === "dot" && glued(k + 1))
     || (t.type === "dot" && k > 0 && glued(k) && scanned[k + 1]?.type === "word" && NUMPY_METHODS.has(scanned[k + 1]!.text) && glued(k + 1) && scanned[k + 2]?.type === "lparen" && glued(k + 2)));
-  superscriptOperators(scanned, input);
-  const r = methodCalls(normOrders(arrayCalls(indexing(withoutLibraryPrefixes(radicals(scanned)), input))));
+  // each pass scans every token, on every request: only an input with its characters pays for it
+  if (input.includes("^")) superscriptOperators(scanned, input);
+  const rooted = input.includes("√") ? radicals(scanned) : scanned;
+  const indexed = input.includes("[") || input.includes("slogdet") ? indexing(withoutLibraryPrefixes(rooted), input) : withoutLibraryPrefixes(rooted);
+  const r = input.includes(".") ? methodCalls(normOrders(arrayCalls(indexed))) : normOrders(arrayCalls(indexed));
   const out: Token[] = [];
   /** Pending `\mathbf`-style decoration: applies to a following `{…}` holding one symbol, or to one letter. */
   let decor: Decoration | undefined;
