@@ -38,20 +38,36 @@ const keyApart = {
     b.onResolve({ filter: /^\.\/key\.cjs$/ }, () => ({ path: "./key.cjs", external: true }));
   },
 };
+/**
+ * KaTeX is a bundle of its own too, dist/cli/katex.cjs, loaded at its first use: an HTML key typesets on a
+ * thread of its own (src/cli/typesetter.ts), and the key's thread, which loaded and initialised all of
+ * KaTeX at its start, now needs it only for math in a problem's prose. Through the command's loader, so
+ * its compiled code is in the code cache (src/cli/launch.ts).
+ */
+const katexApart = {
+  name: "katex-apart",
+  setup(b) {
+    b.onResolve({ filter: /^katex$/ }, (args) => (args.kind === "entry-point" ? undefined : { path: "katex", namespace: "katex-apart" }));
+    b.onLoad({ filter: /.*/, namespace: "katex-apart" }, () => ({
+      // what `import katex from "katex"` gets in a Node bundle: module.exports itself
+      contents: 'let katex; module.exports = { renderToString: (...args) => (katex ??= require("./katex.cjs")).renderToString(...args) };',
+      loader: "js",
+    }));
+    b.onResolve({ filter: /^\.\/katex\.cjs$/ }, () => ({ path: "./katex.cjs", external: true }));
+  },
+};
 await build({
   bundle: true, platform: "node", format: "cjs", target: "node20", legalComments: "none", logLevel: "warning",
-  entryPoints: { launch: "src/cli/launch.ts", main: "src/cli/bin.ts", key: "src/cli/key.ts" },
+  entryPoints: { launch: "src/cli/launch.ts", main: "src/cli/bin.ts", key: "src/cli/key.ts", typeset: "src/cli/typeset-thread.ts", katex: "katex" },
   outdir: "dist/cli",
   outExtension: { ".js": ".cjs" },
   // smaller source compiles faster when there is no cache yet; identifiers stay, so a bug's stack trace reads
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [keyApart],
+  plugins: [keyApart, katexApart],
   // CommonJS has no import.meta: key.ts finds KaTeX's stylesheet from its own file
   define: { "import.meta.url": "__matdiffFileUrl" },
   banner: { js: 'var __matdiffFileUrl = require("node:url").pathToFileURL(__filename).href;' },
-  // KaTeX inside the key's bundle, so its compiled code is in the code cache too (its stylesheet and
-  // fonts are still read from the installed package)
 });
 
 // The command's bundles in ASCII. esbuild escapes strings but not regular expression literals (the lexer's
@@ -59,7 +75,7 @@ await build({
 // UTF-8 at every start. \uXXXX means the same character in a string, a template, an identifier and a
 // regular expression (a surrogate pair is one character under the u flag, two code units without it, as
 // the literal was); the String.raw templates among them only spell regular expressions (src/syntax/question.ts).
-for (const name of ["main", "key"]) {
+for (const name of ["main", "key", "typeset", "katex"]) {
   const file = `dist/cli/${name}.cjs`;
   const source = readFileSync(file, "utf8");
   // src/cli/launch.ts reads them as latin1, which is right only for ASCII

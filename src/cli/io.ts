@@ -17,6 +17,8 @@ export interface CliIO {
   readonly color: boolean;
   /** A worker thread for `matdiff key`'s pool (src/cli/pool.ts); absent, the key is solved on this thread. */
   readonly keyWorker?: () => import("node:worker_threads").Worker;
+  /** A thread that typesets the HTML key's formulas (src/cli/typesetter.ts); absent, they are typeset on this thread. */
+  readonly typesetWorker?: () => import("node:worker_threads").Worker;
   /** How many threads the pool may run: the machine's cores, or MATDIFF_WORKERS. */
   readonly cores?: number;
   /** MATDIFF_WORKERS was set: run that many threads whatever the problem count. */

@@ -11,6 +11,7 @@ import { readProblemSet, type ProblemSet } from "../key/problems.js";
 import { solveProblems, failureLines, renderJson, KeyWriter, keyBudget, KeyBudgetError, KEY_TIMEOUT_MS } from "../key/key.js";
 import { solveAll, serveKeyJobs } from "./pool.js";
 import { Spool } from "./spool.js";
+import { Typesetter } from "./typesetter.js";
 import { processIO, type CliIO } from "./io.js";
 import { visible } from "../errors.js";
 
@@ -38,10 +39,8 @@ export async function inlinedKatexCss(): Promise<string> {
   const require = createRequire(import.meta.url);
   const cssPath = require.resolve("katex/dist/katex.min.css");
   const css = await readFile(cssPath, "utf8");
-  const fonts = new Map<string, string>();
-  for (const m of css.matchAll(/url\((fonts\/[^)]+\.woff2)\)/g)) {
-    if (!fonts.has(m[1]!)) fonts.set(m[1]!, (await readFile(join(dirname(cssPath), m[1]!))).toString("base64"));
-  }
+  const names = [...new Set(Array.from(css.matchAll(/url\((fonts\/[^)]+\.woff2)\)/g), (m) => m[1]!))];
+  const fonts = new Map(await Promise.all(names.map(async (name) => [name, (await readFile(join(dirname(cssPath), name))).toString("base64")] as const)));
   // keep only the woff2 source of each @font-face: every browser that renders the key reads it
   return css.replace(/src:([^;}]*)/g, (_all, srcs: string) => {
     const woff2 = /url\((fonts\/[^)]+\.woff2)\)\s*format\("woff2"\)/.exec(srcs);
@@ -89,6 +88,10 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     io.stderr(`matdiff key: refusing to write the key over its problems file ${file}: choose another -o\n`);
     return 2;
   }
+  // each section goes to the spool as its problem is solved (src/cli/spool.ts); standard output has no spool, a
+  // pipe cannot be written ahead of the head
+  let spool: Spool | null = null;
+  const parts: string[] = [];
   let source: string | null;
   try {
     source = await readAtMost(file, PROBLEMS_LIMIT);
@@ -100,16 +103,7 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     io.stderr(`matdiff key: ${file} is longer than ${PROBLEMS_LIMIT} bytes; split the problem set\n`);
     return 2;
   }
-  const set = readProblemSet(source, file);
-  if (format === "json") return jsonKey(set, file, values.output, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 }, io);
-
-  const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
-  const writer = new KeyWriter(format, { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file });
-  // each section goes to the spool as its problem is solved (src/cli/spool.ts); standard output has no spool, a
-  // pipe cannot be written ahead of the head
-  let spool: Spool | null = null;
-  const parts: string[] = [];
-  if (values.output) {
+  if (values.output && format !== "json") {
     try {
       spool = new Spool(values.output);
     } catch (err) {
@@ -117,30 +111,43 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
       return 2;
     }
   }
+  // the typesetting thread starts first: its start-up runs beside the reading of the problems and the first solutions
+  const typesetter = format === "html" ? new Typesetter((io.cores ?? 1) > 1 ? io.typesetWorker ?? null : null, spool ?? { write: (text) => parts.push(text) }) : null;
+  // KaTeX's stylesheet and fonts are read while the problems are solved
+  const katexCss = format === "html" ? inlinedKatexCss() : Promise.resolve("");
+  katexCss.catch(() => undefined);
+  const set = readProblemSet(source, file);
+  if (format === "json") return jsonKey(set, file, values.output, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 }, io);
+
+  const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
+  const writer = new KeyWriter(format, { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file });
   const at = (l: { line: number; column: number }) => `${file}:${l.line}:${l.column}`;
   const failures: string[] = unreadable.map((f) => `${at(f.location)}: error: ${f.message}`);
   let solved = 0, entries = 0;
   try {
     const ctx = { fileName: file, spelling: set.spelling };
     const budget = keyBudget(set.problems.length, timeout * 1000);
-    const jobs = set.problems.map((problem) => ({ problem, format, ctx, budget, ...(seed !== undefined ? { seed } : {}) }));
+    const jobs = set.problems.map((problem) => ({ problem, format, ctx, budget, typesetLater: typesetter !== null, ...(seed !== undefined ? { seed } : {}) }));
     await solveAll(jobs, io.keyWorker, io.cores ?? 1, (solvedEntries) => {
       for (const e of solvedEntries) {
         const text = writer.section(e);
-        if (spool) spool.write(text);
+        if (typesetter) typesetter.add(text, e.formulas);
+        else if (spool) spool.write(text);
         else parts.push(text);
         entries++;
         if (e.ok) solved++;
         if (e.failure) failures.push(`${at(e.failure.location)}: error: ${e.failure.message}`);
       }
     }, io.forcePool);
+    await typesetter?.finish();
   } catch (err) {
+    typesetter?.abandon();
     spool?.discard();
     if (!(err instanceof KeyBudgetError)) throw err;
     io.stderr(`matdiff key: ${err.message}; no key written\n  hint: ${err.hint}\n`);
     return 1;
   }
-  const { head, tail } = writer.end(format === "html" ? await inlinedKatexCss() : "");
+  const { head, tail } = writer.end(await katexCss);
   if (spool) {
     try {
       spool.finish(head, tail);

@@ -2,7 +2,8 @@
  * The command's start-up (dist/cli.js runs it, from dist/cli/launch.cjs). Most of a short run used to be Node
  * loading and compiling the ESM bundle before `main` ran, so the command
  * itself is a CommonJS bundle (dist/cli/main.cjs, and dist/cli/key.cjs for
- * `matdiff key`, loaded only by that subcommand) compiled through V8's code
+ * `matdiff key`, loaded only by that subcommand; typeset.cjs for the key's
+ * typesetting thread and katex.cjs for whoever typesets) compiled through V8's code
  * cache: the first run stores the compiled code in a per-user cache directory,
  * later runs deserialise it instead of parsing and compiling again.
  *
@@ -58,8 +59,9 @@ export class CachedLoader {
     });
     const module = { exports: {} as unknown };
     const nodeRequire = nodeModule.createRequire(file);
-    // the main bundle reaches the key bundle by this name (scripts/build.mjs); everything else is Node's or KaTeX
-    const require = (id: string): unknown => (id === "./key.cjs" ? this.load("key") : nodeRequire(id));
+    // the bundles reach each other by these names (scripts/build.mjs: key.cjs, katex.cjs); everything else is Node's
+    const sibling = /^\.\/([a-z]+)\.cjs$/;
+    const require = (id: string): unknown => { const m = sibling.exec(id); return m ? this.load(m[1]!) : nodeRequire(id); };
     this.modules.set(name, module.exports);
     (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, dirname(file));
     this.modules.set(name, module.exports);
@@ -95,11 +97,13 @@ export async function start(entryUrl: string): Promise<void> {
   const argv = process.argv.slice(2);
   // `matdiff key` loads its own bundle only, and has a pool: nothing of either is loaded for anything else
   if (argv[0] === "key") {
+    const pool = keyPool(bundleDir, dir, argv);
     const key = load("key") as { runKey: (argv: readonly string[], extra?: object) => Promise<number> };
     const restore = smallHeap();
     try {
-      process.exitCode = await key.runKey(argv.slice(1), keyPool(bundleDir, dir));
+      process.exitCode = await key.runKey(argv.slice(1), pool);
     } finally {
+      await pool.release();
       restore();
     }
   } else process.exitCode = await (load("main") as { run: (argv: readonly string[]) => Promise<number> }).run(argv);
@@ -129,18 +133,27 @@ export async function start(entryUrl: string): Promise<void> {
  * after 1.5 s, 3.1 s). A single command is not changed by it either way, so it is left alone there.
  */
 function smallHeap(): () => void {
-  // required here, not imported: node:v8 loads its heap utilities and the streams, 4 ms of every other command's start
-  let setFlagsFromString: (flags: string) => void;
   try {
-    ({ setFlagsFromString } = nodeModule.createRequire(import.meta.url)("node:v8") as typeof import("node:v8"));
-    setFlagsFromString("--semi-space-growth-factor=1");
-    setFlagsFromString("--heap-growing-percent=50");
-    setFlagsFromString("--no-turbofan");
+    keyFlags.growth();
+    keyFlags.set("--heap-growing-percent=50");
+    keyFlags.set("--no-turbofan");
   } catch {
     return () => undefined;
   }
-  return () => { setFlagsFromString("--semi-space-growth-factor=2"); setFlagsFromString("--heap-growing-percent=0"); setFlagsFromString("--turbofan"); };
+  keyFlags.active = true;
+  return () => {
+    keyFlags.active = false;
+    keyFlags.set("--semi-space-growth-factor=2"); keyFlags.set("--heap-growing-percent=0"); keyFlags.set("--turbofan");
+  };
 }
+
+/** The flags smallHeap() sets; `active` while they are (a thread's start must not set them again after). */
+const keyFlags = {
+  active: false,
+  // required here, not imported: node:v8 loads its heap utilities and the streams, 4 ms of every other command's start
+  set: (flags: string) => (nodeModule.createRequire(import.meta.url)("node:v8") as typeof import("node:v8")).setFlagsFromString(flags),
+  growth: () => keyFlags.set("--semi-space-growth-factor=1"),
+};
 
 /**
  * How bundles are loaded here: on Node ≥ 22.1, which caches what it compiles itself (CommonJS and ESM alike),
@@ -159,21 +172,52 @@ function loaderFor(bundleDir: string, dir: string | null): { loader: CachedLoade
   return { loader, load: (name) => loader.load(name) };
 }
 
-/** A worker of the key's pool (src/cli/pool.ts): it loads the key bundle through the same cache. */
-function keyPool(bundleDir: string, dir: string | null): { keyWorker: () => unknown; cores: number; forcePool: boolean } {
+/**
+ * The key's threads: its pool's workers (src/cli/pool.ts) and the HTML key's typesetting thread
+ * (src/cli/typesetter.ts). Each loads its bundle through the same cache.
+ *
+ * V8 sets the young generation's growth factor back to 2 whenever it makes a heap, a worker's too (Heap::
+ * ConfigureHeap), undoing smallHeap() for the whole process: a typesetting thread started once the key was
+ * solving took the key's semi-spaces from 1 to 4 MiB (88 MiB peak against 83). So the typesetting thread
+ * is started before the key's bundle loads, when the command line asks for HTML (a guess: a thread the key
+ * has no use for is ended by release()), and every thread sets the factor again as it starts.
+ */
+function keyPool(bundleDir: string, dir: string | null, argv: readonly string[]) {
   const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
   const os = req("node:os") as { availableParallelism?: () => number; cpus: () => unknown[] };
   // MATDIFF_WORKERS caps the pool (1: no pool), for a machine shared with other work
   const cap = Number(process.env.MATDIFF_WORKERS);
   const cores = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, Number.isInteger(cap) && cap > 0 ? cap : Infinity));
-  const code = `require(${JSON.stringify(join(bundleDir, "launch.cjs"))}).serveKeyWorker(${JSON.stringify(bundleDir)}, ${JSON.stringify(dir)})`;
+  const body = (serve: string) => `require("node:v8").setFlagsFromString("--semi-space-growth-factor=1");require(${JSON.stringify(join(bundleDir, "launch.cjs"))}).${serve}(${JSON.stringify(bundleDir)}, ${JSON.stringify(dir)})`;
+  const worker = (serve: string) => {
+    const { Worker } = req("node:worker_threads") as typeof import("node:worker_threads");
+    // a small young generation: a worker's garbage is short-lived, and the key's memory is what its workers hold
+    const w = new Worker(body(serve), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 }, stdout: false, stderr: false });
+    w.once("online", () => { if (keyFlags.active) keyFlags.growth(); });
+    exits.push(new Promise((resolve) => w.once("exit", resolve)));
+    return w;
+  };
+  const exits: Promise<unknown>[] = [];
+  let early: import("node:worker_threads").Worker | null = null;
+  if (cores > 1 && argv.some((a) => /^(?:html|--format=html)$|\.html?$/i.test(a))) {
+    try { early = worker("serveTypesetWorker"); } catch { /* typeset on this thread */ }
+  }
   return {
     cores,
     forcePool: Number.isInteger(cap) && cap > 0,
-    keyWorker: () => {
-      const { Worker } = req("node:worker_threads") as typeof import("node:worker_threads");
-      // a small young generation: a worker's garbage is short-lived, and the key's memory is what its workers hold
-      return new Worker(code, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 }, stdout: false, stderr: false });
+    keyWorker: () => worker("serveKeyWorker"),
+    typesetWorker: () => {
+      const w = early ?? worker("serveTypesetWorker");
+      early = null;
+      return w;
+    },
+    /**
+     * Every thread stopped, before the flags are restored (a thread stores its code cache as it stops, under
+     * the key's flags): one started for a key that had no use for it is ended here.
+     */
+    release: async () => {
+      void early?.terminate();
+      await Promise.all(exits);
     },
   };
 }
@@ -184,4 +228,15 @@ export function serveKeyWorker(bundleDir: string, dir: string | null): void {
   const { parentPort } = req("node:worker_threads") as typeof import("node:worker_threads");
   const { load } = loaderFor(bundleDir, dir);
   (load("key") as { keyWorker: (port: unknown) => void }).keyWorker(parentPort);
+}
+
+/** The body of the key's typesetting thread (src/cli/typesetter.ts): KaTeX alone, through the same cache, which it stores as it stops. */
+export function serveTypesetWorker(bundleDir: string, dir: string | null): void {
+  const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+  const { parentPort } = req("node:worker_threads") as typeof import("node:worker_threads");
+  const { loader, load } = loaderFor(bundleDir, dir);
+  (load("typeset") as { serveTypesetting: (port: unknown, end: () => void) => void }).serveTypesetting(parentPort, () => {
+    loader?.save();
+    parentPort!.close();
+  });
 }

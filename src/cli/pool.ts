@@ -20,12 +20,15 @@ export interface KeyJob {
   readonly seed?: number;
   /** The whole file's budget; each problem gets what is left of it when it starts. */
   readonly budget?: KeyBudget;
+  /** An HTML section's formulas marked, for the typesetting thread (src/cli/typesetter.ts). */
+  readonly typesetLater?: boolean;
 }
 
 /** A job's options; throws KeyBudgetError when the file's budget is spent. */
 const jobOptions = (j: KeyJob, solved: number) => ({
   ...(j.seed !== undefined ? { seed: j.seed } : {}),
   ...(j.budget ? { timeoutMs: timeLeft(j.budget, solved) } : {}),
+  ...(j.typesetLater ? { typesetLater: true } : {}),
 });
 
 type Reply = { readonly id: number; readonly entries: readonly RenderedEntry[] };

@@ -12,6 +12,13 @@ import { basename, dirname, join } from "node:path";
 /** A name beside `path` that no other run uses (the pid, the time) and that `ls` does not show. */
 const besideName = (path: string, ext: string) => join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${ext}`);
 
+/** Writes all of `text` at offset `at` (not at the file's position: another thread may write the spool too); the offset after it. */
+export function writeAt(fd: number, text: string, at: number): number {
+  const bytes = Buffer.from(text, "utf8");
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
+  return at + bytes.length;
+}
+
 function writeAll(fd: number, bytes: Buffer): void {
   for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
 }
@@ -33,12 +40,22 @@ export class Spool {
   write(text: string): void {
     if (this.failure !== null || this.fd === null) return;
     try {
-      const bytes = Buffer.from(text, "utf8");
-      writeAll(this.fd, bytes);
-      this.bytes += bytes.length;
+      this.bytes = writeAt(this.fd, text, this.bytes);
     } catch (err) {
       this.failure = err;
     }
+  }
+
+  /**
+   * The descriptor and offset another thread writes the next sections from (src/cli/typesetter.ts); it
+   * reports each offset it reaches (advanceTo), and a section it did not report is written again here.
+   */
+  handOff(): { fd: number; at: number } {
+    return { fd: this.fd!, at: this.bytes };
+  }
+
+  advanceTo(at: number): void {
+    this.bytes = at;
   }
 
   /** Writes the output, head + what was spooled + tail, and removes the spool; throws what a write met. */

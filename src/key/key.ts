@@ -8,6 +8,7 @@
  * stylesheet and writes the result.
  */
 import katex from "katex";
+import { typesetFormula, formulaMark, type Formula } from "./typeset.js";
 import { differentiate, differentiateAll, checkBasis, DEFAULT_LIMITS, type DifferentiateResult, type Rendered } from "../api.js";
 import { nameText } from "../print/text.js";
 import { latexText } from "../print/latex-text.js";
@@ -337,24 +338,8 @@ export function renderJson(key: AnswerKey): string {
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const esc = (s: string) => visible(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
-/**
- * KaTeX's HTML for each distinct formula, rendered once: a key repeats its labels, shapes and
- * derivation lines from problem to problem, and typesetting was a quarter of a key's time. Bounded,
- * so a key of thousands of problems does not keep every formula it ever rendered.
- */
-const typeset = new Map<string, string>();
-const TYPESET_CACHE = 256;
-
-function math(latex: string, display: boolean): string {
-  const key = `${display ? "D" : "i"}${latex}`;
-  let html = typeset.get(key);
-  if (html === undefined) {
-    html = katex.renderToString(latex, { displayMode: display, throwOnError: true, strict: "ignore", trust: false, output: "htmlAndMathml" });
-    if (typeset.size >= TYPESET_CACHE) typeset.clear();
-    typeset.set(key, html);
-  }
-  return html;
-}
+/** How a section's formulas become HTML: typeset here, or marked for a typesetting thread (renderProblem). */
+type Typeset = (latex: string, display: boolean) => string;
 
 /** Prose: escaped, with safe $…$ rendered as inline math (user math is untrusted: see userMath; the rest is shown as text). */
 function htmlProse(s: string): string {
@@ -409,7 +394,7 @@ dl.facts dd { margin: 0; }
 `;
 
 /** The derivation as a table: each equality in math, its reason as prose that wraps (and prints). */
-function derivationTable(r: DifferentiateResult): string {
+function derivationTable(r: DifferentiateResult, math: Typeset): string {
   const rows = r.steps!.map((s) => `<tr><td class="lhs">${s.lhs ? math(s.lhs.latex, false) : ""}</td><td class="eq">=</td><td class="rhs">${math(s.latex, false)}</td><td class="why">${esc(s.reason)}</td></tr>`);
   rows.push(`<tr class="conclusion"><td class="lhs">${math(`\\Rightarrow${THICK}${r.label.latex}`, false)}</td><td class="eq">=</td><td class="rhs">${math(r.derivative.latex, false)}</td><td class="why"></td></tr>`);
   return `<table class="derivation">${rows.join("")}</table>`;
@@ -419,7 +404,7 @@ export function renderHtml(key: AnswerKey, opts: { katexCss: string }): string {
   return keyDocument("html", key, counts(key.entries, key.unreadable.length), key.entries.map((e, i) => htmlSection(e, i + 1, key)), opts.katexCss);
 }
 
-function htmlSection(e: KeyEntry, n: number | string, key: SectionContext): string {
+function htmlSection(e: KeyEntry, n: number | string, key: SectionContext, math: Typeset = typesetFormula): string {
   const r = e.result;
   const title = `<h2><span class="n">${n}.</span>${esc(e.problem.title ?? `Problem ${n}`)}</h2>`;
   const text = e.problem.text ? `<p>${htmlProse(e.problem.text)}</p>` : "";
@@ -432,7 +417,7 @@ function htmlSection(e: KeyEntry, n: number | string, key: SectionContext): stri
     return `<section class="problem" id="p${n}">${title}${text}${given}<div class="failure"><p><strong>Failed</strong> (${esc(key.fileName)}:${e.failure.location.line}:${e.failure.location.column}): ${esc(e.failure.message)}</p>${e.failure.caret ? `<pre>${esc(e.failure.caret)}</pre>` : ""}${e.failure.hint ? `<p>${esc(e.failure.hint)}</p>` : ""}</div></section>`;
   }
   const answer = `<div class="answer"><span class="answer-kind">The ${esc(e.result.label.noun)}</span>${math(answerLatex(e.result), true)}</div>`;
-  const steps = e.result.steps ? `<details open><summary>Derivation of the ${esc(e.result.label.noun)}</summary>${derivationTable(e.result)}</details>` : "";
+  const steps = e.result.steps ? `<details open><summary>Derivation of the ${esc(e.result.label.noun)}</summary>${derivationTable(e.result, math)}</details>` : "";
   const dl = `<dl class="facts">${facts(e.result, key.spelling).map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.text)}</dd>`).join("")}</dl>`;
   const stamp = `<p class="stamp ok">✓ ${esc(verdict(e.result))}</p>`;
   // the key runs no script (test/security.test.ts), so no Copy button: the code is plain text to select
@@ -496,15 +481,27 @@ export const ENTRY_NUMBER = "\u0000n\u0000";
 export interface RenderedEntry {
   readonly ok: boolean;
   readonly section: string;
+  /** The formulas left to typeset: the section holds formulaMark(k) for the k-th (src/key/typeset.ts fillFormulas). */
+  readonly formulas?: readonly Formula[];
   readonly failure?: { readonly message: string; readonly location: Location };
 }
 
-/** One problem solved and rendered: the body of a pool worker, and of the key on one thread. */
-export function renderProblem(problem: KeyProblem, format: KeyFormat, ctx: SectionContext, opts: { seed?: number; timeoutMs?: number } = {}): RenderedEntry[] {
-  const render = format === "md" ? markdownSection : format === "tex" ? texSection : htmlSection;
-  return solveProblem(problem, ctx.spelling, opts).map((e) => ({
-    ok: e.ok, section: render(e, ENTRY_NUMBER, ctx), ...(!e.ok ? { failure: { message: e.failure.message, location: e.failure.location } } : {}),
-  }));
+/**
+ * One problem solved and rendered: the body of a pool worker, and of the key on one thread. `typesetLater`:
+ * an HTML section's formulas are marked, not typeset, and come with it (a typesetting thread's work).
+ */
+export function renderProblem(problem: KeyProblem, format: KeyFormat, ctx: SectionContext, opts: { seed?: number; timeoutMs?: number; typesetLater?: boolean } = {}): RenderedEntry[] {
+  const { typesetLater, ...solveOptions } = opts;
+  return solveProblem(problem, ctx.spelling, solveOptions).map((e) => {
+    const failure = !e.ok ? { failure: { message: e.failure.message, location: e.failure.location } } : {};
+    if (format === "html" && typesetLater) {
+      const formulas: Formula[] = [];
+      const section = htmlSection(e, ENTRY_NUMBER, ctx, (latex, display) => formulaMark(formulas.push([latex, display]) - 1));
+      return { ok: e.ok, section, ...(formulas.length ? { formulas } : {}), ...failure };
+    }
+    const render = format === "md" ? markdownSection : format === "tex" ? texSection : htmlSection;
+    return { ok: e.ok, section: render(e, ENTRY_NUMBER, ctx), ...failure };
+  });
 }
 
 /**
