@@ -4,7 +4,8 @@
  * light); the file system is touched here, never in the library.
  */
 import { parseArgs } from "node:util";
-import { open, readFile, writeFile, rename, unlink, realpath, stat } from "node:fs/promises";
+// node:fs, not node:fs/promises: that module loads readline and the directory watchers, some 3 ms of a key's start
+import { closeSync, existsSync, openSync, readFile, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, extname, basename, resolve } from "node:path";
 import { readProblemSet, type ProblemSet } from "../key/problems.js";
@@ -36,16 +37,28 @@ problem's own: past it no key is written and the exit code is 1.
 
 /** KaTeX's stylesheet with its woff2 fonts inlined, so the HTML key works offline. */
 export async function inlinedKatexCss(): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const cssPath = require.resolve("katex/dist/katex.min.css");
-  const css = await readFile(cssPath, "utf8");
+  const cssPath = katexFile("dist/katex.min.css");
+  const css = (await read(cssPath)).toString("utf8");
   const names = [...new Set(Array.from(css.matchAll(/url\((fonts\/[^)]+\.woff2)\)/g), (m) => m[1]!))];
-  const fonts = new Map(await Promise.all(names.map(async (name) => [name, (await readFile(join(dirname(cssPath), name))).toString("base64")] as const)));
+  const fonts = new Map(await Promise.all(names.map(async (name) => [name, (await read(join(dirname(cssPath), name))).toString("base64")] as const)));
   // keep only the woff2 source of each @font-face: every browser that renders the key reads it
   return css.replace(/src:([^;}]*)/g, (_all, srcs: string) => {
     const woff2 = /url\((fonts\/[^)]+\.woff2)\)\s*format\("woff2"\)/.exec(srcs);
     return woff2 ? `src:url(data:font/woff2;base64,${fonts.get(woff2[1]!)}) format("woff2")` : `src:${srcs}`;
   });
+}
+
+const read = (path: string) => new Promise<Buffer>((done, fail) => readFile(path, (err, data) => (err ? fail(err) : done(data))));
+
+/**
+ * A file of the installed KaTeX package. Looked for in the node_modules directories Node would search before
+ * Node's own resolver is asked: resolving through the package's exports map loads the ES module resolver,
+ * some 4 ms of a key.
+ */
+function katexFile(file: string): string {
+  const require = createRequire(import.meta.url);
+  for (const dir of require.resolve.paths("katex") ?? []) if (existsSync(join(dir, "katex", "package.json"))) return join(dir, "katex", file);
+  return require.resolve(`katex/${file}`);
 }
 
 export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<number> {
@@ -84,7 +97,7 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
   const timeout = values.timeout === undefined ? KEY_TIMEOUT_MS / 1000 : Number(values.timeout);
   if (!(timeout > 0 && timeout <= 86_400)) { io.stderr(`matdiff key: --timeout must be a number of seconds, more than 0 and at most 86400\n`); return 2; }
 
-  if (values.output && await sameFile(values.output, file)) {
+  if (values.output && sameFile(values.output, file)) {
     io.stderr(`matdiff key: refusing to write the key over its problems file ${file}: choose another -o\n`);
     return 2;
   }
@@ -94,7 +107,7 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
   const parts: string[] = [];
   let source: string | null;
   try {
-    source = await readAtMost(file, PROBLEMS_LIMIT);
+    source = readAtMost(file, PROBLEMS_LIMIT);
   } catch (err) {
     io.stderr(`matdiff key: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
     return 2;
@@ -172,7 +185,7 @@ async function jsonKey(set: ProblemSet, file: string, out: string | undefined, o
   const output = renderJson(key);
   if (out) {
     try {
-      await writeWhole(out, output);
+      writeWhole(out, output);
     } catch (err) {
       io.stderr(`matdiff key: cannot write ${out}: ${describeFsError(err)}\n`);
       return 2;
@@ -200,20 +213,20 @@ export function keyWorker(port: Parameters<typeof serveKeyJobs>[0]): void {
 const PROBLEMS_LIMIT = 4 << 20;
 
 /** A file's text, or null when it is longer than limit bytes (read no further than that). */
-async function readAtMost(path: string, limit: number): Promise<string | null> {
-  const handle = await open(path, "r");
+function readAtMost(path: string, limit: number): string | null {
+  const fd = openSync(path, "r");
   try {
     const buffer = Buffer.alloc(limit + 1);
     let length = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
       if (length === buffer.length) break;
     }
     return length > limit ? null : buffer.subarray(0, length).toString("utf8");
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -225,10 +238,10 @@ export function formatOfFile(path: string): KeyFormat | null {
 }
 
 /** Do two paths name one file (through links, `./`, hard links)? A path that does not exist is no file yet. */
-async function sameFile(a: string, b: string): Promise<boolean> {
+function sameFile(a: string, b: string): boolean {
   try {
-    const [sa, sb] = await Promise.all([stat(a), stat(b)]);
-    return (sa.dev === sb.dev && sa.ino === sb.ino) || (await realpath(a)) === (await realpath(b));
+    const sa = statSync(a), sb = statSync(b);
+    return (sa.dev === sb.dev && sa.ino === sb.ino) || realpathSync(a) === realpathSync(b);
   } catch {
     return resolve(a) === resolve(b);
   }
@@ -239,13 +252,13 @@ async function sameFile(a: string, b: string): Promise<boolean> {
  * then renamed over it (atomic within one file system), so a write killed
  * halfway never leaves a truncated key in place of a good one.
  */
-async function writeWhole(path: string, text: string): Promise<void> {
+function writeWhole(path: string, text: string): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
-    await writeFile(temp, text, { encoding: "utf8", flag: "wx" });
-    await rename(temp, path);
+    writeFileSync(temp, text, { encoding: "utf8", flag: "wx" });
+    renameSync(temp, path);
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
+    try { unlinkSync(temp); } catch { /* never made */ }
     throw err;
   }
 }

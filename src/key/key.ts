@@ -94,7 +94,8 @@ export function solveProblem(problem: KeyProblem, spelling: ProblemSet["spelling
       ...(problem.hessian ? { hessian: true } : {}), ...(problem.symmetric ? { symmetric: problem.symmetric } : {}),
     };
     const judged = (p: KeyProblem, result: DifferentiateResult): KeyEntry => {
-      const typeset = result.function.latex.length + result.derivative.latex.length + (result.derivation?.latex.length ?? 0);
+      // the derivation counted by its steps: its aligned block (Markdown, LaTeX) is made only when it is read
+      const typeset = result.function.latex.length + result.derivative.latex.length + (result.steps?.reduce((n, s) => n + s.latex.length + (s.lhs?.latex.length ?? 0), 0) ?? 0);
       if (typeset > MAX_TYPESET) {
         return { problem: p, ok: false, failure: { message: `the result is ${typeset} characters of LaTeX, more than the ${MAX_TYPESET} a key typesets per problem`, location: p.location, hint: "split the problem, or name repeated parts with where" } };
       }

@@ -225,7 +225,8 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
   if (check) out.check = check;
   if (steps) {
     out.steps = steps;
-    out.derivation = renderDerivation(a, steps);
+    // the steps as one aligned block, for Markdown, LaTeX and the terminal; a page of steps sets each on its own
+    lazy(out, "derivation", () => asUserErrors(() => guarded(renderDerivation(a, steps), a.limits.maxOutput)));
   }
   guardOutput(out, a.limits.maxOutput);
   budget.check();
