@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { EventEmitter } from "node:events";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -138,6 +138,13 @@ describe("matdiff key --format html on two threads", () => {
       expect(key(["--format", "html"], "2").stdout).toBe(html);
       // the thread keeps its bundle's compiled code beside the command's (on one core there is no thread)
       expect(readdirSync(cache).some((f) => f.startsWith("typeset-"))).toBe(availableParallelism() > 1);
+      // and every cache is loaded under the flags it was stored under: a later key, on either thread, rewrites none
+      const stamps = () => Object.fromEntries(readdirSync(cache).filter((f) => f.endsWith(".v8")).map((f) => [f, statSync(join(cache, f)).mtimeMs]));
+      const before = stamps();
+      expect(Object.keys(before).length).toBeGreaterThanOrEqual(3);
+      key(["-o", join(dir, "again.html")], "2");
+      key(["-o", join(dir, "again.html")], "1");
+      expect(stamps()).toEqual(before);
       // a thread started for what looked like HTML and is not is let go: the Markdown key is written and the command ends
       const md = key(["-o", join(dir, "k.html"), "--format", "md"], "2");
       expect(md.status).toBe(1);

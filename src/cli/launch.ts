@@ -33,7 +33,7 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: string 
   return join(env.XDG_CACHE_HOME || join(home, ".cache"), "matdiff");
 }
 
-interface Pending { readonly script: Script; readonly path: string }
+interface Pending { readonly script: Script; readonly path: string; readonly underKeyFlags: boolean }
 
 /** Loads CommonJS bundles through the code cache; `save` stores what was compiled without a usable cache. */
 export class CachedLoader {
@@ -65,13 +65,19 @@ export class CachedLoader {
     this.modules.set(name, module.exports);
     (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, dirname(file));
     this.modules.set(name, module.exports);
-    if (path && (!cachedData || script.cachedDataRejected)) this.pending.push({ script, path });
+    if (path && (!cachedData || script.cachedDataRejected)) this.pending.push({ script, path, underKeyFlags: keyFlags.active });
     return module.exports;
   }
 
-  /** Stores the compiled code (after the run, so the functions it compiled are in it too); any failure is ignored. */
+  /**
+   * Stores the compiled code (after the run, so the functions it compiled are in it too); any failure is
+   * ignored. V8 rejects a cache made under other flags than the ones it is loaded under, so what was loaded
+   * under the key's flags (smallHeap) is stored while they are set, and the rest after they are restored.
+   */
   save(): void {
-    for (const { script, path } of this.pending.splice(0)) {
+    const now = this.pending.filter((p) => p.underKeyFlags === keyFlags.active);
+    this.pending.splice(0, this.pending.length, ...this.pending.filter((p) => !now.includes(p)));
+    for (const { script, path } of now) {
       const temp = `${path}.${process.pid}.tmp`;
       try {
         mkdirSync(dirname(path), { recursive: true });
@@ -104,6 +110,7 @@ export async function start(entryUrl: string): Promise<void> {
       process.exitCode = await key.runKey(argv.slice(1), pool);
     } finally {
       await pool.release();
+      loader?.save();
       restore();
     }
   } else process.exitCode = await (load("main") as { run: (argv: readonly string[]) => Promise<number> }).run(argv);
@@ -180,7 +187,9 @@ function loaderFor(bundleDir: string, dir: string | null): { loader: CachedLoade
  * ConfigureHeap), undoing smallHeap() for the whole process: a typesetting thread started once the key was
  * solving took the key's semi-spaces from 1 to 4 MiB (88 MiB peak against 83). So the typesetting thread
  * is started before the key's bundle loads, when the command line asks for HTML (a guess: a thread the key
- * has no use for is ended by release()), and every thread sets the factor again as it starts.
+ * has no use for is ended by release()), and the factor is set again when a thread is online and as it starts
+ * its work; not before: a typesetting thread starts while the key's bundle is still loading under the default
+ * flags, and a flag it set then made V8 reject that bundle's code cache (and the run rewrite it).
  */
 function keyPool(bundleDir: string, dir: string | null, argv: readonly string[]) {
   const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
@@ -188,7 +197,7 @@ function keyPool(bundleDir: string, dir: string | null, argv: readonly string[])
   // MATDIFF_WORKERS caps the pool (1: no pool), for a machine shared with other work
   const cap = Number(process.env.MATDIFF_WORKERS);
   const cores = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, Number.isInteger(cap) && cap > 0 ? cap : Infinity));
-  const body = (serve: string) => `require("node:v8").setFlagsFromString("--semi-space-growth-factor=1");require(${JSON.stringify(join(bundleDir, "launch.cjs"))}).${serve}(${JSON.stringify(bundleDir)}, ${JSON.stringify(dir)})`;
+  const body = (serve: string) => `require(${JSON.stringify(join(bundleDir, "launch.cjs"))}).${serve}(${JSON.stringify(bundleDir)}, ${JSON.stringify(dir)})`;
   const worker = (serve: string) => {
     const { Worker } = req("node:worker_threads") as typeof import("node:worker_threads");
     // a small young generation: a worker's garbage is short-lived, and the key's memory is what its workers hold
@@ -224,6 +233,8 @@ function keyPool(bundleDir: string, dir: string | null, argv: readonly string[])
 
 /** The body of a key worker (started by keyPool). */
 export function serveKeyWorker(bundleDir: string, dir: string | null): void {
+  // a pool's thread starts during the key, under its flags, which making the thread's heap has undone
+  keyFlags.growth();
   const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
   const { parentPort } = req("node:worker_threads") as typeof import("node:worker_threads");
   const { load } = loaderFor(bundleDir, dir);
@@ -234,9 +245,15 @@ export function serveKeyWorker(bundleDir: string, dir: string | null): void {
 export function serveTypesetWorker(bundleDir: string, dir: string | null): void {
   const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
   const { parentPort } = req("node:worker_threads") as typeof import("node:worker_threads");
-  const { loader, load } = loaderFor(bundleDir, dir);
-  (load("typeset") as { serveTypesetting: (port: unknown, end: () => void) => void }).serveTypesetting(parentPort, () => {
-    loader?.save();
-    parentPort!.close();
+  // loaded at the first message, sent once the key's flags are set: the thread may start before they are, and
+  // its code cache must be loaded under the flags it is stored under (V8 rejects it otherwise)
+  parentPort!.once("message", (start: unknown) => {
+    keyFlags.active = true;
+    keyFlags.growth();
+    const { loader, load } = loaderFor(bundleDir, dir);
+    (load("typeset") as { serveTypesetting: (port: unknown, start: unknown, end: () => void) => void }).serveTypesetting(parentPort, start, () => {
+      loader?.save();
+      parentPort!.close();
+    });
   });
 }

@@ -23,12 +23,12 @@ export type TypesetReply = { readonly at: number } | { readonly text: string } |
 /** A section's HTML: its formulas typeset into their marks. */
 export const typesetSection = (s: SectionToTypeset): string => (s.formulas ? fillFormulas(s.text, s.formulas.map((f) => typesetFormula(...f))) : s.text);
 
-export function serveTypesetting(port: { on(event: "message", f: (m: TypesetMessage) => void): unknown; postMessage(reply: TypesetReply): void }, end: () => void): void {
-  let start: TypesetStart | null = null;
+/** The thread's work from its first message, `start`, on: each later message a section, then null. */
+export function serveTypesetting(port: { on(event: "message", f: (m: TypesetMessage) => void): unknown; postMessage(reply: TypesetReply): void }, first: TypesetStart, end: () => void): void {
+  let start = first;
   let failed = false;
   port.on("message", (m) => {
     if (m === null) { end(); return; }
-    if (start === null) { start = m as TypesetStart; return; }
     if (failed) return;
     try {
       const text = typesetSection(m as SectionToTypeset);
