@@ -33,6 +33,19 @@ describe("lazy result fields", () => {
     expect(clone).toEqual(r);
   });
 
+  it("the derivation's aligned block waits to be read too: a page that sets each step on its own never makes it", () => {
+    const r = differentiate("tr(A^{-1} B)", { wrt: "A", steps: true });
+    expect(isPending(r, "derivation")).toBe(true);
+    expect(Object.keys(r).slice(-2)).toEqual(["steps", "derivation"]);
+    // read, it ends in the result as the result prints it, after every step in order
+    const { latex, text } = r.derivation!;
+    expect(isPending(r, "derivation")).toBe(false);
+    expect(latex.endsWith(`\\Rightarrow\\mkern5mu ${r.label.latex} &= ${r.derivative.latex}\n\\end{aligned}`)).toBe(true);
+    expect(text.split("\n").at(-1)).toBe(`⇒ ${r.label.text} = ${r.derivative.text}`);
+    for (const s of r.steps!) expect(latex).toContain(s.latex);
+    expect(JSON.parse(JSON.stringify(r)).derivation).toEqual({ latex, text });
+  });
+
   it("index: false leaves the index form out, as before", () => {
     const r = differentiate("x^T A x", { wrt: "x", index: false });
     expect(Object.keys(r.derivative)).toEqual(["latex", "text", "shape", "numpy", "torch"]);

@@ -23,12 +23,12 @@ export interface RenderedStep {
 }
 
 export const render = (e: Expr): Rendered => ({ latex: toLatex(e), text: toText(e) });
-/** The names of an analysis's result (see print/label.ts): one place for every surface. */
-export function labelOf(a: Analysis): ResultLabel {
+/** The names of an analysis's result (see print/label.ts): one place for every surface. `f`: the function as printed, when the caller has it. */
+export function labelOf(a: Analysis, f: Rendered = render(a.f)): ResultLabel {
   // ∂f/∂σ²: the square is part of the variable's name in the label
   const plain = render(a.X);
   const x = a.bySquare ? { latex: `${plain.latex}^{2}`, text: `${plain.text}²` } : plain;
-  const label = resultLabel(a.kind, a.f.shape, { latex: x.latex, text: x.text, shape: a.X.shape }, render(a.f));
+  const label = resultLabel(a.kind, a.f.shape, { latex: x.latex, text: x.text, shape: a.X.shape }, f);
   // through a parameterisation, a matrix θ's gradient is shown as the vector the pull-back gives
   if (a.parameterisation && a.kind === "gradient" && a.X.shape.cols !== 1) {
     return { ...label, latex: `\\mathop{\\mathrm{vec}}(\\nabla_{${x.latex}} f)`, text: `vec(∇_${x.text} f)` };

@@ -179,7 +179,8 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
 
   budget.check();
   const check = options.check ? checkAnalysis(a, typeof options.check === "object" ? options.check : {}) : undefined;
-  const label = labelOf(a);
+  const fn = render(f);
+  const label = labelOf(a, fn);
   budget.check();
   const steps = options.steps ? renderSteps(a, label) : undefined;
   budget.check();
@@ -197,7 +198,6 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
     lazy(derivative, "index", () => index().index);
     lazy(derivative, "einsum", () => index().einsum);
   }
-  const fn = render(f);
   // Fields assigned one by one, in the order the result has always had (JSON shows it), not spread in: each
   // `...(cond ? {…} : {})` copied an object through the runtime, and eight of them were a tenth of presenting.
   const out: { -readonly [K in keyof DifferentiateResult]: DifferentiateResult[K] } = {
@@ -226,7 +226,7 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
   if (steps) {
     out.steps = steps;
     // the steps as one aligned block, for Markdown, LaTeX and the terminal; a page of steps sets each on its own
-    lazy(out, "derivation", () => asUserErrors(() => guarded(renderDerivation(a, steps), a.limits.maxOutput)));
+    lazy(out, "derivation", () => asUserErrors(() => guarded(renderDerivation(steps, label, printed), a.limits.maxOutput)));
   }
   guardOutput(out, a.limits.maxOutput);
   budget.check();

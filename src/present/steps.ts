@@ -9,7 +9,7 @@ import { restrictDifferential } from "../calculus/parameterised.js";
 import { resultLabel, type ResultKind, type ResultLabel } from "../print/label.js";
 import { ruleSource, step } from "../../rules/registry.js";
 import type { Analysis } from "../pipeline/analyse.js";
-import { labelOf, render, type Rendered, type RenderedStep } from "./rendered.js";
+import { render, type Rendered, type RenderedStep } from "./rendered.js";
 import { THICK, THIN } from "../print/latex-space.js";
 
 /** The derivation of an analysis, as expressions (for tests: each step is checked numerically). */
@@ -193,9 +193,8 @@ function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: Res
 /** A LaTeX atom that can take a subscript: `\\Sigma` and `S` as they are, `W_{1}` braced. */
 const braced = (latex: string) => (/^(?:[A-Za-z]|\\[A-Za-z]+)$/.test(latex) ? latex : `{${latex}}`);
 
-export function renderDerivation(a: Analysis, steps: readonly RenderedStep[]): { latex: string; text: string } {
-  const name = labelOf(a);
-  const result = render(a.result);
+/** The steps as one aligned block, ending in the result (`name` and `result` as the caller printed them). */
+export function renderDerivation(steps: readonly RenderedStep[], name: Rendered, result: Rendered): { latex: string; text: string } {
   const lhsWidth = Math.max(...steps.map((s) => [...(s.lhs?.text ?? "")].length));
   const exprWidth = Math.min(60, Math.max(...steps.map((s) => [...s.text].length)));
   const textLines = steps.map((s) => {
