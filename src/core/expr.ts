@@ -851,7 +851,8 @@ export function symbolsOf(e: Expr, out = new Map<string, Sym>(), seen = new Set<
   seen.add(e.id);
   if (e.kind === "sym") out.set(e.name, e);
   else if (e.kind === "d") out.set(e.of.name, e.of);
-  for (const c of children(e)) symbolsOf(c, out, seen);
+  const kids = children(e);
+  for (let k = 0; k < kids.length; k++) symbolsOf(kids[k]!, out, seen);
   return out;
 }
 

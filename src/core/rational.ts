@@ -7,7 +7,8 @@ export interface Rational {
 function gcd(a: number, b: number): number {
   a = Math.abs(a);
   b = Math.abs(b);
-  while (b) [a, b] = [b, a % b];
+  // a swap through a temporary: a destructuring swap builds an array and iterates it in unoptimised code (a key's)
+  while (b) { const r = a % b; a = b; b = r; }
   return a || 1;
 }
 

@@ -132,7 +132,8 @@ export function rewriteRun(index: RuleTable, limits: SimplifyLimits = {}): Rewri
     if (cur !== e && done.has(cur.id)) { reuse(cur.id); cur = done.get(cur.id)!; }
     else {
       const rules = index[cur.kind] ?? NONE;
-      for (const rule of rules) {
+      for (let r = 0; r < rules.length; r++) {
+        const rule = rules[r]!;
         if (!budgetLeft()) break;
         const out = rule.apply(cur, ctx);
         if (out === null || out === cur) continue;
