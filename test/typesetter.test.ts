@@ -123,9 +123,13 @@ describe("matdiff key --format html on two threads", () => {
       writeFileSync(problems, ["tr(A^{-1} B)|A", "x^T A x|x", "tr(A B|A", "det(X)|X", "\\|A x - b\\|^2|x"]
         .map((p, i) => `- title: p${i}\n  expr: "${p.split("|")[0]!.replace(/\\/g, "\\\\")}"\n  wrt: ${p.split("|")[1]}\n`).join(""));
       const cache = join(dir, "cache");
-      const key = (out: string[], workers: string) => spawnSync(process.execPath, [`${ROOT}dist/cli.js`, "key", problems, ...out, "--seed", "5"], {
-        encoding: "utf8", env: { ...process.env, MATDIFF_WORKERS: workers, MATDIFF_CACHE_DIR: cache },
-      });
+      // MATDIFF_WORKERS=2 also shares the problems with a pool thread (src/cli/pool.ts); unset, only the typesetting thread runs beside
+      const key = (out: string[], workers: string | undefined) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, MATDIFF_CACHE_DIR: cache };
+        if (workers === undefined) delete env.MATDIFF_WORKERS;
+        else env.MATDIFF_WORKERS = workers;
+        return spawnSync(process.execPath, [`${ROOT}dist/cli.cjs`, "key", problems, ...out, "--seed", "5"], { encoding: "utf8", env });
+      };
       const one = key(["-o", join(dir, "one.html")], "1");
       const two = key(["-o", join(dir, "two.html")], "2");
       expect(one.status).toBe(1); // tr(A B is unclosed
@@ -133,6 +137,9 @@ describe("matdiff key --format html on two threads", () => {
       expect(two.stderr).toBe(one.stderr.replace("one.html", "two.html"));
       const html = readFileSync(join(dir, "one.html"), "utf8");
       expect(readFileSync(join(dir, "two.html"), "utf8")).toBe(html);
+      const plain = key(["-o", join(dir, "plain.html")], undefined);
+      expect(plain.stderr).toBe(one.stderr.replace("one.html", "plain.html"));
+      expect(readFileSync(join(dir, "plain.html"), "utf8")).toBe(html);
       expect(html).toContain("katex-display");
       // on standard output the thread sends the sections back: the same document
       expect(key(["--format", "html"], "2").stdout).toBe(html);
