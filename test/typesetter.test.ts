@@ -123,7 +123,7 @@ describe("matdiff key --format html on two threads", () => {
       writeFileSync(problems, ["tr(A^{-1} B)|A", "x^T A x|x", "tr(A B|A", "det(X)|X", "\\|A x - b\\|^2|x"]
         .map((p, i) => `- title: p${i}\n  expr: "${p.split("|")[0]!.replace(/\\/g, "\\\\")}"\n  wrt: ${p.split("|")[1]}\n`).join(""));
       const cache = join(dir, "cache");
-      // MATDIFF_WORKERS=2 also shares the problems with a pool thread (src/cli/pool.ts); unset, only the typesetting thread runs beside
+      // MATDIFF_WORKERS=2 and unset both give a typesetting thread beside this one (and no solver pool: it has the second core)
       const key = (out: string[], workers: string | undefined) => {
         const env: NodeJS.ProcessEnv = { ...process.env, MATDIFF_CACHE_DIR: cache };
         if (workers === undefined) delete env.MATDIFF_WORKERS;

@@ -59,6 +59,11 @@ export class Typesetter {
     });
   }
 
+  /** Is a thread typesetting (not this one)? */
+  get threaded(): boolean {
+    return this.worker !== null;
+  }
+
   /** A section, with the formulas its marks stand for. */
   add(text: string, formulas?: readonly Formula[]): void {
     const section: SectionToTypeset = formulas ? { text, formulas } : { text };
