@@ -79,20 +79,17 @@ export interface SampleOptions {
 }
 
 export function sampleEnv(exprs: readonly Expr[], opts: SampleOptions): Env {
-  const dims = sampleDims(exprs, opts.dims, opts.sizeOrder ?? 0);
-  const positive = positiveSymbols(exprs);
-  const unit = unitIntervalSymbols(exprs);
-  const small = subtractedSymbols(exprs);
-  const symbols = new Map<string, Sym>();
-  exprs.forEach((e) => symbolsOf(e, symbols));
+  const { dimNames, positive, unit, small, symbols, diffs: diffNodesOf } = structureOf(exprs);
+  const dims = assignSizes(dimNames, opts.dims, opts.sizeOrder ?? 0);
   const values = new Map<string, Matrix>();
-  for (const name of [...symbols.keys()].sort()) {
+  for (const sym of symbols) {
+    const name = sym.name;
     const rng = makeRng(mixSeed(opts.seed, hashString(name)));
-    const value = sampleValue(symbols.get(name)!, rng, dims, unit.has(name) ? "unit" : positive.has(name));
+    const value = sampleValue(sym, rng, dims, unit.has(name) ? "unit" : positive.has(name));
     values.set(name, small.has(name) && !unit.has(name) ? value.scale(SUBTRACTED_SCALE) : value);
   }
   const diffs = new Map<string, Matrix>();
-  for (const d of diffNodes(exprs)) {
+  for (const d of diffNodesOf) {
     const rng = makeRng(mixSeed(opts.seed, hashString(d.of.name), d.tag + 1));
     diffs.set(diffKey(d.of.name, d.tag), sampleDirection(d.of, rng, dims));
   }
@@ -100,11 +97,45 @@ export function sampleEnv(exprs: readonly Expr[], opts: SampleOptions): Env {
 }
 
 /**
+ * What sampling needs to know of the expressions, which every draw of a check shares: the dimensions named on
+ * their leaves, the symbols with their domains, the differentials. Kept per array of expressions (a check
+ * passes one array to all its trials): worked out at each draw, it was a sixth of an answer key's check.
+ */
+interface Structure {
+  readonly dimNames: readonly string[];
+  readonly positive: ReadonlySet<string>;
+  readonly unit: ReadonlySet<string>;
+  readonly small: ReadonlySet<string>;
+  /** In order of name: each draws from a generator seeded by its name. */
+  readonly symbols: readonly Sym[];
+  readonly diffs: readonly Diff[];
+}
+const structures = new WeakMap<readonly Expr[], Structure>();
+
+function structureOf(exprs: readonly Expr[]): Structure {
+  let s = structures.get(exprs);
+  if (!s) {
+    const symbols = new Map<string, Sym>();
+    exprs.forEach((e) => symbolsOf(e, symbols));
+    s = {
+      dimNames: dimensionNames(exprs), positive: positiveSymbols(exprs), unit: unitIntervalSymbols(exprs), small: subtractedSymbols(exprs),
+      symbols: [...symbols.keys()].sort().map((name) => symbols.get(name)!), diffs: diffNodes(exprs),
+    };
+    structures.set(exprs, s);
+  }
+  return s;
+}
+
+/**
  * Concrete sizes for every dimension on a leaf. A dimension spelled as a
  * product of other dimensions ("mn", see resolveDim) gets no size of its own.
  */
 export function sampleDims(exprs: readonly Expr[], given: Record<string, number> = {}, sizeOrder = 0): Map<string, number> {
-  const sizes = SIZE_ORDERS[sizeOrder % SIZE_ORDERS.length]!;
+  return assignSizes(dimensionNames(exprs), given, sizeOrder);
+}
+
+/** The dimensions named on the leaves, in the order they are met. */
+function dimensionNames(exprs: readonly Expr[]): string[] {
   const names: string[] = [];
   const seen = new Set<number>();
   const visit = (e: Expr) => {
@@ -121,6 +152,11 @@ export function sampleDims(exprs: readonly Expr[], given: Record<string, number>
     children(e).forEach(visit);
   };
   exprs.forEach(visit);
+  return names;
+}
+
+function assignSizes(names: readonly string[], given: Record<string, number> = {}, sizeOrder = 0): Map<string, number> {
+  const sizes = SIZE_ORDERS[sizeOrder % SIZE_ORDERS.length]!;
   const dims = new Map(Object.entries(given));
   const used = new Set(dims.values());
   let next = 0;
