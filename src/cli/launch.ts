@@ -187,9 +187,9 @@ function loaderFor(bundleDir: string, dir: string | null): { loader: CachedLoade
  * ConfigureHeap), undoing smallHeap() for the whole process: a typesetting thread started once the key was
  * solving took the key's semi-spaces from 1 to 4 MiB (88 MiB peak against 83). So the typesetting thread
  * is started before the key's bundle loads, when the command line asks for HTML (a guess: a thread the key
- * has no use for is ended by release()), and the factor is set again when a thread is online and as it starts
- * its work; not before: a typesetting thread starts while the key's bundle is still loading under the default
- * flags, and a flag it set then made V8 reject that bundle's code cache (and the run rewrite it).
+ * has no use for is ended by release()), and the factor is set again when a thread is online (and as a pool's
+ * starts its work); never by a typesetting thread as it starts: it starts while the key's bundle is still loading
+ * under the default flags, and a flag it set then made V8 reject that bundle's code cache (and the run rewrite it).
  */
 function keyPool(bundleDir: string, dir: string | null, argv: readonly string[]) {
   const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
@@ -248,8 +248,9 @@ export function serveTypesetWorker(bundleDir: string, dir: string | null): void 
   // loaded at the first message, sent once the key's flags are set: the thread may start before they are, and
   // its code cache must be loaded under the flags it is stored under (V8 rejects it otherwise)
   parentPort!.once("message", (start: unknown) => {
+    // the calling thread set the key's flags again when this thread came online (keyPool); node:v8 is not loaded
+    // here for it: it brings the heap utilities and the streams, some 5 ms of this thread's start
     keyFlags.active = true;
-    keyFlags.growth();
     const { loader, load } = loaderFor(bundleDir, dir);
     (load("typeset") as { serveTypesetting: (port: unknown, start: unknown, end: () => void) => void }).serveTypesetting(parentPort, start, () => {
       loader?.save();
