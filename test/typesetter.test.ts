@@ -58,7 +58,7 @@ async function throughSpool(spawn: (() => Worker) | null, input: readonly { text
  * A stand-in thread: answers the first `answers` sections as the real one does (into the spool, reporting
  * each offset), then writes part of the next one without reporting it and dies.
  */
-function dyingThread(answers: number): () => Worker {
+function dyingThread(answers: number, staleAnswer = false): () => Worker {
   return () => {
     const w = new EventEmitter() as EventEmitter & { postMessage(m: unknown): void; terminate(): Promise<number> };
     let start: { fd: number; at: number } | null = null;
@@ -73,7 +73,12 @@ function dyingThread(answers: number): () => Worker {
         return;
       }
       writeAt(start.fd, "<half a section, never report", start.at);
-      queueMicrotask(() => w.emit("exit", 1));
+      const early = { at: start.at - 1 };
+      queueMicrotask(() => {
+        w.emit("exit", 1);
+        // an answer that comes after the thread is taken over (it must not move the spool's offset back)
+        if (staleAnswer) w.emit("message", early);
+      });
     };
     w.terminate = async () => 1;
     return w as unknown as Worker;
@@ -104,6 +109,7 @@ describe("the HTML key's typesetting thread", () => {
     const input = sections();
     const here = await throughSpool(null, input);
     for (const answers of [0, 1, 3]) expect((await throughSpool(dyingThread(answers), input)).text, `dies after ${answers}`).toBe(here.text);
+    expect((await throughSpool(dyingThread(2, true), input)).text, "an answer after the take-over").toBe(here.text);
   });
 
   it("meets KaTeX's error as the key on one thread does, and writes nothing past it", async () => {

@@ -31,6 +31,8 @@ export class Typesetter {
   private worker: Worker | null = null;
   /** finish() waiting for the last answer. */
   private answered: (() => void) | null = null;
+  /** The thread's answers count until this one takes over: one arriving after would move the spool's offset back. */
+  private listening = true;
   /** An error met typesetting here: finish() throws it, as the key on one thread would have. */
   private failed: unknown = null;
 
@@ -45,6 +47,7 @@ export class Typesetter {
     const handOff = sink.handOff?.();
     this.worker.postMessage((handOff ?? { fd: null }) satisfies TypesetMessage);
     this.worker.on("message", (reply: TypesetReply) => {
+      if (!this.listening) return;
       if ("error" in reply) { this.takeOver(); return; }
       this.posted.shift();
       if ("at" in reply) sink.advanceTo!(reply.at);
@@ -89,6 +92,7 @@ export class Typesetter {
 
   /** Stops the thread at once (the key is abandoned). */
   abandon(): void {
+    this.listening = false;
     const w = this.worker;
     this.worker = null;
     void w?.terminate();
@@ -96,6 +100,7 @@ export class Typesetter {
 
   /** The thread is done with (failed, gone): what it has not answered is typeset here, in order, and so is all that comes after. */
   private takeOver(): void {
+    this.listening = false;
     const w = this.worker;
     this.worker = null;
     void w?.terminate();
