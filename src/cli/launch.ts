@@ -104,9 +104,11 @@ export async function start(entryUrl: string): Promise<void> {
   // `matdiff key` loads its own bundle only, and has a pool: nothing of either is loaded for anything else
   if (argv[0] === "key") {
     const pool = keyPool(bundleDir, dir, argv);
-    const key = load("key") as { runKey: (argv: readonly string[], extra?: object) => Promise<number> };
-    const restore = smallHeap();
+    let restore = () => undefined as void;
+    // the typesetting thread may be running already: whatever happens from here on, it is ended
     try {
+      const key = load("key") as { runKey: (argv: readonly string[], extra?: object) => Promise<number> };
+      restore = smallHeap();
       process.exitCode = await key.runKey(argv.slice(1), pool);
     } finally {
       await pool.release();
