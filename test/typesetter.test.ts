@@ -112,6 +112,34 @@ describe("the HTML key's typesetting thread", () => {
     expect((await throughSpool(dyingThread(2, true), input)).text, "an answer after the take-over").toBe(here.text);
   });
 
+  it("lets the solving wait for a thread that falls behind: the sections waiting for it stay few", async () => {
+    // a stand-in thread that answers (with the text, as for standard output) only when told to
+    const held: (() => void)[] = [];
+    const w = new EventEmitter() as EventEmitter & { postMessage(m: unknown): void; terminate(): Promise<number> };
+    let started = false;
+    w.postMessage = (m) => {
+      if (!started) { started = true; return; }
+      if (m === null) { queueMicrotask(() => w.emit("exit", 0)); return; }
+      const text = typesetSection(m as SectionToTypeset);
+      held.push(() => w.emit("message", { text }));
+    };
+    w.terminate = async () => 0;
+    const parts: string[] = [];
+    const t = new Typesetter(() => w as unknown as Worker, { write: (text) => parts.push(text) });
+    const input = sections();
+    for (let i = 0; i < 12; i++) t.add(input[i % input.length]!.text, input[i % input.length]!.formulas);
+    let roomy = false;
+    const room = t.room().then(() => { roomy = true; });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(roomy).toBe(false);
+    while (held.length > 7) held.shift()!();
+    await room;
+    expect(roomy).toBe(true);
+    for (const answer of held.splice(0)) answer();
+    await t.finish();
+    expect(parts.join("")).toBe(Array.from({ length: 12 }, (_, i) => typesetSection(input[i % input.length]!)).join(""));
+  });
+
   it("meets KaTeX's error as the key on one thread does, and writes nothing past it", async () => {
     const input = [{ text: `<p>${formulaMark(0)}</p>`, formulas: [["\\frac{1}{", false]] as const }, { text: "<p>after</p>" }];
     const here = await throughSpool(null, input);

@@ -153,7 +153,7 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
         if (e.ok) solved++;
         if (e.failure) failures.push(`${at(e.failure.location)}: error: ${e.failure.message}`);
       }
-    }, io.forcePool);
+    }, io.forcePool, typesetter ? () => typesetter.room() : undefined);
     await typesetter?.finish();
   } catch (err) {
     typesetter?.abandon();

@@ -46,9 +46,10 @@ export const PROBLEMS_PER_WORKER = 600;
 /**
  * Each problem's entries handed to `emit` in the problems' order, each as soon as it and every problem
  * before it are solved (the key is written as it goes, src/cli/key.ts). `size`: threads to use, this one
- * included; `force`: use them all whatever the problem count (MATDIFF_WORKERS set).
+ * included; `force`: use them all whatever the problem count (MATDIFF_WORKERS set); `pace`: awaited after
+ * each problem this thread solves.
  */
-export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | undefined, size: number, emit: (entries: readonly RenderedEntry[]) => void, force = false): Promise<void> {
+export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | undefined, size: number, emit: (entries: readonly RenderedEntry[]) => void, force = false, pace?: () => Promise<void>): Promise<void> {
   // solved problems not emitted yet: a worker's that came back before an earlier one was done
   const waiting = new Map<number, readonly RenderedEntry[]>();
   const done = new Array<boolean>(jobs.length).fill(false);
@@ -96,6 +97,8 @@ export async function solveAll(jobs: readonly KeyJob[], spawn: (() => Worker) | 
     while (next < jobs.length) {
       inline(next++);
       await new Promise<void>((resolve) => setImmediate(resolve));
+      // what the sections go to (the typesetting thread) may ask this thread to wait for it
+      await pace?.();
     }
     while (live > 0) await new Promise<void>((resolve) => { wake = resolve; });
     // whatever a dead worker did not answer is solved here: a pool never loses a problem

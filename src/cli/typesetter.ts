@@ -25,6 +25,9 @@ export interface SectionSink {
   advanceTo?(at: number): void;
 }
 
+/** Sections the thread may have waiting before the solving waits for it. */
+const MAX_WAITING = 8;
+
 export class Typesetter {
   /** Sections sent to the thread and not answered yet, oldest first (the thread answers in order). */
   private readonly posted: SectionToTypeset[] = [];
@@ -33,6 +36,8 @@ export class Typesetter {
   private answered: (() => void) | null = null;
   /** The thread's answers count until this one takes over: one arriving after would move the spool's offset back. */
   private listening = true;
+  /** room() waiting for the thread to catch up. */
+  private roomy: (() => void) | null = null;
   /** An error met typesetting here: finish() throws it, as the key on one thread would have. */
   private failed: unknown = null;
 
@@ -53,13 +58,24 @@ export class Typesetter {
       if ("at" in reply) sink.advanceTo!(reply.at);
       else sink.write(reply.text);
       if (this.posted.length === 0) this.answered?.();
+      if (this.posted.length < MAX_WAITING) this.wake();
     });
     // a thread that fails leaves its sections to this one
     this.worker.on("error", () => undefined);
     this.worker.on("exit", () => {
       this.takeOver();
       this.answered?.();
+      this.wake();
     });
+  }
+
+  /**
+   * Resolves when the thread has few enough sections waiting: a thread that typesets slower than the problems
+   * are solved would otherwise hold every section not yet written (a key of 2,000 problems: 96 MiB against 75).
+   */
+  room(): Promise<void> {
+    if (this.posted.length < MAX_WAITING || !this.worker) return Promise.resolve();
+    return new Promise((resolve) => { this.roomy = resolve; });
   }
 
   /** Is a thread typesetting (not this one)? */
@@ -99,6 +115,12 @@ export class Typesetter {
   }
 
   /** The thread is done with (failed, gone): what it has not answered is typeset here, in order, and so is all that comes after. */
+  private wake(): void {
+    const resolve = this.roomy;
+    this.roomy = null;
+    resolve?.();
+  }
+
   private takeOver(): void {
     this.listening = false;
     const w = this.worker;
