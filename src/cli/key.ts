@@ -126,52 +126,58 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
   }
   // the typesetting thread starts first: its start-up runs beside the reading of the problems and the first solutions
   const typesetter = format === "html" ? new Typesetter((io.cores ?? 1) > 1 ? io.typesetWorker ?? null : null, spool ?? { write: (text) => parts.push(text) }) : null;
-  // KaTeX's stylesheet and fonts are read while the problems are solved
-  const katexCss = format === "html" ? inlinedKatexCss() : Promise.resolve("");
-  katexCss.catch(() => undefined);
-  const set = readProblemSet(source, file);
-  if (format === "json") return jsonKey(set, file, values.output, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 }, io);
-
-  const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
-  const writer = new KeyWriter(format, { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file });
-  const at = (l: { line: number; column: number }) => `${file}:${l.line}:${l.column}`;
-  const failures: string[] = unreadable.map((f) => `${at(f.location)}: error: ${f.message}`);
-  let solved = 0, entries = 0;
+  // whatever ends the key from here on, the thread ends too (it would keep the command waiting) and the spool is
+  // removed; both are no-ops once the key is written
   try {
-    const ctx = { fileName: file, spelling: set.spelling };
-    const budget = keyBudget(set.problems.length, timeout * 1000);
-    const jobs = set.problems.map((problem) => ({ problem, format, ctx, budget, typesetLater: typesetter !== null, ...(seed !== undefined ? { seed } : {}) }));
-    // the typesetting thread has a core of its own: on two cores a solver thread beside it made a key of 600
-    // problems slower (2.1 s against 1.8 s, 108 MiB against 87)
-    await solveAll(jobs, io.keyWorker, (io.cores ?? 1) - (typesetter?.threaded ? 1 : 0), (solvedEntries) => {
-      for (const e of solvedEntries) {
-        const text = writer.section(e);
-        if (typesetter) typesetter.add(text, e.formulas);
-        else if (spool) spool.write(text);
-        else parts.push(text);
-        entries++;
-        if (e.ok) solved++;
-        if (e.failure) failures.push(`${at(e.failure.location)}: error: ${e.failure.message}`);
+    // KaTeX's stylesheet and fonts are read while the problems are solved
+    const katexCss = format === "html" ? inlinedKatexCss() : Promise.resolve("");
+    katexCss.catch(() => undefined);
+    const set = readProblemSet(source, file);
+    if (format === "json") return jsonKey(set, file, values.output, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 }, io);
+
+    const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
+    const writer = new KeyWriter(format, { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file });
+    const at = (l: { line: number; column: number }) => `${file}:${l.line}:${l.column}`;
+    const failures: string[] = unreadable.map((f) => `${at(f.location)}: error: ${f.message}`);
+    let solved = 0, entries = 0;
+    try {
+      const ctx = { fileName: file, spelling: set.spelling };
+      const budget = keyBudget(set.problems.length, timeout * 1000);
+      const jobs = set.problems.map((problem) => ({ problem, format, ctx, budget, typesetLater: typesetter !== null, ...(seed !== undefined ? { seed } : {}) }));
+      // the typesetting thread has a core of its own: on two cores a solver thread beside it made a key of 600
+      // problems slower (2.1 s against 1.8 s, 108 MiB against 87)
+      await solveAll(jobs, io.keyWorker, (io.cores ?? 1) - (typesetter?.threaded ? 1 : 0), (solvedEntries) => {
+        for (const e of solvedEntries) {
+          const text = writer.section(e);
+          if (typesetter) typesetter.add(text, e.formulas);
+          else if (spool) spool.write(text);
+          else parts.push(text);
+          entries++;
+          if (e.ok) solved++;
+          if (e.failure) failures.push(`${at(e.failure.location)}: error: ${e.failure.message}`);
+        }
+      }, io.forcePool, typesetter ? () => typesetter.room() : undefined);
+      await typesetter?.finish();
+    } catch (err) {
+      spool?.discard();
+      if (!(err instanceof KeyBudgetError)) throw err;
+      io.stderr(`matdiff key: ${err.message}; no key written\n  hint: ${err.hint}\n`);
+      return 1;
+    }
+    const { head, tail } = writer.end(await katexCss);
+    if (spool) {
+      try {
+        spool.finish(head, tail);
+      } catch (err) {
+        io.stderr(`matdiff key: cannot write ${values.output}: ${describeFsError(err)}\n`);
+        return 2;
       }
-    }, io.forcePool, typesetter ? () => typesetter.room() : undefined);
-    await typesetter?.finish();
-  } catch (err) {
+    } else io.stdout(`${head}${parts.join("")}${tail}`);
+    return reported(io, failures, solved, entries + unreadable.length, values.output);
+  } finally {
     typesetter?.abandon();
     spool?.discard();
-    if (!(err instanceof KeyBudgetError)) throw err;
-    io.stderr(`matdiff key: ${err.message}; no key written\n  hint: ${err.hint}\n`);
-    return 1;
   }
-  const { head, tail } = writer.end(await katexCss);
-  if (spool) {
-    try {
-      spool.finish(head, tail);
-    } catch (err) {
-      io.stderr(`matdiff key: cannot write ${values.output}: ${describeFsError(err)}\n`);
-      return 2;
-    }
-  } else io.stdout(`${head}${parts.join("")}${tail}`);
-  return reported(io, failures, solved, entries + unreadable.length, values.output);
 }
 
 /** The key as JSON: it holds the results themselves, so it is solved here, whole, and written at once. */
