@@ -71,7 +71,7 @@ export class Typesetter {
 
   /**
    * Resolves when the thread has few enough sections waiting: a thread that typesets slower than the problems
-   * are solved would otherwise hold every section not yet written (a key of 2,000 problems: 96 MiB against 75).
+   * are solved would otherwise have every section not yet written waiting for it, however many the key has.
    */
   room(): Promise<void> {
     if (this.posted.length < MAX_WAITING || !this.worker) return Promise.resolve();
@@ -114,13 +114,13 @@ export class Typesetter {
     void w?.terminate();
   }
 
-  /** The thread is done with (failed, gone): what it has not answered is typeset here, in order, and so is all that comes after. */
   private wake(): void {
     const resolve = this.roomy;
     this.roomy = null;
     resolve?.();
   }
 
+  /** The thread is done with (failed, gone): what it has not answered is typeset here, in order, and so is all that comes after. */
   private takeOver(): void {
     this.listening = false;
     const w = this.worker;
