@@ -53,7 +53,7 @@ function renderText(r: DifferentiateResult, color: boolean): string {
   const name = r.label;
   const s = style(color);
   const lines = [
-    `${s.dim("f =")} ${r.function.text}`,
+    `${s.dim(`${name.function.text} =`)} ${r.function.text}`,
     // the name as printed, β, ŷ, ℓ: the record is keyed by the canonical name (beta), as JSON has it
     ...Object.entries(r.definitions ?? {}).map(([n, d]) => `${s.dim(`  where ${nameText(n)} =`)} ${d.text}`),
     ...(r.derivation ? ["", ...r.derivation.text.split("\n").slice(0, -1), s.bold(r.derivation.text.split("\n").at(-1)!), ""] : [`${s.dim(`${name.differential.text} =`)} ${r.differential.text}`]),
@@ -86,14 +86,15 @@ const shownOf = (r: SeveralResult) => (i: number) => r.common?.results[i] ?? { .
 function renderSeveralText(r: SeveralResult, color: boolean): string {
   const shown = shownOf(r);
   const s = style(color);
-  const lines = [`${s.dim("f =")} ${r.function.text}`, `${s.dim("df =")} ${r.differential.text}`];
+  const { function: f, differential: df } = r.results[0]!.label;
+  const lines = [`${s.dim(`${f.text} =`)} ${r.function.text}`, `${s.dim(`${df.text} =`)} ${r.differential.text}`];
   for (const d of r.common?.definitions ?? []) lines.push(`${s.dim(`where ${d.name.text} =`)} ${d.text}`);
   r.results.forEach((x, i) => {
     if (x.derivation) lines.push(...(lines.at(-1) === "" ? [] : [""]), ...x.derivation.text.split("\n"), "");
     else lines.push(`${s.bold(`${x.label.text} =`)} ${s.bold(shown(i).text)}`);
   });
   const plain = r.results.every((x) => x.kind === "gradient" && !x.parameterisation);
-  if (plain) lines.push(s.dim("layout: each gradient has the shape of its variable: df = Σ tr(∇_X fᵀ dX)"));
+  if (plain) lines.push(s.dim(`layout: each gradient has the shape of its variable: ${df.text} = Σ tr(∇_X ${f.text}ᵀ dX)`));
   else for (const x of r.results) lines.push(s.dim(`layout: ${x.wrt.text}: ${x.layout}`));
   lines.push(s.dim(`shapes: ${groupShapes(r.shapes)}`));
   for (const x of r.results) if (x.convention) lines.push(s.dim(`convention: ${x.wrt.text}: ${x.convention.text}`));

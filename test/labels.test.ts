@@ -28,6 +28,8 @@ interface LabelCase {
   readonly latex: string;
   /** df or dF */
   readonly differential: string;
+  /** The function's letter when a symbol has f's (or F's): the next free one. */
+  readonly letter?: string;
 }
 
 const CASES: readonly LabelCase[] = [
@@ -42,6 +44,12 @@ const CASES: readonly LabelCase[] = [
   { kind: "hessian", expr: "\\|A x - b\\|^2", wrt: "x", hessian: true, text: "∇²_x f", latex: "\\nabla^{2}_{x} f", differential: "df" },
   { kind: "hessian", expr: "log det(X)", wrt: "X", hessian: true, text: "∇²_X f", latex: "\\nabla^{2}_{X} f", differential: "df" },
   { kind: "hessian", expr: "x^3 + sin(x)", wrt: "x", let: ["x: scalar"], hessian: true, text: "d²f/dx²", latex: "\\frac{\\mathrm{d}^{2}f}{\\mathrm{d}x^{2}}", differential: "df" },
+  // a symbol called f (the model's outputs): the function is g, so that df is f's own differential and ∇_f g reads right
+  { kind: "gradient", expr: "\\|y - f\\|^2", wrt: "f", text: "∇_f g", latex: "\\nabla_{f} g", differential: "dg", letter: "g" },
+  { kind: "jacobian", expr: "F^T F", wrt: "F", text: "∂vec(G)/∂vec(F)", latex: "\\frac{\\partial \\mathop{\\mathrm{vec}} G}{\\partial \\mathop{\\mathrm{vec}} F}", differential: "dG", letter: "G" },
+  { kind: "hessian", expr: "f^T A f + g^T f", wrt: "f", let: ["A: sym"], hessian: true, text: "∇²_f h", latex: "\\nabla^{2}_{f} h", differential: "dh", letter: "h" },
+  { kind: "derivative", expr: "f t + sin(t)", wrt: "t", let: ["t: scalar", "f: scalar"], text: "dg/dt", latex: "\\frac{\\mathrm{d}g}{\\mathrm{d}t}", differential: "dg", letter: "g" },
+  { kind: "gradient", expr: "f^T x + g^T x + h^T x", wrt: "x", text: "∇_x φ", latex: "\\nabla_{x} \\phi", differential: "dφ", letter: "φ" },
 ];
 
 const optionsOf = (c: LabelCase): DifferentiateOptions => ({ wrt: c.wrt, let: c.let ?? [], ...(c.hessian ? { hessian: true } : {}) });
@@ -67,13 +75,16 @@ describe("the result's label is the same on every surface", () => {
         expect(r.kind).toBe(c.kind);
         expect([r.label.text, r.label.latex]).toEqual([c.text, c.latex]);
         expect(r.label.differential.text).toBe(c.differential);
+        expect(r.label.function.text).toBe(c.letter ?? (c.differential === "dF" ? "F" : "f"));
         expect(r.steps![0]!.lhs!.text).toBe(c.differential);
+        expect(r.check?.ok).toBe(true);
         expect(() => renderKatex(r.label.latex)).not.toThrow();
         expect(() => renderKatex(r.label.applied!.latex)).not.toThrow();
       });
 
       it("the CLI: text, text with --steps, LaTeX, LaTeX with --steps, JSON", async () => {
         const text = (await cli(cliArgs(c))).split("\n");
+        expect(text[0]).toBe(`${r.label.function.text} = ${r.function.text}`);
         expect(text).toContain(`${c.text} = ${r.derivative.text}`);
         expect(text.some((l) => l.startsWith(`${c.differential} = `)), text.join("\n")).toBe(true);
         const steps = (await cli([...cliArgs(c), "--steps"])).split("\n");
@@ -123,8 +134,8 @@ describe("the result's label is the same on every surface", () => {
         const lhs = index!.text.split(" = ")[0]!;
         // entrywise names: ∂f/∂A_{ij}, ∂²f/∂x_i∂x_j, d(F)_{ij}/dt; a scalar function of a scalar has no entries, so its is the label itself
         if (r.function.shape === "1×1" && r.wrt.shape === "1×1") expect(lhs).toBe(c.text);
-        else if (c.kind === "gradient") expect(lhs.startsWith("∂f/∂")).toBe(true);
-        else if (c.kind === "hessian") expect(lhs.startsWith("∂²f/∂")).toBe(true);
+        else if (c.kind === "gradient") expect(lhs.startsWith(`∂${c.letter ?? "f"}/∂`)).toBe(true);
+        else if (c.kind === "hessian") expect(lhs.startsWith(`∂²${c.letter ?? "f"}/∂`)).toBe(true);
       });
     });
   }
@@ -143,6 +154,42 @@ describe("the label function", () => {
       resultLabel("gradient", SCALAR, { latex: latex!, text: text!, shape: i === 0 ? shape("m", "n") : shape("m", 1) }));
     expect(labels.map((l) => l.text)).toEqual(["∇_W₁ f", "∇_b₁ f"]);
     for (const l of labels) expect(() => renderKatex(l.latex)).not.toThrow();
+  });
+});
+
+describe("a symbol with the function's letter", () => {
+  it("the layout, the convention, the derivation's reasons and the parameterised forms name the function by its own letter", () => {
+    const squared = differentiate("\\|y - f\\|^2", { wrt: "f", steps: true });
+    expect(squared.layout).toBe("∇g has the shape of f (n×1): dg = tr(∇gᵀ df)");
+    expect(squared.differential.text).toBe("−2(y − f)ᵀ df");
+    const hessian = differentiate("f^T A f", { wrt: "f", hessian: true, steps: true });
+    expect(hessian.layout).toBe("H is n×n with d²g = dfᵀ H df");
+    expect(hessian.steps!.map((s) => s.reason)).toEqual(expect.arrayContaining(["differentiate dg once more, df constant", "Hessian form d²g = dfᵀ H df"]));
+    const sym = differentiate("tr(S f f^T)", { wrt: "S", let: ["S: sym"] });
+    expect(sym.convention?.text).toBe("symmetric gradient sym(G) = (G + Gᵀ)/2, so that dg = ⟨∇g, dS⟩ for every symmetric dS");
+    const through = differentiate("f^T A f", { wrt: "theta", let: ["A: matrix(theta)", "theta: vector"], steps: true, check: true });
+    expect(through.label.text).toBe("∇_θ g");
+    expect(through.parameterisation!.gradients.map((g) => g.label.text)).toEqual(["∇_A g"]);
+    expect(through.layout).toMatch(/; ∇_θ g is m×1 with dg = ∇_θ gᵀ dθ;/);
+    expect(through.check?.ok).toBe(true);
+    const pushed = differentiate("A f", { wrt: "theta", let: ["A: matrix(theta)", "theta: vector"] });
+    expect(pushed.parameterisation!.jvp!.text).toBe("dg = (fᵀ ⊗ I)J_A(θ) dθ");
+  });
+
+  it("the index form and the key's statement use it too", () => {
+    const gram = differentiate("F^T F", { wrt: "F" });
+    expect(gram.derivative.index!.text.startsWith("∂G_{ij}/∂F_{kl} = ")).toBe(true);
+    const key = solveProblems(readProblemSet("- expr: 'F^T F'\n  wrt: F\n", "p.yaml"), "p.yaml");
+    expect(renderMarkdown(key)).toContain("$$G = F^{\\top} F$$");
+    expect(renderTex(key)).toContain("\\[ G = F^{\\top} F \\]");
+    expect(annotations(renderHtml(key, { katexCss: "" }))).toContain("G = F^{\\top} F");
+  });
+
+  it("several variables at once: the header, the shared differential and the layout", async () => {
+    const out = (await cli(["\\|y - f\\|^2 + g^T f", "--wrt", "f,g"])).split("\n");
+    expect(out[0]).toBe("h = ‖y − f‖² + gᵀf");
+    expect(out[1]!.startsWith("dh = ")).toBe(true);
+    expect(out).toContain("layout: each gradient has the shape of its variable: dh = Σ tr(∇_X hᵀ dX)");
   });
 });
 

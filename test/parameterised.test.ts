@@ -288,6 +288,18 @@ describe("A(θ) written in the expression: the symbol is a function of θ, as --
     expect(() => differentiate("tr(A(e))", { wrt: "x", where: ["e = x + y"] })).toThrow(/declared a function of e, which is defined by --where/);
   });
 
+  it("the push-forward's line brackets a Kronecker factor before J_A(θ), as its result does", () => {
+    const r = differentiate("A x", { wrt: "theta", let: ["A: matrix(theta)", "theta: vector"], steps: true, check: true });
+    expect(r.derivative.text).toBe("(xᵀ ⊗ I)J_A(θ)");
+    const chain = r.steps!.find((s) => s.reason.startsWith("chain rule"))!;
+    expect(chain.text).toBe("(xᵀ ⊗ I)J_A(θ)");
+    expect(() => renderKatex(chain.latex)).not.toThrow();
+    expect(r.check?.ok).toBe(true);
+    const two = differentiate("A x + B x", { wrt: "t", let: ["A: matrix(t)", "B: matrix(t)", "t: vector"], steps: true, check: true });
+    expect(two.steps!.find((s) => s.reason.startsWith("chain rule"))!.text).toBe("(xᵀ ⊗ I)J_A(t) + (xᵀ ⊗ I)J_B(t)");
+    expect(two.check?.ok).toBe(true);
+  });
+
   it("the command line prints the pull-back and passes --check", async () => {
     const out = await cli(["x^T A(θ) x", "--wrt", "theta", "--let", "theta: vector", "--check"]);
     expect(out.code).toBe(0);

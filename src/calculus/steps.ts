@@ -83,6 +83,8 @@ export interface DerivationInput {
   readonly pass?: Simplifier;
   /** The derivative is by X² (∂/∂σ²): the last line writes df with d(X²) = 2X dX. */
   readonly bySquare?: boolean;
+  /** The function's name in the reasons (f; another letter when a symbol is called f). */
+  readonly letter?: string;
 }
 
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
@@ -110,6 +112,7 @@ function reasonOf(rules: readonly string[], constants: readonly string[], X: Sym
 
 export function derive(input: DerivationInput): DerivationStep[] {
   const { f, X, definitions } = input;
+  const fn = input.letter ?? "f";
   const budget = input.budget ?? Budget.unlimited();
   const limits = { deadline: budget.deadline };
   // every line simplified here shares one pass: the analysis's, or one of the derivation's own, made when first needed
@@ -180,11 +183,11 @@ export function derive(input: DerivationInput): DerivationStep[] {
     case "hessian": {
       const G = input.gradient ?? input.result;
       const df = gradientChain(G);
-      merged.push({ expr: G, rules: [], reason: isScalarShape(X.shape) ? `read off df = f′ d${nameText(X.name)}` : "read off the gradient", begins: "gradient" });
+      merged.push({ expr: G, rules: [], reason: isScalarShape(X.shape) ? `read off d${fn} = ${fn}′ d${nameText(X.name)}` : "read off the gradient", begins: "gradient" });
       // d²f = d(df) with dX held constant (d(dX) = 0): the chain rule again, on df as the first chain wrote it
       const second = expandChain(E.diffOf(df), { X, dX, expansion: recordOf(df), budget, pass });
       const [first, ...rest] = second.steps;
-      merged.push({ ...first!, begins: "second", reason: `differentiate df once more, d${nameText(X.name)} constant` }, ...rest);
+      merged.push({ ...first!, begins: "second", reason: `differentiate d${fn} once more, d${nameText(X.name)} constant` }, ...rest);
       // In the Cookbook convention H vec(dS) = vec(dG) with G the partials in the entries S_ij, i ≤ j, so
       // d²f = Σ_{i≤j} dG_ij dS_ij = ½ vec(dS)ᵀ (I + diag(vec I)) H vec(dS) (off-diagonal pairs counted once);
       // vec(dS)ᵀ H vec(dS) would count them twice
@@ -198,10 +201,10 @@ export function derive(input: DerivationInput): DerivationStep[] {
       // f″ (dt)² is what the chain ended at already; dxᵀ H dx and vec(dX)ᵀ H vec(dX) name H
       if (!(isScalarShape(X.shape) && pass().simplify(quadratic).expr === second.last)) merged.push({
         expr: quadratic, rules: [step("hessian-form")], display: "quadratic", gradient: H,
-        reason: isScalarShape(X.shape) ? `second derivative: d²f = f″ (d${nameText(X.name)})²`
-          : isVector(X) ? `Hessian form d²f = d${nameText(X.name)}ᵀ H d${nameText(X.name)}`
-          : cookbook ? `Hessian form in the Cookbook convention: d²f = Σ_{i≤j} (H vec(d${nameText(X.name)}))_{ij} d${nameText(X.name)}_{ij} = ½ vec(d${nameText(X.name)})ᵀ (I + diag(vec I)) H vec(d${nameText(X.name)})`
-          : `Hessian form d²f = vec(d${nameText(X.name)})ᵀ H vec(d${nameText(X.name)}) (Cookbook §10.2.2)`,
+        reason: isScalarShape(X.shape) ? `second derivative: d²${fn} = ${fn}″ (d${nameText(X.name)})²`
+          : isVector(X) ? `Hessian form d²${fn} = d${nameText(X.name)}ᵀ H d${nameText(X.name)}`
+          : cookbook ? `Hessian form in the Cookbook convention: d²${fn} = Σ_{i≤j} (H vec(d${nameText(X.name)}))_{ij} d${nameText(X.name)}_{ij} = ½ vec(d${nameText(X.name)})ᵀ (I + diag(vec I)) H vec(d${nameText(X.name)})`
+          : `Hessian form d²${fn} = vec(d${nameText(X.name)})ᵀ H vec(d${nameText(X.name)}) (Cookbook §10.2.2)`,
       });
       break;
     }

@@ -13,8 +13,8 @@ import * as Q from "../core/rational.js";
 export type SymmetricConvention = "sym" | "cookbook";
 
 /** The convention in words, for the variable as printed (S, Σ). */
-export const CONVENTION_TEXT: Record<SymmetricConvention, (variable: string) => string> = {
-  sym: (s) => `symmetric gradient sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, d${s}⟩ for every symmetric d${s}`,
+export const CONVENTION_TEXT: Record<SymmetricConvention, (variable: string, f: string) => string> = {
+  sym: (s, f) => `symmetric gradient sym(G) = (G + Gᵀ)/2, so that d${f} = ⟨∇${f}, d${s}⟩ for every symmetric d${s}`,
   cookbook: (s) => `Matrix Cookbook §2.8.2 convention G + Gᵀ − G ∘ I (partial derivatives in the independent entries ${s}_ij, i ≤ j)`,
 };
 

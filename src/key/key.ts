@@ -237,7 +237,7 @@ function markdownSection(e: KeyEntry, n: number | string, key: SectionContext): 
   if (e.problem.text) out.push(mdProse(e.problem.text), "");
   const r = e.result;
   out.push(r ? `Differentiate with respect to $${r.wrt.latex}$:` : `Differentiate ${mdCode(e.problem.expr)} with respect to ${mdCode(e.problem.wrt)}:`, "");
-  if (r) out.push(`$$f = ${r.function.latex}$$`, "");
+  if (r) out.push(`$$${r.label.function.latex} = ${r.function.latex}$$`, "");
   for (const l of e.problem.let) out.push(`- let ${mdCode(l)}`);
   for (const w of e.problem.where) out.push(`- where ${mdCode(w)}`);
   if (e.problem.let.length || e.problem.where.length) out.push("");
@@ -301,7 +301,7 @@ function texSection(e: KeyEntry, n: number | string, key: SectionContext): strin
   out.push(`\\section*{${n}. ${texProse((e.problem.title ?? `Problem ${n}`).replace(/\s*\n\s*/g, " "))}}`);
   if (e.problem.text) out.push(texProse(e.problem.text), "");
   const r = e.result;
-  if (r) out.push(`Differentiate with respect to $${r.wrt.latex}$:`, `\\[ f = ${r.function.latex} \\]`);
+  if (r) out.push(`Differentiate with respect to $${r.wrt.latex}$:`, `\\[ ${r.label.function.latex} = ${r.function.latex} \\]`);
   for (const l of [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]) out.push(`\\noindent\\texttt{${texText(l)}}\\\\`);
   if (!e.ok) {
     out.push(`\\noindent\\textbf{Failed} (line ${e.failure.location.line}): ${texText(e.failure.message)}`, "");
@@ -412,7 +412,7 @@ function htmlSection(e: KeyEntry, n: number | string, key: SectionContext, math:
   const decls = [...e.problem.let.map((x) => `let ${x}`), ...e.problem.where.map((x) => `where ${x}`)]
     .map((d) => `<div class="decl">${esc(d)}</div>`).join("");
   const given = r
-    ? `<p>Differentiate with respect to ${math(r.wrt.latex, false)}:</p><div class="given">${math(`f = ${r.function.latex}`, true)}</div>${decls}`
+    ? `<p>Differentiate with respect to ${math(r.wrt.latex, false)}:</p><div class="given">${math(`${r.label.function.latex} = ${r.function.latex}`, true)}</div>${decls}`
     : `<p>Differentiate <code>${esc(e.problem.expr)}</code> with respect to <code>${esc(e.problem.wrt)}</code>.</p>${decls}`;
   if (!e.ok) {
     return `<section class="problem" id="p${n}">${title}${text}${given}<div class="failure"><p><strong>Failed</strong> (${esc(key.fileName)}:${e.failure.location.line}:${e.failure.location.column}): ${esc(e.failure.message)}</p>${e.failure.caret ? `<pre>${esc(e.failure.caret)}</pre>` : ""}${e.failure.hint ? `<p>${esc(e.failure.hint)}</p>` : ""}</div></section>`;

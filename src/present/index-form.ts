@@ -11,7 +11,7 @@ import { indexFormula as formulaOf, type IndexFormula } from "../calculus/index-
 import { printIndexForm } from "../print/index-notation.js";
 import type { Analysis } from "../pipeline/analyse.js";
 import { dimExpressions } from "./dims.js";
-import type { Rendered } from "./rendered.js";
+import { functionOf, type Rendered } from "./rendered.js";
 
 export type { Factor, FreeIndex, IndexFormula, Term } from "../calculus/index-form.js";
 
@@ -32,7 +32,8 @@ export function indexFormula(a: Analysis): IndexFormula {
 /** The result entrywise in Einstein summation: Unicode text, LaTeX (KaTeX strict) and an np.einsum expression (null when there is none). */
 export function indexForm(a: Analysis, opts: IndexFormOptions = {}): { text: string; latex: string; einsum: string | null } {
   // by σ²: df/dσ² on the left
-  return printIndexForm(indexFormula(a), a.bySquare ? { kind: a.kind, f: a.f, X: E.power(a.X, 2) } : a, {
+  const letter = functionOf(a);
+  return printIndexForm(indexFormula(a), { kind: a.kind, f: a.f, X: a.bySquare ? E.power(a.X, 2) : a.X, function: letter }, {
     dimExpr: opts.dimExpr ?? defaultDimExpr(a),
     expand: (e) => expandDefinitions(e, a.definitions),
   });

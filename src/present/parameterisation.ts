@@ -48,6 +48,8 @@ export interface ParameterisationResult {
 export interface ParameterisationInput {
   readonly X: Sym;
   readonly f: Expr;
+  /** The function's letter (f, or the next free one: print/label.ts). */
+  readonly letter: Rendered;
   readonly nodes: readonly Intermediate[];
   /** G_N by name (scalar f), simplified. */
   readonly partials: ReadonlyMap<string, Expr>;
@@ -66,7 +68,7 @@ export interface ParameterisationInput {
 const textSub = (s: string) => ([...s].length === 1 ? `_${s}` : `_{${s}}`);
 
 export function presentParameterisation(p: ParameterisationInput): ParameterisationResult {
-  const { X, nodes } = p;
+  const { X, nodes, letter: f } = p;
   const scalarF = isScalarShape(p.f.shape);
   const matrixX = X.shape.rows !== 1 && X.shape.cols !== 1;
   const xText = nameText(X.name), xLatex = latexName(X.name);
@@ -93,7 +95,7 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
   });
 
   if (!scalarF) {
-    const vecF = p.f.shape.cols === 1 ? { text: "df", latex: "\\mathrm{d}f" } : { text: "vec(dF)", latex: "\\mathop{\\mathrm{vec}}(\\mathrm{d}F)" };
+    const vecF = p.f.shape.cols === 1 ? { text: `d${f.text}`, latex: `\\mathrm{d}${f.latex}` } : { text: `vec(d${f.text})`, latex: `\\mathop{\\mathrm{vec}}(\\mathrm{d}${f.latex})` };
     const dX = X.shape.cols === 1 ? { text: `d${xText}`, latex: `\\mathrm{d}${xLatex}` } : { text: `vec(d${xText})`, latex: `\\mathop{\\mathrm{vec}}(\\mathrm{d}${xLatex})` };
     const wrap = p.result.kind === "add";
     const jvp = {
@@ -108,8 +110,8 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     if (E.isZero(g)) return [];
     const name = nameText(n.sym.name);
     const label = isScalarShape(n.sym.shape)
-      ? { text: `∂f/∂${name}`, latex: `\\frac{\\partial f}{\\partial ${latexName(n.sym.name)}}` }
-      : { text: `∇_${name} f`, latex: `\\nabla_{${latexName(n.sym.name)}} f` };
+      ? { text: `∂${f.text}/∂${name}`, latex: `\\frac{\\partial ${f.latex}}{\\partial ${latexName(n.sym.name)}}` }
+      : { text: `∇_${name} ${f.text}`, latex: `\\nabla_{${latexName(n.sym.name)}} ${f.latex}` };
     return [{ of: n.sym.name, label, value: { text: toText(g), latex: toLatex(g) } }];
   });
 
@@ -171,7 +173,7 @@ export function presentParameterisation(p: ParameterisationInput): Parameterisat
     const minus = key === "text" ? "−" : "-";
     return i === 0 ? x[key] : x[key].startsWith(minus) ? ` ${minus} ${x[key].slice(minus.length)}` : ` + ${x[key]}`;
   }).join("");
-  const lhs = { text: `∂f/∂${index.text}`, latex: `\\frac{\\partial f}{\\partial ${index.latex}}` };
+  const lhs = { text: `∂${f.text}/∂${index.text}`, latex: `\\frac{\\partial ${f.latex}}{\\partial ${index.latex}}` };
   // the traced form only where it differs: for scalar intermediates the two are one
   const same = join(inner, "text") === join(traced, "text");
   const components = componentsExact && inner.length && !isScalarShape(X.shape)

@@ -81,32 +81,33 @@ export function resultName(r: DifferentiateResult): ResultLabel {
 }
 
 /** Through a parameterisation: what J means and how the result is laid out. */
-function parameterisedLayout(a: Analysis): string {
+function parameterisedLayout(a: Analysis, label: ResultLabel): string {
   const p = a.parameterisation!;
   const x = nameText(a.X.name);
+  const f = label.function.text;
   const js = p.nodes.map((n) => {
     const of = nameText(n.sym.name), wrt = nameText(n.parent.name);
     return `${toText(n.jacobian)} = ∂${n.sym.shape.cols === 1 ? of : `vec(${of})`}/∂${n.parent.shape.cols === 1 ? wrt : `vec(${wrt})`} is ${formatShape(n.jacobian.shape)}`;
   }).join("; ");
   const vecNote = "vec stacks columns";
-  if (a.kind === "jacobian") return `${js}; J = ∂${a.f.shape.cols === 1 ? "f" : "vec(F)"}/∂${a.X.shape.cols === 1 ? x : `vec(${x})`} is ${formatShape(a.result.shape)}; ${vecNote}`;
-  if (a.kind === "derivative") return `${js}; entrywise derivative, the shape of f (${formatShape(a.f.shape)}); ${vecNote}`;
+  if (a.kind === "jacobian") return `${js}; J = ∂${a.f.shape.cols === 1 ? f : `vec(${f})`}/∂${a.X.shape.cols === 1 ? x : `vec(${x})`} is ${formatShape(a.result.shape)}; ${vecNote}`;
+  if (a.kind === "derivative") return `${js}; entrywise derivative, the shape of ${f} (${formatShape(a.f.shape)}); ${vecNote}`;
   const matrixX = a.X.shape.cols !== 1;
-  return `${js}; ${matrixX ? `vec(∇_${x} f)` : `∇_${x} f`} is ${formatShape(a.result.shape)} with df = ${matrixX ? `vec(∇_${x} f)ᵀ vec(d${x})` : `∇_${x} fᵀ d${x}`}; the pull-back Jᵀ vec(G) is a vector-Jacobian product; ${vecNote}`;
+  return `${js}; ${matrixX ? `vec(∇_${x} ${f})` : `∇_${x} ${f}`} is ${formatShape(a.result.shape)} with d${f} = ${matrixX ? `vec(∇_${x} ${f})ᵀ vec(d${x})` : `∇_${x} ${f}ᵀ d${x}`}; the pull-back Jᵀ vec(G) is a vector-Jacobian product; ${vecNote}`;
 }
 
 const LAYOUT: Record<ResultKind, (a: Analysis, label: ResultLabel) => string> = {
-  gradient: (a) => `∇f has the shape of ${nameText(a.X.name)} (${formatShape(a.X.shape)}): df = tr(∇fᵀ d${nameText(a.X.name)})`,
-  derivative: (a) => `entrywise derivative, the shape of f (${formatShape(a.f.shape)})`,
+  gradient: (a, { function: { text: f } }) => `∇${f} has the shape of ${nameText(a.X.name)} (${formatShape(a.X.shape)}): d${f} = tr(∇${f}ᵀ d${nameText(a.X.name)})`,
+  derivative: (a, { function: { text: f } }) => `entrywise derivative, the shape of ${f} (${formatShape(a.f.shape)})`,
   jacobian: (a, label) => (a.X.shape.cols === 1 && a.f.shape.cols === 1
     ? `numerator layout: J is ${formatShape(a.result.shape)} with df = J d${nameText(a.X.name)}`
     : `J = ${label.text} is ${formatShape(a.result.shape)} with vec(${label.differential.text}) = J vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
-  hessian: (a) => (isScalarShape(a.X.shape) ? "second derivative"
-    : a.X.shape.cols === 1 ? `H is ${formatShape(a.result.shape)} with d²f = d${nameText(a.X.name)}ᵀ H d${nameText(a.X.name)}`
+  hessian: (a, { function: { text: f } }) => (isScalarShape(a.X.shape) ? "second derivative"
+    : a.X.shape.cols === 1 ? `H is ${formatShape(a.result.shape)} with d²${f} = d${nameText(a.X.name)}ᵀ H d${nameText(a.X.name)}`
     : a.convention === "cookbook"
       // H maps vec(dS) to vec(dG), G the partials in the entries S_ij, i ≤ j: each off-diagonal pair counts once
-      ? `H is ${formatShape(a.result.shape)} with H vec(d${nameText(a.X.name)}) = vec(d∇f) and d²f = ½ vec(d${nameText(a.X.name)})ᵀ (I + diag(vec I)) H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`
-      : `H is ${formatShape(a.result.shape)} with d²f = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
+      ? `H is ${formatShape(a.result.shape)} with H vec(d${nameText(a.X.name)}) = vec(d∇${f}) and d²${f} = ½ vec(d${nameText(a.X.name)})ᵀ (I + diag(vec I)) H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`
+      : `H is ${formatShape(a.result.shape)} with d²${f} = vec(d${nameText(a.X.name)})ᵀ H vec(d${nameText(a.X.name)}); vec stacks columns${commutationNote(a.result)}`),
 };
 
 /** A size no input carries is a name the Python forms use but do not define: the reader binds it. */
@@ -212,16 +213,16 @@ export function present(a: Analysis, options: Omit<DifferentiateOptions, "wrt">)
   if (a.kind === "hessian") out.gradient = render(a.gradient);
   out.derivative = derivative as DifferentiateResult["derivative"];
   out.label = label;
-  out.layout = a.parameterisation ? parameterisedLayout(a) : LAYOUT[a.kind](a, label);
+  out.layout = a.parameterisation ? parameterisedLayout(a, label) : LAYOUT[a.kind](a, label);
   out.shapes = shapes;
   if (a.definitions.size) out.definitions = defsOut;
-  if (convention) out.convention = { symmetric: convention, text: CONVENTION_TEXT[convention](toText(X)) };
+  if (convention) out.convention = { symmetric: convention, text: CONVENTION_TEXT[convention](toText(X), label.function.text) };
   out.notes = [...a.notes, ...freeSizeNote(a, result)];
   out.simplification = {
     steps: a.simplification.steps.length, stopped: a.simplification.stopped,
     rules: [...new Set(a.simplification.steps.map((s) => s.rule))],
   };
-  if (a.parameterisation) out.parameterisation = presentParameterisation(a);
+  if (a.parameterisation) out.parameterisation = presentParameterisation(a, label.function);
   if (check) out.check = check;
   if (steps) {
     out.steps = steps;
@@ -269,13 +270,13 @@ function guardOutput(r: DifferentiateResult, limit: number): void {
   }
 }
 
-function presentParameterisation(a: Analysis): ParameterisationResult {
+function presentParameterisation(a: Analysis, letter: Rendered): ParameterisationResult {
   const p = a.parameterisation!;
   // in the analysis's pass, whose memo holds the partials' pieces
   const simplifyHere = (e: Expr) => a.pass.simplify(foldDefinitions(e, a.definitions, a.symbols)).expr;
   const partialsTransposed = new Map([...p.partials].map(([name, g]) => [name, simplifyHere(E.transpose(g))] as const));
   return presentForms({
-    X: a.X, f: a.f, nodes: p.nodes, partials: p.partials, partialsTransposed, direct: p.direct, result: a.result, definitions: a.definitions,
+    X: a.X, f: a.f, letter, nodes: p.nodes, partials: p.partials, partialsTransposed, direct: p.direct, result: a.result, definitions: a.definitions,
     expand: (e) => expandDefinitions(e, a.definitions), dimExpr: dimExpressions(a.symbols.values(), a.definitions),
   });
 }

@@ -6,10 +6,10 @@ import { toText, nameText } from "../print/text.js";
 import { latexText } from "../print/latex-text.js";
 import { derive, type DerivationStep } from "../calculus/steps.js";
 import { restrictDifferential } from "../calculus/parameterised.js";
-import { resultLabel, type ResultKind, type ResultLabel } from "../print/label.js";
+import { printedNames, resultLabel, type ResultKind, type ResultLabel } from "../print/label.js";
 import { ruleSource, step } from "../../rules/registry.js";
 import type { Analysis } from "../pipeline/analyse.js";
-import { render, type Rendered, type RenderedStep } from "./rendered.js";
+import { functionOf, render, type Rendered, type RenderedStep } from "./rendered.js";
 import { THICK, THIN } from "../print/latex-space.js";
 
 /** The derivation of an analysis, as expressions (for tests: each step is checked numerically). */
@@ -21,6 +21,7 @@ export function derivationOf(a: Analysis): DerivationStep[] {
     ...(a.convention ? { convention: a.convention } : {}), ...(a.bySquare ? { bySquare: true } : {}),
     // through a parameterisation this is the variable's own part; renderParameterisedSteps adds the functions' parts
     ...(a.parameterisation ? { holdDependents: true } : {}),
+    letter: functionOf(a).text,
   });
 }
 
@@ -39,6 +40,7 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
   const pieces: { text: string; latex: string }[] = [];
   const x = render(a.X);
   const matrixX = a.X.shape.cols !== 1;
+  const f = name.function;
   if (!isScalarShape(a.f.shape)) return renderPushForwardSteps(a, name);
   for (const n of [...p.nodes.map((m) => m.sym), a.X]) {
     const G = n === a.X ? p.direct : p.partials.get(n.name)!;
@@ -50,13 +52,13 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
       f: a.f, X: n, df, definitions: a.definitions, kind: scalarN ? "derivative" : "gradient", result: G,
       holdDependents: !(n === a.X && scalarN),
       // the analysis's work: its pass (df's simplification is in its memo) and its extraction of this df
-      pass: a.pass, simplifiedDf: () => a.pass.simplify(df), ...(frobenius ? { frobenius } : {}),
+      pass: a.pass, simplifiedDf: () => a.pass.simplify(df), ...(frobenius ? { frobenius } : {}), letter: f.text,
     });
     const nm = render(n);
-    const label = scalarN ? { text: `∂f/∂${nm.text}`, latex: `\\frac{\\partial f}{\\partial ${nm.latex}}` } : { text: `∇_${nm.text} f`, latex: `\\nabla_{${braced(nm.latex)}} f` };
+    const label = scalarN ? { text: `∂${f.text}/∂${nm.text}`, latex: `\\frac{\\partial ${f.latex}}{\\partial ${nm.latex}}` } : { text: `∇_${nm.text} ${f.text}`, latex: `\\nabla_{${braced(nm.latex)}} ${f.latex}` };
     const held = n === a.X ? (p.nodes.length ? `${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} held fixed` : "") : `only ${nm.text} varies`;
     const block = renderStepsOf(steps, n, partLabel(a, n, scalarN ? "derivative" : "gradient"));
-    block[0] = { ...block[0]!, lhs: { text: `df`, latex: `\\mathrm{d}f` }, reason: held };
+    block[0] = { ...block[0]!, lhs: name.differential, reason: held };
     out.push(...block);
     const g = render(G);
     out.push({
@@ -75,11 +77,11 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
     if (E.isZero(total)) continue;
     const j = render(E.transpose(n.jacobian));
     const nm = render(n.sym);
-    const vecG = n.sym.shape.cols === 1 ? { text: `∇_${nm.text} f`, latex: `\\nabla_{${braced(nm.latex)}} f` }
-      : { text: `vec(∇_${nm.text} f)`, latex: `\\mathop{\\mathrm{vec}}(\\nabla_{${braced(nm.latex)}} f)` };
+    const vecG = n.sym.shape.cols === 1 ? { text: `∇_${nm.text} ${f.text}`, latex: `\\nabla_{${braced(nm.latex)}} ${f.latex}` }
+      : { text: `vec(∇_${nm.text} ${f.text})`, latex: `\\mathop{\\mathrm{vec}}(\\nabla_{${braced(nm.latex)}} ${f.latex})` };
     const deeper = p.nodes.some((m) => m.parent === n.sym);
     pieces.push(deeper ? { text: `${j.text}(vec Ḡ_${nm.text})`, latex: `${j.latex} \\mathop{\\mathrm{vec}}(\\bar{G}_{${nm.latex}})` }
-      : isScalarShape(n.sym.shape) ? { text: `${j.text} ∂f/∂${nm.text}`, latex: `${j.latex} \\frac{\\partial f}{\\partial ${nm.latex}}` }
+      : isScalarShape(n.sym.shape) ? { text: `${j.text} ∂${f.text}/∂${nm.text}`, latex: `${j.latex} \\frac{\\partial ${f.latex}}{\\partial ${nm.latex}}` }
       : { text: `${j.text} ${vecG.text}`, latex: `${j.latex} ${vecG.latex}` });
   }
   const chain = p.nodes.map((n) => {
@@ -99,7 +101,7 @@ function renderParameterisedSteps(a: Analysis, name: ResultLabel): RenderedStep[
 function renderPushForwardSteps(a: Analysis, name: ResultLabel): RenderedStep[] {
   const p = a.parameterisation!;
   const out: RenderedStep[] = [];
-  const terms: { text: string; latex: string }[] = [];
+  const terms: Expr[] = [];
   const x = render(a.X);
   for (const n of [...p.nodes.map((m) => m.sym), a.X]) {
     const J = n === a.X ? p.direct : p.partials.get(n.name)!;
@@ -108,30 +110,30 @@ function renderPushForwardSteps(a: Analysis, name: ResultLabel): RenderedStep[] 
     const steps = derive({
       f: a.f, X: n, df, definitions: a.definitions, kind: "jacobian", result: J,
       holdDependents: !(n === a.X && isScalarShape(n.shape)),
-      pass: a.pass, simplifiedDf: () => a.pass.simplify(df),
+      pass: a.pass, simplifiedDf: () => a.pass.simplify(df), letter: name.function.text,
     });
     const block = renderStepsOf(steps, n, partLabel(a, n, "jacobian"));
-    block[0] = { ...block[0]!, lhs: { text: "dF", latex: "\\mathrm{d}F" }, reason: n === a.X ? `${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} held fixed` : `only ${nameText(n.name)} varies` };
+    block[0] = { ...block[0]!, lhs: name.differential, reason: n === a.X ? `${p.nodes.map((m) => nameText(m.sym.name)).join(", ")} held fixed` : `only ${nameText(n.name)} varies` };
     out.push(...block);
     const node = p.nodes.find((m) => m.sym === n);
-    const j = render(J);
-    const wrap = (r: Rendered, e: Expr) => (e.kind === "add" ? { text: `(${r.text})`, latex: `\\left(${r.latex}\\right)` } : r);
-    const w = wrap(j, J);
-    if (!node) terms.push(w);
-    else {
-      // T_A = J_A(P) T_P: the tangent of A along dθ, through the chain of declarations
-      const chain: Sym[] = [];
-      for (let m: typeof node | undefined = node; m; m = p.nodes.find((k) => k.sym === m!.parent)) chain.push(m.jacobian);
-      const js = chain.map((c) => render(c));
-      terms.push({ text: `${w.text}${js.map((c) => c.text).join("")}`, latex: `${w.latex} ${js.map((c) => c.latex).join(" ")}` });
+    // T_A = J_A(P) T_P: the tangent of A along dθ, through the chain of declarations
+    const chain: Expr[] = [J];
+    let top: Sym = n;
+    for (let m: typeof node | undefined = node; m; m = p.nodes.find((k) => k.sym === m!.parent)) {
+      chain.push(m.jacobian);
+      top = m.parent;
     }
+    // by a scalar t, a symbol declared a function of t enters through its rate Ẏ (calculus/parameterised.ts)
+    if (top !== a.X) chain.push(E.vec(E.dotted(top)));
+    terms.push(E.mul(...chain));
   }
   const pushes = p.nodes.map((n) => {
     const d = (s: Sym) => (s.shape.cols === 1 ? `d${nameText(s.name)}` : `vec(d${nameText(s.name)})`);
     return `${d(n.sym)} = ${toText(n.jacobian)} ${d(n.parent)}`;
   }).join(", ");
   out.push({
-    lhs: name, text: terms.map((t) => t.text).join(" + "), latex: terms.map((t) => t.latex).join(" + "),
+    // the printer brackets a Kronecker or a sum before J_A(θ) and writes a negative term with −
+    lhs: name, ...render(terms.length ? E.add(...terms) : E.zero(a.result.shape)),
     reason: `chain rule: ${pushes} (push-forward, a JVP in d${x.text})`, rule: step("push-forward"), source: ruleSource(step("push-forward")),
   });
   return out;
@@ -139,7 +141,7 @@ function renderPushForwardSteps(a: Analysis, name: ResultLabel): RenderedStep[] 
 
 /** The names in the derivation of f by one of the symbols it depends on. */
 function partLabel(a: Analysis, n: Sym, kind: ResultKind): ResultLabel {
-  return resultLabel(kind, a.f.shape, { ...render(n), shape: n.shape }, render(a.f));
+  return resultLabel(kind, a.f.shape, { ...render(n), shape: n.shape }, render(a.f), printedNames(a.symbols));
 }
 
 function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: ResultLabel): RenderedStep[] {

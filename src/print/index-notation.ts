@@ -14,7 +14,7 @@ import { fromResultAlready, type Factor, type FreeIndex, type IndexFormula, type
 import type { ResultKind } from "./label.js";
 import { toText } from "./text.js";
 import { toLatex } from "./latex.js";
-import { functionLetter } from "./label.js";
+import type { Spelled } from "./label.js";
 import { NUMPY } from "./numpy.js";
 import { pythonDim, toPython, type PythonBackendSpelling } from "./python.js";
 
@@ -34,6 +34,8 @@ interface Spelling {
   readonly size: (d: Dim) => string;
   /** A term over scalar divisors: 2 x_i/sqrt(π), \frac{2 x_{i}}{\sqrt{\pi}}. */
   readonly over: (num: string, den: string) => string;
+  /** A name spelled both ways (the function's letter), in this spelling. */
+  readonly spelled: (name: Spelled) => string;
 }
 
 /** Printing is the costly part of a short formula, and an atom recurs in many terms: print each once. */
@@ -58,6 +60,7 @@ const TEXT: Spelling = {
   vec: (s) => `vec(${s})`,
   size: (d) => formatDim(d),
   over: (num, den) => `${num}/${/^[^\s]+$/.test(den) ? den : `(${den})`}`,
+  spelled: (name) => name.text,
 };
 
 const LATEX: Spelling = {
@@ -72,6 +75,7 @@ const LATEX: Spelling = {
   vec: (s) => `\\mathop{\\mathrm{vec}}(${s})`,
   size: (d) => String(d).split("·").join(" "),
   over: (num, den) => `\\frac{${num}}{${den}}`,
+  spelled: (name) => name.latex,
 };
 
 /** Call forms (`σ(…)`, `tr(…)`) and plain symbols take a subscript directly; anything else is parenthesised. */
@@ -138,11 +142,11 @@ function printTerms(terms: readonly Term[], free: ReadonlySet<string>, s: Spelli
 
 /**
  * The function's name on a left-hand side: the expression itself when it is
- * short and reads as one entry (`(X²)_{ij}`, `σ(Wx + b)_i`), else f or F.
+ * short and reads as one entry (`(X²)_{ij}`, `σ(Wx + b)_i`), else its letter.
  */
-function functionName(f: Expr, idx: readonly string[], s: Spelling): string {
+function functionName(f: Expr, letter: Spelled, idx: readonly string[], s: Spelling): string {
   const named = ["sym", "fn", "power", "inverse", "transpose", "hpower", "diag"].includes(f.kind) && TEXT.print(f).length <= 16;
-  if (!named) return functionLetter(f.shape) + s.sub(idx);
+  if (!named) return s.spelled(letter) + s.sub(idx);
   return atomBase(f, idx.length > 0, s) + s.sub(idx);
 }
 
@@ -150,24 +154,25 @@ function lhsOf(a: IndexFormSubject, rows: readonly FreeIndex[], cols: readonly F
   const spell = (s: Spelling): string => {
     const x = (idx: readonly FreeIndex[]) => atomBase(a.X, idx.length > 0, s) + s.sub(idx.map((i) => i.name));
     const all = [...rows, ...cols];
+    const f = s.spelled(a.function);
     switch (a.kind) {
       case "gradient":
-        return s.partial("f", [x(all)], 1);
+        return s.partial(f, [x(all)], 1);
       case "derivative":
-        return s.total(functionName(a.f, all.map((i) => i.name), s), x([]), 1);
+        return s.total(functionName(a.f, a.function, all.map((i) => i.name), s), x([]), 1);
       case "hessian":
-        if (isScalarShape(a.X.shape)) return s.total("f", x([]), 2);
+        if (isScalarShape(a.X.shape)) return s.total(f, x([]), 2);
         if (vecLayout) {
-          return s.partial("f", [s.vec(s.print(a.X)) + s.sub(rows.map((i) => i.name)), s.vec(s.print(a.X)) + s.sub(cols.map((i) => i.name))], 2);
+          return s.partial(f, [s.vec(s.print(a.X)) + s.sub(rows.map((i) => i.name)), s.vec(s.print(a.X)) + s.sub(cols.map((i) => i.name))], 2);
         }
-        return s.partial("f", [x(rows), x(cols)], 2);
+        return s.partial(f, [x(rows), x(cols)], 2);
       case "jacobian":
         if (vecLayout) {
           // vec of a vector is the vector itself
           const vec = (e: Expr, name: string, idx: readonly FreeIndex[]) => (e.shape.cols === 1 ? name : s.vec(name)) + s.sub(idx.map((i) => i.name));
-          return s.partial(vec(a.f, functionName(a.f, [], s), rows), [vec(a.X, s.print(a.X), cols)], 1);
+          return s.partial(vec(a.f, functionName(a.f, a.function, [], s), rows), [vec(a.X, s.print(a.X), cols)], 1);
         }
-        return s.partial(functionName(a.f, rows.map((i) => i.name), s), [x(cols)], 1);
+        return s.partial(functionName(a.f, a.function, rows.map((i) => i.name), s), [x(cols)], 1);
     }
   };
   return { text: spell(TEXT), latex: spell(LATEX) };
@@ -253,6 +258,8 @@ export interface IndexFormSubject {
   readonly kind: ResultKind;
   readonly f: Expr;
   readonly X: Expr;
+  /** The function's letter (print/label.ts functionLetter). */
+  readonly function: Spelled;
 }
 
 export interface IndexFormPrintOptions {

@@ -6,6 +6,7 @@
  * read these, so no surface can call a Hessian a gradient.
  */
 import { isScalarShape, type Shape } from "../core/shape.js";
+import { nameText } from "./text.js";
 
 export type ResultKind = "gradient" | "derivative" | "jacobian" | "hessian";
 
@@ -33,10 +34,34 @@ export interface ResultLabel extends Spelled {
   readonly applied?: Spelled;
 }
 
-/** A matrix (neither dimension 1) is F; scalars and vectors are f, as textbooks write them. */
-export function functionLetter(f: Shape): "f" | "F" {
-  return f.rows !== 1 && f.cols !== 1 ? "F" : "f";
+/**
+ * A matrix (neither dimension 1) is F; scalars and vectors are f, as textbooks
+ * write them. When the expression has a symbol of that name (‖y − f‖² by f,
+ * FᵀF by F), the next free letter names the function instead, so that df and
+ * ∇_f f never read as the variable's own differential.
+ */
+const FUNCTION_LETTERS = { scalar: "fghφψ", matrix: "FGHΨ" };
+const GREEK_LATEX: Readonly<Record<string, string>> = { φ: "\\phi", ψ: "\\psi", Ψ: "\\Psi" };
+
+/** `taken`: the symbols' names as printed (nameText), whose letters the function must not take. */
+export function functionLetter(f: Shape, taken: ReadonlySet<string> = NONE): Spelled {
+  const letters = FUNCTION_LETTERS[f.rows !== 1 && f.cols !== 1 ? "matrix" : "scalar"];
+  const letter = [...letters].find((l) => !taken.has(l)) ?? letters[0]!;
+  return { text: letter, latex: GREEK_LATEX[letter] ?? letter };
 }
+const NONE: ReadonlySet<string> = new Set();
+
+/** The symbols' names as printed (θ, W₁), the letters a function's name must not take; once per symbol table. */
+export function printedNames(symbols: ReadonlyMap<string, unknown>): ReadonlySet<string> {
+  let names = PRINTED.get(symbols);
+  if (!names) {
+    names = new Set();
+    for (const name of symbols.keys()) names.add(nameText(name));
+    PRINTED.set(symbols, names);
+  }
+  return names;
+}
+const PRINTED = new WeakMap<ReadonlyMap<string, unknown>, Set<string>>();
 
 /** A column vector is its own vec; a matrix or a row is written vec(·). */
 const isColumnOrScalar = (s: Shape) => s.cols === 1;
@@ -54,14 +79,14 @@ function gradientName(x: Variable, f: Spelled): Spelled {
  * The result's name for one variable. Several variables (`--wrt W_1,b_1`)
  * give one result each, named by calling this once per variable.
  */
-export function resultLabel(kind: ResultKind, f: Shape, x: Variable, expression?: Spelled): ResultLabel {
-  const { name, gradient, secondDifferential } = names(kind, f, x);
-  const letter = functionLetter(f);
+export function resultLabel(kind: ResultKind, f: Shape, x: Variable, expression?: Spelled, taken?: ReadonlySet<string>): ResultLabel {
+  const letter = functionLetter(f, taken);
+  const { name, gradient, secondDifferential } = names(kind, f, x, letter);
   const noun = kind === "jacobian" ? "Jacobian" : kind === "hessian" ? (isScalarShape(x.shape) ? "second derivative" : "Hessian") : kind;
   // one literal, its fields in the order every surface has always seen them (JSON): spreading a name into a
   // label took 4 µs, a tenth of presenting a result
   const label: { -readonly [K in keyof ResultLabel]: ResultLabel[K] } = {
-    text: name.text, latex: name.latex, noun, function: { text: letter, latex: letter }, differential: { text: `d${letter}`, latex: `\\mathrm{d}${letter}` },
+    text: name.text, latex: name.latex, noun, function: letter, differential: { text: `d${letter.text}`, latex: `\\mathrm{d}${letter.latex}` },
   };
   if (gradient) label.gradient = gradient;
   if (secondDifferential) label.secondDifferential = secondDifferential;
@@ -70,23 +95,22 @@ export function resultLabel(kind: ResultKind, f: Shape, x: Variable, expression?
 }
 
 /** The result's own name, and for a Hessian the first derivative's and d²f. */
-function names(kind: ResultKind, f: Shape, x: Variable): { name: Spelled; gradient?: Spelled; secondDifferential?: Spelled } {
-  const letter = functionLetter(f);
+function names(kind: ResultKind, f: Shape, x: Variable, letter: Spelled): { name: Spelled; gradient?: Spelled; secondDifferential?: Spelled } {
   switch (kind) {
     case "gradient":
-      return { name: gradientName(x, { text: letter, latex: letter }) };
+      return { name: gradientName(x, letter) };
     case "derivative":
-      return { name: { text: `d${letter}/d${x.text}`, latex: `\\frac{\\mathrm{d}${letter}}{\\mathrm{d}${x.latex}}` } };
+      return { name: { text: `d${letter.text}/d${x.text}`, latex: `\\frac{\\mathrm{d}${letter.latex}}{\\mathrm{d}${x.latex}}` } };
     case "jacobian": {
-      const num: Spelled = isColumnOrScalar(f) ? { text: letter, latex: letter } : { text: `vec(${letter})`, latex: `\\mathop{\\mathrm{vec}} ${letter}` };
+      const num: Spelled = isColumnOrScalar(f) ? letter : { text: `vec(${letter.text})`, latex: `\\mathop{\\mathrm{vec}} ${letter.latex}` };
       const den: Spelled = isColumnOrScalar(x.shape) ? x : { text: `vec(${x.text})`, latex: `\\mathop{\\mathrm{vec}} ${x.latex}` };
       return { name: { text: `∂${num.text}/∂${den.text}`, latex: `\\frac{\\partial ${num.latex}}{\\partial ${den.latex}}` } };
     }
     case "hessian": {
       const name: Spelled = isScalarShape(x.shape)
-        ? { text: `d²${letter}/d${x.text}²`, latex: `\\frac{\\mathrm{d}^{2}${letter}}{\\mathrm{d}${x.latex}^{2}}` }
-        : { text: `∇²_${x.text} ${letter}`, latex: `\\nabla^{2}${latexSub(x.latex)} ${letter}` };
-      return { name, gradient: gradientName(x, { text: letter, latex: letter }), secondDifferential: { text: `d²${letter}`, latex: `\\mathrm{d}^{2}${letter}` } };
+        ? { text: `d²${letter.text}/d${x.text}²`, latex: `\\frac{\\mathrm{d}^{2}${letter.latex}}{\\mathrm{d}${x.latex}^{2}}` }
+        : { text: `∇²_${x.text} ${letter.text}`, latex: `\\nabla^{2}${latexSub(x.latex)} ${letter.latex}` };
+      return { name, gradient: gradientName(x, letter), secondDifferential: { text: `d²${letter.text}`, latex: `\\mathrm{d}^{2}${letter.latex}` } };
     }
   }
 }
