@@ -22,6 +22,7 @@ import rehypeStringify from "rehype-stringify";
 import { differentiate, type DifferentiateOptions, type DifferentiateResult } from "../src/api.js";
 import { MatdiffError } from "../src/errors.js";
 import { STDIN_LIMIT } from "../src/cli/main.js";
+import { keyMain } from "../src/cli/key.js";
 import { runCli } from "./support/cli.js";
 import * as E from "../src/core/expr.js";
 import { shape } from "../src/core/shape.js";
@@ -396,6 +397,22 @@ describe("item 6: an answer key has one budget for the whole file", () => {
     // nor the spool its sections went to (src/cli/spool.ts)
     expect(readdirSync(dir)).toEqual(["p.yaml"]);
     expect((await runCli(["key", problems, "--timeout", "soon"])).code).toBe(2);
+  });
+
+  it("matdiff key whose machinery fails (here its output stream): exit 4, the bug said as one, no key and no spool left", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-key-bug-"));
+    const problems = join(dir, "p.yaml");
+    writeFileSync(problems, "- expr: x^T A x\n  wrt: x\n");
+    for (const args of [[problems], [problems, "--format", "json"]]) {
+      let stderr = "";
+      const code = await keyMain(args, {
+        stdout: () => { throw new Error("write EPIPE"); }, stderr: (t) => { stderr += t; }, readStdin: async () => null, color: false,
+      });
+      expect(code, stderr).toBe(4);
+      expect(stderr).toMatch(/^matdiff key: internal error \(this is a bug in matdiff\): write EPIPE; no key written\n/);
+      expect(stderr).toMatch(/Please report it with the command line and the problems file that caused it\.\n$/);
+    }
+    expect(readdirSync(dir)).toEqual(["p.yaml"]);
   });
 });
 

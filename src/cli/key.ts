@@ -33,6 +33,9 @@ OUT is written whole or not at all, and never over PROBLEMS. A problem that fail
 and on standard error with its place in the file, and the exit code is 1.
 The whole set has a budget of --timeout SECONDS (default 120) besides each
 problem's own: past it no key is written and the exit code is 1.
+
+Exit codes: 0 every problem solved, 1 a problem failed or the budget ran out,
+2 bad command line or unreadable file, 4 internal error (a bug).
 `;
 
 /** KaTeX's stylesheet with its woff2 fonts inlined, so the HTML key works offline. */
@@ -133,7 +136,7 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
     const katexCss = format === "html" ? inlinedKatexCss() : Promise.resolve("");
     katexCss.catch(() => undefined);
     const set = readProblemSet(source, file);
-    if (format === "json") return jsonKey(set, file, values.output, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 }, io);
+    if (format === "json") return await jsonKey(set, file, values.output, { ...(seed !== undefined ? { seed } : {}), timeoutMs: timeout * 1000 }, io);
 
     const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
     const writer = new KeyWriter(format, { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file });
@@ -174,6 +177,11 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
       }
     } else io.stdout(`${head}${parts.join("")}${tail}`);
     return reported(io, failures, solved, entries + unreadable.length, values.output);
+  } catch (err) {
+    // a problem's own failure is its section's; this is the key's machinery failing, a bug: said as `matdiff` says one
+    const e = err instanceof Error ? err : new Error(String(err));
+    io.stderr(`matdiff key: internal error (this is a bug in matdiff): ${e.message}; no key written\n${e.stack ?? ""}\nPlease report it with the command line and the problems file that caused it.\n`);
+    return 4;
   } finally {
     typesetter?.abandon();
     spool?.discard();
