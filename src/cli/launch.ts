@@ -53,8 +53,8 @@ export class CachedLoader {
     if (path) {
       try { cachedData = readFileSync(path); } catch { /* no cache yet */ }
     }
-    // the wrapper Node itself puts around a CommonJS file
-    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    // the file is its own wrapper (scripts/build.mjs): as a script, its value is the function Node would wrap it in
+    const script = new Script(source, {
       filename: file, ...(cachedData ? { cachedData } : {}),
     });
     const module = { exports: {} as unknown };
