@@ -426,6 +426,29 @@ describe("a scalar's square root meets its powers (rule sqrt-as-power): the clos
   });
 });
 
+describe("square roots of numbers in a product are one √m, m square-free (rule numeric-surd): √2 x, not 2x/√2", () => {
+  it.each([
+    ["2x/sqrt(2)", "x", "sqrt(2)I"],
+    ["x^T x / sqrt(2)", "x", "sqrt(2)x"],
+    ["6 x^T x / sqrt(3)", "x", "4 sqrt(3)x"],
+    ["sqrt(8) x^T x", "x", "4 sqrt(2)x"],
+    ["sqrt(2) sqrt(2) x^T x", "x", "4x"],
+    ["sqrt(2) sqrt(3) x^T x", "x", "2 sqrt(6)x"],
+    ["\\sqrt{4} x^T x", "x", "4x"],
+    ["2^{1/2} x^T x", "x", "2 sqrt(2)x"],
+    // an integer over √m stays as written: 1/√2, 3/√2
+    ["x^T x / (2 sqrt(2))", "x", "x/sqrt(2)"],
+    ["3 x^T x / (2 sqrt(2))", "x", "3x/sqrt(2)"],
+    // a fraction before √m where neither is an integer: √2/3 of 2x
+    ["x^T x / (3 sqrt(2))", "x", "sqrt(2)x/3"],
+    // the root of a symbol, or of a number beside one, is not a number's: √d, √(2π)
+    ["x^T x / sqrt(d)", "x", "2x/sqrt(d)"],
+    ["exp(-x^T x/2) / sqrt(2 \\pi)", "x", "−exp(−xᵀx/2)x/sqrt(2π)"],
+  ])("%s by %s: %s", (input, wrt, text) => {
+    expectExample({ expr: input, options: { wrt }, text, source: "derived: √(s²m) = s√m" });
+  });
+});
+
 describe("a derivative of 0 by a letter the expression has in its other case says which one it does have", () => {
   it.each([
     ["x^T A x", "X", "x"],

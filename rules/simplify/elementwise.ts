@@ -29,6 +29,37 @@ function entrywisePowers(h: E.Expr): Map<number, [E.Expr, Q.Rational]> {
   return powers;
 }
 
+/** A square root of a positive number as k and the power n of √k it is (√2: [2, 1], 1/√3: [3, −1], 2^{1/2}), else [null, 0]. */
+function surdOf(f: E.Expr): [Q.Rational | null, number] {
+  const positive = (x: E.Expr) => (x.kind === "num" && x.value.n > 0 ? x.value : null);
+  const sqrtOf = (x: E.Expr) => (x.kind === "fn" && x.name === "sqrt" ? positive(x.arg) : null);
+  if (f.kind === "fn") return [sqrtOf(f), 1];
+  if (f.kind !== "power" || f.shape.rows !== 1 || f.shape.cols !== 1) return [null, 0];
+  if (Q.isInt(f.exp) && sqrtOf(f.arg)) return [sqrtOf(f.arg), f.exp.n];
+  if (f.exp.d === 2 && positive(f.arg)) return [positive(f.arg), f.exp.n];
+  return [null, 0];
+}
+
+/** kⁿ for an integer n (|n| small: a product's square roots). */
+function ratPower(k: Q.Rational, n: number): Q.Rational {
+  let r = Q.ONE;
+  for (let i = 0; i < Math.abs(n); i++) r = Q.mul(r, k);
+  return n < 0 ? Q.div(Q.ONE, r) : r;
+}
+
+/** n = s²m with m square-free, as [s, m]; [null, n] past 10¹² (trial division would be slow). */
+function squareFree(n: number): [number | null, number] {
+  if (!Number.isSafeInteger(n) || n > 1e12) return [null, n];
+  let s = 1, m = 1, rest = n;
+  for (let p = 2; p * p <= rest; p++) {
+    let count = 0;
+    while (rest % p === 0) { rest /= p; count++; }
+    s *= p ** Math.floor(count / 2);
+    if (count % 2) m *= p;
+  }
+  return [s, m * rest];
+}
+
 /**
  * Each term with one entrywise factor that is a sum distributed over it
  * (a ⊙ (𝟏 − b) = a − a ⊙ b), then like terms collected, entrywise products
@@ -378,6 +409,42 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
         }
       }
       return null;
+    },
+  }),
+  rewriteRule({
+    // 2x/√2 is √2 x, √8 is 2√2 and √2√2 is 2, as a textbook writes them: the square roots of numbers in a product
+    // are one √m with m square-free, its coefficient an integer where one can be (12/√3 = 4√3), else a number
+    // over √m where that is an integer over it (1/√2, 3/√2), else a fraction before it (√2/4)
+    id: "numeric-surd", source: "derived: √(s²m) = s√m and c/√m = (c/m)√m for numbers", formula: "\\frac{2}{\\sqrt{2}} = \\sqrt{2}, \\quad \\sqrt{8} = 2\\sqrt{2}",
+    witness: "2 x / sqrt(2) + sqrt(8) x + sqrt(2) sqrt(3) x + sqrt(2)^2 x + 3 x / sqrt(2) + sqrt(4) x + 2^{1/2} x / 4", witnessLet: ["x: vector"], on: ["fn", "power", "mul"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = e.kind === "mul" ? E.splitMul(e) : { coeff: Q.ONE, scalars: [e], chain: [] };
+      let radicand = Q.ONE;
+      const rest: E.Expr[] = [];
+      const surds: E.Expr[] = [];
+      try {
+        for (const f of scalars) {
+          const [k, n] = surdOf(f);
+          if (k === null) rest.push(f);
+          else {
+            surds.push(f);
+            radicand = Q.mul(radicand, ratPower(k, n));
+          }
+        }
+        if (surds.length === 0) return null;
+        // √(p/q) = √(pq)/q, and pq = s²m
+        const [s, m] = squareFree(radicand.n * radicand.d);
+        if (s === null) return null;
+        const a = Q.mul(coeff, Q.rat(s, radicand.d));
+        const root = E.fn("sqrt", E.num(m));
+        const [c, surd] = m === 1 ? [a, null] : Q.isInt(a) || !Q.isInt(Q.mul(a, Q.rat(m))) ? [a, root] : [Q.mul(a, Q.rat(m)), E.power(root, -1)];
+        if (surds.length === 1 && surds[0] === surd && Q.eq(c, coeff)) return null;
+        return E.mul(E.num(c), ...(surd ? [surd] : []), ...rest, ...chain);
+      } catch (err) {
+        // a radicand past what a rational holds exactly stays as written
+        if (err instanceof Q.RationalOverflow) return null;
+        throw err;
+      }
     },
   }),
   rewriteRule({
