@@ -346,7 +346,8 @@ describe("campaign of 100,000 cases, seed 20261208 (npm run fuzz -- --runs 10000
 });
 
 describe("code's indexing, MATLAB's left division and an expectation: refused, never read as a product", () => {
-  // A\ B stays TeX's control space in a product (test/parser.test.ts): MATLAB writes its left division glued, A\b
+  // A\ B stays TeX's control space in a product (test/parser.test.ts), and so does A \ B among other TeX; MATLAB's left division
+  // is A\b glued, or A \ b spaced in input with no other TeX
   const refusal = (input: string, wrt: string) => {
     try {
       differentiate(input, { wrt });
@@ -377,12 +378,17 @@ describe("code's indexing, MATLAB's left division and an expectation: refused, n
     expect(refusal("x[1]", "x").hint).toMatch(/x\[k\] is eᵀx, written e\^T x/);
     expect(refusal("A\\b", "b").hint).toBe("for MATLAB's left division A\\b, the solution x of Ax = b, write A^{-1} b, or inv(A)*b");
     expect(refusal("(X'*X)\\(X'*y)", "y").hint).toMatch(/MATLAB's left division/);
+    // spaced as code is, with no other TeX in the input: MATLAB's too (was the product Ab)
+    expect(refusal("A \\ b", "b").hint).toBe("for MATLAB's left division A \\ b, the solution x of Ax = b, write A^{-1} b, or inv(A)*b; for the product write A b");
+    expect(refusal("(X'*X) \\ (X'*y)", "y").message).toMatch(/MATLAB's left division/);
+    expect([refusal("A \\ b", "b").start, refusal("A \\ b", "b").end]).toEqual([2, 4]);
     expect(refusal("A : X", "X").hint).toMatch(/\\langle A, B \\rangle or tr\(A\^T B\)/);
     expect(refusal("A\\lamda", "A").hint).toBe("did you mean \\lambda?");
   });
 
   it("a TeX space among other TeX is a space, and brackets that are not an index are a product", () => {
     expect(differentiate("\\frac{1}{2} x^T A \\ x", { wrt: "x" }).function.text).toBe("xᵀAx/2");
+    expect(differentiate("x^T A\\ x", { wrt: "x" }).function.text).toBe("xᵀAx");
     expect(differentiate("a[x + y]", { wrt: "x", let: ["a: scalar"] }).function.text).toBe("a(x + y)");
     expect(differentiate("W^{[1]} x", { wrt: "x" }).function.text).toBe("W^[1]x");
   });

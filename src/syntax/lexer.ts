@@ -869,7 +869,14 @@ export function tokenize(input: string): Token[] {
         const sym = t.text[1]!;
         if (sym === "|") push(make("bar", "", t.offset, t.end));
         else if (sym === "{" || sym === "}") push(make(sym === "{" ? "lbrace" : "rbrace", "", t.offset, t.end));
-        else if (!",;:! >".includes(sym)) throw unknownCommand(t, r[i - 1]);
+        else if (sym === " " && r[i - 1] !== undefined && r[i - 1]!.end < t.offset && leftDivision(i) && !r.some((u) => u !== t && (u.type === "cmd" || u.type === "cmdsym"))) {
+          // A \ b spaced as code is: '\ ' is TeX's space among other TeX (\frac{1}{2} x^T A \ x), but in input with
+          // no other TeX, between two spaced operands, it is MATLAB's solve
+          const [a, b] = r[i - 1]!.type === "word" && r[i + 1]!.type === "word" ? [r[i - 1]!.text, r[i + 1]!.text] : ["A", "b"];
+          throw new MatdiffError("unsupported", "a backslash between two operands is MATLAB's left division, which matdiff does not read (in LaTeX '\\ ' is a space)", spanOf(t), {
+            hint: `for MATLAB's left division ${a} \\ ${b}, the solution x of ${a}x = ${b}, write ${a}^{-1} ${b}, or inv(${a})*${b}; for the product write ${a} ${b}`,
+          });
+        } else if (!",;:! >".includes(sym)) throw unknownCommand(t, r[i - 1]);
         break;
       }
       case "dbar": push(make("bar", "", t.offset, t.end)); break;
