@@ -418,6 +418,8 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     id: "numeric-surd", source: "derived: √(s²m) = s√m and c/√m = (c/m)√m for numbers", formula: "\\frac{2}{\\sqrt{2}} = \\sqrt{2}, \\quad \\sqrt{8} = 2\\sqrt{2}",
     witness: "2 x / sqrt(2) + sqrt(8) x + sqrt(2) sqrt(3) x + sqrt(2)^2 x + 3 x / sqrt(2) + sqrt(4) x + 2^{1/2} x / 4", witnessLet: ["x: vector"], on: ["fn", "power", "mul"],
     apply: (e) => {
+      // every product meets this rule: only one with a number's square root among its factors pays for more
+      if (e.kind === "mul" ? !e.factors.some((f) => surdOf(f)[0] !== null) : surdOf(e)[0] === null) return null;
       const { coeff, scalars, chain } = e.kind === "mul" ? E.splitMul(e) : { coeff: Q.ONE, scalars: [e], chain: [] };
       let radicand = Q.ONE;
       const rest: E.Expr[] = [];
