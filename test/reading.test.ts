@@ -235,6 +235,19 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(logistic.notes.join("\n")).not.toMatch(/broadcast/);
   });
 
+  it("a feature map at the index itself, φ(y) in a sum over y, is row y of Φ: the log-linear model's log-partition (was 'nothing in the summand is written with the index y')", () => {
+    const loglinear = differentiate("\\theta^T \\phi(x) - \\log \\sum_y \\exp(\\theta^T \\phi(y))", { wrt: "theta", check: true });
+    expect(loglinear.derivative.text).toBe("φ − Φᵀ softmax(Φθ)");
+    expect(loglinear.check?.ok).toBe(true);
+    expect(loglinear.notes).toContain("\\sum_y is read as the sum of the entries of a vector: φ(y)ᵀ is row y of the matrix Φ");
+    const partition = differentiate("\\sum_y \\exp(\\theta^T \\phi(y))", { wrt: "theta", check: true });
+    expect(partition.derivative.text).toBe("Φᵀ exp(Φθ)");
+    expect(partition.check?.ok).toBe(true);
+    const weights = differentiate("\\sum_k \\pi_k \\phi(k)", { wrt: "pi", check: true });
+    expect(weights.derivative.text).toBe("φ");
+    expect(weights.notes).toContain("\\sum_k is read as the sum of the entries of a vector: π_k is entry k of the vector π, φ(k) is entry k of the vector φ");
+  });
+
   it("a scalar before yᵢ scales the entries (c yᵢ is c·y), and what yᵢ is read from is a vector whatever its letter", () => {
     for (const [expr, wrt] of [["\\sum_i c y_i", "c"], ["\\sum_i \\lambda y_i", "lambda"]] as const) {
       const r = differentiate(expr, { wrt, check: true });

@@ -353,7 +353,14 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   const innerAsProduct = (n: Node): Node => (n.type === "inner" && nodesInOrder(n).some((m) => m.type === "ident" && withIndex(m.name))
     ? { type: "binary", op: "*", left: { type: "postfix", op: "T", arg: innerAsProduct(n.left), span: n.left.span }, right: innerAsProduct(n.right), span: n.span, implicit: true }
     : mapChildren(n, innerAsProduct));
-  const summand = innerAsProduct(call.args[0]!);
+  // φ(y) with y the index itself, a feature map at each value the index takes (log Σ_y exp(θᵀφ(y))), is φ_y
+  const atIndex = new Set<string>();
+  const featureAt = (n: Node): Node => {
+    if (n.type !== "ident" || n.of?.name !== index || n.name.includes("_")) return mapChildren(n, featureAt);
+    atIndex.add(n.name);
+    return { type: "ident", name: `${n.name}${suffix}`, span: n.span, ...(n.bold ? { bold: true as const } : {}) };
+  };
+  const summand = featureAt(innerAsProduct(call.args[0]!));
   // φ(x_i), a feature map of sample i, is indexed as φ_i is: the i-th row of Φ
   const indexedName = (n: Node) => (n.type !== "ident" ? null : withIndex(n.name) ? n.name.slice(0, -suffix.length) : n.of && withIndex(n.of.name) ? n.name : null);
   const all = nodesInOrder(summand);
@@ -626,7 +633,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
   for (const b of vectors) entryVectors.add(b);
   for (const [b, m] of renamed) sampleRows.set(b, m);
   const maps = new Map(all.flatMap((m) => (m.type === "ident" && m.of && withIndex(m.of.name) ? [[m.name, m.of.name] as const] : [])));
-  const sample = (b: string) => (maps.has(b) ? `${baseText(b)}(${baseText(maps.get(b)!)})` : `${baseText(b)}_${index}`);
+  const sample = (b: string) => (maps.has(b) ? `${baseText(b)}(${baseText(maps.get(b)!)})` : atIndex.has(b) ? `${baseText(b)}(${index})` : `${baseText(b)}_${index}`);
   const said = [
     ...vectors.map((b) => `${sample(b)} is entry ${index} of the vector ${baseText(b)}`),
     ...[...new Map([...renamed, ...rowsHere])].map(([b, m]) => `${sample(b)}ᵀ is row ${index} of the matrix ${baseText(m)}`),
