@@ -366,6 +366,10 @@ describe("code's indexing, MATLAB's left division and an expectation: refused, n
     ["np.linalg.slogdet(X)", "X", /^slogdet\(…\) is a pair/],
     ["slogdet(X)[0]", "X", /the sign of the determinant/],
     ["E[x^T A x]", "A", /^E\[·\], an expectation/],
+    // the distribution written under a plain E: was the matrix E_q times log(p), E_q diag(p∘⁻¹)
+    ["E_{q}[\\log p]", "p", /^E\[·\], an expectation/],
+    ["E_q[x^T A x]", "A", /^E\[·\], an expectation/],
+    ["E_{x \\sim p}[x^T A x]", "A", /^E\[·\], an expectation/],
     // the matrix E_q times log(p) with p a vector of x: the subscript hid the expectation's bracket
     ["\\mathbb{E}_{q}[\\log p(x)]", "x", /an expectation, 𝔼\[·\]/],
     ["\\mathbb{E}_{x \\sim p}[x^T A x]", "A", /an expectation, 𝔼\[·\]/],

@@ -629,8 +629,18 @@ function indexing(r: Raw[], input: string): Raw[] {
   for (let k = 1; k < out.length; k++) {
     const open = out[k]!, before = out[k - 1]!;
     if (open.type !== "lbrack") continue;
-    if (before.type === "word" && before.text === "E") {
-      throw new MatdiffError("unsupported", "E[·], an expectation, is not something matdiff differentiates", { start: before.offset, end: open.end }, {
+    // E[x], and E_q[x], E_{x ~ p}[x] with the distribution under it
+    let e = before.type === "word" && before.text === "E" ? k - 1 : -1;
+    if (e < 0 && before.type === "rbrace") {
+      let j = k - 1;
+      for (let depth = 0; j >= 0; j--) {
+        if (out[j]!.type === "rbrace") depth++;
+        else if (out[j]!.type === "lbrace" && --depth === 0) break;
+      }
+      if (out[j - 1]?.type === "underscore" && out[j - 2]?.type === "word" && out[j - 2]!.text === "E") e = j - 2;
+    } else if (e < 0 && before.type === "word" && out[k - 2]?.type === "underscore" && out[k - 3]?.type === "word" && out[k - 3]!.text === "E") e = k - 3;
+    if (e >= 0) {
+      throw new MatdiffError("unsupported", "E[·], an expectation, is not something matdiff differentiates", { start: out[e]!.offset, end: open.end }, {
         hint: "differentiate the quantity inside it: the derivative of an expectation over a fixed distribution is the expectation of the derivative",
       });
     }
