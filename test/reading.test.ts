@@ -248,6 +248,18 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(weights.notes).toContain("\\sum_k is read as the sum of the entries of a vector: π_k is entry k of the vector π, φ(k) is entry k of the vector φ");
   });
 
+  it("by the samples inside an unknown function, Σₙ log p(xₙ) by x, is refused, not answered 0 (p(xₙ) is read as data)", () => {
+    for (const [expr, call] of [["\\frac{1}{N}\\sum_n \\log p(x_n)", "p(x_n)"], ["\\sum_i (y_i - \\theta^T \\phi(x_i))^2", "φ(x_i)"]] as const) {
+      let err: unknown;
+      try { differentiate(expr, { wrt: "x" }); } catch (e) { err = e; }
+      expect(err, expr).toBeInstanceOf(MatdiffError);
+      expect((err as MatdiffError).message).toBe(`x occurs only as the argument of ${call}, an unknown function of it: its derivative is not something matdiff can know`);
+      expect((err as MatdiffError).hint).toMatch(/formula in x_[ni] .*constant in x$/);
+    }
+    // by what the sum reads, the answer stands
+    expect(differentiate("\\sum_i (y_i - \\theta^T \\phi(x_i))^2", { wrt: "theta" }).derivative.text).toBe("−2Φᵀ(y − Φθ)");
+  });
+
   it("a scalar before yᵢ scales the entries (c yᵢ is c·y), and what yᵢ is read from is a vector whatever its letter", () => {
     for (const [expr, wrt] of [["\\sum_i c y_i", "c"], ["\\sum_i \\lambda y_i", "lambda"]] as const) {
       const r = differentiate(expr, { wrt, check: true });

@@ -647,6 +647,16 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
       return other === undefined ? "" : `; ${nameText(other)} does: --wrt ${nameInput(other)} differentiates by it`;
     };
     if (!usesX) {
+      // Σₙ log p(xₙ) by x: the sum read p(xₙ) as the entries of a vector p, an unknown function's values at the
+      // samples; 0 would answer another question than the one asked of x
+      const argument = nodesInOrder(parsed).find((n): n is Node & { type: "ident" } => n.type === "ident" && n.of !== undefined
+        && (n.of.name === X.name || n.of.name.startsWith(`${X.name}_`)) && !el.symbols.has(n.of.name));
+      if (argument) {
+        const written = `${nameText(argument.name)}(${nameText(argument.of!.name)})`;
+        throw new MatdiffError("unsupported", `${nameText(X.name)} occurs only as the argument of ${written}, an unknown function of it: its derivative is not something matdiff can know`, argument.span, {
+          hint: `write ${nameText(argument.name)}'s formula in ${nameText(argument.of!.name)} (a density's log, a feature map's expression): as written, ${written} is data, an entry or a row the sum reads, and constant in ${nameText(X.name)}`,
+        });
+      }
       variableNotes.push(dependsOn.size
         ? `nothing in the expression depends on ${nameText(X.name)}: it does not occur, and no symbol in it is declared a function of ${nameText(X.name)}; so the derivative is 0`
         : `${X.name} does not occur in the expression, so the derivative is 0${lookalike(X.name)}`);
