@@ -248,6 +248,20 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(weights.notes).toContain("\\sum_k is read as the sum of the entries of a vector: π_k is entry k of the vector π, φ(k) is entry k of the vector φ");
   });
 
+  it("--wrt x of Σᵢ ‖xᵢ − μ‖², --wrt p of Σᵢₖ yᵢₖ log pᵢₖ: by the matrix the sum reads them into, X and P (was 0)", () => {
+    for (const [expr, wrt, text, M] of [
+      ["\\sum_i \\|x_i - \\mu\\|^2", "x", "2(X − 𝟏μᵀ)", "X"],
+      ["\\sum_i (y_i - w^T x_i)^2", "x", "−2(y − Xw)wᵀ", "X"],
+      ["-\\sum_{i}\\sum_{k} y_{ik} \\log p_{ik}", "p", "−Y ⊘ P", "P"],
+    ] as const) {
+      const r = differentiate(expr, { wrt, check: true });
+      expect(r.derivative.text, expr).toBe(text);
+      expect(r.label.text, expr).toBe(`∇_${M} f`);
+      expect(r.check?.ok, expr).toBe(true);
+      expect(r.notes, expr).toContain(`${wrt} is read as ${M}, the matrix of the sum's ${wrt}'s (as the note on the sum says): ∇_${M} f is given, the derivative by each ${wrt} its row or entry`);
+    }
+  });
+
   it("by the samples inside an unknown function, Σₙ log p(xₙ) by x, is refused, not answered 0 (p(xₙ) is read as data)", () => {
     for (const [expr, call] of [["\\frac{1}{N}\\sum_n \\log p(x_n)", "p(x_n)"], ["\\sum_i (y_i - \\theta^T \\phi(x_i))^2", "φ(x_i)"]] as const) {
       let err: unknown;

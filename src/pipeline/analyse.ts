@@ -499,6 +499,12 @@ function analyzeSeveral(typed: string, asked: Omit<DifferentiateOptions, "wrt">,
     } else if (component) {
       componentNotes.push(`${nameText(wrtName!)} is read as entry ${component.index} of ${nameText(component.of)}, which f is written in: the gradient ∇_${nameText(component.of)} f is given, entry by entry with --format index`);
       wrtName = component.of;
+    } else if (wrtName && sampleRows.has(wrtName) && !declarations.some((d) => d.name === wrtName) && !collectNames(root).includes(wrtName)) {
+      // --wrt x of Σᵢ ‖xᵢ − μ‖², --wrt p of Σᵢₖ yᵢₖ log pᵢₖ: the letter of the sum's rows or entries, which f is written
+      // in as the matrix X, P; 0, by a symbol f does not contain, was a wrong answer
+      const matrix = sampleRows.get(wrtName)!;
+      componentNotes.push(`${nameText(wrtName)} is read as ${nameText(matrix)}, the matrix of the sum's ${nameText(wrtName)}'s (as the note on the sum says): ∇_${nameText(matrix)} f is given, the derivative by each ${nameText(wrtName)} its row or entry`);
+      wrtName = matrix;
     }
     // ∂/∂σ², --wrt sigma^2: the derivative by a square (a variance's MLE), (d/dσ)/(2σ) by the chain rule through σ²
     const base = question.bySquare ? wrtName : squaredName(raw, limits);

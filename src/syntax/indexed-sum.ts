@@ -43,7 +43,8 @@ export interface IndexedReading {
   readonly labels: readonly string[];
   /**
    * The matrices whose rows are a sum's samples, by the samples' letter (x → X of xᵢ, μ → M of μₖ): matrices whatever
-   * their letters or the search for a reading say, and what a --wrt μ_k asks for.
+   * their letters or the search for a reading say, and what a --wrt μ_k asks for. Also the matrix a double sum reads
+   * a small letter's entries into (p → P of pᵢₖ): what --wrt p asks for.
    */
   readonly sampleRows: ReadonlyMap<string, string>;
 }
@@ -936,6 +937,8 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
   function pairMatrix(n: Node): Node {
     const { base, transposed } = pairOf(n)!;
     const M = matrixLetter(base, n.span);
+    // --wrt p of Σᵢₖ yᵢₖ log pᵢₖ asks for P (src/pipeline/analyse.ts)
+    if (M !== base && !sampleRows.has(base)) sampleRows.set(base, M);
     pairNames.add(transposed
       ? `${baseText(base)}_{${j}${i}} is entry (${j}, ${i}) of the matrix ${baseText(M)}, entry (${i}, ${j}) of ${baseText(M)}ᵀ`
       : `${baseText(base)}_{${i}${j}} is entry (${i}, ${j}) of the matrix ${baseText(M)}`);
