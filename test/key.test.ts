@@ -157,7 +157,7 @@ describe("the ML gallery (examples/ml.yaml)", () => {
   const key = solveProblems(readProblemSet(source, "examples/ml.yaml"), "examples/ml.yaml");
 
   it("solves every problem and verifies each against finite differences", () => {
-    expect(key.entries).toHaveLength(35);
+    expect(key.entries).toHaveLength(37);
     for (const e of key.entries) {
       expect(e.ok, e.problem.title).toBe(true);
       if (e.ok) expect(e.result.check?.ok, e.problem.title).toBe(true);

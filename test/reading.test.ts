@@ -248,6 +248,22 @@ describe("sums over an index, as statistics texts write them", () => {
     expect(weights.notes).toContain("\\sum_k is read as the sum of the entries of a vector: π_k is entry k of the vector π, φ(k) is entry k of the vector φ");
   });
 
+  it("softmax regression sample by sample, −Σᵢ yᵢᵀ log softmax(Wxᵢ + b): column i of softmax(WXᵀ + b𝟏ᵀ) (was refused)", () => {
+    for (const [expr, wrt, fn, text] of [
+      ["-\\sum_i y_i^T \\log softmax(W x_i)", "W", "−tr(Y log softmax(WXᵀ))", "(𝟏𝟏ᵀYᵀ ⊙ softmax(WXᵀ) − Yᵀ)X"],
+      ["-\\sum_{i=1}^N y_i^T \\log(\\mathrm{softmax}(W x_i))", "W", "−tr(Y log softmax(WXᵀ))", "(𝟏𝟏ᵀYᵀ ⊙ softmax(WXᵀ) − Yᵀ)X"],
+      ["-\\sum_i y_i^T log_softmax(W x_i + b)", "b", "−tr(Y log softmax(WXᵀ + b𝟏ᵀ))", "(𝟏𝟏ᵀYᵀ ⊙ softmax(WXᵀ + b𝟏ᵀ) − Yᵀ)𝟏"],
+      ["\\sum_i y_i^T softmax(W x_i)", "W", "tr(Y softmax(WXᵀ))", "(softmax(WXᵀ) ⊙ (Yᵀ − 𝟏𝟏ᵀ(Yᵀ ⊙ softmax(WXᵀ))))X"],
+      // the log-partition sample by sample: log(exp(XWᵀ)𝟏), the rows' log-sum-exp
+      ["-\\sum_i y_i^T W x_i + \\sum_i logsumexp(W x_i)", "W", "−tr(YWXᵀ) + sum(log(exp(XWᵀ)𝟏))", "(exp(WXᵀ) diag((exp(XWᵀ)𝟏)∘⁻¹) − Yᵀ)X"],
+    ] as const) {
+      const r = differentiate(expr, { wrt, check: true });
+      expect(r.function.text, expr).toBe(fn);
+      expect(r.derivative.text, expr).toBe(text);
+      expect(r.check?.ok, expr).toBe(true);
+    }
+  });
+
   it("--wrt x of Σᵢ ‖xᵢ − μ‖², --wrt p of Σᵢₖ yᵢₖ log pᵢₖ: by the matrix the sum reads them into, X and P (was 0)", () => {
     for (const [expr, wrt, text, M] of [
       ["\\sum_i \\|x_i - \\mu\\|^2", "x", "2(X − 𝟏μᵀ)", "X"],

@@ -85,6 +85,8 @@ function impliedCount(root: Node, exclude: ReadonlySet<string>): { root: Node; l
 
 /** Functions of a scalar that act entrywise on a vector (the summand's). */
 const ENTRYWISE: ReadonlySet<string> = new Set(FN_NAMES.filter((name) => OPERATIONS[name].kind === "elementwise"));
+/** softmax, log_softmax: of a matrix, column by column, so of a sample vector Wxᵢ they are column i of softmax(WXᵀ). */
+const BY_COLUMN: ReadonlySet<string> = new Set(FN_NAMES.filter((name) => OPERATIONS[name].kind === "columns"));
 
 /**
  * Greek letters whose capital is a Latin letter (Μ is M): μₖ are the rows of M, as a k-means objective's
@@ -479,6 +481,12 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
         if (n.fn === "sum" && n.args.length === 1 && n.index === undefined && sampleVector(n.args[0]!)) {
           return { node: { type: "binary", op: "*", left: rowsOf(n.args[0]!, n.span), right: { type: "ones", span: n.span }, span: n.span, implicit: true }, dep: true };
         }
+        // logsumexp(W xᵢ): entry i of log(exp(X Wᵀ)𝟏), the log of the rows' sums of exp
+        if (n.fn === "logsumexp" && n.args.length === 1 && n.index === undefined && sampleVector(n.args[0]!)) {
+          const exp: Node = { type: "call", fn: "exp", args: [rowsOf(n.args[0]!, n.span)], span: n.span, nameSpan: n.nameSpan };
+          const sums: Node = { type: "binary", op: "*", left: exp, right: { type: "ones", span: n.span }, span: n.span, implicit: true };
+          return { node: { type: "call", fn: "log", args: [sums], span: n.span, nameSpan: n.nameSpan }, dep: true };
+        }
         // the hinge max(0, 1 − yᵢwᵀxᵢ) of the SVM: max(·, 0) is the ReLU, entrywise (shapes/elaborate.ts reads it so)
         const zero = (x: Node | undefined) => x?.type === "number" && Number(x.text) === 0;
         if (n.fn === "max" && n.args.length === 2 && (zero(n.args[0]) || zero(n.args[1]))) {
@@ -500,7 +508,7 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     if (base !== null) return renamed.has(base);
     if (!dependsOn(x, indexedName)) return true;
     if (x.type === "neg") return sampleVector(x.arg);
-    if (x.type === "call" && x.args.length === 1 && ENTRYWISE.has(x.fn) && x.index === undefined) return sampleVector(x.args[0]!);
+    if (x.type === "call" && x.args.length === 1 && (ENTRYWISE.has(x.fn) || BY_COLUMN.has(x.fn)) && x.index === undefined) return sampleVector(x.args[0]!);
     // wᵀxᵢ is a number, not a vector of samples: yᵢ(wᵀxᵢ + b) scales an entry, as yᵢ wᵀxᵢ does
     if (x.type === "binary" && x.op === "*") {
       const factors = flatten(x);
@@ -571,7 +579,10 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     const middle = rest.slice(0, -1);
     const at = span(f.span.start, last.span.end);
     const u = rowsOf(f.arg, at), v = rowsOf(last, at);
-    const vT: Node = { type: "postfix", op: "T", arg: v, span: last.span };
+    // log(softmax(WXᵀ)ᵀ)ᵀ is log(softmax(WXᵀ)), as the function f is shown
+    const vT: Node = v.type === "postfix" && v.op === "T" ? v.arg
+      : v.type === "call" && ENTRYWISE.has(v.fn) && v.args.length === 1 && v.args[0]!.type === "postfix" && v.args[0]!.op === "T" ? { ...v, args: [v.args[0]!.arg] }
+      : { type: "postfix", op: "T", arg: v, span: last.span };
     return { type: "call", fn: "diag", args: [chain([u, ...middle, vT])], span: at, nameSpan: at };
   }
 
@@ -605,6 +616,10 @@ function sumOver(call: Node & { type: "call" }, input: string, used: ReadonlySet
     if (n.type === "binary" && n.op === "*" && n.left.type === "number") return { ...n, right: rowsOf(n.right, form) };
     // σ(W xᵢ): an entrywise function of a sample vector is that function of its rows, σ(X Wᵀ)
     if (n.type === "call" && n.args.length === 1 && ENTRYWISE.has(n.fn) && n.index === undefined) return { ...n, args: [rowsOf(n.args[0]!, form)] };
+    // softmax(W xᵢ): softmax of a matrix is taken by columns, so the rows softmax(Wxᵢ)ᵀ are softmax(W Xᵀ)ᵀ
+    if (n.type === "call" && n.args.length === 1 && BY_COLUMN.has(n.fn) && n.index === undefined) {
+      return { type: "postfix", op: "T", arg: { ...n, args: [transposed(rowsOf(n.args[0]!, form))] }, span: n.span };
+    }
     if (n.type === "binary" && n.op === "*") {
       // E vᵢ, E index-free: its transpose vᵢᵀEᵀ is row i of V Eᵀ (numbers stay in front, untransposed)
       const factors = flatten(n);
@@ -1018,6 +1033,17 @@ function rowOrMatrix(n: Node): boolean {
 /** Factors of a product chain (juxtaposition, *), in order. */
 function flatten(n: Node): Node[] {
   return n.type === "binary" && n.op === "*" && !n.dot ? [...flatten(n.left), ...flatten(n.right)] : [n];
+}
+
+/** xᵀ as it is written: (XWᵀ)ᵀ is WXᵀ, a transpose's transpose what it transposed; anything else transposed as a whole. */
+function transposed(x: Node): Node {
+  if (x.type === "postfix" && x.op === "T") return x.arg;
+  if (x.type === "binary" && (x.op === "+" || x.op === "-")) return { ...x, left: transposed(x.left), right: transposed(x.right) };
+  const factors = flatten(x);
+  if (factors.length > 1 && factors.every((f) => f.type === "ident" || f.type === "ones" || f.type === "number" || (f.type === "postfix" && f.op === "T"))) {
+    return chain(factors.reverse().map((f) => (f.type === "number" ? f : transposed(f))));
+  }
+  return { type: "postfix", op: "T", arg: x, span: x.span };
 }
 
 function chain(factors: readonly Node[]): Node {
