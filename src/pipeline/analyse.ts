@@ -30,7 +30,7 @@ import { OPERATIONS } from "../core/operations.js";
 import { Budget } from "../core/budget.js";
 import { vecJacobian, scalarDerivative } from "../calculus/jacobian.js";
 import { checkDependencyCycles, intermediatesOf, dependentsOf, pullBackGradient, pushForwardJacobian, restrictDifferential, type Intermediate } from "../calculus/parameterised.js";
-import { functionLetter, printedNames, type ResultKind } from "../print/label.js";
+import { functionLetter, type ResultKind } from "../print/label.js";
 
 export interface Limits {
   /** Characters of input (default 10,000). */
@@ -730,7 +730,7 @@ function analyzeVariable(v: VariableInput): Analysis {
   // analogue of sym(G) for a symmetric S, and what checkGradient expects (both conventions agree on it)
   const diagonalX = Boolean(X.props.diagonal) && !scalarX && !symmetricX;
   if (diagonalX && scalarF) {
-    const fn = functionLetter(f.shape, printedNames(el.symbols)).text;
+    const fn = functionLetter(f.shape, (name) => el.symbols.has(name)).text;
     notes.push(`${nameText(wrtName)} is diagonal: the gradient is the diagonal part G ⊙ I of the unconstrained gradient G, so that d${fn} = ⟨∇${fn}, d${nameText(wrtName)}⟩ for every diagonal d${nameText(wrtName)}`);
   }
 

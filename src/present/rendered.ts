@@ -2,7 +2,7 @@
 import type { Expr } from "../core/expr.js";
 import { toLatex } from "../print/latex.js";
 import { toText } from "../print/text.js";
-import { functionLetter, printedNames, resultLabel, type ResultLabel, type Spelled } from "../print/label.js";
+import { functionLetter, resultLabel, type ResultLabel, type Spelled } from "../print/label.js";
 import type { Analysis } from "../pipeline/analyse.js";
 
 export interface Rendered {
@@ -28,7 +28,7 @@ export function labelOf(a: Analysis, f: Rendered = render(a.f)): ResultLabel {
   // ∂f/∂σ²: the square is part of the variable's name in the label
   const plain = render(a.X);
   const x = a.bySquare ? { latex: `${plain.latex}^{2}`, text: `${plain.text}²` } : plain;
-  const label = resultLabel(a.kind, a.f.shape, { latex: x.latex, text: x.text, shape: a.X.shape }, f, printedNames(a.symbols));
+  const label = resultLabel(a.kind, a.f.shape, { latex: x.latex, text: x.text, shape: a.X.shape }, f, (name) => a.symbols.has(name));
   // through a parameterisation, a matrix θ's gradient is shown as the vector the pull-back gives
   if (a.parameterisation && a.kind === "gradient" && a.X.shape.cols !== 1) {
     const fn = label.function;
@@ -38,4 +38,4 @@ export function labelOf(a: Analysis, f: Rendered = render(a.f)): ResultLabel {
 }
 
 /** The function's letter in an analysis: f, F, or the next letter no symbol has. */
-export const functionOf = (a: Analysis): Spelled => functionLetter(a.f.shape, printedNames(a.symbols));
+export const functionOf = (a: Analysis): Spelled => functionLetter(a.f.shape, (name) => a.symbols.has(name));

@@ -6,7 +6,7 @@ import { toText, nameText } from "../print/text.js";
 import { latexText } from "../print/latex-text.js";
 import { derive, type DerivationStep } from "../calculus/steps.js";
 import { restrictDifferential } from "../calculus/parameterised.js";
-import { printedNames, resultLabel, type ResultKind, type ResultLabel } from "../print/label.js";
+import { resultLabel, type ResultKind, type ResultLabel } from "../print/label.js";
 import { ruleSource, step } from "../../rules/registry.js";
 import type { Analysis } from "../pipeline/analyse.js";
 import { functionOf, render, type Rendered, type RenderedStep } from "./rendered.js";
@@ -141,7 +141,7 @@ function renderPushForwardSteps(a: Analysis, name: ResultLabel): RenderedStep[] 
 
 /** The names in the derivation of f by one of the symbols it depends on. */
 function partLabel(a: Analysis, n: Sym, kind: ResultKind): ResultLabel {
-  return resultLabel(kind, a.f.shape, { ...render(n), shape: n.shape }, render(a.f), printedNames(a.symbols));
+  return resultLabel(kind, a.f.shape, { ...render(n), shape: n.shape }, render(a.f), (name) => a.symbols.has(name));
 }
 
 function renderStepsOf(derivation: readonly DerivationStep[], X: Sym, label: ResultLabel): RenderedStep[] {

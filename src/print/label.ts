@@ -6,7 +6,6 @@
  * read these, so no surface can call a Hessian a gradient.
  */
 import { isScalarShape, type Shape } from "../core/shape.js";
-import { nameText } from "./text.js";
 
 export type ResultKind = "gradient" | "derivative" | "jacobian" | "hessian";
 
@@ -41,27 +40,15 @@ export interface ResultLabel extends Spelled {
  * ∇_f f never read as the variable's own differential.
  */
 const FUNCTION_LETTERS = { scalar: "fghφψ", matrix: "FGHΨ" };
-const GREEK_LATEX: Readonly<Record<string, string>> = { φ: "\\phi", ψ: "\\psi", Ψ: "\\Psi" };
+/** The Greek ones' LaTeX and canonical names (the symbols' keys: φ is phi, as --let and the parser name it). */
+const GREEK_LETTERS: Readonly<Record<string, readonly [latex: string, name: string]>> = { φ: ["\\phi", "phi"], ψ: ["\\psi", "psi"], Ψ: ["\\Psi", "Psi"] };
 
-/** `taken`: the symbols' names as printed (nameText), whose letters the function must not take. */
-export function functionLetter(f: Shape, taken: ReadonlySet<string> = NONE): Spelled {
+/** `taken`: whether the expression has a symbol of this canonical name (f, phi), whose letter the function must not take. */
+export function functionLetter(f: Shape, taken: (name: string) => boolean = () => false): Spelled {
   const letters = FUNCTION_LETTERS[f.rows !== 1 && f.cols !== 1 ? "matrix" : "scalar"];
-  const letter = [...letters].find((l) => !taken.has(l)) ?? letters[0]!;
-  return { text: letter, latex: GREEK_LATEX[letter] ?? letter };
+  const letter = [...letters].find((l) => !taken(GREEK_LETTERS[l]?.[1] ?? l)) ?? letters[0]!;
+  return { text: letter, latex: GREEK_LETTERS[letter]?.[0] ?? letter };
 }
-const NONE: ReadonlySet<string> = new Set();
-
-/** The symbols' names as printed (θ, W₁), the letters a function's name must not take; once per symbol table. */
-export function printedNames(symbols: ReadonlyMap<string, unknown>): ReadonlySet<string> {
-  let names = PRINTED.get(symbols);
-  if (!names) {
-    names = new Set();
-    for (const name of symbols.keys()) names.add(nameText(name));
-    PRINTED.set(symbols, names);
-  }
-  return names;
-}
-const PRINTED = new WeakMap<ReadonlyMap<string, unknown>, Set<string>>();
 
 /** A column vector is its own vec; a matrix or a row is written vec(·). */
 const isColumnOrScalar = (s: Shape) => s.cols === 1;
@@ -79,7 +66,7 @@ function gradientName(x: Variable, f: Spelled): Spelled {
  * The result's name for one variable. Several variables (`--wrt W_1,b_1`)
  * give one result each, named by calling this once per variable.
  */
-export function resultLabel(kind: ResultKind, f: Shape, x: Variable, expression?: Spelled, taken?: ReadonlySet<string>): ResultLabel {
+export function resultLabel(kind: ResultKind, f: Shape, x: Variable, expression?: Spelled, taken?: (name: string) => boolean): ResultLabel {
   const letter = functionLetter(f, taken);
   const { name, gradient, secondDifferential } = names(kind, f, x, letter);
   const noun = kind === "jacobian" ? "Jacobian" : kind === "hessian" ? (isScalarShape(x.shape) ? "second derivative" : "Hessian") : kind;
