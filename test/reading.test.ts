@@ -844,9 +844,12 @@ describe("double sums Σᵢⱼ, as graph and kernel methods write them: each ter
 describe("entrywise functions of entries in a double sum are those functions of the matrix (were read as a number apart from the sum: Σᵢⱼ |Aᵢⱼ| by A was a silent 0)", () => {
   it.each([
     ["\\sum_{i,j} |A_{ij}|", "A", "𝟏ᵀ abs(A)𝟏", "sign(A)"],
-    ["\\sum_{i,j} A_{ij}^2", "A", "𝟏ᵀA∘²𝟏", "2A"],
+    // squared entries and nothing else: the squared Frobenius norm, as a textbook writes it
+    ["\\sum_{i,j} A_{ij}^2", "A", "‖A‖_F²", "2A"],
+    ["\\sum_{i} \\sum_{j} |A_{ij}|^2", "A", "‖A‖_F²", "2A"],
     ["\\sum_{ij} \\log(1 + \\exp(A_{ij}))", "A", "𝟏ᵀ log(𝟏𝟏ᵀ + exp(A))𝟏", "σ(A)"],
-    ["\\sum_{i,j} (A_{ij} - B_{ij})^2", "A", "𝟏ᵀ(A − B)∘²𝟏", "2(A − B)"],
+    ["\\sum_{i,j} (A_{ij} - B_{ij})^2", "A", "‖A − B‖_F²", "2(A − B)"],
+    ["\\sum_{i,j} (A_{ij} - B_{ij})^2 u_i", "A", "uᵀ(A − B)∘²𝟏", "2(u𝟏ᵀ ⊙ (A − B))"],
     ["\\sum_{i,j} |A_{ij} - B_{ij}|", "A", "𝟏ᵀ abs(A − B)𝟏", "sign(A − B)"],
     ["\\sum_{i,j} \\frac{1}{A_{ij}}", "A", "𝟏ᵀ(𝟏𝟏ᵀ ⊘ A)𝟏", "−A∘⁻²"],
     ["\\sum_{i,j} Y_{ij} \\log P_{ij}", "P", "tr(Yᵀ log(P))", "Y ⊘ P"],

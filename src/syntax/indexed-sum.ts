@@ -916,7 +916,11 @@ function doubleSum(outer: Node & { type: "call" }, innerSum: Node & { type: "cal
     if (free.some(rowOrMatrix)) refuse(input, at, `a double sum of a term times a matrix or row is not read: only numbers and scalars may stand beside entries`, VECTOR_FORM_HINT);
     const u = vectorOver(inI, i, at), v = vectorOver(inJ, j, at);
     const P = pair ? entryMatrix(pair) : chain([one(at), T(one(at))]);
-    const body = chain([T(u), P, v]);
+    // Σᵢⱼ (Aᵢⱼ − Bᵢⱼ)², squared entries and nothing else in i or j: ‖A − B‖_F², as a textbook writes it (was 𝟏ᵀ(A − B)∘²𝟏)
+    let squared = inI.length === 0 && inJ.length === 0 && P.type === "postfix" && P.op === "epow" && P.exponent === "2" ? P.arg : null;
+    // |Aᵢⱼ|² is Aᵢⱼ² of real entries
+    if (squared?.type === "call" && squared.fn === "abs" && squared.args.length === 1) squared = squared.args[0]!;
+    const body: Node = squared ? square({ type: "norm", kind: "F", arg: squared, span: P.span }) : chain([T(u), P, v]);
     terms.push(free.length ? chain([...free, body]) : body);
     signs.push(sign);
   }
