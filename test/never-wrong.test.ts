@@ -459,6 +459,18 @@ describe("square roots of numbers in a product are one √m, m square-free (rule
   });
 });
 
+describe("softmax(Wx) by W is xᵀ ⊗ (diag(s) − ssᵀ), softmax's Jacobian beside x (rules outer-vec-as-kron, kron-row-sum)", () => {
+  it.each([
+    ["softmax(W x)", "W", "xᵀ ⊗ (diag(softmax(Wx)) − softmax(Wx) softmax(Wx)ᵀ)"],
+    ["softmax(W x + b)", "W", "xᵀ ⊗ (diag(softmax(Wx + b)) − softmax(Wx + b) softmax(Wx + b)ᵀ)"],
+    // was diag(s)(xᵀ ⊗ I) − s vec(sxᵀ)ᵀ; a lone chain-rule term stays as the chain rule writes it
+    ["sigmoid(W x)", "W", "diag(σ(Wx) ⊙ (𝟏 − σ(Wx)))(xᵀ ⊗ I)"],
+    ["log_softmax(W x)", "W", "xᵀ ⊗ (I − 𝟏 softmax(Wx)ᵀ)"],
+  ])("%s by %s: %s", (input, wrt, text) => {
+    expectExample({ expr: input, options: { wrt }, text, source: "Matrix Cookbook (2012-11-15) §10.2.1 and eq. (520)" });
+  });
+});
+
 describe("a derivative of 0 by a letter the expression has in its other case says which one it does have", () => {
   it.each([
     ["x^T A x", "X", "x"],

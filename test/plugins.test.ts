@@ -422,7 +422,9 @@ describe("the engine in a browser", () => {
   // derivations and iterator-free hot loops (issue 18, about 0.5 KB, to 122.6 KB), the function's letter chosen
   // beside the symbols (‖y − f‖² by f is g: about 0.4 KB, to 123.0 KB): 124; then the rule numeric-surd (√8 = 2√2) and
   // A \ b spaced as code refused as MATLAB's (about 0.6 KB, to 123.6 KB), φ(y) at a sum's own index, E_q[·] refused, the
-  // samples inside an unknown function refused and --wrt x or p read as the sum's matrix X or P (about 0.5 KB, to 124.1 KB): 125
+  // samples inside an unknown function refused and --wrt x or p read as the sum's matrix X or P (about 0.5 KB, to 124.1 KB): 125;
+  // then softmax regression sample by sample, ‖A − B‖_F² of a double sum's squared entries, the rules outer-vec-as-kron
+  // and kron-row-sum (about 0.6 KB, to 124.7 KB)
   it("is under 125 KB minified and gzipped without KaTeX, and never touches process or the console", async () => {
     const out = await build({ entryPoints: [join(ROOT, "src/index.ts")], bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent" });
     const code = out.outputFiles[0]!.contents;

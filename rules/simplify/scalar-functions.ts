@@ -196,6 +196,57 @@ export const SCALAR_FUNCTION_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // softmax(Wx) by W arrives as diag(s)(xᵀ ⊗ I) − s vec(sxᵀ)ᵀ: u vec(abᵀ)ᵀ = u(bᵀ ⊗ aᵀ) = bᵀ ⊗ uaᵀ, with the row
+    // first, and then kron-row-sum writes the two terms as one: xᵀ ⊗ (diag(s) − ssᵀ)
+    id: "outer-vec-as-kron", source: "Matrix Cookbook (2012-11-15) eq. (520), vec(abᵀ) = b ⊗ a, and §10.2.1 (mixed product with the 1×1 identity)",
+    formula: "u \\operatorname{vec}(a b^{\\top})^{\\top} = b^{\\top} \\otimes u a^{\\top}",
+    witness: "u vec(a b^T)^T", witnessLet: ["u: vector n", "a: vector m", "b: vector p"], on: ["mul"],
+    apply: (e) => {
+      const { coeff, scalars, chain } = E.splitMul(e);
+      for (let i = 0; i + 1 < chain.length; i++) {
+        const [u, k] = [chain[i]!, chain[i + 1]!];
+        if (u.shape.cols !== 1 || k.kind !== "transpose" || k.arg.kind !== "vec" || k.arg.arg.kind !== "mul") continue;
+        const outer = E.splitMul(k.arg.arg);
+        if (outer.chain.length !== 2) continue;
+        const [a, bT] = outer.chain as [Expr, Expr];
+        if (a.shape.cols !== 1 || bT.shape.rows !== 1) continue;
+        const merged = E.mul(E.num(outer.coeff), ...outer.scalars, E.kron(bT, E.mul(u, E.transpose(a))));
+        return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), merged, ...chain.slice(i + 2));
+      }
+      return null;
+    },
+  }),
+  rewriteRule({
+    // M(r ⊗ I) = (1 ⊗ M)(r ⊗ I) = r ⊗ M for a row r: where a sum has both M(r ⊗ I) and r ⊗ N, they are one
+    // Kronecker product r ⊗ (M + N) (softmax(Wx) by W: xᵀ ⊗ (diag(s) − ssᵀ)); a lone diag(σ′)(xᵀ ⊗ I) stays as the
+    // chain rule writes it
+    id: "kron-row-sum", source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product with the 1×1 identity; bilinearity)",
+    formula: "M (r \\otimes I) + r \\otimes N = r \\otimes (M + N) \\quad (r \\text{ a row})",
+    witness: "jacobian of softmax(W x) wrt W", on: ["add"],
+    apply: (e) => {
+      const parts = e.terms.map((t) => {
+        const { coeff, scalars, chain } = E.splitMul(t);
+        const lead = [E.num(coeff), ...scalars];
+        if (chain.length === 1 && chain[0]!.kind === "kron" && chain[0]!.factors.length === 2 && chain[0]!.factors[0]!.shape.rows === 1) {
+          return { row: chain[0]!.factors[0]!, inner: E.mul(...lead, chain[0]!.factors[1]!), absorbed: false };
+        }
+        const k = chain[1];
+        if (chain.length === 2 && k?.kind === "kron" && k.factors.length === 2 && k.factors[0]!.shape.rows === 1 && k.factors[1]!.kind === "identity") {
+          return { row: k.factors[0]!, inner: E.mul(...lead, chain[0]!), absorbed: true };
+        }
+        return null;
+      });
+      for (const p of parts) {
+        if (!p?.absorbed) continue;
+        const members = parts.filter((q) => q !== null && q.row === p.row && q.inner.shape.rows === p.inner.shape.rows && q.inner.shape.cols === p.inner.shape.cols);
+        if (members.length < 2 || members.every((q) => q!.absorbed)) continue;
+        const merged = E.kron(p.row, E.add(...members.map((q) => q!.inner)));
+        return E.add(merged, ...e.terms.filter((_, i) => !members.includes(parts[i]!)));
+      }
+      return null;
+    },
+  }),
+  rewriteRule({
     // (u ⊗ vᵀ)_{(i,1),(1,j)} = u_i v_j and (vᵀ ⊗ u)_{(1,i),(j,1)} = v_j u_i: both are the outer product u vᵀ
     id: "kron-column-row", source: "derived: entrywise (a ⊗ bᵀ)_{ij} = a_i b_j = (bᵀ ⊗ a)_{ij} = (a bᵀ)_{ij}",
     formula: "a \\otimes b^{\\top} = b^{\\top} \\otimes a = a b^{\\top}", witness: "x^T \\otimes y + y \\otimes x^T", on: ["kron"],
