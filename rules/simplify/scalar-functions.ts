@@ -202,6 +202,8 @@ export const SCALAR_FUNCTION_RULES: readonly AnyRewriteRule[] = [
     formula: "u \\operatorname{vec}(a b^{\\top})^{\\top} = b^{\\top} \\otimes u a^{\\top}",
     witness: "u vec(a b^T)^T", witnessLet: ["u: vector n", "a: vector m", "b: vector p"], on: ["mul"],
     apply: (e) => {
+      // every product meets this rule: only one with a transposed vec among its factors pays for more
+      if (!e.factors.some((f) => f.kind === "transpose" && f.arg.kind === "vec")) return null;
       const { coeff, scalars, chain } = E.splitMul(e);
       for (let i = 0; i + 1 < chain.length; i++) {
         const [u, k] = [chain[i]!, chain[i + 1]!];
@@ -224,6 +226,9 @@ export const SCALAR_FUNCTION_RULES: readonly AnyRewriteRule[] = [
     formula: "M (r \\otimes I) + r \\otimes N = r \\otimes (M + N) \\quad (r \\text{ a row})",
     witness: "jacobian of softmax(W x) wrt W", on: ["add"],
     apply: (e) => {
+      // every sum meets this rule: only one with Kronecker products among its terms pays for more
+      const krons = (t: Expr) => t.kind === "kron" || (t.kind === "mul" && t.factors.some((f) => f.kind === "kron"));
+      if (!e.terms.some(krons)) return null;
       const parts = e.terms.map((t) => {
         const { coeff, scalars, chain } = E.splitMul(t);
         const lead = [E.num(coeff), ...scalars];
