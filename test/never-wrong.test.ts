@@ -459,6 +459,20 @@ describe("square roots of numbers in a product are one √m, m square-free (rule
   });
 });
 
+describe("the quotient rule's terms over their common denominator when the numerator is then one term (rule common-denominator)", () => {
+  it.each([
+    // was 2((1 + xᵀx)⁻¹ − xᵀx/(1 + xᵀx)²)x
+    ["x^T x / (1 + x^T x)", "x", "2x/(1 + xᵀx)²"],
+    ["t^2/(1 + t^2)", "t", "2t/(1 + t²)²"],
+    ["t/(1 + t)", "t", "(1 + t)⁻²"],
+    // a numerator that stays a sum stays a sum of quotients: the Rayleigh quotient, x/(1 + xᵀx)
+    ["x^T A x / x^T x", "x", "(A + Aᵀ)x/(xᵀx) − 2(xᵀAx)x/(xᵀx)²"],
+    ["x / (1 + x^T x)", "x", "I/(1 + xᵀx) − 2xxᵀ/(1 + xᵀx)²"],
+  ])("%s by %s: %s", (input, wrt, text) => {
+    expectExample({ expr: input, options: { wrt, let: ["t: scalar"] }, text, source: "derived: a/d + b/d² = (ad + b)/d²" });
+  });
+});
+
 describe("softmax(Wx) by W is xᵀ ⊗ (diag(s) − ssᵀ), softmax's Jacobian beside x (rules outer-vec-as-kron, kron-row-sum)", () => {
   it.each([
     ["softmax(W x)", "W", "xᵀ ⊗ (diag(softmax(Wx)) − softmax(Wx) softmax(Wx)ᵀ)"],

@@ -327,6 +327,49 @@ export const SUM_RULES: readonly AnyRewriteRule[] = [
       return E.mul(E.num(coeff), ...rest, E.add(...sum.terms.map((t) => E.mul(c, t))), ...(j >= 0 ? chain : []));
     },
   }),
+  rewriteRule({
+    // the quotient rule leaves 1/(1 + u) − u/(1 + u)²; over the common denominator it is (1 + u − u)/(1 + u)² =
+    // 1/(1 + u)², as a textbook writes it (xᵀx/(1 + xᵀx) by x: 2x/(1 + xᵀx)²). Taken only where the numerator then
+    // is a single term: a longer one would only trade a sum of quotients for a quotient of a sum
+    id: "common-denominator", source: "derived: a/d + b/d² = (ad + b)/d²",
+    formula: "\\frac{a}{d} + \\frac{b}{d^{2}} = \\frac{a d + b}{d^{2}}, \\quad \\frac{1}{1 + u} - \\frac{u}{(1 + u)^{2}} = \\frac{1}{(1 + u)^{2}}",
+    witness: "1/(1 + t) - t/(1 + t)^2 + (x/(1 + x^T x) - (x^T x) x/(1 + x^T x)^2)^T y", witnessLet: ["t: scalar", "x: vector", "y: vector"], on: ["add"],
+    apply: (e) => {
+      // every sum meets this rule: only one over a power of a sum pays for more
+      const overSum = (x: Expr): x is E.Power => x.kind === "power" && Q.isInt(x.exp) && x.exp.n < 0 && x.arg.kind === "add" && x.arg.shape.rows === 1 && x.arg.shape.cols === 1;
+      const first = e.terms[0]!;
+      const candidates = first.kind === "mul" ? E.splitMul(first).scalars.filter(overSum) : overSum(first) ? [first] : [];
+      for (const candidate of candidates) {
+        const d = candidate.arg as E.Add;
+        const split = e.terms.map((t) => {
+          const { coeff, scalars, chain } = E.splitMul(t);
+          const k = scalars.findIndex((x) => overSum(x) && x.arg === d);
+          return k < 0 ? null : { coeff, rest: [...scalars.filter((_, i) => i !== k), ...chain], power: -(scalars[k] as E.Power).exp.n };
+        });
+        if (split.some((x) => x === null)) continue;
+        const top = Math.max(...split.map((x) => x!.power));
+        if (split.some((x) => top - x!.power > 1) || split.every((x) => x!.power === top)) continue;
+        // the numerator's monomials, like ones collected: (1 + u)·1 − u is 1 + u − u
+        const monomials = new Map<Expr, Q.Rational>();
+        const put = (c: Q.Rational, factors: readonly Expr[]) => {
+          const body = factors.length ? E.mul(...factors) : E.ONE_NUM;
+          const split = E.splitMul(body);
+          const key = split.scalars.length + split.chain.length ? E.mul(...split.scalars, ...split.chain) : E.ONE_NUM;
+          monomials.set(key, Q.add(monomials.get(key) ?? Q.ZERO, Q.mul(c, split.coeff)));
+        };
+        for (const x of split) {
+          if (x!.power === top) put(x!.coeff, x!.rest);
+          else for (const t of d.terms) put(x!.coeff, [...x!.rest, t]);
+        }
+        const left = [...monomials].filter(([, c]) => c.n !== 0);
+        if (left.length === 0) return E.zero(e.shape);
+        if (left.length !== 1) continue;
+        const [body, c] = left[0]!;
+        return E.mul(E.num(c), body, E.power(d, -top));
+      }
+      return null;
+    },
+  }),
 ];
 
 /** The largest integer dividing every term's coefficient (1 for fractions). */
