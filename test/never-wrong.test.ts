@@ -464,7 +464,7 @@ describe("the quotient rule's terms over their common denominator when the numer
     // was 2((1 + xᵀx)⁻¹ − xᵀx/(1 + xᵀx)²)x
     ["x^T x / (1 + x^T x)", "x", "2x/(1 + xᵀx)²"],
     ["t^2/(1 + t^2)", "t", "2t/(1 + t²)²"],
-    ["t/(1 + t)", "t", "(1 + t)⁻²"],
+    ["t/(1 + t)", "t", "1/(1 + t)²"],
     // a numerator that stays a sum stays a sum of quotients: the Rayleigh quotient, x/(1 + xᵀx)
     ["x^T A x / x^T x", "x", "(A + Aᵀ)x/(xᵀx) − 2(xᵀAx)x/(xᵀx)²"],
     ["x / (1 + x^T x)", "x", "I/(1 + xᵀx) − 2xxᵀ/(1 + xᵀx)²"],

@@ -65,6 +65,8 @@ const CASES: readonly Case[] = [
   c("scalar root", power(t, half), "t^{1/2}", "t^{1/2}", "t ** 0.5"),
   c("scalar power without a finite decimal", power(t, rat(-1, 3)), "t^{-1/3}", "t^{−1/3}", "t ** (-1 / 3)"),
   c("inverse of a 1×1 chain", power(mul(T(x), x), -1), "(x^{\\top} x)^{-1}", "(xᵀx)⁻¹", "(x @ x) ** -1"),
+  // a sum's reciprocal alone is the fraction a textbook writes, as it is beside a numerator (2x/(1 + xᵀx)²)
+  c("reciprocal of a sum", power(add(mul(T(x), x), t), -2), "\\frac{1}{(x^{\\top} x + t)^{2}}", "1/(xᵀx + t)²", "(x @ x + t) ** -2"),
   c("power of a negation", power(neg(t), 2), "(-t)^{2}", "(−t)²", "(-t) ** 2"),
   c("negation of a power", neg(power(t, 2)), "-t^{2}", "−t²", "-t ** 2"),
   c("power of a trace", power(trace(A), 2), "\\mathop{\\mathrm{tr}}(A)^{2}", "tr(A)²", "np.trace(A) ** 2"),

@@ -224,6 +224,8 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
       // (A⁻¹)ᵏ is written A⁻ᵏ, which also reads back as (A⁻¹)ᵏ
       case "power": return e.arg.kind === "inverse" && Q.isInt(e.exp)
         ? postfix(e.arg.arg, { op: "pow", exp: Q.neg(e.exp) })
+        // a sum's reciprocal alone is the fraction a textbook writes, 1/(1 + t)², not (1 + t)⁻²
+        : e.arg.kind === "add" && isReciprocal(e) ? product(Q.ONE, [e])
         : postfix(e.arg, { op: "pow", exp: e.exp });
       case "hpower": return postfix(e.arg, { op: "hpow", exp: e.exp });
       // a scalar's entrywise power is its power, written as one: (2π)^{−d/2}, not (2π)∘^(−d/2)
