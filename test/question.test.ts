@@ -211,6 +211,24 @@ describe("the derivative written in the input", () => {
     expect(() => noWrt("\\frac{\\partial f}{\\partial x}, g = x^T x")).toThrow(MatdiffError);
   });
 
+  it("the operator on the function's name, then its definition: ∇_θ J(θ) = ‖Xθ − y‖²/2m, as a course writes it (was 'unexpected =')", () => {
+    const cases: ReadonlyArray<[string, string, string]> = [
+      ["\\nabla_\\theta J(\\theta) = \\frac{1}{2m}\\|X\\theta - y\\|^2", "θ", "Xᵀ(Xθ − y)/m"],
+      ["∇_θ J(θ) = ½‖Xθ − y‖²", "θ", "Xᵀ(Xθ − y)"],
+      ["∇ₓ f(x) = xᵀAx", "x", "(A + Aᵀ)x"],
+      ["\\frac{\\partial}{\\partial W} L(W) = \\|XW - Y\\|_F^2", "W", "2Xᵀ(XW − Y)"],
+      ["\\frac{d}{dt} f(t) = t^2 \\sin(t)", "t", "t(2 sin(t) + t cos(t))"],
+    ];
+    for (const [input, wrt, derivative] of cases) {
+      const r = noWrt(input);
+      expect(r.wrt.text, input).toBe(wrt);
+      expect(r.derivative.text, input).toBe(derivative);
+      expect(r.check?.ok, input).toBe(true);
+    }
+    const hessian = noWrt("\\nabla^2_x f(x) = x^T A x");
+    expect([hessian.kind, hessian.derivative.text]).toEqual(["hessian", "A + Aᵀ"]);
+  });
+
   it("the first seed's question as written: ∇_θ uᵀA(θ)v reads θ as a vector and pulls uvᵀ back through J_A(θ)", () => {
     const r = noWrt("\\nabla_\\theta u^T A(\\theta) v");
     expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(uvᵀ)");

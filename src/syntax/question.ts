@@ -254,6 +254,16 @@ function undelimited(input: string): string | null {
   return lead! + blank(open!) + body! + blank(stop! + close! + trail!);
 }
 
+/**
+ * ∇_θ J(θ) = ‖Xθ − y‖²/2m, \frac{d}{dt} f(t) = t² sin t, as a course writes them: after the operator at `end`, the
+ * function's name and its definition. The question `expr` (the operator blanked) read for that definition, or null.
+ */
+function nameDefinedAfter(input: string, end: number, expr: string): Question | null {
+  const named = input.includes("=", end) ? DEFINED.exec(input.slice(end).trimStart()) : null;
+  if (!named || (named[1] !== undefined && FUNCTION_NAMES.has(named[1]))) return null;
+  return readQuestion(expr);
+}
+
 export function readQuestion(input: string): Question {
   const unwrapped = undelimited(input);
   if (unwrapped !== null) return readQuestion(unwrapped);
@@ -296,7 +306,9 @@ export function readQuestion(input: string): Question {
     const written = input.slice(at, fraction.end);
     if (numerator.trim() === "") {
       // \frac{∂}{∂x} f: the operator, then the function
-      return { expr: input.slice(0, at) + blank(written) + input.slice(fraction.end), wrt: [fraction.wrt], hessian: fraction.second, total: fraction.total, notation: input.slice(at, fraction.end), bySquare: fraction.bySquare };
+      const expr = input.slice(0, at) + blank(written) + input.slice(fraction.end);
+      const inner = nameDefinedAfter(input, fraction.end, expr);
+      return { ...(inner ?? { expr }), wrt: [fraction.wrt], hessian: fraction.second || (inner?.hessian ?? false), total: fraction.total, notation: input.slice(at, fraction.end), bySquare: fraction.bySquare };
     }
     // \frac{∂f}{∂x}, f = xᵀAx; \frac{∂L}{∂W} \text{ where } L = …: the numerator's definition follows
     const where = input.slice(fraction.end).trim() !== "" ? definitionAfter(input, fraction.end, numerator.trim()) : null;
@@ -327,7 +339,9 @@ export function readQuestion(input: string): Question {
   const typed = rest.startsWith("\\nabla") || rest.startsWith("∇") ? UNICODE_NABLA.exec(rest) : null;
   if (typed) {
     const end = at + typed[0].length;
-    return { expr: input.slice(0, at) + blank(typed[0]) + input.slice(end), wrt: [UNICODE_SUBSCRIPTS[typed[2]!]!], hessian: typed[1] !== undefined || typed[3] !== undefined, notation: typed[0].trim() };
+    const expr = input.slice(0, at) + blank(typed[0]) + input.slice(end);
+    const inner = nameDefinedAfter(input, end, expr);
+    return { ...(inner ?? { expr }), wrt: [UNICODE_SUBSCRIPTS[typed[2]!]!], hessian: typed[1] !== undefined || typed[3] !== undefined || (inner?.hessian ?? false), notation: typed[0].trim() };
   }
   // ∇_x, \nabla_{x}, \nabla^2_x, \nabla_x^2, ∇²_x, ∂/∂x, d/dx, \partial_x
   const operator = OPERATOR_START.test(rest) ? OPERATOR.exec(rest) : null;
@@ -339,7 +353,9 @@ export function readQuestion(input: string): Question {
       const bySquare = m[8] !== undefined && m[5] === undefined;
       const second = !bySquare && [m[1], m[4], m[5], m[8]].some((g) => g !== undefined);
       const end = at + m[0].length;
-      return { expr: input.slice(0, at) + blank(m[0]) + input.slice(end), wrt: [wrt.trim()], hessian: second, total: m[6] !== undefined && isTotal(m[6]), notation: m[0].trim(), bySquare };
+      const expr = input.slice(0, at) + blank(m[0]) + input.slice(end);
+      const inner = nameDefinedAfter(input, end, expr);
+      return { ...(inner ?? { expr }), wrt: [wrt.trim()], hessian: second || (inner?.hessian ?? false), total: m[6] !== undefined && isTotal(m[6]), notation: m[0].trim(), bySquare };
     }
   }
   // ∇f, ∇²f with no subscript: the variable is f's one symbol (analyse.ts), or the question is refused as ambiguous
