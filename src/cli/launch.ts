@@ -204,7 +204,19 @@ function keyPool(bundleDir: string, dir: string | null, argv: readonly string[])
     const { Worker } = req("node:worker_threads") as typeof import("node:worker_threads");
     // a small young generation: a worker's garbage is short-lived, and the key's memory is what its workers hold
     const w = new Worker(body(serve), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 }, stdout: false, stderr: false });
-    w.once("online", () => { if (keyFlags.active) keyFlags.growth(); });
+    // the thread loads its bundles at its first message, under the flags of that moment, which must be the key's: a
+    // thread slow to start makes its heap after smallHeap() and sets the growth factor back to 2 (its code caches
+    // were then rejected and rewritten, now and then, on a loaded machine). So its messages wait until it is online
+    // and the factor is set again.
+    let online = false;
+    const waiting: unknown[] = [];
+    const post = w.postMessage.bind(w);
+    w.postMessage = (message: unknown) => { if (online) post(message); else waiting.push(message); };
+    w.once("online", () => {
+      if (keyFlags.active) keyFlags.growth();
+      online = true;
+      for (const message of waiting.splice(0)) post(message);
+    });
     exits.push(new Promise((resolve) => w.once("exit", resolve)));
     return w;
   };
