@@ -473,15 +473,21 @@ describe("the quotient rule's terms over their common denominator when the numer
   });
 });
 
-describe("softmax(Wx) by W is xᵀ ⊗ (diag(s) − ssᵀ), softmax's Jacobian beside x (rules outer-vec-as-kron, kron-row-sum)", () => {
+describe("softmax(Wx) by W is xᵀ ⊗ (diag(s) − ssᵀ), softmax's Jacobian beside x (rule kron-row-sum)", () => {
   it.each([
     ["softmax(W x)", "W", "xᵀ ⊗ (diag(softmax(Wx)) − softmax(Wx) softmax(Wx)ᵀ)"],
     ["softmax(W x + b)", "W", "xᵀ ⊗ (diag(softmax(Wx + b)) − softmax(Wx + b) softmax(Wx + b)ᵀ)"],
     // was diag(s)(xᵀ ⊗ I) − s vec(sxᵀ)ᵀ; a lone chain-rule term stays as the chain rule writes it
     ["sigmoid(W x)", "W", "diag(σ(Wx) ⊙ (𝟏 − σ(Wx)))(xᵀ ⊗ I)"],
     ["log_softmax(W x)", "W", "xᵀ ⊗ (I − 𝟏 softmax(Wx)ᵀ)"],
+    // the vec of an outer product is written as a Kronecker product only to meet a term of its row
+    ["softmax(W^T x)", "W", "diag(softmax(Wᵀx))(I ⊗ xᵀ) − softmax(Wᵀx) vec(x softmax(Wᵀx)ᵀ)ᵀ"],
   ])("%s by %s: %s", (input, wrt, text) => {
     expectExample({ expr: input, options: { wrt }, text, source: "Matrix Cookbook (2012-11-15) §10.2.1 and eq. (520)" });
+  });
+
+  it("logsumexp(Wx)'s Hessian by W is xxᵀ ⊗ (diag(s) − ssᵀ) (was (x ⊗ I)(diag(s)(xᵀ ⊗ I) − s vec(sxᵀ)ᵀ))", () => {
+    expectExample({ expr: "logsumexp(W x)", options: { wrt: "W", hessian: true }, text: "xxᵀ ⊗ (diag(softmax(Wx)) − softmax(Wx) softmax(Wx)ᵀ)", source: "Matrix Cookbook (2012-11-15) §10.2.1" });
   });
 });
 

@@ -196,38 +196,16 @@ export const SCALAR_FUNCTION_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
-    // softmax(Wx) by W arrives as diag(s)(xᵀ ⊗ I) − s vec(sxᵀ)ᵀ: u vec(abᵀ)ᵀ = u(bᵀ ⊗ aᵀ) = bᵀ ⊗ uaᵀ, with the row
-    // first, and then kron-row-sum writes the two terms as one: xᵀ ⊗ (diag(s) − ssᵀ)
-    id: "outer-vec-as-kron", source: "Matrix Cookbook (2012-11-15) eq. (520), vec(abᵀ) = b ⊗ a, and §10.2.1 (mixed product with the 1×1 identity)",
-    formula: "u \\operatorname{vec}(a b^{\\top})^{\\top} = b^{\\top} \\otimes u a^{\\top}",
-    witness: "u vec(a b^T)^T", witnessLet: ["u: vector n", "a: vector m", "b: vector p"], on: ["mul"],
-    apply: (e) => {
-      // every product meets this rule: only one with a transposed vec among its factors pays for more
-      if (!e.factors.some((f) => f.kind === "transpose" && f.arg.kind === "vec")) return null;
-      const { coeff, scalars, chain } = E.splitMul(e);
-      for (let i = 0; i + 1 < chain.length; i++) {
-        const [u, k] = [chain[i]!, chain[i + 1]!];
-        if (u.shape.cols !== 1 || k.kind !== "transpose" || k.arg.kind !== "vec" || k.arg.arg.kind !== "mul") continue;
-        const outer = E.splitMul(k.arg.arg);
-        if (outer.chain.length !== 2) continue;
-        const [a, bT] = outer.chain as [Expr, Expr];
-        if (a.shape.cols !== 1 || bT.shape.rows !== 1) continue;
-        const merged = E.mul(E.num(outer.coeff), ...outer.scalars, E.kron(bT, E.mul(u, E.transpose(a))));
-        return E.mul(E.num(coeff), ...scalars, ...chain.slice(0, i), merged, ...chain.slice(i + 2));
-      }
-      return null;
-    },
-  }),
-  rewriteRule({
-    // M(r ⊗ I) = (1 ⊗ M)(r ⊗ I) = r ⊗ M for a row r: where a sum has both M(r ⊗ I) and r ⊗ N, they are one
-    // Kronecker product r ⊗ (M + N) (softmax(Wx) by W: xᵀ ⊗ (diag(s) − ssᵀ)); a lone diag(σ′)(xᵀ ⊗ I) stays as the
-    // chain rule writes it
-    id: "kron-row-sum", source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product with the 1×1 identity; bilinearity)",
-    formula: "M (r \\otimes I) + r \\otimes N = r \\otimes (M + N) \\quad (r \\text{ a row})",
+    // M(r ⊗ I) = (1 ⊗ M)(r ⊗ I) = r ⊗ M for a row r, and u vec(abᵀ)ᵀ = u(bᵀ ⊗ aᵀ) = bᵀ ⊗ uaᵀ (vec(abᵀ) = b ⊗ a): where a
+    // sum has M(r ⊗ I) and another term of that row, they are one Kronecker product r ⊗ (M + N) (softmax(Wx) by W
+    // arrives as diag(s)(xᵀ ⊗ I) − s vec(sxᵀ)ᵀ: xᵀ ⊗ (diag(s) − ssᵀ)); a lone diag(σ′)(xᵀ ⊗ I) stays as the chain rule
+    // writes it
+    id: "kron-row-sum", source: "Matrix Cookbook (2012-11-15) §10.2.1 (mixed product with the 1×1 identity; bilinearity) and eq. (520), vec(abᵀ) = b ⊗ a",
+    formula: "M (r \\otimes I) + r \\otimes N = r \\otimes (M + N), \\quad u \\operatorname{vec}(a b^{\\top})^{\\top} = b^{\\top} \\otimes u a^{\\top} \\quad (r \\text{ a row})",
     witness: "jacobian of softmax(W x) wrt W", on: ["add"],
     apply: (e) => {
       // every sum meets this rule: only one with Kronecker products among its terms pays for more
-      const krons = (t: Expr) => t.kind === "kron" || (t.kind === "mul" && t.factors.some((f) => f.kind === "kron"));
+      const krons = (t: Expr) => t.kind === "kron" || (t.kind === "mul" && t.factors.some((f) => f.kind === "kron" || (f.kind === "transpose" && f.arg.kind === "vec")));
       if (!e.terms.some(krons)) return null;
       const parts = e.terms.map((t) => {
         const { coeff, scalars, chain } = E.splitMul(t);
@@ -238,6 +216,14 @@ export const SCALAR_FUNCTION_RULES: readonly AnyRewriteRule[] = [
         const k = chain[1];
         if (chain.length === 2 && k?.kind === "kron" && k.factors.length === 2 && k.factors[0]!.shape.rows === 1 && k.factors[1]!.kind === "identity") {
           return { row: k.factors[0]!, inner: E.mul(...lead, chain[0]!), absorbed: true };
+        }
+        // u vec(abᵀ)ᵀ, u a column: bᵀ ⊗ uaᵀ
+        if (chain.length === 2 && chain[0]!.shape.cols === 1 && k?.kind === "transpose" && k.arg.kind === "vec" && k.arg.arg.kind === "mul") {
+          const outer = E.splitMul(k.arg.arg);
+          const [a, bT] = outer.chain as [Expr?, Expr?];
+          if (outer.chain.length === 2 && a!.shape.cols === 1 && bT!.shape.rows === 1) {
+            return { row: bT!, inner: E.mul(...lead, E.num(outer.coeff), ...outer.scalars, chain[0]!, E.transpose(a!)), absorbed: false };
+          }
         }
         return null;
       });
