@@ -480,6 +480,8 @@ describe("softmax(Wx) by W is xᵀ ⊗ (diag(s) − ssᵀ), softmax's Jacobian b
     // was diag(s)(xᵀ ⊗ I) − s vec(sxᵀ)ᵀ; a lone chain-rule term stays as the chain rule writes it
     ["sigmoid(W x)", "W", "diag(σ(Wx) ⊙ (𝟏 − σ(Wx)))(xᵀ ⊗ I)"],
     ["log_softmax(W x)", "W", "xᵀ ⊗ (I − 𝟏 softmax(Wx)ᵀ)"],
+    // a matrix before W: M(xᵀ ⊗ A) = xᵀ ⊗ MA (was diag(s)(xᵀ ⊗ A) − s vec(Aᵀsxᵀ)ᵀ)
+    ["softmax(A W x)", "W", "xᵀ ⊗ (diag(softmax(AWx)) − softmax(AWx) softmax(AWx)ᵀ)A"],
     // the vec of an outer product is written as a Kronecker product only to meet a term of its row
     ["softmax(W^T x)", "W", "diag(softmax(Wᵀx))(I ⊗ xᵀ) − softmax(Wᵀx) vec(x softmax(Wᵀx)ᵀ)ᵀ"],
   ])("%s by %s: %s", (input, wrt, text) => {

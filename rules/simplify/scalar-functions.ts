@@ -214,15 +214,17 @@ export const SCALAR_FUNCTION_RULES: readonly AnyRewriteRule[] = [
           return { row: chain[0]!.factors[0]!, inner: E.mul(...lead, chain[0]!.factors[1]!), absorbed: false };
         }
         const k = chain[1];
-        if (chain.length === 2 && k?.kind === "kron" && k.factors.length === 2 && k.factors[0]!.shape.rows === 1 && k.factors[1]!.kind === "identity") {
-          return { row: k.factors[0]!, inner: E.mul(...lead, chain[0]!), absorbed: true };
+        // M(r ⊗ N) = r ⊗ MN (softmax(AWx) by W: diag(s)(xᵀ ⊗ A))
+        if (chain.length === 2 && k?.kind === "kron" && k.factors.length === 2 && k.factors[0]!.shape.rows === 1) {
+          return { row: k.factors[0]!, inner: E.mul(...lead, chain[0]!, k.factors[1]!), absorbed: true };
         }
-        // u vec(abᵀ)ᵀ, u a column: bᵀ ⊗ uaᵀ
+        // u vec(abᵀ)ᵀ, u a column, a a column however many factors make it: bᵀ ⊗ uaᵀ
         if (chain.length === 2 && chain[0]!.shape.cols === 1 && k?.kind === "transpose" && k.arg.kind === "vec" && k.arg.arg.kind === "mul") {
           const outer = E.splitMul(k.arg.arg);
-          const [a, bT] = outer.chain as [Expr?, Expr?];
-          if (outer.chain.length === 2 && a!.shape.cols === 1 && bT!.shape.rows === 1) {
-            return { row: bT!, inner: E.mul(...lead, E.num(outer.coeff), ...outer.scalars, chain[0]!, E.transpose(a!)), absorbed: false };
+          const bT = outer.chain[outer.chain.length - 1];
+          const column = outer.chain.slice(0, -1);
+          if (bT !== undefined && bT.shape.rows === 1 && column.length > 0 && column[column.length - 1]!.shape.cols === 1) {
+            return { row: bT, inner: E.mul(...lead, E.num(outer.coeff), ...outer.scalars, chain[0]!, E.transpose(E.mul(...column))), absorbed: false };
           }
         }
         return null;
