@@ -280,3 +280,13 @@ describe("a divisor's powers of one base are one power", () => {
     expect(numericError(a, indexFormula(a))).toBeLessThan(1e-6);
   });
 });
+
+describe("index form: a bracketed power under a fraction bar is not bracketed again", () => {
+  it("2 x_i/(1 + xᵀx)², not 2 x_i/((1 + xᵀx)²)", () => {
+    const r = differentiate("x^T x / (1 + x^T x)", { wrt: "x" });
+    expect(r.derivative.index?.text).toBe("∂f/∂x_i = 2 x_i/(1 + xᵀx)²");
+    expect(numericError(analyze("x^T x / (1 + x^T x)", { wrt: "x" }))).toBeLessThan(1e-8);
+    expect(() => renderKatex(r.derivative.index!.latex)).not.toThrow();
+    expect(differentiate("x^T x / (\\sigma^2 + x^T x)", { wrt: "x" }).derivative.index?.text).toBe("∂f/∂x_i = 2 σ² x_i/(σ² + xᵀx)²");
+  });
+});

@@ -48,6 +48,18 @@ function cached(print: (e: Expr) => string): (e: Expr) => string {
   };
 }
 
+/** A denominator that needs no parentheses: one word (σ²), or one bracket with only a power after it ((1 + xᵀx)²). */
+function atomicDenominator(den: string): boolean {
+  if (/^[^\s]+$/.test(den)) return true;
+  if (!den.startsWith("(")) return false;
+  let depth = 0;
+  for (let i = 0; i < den.length; i++) {
+    if (den[i] === "(") depth++;
+    else if (den[i] === ")" && --depth === 0) return /^[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*$/.test(den.slice(i + 1));
+  }
+  return false;
+}
+
 const TEXT: Spelling = {
   print: cached(toText),
   sub: (idx) => (idx.length === 0 ? "" : idx.length === 1 && idx[0]!.length === 1 ? `_${idx[0]}` : `_{${idx.join("")}}`),
@@ -59,7 +71,7 @@ const TEXT: Spelling = {
   total: (num, den, order) => (order === 2 ? `d²${num}/d${den}²` : `d${num}/d${den}`),
   vec: (s) => `vec(${s})`,
   size: (d) => formatDim(d),
-  over: (num, den) => `${num}/${/^[^\s]+$/.test(den) ? den : `(${den})`}`,
+  over: (num, den) => `${num}/${atomicDenominator(den) ? den : `(${den})`}`,
   spelled: (name) => name.text,
 };
 
