@@ -425,7 +425,8 @@ describe("the engine in a browser", () => {
   // samples inside an unknown function refused and --wrt x or p read as the sum's matrix X or P (about 0.5 KB, to 124.1 KB): 125;
   // then softmax regression sample by sample, ‖A − B‖_F² of a double sum's squared entries, the rule kron-row-sum
   // (with u vec(abᵀ)ᵀ = bᵀ ⊗ uaᵀ) (about 0.6 KB, to 124.7 KB), the rule common-denominator (about 0.5 KB, to 125.2 KB): 126; then
-  // ∇_θ J(θ) = … read as the operator on a definition (about 0.1 KB, to 125.3 KB)
+  // ∇_θ J(θ) = … read as the operator on a definition (about 0.1 KB, to 125.3 KB), kron-row-sum for any N and the index
+  // form's bracketed denominators (about 0.1 KB, to 125.4 KB)
   it("is under 126 KB minified and gzipped without KaTeX, and never touches process or the console", async () => {
     const out = await build({ entryPoints: [join(ROOT, "src/index.ts")], bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent" });
     const code = out.outputFiles[0]!.contents;
