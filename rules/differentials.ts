@@ -6,7 +6,7 @@
  */
 import * as E from "../src/core/expr.js";
 import type { Expr, ExprOf } from "../src/core/expr.js";
-import { FN_NAMES, OPERATIONS } from "../src/core/operations.js";
+import { FN_NAMES, OPERATIONS, type Builders } from "../src/core/operations.js";
 import type { DifferentialTable, DifferentialRule } from "./rule.js";
 import * as Q from "../src/core/rational.js";
 import { innerProduct } from "../src/core/inner.js";
@@ -32,6 +32,12 @@ function productRule(factors: readonly Expr[], d: (x: Expr) => Expr, combine: (.
 
 /** Mᵏ of a matrix M, integer k (negative powers are built as (M⁻¹)ᵏ, so k ≥ 2 here). */
 const isMatrixPower = (e: Expr): boolean => e.kind === "power" && !(e.shape.rows === 1 && e.shape.cols === 1) && Q.isInt(e.exp);
+
+/** What the operation table's derivatives are written with (src/core/operations.ts cannot import expr.ts). */
+const BUILDERS: Builders = {
+  fn: E.fn, hpower: E.hpower, ones: E.ones, mul: E.mul, sub: E.sub, hadamard: E.hadamard, add: E.add, num: E.num,
+  neg: E.neg, transpose: E.transpose, power: E.power, constant: E.constant, scale: E.scale, zero: E.zero,
+};
 
 export const DIFFERENTIALS: DifferentialTable = {
   num: constant("d-number", "2"),
@@ -155,8 +161,8 @@ export const DIFFERENTIALS: DifferentialTable = {
       id: `d-${name}`, title: op.kind === "elementwise" ? `chain rule, entrywise (${name}′)` : `chain rule (${name})`, ...op.rule,
       when: (e: E.Fn) => e.name === name,
       d: (e: E.Fn, d: (x: Expr) => Expr) => (op.kind === "elementwise"
-        ? E.hadamard(op.derivative(e.arg, E), d(e.arg))
-        : op.differential(e, d(e.arg), E)),
+        ? E.hadamard(op.derivative(e.arg, BUILDERS), d(e.arg))
+        : op.differential(e, d(e.arg), BUILDERS)),
     };
   }),
   sum: [{

@@ -56,6 +56,16 @@ const katexApart = {
     b.onResolve({ filter: /^\.\/katex\.cjs$/ }, () => ({ path: "./katex.cjs", external: true }));
   },
 };
+/** src/version.ts reads package.json for its version alone: the bundles hold that, not the whole file as an object. */
+const versionOnly = {
+  name: "version-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/package\.json$/ }, (args) => (/[\\/]src[\\/]version\.ts$/.test(args.importer) ? { path: "version", namespace: "version-only" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "version-only" }, () => ({
+      contents: JSON.stringify({ version: JSON.parse(readFileSync("package.json", "utf8")).version }), loader: "json",
+    }));
+  },
+};
 await build({
   bundle: true, platform: "node", format: "cjs", target: "node20", legalComments: "none", logLevel: "warning",
   entryPoints: { launch: "src/cli/launch.ts", main: "src/cli/bin.ts", key: "src/cli/key.ts", typeset: "src/cli/typeset-thread.ts", katex: "katex" },
@@ -64,10 +74,11 @@ await build({
   // smaller source compiles faster when there is no cache yet; identifiers stay, so a bug's stack trace reads
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [keyApart, katexApart],
-  // CommonJS has no import.meta: key.ts finds KaTeX's stylesheet from its own file
-  define: { "import.meta.url": "__matdiffFileUrl" },
-  banner: { js: 'var __matdiffFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [keyApart, katexApart, versionOnly],
+  // CommonJS has no import.meta: key.ts finds KaTeX's stylesheet from its own file. A getter, asked only where
+  // it is used (the key, the launcher's rare paths), not node:url's conversion at every bundle's start
+  define: { "import.meta.url": "__matdiffMeta.url" },
+  banner: { js: 'var __matdiffMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
 });
 
 // The command's bundles in ASCII. esbuild escapes strings but not regular expression literals (the lexer's
@@ -105,5 +116,6 @@ await build({
   splitting: true,
   chunkNames: "chunks/lib-[hash]",
   external: ["katex"],
+  plugins: [versionOnly],
 });
 copyFileSync("src/plugins/matdiff.css", "dist/matdiff.css");

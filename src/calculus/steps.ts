@@ -27,7 +27,7 @@ import * as Q from "../core/rational.js";
 import { differential, ruleFor, type Expansion } from "./differential.js";
 import { frobeniusTerms, type FrobeniusTerms } from "./gradient.js";
 import { simplifier, type Simplifier, type SimplifyResult } from "../simplify/index.js";
-import { RULES, step, tagged } from "../../rules/registry.js";
+import { ruleInfo, step, tagged } from "../../rules/registry.js";
 import { nameText } from "../print/text.js";
 
 export interface DerivationStep {
@@ -87,8 +87,9 @@ export interface DerivationInput {
   readonly letter?: string;
 }
 
+let linearIds: ReadonlySet<string> | undefined;
 /** Linear rules only move d inside; a step made of them alone is merged into the next. */
-const LINEAR = tagged("linear");
+const LINEAR = () => linearIds ??= tagged("linear");
 
 /** " (Cookbook eq. 40)" from a Cookbook source, for a compact reason. */
 function citation(source: string): string {
@@ -97,12 +98,13 @@ function citation(source: string): string {
   return m[1] ? ` (Cookbook eq. ${m[1]})` : ` (Cookbook ${m[2]})`;
 }
 
+let mechanicalIds: ReadonlySet<string> | undefined;
 /** Simplifications a reader does without noticing: folded into the step they follow. */
-const MECHANICAL = tagged("mechanical");
+const MECHANICAL = () => mechanicalIds ??= tagged("mechanical");
 
 function reasonOf(rules: readonly string[], constants: readonly string[], X: Sym): string {
   const parts = [...new Set(rules)].map((id) => {
-    const m = RULES.get(id);
+    const m = ruleInfo(id);
     return m ? m.title + citation(m.source) : id;
   });
   const cs = [...new Set(constants)].map((c) => (c.startsWith("d ") ? `d${nameText(c.slice(2))}` : nameText(c)));
@@ -305,8 +307,8 @@ function expandChain(start: Expr, { X, dX, expansion, budget, pass, df, simplifi
     last = simplified.expr;
     const ids = [...new Set(simplified.steps.map((s) => s.rule))];
     const prev = merged[merged.length - 1]!;
-    if (ids.every((id) => MECHANICAL.has(id)) && merged.length > 1) merged[merged.length - 1] = { ...prev, expr: last, rules: [...prev.rules, ...ids] };
-    else merged.push({ expr: last, rules: ids, reason: `simplify: ${ids.map((id) => RULES.get(id)?.title ?? id).join(", ")}` });
+    if (ids.every((id) => MECHANICAL().has(id)) && merged.length > 1) merged[merged.length - 1] = { ...prev, expr: last, rules: [...prev.rules, ...ids] };
+    else merged.push({ expr: last, rules: ids, reason: `simplify: ${ids.map((id) => ruleInfo(id)?.title ?? id).join(", ")}` });
   }
   return { steps: merged, last };
 }
@@ -344,7 +346,7 @@ function mergeLinear(steps: DerivationStep[]): DerivationStep[] {
   const out: DerivationStep[] = [steps[0]!];
   let pending: DerivationStep | null = null;
   for (const s of steps.slice(1)) {
-    const linear = s.rules.every((id) => LINEAR.has(id));
+    const linear = s.rules.every((id) => LINEAR().has(id));
     const combined: DerivationStep = pending
       ? { ...s, rules: [...pending.rules, ...s.rules], constants: [...(pending.constants ?? []), ...(s.constants ?? [])] }
       : s;

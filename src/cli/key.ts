@@ -3,7 +3,6 @@
  * for a problem set. Loaded only for this subcommand (the CLI's start-up stays
  * light); the file system is touched here, never in the library.
  */
-import { parseArgs } from "node:util";
 // node:fs, not node:fs/promises: that module loads readline and the directory watchers, some 3 ms of a key's start
 import { closeSync, existsSync, openSync, readFile, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -14,6 +13,7 @@ import { solveAll, serveKeyJobs } from "./pool.js";
 import { Spool } from "./spool.js";
 import { Typesetter } from "./typesetter.js";
 import { processIO, type CliIO } from "./io.js";
+import { OptionError, parseOptions } from "./args.js";
 import { visible } from "../errors.js";
 
 const FORMATS = ["md", "html", "tex", "json"] as const;
@@ -69,12 +69,12 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
   const io: CliIO = { ...ioRaw, stderr: (text) => ioRaw.stderr(visible(text)) };
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv], allowPositionals: true,
-      options: { output: { type: "string", short: "o" }, format: { type: "string", short: "f" }, seed: { type: "string" }, timeout: { type: "string" }, help: { type: "boolean", short: "h" } },
+    parsed = parseOptions(argv, {
+      output: { type: "string", short: "o" }, format: { type: "string", short: "f" }, seed: { type: "string" }, timeout: { type: "string" }, help: { type: "boolean", short: "h" },
     });
   } catch (err) {
-    const m = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    if (!(err instanceof OptionError)) throw err;
+    const m = err.message;
     io.stderr(`matdiff key: ${m.charAt(0).toLowerCase()}${m.slice(1)}\nTry 'matdiff key --help'.\n`);
     return 2;
   }

@@ -2,7 +2,6 @@
  * The command line: argument parsing and formatting only. Everything else is
  * the library's. I/O is injected so tests drive `main` without spawning.
  */
-import { parseArgs } from "node:util";
 import { differentiate, differentiateAll, readQuestion } from "../api.js";
 import { PROGRAMS, programNamed } from "../emit/python-programs.js";
 import { FORMATS, formatNamed } from "../formats.js";
@@ -11,6 +10,7 @@ import { safeJson } from "../print/json.js";
 import { InternalError } from "../core/expr.js";
 import { VERSION } from "../version.js";
 import { EXIT, type CliIO } from "./io.js";
+import { OptionError, parseOptions } from "./args.js";
 
 export { EXIT, type CliIO } from "./io.js";
 
@@ -89,11 +89,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   if (argv[0] === "key") return (await import("./key.js")).keyMain(argv.slice(1), io);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: leadingMinusAsExpression(argv),
-      allowPositionals: true,
-      tokens: true,
-      options: {
+    parsed = parseOptions(leadingMinusAsExpression(argv), {
         wrt: { type: "string", multiple: true },
         let: { type: "string", multiple: true },
         where: { type: "string", multiple: true },
@@ -106,11 +102,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         seed: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
-      },
     });
   } catch (err) {
-    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    return usageError(io, message.charAt(0).toLowerCase() + message.slice(1));
+    if (!(err instanceof OptionError)) throw err;
+    return usageError(io, err.message.charAt(0).toLowerCase() + err.message.slice(1));
   }
   const { values, positionals } = parsed;
   if (values.help) { io.stdout(HELP); return EXIT.ok; }

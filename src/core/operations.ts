@@ -68,6 +68,13 @@ interface OperationBase {
  * f applied entry by entry: the shape is the argument's, the differential
  * d f(X) = f′(X) ⊙ dX, the transpose passes through, f(Xᵀ) = f(X)ᵀ.
  */
+/**
+ * The constructors an operation's derivative is built with, handed in by rules/differentials.ts. The few
+ * it uses, not the whole module: its namespace object, a getter for each of its exports, was built at every
+ * start only to be handed here.
+ */
+export type Builders = Pick<typeof Core, "fn" | "hpower" | "ones" | "mul" | "sub" | "hadamard" | "add" | "num" | "neg" | "transpose" | "power" | "constant" | "scale" | "zero">;
+
 export interface Elementwise extends OperationBase {
   readonly kind: "elementwise";
   /**
@@ -75,7 +82,7 @@ export interface Elementwise extends OperationBase {
    * the annotation keeps the table's type from depending on E.fn's, whose
    * parameter is this table's keys.
    */
-  readonly derivative: (x: Expr, E: typeof Core) => Expr;
+  readonly derivative: (x: Expr, E: Builders) => Expr;
   /** The value at a real number. */
   readonly value: (t: number) => number;
   /** f(0) when it is the number 0, 1 or ½, so that constructors fold it (sin 0 = 0, exp 0 = 1, σ(0) = ½). */
@@ -99,14 +106,14 @@ export interface ColumnMap extends OperationBase {
   /** The value of one column (or row vector). */
   readonly column: (xs: readonly number[]) => number[];
   /** d f(u) given the node f = f(u) itself and du, built with the given constructors. */
-  readonly differential: (f: Core.Fn, du: Expr, E: typeof Core) => Expr;
+  readonly differential: (f: Core.Fn, du: Expr, E: Builders) => Expr;
 }
 
 /** A vector (either orientation) to a scalar (logsumexp); a matrix is an error that suggests vec. */
 export interface VectorReduction extends OperationBase {
   readonly kind: "reduce";
   readonly reduce: (xs: readonly number[]) => number;
-  readonly differential: (f: Core.Fn, du: Expr, E: typeof Core) => Expr;
+  readonly differential: (f: Core.Fn, du: Expr, E: Builders) => Expr;
 }
 
 export type Operation = Elementwise | ColumnMap | VectorReduction;

@@ -113,7 +113,9 @@ export const KNOWN_FUNCTIONS: readonly string[] = [...Object.keys(FUNCTION_WORDS
 const WORD_KEYWORDS: ReadonlyMap<string, readonly string[]> = (() => {
   const byLetter = new Map<string, string[]>();
   for (const k of [...KNOWN_FUNCTIONS, ...GREEK.keys()].sort((a, b) => b.length - a.length)) {
-    byLetter.set(k[0]!, [...(byLetter.get(k[0]!) ?? []), k]);
+    const list = byLetter.get(k[0]!);
+    if (list) list.push(k);
+    else byLetter.set(k[0]!, [k]);
   }
   return byLetter;
 })();

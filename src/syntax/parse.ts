@@ -32,7 +32,9 @@ const MIN_WORK = 10_000;
 let work = 0;
 const OUT_OF_WORK = Symbol("out of work");
 
-const compiled = nearley.Grammar.fromCompiled({
+let compiledGrammar: nearley.Grammar | undefined;
+/** At the first input the fast reader leaves to the grammar: the common case never needs it. */
+const compiled = () => compiledGrammar ??= nearley.Grammar.fromCompiled({
   ...grammar,
   ParserRules: grammar.ParserRules.map((rule) => ({
     ...rule,
@@ -128,7 +130,7 @@ type Results = Node[] & { expected: () => ReadonlySet<string> };
 interface Column { states: { rule: { symbols: unknown[] }; dot: number }[] }
 
 function run(input: string, tokens: readonly Token[]): Results {
-  const parser = new nearley.Parser(compiled, { lexer: new TokenLexer(tokens) });
+  const parser = new nearley.Parser(compiled(), { lexer: new TokenLexer(tokens) });
   work = Math.max(MIN_WORK, WORK_PER_TOKEN * tokens.length);
   try {
     parser.feed(input);
