@@ -18,7 +18,7 @@ mkdirSync("dist", { recursive: true });
 writeFileSync("dist/cli.cjs", `#!/usr/bin/env node
 // matdiff's command: src/cli/launch.ts (dist/cli/launch.cjs) loads the command's bundles through V8's code cache
 "use strict";
-require("./cli/launch.cjs").start(require("node:url").pathToFileURL(__filename).href);
+require("./cli/launch.cjs").start(__filename);
 `);
 writeFileSync("dist/cli.js", `#!/usr/bin/env node
 // matdiff's command, as an ES module (the bin is dist/cli.cjs): src/cli/launch.ts does the work

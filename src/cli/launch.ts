@@ -16,18 +16,27 @@
  * the cache off.
  */
 import { Script } from "node:vm";
-import * as nodeModule from "node:module";
 import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VERSION } from "../version.js";
+
+/**
+ * Node's createRequire, where this file runs as CommonJS (dist/cli/launch.cjs) from its own module's class:
+ * node:module, required from here, builds its public face (the ES module loader, source maps), 0.6 ms of
+ * every start. Elsewhere (the tests) from node:module.
+ */
+function createRequire(file: string): NodeJS.Require {
+  const Module = typeof module === "object" ? module?.constructor as { createRequire?: (file: string) => NodeJS.Require } : undefined;
+  return (Module?.createRequire ?? (require("node:module") as typeof import("node:module")).createRequire)(file);
+}
 
 /** Where the compiled code is kept: the platform's per-user cache directory, or MATDIFF_CACHE_DIR; null for none. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): string | null {
   if (env.MATDIFF_CACHE_DIR !== undefined) return env.MATDIFF_CACHE_DIR || null;
   let home: string;
   // $HOME where it is the answer (os.homedir() reads it first there too): node:os is not loaded for it
-  try { home = (platform !== "win32" && env.HOME) || (nodeModule.createRequire(import.meta.url)("node:os") as typeof import("node:os")).homedir(); } catch { return null; }
+  try { home = (platform !== "win32" && env.HOME) || (require("node:os") as typeof import("node:os")).homedir(); } catch { return null; }
   if (platform === "win32") return join(env.LOCALAPPDATA || join(home, "AppData", "Local"), "matdiff", "Cache");
   if (platform === "darwin") return join(home, "Library", "Caches", "matdiff");
   return join(env.XDG_CACHE_HOME || join(home, ".cache"), "matdiff");
@@ -58,7 +67,7 @@ export class CachedLoader {
       filename: file, ...(cachedData ? { cachedData } : {}),
     });
     const module = { exports: {} as unknown };
-    const nodeRequire = nodeModule.createRequire(file);
+    const nodeRequire = createRequire(file);
     // the bundles reach each other by these names (scripts/build.mjs: key.cjs, katex.cjs); everything else is Node's
     const sibling = /^\.\/([a-z]+)\.cjs$/;
     const require = (id: string): unknown => { const m = sibling.exec(id); return m ? this.load(m[1]!) : nodeRequire(id); };
@@ -95,9 +104,12 @@ export class CachedLoader {
   }
 }
 
-/** Runs the command; `entryUrl` is dist/cli.js's URL (the bundles are in cli/ beside it). */
-export async function start(entryUrl: string): Promise<void> {
-  const bundleDir = join(dirname(fileURLToPath(entryUrl)), "cli");
+/**
+ * Runs the command; `entry` is the path of dist/cli.cjs (a path: turning it into a URL and back was 0.4 ms of a
+ * start) or the URL of dist/cli.js, its ES module twin. The bundles are in cli/ beside it.
+ */
+export async function start(entry: string): Promise<void> {
+  const bundleDir = join(dirname(entry.startsWith("file:") ? fileURLToPath(entry) : entry), "cli");
   const dir = cacheDir();
   const { loader, load } = loaderFor(bundleDir, dir);
   const argv = process.argv.slice(2);
@@ -160,7 +172,7 @@ function smallHeap(): () => void {
 const keyFlags = {
   active: false,
   // required here, not imported: node:v8 loads its heap utilities and the streams, 4 ms of every other command's start
-  set: (flags: string) => (nodeModule.createRequire(import.meta.url)("node:v8") as typeof import("node:v8")).setFlagsFromString(flags),
+  set: (flags: string) => (require("node:v8") as typeof import("node:v8")).setFlagsFromString(flags),
   growth: () => keyFlags.set("--semi-space-growth-factor=1"),
 };
 
@@ -169,12 +181,15 @@ const keyFlags = {
  * as an ordinary require; before that through CachedLoader.
  */
 function loaderFor(bundleDir: string, dir: string | null): { loader: CachedLoader | null; load: (name: string) => unknown } {
-  const enable = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+  // asked of node:module only where it can have it: requiring it costs every other start 0.6 ms (createRequire)
+  const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
+  const enable = major > 22 || (major === 22 && minor >= 1)
+    ? (require("node:module") as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache : undefined;
   if (enable) {
     if (dir) {
       try { enable(join(dir, "node")); } catch { /* no cache: compile as usual */ }
     }
-    const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+    const req = createRequire(join(bundleDir, "launch.cjs"));
     return { loader: null, load: (name) => req(join(bundleDir, `${name}.cjs`)) };
   }
   const loader = new CachedLoader(bundleDir, dir);
@@ -194,7 +209,7 @@ function loaderFor(bundleDir: string, dir: string | null): { loader: CachedLoade
  * under the default flags, and a flag it set then made V8 reject that bundle's code cache (and the run rewrite it).
  */
 function keyPool(bundleDir: string, dir: string | null, argv: readonly string[]) {
-  const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+  const req = createRequire(join(bundleDir, "launch.cjs"));
   const os = req("node:os") as { availableParallelism?: () => number; cpus: () => unknown[] };
   // MATDIFF_WORKERS caps the pool (1: no pool), for a machine shared with other work
   const cap = Number(process.env.MATDIFF_WORKERS);
@@ -249,7 +264,7 @@ function keyPool(bundleDir: string, dir: string | null, argv: readonly string[])
 export function serveKeyWorker(bundleDir: string, dir: string | null): void {
   // a pool's thread starts during the key, under its flags, which making the thread's heap has undone
   keyFlags.growth();
-  const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+  const req = createRequire(join(bundleDir, "launch.cjs"));
   const { parentPort } = req("node:worker_threads") as typeof import("node:worker_threads");
   const { load } = loaderFor(bundleDir, dir);
   (load("key") as { keyWorker: (port: unknown) => void }).keyWorker(parentPort);
@@ -257,7 +272,7 @@ export function serveKeyWorker(bundleDir: string, dir: string | null): void {
 
 /** The body of the key's typesetting thread (src/cli/typesetter.ts): KaTeX alone, through the same cache, which it stores as it stops. */
 export function serveTypesetWorker(bundleDir: string, dir: string | null): void {
-  const req = nodeModule.createRequire(join(bundleDir, "launch.cjs"));
+  const req = createRequire(join(bundleDir, "launch.cjs"));
   const { parentPort } = req("node:worker_threads") as typeof import("node:worker_threads");
   // loaded at the first message, sent once the key's flags are set: the thread may start before they are, and
   // its code cache must be loaded under the flags it is stored under (V8 rejects it otherwise)
