@@ -54,27 +54,31 @@ export const OPENERS: Partial<Record<TokenType, TokenType>> = {
 };
 export const CLOSERS: ReadonlySet<TokenType> = new Set(Object.values(OPENERS));
 
+/**
+ * The operation table's spellings of one kind, each to its operation, between entries of the table's own, in
+ * this order (a later one of the same spelling wins, where the first was). Written as a loop, not spread from
+ * flatMap and fromEntries: their arrays were most of what these tables cost every start.
+ */
+function spellings(before: Readonly<Record<string, FunctionName>>, kind: "words" | "commands" | "operatornames", after: Readonly<Record<string, FunctionName>> = {}): Readonly<Record<string, FunctionName>> {
+  const table: Record<string, FunctionName> = { ...before };
+  for (const name of FN_NAMES) for (const w of OPERATIONS[name][kind] ?? []) table[w] = name;
+  return Object.assign(table, after);
+}
+
 /** Words that name functions, in any of their ASCII or `\operatorname{}` spellings. */
-export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = {
-  tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet",
-  ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].words.map((w): [string, FunctionName] => [w, name]))),
-  sum: "sum", mean: "mean", diag: "diag", Diag: "diag", vec: "vec", unvec: "unvec",
-};
-/** `\operatorname{H}`: names that are a function only inside \operatorname (a bare H is a matrix). */
-const OPERATOR_NAMES: Readonly<Record<string, FunctionName>> = Object.fromEntries(
-  FN_NAMES.flatMap((name) => (OPERATIONS[name].operatornames ?? []).map((w): [string, FunctionName] => [w, name])),
+export const FUNCTION_WORDS: Readonly<Record<string, FunctionName>> = spellings(
+  { tr: "tr", Tr: "tr", trace: "tr", det: "det", logdet: "logdet" }, "words",
+  { sum: "sum", mean: "mean", diag: "diag", Diag: "diag", vec: "vec", unvec: "unvec" },
 );
+/** `\operatorname{H}`: names that are a function only inside \operatorname (a bare H is a matrix). */
+const OPERATOR_NAMES: Readonly<Record<string, FunctionName>> = spellings({}, "operatornames");
 /** Function words with a digit or an underscore (`log1p`, `log_softmax`), which a letter run cannot hold: the lexer reads them whole. */
 export const COMPOUND_WORDS: readonly string[] = Object.keys(FUNCTION_WORDS).filter((w) => !/^[A-Za-z]+$/.test(w)).sort((a, b) => b.length - a.length);
 
 /** Function spellings that parse to other nodes (ast.ts): always written with parentheses. */
 const SPECIAL_WORDS: Readonly<Record<string, TokenType>> = { inv: "invfn", kron: "kronfn", norm: "normfn", max: "maxfn" };
 /** `\tr` and `\Tr` are not LaTeX, but are the usual macro names. */
-const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = {
-  det: "det",
-  ...Object.fromEntries(FN_NAMES.flatMap((name) => OPERATIONS[name].commands.map((c): [string, FunctionName] => [c, name]))),
-  tr: "tr", Tr: "tr", sum: "sum",
-};
+const FUNCTION_COMMANDS: Readonly<Record<string, FunctionName>> = spellings({ det: "det" }, "commands", { tr: "tr", Tr: "tr", sum: "sum" });
 const SYMBOL_COMMANDS: Readonly<Record<string, TokenType>> = {
   cdot: "times", times: "times", odot: "hadamard", circ: "hadamard", oslash: "hdivide", otimes: "kronop", top: "tee", intercal: "tee", prime: "tee",
   langle: "langle", rangle: "rangle", lVert: "lnorm", rVert: "rnorm", Vert: "bar",
@@ -103,7 +107,8 @@ const KERN_COMMANDS: ReadonlySet<string> = new Set(["mkern", "mskip", "kern", "h
 const KERN_UNIT = /^(?:mu|em|ex|pt)$/;
 const SIZING = /^\\(?:left|right|[bB]igg?[lrm]?)$/;
 
-const KNOWN_COMMANDS: readonly string[] = [
+/** The commands read, for what an unknown one may have meant: built at the first unknown one. */
+const knownCommands = (): readonly string[] => [
   ...[...GREEK.values()].map((g) => g.name), ...Object.keys(FUNCTION_COMMANDS), ...Object.keys(SYMBOL_COMMANDS),
   ...DECORATIONS, ...ACCENT_BY_COMMAND.keys(), ...NAME_COMMANDS, ...IGNORED_COMMANDS, ...KERN_COMMANDS, "mathop", "left", "right", "bigl", "bigr", "Bigl", "Bigr",
 ].map((c) => `\\${c}`);
@@ -150,14 +155,17 @@ const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** Characters that are a token of their own, by type (the order of the checks below decides the rest). */
-const SINGLE: ReadonlyMap<string, string> = new Map([
-  ...[["(", "lparen"], [")", "rparen"], ["[", "lbrack"], ["]", "rbrack"], ["{", "lbrace"], ["}", "rbrace"], ["+", "plus"], ["-", "minus"], ["−", "minus"],
-    ["*", "times"], ["·", "times"], ["×", "times"], ["@", "times"], ["/", "slash"], ["⊙", "hadamard"], ["∘", "hadamard"], ["⊘", "hdivide"], ["⊗", "kronop"], ["^", "caret"], ["'", "prime"],
-    ["′", "prime"], ["<", "lt"], [">", "gt"], [",", "comma"], [";", "semi"], [":", "colon"], ["√", "sqrtsign"], ["~", "tilde"], ["⟨", "langle"], ["⟩", "rangle"], ["‖", "dbar"]] as const,
-  ...[...GREEK_BY_UNICODE.keys()].map((c) => [c, "greek"] as const),
-  ...[...PRECOMPOSED_ACCENTED].map((c) => [c, "accented"] as const),
-  ...ACCENTS.map((a) => [a.mark, "accentmark"] as const),
-]);
+const SINGLE: ReadonlyMap<string, string> = (() => {
+  const single = new Map<string, string>(Object.entries({
+    "(": "lparen", ")": "rparen", "[": "lbrack", "]": "rbrack", "{": "lbrace", "}": "rbrace", "+": "plus", "-": "minus", "−": "minus",
+    "*": "times", "·": "times", "×": "times", "@": "times", "/": "slash", "⊙": "hadamard", "∘": "hadamard", "⊘": "hdivide", "⊗": "kronop", "^": "caret", "'": "prime",
+    "′": "prime", "<": "lt", ">": "gt", ",": "comma", ";": "semi", ":": "colon", "√": "sqrtsign", "~": "tilde", "⟨": "langle", "⟩": "rangle", "‖": "dbar",
+  }));
+  for (const c of GREEK_BY_UNICODE.keys()) single.set(c, "greek");
+  for (const c of PRECOMPOSED_ACCENTED) single.set(c, "accented");
+  for (const a of ACCENTS) single.set(a.mark, "accentmark");
+  return single;
+})();
 const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 const ONES = "𝟏";
 /** 𝒩, MATHEMATICAL SCRIPT CAPITAL N: the normal distribution's letter, read as N (a call of it is the Gaussian density). */
@@ -1018,7 +1026,7 @@ export function tokenize(input: string): Token[] {
         hint: PSEUDO_INVERSE,
       });
     }
-    const guess = didYouMean(t.text, KNOWN_COMMANDS);
+    const guess = didYouMean(t.text, knownCommands());
     // A\b, X\y: a one- or two-letter name after a backslash glued to an operand is MATLAB's, not a misspelt command
     if ((!guess || t.text.length <= 3) && before !== undefined && before.end === t.offset && leftDivision(r.indexOf(t))) {
       const words = before.type === "word" && t.type === "cmd";
