@@ -347,6 +347,46 @@ describe("the built binary (dist/cli.js, built by `npm test`'s pretest)", () => 
   });
 });
 
+describe("the built binary in a terminal (a pseudo-terminal from script(1), util-linux)", () => {
+  // the modules the run loaded, reported by the process as it exits
+  const inTerminal = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-tty-"));
+    try {
+      const probe = join(dir, "probe.cjs");
+      const modules = join(dir, "modules.txt");
+      writeFileSync(probe, `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(modules)}, process.moduleLoadList.join("\\n")));`);
+      const command = [process.execPath, "-r", probe, `${ROOT}dist/cli.cjs`, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+      const r = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "", TERM: "xterm", ...env } });
+      expect(r.error, "script(1) from util-linux runs the command in a pseudo-terminal").toBeUndefined();
+      return { ...r, output: r.stdout.replace(/\r\n/g, "\n"), modules: readFileSync(modules, "utf8").split("\n") };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("is told from a pipe (colour) without Node's tty streams, on success and on error", () => {
+    const ok = inTerminal(["tr(A^<-1>B)", "--wrt", "A"]);
+    expect(ok.status).toBe(0);
+    expect(ok.output).toMatch(ANSI);
+    expect(ok.output.replace(new RegExp(ANSI.source, "g"), "")).toContain("∇_A f = −A⁻ᵀBᵀA⁻ᵀ\n");
+    // node:tty, node:net and the streams were 4.5 ms of a run in a terminal
+    expect(ok.modules).not.toContain("NativeModule tty");
+    expect(ok.modules).not.toContain("NativeModule net");
+    const bad = inTerminal(["tr(A B", "--wrt", "A"]);
+    expect(bad.status).toBe(1);
+    expect(bad.output).toMatch(ANSI);
+    expect(bad.output.replace(new RegExp(ANSI.source, "g"), "")).toContain("matdiff: error: unclosed '(' opened at 1:3\n");
+  });
+
+  it("under --pending-deprecation asks Node's stream instead, and prints no warning", () => {
+    const r = inTerminal(["tr(A^<-1>B)", "--wrt", "A"], { NODE_OPTIONS: "--pending-deprecation" });
+    expect(r.status).toBe(0);
+    expect(r.output).toMatch(ANSI);
+    expect(r.output).not.toMatch(/DeprecationWarning|DEP0111/);
+    expect(r.modules).toContain("NativeModule tty");
+  });
+});
+
 describe("the built binary's code cache (src/cli/launch.ts)", () => {
   const bin = `${ROOT}dist/cli.js`;
   const spawn = (args: string[], cache: string) =>
