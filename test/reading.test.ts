@@ -755,6 +755,27 @@ describe("𝒩(x; μ, Σ): the Gaussian written as a distribution (PRML eq. 2.43
     expect(checked("\\log \\mathcal{N}(y; \\mu, \\sigma^2)", "sigma").derivative.text).toBe("(y − μ)²/σ³ − 1/σ");
   });
 
+  it("reads Bishop's bare bar, 𝒩(x | μ, Σ), as the separator: one bar at the parenthesis's level with one comma after it", () => {
+    for (const s of ["\\log \\mathcal{N}(x | \\mu, \\Sigma)", "\\log \\mathcal{N}(\\mathbf{x} | \\boldsymbol{\\mu}, \\boldsymbol{\\Sigma})", "log(N(x | mu, Sigma))"]) {
+      expect(checked(s, "mu").derivative.text, s).toBe("Σ⁻¹(x − μ)");
+    }
+    expect(checked("\\log \\mathcal{N}(y | \\mu, \\sigma^2)", "mu").derivative.text).toBe("(y − μ)/σ²");
+    // |x| inside is a pair, and a bar without its mean and covariance is a density matdiff cannot see inside
+    expect(() => differentiate("N(|x|, y)", { wrt: "x" })).toThrow(MatdiffError);
+    expect(() => differentiate("\\log \\mathcal{N}(x | \\mu)", { wrt: "mu" })).toThrow(/is a density or a distribution written by its name/);
+  });
+
+  it("−log 𝒩 is the negative log-likelihood, its halves added: no −(−…) in f", () => {
+    const r = checked("-\\log \\mathcal{N}(x | \\mu, \\Sigma)", "Sigma");
+    expect(r.function.text).toBe("(x − μ)ᵀΣ⁻¹(x − μ)/2 + (log det(2πΣ))/2");
+    expect(r.derivative.text).toBe("(Σ⁻¹ − Σ⁻¹(x − μ)(x − μ)ᵀΣ⁻¹)/2");
+    expect(r.notes).toContain("-\\log \\mathcal{N}(x | \\mu, \\Sigma) is read as the Gaussian negative log-density of x with mean μ and covariance Σ, written out in f");
+    const map = checked("\\lambda \\|w\\|^2 - \\log \\mathcal{N}(y; X w, \\sigma^2 I)", "w");
+    expect(map.function.text).toBe("λ‖w‖² + (y − Xw)ᵀ(σ²I)⁻¹(y − Xw)/2 + (log det(2πσ²I))/2");
+    expect(map.derivative.text).toBe("2λw − Xᵀ(y − Xw)/σ²");
+    expect(map.notes).toContain("−\\log \\mathcal{N}(y; X w, \\sigma^2 I) is read as the Gaussian negative log-density of y with mean X w and covariance \\sigma^2 I, written out in f");
+  });
+
   it("refuses a call that is not one, saying what the density takes; an N without ';' stays a symbol", () => {
     for (const bad of ["N(x; mu)", "\\mathcal{N}(x \\mid \\mu, \\Sigma, A)", "N(x; mu; Sigma)"]) {
       let e: unknown;

@@ -54,8 +54,12 @@ export interface Gaussian {
   readonly univariate: boolean;
   /** Read as log 𝒩: the log-density itself. */
   readonly log: boolean;
+  /** Read as −log 𝒩, the negative log-likelihood: its two halves added, not the log-density negated (build.ts negNode). */
+  readonly negated?: boolean;
   /** On the density's node: the log-density, which log 𝒩 stands for (build.ts callNode). */
   readonly logDensity?: Node;
+  /** On log 𝒩's node: the negative log-density, which −log 𝒩 stands for. */
+  readonly negLogDensity?: Node;
 }
 
 export type Node =

@@ -20,6 +20,13 @@ export const span = (start: number, end: number): Span => ({ start, end });
 type Building<T extends Node["type"]> = { -readonly [K in keyof Extract<Node, { type: T }>]: Extract<Node, { type: T }>[K] };
 
 export function binaryNode(op: BinaryOp, left: Node, right: Node, implicit = false): Node {
+  // a − log 𝒩(…): a plus the negative log-density (negNode)
+  const g = op === "-" && right.type === "binary" ? right.gaussian : undefined;
+  if (g?.log && g.negLogDensity) {
+    const negated = { ...g.negLogDensity, span: right.span } as Building<"binary">;
+    negated.gaussian = { x: g.x, mean: g.mean, cov: g.cov, univariate: g.univariate, log: true, negated: true };
+    return binaryNode("+", left, negated, implicit);
+  }
   const n: Building<"binary"> = { type: "binary", op, left, right, span: span(left.span.start, right.span.end) };
   if (implicit) n.implicit = implicit;
   return n;
@@ -82,7 +89,16 @@ export function exponentIdent(t: Token): Node {
 
 export const numberNode = (t: Token): Node => ({ type: "number", text: t.value, span: span(t.offset, t.end) });
 export const onesNode = (t: Token): Node => ({ type: "ones", span: span(t.offset, t.end) });
-export const negNode = (minus: Token, arg: Node): Node => ({ type: "neg", arg, span: span(minus.offset, arg.span.end) });
+export function negNode(minus: Token, arg: Node): Node {
+  // −log 𝒩(x; μ, Σ), the negative log-likelihood: ½(x − μ)ᵀΣ⁻¹(x − μ) + ½ log det(2πΣ), not −(−½… − ½…)
+  const g = arg.type === "binary" ? arg.gaussian : undefined;
+  if (g?.log && g.negLogDensity) {
+    const n = { ...g.negLogDensity, span: span(minus.offset, arg.span.end) } as Building<"binary">;
+    n.gaussian = { x: g.x, mean: g.mean, cov: g.cov, univariate: g.univariate, log: true, negated: true };
+    return n;
+  }
+  return { type: "neg", arg, span: span(minus.offset, arg.span.end) };
+}
 
 export function callNode(fn: FunctionName, name: Token, args: Node[], end: number): Node {
   // log 𝒩(x; μ, Σ) is the log-density itself, not the log of its exp
@@ -90,7 +106,7 @@ export function callNode(fn: FunctionName, name: Token, args: Node[], end: numbe
   const gaussian = density?.type === "binary" ? density.gaussian : undefined;
   if (fn === "log" && args.length === 1 && gaussian?.logDensity) {
     const n = { ...gaussian.logDensity, span: span(name.offset, end) } as Building<"binary">;
-    n.gaussian = { x: gaussian.x, mean: gaussian.mean, cov: gaussian.cov, univariate: gaussian.univariate, log: true };
+    n.gaussian = { x: gaussian.x, mean: gaussian.mean, cov: gaussian.cov, univariate: gaussian.univariate, log: true, negLogDensity: gaussian.negLogDensity };
     return n;
   }
   const n: Building<"call"> = { type: "call", fn, args, span: span(name.offset, end), nameSpan: span(name.offset, name.end) };
@@ -238,8 +254,9 @@ export function gaussianNode(name: Token, x: Node, mean: Node, cov: Node, close:
   const logNormaliser: Node = { type: "call", fn: univariate ? "log" : "logdet", args: [twoPi(covariance)], span: whole, nameSpan: whole };
   const exponent: Node = { type: "neg", arg: half(quadratic), span: whole };
   const logDensity = op("-", exponent, half(logNormaliser));
+  const negLogDensity = op("+", half(quadratic), half(logNormaliser));
   const normaliser: Node = { type: "call", fn: "sqrt", args: [univariate ? twoPi(covariance) : { type: "call", fn: "det", args: [twoPi(covariance)], span: whole, nameSpan: whole }], span: whole, nameSpan: whole };
-  const gaussian: Gaussian = { x, mean, cov, univariate, log: false, logDensity };
+  const gaussian: Gaussian = { x, mean, cov, univariate, log: false, logDensity, negLogDensity };
   return { type: "binary", op: "/", left: { type: "call", fn: "exp", args: [exponent], span: whole, nameSpan: span(name.offset, name.end) }, right: normaliser, span: whole, gaussian };
 }
 

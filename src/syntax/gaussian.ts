@@ -21,9 +21,11 @@ export function readGaussians(root: Node, input: string, display: (name: string)
     const g: Gaussian | undefined = n.type === "call" || n.type === "binary" ? n.gaussian : undefined;
     // log 𝒩 stands for the log-density, not the density (build.ts callNode), so each 𝒩 written is met once
     if (!g) continue;
-    const what = g.log ? "log-density" : "density";
+    const what = g.negated ? "negative log-density" : g.log ? "log-density" : "density";
     const spread = g.univariate ? `variance ${written(g.cov)}` : `covariance ${written(g.cov)}`;
-    notes.push(`${written(n)} is read as the Gaussian ${what} of ${written(g.x)} with mean ${written(g.mean)} and ${spread}, written out in f`);
+    // a − log 𝒩(…): the log as written, its minus outside it
+    const shown = g.negated && !/^[-−]/.test(written(n)) ? `−${written(n)}` : written(n);
+    notes.push(`${shown} is read as the Gaussian ${what} of ${written(g.x)} with mean ${written(g.mean)} and ${spread}, written out in f`);
     // I, the standard normal's, is the identity and nothing to declare
     if (!g.univariate && g.cov.type === "ident" && g.cov.name !== "I" && !covariances.includes(g.cov.name)) covariances.push(g.cov.name);
   }

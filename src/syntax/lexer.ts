@@ -1187,8 +1187,11 @@ export function tokenize(input: string): Token[] {
     return i + 1;
   }
 
+  // 𝒩(x | μ, Σ), Bishop's bar: the bar is the Gaussian's separator, as `;` and \mid are
+  const gaussianBars = new Set<number>();
   return withParameters(input, withLabels(input, out.map((t, k): Token => {
-    if (t.type === "ident" && t.value === "N" && !t.bold && gaussianCall(input, out, k)) return { ...t, type: "gaussfn" };
+    if (t.type === "ident" && t.value === "N" && !t.bold && gaussianCall(input, out, k, gaussianBars)) return { ...t, type: "gaussfn" };
+    if (t.type === "vbar" && gaussianBars.has(k)) return { ...t, type: "semi" };
     // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
     // \sum and ∑ are big operators: \sum (Xw − y)^2 sums the squares, it is not (\sum(Xw − y))^2
     if (t.type === "fnop" && out[k + 1]?.type === "lparen" && !t.text.startsWith("\\sum") && !t.text.startsWith("∑")) return { ...t, type: "fncall" };
@@ -1213,22 +1216,32 @@ export function tokenize(input: string): Token[] {
 /**
  * `N(x; μ, Σ)`, `\mathcal{N}(x \mid μ, Σ)`, `𝒩(…)`: an N followed by a round parenthesis whose content has a
  * `;` or `\mid` at its own level is the Gaussian density of its arguments (src/syntax/gaussian.ts); that
- * separator is written nowhere else, so `N(x + y)` stays a product.
+ * separator is written nowhere else, so `N(x + y)` stays a product. So is `𝒩(x | μ, Σ)`, with a bare bar as
+ * Bishop writes it, where the bar is the only one at that level and one comma follows it (|x| inside is a pair,
+ * and N(|x|, y) no Gaussian): its index goes into `bars`, to be read as the separator.
  */
-function gaussianCall(input: string, out: readonly Token[], k: number): boolean {
+function gaussianCall(input: string, out: readonly Token[], k: number, bars: Set<number>): boolean {
   if (out[k + 1]?.type !== "lparen") return false;
   let depth = 0, semis = 0, commas = 0;
+  const vbars: number[] = [];
+  let commasAfterBar = 0;
   for (let j = k + 1; j < out.length; j++) {
     const t = out[j]!;
     if (OPENERS[t.type] !== undefined) depth++;
     else if (CLOSERS.has(t.type) && --depth === 0) {
-      if (semis === 0) return false;
+      if (semis === 0) {
+        if (vbars.length !== 1 || vbars[0] === k + 2 || commasAfterBar !== 1) return false;
+        bars.add(vbars[0]!);
+        return true;
+      }
       if (semis === 1 && commas === 1) return true;
       throw new MatdiffError("syntax", `${input.slice(out[k]!.offset, t.end)} is not the Gaussian density 𝒩(x; μ, Σ): it takes the point, a ';' or \\mid, then the mean and the covariance`, { start: out[k]!.offset, end: t.end }, {
         hint: "write 𝒩(x; μ, Σ), \\mathcal{N}(x \\mid \\mu, \\Sigma) or N(x; mu, Sigma)",
       });
     } else if (depth === 1 && t.type === "semi") semis++;
     else if (depth === 1 && t.type === "comma" && semis > 0) commas++;
+    else if (depth === 1 && t.type === "vbar") vbars.push(j);
+    if (depth === 1 && t.type === "comma" && vbars.length > 0) commasAfterBar++;
   }
   return false;
 }
