@@ -1418,6 +1418,17 @@ describe("code pasted from NumPy and MATLAB: @, .T, .', **, np. and torch. prefi
     expect(differentiate("F x", { wrt: "x" }).function.text).toBe("Fx");
   });
 
+  it("a symbol called with a comma, a kernel, a distance, a loss or MATLAB's indexing, is refused as a function of several arguments", () => {
+    const kernel = refusalOf("\\sum_{i,j} K(x_i, x_j)", { wrt: "x" });
+    expect(kernel.message).toBe("K(x_i, x_j) is a function of two arguments, which matdiff does not read: it has no functions of several arguments");
+    expect([kernel.start, kernel.end]).toEqual([11, 22]);
+    expect(kernel.hint).toMatch(/a kernel as \\exp\(-\\gamma \\\|x_i - x_j\\\|\^2\)/);
+    expect(refusalOf("L(y, \\hat{y}, w)", { wrt: "w" }).message).toMatch(/^L\(y, \\hat\{y\}, w\) is a function of 3 arguments/);
+    expect(refusalOf("A(1, 2)", { wrt: "A" }).hint).toMatch(/an entry of a matrix is A_\{ij\}$/);
+    // a known function's extra argument keeps its own hint (an axis)
+    expect(refusalOf("softmax(x, 1)", { wrt: "x" }).hint).toMatch(/^softmax takes one argument/);
+  });
+
   it("an axis or a keyword argument is refused with what the function is over without it", () => {
     const sum = refusalOf("np.sum(X, axis=0)", { wrt: "X" });
     expect(sum.message).toMatch(/keyword argument, axis=…, is not read/);

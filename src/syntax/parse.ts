@@ -124,6 +124,38 @@ function secondArgument(tokens: readonly Token[], comma: Token): { hint?: string
   return {};
 }
 
+/**
+ * `K(x_i, x_j)`, `d(x, y)`, `L(y, \hat{y})`, `A(1, 2)`: a symbol called with a comma, a function of several
+ * arguments (a kernel, a distance, a loss) or MATLAB's indexing, neither of which matdiff reads. The parser
+ * stopped at the comma; the error names the call and says what to write.
+ */
+function severalArguments(input: string, tokens: readonly Token[], comma: Token): MatdiffError | null {
+  if (comma.type !== "comma") return null;
+  const k = tokens.indexOf(comma);
+  for (let j = k - 1, depth = 0; j > 0; j--) {
+    const t = tokens[j]!;
+    if (CLOSERS.has(t.type)) depth++;
+    else if (OPENERS[t.type] && depth-- === 0) {
+      const name = tokens[j - 1]!;
+      if (t.type !== "lparen" || name.type !== "ident") return null;
+      let end = j, level = 0, commas = 0;
+      for (; end < tokens.length; end++) {
+        const u = tokens[end]!;
+        if (OPENERS[u.type]) level++;
+        else if (CLOSERS.has(u.type) && --level === 0) break;
+        else if (level === 1 && u.type === "comma") commas++;
+      }
+      const last = tokens[Math.min(end, tokens.length - 1)]!;
+      const written = input.slice(name.offset, last.end);
+      const count = commas === 1 ? "two arguments" : `${commas + 1} arguments`;
+      return new MatdiffError("unsupported", `${written} is a function of ${count}, which matdiff does not read: it has no functions of several arguments`, { start: name.offset, end: last.end }, {
+        hint: "write what it stands for: a kernel as \\exp(-\\gamma \\|x_i - x_j\\|^2), a distance as \\|x - y\\|, a loss as its formula (\\|y - \\hat{y}\\|^2, -y^T \\log \\hat{y}); an entry of a matrix is A_{ij}",
+      });
+    }
+  }
+  return null;
+}
+
 /** The readings, and what the parser could have taken next (asked only when there is no reading). */
 type Results = Node[] & { expected: () => ReadonlySet<string> };
 
@@ -144,6 +176,8 @@ function run(input: string, tokens: readonly Token[]): Results {
     if (token?.offset === undefined) throw e;
     const density = conditionalDensity(input, tokens);
     if (density) throw density;
+    const several = severalArguments(input, tokens, token);
+    if (several) throw several;
     throw new MatdiffError("syntax", `unexpected '${token.text}' at ${at(input, token.offset)}`, spanOf(token), secondArgument(tokens, token));
   }
   const table = (parser as unknown as { table: Column[] }).table;
