@@ -269,9 +269,10 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
   rewriteRule({
     // t ⊙ t.^{−1/2} = t.^{1/2} too: fractional powers are only defined for t > 0, where tᵃtᵇ = tᵃ⁺ᵇ holds
     id: "hadamard-same-base", source: "derived: entrywise tᵃ tᵇ = tᵃ⁺ᵇ", formula: "A \\odot A = A^{\\circ 2}",
-    witness: "x .* x", on: ["hadamard"],
+    witness: "x .* x + sqrt(x) .* x", on: ["hadamard"],
     apply: (e) => {
-      const baseOf = (f: E.Expr): [E.Expr, Q.Rational] => (f.kind === "hpower" ? [f.arg, f.exp] : [f, Q.ONE]);
+      // sqrt(t) is t.^{1/2}, so that it meets t's other powers: sqrt(x) ⊘ x.^{1/2} is 𝟏, sqrt(x) ⊙ x is x.^{3/2}
+      const baseOf = (f: E.Expr): [E.Expr, Q.Rational] => (f.kind === "hpower" ? [f.arg, f.exp] : f.kind === "fn" && f.name === "sqrt" ? [f.arg, Q.rat(1, 2)] : [f, Q.ONE]);
       // (p ⊘ q)∘⁻¹ is p∘⁻¹ ⊙ q for an integer power: KL's p ⊘ q ⊘ (p ⊘ q) is then 𝟏
       const parts: [E.Expr, Q.Rational][] = [];
       for (const f of e.factors) {
@@ -371,11 +372,14 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     // 1/2 its derivative is written with, so that it meets its powers and like terms. √2 and √π stay as written,
     // and so does the √d of a symbol (attention's softmax(QKᵀ/√d)) unless it meets a power of d: √t² = t
     id: "sqrt-as-power", source: "derived: √s = s^{1/2} for s ≥ 0", formula: "\\sqrt{s} = s^{1/2}",
-    witness: "sqrt(x^T x)^{-1} + sqrt(alpha)^2 + sqrt(alpha) alpha + sqrt(alpha) + alpha^{1/2}", witnessLet: ["x: vector", "alpha: scalar"], on: ["fn", "power", "mul", "add"],
+    witness: "sqrt(x^T x)^{-1} + sqrt(alpha)^2 + sqrt(alpha) alpha + sqrt(alpha) + alpha^{1/2} + sum(sqrt(x) .* x)", witnessLet: ["x: vector", "alpha: scalar"], on: ["fn", "power", "mul", "add"],
     apply: (e) => {
       const root = (f: E.Expr) => (f.kind === "fn" && f.name === "sqrt" && f.arg.shape.rows === 1 && f.arg.shape.cols === 1 && E.contains(f.arg, (x) => x.kind === "sym") ? f.arg : null);
       const half = Q.rat(1, 2);
       if (e.kind === "fn") {
+        // a vector's or a matrix's is entrywise, t.^{1/2}: it then meets the powers its derivative is written with,
+        // sqrt(x) ⊙ x.^{−1/2}/2 + sqrt(x) is 3 sqrt(x)/2 (printed sqrt(x) for a vector either way)
+        if (e.name === "sqrt" && !(e.arg.shape.rows === 1 && e.arg.shape.cols === 1)) return E.hpower(e.arg, half);
         const s = root(e);
         return s !== null && s.kind !== "sym" ? E.power(s, half) : null;
       }

@@ -387,7 +387,7 @@ export const OPERATIONS = defineOperations({
     // `\sqrt` takes a braced argument, so the lexer reads it as its own token, not a command here
     kind: "elementwise", words: ["sqrt"], commands: [], text: call("sqrt"), latex: (arg) => `\\sqrt{${arg}}`, python: { numpy: "np.sqrt", torch: "torch.sqrt" },
     value: Math.sqrt, atZero: 0, domain: "positive", derivative: (x, E): Expr => E.scale(Q.rat(1, 2), E.hpower(x, Q.rat(-1, 2))),
-    rule: { source: "derived: (√t)′ = 1/(2√t) entrywise", formula: entrywise("\\sqrt{X}", "\\tfrac{1}{2} X^{\\circ -1/2}"), witness: "sum(sqrt(x))" },
+    rule: { source: "derived: (√t)′ = 1/(2√t) entrywise", formula: entrywise("\\sqrt{X}", "\\tfrac{1}{2} X^{\\circ -1/2}"), witness: "sum(sqrt(X))" },
   },
   abs: {
     kind: "elementwise", words: ["abs"], commands: [], text: call("abs"), latex: operatorname("abs"), python: { numpy: "np.abs", torch: "torch.abs" },

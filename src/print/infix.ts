@@ -158,6 +158,9 @@ const dimSub = (d: Dim): string => String(d).split("·").join("");
  */
 export const MAX_PRINTED = 4_000_000;
 
+const HALF = Q.rat(1, 2);
+const MINUS_HALF = Q.rat(-1, 2);
+
 export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => string {
   const atom = (s: string): Printed => ({ s, prec: Prec.ATOM });
   const symbol = (name: string) => {
@@ -224,10 +227,16 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
       // (A⁻¹)ᵏ is written A⁻ᵏ, which also reads back as (A⁻¹)ᵏ
       case "power": return e.arg.kind === "inverse" && Q.isInt(e.exp)
         ? postfix(e.arg.arg, { op: "pow", exp: Q.neg(e.exp) })
+        // the power ½ of an expression is the root a textbook writes, t/√(1 + t²), and reads back as that power
+        // (shapes/elaborate.ts); a symbol's and a number's stay t^{1/2}, as √t and √2 stay roots
+        : Q.eq(e.exp, HALF) && e.arg.kind !== "sym" && e.arg.kind !== "num" && e.arg.kind !== "const" ? squareRoot(e.arg)
+        // and its reciprocal alone 1/√(xᵀx), not (xᵀx)^{−1/2}
+        : Q.eq(e.exp, MINUS_HALF) && e.arg.kind !== "sym" && e.arg.kind !== "num" && e.arg.kind !== "const" ? product(Q.ONE, [e])
         // a sum's reciprocal alone is the fraction a textbook writes, 1/(1 + t)², not (1 + t)⁻²
         : e.arg.kind === "add" && isReciprocal(e) ? product(Q.ONE, [e])
         : postfix(e.arg, { op: "pow", exp: e.exp });
-      case "hpower": return postfix(e.arg, { op: "hpow", exp: e.exp });
+      // a vector's entrywise x∘^{1/2} is sqrt(x), as matdiff reads sqrt (a matrix's stays X∘^{1/2}: not its square root)
+      case "hpower": return Q.eq(e.exp, HALF) && e.arg.shape.cols === 1 && e.arg.shape.rows !== 1 ? squareRoot(e.arg) : postfix(e.arg, { op: "hpow", exp: e.exp });
       // a scalar's entrywise power is its power, written as one: (2π)^{−d/2}, not (2π)∘^(−d/2)
       case "epower": return isScalarShape(e.arg.shape)
         // det(A)^(1/n): an exponent that is a reciprocal reads as the fraction, not n⁻¹
@@ -245,6 +254,8 @@ export function makePrinter(n: Notation): (e: Expr, maxLength?: number) => strin
       case "norm": return atom(n.norm(print(e.arg).s, e.p));
     }
   };
+
+  const squareRoot = (arg: Expr): Printed => ({ s: OPERATIONS.sqrt[n.functions](print(arg).s), prec: Prec.ATOM });
 
   // A postfix applies to the atom on its left (A B^T = A (B^T)), and a second
   // postfix on a postfix is written with parentheses: (A^T)^2.

@@ -890,6 +890,12 @@ export function elaborate(root: Node, source: SourceText, opts: ElaborateOptions
           case "diag": return diagIsMatrix.has(n) ? E.diagMat(a) : E.diagVec(a);
           case "vec": return E.vec(a);
           case "unvec": return E.unvec(a, shapeHere().rows, shapeHere().cols);
+          // the power ½ its derivative is written with, printed as the root it is (print/infix.ts): √(1 + t²) meets
+          // the (1 + t²)^{−1/2} of its derivative, and sqrt(x) of a vector the x∘^{−1/2}; √2, √d and a matrix's stay
+          case "sqrt":
+            if (isScalarShape(a.shape) && a.kind !== "sym" && a.kind !== "num" && a.kind !== "const" && E.contains(a, (x) => x.kind === "sym")) return E.power(a, Q.rat(1, 2));
+            if (a.shape.cols === 1 && a.shape.rows !== 1) return E.hpower(a, Q.rat(1, 2));
+            return E.fn(n.fn, a);
           default: return E.fn(n.fn, a);
         }
       }
