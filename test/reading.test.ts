@@ -1630,6 +1630,13 @@ describe("the bias inside a margin: yᵢ(wᵀxᵢ + b)", () => {
     expect(r.derivative.text).toBe(printed);
     expect(r.check?.ok).toBe(true);
   });
+
+  it("the note on b says it is a term of the sum as written (was 'dimension mismatch in b: k×1 · l×s', shapes of matdiff's own sample form)", () => {
+    const r = differentiate("\\sum_i \\max(0, 1 - y_i(w^T x_i + b))", { wrt: "w" });
+    expect(r.notes).toContain("b is read as a scalar, though its letter suggests a vector: as a vector it does not fit as a term of w^T x_i + b; --let \"b: scalar\" states this reading");
+    // outside a sum over samples the mismatch itself says where: w^T x + b, 1×1 + m×1
+    expect(differentiate("w^T x + b", { wrt: "w" }).notes[0]).toContain("dimension mismatch in w^T x + b: 1×1 + m×1");
+  });
 });
 
 it("an entrywise function of a sample vector in a sum of squared norms is that function of the rows: Σᵢ ‖yᵢ − σ(Wxᵢ)‖² is ‖Y − σ(XWᵀ)‖_F² (was 'this vector in i is not read')", () => {

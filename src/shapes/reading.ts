@@ -55,6 +55,9 @@ interface Unknown {
   readonly conventional: Rank;
   /** The rank hard evidence forces, with the evidence in words. */
   readonly forced?: { readonly rank: Rank; readonly because: string };
+  /** As written (b, \beta), and the sum it is first a term of, as written (w^T x_i + b). */
+  readonly written?: string;
+  readonly addedIn?: string;
 }
 
 type Attempt =
@@ -232,7 +235,14 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
     const without = new Map(chosen);
     without.delete(u.name);
     const a = attempt(without);
-    if (!a.ok) return `as a ${u.conventional} it does not fit (${a.error.message.replace(/,? at \d+:\d+/g, "")})`;
+    if (!a.ok) {
+      const message = a.error.message.replace(/,? at \d+:\d+/g, "");
+      // a mismatch placed at the symbol itself is met in a form matdiff wrote (a sum over samples as vectors, the b
+      // of wᵀxᵢ + b broadcast to every sample): its shapes are that form's, so the sum as written says it instead
+      const at = /^dimension mismatch in (.*?): /.exec(message)?.[1];
+      if (at !== undefined && at === u.written && u.addedIn) return `as a ${u.conventional} it does not fit as a term of ${u.addedIn.replace(/^\((.*)\)$/s, (whole, inner: string) => (balanced(inner) ? inner : whole))}`;
+      return `as a ${u.conventional} it does not fit (${message})`;
+    }
     // it would fit, but not beside its estimate or what it estimates
     const partner = estimates.find(([hat, plain]) => (hat === u.name || plain === u.name) && rankIn(without, hat) !== rankIn(without, plain));
     if (partner) {
@@ -253,27 +263,32 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
   const defined = new Set((opts.definitions ?? []).map((d) => d.name));
   // a letter that names a declared size (the N of \sum_{i=1}^{N}, of X: N×p) is that size, not a symbol to read
   const sizes = new Set((opts.declarations ?? []).flatMap((d) => [d.rows, d.cols]).filter((d): d is string => typeof d === "string"));
-  const found = new Map<string, { bold?: string; transposed?: string; besideSamples?: string; divisor?: string; entries?: string }>();
+  const found = new Map<string, { bold?: string; transposed?: string; besideSamples?: string; divisor?: string; entries?: string; written?: string; addedIn?: string }>();
   const texts: [Node, SourceText][] = [[root, source], ...(opts.definitions ?? []).map((d): [Node, SourceText] => [d.node, d.source])];
   for (const [top, src] of texts) {
     const snippet = (n: Node) => src.text.slice(n.span.start + src.offset, n.span.end + src.offset).replace(/\s+/g, " ");
     // one walk in source order (parents before children, as nodesInOrder), each node with what it stands in:
     // the whole product it is a factor of (μᵀΣ⁻¹μ for the μᵀ in it) and the division whose divisor it is a
     // factor of (the N of 1/(2N)); a map from node to parent, walked up for each, cost a tenth of a reading
-    const stack: Node[] = [top], products: Node[] = [top], divisions: (Node | undefined)[] = [undefined];
+    const stack: Node[] = [top], products: Node[] = [top], divisions: (Node | undefined)[] = [undefined], sums: (Node | undefined)[] = [undefined];
     while (stack.length) {
-      const n = stack.pop()!, product = products.pop()!, division = divisions.pop();
+      const n = stack.pop()!, product = products.pop()!, division = divisions.pop(), sum = sums.pop();
       const children = childrenOf(n);
       const factors = n.type === "binary" && n.op === "*";
+      const terms = n.type === "binary" && (n.op === "+" || n.op === "-");
       for (let i = children.length - 1; i >= 0; i--) {
         const c = children[i]!;
         stack.push(c);
         products.push(factors ? product : c);
         divisions.push(n.type === "binary" && n.op === "/" && n.right === c ? n : factors || n.type === "neg" ? division : undefined);
+        // the sum a symbol is a term of, or a factor of a term of (b in wᵀxᵢ + b, which a sum over samples writes b𝟏)
+        sums.push(terms ? n : n.type === "neg" || factors ? sum : undefined);
       }
       const ident = n.type === "ident" ? n : n.type === "postfix" && (n.op === "T" || n.op === "invT") && n.arg.type === "ident" ? n.arg : null;
       if (!ident || ident.name === "I" || declared.has(ident.name) || defined.has(ident.name) || sizes.has(ident.name)) continue;
       const seen = found.get(ident.name) ?? {};
+      if (n.type === "ident") seen.written ??= snippet(n);
+      if (n.type === "ident" && sum) seen.addedIn ??= snippet(sum);
       if (n.type === "ident" && n.bold) seen.bold ??= snippet(n);
       if (n.type === "ident" && n.entriesOver !== undefined) seen.entries ??= snippet(n);
       if (n.type === "postfix" && n.besideSamples) seen.besideSamples ??= snippet(n);
@@ -284,7 +299,8 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
       found.set(ident.name, seen);
     }
   }
-  const unknowns = [...found].map(([name, seen]): Unknown => {
+  const unknowns = [...found].map(([name, seen]): Unknown => ({ ...unknown(name, seen), written: seen.written, addedIn: seen.addedIn }));
+  function unknown(name: string, seen: typeof found extends Map<string, infer V> ? V : never): Unknown {
     const conventional = conventionalRank(name);
     if (isUpperName(name)) {
       // a matrix never divides (a vector may, elementwise), so a capital letter there is a count such as N
@@ -296,7 +312,7 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
     if (seen.transposed) return { name, conventional, forced: { rank: "vector", because: `it is transposed in ${seen.transposed}` } };
     if (seen.besideSamples) return { name, conventional, forced: { rank: "vector", because: `it is combined with the sample vectors in ${seen.besideSamples}` } };
     return { name, conventional };
-  });
+  }
   // a --wrt that does not occur has nothing to read it by: its letter decides, and the derivative is 0
   for (const name of opts.extraSymbols ?? []) {
     if (name !== "I" && !declared.has(name) && !defined.has(name) && !found.has(name)) {
@@ -304,6 +320,13 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
     }
   }
   return unknowns;
+}
+
+/** Do the round brackets of s pair up: (a)(b) is not one bracketed a)(b. */
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const c of s) if ((depth += c === "(" ? 1 : c === ")" ? -1 : 0) < 0) return false;
+  return depth === 0;
 }
 
 /** A transpose anywhere in n (`xᵀAx`, `x'Ax`, `uᵀ(A + B)v`): a product that can be a scalar with matrices in it. */
