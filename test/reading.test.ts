@@ -774,6 +774,13 @@ describe("𝒩(x; μ, Σ): the Gaussian written as a distribution (PRML eq. 2.43
     expect(map.function.text).toBe("λ‖w‖² + (y − Xw)ᵀ(σ²I)⁻¹(y − Xw)/2 + (log det(2πσ²I))/2");
     expect(map.derivative.text).toBe("2λw − Xᵀ(y − Xw)/σ²");
     expect(map.notes).toContain("−\\log \\mathcal{N}(y; X w, \\sigma^2 I) is read as the Gaussian negative log-density of y with mean X w and covariance \\sigma^2 I, written out in f");
+    // over samples, the sum of the negated terms: no −sum(−…)
+    const samples = checked("-\\sum_{n=1}^N \\log \\mathcal{N}(x_n | \\mu, \\Sigma)", "Sigma");
+    expect(samples.function.text).toBe("sum(diag((X − 𝟏μᵀ)Σ⁻¹(X − 𝟏μᵀ)ᵀ)/2 + (log det(2πΣ))𝟏/2)");
+    expect(samples.derivative.text).toBe("(NΣ⁻¹ − Σ⁻¹(X − 𝟏μᵀ)ᵀ(X − 𝟏μᵀ)Σ⁻¹)/2");
+    const ridge = checked("\\lambda \\|w\\|^2 - \\sum_n \\log \\mathcal{N}(y_n | w^T x_n, \\sigma^2)", "w");
+    expect(ridge.function.text).toBe("λ‖w‖² + sum((y − Xw)∘²/(2σ²) + log(2πσ²)𝟏/2)");
+    expect(ridge.derivative.text).toBe("2λw − Xᵀ(y − Xw)/σ²");
   });
 
   it("refuses a call that is not one, saying what the density takes; an N without ';' stays a symbol", () => {

@@ -20,13 +20,9 @@ export const span = (start: number, end: number): Span => ({ start, end });
 type Building<T extends Node["type"]> = { -readonly [K in keyof Extract<Node, { type: T }>]: Extract<Node, { type: T }>[K] };
 
 export function binaryNode(op: BinaryOp, left: Node, right: Node, implicit = false): Node {
-  // a − log 𝒩(…): a plus the negative log-density (negNode)
-  const g = op === "-" && right.type === "binary" ? right.gaussian : undefined;
-  if (g?.log && g.negLogDensity) {
-    const negated = { ...g.negLogDensity, span: right.span } as Building<"binary">;
-    negated.gaussian = { x: g.x, mean: g.mean, cov: g.cov, univariate: g.univariate, log: true, negated: true };
-    return binaryNode("+", left, negated, implicit);
-  }
+  // a − log 𝒩(…), a − Σₙ log 𝒩(…): a plus the negative log-density (negNode)
+  const negated = op === "-" ? negatedLogGaussian(right, right.span) : null;
+  if (negated) return binaryNode("+", left, negated, implicit);
   const n: Building<"binary"> = { type: "binary", op, left, right, span: span(left.span.start, right.span.end) };
   if (implicit) n.implicit = implicit;
   return n;
@@ -90,14 +86,25 @@ export function exponentIdent(t: Token): Node {
 export const numberNode = (t: Token): Node => ({ type: "number", text: t.value, span: span(t.offset, t.end) });
 export const onesNode = (t: Token): Node => ({ type: "ones", span: span(t.offset, t.end) });
 export function negNode(minus: Token, arg: Node): Node {
-  // −log 𝒩(x; μ, Σ), the negative log-likelihood: ½(x − μ)ᵀΣ⁻¹(x − μ) + ½ log det(2πΣ), not −(−½… − ½…)
+  return negatedLogGaussian(arg, span(minus.offset, arg.span.end)) ?? { type: "neg", arg, span: span(minus.offset, arg.span.end) };
+}
+
+/**
+ * −log 𝒩(x; μ, Σ), the negative log-likelihood: ½(x − μ)ᵀΣ⁻¹(x − μ) + ½ log det(2πΣ), not −(−½… − ½…); and
+ * −Σₙ log 𝒩(xₙ; μ, Σ), the sum of the terms negated (`at` the span of the negated whole). Else null.
+ */
+function negatedLogGaussian(arg: Node, at: Span): Node | null {
   const g = arg.type === "binary" ? arg.gaussian : undefined;
   if (g?.log && g.negLogDensity) {
-    const n = { ...g.negLogDensity, span: span(minus.offset, arg.span.end) } as Building<"binary">;
+    const n = { ...g.negLogDensity, span: at } as Building<"binary">;
     n.gaussian = { x: g.x, mean: g.mean, cov: g.cov, univariate: g.univariate, log: true, negated: true };
     return n;
   }
-  return { type: "neg", arg, span: span(minus.offset, arg.span.end) };
+  if (arg.type === "call" && arg.fn === "sum" && arg.index !== undefined && arg.args.length === 1) {
+    const term = negatedLogGaussian(arg.args[0]!, arg.args[0]!.span);
+    if (term) return { ...arg, args: [term], span: at };
+  }
+  return null;
 }
 
 export function callNode(fn: FunctionName, name: Token, args: Node[], end: number): Node {
