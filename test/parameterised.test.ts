@@ -243,6 +243,9 @@ describe("A(θ) written in the expression: the symbol is a function of θ, as --
     { written: "\\mathbf{x}(t)^T \\mathbf{x}(t)", declared: "x^T x", wrt: "t", let: [], declare: ["x: vector(t)"] },
     { written: "sigmoid(W(θ) x + b(θ))^T 𝟏", declared: "sigmoid(W x + b)^T 𝟏", wrt: "theta", let: ["theta: vector"], declare: ["W: matrix(theta)", "b: vector(theta)"] },
     { written: "\\|e\\|^2", declared: "\\|e\\|^2", wrt: "theta", let: ["theta: vector"], declare: ["A: matrix(theta)"], where: ["e = y - A(θ) x"] },
+    // a loss of a prediction, ℓ(ŷ(w)): ℓ depends on ŷ, which depends on w (was read as the product ℓ·ŷ(w))
+    { written: "\\ell(\\hat{y}(w)) + \\lambda \\|w\\|^2", declared: "\\ell + \\lambda \\|w\\|^2", wrt: "w", let: [], declare: ["ell: scalar(\\hat{y})", "\\hat{y}: vector(w)"] },
+    { written: "x^T A(θ(t)) x", declared: "x^T A x", wrt: "t", let: [], declare: ["A: matrix(theta)", "theta: scalar(t)"] },
   ];
   it.each(same.map((c) => [c.written, c] as const))("%s gives what the --let declaration gives, checked", (_name, c) => {
     const written = differentiate(c.written, { wrt: c.wrt, let: [...c.let], where: c.where ? [...c.where] : [], check: true });
@@ -252,7 +255,7 @@ describe("A(θ) written in the expression: the symbol is a function of θ, as --
     expect(written.check?.ok).toBe(true);
     expect(written.derivative.text).toBe(declared.derivative.text);
     expect(written.function.text).toBe(declared.function.text);
-    expect(written.notes.join("\n")).toMatch(/\(θ\) is read as|\(Θ\) is read as|\(t\) is read as/);
+    expect(written.notes.join("\n")).toMatch(/\(θ\) is read as|\(Θ\) is read as|\(t\) is read as|\(ŷ\) is read as/);
   });
 
   it("says how it read A(θ), and the convention that sized θ", () => {
@@ -266,6 +269,15 @@ describe("A(θ) written in the expression: the symbol is a function of θ, as --
     const r = differentiate("x^T A(θ) x", { wrt: "theta", let: ["theta: vector"], check: true });
     expect(r.derivative.text).toBe("J_A(θ)ᵀ vec(xxᵀ)");
     expect(r.check?.ok).toBe(true);
+  });
+
+  it("ℓ(ŷ(w)) says both readings; A(B(x)), an uppercase Latin argument, stays a product", () => {
+    const r = differentiate("\\ell(\\hat{y}(w))", { wrt: "w" });
+    expect(r.function.text).toBe("ℓ");
+    expect(r.derivative.text).toBe("J_ŷ(w)ᵀJ_ℓ(ŷ)ᵀ");
+    expect(r.notes).toContain('ℓ(ŷ) is read as ℓ, a scalar that depends on ŷ (as --let "ell: scalar(\\hat{y})" declares), not as a product; write ℓ ŷ for the product');
+    expect(r.notes).toContain('ŷ(w) is read as ŷ, a vector that depends on w (as --let "\\hat{y}: vector(w)" declares), not as a product; write ŷ w for the product');
+    expect(differentiate("A(B(x))", { wrt: "x" }).function.text).toBe("AB");
   });
 
   it("products stay products: a space before the parenthesis, an uppercase Latin factor, anything longer than one symbol", () => {

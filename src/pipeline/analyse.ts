@@ -941,8 +941,10 @@ function writtenDependencies(root: Node, definitions: readonly Definition[], dec
   const found = new Map<string, { of: string; text: string }>();
   const sources: [Node, SourceText][] = [[root, { text: input, offset: 0 }], ...definitions.map((d): [Node, SourceText] => [d.node, d.source])];
   for (const [top, src] of sources) {
-    for (const n of nodesInOrder(top)) {
-      if (n.type !== "ident" || !n.of) continue;
+    // ℓ(ŷ(w)): ℓ as a function of ŷ, and ŷ(w), inside it, as a function of w
+    const written = nodesInOrder(top).flatMap((n) => (n.type !== "ident" || !n.of ? []
+      : n.of.of ? [{ name: n.name, of: n.of, span: n.span }, { name: n.of.name, of: n.of.of, span: n.of.span }] : [{ name: n.name, of: n.of, span: n.span }]));
+    for (const n of written) {
       const span = { start: n.span.start + src.offset, end: n.span.end + src.offset };
       const written = src.text.slice(span.start, span.end);
       const conflict = (message: string, hint: string): never => {

@@ -71,7 +71,7 @@ export type Node =
   | {
       readonly type: "ident"; readonly name: string; readonly span: Span; readonly bold?: true;
       /** `A(θ)`: the symbol is an opaque function of this parameter (as `--let "A: matrix(theta)"` declares). */
-      readonly of?: { readonly name: string; readonly span: Span };
+      readonly of?: { readonly name: string; readonly span: Span; readonly of?: { readonly name: string; readonly span: Span } };
       /** y read from the y_i of an indexed sum over this index (indexed-sum.ts): a vector, whatever its letter. */
       readonly entriesOver?: string;
     }

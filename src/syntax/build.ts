@@ -72,7 +72,10 @@ export const groupNode = (open: Token, content: Node, close: Token): Node => ({ 
 export function identNode(t: Token): Node {
   const n: Building<"ident"> = { type: "ident", name: t.value, span: span(t.offset, t.end) };
   if (t.bold) n.bold = true;
-  if (t.param) n.of = { name: t.param.name, span: span(t.param.offset, t.param.end) };
+  if (t.param) {
+    const inner = t.param.param;
+    n.of = { name: t.param.name, span: span(t.param.offset, t.param.end), ...(inner ? { of: { name: inner.name, span: span(inner.offset, inner.end) } } : {}) };
+  }
   return n;
 }
 

@@ -44,7 +44,7 @@ export interface Token {
   /** `\sum_{j \neq y}`: the one value of the index the sum leaves out, a label. */
   readonly except?: string;
   /** `A(θ)`: the ident is an opaque function of the parameter written in parentheses right after it (see `parameterOf`). */
-  readonly param?: { readonly name: string; readonly offset: number; readonly end: number };
+  readonly param?: { readonly name: string; readonly offset: number; readonly end: number; readonly param?: { readonly name: string; readonly offset: number; readonly end: number } };
 }
 
 export const spanOf = (t: { readonly offset: number; readonly end: number }) => ({ start: t.offset, end: t.end });
@@ -1301,10 +1301,18 @@ function withParameters(input: string, tokens: readonly Token[]): Token[] {
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     const [open, p, close] = [tokens[k + 1], tokens[k + 2], tokens[k + 3]];
-    if (t.type === "ident" && t.value !== "I" && !t.param && open?.type === "lparen" && open.text === "(" && open.offset === t.end
-      && p?.type === "ident" && !p.param && p.value !== t.value && isParameterName(p.value) && close?.type === "rparen" && close.text === ")") {
-      out.push({ ...t, text: input.slice(t.offset, close.end), end: close.end, param: { name: p.value, offset: p.offset, end: p.end } });
+    const glued = (a: Token | undefined, b: Token | undefined) => a?.type === "ident" && a.value !== "I" && !a.param && b?.type === "lparen" && b.text === "(" && b.offset === a.end;
+    const closing = (c: Token | undefined) => c?.type === "rparen" && c.text === ")";
+    if (glued(t, open) && p?.type === "ident" && !p.param && p.value !== t.value && isParameterName(p.value) && closing(close)) {
+      out.push({ ...t, text: input.slice(t.offset, close!.end), end: close!.end, param: { name: p.value, offset: p.offset, end: p.end } });
       k += 3;
+    } else if (glued(t, open) && glued(p, close) && p!.value !== t.value) {
+      // ℓ(ŷ(w)), a loss of a prediction: ℓ depends on ŷ, which depends on w (analyse.ts writtenDependencies), not ℓ·ŷ(w)
+      const [q, inner, outer] = [tokens[k + 4], tokens[k + 5], tokens[k + 6]];
+      if (q?.type === "ident" && !q.param && q.value !== p!.value && q.value !== t.value && isParameterName(p!.value) && isParameterName(q.value) && closing(inner) && closing(outer)) {
+        out.push({ ...t, text: input.slice(t.offset, outer!.end), end: outer!.end, param: { name: p!.value, offset: p!.offset, end: inner!.end, param: { name: q.value, offset: q.offset, end: q.end } } });
+        k += 6;
+      } else out.push(t);
     } else out.push(t);
   }
   return out;
