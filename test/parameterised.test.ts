@@ -280,6 +280,20 @@ describe("A(θ) written in the expression: the symbol is a function of θ, as --
     expect(differentiate("A(B(x))", { wrt: "x" }).function.text).toBe("AB");
   });
 
+  it("φ, ψ and ℓ applied to an expression are refused as functions matdiff cannot see inside (were the products φ·(Wx + b), ℓ·xᵀw)", () => {
+    for (const [input, letter] of [["\\phi(W x + b)^T 𝟏", "\\phi"], ["\\ell(x^T w)", "\\ell"], ["\\psi(A x)^T y", "\\psi"]] as const) {
+      let err: unknown;
+      try { differentiate(input, { wrt: input.includes("w") ? "w" : "x" }); } catch (e) { err = e; }
+      expect(err, input).toBeInstanceOf(MatdiffError);
+      expect((err as MatdiffError).message).toBe(`${letter}(…) of an expression is a function matdiff cannot see inside`);
+      expect([(err as MatdiffError).start, (err as MatdiffError).end]).toEqual([0, letter.length]);
+      expect((err as MatdiffError).hint).toMatch(/write its formula \(an activation as/);
+    }
+    // of one symbol it is a quantity that depends on it; spaced, a product, as A (θ) is
+    expect(differentiate("\\theta^T \\phi(x)", { wrt: "theta" }).derivative.text).toBe("φ");
+    expect(differentiate("\\ell (x^T w)", { wrt: "w" }).derivative.text).toBe("ℓx");
+  });
+
   it("products stay products: a space before the parenthesis, an uppercase Latin factor, anything longer than one symbol", () => {
     expect(differentiate("x^T A (θ) x", { wrt: "theta" }).function.text).toBe("θxᵀAx");
     expect(differentiate("tr(A(B))", { wrt: "B" }).derivative.text).toBe("Aᵀ");

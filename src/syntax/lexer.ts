@@ -1313,10 +1313,19 @@ function withParameters(input: string, tokens: readonly Token[]): Token[] {
         out.push({ ...t, text: input.slice(t.offset, outer!.end), end: outer!.end, param: { name: p!.value, offset: p!.offset, end: inner!.end, param: { name: q.value, offset: q.offset, end: q.end } } });
         k += 6;
       } else out.push(t);
+    } else if (glued(t, open) && FUNCTION_LETTERS.has(t.value) && !t.bold) {
+      // φ(Wx + b), ℓ(xᵀw): letters that name functions (a feature map, an activation, a loss), applied to an
+      // expression, which matdiff cannot see inside; read as a product they were a wrong answer
+      throw new MatdiffError("unknown-word", `${input.slice(t.offset, t.end)}(…) of an expression is a function matdiff cannot see inside`, spanOf(t), {
+        hint: `write its formula (an activation as \\tanh(…), \\sigma(…) or relu(…), a loss as its expression); ${input.slice(t.offset, t.end)} of one symbol, as in ${input.slice(t.offset, t.end)}(x), is read as a quantity that depends on x; for a product write ${input.slice(t.offset, t.end)} \\cdot (…)`,
+      });
     } else out.push(t);
   }
   return out;
 }
+
+/** Greek letters (and ℓ) that name functions far more often than numbers: φ and ψ feature maps and activations, ℓ a loss. */
+const FUNCTION_LETTERS: ReadonlySet<string> = new Set(["phi", "varphi", "psi", "ell"]);
 
 /** A parameter's letter: lowercase Latin, or Greek of either case (θ, Θ); an uppercase Latin letter is a matrix factor. */
 const isParameterName = (name: string): boolean => !/^[A-Z]/.test(name) || GREEK.has(name.replace(/_.*$/, ""));
