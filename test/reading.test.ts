@@ -1432,6 +1432,8 @@ describe("code pasted from NumPy and MATLAB: @, .T, .', **, np. and torch. prefi
     expect(kernel.hint).toMatch(/a kernel as \\exp\(-\\gamma \\\|x_i - x_j\\\|\^2\)/);
     expect(refusalOf("L(y, \\hat{y}, w)", { wrt: "w" }).message).toMatch(/^L\(y, \\hat\{y\}, w\) is a function of 3 arguments/);
     expect(refusalOf("A(1, 2)", { wrt: "A" }).hint).toMatch(/an entry of a matrix is A_\{ij\}$/);
+    // a thousand arguments are named, not quoted
+    expect(refusalOf(`K(${Array(1000).fill("x").join(", ")})`, { wrt: "x" }).message).toBe("K(…) is a function of 1000 arguments, which matdiff does not read: it has no functions of several arguments");
     // a known function's extra argument keeps its own hint (an axis)
     expect(refusalOf("softmax(x, 1)", { wrt: "x" }).hint).toMatch(/^softmax takes one argument/);
   });

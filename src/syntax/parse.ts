@@ -146,7 +146,9 @@ function severalArguments(input: string, tokens: readonly Token[], comma: Token)
         else if (level === 1 && u.type === "comma") commas++;
       }
       const last = tokens[Math.min(end, tokens.length - 1)]!;
-      const written = input.slice(name.offset, last.end);
+      // the call as written, or its name alone where that is long (a thousand arguments make no message)
+      const whole = input.slice(name.offset, last.end);
+      const written = whole.length <= 60 ? whole : `${input.slice(name.offset, name.end)}(…)`;
       const count = commas === 1 ? "two arguments" : `${commas + 1} arguments`;
       return new MatdiffError("unsupported", `${written} is a function of ${count}, which matdiff does not read: it has no functions of several arguments`, { start: name.offset, end: last.end }, {
         hint: "write what it stands for: a kernel as \\exp(-\\gamma \\|x_i - x_j\\|^2), a distance as \\|x - y\\|, a loss as its formula (\\|y - \\hat{y}\\|^2, -y^T \\log \\hat{y}); an entry of a matrix is A_{ij}",
