@@ -16,7 +16,11 @@ export interface GaussianReading {
 export function readGaussians(root: Node, input: string, display: (name: string) => string): GaussianReading {
   const notes: string[] = [];
   const covariances: string[] = [];
-  const written = (n: Node) => (n.type === "ident" ? display(n.name) : input.slice(n.span.start, n.span.end).replace(/\s+/g, " ").trim());
+  // as written, or, where that is long, its start: a note quotes, it does not reprint the input
+  const written = (n: Node) => {
+    const text = n.type === "ident" ? display(n.name) : input.slice(n.span.start, n.span.end).replace(/\s+/g, " ").trim();
+    return text.length <= 80 ? text : `${text.slice(0, 40)}…`;
+  };
   for (const n of nodesInOrder(root)) {
     const g: Gaussian | undefined = n.type === "call" || n.type === "binary" ? n.gaussian : undefined;
     // log 𝒩 stands for the log-density, not the density (build.ts callNode), so each 𝒩 written is met once
