@@ -266,7 +266,11 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
   const found = new Map<string, { bold?: string; transposed?: string; besideSamples?: string; divisor?: string; entries?: string; written?: string; addedIn?: string }>();
   const texts: [Node, SourceText][] = [[root, source], ...(opts.definitions ?? []).map((d): [Node, SourceText] => [d.node, d.source])];
   for (const [top, src] of texts) {
-    const snippet = (n: Node) => src.text.slice(n.span.start + src.offset, n.span.end + src.offset).replace(/\s+/g, " ");
+    // what a note quotes as evidence: the text, or where it is long its start (a note does not reprint the input)
+    const snippet = (n: Node) => {
+      const text = src.text.slice(n.span.start + src.offset, n.span.end + src.offset).replace(/\s+/g, " ");
+      return text.length <= 80 ? text : `${text.slice(0, 40)}…`;
+    };
     // one walk in source order (parents before children, as nodesInOrder), each node with what it stands in:
     // the whole product it is a factor of (μᵀΣ⁻¹μ for the μᵀ in it) and the division whose divisor it is a
     // factor of (the N of 1/(2N)); a map from node to parent, walked up for each, cost a tenth of a reading
