@@ -253,6 +253,20 @@ describe("item 2: the numeric check inside the budget", () => {
 });
 
 describe("item 4: input handled in linear time, limits before processing", () => {
+  it("notes and refusals quote long input by its start, never in full", () => {
+    const long = [
+      `\\sum_i (y_i - w^T x_i - ${Array(300).fill("c").join(" - ")} - b)^2`,
+      `\\log \\mathcal{N}(x | ${Array(800).fill("m").join("+")}, S)`,
+    ];
+    for (const input of long) {
+      const r = differentiate(input, { wrt: input.includes("w^T") ? "w" : "x" });
+      for (const note of r.notes) expect(note.length, note.slice(0, 60)).toBeLessThan(400);
+    }
+    let err: unknown;
+    try { differentiate(`K(${Array(1400).fill("x").join(", ")})`, { wrt: "x" }); } catch (e) { err = e; }
+    expect((err as MatdiffError).message.length).toBeLessThan(200);
+  });
+
   // before: 40 s (7.7 s here) for the heading regular expression's three overlapping runs of spaces
   it("a Markdown heading of 4,000 spaces between two words", () => {
     const t = performance.now();
