@@ -289,4 +289,12 @@ describe("index form: a bracketed power under a fraction bar is not bracketed ag
     expect(() => renderKatex(r.derivative.index!.latex)).not.toThrow();
     expect(differentiate("x^T x / (\\sigma^2 + x^T x)", { wrt: "x" }).derivative.index?.text).toBe("∂f/∂x_i = 2 σ² x_i/(σ² + xᵀx)²");
   });
+
+  it("nor is a function's call: x_i/sqrt(xᵀx + ε), 2 x_i/det(A + B) (were x_i/(sqrt(xᵀx + ε)))", () => {
+    const r = differentiate("\\sqrt{x^T x + \\epsilon}", { wrt: "x" });
+    expect(r.derivative.index?.text).toBe("∂f/∂x_i = x_i/sqrt(xᵀx + ε)");
+    expect(numericError(analyze("\\sqrt{x^T x + \\epsilon}", { wrt: "x" }))).toBeLessThan(1e-8);
+    expect(() => renderKatex(r.derivative.index!.latex)).not.toThrow();
+    expect(differentiate("x^T x / \\det(A + B)", { wrt: "x" }).derivative.index?.text).toBe("∂f/∂x_i = 2 x_i/det(A + B)");
+  });
 });

@@ -48,12 +48,16 @@ function cached(print: (e: Expr) => string): (e: Expr) => string {
   };
 }
 
-/** A denominator that needs no parentheses: one word (σ²), or one bracket with only a power after it ((1 + xᵀx)²). */
+/**
+ * A denominator that needs no parentheses: one word (σ²), or one bracket with only a power after it ((1 + xᵀx)²),
+ * a function's call among them (sqrt(xᵀx + ε), det(A)²).
+ */
 function atomicDenominator(den: string): boolean {
   if (/^[^\s]+$/.test(den)) return true;
-  if (!den.startsWith("(")) return false;
+  const start = /^[A-Za-z]*\(/.exec(den)?.[0].length;
+  if (start === undefined) return false;
   let depth = 0;
-  for (let i = 0; i < den.length; i++) {
+  for (let i = start - 1; i < den.length; i++) {
     if (den[i] === "(") depth++;
     else if (den[i] === ")" && --depth === 0) return /^[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*$/.test(den.slice(i + 1));
   }
