@@ -423,10 +423,10 @@ describe("a check with no valid sample names the part that is not finite", () =>
 
 describe("a scalar's square root meets its powers (rule sqrt-as-power): the closed form, not √s²·s^{1/2}", () => {
   it.each([
-    ["1/sqrt(x^T x)", "x", "−x/(xᵀx)^{3/2}"],
+    ["1/sqrt(x^T x)", "x", "−x/‖x‖³"],
     ["\\sqrt{x^T A x}^{-1}", "x", "−(A + Aᵀ)x/(2(xᵀAx)^{3/2})"],
     ["sqrt(x^T x)^2", "x", "2x"],
-    ["sqrt(x^T x) x^T x", "x", "3 sqrt(xᵀx)x"],
+    ["sqrt(x^T x) x^T x", "x", "3‖x‖x"],
     ["1/sqrt(t) + t", "t", "1 − 1/(2t^{3/2})"],
     ["t sqrt(t)", "t", "3t^{1/2}/2"],
     // the √d of a symbol alone stays as written (attention's 1/√d)

@@ -1124,7 +1124,7 @@ describe("powers by a symbol or an expression, as statisticians write them (was 
     ["(1 + x^T x)^{-(\\nu + d)/2}", "x", "(1 + xᵀx)^(−(ν + d)/2)", "−(ν + d)(1 + xᵀx)^(−(ν + d)/2 − 1)x"],
     ["x^T x (x^T x)^{p}", "x", "(xᵀx)(xᵀx)^p", "2(xᵀx)^p(1 + p)x"],
     // ASCII's parenthesised exponents, numbers included
-    ["(x'x)^(1/2)", "x", "sqrt(xᵀx)", "x/sqrt(xᵀx)"],
+    ["(x'x)^(1/2)", "x", "sqrt(xᵀx)", "x/‖x‖"],
     ["t^(n-1)", "t", "t^(n − 1)", "t^(n − 2)(n − 1)"],
   ];
   for (const [input, wrt, f, derivative] of cases) {
@@ -1735,10 +1735,10 @@ describe("a count's letter beside a sum with no upper limit is its number of ter
 
 describe("√ as typed: √(xᵀx) is sqrt(xᵀx), √2 x is √2 · x (was an unexpected character)", () => {
   it.each([
-    ["√(xᵀx)", "x", "sqrt(xᵀx)", "x/sqrt(xᵀx)"],
+    ["√(xᵀx)", "x", "sqrt(xᵀx)", "x/‖x‖"],
     ["2√(x^T A x)", "x", "2 sqrt(xᵀAx)", "(A + Aᵀ)x/sqrt(xᵀAx)"],
     ["√2 xᵀx", "x", "sqrt(2)xᵀx", "2 sqrt(2)x"],
-    ["1/√(xᵀx)", "x", "1/sqrt(xᵀx)", "−x/(xᵀx)^{3/2}"],
+    ["1/√(xᵀx)", "x", "1/sqrt(xᵀx)", "−x/‖x‖³"],
   ])("%s by %s reads as %s: %s", (input, wrt, read, printed) => {
     const r = differentiate(input, { wrt, check: true });
     expect(r.function.text).toBe(read);

@@ -416,6 +416,52 @@ export const ELEMENTWISE_RULES: readonly AnyRewriteRule[] = [
     },
   }),
   rewriteRule({
+    // √(xᵀx) is ‖x‖ and (xᵀx)^{3/2} is ‖x‖³, as a textbook writes them: x/‖x‖, not x/sqrt(xᵀx); and ‖x‖ sqrt(xᵀx) meets
+    // itself, 2x by x (was sqrt(xᵀx)x/‖x‖ + ‖x‖x/sqrt(xᵀx)). An integer power stays the inner product it is
+    id: "root-of-inner-product", source: "derived: ‖v‖ = (vᵀv)^{1/2}", formula: "(v^{\\top} v)^{k/2} = \\lVert v \\rVert^{k}",
+    witness: "sqrt(x^T x) + (x^T x)^{3/2} + \\|x\\| sqrt(x^T x) + sqrt(x^T x) x^T x", witnessLet: ["x: vector"], on: ["power", "mul"],
+    apply: (e) => {
+      /** v of vᵀv: a column's inner product with itself, written as the product it is. */
+      const innerOf = (f: Expr): Expr | null => {
+        if (f.kind !== "mul") return null;
+        const { coeff, scalars, chain } = E.splitMul(f);
+        if (!Q.eq(coeff, Q.ONE) || scalars.length !== 0 || chain.length !== 2) return null;
+        const [t, v] = chain as [Expr, Expr];
+        return t.kind === "transpose" && t.arg === v && v.shape.cols === 1 ? v : null;
+      };
+      if (e.kind === "power") {
+        const v = e.exp.d === 2 ? innerOf(e.arg) : null;
+        return v ? E.power(E.norm(v, "2"), Q.rat(e.exp.n)) : null;
+      }
+      if (e.kind !== "mul") return null;
+      // ‖v‖ beside vᵀv (whole or as a power): one power of ‖v‖, (xᵀx)‖x‖⁻¹ = ‖x‖, so that like terms meet
+      const { coeff, scalars, chain } = E.splitMul(e);
+      const normed = (f: Expr) => (f.kind === "norm" && f.p === "2" ? f.arg : f.kind === "power" && f.arg.kind === "norm" && f.arg.p === "2" ? f.arg.arg : null);
+      const norms = new Set(scalars.map(normed).filter((v): v is Expr => v !== null));
+      if (norms.size === 0) return null;
+      const extra = new Map<Expr, number>();
+      const add = (v: Expr, k: number) => extra.set(v, (extra.get(v) ?? 0) + k);
+      const kept = scalars.filter((f) => {
+        const v = innerOf(f) ?? (f.kind === "power" && Q.isInt(f.exp) ? innerOf(f.arg) : null);
+        if (v === null || !norms.has(v)) return true;
+        add(v, f.kind === "power" ? 2 * f.exp.n : 2);
+        return false;
+      });
+      let rest = chain;
+      const whole = chain.length === 2 ? innerOf(E.mul(...chain)) : null;
+      if (whole !== null && norms.has(whole)) { add(whole, 2); rest = []; }
+      if (extra.size === 0) return null;
+      const merged = kept.map((f) => {
+        const v = normed(f);
+        if (v === null || !extra.has(v)) return f;
+        const k = extra.get(v)!;
+        extra.delete(v);
+        return E.power(E.norm(v, "2"), Q.add(f.kind === "power" ? f.exp : Q.ONE, Q.rat(k)));
+      });
+      return E.mul(E.num(coeff), ...merged, ...rest);
+    },
+  }),
+  rewriteRule({
     // 2x/√2 is √2 x, √8 is 2√2 and √2√2 is 2, as a textbook writes them: the square roots of numbers in a product
     // are one √m with m square-free, its coefficient an integer where one can be (12/√3 = 4√3), else a number
     // over √m where that is an integer over it (1/√2, 3/√2), else a fraction before it (√2/4)
