@@ -14,7 +14,7 @@ import { RationalOverflow } from "../core/rational.js";
 import { parse, DEFAULT_LIMITS as PARSE_LIMITS } from "../syntax/parse.js";
 import { readQuestion } from "../syntax/question.js";
 import { readDomains } from "../syntax/domains.js";
-import { nodesInOrder, type Node } from "../syntax/ast.js";
+import { nodesInOrder, type Node, type Span } from "../syntax/ast.js";
 import { parseDeclaration, type Declaration } from "../shapes/declarations.js";
 import { conventionalRank, DEFAULT_MAX_POWER, type Definition, type Elaborated, type SourceText } from "../shapes/elaborate.js";
 import { readShapes } from "../shapes/reading.js";
@@ -942,8 +942,12 @@ function writtenDependencies(root: Node, definitions: readonly Definition[], dec
   const sources: [Node, SourceText][] = [[root, { text: input, offset: 0 }], ...definitions.map((d): [Node, SourceText] => [d.node, d.source])];
   for (const [top, src] of sources) {
     // ℓ(ŷ(w)): ℓ as a function of ŷ, and ŷ(w), inside it, as a function of w
-    const written = nodesInOrder(top).flatMap((n) => (n.type !== "ident" || !n.of ? []
-      : n.of.of ? [{ name: n.name, of: n.of, span: n.span }, { name: n.of.name, of: n.of.of, span: n.of.span }] : [{ name: n.name, of: n.of, span: n.span }]));
+    const written: { name: string; of: { name: string }; span: Span }[] = [];
+    for (const n of nodesInOrder(top)) {
+      if (n.type !== "ident" || !n.of) continue;
+      written.push({ name: n.name, of: n.of, span: n.span });
+      if (n.of.of) written.push({ name: n.of.name, of: n.of.of, span: n.of.span });
+    }
     for (const n of written) {
       const span = { start: n.span.start + src.offset, end: n.span.end + src.offset };
       const written = src.text.slice(span.start, span.end);

@@ -55,9 +55,9 @@ interface Unknown {
   readonly conventional: Rank;
   /** The rank hard evidence forces, with the evidence in words. */
   readonly forced?: { readonly rank: Rank; readonly because: string };
-  /** As written (b, \beta), and the sum it is first a term of, as written (w^T x_i + b). */
-  readonly written?: string;
-  readonly addedIn?: string;
+  /** As written (b, \beta), and the sum it is first a term of, as written (w^T x_i + b): asked of a note only. */
+  readonly written?: () => string;
+  readonly addedIn?: () => string;
 }
 
 type Attempt =
@@ -240,7 +240,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       // a mismatch placed at the symbol itself is met in a form matdiff wrote (a sum over samples as vectors, the b
       // of wᵀxᵢ + b broadcast to every sample): its shapes are that form's, so the sum as written says it instead
       const at = /^dimension mismatch in (.*?): /.exec(message)?.[1];
-      if (at !== undefined && at === u.written && u.addedIn) return `as a ${u.conventional} it does not fit as a term of ${u.addedIn.replace(/^\((.*)\)$/s, (whole, inner: string) => (balanced(inner) ? inner : whole))}`;
+      if (at !== undefined && u.addedIn && at === u.written?.()) return `as a ${u.conventional} it does not fit as a term of ${u.addedIn().replace(/^\((.*)\)$/s, (whole, inner: string) => (balanced(inner) ? inner : whole))}`;
       return `as a ${u.conventional} it does not fit (${message})`;
     }
     // it would fit, but not beside its estimate or what it estimates
@@ -263,7 +263,7 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
   const defined = new Set((opts.definitions ?? []).map((d) => d.name));
   // a letter that names a declared size (the N of \sum_{i=1}^{N}, of X: N×p) is that size, not a symbol to read
   const sizes = new Set((opts.declarations ?? []).flatMap((d) => [d.rows, d.cols]).filter((d): d is string => typeof d === "string"));
-  const found = new Map<string, { bold?: string; transposed?: string; besideSamples?: string; divisor?: string; entries?: string; written?: string; addedIn?: string }>();
+  const found = new Map<string, { bold?: string; transposed?: string; besideSamples?: string; divisor?: string; entries?: string; written?: () => string; addedIn?: () => string }>();
   const texts: [Node, SourceText][] = [[root, source], ...(opts.definitions ?? []).map((d): [Node, SourceText] => [d.node, d.source])];
   for (const [top, src] of texts) {
     // what a note quotes as evidence: the text, or where it is long its start (a note does not reprint the input)
@@ -291,8 +291,9 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
       const ident = n.type === "ident" ? n : n.type === "postfix" && (n.op === "T" || n.op === "invT") && n.arg.type === "ident" ? n.arg : null;
       if (!ident || ident.name === "I" || declared.has(ident.name) || defined.has(ident.name) || sizes.has(ident.name)) continue;
       const seen = found.get(ident.name) ?? {};
-      if (n.type === "ident") seen.written ??= snippet(n);
-      if (n.type === "ident" && sum) seen.addedIn ??= snippet(sum);
+      // the text only where a note quotes it: cut out for every symbol of every request, it was a tenth of a warm one
+      if (n.type === "ident") seen.written ??= () => snippet(n);
+      if (n.type === "ident" && sum) seen.addedIn ??= () => snippet(sum);
       if (n.type === "ident" && n.bold) seen.bold ??= snippet(n);
       if (n.type === "ident" && n.entriesOver !== undefined) seen.entries ??= snippet(n);
       if (n.type === "postfix" && n.besideSamples) seen.besideSamples ??= snippet(n);
@@ -303,7 +304,11 @@ function undeclaredSymbols(root: Node, source: SourceText, opts: ElaborateOption
       found.set(ident.name, seen);
     }
   }
-  const unknowns = [...found].map(([name, seen]): Unknown => ({ ...unknown(name, seen), written: seen.written, addedIn: seen.addedIn }));
+  const unknowns = [...found].map(([name, seen]): Unknown => {
+    const u = unknown(name, seen);
+    // one shape for every Unknown (the readings loop reads them all): the quoting thunks set, not spread in
+    return { name: u.name, conventional: u.conventional, forced: u.forced, written: seen.written, addedIn: seen.addedIn };
+  });
   function unknown(name: string, seen: typeof found extends Map<string, infer V> ? V : never): Unknown {
     const conventional = conventionalRank(name);
     if (isUpperName(name)) {
