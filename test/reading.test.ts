@@ -1657,12 +1657,51 @@ it("an entrywise function of a sample vector in a sum of squared norms is that f
   expect(bias.check?.ok).toBe(true);
 });
 
-it("Σᵢ with the Greek capital opening the input before terms in i is the matrix Σ_i, with a note on writing the sum; Σ_k⁻¹ of a mixture has none", () => {
-  const r = differentiate("Σᵢ log(1 + exp(−yᵢ wᵀxᵢ))", { wrt: "w" });
-  expect(r.notes).toContain("Σᵢ is read as a matrix named Σ_i times what follows; for the sum over i, write ∑_i or \\sum_i");
-  expect(r.shapes["Sigma_i"]).toBe("n×m");
-  const mixture = differentiate("(x - \\mu_k)^T \\Sigma_k^{-1} (x - \\mu_k)", { wrt: "Sigma_k" });
-  expect(mixture.notes.join("\n")).not.toMatch(/matrix named/);
+it("Σᵢ, Σ_i, \\Sigma_{i=1}^N with the Greek capital are the sum over i where the index binds what follows (was the matrix Σ_i times it); Σ_k⁻¹, μ_kᵀΣ_kμ_k and Σ_i · (…) stay matrices", () => {
+  const logistic = differentiate("Σᵢ log(1 + exp(−yᵢ wᵀxᵢ))", { wrt: "w", check: true });
+  expect(logistic.derivative.text).toBe("−Xᵀ(y ⊙ σ(−y ⊙ Xw))");
+  expect(logistic.notes[0]).toMatch(/^Σᵢ is read as the sum of the entries of a vector/);
+  expect(logistic.shapes["Sigma_i"]).toBeUndefined();
+  expect(logistic.check?.ok).toBe(true);
+  const squares = differentiate("Σ_i (y_i - w^T x_i)^2", { wrt: "w", check: true });
+  expect(squares.derivative.text).toBe("−2Xᵀ(y − Xw)");
+  expect(squares.check?.ok).toBe(true);
+  const limits = differentiate("\\Sigma_{i=1}^N (x_i - \\mu)^T (x_i - \\mu)", { wrt: "mu", check: true });
+  expect(limits.derivative.text).toBe("−2(X − 𝟏μᵀ)ᵀ𝟏");
+  expect(limits.shapes.X).toMatch(/^N×/);
+  expect(limits.check?.ok).toBe(true);
+  // a mixture's covariance: raised, or with its index written before it, Σ_k is a matrix
+  const mixture = differentiate("(x - \\mu_k)^T \\Sigma_k^{-1} (x - \\mu_k)", { wrt: "Sigma_k", check: true });
+  expect(mixture.shapes["Sigma_k"]).toBe("n×n");
+  expect(mixture.check?.ok).toBe(true);
+  expect(differentiate("mu_k^T Sigma_k mu_k", { wrt: "mu_k" }).derivative.text).toBe("(Σ_k + Σ_kᵀ)μ_k");
+  // a product written out is one
+  const product = differentiate("Σ_i · (x - y_i)", { wrt: "x" });
+  expect(product.shapes["Sigma_i"]).toBe("n×m");
+  expect(product.notes).toContain("Σ_i is read as a matrix named Σ_i times what follows; for the sum over i, write ∑_i or \\sum_i");
+});
+
+it("ASCII sum_i and sum_{i=1}^N are the sum over i, a big operator as \\sum is: sum_i (y_i − wᵀx_i)^2 sums the squares (was 'unexpected _i')", () => {
+  const r = differentiate("sum_i (y_i - w^T x_i)^2", { wrt: "w", check: true });
+  expect(r.function.text).toBe("sum((y − Xw)∘²)");
+  expect(r.derivative.text).toBe("−2Xᵀ(y − Xw)");
+  expect(r.check?.ok).toBe(true);
+  const counted = differentiate("sum_{i=1}^N log(1 + exp(-y_i w^T x_i))", { wrt: "w", check: true });
+  expect(counted.shapes.y).toBe("N×1");
+  expect(counted.check?.ok).toBe(true);
+  // sum(x) is still the function, and a sum of a call's square is a square of the sum
+  expect(differentiate("sum(x)^2", { wrt: "x" }).derivative.text).toBe("2 sum(x)𝟏");
+});
+
+it("a capital that is a factor of ⊙ beside a vector is read as a vector where nothing else gives a gradient: 𝟏ᵀexp(−Y ⊙ (Xw)) by w (was w a scalar, f a row of numbers)", () => {
+  const r = differentiate("1^T exp(-Y ⊙ (Xw))", { wrt: "w", check: true });
+  expect(r.kind).toBe("gradient");
+  expect(r.shapes).toMatchObject({ Y: "n×1", X: "n×m", w: "m×1" });
+  expect(r.derivative.text).toBe("−Xᵀ(Y ⊙ exp(−Y ⊙ Xw))");
+  expect(r.notes[0]).toMatch(/^Y is read as a vector, though its letter suggests a matrix: as a matrix it does not fit/);
+  expect(r.check?.ok).toBe(true);
+  // elsewhere a mismatch stays an error: ⟨A, x⟩ does not read A as a vector
+  expect(() => differentiate("\\langle A, x \\rangle", { wrt: "x" })).toThrow(/dimension mismatch|inner product/);
 });
 
 it("a weighted inner sum, Σₙ log Σₖ πₖ exp(w_kᵀxₙ), and a scaled sample, Σᵢ ‖a ⊙ xᵢ − b‖², read entrywise over the rows (were refused)", () => {

@@ -86,6 +86,18 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
    * θᵀT(x) − A(θ) is a scalar, the sufficient statistic T(x) a vector.
    */
   const alternatives = (u: Unknown): readonly Rank[] => (u.conventional === "matrix" && written(u.name) ? ["scalar", "vector"] : [other(u.conventional)]);
+  /**
+   * In the last resort a capital may be a scalar, and a factor of ⊙ a vector too (the labels Y of 𝟏ᵀexp(−Y ⊙ (Xw)),
+   * which ⊙ matches entry by entry with the vector Xw); nowhere else: ⟨A, x⟩ or 1/(1 + exp(−A)) with A a vector
+   * would only hide the mismatch the input has.
+   */
+  let hadamardFactors: ReadonlySet<string> | undefined;
+  const factorOfHadamard = (name: string) => (hadamardFactors ??= new Set(nodesInOrder(root).flatMap((n) => {
+    if (n.type !== "binary" || n.op !== "hadamard") return [];
+    const bare = (x: Node): Node => (x.type === "neg" ? bare(x.arg) : x);
+    return [bare(n.left), bare(n.right)].flatMap((x) => (x.type === "ident" ? [x.name] : []));
+  }))).has(name);
+  const capitalAlternatives = (u: Unknown): readonly Rank[] => (u.conventional === "matrix" && !written(u.name) && factorOfHadamard(u.name) ? ["scalar", "vector"] : alternatives(u));
   const unknownNamed = new Map(unknowns.map((u) => [u.name, u]));
   /** ŷ beside y, θ̂_i beside θ_i: an estimate and what it estimates, which have one shape. */
   const estimates = unknowns.flatMap((u) => {
@@ -163,15 +175,18 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       else if (order === 0) ties.push(departed);
     }
   }
-  // the last resort, capitals as scalars (the C of wᵀw/2 + C·sum(…), a constant K): only where no reading fits at all
-  // because sizes clash — tr(X) A keeps its matrix A, e^{A} is refused for what it is — and only for a gradient
-  // (not where a reading was refused for what it is: e^{tA} with A a number is not what x^T e^{tA} x means)
-  const clash = best === null && !conventional.ok && conventional.error.code === "shape" && unsupported === undefined;
+  // the last resort, capitals as scalars (the C of wᵀw/2 + C·sum(…), a constant K) or vectors (the labels Y of
+  // 𝟏ᵀexp(−Y ⊙ (Xw))): only where the sizes of the convention clash — tr(X) A keeps its matrix A, e^{A} is refused
+  // for what it is — and no reading of the small letters gives a gradient (w a number made that f a row of
+  // numbers), and only for a gradient (not where a reading was refused for what it is: e^{tA} with A a number
+  // is not what x^T e^{tA} x means)
+  const clash = (best === null || best.cost[0] > 0) && !conventional.ok && conventional.error.code === "shape" && unsupported === undefined;
+  const anyFits = best !== null;
   let powered: ReadonlySet<string> | undefined;
   const poweredBySymbol = (name: string) => (powered ??= new Set(nodesInOrder(root).flatMap((n) => (n.type === "binary" && n.scalarPower && n.left.type === "ident" ? [n.left.name] : [])))).has(name);
   for (let size = 1; clash && size <= departing.length && budget > 0 && capitals.length > 0; size++) {
-    if (best !== null) break;
-    for (const departed of departures(departing, size)) {
+    if (best !== null && best.cost[0] === 0) break;
+    for (const departed of departures(departing, size, capitalAlternatives)) {
       const names = [...departed.keys()];
       if (!names.some((name) => capitals.some((u) => u.name === name))) continue;
       // Aᵏ by a symbol k is a matrix power with no closed form, not a capital that is a number
@@ -183,7 +198,7 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
       // would be a number, which (Ax − b)² by x and tr(1/(XᵀX)) by X are only by taking their matrices for numbers
       const byScalar = a.ok && a.scalarF && a.scalarX
         && ((conventionalRank(opts.wrt) === "scalar" && !departed.has(opts.wrt)) || [...a.el.symbols.values()].some((s) => s.shape.rows !== 1 || s.shape.cols !== 1));
-      if (!a.ok || !(a.gradient || byScalar)) continue;
+      if (!a.ok || !(a.gradient || (byScalar && !anyFits))) continue;
       const cost = costOf(departed, a, a.el);
       const order = best === null ? -1 : compare(cost, best.cost);
       if (order < 0) { best = { el: a.el, departed, cost }; ties.length = 0; }
@@ -200,11 +215,11 @@ export function readShapes(root: Node, source: SourceText, opts: ReadOptions): R
   return finish(best.el, best.departed, ties);
 
   /** Each way `size` of the unknowns depart from their conventions together, each to each of its alternatives. */
-  function* departures(from: readonly Unknown[], size: number): Generator<ReadonlyMap<string, Rank>> {
+  function* departures(from: readonly Unknown[], size: number, alternativesOf: (u: Unknown) => readonly Rank[] = alternatives): Generator<ReadonlyMap<string, Rank>> {
     for (const chosen of combinations(from, size)) {
       // every choice of alternative for each chosen symbol, the first symbol's changing slowest (an odometer:
       // generators nested per symbol were 3% of a request that reaches this loop only to skip what it yields)
-      const options = chosen.map(alternatives);
+      const options = chosen.map(alternativesOf);
       const at = new Array<number>(chosen.length).fill(0);
       for (let k = chosen.length - 1; k >= 0;) {
         const departed = new Map<string, Rank>();

@@ -724,7 +724,7 @@ const PHI = /\\Phi(?![A-Za-z])|\u03a6|(?<![A-Za-z\\])Phi(?![a-z])/g;
 const GLUED_PAREN = /^(?:\(|\\(?:left|[bB]igg?l?)\s*\()/;
 
 export function tokenize(input: string): Token[] {
-  const scanned = braceFractionArguments(nthRoots(unicodeScripts(rawTokens(input))));
+  const scanned = braceFractionArguments(nthRoots(greekSums(unicodeScripts(rawTokens(input)))));
   // code pasted from NumPy or PyTorch (an @, an np. or torch. prefix, a method call): * and ** are entrywise there, as in NumPy
   const glued = (k: number) => scanned[k] !== undefined && scanned[k]!.offset === scanned[k - 1]!.end;
   const numpyCode = scanned.some((t, k) => (t.type === "times" && t.text === "@")
@@ -862,7 +862,11 @@ export function tokenize(input: string): Token[] {
     }
     switch (t.type) {
       case "num": push(make("num", t.text, t.offset, t.end)); break;
-      case "word": word(t, i + 1); break;
+      case "word":
+        // sum_i, sum_{i=1}^N: the ASCII \sum (glued to its index: sum (x)_i is a sum's entry)
+        if (t.text === "sum" && (r[i + 1]?.type === "underscore" || r[i + 1]?.type === "sumfrom") && r[i + 1]!.offset === t.end) i = sumWithIndex(i);
+        else word(t, i + 1);
+        break;
       case "fnword": push(make("fnop", FUNCTION_WORDS[t.text]!, t.offset, t.end)); break;
       case "greek": push(greek(GREEK_BY_UNICODE.get(t.text)!, t.offset, t.end, i + 1)); break;
       case "accented": {
@@ -1080,6 +1084,22 @@ export function tokenize(input: string): Token[] {
     return { index, ...(counts ? { count } : {}), last: j, end: r[j]!.end };
   }
 
+  /** \\sum_i, \\sum_{i=1}^N and ASCII sum_i at r[i]: the sum over its index; the index of its last token. */
+  function sumWithIndex(i: number): number {
+    const t = r[i]!;
+    const limits = sumLimits(i + 1);
+    if (limits) {
+      push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.index, ...(limits.count ? { count: limits.count } : {}), ...(limits.except ? { except: limits.except } : {}) });
+      if (limits.inner) push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.inner });
+      return limits.last;
+    }
+    // \sum_i y_i x_i^T w sums over an index the summand is written in; matdiff reads whole vectors and matrices
+    const { line, col } = lineCol(input, t.offset);
+    throw new MatdiffError("syntax", `'${t.text}' with an index at ${line}:${col}: matdiff reads sums of whole vectors, not of indexed entries`, { start: t.offset, end: r[i + 2]?.end ?? r[i + 1]!.end }, {
+      hint: "write the sum of all entries as \\sum(v), sum(v) or 𝟏ᵀv, e.g. \\sum(\\log σ(y ⊙ Xw)) for Σᵢ log σ(yᵢ xᵢᵀw)",
+    });
+  }
+
   function command(i: number): number {
     const t = r[i]!;
     const name = t.text.slice(1);
@@ -1094,19 +1114,7 @@ export function tokenize(input: string): Token[] {
     if (SIZING.test(t.text)) return delimiter(i);
     if (GREEK.has(name)) { push(greek(name, t.offset, t.end, i + 1)); return i; }
     const fn = lookup(FUNCTION_COMMANDS, name);
-    if (fn === "sum" && (r[i + 1]?.type === "underscore" || r[i + 1]?.type === "sumfrom")) {
-      const limits = sumLimits(i + 1);
-      if (limits) {
-        push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.index, ...(limits.count ? { count: limits.count } : {}), ...(limits.except ? { except: limits.except } : {}) });
-        if (limits.inner) push({ type: "fnop", value: "sum", text: input.slice(t.offset, limits.end), offset: t.offset, end: limits.end, index: limits.inner });
-        return limits.last;
-      }
-      // \sum_i y_i x_i^T w sums over an index the summand is written in; matdiff reads whole vectors and matrices
-      const { line, col } = lineCol(input, t.offset);
-      throw new MatdiffError("syntax", `'\\sum' with an index at ${line}:${col}: matdiff reads sums of whole vectors, not of indexed entries`, { start: t.offset, end: r[i + 2]?.end ?? r[i + 1]!.end }, {
-        hint: "write the sum of all entries as \\sum(v), sum(v) or 𝟏ᵀv, e.g. \\sum(\\log σ(y ⊙ Xw)) for Σᵢ log σ(yᵢ xᵢᵀw)",
-      });
-    }
+    if (fn === "sum" && (r[i + 1]?.type === "underscore" || r[i + 1]?.type === "sumfrom")) return sumWithIndex(i);
     // \log_{10} x, \log_2 x: the logarithms to a base, as matdiff prints them (log10, log2); another base is refused
     if (name === "log" && r[i + 1]?.type === "underscore") {
       const braced = r[i + 2]?.type === "lbrace";
@@ -1193,8 +1201,9 @@ export function tokenize(input: string): Token[] {
     if (t.type === "ident" && t.value === "N" && !t.bold && gaussianCall(input, out, k, gaussianBars)) return { ...t, type: "gaussfn" };
     if (t.type === "vbar" && gaussianBars.has(k)) return { ...t, type: "semi" };
     // Every fn is a call when a round parenthesis follows it, else the LaTeX operator form.
-    // \sum and ∑ are big operators: \sum (Xw − y)^2 sums the squares, it is not (\sum(Xw − y))^2
-    if (t.type === "fnop" && out[k + 1]?.type === "lparen" && !t.text.startsWith("\\sum") && !t.text.startsWith("∑")) return { ...t, type: "fncall" };
+    // \sum and ∑ are big operators: \sum (Xw − y)^2 sums the squares, it is not (\sum(Xw − y))^2; and so is a sum
+    // with its index, however spelt (sum_i (y_i − wᵀx_i)^2)
+    if (t.type === "fnop" && out[k + 1]?.type === "lparen" && !t.text.startsWith("\\sum") && !t.text.startsWith("∑") && t.index === undefined) return { ...t, type: "fncall" };
     if (t.type === "ident" && t.value === "T" && afterCaret(out, k)) return { ...t, type: "tee" };
     if (t.type === "sub" && (t.value === "1" || t.value === "2" || t.value === "F")) return { ...t, type: "normsub" };
     // ‖X‖_{Fro}, ‖X‖_{fro}: the Frobenius norm as NumPy's ord='fro' spells it
@@ -1397,6 +1406,53 @@ function unicodeScripts(raw: Raw[]): Raw[] {
     const letters = [...t.text].map((c) => SUBSCRIPT_LETTERS.get(c)!).join("");
     return [{ type: "underscore", text: "", offset: t.offset, end: t.offset }, { type: "word", text: letters, offset: t.offset, end: t.end }];
   });
+}
+
+/**
+ * Σ_i, Σᵢ, \Sigma_{i=1}^N: the sum ∑ᵢ as people type it (Σ is on every Greek keyboard, ∑ on none), read as \sum
+ * where its index binds what follows: a symbol after it is subscripted by the index and none before it is, and
+ * Σ is neither raised nor transposed. Σ_k stays a mixture's covariance in (x − μ_k)ᵀΣ_k⁻¹(x − μ_k) and
+ * μ_kᵀΣ_kμ_k, and in 𝒩(x | μ_k, Σ_k) after the Σ_k that sums over k; Σ_i · (…) is the matrix Σ_i times (…).
+ * Read as the matrix Σ_i times a scalar, Σᵢ (yᵢ − wᵀxᵢ)² answered a question nobody asks.
+ */
+function greekSums(raw: Raw[]): Raw[] {
+  const isSigma = (t: Raw | undefined) => t !== undefined && ((t.type === "greek" && t.text === "Σ") || (t.type === "cmd" && t.text === "\\Sigma") || (t.type === "word" && t.text === "Sigma"));
+  if (!raw.some(isSigma)) return raw;
+  // the letters a subscript at k holds (x_i, x_{ij}, x_{i,j}, xᵢ): "" for none
+  const subscriptAt = (k: number): string => {
+    if (raw[k]!.type !== "underscore") return "";
+    const [a, b] = [raw[k + 1], raw[k + 2]];
+    if (a?.type === "word") return a.text;
+    if (a?.type !== "lbrace") return "";
+    let letters = "";
+    for (let j = k + 2; j < raw.length && raw[j]!.type !== "rbrace"; j++) if (raw[j]!.type === "word") letters += raw[j]!.text;
+    return b ? letters : "";
+  };
+  const out = [...raw];
+  for (let i = 0; i < raw.length; i++) {
+    const sigma = raw[i]!;
+    const limit = raw[i + 1];
+    if (!isSigma(sigma) || limit === undefined || limit.offset !== sigma.end) continue;
+    let index: string;
+    let last: number;
+    if (limit.type === "sumfrom") { index = /[A-Za-z]/.exec(limit.text.slice(1))![0]; last = i + 1; }
+    else if (limit.type === "underscore" && raw[i + 2]?.type === "word" && /^[a-z]$/.test(raw[i + 2]!.text)) { index = raw[i + 2]!.text; last = i + 2; }
+    else if (limit.type === "underscore" && raw[i + 2]?.type === "lbrace" && raw[i + 3]?.type === "word" && /^[a-z]$/.test(raw[i + 3]!.text) && raw[i + 4]?.type === "rbrace") { index = raw[i + 3]!.text; last = i + 4; }
+    else continue;
+    // Σ_k⁻¹, Σ_kᵀ, Σ_k^{-1}, Σ_k': a matrix; Σ_{i=1}^N: the sum's upper limit
+    const after = raw[last + 1];
+    if (limit.type !== "sumfrom" && (after?.type === "caret" || after?.type === "sup" || after?.type === "prime" || after?.type === "times" || (after?.type === "cmd" && (after.text === "\\cdot" || after.text === "\\times")))) continue;
+    let before = false, later = false;
+    for (let k = 0; k < raw.length; k++) {
+      if (k > i && k <= last) continue;
+      if (!subscriptAt(k).includes(index)) continue;
+      if (k < i) before = true;
+      else later = true;
+    }
+    if (before || !later) continue;
+    out[i] = { type: "cmd", text: "\\sum", offset: sigma.offset, end: sigma.end };
+  }
+  return out;
 }
 
 /** \sqrt[3]{x^T x}: the n-th root, read as the power {x^T x}^{1/3} (the brackets were an unexpected '['). */
