@@ -216,8 +216,10 @@ function growth(): void {
       let t: number;
       try {
         // warm as the corpus is: a single first call left a large k's own paths cold (k = 256: 2.6–7.6 ms in one
-        // session's benches against 2.1–2.5 ms warmed 20 times in a process of its own)
-        for (let w = 0; w < (k >= 512 ? 1 : 3); w++) differentiate(c.expr, c.options);
+        // session's benches against 2.1–2.5 ms warmed 20 times in a process of its own); three left it in TurboFan's
+        // tiering, which on two cores takes some twenty calls (the chain at k = 256: 2–16 ms a call over the first
+        // twenty, then 1.4–2.4; medians of 15 after 3 warm-up calls 3.4–6.5 ms, after 10 1.5–1.9)
+        for (let w = 0; w < (k >= 512 ? 3 : 10); w++) differentiate(c.expr, c.options);
         t = median(timeIt(() => differentiate(c.expr, c.options), k >= 512 ? 3 : QUICK ? 5 : 15));
       } catch (e) {
         t = NaN;
