@@ -57,6 +57,23 @@ const katexApart = {
   },
 };
 /** src/version.ts reads package.json for its version alone: the bundles hold that, not the whole file as an object. */
+/**
+ * The yaml package, too (115 KB, a fifth of the key's bundle), is a bundle of its own, dist/cli/yaml.cjs, loaded
+ * only for a problem set outside the YAML subset src/key/yaml-subset.ts reads itself.
+ */
+const yamlApart = {
+  name: "yaml-apart",
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, (args) => (args.kind === "entry-point" ? undefined : { path: "yaml", namespace: "yaml-apart" }));
+    b.onLoad({ filter: /.*/, namespace: "yaml-apart" }, () => ({
+      // the names src/key/problems.ts imports, each loading the package at its first call
+      contents: 'let yaml; const load = () => (yaml ??= require("./yaml.cjs"));\n'
+        + "module.exports = Object.fromEntries(['parseDocument', 'isAlias', 'isMap', 'isSeq', 'isScalar'].map((name) => [name, (...args) => load()[name](...args)]));",
+      loader: "js",
+    }));
+    b.onResolve({ filter: /^\.\/yaml\.cjs$/ }, () => ({ path: "./yaml.cjs", external: true }));
+  },
+};
 const versionOnly = {
   name: "version-only",
   setup(b) {
@@ -68,7 +85,7 @@ const versionOnly = {
 };
 await build({
   bundle: true, platform: "node", format: "cjs", target: "node20", legalComments: "none", logLevel: "warning",
-  entryPoints: { launch: "src/cli/launch.ts", main: "src/cli/bin.ts", key: "src/cli/key.ts", typeset: "src/cli/typeset-thread.ts", katex: "katex" },
+  entryPoints: { launch: "src/cli/launch.ts", main: "src/cli/bin.ts", key: "src/cli/key.ts", typeset: "src/cli/typeset-thread.ts", katex: "katex", yaml: "yaml" },
   outdir: "dist/cli",
   outExtension: { ".js": ".cjs" },
   // Minified identifiers too: every start reads the whole source into memory twice (a buffer, then a string), and
@@ -78,7 +95,7 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   minifyIdentifiers: process.env.MATDIFF_READABLE_BUILD !== "1",
-  plugins: [keyApart, katexApart, versionOnly],
+  plugins: [keyApart, katexApart, yamlApart, versionOnly],
   // CommonJS has no import.meta: key.ts finds KaTeX's stylesheet from its own file. A getter, asked only where
   // it is used (the key, the launcher's rare paths), not node:url's conversion at every bundle's start
   define: { "import.meta.url": "__matdiffMeta.url" },
@@ -99,7 +116,7 @@ await build({
 // exports of their own), a module's is its exports
 const WRAP_OPEN = "(F => this === globalThis ? F : F(exports, require, module, __filename, __dirname))(function (exports, require, module, __filename, __dirname) {";
 const WRAP_CLOSE = "\n})";
-for (const name of ["main", "key", "typeset", "katex"]) {
+for (const name of ["main", "key", "typeset", "katex", "yaml"]) {
   const file = `dist/cli/${name}.cjs`;
   const source = readFileSync(file, "utf8");
   // src/cli/launch.ts reads them as latin1, which is right only for ASCII

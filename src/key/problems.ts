@@ -22,7 +22,8 @@
  *
  * Every problem keeps its line and column in the file so errors point there.
  */
-import { parseDocument, LineCounter, isAlias, isMap, isSeq, isScalar, type Node as YamlNode } from "yaml";
+import { parseDocument, isAlias, isMap, isSeq, isScalar, type Document, type Node as YamlNode } from "yaml";
+import { readYamlSubset, type SetNode } from "./yaml-subset.js";
 import { parseBlock, isMatdiffInfo, metaOf, blockWording } from "../plugins/block.js";
 
 export interface Location {
@@ -84,75 +85,132 @@ export function fileWording(s: string, spelling: ProblemSet["spelling"]): string
     .replace(/--(let|where|wrt|symmetric)\b/g, "$1:");
 }
 
-function readYaml(source: string): Omit<ProblemSet, "spelling"> {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  const at = (offset: number | undefined): Location => {
-    const p = lines.linePos(offset ?? 0);
-    return { line: p.line, column: p.col };
-  };
+const readYaml = (source: string): Omit<ProblemSet, "spelling"> => readYamlSubsetOnly(source) ?? readYamlPackage(source);
+
+/** A set in the YAML subset most sets are written in (src/key/yaml-subset.ts), read without the yaml package; null for any other. */
+export function readYamlSubsetOnly(source: string): Omit<ProblemSet, "spelling"> | null {
+  const simple = readYamlSubset(source);
+  return simple && problemsOf(simple, lineColumn(source));
+}
+
+/** A set read by the yaml package, whatever YAML it is written in. */
+export function readYamlPackage(source: string): Omit<ProblemSet, "spelling"> {
+  const at = lineColumn(source);
+  const doc = parseDocument(source, { prettyErrors: false });
   const errors: ProblemSetError[] = doc.errors.map((e) => ({ message: e.message.split("\n")[0]!, location: at(e.pos[0]) }));
   if (errors.length) return { problems: [], errors };
-  // `*name` stands for the node `&name` marks: a problem, a value or a let map written once and reused
-  const deref = <T>(node: T): T => (isAlias(node) ? (node.resolve(doc) as T | undefined) ?? node : node);
+  return problemsOf(fromYaml(doc.contents, doc), at)!;
+}
+
+/**
+ * The yaml package's document as the problem set's tree. `*name` stands for the node `&name` marks: a problem,
+ * a value or a let map written once and reused; each node is converted once however often it is named (a
+ * chain of aliases of aliases would otherwise grow exponentially), and an alias of a node it is inside of is
+ * nothing (a null).
+ */
+function fromYaml(root: unknown, doc: Document): SetNode {
+  const done = new Map<unknown, SetNode>();
+  const inside = new Set<unknown>();
+  const convert = (node: unknown): SetNode => {
+    const target = isAlias(node) ? node.resolve(doc) : node;
+    // where the node is written (an alias's own place), and what it holds
+    const offset = (node as YamlNode | null)?.range?.[0] ?? (target as YamlNode | null | undefined)?.range?.[0] ?? 0;
+    if (inside.has(target)) return { kind: "scalar", offset, value: null };
+    const known = done.get(target);
+    if (known) return known.offset === offset ? known : { ...known, offset };
+    inside.add(target);
+    let out: SetNode;
+    if (isMap(target)) {
+      out = { kind: "map", offset, text: String(target), entries: target.items.map((p) => ({ key: isScalar(p.key) ? String(p.key.value) : "", keyOffset: (p.key as YamlNode | null)?.range?.[0] ?? offset, value: convert(p.value) })) };
+    } else if (isSeq(target)) out = { kind: "seq", offset, text: String(target), items: target.items.map(convert) };
+    else out = { kind: "scalar", offset, value: isScalar(target) ? target.value : null };
+    inside.delete(target);
+    done.set(target, out);
+    return out;
+  };
+  return convert(root);
+}
+
+/** The problems a set's tree states; null where it needs what the subset reader does not keep (src/key/yaml-subset.ts). */
+function problemsOf(root: SetNode, at: (offset: number) => Location): Omit<ProblemSet, "spelling"> | null {
+  const get = (m: SetNode, key: string): SetNode | undefined => (m.kind === "map" ? m.entries.find((e) => e.key === key)?.value : undefined);
   let title: string | undefined;
-  let list: YamlNode | null | undefined = doc.contents;
-  if (isMap(list)) {
-    const t = list.get("title");
-    if (typeof t === "string") title = t;
-    list = list.get("problems", true) as YamlNode | undefined;
+  let list: SetNode | undefined = root;
+  if (root.kind === "map") {
+    const t = get(root, "title");
+    if (t?.kind === "scalar" && typeof t.value === "string") title = t.value;
+    list = get(root, "problems");
   }
-  if (!isSeq(list)) {
-    return { problems: [], errors: [{ message: "expected a list of problems (each with expr and wrt), or a map with a 'problems' list", location: at(doc.contents?.range?.[0]) }] };
+  if (list?.kind !== "seq") {
+    return { problems: [], errors: [{ message: "expected a list of problems (each with expr and wrt), or a map with a 'problems' list", location: at(root.offset) }] };
   }
+  const errors: ProblemSetError[] = [];
   const problems: KeyProblem[] = [];
-  for (const raw of list.items as YamlNode[]) {
-    const item = deref(raw);
-    const where = at(item.range?.[0]);
-    if (!isMap(item)) { errors.push({ message: "a problem is a map with at least expr and wrt", location: where }); continue; }
-    const fail = (message: string, node?: YamlNode | null) => errors.push({ message, location: node?.range ? at(node.range[0]) : where });
+  /** Text of a collection where a scalar belongs, as the yaml package writes it; the subset reader has none. */
+  let needsText = false;
+  const textOf = (v: SetNode): string => {
+    if (v.kind === "scalar") return String(v.value);
+    if (v.text === undefined) needsText = true;
+    return v.text ?? "";
+  };
+  for (const item of list.items) {
+    const where = at(item.offset);
+    if (item.kind !== "map") { errors.push({ message: "a problem is a map with at least expr and wrt", location: where }); continue; }
+    const fail = (message: string, offset?: number) => errors.push({ message, location: offset === undefined ? where : at(offset) });
     let bad = false;
-    for (const pair of item.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : "";
-      if (!KEYS.includes(key)) { fail(`unknown key '${key}' (known: ${KEYS.join(", ")})`, pair.key as YamlNode); bad = true; }
+    for (const e of item.entries) {
+      if (!KEYS.includes(e.key)) { fail(`unknown key '${e.key}' (known: ${KEYS.join(", ")})`, e.keyOffset); bad = true; }
     }
-    const exprNode = item.get("expr", true) as YamlNode | undefined;
     const str = (k: string) => {
-      const v = deref(item.get(k, true) as YamlNode | null | undefined);
-      if (v === undefined || v === null) return undefined;
-      return isScalar(v) ? (v.value === null ? undefined : String(v.value)) : String(v);
+      const v = get(item, k);
+      if (v === undefined || (v.kind === "scalar" && v.value === null)) return undefined;
+      return textOf(v);
     };
+    const exprNode = get(item, "expr");
     const expr = str("expr");
     // several variables, as a list or "W_1, b_1": each gets its own entry in the key, from one differential
-    const wrtNode = item.get("wrt", true) as YamlNode | undefined;
-    const wrt = isSeq(wrtNode) ? wrtNode.items.map((x) => String((x as { value?: unknown }).value)).join(", ") : str("wrt");
+    const wrtNode = get(item, "wrt");
+    const wrt = wrtNode?.kind === "seq" ? wrtNode.items.map(valueText).join(", ") : str("wrt");
     if (!expr) { fail("the problem has no 'expr'"); bad = true; }
     if (!wrt) { fail("the problem has no 'wrt'"); bad = true; }
-    const list = (k: string, sep: string): string[] => {
-      const v = deref(item.get(k, true) as YamlNode | undefined);
-      if (v === undefined || v === null) return [];
-      if (isMap(v)) return v.items.map((p) => `${String((deref(p.key) as { value?: unknown }).value)}${sep} ${String((deref(p.value) as { value?: unknown } | null)?.value ?? "")}`);
-      if (isSeq(v)) return v.items.map((x) => String((deref(x) as { value?: unknown }).value));
-      if (isScalar(v)) return String(v.value).split(";").map((s) => s.trim()).filter(Boolean);
-      fail(`'${k}' must be a map, a list or a string`, v); bad = true;
-      return [];
+    const entries = (k: string, sep: string): string[] => {
+      const v = get(item, k);
+      if (v === undefined || (v.kind === "scalar" && v.value === null)) return [];
+      if (v.kind === "map") return v.entries.map((e) => `${e.key}${sep} ${e.value.kind === "scalar" ? String(e.value.value ?? "") : ""}`);
+      if (v.kind === "seq") return v.items.map(valueText);
+      return String(v.value).split(";").map((s) => s.trim()).filter(Boolean);
     };
-    const lets = list("let", ":");
-    const wheres = list("where", " =");
+    const lets = entries("let", ":");
+    const wheres = entries("where", " =");
     const symmetric = str("symmetric");
     if (symmetric !== undefined && symmetric !== "sym" && symmetric !== "cookbook") { fail("'symmetric' is sym or cookbook"); bad = true; }
     if (bad) continue;
     const t = str("title");
     const x = str("text");
+    const hessian = get(item, "hessian");
     problems.push({
       ...(t ? { title: t } : {}), ...(x ? { text: x } : {}),
       expr: expr!, wrt: wrt!, let: lets, where: wheres,
-      ...((deref(item.get("hessian", true)) as { value?: unknown } | undefined)?.value === true ? { hessian: true } : {}),
+      ...(hessian?.kind === "scalar" && hessian.value === true ? { hessian: true } : {}),
       ...(symmetric ? { symmetric: symmetric as "sym" | "cookbook" } : {}),
-      location: where, exprLocation: exprNode?.range ? at(exprNode.range[0]) : where,
+      location: where, exprLocation: exprNode ? at(exprNode.offset) : where,
     });
   }
-  return { ...(title ? { title } : {}), problems, errors };
+  return needsText ? null : { ...(title ? { title } : {}), problems, errors };
+}
+
+/** An entry of a list or a map's value as the key prints it: a scalar's value, a collection's value undefined (as the yaml package's node has none). */
+const valueText = (v: SetNode): string => String(v.kind === "scalar" ? v.value : undefined);
+
+/** Line and column (from 1) of an offset in the source. */
+function lineColumn(source: string): (offset: number) => Location {
+  const starts = [0];
+  for (let i = source.indexOf("\n"); i >= 0; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid]! <= offset) lo = mid; else hi = mid - 1; }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
 }
 
 /**
