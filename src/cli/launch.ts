@@ -3,7 +3,7 @@
  * loading and compiling the ESM bundle before `main` ran, so the command
  * itself is a CommonJS bundle (dist/cli/main.cjs, and dist/cli/key.cjs for
  * `matdiff key`, loaded only by that subcommand; typeset.cjs for the key's
- * typesetting thread and katex.cjs for whoever typesets) compiled through V8's code
+ * typesetting thread, katex.cjs for whoever typesets, yaml.cjs for a problem set outside the YAML subset the key reads itself) compiled through V8's code
  * cache: the first run stores the compiled code in a per-user cache directory,
  * later runs deserialise it instead of parsing and compiling again.
  *
@@ -62,7 +62,7 @@ export class CachedLoader {
     });
     const module = { exports: {} as unknown };
     const nodeRequire = createRequire(file);
-    // the bundles reach each other by these names (scripts/build.mjs: key.cjs, katex.cjs); everything else is Node's
+    // the bundles reach each other by these names (scripts/build.mjs: key.cjs, katex.cjs, yaml.cjs); everything else is Node's
     const sibling = /^\.\/([a-z]+)\.cjs$/;
     const require = (id: string): unknown => { const m = sibling.exec(id); return m ? this.load(m[1]!) : nodeRequire(id); };
     this.modules.set(name, module.exports);
