@@ -127,12 +127,11 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
       return 2;
     }
   }
-  // the typesetting thread starts first: its start-up runs beside the reading of the problems and the first solutions
-  const typesetter = format === "html" ? new Typesetter((io.cores ?? 1) > 1 ? io.typesetWorker ?? null : null, spool ?? { write: (text) => parts.push(text) }) : null;
-  // whatever ends the key from here on, the thread ends too (it would keep the command waiting) and the spool is
-  // removed; both are no-ops once the key is written
+  let typesetter: Typesetter | null = null;
+  // whatever ends the key from here on, the typesetting thread ends too (it would keep the command waiting) and the
+  // spool is removed; both are no-ops once the key is written
   try {
-    // KaTeX's stylesheet and fonts are read while the problems are solved
+    // KaTeX's stylesheet and fonts are read while the problems are
     const katexCss = format === "html" ? inlinedKatexCss() : Promise.resolve("");
     katexCss.catch(() => undefined);
     const set = readProblemSet(source, file);
@@ -140,6 +139,17 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
 
     const unreadable = set.errors.map((e) => ({ message: e.message, location: e.location }));
     const writer = new KeyWriter(format, { title: set.title ?? "Answer key", ...(set.intro ? { intro: set.intro } : {}), unreadable, fileName: file });
+    // KaTeX's stylesheet, some 400 KB of fonts in base64, goes to the file as bytes of its own: spliced into the head
+    // as text, it made the head one two-byte string of 0.8 MB, built and encoded at the end of the key (10 ms of the
+    // bench's). The head holds a mark in its place.
+    const cssText = await katexCss;
+    const css = Buffer.from(cssText, "utf8");
+    // the head's place kept at the start of the file, the sections written after it: the file is the key at the end.
+    // The head is made as long as it can be, by spaces HTML does not show, on standard output too: one document
+    const atMost = writer.headBytesAtMost(STYLESHEET);
+    if (atMost !== null && spool) spool.keep(atMost - STYLESHEET.length + css.length);
+    // the typesetting thread (started with the command, src/cli/launch.ts) is told where to write
+    if (format === "html") typesetter = new Typesetter((io.cores ?? 1) > 1 ? io.typesetWorker ?? null : null, spool ?? { write: (text) => parts.push(text) });
     const at = (l: { line: number; column: number }) => `${file}:${l.line}:${l.column}`;
     const failures: string[] = unreadable.map((f) => `${at(f.location)}: error: ${f.message}`);
     let solved = 0, entries = 0;
@@ -159,7 +169,7 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
           if (e.ok) solved++;
           if (e.failure) failures.push(`${at(e.failure.location)}: error: ${e.failure.message}`);
         }
-      }, io.forcePool, typesetter ? () => typesetter.room() : undefined);
+      }, io.forcePool, typesetter ? () => typesetter!.room() : undefined);
       await typesetter?.finish();
     } catch (err) {
       spool?.discard();
@@ -167,15 +177,16 @@ export async function keyMain(argv: readonly string[], ioRaw: CliIO): Promise<nu
       io.stderr(`matdiff key: ${err.message}; no key written\n  hint: ${err.hint}\n`);
       return 1;
     }
-    const { head, tail } = writer.end(await katexCss);
+    const { head, tail } = writer.end(STYLESHEET, atMost ?? undefined);
+    const [before, after] = head.split(STYLESHEET) as [string, string | undefined];
     if (spool) {
       try {
-        spool.finish(head, tail);
+        spool.finish(after === undefined ? before : [before, css, after], tail);
       } catch (err) {
         io.stderr(`matdiff key: cannot write ${values.output}: ${describeFsError(err)}\n`);
         return 2;
       }
-    } else io.stdout(`${head}${parts.join("")}${tail}`);
+    } else io.stdout(`${before}${after === undefined ? "" : cssText + after}${parts.join("")}${tail}`);
     return reported(io, failures, solved, entries + unreadable.length, values.output);
   } catch (err) {
     // a problem's own failure is its section's; this is the key's machinery failing, a bug: said as `matdiff` says one
@@ -224,6 +235,9 @@ export const runKey = (argv: readonly string[], extra: Partial<CliIO> = {}): Pro
 export function keyWorker(port: Parameters<typeof serveKeyJobs>[0]): void {
   serveKeyJobs(port);
 }
+
+/** Stands for KaTeX's stylesheet in the HTML key's head (the CSS never holds a NUL). */
+const STYLESHEET = "\u0000katex-css\u0000";
 
 /** Bytes of a problem set read at most (a set of hundreds of problems is some 100 KB; /dev/zero never ends). */
 const PROBLEMS_LIMIT = 4 << 20;

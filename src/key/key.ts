@@ -532,13 +532,31 @@ export class KeyWriter {
     return out;
   }
 
-  end(katexCss = ""): { head: string; tail: string } {
+  /**
+   * The HTML head's length in bytes at most, whatever the counts come to: its place can be kept at the start of
+   * the key's file, the sections written after it as they come (src/cli/spool.ts), and `end` then fills it. Null
+   * for the other formats, whose heads are small enough to write ahead of a copy of the sections.
+   */
+  headBytesAtMost(katexCss: string): number | null {
+    if (this.format !== "html") return null;
+    // every count as long as any can be: nine digits, and the failures' part written
+    const widest = summary({ entries: 999_999_999, ok: 899_999_999, unreadable: this.frame.unreadable.length });
+    return Buffer.byteLength(htmlHead(this.frame, widest, katexCss), "utf8");
+  }
+
+  /** The head, with the counts, and the tail; `fill`: an HTML head made that many bytes long (headBytesAtMost) by spaces after its summary. */
+  end(katexCss = "", fill?: number): { head: string; tail: string } {
     const c = { entries: this.entries, ok: this.ok, unreadable: this.frame.unreadable.length };
     switch (this.format) {
       // the head starts with its "# " title, so trimming the document's start never reaches a section
       case "md": { const head = markdownHead(this.frame, summary(c)).trimStart(); return { head: this.blank ? head.trimEnd() : head, tail: "\n" }; }
       case "tex": return { head: texHead(this.frame, summary(c)), tail: "\n\\end{document}\n" };
-      case "html": return { head: htmlHead(this.frame, summary(c), katexCss), tail: "\n</main>\n</body>\n</html>\n" };
+      case "html": {
+        const head = htmlHead(this.frame, summary(c), katexCss);
+        const short = fill === undefined ? 0 : fill - Buffer.byteLength(head, "utf8");
+        // spaces inside the summary's paragraph, which HTML does not show
+        return { head: short > 0 ? htmlHead(this.frame, summary(c) + " ".repeat(short), katexCss) : head, tail: "\n</main>\n</body>\n</html>\n" };
+      }
     }
   }
 }
