@@ -345,6 +345,21 @@ describe("the built binary (dist/cli.js, built by `npm test`'s pretest)", () => 
     expect(usage.status).toBe(2);
     expect(usage.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it("writes a long output whole into a pipe read late: the process ends on its own when Node's stream holds the rest (it ends at once only after synchronous writes)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-pipe-"));
+    try {
+      const file = join(dir, "key.html");
+      expect(spawn(["key", "examples/problems.yaml", "-o", file]).status).toBe(0);
+      const whole = readFileSync(file).length;
+      // the reader sleeps while the command fills the pipe (64 KB) and meets EAGAIN; then it reads everything
+      const late = spawnSync("sh", ["-c", `'${process.execPath}' '${bin}' key examples/problems.yaml --format html 2>/dev/null | (sleep 1; wc -c)`], { cwd: ROOT, encoding: "utf8" });
+      expect(Number(late.stdout.trim())).toBe(whole);
+      expect(whole).toBeGreaterThan(300_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe("the built binary in a terminal (a pseudo-terminal from script(1), util-linux)", () => {

@@ -8,3 +8,6 @@ import { processIO, type CliIO } from "./io.js";
 
 /** `extra`: what only the launcher knows, such as how to start a key worker from the built bundles. */
 export const run = (argv: readonly string[], extra: Partial<CliIO> = {}): Promise<number> => main(argv, { ...processIO(), ...extra });
+
+/** Did the command's output go through Node's streams (src/cli/launch.ts then lets the process end on its own, to flush them)? */
+export { streamedOutput } from "./io.js";

@@ -40,6 +40,10 @@ async function readStdin(limit: number): Promise<string | null> {
   return Buffer.concat(chunks).subarray(0, limit + 1).toString("utf8");
 }
 
+/** Has anything gone through Node's streams, which write asynchronously (the process must end naturally to flush them)? */
+let streamed = false;
+export const streamedOutput = (): boolean => streamed;
+
 /**
  * A writer to file descriptor fd that leaves process.stdout and process.stderr alone while it can: building
  * either loads Node's streams (and, for a pipe, its sockets; for a terminal, node:tty and node:net), 4–6 ms of
@@ -52,6 +56,7 @@ function writer(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => 
   let viaStream: boolean | undefined;
   return (text) => {
     if ((viaStream ??= process.platform === "win32" && isTerminal(fd))) {
+      streamed = true;
       stream().write(text);
       return;
     }
@@ -61,6 +66,7 @@ function writer(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => 
     } catch {
       // EAGAIN, and a closed pipe (EPIPE) too: the stream does with them what it always did
       viaStream = true;
+      streamed = true;
       // the bytes not written yet (a partial write may have cut a character: they go on as bytes)
       stream().write(bytes);
     }

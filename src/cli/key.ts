@@ -231,6 +231,8 @@ function reported(io: CliIO, failures: readonly string[], solved: number, total:
 /** `matdiff key` on a real process: the built command runs it without loading the rest of the command (src/cli/launch.ts). */
 export const runKey = (argv: readonly string[], extra: Partial<CliIO> = {}): Promise<number> => keyMain(argv, { ...processIO(), ...extra });
 
+export { streamedOutput } from "./io.js";
+
 /** A pool worker of the built command (src/cli/launch.ts starts it): solves the problems it is sent. */
 export function keyWorker(port: Parameters<typeof serveKeyJobs>[0]): void {
   serveKeyJobs(port);
