@@ -525,3 +525,23 @@ describe("A^+, A^*, A^H: the pseudo-inverse, the adjoint and the conjugate trans
     try { differentiate("\\operatorname{adj}(A)", { wrt: "A" }); } catch (err) { expect((err as { hint?: string }).hint).toMatch(/det\(A\) A⁻¹/); }
   });
 });
+
+describe("the softmax cross-entropy written with a sum of exponentials: s_y beside sum(exp(s)) is the entry of s at the label y (its gradient was softmax(s), the −y left out)", () => {
+  it.each([
+    ["-log(exp(s_y)/sum(exp(s)))", "s", "softmax(s) − y"],
+    ["-s_y + log(sum(exp(s)))", "s", "softmax(s) − y"],
+    ["logsumexp(s) - s_y", "s", "softmax(s) − y"],
+    ["-log(exp(z_c)/(1^T exp(z)))", "z", "exp(z)/(𝟏ᵀ exp(z)) − c"],
+  ])("%s by %s is %s, checked, with a note on the label", (expr, wrt, text) => {
+    expectExample({ expr, options: { wrt }, text, source: "the softmax cross-entropy's gradient, softmax(s) − y for a one-hot y" });
+    const r = differentiate(expr, { wrt });
+    expect(r.notes.some((n) => /is read as .ᵀ., the entry of . at the label ./.test(n))).toBe(true);
+    expect(Object.keys(r.shapes)).not.toContain(`${wrt}_${wrt === "s" ? "y" : "c"}`);
+  });
+
+  it("‖x − x_k‖² keeps x_k a vector of its own: no sum of exponentials of x beside it", () => {
+    const r = differentiate("||x - x_k||^2", { wrt: "x" });
+    expect(r.derivative.text).toBe("2(x − x_k)");
+    expect(r.shapes["x_k"]).toBe("n×1");
+  });
+});

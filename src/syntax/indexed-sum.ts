@@ -122,7 +122,8 @@ export function readIndexedSums(root: Node, input: string, exclude: ReadonlySet<
   // most inputs have no indexed sum and no entry: reading them costs one walk, no copy
   if (!nodesInOrder(root).some((n) => (n.type === "call" && n.index !== undefined) || n.type === "entry")) {
     const sigma = input.includes("Σ") || input.includes("Sigma") ? greekSigmaNote(root, input) : null;
-    return { root, notes: sigma ? [sigma] : [], counts: NO_COUNTS, labels: [], sampleRows: new Map() };
+    const scored = input.includes("exp") || input.includes("softmax") ? labelsBesideScores(root, input) : null;
+    return { root: scored?.root ?? root, notes: [...(sigma ? [sigma] : []), ...(scored?.notes ?? [])], counts: NO_COUNTS, labels: scored?.labels ?? [], sampleRows: new Map() };
   }
   const notes: string[] = [];
   const counts = new Map<string, RowCount>();
@@ -231,6 +232,41 @@ export function readIndexedSums(root: Node, input: string, exclude: ReadonlySet<
   };
   const said = (note: string) => [...written.values()].reduce((t, v) => t.split(v.name).join(spell(v)), note);
   return { root: unname(read), notes: notes.map(said), counts, labels, sampleRows };
+}
+
+/**
+ * −log(exp(s_y)/sum(exp(s))), −s_y + logsumexp(s), exp(s_y)/𝟏ᵀexp(s): s_y beside the scores s that a sum of
+ * exponentials, a logsumexp or a softmax takes whole is the entry of s at a label y, yᵀs with y one-hot, as it is
+ * beside Σⱼ exp(s_j). Read as a scalar of its own, the cross-entropy's gradient was softmax(s), the −y left out.
+ * Only there: beside ‖x − x_k‖², x_k is a vector of its own.
+ */
+function labelsBesideScores(root: Node, input: string): { root: Node; notes: string[]; labels: string[] } | null {
+  const scores = new Set<string>();
+  const bare = (n: Node | undefined): string | null => (n?.type === "ident" && !n.of ? n.name : null);
+  const expOf = (n: Node | undefined): string | null => (n?.type === "call" && n.fn === "exp" && n.args.length === 1 ? bare(n.args[0]) : null);
+  for (const n of nodesInOrder(root)) {
+    let s: string | null = null;
+    if (n.type === "call" && n.args.length === 1 && (n.fn === "logsumexp" || n.fn === "softmax")) s = bare(n.args[0]);
+    else if (n.type === "call" && n.args.length === 1 && n.fn === "sum") s = expOf(n.args[0]);
+    // 𝟏ᵀexp(s), and 1^T exp(s) as typed (read as 𝟏ᵀ later)
+    else if (n.type === "binary" && n.op === "*" && n.left.type === "postfix" && n.left.op === "T" && (n.left.arg.type === "ones" || (n.left.arg.type === "number" && n.left.arg.text === "1"))) s = expOf(n.right);
+    if (s !== null) scores.add(s);
+  }
+  if (!scores.size) return null;
+  const labels: string[] = [];
+  const notes: string[] = [];
+  const walk = (n: Node): Node => {
+    const m = n.type === "ident" && !n.of ? /^(.+)_([a-z])$/.exec(n.name) : null;
+    if (!m || !scores.has(m[1]!) || scores.has(m[0])) return mapChildren(n, walk);
+    const [, base, label] = m as unknown as [string, string, string];
+    if (!labels.includes(label)) {
+      labels.push(label);
+      notes.push(`${baseText(base)}_${label} is read as ${label}ᵀ${baseText(base)}, the entry of ${baseText(base)} at the label ${label} (beside ${baseText(base)} in a sum of its exponentials), with ${label} the label's one-hot vector (as --let "${label}: probability" declares); declare ${label} otherwise if it is not`);
+    }
+    return { type: "binary", op: "*", left: { type: "postfix", op: "T", arg: ident(label, n.span), span: n.span }, right: ident(base, n.span), span: n.span, implicit: true };
+  };
+  const out = walk(root);
+  return labels.length ? { root: out, notes, labels } : null;
 }
 
 /**
