@@ -220,7 +220,9 @@ function growth(): void {
         // tiering, which on two cores takes some twenty calls (the chain at k = 256: 2–16 ms a call over the first
         // twenty, then 1.4–2.4; medians of 15 after 3 warm-up calls 3.4–6.5 ms, after 10 1.5–1.9)
         for (let w = 0; w < (k >= 512 ? 3 : 10); w++) differentiate(c.expr, c.options);
-        t = median(timeIt(() => differentiate(c.expr, c.options), k >= 512 ? 3 : QUICK ? 5 : 15));
+        // 31 samples (7 at k ≥ 512): with 15, one k's median now and then caught a collection's marking spread over
+        // several calls (k = 256 at 6.33 ms in a run where k = 512 took 2.90)
+        t = median(timeIt(() => differentiate(c.expr, c.options), k >= 512 ? 7 : QUICK ? 5 : 31));
       } catch (e) {
         t = NaN;
         cells.push(`k=${k}: ${(e as Error).message.slice(0, 60)}`);
