@@ -545,3 +545,12 @@ describe("the softmax cross-entropy written with a sum of exponentials: s_y besi
     expect(r.shapes["x_k"]).toBe("n×1");
   });
 });
+
+describe("a fraction over a sum whose terms half come out whole is distributed (rule distribute-fraction): Σ⁻¹ − Σ⁻¹(S + Sᵀ)Σ⁻¹/2, not (2Σ⁻¹ − Σ⁻¹(S + Sᵀ)Σ⁻¹)/2", () => {
+  it.each([
+    ["tr(Sigma^{-1} S) + log det(Sigma)", { wrt: "Sigma", let: ["Sigma: symmetric"] }, "Σ⁻¹ − Σ⁻¹(S + Sᵀ)Σ⁻¹/2"],
+    ["x^T x - x^T y / 2", { wrt: "x" }, "2x − y/2"],
+  ] as const)("%s", (expr, options, text) => {
+    expectExample({ expr, options: { ...options, let: [...(options as { let?: readonly string[] }).let ?? []] }, text, source: "the maximum-likelihood covariance's gradient as a textbook prints it" });
+  });
+});

@@ -305,7 +305,8 @@ export const SUM_RULES: readonly AnyRewriteRule[] = [
       if (coeff.d === 1 || scalars.length !== 0 || chain.length !== 1 || chain[0]!.kind !== "add") return null;
       const terms = chain[0].terms;
       const integral = terms.filter((t) => Q.mul(coefficientOf(t)[0], coeff).d === 1).length;
-      if (integral * 2 <= terms.length) return null;
+      // half the terms whole is enough: Σ⁻¹ − Σ⁻¹(S + Sᵀ)Σ⁻¹/2 reads better than (2Σ⁻¹ − Σ⁻¹(S + Sᵀ)Σ⁻¹)/2
+      if (integral * 2 < terms.length) return null;
       return E.add(...terms.map((t) => E.mul(E.num(coeff), t)));
     },
   }),
