@@ -1675,6 +1675,16 @@ it("Σᵢ, Σ_i, \\Sigma_{i=1}^N with the Greek capital are the sum over i where
   expect(mixture.shapes["Sigma_k"]).toBe("n×n");
   expect(mixture.check?.ok).toBe(true);
   expect(differentiate("mu_k^T Sigma_k mu_k", { wrt: "mu_k" }).derivative.text).toBe("(Σ_k + Σ_kᵀ)μ_k");
+  // a mixture's per-component terms: Σ_k inside bars, a call's parentheses or after a transposed vector opens no sum
+  for (const [expr, wrt] of [["log|Σ_k| + tr(Σ_k^{-1} S_k)", "Sigma_k"], ["log det(Σ_k) + (x - μ_k)^T Σ_k^{-1} (x - μ_k)", "mu_k"], ["tr(Σ_k S_k)", "Sigma_k"], ["a^T Σ_k b_k", "a"]] as const) {
+    const r = differentiate(expr, { wrt, check: true });
+    expect(r.shapes["Sigma_k"], expr).toMatch(/^n×/);
+    expect(r.check?.ok, expr).toBe(true);
+  }
+  // and one after a coefficient or before a norm is the sum
+  expect(differentiate("\\frac{1}{N}\\Sigma_i \\|x_i - \\mu\\|^2", { wrt: "mu" }).derivative.text).toBe("−2(X − 𝟏μᵀ)ᵀ𝟏/N");
+  expect(differentiate("λ Σ_j w_j^2", { wrt: "w" }).derivative.text).toBe("2λw");
+  expect(differentiate("Σ_i |y_i - w^T x_i|", { wrt: "w" }).derivative.text).toBe("−Xᵀ sign(y − Xw)");
   // a product written out is one
   const product = differentiate("Σ_i · (x - y_i)", { wrt: "x" });
   expect(product.shapes["Sigma_i"]).toBe("n×m");

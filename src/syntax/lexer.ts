@@ -1410,9 +1410,10 @@ function unicodeScripts(raw: Raw[]): Raw[] {
 
 /**
  * Σ_i, Σᵢ, \Sigma_{i=1}^N: the sum ∑ᵢ as people type it (Σ is on every Greek keyboard, ∑ on none), read as \sum
- * where its index binds what follows: a symbol after it is subscripted by the index and none before it is, and
- * Σ is neither raised nor transposed. Σ_k stays a mixture's covariance in (x − μ_k)ᵀΣ_k⁻¹(x − μ_k) and
- * μ_kᵀΣ_kμ_k, and in 𝒩(x | μ_k, Σ_k) after the Σ_k that sums over k; Σ_i · (…) is the matrix Σ_i times (…).
+ * where it opens a term before a summand and its index binds what follows: a symbol after it is subscripted by the
+ * index and none before it is, and Σ is neither raised nor transposed. Σ_k stays a mixture's covariance in
+ * (x − μ_k)ᵀΣ_k⁻¹(x − μ_k), μ_kᵀΣ_kμ_k, log|Σ_k| + tr(Σ_k⁻¹S_k), tr(Σ_k S_k), and in 𝒩(x | μ_k, Σ_k) after the Σ_k
+ * that sums over k; Σ_i · (…) is the matrix Σ_i times (…).
  * Read as the matrix Σ_i times a scalar, Σᵢ (yᵢ − wᵀxᵢ)² answered a question nobody asks.
  */
 function greekSums(raw: Raw[]): Raw[] {
@@ -1439,17 +1440,30 @@ function greekSums(raw: Raw[]): Raw[] {
     else if (limit.type === "underscore" && raw[i + 2]?.type === "word" && /^[a-z]$/.test(raw[i + 2]!.text)) { index = raw[i + 2]!.text; last = i + 2; }
     else if (limit.type === "underscore" && raw[i + 2]?.type === "lbrace" && raw[i + 3]?.type === "word" && /^[a-z]$/.test(raw[i + 3]!.text) && raw[i + 4]?.type === "rbrace") { index = raw[i + 3]!.text; last = i + 4; }
     else continue;
-    // Σ_k⁻¹, Σ_kᵀ, Σ_k^{-1}, Σ_k': a matrix; Σ_{i=1}^N: the sum's upper limit
-    const after = raw[last + 1];
-    if (limit.type !== "sumfrom" && (after?.type === "caret" || after?.type === "sup" || after?.type === "prime" || after?.type === "times" || (after?.type === "cmd" && (after.text === "\\cdot" || after.text === "\\times")))) continue;
-    let before = false, later = false;
+    // Σ_k⁻¹, Σ_kᵀ, Σ_k^{-1}, Σ_k': a matrix; Σ_{i=1}^N: the sum's upper limit, which the summand follows
+    let after = raw[last + 1];
+    if (limit.type === "sumfrom" && after?.type === "caret") {
+      const top = raw[last + 2];
+      after = top?.type === "lbrace" ? raw[closingBrace(raw, last + 2) + 1] : raw[last + 3];
+    } else if (after?.type === "caret" || after?.type === "sup" || after?.type === "prime") continue;
+    // a sum opens a term (after a sign, a coefficient such as 1/N, λ or \frac{1}{N}, or log) and a summand follows it:
+    // log|Σ_k|, det(Σ_k), tr(Σ_k S_k), aᵀΣ_k b_k and Σ_k · (…) hold the matrix Σ_k
+    const before = raw[i - 1];
+    const opens = before === undefined || before.type === "plus" || before.type === "minus" || before.type === "num" || before.type === "greek"
+      || before.type === "rbrace" || (before.type === "word" && raw[i - 2]?.type !== "caret") || (before.type === "cmd" && /^\\(?:log|ln)$/.test(before.text));
+    // (a bar after it opens a norm or an absolute value: the one that closes |Σ_k| has no sign before Σ_k)
+    const summand = after !== undefined && (after.type === "lparen" || after.type === "lbrack" || after.type === "lbrace" || after.type === "word" || after.type === "greek"
+      || after.type === "num" || after.type === "bar1" || after.type === "dbar" || (after.type === "cmdsym" && after.text === "\\|")
+      || (after.type === "cmd" && !/^\\(?:right|cdot|times|rvert|rVert|mid)$/.test(after.text)));
+    if (!opens || !summand) continue;
+    let earlier = false, later = false;
     for (let k = 0; k < raw.length; k++) {
       if (k > i && k <= last) continue;
       if (!subscriptAt(k).includes(index)) continue;
-      if (k < i) before = true;
+      if (k < i) earlier = true;
       else later = true;
     }
-    if (before || !later) continue;
+    if (earlier || !later) continue;
     out[i] = { type: "cmd", text: "\\sum", offset: sigma.offset, end: sigma.end };
   }
   return out;
