@@ -432,7 +432,7 @@ describe("the engine in a browser", () => {
   // dependencies and φ, ψ, ℓ of an expression refused (about 0.4 KB, to 126.5 KB), long notes quoted by their start,
   // the rule root-of-inner-product (√(xᵀx) = ‖x‖) (about 0.4 KB, to 126.9 KB): 127; then Σᵢ with the Greek capital and
   // ASCII sum_i as sums, a factor of ⊙ read as a vector in the last resort (about 0.6 KB, to 127.5 KB), s_y beside
-  // sum(exp(s)) as the entry at a label (about 0.3 KB, to 127.8 KB): 128
+  // sum(exp(s)) as the entry at a label (about 0.3 KB, to 127.8 KB), Σ_k a sum only where it opens a term (to 127.9 KB): 128
   it("is under 128 KB minified and gzipped without KaTeX, and never touches process or the console", async () => {
     const out = await build({ entryPoints: [join(ROOT, "src/index.ts")], bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent" });
     const code = out.outputFiles[0]!.contents;
